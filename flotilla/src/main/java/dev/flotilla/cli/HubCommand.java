@@ -1,0 +1,50 @@
+package dev.flotilla.cli;
+
+import dev.flotilla.apiserver.HubConfig;
+import dev.flotilla.apiserver.HubServer;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** Starts the hub: HTTPS API on 127.0.0.1, durable store in the data directory, kubeconfig. */
+@Command(name = "hub", mixinStandardHelpOptions = true, description = "Start the hub API server.")
+final class HubCommand implements Runnable {
+
+  @Option(names = "--data-dir", defaultValue = "./flotilla-data",
+      description = "Store, certificates, tokens and kubeconfig (default: ${DEFAULT-VALUE}).")
+  Path dataDir;
+
+  @Option(names = "--port", defaultValue = "6443", description = "HTTPS port (default: ${DEFAULT-VALUE}).")
+  int port;
+
+  @Option(names = "--bind-address", defaultValue = "127.0.0.1", description = "Address to listen on.")
+  String host;
+
+  @Option(names = "--token-auth-file",
+      description = "CSV of extra users, as kube-apiserver's: token,user,uid,\"group1,group2\".")
+  Path tokenFile;
+
+  @Option(names = "--tls-san", split = ",", description = "Extra DNS names or IPs for the serving certificate.")
+  List<String> sans = List.of();
+
+  @Override
+  public void run() {
+    HubConfig config = new HubConfig(dataDir.toAbsolutePath(), host, port,
+        Optional.ofNullable(tokenFile), sans, true);
+    HubServer hub = HubServer.create(config).start();
+    Path kubeconfig = hub.writeKubeconfig(List.of());
+    Runtime.getRuntime().addShutdownHook(new Thread(hub::close, "shutdown"));
+    System.out.println("Flotilla hub is serving on " + hub.url());
+    System.out.println("Kubeconfig: " + kubeconfig);
+    System.out.println("Try: kubectl --kubeconfig " + kubeconfig + " --context flotilla get clusters");
+    System.out.println("  or export KUBECONFIG=" + kubeconfig);
+    try {
+      new CountDownLatch(1).await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

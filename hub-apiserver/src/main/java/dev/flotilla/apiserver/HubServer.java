@@ -1,0 +1,166 @@
+package dev.flotilla.apiserver;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.flotilla.apiserver.auth.CertificateAuthority;
+import dev.flotilla.apiserver.auth.KubeconfigContext;
+import dev.flotilla.apiserver.auth.KubeconfigWriter;
+import dev.flotilla.apiserver.auth.TokenAuthenticator;
+import dev.flotilla.apiserver.controllers.CrdController;
+import dev.flotilla.apiserver.controllers.GarbageCollector;
+import dev.flotilla.apiserver.controllers.NamespaceController;
+import dev.flotilla.apiserver.http.ApiMetrics;
+import dev.flotilla.apiserver.http.ApiServer;
+import dev.flotilla.apiserver.http.ApiServerConfig;
+import dev.flotilla.apiserver.http.Authorizer;
+import dev.flotilla.apiserver.objects.Meta;
+import dev.flotilla.apiserver.objects.ResourceStorage;
+import dev.flotilla.apiserver.openapi.OpenApiV3;
+import dev.flotilla.apiserver.registry.BuiltinCatalogue;
+import dev.flotilla.apiserver.registry.ResourceRegistry;
+import dev.flotilla.apiserver.registry.ResourceType;
+import dev.flotilla.apiserver.storage.Store;
+import dev.flotilla.apiserver.storage.sqlite.SqliteStore;
+import dev.flotilla.policies.crd.CrdManifests;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A whole hub API server: store, registry, admission, built-in controllers (CRDs, namespaces,
+ * garbage collection, compaction), TLS and tokens, and the HTTPS endpoint. Tests start one on an
+ * ephemeral port; the launcher starts one on 6443.
+ */
+public final class HubServer implements AutoCloseable {
+  /** Like kube-apiserver's default --etcd-compaction-interval. */
+  private static final long COMPACTION_INTERVAL_SECONDS = 300;
+
+  private final HubConfig config;
+  private final Store store;
+  private final ResourceStorage storage;
+  private final TokenAuthenticator authenticator;
+  private final CertificateAuthority ca;
+  private final List<AutoCloseable> closeables = new ArrayList<>();
+  private final ScheduledExecutorService compactor = Executors.newSingleThreadScheduledExecutor(r -> {
+    Thread t = new Thread(r, "store-compactor");
+    t.setDaemon(true);
+    return t;
+  });
+  private ApiServer server;
+  private Authorizer authorizer = Authorizer.MASTERS;
+
+  private HubServer(HubConfig config) {
+    this.config = config;
+    this.ca = CertificateAuthority.loadOrCreate(config.dataDir(), config.extraSans());
+    this.authenticator = TokenAuthenticator.loadOrCreate(config.dataDir(), config.tokenAuthFile());
+    this.store = SqliteStore.open(config.dataDir().resolve("store"));
+    ResourceRegistry registry = new ResourceRegistry(BuiltinCatalogue.get().types());
+    this.storage = new ResourceStorage(store, registry);
+  }
+
+  /** Creates the server without listening yet, so callers can add hooks and authorizers. */
+  public static HubServer create(HubConfig config) {
+    return new HubServer(config);
+  }
+
+  /** Starts controllers, installs CRDs and begins serving HTTPS. */
+  public HubServer start() {
+    CrdController crds = new CrdController(storage);
+    crds.start();
+    NamespaceController namespaces = new NamespaceController(storage);
+    namespaces.start();
+    GarbageCollector gc = new GarbageCollector(storage);
+    gc.start();
+    closeables.add(crds);
+    closeables.add(namespaces);
+    closeables.add(gc);
+    if (config.installFlotillaCrds()) {
+      installCrds();
+    }
+    long[] lastSeen = {store.currentRevision()};
+    compactor.scheduleWithFixedDelay(() -> {
+      long target = lastSeen[0];
+      lastSeen[0] = store.currentRevision();
+      if (target > store.compactedRevision()) {
+        store.compact(target);
+      }
+    }, COMPACTION_INTERVAL_SECONDS, COMPACTION_INTERVAL_SECONDS, TimeUnit.SECONDS);
+    ApiMetrics metrics = new ApiMetrics(store::currentRevision);
+    server = new ApiServer(new ApiServerConfig(config.host(), config.port(), ca.serverCertPath(),
+        ca.serverKeyPath(), ApiServerConfig.DEFAULT_MAX_BODY), storage, authenticator, authorizer,
+        new OpenApiV3(BuiltinCatalogue.get()), crds::schema, metrics);
+    server.start();
+    return this;
+  }
+
+  /** Creates or updates Flotilla's CRDs from the manifests in the policies module. */
+  private void installCrds() {
+    ResourceType crdType = storage.registry()
+        .find("apiextensions.k8s.io", "v1", "customresourcedefinitions").orElseThrow();
+    for (ObjectNode manifest : CrdManifests.load()) {
+      String name = Meta.name(manifest);
+      if (storage.find(crdType, null, name).isEmpty()) {
+        storage.create(crdType, null, manifest, false).join();
+      } else {
+        storage.guaranteedUpdate(crdType, null, name, 0, false, current -> {
+          current.set("spec", manifest.get("spec"));
+          return current;
+        }).join();
+      }
+    }
+  }
+
+  /** Replaces the authorizer; call before {@link #start()}. */
+  public HubServer authorizer(Authorizer authorizer) {
+    this.authorizer = authorizer;
+    return this;
+  }
+
+  /** Writes {@code dataDir/kubeconfig} with the admin context "flotilla" and any extra contexts. */
+  public Path writeKubeconfig(List<KubeconfigContext> extra) {
+    Path file = config.dataDir().resolve("kubeconfig");
+    List<KubeconfigContext> contexts = new ArrayList<>();
+    contexts.add(KubeconfigContext.flotilla(port(), ca.caCertPem(), authenticator.adminToken()));
+    contexts.addAll(extra);
+    KubeconfigWriter.write(file, contexts, "flotilla");
+    return file;
+  }
+
+  public int port() {
+    return server.port();
+  }
+
+  public String url() {
+    return "https://127.0.0.1:" + port();
+  }
+
+  public ResourceStorage storage() {
+    return storage;
+  }
+
+  public TokenAuthenticator authenticator() {
+    return authenticator;
+  }
+
+  public CertificateAuthority certificateAuthority() {
+    return ca;
+  }
+
+  @Override
+  public void close() {
+    if (server != null) {
+      server.close();
+    }
+    compactor.shutdownNow();
+    for (AutoCloseable c : closeables) {
+      try {
+        c.close();
+      } catch (Exception ignored) {
+        // shutting down
+      }
+    }
+    store.close();
+  }
+}

@@ -1,0 +1,127 @@
+package dev.flotilla.apiserver.controllers;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.flotilla.apiserver.objects.DeleteOptions;
+import dev.flotilla.apiserver.objects.Json;
+import dev.flotilla.apiserver.objects.ListOptions;
+import dev.flotilla.apiserver.objects.ListQuery;
+import dev.flotilla.apiserver.objects.Meta;
+import dev.flotilla.apiserver.objects.ResourceStorage;
+import dev.flotilla.apiserver.registry.ResourceType;
+import dev.flotilla.apiserver.selection.LabelSelector;
+import dev.flotilla.apiserver.storage.KeyValue;
+import dev.flotilla.apiserver.storage.Store;
+import dev.flotilla.apiserver.storage.StoreEvent;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Serves what CustomResourceDefinitions declare: their types are registered synchronously with
+ * the store event (so a CRD is usable as soon as its create is acknowledged), and a deleted CRD
+ * has its custom resources removed before its cleanup finalizer goes.
+ */
+public final class CrdController implements AutoCloseable {
+  public static final String NAME = "crd-controller";
+
+  private final ResourceStorage storage;
+  private final ResourceType crdType;
+  private final Map<String, JsonNode> crds = new ConcurrentHashMap<>();
+  private final WorkQueue queue;
+  private Store.Watch watch;
+
+  public CrdController(ResourceStorage storage) {
+    this.storage = storage;
+    this.crdType = storage.registry().find("apiextensions.k8s.io", "v1", "customresourcedefinitions")
+        .orElseThrow();
+    this.queue = new WorkQueue(NAME, this::reconcile);
+    storage.addHook(crdType.groupResource(), new CrdAdmission(storage.registry()));
+  }
+
+  /** Registers every stored CRD, then follows changes. */
+  public void start() {
+    String prefix = dev.flotilla.apiserver.objects.StorageKeys.listPrefix(crdType, null);
+    ListQuery.Page page = ListQuery.list(storage, crdType, null,
+        new ListOptions(LabelSelector.parse(""), null, 0, null, "", false));
+    for (KeyValue kv : page.items()) {
+      apply(kv.value(), false);
+    }
+    watch = storage.store().watch(prefix, page.revision(), this::onEvent);
+  }
+
+  /** The openAPIV3Schema a served CRD version declares. */
+  public Optional<JsonNode> schema(ResourceType type) {
+    JsonNode crd = crds.get(type.groupResource());
+    if (crd == null) {
+      return Optional.empty();
+    }
+    JsonNode schema = CrdTypes.schema(crd, type.version());
+    return schema.isMissingNode() ? Optional.empty() : Optional.of(schema);
+  }
+
+  private void onEvent(StoreEvent event) {
+    apply(event.kv().value(), event.type() == StoreEvent.Type.DELETE);
+  }
+
+  private void apply(byte[] value, boolean deleted) {
+    ObjectNode crd = Json.read(value);
+    String name = Meta.name(crd);
+    if (deleted) {
+      crds.remove(name);
+      storage.registry().setCustom(name, List.of());
+      return;
+    }
+    crds.put(name, crd);
+    storage.registry().setCustom(name, CrdTypes.of(crd));
+    if (Meta.isDeleting(crd)) {
+      queue.add(name);
+    }
+  }
+
+  /** Deletes the CRD's objects; once none remain, drops the cleanup finalizer. */
+  private long reconcile(String name) {
+    JsonNode crd = crds.get(name);
+    if (crd == null || !Meta.isDeleting((ObjectNode) crd)) {
+      return -1;
+    }
+    List<ResourceType> types = CrdTypes.of(crd);
+    ResourceType stored = types.stream().filter(ResourceType::storageVersion).findFirst()
+        .orElse(types.isEmpty() ? null : types.get(0));
+    if (stored != null) {
+      ListQuery.Page remaining = ListQuery.list(storage, stored, null,
+          new ListOptions(LabelSelector.parse(""), null, 0, null, "", false));
+      if (!remaining.items().isEmpty()) {
+        for (KeyValue kv : remaining.items()) {
+          ObjectNode obj = Json.read(kv.value());
+          if (!Meta.isDeleting(obj)) {
+            storage.delete(stored, Meta.namespace(obj), Meta.name(obj), DeleteOptions.DEFAULT);
+          }
+        }
+        return 200;
+      }
+    }
+    storage.guaranteedUpdate(crdType, null, name, 0, false, obj -> {
+      ArrayNode finalizers = Meta.finalizers(obj);
+      if (finalizers != null) {
+        for (int i = finalizers.size() - 1; i >= 0; i--) {
+          if (finalizers.get(i).asText().equals(CrdAdmission.CLEANUP_FINALIZER)) {
+            finalizers.remove(i);
+          }
+        }
+      }
+      return obj;
+    }).join();
+    return -1;
+  }
+
+  @Override
+  public void close() {
+    if (watch != null) {
+      watch.close();
+    }
+    queue.close();
+  }
+}

@@ -1,0 +1,71 @@
+package dev.flotilla.apiserver.controllers;
+
+import java.util.LinkedHashSet;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * A deduplicating key queue with one worker: handlers only add keys, the reconcile function runs
+ * one key at a time and returns a delay (ms) to look again, or a negative number when done.
+ * Failures retry with exponential backoff per key.
+ */
+final class WorkQueue implements AutoCloseable {
+  private static final Logger LOG = Logger.getLogger(WorkQueue.class.getName());
+
+  private final String name;
+  private final Function<String, Long> reconcile;
+  private final ScheduledExecutorService executor;
+  private final Set<String> queued = new LinkedHashSet<>();
+  private final java.util.Map<String, Integer> failures = new java.util.HashMap<>();
+
+  WorkQueue(String name, Function<String, Long> reconcile) {
+    this.name = name;
+    this.reconcile = reconcile;
+    this.executor = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, name);
+      t.setDaemon(true);
+      return t;
+    });
+  }
+
+  void add(String key) {
+    synchronized (queued) {
+      if (!queued.add(key)) {
+        return;
+      }
+    }
+    executor.execute(() -> run(key));
+  }
+
+  void addAfter(String key, long millis) {
+    executor.schedule(() -> add(key), millis, TimeUnit.MILLISECONDS);
+  }
+
+  private void run(String key) {
+    synchronized (queued) {
+      queued.remove(key);
+    }
+    long again;
+    try {
+      again = reconcile.apply(key);
+      failures.remove(key);
+    } catch (RuntimeException e) {
+      int n = failures.merge(key, 1, Integer::sum);
+      again = Math.min(30_000, 50L << Math.min(n, 10));
+      LOG.log(Level.FINE, name + ": reconcile of " + key + " failed, retrying in " + again + " ms", e);
+    }
+    if (again >= 0) {
+      addAfter(key, again);
+    }
+  }
+
+  @Override
+  public void close() {
+    executor.shutdownNow();
+  }
+}

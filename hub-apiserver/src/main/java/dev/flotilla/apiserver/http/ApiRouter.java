@@ -1,0 +1,235 @@
+package dev.flotilla.apiserver.http;
+
+import dev.flotilla.apiserver.auth.TokenAuthenticator;
+import dev.flotilla.apiserver.auth.UserInfo;
+import dev.flotilla.apiserver.objects.ApiException;
+import dev.flotilla.apiserver.objects.Json;
+import dev.flotilla.apiserver.objects.ResourceStorage;
+import dev.flotilla.apiserver.registry.ResourceType;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The request pipeline: health endpoints, authentication, body limits, then discovery, OpenAPI
+ * or one resource operation; every failure leaves as a Kubernetes {@code Status}.
+ */
+final class ApiRouter {
+  private static final Logger LOG = Logger.getLogger(ApiRouter.class.getName());
+
+  private final ResourceStorage storage;
+  private final TokenAuthenticator authenticator;
+  private final Authorizer authorizer;
+  private final int maxBody;
+  private final NonResourceHandler nonResource;
+  private final WatchHandler watch;
+  private final ApiMetrics metrics;
+  private final Map<String, OperationHandler> operations;
+
+  ApiRouter(Vertx vertx, ResourceStorage storage, TokenAuthenticator authenticator,
+      Authorizer authorizer, int maxBody, NonResourceHandler nonResource, ApiMetrics metrics) {
+    this.storage = storage;
+    this.authenticator = authenticator;
+    this.authorizer = authorizer;
+    this.maxBody = maxBody;
+    this.nonResource = nonResource;
+    this.metrics = metrics;
+    this.watch = new WatchHandler(vertx, storage, metrics::watchOpened, metrics::watchClosed);
+    this.operations = Map.of(
+        "get", new GetHandler(storage),
+        "list", new ListHandler(storage),
+        "create", new CreateHandler(storage),
+        "update", new UpdateHandler(storage),
+        "patch", new PatchHandler(storage),
+        "delete", new DeleteHandler(storage),
+        "deletecollection", new DeleteCollectionHandler(storage));
+  }
+
+  void handle(HttpServerRequest http) {
+    long started = System.nanoTime();
+    String path = http.path();
+    if (path.equals("/healthz") || path.equals("/livez") || path.equals("/readyz")) {
+      http.response().putHeader("Content-Type", "text/plain").end("ok");
+      return;
+    }
+    Optional<UserInfo> user = authenticator.authenticate(http.getHeader("Authorization"));
+    if (user.isEmpty()) {
+      http.pause();
+      fail(http, new ApiException(401, "Unauthorized", "Unauthorized: send a valid bearer token"
+          + " (the admin token is in the data directory's kubeconfig)"), "unknown", started);
+      return;
+    }
+    String length = http.getHeader("Content-Length");
+    if (length != null && parseLength(length) > maxBody) {
+      http.pause();
+      fail(http, tooLarge(), "unknown", started);
+      return;
+    }
+    if ("websocket".equalsIgnoreCase(http.getHeader("Upgrade"))) {
+      // The upgrade must be taken before any body is read.
+      dispatch(http, user.get(), null, started);
+      return;
+    }
+    Buffer body = Buffer.buffer();
+    boolean[] rejected = {false};
+    http.handler(chunk -> {
+      if (rejected[0]) {
+        return;
+      }
+      if (body.length() + chunk.length() > maxBody) {
+        rejected[0] = true;
+        fail(http, tooLarge(), "unknown", started);
+        return;
+      }
+      body.appendBuffer(chunk);
+    });
+    http.endHandler(v -> {
+      if (!rejected[0]) {
+        dispatch(http, user.get(), body, started);
+      }
+    });
+    http.exceptionHandler(t -> LOG.log(Level.FINE, "request failed while reading", t));
+  }
+
+  private void dispatch(HttpServerRequest http, UserInfo user, Buffer body, long started) {
+    String verb = "unknown";
+    try {
+      RequestInfo info = RequestInfo.parse(http.path());
+      ResourceType type = info.resourceRequest() ? resolve(info) : null;
+      verb = verb(http.method(), info, http);
+      ApiRequest request = new ApiRequest(http.method().name(), info, type, http.params(),
+          http.headers(), body, user);
+      String denied = authorizer.deny(user, verb, request);
+      if (denied != null) {
+        throw new ApiException(403, "Forbidden", denied);
+      }
+      if (!info.resourceRequest()) {
+        reply(http, nonResource.handle(request, http), verb, started);
+        return;
+      }
+      if (!type.supports(verb)) {
+        throw ApiException.methodNotAllowed("the server does not allow this method on the"
+            + " requested resource: " + verb + " " + type.groupResource());
+      }
+      if (verb.equals("watch")) {
+        watch.handle(request, http);
+        metrics.record(verb, info.resource(), 200, started);
+        return;
+      }
+      Context context = Vertx.currentContext();
+      String finalVerb = verb;
+      CompletableFuture<Reply> reply = operations.get(verb).handle(request);
+      reply.whenComplete((r, t) -> context.runOnContext(v -> {
+        if (t != null) {
+          fail(http, t, finalVerb, started);
+        } else {
+          reply(http, r, finalVerb, started);
+        }
+      }));
+    } catch (RuntimeException e) {
+      fail(http, e, verb, started);
+    }
+  }
+
+  private ResourceType resolve(RequestInfo info) {
+    return storage.registry().find(info.group(), info.version(), info.resource())
+        .orElseThrow(() -> new ApiException(404, "NotFound", "the server could not find the"
+            + " requested resource: " + info.resource() + " is not served in "
+            + (info.group().isEmpty() ? "" : info.group() + "/") + info.version()));
+  }
+
+  private static String verb(HttpMethod method, RequestInfo info, HttpServerRequest http) {
+    if (!info.resourceRequest()) {
+      return method == HttpMethod.GET || method == HttpMethod.HEAD ? "get" : method.name().toLowerCase();
+    }
+    boolean named = info.name() != null;
+    switch (method.name()) {
+      case "GET":
+      case "HEAD":
+        String w = http.getParam("watch");
+        if ("true".equals(w) || "1".equals(w)) {
+          return "watch";
+        }
+        return named ? "get" : "list";
+      case "POST":
+        if (named && info.subresource() == null) {
+          throw ApiException.methodNotAllowed("POST is only allowed on collections; use PUT or"
+              + " PATCH to change " + info.resource() + " \"" + info.name() + "\"");
+        }
+        return "create";
+      case "PUT":
+        requireName(named, "PUT");
+        return "update";
+      case "PATCH":
+        requireName(named, "PATCH");
+        return "patch";
+      case "DELETE":
+        return named ? "delete" : "deletecollection";
+      default:
+        throw ApiException.methodNotAllowed("method " + method + " is not supported");
+    }
+  }
+
+  private static void requireName(boolean named, String method) {
+    if (!named) {
+      throw ApiException.methodNotAllowed(method + " needs an object name in the URL");
+    }
+  }
+
+  private void reply(HttpServerRequest http, Reply reply, String verb, long started) {
+    HttpServerResponse response = http.response();
+    if (response.ended()) {
+      return;
+    }
+    response.setStatusCode(reply.status());
+    response.putHeader("Content-Type", reply.contentType());
+    for (String w : reply.warnings()) {
+      response.headers().add("Warning", "299 - \"" + w.replace("\"", "'") + "\"");
+    }
+    response.end(Buffer.buffer(reply.body()));
+    metrics.record(verb, resourceLabel(http), reply.status(), started);
+  }
+
+  private void fail(HttpServerRequest http, Throwable t, String verb, long started) {
+    Throwable cause = ResourceStorage.unwrap(t);
+    ApiException e;
+    if (cause instanceof ApiException) {
+      e = (ApiException) cause;
+    } else {
+      LOG.log(Level.WARNING, "internal error serving " + http.method() + " " + http.uri(), cause);
+      e = ApiException.internal("Internal error occurred: " + cause.getMessage());
+    }
+    reply(http, Reply.json(e.code(), Json.write(e.toStatus())), verb, started);
+  }
+
+  private ApiException tooLarge() {
+    return new ApiException(413, "RequestEntityTooLarge", "Request entity too large: limit is "
+        + maxBody + " bytes; split the object or store large data outside the API");
+  }
+
+  /** Metrics are labelled by resource, never by full path, to keep label cardinality bounded. */
+  private static String resourceLabel(HttpServerRequest http) {
+    try {
+      RequestInfo info = RequestInfo.parse(http.path());
+      return info.resourceRequest() ? info.resource() : "nonresource";
+    } catch (RuntimeException e) {
+      return "unknown";
+    }
+  }
+
+  private static long parseLength(String length) {
+    try {
+      return Long.parseLong(length.trim());
+    } catch (NumberFormatException e) {
+      return 0;
+    }
+  }
+}

@@ -1,0 +1,16 @@
+package dev.flotilla.apiserver.http;
+
+import java.nio.file.Path;
+
+/**
+ * How the API server listens.
+ *
+ * @param host address to bind, 127.0.0.1 by default
+ * @param port TCP port, 0 for an ephemeral one
+ * @param certPath PEM serving certificate
+ * @param keyPath PEM private key of the serving certificate
+ * @param maxBodyBytes larger request bodies get 413 (kube-apiserver: 3 MiB)
+ */
+public record ApiServerConfig(String host, int port, Path certPath, Path keyPath, int maxBodyBytes) {
+  public static final int DEFAULT_MAX_BODY = 3 * 1024 * 1024;
+}

@@ -1,0 +1,23 @@
+package dev.flotilla.apiserver.http;
+
+import dev.flotilla.apiserver.objects.Json;
+import dev.flotilla.apiserver.objects.ResourceStorage;
+import dev.flotilla.apiserver.storage.KeyValue;
+import java.util.concurrent.CompletableFuture;
+
+/** GET of one object: stored bytes go out untouched when the client speaks the storage version. */
+final class GetHandler implements OperationHandler {
+  private final ResourceStorage storage;
+
+  GetHandler(ResourceStorage storage) {
+    this.storage = storage;
+  }
+
+  @Override
+  public CompletableFuture<Reply> handle(ApiRequest r) {
+    KeyValue kv = storage.getRaw(r.type(), r.info().namespace(), r.info().name());
+    byte[] body = storage.storedAsIs(r.type()) ? kv.value()
+        : Json.write(storage.toVersion(r.type(), kv.value()));
+    return CompletableFuture.completedFuture(Reply.json(200, body));
+  }
+}

@@ -1,0 +1,44 @@
+package dev.flotilla.apiserver.objects;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+/**
+ * The parts of {@code DeleteOptions} the server acts on.
+ *
+ * @param propagationPolicy Orphan, Background or Foreground; null for the kind's default
+ * @param preconditionUid delete only if the object still has this uid
+ * @param preconditionResourceVersion delete only if the object is still at this version
+ * @param dryRun validate and report, store nothing
+ */
+public record DeleteOptions(String propagationPolicy, String preconditionUid,
+    String preconditionResourceVersion, boolean dryRun) {
+
+  public static final DeleteOptions DEFAULT = new DeleteOptions(null, null, null, false);
+
+  /** Reads a DeleteOptions body (may be null) and the query's propagationPolicy and dryRun. */
+  public static DeleteOptions from(JsonNode body, String queryPolicy, boolean queryDryRun) {
+    String policy = queryPolicy;
+    String uid = null;
+    String rv = null;
+    boolean dryRun = queryDryRun;
+    if (body != null) {
+      if (body.hasNonNull("propagationPolicy")) {
+        policy = body.get("propagationPolicy").asText();
+      } else if (body.has("orphanDependents") && body.get("orphanDependents").asBoolean()) {
+        policy = "Orphan";
+      }
+      JsonNode pre = body.path("preconditions");
+      uid = pre.hasNonNull("uid") ? pre.get("uid").asText() : null;
+      rv = pre.hasNonNull("resourceVersion") ? pre.get("resourceVersion").asText() : null;
+      for (JsonNode d : body.path("dryRun")) {
+        dryRun |= "All".equals(d.asText());
+      }
+    }
+    if (policy != null && !policy.equals("Orphan") && !policy.equals("Background")
+        && !policy.equals("Foreground")) {
+      throw ApiException.badRequest("propagationPolicy must be one of Orphan, Background or"
+          + " Foreground, got \"" + policy + "\"");
+    }
+    return new DeleteOptions(policy, uid, rv, dryRun);
+  }
+}

@@ -1,0 +1,72 @@
+package dev.flotilla.apiserver.objects;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import java.io.IOException;
+
+/** The server's JSON and YAML codecs, configured once: strict about duplicates and nesting. */
+public final class Json {
+  /** Deep nesting is an attack on the parser, never a real object. */
+  private static final int MAX_NESTING = 200;
+
+  public static final ObjectMapper MAPPER = configure(new ObjectMapper());
+  public static final ObjectMapper YAML = configure(new YAMLMapper(new YAMLFactory()));
+
+  private Json() {}
+
+  private static ObjectMapper configure(ObjectMapper mapper) {
+    mapper.getFactory().setStreamReadConstraints(
+        StreamReadConstraints.builder().maxNestingDepth(MAX_NESTING).build());
+    mapper.enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+    mapper.enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    return mapper;
+  }
+
+  /** Parses a request body as a JSON object (YAML when {@code yaml}); 400 when it is not one. */
+  public static ObjectNode parseObject(byte[] body, boolean yaml) {
+    JsonNode node;
+    try {
+      node = (yaml ? YAML : MAPPER).readTree(body);
+    } catch (IOException e) {
+      String what = yaml ? "YAML" : "JSON";
+      throw ApiException.badRequest("the request body is not valid " + what + ": "
+          + firstLine(e.getMessage()));
+    }
+    if (node == null || !node.isObject()) {
+      throw ApiException.badRequest("the request body must be a single object, got "
+          + (node == null ? "nothing" : node.getNodeType().toString().toLowerCase()));
+    }
+    return (ObjectNode) node;
+  }
+
+  /** Parses stored bytes; they were written by us, so failure is a server bug. */
+  public static ObjectNode read(byte[] stored) {
+    try {
+      return (ObjectNode) MAPPER.readTree(stored);
+    } catch (IOException e) {
+      throw new IllegalStateException("stored object is not JSON", e);
+    }
+  }
+
+  public static byte[] write(JsonNode node) {
+    try {
+      return MAPPER.writeValueAsBytes(node);
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  static String firstLine(String message) {
+    if (message == null) {
+      return "unknown error";
+    }
+    int nl = message.indexOf('\n');
+    return nl < 0 ? message : message.substring(0, nl);
+  }
+}

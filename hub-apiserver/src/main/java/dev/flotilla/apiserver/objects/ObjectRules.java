@@ -1,0 +1,207 @@
+package dev.flotilla.apiserver.objects;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.flotilla.apiserver.registry.ResourceType;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * What the server decides on every create and update, whatever the kind: system metadata,
+ * generation, the status split, and the checks that keep clients from rewriting identity.
+ */
+final class ObjectRules {
+  /** Kinds whose names must be DNS labels rather than subdomains. */
+  private static final Set<String> LABEL_NAMED = Set.of("namespaces", "services");
+  private static final String NAME_CHARS = "bcdfghjklmnpqrstvwxz2456789";
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  private ObjectRules() {}
+
+  /** Checks apiVersion and kind in the body against the URL's type; fills them when absent. */
+  static void checkTypeMeta(ResourceType type, ObjectNode obj, List<String> servedVersions) {
+    String kind = obj.path("kind").asText("");
+    String apiVersion = obj.path("apiVersion").asText("");
+    if (!kind.isEmpty() && !kind.equals(type.kind())) {
+      throw ApiException.badRequest("the kind in the body (" + kind + ") does not match the"
+          + " resource in the URL (" + type.plural() + ", kind " + type.kind() + ")");
+    }
+    if (!apiVersion.isEmpty() && !apiVersion.equals(type.apiVersion())) {
+      String group = apiVersion.contains("/") ? apiVersion.substring(0, apiVersion.indexOf('/')) : "";
+      String version = apiVersion.substring(apiVersion.indexOf('/') + 1);
+      if (!group.equals(type.group()) || !servedVersions.contains(version)) {
+        throw ApiException.badRequest("the API version in the data (" + apiVersion
+            + ") does not match the expected API version (" + type.apiVersion() + ")");
+      }
+    }
+    obj.put("kind", type.kind());
+    obj.put("apiVersion", type.apiVersion());
+  }
+
+  /** Resolves and validates the name of a new object (generateName included). */
+  static String assignName(ResourceType type, ObjectNode obj) {
+    ObjectNode meta = Meta.metadata(obj);
+    String name = Meta.name(obj);
+    if ((name == null || name.isEmpty()) && meta.hasNonNull("generateName")) {
+      String base = meta.get("generateName").asText();
+      StringBuilder sb = new StringBuilder(base.length() > 58 ? base.substring(0, 58) : base);
+      for (int i = 0; i < 5; i++) {
+        sb.append(NAME_CHARS.charAt(RANDOM.nextInt(NAME_CHARS.length())));
+      }
+      name = sb.toString();
+      meta.put("name", name);
+    }
+    if (name == null || name.isEmpty()) {
+      throw ApiException.invalid(type, null, List.of(new ApiException.Cause("FieldValueRequired",
+          "metadata.name", "name or generateName is required")));
+    }
+    validateName(type, name);
+    return name;
+  }
+
+  static void validateName(ResourceType type, String name) {
+    List<String> problems = NameValidation.check(name, LABEL_NAMED.contains(type.plural()) && type.group().isEmpty());
+    if (!problems.isEmpty()) {
+      List<ApiException.Cause> causes = new ArrayList<>();
+      for (String p : problems) {
+        causes.add(new ApiException.Cause("FieldValueInvalid", "metadata.name",
+            "Invalid value: \"" + name + "\": " + p));
+      }
+      throw ApiException.invalid(type, name, causes);
+    }
+  }
+
+  /** Stamps a new object's system metadata; status is the server's unless the kind has none. */
+  static void stampCreate(ResourceType type, ObjectNode obj, String namespace) {
+    ObjectNode meta = Meta.metadata(obj);
+    if (type.namespaced()) {
+      meta.put("namespace", namespace);
+    } else {
+      meta.remove("namespace");
+    }
+    meta.put("uid", UUID.randomUUID().toString());
+    meta.put("creationTimestamp", Meta.now());
+    meta.put("generation", 1);
+    meta.remove("resourceVersion");
+    meta.remove("deletionTimestamp");
+    meta.remove("deletionGracePeriodSeconds");
+    meta.remove("selfLink");
+    validateMetadata(type, obj);
+  }
+
+  /**
+   * Builds the stored form of an update: identity and system fields come from the old object,
+   * status from the old object unless {@code statusOnly}, and generation moves only when the
+   * spec (everything but metadata and status) changed.
+   */
+  static ObjectNode mergeUpdate(ResourceType type, ObjectNode old, ObjectNode incoming,
+      boolean statusOnly) {
+    ObjectNode updated;
+    if (statusOnly) {
+      updated = old.deepCopy();
+      if (incoming.has("status")) {
+        updated.set("status", incoming.get("status"));
+      } else {
+        updated.remove("status");
+      }
+    } else {
+      updated = incoming;
+      if (type.hasSubresource("status")) {
+        if (old.has("status")) {
+          updated.set("status", old.get("status"));
+        } else {
+          updated.remove("status");
+        }
+      }
+    }
+    ObjectNode oldMeta = Meta.metadata(old);
+    ObjectNode meta = Meta.metadata(updated);
+    for (String f : new String[] {"uid", "creationTimestamp", "deletionTimestamp",
+        "deletionGracePeriodSeconds", "namespace", "name", "generation"}) {
+      if (oldMeta.has(f)) {
+        meta.set(f, oldMeta.get(f));
+      } else {
+        meta.remove(f);
+      }
+    }
+    meta.remove("selfLink");
+    if (!statusOnly && specChanged(old, updated)) {
+      meta.put("generation", oldMeta.path("generation").asLong(1) + 1);
+    }
+    if (Meta.isDeleting(old)) {
+      rejectNewFinalizers(type, old, updated);
+    }
+    validateMetadata(type, updated);
+    return updated;
+  }
+
+  private static boolean specChanged(ObjectNode old, ObjectNode updated) {
+    Iterator<String> names = updated.fieldNames();
+    while (names.hasNext()) {
+      String f = names.next();
+      if (!f.equals("metadata") && !f.equals("status") && !updated.get(f).equals(old.get(f))) {
+        return true;
+      }
+    }
+    Iterator<String> oldNames = old.fieldNames();
+    while (oldNames.hasNext()) {
+      String f = oldNames.next();
+      if (!f.equals("metadata") && !f.equals("status") && !updated.has(f)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static void rejectNewFinalizers(ResourceType type, ObjectNode old, ObjectNode updated) {
+    JsonNode before = Meta.metadata(old).path("finalizers");
+    for (JsonNode f : Meta.metadata(updated).path("finalizers")) {
+      boolean known = false;
+      for (JsonNode b : before) {
+        known |= b.equals(f);
+      }
+      if (!known) {
+        throw ApiException.invalid(type, Meta.name(old), "metadata.finalizers",
+            "Forbidden: no new finalizers can be added if the object is being deleted, found new"
+                + " finalizers [\"" + f.asText() + "\"]");
+      }
+    }
+  }
+
+  /** Labels and annotations must be string maps, finalizers a string list. */
+  private static void validateMetadata(ResourceType type, ObjectNode obj) {
+    ObjectNode meta = Meta.metadata(obj);
+    String name = Meta.name(obj);
+    for (String map : new String[] {"labels", "annotations"}) {
+      JsonNode m = meta.get(map);
+      if (m == null || m.isNull()) {
+        meta.remove(map);
+        continue;
+      }
+      if (!m.isObject()) {
+        throw ApiException.invalid(type, name, "metadata." + map, "must be a map of strings");
+      }
+      m.fields().forEachRemaining(e -> {
+        if (!e.getValue().isTextual()) {
+          throw ApiException.invalid(type, name, "metadata." + map + "." + e.getKey(),
+              "Invalid value: must be a string");
+        }
+      });
+    }
+    JsonNode fin = meta.get("finalizers");
+    if (fin != null && !fin.isNull()) {
+      if (!fin.isArray()) {
+        throw ApiException.invalid(type, name, "metadata.finalizers", "must be a list of strings");
+      }
+      for (JsonNode f : fin) {
+        if (!f.isTextual() || f.asText().isEmpty()) {
+          throw ApiException.invalid(type, name, "metadata.finalizers", "must be non-empty strings");
+        }
+      }
+    }
+  }
+}

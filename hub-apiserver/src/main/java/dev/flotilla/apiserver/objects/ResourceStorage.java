@@ -1,0 +1,326 @@
+package dev.flotilla.apiserver.objects;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.flotilla.apiserver.registry.ResourceRegistry;
+import dev.flotilla.apiserver.registry.ResourceType;
+import dev.flotilla.apiserver.storage.KeyValue;
+import dev.flotilla.apiserver.storage.Store;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.UnaryOperator;
+
+/**
+ * The generic REST semantics of every resource over the {@link Store}: create, read, update with
+ * optimistic concurrency, graceful deletion with finalizers, and version conversion. Kind-specific
+ * rules plug in as {@link ObjectHook}s. Writes complete asynchronously once durable.
+ */
+public final class ResourceStorage {
+  private static final int MAX_RETRIES = 16;
+
+  private final Store store;
+  private final ResourceRegistry registry;
+  private final Map<String, List<ObjectHook>> hooks = new ConcurrentHashMap<>();
+  private final ResourceType namespaces;
+
+  public ResourceStorage(Store store, ResourceRegistry registry) {
+    this.store = store;
+    this.registry = registry;
+    this.namespaces = registry.find("", "v1", "namespaces").orElseThrow();
+  }
+
+  public Store store() {
+    return store;
+  }
+
+  public ResourceRegistry registry() {
+    return registry;
+  }
+
+  /** Adds admission for one group-resource, e.g. "namespaces" or "customresourcedefinitions.apiextensions.k8s.io". */
+  public void addHook(String groupResource, ObjectHook hook) {
+    hooks.computeIfAbsent(groupResource, k -> new ArrayList<>()).add(hook);
+  }
+
+  private List<ObjectHook> hooksFor(ResourceType type) {
+    return hooks.getOrDefault(type.groupResource(), List.of());
+  }
+
+  // ---- reads ----
+
+  /** The stored key, or 404. */
+  public KeyValue getRaw(ResourceType type, String namespace, String name) {
+    return store.get(StorageKeys.key(type, namespace, name))
+        .orElseThrow(() -> ApiException.notFound(type, name));
+  }
+
+  public Optional<ObjectNode> find(ResourceType type, String namespace, String name) {
+    return store.get(StorageKeys.key(type, namespace, name)).map(kv -> toVersion(type, kv.value()));
+  }
+
+  public ObjectNode get(ResourceType type, String namespace, String name) {
+    return toVersion(type, getRaw(type, namespace, name).value());
+  }
+
+  /** Stored bytes as the requested version: only apiVersion differs (conversion None). */
+  public ObjectNode toVersion(ResourceType type, byte[] stored) {
+    ObjectNode obj = Json.read(stored);
+    obj.put("apiVersion", type.apiVersion());
+    return obj;
+  }
+
+  /** True when stored bytes can be sent as they are to a client of {@code type}. */
+  public boolean storedAsIs(ResourceType type) {
+    return registry.storageType(type).version().equals(type.version());
+  }
+
+  // ---- create ----
+
+  public CompletableFuture<ObjectNode> create(ResourceType type, String namespace, ObjectNode obj,
+      boolean dryRun) {
+    ObjectRules.checkTypeMeta(type, obj, servedVersions(type));
+    String bodyNamespace = Meta.namespace(obj);
+    if (type.namespaced() && bodyNamespace != null && !bodyNamespace.isEmpty()
+        && !bodyNamespace.equals(namespace)) {
+      throw ApiException.badRequest("the namespace of the provided object (" + bodyNamespace
+          + ") does not match the namespace sent on the request (" + namespace + ")");
+    }
+    String name = ObjectRules.assignName(type, obj);
+    if (type.namespaced()) {
+      requireLiveNamespace(namespace);
+    }
+    ObjectRules.stampCreate(type, obj, namespace);
+    if (type.hasSubresource("status") && !type.builtin()) {
+      obj.remove("status");
+    }
+    for (ObjectHook hook : hooksFor(type)) {
+      hook.beforeCreate(type, obj);
+    }
+    if (dryRun) {
+      if (store.get(StorageKeys.key(type, namespace, name)).isPresent()) {
+        throw ApiException.alreadyExists(type, name);
+      }
+      return CompletableFuture.completedFuture(obj);
+    }
+    ObjectNode stored = asStorageVersion(type, obj);
+    return store.create(StorageKeys.key(type, namespace, name), rev -> stamp(stored, rev))
+        .thenApply(result -> {
+          if (!result.succeeded()) {
+            throw ApiException.alreadyExists(type, name);
+          }
+          return toVersion(type, result.kv().value());
+        });
+  }
+
+  private void requireLiveNamespace(String namespace) {
+    Optional<KeyValue> ns = store.get(StorageKeys.key(namespaces, null, namespace));
+    if (ns.isEmpty()) {
+      throw ApiException.notFound(namespaces, namespace);
+    }
+    if (Meta.isDeleting(Json.read(ns.get().value()))) {
+      throw new ApiException(403, "Forbidden", "unable to create new content in namespace "
+          + namespace + " because it is being terminated", "", "namespaces", namespace, List.of());
+    }
+  }
+
+  // ---- update ----
+
+  /**
+   * PUT semantics: replaces the object (or only its status), 409 when the body carries a stale
+   * resourceVersion. An empty resourceVersion means an unconditional update.
+   */
+  public CompletableFuture<ObjectNode> update(ResourceType type, String namespace, String name,
+      ObjectNode obj, boolean statusOnly, boolean dryRun) {
+    ObjectRules.checkTypeMeta(type, obj, servedVersions(type));
+    String bodyName = Meta.name(obj);
+    if (bodyName != null && !bodyName.equals(name)) {
+      throw ApiException.badRequest("the name of the object (" + bodyName
+          + ") does not match the name on the URL (" + name + ")");
+    }
+    long expected = Meta.resourceVersion(obj);
+    return guaranteedUpdate(type, namespace, name, expected, dryRun,
+        current -> ObjectRules.mergeUpdate(type, current, obj.deepCopy(), statusOnly));
+  }
+
+  /**
+   * Reads, transforms and writes with compare-and-swap, retrying on races unless the caller
+   * pinned a resourceVersion. {@code mutate} gets a private copy and returns the desired object.
+   */
+  public CompletableFuture<ObjectNode> guaranteedUpdate(ResourceType type, String namespace,
+      String name, long expectedRv, boolean dryRun, UnaryOperator<ObjectNode> mutate) {
+    return attemptUpdate(type, namespace, name, expectedRv, dryRun, mutate, 0);
+  }
+
+  private CompletableFuture<ObjectNode> attemptUpdate(ResourceType type, String namespace,
+      String name, long expectedRv, boolean dryRun, UnaryOperator<ObjectNode> mutate, int attempt) {
+    KeyValue kv = getRaw(type, namespace, name);
+    if (expectedRv != 0 && expectedRv != kv.modRevision()) {
+      throw ApiException.conflict(type, name);
+    }
+    ObjectNode current = toVersion(type, kv.value());
+    ObjectNode desired = mutate.apply(current.deepCopy());
+    Meta.metadata(desired).put("resourceVersion", Long.toString(kv.modRevision()));
+    for (ObjectHook hook : hooksFor(type)) {
+      hook.beforeUpdate(type, current, desired);
+    }
+    if (desired.equals(current) || dryRun) {
+      return CompletableFuture.completedFuture(desired);
+    }
+    if (Meta.isDeleting(desired) && !pendingFinalization(type, desired)) {
+      return deleteNow(type, namespace, name, kv, desired);
+    }
+    ObjectNode stored = asStorageVersion(type, desired);
+    String key = StorageKeys.key(type, namespace, name);
+    return store.update(key, kv.modRevision(), rev -> stamp(stored, rev))
+        .thenCompose(result -> {
+          if (result.succeeded()) {
+            return CompletableFuture.completedFuture(toVersion(type, result.kv().value()));
+          }
+          if (result.kv() == null) {
+            throw ApiException.notFound(type, name);
+          }
+          if (expectedRv != 0 || attempt >= MAX_RETRIES) {
+            throw ApiException.conflict(type, name);
+          }
+          return attemptUpdate(type, namespace, name, 0, false, mutate, attempt + 1);
+        });
+  }
+
+  /**
+   * PATCH semantics: {@code patch} turns a copy of the current object into the desired one; a
+   * resourceVersion left in the result must match (409 otherwise), as kube-apiserver checks.
+   */
+  public CompletableFuture<ObjectNode> patch(ResourceType type, String namespace, String name,
+      UnaryOperator<ObjectNode> patch, boolean statusOnly, boolean dryRun) {
+    return guaranteedUpdate(type, namespace, name, 0, dryRun, current -> {
+      long currentRv = Meta.resourceVersion(current);
+      ObjectNode patched = patch.apply(current.deepCopy());
+      long wanted = Meta.resourceVersion(patched);
+      if (wanted != 0 && wanted != currentRv) {
+        throw ApiException.conflict(type, name);
+      }
+      ObjectRules.checkTypeMeta(type, patched, servedVersions(type));
+      return ObjectRules.mergeUpdate(type, current, patched, statusOnly);
+    });
+  }
+
+  // ---- delete ----
+
+  /**
+   * Deletes the object, or marks it with a deletionTimestamp while finalizers remain (adding
+   * the orphan or foregroundDeletion finalizer the propagation policy asks for).
+   */
+  public CompletableFuture<ObjectNode> delete(ResourceType type, String namespace, String name,
+      DeleteOptions options) {
+    KeyValue kv = getRaw(type, namespace, name);
+    ObjectNode current = toVersion(type, kv.value());
+    checkPreconditions(type, name, current, options);
+    String finalizer = "Orphan".equals(options.propagationPolicy()) ? "orphan"
+        : "Foreground".equals(options.propagationPolicy()) ? "foregroundDeletion" : null;
+    ObjectNode marked = current.deepCopy();
+    boolean pending = Meta.hasFinalizers(marked) || finalizer != null;
+    for (ObjectHook hook : hooksFor(type)) {
+      pending |= hook.onDeleteRequested(type, marked);
+    }
+    if (!pending) {
+      if (options.dryRun()) {
+        return CompletableFuture.completedFuture(current);
+      }
+      return deleteNow(type, namespace, name, kv, current);
+    }
+    return guaranteedUpdate(type, namespace, name, 0, options.dryRun(), next -> {
+      for (ObjectHook hook : hooksFor(type)) {
+        hook.onDeleteRequested(type, next);
+      }
+      ObjectNode meta = Meta.metadata(next);
+      if (!meta.hasNonNull("deletionTimestamp")) {
+        meta.put("deletionTimestamp", Meta.now());
+        meta.put("deletionGracePeriodSeconds", 0);
+      }
+      if (finalizer != null) {
+        ArrayNode list = Meta.finalizers(next) == null ? meta.putArray("finalizers") : Meta.finalizers(next);
+        boolean present = false;
+        for (var f : list) {
+          present |= f.asText().equals(finalizer);
+        }
+        if (!present) {
+          list.add(finalizer);
+        }
+      }
+      return next;
+    });
+  }
+
+  private void checkPreconditions(ResourceType type, String name, ObjectNode current,
+      DeleteOptions options) {
+    if (options.preconditionUid() != null && !options.preconditionUid().equals(Meta.uid(current))) {
+      throw ApiException.conflict(type, name, "Precondition failed: UID in precondition: "
+          + options.preconditionUid() + ", UID in object meta: " + Meta.uid(current));
+    }
+    String rv = options.preconditionResourceVersion();
+    if (rv != null && Meta.parseResourceVersion(rv) != Meta.resourceVersion(current)) {
+      throw ApiException.conflict(type, name, "Precondition failed: ResourceVersion in"
+          + " precondition: " + rv + ", ResourceVersion in meta: " + Meta.resourceVersion(current));
+    }
+  }
+
+  private CompletableFuture<ObjectNode> deleteNow(ResourceType type, String namespace,
+      String name, KeyValue kv, ObjectNode last) {
+    ObjectNode stored = asStorageVersion(type, last);
+    return store.delete(StorageKeys.key(type, namespace, name), kv.modRevision(),
+            rev -> stamp(stored, rev))
+        .thenCompose(result -> {
+          if (result.succeeded()) {
+            return CompletableFuture.completedFuture(toVersion(type, result.kv().value()));
+          }
+          if (result.kv() == null) {
+            throw ApiException.notFound(type, name);
+          }
+          // Changed under us: decide again on the new state.
+          return delete(type, namespace, name, DeleteOptions.DEFAULT);
+        });
+  }
+
+  private boolean pendingFinalization(ResourceType type, ObjectNode obj) {
+    if (Meta.hasFinalizers(obj)) {
+      return true;
+    }
+    return type.group().isEmpty() && type.plural().equals("namespaces")
+        && obj.path("spec").path("finalizers").size() > 0;
+  }
+
+  // ---- helpers ----
+
+  private List<String> servedVersions(ResourceType type) {
+    List<String> versions = new ArrayList<>();
+    for (ResourceType t : registry.all()) {
+      if (t.groupResource().equals(type.groupResource())) {
+        versions.add(t.version());
+      }
+    }
+    return versions;
+  }
+
+  private ObjectNode asStorageVersion(ResourceType type, ObjectNode obj) {
+    ObjectNode copy = obj.deepCopy();
+    copy.put("apiVersion", registry.storageType(type).apiVersion());
+    return copy;
+  }
+
+  /** The bytes to store at {@code rev}: the object carries its own resourceVersion. */
+  static byte[] stamp(ObjectNode obj, long rev) {
+    Meta.metadata(obj).put("resourceVersion", Long.toString(rev));
+    return Json.write(obj);
+  }
+
+  /** Unwraps the ApiException a failed future carries, for callers that join. */
+  public static RuntimeException unwrap(Throwable t) {
+    Throwable cause = t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
+    return cause instanceof RuntimeException ? (RuntimeException) cause : new RuntimeException(cause);
+  }
+}

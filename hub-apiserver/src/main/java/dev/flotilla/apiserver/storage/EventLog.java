@@ -1,0 +1,130 @@
+package dev.flotilla.apiserver.storage;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+
+/**
+ * The one revision-ordered log every watch is served from: a bounded in-memory window of recent
+ * events plus fan-out to live subscribers. Watchers never query the store; a watch that starts
+ * below the window gets {@link CompactedException}, as etcd answers for a compacted revision.
+ */
+public final class EventLog {
+  private final int capacity;
+  private final ArrayDeque<StoreEvent> window = new ArrayDeque<>();
+  private final List<Subscription> subscriptions = new CopyOnWriteArrayList<>();
+  /** Every event with a revision above this one is in the window. */
+  private long floor;
+
+  private long lastRevision;
+
+  public EventLog(int capacity, long startRevision) {
+    this.capacity = capacity;
+    this.floor = startRevision;
+    this.lastRevision = startRevision;
+  }
+
+  /** Seeds the window with history read back at startup, oldest first. */
+  public synchronized void preload(long historyFloor, List<StoreEvent> history) {
+    window.clear();
+    window.addAll(history);
+    floor = historyFloor;
+    trim();
+  }
+
+  /** Appends committed events (in revision order) and hands them to matching subscribers. */
+  public void publish(List<StoreEvent> events) {
+    synchronized (this) {
+      for (StoreEvent event : events) {
+        window.addLast(event);
+        lastRevision = event.revision();
+      }
+      trim();
+    }
+    // Delivered outside the lock: a subscriber registering now has already replayed these from
+    // the window, and Subscription.deliver drops anything at or below what it has seen.
+    for (Subscription s : subscriptions) {
+      for (StoreEvent event : events) {
+        s.deliver(event);
+      }
+    }
+  }
+
+  /** Subscribes to events under {@code prefix} with revisions above {@code afterRevision}. */
+  public Store.Watch subscribe(String prefix, long afterRevision, Consumer<StoreEvent> listener) {
+    Subscription subscription = new Subscription(prefix, listener);
+    List<StoreEvent> replay = new ArrayList<>();
+    synchronized (this) {
+      if (afterRevision < floor) {
+        throw new CompactedException(afterRevision, floor);
+      }
+      for (StoreEvent event : window) {
+        if (event.revision() > afterRevision && event.kv().key().startsWith(prefix)) {
+          replay.add(event);
+        }
+      }
+      subscription.seen = Math.max(afterRevision, lastRevision);
+      subscriptions.add(subscription);
+    }
+    // Replay happens after registration but events published meanwhile are above `seen` only if
+    // they are new, so nothing is lost or doubled.
+    for (StoreEvent event : replay) {
+      listener.accept(event);
+    }
+    subscription.replayed();
+    return () -> subscriptions.remove(subscription);
+  }
+
+  public synchronized long floor() {
+    return floor;
+  }
+
+  public int subscriberCount() {
+    return subscriptions.size();
+  }
+
+  private void trim() {
+    while (window.size() > capacity) {
+      floor = window.removeFirst().revision();
+    }
+  }
+
+  /** A subscriber and the revision it has been brought up to. */
+  private static final class Subscription {
+    private final String prefix;
+    private final Consumer<StoreEvent> listener;
+    private final List<StoreEvent> pending = new ArrayList<>();
+    private boolean replaying = true;
+    private long seen;
+
+    Subscription(String prefix, Consumer<StoreEvent> listener) {
+      this.prefix = prefix;
+      this.listener = listener;
+    }
+
+    synchronized void deliver(StoreEvent event) {
+      if (event.revision() <= seen || !event.kv().key().startsWith(prefix)) {
+        return;
+      }
+      seen = event.revision();
+      if (replaying) {
+        pending.add(event);
+      } else {
+        listener.accept(event);
+      }
+    }
+
+    void replayed() {
+      synchronized (this) {
+        for (Iterator<StoreEvent> it = pending.iterator(); it.hasNext(); ) {
+          listener.accept(it.next());
+          it.remove();
+        }
+        replaying = false;
+      }
+    }
+  }
+}

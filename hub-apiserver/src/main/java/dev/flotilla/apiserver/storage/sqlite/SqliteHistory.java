@@ -1,0 +1,62 @@
+package dev.flotilla.apiserver.storage.sqlite;
+
+import dev.flotilla.apiserver.storage.KeyValue;
+import dev.flotilla.apiserver.storage.RangeResult;
+import dev.flotilla.apiserver.storage.StoreEvent;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Reads of past revisions: ranges pinned to a revision, and events since a revision. */
+final class SqliteHistory {
+  private SqliteHistory() {}
+
+  static RangeResult rangeAt(Connection c, String from, String to, long revision, int limit) {
+    String sql = "SELECT l.key, l.value, l.create_rev, l.rev FROM log l"
+        + " WHERE l.key >= ? AND l.key < ? AND l.deleted = 0"
+        + " AND l.rev = (SELECT MAX(rev) FROM log m WHERE m.key = l.key AND m.rev <= ?)"
+        + " ORDER BY l.key LIMIT ?";
+    try (PreparedStatement st = c.prepareStatement(sql)) {
+      st.setString(1, from);
+      st.setString(2, to);
+      st.setLong(3, revision);
+      st.setInt(4, limit > 0 ? limit + 1 : Integer.MAX_VALUE);
+      List<KeyValue> items = new ArrayList<>();
+      try (ResultSet rs = st.executeQuery()) {
+        while (rs.next()) {
+          items.add(new KeyValue(rs.getString(1), rs.getBytes(2), rs.getLong(3), rs.getLong(4)));
+        }
+      }
+      boolean more = limit > 0 && items.size() > limit;
+      return new RangeResult(more ? items.subList(0, limit) : items, revision, more);
+    } catch (SQLException e) {
+      throw new IllegalStateException("reading history failed: " + e.getMessage(), e);
+    }
+  }
+
+  /** Events with revisions above {@code floor}, oldest first, each with its previous value. */
+  static List<StoreEvent> readSince(Connection c, long floor) throws SQLException {
+    String sql = "SELECT l.key, l.value, l.create_rev, l.rev, l.deleted, p.value, p.create_rev,"
+        + " p.rev, p.deleted FROM log l LEFT JOIN log p ON p.rev = l.prev_rev"
+        + " WHERE l.rev > ? ORDER BY l.rev";
+    List<StoreEvent> events = new ArrayList<>();
+    try (PreparedStatement st = c.prepareStatement(sql)) {
+      st.setLong(1, floor);
+      try (ResultSet rs = st.executeQuery()) {
+        while (rs.next()) {
+          KeyValue kv = new KeyValue(rs.getString(1), rs.getBytes(2), rs.getLong(3), rs.getLong(4));
+          KeyValue prev = null;
+          if (rs.getBytes(6) != null && rs.getInt(9) == 0) {
+            prev = new KeyValue(kv.key(), rs.getBytes(6), rs.getLong(7), rs.getLong(8));
+          }
+          boolean deleted = rs.getInt(5) == 1;
+          events.add(new StoreEvent(deleted ? StoreEvent.Type.DELETE : StoreEvent.Type.PUT, kv, prev));
+        }
+      }
+    }
+    return events;
+  }
+}

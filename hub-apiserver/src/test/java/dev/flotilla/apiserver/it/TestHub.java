@@ -1,0 +1,80 @@
+package dev.flotilla.apiserver.it;
+
+import dev.flotilla.apiserver.HubConfig;
+import dev.flotilla.apiserver.HubServer;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * A hub API server on an ephemeral port over a fresh temporary data directory, with its admin
+ * kubeconfig written, for integration tests over real HTTPS.
+ */
+public final class TestHub implements AutoCloseable {
+  private final Path dataDir;
+  private final HubServer server;
+  private final Path kubeconfig;
+
+  private TestHub(Path dataDir, HubServer server) {
+    this.dataDir = dataDir;
+    this.server = server;
+    this.kubeconfig = server.writeKubeconfig(List.of());
+  }
+
+  public static TestHub start() {
+    try {
+      return start(Files.createTempDirectory("flotilla-it"));
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Starts on an existing data directory (e.g. to check what a previous run stored). */
+  public static TestHub start(Path dataDir) {
+    return new TestHub(dataDir, HubServer.create(HubConfig.of(dataDir, 0)).start());
+  }
+
+  public HubServer server() {
+    return server;
+  }
+
+  public Path dataDir() {
+    return dataDir;
+  }
+
+  public Path kubeconfig() {
+    return kubeconfig;
+  }
+
+  public String url() {
+    return server.url();
+  }
+
+  public String adminToken() {
+    return server.authenticator().adminToken();
+  }
+
+  /** A fabric8 client as the admin, trusting the hub's CA. */
+  public KubernetesClient client() {
+    return client(adminToken());
+  }
+
+  public KubernetesClient client(String token) {
+    Config config = new io.fabric8.kubernetes.client.ConfigBuilder()
+        .withMasterUrl(url())
+        .withCaCertFile(server.certificateAuthority().caCertPath().toString())
+        .withOauthToken(token)
+        .withRequestTimeout(30_000)
+        .build();
+    return new KubernetesClientBuilder().withConfig(config).build();
+  }
+
+  @Override
+  public void close() {
+    server.close();
+  }
+}

@@ -1,0 +1,2 @@
+/** Simulated member clusters built on hub-apiserver (see issue 4). */
+package dev.flotilla.sim;
