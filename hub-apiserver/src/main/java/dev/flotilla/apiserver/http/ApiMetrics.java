@@ -19,6 +19,9 @@ public final class ApiMetrics {
         .description("Open watch streams").register(registry);
     Gauge.builder("flotilla_store_revision", storeRevision, s -> s.get().doubleValue())
         .description("Newest store revision").register(registry);
+    new io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics().bindTo(registry);
+    new io.micrometer.core.instrument.binder.jvm.JvmGcMetrics().bindTo(registry);
+    new io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics().bindTo(registry);
   }
 
   void record(String verb, String resource, int code, long startedNanos) {

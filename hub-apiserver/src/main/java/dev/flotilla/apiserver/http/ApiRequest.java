@@ -91,7 +91,7 @@ public record ApiRequest(
       labels = LabelSelector.parse(param("labelSelector", ""));
       String fs = param("fieldSelector", "");
       if (!fs.isBlank()) {
-        fields = FieldSelector.parse(fs, type.kind());
+        fields = FieldSelector.parse(fs, type.group().isEmpty() ? type.kind() : type.kind() + "." + type.group());
       }
     } catch (SelectorParseException e) {
       throw ApiException.badRequest(e.getMessage());

@@ -75,6 +75,8 @@ final class WatchHandler {
     response.setWriteQueueMaxSize(MAX_PENDING_BYTES);
     response.putHeader("Content-Type", "application/json");
     response.setStatusCode(200);
+    // Headers go out at once: clients treat the watch as established when they arrive.
+    response.writeHead();
     start(r, options, bookmarks, seconds, context, chunked(response));
   }
 

@@ -1,0 +1,65 @@
+package dev.flotilla.bench;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** A hub started as its own JVM (from the running jar), so its memory is measured apart. */
+final class HubProcess implements AutoCloseable {
+  final Process process;
+  final int port;
+  final Path dataDir;
+
+  private HubProcess(Process process, int port, Path dataDir) {
+    this.process = process;
+    this.port = port;
+    this.dataDir = dataDir;
+  }
+
+  static HubProcess start(Path dataDir, List<String> jvmArgs) throws Exception {
+    int port;
+    try (ServerSocket s = new ServerSocket(0)) {
+      port = s.getLocalPort();
+    }
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    List<String> cmd = new java.util.ArrayList<>(List.of(java));
+    cmd.addAll(jvmArgs);
+    cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.flotilla.cli.FlotillaCommand",
+        "hub", "--data-dir", dataDir.toString(), "--port", Integer.toString(port)));
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
+        .redirectOutput(dataDir.resolveSibling("hub.log").toFile()).start();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (!Files.exists(dataDir.resolve("kubeconfig"))) {
+      if (System.nanoTime() > deadline || !p.isAlive()) {
+        throw new IllegalStateException("hub did not start; see " + dataDir.resolveSibling("hub.log"));
+      }
+      Thread.sleep(100);
+    }
+    return new HubProcess(p, port, dataDir);
+  }
+
+  HubClient client() throws Exception {
+    return new HubClient("https://127.0.0.1:" + port, dataDir.resolve("pki/ca.crt"),
+        Files.readString(dataDir.resolve("admin.token")).trim());
+  }
+
+  /** Resident set size of the hub process in MiB, from /proc. */
+  double rssMiB() throws IOException {
+    for (String line : Files.readAllLines(Path.of("/proc/" + process.pid() + "/status"))) {
+      if (line.startsWith("VmRSS:")) {
+        return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024.0;
+      }
+    }
+    return Double.NaN;
+  }
+
+  @Override
+  public void close() throws Exception {
+    process.destroy();
+    process.waitFor(20, TimeUnit.SECONDS);
+    process.destroyForcibly();
+  }
+}

@@ -1,0 +1,158 @@
+package dev.flotilla.apiserver.it;
+
+import static dev.flotilla.apiserver.it.Fabric8Support.configMap;
+import static dev.flotilla.apiserver.it.Fabric8Support.failsWith;
+import static dev.flotilla.apiserver.it.Fabric8Support.newNamespace;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.EventBuilder;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.KubernetesResourceList;
+import io.fabric8.kubernetes.api.model.ListOptionsBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Label selectors (=, !=, in, notin, exists, !key) and field selectors on lists. */
+class Fabric8SelectorIT {
+  private static TestHub hub;
+  private static KubernetesClient client;
+  private static String ns;
+  private static String other;
+
+  @BeforeAll
+  static void start() {
+    hub = TestHub.start();
+    client = hub.client();
+    ns = newNamespace(client, "selectors");
+    other = newNamespace(client, "selectors-other");
+    create(ns, "a", Map.of("env", "prod", "tier", "web"));
+    create(ns, "b", Map.of("env", "dev", "tier", "web"));
+    create(ns, "c", Map.of("env", "staging"));
+    create(ns, "d", Map.of());
+    create(other, "a", Map.of("env", "prod", "tier", "web"));
+    event("ev-1", "pod-a");
+    event("ev-2", "pod-b");
+    event("ev-3", "pod-a");
+  }
+
+  @AfterAll
+  static void stop() {
+    client.close();
+    hub.close();
+  }
+
+  private static void create(String namespace, String name, Map<String, String> labels) {
+    client.configMaps().inNamespace(namespace).resource(configMap(name, labels, Map.of()))
+        .create();
+  }
+
+  private static void event(String name, String involved) {
+    Event e = new EventBuilder().withNewMetadata().withName(name).endMetadata()
+        .withNewInvolvedObject().withKind("Pod").withApiVersion("v1").withNamespace(ns)
+        .withName(involved).endInvolvedObject()
+        .withReason("Testing").withMessage("selector test").withType("Normal").build();
+    client.v1().events().inNamespace(ns).resource(e).create();
+  }
+
+  private static Set<String> names(KubernetesResourceList<? extends HasMetadata> list) {
+    return list.getItems().stream().map(o -> o.getMetadata().getName())
+        .collect(Collectors.toCollection(TreeSet::new));
+  }
+
+  private static Set<String> byLabels(String selector) {
+    return names(client.configMaps().inNamespace(ns)
+        .list(new ListOptionsBuilder().withLabelSelector(selector).build()));
+  }
+
+  private static Set<String> byFields(String selector) {
+    return names(client.configMaps().inNamespace(ns)
+        .list(new ListOptionsBuilder().withFieldSelector(selector).build()));
+  }
+
+  @Test
+  void equalityOperators() {
+    assertEquals(Set.of("a"), byLabels("env=prod"));
+    assertEquals(Set.of("a"), byLabels("env==prod"));
+    assertEquals(Set.of("b", "c", "d"), byLabels("env!=prod"), "!= also matches a missing key");
+    assertEquals(Set.of("a"), byLabels("env=prod,tier=web"), "terms are ANDed");
+    assertEquals(Set.of(), byLabels("env=prod,tier!=web"));
+  }
+
+  @Test
+  void setOperators() {
+    assertEquals(Set.of("a", "b"), byLabels("env in (prod,dev)"));
+    assertEquals(Set.of("c", "d"), byLabels("env notin (prod,dev)"),
+        "notin also matches a missing key");
+    assertEquals(Set.of("a", "b"), byLabels("tier"));
+    assertEquals(Set.of("c", "d"), byLabels("!tier"));
+    assertEquals(Set.of("b"), byLabels("tier,env notin (prod)"));
+  }
+
+  @Test
+  void fabric8SelectorDsl() {
+    assertEquals(Set.of("a", "b"), names(client.configMaps().inNamespace(ns)
+        .withLabelIn("env", "prod", "dev").list()));
+    assertEquals(Set.of("c", "d"), names(client.configMaps().inNamespace(ns)
+        .withLabelNotIn("env", "prod", "dev").list()));
+    assertEquals(Set.of("a", "b"), names(client.configMaps().inNamespace(ns)
+        .withLabel("tier").list()));
+    assertEquals(Set.of("c", "d"), names(client.configMaps().inNamespace(ns)
+        .withoutLabel("tier").list()));
+    assertEquals(Set.of("b", "c", "d"), names(client.configMaps().inNamespace(ns)
+        .withoutLabel("env", "prod").list()));
+  }
+
+  @Test
+  void metadataFieldSelectors() {
+    assertEquals(Set.of("a"), byFields("metadata.name=a"));
+    assertEquals(Set.of("b", "c", "d"), byFields("metadata.name!=a"));
+    assertEquals(Set.of("a", "b", "c", "d"), byFields("metadata.namespace=" + ns));
+    assertEquals(Set.of(), byFields("metadata.namespace=" + other));
+    Set<String> everywhere = client.configMaps().inAnyNamespace()
+        .withField("metadata.name", "a").list().getItems().stream()
+        .map(cm -> cm.getMetadata().getNamespace()).collect(Collectors.toCollection(TreeSet::new));
+    assertEquals(new TreeSet<>(Set.of(ns, other)), everywhere);
+    Set<String> inOther = client.configMaps().inAnyNamespace()
+        .withField("metadata.namespace", other).list().getItems().stream()
+        .map(ConfigMap::getMetadata).map(m -> m.getNamespace() + "/" + m.getName())
+        .collect(Collectors.toSet());
+    assertEquals(Set.of(other + "/a"), inOther);
+  }
+
+  @Test
+  void labelAndFieldSelectorsCombine() {
+    assertEquals(Set.of("b"), names(client.configMaps().inNamespace(ns)
+        .list(new ListOptionsBuilder().withLabelSelector("tier=web")
+            .withFieldSelector("metadata.name!=a").build())));
+  }
+
+  @Test
+  void eventInvolvedObjectSelector() {
+    assertEquals(Set.of("ev-1", "ev-3"), names(client.v1().events().inNamespace(ns)
+        .withField("involvedObject.name", "pod-a").list()));
+    assertEquals(Set.of("ev-2"), names(client.v1().events().inNamespace(ns)
+        .withField("involvedObject.name", "pod-b").withField("involvedObject.kind", "Pod")
+        .list()));
+    assertEquals(Set.of(), names(client.v1().events().inNamespace(ns)
+        .withField("involvedObject.name", "pod-z").list()));
+  }
+
+  @Test
+  void badSelectorsAreBadRequests() {
+    failsWith(400, "BadRequest", () -> byLabels("env in (prod"));
+    failsWith(400, "BadRequest", () -> byLabels("env=prod=x"));
+    failsWith(400, "BadRequest", () -> byLabels("-bad-key-=x"));
+    failsWith(400, "BadRequest", () -> byFields("spec.color=blue"));
+    failsWith(400, "BadRequest", () -> byFields("metadata.name"));
+    failsWith(400, "BadRequest", () -> names(client.v1().events().inNamespace(ns)
+        .withField("involvedObject.color", "red").list()));
+  }
+}
