@@ -1,6 +1,7 @@
 package dev.flotilla.apiserver;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.flotilla.apiserver.auth.AgentTokens;
 import dev.flotilla.apiserver.auth.CertificateAuthority;
 import dev.flotilla.apiserver.auth.KubeconfigContext;
 import dev.flotilla.apiserver.auth.KubeconfigWriter;
@@ -8,6 +9,7 @@ import dev.flotilla.apiserver.auth.TokenAuthenticator;
 import dev.flotilla.apiserver.controllers.CrdController;
 import dev.flotilla.apiserver.controllers.GarbageCollector;
 import dev.flotilla.apiserver.controllers.NamespaceController;
+import dev.flotilla.apiserver.http.AgentAuthorizer;
 import dev.flotilla.apiserver.http.ApiMetrics;
 import dev.flotilla.apiserver.http.ApiServer;
 import dev.flotilla.apiserver.http.ApiServerConfig;
@@ -78,6 +80,12 @@ public final class HubServer implements AutoCloseable {
     closeables.add(gc);
     if (config.installFlotillaCrds()) {
       installCrds();
+      ensureNamespace(AgentTokens.NAMESPACE);
+      AgentTokens agentTokens = new AgentTokens();
+      agentTokens.start(storage);
+      authenticator.addSource(agentTokens::lookup);
+      closeables.add(agentTokens);
+      authorizer = Authorizer.anyOf(authorizer, new AgentAuthorizer());
     }
     long[] lastSeen = {store.currentRevision()};
     compactor.scheduleWithFixedDelay(() -> {
@@ -109,6 +117,15 @@ public final class HubServer implements AutoCloseable {
           return current;
         }).join();
       }
+    }
+  }
+
+  private void ensureNamespace(String name) {
+    ResourceType namespaces = storage.registry().find("", "v1", "namespaces").orElseThrow();
+    if (storage.find(namespaces, null, name).isEmpty()) {
+      ObjectNode ns = dev.flotilla.apiserver.objects.Json.MAPPER.createObjectNode();
+      Meta.metadata(ns).put("name", name);
+      storage.create(namespaces, null, ns, false).join();
     }
   }
 

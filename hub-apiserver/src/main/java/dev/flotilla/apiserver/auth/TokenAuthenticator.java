@@ -137,7 +137,8 @@ public final class TokenAuthenticator {
     return -1;
   }
 
-  private static String digest(String token) {
+  /** Hex SHA-256 of a token, the form tokens are indexed and stored in. */
+  public static String digest(String token) {
     try {
       MessageDigest md = MessageDigest.getInstance("SHA-256");
       return HexFormat.of().formatHex(md.digest(token.getBytes(StandardCharsets.UTF_8)));

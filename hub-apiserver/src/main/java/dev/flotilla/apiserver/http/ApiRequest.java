@@ -64,6 +64,9 @@ public record ApiRequest(
       throw ApiException.badRequest("the request needs a body: the object to store");
     }
     String ct = contentType();
+    if (ct.equals(dev.flotilla.apiserver.protobuf.ProtobufBodyDecoder.CONTENT_TYPE)) {
+      return dev.flotilla.apiserver.protobuf.ProtobufBodyDecoder.decode(body.getBytes());
+    }
     boolean yaml = ct.equals("application/yaml") || ct.equals("application/apply-patch+yaml");
     if (!yaml && !ct.equals("application/json") && !ct.equals("*/*")) {
       throw ApiException.unsupportedMediaType(ct);

@@ -124,6 +124,11 @@ final class WireReader {
     return out;
   }
 
+  /** The rest of this slice as UTF-8 text. */
+  String stringValue() {
+    return new String(remaining(), StandardCharsets.UTF_8);
+  }
+
   /** Skips one field's value of the given wire type (an unknown field). */
   void skip(int wireType) {
     switch (wireType) {

@@ -1,0 +1,90 @@
+package dev.flotilla.cli;
+
+import dev.flotilla.apiserver.auth.AgentTokens;
+import dev.flotilla.apiserver.auth.KubeconfigContext;
+import dev.flotilla.apiserver.auth.KubeconfigWriter;
+import dev.flotilla.apiserver.objects.Json;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * Creates and revokes member-agent credentials on the hub: each agent gets its own token, good
+ * only for its own Cluster, Lease and execution namespace.
+ */
+@Command(name = "agent-token", mixinStandardHelpOptions = true,
+    description = "Create or revoke a member agent's hub credential.",
+    subcommands = {AgentTokenCommand.Create.class, AgentTokenCommand.Revoke.class})
+final class AgentTokenCommand implements Runnable {
+
+  @Override
+  public void run() {
+    picocli.CommandLine.usage(this, System.out);
+  }
+
+  static KubernetesClient hub(Path kubeconfig) throws Exception {
+    Config config = Config.fromKubeconfig("flotilla", Files.readString(kubeconfig), kubeconfig.toString());
+    return new KubernetesClientBuilder().withConfig(config).build();
+  }
+
+  /** Issues a token for one cluster and writes a kubeconfig the agent can use. */
+  @Command(name = "create", mixinStandardHelpOptions = true)
+  static final class Create implements Callable<Integer> {
+    @Parameters(index = "0", description = "Cluster name the agent registers as.") String cluster;
+    @Option(names = "--hub-kubeconfig", defaultValue = "./flotilla-data/kubeconfig") Path kubeconfig;
+    @Option(names = "--output", description = "Write an agent kubeconfig here (default: print the token).") Path output;
+
+    @Override
+    public Integer call() throws Exception {
+      byte[] bytes = new byte[32];
+      new SecureRandom().nextBytes(bytes);
+      String token = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+      try (KubernetesClient hub = hub(kubeconfig)) {
+        String es = "karmada-es-" + cluster;
+        if (hub.namespaces().withName(es).get() == null) {
+          hub.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(es).endMetadata().build()).create();
+        }
+        Secret secret = Json.MAPPER.treeToValue(AgentTokens.secretFor(cluster, token), Secret.class);
+        hub.secrets().inNamespace(AgentTokens.NAMESPACE).resource(secret).createOr(s -> s.update());
+        if (output != null) {
+          String ca = new String(Base64.getDecoder().decode(hub.getConfiguration().getCaCertData()),
+              StandardCharsets.UTF_8);
+          KubeconfigWriter.write(output, List.of(new KubeconfigContext("flotilla",
+              hub.getConfiguration().getMasterUrl(), ca, token)), "flotilla");
+          System.out.println("agent kubeconfig for cluster " + cluster + " written to " + output);
+        } else {
+          System.out.println(token);
+        }
+      }
+      return 0;
+    }
+  }
+
+  /** Deletes a cluster's agent credential; the agent is refused from its next request. */
+  @Command(name = "revoke", mixinStandardHelpOptions = true)
+  static final class Revoke implements Callable<Integer> {
+    @Parameters(index = "0") String cluster;
+    @Option(names = "--hub-kubeconfig", defaultValue = "./flotilla-data/kubeconfig") Path kubeconfig;
+
+    @Override
+    public Integer call() throws Exception {
+      try (KubernetesClient hub = hub(kubeconfig)) {
+        hub.secrets().inNamespace(AgentTokens.NAMESPACE).withName(AgentTokens.SECRET_PREFIX + cluster).delete();
+      }
+      System.out.println("revoked the agent credential of cluster " + cluster);
+      return 0;
+    }
+  }
+}
