@@ -88,7 +88,7 @@ final class ProtoSchema {
       throw new UncheckedIOException("cannot read " + RESOURCE, e);
     }
     Map<String, Message> messages = new HashMap<>();
-    root.path("messages").fields().forEachRemaining(e -> {
+    root.path("messages").properties().forEach(e -> {
       List<Field> fields = new ArrayList<>();
       Map<Integer, Field> byNumber = new HashMap<>();
       for (JsonNode f : e.getValue().path("fields")) {

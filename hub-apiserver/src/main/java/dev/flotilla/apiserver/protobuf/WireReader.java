@@ -137,7 +137,10 @@ final class WireReader {
         require(8, "fixed64");
         pos += 8;
       }
-      case LENGTH_DELIMITED -> pos += readLength();
+      case LENGTH_DELIMITED -> {
+        int len = readLength(); // not "pos += readLength()": that reads pos before the length
+        pos += len;
+      }
       case FIXED32 -> {
         require(4, "fixed32");
         pos += 4;

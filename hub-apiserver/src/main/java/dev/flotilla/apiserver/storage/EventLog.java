@@ -78,6 +78,14 @@ public final class EventLog {
     return () -> subscriptions.remove(subscription);
   }
 
+  /** Forgets events at or below {@code revision}, so watches from there get "compacted". */
+  public synchronized void compact(long revision) {
+    while (!window.isEmpty() && window.peekFirst().revision() <= revision) {
+      window.removeFirst();
+    }
+    floor = Math.max(floor, revision);
+  }
+
   public synchronized long floor() {
     return floor;
   }

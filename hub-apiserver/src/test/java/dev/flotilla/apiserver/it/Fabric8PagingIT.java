@@ -48,7 +48,8 @@ class Fabric8PagingIT {
         String name = String.format("cm-%04d", i);
         expected.add(name);
         creates.add(CompletableFuture.runAsync(() -> client.configMaps().inNamespace(ns)
-            .resource(configMap(name, Map.of("i", name), Map.of("v", name))).create(), pool));
+            .resource(configMap(name, Map.of("parity", parity(name)), Map.of("v", name)))
+            .create(), pool));
       }
       CompletableFuture.allOf(creates.toArray(CompletableFuture[]::new)).join();
     } finally {
@@ -117,7 +118,52 @@ class Fabric8PagingIT {
     } finally {
       client.configMaps().inNamespace(ns).withName("cm-9999").delete();
       client.configMaps().inNamespace(ns)
-          .resource(configMap("cm-1100", Map.of("i", "cm-1100"), Map.of("v", "cm-1100"))).create();
+          .resource(configMap("cm-1100", Map.of("parity", parity("cm-1100")),
+              Map.of("v", "cm-1100"))).create();
+    }
+  }
+
+  private static String parity(String name) {
+    return Integer.parseInt(name.substring(3)) % 2 == 0 ? "even" : "odd";
+  }
+
+  @Test
+  void pagesOfASelectionAreFull() {
+    Set<String> seen = new HashSet<>();
+    List<Integer> sizes = new ArrayList<>();
+    String token = null;
+    do {
+      ConfigMapList list = client.configMaps().inNamespace(ns).list(new ListOptionsBuilder()
+          .withLabelSelector("parity=even").withLimit(250L).withContinue(token).build());
+      sizes.add(list.getItems().size());
+      for (ConfigMap cm : list.getItems()) {
+        assertEquals("even", cm.getMetadata().getLabels().get("parity"));
+        assertTrue(seen.add(cm.getMetadata().getName()), "listed twice: "
+            + cm.getMetadata().getName());
+      }
+      token = list.getMetadata().getContinue();
+    } while (token != null && !token.isEmpty() && sizes.size() < 10);
+    assertEquals(COUNT / 2, seen.size());
+    assertEquals(List.of(250, 250, 100), sizes, "pages are filled up to the limit with matches");
+  }
+
+  @Test
+  void pagesAcrossAllNamespaces() {
+    Set<String> seen = new HashSet<>();
+    String token = null;
+    int pages = 0;
+    do {
+      ConfigMapList list = client.configMaps().inAnyNamespace().list(new ListOptionsBuilder()
+          .withLimit(LIMIT).withContinue(token).build());
+      pages++;
+      for (ConfigMap cm : list.getItems()) {
+        assertTrue(seen.add(cm.getMetadata().getNamespace() + "/" + cm.getMetadata().getName()));
+      }
+      token = list.getMetadata().getContinue();
+    } while (token != null && !token.isEmpty() && pages < 10);
+    assertEquals(3, pages);
+    for (String name : expected) {
+      assertTrue(seen.contains(ns + "/" + name), name);
     }
   }
 

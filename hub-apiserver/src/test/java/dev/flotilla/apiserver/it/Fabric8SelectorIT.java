@@ -1,5 +1,6 @@
 package dev.flotilla.apiserver.it;
 
+import static dev.flotilla.apiserver.it.Fabric8Support.WAIT;
 import static dev.flotilla.apiserver.it.Fabric8Support.configMap;
 import static dev.flotilla.apiserver.it.Fabric8Support.failsWith;
 import static dev.flotilla.apiserver.it.Fabric8Support.newNamespace;
@@ -12,9 +13,15 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.KubernetesResourceList;
 import io.fabric8.kubernetes.api.model.ListOptionsBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.Watch;
+import io.fabric8.kubernetes.client.Watcher;
+import io.fabric8.kubernetes.client.WatcherException;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -143,6 +150,33 @@ class Fabric8SelectorIT {
         .list()));
     assertEquals(Set.of(), names(client.v1().events().inNamespace(ns)
         .withField("involvedObject.name", "pod-z").list()));
+  }
+
+  @Test
+  void watchByNameSeesOnlyThatObject() throws Exception {
+    BlockingQueue<String> events = new LinkedBlockingQueue<>();
+    Watcher<ConfigMap> watcher = new Watcher<>() {
+      @Override
+      public void eventReceived(Action action, ConfigMap cm) {
+        if (action != Action.BOOKMARK) {
+          events.add(action + " " + cm.getMetadata().getName());
+        }
+      }
+
+      @Override
+      public void onClose(WatcherException cause) {}
+    };
+    var cms = client.configMaps().inNamespace(ns);
+    // fabric8 watches a named resource with fieldSelector=metadata.name=<name>.
+    try (Watch w = cms.withName("watched").watch(watcher)) {
+      cms.resource(configMap("unwatched", Map.of(), Map.of())).create();
+      cms.resource(configMap("watched", Map.of(), Map.of())).create();
+      cms.withName("unwatched").delete();
+      cms.withName("watched").delete();
+      assertEquals("ADDED watched", events.poll(WAIT.toSeconds(), TimeUnit.SECONDS));
+      assertEquals("DELETED watched", events.poll(WAIT.toSeconds(), TimeUnit.SECONDS));
+    }
+    assertEquals(null, events.poll(), "nothing about other objects");
   }
 
   @Test

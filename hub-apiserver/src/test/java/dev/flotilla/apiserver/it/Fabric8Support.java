@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.flotilla.apiserver.HubServer;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
@@ -112,9 +113,14 @@ final class Fabric8Support {
    * kubeconfig or environment can leak in), with further settings applied by {@code tweak}.
    */
   static KubernetesClient client(TestHub hub, String token, UnaryOperator<ConfigBuilder> tweak) {
+    return client(hub.server(), token, tweak);
+  }
+
+  static KubernetesClient client(HubServer server, String token,
+      UnaryOperator<ConfigBuilder> tweak) {
     ConfigBuilder builder = new ConfigBuilder(Config.empty())
-        .withMasterUrl(hub.url())
-        .withCaCertFile(hub.server().certificateAuthority().caCertPath().toString())
+        .withMasterUrl(server.url())
+        .withCaCertFile(server.certificateAuthority().caCertPath().toString())
         .withOauthToken(token)
         .withRequestTimeout(30_000);
     return new KubernetesClientBuilder().withConfig(tweak.apply(builder).build()).build();

@@ -26,7 +26,6 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /** Watches resumed from a resourceVersion, and 410 Gone for compacted ones. */
@@ -155,9 +154,6 @@ class Fabric8WatchResumeIT {
   }
 
   @Test
-  @Disabled("server bug: Store.compact(rev) drops history in SQLite but never raises the"
-      + " EventLog floor, so a watch from a compacted resourceVersion still inside the in-memory"
-      + " window replays history (200 + MODIFIED events) instead of a 410 Expired ERROR event")
   void compactedResourceVersionIsGone() throws Exception {
     String ns = newNamespace(client, "watch-gone");
     long n = history(client, ns);

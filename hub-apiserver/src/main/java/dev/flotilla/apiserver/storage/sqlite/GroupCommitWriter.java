@@ -218,6 +218,7 @@ final class GroupCommitWriter {
       st.executeUpdate();
     }
     compacted = upTo;
+    events.compact(upTo);
   }
 
   private void rollback() {
