@@ -2,6 +2,8 @@ package dev.flotilla.cli;
 
 import dev.flotilla.apiserver.HubConfig;
 import dev.flotilla.apiserver.HubServer;
+import dev.flotilla.controller.ControllerManager;
+import io.fabric8.kubernetes.client.KubernetesClient;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -36,7 +38,14 @@ final class HubCommand implements Runnable {
         Optional.ofNullable(tokenFile), sans, true);
     HubServer hub = HubServer.create(config).start();
     Path kubeconfig = hub.writeKubeconfig(List.of());
-    Runtime.getRuntime().addShutdownHook(new Thread(hub::close, "shutdown"));
+    KubernetesClient controllerClient = HubClients.admin(hub);
+    ControllerManager controllers = new ControllerManager(controllerClient,
+        "flotilla-" + ProcessHandle.current().pid()).start();
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      controllers.close();
+      controllerClient.close();
+      hub.close();
+    }, "shutdown"));
     System.out.println("Flotilla hub is serving on " + hub.url());
     System.out.println("Kubeconfig: " + kubeconfig);
     System.out.println("Try: kubectl --kubeconfig " + kubeconfig + " --context flotilla get clusters");

@@ -3,7 +3,6 @@ package dev.flotilla.apiserver.http;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.flotilla.apiserver.objects.ApiException;
 import dev.flotilla.apiserver.objects.DeleteOptions;
-import dev.flotilla.apiserver.objects.Json;
 import dev.flotilla.apiserver.objects.ResourceStorage;
 import java.util.concurrent.CompletableFuture;
 
@@ -28,7 +27,7 @@ final class DeleteHandler implements OperationHandler {
   static DeleteOptions options(ApiRequest r) {
     JsonNode body = null;
     if (r.body() != null && r.body().length() > 0) {
-      body = Json.parseObject(r.body().getBytes(), false);
+      body = r.bodyObject();
       String kind = body.path("kind").asText("DeleteOptions");
       if (!kind.equals("DeleteOptions")) {
         throw ApiException.badRequest("the body of a DELETE must be DeleteOptions, got " + kind);

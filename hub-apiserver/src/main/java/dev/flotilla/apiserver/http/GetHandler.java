@@ -3,6 +3,8 @@ package dev.flotilla.apiserver.http;
 import dev.flotilla.apiserver.objects.Json;
 import dev.flotilla.apiserver.objects.ResourceStorage;
 import dev.flotilla.apiserver.storage.KeyValue;
+import dev.flotilla.apiserver.table.TableFormat;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /** GET of one object: stored bytes go out untouched when the client speaks the storage version. */
@@ -15,7 +17,12 @@ final class GetHandler implements OperationHandler {
 
   @Override
   public CompletableFuture<Reply> handle(ApiRequest r) {
+    TableFormat table = TableFormat.negotiate(r.headers().get("Accept"), r.param("includeObject"));
     KeyValue kv = storage.getRaw(r.type(), r.info().namespace(), r.info().name());
+    if (table != null && (r.info().subresource() == null || r.info().subresource().equals("status"))) {
+      return CompletableFuture.completedFuture(new Reply(200, table.contentType(),
+          table.object(storage, r.type(), storage.toVersion(r.type(), kv.value())), List.of()));
+    }
     byte[] body = storage.storedAsIs(r.type()) ? kv.value()
         : Json.write(storage.toVersion(r.type(), kv.value()));
     return CompletableFuture.completedFuture(Reply.json(200, body));

@@ -5,8 +5,10 @@ import dev.flotilla.apiserver.objects.ListQuery;
 import dev.flotilla.apiserver.objects.ResourceStorage;
 import dev.flotilla.apiserver.registry.ResourceType;
 import dev.flotilla.apiserver.storage.KeyValue;
+import dev.flotilla.apiserver.table.TableFormat;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /** LIST: a page of objects, written by splicing stored bytes into the list envelope. */
@@ -19,7 +21,14 @@ final class ListHandler implements OperationHandler {
 
   @Override
   public CompletableFuture<Reply> handle(ApiRequest r) {
+    TableFormat table = TableFormat.negotiate(r.headers().get("Accept"), r.param("includeObject"));
     ListQuery.Page page = ListQuery.list(storage, r.type(), r.info().namespace(), r.listOptions());
+    if (table != null) {
+      List<com.fasterxml.jackson.databind.node.ObjectNode> items = page.items().stream()
+          .map(kv -> storage.toVersion(r.type(), kv.value())).toList();
+      return CompletableFuture.completedFuture(new Reply(200, table.contentType(),
+          table.list(storage, r.type(), items, page.revision(), page.continueToken()), List.of()));
+    }
     return CompletableFuture.completedFuture(Reply.json(200, envelope(storage, r.type(), page)));
   }
 

@@ -14,6 +14,8 @@ import dev.flotilla.apiserver.storage.CompactedException;
 import dev.flotilla.apiserver.storage.KeyValue;
 import dev.flotilla.apiserver.storage.Store;
 import dev.flotilla.apiserver.storage.StoreEvent;
+import dev.flotilla.apiserver.table.TableFormat;
+import dev.flotilla.apiserver.table.TableWatch;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -65,8 +67,11 @@ final class WatchHandler {
     int seconds = timeout > 0 ? timeout
         : DEFAULT_TIMEOUT_SECONDS + ThreadLocalRandom.current().nextInt(DEFAULT_TIMEOUT_SECONDS);
     Context context = vertx.getOrCreateContext();
+    TableFormat table = TableFormat.negotiate(r.headers().get("Accept"), r.param("includeObject"));
+    TableWatch tables = table == null ? null : table.watch(storage, r.type());
     if ("websocket".equalsIgnoreCase(http.getHeader("Upgrade"))) {
-      http.toWebSocket().onSuccess(ws -> start(r, options, bookmarks, seconds, context, webSocket(ws)))
+      http.toWebSocket().onSuccess(ws -> start(r, options, bookmarks, seconds, context,
+              asTables(tables, webSocket(ws))))
           .onFailure(t -> http.response().setStatusCode(400).end());
       return;
     }
@@ -77,7 +82,35 @@ final class WatchHandler {
     response.setStatusCode(200);
     // Headers go out at once: clients treat the watch as established when they arrive.
     response.writeHead();
-    start(r, options, bookmarks, seconds, context, chunked(response));
+    start(r, options, bookmarks, seconds, context, asTables(tables, chunked(response)));
+  }
+
+  /** With {@code Accept: ...;as=Table}, each event's object goes out as a one-row Table. */
+  private static Sink asTables(TableWatch tables, Sink sink) {
+    if (tables == null) {
+      return sink;
+    }
+    return new Sink() {
+      @Override
+      public void send(byte[] event) {
+        sink.send(tables.transform(event));
+      }
+
+      @Override
+      public void close() {
+        sink.close();
+      }
+
+      @Override
+      public boolean congested() {
+        return sink.congested();
+      }
+
+      @Override
+      public void onClose(Runnable r) {
+        sink.onClose(r);
+      }
+    };
   }
 
   private void start(ApiRequest r, ListOptions options, boolean bookmarks, int seconds,

@@ -85,7 +85,13 @@ final class ObjectRules {
     }
     meta.put("uid", UUID.randomUUID().toString());
     meta.put("creationTimestamp", Meta.now());
-    meta.put("generation", 1);
+    // Like kube-apiserver: kinds with a spec (and every custom resource) track generation;
+    // plain data kinds such as ConfigMap and Secret do not.
+    if (obj.has("spec") || !type.builtin()) {
+      meta.put("generation", 1);
+    } else {
+      meta.remove("generation");
+    }
     meta.remove("resourceVersion");
     meta.remove("deletionTimestamp");
     meta.remove("deletionGracePeriodSeconds");
@@ -129,7 +135,7 @@ final class ObjectRules {
       }
     }
     meta.remove("selfLink");
-    if (!statusOnly && specChanged(old, updated)) {
+    if (!statusOnly && oldMeta.has("generation") && specChanged(old, updated)) {
       meta.put("generation", oldMeta.path("generation").asLong(1) + 1);
     }
     if (Meta.isDeleting(old)) {

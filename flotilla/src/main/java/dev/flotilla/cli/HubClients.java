@@ -1,0 +1,21 @@
+package dev.flotilla.cli;
+
+import dev.flotilla.apiserver.HubServer;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.ConfigBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+
+/** fabric8 clients for in-process components talking to a hub over its real HTTPS API. */
+final class HubClients {
+  private HubClients() {}
+
+  static KubernetesClient admin(HubServer hub) {
+    Config config = new ConfigBuilder().withMasterUrl(hub.url())
+        .withCaCertFile(hub.certificateAuthority().caCertPath().toString())
+        .withOauthToken(hub.authenticator().adminToken())
+        .withRequestTimeout(30_000)
+        .build();
+    return new KubernetesClientBuilder().withConfig(config).build();
+  }
+}

@@ -1,0 +1,166 @@
+package dev.flotilla.apiserver.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.flotilla.apiserver.it.KubectlRunner.Binary;
+import dev.flotilla.apiserver.it.KubectlRunner.Result;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Disabled;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Discovery as every stock kubectl sees it ({@code api-resources}, {@code api-versions}), and
+ * whether object-sending commands work with kubectl's default client validation.
+ */
+class KubectlDiscoveryIT {
+  private static final String BINARIES = "dev.flotilla.apiserver.it.KubectlRunner#binaries";
+  private static TestHub hub;
+  private static KubectlRunner.Pool pool;
+
+  @BeforeAll
+  static void start() {
+    assumeFalse(KubectlRunner.installed().isEmpty(), KubectlRunner.notInstalledMessage());
+    hub = TestHub.start();
+    pool = new KubectlRunner.Pool(hub.kubeconfig(), "kd");
+  }
+
+  @AfterAll
+  static void stop() {
+    if (pool != null) {
+      pool.close();
+    }
+    if (hub != null) {
+      hub.close();
+    }
+  }
+
+  /** One row of {@code kubectl api-resources}: the columns, SHORTNAMES possibly empty. */
+  private record Row(String name, String shortNames, String apiVersion, boolean namespaced,
+      String kind) {}
+
+  private static Map<String, Row> apiResources(KubectlRunner kubectl) {
+    Result r = kubectl.run("api-resources").assertOk();
+    List<String> lines = r.stdout().lines().toList();
+    String header = lines.get(0);
+    assertTrue(header.startsWith("NAME"), "header: " + header);
+    int shortCol = header.indexOf("SHORTNAMES");
+    int versionCol = header.indexOf("APIVERSION");
+    Map<String, Row> rows = new HashMap<>();
+    for (String line : lines.subList(1, lines.size())) {
+      String[] tail = line.substring(versionCol).trim().split("\\s+");
+      Row row = new Row(line.substring(0, shortCol).trim(),
+          line.substring(shortCol, versionCol).trim(), tail[0], Boolean.parseBoolean(tail[1]),
+          tail[2]);
+      rows.put(row.name() + "." + row.apiVersion(), row);
+    }
+    return rows;
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource(BINARIES)
+  void apiResourcesListsBuiltinAndFlotillaKinds(Binary binary) {
+    Map<String, Row> rows = apiResources(pool.runner(binary));
+    Row deployments = rows.get("deployments.apps/v1");
+    assertNotNull(deployments, "deployments missing: " + rows.keySet());
+    assertEquals("deploy", deployments.shortNames());
+    assertTrue(deployments.namespaced());
+    assertEquals("Deployment", deployments.kind());
+    Row pp = rows.get("propagationpolicies.policy.karmada.io/v1alpha1");
+    assertNotNull(pp, "propagationpolicies missing: " + rows.keySet());
+    assertEquals("pp", pp.shortNames());
+    assertEquals("PropagationPolicy", pp.kind());
+    assertTrue(pp.namespaced());
+    Row op = rows.get("overridepolicies.policy.karmada.io/v1alpha1");
+    assertNotNull(op, "overridepolicies missing");
+    assertEquals("op", op.shortNames());
+    Row clusters = rows.get("clusters.cluster.karmada.io/v1alpha1");
+    assertNotNull(clusters, "clusters missing");
+    assertTrue(!clusters.namespaced(), "clusters are cluster-scoped");
+    // ServiceExport is served at v1alpha1 and v1beta1; api-resources shows the preferred one.
+    Row export = rows.values().stream().filter(x -> x.name().equals("serviceexports"))
+        .findFirst().orElseThrow(() -> new AssertionError("serviceexports missing"));
+    assertTrue(export.apiVersion().startsWith("multicluster.x-k8s.io/"), export.toString());
+    assertEquals("ServiceExport", export.kind());
+    assertTrue(Arrays.asList(export.shortNames().split(",")).contains("svcex"), export.toString());
+    assertTrue(rows.containsKey("configmaps.v1"), "configmaps missing");
+    assertTrue(rows.containsKey("customresourcedefinitions.apiextensions.k8s.io/v1"));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource(BINARIES)
+  void apiResourcesFiltersByGroupAndPrintsNames(Binary binary) {
+    Result r = pool.runner(binary)
+        .run("api-resources", "--api-group=policy.karmada.io", "-o", "name").assertOk();
+    List<String> names = r.stdout().lines().toList();
+    assertTrue(names.contains("propagationpolicies.policy.karmada.io"), r.toString());
+    assertTrue(names.contains("clusterpropagationpolicies.policy.karmada.io"), r.toString());
+    assertTrue(names.stream().allMatch(n -> n.endsWith(".policy.karmada.io")), r.toString());
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource(BINARIES)
+  void apiVersionsListsEveryServedGroupVersion(Binary binary) {
+    Result r = pool.runner(binary).run("api-versions").assertOk();
+    List<String> versions = r.stdout().lines().toList();
+    for (String gv : List.of("v1", "apps/v1", "apiextensions.k8s.io/v1",
+        "policy.karmada.io/v1alpha1", "work.karmada.io/v1alpha1", "cluster.karmada.io/v1alpha1",
+        "multicluster.x-k8s.io/v1alpha1")) {
+      assertTrue(versions.contains(gv), gv + " missing from " + versions);
+    }
+  }
+
+  private static final String CONFIGMAP = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n"
+      + "  name: validated\ndata:\n  k: v\n";
+
+  /** The default ({@code --validate=true}) create, as a user types it. */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource(BINARIES)
+  void createWithDefaultValidation(Binary binary) {
+    assumeTrue(binary.minor() >= 29, "kubectl " + binary.version() + " validates through"
+        + " /openapi/v2 (see createWithDefaultValidationNeedsOpenApiV2)");
+    KubectlRunner kubectl = pool.runner(binary);
+    String ns = pool.namespace(binary);
+    kubectl.runWithInput(CONFIGMAP, "-n", ns, "create", "-f", "-").assertOk();
+    kubectl.runWithInput(CONFIGMAP.replace("k: v", "k: w"), "-n", ns, "apply", "-f", "-")
+        .assertOk();
+    assertEquals("w", kubectl.run("-n", ns, "get", "cm", "validated", "-o",
+        "jsonpath={.data.k}").assertOk().stdout());
+  }
+
+  @Disabled("server bug: kubectl 1.27 and 1.28 create/apply/replace with default validation fail"
+      + " with 'Error from server (NotFound): the server could not find the requested resource':"
+      + " they GET /openapi/v2 (Accept: application/com.github.proto-openapi.spec.v2@v1.0+protobuf)"
+      + " and then /swagger-2.0.0.pb-v1, both 404 here; kube-apiserver serves the v2 document as"
+      + " protobuf. Other tests pass --validate=false to these two versions.")
+  @ParameterizedTest(name = "{0}")
+  @MethodSource(BINARIES)
+  void createWithDefaultValidationNeedsOpenApiV2(Binary binary) {
+    assumeTrue(binary.minor() <= 28, "only kubectl 1.27 and 1.28 validate through /openapi/v2");
+    KubectlRunner kubectl = pool.runner(binary);
+    kubectl.runWithInput(CONFIGMAP, "-n", pool.namespace(binary), "create", "-f", "-")
+        .assertOk();
+  }
+
+  @Disabled("server bug: generator commands ('kubectl create namespace x', 'kubectl create"
+      + " configmap x --from-literal=k=v') of kubectl 1.32 and 1.33 POST"
+      + " Content-Type: application/vnd.kubernetes.protobuf and get 415 UnsupportedMediaType;"
+      + " kube-apiserver accepts protobuf for built-in kinds (README: not yet)")
+  @ParameterizedTest(name = "{0}")
+  @MethodSource(BINARIES)
+  void generatorCommandsCreateBuiltinObjects(Binary binary) {
+    KubectlRunner kubectl = pool.runner(binary);
+    String ns = pool.namespace(binary);
+    kubectl.run("-n", ns, "create", "configmap", "generated", "--from-literal=k=v").assertOk();
+    kubectl.run("create", "namespace", ns + "-generated").assertOk();
+  }
+}

@@ -1,0 +1,135 @@
+package dev.flotilla.controller.binding;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.flotilla.controller.detector.DesiredBinding;
+import dev.flotilla.controller.runtime.Kinds;
+import dev.flotilla.controller.runtime.Trees;
+import dev.flotilla.policies.names.Names;
+import dev.flotilla.policies.status.StatusInterpreter;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Status back to the hub: each Work's applied state and member status into the binding's
+ * aggregatedStatus and FullyApplied condition, then the aggregated workload status onto the
+ * template, as Karmada's binding-status controller does.
+ */
+final class BindingStatus {
+  private BindingStatus() {}
+
+  static void aggregate(KubernetesClient hub, BindingKey ref, ObjectNode binding, JsonNode template,
+      List<GenericKubernetesResource> works) {
+    ArrayNode aggregated = Trees.MAPPER.createArrayNode();
+    List<JsonNode> memberStatuses = new ArrayList<>();
+    int applied = 0;
+    int targets = binding.path("spec").path("clusters").size();
+    for (GenericKubernetesResource w : works) {
+      JsonNode work = Trees.tree(w);
+      String cluster = Names.clusterOf(Trees.text(work, "metadata", "namespace")).orElse(null);
+      ObjectNode item = aggregated.addObject();
+      item.put("clusterName", cluster);
+      JsonNode appliedCondition = condition(work, "Applied");
+      boolean ok = appliedCondition != null && "True".equals(appliedCondition.path("status").asText());
+      applied += ok ? 1 : 0;
+      item.put("applied", ok);
+      if (appliedCondition != null && !ok) {
+        item.put("appliedMessage", appliedCondition.path("message").asText());
+      }
+      JsonNode manifestStatus = work.path("status").path("manifestStatuses").path(0);
+      if (manifestStatus.has("status")) {
+        item.set("status", manifestStatus.get("status"));
+        memberStatuses.add(manifestStatus.get("status"));
+      }
+      item.put("health", manifestStatus.path("health").asText("Unknown"));
+    }
+    ObjectNode status = binding.with("status").deepCopy();
+    status.set("aggregatedStatus", aggregated);
+    boolean fully = targets > 0 && applied == targets;
+    setCondition(status, "FullyApplied", fully ? "True" : "False",
+        fully ? "FullyAppliedSuccess" : "FullyAppliedFailed",
+        fully ? "All works have been successfully applied"
+            : applied + " of " + targets + " works have been applied");
+    if (!status.equals(binding.path("status"))) {
+      ObjectNode next = binding.deepCopy();
+      next.set("status", status);
+      bindingResource(hub, ref, next).updateStatus();
+    }
+    reflectOnTemplate(hub, template, memberStatuses);
+  }
+
+  /** Workloads get their replica counts summed over members (Karmada's AggregateStatus). */
+  private static void reflectOnTemplate(KubernetesClient hub, JsonNode template, List<JsonNode> statuses) {
+    if (!"Deployment".equals(Trees.text(template, "kind")) || statuses.isEmpty()) {
+      return;
+    }
+    JsonNode aggregated = StatusInterpreter.aggregateDeploymentStatus(template, statuses);
+    if (aggregated.equals(template.path("status"))) {
+      return;
+    }
+    ObjectNode next = template.deepCopy();
+    next.set("status", aggregated);
+    var resources = hub.genericKubernetesResources(Trees.text(template, "apiVersion"), Trees.text(template, "kind"));
+    String ns = Trees.text(template, "metadata", "namespace");
+    try {
+      (ns == null ? resources : resources.inNamespace(ns)).resource(Trees.generic(next)).updateStatus();
+    } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+      if (e.getCode() != 409 && e.getCode() != 404) {
+        throw e;
+      }
+    }
+  }
+
+  static void removeFinalizer(KubernetesClient hub, BindingKey ref, ObjectNode binding) {
+    ArrayNode finalizers = binding.with("metadata").withArray("finalizers");
+    for (int i = finalizers.size() - 1; i >= 0; i--) {
+      if (DesiredBinding.FINALIZER.equals(finalizers.get(i).asText())) {
+        finalizers.remove(i);
+      }
+    }
+    bindingResource(hub, ref, binding).update();
+  }
+
+  private static io.fabric8.kubernetes.client.dsl.Resource<GenericKubernetesResource> bindingResource(
+      KubernetesClient hub, BindingKey ref, JsonNode binding) {
+    return ref.clusterScoped()
+        ? hub.genericKubernetesResources(Kinds.CLUSTER_RESOURCE_BINDING).resource(Trees.generic(binding))
+        : hub.genericKubernetesResources(Kinds.RESOURCE_BINDING).inNamespace(ref.namespace())
+            .resource(Trees.generic(binding));
+  }
+
+  static JsonNode condition(JsonNode obj, String type) {
+    for (JsonNode c : obj.path("status").path("conditions")) {
+      if (type.equals(c.path("type").asText())) {
+        return c;
+      }
+    }
+    return null;
+  }
+
+  static void setCondition(ObjectNode status, String type, String value, String reason, String message) {
+    ArrayNode conditions = status.withArray("conditions");
+    for (int i = 0; i < conditions.size(); i++) {
+      JsonNode c = conditions.get(i);
+      if (type.equals(c.path("type").asText())) {
+        if (value.equals(c.path("status").asText()) && reason.equals(c.path("reason").asText())
+            && message.equals(c.path("message").asText())) {
+          return;
+        }
+        conditions.remove(i);
+        break;
+      }
+    }
+    ObjectNode c = conditions.addObject();
+    c.put("type", type);
+    c.put("status", value);
+    c.put("reason", reason);
+    c.put("message", message);
+    c.put("lastTransitionTime", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
+  }
+}

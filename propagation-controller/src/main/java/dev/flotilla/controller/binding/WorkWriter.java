@@ -1,0 +1,88 @@
+package dev.flotilla.controller.binding;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.flotilla.controller.runtime.Kinds;
+import dev.flotilla.controller.runtime.Trees;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/** The apply step for Works: create what is missing, update what differs, delete the rest. */
+final class WorkWriter {
+  private WorkWriter() {}
+
+  /** The binding's template as stored on the hub, or null when it is gone. */
+  static JsonNode template(KubernetesClient hub, JsonNode binding) {
+    JsonNode r = binding.path("spec").path("resource");
+    var resources = hub.genericKubernetesResources(r.path("apiVersion").asText(), r.path("kind").asText());
+    String ns = Trees.text(r, "namespace");
+    GenericKubernetesResource t = ns == null ? resources.withName(r.path("name").asText()).get()
+        : resources.inNamespace(ns).withName(r.path("name").asText()).get();
+    return t == null ? null : Trees.tree(t);
+  }
+
+  static void sync(KubernetesClient hub, Map<String, ObjectNode> desired, List<GenericKubernetesResource> current) {
+    Map<String, GenericKubernetesResource> byNamespace = new HashMap<>();
+    for (GenericKubernetesResource w : current) {
+      byNamespace.put(w.getMetadata().getNamespace(), w);
+    }
+    for (ObjectNode work : desired.values()) {
+      String ns = Trees.text(work, "metadata", "namespace");
+      GenericKubernetesResource existing = byNamespace.remove(ns);
+      var works = hub.genericKubernetesResources(Kinds.WORK).inNamespace(ns);
+      if (existing == null) {
+        try {
+          works.resource(Trees.generic(work)).create();
+        } catch (KubernetesClientException e) {
+          if (e.getCode() != 409) {
+            throw e;
+          }
+          works.withName(Trees.text(work, "metadata", "name")).edit(w -> merge(w, work));
+        }
+      } else if (differs(Trees.tree(existing), work)) {
+        works.resource(merge(existing, work)).update();
+      }
+    }
+    for (GenericKubernetesResource stale : byNamespace.values()) {
+      try {
+        hub.genericKubernetesResources(Kinds.WORK).inNamespace(stale.getMetadata().getNamespace())
+            .withName(stale.getMetadata().getName()).delete();
+      } catch (KubernetesClientException e) {
+        if (e.getCode() != 404) {
+          throw e;
+        }
+      }
+    }
+  }
+
+  private static boolean differs(JsonNode existing, ObjectNode desired) {
+    return !existing.path("spec").equals(desired.path("spec"))
+        || !contains(existing.path("metadata").path("labels"), desired.path("metadata").path("labels"))
+        || !contains(existing.path("metadata").path("annotations"), desired.path("metadata").path("annotations"));
+  }
+
+  private static boolean contains(JsonNode have, JsonNode want) {
+    var fields = want.fields();
+    while (fields.hasNext()) {
+      var e = fields.next();
+      if (!e.getValue().equals(have.get(e.getKey()))) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** The existing Work with our spec, labels and annotations; status and finalizers are kept. */
+  private static GenericKubernetesResource merge(GenericKubernetesResource existing, ObjectNode desired) {
+    ObjectNode tree = Trees.tree(existing);
+    tree.set("spec", desired.get("spec"));
+    ObjectNode meta = tree.with("metadata");
+    meta.with("labels").setAll((ObjectNode) desired.path("metadata").path("labels"));
+    meta.with("annotations").setAll((ObjectNode) desired.path("metadata").path("annotations"));
+    return Trees.generic(tree);
+  }
+}

@@ -1,0 +1,176 @@
+package dev.flotilla.controller.cluster;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.flotilla.controller.runtime.Controller;
+import dev.flotilla.controller.runtime.EnqueueHandler;
+import dev.flotilla.controller.runtime.Kinds;
+import dev.flotilla.controller.runtime.Reconciler;
+import dev.flotilla.controller.runtime.Trees;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+
+/**
+ * Cluster health from agent leases, as Karmada's cluster controller: every Cluster gets its
+ * execution namespace; a Pull cluster whose lease expired goes Ready=Unknown with the
+ * {@code cluster.karmada.io/unreachable} taint, a Ready=False one gets
+ * {@code cluster.karmada.io/not-ready}, and both taints go when the cluster is healthy again.
+ */
+public final class ClusterHealthController implements Reconciler, AutoCloseable {
+  public static final String NAME = "cluster-controller";
+  static final String UNREACHABLE = "cluster.karmada.io/unreachable";
+  static final String NOT_READY = "cluster.karmada.io/not-ready";
+  static final String LEASE_NAMESPACE = "karmada-cluster";
+  private static final Duration DEFAULT_LEASE = Duration.ofSeconds(40);
+
+  private final KubernetesClient hub;
+  private final Controller controller;
+  private final SharedIndexInformer<GenericKubernetesResource> clusters;
+  private final SharedIndexInformer<Lease> leases;
+
+  public ClusterHealthController(KubernetesClient hub) {
+    this.hub = hub;
+    this.controller = new Controller(NAME, this, 1);
+    this.clusters = hub.genericKubernetesResources(Kinds.CLUSTER).inform(EnqueueHandler.self(controller));
+    this.leases = hub.leases().inNamespace(LEASE_NAMESPACE).inform(new EnqueueHandler<>(controller,
+        l -> List.of(l.getMetadata().getName())));
+    controller.start();
+  }
+
+  @Override
+  public Result reconcile(String name) {
+    GenericKubernetesResource cached = clusters.getIndexer().getByKey(name);
+    if (cached == null) {
+      return Result.DONE;
+    }
+    ObjectNode cluster = Trees.tree(cached);
+    ensureExecutionNamespace(name);
+    if (!"Pull".equals(Trees.text(cluster, "spec", "syncMode"))) {
+      return Result.DONE;
+    }
+    Lease lease = leases.getIndexer().getByKey(LEASE_NAMESPACE + "/" + name);
+    Instant expiry = leaseExpiry(lease, cluster);
+    boolean expired = expiry.isBefore(Instant.now());
+    if (expired) {
+      markUnknown(name, cluster);
+    }
+    String ready = readyStatus(cluster);
+    boolean wantUnreachable = expired;
+    boolean wantNotReady = !expired && "False".equals(ready);
+    updateTaints(name, cluster, wantUnreachable, wantNotReady);
+    return expired ? Result.after(Duration.ofSeconds(5))
+        : Result.after(Duration.between(Instant.now(), expiry).plusMillis(200));
+  }
+
+  private Instant leaseExpiry(Lease lease, ObjectNode cluster) {
+    if (lease == null || lease.getSpec() == null || lease.getSpec().getRenewTime() == null) {
+      String created = Trees.text(cluster, "metadata", "creationTimestamp");
+      return (created == null ? Instant.now() : Instant.parse(created)).plus(DEFAULT_LEASE);
+    }
+    int seconds = lease.getSpec().getLeaseDurationSeconds() == null ? (int) DEFAULT_LEASE.toSeconds()
+        : lease.getSpec().getLeaseDurationSeconds();
+    return lease.getSpec().getRenewTime().toInstant().plusSeconds(seconds);
+  }
+
+  private static String readyStatus(JsonNode cluster) {
+    for (JsonNode c : cluster.path("status").path("conditions")) {
+      if ("Ready".equals(c.path("type").asText())) {
+        return c.path("status").asText();
+      }
+    }
+    return null;
+  }
+
+  private void markUnknown(String name, ObjectNode cluster) {
+    if ("Unknown".equals(readyStatus(cluster))) {
+      return;
+    }
+    ObjectNode status = cluster.with("status");
+    ArrayNode conditions = status.withArray("conditions");
+    for (int i = conditions.size() - 1; i >= 0; i--) {
+      if ("Ready".equals(conditions.get(i).path("type").asText())) {
+        conditions.remove(i);
+      }
+    }
+    ObjectNode c = conditions.addObject();
+    c.put("type", "Ready");
+    c.put("status", "Unknown");
+    c.put("reason", "ClusterStatusUnknown");
+    c.put("message", "Cluster status controller stopped posting cluster status: the agent's lease expired.");
+    c.put("lastTransitionTime", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
+    hub.genericKubernetesResources(Kinds.CLUSTER).resource(Trees.generic(cluster)).updateStatus();
+  }
+
+  private void updateTaints(String name, ObjectNode cluster, boolean unreachable, boolean notReady) {
+    ArrayNode taints = cluster.with("spec").withArray("taints");
+    boolean hasUnreachable = hasTaint(taints, UNREACHABLE);
+    boolean hasNotReady = hasTaint(taints, NOT_READY);
+    if (hasUnreachable == unreachable && hasNotReady == notReady) {
+      return;
+    }
+    ArrayNode next = taints.arrayNode();
+    for (JsonNode t : taints) {
+      String key = t.path("key").asText();
+      if (!key.equals(UNREACHABLE) && !key.equals(NOT_READY)) {
+        next.add(t);
+      }
+    }
+    if (unreachable) {
+      next.add(taint(next, UNREACHABLE));
+    }
+    if (notReady) {
+      next.add(taint(next, NOT_READY));
+    }
+    ObjectNode patch = Trees.MAPPER.createObjectNode();
+    patch.with("spec").set("taints", next);
+    hub.genericKubernetesResources(Kinds.CLUSTER).withName(name)
+        .patch(io.fabric8.kubernetes.client.dsl.base.PatchContext.of(
+            io.fabric8.kubernetes.client.dsl.base.PatchType.JSON_MERGE), patch.toString());
+  }
+
+  private static ObjectNode taint(ArrayNode factory, String key) {
+    ObjectNode t = factory.objectNode();
+    t.put("key", key);
+    t.put("effect", "NoSchedule");
+    t.put("timeAdded", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
+    return t;
+  }
+
+  private static boolean hasTaint(ArrayNode taints, String key) {
+    for (JsonNode t : taints) {
+      if (key.equals(t.path("key").asText())) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private void ensureExecutionNamespace(String cluster) {
+    String ns = "karmada-es-" + cluster;
+    if (hub.namespaces().withName(ns).get() == null) {
+      try {
+        hub.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build())
+            .create();
+      } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+        if (e.getCode() != 409) {
+          throw e;
+        }
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    clusters.close();
+    leases.close();
+    controller.close();
+  }
+}

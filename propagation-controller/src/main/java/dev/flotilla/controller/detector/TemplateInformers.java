@@ -1,0 +1,95 @@
+package dev.flotilla.controller.detector;
+
+import dev.flotilla.controller.runtime.Controller;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.logging.Logger;
+
+/**
+ * One informer per template kind that some policy selects, started on demand: the detector only
+ * watches kinds a policy could claim, never the whole hub.
+ */
+final class TemplateInformers implements AutoCloseable {
+  private static final Logger LOG = Logger.getLogger(TemplateInformers.class.getName());
+
+  private final KubernetesClient hub;
+  private final Controller controller;
+  private final Map<String, SharedIndexInformer<GenericKubernetesResource>> byGvk = new ConcurrentHashMap<>();
+
+  TemplateInformers(KubernetesClient hub, Controller controller) {
+    this.hub = hub;
+    this.controller = controller;
+  }
+
+  /** Starts the informer for apiVersion/kind if needed; false if the hub does not serve it (yet). */
+  synchronized boolean ensure(String apiVersion, String kind) {
+    String gvk = apiVersion + "/" + kind;
+    if (byGvk.containsKey(gvk)) {
+      return true;
+    }
+    try {
+      SharedIndexInformer<GenericKubernetesResource> informer = hub.genericKubernetesResources(apiVersion, kind)
+          .inAnyNamespace().inform(handler(apiVersion, kind));
+      byGvk.put(gvk, informer);
+      return true;
+    } catch (KubernetesClientException | IllegalArgumentException e) {
+      LOG.fine("not watching " + gvk + " yet: " + e.getMessage());
+      return false;
+    }
+  }
+
+  Optional<GenericKubernetesResource> get(TemplateRef ref) {
+    SharedIndexInformer<GenericKubernetesResource> informer = byGvk.get(ref.gvk());
+    if (informer == null) {
+      return Optional.empty();
+    }
+    String key = ref.namespace() == null ? ref.name() : ref.namespace() + "/" + ref.name();
+    return Optional.ofNullable(informer.getIndexer().getByKey(key));
+  }
+
+  /** Every cached template of a kind. */
+  List<GenericKubernetesResource> list(String apiVersion, String kind) {
+    SharedIndexInformer<GenericKubernetesResource> informer = byGvk.get(apiVersion + "/" + kind);
+    return informer == null ? List.of() : new ArrayList<>(informer.getStore().list());
+  }
+
+  java.util.Set<String> kinds() {
+    return byGvk.keySet();
+  }
+
+  private ResourceEventHandler<GenericKubernetesResource> handler(String apiVersion, String kind) {
+    return new ResourceEventHandler<>() {
+      @Override
+      public void onAdd(GenericKubernetesResource obj) {
+        controller.enqueue(ref(obj).key());
+      }
+
+      @Override
+      public void onUpdate(GenericKubernetesResource oldObj, GenericKubernetesResource newObj) {
+        controller.enqueue(ref(newObj).key());
+      }
+
+      @Override
+      public void onDelete(GenericKubernetesResource obj, boolean unknown) {
+        controller.enqueue(ref(obj).key());
+      }
+
+      private TemplateRef ref(GenericKubernetesResource obj) {
+        return new TemplateRef(apiVersion, kind, obj.getMetadata().getNamespace(), obj.getMetadata().getName());
+      }
+    };
+  }
+
+  @Override
+  public void close() {
+    byGvk.values().forEach(SharedIndexInformer::close);
+  }
+}

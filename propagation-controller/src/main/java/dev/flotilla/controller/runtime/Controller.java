@@ -1,0 +1,123 @@
+package dev.flotilla.controller.runtime;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * A work queue with workers, as client-go's: keys are deduplicated while queued, a key is never
+ * reconciled by two workers at once (a key changed meanwhile is reconciled again afterwards),
+ * and failures back off per key from 5 ms to 30 s.
+ */
+public final class Controller implements AutoCloseable {
+  private static final Logger LOG = Logger.getLogger(Controller.class.getName());
+  private static final long MAX_BACKOFF_MS = 30_000;
+
+  private final String name;
+  private final Reconciler reconciler;
+  private final ScheduledExecutorService executor;
+  private final Set<String> queued = new LinkedHashSet<>();
+  private final Set<String> running = new HashSet<>();
+  private final Set<String> dirty = new HashSet<>();
+  private final Map<String, Integer> failures = new HashMap<>();
+  private volatile boolean stopped;
+  /** Keys queued before start wait: informers deliver events while their owner is still being built. */
+  private boolean started;
+
+  public Controller(String name, Reconciler reconciler, int workers) {
+    this.name = name;
+    this.reconciler = reconciler;
+    this.executor = Executors.newScheduledThreadPool(workers, r -> {
+      Thread t = new Thread(r, name);
+      t.setDaemon(true);
+      return t;
+    });
+  }
+
+  public String name() {
+    return name;
+  }
+
+  /** Queues a key; a no-op if it is already queued. */
+  public void enqueue(String key) {
+    if (stopped || key == null) {
+      return;
+    }
+    synchronized (this) {
+      if (running.contains(key)) {
+        dirty.add(key);
+        return;
+      }
+      if (!queued.add(key) || !started) {
+        return;
+      }
+    }
+    executor.execute(() -> process(key));
+  }
+
+  /** Begins reconciling, first everything queued so far. */
+  public void start() {
+    java.util.List<String> pending;
+    synchronized (this) {
+      started = true;
+      pending = new java.util.ArrayList<>(queued);
+    }
+    for (String key : pending) {
+      executor.execute(() -> process(key));
+    }
+  }
+
+  public void enqueueAfter(String key, Duration delay) {
+    if (!stopped) {
+      executor.schedule(() -> enqueue(key), delay.toMillis(), TimeUnit.MILLISECONDS);
+    }
+  }
+
+  private void process(String key) {
+    synchronized (this) {
+      queued.remove(key);
+      running.add(key);
+    }
+    Duration again = null;
+    try {
+      again = reconciler.reconcile(key).requeueAfter();
+      synchronized (this) {
+        failures.remove(key);
+      }
+    } catch (Exception | Error e) {
+      int n;
+      synchronized (this) {
+        n = failures.merge(key, 1, Integer::sum);
+      }
+      again = Duration.ofMillis(Math.min(MAX_BACKOFF_MS, 5L << Math.min(n, 20)));
+      LOG.log(n > 3 ? Level.WARNING : Level.FINE,
+          name + ": reconcile " + key + " failed (attempt " + n + "): " + e.getMessage(), n > 3 ? e : null);
+    } finally {
+      boolean rerun;
+      synchronized (this) {
+        running.remove(key);
+        rerun = dirty.remove(key);
+      }
+      if (rerun) {
+        enqueue(key);
+      }
+    }
+    if (again != null) {
+      enqueueAfter(key, again);
+    }
+  }
+
+  @Override
+  public void close() {
+    stopped = true;
+    executor.shutdownNow();
+  }
+}

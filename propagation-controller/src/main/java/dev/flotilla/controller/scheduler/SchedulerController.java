@@ -1,0 +1,143 @@
+package dev.flotilla.controller.scheduler;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.flotilla.controller.runtime.Controller;
+import dev.flotilla.controller.runtime.EnqueueHandler;
+import dev.flotilla.controller.runtime.EventRecorder;
+import dev.flotilla.controller.runtime.Kinds;
+import dev.flotilla.controller.runtime.Reconciler;
+import dev.flotilla.controller.runtime.Trees;
+import dev.flotilla.policies.placement.ScheduleResult;
+import dev.flotilla.policies.placement.Scheduler;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Karmada's scheduler as a controller: for each (Cluster)ResourceBinding, runs the filter and
+ * score plugins over every Cluster and writes {@code spec.clusters} and the Scheduled condition.
+ * Bindings are looked at again whenever a Cluster changes.
+ */
+public final class SchedulerController implements Reconciler, AutoCloseable {
+  public static final String NAME = "scheduler";
+
+  private final KubernetesClient hub;
+  private final Controller controller;
+  private final Scheduler scheduler = Scheduler.withDefaultPlugins();
+  private final EventRecorder events;
+  private final SharedIndexInformer<GenericKubernetesResource> bindings;
+  private final SharedIndexInformer<GenericKubernetesResource> clusterBindings;
+  private final SharedIndexInformer<GenericKubernetesResource> clusters;
+
+  public SchedulerController(KubernetesClient hub) {
+    this.hub = hub;
+    this.controller = new Controller(NAME, this, 2);
+    this.events = new EventRecorder(hub, "karmada-scheduler");
+    this.bindings = hub.genericKubernetesResources(Kinds.RESOURCE_BINDING).inAnyNamespace()
+        .inform(new EnqueueHandler<>(controller, b -> List.of("rb|" + b.getMetadata().getNamespace()
+            + "/" + b.getMetadata().getName())));
+    this.clusterBindings = hub.genericKubernetesResources(Kinds.CLUSTER_RESOURCE_BINDING)
+        .inform(new EnqueueHandler<>(controller, b -> List.of("crb|" + b.getMetadata().getName())));
+    this.clusters = hub.genericKubernetesResources(Kinds.CLUSTER)
+        .inform(new EnqueueHandler<>(controller, c -> allBindingKeys()));
+    controller.start();
+  }
+
+  @Override
+  public Result reconcile(String key) {
+    boolean crb = key.startsWith("crb|");
+    String cacheKey = key.substring(key.indexOf('|') + 1);
+    GenericKubernetesResource cached = (crb ? clusterBindings : bindings).getIndexer().getByKey(cacheKey);
+    if (cached == null || cached.getMetadata().getDeletionTimestamp() != null) {
+      return Result.DONE;
+    }
+    ObjectNode binding = Trees.tree(cached);
+    List<JsonNode> all = new ArrayList<>();
+    for (GenericKubernetesResource c : clusters.getStore().list()) {
+      if (c.getMetadata().getDeletionTimestamp() == null) {
+        all.add(Trees.tree(c));
+      }
+    }
+    JsonNode spec = binding.path("spec");
+    ScheduleResult result = scheduler.schedule(null, spec, binding.path("status"), all);
+    ObjectNode next = binding.deepCopy();
+    if (result.updatesTargets()) {
+      ArrayNode targets = result.clustersJson();
+      if (targets.isEmpty()) {
+        next.with("spec").remove("clusters");
+      } else {
+        next.with("spec").set("clusters", targets);
+      }
+    }
+    if (!next.path("spec").equals(spec)) {
+      next = Trees.tree(resource(crb).resource(Trees.generic(next)).update());
+    }
+    ObjectNode status = next.with("status").deepCopy();
+    setScheduled(status, result);
+    status.put("schedulerObservedGeneration", next.path("metadata").path("generation").asLong());
+    if (!result.affinityName().isEmpty()) {
+      status.put("schedulerObservingAffinityName", result.affinityName());
+    }
+    if (!status.equals(next.path("status"))) {
+      status.put("lastScheduledTime", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
+      next.set("status", status);
+      resource(crb).resource(Trees.generic(next)).updateStatus();
+      if (!result.scheduled()) {
+        events.record("work.karmada.io/v1alpha2", crb ? "ClusterResourceBinding" : "ResourceBinding",
+            Trees.text(next, "metadata", "namespace"), Trees.text(next, "metadata", "name"),
+            Trees.text(next, "metadata", "uid"), "Warning", "ScheduleBindingFailed", result.message());
+      }
+    }
+    return Result.DONE;
+  }
+
+  private static void setScheduled(ObjectNode status, ScheduleResult result) {
+    ArrayNode conditions = status.withArray("conditions");
+    String value = result.scheduled() ? "True" : "False";
+    String message = result.scheduled() ? ScheduleResult.SUCCESS_MESSAGE : result.message();
+    for (int i = 0; i < conditions.size(); i++) {
+      JsonNode c = conditions.get(i);
+      if ("Scheduled".equals(c.path("type").asText())) {
+        if (value.equals(c.path("status").asText()) && message.equals(c.path("message").asText())) {
+          return;
+        }
+        conditions.remove(i);
+        break;
+      }
+    }
+    ObjectNode c = conditions.addObject();
+    c.put("type", "Scheduled");
+    c.put("status", value);
+    c.put("reason", result.reason());
+    c.put("message", message);
+    c.put("lastTransitionTime", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
+  }
+
+  private io.fabric8.kubernetes.client.dsl.MixedOperation<GenericKubernetesResource,
+      io.fabric8.kubernetes.api.model.GenericKubernetesResourceList,
+      io.fabric8.kubernetes.client.dsl.Resource<GenericKubernetesResource>> resource(boolean crb) {
+    return hub.genericKubernetesResources(crb ? Kinds.CLUSTER_RESOURCE_BINDING : Kinds.RESOURCE_BINDING);
+  }
+
+  private List<String> allBindingKeys() {
+    List<String> keys = new ArrayList<>();
+    bindings.getStore().list().forEach(b -> keys.add("rb|" + b.getMetadata().getNamespace() + "/"
+        + b.getMetadata().getName()));
+    clusterBindings.getStore().list().forEach(b -> keys.add("crb|" + b.getMetadata().getName()));
+    return keys;
+  }
+
+  @Override
+  public void close() {
+    bindings.close();
+    clusterBindings.close();
+    clusters.close();
+    controller.close();
+  }
+}
