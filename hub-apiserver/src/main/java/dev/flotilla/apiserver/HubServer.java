@@ -17,6 +17,7 @@ import dev.flotilla.apiserver.http.Authorizer;
 import dev.flotilla.apiserver.objects.Meta;
 import dev.flotilla.apiserver.objects.ResourceStorage;
 import dev.flotilla.apiserver.openapi.OpenApiV3;
+import dev.flotilla.apiserver.preview.PlacementPreview;
 import dev.flotilla.apiserver.registry.BuiltinCatalogue;
 import dev.flotilla.apiserver.registry.ResourceRegistry;
 import dev.flotilla.apiserver.registry.ResourceType;
@@ -80,6 +81,12 @@ public final class HubServer implements AutoCloseable {
     closeables.add(gc);
     if (config.installFlotillaCrds()) {
       installCrds();
+      PlacementPreview preview = new PlacementPreview(storage);
+      storage.setDryRunView((type, obj) -> {
+        if (PlacementPreview.applies(type)) {
+          preview.annotate(type, obj);
+        }
+      });
       ensureNamespace(AgentTokens.NAMESPACE);
       AgentTokens agentTokens = new AgentTokens();
       agentTokens.start(storage);

@@ -27,6 +27,7 @@ public final class ResourceStorage {
   private final ResourceRegistry registry;
   private final Map<String, List<ObjectHook>> hooks = new ConcurrentHashMap<>();
   private final ResourceType namespaces;
+  private volatile java.util.function.BiConsumer<ResourceType, ObjectNode> dryRunView = (t, o) -> { };
 
   public ResourceStorage(Store store, ResourceRegistry registry) {
     this.store = store;
@@ -40,6 +41,11 @@ public final class ResourceStorage {
 
   public ResourceRegistry registry() {
     return registry;
+  }
+
+  /** Adds information to dry-run results (the placement preview); it must not write. */
+  public void setDryRunView(java.util.function.BiConsumer<ResourceType, ObjectNode> view) {
+    this.dryRunView = view;
   }
 
   /** Adds admission for one group-resource, e.g. "namespaces" or "customresourcedefinitions.apiextensions.k8s.io". */
@@ -105,6 +111,7 @@ public final class ResourceStorage {
       if (store.get(StorageKeys.key(type, namespace, name)).isPresent()) {
         throw ApiException.alreadyExists(type, name);
       }
+      dryRunView.accept(type, obj);
       return CompletableFuture.completedFuture(obj);
     }
     ObjectNode stored = asStorageVersion(type, obj);
@@ -168,7 +175,11 @@ public final class ResourceStorage {
     for (ObjectHook hook : hooksFor(type)) {
       hook.beforeUpdate(type, current, desired);
     }
-    if (desired.equals(current) || dryRun) {
+    if (dryRun) {
+      dryRunView.accept(type, desired);
+      return CompletableFuture.completedFuture(desired);
+    }
+    if (desired.equals(current)) {
       return CompletableFuture.completedFuture(desired);
     }
     if (Meta.isDeleting(desired) && !pendingFinalization(type, desired)) {

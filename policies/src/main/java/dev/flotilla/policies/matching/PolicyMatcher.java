@@ -92,7 +92,7 @@ public final class PolicyMatcher {
         }
         long claimed = explicitPriority(claimant);
         JsonNode preemptor = best(template, pps,
-                p -> preempts(p) && p != claimant && explicitPriority(p) > claimed);
+                p -> preempts(p) && !same(p, claimant) && explicitPriority(p) > claimed);
         if (preemptor != null) {
             return new PolicyChoice(Outcome.PREEMPTED, preemptor, PolicyKind.PROPAGATION_POLICY,
                     "PropagationPolicy(" + Nodes.key(preemptor) + ") preempted PropagationPolicy(" + claimKey
@@ -121,7 +121,7 @@ public final class PolicyMatcher {
         }
         long claimed = explicitPriority(claimant);
         JsonNode cppPreemptor = best(template, cpps,
-                p -> preempts(p) && p != claimant && explicitPriority(p) > claimed);
+                p -> preempts(p) && !same(p, claimant) && explicitPriority(p) > claimed);
         if (cppPreemptor != null) {
             return new PolicyChoice(Outcome.PREEMPTED, cppPreemptor, PolicyKind.CLUSTER_PROPAGATION_POLICY,
                     "ClusterPropagationPolicy(" + Nodes.name(cppPreemptor) + ") preempted ClusterPropagationPolicy("
@@ -186,6 +186,10 @@ public final class PolicyMatcher {
             }
         }
         return winner;
+    }
+
+    private static boolean same(JsonNode a, JsonNode b) {
+        return Nodes.name(a).equals(Nodes.name(b)) && Nodes.namespace(a).equals(Nodes.namespace(b));
     }
 
     private static boolean preempts(JsonNode policy) {

@@ -45,6 +45,13 @@ public final class Names {
     public static final String APPLIED_CLUSTER_OVERRIDES_ANNOTATION = "policy.karmada.io/applied-cluster-overrides";
     public static final String APPLIED_PLACEMENT_ANNOTATION = "policy.karmada.io/applied-placement";
 
+    // Finalizers, so controllers clean up members before the object goes away.
+    public static final String EXECUTION_CONTROLLER_FINALIZER = "karmada.io/execution-controller";
+    public static final String BINDING_CONTROLLER_FINALIZER = "karmada.io/binding-controller";
+    public static final String CRB_CONTROLLER_FINALIZER = "karmada.io/cluster-resource-binding-controller";
+    public static final String PP_CONTROLLER_FINALIZER = "karmada.io/propagation-policy-controller";
+    public static final String CPP_CONTROLLER_FINALIZER = "karmada.io/cluster-propagation-policy-controller";
+
     // Taints the cluster controller puts on member clusters.
     public static final String TAINT_NOT_READY = "cluster.karmada.io/not-ready";
     public static final String TAINT_UNREACHABLE = "cluster.karmada.io/unreachable";

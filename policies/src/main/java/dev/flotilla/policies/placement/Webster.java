@@ -1,5 +1,6 @@
 package dev.flotilla.policies.placement;
 
+import dev.flotilla.policies.names.Names;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -36,7 +37,7 @@ public final class Webster {
             return List.of();
         }
         boolean descendingNames = uid != null && !uid.isEmpty()
-                && (dev.flotilla.policies.names.Names.fnv32a(uid) & 1) == 1;
+                && (Names.fnv32a(uid) & 1) == 1;
         PriorityQueue<Party> queue = new PriorityQueue<>(priority(descendingNames));
         queue.addAll(parties.values());
         for (int remaining = seats; remaining > 0; remaining--) {

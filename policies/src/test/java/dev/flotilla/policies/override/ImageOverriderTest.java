@@ -4,9 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.flotilla.policies.Yaml;
 import dev.flotilla.policies.matching.Nodes;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -54,17 +56,14 @@ class ImageOverriderTest {
     @ParameterizedTest(name = "{0}: {1}")
     @MethodSource("kinds")
     void podSpecOfEachKind(String kind, String path) {
-        JsonNode object = Yaml.node("{apiVersion: x/v1, kind: " + kind + ", metadata: {name: o}}");
-        ((com.fasterxml.jackson.databind.node.ObjectNode) object).set("spec", Yaml.node("{}"));
-        JsonNode withContainer = Yaml.node(object.toString());
-        String yamlPath = path.substring(1).replace("/", ".");
-        com.fasterxml.jackson.databind.node.ObjectNode node = (com.fasterxml.jackson.databind.node.ObjectNode) withContainer;
+        ObjectNode object = Yaml.object("{apiVersion: x/v1, kind: " + kind + ", metadata: {name: o}}");
+        ObjectNode podSpec = object;
         for (String step : path.substring(1).split("/")) {
-            node = node.has(step) ? (com.fasterxml.jackson.databind.node.ObjectNode) node.get(step) : node.putObject(step);
+            podSpec = podSpec.putObject(step);
         }
-        node.putArray("containers").addObject().put("name", "c").put("image", "nginx:1");
-        JsonNode result = ImageOverrider.apply(withContainer, Yaml.node("{component: Tag, operator: replace, value: '2'}"));
-        assertEquals("nginx:2", result.at(path + "/containers/0/image").asText(), yamlPath);
+        podSpec.putArray("containers").addObject().put("name", "c").put("image", "nginx:1");
+        JsonNode result = ImageOverrider.apply(object, Yaml.node("{component: Tag, operator: replace, value: '2'}"));
+        assertEquals("nginx:2", result.at(path + "/containers/0/image").asText());
     }
 
     static Stream<Arguments> kinds() {
@@ -78,7 +77,7 @@ class ImageOverriderTest {
                 Arguments.of("CronJob", "/spec/jobTemplate/spec/template/spec"));
     }
 
-    @org.junit.jupiter.api.Test
+    @Test
     void predicatePath() {
         JsonNode object = Yaml.node("{apiVersion: example.io/v1, kind: Workload, metadata: {name: w}, "
                 + "spec: {runtime: {images: [{ref: 'nginx:1'}]}}}");
@@ -87,14 +86,14 @@ class ImageOverriderTest {
         assertEquals("my.io/nginx:1", result.at("/spec/runtime/images/0/ref").asText());
     }
 
-    @org.junit.jupiter.api.Test
+    @Test
     void unknownKindsWithoutPredicateAreLeftAlone() {
         JsonNode object = Yaml.node("{apiVersion: v1, kind: ConfigMap, metadata: {name: c}, data: {image: 'nginx:1'}}");
         assertEquals(object, ImageOverrider.apply(object.deepCopy(),
                 Yaml.node("{component: Tag, operator: replace, value: '2'}")));
     }
 
-    @org.junit.jupiter.api.Test
+    @Test
     void badImageOrPathFails() {
         assertThrows(OverrideException.class, () -> ImageOverrider.apply(deployment("Not/Valid"),
                 Yaml.node("{component: Tag, operator: replace, value: '2'}")));

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import dev.flotilla.policies.placement.GroupSelection.Group;
 import java.util.List;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -29,7 +30,7 @@ class GroupSelectionTest {
         assertEquals(expected, GroupSelection.select(REGIONS, min, max, target).stream().map(Group::name).toList());
     }
 
-    @org.junit.jupiter.api.Test
+    @Test
     void feasiblePrefixBeatsTheHeavierLongerPath() {
         // [a, b] is heaviest, but [b] alone is feasible and is its prefix once sorted by weight.
         List<Group> groups = List.of(new Group("a", 1, 10), new Group("b", 5, 1000));

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.flotilla.policies.Yaml;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -19,7 +20,7 @@ class ReplicaAssignmentTest {
     private static final String AGGREGATED = "{replicaScheduling: {replicaSchedulingType: Divided, "
             + "replicaDivisionPreference: Aggregated}}";
 
-    /** name:allocatable, with labels {tier: name-prefix} for static weight targets. */
+    /** name:allocatable; clusters named g* carry the label gpu=true for static weight targets. */
     static List<Candidate> candidates(JsonNode spec, String... specs) {
         List<Candidate> out = new ArrayList<>();
         for (String s : specs) {
@@ -67,7 +68,7 @@ class ReplicaAssignmentTest {
         JsonNode bindingSpec = Yaml.node(spec);
         List<TargetCluster> result = ReplicaAssignment.assign(candidates(bindingSpec, clusters),
                 Placements.withDefaults(Yaml.node(placement)), bindingSpec, fresh, false);
-        assertEquals(expected, result.stream().sorted(java.util.Comparator.comparing(TargetCluster::name))
+        assertEquals(expected, result.stream().sorted(Comparator.comparing(TargetCluster::name))
                 .map(t -> t.name() + "=" + t.replicas()).collect(Collectors.joining(" ")));
     }
 }

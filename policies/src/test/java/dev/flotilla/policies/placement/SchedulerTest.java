@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.flotilla.policies.Yaml;
 import dev.flotilla.policies.placement.ScheduleResult.Outcome;
 import java.util.List;
@@ -149,7 +150,7 @@ class SchedulerTest {
 
         // A reschedule request starts over from the first term.
         JsonNode spec = deploymentSpec(1, "[{name: member2, replicas: 1}]");
-        ((com.fasterxml.jackson.databind.node.ObjectNode) spec).put("rescheduleTriggeredAt", "2024-05-02T00:00:00Z");
+        ((ObjectNode) spec).put("rescheduleTriggeredAt", "2024-05-02T00:00:00Z");
         JsonNode lastScheduled = Yaml.node(
                 "{schedulerObservingAffinityName: backup, lastScheduledTime: '2024-05-01T00:00:00Z'}");
         ScheduleResult fresh = SCHEDULER.schedule(Yaml.node(placement), spec, lastScheduled, THREE);
@@ -188,7 +189,7 @@ class SchedulerTest {
     @Test
     void deletingClustersAreSkipped() {
         JsonNode deleting = cluster("member1").deepCopy();
-        ((com.fasterxml.jackson.databind.node.ObjectNode) deleting.path("metadata"))
+        ((ObjectNode) deleting.path("metadata"))
                 .put("deletionTimestamp", "2024-01-01T00:00:00Z");
         ScheduleResult result = SCHEDULER.schedule(Yaml.node("{}"), deploymentSpec(1, ""),
                 clusters(deleting, cluster("member2")));
