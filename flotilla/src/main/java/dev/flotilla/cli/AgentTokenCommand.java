@@ -3,16 +3,12 @@ package dev.flotilla.cli;
 import dev.flotilla.apiserver.auth.AgentTokens;
 import dev.flotilla.apiserver.auth.KubeconfigContext;
 import dev.flotilla.apiserver.auth.KubeconfigWriter;
-import dev.flotilla.apiserver.objects.Json;
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
-import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -48,16 +44,8 @@ final class AgentTokenCommand implements Runnable {
 
     @Override
     public Integer call() throws Exception {
-      byte[] bytes = new byte[32];
-      new SecureRandom().nextBytes(bytes);
-      String token = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
       try (KubernetesClient hub = hub(kubeconfig)) {
-        String es = "karmada-es-" + cluster;
-        if (hub.namespaces().withName(es).get() == null) {
-          hub.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(es).endMetadata().build()).create();
-        }
-        Secret secret = Json.MAPPER.treeToValue(AgentTokens.secretFor(cluster, token), Secret.class);
-        hub.secrets().inNamespace(AgentTokens.NAMESPACE).resource(secret).createOr(s -> s.update());
+        String token = AgentCredentials.issue(hub, cluster);
         if (output != null) {
           String ca = new String(Base64.getDecoder().decode(hub.getConfiguration().getCaCertData()),
               StandardCharsets.UTF_8);

@@ -32,22 +32,42 @@ final class HubCommand implements Runnable {
   @Option(names = "--tls-san", split = ",", description = "Extra DNS names or IPs for the serving certificate.")
   List<String> sans = List.of();
 
+  @Option(names = "--sim-members", defaultValue = "0",
+      description = "Also start N simulated member clusters (member1..N) with their agents.")
+  int simMembers;
+
   @Override
   public void run() {
     HubConfig config = new HubConfig(dataDir.toAbsolutePath(), host, port,
         Optional.ofNullable(tokenFile), sans, true);
     HubServer hub = HubServer.create(config).start();
-    Path kubeconfig = hub.writeKubeconfig(List.of());
     KubernetesClient controllerClient = HubClients.admin(hub);
     ControllerManager controllers = new ControllerManager(controllerClient,
         "flotilla-" + ProcessHandle.current().pid()).start();
+    SimulatedMembers members = null;
+    if (simMembers > 0) {
+      try {
+        members = SimulatedMembers.start(hub, controllerClient, config.dataDir(), simMembers);
+      } catch (Exception e) {
+        throw new IllegalStateException("could not start simulated members: " + e.getMessage(), e);
+      }
+    }
+    Path kubeconfig = hub.writeKubeconfig(members == null ? List.of() : members.kubeconfigContexts());
+    SimulatedMembers started = members;
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      if (started != null) {
+        started.close();
+      }
       controllers.close();
       controllerClient.close();
       hub.close();
     }, "shutdown"));
     System.out.println("Flotilla hub is serving on " + hub.url());
     System.out.println("Kubeconfig: " + kubeconfig);
+    if (simMembers > 0) {
+      System.out.println("Simulated members: member1..member" + simMembers
+          + " (contexts member1..member" + simMembers + " in the kubeconfig)");
+    }
     System.out.println("Try: kubectl --kubeconfig " + kubeconfig + " --context flotilla get clusters");
     System.out.println("  or export KUBECONFIG=" + kubeconfig);
     try {

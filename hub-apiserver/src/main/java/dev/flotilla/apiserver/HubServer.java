@@ -23,6 +23,7 @@ import dev.flotilla.apiserver.registry.ResourceRegistry;
 import dev.flotilla.apiserver.registry.ResourceType;
 import dev.flotilla.apiserver.storage.Store;
 import dev.flotilla.apiserver.storage.sqlite.SqliteStore;
+import dev.flotilla.apiserver.validation.SchemaAdmission;
 import dev.flotilla.policies.crd.CrdManifests;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -71,6 +72,7 @@ public final class HubServer implements AutoCloseable {
   /** Starts controllers, installs CRDs and begins serving HTTPS. */
   public HubServer start() {
     CrdController crds = new CrdController(storage);
+    storage.setSchemaAdmission(new SchemaAdmission(BuiltinCatalogue.get(), crds::schema));
     crds.start();
     NamespaceController namespaces = new NamespaceController(storage);
     namespaces.start();

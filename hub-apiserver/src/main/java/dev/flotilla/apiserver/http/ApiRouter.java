@@ -6,6 +6,8 @@ import dev.flotilla.apiserver.objects.ApiException;
 import dev.flotilla.apiserver.objects.Json;
 import dev.flotilla.apiserver.objects.ResourceStorage;
 import dev.flotilla.apiserver.registry.ResourceType;
+import dev.flotilla.apiserver.scale.ScaleHandler;
+import dev.flotilla.apiserver.validation.WriteRequests;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -33,6 +35,7 @@ final class ApiRouter {
   private final WatchHandler watch;
   private final ApiMetrics metrics;
   private final Map<String, OperationHandler> operations;
+  private final OperationHandler scale;
 
   ApiRouter(Vertx vertx, ResourceStorage storage, TokenAuthenticator authenticator,
       Authorizer authorizer, int maxBody, NonResourceHandler nonResource, ApiMetrics metrics) {
@@ -51,6 +54,7 @@ final class ApiRouter {
         "patch", new PatchHandler(storage),
         "delete", new DeleteHandler(storage),
         "deletecollection", new DeleteCollectionHandler(storage));
+    this.scale = new ScaleHandler(storage);
   }
 
   void handle(HttpServerRequest http) {
@@ -126,7 +130,7 @@ final class ApiRouter {
       }
       Context context = Vertx.currentContext();
       String finalVerb = verb;
-      CompletableFuture<Reply> reply = operations.get(verb).handle(request);
+      CompletableFuture<Reply> reply = operation(verb, request);
       reply.whenComplete((r, t) -> context.runOnContext(v -> {
         if (t != null) {
           fail(http, t, finalVerb, started);
@@ -137,6 +141,18 @@ final class ApiRouter {
     } catch (RuntimeException e) {
       fail(http, e, verb, started);
     }
+  }
+
+  /** The scale subresource has its own handler; writes run under field validation. */
+  private CompletableFuture<Reply> operation(String verb, ApiRequest request) {
+    if ("scale".equals(request.info().subresource())) {
+      return scale.handle(request);
+    }
+    OperationHandler handler = operations.get(verb);
+    if (verb.equals("create") || verb.equals("update") || verb.equals("patch")) {
+      return WriteRequests.handle(verb, request, handler);
+    }
+    return handler.handle(request);
   }
 
   private ResourceType resolve(RequestInfo info) {
@@ -192,7 +208,8 @@ final class ApiRouter {
     response.setStatusCode(reply.status());
     response.putHeader("Content-Type", reply.contentType());
     for (String w : reply.warnings()) {
-      response.headers().add("Warning", "299 - \"" + w.replace("\"", "'") + "\"");
+      response.headers().add("Warning", "299 - \""
+          + w.replace("\\", "\\\\").replace("\"", "\\\"") + "\"");
     }
     response.end(Buffer.buffer(reply.body()));
     metrics.record(verb, resourceLabel(http), reply.status(), started);

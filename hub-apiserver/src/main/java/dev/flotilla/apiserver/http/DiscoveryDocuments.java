@@ -21,7 +21,7 @@ import java.util.regex.Pattern;
  */
 final class DiscoveryDocuments {
   /** Subresources this server actually serves; others in the catalogue stay hidden. */
-  static final Set<String> SERVED_SUBRESOURCES = Set.of("status");
+  static final Set<String> SERVED_SUBRESOURCES = Set.of("status", "scale");
   private static final Pattern VERSION = Pattern.compile("v(\\d+)(?:(alpha|beta)(\\d+))?");
   private static final JsonNodeFactory F = JsonNodeFactory.instance;
 
@@ -117,7 +117,13 @@ final class DiscoveryDocuments {
           s.put("name", t.plural() + "/" + sub);
           s.put("singularName", "");
           s.put("namespaced", t.namespaced());
-          s.put("kind", t.kind());
+          if (sub.equals("scale")) {
+            s.put("group", "autoscaling");
+            s.put("version", "v1");
+            s.put("kind", "Scale");
+          } else {
+            s.put("kind", t.kind());
+          }
           strings(s.putArray("verbs"), List.of("get", "patch", "update"));
         }
       }
@@ -173,8 +179,13 @@ final class DiscoveryDocuments {
       if (SERVED_SUBRESOURCES.contains(sub)) {
         ObjectNode s = subs.addObject();
         s.put("subresource", sub);
-        s.putObject("responseKind").put("group", t.group()).put("version", t.version())
-            .put("kind", t.kind());
+        if (sub.equals("scale")) {
+          s.putObject("responseKind").put("group", "autoscaling").put("version", "v1")
+              .put("kind", "Scale");
+        } else {
+          s.putObject("responseKind").put("group", t.group()).put("version", t.version())
+              .put("kind", t.kind());
+        }
         strings(s.putArray("verbs"), List.of("get", "patch", "update"));
       }
     }

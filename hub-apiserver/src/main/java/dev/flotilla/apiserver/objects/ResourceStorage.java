@@ -6,6 +6,8 @@ import dev.flotilla.apiserver.registry.ResourceRegistry;
 import dev.flotilla.apiserver.registry.ResourceType;
 import dev.flotilla.apiserver.storage.KeyValue;
 import dev.flotilla.apiserver.storage.Store;
+import dev.flotilla.apiserver.validation.SchemaAdmission;
+import dev.flotilla.apiserver.validation.WriteContext;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -27,6 +29,7 @@ public final class ResourceStorage {
   private final ResourceRegistry registry;
   private final Map<String, List<ObjectHook>> hooks = new ConcurrentHashMap<>();
   private final ResourceType namespaces;
+  private volatile SchemaAdmission schemaAdmission;
   private volatile java.util.function.BiConsumer<ResourceType, ObjectNode> dryRunView = (t, o) -> { };
 
   public ResourceStorage(Store store, ResourceRegistry registry) {
@@ -51,6 +54,11 @@ public final class ResourceStorage {
   /** Adds admission for one group-resource, e.g. "namespaces" or "customresourcedefinitions.apiextensions.k8s.io". */
   public void addHook(String groupResource, ObjectHook hook) {
     hooks.computeIfAbsent(groupResource, k -> new ArrayList<>()).add(hook);
+  }
+
+  /** Installs schema admission (field validation, CR pruning, defaulting and validation). */
+  public void setSchemaAdmission(SchemaAdmission admission) {
+    this.schemaAdmission = admission;
   }
 
   private List<ObjectHook> hooksFor(ResourceType type) {
@@ -104,8 +112,15 @@ public final class ResourceStorage {
     if (type.hasSubresource("status") && !type.builtin()) {
       obj.remove("status");
     }
+    SchemaAdmission schemas = schemaAdmission;
+    if (schemas != null) {
+      schemas.decode(type, obj, null, WriteContext.current());
+    }
     for (ObjectHook hook : hooksFor(type)) {
       hook.beforeCreate(type, obj);
+    }
+    if (schemas != null) {
+      schemas.validate(type, obj, null);
     }
     if (dryRun) {
       if (store.get(StorageKeys.key(type, namespace, name)).isPresent()) {
@@ -160,11 +175,13 @@ public final class ResourceStorage {
    */
   public CompletableFuture<ObjectNode> guaranteedUpdate(ResourceType type, String namespace,
       String name, long expectedRv, boolean dryRun, UnaryOperator<ObjectNode> mutate) {
-    return attemptUpdate(type, namespace, name, expectedRv, dryRun, mutate, 0);
+    return attemptUpdate(type, namespace, name, expectedRv, dryRun, mutate, 0,
+        WriteContext.current());
   }
 
   private CompletableFuture<ObjectNode> attemptUpdate(ResourceType type, String namespace,
-      String name, long expectedRv, boolean dryRun, UnaryOperator<ObjectNode> mutate, int attempt) {
+      String name, long expectedRv, boolean dryRun, UnaryOperator<ObjectNode> mutate, int attempt,
+      WriteContext ctx) {
     KeyValue kv = getRaw(type, namespace, name);
     if (expectedRv != 0 && expectedRv != kv.modRevision()) {
       throw ApiException.conflict(type, name);
@@ -172,8 +189,15 @@ public final class ResourceStorage {
     ObjectNode current = toVersion(type, kv.value());
     ObjectNode desired = mutate.apply(current.deepCopy());
     Meta.metadata(desired).put("resourceVersion", Long.toString(kv.modRevision()));
+    SchemaAdmission schemas = schemaAdmission;
+    if (schemas != null) {
+      schemas.decode(type, desired, current, ctx);
+    }
     for (ObjectHook hook : hooksFor(type)) {
       hook.beforeUpdate(type, current, desired);
+    }
+    if (schemas != null) {
+      schemas.validate(type, desired, current);
     }
     if (dryRun) {
       dryRunView.accept(type, desired);
@@ -198,7 +222,7 @@ public final class ResourceStorage {
           if (expectedRv != 0 || attempt >= MAX_RETRIES) {
             throw ApiException.conflict(type, name);
           }
-          return attemptUpdate(type, namespace, name, 0, false, mutate, attempt + 1);
+          return attemptUpdate(type, namespace, name, 0, false, mutate, attempt + 1, ctx);
         });
   }
 

@@ -10,14 +10,23 @@ import dev.flotilla.apiserver.objects.Json;
 import java.io.IOException;
 
 /**
- * Applies JSON Patch (RFC 6902) and JSON Merge Patch (RFC 7386) with the json-patch library.
- * Strategic merge patch falls back to merge semantics until the schema-aware merger lands.
+ * Applies JSON Patch (RFC 6902) and JSON Merge Patch (RFC 7386) with the json-patch library,
+ * and strategic merge patch with {@link StrategicMergePatch} over the kind's schema.
  */
 public final class Patcher {
   private Patcher() {}
 
   /** The patched copy of {@code target}; 422/400 for patches that do not apply. */
   public static ObjectNode apply(PatchType type, ObjectNode target, byte[] patch) {
+    return apply(type, target, patch, SchemaNode.UNTYPED);
+  }
+
+  /**
+   * The patched copy of {@code target}, strategic merge patches following {@code schema} (merge
+   * keys and strategies); 422/400 for patches that do not apply.
+   */
+  public static ObjectNode apply(PatchType type, ObjectNode target, byte[] patch,
+      SchemaNode schema) {
     JsonNode patched;
     try {
       switch (type) {
@@ -28,8 +37,14 @@ public final class Patcher {
           }
           patched = JsonPatch.fromJson(ops).apply(target);
           break;
-        case MERGE:
         case STRATEGIC:
+          JsonNode strategic = Json.MAPPER.readTree(patch);
+          if (strategic == null || !strategic.isObject()) {
+            throw ApiException.badRequest("a strategic merge patch must be a JSON object");
+          }
+          patched = StrategicMergePatch.apply(target, (ObjectNode) strategic, schema);
+          break;
+        case MERGE:
           JsonNode merge = Json.MAPPER.readTree(patch);
           if (merge == null || !merge.isObject()) {
             throw ApiException.badRequest("a merge patch must be a JSON object");

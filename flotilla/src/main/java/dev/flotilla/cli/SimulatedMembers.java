@@ -1,0 +1,70 @@
+package dev.flotilla.cli;
+
+import dev.flotilla.agent.AgentConfig;
+import dev.flotilla.agent.ClientSource;
+import dev.flotilla.agent.MemberAgent;
+import dev.flotilla.apiserver.HubServer;
+import dev.flotilla.apiserver.auth.KubeconfigContext;
+import dev.flotilla.sim.SimulatedFleet;
+import dev.flotilla.sim.SimulatedMember;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.ConfigBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code flotilla hub --sim-members N}: N simulated member clusters, each with its own agent
+ * holding its own hub credential, exactly as a real member would join.
+ */
+final class SimulatedMembers implements AutoCloseable {
+  private final SimulatedFleet fleet;
+  private final List<MemberAgent> agents = new ArrayList<>();
+  private final List<KubernetesClient> clients = new ArrayList<>();
+
+  private SimulatedMembers(SimulatedFleet fleet) {
+    this.fleet = fleet;
+  }
+
+  static SimulatedMembers start(HubServer hub, KubernetesClient hubAdmin, Path dataDir, int count) throws Exception {
+    SimulatedMembers members = new SimulatedMembers(SimulatedFleet.start(dataDir.resolve("members"), count));
+    for (SimulatedMember member : members.fleet.members()) {
+      String token = AgentCredentials.issue(hubAdmin, member.name());
+      KubernetesClient hubClient = client(hub.url(), hub.certificateAuthority().caCertPath(), token);
+      KubeconfigContext ctx = member.kubeconfigContext();
+      KubernetesClient memberClient = new KubernetesClientBuilder().withConfig(new ConfigBuilder()
+          .withMasterUrl(ctx.serverUrl()).withCaCertData(java.util.Base64.getEncoder()
+              .encodeToString(ctx.caPem().getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+          .withOauthToken(ctx.token()).build()).build();
+      members.clients.add(hubClient);
+      members.clients.add(memberClient);
+      members.agents.add(new MemberAgent(AgentConfig.builder()
+          .hub(ClientSource.of(hubClient)).member(ClientSource.of(memberClient))
+          .clusterName(member.name()).provider(member.cluster().provider())
+          .region(member.cluster().region()).zones(member.cluster().zones())
+          .labels(Map.of("flotilla.dev/simulated", "true"))
+          .apiEndpoint(member.url()).build()).start());
+    }
+    return members;
+  }
+
+  List<KubeconfigContext> kubeconfigContexts() {
+    return fleet.kubeconfigContexts();
+  }
+
+  private static KubernetesClient client(String url, Path ca, String token) {
+    Config config = new ConfigBuilder().withMasterUrl(url).withCaCertFile(ca.toString())
+        .withOauthToken(token).build();
+    return new KubernetesClientBuilder().withConfig(config).build();
+  }
+
+  @Override
+  public void close() {
+    agents.forEach(MemberAgent::close);
+    clients.forEach(KubernetesClient::close);
+    fleet.close();
+  }
+}

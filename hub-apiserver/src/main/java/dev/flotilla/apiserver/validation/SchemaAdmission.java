@@ -1,0 +1,103 @@
+package dev.flotilla.apiserver.validation;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.flotilla.apiserver.objects.ApiException;
+import dev.flotilla.apiserver.objects.Meta;
+import dev.flotilla.apiserver.registry.BuiltinCatalogue;
+import dev.flotilla.apiserver.registry.ResourceType;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * The schema steps of every write, run by {@code ResourceStorage}: {@link #decode} as the body is
+ * read (unknown and duplicate fields per the fieldValidation directive; for custom resources
+ * pruning and defaulting), then, after kind-specific hooks, {@link #validate} (custom resources
+ * against their CRD's openAPIV3Schema, 422 Invalid with one cause per field).
+ */
+public final class SchemaAdmission {
+  private final Schemas schemas;
+  private final Pruner pruner;
+  private final Function<ResourceType, Optional<JsonNode>> crdSchemas;
+
+  /**
+   * @param crdSchemas the openAPIV3Schema of a served custom resource version
+   *     ({@code CrdController::schema})
+   */
+  public SchemaAdmission(BuiltinCatalogue catalogue,
+      Function<ResourceType, Optional<JsonNode>> crdSchemas) {
+    this.schemas = new Schemas(catalogue);
+    this.pruner = new Pruner(schemas);
+    this.crdSchemas = crdSchemas;
+  }
+
+  /**
+   * Drops fields the kind's schema does not declare and reports them (with the body's duplicate
+   * fields) as {@code ctx} directs: 400 under Strict, warnings under Warn. On updates only
+   * fields the old object did not already carry are reported. Custom resources then get their
+   * schema defaults.
+   *
+   * @param old the stored object an update or patch starts from, null on create
+   */
+  public void decode(ResourceType type, ObjectNode obj, ObjectNode old, WriteContext ctx) {
+    List<String> problems = new ArrayList<>(ctx.bodyProblems());
+    Optional<JsonNode> schema = schemaOf(type);
+    if (schema.isPresent()) {
+      boolean structural = !type.builtin();
+      List<String> unknown = pruner.prune(obj, schema.get(), structural);
+      if (!unknown.isEmpty() && old != null) {
+        unknown.removeAll(pruner.prune(old.deepCopy(), schema.get(), structural));
+      }
+      for (String field : unknown) {
+        problems.add("unknown field " + FieldError.quote(field));
+      }
+      if (structural) {
+        Defaulter.apply(obj, schema.get());
+        pruner.prune(obj, schema.get(), true);
+      }
+    }
+    report(type, problems, ctx);
+  }
+
+  /** 422 Invalid when a custom resource breaks its schema; built-in kinds pass. */
+  public void validate(ResourceType type, ObjectNode obj, ObjectNode old) {
+    if (type.builtin()) {
+      return;
+    }
+    Optional<JsonNode> schema = crdSchemas.apply(type);
+    if (schema.isEmpty()) {
+      return;
+    }
+    List<FieldError> errors = SchemaValidator.validate(obj, old, schema.get());
+    if (!errors.isEmpty()) {
+      throw FieldError.toInvalid(type, Meta.name(obj), errors);
+    }
+  }
+
+  /** The schema a kind's objects are decoded with: built-in components or the CRD's. */
+  public Optional<JsonNode> schemaOf(ResourceType type) {
+    return type.builtin() ? schemas.root(type) : crdSchemas.apply(type);
+  }
+
+  private static void report(ResourceType type, List<String> problems, WriteContext ctx) {
+    if (problems.isEmpty()) {
+      return;
+    }
+    switch (ctx.directive()) {
+      case STRICT -> {
+        String message = "strict decoding error: " + String.join(", ", problems);
+        if (!ctx.verb().equals("patch")) {
+          message = type.kind() + " in version " + FieldError.quote(type.version())
+              + " cannot be handled as a " + type.kind() + ": " + message;
+        }
+        throw ApiException.badRequest(message);
+      }
+      case WARN -> problems.forEach(ctx::warn);
+      default -> {
+        // Ignore: dropped silently
+      }
+    }
+  }
+}

@@ -1,0 +1,61 @@
+package dev.flotilla.agent;
+
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Objects;
+
+/**
+ * Where the agent gets a client for one API server: a client the caller owns (and closes), or a
+ * kubeconfig file (with an optional context) from which the agent builds a client it owns.
+ *
+ * @param client a ready client, or null
+ * @param kubeconfig a kubeconfig file, used when {@code client} is null
+ * @param context the kubeconfig context, null for the file's current context
+ */
+public record ClientSource(KubernetesClient client, Path kubeconfig, String context) {
+
+  public ClientSource {
+    if (client == null && kubeconfig == null) {
+      throw new IllegalArgumentException("a client source needs a client or a kubeconfig path");
+    }
+  }
+
+  /** A client the caller keeps owning. */
+  public static ClientSource of(KubernetesClient client) {
+    return new ClientSource(Objects.requireNonNull(client, "client"), null, null);
+  }
+
+  /** A kubeconfig file with its current context. */
+  public static ClientSource kubeconfig(Path kubeconfig) {
+    return new ClientSource(null, kubeconfig, null);
+  }
+
+  /** A kubeconfig file with a named context. */
+  public static ClientSource kubeconfig(Path kubeconfig, String context) {
+    return new ClientSource(null, kubeconfig, context);
+  }
+
+  /** True when the agent builds (and so must close) the client. */
+  boolean ownedByAgent() {
+    return client == null;
+  }
+
+  /** The given client, or a new one built from the kubeconfig. */
+  KubernetesClient open() {
+    if (client != null) {
+      return client;
+    }
+    try {
+      Config config = Config.fromKubeconfig(context, Files.readString(kubeconfig),
+          kubeconfig.toString());
+      return new KubernetesClientBuilder().withConfig(config).build();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read kubeconfig " + kubeconfig, e);
+    }
+  }
+}

@@ -1,0 +1,138 @@
+package dev.flotilla.agent;
+
+import dev.flotilla.agent.execution.ExecutionController;
+import dev.flotilla.agent.heartbeat.LeaseHeartbeat;
+import dev.flotilla.agent.kube.ApiErrors;
+import dev.flotilla.agent.registration.ClusterRegistration;
+import dev.flotilla.agent.status.ClusterStatusController;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.time.Clock;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * One pull-mode member agent (Karmada's karmada-agent): registers the member as a Cluster on
+ * the hub, renews its lease, reports Cluster status, and runs the execution controller that
+ * applies the hub's Works to the member. Every loop survives hub or member outages and retries.
+ */
+public final class MemberAgent implements AutoCloseable {
+  public static final String NAME = "member-agent";
+  private static final Logger LOG = Logger.getLogger(MemberAgent.class.getName());
+
+  private final AgentConfig config;
+  private final Clock clock;
+  private final AtomicBoolean registered = new AtomicBoolean();
+  private KubernetesClient hub;
+  private KubernetesClient member;
+  private ScheduledExecutorService loops;
+  private ExecutionController execution;
+
+  public MemberAgent(AgentConfig config) {
+    this(config, Clock.systemUTC());
+  }
+
+  public MemberAgent(AgentConfig config, Clock clock) {
+    this.config = config;
+    this.clock = clock;
+  }
+
+  public AgentConfig config() {
+    return config;
+  }
+
+  /** Starts all loops and returns at once; the hub and member need not be reachable yet. */
+  public synchronized MemberAgent start() {
+    if (loops != null) {
+      throw new IllegalStateException(NAME + " " + config.clusterName() + " already started");
+    }
+    registered.set(false);
+    hub = config.hub().open();
+    member = config.member().open();
+    String endpoint = config.apiEndpoint() != null ? config.apiEndpoint()
+        : member.getMasterUrl().toString();
+    ClusterRegistration registration = new ClusterRegistration(hub, member, config, endpoint);
+    LeaseHeartbeat heartbeat =
+        new LeaseHeartbeat(hub, config.clusterName(), config.leaseDuration(), clock);
+    ClusterStatusController status = new ClusterStatusController(hub, member,
+        config.clusterName(), clock, () -> registered.set(false));
+    AtomicInteger threads = new AtomicInteger();
+    loops = Executors.newScheduledThreadPool(3, r -> {
+      Thread t = new Thread(r, NAME + "-" + config.clusterName() + "-" + threads.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    });
+    long renewMs = config.renewInterval().toMillis();
+    every(ClusterRegistration.NAME, renewMs, () -> {
+      if (!registered.get()) {
+        registration.register();
+        registered.set(true);
+      }
+    });
+    every(LeaseHeartbeat.NAME, renewMs, heartbeat::renew);
+    every(ClusterStatusController.NAME, config.statusInterval().toMillis(), () -> {
+      if (registered.get()) {
+        status.sync();
+      }
+    });
+    execution = new ExecutionController(hub, member, config.executionNamespace(),
+        config.workers(), config.resyncPeriod(), clock);
+    execution.start();
+    LOG.info(NAME + " started for cluster " + config.clusterName() + " (member " + endpoint + ")");
+    return this;
+  }
+
+  /** Runs {@code task} now and then every {@code periodMs}, logging (not dying on) failures. */
+  private void every(String name, long periodMs, Runnable task) {
+    loops.scheduleWithFixedDelay(() -> {
+      try {
+        task.run();
+      } catch (RuntimeException e) {
+        LOG.log(Level.WARNING, name + " for cluster " + config.clusterName() + " failed: "
+            + ApiErrors.message(e));
+      }
+    }, 0, periodMs, TimeUnit.MILLISECONDS);
+  }
+
+  /** True once the Cluster object has been created or updated on the hub. */
+  public boolean registered() {
+    return registered.get();
+  }
+
+  /** True once the agent has listed its Works on the hub at least once. */
+  public boolean worksSynced() {
+    return execution != null && execution.hasSynced();
+  }
+
+  /** Stops every loop and closes the clients the agent built; the member is left as it is. */
+  public synchronized void stop() {
+    if (loops == null) {
+      return;
+    }
+    execution.close();
+    loops.shutdownNow();
+    try {
+      loops.awaitTermination(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    if (config.hub().ownedByAgent()) {
+      hub.close();
+    }
+    if (config.member().ownedByAgent()) {
+      member.close();
+    }
+    loops = null;
+    execution = null;
+    LOG.info(NAME + " stopped for cluster " + config.clusterName());
+  }
+
+  @Override
+  public void close() {
+    stop();
+  }
+}

@@ -1,0 +1,86 @@
+package dev.flotilla.agent.execution;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.flotilla.agent.kube.ApiErrors;
+import dev.flotilla.agent.kube.HubResources;
+import dev.flotilla.agent.kube.Json;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.util.Objects;
+import java.util.function.UnaryOperator;
+
+/**
+ * The agent's writes to Works on the hub: its finalizer and the status subresource. Every write
+ * carries the resourceVersion it was computed from, so a concurrent change fails with 409 and
+ * the Work is reconciled again from the newer copy.
+ */
+final class HubWorks {
+  private final KubernetesClient hub;
+
+  HubWorks(KubernetesClient hub) {
+    this.hub = hub;
+  }
+
+  /** Adds the execution finalizer; returns the Work as stored. */
+  ObjectNode addFinalizer(WorkView work) {
+    ObjectNode copy = work.object().deepCopy();
+    ArrayNode finalizers = Json.metadata(copy).get("finalizers") instanceof ArrayNode a
+        ? a : Json.metadata(copy).putArray("finalizers");
+    finalizers.add(KarmadaMarks.FINALIZER);
+    return Json.tree(resource(copy).update());
+  }
+
+  /** Removes the execution finalizer, letting a deleted Work go. */
+  void removeFinalizer(WorkView work) {
+    ObjectNode copy = work.object().deepCopy();
+    ArrayNode kept = Json.MAPPER.createArrayNode();
+    for (var f : copy.path("metadata").path("finalizers")) {
+      if (!KarmadaMarks.FINALIZER.equals(f.asText())) {
+        kept.add(f);
+      }
+    }
+    Json.metadata(copy).set("finalizers", kept);
+    resource(copy).update();
+  }
+
+  /**
+   * Writes the status {@code statusFor} computes from the Work's previous status, unless it is
+   * unchanged. On a conflict the Work is read again: if its spec is still the one reconciled,
+   * the status is written on the fresh copy; otherwise the newer spec has its own reconcile
+   * queued and this status is dropped.
+   */
+  void writeStatus(ObjectNode work, UnaryOperator<ObjectNode> statusFor) {
+    try {
+      putStatus(work, statusFor);
+    } catch (RuntimeException e) {
+      if (!ApiErrors.isConflict(e)) {
+        throw e;
+      }
+      GenericKubernetesResource fresh = hub.genericKubernetesResources(HubResources.WORKS)
+          .inNamespace(Json.namespace(work)).withName(Json.name(work)).get();
+      if (fresh != null && Objects.equals(fresh.getMetadata().getGeneration(),
+          work.path("metadata").path("generation").asLong())) {
+        putStatus(Json.tree(fresh), statusFor);
+      }
+    }
+  }
+
+  private void putStatus(ObjectNode work, UnaryOperator<ObjectNode> statusFor) {
+    JsonNode previous = work.get("status");
+    ObjectNode status = statusFor.apply(previous instanceof ObjectNode o ? o : null);
+    if (status.equals(previous)) {
+      return;
+    }
+    ObjectNode copy = work.deepCopy();
+    copy.set("status", status);
+    resource(copy).status().update();
+  }
+
+  private io.fabric8.kubernetes.client.dsl.Resource<GenericKubernetesResource> resource(
+      ObjectNode work) {
+    return hub.genericKubernetesResources(HubResources.WORKS).inNamespace(Json.namespace(work))
+        .resource(Json.generic(work));
+  }
+}

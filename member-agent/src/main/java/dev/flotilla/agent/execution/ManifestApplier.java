@@ -1,0 +1,130 @@
+package dev.flotilla.agent.execution;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.flotilla.agent.kube.ApiErrors;
+import dev.flotilla.agent.kube.Conditions;
+import dev.flotilla.agent.kube.Json;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.NonNamespaceOperation;
+import io.fabric8.kubernetes.client.dsl.Resource;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Applies one manifest to the member with server-side apply (field manager {@code flotilla},
+ * forced): refuses to take over an existing unmanaged object unless the Work allows it, creates
+ * the target namespace when missing, and waits for an applied CRD to be Established.
+ */
+final class ManifestApplier {
+  static final String CONFLICT_MESSAGE = "the resource already exists in the cluster and is not"
+      + " managed by Karmada; set conflictResolution Overwrite to take it over";
+  private static final Duration CRD_WAIT = Duration.ofSeconds(30);
+
+  /** The result of one apply: the outcome, the object as the member returned it, or an error. */
+  record Applied(ApplyOutcome outcome, ObjectNode live, String error) {}
+
+  private final KubernetesClient member;
+  private final ResourceMapper mapper;
+
+  ManifestApplier(KubernetesClient member, ResourceMapper mapper) {
+    this.member = member;
+    this.mapper = mapper;
+  }
+
+  Applied apply(WorkView work, Gvr gvr, ObjectNode manifest) {
+    ObjectNode desired = Manifests.desired(manifest, work, gvr.namespaced());
+    String namespace = Json.namespace(desired);
+    String name = Json.name(desired);
+    Resource<GenericKubernetesResource> target = resources(gvr, namespace).withName(name);
+    GenericKubernetesResource existing = target.get();
+    if (existing != null && !managed(existing) && !createdByAgent(existing)
+        && !work.overwrites(manifest)) {
+      return new Applied(ApplyOutcome.CONFLICT, Json.tree(existing), CONFLICT_MESSAGE);
+    }
+    if (existing == null && namespace != null) {
+      ensureNamespace(namespace);
+    }
+    GenericKubernetesResource applied = resources(gvr, namespace).resource(Json.generic(desired))
+        .fieldManager(KarmadaMarks.FIELD_MANAGER).forceConflicts().serverSideApply();
+    if (gvr.isCrd()) {
+      awaitEstablished(name);
+      invalidateServedVersions(desired);
+    }
+    ApplyOutcome outcome = existing == null ? ApplyOutcome.CREATED
+        : Objects.equals(existing.getMetadata().getResourceVersion(),
+            applied.getMetadata().getResourceVersion()) ? ApplyOutcome.NOOP : ApplyOutcome.PATCHED;
+    return new Applied(outcome, Json.tree(applied), null);
+  }
+
+  private NonNamespaceOperation<GenericKubernetesResource, ?, Resource<GenericKubernetesResource>>
+      resources(Gvr gvr, String namespace) {
+    var op = member.genericKubernetesResources(gvr.context());
+    return namespace == null ? op : op.inNamespace(namespace);
+  }
+
+  private static boolean managed(GenericKubernetesResource obj) {
+    var labels = obj.getMetadata().getLabels();
+    return labels != null
+        && KarmadaMarks.MANAGED_VALUE.equals(labels.get(KarmadaMarks.MANAGED_LABEL));
+  }
+
+  private static boolean createdByAgent(GenericKubernetesResource obj) {
+    var annotations = obj.getMetadata().getAnnotations();
+    return annotations != null && "true".equals(annotations.get(KarmadaMarks.IMPLICIT_NAMESPACE));
+  }
+
+  /**
+   * Namespaces are not always part of the Work; a real member rejects objects without one.
+   * The namespace is marked so that a Work listing it later can adopt it.
+   */
+  private void ensureNamespace(String namespace) {
+    if (member.namespaces().withName(namespace).get() != null) {
+      return;
+    }
+    try {
+      member.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(namespace)
+          .addToAnnotations(KarmadaMarks.IMPLICIT_NAMESPACE, "true").endMetadata().build())
+          .create();
+    } catch (RuntimeException e) {
+      if (!ApiErrors.isAlreadyExists(e)) {
+        throw e;
+      }
+    }
+  }
+
+  /** Custom resources later in the Work can only be applied once their CRD is Established. */
+  private void awaitEstablished(String crdName) {
+    long deadline = System.nanoTime() + CRD_WAIT.toNanos();
+    var crd = member.genericKubernetesResources(CRDS).withName(crdName);
+    while (true) {
+      GenericKubernetesResource current = crd.get();
+      if (current != null
+          && Conditions.isTrue(Json.tree(current).path("status").path("conditions"), "Established")) {
+        return;
+      }
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("CustomResourceDefinition " + crdName
+            + " is not Established after " + CRD_WAIT.toSeconds() + "s");
+      }
+      try {
+        Thread.sleep(100);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted waiting for CRD " + crdName, e);
+      }
+    }
+  }
+
+  private void invalidateServedVersions(ObjectNode crd) {
+    String group = Json.text(crd, "spec", "group");
+    for (var v : crd.path("spec").path("versions")) {
+      mapper.invalidate(group + "/" + v.path("name").asText());
+    }
+  }
+
+  private static final io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext CRDS =
+      new Gvr("apiextensions.k8s.io", "v1", "customresourcedefinitions",
+          "CustomResourceDefinition", false).context();
+}

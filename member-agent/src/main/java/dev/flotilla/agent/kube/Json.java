@@ -1,0 +1,73 @@
+package dev.flotilla.agent.kube;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+
+/**
+ * JSON helpers: the agent's pure logic works on Jackson trees; fabric8 generic objects are
+ * converted at the I/O edge.
+ */
+public final class Json {
+  public static final ObjectMapper MAPPER = new ObjectMapper();
+
+  private Json() {}
+
+  public static ObjectNode object() {
+    return JsonNodeFactory.instance.objectNode();
+  }
+
+  /** A tree copy of a fabric8 object. */
+  public static ObjectNode tree(Object fabric8Object) {
+    return MAPPER.valueToTree(fabric8Object);
+  }
+
+  /** A fabric8 generic object from a tree. */
+  public static GenericKubernetesResource generic(JsonNode tree) {
+    return MAPPER.convertValue(tree, GenericKubernetesResource.class);
+  }
+
+  /** {@code obj.metadata}, created when absent. */
+  public static ObjectNode metadata(ObjectNode obj) {
+    return child(obj, "metadata");
+  }
+
+  /** The object field {@code name} of {@code parent}, created (replacing non-objects) if absent. */
+  public static ObjectNode child(ObjectNode parent, String name) {
+    JsonNode existing = parent.get(name);
+    if (existing instanceof ObjectNode o) {
+      return o;
+    }
+    return parent.putObject(name);
+  }
+
+  /** A text field or null. */
+  public static String text(JsonNode node, String... path) {
+    JsonNode n = node;
+    for (String p : path) {
+      if (n == null) {
+        return null;
+      }
+      n = n.get(p);
+    }
+    return n == null || n.isNull() || n.isContainerNode() ? null : n.asText();
+  }
+
+  public static String name(JsonNode obj) {
+    return text(obj, "metadata", "name");
+  }
+
+  public static String namespace(JsonNode obj) {
+    return text(obj, "metadata", "namespace");
+  }
+
+  public static String label(JsonNode obj, String key) {
+    return text(obj, "metadata", "labels", key);
+  }
+
+  public static String annotation(JsonNode obj, String key) {
+    return text(obj, "metadata", "annotations", key);
+  }
+}

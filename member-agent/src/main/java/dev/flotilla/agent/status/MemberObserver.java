@@ -1,0 +1,100 @@
+package dev.flotilla.agent.status;
+
+import io.fabric8.kubernetes.api.model.APIGroup;
+import io.fabric8.kubernetes.api.model.APIResource;
+import io.fabric8.kubernetes.api.model.APIResourceList;
+import io.fabric8.kubernetes.api.model.GroupVersionForDiscovery;
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/** Reads what the Cluster status reports from the member: health, version, discovery, nodes. */
+final class MemberObserver {
+  private static final Logger LOG = Logger.getLogger(MemberObserver.class.getName());
+
+  private final KubernetesClient member;
+
+  MemberObserver(KubernetesClient member) {
+    this.member = member;
+  }
+
+  MemberObservation observe() {
+    String version;
+    try {
+      version = member.getKubernetesVersion().getGitVersion();
+    } catch (RuntimeException e) {
+      LOG.log(Level.FINE, "member unreachable", e);
+      return MemberObservation.unreachable();
+    }
+    boolean healthy = healthy();
+    Map<String, Map<String, String>> enablements = new LinkedHashMap<>();
+    boolean complete = discover(enablements);
+    List<Node> nodes = null;
+    List<Pod> pods = null;
+    try {
+      nodes = member.nodes().list().getItems();
+      pods = member.pods().inAnyNamespace().list().getItems();
+    } catch (RuntimeException e) {
+      LOG.log(Level.FINE, "cannot list member nodes or pods", e);
+    }
+    return new MemberObservation(true, healthy, version, enablements, complete, nodes, pods);
+  }
+
+  /** As Karmada: /readyz, falling back to /healthz for servers without it. */
+  private boolean healthy() {
+    for (String path : new String[] {"/readyz", "/healthz"}) {
+      try {
+        String body = member.raw(path);
+        if (body != null && body.trim().equals("ok")) {
+          return true;
+        }
+      } catch (RuntimeException e) {
+        LOG.log(Level.FINE, "member health check " + path + " failed", e);
+      }
+    }
+    return false;
+  }
+
+  /** Fills group-version to resource to kind; false when some group-version failed. */
+  private boolean discover(Map<String, Map<String, String>> out) {
+    boolean complete = true;
+    complete &= addResources(out, "v1");
+    List<APIGroup> groups;
+    try {
+      groups = member.getApiGroups().getGroups();
+    } catch (RuntimeException e) {
+      return false;
+    }
+    for (APIGroup group : groups) {
+      for (GroupVersionForDiscovery v : group.getVersions()) {
+        complete &= addResources(out, v.getGroupVersion());
+      }
+    }
+    return complete;
+  }
+
+  private boolean addResources(Map<String, Map<String, String>> out, String groupVersion) {
+    try {
+      APIResourceList list = member.getApiResources(groupVersion);
+      if (list == null) {
+        return false;
+      }
+      Map<String, String> resources = new LinkedHashMap<>();
+      for (APIResource r : list.getResources()) {
+        if (!r.getName().contains("/")) {
+          resources.put(r.getName(), r.getKind());
+        }
+      }
+      out.put(groupVersion, resources);
+      return true;
+    } catch (RuntimeException e) {
+      LOG.log(Level.FINE, "discovery of " + groupVersion + " failed", e);
+      return false;
+    }
+  }
+}

@@ -1,0 +1,227 @@
+package dev.flotilla.agent.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.flotilla.agent.MemberAgent;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Work execution against a real hub and a real member API server over HTTPS. */
+class ExecutionIT {
+  private static final String CLUSTER = "member1";
+  private static final String ES = "karmada-es-" + CLUSTER;
+
+  private static TestServer hubServer;
+  private static TestServer memberServer;
+  private static KubernetesClient hub;
+  private static KubernetesClient member;
+  private static MemberAgent agent;
+
+  @BeforeAll
+  static void start() {
+    hubServer = TestServer.hub();
+    memberServer = TestServer.member();
+    hub = hubServer.client();
+    member = memberServer.client();
+    Works.ensureNamespace(hub, ES);
+    agent = AgentFixture.start(hubServer, memberServer, CLUSTER);
+  }
+
+  @AfterAll
+  static void stop() {
+    if (agent != null) {
+      agent.stop();
+    }
+    memberServer.close();
+    hubServer.close();
+  }
+
+  private static ConfigMap configMap(String ns, String name) {
+    return member.configMaps().inNamespace(ns).withName(name).get();
+  }
+
+  private static Deployment deployment(String ns, String name) {
+    return member.apps().deployments().inNamespace(ns).withName(name).get();
+  }
+
+  private static ObjectNode awaitApplied(String work, String status) {
+    return Await.until("Work " + work + " Applied=" + status, () -> Works.get(hub, ES, work),
+        w -> w != null && status.equals(Works.condition(w, "Applied")));
+  }
+
+  @Test
+  void appliesUpdatesPrunesAndDeletesAWork() {
+    ObjectNode work = Works.work(ES, "shop", List.of(Works.namespace("shop"),
+        Works.configMap("shop", "settings", Map.of("color", "blue")),
+        Works.deployment("shop", "web", 2, "nginx:1.27")));
+    Json.metadataOf(work).putObject("annotations")
+        .put("resourcetemplate.karmada.io/uid", "template-uid-1");
+    Works.create(hub, work);
+
+    ConfigMap cm = Await.until("ConfigMap in member", () -> configMap("shop", "settings"),
+        c -> c != null);
+    assertEquals("blue", cm.getData().get("color"));
+    assertEquals("true", cm.getMetadata().getLabels().get("karmada.io/managed"));
+    Map<String, String> annotations = cm.getMetadata().getAnnotations();
+    assertEquals("shop", annotations.get("work.karmada.io/name"));
+    assertEquals(ES, annotations.get("work.karmada.io/namespace"));
+    assertEquals("template-uid-1", annotations.get("resourcetemplate.karmada.io/uid"));
+    assertNotNull(deployment("shop", "web"));
+    assertEquals("true", member.namespaces().withName("shop").get().getMetadata().getLabels()
+        .get("karmada.io/managed"));
+
+    ObjectNode applied = awaitApplied("shop", "True");
+    assertTrue(applied.path("metadata").path("finalizers").toString()
+        .contains("karmada.io/execution-controller"));
+    JsonNode statuses = applied.path("status").path("manifestStatuses");
+    assertEquals(3, statuses.size());
+    JsonNode deployId = statuses.get(2).path("identifier");
+    assertEquals(2, deployId.path("ordinal").asInt());
+    assertEquals("apps", deployId.path("group").asText());
+    assertEquals("v1", deployId.path("version").asText());
+    assertEquals("Deployment", deployId.path("kind").asText());
+    assertEquals("deployments", deployId.path("resource").asText());
+    assertEquals("shop", deployId.path("namespace").asText());
+    assertEquals("web", deployId.path("name").asText());
+    assertEquals("Healthy", statuses.get(1).path("health").asText());
+    assertEquals("Unhealthy", statuses.get(2).path("health").asText(),
+        "no controller has rolled the Deployment out yet");
+    assertEquals("False", Works.condition(applied, "Available"));
+    assertEquals("True", Works.condition(applied, "Degraded"));
+
+    // The member's controllers report progress; the Work status follows.
+    Deployment live = deployment("shop", "web");
+    member.apps().deployments().inNamespace("shop").withName("web").editStatus(d -> {
+      d.setStatus(new io.fabric8.kubernetes.api.model.apps.DeploymentStatus());
+      d.getStatus().setObservedGeneration(live.getMetadata().getGeneration());
+      d.getStatus().setReplicas(2);
+      d.getStatus().setUpdatedReplicas(2);
+      d.getStatus().setReadyReplicas(2);
+      d.getStatus().setAvailableReplicas(2);
+      return d;
+    });
+    ObjectNode followed = Await.until("Work status follows Deployment status",
+        () -> Works.get(hub, ES, "shop"), w -> w.path("status").path("manifestStatuses").get(2)
+            .path("status").path("readyReplicas").asInt() == 2);
+    assertEquals("Healthy", followed.path("status").path("manifestStatuses").get(2)
+        .path("health").asText());
+    Await.until("Work Available", () -> "True".equals(
+        Works.condition(Works.get(hub, ES, "shop"), "Available")));
+
+    // Updating the Work updates the member.
+    Works.edit(hub, ES, "shop", w -> ((ObjectNode) Works.manifests(w).get(1).path("data"))
+        .put("color", "green"));
+    Await.until("ConfigMap updated", () -> "green".equals(
+        configMap("shop", "settings").getData().get("color")));
+
+    // Removing a manifest prunes its object, and only it.
+    Works.edit(hub, ES, "shop", w -> Works.manifests(w).remove(1));
+    Await.until("ConfigMap pruned", () -> configMap("shop", "settings") == null);
+    assertNotNull(deployment("shop", "web"));
+    Await.until("status lists two manifests", () -> Works.get(hub, ES, "shop")
+        .path("status").path("manifestStatuses").size() == 2);
+
+    // Deleting the Work prunes everything, then the finalizer goes and so does the Work.
+    Works.delete(hub, ES, "shop");
+    Await.until("Deployment pruned", () -> deployment("shop", "web") == null);
+    Await.until("Namespace pruned", () -> member.namespaces().withName("shop").get() == null);
+    Await.until("Work gone", () -> Works.get(hub, ES, "shop") == null);
+  }
+
+  @Test
+  void preserveResourcesOnDeletionKeepsMemberObjects() {
+    ObjectNode work = Works.work(ES, "kept", List.of(
+        Works.configMap("keep", "stays", Map.of("k", "v"))));
+    ((ObjectNode) work.get("spec")).put("preserveResourcesOnDeletion", true);
+    Works.create(hub, work);
+    awaitApplied("kept", "True");
+    assertNotNull(configMap("keep", "stays"));
+
+    Works.delete(hub, ES, "kept");
+    Await.until("Work gone", () -> Works.get(hub, ES, "kept") == null);
+    ConfigMap cm = configMap("keep", "stays");
+    assertNotNull(cm, "preserveResourcesOnDeletion keeps the object");
+    assertEquals("v", cm.getData().get("k"));
+    Map<String, String> labels = cm.getMetadata().getLabels();
+    assertTrue(labels == null || !labels.containsKey("karmada.io/managed"),
+        "a preserved object is released from Karmada management");
+  }
+
+  @Test
+  void abortLeavesAnUnmanagedObjectAndOverwriteTakesItOver() {
+    Works.ensureNamespace(member, "legacy");
+    member.configMaps().inNamespace("legacy").resource(new io.fabric8.kubernetes.api.model
+        .ConfigMapBuilder().withNewMetadata().withName("existing").endMetadata()
+        .withData(Map.of("owner", "someone-else")).build()).create();
+
+    Works.create(hub, Works.work(ES, "takeover", List.of(
+        Works.configMap("legacy", "existing", Map.of("owner", "karmada")))));
+    ObjectNode failed = awaitApplied("takeover", "False");
+    assertEquals("AppliedFailed", failed.path("status").path("conditions").get(0)
+        .path("reason").asText());
+    assertTrue(Works.conditionMessage(failed, "Applied").contains("the resource already exists"
+        + " in the cluster and is not managed by Karmada; set conflictResolution Overwrite to"
+        + " take it over"), Works.conditionMessage(failed, "Applied"));
+    ConfigMap untouched = configMap("legacy", "existing");
+    assertEquals("someone-else", untouched.getData().get("owner"));
+    assertFalse(untouched.getMetadata().getLabels() != null
+        && untouched.getMetadata().getLabels().containsKey("karmada.io/managed"));
+
+    Works.edit(hub, ES, "takeover", w -> Json.metadataOf(w).putObject("annotations")
+        .put("work.karmada.io/conflict-resolution", "overwrite"));
+    awaitApplied("takeover", "True");
+    ConfigMap taken = configMap("legacy", "existing");
+    assertEquals("karmada", taken.getData().get("owner"));
+    assertEquals("true", taken.getMetadata().getLabels().get("karmada.io/managed"));
+    assertEquals(untouched.getMetadata().getUid(), taken.getMetadata().getUid());
+  }
+
+  @Test
+  void appliesACrdBeforeItsCustomResources() {
+    String group = "shapes.example.com";
+    // The custom resource comes first in the Work; the agent still applies the CRD first.
+    Works.create(hub, Works.work(ES, "widgets", List.of(
+        Works.widget(group, "gadgets", "small", "S"), Works.widgetCrd(group))));
+    ObjectNode applied = awaitApplied("widgets", "True");
+    JsonNode statuses = applied.path("status").path("manifestStatuses");
+    assertEquals("widgets", statuses.get(0).path("identifier").path("resource").asText());
+    assertEquals(group, statuses.get(0).path("identifier").path("group").asText());
+    var widget = member.genericKubernetesResources(group + "/v1", "Widget")
+        .inNamespace("gadgets").withName("small").get();
+    assertNotNull(widget);
+    assertEquals("true", widget.getMetadata().getLabels().get("karmada.io/managed"));
+  }
+
+  @Test
+  void suspendedWorksAreLeftAlone() {
+    ObjectNode suspended = Works.work(ES, "paused", List.of(
+        Works.configMap("pause", "later", Map.of("k", "v"))));
+    ((ObjectNode) suspended.get("spec")).put("suspendDispatching", true);
+    Works.create(hub, suspended);
+    // A Work created afterwards is applied: by then the suspended one has been looked at.
+    Works.create(hub, Works.work(ES, "after-pause", List.of(
+        Works.configMap("pause-marker", "marker", Map.of("k", "v")))));
+    awaitApplied("after-pause", "True");
+    assertNull(configMap("pause", "later"));
+    ObjectNode paused = Works.get(hub, ES, "paused");
+    assertFalse(paused.path("metadata").path("finalizers").toString()
+        .contains("karmada.io/execution-controller"));
+
+    Works.edit(hub, ES, "paused", w -> ((ObjectNode) w.get("spec"))
+        .put("suspendDispatching", false));
+    awaitApplied("paused", "True");
+    assertNotNull(configMap("pause", "later"));
+  }
+}

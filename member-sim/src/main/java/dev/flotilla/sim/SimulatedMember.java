@@ -1,0 +1,98 @@
+package dev.flotilla.sim;
+
+import dev.flotilla.apiserver.HubConfig;
+import dev.flotilla.apiserver.HubServer;
+import dev.flotilla.apiserver.auth.KubeconfigContext;
+import dev.flotilla.apiserver.auth.KubeconfigWriter;
+import dev.flotilla.apiserver.objects.ResourceStorage;
+import dev.flotilla.sim.nodes.NodeSummary;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * One simulated member cluster: a Kubernetes-style API server of its own (a {@link HubServer}
+ * without Flotilla's CRDs, as a plain cluster) on its own port and data directory, made to look
+ * like a cluster where everything runs by a {@link WorkloadSimulator}.
+ */
+public final class SimulatedMember implements AutoCloseable {
+  private final MemberCluster cluster;
+  private final HubServer server;
+  private final WorkloadSimulator simulator;
+
+  private SimulatedMember(MemberCluster cluster, HubServer server, WorkloadSimulator simulator) {
+    this.cluster = cluster;
+    this.server = server;
+    this.simulator = simulator;
+  }
+
+  /** Starts the member's API server and simulator; returns once it serves HTTPS. */
+  public static SimulatedMember start(MemberCluster cluster) {
+    HubServer server = HubServer.create(new HubConfig(cluster.dataDir(), "127.0.0.1",
+        cluster.port(), Optional.empty(), List.of(), false));
+    WorkloadSimulator simulator = new WorkloadSimulator(cluster, server.storage());
+    try {
+      simulator.start();
+      server.start();
+      simulator.publishApiServer(server.port());
+    } catch (RuntimeException e) {
+      simulator.close();
+      server.close();
+      throw e;
+    }
+    return new SimulatedMember(cluster, server, simulator);
+  }
+
+  public MemberCluster cluster() {
+    return cluster;
+  }
+
+  public String name() {
+    return cluster.name();
+  }
+
+  public HubServer server() {
+    return server;
+  }
+
+  public ResourceStorage storage() {
+    return server.storage();
+  }
+
+  public WorkloadSimulator simulator() {
+    return simulator;
+  }
+
+  public int port() {
+    return server.port();
+  }
+
+  /** {@code https://127.0.0.1:<port>}. */
+  public String url() {
+    return server.url();
+  }
+
+  /** The member as a kubeconfig context named after it: URL, CA and admin token. */
+  public KubeconfigContext kubeconfigContext() {
+    return new KubeconfigContext(cluster.name(), url(), server.certificateAuthority().caCertPem(),
+        server.authenticator().adminToken());
+  }
+
+  /** Writes {@code <dataDir>/kubeconfig} with this member as the only and current context. */
+  public Path writeKubeconfig() {
+    Path file = cluster.dataDir().resolve("kubeconfig");
+    KubeconfigWriter.write(file, List.of(kubeconfigContext()), cluster.name());
+    return file;
+  }
+
+  /** The member's nodes and resources as a Karmada Cluster status would summarize them. */
+  public NodeSummary nodeSummary() {
+    return simulator.nodeSummary();
+  }
+
+  @Override
+  public void close() {
+    simulator.close();
+    server.close();
+  }
+}
