@@ -168,7 +168,7 @@ public final class ApiServerBench {
         + "\",\"labels\":{\"app\":\"bench\"}},\"data\":{\"payload\":\"" + "x".repeat(400) + "\"}}";
   }
 
-  private static double heapMiB(String metrics) {
+  static double heapMiB(String metrics) {
     double sum = 0;
     for (String line : metrics.split("\n")) {
       if (line.startsWith("jvm_memory_used_bytes") && line.contains("area=\"heap\"")) {

@@ -10,11 +10,11 @@ import java.security.SecureRandom;
 import java.util.Base64;
 
 /** Issues a member agent's hub credential: its execution namespace and a hashed token Secret. */
-final class AgentCredentials {
+public final class AgentCredentials {
   private AgentCredentials() {}
 
   /** Returns a fresh token for {@code cluster}, replacing any earlier one. */
-  static String issue(KubernetesClient hub, String cluster) throws Exception {
+  public static String issue(KubernetesClient hub, String cluster) throws Exception {
     byte[] bytes = new byte[32];
     new SecureRandom().nextBytes(bytes);
     String token = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);

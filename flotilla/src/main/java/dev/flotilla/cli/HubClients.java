@@ -7,10 +7,10 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 
 /** fabric8 clients for in-process components talking to a hub over its real HTTPS API. */
-final class HubClients {
+public final class HubClients {
   private HubClients() {}
 
-  static KubernetesClient admin(HubServer hub) {
+  public static KubernetesClient admin(HubServer hub) {
     Config config = new ConfigBuilder().withMasterUrl(hub.url())
         .withCaCertFile(hub.certificateAuthority().caCertPath().toString())
         .withOauthToken(hub.authenticator().adminToken())

@@ -36,6 +36,10 @@ final class HubCommand implements Runnable {
       description = "Also start N simulated member clusters (member1..N) with their agents.")
   int simMembers;
 
+  @Option(names = "--derived-service-prefix", defaultValue = "derived-",
+      description = "Prefix of the derived Services MCS creates in consumer clusters (default: ${DEFAULT-VALUE}).")
+  String derivedServicePrefix;
+
   @Override
   public void run() {
     HubConfig config = new HubConfig(dataDir.toAbsolutePath(), host, port,
@@ -43,7 +47,7 @@ final class HubCommand implements Runnable {
     HubServer hub = HubServer.create(config).start();
     KubernetesClient controllerClient = HubClients.admin(hub);
     ControllerManager controllers = new ControllerManager(controllerClient,
-        "flotilla-" + ProcessHandle.current().pid()).start();
+        "flotilla-" + ProcessHandle.current().pid()).derivedServicePrefix(derivedServicePrefix).start();
     SimulatedMembers members = null;
     if (simMembers > 0) {
       try {

@@ -20,7 +20,7 @@ import java.util.Map;
  * {@code flotilla hub --sim-members N}: N simulated member clusters, each with its own agent
  * holding its own hub credential, exactly as a real member would join.
  */
-final class SimulatedMembers implements AutoCloseable {
+public final class SimulatedMembers implements AutoCloseable {
   private final SimulatedFleet fleet;
   private final List<MemberAgent> agents = new ArrayList<>();
   private final List<KubernetesClient> clients = new ArrayList<>();
@@ -29,11 +29,17 @@ final class SimulatedMembers implements AutoCloseable {
     this.fleet = fleet;
   }
 
-  static SimulatedMembers start(HubServer hub, KubernetesClient hubAdmin, Path dataDir, int count) throws Exception {
+  public static SimulatedMembers start(HubServer hub, KubernetesClient hubAdmin, Path dataDir, int count) throws Exception {
+    return start(hub.url(), hub.certificateAuthority().caCertPath(), hubAdmin, dataDir, count);
+  }
+
+  /** Starts members whose agents join the hub at {@code hubUrl} (which may be another process). */
+  public static SimulatedMembers start(String hubUrl, Path hubCa, KubernetesClient hubAdmin, Path dataDir,
+      int count) throws Exception {
     SimulatedMembers members = new SimulatedMembers(SimulatedFleet.start(dataDir.resolve("members"), count));
     for (SimulatedMember member : members.fleet.members()) {
       String token = AgentCredentials.issue(hubAdmin, member.name());
-      KubernetesClient hubClient = client(hub.url(), hub.certificateAuthority().caCertPath(), token);
+      KubernetesClient hubClient = client(hubUrl, hubCa, token);
       KubeconfigContext ctx = member.kubeconfigContext();
       KubernetesClient memberClient = new KubernetesClientBuilder().withConfig(new ConfigBuilder()
           .withMasterUrl(ctx.serverUrl()).withCaCertData(java.util.Base64.getEncoder()
@@ -51,7 +57,7 @@ final class SimulatedMembers implements AutoCloseable {
     return members;
   }
 
-  List<KubeconfigContext> kubeconfigContexts() {
+  public List<KubeconfigContext> kubeconfigContexts() {
     return fleet.kubeconfigContexts();
   }
 

@@ -1,0 +1,93 @@
+package dev.flotilla.bench;
+
+import dev.flotilla.apiserver.auth.KubeconfigContext;
+import dev.flotilla.cli.SimulatedMembers;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.ConfigBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A hub in its own process (API server and controllers, so its memory is measured apart) and N
+ * simulated members with their agents in this process, joined as real members join.
+ */
+final class FleetUnderTest implements AutoCloseable {
+  static final ResourceDefinitionContext CLUSTERS = new ResourceDefinitionContext.Builder()
+      .withGroup("cluster.karmada.io").withVersion("v1alpha1").withKind("Cluster").withPlural("clusters")
+      .withNamespaced(false).build();
+
+  final HubProcess hub;
+  final KubernetesClient admin;
+  final SimulatedMembers members;
+  final List<KubernetesClient> memberClients = new ArrayList<>();
+  final List<String> memberNames = new ArrayList<>();
+
+  FleetUnderTest(Path work, int clusters) throws Exception {
+    hub = HubProcess.start(work.resolve("hub"), List.of("-Xmx1g"));
+    Path dir = hub.dataDir;
+    admin = new KubernetesClientBuilder().withConfig(new ConfigBuilder()
+        .withMasterUrl("https://127.0.0.1:" + hub.port).withCaCertFile(dir.resolve("pki/ca.crt").toString())
+        .withOauthToken(Files.readString(dir.resolve("admin.token")).trim()).withRequestTimeout(60_000)
+        .build()).build();
+    members = SimulatedMembers.start("https://127.0.0.1:" + hub.port, dir.resolve("pki/ca.crt"), admin,
+        work.resolve("sim"), clusters);
+    for (KubeconfigContext ctx : members.kubeconfigContexts()) {
+      Config config = new ConfigBuilder().withMasterUrl(ctx.serverUrl())
+          .withCaCertData(Base64.getEncoder().encodeToString(ctx.caPem().getBytes(StandardCharsets.UTF_8)))
+          .withOauthToken(ctx.token()).withRequestTimeout(60_000).build();
+      memberClients.add(new KubernetesClientBuilder().withConfig(config).build());
+      memberNames.add(ctx.name());
+    }
+    awaitReady(clusters);
+  }
+
+  private void awaitReady(int clusters) throws InterruptedException {
+    long deadline = System.nanoTime() + 300_000_000_000L;
+    while (System.nanoTime() < deadline) {
+      int ready = 0;
+      for (GenericKubernetesResource c : admin.genericKubernetesResources(CLUSTERS).list().getItems()) {
+        if (readyIn(c.getAdditionalProperties().get("status"))) {
+          ready++;
+        }
+      }
+      if (ready >= clusters) {
+        return;
+      }
+      Thread.sleep(500);
+    }
+    throw new IllegalStateException("members did not become Ready");
+  }
+
+  private static boolean readyIn(Object status) {
+    if (!(status instanceof Map)) {
+      return false;
+    }
+    Object conditions = ((Map<?, ?>) status).get("conditions");
+    if (!(conditions instanceof List)) {
+      return false;
+    }
+    for (Object c : (List<?>) conditions) {
+      if (c instanceof Map && "Ready".equals(((Map<?, ?>) c).get("type")) && "True".equals(((Map<?, ?>) c).get("status"))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  @Override
+  public void close() throws Exception {
+    members.close();
+    memberClients.forEach(KubernetesClient::close);
+    admin.close();
+    hub.close();
+  }
+}
