@@ -3,6 +3,7 @@ package dev.flotilla.controller;
 import dev.flotilla.controller.binding.BindingController;
 import dev.flotilla.controller.cluster.ClusterHealthController;
 import dev.flotilla.controller.detector.ResourceDetector;
+import dev.flotilla.controller.mcs.McsHubController;
 import dev.flotilla.controller.scheduler.SchedulerController;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -30,10 +31,17 @@ public final class ControllerManager implements AutoCloseable {
   private final String identity;
   private final List<AutoCloseable> running = new ArrayList<>();
   private CompletableFuture<?> election;
+  private volatile String derivedServicePrefix = McsHubController.DEFAULT_PREFIX;
 
   public ControllerManager(KubernetesClient hub, String identity) {
     this.hub = hub;
     this.identity = identity;
+  }
+
+  /** The prefix of derived Services in consumer clusters (MCS); set before {@link #start()}. */
+  public ControllerManager derivedServicePrefix(String prefix) {
+    this.derivedServicePrefix = prefix;
+    return this;
   }
 
   /** Joins the leader election; controllers start when this process leads. */
@@ -58,6 +66,7 @@ public final class ControllerManager implements AutoCloseable {
     running.add(new ResourceDetector(hub));
     running.add(new SchedulerController(hub));
     running.add(new BindingController(hub));
+    running.add(new McsHubController(hub, derivedServicePrefix));
   }
 
   private synchronized void stopControllers() {

@@ -7,7 +7,12 @@ import dev.flotilla.controller.runtime.Trees;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.List;
 import java.util.Map;
 
@@ -25,36 +30,57 @@ final class WorkWriter {
     return t == null ? null : Trees.tree(t);
   }
 
+  /** Works for many clusters are written concurrently: one binding can fan out to 100 clusters. */
+  private static final ExecutorService WRITERS = Executors.newFixedThreadPool(8, r -> {
+    Thread t = new Thread(r, "work-writer");
+    t.setDaemon(true);
+    return t;
+  });
+
   static void sync(KubernetesClient hub, Map<String, ObjectNode> desired, List<GenericKubernetesResource> current) {
     Map<String, GenericKubernetesResource> byNamespace = new HashMap<>();
     for (GenericKubernetesResource w : current) {
       byNamespace.put(w.getMetadata().getNamespace(), w);
     }
+    List<CompletableFuture<Void>> writes = new ArrayList<>();
     for (ObjectNode work : desired.values()) {
-      String ns = Trees.text(work, "metadata", "namespace");
-      GenericKubernetesResource existing = byNamespace.remove(ns);
-      var works = hub.genericKubernetesResources(Kinds.WORK).inNamespace(ns);
-      if (existing == null) {
-        try {
-          works.resource(Trees.generic(work)).create();
-        } catch (KubernetesClientException e) {
-          if (e.getCode() != 409) {
-            throw e;
-          }
-          works.withName(Trees.text(work, "metadata", "name")).edit(w -> merge(w, work));
-        }
-      } else if (differs(Trees.tree(existing), work)) {
-        works.resource(merge(existing, work)).update();
-      }
+      GenericKubernetesResource existing = byNamespace.remove(Trees.text(work, "metadata", "namespace"));
+      writes.add(CompletableFuture.runAsync(() -> write(hub, work, existing), WRITERS));
     }
     for (GenericKubernetesResource stale : byNamespace.values()) {
+      writes.add(CompletableFuture.runAsync(() -> delete(hub, stale), WRITERS));
+    }
+    try {
+      CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new)).join();
+    } catch (CompletionException e) {
+      throw e.getCause() instanceof RuntimeException ? (RuntimeException) e.getCause() : e;
+    }
+  }
+
+  private static void write(KubernetesClient hub, ObjectNode work, GenericKubernetesResource existing) {
+    String ns = Trees.text(work, "metadata", "namespace");
+    var works = hub.genericKubernetesResources(Kinds.WORK).inNamespace(ns);
+    if (existing == null) {
       try {
-        hub.genericKubernetesResources(Kinds.WORK).inNamespace(stale.getMetadata().getNamespace())
-            .withName(stale.getMetadata().getName()).delete();
+        works.resource(Trees.generic(work)).create();
       } catch (KubernetesClientException e) {
-        if (e.getCode() != 404) {
+        if (e.getCode() != 409) {
           throw e;
         }
+        works.withName(Trees.text(work, "metadata", "name")).edit(w -> merge(w, work));
+      }
+    } else if (differs(Trees.tree(existing), work)) {
+      works.resource(merge(existing, work)).update();
+    }
+  }
+
+  private static void delete(KubernetesClient hub, GenericKubernetesResource stale) {
+    try {
+      hub.genericKubernetesResources(Kinds.WORK).inNamespace(stale.getMetadata().getNamespace())
+          .withName(stale.getMetadata().getName()).delete();
+    } catch (KubernetesClientException e) {
+      if (e.getCode() != 404) {
+        throw e;
       }
     }
   }
