@@ -15,6 +15,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BinaryOperator;
 import java.util.function.UnaryOperator;
 
 /**
@@ -158,6 +159,15 @@ public final class ResourceStorage {
    */
   public CompletableFuture<ObjectNode> update(ResourceType type, String namespace, String name,
       ObjectNode obj, boolean statusOnly, boolean dryRun) {
+    return update(type, namespace, name, obj, statusOnly, dryRun, (live, desired) -> desired);
+  }
+
+  /**
+   * PUT semantics as above; {@code track} turns (live, desired) into the object to store, e.g.
+   * to record field ownership in metadata.managedFields.
+   */
+  public CompletableFuture<ObjectNode> update(ResourceType type, String namespace, String name,
+      ObjectNode obj, boolean statusOnly, boolean dryRun, BinaryOperator<ObjectNode> track) {
     ObjectRules.checkTypeMeta(type, obj, servedVersions(type));
     String bodyName = Meta.name(obj);
     if (bodyName != null && !bodyName.equals(name)) {
@@ -166,7 +176,8 @@ public final class ResourceStorage {
     }
     long expected = Meta.resourceVersion(obj);
     return guaranteedUpdate(type, namespace, name, expected, dryRun,
-        current -> ObjectRules.mergeUpdate(type, current, obj.deepCopy(), statusOnly));
+        current -> track.apply(current,
+            ObjectRules.mergeUpdate(type, current, obj.deepCopy(), statusOnly)));
   }
 
   /**
@@ -203,8 +214,8 @@ public final class ResourceStorage {
       dryRunView.accept(type, desired);
       return CompletableFuture.completedFuture(desired);
     }
-    if (desired.equals(current)) {
-      return CompletableFuture.completedFuture(desired);
+    if (sameContent(desired, current)) {
+      return CompletableFuture.completedFuture(current);
     }
     if (Meta.isDeleting(desired) && !pendingFinalization(type, desired)) {
       return deleteNow(type, namespace, name, kv, desired);
@@ -232,6 +243,13 @@ public final class ResourceStorage {
    */
   public CompletableFuture<ObjectNode> patch(ResourceType type, String namespace, String name,
       UnaryOperator<ObjectNode> patch, boolean statusOnly, boolean dryRun) {
+    return patch(type, namespace, name, patch, statusOnly, dryRun, (live, desired) -> desired);
+  }
+
+  /** PATCH semantics as above, {@code track} applied to (live, patched) as for updates. */
+  public CompletableFuture<ObjectNode> patch(ResourceType type, String namespace, String name,
+      UnaryOperator<ObjectNode> patch, boolean statusOnly, boolean dryRun,
+      BinaryOperator<ObjectNode> track) {
     return guaranteedUpdate(type, namespace, name, 0, dryRun, current -> {
       long currentRv = Meta.resourceVersion(current);
       ObjectNode patched = patch.apply(current.deepCopy());
@@ -240,7 +258,7 @@ public final class ResourceStorage {
         throw ApiException.conflict(type, name);
       }
       ObjectRules.checkTypeMeta(type, patched, servedVersions(type));
-      return ObjectRules.mergeUpdate(type, current, patched, statusOnly);
+      return track.apply(current, ObjectRules.mergeUpdate(type, current, patched, statusOnly));
     });
   }
 
@@ -345,6 +363,14 @@ public final class ResourceStorage {
     ObjectNode copy = obj.deepCopy();
     copy.put("apiVersion", registry.storageType(type).apiVersion());
     return copy;
+  }
+
+  /**
+   * True when an update would store nothing new. Compared as JSON text, because trees built in
+   * code hold longs where parsed trees hold ints, and Jackson's equals tells those apart.
+   */
+  private static boolean sameContent(ObjectNode desired, ObjectNode current) {
+    return desired.equals(current) || java.util.Arrays.equals(Json.write(desired), Json.write(current));
   }
 
   /** The bytes to store at {@code rev}: the object carries its own resourceVersion. */
