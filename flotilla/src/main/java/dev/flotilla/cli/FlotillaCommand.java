@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 @Command(name = "flotilla", mixinStandardHelpOptions = true,
     versionProvider = VersionCommand.Provider.class,
     description = "Multi-cluster federation hub with Karmada policies and the MCS API.",
-    subcommands = {HubCommand.class, AgentCommand.class, AgentTokenCommand.class, VersionCommand.class})
+    subcommands = {HubCommand.class, AgentCommand.class, AgentTokenCommand.class, DiscoverCommand.class, VersionCommand.class})
 public final class FlotillaCommand implements Runnable {
 
   @Override

@@ -48,6 +48,7 @@ final class HubCommand implements Runnable {
     KubernetesClient controllerClient = HubClients.admin(hub);
     ControllerManager controllers = new ControllerManager(controllerClient,
         "flotilla-" + ProcessHandle.current().pid()).derivedServicePrefix(derivedServicePrefix).start();
+    dev.flotilla.discovery.DiscoveryApi discovery = dev.flotilla.discovery.DiscoveryApi.install(hub, controllerClient);
     SimulatedMembers members = null;
     if (simMembers > 0) {
       try {
@@ -63,6 +64,7 @@ final class HubCommand implements Runnable {
         started.close();
       }
       controllers.close();
+      discovery.close();
       controllerClient.close();
       hub.close();
     }, "shutdown"));

@@ -127,6 +127,57 @@ class KarmadaMcsE2E {
 
   @Test
   @Order(3)
+  void fleetWideDiscoveryListsEveryInstance() throws Exception {
+    KubernetesClient m1 = fleet.member("member1");
+    Set<String> pods = podIps(m1, "default", "serve");
+    String path = "/apis/discovery.flotilla.dev/v1/namespaces/default/services/serve/instances";
+    java.net.http.HttpClient http = fleet.https();
+    com.fasterxml.jackson.databind.JsonNode list = McsFleet.await("discovery lists member1's pods", () -> {
+      try {
+        var r = http.send(fleet.request(path + "?ready=true").build(),
+            java.net.http.HttpResponse.BodyHandlers.ofString());
+        return Generic.MAPPER.readTree(r.body());
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    }, l -> {
+      Set<String> got = new TreeSet<>();
+      l.path("instances").forEach(i -> got.add(i.path("address").asText()));
+      return got.equals(pods);
+    });
+    com.fasterxml.jackson.databind.JsonNode first = list.path("instances").path(0);
+    assertEquals("member1", first.path("cluster").asText());
+    assertEquals(8080, first.path("ports").path(0).path("port").asInt());
+    assertTrue(first.path("ready").asBoolean());
+    String revision = list.path("revision").asText();
+    var unauth = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(fleet.hubServer.url() + path))
+        .build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+    assertEquals(401, unauth.statusCode());
+    var notModified = http.send(fleet.request(path).header("If-None-Match", "\"" + revision + "\"").build(),
+        java.net.http.HttpResponse.BodyHandlers.ofString());
+    assertEquals(304, notModified.statusCode());
+    var other = http.send(fleet.request(path + "?cluster=member3").build(),
+        java.net.http.HttpResponse.BodyHandlers.ofString());
+    assertEquals(0, Generic.MAPPER.readTree(other.body()).path("instances").size());
+    // watch: the first line is the current list, scaling brings another
+    var lines = new java.util.concurrent.LinkedBlockingQueue<String>();
+    var stream = http.sendAsync(fleet.request(path + "?watch=true").build(),
+        java.net.http.HttpResponse.BodyHandlers.ofLines());
+    var response = stream.get(10, java.util.concurrent.TimeUnit.SECONDS);
+    Thread reader = new Thread(() -> response.body().forEach(lines::add));
+    reader.setDaemon(true);
+    reader.start();
+    String initial = lines.poll(10, java.util.concurrent.TimeUnit.SECONDS);
+    assertEquals(revision, Generic.MAPPER.readTree(initial).path("revision").asText());
+    fleet.kubectl("--context", "flotilla", "scale", "deployment/serve", "--replicas=1");
+    String changed = lines.poll(30, java.util.concurrent.TimeUnit.SECONDS);
+    assertTrue(changed != null && !Generic.MAPPER.readTree(changed).path("revision").asText().equals(revision),
+        "a change arrives on the watch: " + changed);
+    response.body().close();
+  }
+
+  @Test
+  @Order(4)
   void unexportRemovesTheDerivedObjects() {
     KubernetesClient m2 = fleet.member("member2");
     fleet.kubectl("--context", "flotilla", "delete", "-f", EXAMPLE.resolve("service-export.yaml").toString());

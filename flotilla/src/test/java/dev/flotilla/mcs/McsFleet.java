@@ -45,12 +45,14 @@ final class McsFleet implements AutoCloseable {
   final Map<String, MemberAgent> agents = new LinkedHashMap<>();
   private final List<KubernetesClient> clients = new ArrayList<>();
   final Path kubeconfig;
+  final dev.flotilla.discovery.DiscoveryApi discovery;
 
   McsFleet(String prefix) throws Exception {
     dir = Files.createTempDirectory("flotilla-mcs-");
     hubServer = HubServer.create(HubConfig.of(dir.resolve("hub"), 0)).start();
     hub = HubClients.admin(hubServer);
     controllers = new ControllerManager(hub, "mcs-e2e").derivedServicePrefix(prefix).start();
+    discovery = dev.flotilla.discovery.DiscoveryApi.install(hubServer, hub);
     fleet = SimulatedFleet.start(dir.resolve("members"), 3);
     for (SimulatedMember m : fleet.members()) {
       KubeconfigContext ctx = m.kubeconfigContext();
@@ -60,7 +62,7 @@ final class McsFleet implements AutoCloseable {
     }
     kubeconfig = hubServer.writeKubeconfig(fleet.kubeconfigContexts());
     for (String name : members.keySet()) {
-      await("Cluster " + name + " Ready", () -> clusterReady(name), Boolean.TRUE::equals);
+      await("Cluster " + name + " Ready", () -> clusterReady(name), "TRUE"::equals);
     }
   }
 
@@ -133,8 +135,29 @@ final class McsFleet implements AutoCloseable {
     return Shell.run(cmd, workDir, Map.of());
   }
 
+  /** An HTTPS client trusting the hub's CA, for the discovery API. */
+  java.net.http.HttpClient https() throws Exception {
+    java.security.cert.CertificateFactory cf = java.security.cert.CertificateFactory.getInstance("X.509");
+    java.security.KeyStore ks = java.security.KeyStore.getInstance(java.security.KeyStore.getDefaultType());
+    ks.load(null, null);
+    try (var in = Files.newInputStream(hubServer.certificateAuthority().caCertPath())) {
+      ks.setCertificateEntry("ca", cf.generateCertificate(in));
+    }
+    javax.net.ssl.TrustManagerFactory tmf = javax.net.ssl.TrustManagerFactory.getInstance(
+        javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+    tmf.init(ks);
+    javax.net.ssl.SSLContext ssl = javax.net.ssl.SSLContext.getInstance("TLS");
+    ssl.init(null, tmf.getTrustManagers(), null);
+    return java.net.http.HttpClient.newBuilder().sslContext(ssl).build();
+  }
+
+  java.net.http.HttpRequest.Builder request(String path) {
+    return java.net.http.HttpRequest.newBuilder(java.net.URI.create(hubServer.url() + path))
+        .header("Authorization", "Bearer " + hubServer.authenticator().adminToken());
+  }
+
   static <T> T await(String what, Supplier<T> probe, Predicate<T> done) {
-    return await(what, Duration.ofSeconds(45), probe, done);
+    return await(what, Duration.ofSeconds(150), probe, done);
   }
 
   static <T> T await(String what, Duration timeout, Supplier<T> probe, Predicate<T> done) {
@@ -168,6 +191,7 @@ final class McsFleet implements AutoCloseable {
     members.values().forEach(KubernetesClient::close);
     clients.forEach(KubernetesClient::close);
     controllers.close();
+    discovery.close();
     hub.close();
     fleet.close();
     hubServer.close();

@@ -54,6 +54,8 @@ public final class HubServer implements AutoCloseable {
   });
   private ApiServer server;
   private Authorizer authorizer = Authorizer.MASTERS;
+  private final java.util.Map<String, dev.flotilla.apiserver.http.ExtensionHandler> extensions =
+      new java.util.concurrent.ConcurrentHashMap<>();
 
   private HubServer(HubConfig config) {
     this.config = config;
@@ -108,6 +110,7 @@ public final class HubServer implements AutoCloseable {
     server = new ApiServer(new ApiServerConfig(config.host(), config.port(), ca.serverCertPath(),
         ca.serverKeyPath(), ApiServerConfig.DEFAULT_MAX_BODY), storage, authenticator, authorizer,
         new OpenApiV3(BuiltinCatalogue.get()), crds::schema, metrics);
+    extensions.forEach(server::addExtension);
     server.start();
     return this;
   }
@@ -136,6 +139,19 @@ public final class HubServer implements AutoCloseable {
       Meta.metadata(ns).put("name", name);
       storage.create(namespaces, null, ns, false).join();
     }
+  }
+
+  /**
+   * Serves an extra authenticated non-resource API under {@code prefix} (e.g. fleet-wide
+   * discovery); callable before or after {@link #start()}.
+   */
+  public synchronized HubServer addNonResourceHandler(String prefix,
+      dev.flotilla.apiserver.http.ExtensionHandler handler) {
+    extensions.put(prefix, handler);
+    if (server != null) {
+      server.addExtension(prefix, handler);
+    }
+    return this;
   }
 
   /** Replaces the authorizer; call before {@link #start()}. */

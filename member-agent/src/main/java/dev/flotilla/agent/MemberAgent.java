@@ -3,6 +3,7 @@ package dev.flotilla.agent;
 import dev.flotilla.agent.execution.ExecutionController;
 import dev.flotilla.agent.heartbeat.LeaseHeartbeat;
 import dev.flotilla.agent.kube.ApiErrors;
+import dev.flotilla.agent.mcs.McsAgentController;
 import dev.flotilla.agent.registration.ClusterRegistration;
 import dev.flotilla.agent.status.ClusterStatusController;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -27,10 +28,12 @@ public final class MemberAgent implements AutoCloseable {
   private final AgentConfig config;
   private final Clock clock;
   private final AtomicBoolean registered = new AtomicBoolean();
+  private volatile boolean stopping;
   private KubernetesClient hub;
   private KubernetesClient member;
   private ScheduledExecutorService loops;
   private ExecutionController execution;
+  private McsAgentController mcs;
 
   public MemberAgent(AgentConfig config) {
     this(config, Clock.systemUTC());
@@ -51,6 +54,7 @@ public final class MemberAgent implements AutoCloseable {
       throw new IllegalStateException(NAME + " " + config.clusterName() + " already started");
     }
     registered.set(false);
+    stopping = false;
     hub = config.hub().open();
     member = config.member().open();
     String endpoint = config.apiEndpoint() != null ? config.apiEndpoint()
@@ -82,6 +86,7 @@ public final class MemberAgent implements AutoCloseable {
     execution = new ExecutionController(hub, member, config.executionNamespace(),
         config.workers(), config.resyncPeriod(), clock);
     execution.start();
+    mcs = new McsAgentController(hub, member, config.clusterName(), clock).start();
     LOG.info(NAME + " started for cluster " + config.clusterName() + " (member " + endpoint + ")");
     return this;
   }
@@ -92,6 +97,9 @@ public final class MemberAgent implements AutoCloseable {
       try {
         task.run();
       } catch (RuntimeException e) {
+        if (stopping) {
+          return;
+        }
         LOG.log(Level.WARNING, name + " for cluster " + config.clusterName() + " failed: "
             + ApiErrors.message(e));
       }
@@ -113,7 +121,12 @@ public final class MemberAgent implements AutoCloseable {
     if (loops == null) {
       return;
     }
+    stopping = true;
     execution.close();
+    if (mcs != null) {
+      mcs.close();
+      mcs = null;
+    }
     loops.shutdownNow();
     try {
       loops.awaitTermination(5, TimeUnit.SECONDS);

@@ -96,12 +96,15 @@ public record MemberCluster(String name, int index, String region, List<String> 
     return "100." + (64 + j / 4) + "." + (j % 4) * 64 + ".0/18";
   }
 
-  /** 192.168.i.0/24. */
+  /** 192.168.i.0/24 up to index 255, then 198.18.(i-256).0/24 up to index 511. */
   public static String defaultNodeCidr(int index) {
-    if (index < 0 || index > 255) {
-      throw new IllegalArgumentException("no default node CIDR for member index " + index);
+    if (index >= 0 && index <= 255) {
+      return "192.168." + index + ".0/24";
     }
-    return "192.168." + index + ".0/24";
+    if (index >= 256 && index <= 511) {
+      return "198." + (18 + (index - 256) / 256) + "." + (index - 256) % 256 + ".0/24";
+    }
+    throw new IllegalArgumentException("no default node CIDR for member index " + index);
   }
 
   private static String letters(int n) {

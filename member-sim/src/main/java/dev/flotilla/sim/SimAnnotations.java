@@ -1,6 +1,6 @@
 package dev.flotilla.sim;
 
-/** Labels and annotations through which tests steer the simulator, and by which it marks its own. */
+/** Labels and annotations that steer the simulator, and that mark what it keeps. */
 public final class SimAnnotations {
   /**
    * On a pod or a node: "false" keeps it not ready (Ready condition False), so its endpoints

@@ -6,6 +6,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 /**
  * Several simulated members started together: {@code member1..N} with distinct regions, zones
@@ -32,10 +34,17 @@ public final class SimulatedFleet implements AutoCloseable {
 
   /** Starts the given members in parallel; if one fails, the others are stopped again. */
   public static SimulatedFleet start(List<MemberCluster> clusters) {
+    // One thread per member: the common pool may have a single thread on a small machine.
+    ExecutorService threads = Executors.newFixedThreadPool(Math.max(1, clusters.size()), r -> {
+      Thread t = new Thread(r, "sim-fleet-start");
+      t.setDaemon(true);
+      return t;
+    });
     List<CompletableFuture<SimulatedMember>> starting = new ArrayList<>();
     for (MemberCluster c : clusters) {
-      starting.add(CompletableFuture.supplyAsync(() -> SimulatedMember.start(c)));
+      starting.add(CompletableFuture.supplyAsync(() -> SimulatedMember.start(c), threads));
     }
+    threads.shutdown();
     List<SimulatedMember> started = new ArrayList<>();
     RuntimeException failure = null;
     for (CompletableFuture<SimulatedMember> f : starting) {

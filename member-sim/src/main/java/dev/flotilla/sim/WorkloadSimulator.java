@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.flotilla.apiserver.objects.Json;
 import dev.flotilla.apiserver.objects.Meta;
 import dev.flotilla.apiserver.objects.ResourceStorage;
+import dev.flotilla.apiserver.registry.ResourceType;
 import dev.flotilla.sim.endpoints.EndpointShapes;
 import dev.flotilla.sim.endpoints.EndpointsController;
 import dev.flotilla.sim.engine.Kinds;
@@ -129,7 +130,7 @@ public final class WorkloadSimulator implements AutoCloseable {
   }
 
   /** Creates {@code obj} in "default", or brings an existing one up to date with {@code update}. */
-  private void ensure(dev.flotilla.apiserver.registry.ResourceType type, ObjectNode obj,
+  private void ensure(ResourceType type, ObjectNode obj,
       UnaryOperator<ObjectNode> update) {
     Optional<ObjectNode> existing = ctx.reader().get(type, "default", Meta.name(obj));
     if (existing.isEmpty()) {

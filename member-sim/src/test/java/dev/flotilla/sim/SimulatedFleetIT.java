@@ -27,6 +27,8 @@ import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -225,10 +227,9 @@ class SimulatedFleetIT {
     assertTrue(done.getStatus().getConditions().stream().anyMatch(
         c -> c.getType().equals("Progressing") && c.getReason().equals("NewReplicaSetAvailable")));
 
-    member1.apps().deployments().inNamespace(ns).withName("web").edit(d -> {
-      d.getSpec().setReplicas(1);
-      return d;
-    });
+    // A merge patch without a resourceVersion, as `kubectl scale` would not race the controller.
+    member1.apps().deployments().inNamespace(ns).withName("web")
+        .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"spec\":{\"replicas\":1}}");
     await("one pod left", () -> member1.pods().inNamespace(ns).withLabel("app", "web").list()
         .getItems().size() == 1);
     Deployment scaled = await("deployment status replicas 1", () -> {
@@ -239,6 +240,18 @@ class SimulatedFleetIT {
           ? d : null;
     });
     assertEquals(1, scaled.getStatus().getAvailableReplicas());
+
+    // Level-based and idempotent: once converged, the simulator stops writing.
+    var store = fleet.member("member1").storage().store();
+    await("member1's store to stay quiet for 300 ms", () -> {
+      long before = store.currentRevision();
+      try {
+        Thread.sleep(300);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      return store.currentRevision() == before;
+    });
   }
 
   @Test
@@ -286,10 +299,9 @@ class SimulatedFleetIT {
     });
 
     Pod victim = ready.get(0);
-    member1.pods().inNamespace(ns).withName(victim.getMetadata().getName()).edit(p -> {
-      p.getMetadata().getAnnotations().put(SimAnnotations.READY, "false");
-      return p;
-    });
+    member1.pods().inNamespace(ns).withName(victim.getMetadata().getName())
+        .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"metadata\":{\"annotations\":{\""
+            + SimAnnotations.READY + "\":\"false\"}}}");
     String victimIp = victim.getStatus().getPodIP();
     await("the slice marks " + victimIp + " not ready", () -> {
       EndpointSlice s = slice(member1, ns, "api");

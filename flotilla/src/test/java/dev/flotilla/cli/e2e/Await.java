@@ -5,7 +5,7 @@ import java.util.function.Supplier;
 
 /** Polls until a probe answers; generous deadlines, never a timing assertion. */
 public final class Await {
-  public static final Duration DEFAULT = Duration.ofSeconds(60);
+  public static final Duration DEFAULT = Duration.ofSeconds(90);
 
   private Await() {}
 

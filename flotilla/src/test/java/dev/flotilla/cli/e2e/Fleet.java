@@ -60,7 +60,7 @@ public final class Fleet implements AutoCloseable {
 
     /** Agents whose lease expires a few seconds after they stop. */
     public static Options shortLeases() {
-      return new Options(3, Duration.ofSeconds(3), Duration.ofMillis(500), Duration.ofSeconds(1));
+      return new Options(3, Duration.ofSeconds(5), Duration.ofMillis(500), Duration.ofSeconds(1));
     }
   }
 

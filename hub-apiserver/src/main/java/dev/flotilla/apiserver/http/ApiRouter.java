@@ -36,6 +36,8 @@ final class ApiRouter {
   private final ApiMetrics metrics;
   private final Map<String, OperationHandler> operations;
   private final OperationHandler scale;
+  /** Extension APIs by path prefix, checked after authentication (see {@link ExtensionHandler}). */
+  private final Map<String, ExtensionHandler> extensions = new java.util.concurrent.ConcurrentHashMap<>();
 
   ApiRouter(Vertx vertx, ResourceStorage storage, TokenAuthenticator authenticator,
       Authorizer authorizer, int maxBody, NonResourceHandler nonResource, ApiMetrics metrics) {
@@ -57,6 +59,10 @@ final class ApiRouter {
     this.scale = new ScaleHandler(storage);
   }
 
+  void addExtension(String prefix, ExtensionHandler handler) {
+    extensions.put(prefix, handler);
+  }
+
   void handle(HttpServerRequest http) {
     long started = System.nanoTime();
     String path = http.path();
@@ -70,6 +76,12 @@ final class ApiRouter {
       fail(http, new ApiException(401, "Unauthorized", "Unauthorized: send a valid bearer token"
           + " (the admin token is in the data directory's kubeconfig)"), "unknown", started);
       return;
+    }
+    for (Map.Entry<String, ExtensionHandler> e : extensions.entrySet()) {
+      if (path.startsWith(e.getKey())) {
+        e.getValue().handle(http, user.get());
+        return;
+      }
     }
     String length = http.getHeader("Content-Length");
     if (length != null && parseLength(length) > maxBody) {

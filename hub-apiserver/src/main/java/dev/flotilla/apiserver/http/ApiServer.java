@@ -46,6 +46,11 @@ public final class ApiServer implements AutoCloseable {
     server = server.listen(config.port(), config.host()).await();
   }
 
+  /** Mounts an extension API under {@code prefix}; may be called before or after start. */
+  public void addExtension(String prefix, ExtensionHandler handler) {
+    router.addExtension(prefix, handler);
+  }
+
   public int port() {
     return server.actualPort();
   }

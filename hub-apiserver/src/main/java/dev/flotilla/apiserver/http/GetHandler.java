@@ -17,9 +17,10 @@ final class GetHandler implements OperationHandler {
 
   @Override
   public CompletableFuture<Reply> handle(ApiRequest r) {
-    TableFormat table = TableFormat.negotiate(r.headers().get("Accept"), r.param("includeObject"));
     KeyValue kv = storage.getRaw(r.type(), r.info().namespace(), r.info().name());
-    if (table != null && (r.info().subresource() == null || r.info().subresource().equals("status"))) {
+    TableFormat table = TableFormat.negotiate(r.headers().get("Accept"), r.param("includeObject"));
+    String sub = r.info().subresource();
+    if (table != null && (sub == null || sub.equals("status"))) {
       return CompletableFuture.completedFuture(new Reply(200, table.contentType(),
           table.object(storage, r.type(), storage.toVersion(r.type(), kv.value())), List.of()));
     }

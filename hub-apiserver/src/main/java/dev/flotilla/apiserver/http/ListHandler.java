@@ -21,8 +21,8 @@ final class ListHandler implements OperationHandler {
 
   @Override
   public CompletableFuture<Reply> handle(ApiRequest r) {
-    TableFormat table = TableFormat.negotiate(r.headers().get("Accept"), r.param("includeObject"));
     ListQuery.Page page = ListQuery.list(storage, r.type(), r.info().namespace(), r.listOptions());
+    TableFormat table = TableFormat.negotiate(r.headers().get("Accept"), r.param("includeObject"));
     if (table != null) {
       List<com.fasterxml.jackson.databind.node.ObjectNode> items = page.items().stream()
           .map(kv -> storage.toVersion(r.type(), kv.value())).toList();

@@ -1,15 +1,24 @@
 package dev.flotilla.apiserver.http;
 
+import dev.flotilla.apiserver.apply.FieldManager;
+import dev.flotilla.apiserver.apply.FieldManagers;
 import dev.flotilla.apiserver.objects.ApiException;
 import dev.flotilla.apiserver.objects.ResourceStorage;
+import dev.flotilla.apiserver.patch.Schemas;
+import dev.flotilla.apiserver.registry.BuiltinCatalogue;
 import java.util.concurrent.CompletableFuture;
 
-/** PUT of an object or its status: optimistic concurrency on metadata.resourceVersion. */
+/**
+ * PUT of an object or its status: optimistic concurrency on metadata.resourceVersion, and the
+ * changed fields recorded for the request's field manager in managedFields.
+ */
 final class UpdateHandler implements OperationHandler {
   private final ResourceStorage storage;
+  private final Schemas schemas;
 
   UpdateHandler(ResourceStorage storage) {
     this.storage = storage;
+    this.schemas = new Schemas(BuiltinCatalogue.get(), storage);
   }
 
   @Override
@@ -19,8 +28,11 @@ final class UpdateHandler implements OperationHandler {
       throw ApiException.methodNotAllowed("update of the " + sub + " subresource of "
           + r.type().groupResource() + " is not supported");
     }
+    String manager = FieldManagers.resolve(r.param("fieldManager"), r.headers().get("User-Agent"),
+        false, "UpdateOptions");
+    FieldManager fields = new FieldManager(r.type(), schemas.forType(r.type()), sub);
     return storage.update(r.type(), r.info().namespace(), r.info().name(), r.bodyObject(),
-            sub != null, r.dryRun())
+            sub != null, r.dryRun(), (live, desired) -> fields.update(live, desired, manager))
         .thenApply(updated -> Reply.json(200, updated));
   }
 }

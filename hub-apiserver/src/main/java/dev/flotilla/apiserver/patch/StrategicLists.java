@@ -33,7 +33,8 @@ final class StrategicLists {
     List<JsonNode> merged;
     if (!kind.equals("map")) {
       if (deleteList) {
-        orig.removeIf(v -> indexOf(pat, v, "") >= 0);
+        List<JsonNode> toDelete = pat;
+        orig.removeIf(v -> indexOf(toDelete, v, "") >= 0);
         return array(orig);
       }
       merged = new ArrayList<>();

@@ -99,8 +99,19 @@ record ScaleTarget(List<String> specReplicas, List<String> statusReplicas,
     return scale;
   }
 
-  /** Sets the spec replica count, creating missing parents along the path. */
+  /**
+   * Sets the spec replica count, creating missing parents along the path; a change moves
+   * metadata.generation, as any spec change does.
+   */
   void setReplicas(ObjectNode obj, long replicas) {
+    JsonNode before = at(obj, specReplicas);
+    if (before.isNumber() && before.asLong() == replicas) {
+      return;
+    }
+    ObjectNode meta = Meta.metadata(obj);
+    if (meta.has("generation")) {
+      meta.put("generation", meta.path("generation").asLong(1) + 1);
+    }
     ObjectNode node = obj;
     for (int i = 0; i < specReplicas.size() - 1; i++) {
       JsonNode next = node.get(specReplicas.get(i));

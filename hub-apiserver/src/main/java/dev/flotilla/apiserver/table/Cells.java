@@ -151,7 +151,7 @@ final class Cells {
     return String.join(",", parts);
   }
 
-  /** {@code metav1.FormatLabelSelector}: "&lt;none&gt;" when empty, "&lt;error&gt;" when invalid. */
+  /** {@code metav1.FormatLabelSelector}: "&lt;none&gt;" if empty, "&lt;error&gt;" if invalid. */
   static String formatSelector(JsonNode sel) {
     String s = selector(sel);
     if (s == null) {

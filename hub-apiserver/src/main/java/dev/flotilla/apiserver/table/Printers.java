@@ -14,7 +14,7 @@ public final class Printers {
   private static final String CRD_GROUP = "apiextensions.k8s.io";
   private static final String CRD_RESOURCE = "customresourcedefinitions";
 
-  /** Compiled CRD printers by group-resource/version, valid while the CRD's resourceVersion holds. */
+  /** Compiled CRD printers by group-resource/version, valid while the CRD is unchanged. */
   private static final Map<String, Cached> CUSTOM = new ConcurrentHashMap<>();
 
   private record Cached(String resourceVersion, Printer printer) {}

@@ -46,6 +46,9 @@ public final class DuplicateFields {
         return Optional.empty();
       }
       JsonNode tree = read(p, first, "", paths);
+      if (p.nextToken() != null) {
+        return Optional.empty(); // trailing content: the handler refuses the body
+      }
       return paths.isEmpty() ? Optional.empty() : Optional.of(new Found(tree, List.copyOf(paths)));
     } catch (IOException | RuntimeException e) {
       return Optional.empty(); // the handler reports the syntax error

@@ -56,7 +56,7 @@ class BadInputBodyIT {
         SSLContext ssl = SSLContext.getInstance("TLS");
         ssl.init(null, tmf.getTrustManagers(), null);
         this.client = HttpClient.newBuilder().sslContext(ssl)
-            .version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(10)).build();
+            .version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(60)).build();
       } catch (Exception e) {
         throw new IllegalStateException(e);
       }
@@ -65,7 +65,7 @@ class BadInputBodyIT {
     HttpResponse<String> send(String method, String path, String contentType, byte[] body,
         String bearer) {
       HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path))
-          .timeout(Duration.ofSeconds(30))
+          .timeout(Duration.ofSeconds(90))
           .method(method, body == null ? BodyPublishers.noBody() : BodyPublishers.ofByteArray(body));
       if (contentType != null) {
         b.header("Content-Type", contentType);
@@ -262,10 +262,14 @@ class BadInputBodyIT {
     String deepObject = "{\"metadata\":{\"name\":\"deep\"},\"data\":"
         + "{\"a\":".repeat(10_000) + "1" + "}".repeat(10_000) + "}";
     Http.assertStatus(postJson(deepObject), 400, "BadRequest", "nesting");
-    Http.assertStatus(postJson("{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\","
-        + "\"metadata\":{\"name\":\"dup\",\"name\":\"dup2\"}}"), 400, "BadRequest", "duplicate");
-    Http.assertStatus(postJson("{\"metadata\":{\"name\":\"dup-data\"},\"data\":{\"k\":\"1\","
-        + "\"k\":\"2\"}}"), 400, "BadRequest", "duplicate");
+    // Duplicate keys fail under fieldValidation=Strict (kubectl's default); unset means Warn.
+    String strict = CMS + "?fieldValidation=Strict";
+    Http.assertStatus(http.send("POST", strict, "application/json", "{\"apiVersion\":\"v1\","
+        + "\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"dup\",\"name\":\"dup2\"}}"), 400,
+        "BadRequest", "duplicate field \"metadata.name\"");
+    Http.assertStatus(http.send("POST", strict, "application/json", "{\"metadata\":{\"name\":"
+        + "\"dup-data\"},\"data\":{\"k\":\"1\",\"k\":\"2\"}}"), 400, "BadRequest",
+        "duplicate field \"data.k\"");
     byte[] latin1 = "{\"metadata\":{\"name\":\"utf\"},\"data\":{\"k\":\"caf\u00e9\"}}"
         .getBytes(StandardCharsets.ISO_8859_1);
     Http.assertStatus(http.send("POST", CMS, "application/json", latin1, http.token), 400,

@@ -114,8 +114,8 @@ class BadInputPatchIT {
         "JSON object");
     assertStatus(patch(CM, "application/merge-patch+json", "{\"data\":"), 400, "BadRequest",
         "not valid JSON");
-    assertStatus(patch(CM, "application/merge-patch+json", "{\"a\":1,\"a\":2}"), 400,
-        "BadRequest", "duplicate");
+    assertStatus(patch(CM + "?fieldValidation=Strict", "application/merge-patch+json",
+        "{\"a\":1,\"a\":2}"), 400, "BadRequest", "duplicate field \"a\"");
     assertStatus(patch(CM, "application/merge-patch+json", "{\"kind\":\"Secret\"}"), 400,
         "BadRequest", "Secret");
     assertStatus(patch(CM, "application/merge-patch+json",

@@ -205,7 +205,7 @@ class KubectlFlotillaIT {
         "jsonpath={.spec.overrideRules[0].overriders.labelsOverrider[0].value.flavour}")
         .assertOk().stdout());
 
-    Result deleted = kubectl.writeWithInput(OVERRIDE, "-n", ns, "delete", "-f", "-").assertOk();
+    Result deleted = kubectl.runWithInput(OVERRIDE, "-n", ns, "delete", "-f", "-").assertOk();
     assertTrue(deleted.stdout().contains("overridepolicy.policy.karmada.io \"serve-override\""
         + " deleted"), deleted.toString());
     assertTrue(stored(hub, "policy.karmada.io", "v1alpha1", "overridepolicies", ns,
@@ -238,7 +238,7 @@ class KubectlFlotillaIT {
     kubectl.run("label", "cluster", name, "region=north").assertOk();
     assertEquals("north", stored(hub, "cluster.karmada.io", "v1alpha1", "clusters", null, name)
         .orElseThrow().at("/metadata/labels/region").asText());
-    Result deleted = kubectl.writeWithInput(yaml, "delete", "-f", "-").assertOk();
+    Result deleted = kubectl.runWithInput(yaml, "delete", "-f", "-").assertOk();
     assertEquals("cluster.cluster.karmada.io \"" + name + "\" deleted\n", deleted.stdout());
     assertTrue(stored(hub, "cluster.karmada.io", "v1alpha1", "clusters", null, name).isEmpty());
   }

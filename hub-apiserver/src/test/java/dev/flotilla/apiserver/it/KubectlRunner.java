@@ -28,7 +28,7 @@ public final class KubectlRunner implements AutoCloseable {
   /** Where to look first, for machines without a kubectl dispatcher on the PATH. */
   public static final String DIR_PROPERTY = "flotilla.kubectl.dir";
   private static final Pattern VERSIONED = Pattern.compile("kubectl\\.1\\.(\\d+)");
-  private static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(60);
+  private static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(120);
 
   private final Path binary;
   private final int minor;
@@ -299,7 +299,7 @@ public final class KubectlRunner implements AutoCloseable {
     command.add(kubeconfig.toString());
     command.add("--cache-dir");
     command.add(work.resolve("cache").toString());
-    command.add("--request-timeout=30s");
+    command.add("--request-timeout=60s");
     command.addAll(Arrays.asList(args));
     return command;
   }

@@ -18,7 +18,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class KubectlWatchIT {
   private static final String BINARIES = "dev.flotilla.apiserver.it.KubectlRunner#binaries";
-  private static final Duration WAIT = Duration.ofSeconds(20);
+  private static final Duration WAIT = Duration.ofSeconds(60);
   private static TestHub hub;
   private static KubectlRunner.Pool pool;
 

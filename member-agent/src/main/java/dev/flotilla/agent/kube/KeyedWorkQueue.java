@@ -22,7 +22,7 @@ import java.util.logging.Logger;
 public final class KeyedWorkQueue implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(KeyedWorkQueue.class.getName());
   private static final long BASE_BACKOFF_MS = 100;
-  private static final long MAX_BACKOFF_MS = 60_000;
+  private static final long MAX_BACKOFF_MS = 30_000;
 
   /** Reconciles one key; throwing means "retry with backoff". */
   @FunctionalInterface

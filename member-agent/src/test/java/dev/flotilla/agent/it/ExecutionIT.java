@@ -78,7 +78,7 @@ class ExecutionIT {
     assertEquals("shop", annotations.get("work.karmada.io/name"));
     assertEquals(ES, annotations.get("work.karmada.io/namespace"));
     assertEquals("template-uid-1", annotations.get("resourcetemplate.karmada.io/uid"));
-    assertNotNull(deployment("shop", "web"));
+    Await.until("Deployment in member", () -> deployment("shop", "web") != null);
     assertEquals("true", member.namespaces().withName("shop").get().getMetadata().getLabels()
         .get("karmada.io/managed"));
 
@@ -223,5 +223,18 @@ class ExecutionIT {
         .put("suspendDispatching", false));
     awaitApplied("paused", "True");
     assertNotNull(configMap("pause", "later"));
+  }
+
+  @Test
+  void fieldsDroppedFromAManifestAreRemovedFromTheMember() {
+    Works.create(hub, Works.work(ES, "shrinking", List.of(
+        Works.configMap("shrink", "settings", Map.of("a", "1", "b", "2")))));
+    awaitApplied("shrinking", "True");
+    Works.edit(hub, ES, "shrinking", w -> ((ObjectNode) Works.manifests(w).get(0).path("data"))
+        .remove("b"));
+    // Server-side apply removes fields the manager owned and no longer applies.
+    Await.until("key b removed by server-side apply",
+        () -> !configMap("shrink", "settings").getData().containsKey("b"));
+    assertEquals("1", configMap("shrink", "settings").getData().get("a"));
   }
 }

@@ -54,6 +54,14 @@ class HubOutageIT {
     String rv = configMap().getMetadata().getResourceVersion();
 
     hubServer.stopServing();
+    Await.until("hub unreachable", () -> {
+      try {
+        hub.namespaces().withName(ES).get();
+        return false;
+      } catch (RuntimeException e) {
+        return true;
+      }
+    });
     // Give the agent's watches time to fail and retry against the dead hub.
     Await.sleep(3000);
     ConfigMap during = configMap();
@@ -65,5 +73,13 @@ class HubOutageIT {
         .put("k", "2"));
     Await.until("agent reconnected and applied the change",
         () -> "2".equals(configMap().getData().get("k")));
+    String renewed = renewTime();
+    Await.until("lease renewals resumed", () -> !renewed.equals(renewTime()));
+  }
+
+  private static String renewTime() {
+    var lease = hub.genericKubernetesResources("coordination.k8s.io/v1", "Lease")
+        .inNamespace("karmada-cluster").withName(CLUSTER).get();
+    return String.valueOf(lease.getAdditionalProperties().get("spec"));
   }
 }

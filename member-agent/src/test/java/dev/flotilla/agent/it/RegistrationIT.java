@@ -114,7 +114,7 @@ class RegistrationIT {
         "the admin's taint survives registration");
     assertEquals("payments", cluster.path("metadata").path("labels").path("team").asText());
     assertEquals("test", cluster.path("metadata").path("labels").path("env").asText());
-    assertTrue(agent.registered());
+    Await.until("agent reports registered", agent::registered);
     assertNotNull(hub.namespaces().withName("karmada-es-" + CLUSTER).get());
   }
 

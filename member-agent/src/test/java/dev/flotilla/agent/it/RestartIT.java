@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.flotilla.agent.ClientSource;
 import dev.flotilla.agent.MemberAgent;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -70,7 +71,11 @@ class RestartIT {
     Works.delete(hub, ES, "doomed");
     assertNotNull(Works.get(hub, ES, "doomed"), "the finalizer holds the Work for the agent");
 
-    MemberAgent second = AgentFixture.start(hubServer, memberServer, CLUSTER);
+    // The restarted agent builds (and owns) its clients from kubeconfig files, as the launcher does.
+    MemberAgent second = new MemberAgent(AgentFixture.config(hubServer, memberServer, CLUSTER)
+        .hub(ClientSource.kubeconfig(hubServer.kubeconfig(), "flotilla"))
+        .member(ClientSource.kubeconfig(memberServer.kubeconfig()))
+        .build()).start();
     try {
       Await.until("changed ConfigMap updated",
           () -> "2".equals(configMap("changing").getData().get("version")));

@@ -6,6 +6,7 @@ import dev.flotilla.apiserver.objects.Meta;
 import dev.flotilla.sim.engine.Change;
 import dev.flotilla.sim.engine.KeyQueue;
 import dev.flotilla.sim.engine.Keys;
+import dev.flotilla.sim.engine.Same;
 import dev.flotilla.sim.engine.SimContext;
 import dev.flotilla.sim.engine.Writes;
 import dev.flotilla.sim.nodes.NodeShapes;
@@ -122,7 +123,8 @@ public final class EndpointsController {
 
   private static final String[] SLICE_FIELDS = {"addressType", "endpoints", "ports"};
 
-  private void syncSlice(ObjectNode svc, ObjectNode desired, List<CompletableFuture<ObjectNode>> writes) {
+  private void syncSlice(ObjectNode svc, ObjectNode desired,
+      List<CompletableFuture<ObjectNode>> writes) {
     String namespace = Meta.namespace(svc);
     String sliceName = Meta.name(desired);
     for (ObjectNode slice : managedSlices(svc)) {
@@ -159,12 +161,12 @@ public final class EndpointsController {
   private static boolean sameContent(ObjectNode actual, ObjectNode desired, String[] fields) {
     JsonNode meta = actual.path("metadata");
     JsonNode want = desired.path("metadata");
-    if (!meta.path("labels").equals(want.path("labels"))
-        || !meta.path("ownerReferences").equals(want.path("ownerReferences"))) {
+    if (!Same.json(meta.path("labels"), want.path("labels"))
+        || !Same.json(meta.path("ownerReferences"), want.path("ownerReferences"))) {
       return false;
     }
     for (String f : fields) {
-      if (!actual.path(f).equals(desired.path(f))) {
+      if (!Same.json(actual.path(f), desired.path(f))) {
         return false;
       }
     }

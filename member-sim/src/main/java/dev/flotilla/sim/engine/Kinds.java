@@ -24,7 +24,7 @@ public record Kinds(ResourceType namespaces, ResourceType nodes, ResourceType po
   }
 
   private static ResourceType find(ResourceRegistry registry, String group, String plural) {
-    return registry.find(group, "v1", plural).orElseThrow(
-        () -> new IllegalStateException("the API server does not serve " + group + "/v1 " + plural));
+    return registry.find(group, "v1", plural).orElseThrow(() -> new IllegalStateException(
+        "the API server does not serve " + group + "/v1 " + plural));
   }
 }

@@ -41,7 +41,8 @@ public final class SimContext implements AutoCloseable {
     this.workers = new ThreadPoolExecutor(WORKER_THREADS, WORKER_THREADS, 30, TimeUnit.SECONDS,
         new LinkedBlockingQueue<>(), daemon("sim-" + clusterName + "-worker"));
     this.workers.allowCoreThreadTimeOut(true);
-    this.timer = Executors.newSingleThreadScheduledExecutor(daemon("sim-" + clusterName + "-timer"));
+    this.timer = Executors.newSingleThreadScheduledExecutor(
+        daemon("sim-" + clusterName + "-timer"));
   }
 
   private static ThreadFactory daemon(String prefix) {

@@ -6,6 +6,7 @@ import dev.flotilla.apiserver.objects.Meta;
 import dev.flotilla.sim.MemberCluster;
 import dev.flotilla.sim.SimAnnotations;
 import dev.flotilla.sim.engine.KeyQueue;
+import dev.flotilla.sim.engine.Same;
 import dev.flotilla.sim.engine.SimContext;
 import dev.flotilla.sim.engine.Writes;
 import java.util.HashMap;
@@ -87,7 +88,7 @@ public final class NodeController {
       }));
     }
     JsonNode status = NodeShapes.status(cluster, k, node, now);
-    if (!status.equals(node.get("status"))) {
+    if (!Same.json(status, node.get("status"))) {
       Writes.await(ctx.writes().patchStatus(ctx.kinds().nodes(), null, name, n -> {
         n.set("status", NodeShapes.status(cluster, k, n, now));
         return n;

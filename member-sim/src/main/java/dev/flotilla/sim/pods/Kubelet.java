@@ -7,6 +7,7 @@ import dev.flotilla.apiserver.objects.Meta;
 import dev.flotilla.sim.engine.Change;
 import dev.flotilla.sim.engine.Keys;
 import dev.flotilla.sim.engine.KeyQueue;
+import dev.flotilla.sim.engine.Same;
 import dev.flotilla.sim.engine.SimContext;
 import dev.flotilla.sim.engine.Writes;
 import dev.flotilla.sim.nodes.NodeShapes;
@@ -108,7 +109,7 @@ public final class Kubelet {
     String podIp = pod.path("status").path("podIP").asText("");
     String ip = podIp.isEmpty() ? allocateIp(node) : podIp;
     boolean nodeReady = NodeShapes.isReady(node);
-    if (!PodStatuses.running(pod, hostIp, ip, nodeReady, now).equals(pod.get("status"))) {
+    if (!Same.json(PodStatuses.running(pod, hostIp, ip, nodeReady, now), pod.get("status"))) {
       Writes.await(ctx.writes().patchStatus(ctx.kinds().pods(), namespace, name, current -> {
         current.set("status", PodStatuses.running(current, hostIp, ip, nodeReady, now));
         return current;
@@ -124,7 +125,7 @@ public final class Kubelet {
     Optional<ObjectNode> node = scheduler.pick(pod.path("spec"));
     if (node.isEmpty()) {
       String message = scheduler.unschedulableMessage();
-      if (!PodStatuses.unschedulable(pod, message, now).equals(pod.get("status"))) {
+      if (!Same.json(PodStatuses.unschedulable(pod, message, now), pod.get("status"))) {
         Writes.await(ctx.writes().patchStatus(ctx.kinds().pods(), namespace, name, current -> {
           current.set("status", PodStatuses.unschedulable(current, message, now));
           return current;

@@ -82,7 +82,8 @@ public final class ServiceAdmission implements ObjectHook {
     String svcType = spec.get("type").asText();
     if (!Set.of("ClusterIP", "NodePort", "LoadBalancer", "ExternalName").contains(svcType)) {
       throw ApiException.invalid(type, name, "spec.type", "Unsupported value: \"" + svcType
-          + "\": supported values: \"ClusterIP\", \"ExternalName\", \"LoadBalancer\", \"NodePort\"");
+          + "\": supported values: \"ClusterIP\", \"ExternalName\", \"LoadBalancer\","
+          + " \"NodePort\"");
     }
     if (svcType.equals("ExternalName")) {
       if (spec.path("externalName").asText("").isEmpty()) {

@@ -7,6 +7,7 @@ import dev.flotilla.sim.engine.Change;
 import dev.flotilla.sim.engine.KeyQueue;
 import dev.flotilla.sim.engine.Keys;
 import dev.flotilla.sim.engine.Owners;
+import dev.flotilla.sim.engine.Same;
 import dev.flotilla.sim.engine.SimContext;
 import dev.flotilla.sim.engine.Writes;
 import dev.flotilla.sim.pods.Kubelet;
@@ -89,7 +90,7 @@ public final class DaemonSetController {
     Instant now = Instant.now();
     ObjectNode status = WorkloadStatuses.daemonSet(ds, pods, eligible.size(), scheduled.size(),
         revision, now);
-    if (!status.equals(ds.get("status"))) {
+    if (!Same.json(status, ds.get("status"))) {
       Writes.await(ctx.writes().patchStatus(ctx.kinds().daemonSets(), namespace, Meta.name(ds),
           current -> {
             current.set("status", status);

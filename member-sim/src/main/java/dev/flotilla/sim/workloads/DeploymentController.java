@@ -8,6 +8,7 @@ import dev.flotilla.sim.engine.Change;
 import dev.flotilla.sim.engine.KeyQueue;
 import dev.flotilla.sim.engine.Keys;
 import dev.flotilla.sim.engine.Owners;
+import dev.flotilla.sim.engine.Same;
 import dev.flotilla.sim.engine.SimContext;
 import dev.flotilla.sim.engine.Writes;
 import java.util.ArrayList;
@@ -82,7 +83,7 @@ public final class DeploymentController {
       }));
     }
     ObjectNode status = WorkloadStatuses.deployment(deployment, newRs, oldRss, Meta.now());
-    if (!status.equals(deployment.get("status"))) {
+    if (!Same.json(status, deployment.get("status"))) {
       Writes.await(ctx.writes().patchStatus(ctx.kinds().deployments(), namespace, name, d -> {
         d.set("status", WorkloadStatuses.deployment(d, newRsOf(d, newName), oldRssOf(d, newName),
             Meta.now()));

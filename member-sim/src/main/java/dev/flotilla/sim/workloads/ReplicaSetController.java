@@ -7,6 +7,7 @@ import dev.flotilla.sim.engine.Change;
 import dev.flotilla.sim.engine.KeyQueue;
 import dev.flotilla.sim.engine.Keys;
 import dev.flotilla.sim.engine.Owners;
+import dev.flotilla.sim.engine.Same;
 import dev.flotilla.sim.engine.SimContext;
 import dev.flotilla.sim.engine.Writes;
 import dev.flotilla.sim.pods.Kubelet;
@@ -60,7 +61,7 @@ public final class ReplicaSetController {
     }
     Instant now = Instant.now();
     ObjectNode status = WorkloadStatuses.replicaSet(rs, pods, now);
-    if (!status.equals(rs.get("status"))) {
+    if (!Same.json(status, rs.get("status"))) {
       Writes.await(ctx.writes().patchStatus(ctx.kinds().replicaSets(), namespace, Meta.name(rs),
           current -> {
             current.set("status", status);

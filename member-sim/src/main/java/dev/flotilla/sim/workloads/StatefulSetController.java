@@ -7,6 +7,7 @@ import dev.flotilla.sim.engine.Change;
 import dev.flotilla.sim.engine.KeyQueue;
 import dev.flotilla.sim.engine.Keys;
 import dev.flotilla.sim.engine.Owners;
+import dev.flotilla.sim.engine.Same;
 import dev.flotilla.sim.engine.SimContext;
 import dev.flotilla.sim.engine.Writes;
 import dev.flotilla.sim.pods.Kubelet;
@@ -66,7 +67,7 @@ public final class StatefulSetController {
     }
     Instant now = Instant.now();
     ObjectNode status = WorkloadStatuses.statefulSet(sts, pods, revision, now);
-    if (!status.equals(sts.get("status"))) {
+    if (!Same.json(status, sts.get("status"))) {
       Writes.await(ctx.writes().patchStatus(ctx.kinds().statefulSets(), namespace,
           Meta.name(sts), current -> {
             current.set("status", status);

@@ -4,10 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.flotilla.apiserver.objects.Json;
-import dev.flotilla.apiserver.objects.Meta;
 import dev.flotilla.sim.engine.Conditions;
+import dev.flotilla.sim.engine.KeyQueue;
 import dev.flotilla.sim.pods.PodStatuses;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -68,7 +69,7 @@ public final class WorkloadStatuses {
 
   /**
    * Milliseconds until the next ready pod becomes available under minReadySeconds, or
-   * {@link dev.flotilla.sim.engine.KeyQueue#DONE} when none is waiting.
+   * {@link KeyQueue#DONE} when none is waiting.
    */
   static long nextAvailability(List<? extends JsonNode> pods, int minReadySeconds, Instant now) {
     long next = Long.MAX_VALUE;
@@ -80,7 +81,7 @@ public final class WorkloadStatuses {
         }
       }
     }
-    return next == Long.MAX_VALUE ? dev.flotilla.sim.engine.KeyQueue.DONE
+    return next == Long.MAX_VALUE ? KeyQueue.DONE
         : (next - now.getEpochSecond()) * 1000 + 100;
   }
 
@@ -131,7 +132,7 @@ public final class WorkloadStatuses {
         minimum ? "MinimumReplicasAvailable" : "MinimumReplicasUnavailable",
         minimum ? "Deployment has minimum availability."
             : "Deployment does not have minimum availability.", now));
-    String rsName = newRs == null ? Meta.name((ObjectNode) deployment) : Meta.name((ObjectNode) newRs);
+    String rsName = (newRs == null ? deployment : newRs).path("metadata").path("name").asText();
     boolean complete = newRs != null && updated == desired && replicas == desired
         && available == desired;
     conditions.add(Conditions.withUpdateTime(previous, "Progressing", true,
@@ -213,7 +214,7 @@ public final class WorkloadStatuses {
   }
 
   private static List<JsonNode> all(JsonNode newRs, List<? extends JsonNode> oldRss) {
-    List<JsonNode> out = new java.util.ArrayList<>(oldRss);
+    List<JsonNode> out = new ArrayList<>(oldRss);
     if (newRs != null) {
       out.add(newRs);
     }

@@ -1,0 +1,140 @@
+package dev.flotilla.discovery;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.flotilla.apiserver.HubServer;
+import dev.flotilla.apiserver.auth.UserInfo;
+import dev.flotilla.apiserver.http.ExtensionHandler;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+
+/**
+ * Fleet-wide discovery on the hub:
+ * {@code GET /apis/discovery.flotilla.dev/v1/namespaces/<ns>/services/<svc>/instances}
+ * with {@code ?cluster=<c>}, {@code ?ready=true}, {@code If-None-Match: <revision>} (304 when
+ * unchanged) and {@code ?watch=true} (chunked JSON lines, one InstanceList per change). Served
+ * from the {@link InstanceIndex}; any authenticated hub user may read it.
+ */
+public final class DiscoveryApi implements ExtensionHandler, AutoCloseable {
+  public static final String PREFIX = "/apis/discovery.flotilla.dev/";
+  public static final String API_VERSION = "discovery.flotilla.dev/v1";
+
+  private final InstanceIndex index;
+
+  public DiscoveryApi(InstanceIndex index) {
+    this.index = index;
+  }
+
+  /** Mounts the API on {@code hub}, its index fed by informers through {@code client}. */
+  public static DiscoveryApi install(HubServer hub, KubernetesClient client) {
+    DiscoveryApi api = new DiscoveryApi(new InstanceIndex(client));
+    hub.addNonResourceHandler(PREFIX, api);
+    return api;
+  }
+
+  @Override
+  public void handle(HttpServerRequest http, UserInfo user) {
+    String[] parts = http.path().substring(1).split("/");
+    // apis, discovery.flotilla.dev, v1, namespaces, <ns>, services, <svc>, instances
+    if (!http.method().name().equals("GET")) {
+      error(http.response(), 405, "MethodNotAllowed", "only GET is served on " + http.path());
+      return;
+    }
+    if (parts.length == 3 && parts[2].equals("v1")) {
+      ObjectNode doc = InstanceIndex.MAPPER.createObjectNode();
+      doc.put("kind", "APIResourceList");
+      doc.put("apiVersion", "v1");
+      doc.put("groupVersion", API_VERSION);
+      doc.putArray("resources");
+      json(http.response(), 200, doc);
+      return;
+    }
+    if (parts.length != 8 || !parts[2].equals("v1") || !parts[3].equals("namespaces")
+        || !parts[5].equals("services") || !parts[7].equals("instances")) {
+      error(http.response(), 404, "NotFound", "use " + PREFIX
+          + "v1/namespaces/<namespace>/services/<service>/instances");
+      return;
+    }
+    String ns = parts[4];
+    String svc = parts[6];
+    String cluster = http.getParam("cluster");
+    boolean readyOnly = "true".equals(http.getParam("ready"));
+    if ("true".equals(http.getParam("watch")) || "1".equals(http.getParam("watch"))) {
+      watch(http, ns, svc, cluster, readyOnly);
+      return;
+    }
+    InstanceIndex.Snapshot s = index.get(ns, svc);
+    String etag = "\"" + s.revision() + "\"";
+    String inm = http.getHeader("If-None-Match");
+    if (inm != null && (inm.equals(etag) || inm.equals(s.revision()))) {
+      http.response().setStatusCode(304).putHeader("ETag", etag).end();
+      return;
+    }
+    http.response().putHeader("ETag", etag);
+    json(http.response(), 200, list(ns, svc, s, cluster, readyOnly));
+  }
+
+  private void watch(HttpServerRequest http, String ns, String svc, String cluster, boolean readyOnly) {
+    HttpServerResponse response = http.response();
+    response.setChunked(true).putHeader("Content-Type", "application/json");
+    Context context = Vertx.currentContext();
+    String[] last = {null};
+    Runnable[] stop = {null};
+    java.util.function.Consumer<InstanceIndex.Snapshot> send = s -> context.runOnContext(v -> {
+      if (response.ended() || response.closed() || s.revision().equals(last[0])) {
+        return;
+      }
+      last[0] = s.revision();
+      response.write(list(ns, svc, s, cluster, readyOnly).toString() + "\n");
+    });
+    stop[0] = index.watch(ns, svc, send);
+    response.closeHandler(v -> stop[0].run());
+    http.connection().closeHandler(v -> stop[0].run());
+    send.accept(index.get(ns, svc));
+  }
+
+  static ObjectNode list(String ns, String svc, InstanceIndex.Snapshot s, String cluster, boolean readyOnly) {
+    ObjectNode doc = InstanceIndex.MAPPER.createObjectNode();
+    doc.put("kind", "InstanceList");
+    doc.put("apiVersion", API_VERSION);
+    doc.put("namespace", ns);
+    doc.put("service", svc);
+    doc.put("revision", s.revision());
+    ArrayNode out = doc.putArray("instances");
+    for (JsonNode i : s.instances()) {
+      if (cluster != null && !cluster.equals(i.path("cluster").asText())) {
+        continue;
+      }
+      if (readyOnly && !i.path("ready").asBoolean()) {
+        continue;
+      }
+      out.add(i);
+    }
+    return doc;
+  }
+
+  private static void json(HttpServerResponse r, int code, JsonNode body) {
+    r.setStatusCode(code).putHeader("Content-Type", "application/json").end(body.toString());
+  }
+
+  private static void error(HttpServerResponse r, int code, String reason, String message) {
+    ObjectNode status = InstanceIndex.MAPPER.createObjectNode();
+    status.put("kind", "Status");
+    status.put("apiVersion", "v1");
+    status.putObject("metadata");
+    status.put("status", "Failure");
+    status.put("message", message);
+    status.put("reason", reason);
+    status.put("code", code);
+    json(r, code, status);
+  }
+
+  @Override
+  public void close() {
+    index.close();
+  }
+}

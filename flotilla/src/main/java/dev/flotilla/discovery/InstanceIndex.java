@@ -1,0 +1,188 @@
+package dev.flotilla.discovery;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+
+/**
+ * The fleet-wide instance index behind the discovery API (ServiceComb's aggregated registry
+ * over clusters): every endpoint every member exports, kept from two hub informers (the MCS
+ * export report Works and the Clusters), never by querying the store per request. Each service
+ * has a revision that changes exactly when its instance list changes.
+ */
+public final class InstanceIndex implements AutoCloseable {
+  static final ObjectMapper MAPPER = new ObjectMapper();
+  private static final String ROLE = "flotilla.dev/mcs-role";
+  private static final String NS = "flotilla.dev/service-namespace";
+  private static final String SVC = "flotilla.dev/service-name";
+
+  /** One service's instances at one revision. */
+  public record Snapshot(String revision, ArrayNode instances) {}
+
+  private final SharedIndexInformer<GenericKubernetesResource> works;
+  private final SharedIndexInformer<GenericKubernetesResource> clusters;
+  private final Map<String, Snapshot> snapshots = new ConcurrentHashMap<>();
+  private final Map<String, List<Consumer<Snapshot>>> watchers = new ConcurrentHashMap<>();
+  private final AtomicLong revisions = new AtomicLong();
+
+  public InstanceIndex(KubernetesClient hub) {
+    this.works = hub.genericKubernetesResources("work.karmada.io/v1alpha1", "Work").inAnyNamespace()
+        .withLabel(ROLE, "export").runnableInformer(0);
+    this.clusters = hub.genericKubernetesResources("cluster.karmada.io/v1alpha1", "Cluster")
+        .runnableInformer(0);
+    works.addEventHandler(handler(w -> rebuild(keyOf(w))));
+    clusters.addEventHandler(handler(c -> rebuildAll()));
+    clusters.start();
+    works.start();
+  }
+
+  private static ResourceEventHandler<GenericKubernetesResource> handler(
+      Consumer<GenericKubernetesResource> f) {
+    return new ResourceEventHandler<>() {
+      @Override
+      public void onAdd(GenericKubernetesResource obj) {
+        f.accept(obj);
+      }
+
+      @Override
+      public void onUpdate(GenericKubernetesResource oldObj, GenericKubernetesResource newObj) {
+        f.accept(newObj);
+      }
+
+      @Override
+      public void onDelete(GenericKubernetesResource obj, boolean unknown) {
+        f.accept(obj);
+      }
+    };
+  }
+
+  private static String keyOf(GenericKubernetesResource w) {
+    Map<String, String> l = w.getMetadata().getLabels();
+    return l == null || l.get(SVC) == null ? null : l.get(NS) + "/" + l.get(SVC);
+  }
+
+  private void rebuildAll() {
+    Set<String> keys = new TreeSet<>(snapshots.keySet());
+    works.getStore().list().forEach(w -> {
+      String k = keyOf(w);
+      if (k != null) {
+        keys.add(k);
+      }
+    });
+    keys.forEach(this::rebuild);
+  }
+
+  private synchronized void rebuild(String key) {
+    if (key == null) {
+      return;
+    }
+    Set<String> ready = new TreeSet<>();
+    Map<String, JsonNode> clusterObjs = new HashMap<>();
+    for (GenericKubernetesResource c : clusters.getStore().list()) {
+      JsonNode tree = MAPPER.valueToTree(c);
+      clusterObjs.put(c.getMetadata().getName(), tree);
+      for (JsonNode cond : tree.path("status").path("conditions")) {
+        if ("Ready".equals(cond.path("type").asText()) && "True".equals(cond.path("status").asText())) {
+          ready.add(c.getMetadata().getName());
+        }
+      }
+    }
+    List<ObjectNode> instances = new ArrayList<>();
+    for (GenericKubernetesResource w : works.getStore().list()) {
+      if (!key.equals(keyOf(w)) || w.getMetadata().getDeletionTimestamp() != null
+          || !w.getMetadata().getNamespace().startsWith("karmada-es-")) {
+        continue;
+      }
+      String cluster = w.getMetadata().getNamespace().substring("karmada-es-".length());
+      JsonNode work = MAPPER.valueToTree(w);
+      for (JsonNode m : work.path("spec").path("workload").path("manifests")) {
+        if (!"EndpointSlice".equals(m.path("kind").asText())) {
+          continue;
+        }
+        for (JsonNode e : m.path("endpoints")) {
+          boolean endpointReady = !e.path("conditions").has("ready")
+              || e.path("conditions").path("ready").asBoolean(true);
+          for (JsonNode address : e.path("addresses")) {
+            ObjectNode i = MAPPER.createObjectNode();
+            i.put("cluster", cluster);
+            i.put("address", address.asText());
+            ArrayNode ports = i.putArray("ports");
+            for (JsonNode p : m.path("ports")) {
+              ObjectNode q = ports.addObject();
+              if (p.has("name")) {
+                q.set("name", p.get("name"));
+              }
+              q.put("port", p.path("port").asInt());
+              q.put("protocol", p.path("protocol").asText("TCP"));
+            }
+            i.put("ready", endpointReady && ready.contains(cluster));
+            String zone = e.path("zone").asText(null);
+            if (zone == null) {
+              JsonNode zones = clusterObjs.getOrDefault(cluster, MAPPER.createObjectNode())
+                  .path("spec").path("zones");
+              zone = zones.size() > 0 ? zones.get(0).asText() : null;
+            }
+            i.put("zone", zone);
+            i.put("hostname", e.path("hostname").asText(null));
+            i.put("nodeName", e.path("nodeName").asText(null));
+            instances.add(i);
+          }
+        }
+      }
+    }
+    instances.sort((a, b) -> (a.path("cluster").asText() + "/" + a.path("address").asText())
+        .compareTo(b.path("cluster").asText() + "/" + b.path("address").asText()));
+    ArrayNode array = MAPPER.createArrayNode();
+    instances.forEach(array::add);
+    Snapshot old = snapshots.get(key);
+    if (old != null && old.instances().equals(array)) {
+      return;
+    }
+    if (old == null && array.isEmpty()) {
+      return;
+    }
+    Snapshot next = new Snapshot(Long.toString(revisions.incrementAndGet()), array);
+    snapshots.put(key, next);
+    for (Consumer<Snapshot> w : watchers.getOrDefault(key, List.of())) {
+      w.accept(next);
+    }
+  }
+
+  /** The service's current instances (an empty list at revision "0" when never exported). */
+  public Snapshot get(String namespace, String service) {
+    return snapshots.getOrDefault(namespace + "/" + service,
+        new Snapshot("0", MAPPER.createArrayNode()));
+  }
+
+  /** Calls {@code listener} with each later snapshot; returns the handle to stop. */
+  public Runnable watch(String namespace, String service, Consumer<Snapshot> listener) {
+    String key = namespace + "/" + service;
+    watchers.computeIfAbsent(key, k -> new CopyOnWriteArrayList<>()).add(listener);
+    return () -> watchers.getOrDefault(key, List.of()).remove(listener);
+  }
+
+  public boolean hasSynced() {
+    return works.hasSynced() && clusters.hasSynced();
+  }
+
+  @Override
+  public void close() {
+    works.stop();
+    clusters.stop();
+  }
+}

@@ -1,0 +1,548 @@
+package dev.flotilla.agent.mcs;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.flotilla.agent.kube.ApiErrors;
+import dev.flotilla.agent.kube.HubResources;
+import dev.flotilla.agent.kube.Json;
+import dev.flotilla.agent.kube.KeyedWorkQueue;
+import dev.flotilla.agent.kube.KeyedWorkQueue.Result;
+import dev.flotilla.agent.kube.Times;
+import io.fabric8.kubernetes.api.model.APIResource;
+import io.fabric8.kubernetes.api.model.APIResourceList;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
+import io.fabric8.kubernetes.client.informers.ExceptionHandler;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The agent's MCS controller. Provider side: every ServiceExport in the member is reported to the
+ * hub as a suspended Work {@code svcexport-<ns>-<svc>} holding the export, the trimmed Service and
+ * its EndpointSlices; the export's Valid condition is the agent's, Ready and Conflict are copied
+ * from the hub's status on that Work. Consumer side: every ServiceImport is reported as a
+ * suspended Work {@code svcimport-<ns>-<svc>}; once the hub's derived Service exists in the member
+ * the import's {@code spec.ips}, ports, type and {@code status.clusters} follow it.
+ * The MCS CRDs may appear in the member at any time (propagated by policy): the controller polls
+ * discovery until they are served, then starts its informers.
+ */
+public final class McsAgentController implements AutoCloseable {
+  public static final String NAME = "mcs-agent-controller";
+  private static final Logger LOG = Logger.getLogger(McsAgentController.class.getName());
+  private static final Duration RESYNC = Duration.ofSeconds(30);
+
+  private final KubernetesClient hub;
+  private final KubernetesClient member;
+  private final String cluster;
+  private final String namespace;
+  private final Clock clock;
+  private final KeyedWorkQueue queue;
+  private final ScheduledExecutorService poller;
+  private final List<SharedIndexInformer<?>> informers = new ArrayList<>();
+  private volatile SharedIndexInformer<GenericKubernetesResource> services;
+  private volatile SharedIndexInformer<GenericKubernetesResource> slices;
+  private volatile SharedIndexInformer<GenericKubernetesResource> works;
+  private volatile SharedIndexInformer<GenericKubernetesResource> exports;
+  private volatile SharedIndexInformer<GenericKubernetesResource> imports;
+  private volatile ResourceDefinitionContext exportCtx;
+  private volatile ResourceDefinitionContext importCtx;
+
+  public McsAgentController(KubernetesClient hub, KubernetesClient member, String cluster,
+      Clock clock) {
+    this.hub = hub;
+    this.member = member;
+    this.cluster = cluster;
+    this.namespace = "karmada-es-" + cluster;
+    this.clock = clock;
+    this.queue = new KeyedWorkQueue(NAME + "-" + cluster, 2, this::reconcile);
+    this.poller = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, NAME + "-" + cluster + "-poll");
+      t.setDaemon(true);
+      return t;
+    });
+  }
+
+  /** Starts the base informers and polls for the MCS CRDs; returns at once. */
+  public McsAgentController start() {
+    services = inform(member.genericKubernetesResources("v1", "Service").inAnyNamespace()
+        .runnableInformer(0), this::serviceKeys);
+    slices = inform(member.genericKubernetesResources("discovery.k8s.io/v1", "EndpointSlice")
+        .inAnyNamespace().runnableInformer(0), this::sliceKeys);
+    works = inform(hub.genericKubernetesResources(HubResources.WORKS).inNamespace(namespace)
+        .withLabel(McsProtocol.ROLE).runnableInformer(0), McsAgentController::workKeys);
+    poller.scheduleWithFixedDelay(this::poll, 0, 1, TimeUnit.SECONDS);
+    return this;
+  }
+
+  private long lastResync;
+
+  private void poll() {
+    try {
+      if (exports == null) {
+        ResourceDefinitionContext ctx = served("serviceexports", "ServiceExport");
+        if (ctx != null) {
+          exportCtx = ctx;
+          exports = inform(member.genericKubernetesResources(ctx).inAnyNamespace()
+              .runnableInformer(0), o -> List.of(key(o)));
+        }
+      }
+      if (imports == null) {
+        ResourceDefinitionContext ctx = served("serviceimports", "ServiceImport");
+        if (ctx != null) {
+          importCtx = ctx;
+          imports = inform(member.genericKubernetesResources(ctx).inAnyNamespace()
+              .runnableInformer(0), o -> List.of(key(o)));
+        }
+      }
+      long now = System.currentTimeMillis();
+      if (now - lastResync > RESYNC.toMillis()) {
+        lastResync = now;
+        allKeys().forEach(queue::add);
+      }
+    } catch (RuntimeException e) {
+      LOG.log(Level.FINE, NAME + " " + cluster + ": poll failed: " + ApiErrors.message(e));
+    }
+  }
+
+  /** The preferred served version of an MCS kind (v1beta1, else v1alpha1), or null. */
+  private ResourceDefinitionContext served(String plural, String kind) {
+    for (String version : List.of("v1beta1", "v1alpha1")) {
+      APIResourceList list;
+      try {
+        list = member.getApiResources(McsProtocol.GROUP + "/" + version);
+      } catch (RuntimeException e) {
+        if (ApiErrors.isNotFound(e)) {
+          continue;
+        }
+        throw e;
+      }
+      if (list == null) {
+        continue;
+      }
+      for (APIResource r : list.getResources()) {
+        if (plural.equals(r.getName())) {
+          return new ResourceDefinitionContext.Builder().withGroup(McsProtocol.GROUP)
+              .withVersion(version).withKind(kind).withPlural(plural).withNamespaced(true).build();
+        }
+      }
+    }
+    return null;
+  }
+
+  private SharedIndexInformer<GenericKubernetesResource> inform(
+      SharedIndexInformer<GenericKubernetesResource> informer,
+      Function<GenericKubernetesResource, List<String>> keys) {
+    informer.exceptionHandler((started, t) -> !ExceptionHandler.isDeserializationException(t));
+    informer.addEventHandler(new ResourceEventHandler<>() {
+      @Override
+      public void onAdd(GenericKubernetesResource obj) {
+        keys.apply(obj).forEach(queue::add);
+      }
+
+      @Override
+      public void onUpdate(GenericKubernetesResource old, GenericKubernetesResource obj) {
+        keys.apply(obj).forEach(queue::add);
+      }
+
+      @Override
+      public void onDelete(GenericKubernetesResource obj, boolean unknown) {
+        keys.apply(obj).forEach(queue::add);
+      }
+    });
+    synchronized (informers) {
+      informers.add(informer);
+    }
+    informer.start();
+    return informer;
+  }
+
+  private static String key(HasMetadata o) {
+    return o.getMetadata().getNamespace() + "/" + o.getMetadata().getName();
+  }
+
+  private List<String> serviceKeys(GenericKubernetesResource svc) {
+    List<String> keys = new ArrayList<>();
+    keys.add(key(svc));
+    Map<String, String> labels = svc.getMetadata().getLabels();
+    if (labels != null && labels.get(McsProtocol.MCS_SERVICE_NAME) != null) {
+      keys.add(svc.getMetadata().getNamespace() + "/" + labels.get(McsProtocol.MCS_SERVICE_NAME));
+    }
+    return keys;
+  }
+
+  private List<String> sliceKeys(GenericKubernetesResource slice) {
+    Map<String, String> labels = slice.getMetadata().getLabels();
+    if (labels == null || labels.get(McsProtocol.KUBE_SERVICE_NAME) == null) {
+      return List.of();
+    }
+    List<String> keys = new ArrayList<>();
+    keys.add(slice.getMetadata().getNamespace() + "/" + labels.get(McsProtocol.KUBE_SERVICE_NAME));
+    if (labels.get(McsProtocol.MCS_SERVICE_NAME) != null) {
+      keys.add(slice.getMetadata().getNamespace() + "/" + labels.get(McsProtocol.MCS_SERVICE_NAME));
+    }
+    return keys;
+  }
+
+  private static List<String> workKeys(GenericKubernetesResource work) {
+    Map<String, String> labels = work.getMetadata().getLabels();
+    if (labels == null || labels.get(McsProtocol.SERVICE_NAME) == null) {
+      return List.of();
+    }
+    return List.of(labels.get(McsProtocol.SERVICE_NAMESPACE) + "/"
+        + labels.get(McsProtocol.SERVICE_NAME));
+  }
+
+  private List<String> allKeys() {
+    List<String> keys = new ArrayList<>();
+    for (SharedIndexInformer<GenericKubernetesResource> i : List.of(exportsOrEmpty(),
+        importsOrEmpty())) {
+      i.getStore().list().forEach(o -> keys.add(key(o)));
+    }
+    if (works != null) {
+      works.getStore().list().forEach(w -> keys.addAll(workKeys(w)));
+    }
+    return keys;
+  }
+
+  private SharedIndexInformer<GenericKubernetesResource> exportsOrEmpty() {
+    return exports != null ? exports : services;
+  }
+
+  private SharedIndexInformer<GenericKubernetesResource> importsOrEmpty() {
+    return imports != null ? imports : services;
+  }
+
+  /** True once the hub Works and, when served, the MCS kinds have been listed. */
+  public boolean hasSynced() {
+    return works != null && works.hasSynced() && services.hasSynced() && slices.hasSynced()
+        && (exports == null || exports.hasSynced()) && (imports == null || imports.hasSynced());
+  }
+
+  Result reconcile(String key) {
+    if (!works.hasSynced() || !services.hasSynced() || !slices.hasSynced()) {
+      return Result.after(Duration.ofMillis(200));
+    }
+    int slash = key.indexOf('/');
+    String ns = key.substring(0, slash);
+    String name = key.substring(slash + 1);
+    if (exports != null && exports.hasSynced()) {
+      reconcileExport(ns, name);
+    }
+    if (imports != null && imports.hasSynced()) {
+      reconcileImport(ns, name);
+    }
+    return Result.DONE;
+  }
+
+  // ---- provider side ----
+
+  private void reconcileExport(String ns, String name) {
+    String workName = McsProtocol.workName("svcexport", ns, name);
+    GenericKubernetesResource cached = exports.getStore().getByKey(ns + "/" + name);
+    if (cached == null || cached.getMetadata().getDeletionTimestamp() != null) {
+      deleteWork(workName);
+      return;
+    }
+    ObjectNode export = Json.tree(cached);
+    GenericKubernetesResource svcCached = services.getStore().getByKey(ns + "/" + name);
+    List<ObjectNode> conditions = new ArrayList<>();
+    String now = Times.now(clock);
+    if (svcCached == null) {
+      conditions.add(condition("Valid", "False", "NoService",
+          "Service " + ns + "/" + name + " does not exist", now));
+      deleteWork(workName);
+    } else if ("ExternalName".equals(Json.text(Json.tree(svcCached), "spec", "type"))) {
+      conditions.add(condition("Valid", "False", "InvalidServiceType",
+          "Service " + ns + "/" + name + " is of type ExternalName, which cannot be exported",
+          now));
+      deleteWork(workName);
+    } else {
+      conditions.add(condition("Valid", "True", "Valid", "the Service is exportable", now));
+      ObjectNode work = exportWork(workName, ns, name, export, Json.tree(svcCached));
+      upsertWork(work);
+      GenericKubernetesResource reported = works.getStore().getByKey(namespace + "/" + workName);
+      if (reported != null) {
+        for (JsonNode c : Json.tree(reported).path("status").path("conditions")) {
+          String type = c.path("type").asText();
+          if (type.equals("Ready") || type.equals("Conflict")) {
+            conditions.add(condition(type, c.path("status").asText(), c.path("reason").asText(),
+                c.path("message").asText(), now));
+          }
+        }
+      }
+    }
+    writeExportStatus(export, conditions);
+  }
+
+  private ObjectNode exportWork(String workName, String ns, String name, ObjectNode export,
+      ObjectNode svc) {
+    ObjectNode work = work(workName, "export", ns, name);
+    Json.child(Json.metadata(work), "labels").put(McsProtocol.EXPORT_MANAGED_BY, "ServiceExport");
+    Json.child(Json.metadata(work), "annotations").put(McsProtocol.EXPORT_CREATED,
+        Json.text(export, "metadata", "creationTimestamp"));
+    ArrayNode manifests = manifests(work);
+    ObjectNode se = Json.object();
+    se.put("apiVersion", Json.text(export, "apiVersion"));
+    se.put("kind", "ServiceExport");
+    ObjectNode meta = se.putObject("metadata");
+    meta.put("name", name);
+    meta.put("namespace", ns);
+    meta.put("creationTimestamp", Json.text(export, "metadata", "creationTimestamp"));
+    manifests.add(se);
+    manifests.add(McsProtocol.trimService(svc));
+    List<GenericKubernetesResource> own = new ArrayList<>();
+    for (GenericKubernetesResource s : slices.getStore().list()) {
+      Map<String, String> labels = s.getMetadata().getLabels();
+      if (ns.equals(s.getMetadata().getNamespace()) && labels != null
+          && name.equals(labels.get(McsProtocol.KUBE_SERVICE_NAME))
+          && labels.get(McsProtocol.MCS_SERVICE_NAME) == null) {
+        own.add(s);
+      }
+    }
+    own.sort(Comparator.comparing(s -> s.getMetadata().getName()));
+    own.forEach(s -> manifests.add(McsProtocol.trimSlice(Json.tree(s))));
+    return work;
+  }
+
+  private void writeExportStatus(ObjectNode export, List<ObjectNode> wanted) {
+    int existingSize = export.path("status").path("conditions").size();
+    ArrayNode next = Json.MAPPER.createArrayNode();
+    Map<String, JsonNode> old = new TreeMap<>();
+    if (export.path("status").path("conditions").isArray()) {
+      export.path("status").path("conditions").forEach(c -> old.put(c.path("type").asText(), c));
+    }
+    boolean changed = false;
+    for (ObjectNode c : wanted) {
+      JsonNode prev = old.remove(c.path("type").asText());
+      if (prev != null && prev.path("status").asText().equals(c.path("status").asText())
+          && prev.path("reason").asText().equals(c.path("reason").asText())
+          && prev.path("message").asText().equals(c.path("message").asText())) {
+        next.add(prev);
+      } else {
+        if (prev != null && prev.path("status").asText().equals(c.path("status").asText())) {
+          c.set("lastTransitionTime", prev.path("lastTransitionTime"));
+        }
+        next.add(c);
+        changed = true;
+      }
+    }
+    if (!old.isEmpty()) {
+      changed = true; // e.g. Ready/Conflict gone with the report
+    }
+    if (!changed && next.size() == existingSize) {
+      return;
+    }
+    ObjectNode patch = Json.object();
+    patch.putObject("status").set("conditions", next);
+    member.genericKubernetesResources(exportCtx).inNamespace(Json.namespace(export))
+        .withName(Json.name(export)).subresource("status")
+        .patch(PatchContext.of(PatchType.JSON_MERGE), patch.toString());
+  }
+
+  private static ObjectNode condition(String type, String status, String reason, String message,
+      String now) {
+    ObjectNode c = Json.object();
+    c.put("type", type);
+    c.put("status", status);
+    c.put("reason", reason == null || reason.isEmpty() ? type : reason);
+    c.put("message", message == null ? "" : message);
+    c.put("lastTransitionTime", now);
+    return c;
+  }
+
+  // ---- consumer side ----
+
+  private void reconcileImport(String ns, String name) {
+    String workName = McsProtocol.workName("svcimport", ns, name);
+    GenericKubernetesResource cached = imports.getStore().getByKey(ns + "/" + name);
+    if (cached == null || cached.getMetadata().getDeletionTimestamp() != null) {
+      deleteWork(workName);
+      return;
+    }
+    ObjectNode si = Json.tree(cached);
+    ObjectNode work = work(workName, "import", ns, name);
+    ObjectNode manifest = Json.object();
+    manifest.put("apiVersion", Json.text(si, "apiVersion"));
+    manifest.put("kind", "ServiceImport");
+    ObjectNode meta = manifest.putObject("metadata");
+    meta.put("name", name);
+    meta.put("namespace", ns);
+    ObjectNode spec = manifest.putObject("spec");
+    if (si.path("spec").has("type")) {
+      spec.set("type", si.path("spec").get("type"));
+    }
+    if (si.path("spec").has("ports")) {
+      spec.set("ports", si.path("spec").get("ports"));
+    }
+    manifests(work).add(manifest);
+    upsertWork(work);
+    GenericKubernetesResource derivedWork = works.getStore().getByKey(namespace + "/"
+        + McsProtocol.workName("mcs-derived", ns, name));
+    if (derivedWork == null) {
+      return;
+    }
+    ObjectNode dw = Json.tree(derivedWork);
+    String derivedName = Json.annotation(dw, McsProtocol.DERIVED_SERVICE);
+    String sources = Json.annotation(dw, McsProtocol.SOURCE_CLUSTERS);
+    GenericKubernetesResource derived = derivedName == null ? null
+        : services.getStore().getByKey(ns + "/" + derivedName);
+    if (derived == null) {
+      return;
+    }
+    ObjectNode dsvc = Json.tree(derived);
+    boolean headless = "None".equals(Json.text(dsvc, "spec", "clusterIP"));
+    ObjectNode wantSpec = Json.object();
+    ArrayNode ips = wantSpec.putArray("ips");
+    String ip = Json.text(dsvc, "spec", "clusterIP");
+    if (!headless && ip != null && !ip.isEmpty()) {
+      ips.add(ip);
+    }
+    wantSpec.put("type", headless ? "Headless" : "ClusterSetIP");
+    ArrayNode ports = wantSpec.putArray("ports");
+    for (JsonNode p : dsvc.path("spec").path("ports")) {
+      ObjectNode q = ports.addObject();
+      if (p.has("name")) {
+        q.set("name", p.get("name"));
+      }
+      q.put("protocol", p.path("protocol").asText("TCP"));
+      if (p.has("appProtocol")) {
+        q.set("appProtocol", p.get("appProtocol"));
+      }
+      q.put("port", p.path("port").asInt());
+    }
+    JsonNode have = si.path("spec");
+    boolean specDiffers = !wantSpec.get("ips").equals(have.path("ips").isMissingNode()
+        ? Json.MAPPER.createArrayNode() : have.path("ips"))
+        || !wantSpec.get("type").equals(have.path("type"))
+        || !wantSpec.get("ports").equals(have.path("ports"));
+    var resource = member.genericKubernetesResources(importCtx).inNamespace(ns).withName(name);
+    if (specDiffers) {
+      ObjectNode patch = Json.object();
+      patch.set("spec", wantSpec);
+      resource.patch(PatchContext.of(PatchType.JSON_MERGE), patch.toString());
+    }
+    ArrayNode clusters = Json.MAPPER.createArrayNode();
+    if (sources != null && !sources.isBlank()) {
+      for (String c : sources.split(",")) {
+        clusters.addObject().put("cluster", c.trim());
+      }
+    }
+    if (!clusters.equals(si.path("status").path("clusters"))) {
+      ObjectNode patch = Json.object();
+      patch.putObject("status").set("clusters", clusters);
+      resource.subresource("status").patch(PatchContext.of(PatchType.JSON_MERGE),
+          patch.toString());
+    }
+  }
+
+  // ---- hub Works ----
+
+  private ObjectNode work(String workName, String role, String ns, String name) {
+    ObjectNode work = Json.object();
+    work.put("apiVersion", "work.karmada.io/v1alpha1");
+    work.put("kind", "Work");
+    ObjectNode meta = work.putObject("metadata");
+    meta.put("name", workName);
+    meta.put("namespace", namespace);
+    ObjectNode labels = meta.putObject("labels");
+    labels.put(McsProtocol.ROLE, role);
+    labels.put(McsProtocol.SERVICE_NAMESPACE, ns);
+    labels.put(McsProtocol.SERVICE_NAME, name);
+    meta.putObject("annotations");
+    ObjectNode spec = work.putObject("spec");
+    spec.put("suspendDispatching", true);
+    spec.putObject("workload").putArray("manifests");
+    return work;
+  }
+
+  private static ArrayNode manifests(ObjectNode work) {
+    return (ArrayNode) work.path("spec").path("workload").path("manifests");
+  }
+
+  private void upsertWork(ObjectNode desired) {
+    String workName = Json.name(desired);
+    GenericKubernetesResource existing = works.getStore().getByKey(namespace + "/" + workName);
+    var op = hub.genericKubernetesResources(HubResources.WORKS).inNamespace(namespace);
+    if (existing == null) {
+      try {
+        op.resource(Json.generic(desired)).create();
+        return;
+      } catch (RuntimeException e) {
+        if (!ApiErrors.isAlreadyExists(e)) {
+          throw e;
+        }
+        existing = op.withName(workName).get();
+        if (existing == null) {
+          throw e;
+        }
+      }
+    }
+    ObjectNode have = Json.tree(existing);
+    if (have.path("spec").equals(desired.path("spec"))
+        && contains(have.path("metadata").path("labels"), desired.path("metadata").path("labels"))
+        && contains(have.path("metadata").path("annotations"),
+            desired.path("metadata").path("annotations"))) {
+      return;
+    }
+    have.set("spec", desired.get("spec"));
+    Json.child(Json.metadata(have), "labels")
+        .setAll((ObjectNode) desired.path("metadata").path("labels"));
+    Json.child(Json.metadata(have), "annotations")
+        .setAll((ObjectNode) desired.path("metadata").path("annotations"));
+    op.resource(Json.generic(have)).update();
+  }
+
+  private static boolean contains(JsonNode have, JsonNode want) {
+    var it = want.fields();
+    while (it.hasNext()) {
+      var e = it.next();
+      if (!Objects.equals(e.getValue(), have.get(e.getKey()))) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private void deleteWork(String workName) {
+    if (works.getStore().getByKey(namespace + "/" + workName) == null) {
+      return;
+    }
+    try {
+      hub.genericKubernetesResources(HubResources.WORKS).inNamespace(namespace).withName(workName)
+          .delete();
+    } catch (RuntimeException e) {
+      if (!ApiErrors.isNotFound(e)) {
+        throw e;
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    poller.shutdownNow();
+    queue.close();
+    synchronized (informers) {
+      informers.forEach(SharedIndexInformer::stop);
+      informers.clear();
+    }
+  }
+}
