@@ -88,9 +88,11 @@ public final class Fleet implements AutoCloseable {
 
   /** Starts everything and waits until every member is a Ready Cluster with its APIs listed. */
   public static Fleet start(Options options) throws Exception {
+    long t0 = System.nanoTime();
     Path dir = Files.createTempDirectory("flotilla-e2e");
     HubServer hub = HubServer.create(HubConfig.of(dir.resolve("hub"), 0)).start();
     KubernetesClient admin = E2ESupport.adminClient(hub);
+    long t1 = System.nanoTime();
     SimulatedFleet sims;
     try {
       sims = SimulatedFleet.start(dir.resolve("members"), options.members());
@@ -107,6 +109,7 @@ public final class Fleet implements AutoCloseable {
         i++;
         fleet.wireAgent(member, i == 1 ? "dev" : "prod");
       }
+      long t2 = System.nanoTime();
       for (String name : fleet.memberNames()) {
         fleet.startAgent(name);
       }
@@ -118,6 +121,8 @@ public final class Fleet implements AutoCloseable {
         });
       }
       Await.until("the controller manager leads", () -> fleet.controllers.leading() ? true : null);
+      System.out.printf("[e2e] fleet start: hub %d ms, members %d ms, agents and Clusters Ready %d ms%n",
+          (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000, (System.nanoTime() - t2) / 1_000_000);
     } catch (Exception | Error e) {
       fleet.close();
       throw e;

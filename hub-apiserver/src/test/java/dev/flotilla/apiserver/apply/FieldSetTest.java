@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.flotilla.apiserver.patch.SchemaNode;
 import dev.flotilla.apiserver.patch.Schemas;
 import dev.flotilla.apiserver.registry.BuiltinCatalogue;
+import dev.flotilla.apiserver.registry.ResourceType;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -76,5 +77,29 @@ class FieldSetTest {
     merged = StructuredMerge.mergeInto(FieldManagerTest.j("{'args':['a','b']}"),
         FieldManagerTest.j("{'args':['c']}"), container);
     assertEquals(FieldManagerTest.j("{'args':['c']}"), merged);
+  }
+
+  /** A CRD schema's x-kubernetes-list-type/map-keys drive ownership; other lists are atomic. */
+  @Test
+  void customResourceSchemasDriveListOwnership() {
+    ResourceType type = new ResourceType("example.com", "v1", "Widget", "widgets", "widget", true,
+        List.of("patch"), List.of(), List.of(), List.of(), "WidgetList", false, true);
+    SchemaNode schema = SchemaNode.of(FieldManagerTest.j("{'type':'object','properties':{"
+        + "'spec':{'type':'object','properties':{'parts':{'type':'array',"
+        + "'x-kubernetes-list-type':'map','x-kubernetes-list-map-keys':['id'],'items':{"
+        + "'type':'object','properties':{'id':{'type':'string'},'size':{'type':'integer'}}}},"
+        + "'tags':{'type':'array','items':{'type':'string'}}}}}}"), null)
+        .withFields(java.util.Map.of("metadata", SCHEMAS.objectMeta()));
+    FieldManager fields = new FieldManager(type, schema, null);
+    ObjectNode live = fields.apply(null, FieldManagerTest.j("{'apiVersion':'example.com/v1',"
+        + "'kind':'Widget','metadata':{'name':'w'},'spec':{'parts':[{'id':'a','size':1}],"
+        + "'tags':['x']}}"), "one", false);
+    ObjectNode both = fields.apply(live, FieldManagerTest.j("{'apiVersion':'example.com/v1',"
+        + "'kind':'Widget','metadata':{'name':'w'},'spec':{'parts':[{'id':'b','size':2}]}}"),
+        "two", false);
+    assertEquals(2, both.at("/spec/parts").size(), both.toString());
+    assertTrue(FieldManagerTest.owns(both, "two", "Apply", "f:spec", "f:parts",
+        "k:{\"id\":\"b\"}", "f:size"));
+    assertTrue(FieldManagerTest.owns(both, "one", "Apply", "f:spec", "f:tags"));
   }
 }

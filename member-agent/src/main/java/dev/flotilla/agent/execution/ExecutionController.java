@@ -120,7 +120,7 @@ public final class ExecutionController implements AutoCloseable {
     List<Target> targets = resolveTargets(work);
     watchMemberObjects(work, targets);
     List<ManifestResult> results = applyManifests(work, targets);
-    pruneLeftovers(work, targets);
+    pruneLeftovers(work, results);
     hubWorks.writeStatus(stored, previous -> WorkStatusBuilder.build(previous, results,
         work.generation(), Times.now(clock)));
     List<String> failures = results.stream().filter(ManifestResult::failed)
@@ -224,9 +224,16 @@ public final class ExecutionController implements AutoCloseable {
   }
 
   /** Step: objects this Work applied earlier but no longer lists go (or are released). */
-  private void pruneLeftovers(WorkView work, List<Target> targets) {
+  private void pruneLeftovers(WorkView work, List<ManifestResult> results) {
     Set<ObjectKey> keep = new HashSet<>();
-    targets.forEach(t -> keep.add(t.key()));
+    for (ManifestResult r : results) {
+      keep.add(ObjectKey.of(r.apiVersion(), r.kind(), r.namespace(), r.name()));
+      if (r.gvr() == null) {
+        // Scope unknown (kind not served): keep it under either reading.
+        keep.add(ObjectKey.of(r.apiVersion(), r.kind(), "", r.name()));
+        keep.add(ObjectKey.of(r.apiVersion(), r.kind(), "default", r.name()));
+      }
+    }
     for (ManifestResult r : pruner.prune(work, keep, work.preserveOnDeletion())) {
       LOG.info(() -> NAME + ": " + r.outcome() + " " + r.describe() + ", no longer in Work "
           + work.name());

@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.NonNamespaceOperation;
 import io.fabric8.kubernetes.client.dsl.Resource;
+import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -21,6 +22,8 @@ final class ManifestApplier {
   static final String CONFLICT_MESSAGE = "the resource already exists in the cluster and is not"
       + " managed by Karmada; set conflictResolution Overwrite to take it over";
   private static final Duration CRD_WAIT = Duration.ofSeconds(30);
+  private static final ResourceDefinitionContext CRDS = new Gvr("apiextensions.k8s.io", "v1",
+      "customresourcedefinitions", "CustomResourceDefinition", false).context();
 
   /** The result of one apply: the outcome, the object as the member returned it, or an error. */
   record Applied(ApplyOutcome outcome, ObjectNode live, String error) {}
@@ -123,8 +126,4 @@ final class ManifestApplier {
       mapper.invalidate(group + "/" + v.path("name").asText());
     }
   }
-
-  private static final io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext CRDS =
-      new Gvr("apiextensions.k8s.io", "v1", "customresourcedefinitions",
-          "CustomResourceDefinition", false).context();
 }

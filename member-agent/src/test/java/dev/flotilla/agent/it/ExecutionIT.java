@@ -193,7 +193,8 @@ class ExecutionIT {
     String group = "shapes.example.com";
     // The custom resource comes first in the Work; the agent still applies the CRD first.
     Works.create(hub, Works.work(ES, "widgets", List.of(
-        Works.widget(group, "gadgets", "small", "S"), Works.widgetCrd(group))));
+        Works.widget(group, "gadgets", "small", "S"), Works.widgetCrd(group),
+        Works.widget(group, null, "plain", "M"))));
     ObjectNode applied = awaitApplied("widgets", "True");
     JsonNode statuses = applied.path("status").path("manifestStatuses");
     assertEquals("widgets", statuses.get(0).path("identifier").path("resource").asText());
@@ -202,6 +203,9 @@ class ExecutionIT {
         .inNamespace("gadgets").withName("small").get();
     assertNotNull(widget);
     assertEquals("true", widget.getMetadata().getLabels().get("karmada.io/managed"));
+    assertNotNull(member.genericKubernetesResources(group + "/v1", "Widget")
+        .inNamespace("default").withName("plain").get(), "a manifest without a namespace lands"
+            + " in default and is not mistaken for a leftover");
   }
 
   @Test

@@ -92,7 +92,9 @@ final class Works {
     w.put("apiVersion", group + "/v1");
     w.put("kind", "Widget");
     Json.metadata(w).put("name", name);
-    Json.metadata(w).put("namespace", namespace);
+    if (namespace != null) {
+      Json.metadata(w).put("namespace", namespace);
+    }
     w.putObject("spec").put("size", size);
     return w;
   }

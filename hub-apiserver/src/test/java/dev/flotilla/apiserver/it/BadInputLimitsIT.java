@@ -1,0 +1,203 @@
+package dev.flotilla.apiserver.it;
+
+import static dev.flotilla.apiserver.it.BadInputBodyIT.Http.assertStatus;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.flotilla.apiserver.it.BadInputBodyIT.Http;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.URI;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import javax.net.ssl.SSLSocket;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Hostile bodies: over the 3 MiB limit (with and without Content-Length), nested 10,000 deep,
+ * with duplicate keys or invalid UTF-8. Each gets a Status, nothing is stored, and the server
+ * keeps serving.
+ */
+class BadInputLimitsIT {
+  private static final String NS = "bad-limits";
+  private static final String CMS = "/api/v1/namespaces/" + NS + "/configmaps";
+  private static final int OVER_LIMIT = 3 * 1024 * 1024 + 64 * 1024;
+  private static TestHub hub;
+  private static Http http;
+
+  @BeforeAll
+  static void start() {
+    hub = TestHub.start();
+    http = new Http(hub);
+    assertEquals(201, http.send("POST", "/api/v1/namespaces", "application/json",
+        "{\"metadata\":{\"name\":\"" + NS + "\"}}").statusCode());
+  }
+
+  @AfterAll
+  static void stop() {
+    if (hub != null) {
+      try {
+        HttpResponse<String> health = http.get("/healthz");
+        assertEquals(200, health.statusCode());
+        assertEquals("ok", health.body());
+      } finally {
+        hub.close();
+      }
+    }
+  }
+
+  private static void assertNothingStored() {
+    JsonNode list = http.getJson(CMS);
+    assertEquals(0, list.path("items").size(), "a refused request stored something: " + list);
+  }
+
+  private static HttpResponse<String> postJson(String body) {
+    return http.send("POST", CMS, "application/json", body);
+  }
+
+  private static String hugeConfigMap() {
+    return "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"huge\"},"
+        + "\"data\":{\"k\":\"" + "a".repeat(OVER_LIMIT) + "\"}}";
+  }
+
+  @Test
+  void bodyOverThreeMebibytesWithContentLength() {
+    assertStatus(postJson(hugeConfigMap()), 413, "RequestEntityTooLarge", "too large");
+    assertStatus(http.send("POST", CMS, "application/yaml", "data:\n  k: " + "b".repeat(OVER_LIMIT)),
+        413, "RequestEntityTooLarge", "too large");
+    assertNothingStored();
+  }
+
+  /**
+   * Chunked, so the server only learns the size while reading. The body is written on another
+   * thread while this one reads the answer, as curl does; the JDK client would only read the
+   * answer after sending the whole body.
+   */
+  @Test
+  void chunkedBodyOverThreeMebibytes() throws Exception {
+    URI base = URI.create(http.base);
+    byte[] body = hugeConfigMap().getBytes(StandardCharsets.UTF_8);
+    try (SSLSocket socket = (SSLSocket) http.ssl.getSocketFactory()
+        .createSocket(base.getHost(), base.getPort())) {
+      socket.setSoTimeout(90_000);
+      socket.startHandshake();
+      Thread writer = new Thread(() -> {
+        try {
+          OutputStream out = socket.getOutputStream();
+          out.write(("POST " + CMS + " HTTP/1.1\r\nHost: " + base.getHost() + "\r\n"
+              + "Authorization: Bearer " + http.token + "\r\nContent-Type: application/json\r\n"
+              + "Transfer-Encoding: chunked\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+          for (int at = 0; at < body.length; at += 64 * 1024) {
+            int n = Math.min(64 * 1024, body.length - at);
+            out.write((Integer.toHexString(n) + "\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.write(body, at, n);
+            out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
+          }
+          out.write("0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+          out.flush();
+        } catch (IOException expected) {
+          // The server may stop reading or close once it has answered.
+        }
+      }, "chunked-writer");
+      writer.setDaemon(true);
+      writer.start();
+      String response = readResponse(socket.getInputStream());
+      assertTrue(response.startsWith("HTTP/1.1 413"), response);
+      JsonNode status = Http.parse(response.substring(response.indexOf("\r\n\r\n") + 4));
+      assertEquals("Status", status.path("kind").asText(), response);
+      assertEquals("RequestEntityTooLarge", status.path("reason").asText(), response);
+      assertEquals(413, status.path("code").asInt(), response);
+    }
+    assertNothingStored();
+  }
+
+  /** Status line, headers and a Content-Length body. */
+  private static String readResponse(InputStream in) throws IOException {
+    ByteArrayOutputStream head = new ByteArrayOutputStream();
+    while (!head.toString(StandardCharsets.ISO_8859_1).endsWith("\r\n\r\n")) {
+      int b = in.read();
+      if (b < 0) {
+        throw new AssertionError("connection closed before a response: " + head);
+      }
+      head.write(b);
+    }
+    String headers = head.toString(StandardCharsets.ISO_8859_1);
+    int length = 0;
+    for (String line : headers.split("\r\n")) {
+      if (line.toLowerCase().startsWith("content-length:")) {
+        length = Integer.parseInt(line.substring(15).trim());
+      }
+    }
+    byte[] body = in.readNBytes(length);
+    return headers + new String(body, StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void deeplyNestedDocuments() {
+    assertStatus(postJson("[".repeat(10_000) + "]".repeat(10_000)), 400, "BadRequest", "nesting");
+    assertStatus(postJson("{\"metadata\":{\"name\":\"deep\"},\"data\":"
+        + "{\"a\":".repeat(10_000) + "1" + "}".repeat(10_000) + "}"), 400, "BadRequest", "nesting");
+    assertStatus(http.send("POST", CMS, "application/yaml", "metadata: {name: deep-yaml}\ndata: "
+        + "[".repeat(10_000) + "]".repeat(10_000) + "\n"), 400, "BadRequest", "YAML");
+    assertStatus(http.send("PATCH", CMS + "/none", "application/merge-patch+json",
+        "{\"a\":".repeat(10_000) + "1" + "}".repeat(10_000)), 400, "BadRequest", "nesting");
+    assertNothingStored();
+    assertStillServing();
+  }
+
+  @Test
+  void duplicateKeys() {
+    assertStatus(postJson("{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\","
+        + "\"metadata\":{\"name\":\"dup\",\"name\":\"dup2\"}}"), 400, "BadRequest", "duplicate");
+    assertStatus(postJson("{\"metadata\":{\"name\":\"dup-data\"},\"data\":{\"k\":\"1\","
+        + "\"k\":\"2\"}}"), 400, "BadRequest", "duplicate");
+    assertStatus(http.send("POST", CMS, "application/yaml",
+        "metadata:\n  name: dup-yaml\ndata:\n  k: one\n  k: two\n"), 400, "BadRequest", "duplicate");
+    assertNothingStored();
+  }
+
+  @Test
+  void invalidUtf8() {
+    byte[] latin1 = "{\"metadata\":{\"name\":\"utf\"},\"data\":{\"k\":\"caf\u00e9\"}}"
+        .getBytes(StandardCharsets.ISO_8859_1);
+    assertStatus(http.send("POST", CMS, "application/json", latin1, http.token), 400,
+        "BadRequest", "UTF-8");
+    byte[] truncated = "{\"metadata\":{\"name\":\"utf2\"},\"data\":{\"k\":\"\u20ac\"}}"
+        .getBytes(StandardCharsets.UTF_8);
+    int euro = indexOf(truncated, (byte) 0xE2);
+    byte[] cut = new byte[truncated.length - 1];
+    System.arraycopy(truncated, 0, cut, 0, euro + 2);
+    System.arraycopy(truncated, euro + 3, cut, euro + 2, truncated.length - euro - 3);
+    assertStatus(http.send("POST", CMS, "application/json", cut, http.token), 400,
+        "BadRequest", "UTF-8");
+    ByteArrayOutputStream yaml = new ByteArrayOutputStream();
+    yaml.writeBytes("metadata: {name: utf3}\ndata: {k: \"".getBytes(StandardCharsets.US_ASCII));
+    yaml.write(0xFF);
+    yaml.writeBytes("\"}\n".getBytes(StandardCharsets.US_ASCII));
+    assertStatus(http.send("POST", CMS, "application/yaml", yaml.toByteArray(), http.token), 400,
+        "BadRequest", "YAML");
+    assertNothingStored();
+    assertStillServing();
+  }
+
+  private static int indexOf(byte[] bytes, byte b) {
+    for (int i = 0; i < bytes.length; i++) {
+      if (bytes[i] == b) {
+        return i;
+      }
+    }
+    throw new IllegalArgumentException();
+  }
+
+  private static void assertStillServing() {
+    assertEquals("ok", http.get("/healthz").body());
+    HttpResponse<String> created = postJson("{\"metadata\":{\"name\":\"after\"}}");
+    assertEquals(201, created.statusCode(), created.body());
+    assertEquals(200, http.send("DELETE", CMS + "/after", null, (String) null).statusCode());
+  }
+}
