@@ -28,8 +28,41 @@ public final class FieldSet {
     if (ra == 3) {
       return Integer.compare(Integer.parseInt(a.substring(2)), Integer.parseInt(b.substring(2)));
     }
-    return a.substring(2).compareTo(b.substring(2));
+    if (ra == 0) {
+      return a.substring(2).compareTo(b.substring(2));
+    }
+    return compareValues(JsonValues.parse(a.substring(2)), JsonValues.parse(b.substring(2)));
   };
+
+  /** Key field lists compare field by field (name, then value); numbers by value. */
+  private static int compareValues(JsonNode a, JsonNode b) {
+    if (a == null || b == null) {
+      return a == null ? (b == null ? 0 : -1) : 1;
+    }
+    if (a.isNumber() && b.isNumber()) {
+      return a.decimalValue().compareTo(b.decimalValue());
+    }
+    if (a.isObject() && b.isObject()) {
+      Iterator<Map.Entry<String, JsonNode>> ia = a.fields();
+      Iterator<Map.Entry<String, JsonNode>> ib = b.fields();
+      while (ia.hasNext() && ib.hasNext()) {
+        Map.Entry<String, JsonNode> ea = ia.next();
+        Map.Entry<String, JsonNode> eb = ib.next();
+        int c = ea.getKey().compareTo(eb.getKey());
+        if (c == 0) {
+          c = compareValues(ea.getValue(), eb.getValue());
+        }
+        if (c != 0) {
+          return c;
+        }
+      }
+      return Boolean.compare(ia.hasNext(), ib.hasNext());
+    }
+    if (a.isTextual() && b.isTextual()) {
+      return a.asText().compareTo(b.asText());
+    }
+    return JsonValues.canonical(a).compareTo(JsonValues.canonical(b));
+  }
 
   private boolean member;
   private final TreeMap<String, FieldSet> children = new TreeMap<>(ORDER);

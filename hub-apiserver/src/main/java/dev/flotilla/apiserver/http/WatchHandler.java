@@ -62,6 +62,10 @@ final class WatchHandler {
 
   void handle(ApiRequest r, HttpServerRequest http) {
     ListOptions options = r.listOptions();
+    // Validate everything before the first byte goes out: after the headers, errors cannot be a Status.
+    if (!options.resourceVersion().isEmpty()) {
+      Meta.parseResourceVersion(options.resourceVersion());
+    }
     boolean bookmarks = r.flag("allowWatchBookmarks");
     int timeout = r.intParam("timeoutSeconds", 0);
     int seconds = timeout > 0 ? timeout

@@ -34,6 +34,11 @@ class FieldSetTest {
     assertTrue(json.indexOf("k:{\\\"name\\\":\\\"a\\\"}") < json.indexOf("k:{\\\"name\\\":\\\"b\\\"}"),
         json);
     assertEquals(set.toJson(), FieldSet.fromJson(set.toJson()).toJson());
+    FieldSet ports = new FieldSet()
+        .insert(List.of("k:{\"containerPort\":443,\"protocol\":\"TCP\"}"))
+        .insert(List.of("k:{\"containerPort\":80,\"protocol\":\"TCP\"}"));
+    assertEquals(List.of("k:{\"containerPort\":80,\"protocol\":\"TCP\"}",
+        "k:{\"containerPort\":443,\"protocol\":\"TCP\"}"), ports.tokens(), "numbers by value");
     assertThrows(IllegalArgumentException.class,
         () -> FieldSet.fromJson(FieldManagerTest.j("{'x:y':{}}")));
   }

@@ -30,7 +30,7 @@ class ScaleTargetTest {
     assertEquals(obj("{\"kind\":\"Scale\",\"apiVersion\":\"autoscaling/v1\",\"metadata\":{"
         + "\"name\":\"web\",\"namespace\":\"ns\",\"uid\":\"u\",\"resourceVersion\":\"7\"},"
         + "\"spec\":{\"replicas\":1},\"status\":{\"replicas\":2,"
-        + "\"selector\":\"app=web,env notin (dev,qa),tier=f\"}}"), scale);
+        + "\"selector\":\"app=web,env notin (dev,qa),tier=f\"}}").toString(), scale.toString());
   }
 
   @Test
