@@ -72,7 +72,7 @@ final class ApiRouter {
     }
     Optional<UserInfo> user = authenticator.authenticate(http.getHeader("Authorization"));
     if (user.isEmpty()) {
-      http.pause();
+      http.handler(ignored -> { }); // drain: a client still sending its body must get to read our answer
       fail(http, new ApiException(401, "Unauthorized", "Unauthorized: send a valid bearer token"
           + " (the admin token is in the data directory's kubeconfig)"), "unknown", started);
       return;
@@ -85,7 +85,7 @@ final class ApiRouter {
     }
     String length = http.getHeader("Content-Length");
     if (length != null && parseLength(length) > maxBody) {
-      http.pause();
+      http.handler(ignored -> { }); // drain: a client still sending its body must get to read our answer
       fail(http, tooLarge(), "unknown", started);
       return;
     }

@@ -174,6 +174,12 @@ public final class ResourceStorage {
       throw ApiException.badRequest("the name of the object (" + bodyName
           + ") does not match the name on the URL (" + name + ")");
     }
+    String bodyNamespace = Meta.namespace(obj);
+    if (type.namespaced() && bodyNamespace != null && !bodyNamespace.isEmpty()
+        && !bodyNamespace.equals(namespace)) {
+      throw ApiException.badRequest("the namespace of the provided object (" + bodyNamespace
+          + ") does not match the namespace sent on the request (" + namespace + ")");
+    }
     long expected = Meta.resourceVersion(obj);
     return guaranteedUpdate(type, namespace, name, expected, dryRun,
         current -> track.apply(current,

@@ -65,23 +65,34 @@ class BadInputLimitsIT {
         + "\"data\":{\"k\":\"" + "a".repeat(OVER_LIMIT) + "\"}}";
   }
 
-  @Test
-  void bodyOverThreeMebibytesWithContentLength() {
-    assertStatus(postJson(hugeConfigMap()), 413, "RequestEntityTooLarge", "too large");
-    assertStatus(http.send("POST", CMS, "application/yaml", "data:\n  k: " + "b".repeat(OVER_LIMIT)),
-        413, "RequestEntityTooLarge", "too large");
-    assertNothingStored();
-  }
-
   /**
-   * Chunked, so the server only learns the size while reading. The body is written on another
-   * thread while this one reads the answer, as curl does; the JDK client would only read the
-   * answer after sending the whole body.
+   * Over the limit with Content-Length (refused before reading) and chunked (refused while
+   * reading). The body is written on another thread while this one reads the answer, as curl and
+   * Go clients do: a client that only reads after sending everything may instead see the
+   * connection close, as with kube-apiserver.
    */
   @Test
-  void chunkedBodyOverThreeMebibytes() throws Exception {
+  void bodiesOverThreeMebibytes() throws Exception {
+    byte[] json = hugeConfigMap().getBytes(StandardCharsets.UTF_8);
+    for (boolean chunked : new boolean[] {false, true}) {
+      String response = rawPost(CMS, "application/json", json, chunked);
+      assertTrue(response.startsWith("HTTP/1.1 413"), "chunked=" + chunked + ": " + response);
+      JsonNode status = Http.parse(response.substring(response.indexOf("\r\n\r\n") + 4));
+      assertEquals("Status", status.path("kind").asText(), response);
+      assertEquals("RequestEntityTooLarge", status.path("reason").asText(), response);
+      assertEquals(413, status.path("code").asInt(), response);
+      assertTrue(status.path("message").asText().contains("too large"), response);
+    }
+    byte[] yaml = ("data:\n  k: " + "b".repeat(OVER_LIMIT)).getBytes(StandardCharsets.UTF_8);
+    assertTrue(rawPost(CMS, "application/yaml", yaml, false).startsWith("HTTP/1.1 413"));
+    assertNothingStored();
+    assertStillServing();
+  }
+
+  /** POSTs {@code body} over a fresh TLS connection, reading the answer while still sending. */
+  private static String rawPost(String path, String contentType, byte[] body, boolean chunked)
+      throws IOException {
     URI base = URI.create(http.base);
-    byte[] body = hugeConfigMap().getBytes(StandardCharsets.UTF_8);
     try (SSLSocket socket = (SSLSocket) http.ssl.getSocketFactory()
         .createSocket(base.getHost(), base.getPort())) {
       socket.setSoTimeout(90_000);
@@ -89,31 +100,32 @@ class BadInputLimitsIT {
       Thread writer = new Thread(() -> {
         try {
           OutputStream out = socket.getOutputStream();
-          out.write(("POST " + CMS + " HTTP/1.1\r\nHost: " + base.getHost() + "\r\n"
-              + "Authorization: Bearer " + http.token + "\r\nContent-Type: application/json\r\n"
-              + "Transfer-Encoding: chunked\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+          out.write(("POST " + path + " HTTP/1.1\r\nHost: " + base.getHost() + "\r\n"
+              + "Authorization: Bearer " + http.token + "\r\nContent-Type: " + contentType
+              + "\r\n" + (chunked ? "Transfer-Encoding: chunked" : "Content-Length: " + body.length)
+              + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
           for (int at = 0; at < body.length; at += 64 * 1024) {
             int n = Math.min(64 * 1024, body.length - at);
-            out.write((Integer.toHexString(n) + "\r\n").getBytes(StandardCharsets.US_ASCII));
+            if (chunked) {
+              out.write((Integer.toHexString(n) + "\r\n").getBytes(StandardCharsets.US_ASCII));
+            }
             out.write(body, at, n);
-            out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
+            if (chunked) {
+              out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
+            }
           }
-          out.write("0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+          if (chunked) {
+            out.write("0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+          }
           out.flush();
         } catch (IOException expected) {
           // The server may stop reading or close once it has answered.
         }
-      }, "chunked-writer");
+      }, "raw-post-writer");
       writer.setDaemon(true);
       writer.start();
-      String response = readResponse(socket.getInputStream());
-      assertTrue(response.startsWith("HTTP/1.1 413"), response);
-      JsonNode status = Http.parse(response.substring(response.indexOf("\r\n\r\n") + 4));
-      assertEquals("Status", status.path("kind").asText(), response);
-      assertEquals("RequestEntityTooLarge", status.path("reason").asText(), response);
-      assertEquals(413, status.path("code").asInt(), response);
+      return readResponse(socket.getInputStream());
     }
-    assertNothingStored();
   }
 
   /** Status line, headers and a Content-Length body. */
@@ -144,21 +156,36 @@ class BadInputLimitsIT {
         + "{\"a\":".repeat(10_000) + "1" + "}".repeat(10_000) + "}"), 400, "BadRequest", "nesting");
     assertStatus(http.send("POST", CMS, "application/yaml", "metadata: {name: deep-yaml}\ndata: "
         + "[".repeat(10_000) + "]".repeat(10_000) + "\n"), 400, "BadRequest", "YAML");
-    assertStatus(http.send("PATCH", CMS + "/none", "application/merge-patch+json",
-        "{\"a\":".repeat(10_000) + "1" + "}".repeat(10_000)), 400, "BadRequest", "nesting");
+    JsonNode namespace = http.getJson("/api/v1/namespaces/" + NS);
+    assertStatus(http.send("PATCH", "/api/v1/namespaces/" + NS, "application/merge-patch+json",
+        "{\"metadata\":{\"labels\":" + "{\"a\":".repeat(10_000) + "1" + "}".repeat(10_000)
+            + "}}"), 400, "BadRequest", "nesting");
+    assertEquals(namespace, http.getJson("/api/v1/namespaces/" + NS));
     assertNothingStored();
     assertStillServing();
   }
 
   @Test
   void duplicateKeys() {
-    assertStatus(postJson("{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\","
+    // Upstream refuses duplicate fields under fieldValidation=Strict (what kubectl sends); without
+    // it the default is Warn, which keeps the last value and answers with a warning.
+    String strict = CMS + "?fieldValidation=Strict";
+    assertStatus(http.send("POST", strict, "application/json", "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\","
         + "\"metadata\":{\"name\":\"dup\",\"name\":\"dup2\"}}"), 400, "BadRequest", "duplicate");
-    assertStatus(postJson("{\"metadata\":{\"name\":\"dup-data\"},\"data\":{\"k\":\"1\","
-        + "\"k\":\"2\"}}"), 400, "BadRequest", "duplicate");
-    assertStatus(http.send("POST", CMS, "application/yaml",
+    assertStatus(http.send("POST", strict, "application/json", "{\"metadata\":{\"name\":\"dup-data\"},"
+        + "\"data\":{\"k\":\"1\",\"k\":\"2\"}}"), 400, "BadRequest", "duplicate");
+    assertStatus(http.send("POST", strict, "application/yaml",
         "metadata:\n  name: dup-yaml\ndata:\n  k: one\n  k: two\n"), 400, "BadRequest", "duplicate");
     assertNothingStored();
+
+    HttpResponse<String> warned = http.send("POST", CMS, "application/json",
+        "{\"metadata\":{\"name\":\"dup-warn\"},\"data\":{\"k\":\"1\",\"k\":\"2\"}}");
+    assertEquals(201, warned.statusCode(), warned.body());
+    assertTrue(warned.headers().allValues("Warning").stream()
+        .anyMatch(w -> w.startsWith("299 ") && w.contains("duplicate field")
+            && w.contains("data.k")), warned.headers().map().toString());
+    assertEquals("2", http.getJson(CMS + "/dup-warn").at("/data/k").asText());
+    assertEquals(200, http.send("DELETE", CMS + "/dup-warn", null, (String) null).statusCode());
   }
 
   @Test
