@@ -16,6 +16,20 @@ import java.io.IOException;
 public final class Patcher {
   private Patcher() {}
 
+  /** Names the JSON patch operations, so a failed "test" says so. */
+  private static String operations(PatchType type, byte[] patch) {
+    if (type != PatchType.JSON) {
+      return "";
+    }
+    try {
+      java.util.List<String> ops = new java.util.ArrayList<>();
+      Json.MAPPER.readTree(patch).forEach(op -> ops.add(op.path("op").asText() + " " + op.path("path").asText()));
+      return " (operations: " + String.join(", ", ops) + ")";
+    } catch (IOException e) {
+      return "";
+    }
+  }
+
   /** The patched copy of {@code target}; 422/400 for patches that do not apply. */
   public static ObjectNode apply(PatchType type, ObjectNode target, byte[] patch) {
     return apply(type, target, patch, SchemaNode.UNTYPED);
@@ -57,7 +71,8 @@ public final class Patcher {
     } catch (IOException e) {
       throw ApiException.badRequest("the patch is not valid JSON: " + e.getMessage().split("\n")[0]);
     } catch (JsonPatchException e) {
-      throw new ApiException(422, "Invalid", "the patch could not be applied: " + e.getMessage());
+      throw new ApiException(422, "Invalid", "the " + type.name().toLowerCase() + " patch could not be"
+          + " applied" + operations(type, patch) + ": " + e.getMessage());
     }
     if (!patched.isObject()) {
       throw new ApiException(422, "Invalid", "the patch replaced the whole object with a non-object");
