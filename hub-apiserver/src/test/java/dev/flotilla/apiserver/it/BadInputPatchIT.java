@@ -91,13 +91,13 @@ class BadInputPatchIT {
     assertStatus(patch(CM, "application/json-patch+json", "["
         + "{\"op\":\"replace\",\"path\":\"/data/k\",\"value\":\"changed\"},"
         + "{\"op\":\"test\",\"path\":\"/metadata/labels/stage\",\"value\":\"two\"}]"),
-        422, "Invalid", "test");
+        422, "Invalid", "differs from expectations");
     assertStatus(patch(CM, "application/json-patch+json",
-        "[{\"op\":\"remove\",\"path\":\"/data/absent\"}]"), 422, "Invalid", "absent");
+        "[{\"op\":\"remove\",\"path\":\"/data/absent\"}]"), 422, "Invalid", "no such path");
     assertStatus(patch(PP, "application/json-patch+json",
         "[{\"op\":\"test\",\"path\":\"/spec/placement/clusterAffinity/clusterNames/0\","
             + "\"value\":\"member9\"},{\"op\":\"remove\",\"path\":\"/spec/placement\"}]"),
-        422, "Invalid", "test");
+        422, "Invalid", "differs from expectations");
     assertEquals(before, http.getJson(CM));
     assertEquals("member1", http.getJson(PP)
         .at("/spec/placement/clusterAffinity/clusterNames/0").asText());

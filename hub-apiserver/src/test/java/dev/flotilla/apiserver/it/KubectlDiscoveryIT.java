@@ -151,16 +151,17 @@ class KubectlDiscoveryIT {
         .assertOk();
   }
 
-  @Disabled("server bug: generator commands ('kubectl create namespace x', 'kubectl create"
-      + " configmap x --from-literal=k=v') of kubectl 1.32 and 1.33 POST"
-      + " Content-Type: application/vnd.kubernetes.protobuf and get 415 UnsupportedMediaType;"
-      + " kube-apiserver accepts protobuf for built-in kinds (README: not yet)")
+  /** Generator commands send protobuf bodies (kubectl 1.32 and later) for built-in kinds. */
   @ParameterizedTest(name = "{0}")
   @MethodSource(BINARIES)
   void generatorCommandsCreateBuiltinObjects(Binary binary) {
     KubectlRunner kubectl = pool.runner(binary);
     String ns = pool.namespace(binary);
-    kubectl.run("-n", ns, "create", "configmap", "generated", "--from-literal=k=v").assertOk();
-    kubectl.run("create", "namespace", ns + "-generated").assertOk();
+    assertEquals("configmap/generated created\n", kubectl.run("-n", ns, "create", "configmap",
+        "generated", "--from-literal=k=v").assertOk().stdout());
+    assertEquals("v", kubectl.run("-n", ns, "get", "cm", "generated", "-o", "jsonpath={.data.k}")
+        .assertOk().stdout());
+    assertEquals("namespace/" + ns + "-generated created\n",
+        kubectl.run("create", "namespace", ns + "-generated").assertOk().stdout());
   }
 }
