@@ -17,9 +17,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The hub API server benchmark: durable creates/s against the raw SQLite durable insert rate on
- * the same disk, gets/s, list latency over 10,000 objects, watch delivery latency with 1,000
- * concurrent watchers, and the hub's heap and RSS. Prints figures; asserts nothing.
+ * The hub API server benchmark: durable creates/s against the raw SQLite durable insert rate on the
+ * same disk, gets/s, list latency over 10,000 objects, watch delivery latency with 1,000 concurrent
+ * watchers, and the hub's heap and RSS. Prints figures; asserts nothing.
  */
 public final class ApiServerBench {
   private static final Pattern NAME = Pattern.compile("\"name\":\"(w-\\d+)\"");
@@ -36,20 +36,33 @@ public final class ApiServerBench {
 
   public void run() throws Exception {
     Path work = Files.createTempDirectory("flotilla-bench");
-    System.out.printf("flotilla apiserver benchmark: %d objects, %d watchers, %d client threads, %d cores%n",
+    System.out.printf(
+        "flotilla apiserver benchmark: %d objects, %d watchers, %d client threads, %d cores%n",
         objects, watchers, threads, Runtime.getRuntime().availableProcessors());
     double raw = RawSqliteBaseline.durableInsertsPerSecond(work.resolve("raw"), 2000);
-    System.out.printf("baseline  raw SQLite durable inserts (WAL, synchronous=FULL, 1 row/commit): %.0f/s%n", raw);
+    System.out.printf(
+        "baseline  raw SQLite durable inserts (WAL, synchronous=FULL, 1 row/commit): %.0f/s%n",
+        raw);
     try (HubProcess hub = HubProcess.start(work.resolve("hub"), List.of("-Xmx1g"))) {
       HubClient client = hub.client();
       client.post("/api/v1/namespaces", "{\"metadata\":{\"name\":\"bench\"}}");
       client.post("/api/v1/namespaces", "{\"metadata\":{\"name\":\"watch\"}}");
-      double creates = parallel(objects, i -> check(client.post("/api/v1/namespaces/bench/configmaps",
-          configMap("cm-" + i)), 201));
-      System.out.printf("creates   %.0f/s over HTTPS (%d threads) = %.2fx the raw durable insert rate%n",
+      double creates =
+          parallel(
+              objects,
+              i ->
+                  check(
+                      client.post("/api/v1/namespaces/bench/configmaps", configMap("cm-" + i)),
+                      201));
+      System.out.printf(
+          "creates   %.0f/s over HTTPS (%d threads) = %.2fx the raw durable insert rate%n",
           creates, threads, creates / raw);
-      double gets = parallel(objects * 2, i -> check(client.get(
-          "/api/v1/namespaces/bench/configmaps/cm-" + (i % objects)), 200));
+      double gets =
+          parallel(
+              objects * 2,
+              i ->
+                  check(
+                      client.get("/api/v1/namespaces/bench/configmaps/cm-" + (i % objects)), 200));
       System.out.printf("gets      %.0f/s%n", gets);
       Percentiles list = new Percentiles();
       for (int i = 0; i < 20; i++) {
@@ -65,7 +78,8 @@ public final class ApiServerBench {
       System.out.printf("list      %d objects in pages of 500: %s%n", objects, paged.summary());
       watchDelivery(client);
       String metrics = client.get("/metrics").body();
-      System.out.printf("memory    hub heap used %.0f MiB, RSS %.0f MiB (holding %d objects)%n",
+      System.out.printf(
+          "memory    hub heap used %.0f MiB, RSS %.0f MiB (holding %d objects)%n",
           heapMiB(metrics), hub.rssMiB(), objects + 200);
     }
   }
@@ -74,8 +88,12 @@ public final class ApiServerBench {
     long t = System.nanoTime();
     String cont = "";
     do {
-      String body = check(client.get("/api/v1/namespaces/bench/configmaps?limit=500"
-          + (cont.isEmpty() ? "" : "&continue=" + cont)), 200);
+      String body =
+          check(
+              client.get(
+                  "/api/v1/namespaces/bench/configmaps?limit=500"
+                      + (cont.isEmpty() ? "" : "&continue=" + cont)),
+              200);
       Matcher m = Pattern.compile("\"continue\":\"([^\"]+)\"").matcher(body);
       cont = m.find() ? m.group(1) : "";
     } while (!cont.isEmpty());
@@ -84,8 +102,11 @@ public final class ApiServerBench {
 
   /** Opens the watchers, writes objects one by one, and measures write-sent to event-received. */
   private void watchDelivery(HubClient client) throws Exception {
-    String rv = client.get("/api/v1/namespaces/watch/configmaps").body()
-        .replaceAll("(?s).*\"resourceVersion\":\"(\\d+)\".*", "$1");
+    String rv =
+        client
+            .get("/api/v1/namespaces/watch/configmaps")
+            .body()
+            .replaceAll("(?s).*\"resourceVersion\":\"(\\d+)\".*", "$1");
     Map<String, Long> sentAt = new ConcurrentHashMap<>();
     Percentiles delivery = new Percentiles();
     int events = 200;
@@ -93,22 +114,36 @@ public final class ApiServerBench {
     AtomicInteger open = new AtomicInteger();
     List<java.util.concurrent.CompletableFuture<?>> streams = new ArrayList<>();
     for (int w = 0; w < watchers; w++) {
-      streams.add(client.http().sendAsync(client.request("/api/v1/namespaces/watch/configmaps?watch=true"
-              + "&resourceVersion=" + rv + "&timeoutSeconds=300").GET().build(),
-          HttpResponse.BodyHandlers.ofLines()).thenAccept(r -> {
-            open.incrementAndGet();
-            r.body().forEach(line -> {
-              long now = System.nanoTime();
-              Matcher m = NAME.matcher(line);
-              if (m.find()) {
-                Long sent = sentAt.get(m.group(1));
-                if (sent != null) {
-                  delivery.add(now - sent);
-                }
-                all.countDown();
-              }
-            });
-          }));
+      streams.add(
+          client
+              .http()
+              .sendAsync(
+                  client
+                      .request(
+                          "/api/v1/namespaces/watch/configmaps?watch=true"
+                              + "&resourceVersion="
+                              + rv
+                              + "&timeoutSeconds=300")
+                      .GET()
+                      .build(),
+                  HttpResponse.BodyHandlers.ofLines())
+              .thenAccept(
+                  r -> {
+                    open.incrementAndGet();
+                    r.body()
+                        .forEach(
+                            line -> {
+                              long now = System.nanoTime();
+                              Matcher m = NAME.matcher(line);
+                              if (m.find()) {
+                                Long sent = sentAt.get(m.group(1));
+                                if (sent != null) {
+                                  delivery.add(now - sent);
+                                }
+                                all.countDown();
+                              }
+                            });
+                  }));
     }
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
     while (open.get() < watchers && System.nanoTime() < deadline) {
@@ -122,7 +157,8 @@ public final class ApiServerBench {
       Thread.sleep(20);
     }
     boolean complete = all.await(120, TimeUnit.SECONDS);
-    System.out.printf("watch     delivery (create sent -> event received) at %d watchers: %s%s%n",
+    System.out.printf(
+        "watch     delivery (create sent -> event received) at %d watchers: %s%s%n",
         watchers, delivery.summary(), complete ? "" : " (INCOMPLETE: some events not received)");
     streams.forEach(s -> s.cancel(true));
   }
@@ -137,15 +173,16 @@ public final class ApiServerBench {
     AtomicLong failures = new AtomicLong();
     long start = System.nanoTime();
     for (int t = 0; t < threads; t++) {
-      pool.execute(() -> {
-        for (int i; (i = next.getAndIncrement()) < count; ) {
-          try {
-            call.run(i);
-          } catch (Exception e) {
-            failures.incrementAndGet();
-          }
-        }
-      });
+      pool.execute(
+          () -> {
+            for (int i; (i = next.getAndIncrement()) < count; ) {
+              try {
+                call.run(i);
+              } catch (Exception e) {
+                failures.incrementAndGet();
+              }
+            }
+          });
     }
     pool.shutdown();
     pool.awaitTermination(30, TimeUnit.MINUTES);
@@ -164,8 +201,11 @@ public final class ApiServerBench {
   }
 
   private static String configMap(String name) {
-    return "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"" + name
-        + "\",\"labels\":{\"app\":\"bench\"}},\"data\":{\"payload\":\"" + "x".repeat(400) + "\"}}";
+    return "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\""
+        + name
+        + "\",\"labels\":{\"app\":\"bench\"}},\"data\":{\"payload\":\""
+        + "x".repeat(400)
+        + "\"}}";
   }
 
   static double heapMiB(String metrics) {

@@ -6,7 +6,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code java -jar bench/target/flotilla-bench.jar apiserver|federation}: prints figures. */
-@Command(name = "flotilla-bench", mixinStandardHelpOptions = true,
+@Command(
+    name = "flotilla-bench",
+    mixinStandardHelpOptions = true,
     subcommands = {BenchMain.ApiServer.class, BenchMain.Federation.class})
 public final class BenchMain implements Runnable {
 
@@ -22,9 +24,14 @@ public final class BenchMain implements Runnable {
   /** Hub API server: creates/s vs raw SQLite, gets/s, list latency, watch delivery, memory. */
   @Command(name = "apiserver", mixinStandardHelpOptions = true)
   static final class ApiServer implements Callable<Integer> {
-    @Option(names = "--objects", defaultValue = "10000") int objects;
-    @Option(names = "--watchers", defaultValue = "1000") int watchers;
-    @Option(names = "--threads", defaultValue = "32") int threads;
+    @Option(names = "--objects", defaultValue = "10000")
+    int objects;
+
+    @Option(names = "--watchers", defaultValue = "1000")
+    int watchers;
+
+    @Option(names = "--threads", defaultValue = "32")
+    int threads;
 
     @Override
     public Integer call() throws Exception {
@@ -36,9 +43,14 @@ public final class BenchMain implements Runnable {
   /** Federation: distribution latency, Works/s, schedules/s, hub memory with many templates. */
   @Command(name = "federation", mixinStandardHelpOptions = true)
   static final class Federation implements Callable<Integer> {
-    @Option(names = "--clusters", split = ",", defaultValue = "10,100") int[] clusters;
-    @Option(names = "--templates", defaultValue = "200", description = "templates per latency run") int templates;
-    @Option(names = "--memory-templates", defaultValue = "10000") int memoryTemplates;
+    @Option(names = "--clusters", split = ",", defaultValue = "10,100")
+    int[] clusters;
+
+    @Option(names = "--templates", defaultValue = "200", description = "templates per latency run")
+    int templates;
+
+    @Option(names = "--memory-templates", defaultValue = "10000")
+    int memoryTemplates;
 
     @Override
     public Integer call() throws Exception {

@@ -24,15 +24,20 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The federation benchmark on simulated members: distribution latency (template created on the
- * hub until the object exists in the member) at each fleet size, Works written and bindings
- * scheduled per second in a burst, hub heap and RSS holding many propagated templates, and as
- * the baseline the same objects written straight to the members with the same client.
+ * The federation benchmark on simulated members: distribution latency (template created on the hub
+ * until the object exists in the member) at each fleet size, Works written and bindings scheduled
+ * per second in a burst, hub heap and RSS holding many propagated templates, and as the baseline
+ * the same objects written straight to the members with the same client.
  */
 public final class FederationBench {
-  private static final ResourceDefinitionContext WORKS = new ResourceDefinitionContext.Builder()
-      .withGroup("work.karmada.io").withVersion("v1alpha1").withKind("Work").withPlural("works")
-      .withNamespaced(true).build();
+  private static final ResourceDefinitionContext WORKS =
+      new ResourceDefinitionContext.Builder()
+          .withGroup("work.karmada.io")
+          .withVersion("v1alpha1")
+          .withKind("Work")
+          .withPlural("works")
+          .withNamespaced(true)
+          .build();
 
   private final int[] clusterCounts;
   private final int templates;
@@ -45,13 +50,15 @@ public final class FederationBench {
   }
 
   public void run() throws Exception {
-    System.out.printf("flotilla federation benchmark: %d cores, templates per run %d%n",
+    System.out.printf(
+        "flotilla federation benchmark: %d cores, templates per run %d%n",
         Runtime.getRuntime().availableProcessors(), templates);
     for (int clusters : clusterCounts) {
       Path work = Files.createTempDirectory("flotilla-fed-bench");
       long started = System.nanoTime();
       try (FleetUnderTest fleet = new FleetUnderTest(work, clusters)) {
-        System.out.printf("[%d clusters] fleet ready in %.1f s%n", clusters, (System.nanoTime() - started) / 1e9);
+        System.out.printf(
+            "[%d clusters] fleet ready in %.1f s%n", clusters, (System.nanoTime() - started) / 1e9);
         latency(fleet, clusters);
         burst(fleet, clusters);
         baseline(fleet, clusters);
@@ -65,8 +72,12 @@ public final class FederationBench {
   /** Paced creates (50/s), every template propagated to every cluster. */
   private void latency(FleetUnderTest fleet, int clusters) throws Exception {
     KubernetesClient hub = fleet.admin;
-    hub.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("bench").endMetadata().build()).create();
-    apply(hub, """
+    hub.namespaces()
+        .resource(new NamespaceBuilder().withNewMetadata().withName("bench").endMetadata().build())
+        .create();
+    apply(
+        hub,
+        """
         apiVersion: policy.karmada.io/v1alpha1
         kind: PropagationPolicy
         metadata: {name: bench-all, namespace: bench}
@@ -89,8 +100,9 @@ public final class FederationBench {
       Thread.sleep(20);
     }
     await(arrived, templates * clusters, 300);
-    System.out.printf("[%d clusters] distribution latency (hub create -> object in member): %s%n", clusters,
-        latency.summary());
+    System.out.printf(
+        "[%d clusters] distribution latency (hub create -> object in member): %s%n",
+        clusters, latency.summary());
     watches.forEach(Watch::close);
   }
 
@@ -101,51 +113,74 @@ public final class FederationBench {
     AtomicLong firstWork = new AtomicLong();
     AtomicLong lastWork = new AtomicLong();
     AtomicInteger works = new AtomicInteger();
-    Watch workWatch = hub.genericKubernetesResources(WORKS).inAnyNamespace().watch(new Watcher<>() {
-      @Override
-      public void eventReceived(Action action, GenericKubernetesResource w) {
-        if (action == Action.ADDED && w.getMetadata().getName().startsWith("burst-")) {
-          long now = System.nanoTime();
-          firstWork.compareAndSet(0, now);
-          lastWork.set(now);
-          works.incrementAndGet();
-        }
-      }
+    Watch workWatch =
+        hub.genericKubernetesResources(WORKS)
+            .inAnyNamespace()
+            .watch(
+                new Watcher<>() {
+                  @Override
+                  public void eventReceived(Action action, GenericKubernetesResource w) {
+                    if (action == Action.ADDED && w.getMetadata().getName().startsWith("burst-")) {
+                      long now = System.nanoTime();
+                      firstWork.compareAndSet(0, now);
+                      lastWork.set(now);
+                      works.incrementAndGet();
+                    }
+                  }
 
-      @Override
-      public void onClose(WatcherException cause) {}
-    });
+                  @Override
+                  public void onClose(WatcherException cause) {}
+                });
     long start = System.nanoTime();
     ExecutorService pool = Executors.newFixedThreadPool(16);
     for (int i = 0; i < count; i++) {
       int n = i;
-      pool.execute(() -> hub.configMaps().inNamespace("bench").resource(configMap("burst-" + n, "burst")).create());
+      pool.execute(
+          () ->
+              hub.configMaps()
+                  .inNamespace("bench")
+                  .resource(configMap("burst-" + n, "burst"))
+                  .create());
     }
     pool.shutdown();
     pool.awaitTermination(10, TimeUnit.MINUTES);
     await(works, count * clusters, 300);
     double span = (lastWork.get() - start) / 1e9;
     int scheduled = 0;
-    for (GenericKubernetesResource rb : hub.genericKubernetesResources("work.karmada.io/v1alpha2", "ResourceBinding")
-        .inNamespace("bench").list().getItems()) {
-      if (rb.getMetadata().getName().startsWith("burst-") && String.valueOf(rb.getAdditionalProperties().get("status"))
-          .contains("Binding has been scheduled successfully")) {
+    for (GenericKubernetesResource rb :
+        hub.genericKubernetesResources("work.karmada.io/v1alpha2", "ResourceBinding")
+            .inNamespace("bench")
+            .list()
+            .getItems()) {
+      if (rb.getMetadata().getName().startsWith("burst-")
+          && String.valueOf(rb.getAdditionalProperties().get("status"))
+              .contains("Binding has been scheduled successfully")) {
         scheduled++;
       }
     }
-    System.out.printf("[%d clusters] burst of %d templates: %d Works in %.2f s = %.0f Works/s; %d bindings"
-        + " scheduled = %.0f schedules/s%n", clusters, count, works.get(), span, works.get() / span, scheduled,
-        scheduled / span);
+    System.out.printf(
+        "[%d clusters] burst of %d templates: %d Works in %.2f s = %.0f Works/s; %d bindings"
+            + " scheduled = %.0f schedules/s%n",
+        clusters, count, works.get(), span, works.get() / span, scheduled, scheduled / span);
     workWatch.close();
   }
 
-  /** The same objects written straight to the members, sequentially per object, same client library. */
+  /**
+   * The same objects written straight to the members, sequentially per object, same client library.
+   */
   private void baseline(FleetUnderTest fleet, int clusters) {
     Percentiles direct = new Percentiles();
     for (KubernetesClient member : fleet.memberClients) {
       try {
-        member.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("bench-direct")
-            .endMetadata().build()).create();
+        member
+            .namespaces()
+            .resource(
+                new NamespaceBuilder()
+                    .withNewMetadata()
+                    .withName("bench-direct")
+                    .endMetadata()
+                    .build())
+            .create();
       } catch (RuntimeException ignored) {
         // exists
       }
@@ -155,20 +190,27 @@ public final class FederationBench {
     for (int i = 0; i < templates; i++) {
       for (KubernetesClient member : fleet.memberClients) {
         long t = System.nanoTime();
-        member.configMaps().inNamespace("bench-direct").resource(configMap("direct-" + i, "direct")).create();
+        member
+            .configMaps()
+            .inNamespace("bench-direct")
+            .resource(configMap("direct-" + i, "direct"))
+            .create();
         direct.add(System.nanoTime() - t);
         writes++;
       }
     }
     double seconds = (System.nanoTime() - start) / 1e9;
-    System.out.printf("[%d clusters] baseline: direct create in members: %s; %.0f writes/s from one client%n",
+    System.out.printf(
+        "[%d clusters] baseline: direct create in members: %s; %.0f writes/s from one client%n",
         clusters, direct.summary(), writes / seconds);
   }
 
   /** Many templates propagated to one cluster each: what the hub holds, and its memory. */
   private void memory(FleetUnderTest fleet) throws Exception {
     KubernetesClient hub = fleet.admin;
-    apply(hub, """
+    apply(
+        hub,
+        """
         apiVersion: policy.karmada.io/v1alpha1
         kind: PropagationPolicy
         metadata: {name: bench-mem, namespace: bench}
@@ -183,55 +225,77 @@ public final class FederationBench {
     AtomicInteger next = new AtomicInteger();
     ExecutorService pool = Executors.newFixedThreadPool(16);
     for (int t = 0; t < 16; t++) {
-      pool.execute(() -> {
-        for (int i; (i = next.getAndIncrement()) < memoryTemplates; ) {
-          hub.configMaps().inNamespace("bench").resource(configMap("mem-" + i, "mem")).create();
-        }
-      });
+      pool.execute(
+          () -> {
+            for (int i; (i = next.getAndIncrement()) < memoryTemplates; ) {
+              hub.configMaps().inNamespace("bench").resource(configMap("mem-" + i, "mem")).create();
+            }
+          });
     }
     pool.shutdown();
     pool.awaitTermination(30, TimeUnit.MINUTES);
     long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
     int works = 0;
     while (System.nanoTime() < deadline) {
-      works = hub.genericKubernetesResources(WORKS).inNamespace("karmada-es-member1").list().getItems().size();
+      works =
+          hub.genericKubernetesResources(WORKS)
+              .inNamespace("karmada-es-member1")
+              .list()
+              .getItems()
+              .size();
       if (works >= memoryTemplates) {
         break;
       }
       Thread.sleep(2000);
     }
     Thread.sleep(5000);
-    String metrics = new HubClient("https://127.0.0.1:" + fleet.hub.port, fleet.hub.dataDir.resolve("pki/ca.crt"),
-        Files.readString(fleet.hub.dataDir.resolve("admin.token")).trim()).get("/metrics").body();
-    System.out.printf("[memory] hub (API server + controllers, one JVM) holding %d propagated templates"
-        + " (%d Works, plus bindings and the templates): heap used %.0f MiB, RSS %.0f MiB%n",
+    String metrics =
+        new HubClient(
+                "https://127.0.0.1:" + fleet.hub.port,
+                fleet.hub.dataDir.resolve("pki/ca.crt"),
+                Files.readString(fleet.hub.dataDir.resolve("admin.token")).trim())
+            .get("/metrics")
+            .body();
+    System.out.printf(
+        "[memory] hub (API server + controllers, one JVM) holding %d propagated templates"
+            + " (%d Works, plus bindings and the templates): heap used %.0f MiB, RSS %.0f MiB%n",
         memoryTemplates, works, ApiServerBench.heapMiB(metrics), fleet.hub.rssMiB());
   }
 
-  private static List<Watch> memberWatches(FleetUnderTest fleet, String prefix, Map<String, Long> createdAt,
-      Percentiles latency, AtomicInteger arrived) {
+  private static List<Watch> memberWatches(
+      FleetUnderTest fleet,
+      String prefix,
+      Map<String, Long> createdAt,
+      Percentiles latency,
+      AtomicInteger arrived) {
     List<Watch> watches = new ArrayList<>();
     for (KubernetesClient member : fleet.memberClients) {
-      watches.add(member.configMaps().inNamespace("bench").watch(new Watcher<>() {
-        @Override
-        public void eventReceived(Action action, ConfigMap cm) {
-          if (action == Action.ADDED && cm.getMetadata().getName().startsWith(prefix)) {
-            Long t0 = createdAt.get(cm.getMetadata().getName());
-            if (t0 != null) {
-              latency.add(System.nanoTime() - t0);
-              arrived.incrementAndGet();
-            }
-          }
-        }
+      watches.add(
+          member
+              .configMaps()
+              .inNamespace("bench")
+              .watch(
+                  new Watcher<>() {
+                    @Override
+                    public void eventReceived(Action action, ConfigMap cm) {
+                      if (action == Action.ADDED && cm.getMetadata().getName().startsWith(prefix)) {
+                        Long t0 = createdAt.get(cm.getMetadata().getName());
+                        if (t0 != null) {
+                          latency.add(System.nanoTime() - t0);
+                          arrived.incrementAndGet();
+                        }
+                      }
+                    }
 
-        @Override
-        public void onClose(WatcherException cause) {}
-      }));
+                    @Override
+                    public void onClose(WatcherException cause) {}
+                  }));
     }
     return watches;
   }
 
-  private static void await(AtomicInteger counter, int target, int seconds) throws InterruptedException {
+  private static void await(AtomicInteger counter, int target, int seconds)
+      throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
     while (counter.get() < target && System.nanoTime() < deadline) {
       Thread.sleep(100);
@@ -242,8 +306,13 @@ public final class FederationBench {
   }
 
   private static ConfigMap configMap(String name, String label) {
-    return new ConfigMapBuilder().withNewMetadata().withName(name).addToLabels("bench", label).endMetadata()
-        .addToData("payload", "x".repeat(200)).build();
+    return new ConfigMapBuilder()
+        .withNewMetadata()
+        .withName(name)
+        .addToLabels("bench", label)
+        .endMetadata()
+        .addToData("payload", "x".repeat(200))
+        .build();
   }
 
   private static void apply(KubernetesClient client, String yaml) {

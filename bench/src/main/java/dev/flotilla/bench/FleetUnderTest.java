@@ -21,9 +21,14 @@ import java.util.Map;
  * simulated members with their agents in this process, joined as real members join.
  */
 final class FleetUnderTest implements AutoCloseable {
-  static final ResourceDefinitionContext CLUSTERS = new ResourceDefinitionContext.Builder()
-      .withGroup("cluster.karmada.io").withVersion("v1alpha1").withKind("Cluster").withPlural("clusters")
-      .withNamespaced(false).build();
+  static final ResourceDefinitionContext CLUSTERS =
+      new ResourceDefinitionContext.Builder()
+          .withGroup("cluster.karmada.io")
+          .withVersion("v1alpha1")
+          .withKind("Cluster")
+          .withPlural("clusters")
+          .withNamespaced(false)
+          .build();
 
   final HubProcess hub;
   final KubernetesClient admin;
@@ -34,16 +39,32 @@ final class FleetUnderTest implements AutoCloseable {
   FleetUnderTest(Path work, int clusters) throws Exception {
     hub = HubProcess.start(work.resolve("hub"), List.of("-Xmx1g"));
     Path dir = hub.dataDir;
-    admin = new KubernetesClientBuilder().withConfig(new ConfigBuilder()
-        .withMasterUrl("https://127.0.0.1:" + hub.port).withCaCertFile(dir.resolve("pki/ca.crt").toString())
-        .withOauthToken(Files.readString(dir.resolve("admin.token")).trim()).withRequestTimeout(60_000)
-        .build()).build();
-    members = SimulatedMembers.start("https://127.0.0.1:" + hub.port, dir.resolve("pki/ca.crt"), admin,
-        work.resolve("sim"), clusters);
+    admin =
+        new KubernetesClientBuilder()
+            .withConfig(
+                new ConfigBuilder()
+                    .withMasterUrl("https://127.0.0.1:" + hub.port)
+                    .withCaCertFile(dir.resolve("pki/ca.crt").toString())
+                    .withOauthToken(Files.readString(dir.resolve("admin.token")).trim())
+                    .withRequestTimeout(60_000)
+                    .build())
+            .build();
+    members =
+        SimulatedMembers.start(
+            "https://127.0.0.1:" + hub.port,
+            dir.resolve("pki/ca.crt"),
+            admin,
+            work.resolve("sim"),
+            clusters);
     for (KubeconfigContext ctx : members.kubeconfigContexts()) {
-      Config config = new ConfigBuilder().withMasterUrl(ctx.serverUrl())
-          .withCaCertData(Base64.getEncoder().encodeToString(ctx.caPem().getBytes(StandardCharsets.UTF_8)))
-          .withOauthToken(ctx.token()).withRequestTimeout(60_000).build();
+      Config config =
+          new ConfigBuilder()
+              .withMasterUrl(ctx.serverUrl())
+              .withCaCertData(
+                  Base64.getEncoder().encodeToString(ctx.caPem().getBytes(StandardCharsets.UTF_8)))
+              .withOauthToken(ctx.token())
+              .withRequestTimeout(60_000)
+              .build();
       memberClients.add(new KubernetesClientBuilder().withConfig(config).build());
       memberNames.add(ctx.name());
     }
@@ -54,7 +75,8 @@ final class FleetUnderTest implements AutoCloseable {
     long deadline = System.nanoTime() + 300_000_000_000L;
     while (System.nanoTime() < deadline) {
       int ready = 0;
-      for (GenericKubernetesResource c : admin.genericKubernetesResources(CLUSTERS).list().getItems()) {
+      for (GenericKubernetesResource c :
+          admin.genericKubernetesResources(CLUSTERS).list().getItems()) {
         if (readyIn(c.getAdditionalProperties().get("status"))) {
           ready++;
         }
@@ -76,7 +98,9 @@ final class FleetUnderTest implements AutoCloseable {
       return false;
     }
     for (Object c : (List<?>) conditions) {
-      if (c instanceof Map && "Ready".equals(((Map<?, ?>) c).get("type")) && "True".equals(((Map<?, ?>) c).get("status"))) {
+      if (c instanceof Map
+          && "Ready".equals(((Map<?, ?>) c).get("type"))
+          && "True".equals(((Map<?, ?>) c).get("status"))) {
         return true;
       }
     }

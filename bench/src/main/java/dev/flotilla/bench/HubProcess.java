@@ -27,14 +27,26 @@ final class HubProcess implements AutoCloseable {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     List<String> cmd = new java.util.ArrayList<>(List.of(java));
     cmd.addAll(jvmArgs);
-    cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.flotilla.cli.FlotillaCommand",
-        "hub", "--data-dir", dataDir.toString(), "--port", Integer.toString(port)));
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
-        .redirectOutput(dataDir.resolveSibling("hub.log").toFile()).start();
+    cmd.addAll(
+        List.of(
+            "-cp",
+            System.getProperty("java.class.path"),
+            "dev.flotilla.cli.FlotillaCommand",
+            "hub",
+            "--data-dir",
+            dataDir.toString(),
+            "--port",
+            Integer.toString(port)));
+    Process p =
+        new ProcessBuilder(cmd)
+            .redirectErrorStream(true)
+            .redirectOutput(dataDir.resolveSibling("hub.log").toFile())
+            .start();
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
     while (!Files.exists(dataDir.resolve("kubeconfig"))) {
       if (System.nanoTime() > deadline || !p.isAlive()) {
-        throw new IllegalStateException("hub did not start; see " + dataDir.resolveSibling("hub.log"));
+        throw new IllegalStateException(
+            "hub did not start; see " + dataDir.resolveSibling("hub.log"));
       }
       Thread.sleep(100);
     }
@@ -42,7 +54,9 @@ final class HubProcess implements AutoCloseable {
   }
 
   HubClient client() throws Exception {
-    return new HubClient("https://127.0.0.1:" + port, dataDir.resolve("pki/ca.crt"),
+    return new HubClient(
+        "https://127.0.0.1:" + port,
+        dataDir.resolve("pki/ca.crt"),
         Files.readString(dataDir.resolve("admin.token")).trim());
   }
 

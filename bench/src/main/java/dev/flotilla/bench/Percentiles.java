@@ -29,7 +29,12 @@ final class Percentiles {
   }
 
   String summary() {
-    return String.format("p50 %.2f ms, p90 %.2f ms, p99 %.2f ms, max %.2f ms (n=%d)",
-        percentileMillis(50), percentileMillis(90), percentileMillis(99), percentileMillis(100), count());
+    return String.format(
+        "p50 %.2f ms, p90 %.2f ms, p99 %.2f ms, max %.2f ms (n=%d)",
+        percentileMillis(50),
+        percentileMillis(90),
+        percentileMillis(99),
+        percentileMillis(100),
+        count());
   }
 }

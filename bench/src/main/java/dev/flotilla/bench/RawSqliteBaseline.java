@@ -8,8 +8,8 @@ import java.sql.PreparedStatement;
 import java.sql.Statement;
 
 /**
- * The baseline: how many durable single-row commits per second SQLite does on this disk, with
- * the same settings as the hub's store (WAL, synchronous=FULL) and a comparable row.
+ * The baseline: how many durable single-row commits per second SQLite does on this disk, with the
+ * same settings as the hub's store (WAL, synchronous=FULL) and a comparable row.
  */
 final class RawSqliteBaseline {
   private RawSqliteBaseline() {}
@@ -25,7 +25,8 @@ final class RawSqliteBaseline {
       byte[] value = new byte[600];
       c.setAutoCommit(false);
       long start = System.nanoTime();
-      try (PreparedStatement insert = c.prepareStatement("INSERT INTO t (key, value) VALUES (?, ?)")) {
+      try (PreparedStatement insert =
+          c.prepareStatement("INSERT INTO t (key, value) VALUES (?, ?)")) {
         for (int i = 0; i < rows; i++) {
           insert.setString(1, "/registry/core/configmaps/bench/raw-" + i);
           insert.setBytes(2, value);

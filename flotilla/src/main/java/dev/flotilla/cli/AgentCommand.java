@@ -13,26 +13,50 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** Runs the pull-mode member agent next to a member cluster. */
-@Command(name = "agent", mixinStandardHelpOptions = true,
+@Command(
+    name = "agent",
+    mixinStandardHelpOptions = true,
     description = "Register a member cluster with the hub and apply the work the hub assigns it.")
 final class AgentCommand implements Callable<Integer> {
-  @Option(names = "--hub-kubeconfig", required = true,
-      description = "Kubeconfig with the agent's hub credential (flotilla agent-token create --output).")
+  @Option(
+      names = "--hub-kubeconfig",
+      required = true,
+      description =
+          "Kubeconfig with the agent's hub credential (flotilla agent-token create --output).")
   Path hubKubeconfig;
 
-  @Option(names = "--member-kubeconfig", required = true, description = "Kubeconfig of the member cluster.")
+  @Option(
+      names = "--member-kubeconfig",
+      required = true,
+      description = "Kubeconfig of the member cluster.")
   Path memberKubeconfig;
 
-  @Option(names = "--member-context", description = "Context in the member kubeconfig (default: current).")
+  @Option(
+      names = "--member-context",
+      description = "Context in the member kubeconfig (default: current).")
   String memberContext;
 
-  @Option(names = "--cluster-name", required = true) String clusterName;
-  @Option(names = "--provider") String provider;
-  @Option(names = "--region") String region;
-  @Option(names = "--zones", split = ",") List<String> zones = List.of();
-  @Option(names = "--labels", split = ",", description = "key=value pairs for the Cluster's labels.")
+  @Option(names = "--cluster-name", required = true)
+  String clusterName;
+
+  @Option(names = "--provider")
+  String provider;
+
+  @Option(names = "--region")
+  String region;
+
+  @Option(names = "--zones", split = ",")
+  List<String> zones = List.of();
+
+  @Option(
+      names = "--labels",
+      split = ",",
+      description = "key=value pairs for the Cluster's labels.")
   List<String> labels = List.of();
-  @Option(names = "--api-endpoint", description = "The member's API URL as the hub should record it.")
+
+  @Option(
+      names = "--api-endpoint",
+      description = "The member's API URL as the hub should record it.")
   String apiEndpoint;
 
   @Override
@@ -42,11 +66,16 @@ final class AgentCommand implements Callable<Integer> {
       int eq = l.indexOf('=');
       labelMap.put(eq < 0 ? l : l.substring(0, eq), eq < 0 ? "" : l.substring(eq + 1));
     }
-    AgentConfig.Builder config = AgentConfig.builder()
-        .hub(ClientSource.kubeconfig(hubKubeconfig))
-        .member(memberContext == null ? ClientSource.kubeconfig(memberKubeconfig)
-            : ClientSource.kubeconfig(memberKubeconfig, memberContext))
-        .clusterName(clusterName).zones(zones).labels(labelMap);
+    AgentConfig.Builder config =
+        AgentConfig.builder()
+            .hub(ClientSource.kubeconfig(hubKubeconfig))
+            .member(
+                memberContext == null
+                    ? ClientSource.kubeconfig(memberKubeconfig)
+                    : ClientSource.kubeconfig(memberKubeconfig, memberContext))
+            .clusterName(clusterName)
+            .zones(zones)
+            .labels(labelMap);
     if (provider != null) {
       config.provider(provider);
     }

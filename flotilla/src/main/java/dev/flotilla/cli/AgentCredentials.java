@@ -20,7 +20,9 @@ public final class AgentCredentials {
     String token = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     String es = "karmada-es-" + cluster;
     try {
-      hub.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(es).endMetadata().build()).create();
+      hub.namespaces()
+          .resource(new NamespaceBuilder().withNewMetadata().withName(es).endMetadata().build())
+          .create();
     } catch (KubernetesClientException e) {
       if (e.getCode() != 409) {
         throw e;

@@ -17,10 +17,12 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * Creates and revokes member-agent credentials on the hub: each agent gets its own token, good
- * only for its own Cluster, Lease and execution namespace.
+ * Creates and revokes member-agent credentials on the hub: each agent gets its own token, good only
+ * for its own Cluster, Lease and execution namespace.
  */
-@Command(name = "agent-token", mixinStandardHelpOptions = true,
+@Command(
+    name = "agent-token",
+    mixinStandardHelpOptions = true,
     description = "Create or revoke a member agent's hub credential.",
     subcommands = {AgentTokenCommand.Create.class, AgentTokenCommand.Revoke.class})
 final class AgentTokenCommand implements Runnable {
@@ -31,26 +33,40 @@ final class AgentTokenCommand implements Runnable {
   }
 
   static KubernetesClient hub(Path kubeconfig) throws Exception {
-    Config config = Config.fromKubeconfig("flotilla", Files.readString(kubeconfig), kubeconfig.toString());
+    Config config =
+        Config.fromKubeconfig("flotilla", Files.readString(kubeconfig), kubeconfig.toString());
     return new KubernetesClientBuilder().withConfig(config).build();
   }
 
   /** Issues a token for one cluster and writes a kubeconfig the agent can use. */
   @Command(name = "create", mixinStandardHelpOptions = true)
   static final class Create implements Callable<Integer> {
-    @Parameters(index = "0", description = "Cluster name the agent registers as.") String cluster;
-    @Option(names = "--hub-kubeconfig", defaultValue = "./flotilla-data/kubeconfig") Path kubeconfig;
-    @Option(names = "--output", description = "Write an agent kubeconfig here (default: print the token).") Path output;
+    @Parameters(index = "0", description = "Cluster name the agent registers as.")
+    String cluster;
+
+    @Option(names = "--hub-kubeconfig", defaultValue = "./flotilla-data/kubeconfig")
+    Path kubeconfig;
+
+    @Option(
+        names = "--output",
+        description = "Write an agent kubeconfig here (default: print the token).")
+    Path output;
 
     @Override
     public Integer call() throws Exception {
       try (KubernetesClient hub = hub(kubeconfig)) {
         String token = AgentCredentials.issue(hub, cluster);
         if (output != null) {
-          String ca = new String(Base64.getDecoder().decode(hub.getConfiguration().getCaCertData()),
-              StandardCharsets.UTF_8);
-          KubeconfigWriter.write(output, List.of(new KubeconfigContext("flotilla",
-              hub.getConfiguration().getMasterUrl(), ca, token)), "flotilla");
+          String ca =
+              new String(
+                  Base64.getDecoder().decode(hub.getConfiguration().getCaCertData()),
+                  StandardCharsets.UTF_8);
+          KubeconfigWriter.write(
+              output,
+              List.of(
+                  new KubeconfigContext(
+                      "flotilla", hub.getConfiguration().getMasterUrl(), ca, token)),
+              "flotilla");
           System.out.println("agent kubeconfig for cluster " + cluster + " written to " + output);
         } else {
           System.out.println(token);
@@ -63,13 +79,19 @@ final class AgentTokenCommand implements Runnable {
   /** Deletes a cluster's agent credential; the agent is refused from its next request. */
   @Command(name = "revoke", mixinStandardHelpOptions = true)
   static final class Revoke implements Callable<Integer> {
-    @Parameters(index = "0") String cluster;
-    @Option(names = "--hub-kubeconfig", defaultValue = "./flotilla-data/kubeconfig") Path kubeconfig;
+    @Parameters(index = "0")
+    String cluster;
+
+    @Option(names = "--hub-kubeconfig", defaultValue = "./flotilla-data/kubeconfig")
+    Path kubeconfig;
 
     @Override
     public Integer call() throws Exception {
       try (KubernetesClient hub = hub(kubeconfig)) {
-        hub.secrets().inNamespace(AgentTokens.NAMESPACE).withName(AgentTokens.SECRET_PREFIX + cluster).delete();
+        hub.secrets()
+            .inNamespace(AgentTokens.NAMESPACE)
+            .withName(AgentTokens.SECRET_PREFIX + cluster)
+            .delete();
       }
       System.out.println("revoked the agent credential of cluster " + cluster);
       return 0;

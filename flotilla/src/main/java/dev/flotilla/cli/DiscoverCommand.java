@@ -16,18 +16,27 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code flotilla discover <ns>/<svc>}: every instance of a service across the fleet, as a table. */
-@Command(name = "discover", mixinStandardHelpOptions = true,
+/**
+ * {@code flotilla discover <ns>/<svc>}: every instance of a service across the fleet, as a table.
+ */
+@Command(
+    name = "discover",
+    mixinStandardHelpOptions = true,
     description = "List a service's instances across all member clusters (fleet-wide discovery).")
 final class DiscoverCommand implements Callable<Integer> {
 
   @Parameters(index = "0", paramLabel = "NAMESPACE/SERVICE", description = "The exported service.")
   String target;
 
-  @Option(names = "--kubeconfig", description = "Kubeconfig of the hub (default: $KUBECONFIG or ~/.kube/config).")
+  @Option(
+      names = "--kubeconfig",
+      description = "Kubeconfig of the hub (default: $KUBECONFIG or ~/.kube/config).")
   Path kubeconfig;
 
-  @Option(names = "--context", defaultValue = "flotilla", description = "Context (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--context",
+      defaultValue = "flotilla",
+      description = "Context (default: ${DEFAULT-VALUE}).")
   String context;
 
   @Option(names = "--cluster", description = "Only instances in this cluster.")
@@ -36,7 +45,9 @@ final class DiscoverCommand implements Callable<Integer> {
   @Option(names = "--ready", description = "Only ready instances.")
   boolean ready;
 
-  @Option(names = {"-o", "--output"}, description = "table (default) or json.")
+  @Option(
+      names = {"-o", "--output"},
+      description = "table (default) or json.")
   String output = "table";
 
   @Override
@@ -44,12 +55,19 @@ final class DiscoverCommand implements Callable<Integer> {
     int slash = target.indexOf('/');
     String ns = slash < 0 ? "default" : target.substring(0, slash);
     String svc = slash < 0 ? target : target.substring(slash + 1);
-    Path file = kubeconfig != null ? kubeconfig
-        : System.getenv("KUBECONFIG") != null ? Path.of(System.getenv("KUBECONFIG").split(":")[0])
-        : Path.of(System.getProperty("user.home"), ".kube", "config");
+    Path file =
+        kubeconfig != null
+            ? kubeconfig
+            : System.getenv("KUBECONFIG") != null
+                ? Path.of(System.getenv("KUBECONFIG").split(":")[0])
+                : Path.of(System.getProperty("user.home"), ".kube", "config");
     Config config = Config.fromKubeconfig(context, Files.readString(file), file.toString());
-    StringBuilder path = new StringBuilder("/apis/discovery.flotilla.dev/v1/namespaces/")
-        .append(ns).append("/services/").append(svc).append("/instances");
+    StringBuilder path =
+        new StringBuilder("/apis/discovery.flotilla.dev/v1/namespaces/")
+            .append(ns)
+            .append("/services/")
+            .append(svc)
+            .append("/instances");
     List<String> query = new ArrayList<>();
     if (cluster != null) {
       query.add("cluster=" + URLEncoder.encode(cluster, StandardCharsets.UTF_8));
@@ -84,13 +102,22 @@ final class DiscoverCommand implements Callable<Integer> {
     for (JsonNode i : list.path("instances")) {
       List<String> ports = new ArrayList<>();
       for (JsonNode p : i.path("ports")) {
-        ports.add((p.has("name") ? p.path("name").asText() + ":" : "") + p.path("port").asText() + "/"
-            + p.path("protocol").asText("TCP"));
+        ports.add(
+            (p.has("name") ? p.path("name").asText() + ":" : "")
+                + p.path("port").asText()
+                + "/"
+                + p.path("protocol").asText("TCP"));
       }
-      rows.add(new String[] {i.path("cluster").asText(), i.path("address").asText(),
-          ports.isEmpty() ? "<none>" : String.join(",", ports), i.path("ready").asBoolean() ? "true" : "false",
-          i.path("zone").asText("<none>"), i.path("nodeName").asText("<none>"),
-          i.path("hostname").asText("<none>")});
+      rows.add(
+          new String[] {
+            i.path("cluster").asText(),
+            i.path("address").asText(),
+            ports.isEmpty() ? "<none>" : String.join(",", ports),
+            i.path("ready").asBoolean() ? "true" : "false",
+            i.path("zone").asText("<none>"),
+            i.path("nodeName").asText("<none>"),
+            i.path("hostname").asText("<none>")
+          });
     }
     int[] widths = new int[rows.get(0).length];
     for (String[] r : rows) {

@@ -11,11 +11,13 @@ public final class HubClients {
   private HubClients() {}
 
   public static KubernetesClient admin(HubServer hub) {
-    Config config = new ConfigBuilder().withMasterUrl(hub.url())
-        .withCaCertFile(hub.certificateAuthority().caCertPath().toString())
-        .withOauthToken(hub.authenticator().adminToken())
-        .withRequestTimeout(30_000)
-        .build();
+    Config config =
+        new ConfigBuilder()
+            .withMasterUrl(hub.url())
+            .withCaCertFile(hub.certificateAuthority().caCertPath().toString())
+            .withOauthToken(hub.authenticator().adminToken())
+            .withRequestTimeout(30_000)
+            .build();
     return new KubernetesClientBuilder().withConfig(config).build();
   }
 }

@@ -15,40 +15,61 @@ import picocli.CommandLine.Option;
 @Command(name = "hub", mixinStandardHelpOptions = true, description = "Start the hub API server.")
 final class HubCommand implements Runnable {
 
-  @Option(names = "--data-dir", defaultValue = "./flotilla-data",
+  @Option(
+      names = "--data-dir",
+      defaultValue = "./flotilla-data",
       description = "Store, certificates, tokens and kubeconfig (default: ${DEFAULT-VALUE}).")
   Path dataDir;
 
-  @Option(names = "--port", defaultValue = "6443", description = "HTTPS port (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--port",
+      defaultValue = "6443",
+      description = "HTTPS port (default: ${DEFAULT-VALUE}).")
   int port;
 
-  @Option(names = "--bind-address", defaultValue = "127.0.0.1", description = "Address to listen on.")
+  @Option(
+      names = "--bind-address",
+      defaultValue = "127.0.0.1",
+      description = "Address to listen on.")
   String host;
 
-  @Option(names = "--token-auth-file",
+  @Option(
+      names = "--token-auth-file",
       description = "CSV of extra users, as kube-apiserver's: token,user,uid,\"group1,group2\".")
   Path tokenFile;
 
-  @Option(names = "--tls-san", split = ",", description = "Extra DNS names or IPs for the serving certificate.")
+  @Option(
+      names = "--tls-san",
+      split = ",",
+      description = "Extra DNS names or IPs for the serving certificate.")
   List<String> sans = List.of();
 
-  @Option(names = "--sim-members", defaultValue = "0",
+  @Option(
+      names = "--sim-members",
+      defaultValue = "0",
       description = "Also start N simulated member clusters (member1..N) with their agents.")
   int simMembers;
 
-  @Option(names = "--derived-service-prefix", defaultValue = "derived-",
-      description = "Prefix of the derived Services MCS creates in consumer clusters (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--derived-service-prefix",
+      defaultValue = "derived-",
+      description =
+          "Prefix of the derived Services MCS creates in consumer clusters (default: ${DEFAULT-VALUE}).")
   String derivedServicePrefix;
 
   @Override
   public void run() {
-    HubConfig config = new HubConfig(dataDir.toAbsolutePath(), host, port,
-        Optional.ofNullable(tokenFile), sans, true);
+    HubConfig config =
+        new HubConfig(
+            dataDir.toAbsolutePath(), host, port, Optional.ofNullable(tokenFile), sans, true);
     HubServer hub = HubServer.create(config).start();
     KubernetesClient controllerClient = HubClients.admin(hub);
-    ControllerManager controllers = new ControllerManager(controllerClient,
-        "flotilla-" + ProcessHandle.current().pid()).derivedServicePrefix(derivedServicePrefix).start();
-    dev.flotilla.discovery.DiscoveryApi discovery = dev.flotilla.discovery.DiscoveryApi.install(hub, controllerClient);
+    ControllerManager controllers =
+        new ControllerManager(controllerClient, "flotilla-" + ProcessHandle.current().pid())
+            .derivedServicePrefix(derivedServicePrefix)
+            .start();
+    dev.flotilla.discovery.DiscoveryApi discovery =
+        dev.flotilla.discovery.DiscoveryApi.install(hub, controllerClient);
     SimulatedMembers members = null;
     if (simMembers > 0) {
       try {
@@ -57,24 +78,34 @@ final class HubCommand implements Runnable {
         throw new IllegalStateException("could not start simulated members: " + e.getMessage(), e);
       }
     }
-    Path kubeconfig = hub.writeKubeconfig(members == null ? List.of() : members.kubeconfigContexts());
+    Path kubeconfig =
+        hub.writeKubeconfig(members == null ? List.of() : members.kubeconfigContexts());
     SimulatedMembers started = members;
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      if (started != null) {
-        started.close();
-      }
-      controllers.close();
-      discovery.close();
-      controllerClient.close();
-      hub.close();
-    }, "shutdown"));
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  if (started != null) {
+                    started.close();
+                  }
+                  controllers.close();
+                  discovery.close();
+                  controllerClient.close();
+                  hub.close();
+                },
+                "shutdown"));
     System.out.println("Flotilla hub is serving on " + hub.url());
     System.out.println("Kubeconfig: " + kubeconfig);
     if (simMembers > 0) {
-      System.out.println("Simulated members: member1..member" + simMembers
-          + " (contexts member1..member" + simMembers + " in the kubeconfig)");
+      System.out.println(
+          "Simulated members: member1..member"
+              + simMembers
+              + " (contexts member1..member"
+              + simMembers
+              + " in the kubeconfig)");
     }
-    System.out.println("Try: kubectl --kubeconfig " + kubeconfig + " --context flotilla get clusters");
+    System.out.println(
+        "Try: kubectl --kubeconfig " + kubeconfig + " --context flotilla get clusters");
     System.out.println("  or export KUBECONFIG=" + kubeconfig);
     try {
       new CountDownLatch(1).await();

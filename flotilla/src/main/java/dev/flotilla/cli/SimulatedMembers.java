@@ -29,30 +29,48 @@ public final class SimulatedMembers implements AutoCloseable {
     this.fleet = fleet;
   }
 
-  public static SimulatedMembers start(HubServer hub, KubernetesClient hubAdmin, Path dataDir, int count) throws Exception {
+  public static SimulatedMembers start(
+      HubServer hub, KubernetesClient hubAdmin, Path dataDir, int count) throws Exception {
     return start(hub.url(), hub.certificateAuthority().caCertPath(), hubAdmin, dataDir, count);
   }
 
   /** Starts members whose agents join the hub at {@code hubUrl} (which may be another process). */
-  public static SimulatedMembers start(String hubUrl, Path hubCa, KubernetesClient hubAdmin, Path dataDir,
-      int count) throws Exception {
-    SimulatedMembers members = new SimulatedMembers(SimulatedFleet.start(dataDir.resolve("members"), count));
+  public static SimulatedMembers start(
+      String hubUrl, Path hubCa, KubernetesClient hubAdmin, Path dataDir, int count)
+      throws Exception {
+    SimulatedMembers members =
+        new SimulatedMembers(SimulatedFleet.start(dataDir.resolve("members"), count));
     for (SimulatedMember member : members.fleet.members()) {
       String token = AgentCredentials.issue(hubAdmin, member.name());
       KubernetesClient hubClient = client(hubUrl, hubCa, token);
       KubeconfigContext ctx = member.kubeconfigContext();
-      KubernetesClient memberClient = new KubernetesClientBuilder().withConfig(new ConfigBuilder()
-          .withMasterUrl(ctx.serverUrl()).withCaCertData(java.util.Base64.getEncoder()
-              .encodeToString(ctx.caPem().getBytes(java.nio.charset.StandardCharsets.UTF_8)))
-          .withOauthToken(ctx.token()).build()).build();
+      KubernetesClient memberClient =
+          new KubernetesClientBuilder()
+              .withConfig(
+                  new ConfigBuilder()
+                      .withMasterUrl(ctx.serverUrl())
+                      .withCaCertData(
+                          java.util.Base64.getEncoder()
+                              .encodeToString(
+                                  ctx.caPem().getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+                      .withOauthToken(ctx.token())
+                      .build())
+              .build();
       members.clients.add(hubClient);
       members.clients.add(memberClient);
-      members.agents.add(new MemberAgent(AgentConfig.builder()
-          .hub(ClientSource.of(hubClient)).member(ClientSource.of(memberClient))
-          .clusterName(member.name()).provider(member.cluster().provider())
-          .region(member.cluster().region()).zones(member.cluster().zones())
-          .labels(Map.of("flotilla.dev/simulated", "true"))
-          .apiEndpoint(member.url()).build()).start());
+      members.agents.add(
+          new MemberAgent(
+                  AgentConfig.builder()
+                      .hub(ClientSource.of(hubClient))
+                      .member(ClientSource.of(memberClient))
+                      .clusterName(member.name())
+                      .provider(member.cluster().provider())
+                      .region(member.cluster().region())
+                      .zones(member.cluster().zones())
+                      .labels(Map.of("flotilla.dev/simulated", "true"))
+                      .apiEndpoint(member.url())
+                      .build())
+              .start());
     }
     return members;
   }
@@ -62,8 +80,12 @@ public final class SimulatedMembers implements AutoCloseable {
   }
 
   private static KubernetesClient client(String url, Path ca, String token) {
-    Config config = new ConfigBuilder().withMasterUrl(url).withCaCertFile(ca.toString())
-        .withOauthToken(token).build();
+    Config config =
+        new ConfigBuilder()
+            .withMasterUrl(url)
+            .withCaCertFile(ca.toString())
+            .withOauthToken(token)
+            .build();
     return new KubernetesClientBuilder().withConfig(config).build();
   }
 

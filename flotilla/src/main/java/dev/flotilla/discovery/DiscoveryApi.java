@@ -13,11 +13,11 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 
 /**
- * Fleet-wide discovery on the hub:
- * {@code GET /apis/discovery.flotilla.dev/v1/namespaces/<ns>/services/<svc>/instances}
- * with {@code ?cluster=<c>}, {@code ?ready=true}, {@code If-None-Match: <revision>} (304 when
- * unchanged) and {@code ?watch=true} (chunked JSON lines, one InstanceList per change). Served
- * from the {@link InstanceIndex}; any authenticated hub user may read it.
+ * Fleet-wide discovery on the hub: {@code GET
+ * /apis/discovery.flotilla.dev/v1/namespaces/<ns>/services/<svc>/instances} with {@code
+ * ?cluster=<c>}, {@code ?ready=true}, {@code If-None-Match: <revision>} (304 when unchanged) and
+ * {@code ?watch=true} (chunked JSON lines, one InstanceList per change). Served from the {@link
+ * InstanceIndex}; any authenticated hub user may read it.
  */
 public final class DiscoveryApi implements ExtensionHandler, AutoCloseable {
   public static final String PREFIX = "/apis/discovery.flotilla.dev/";
@@ -53,10 +53,16 @@ public final class DiscoveryApi implements ExtensionHandler, AutoCloseable {
       json(http.response(), 200, doc);
       return;
     }
-    if (parts.length != 8 || !parts[2].equals("v1") || !parts[3].equals("namespaces")
-        || !parts[5].equals("services") || !parts[7].equals("instances")) {
-      error(http.response(), 404, "NotFound", "use " + PREFIX
-          + "v1/namespaces/<namespace>/services/<service>/instances");
+    if (parts.length != 8
+        || !parts[2].equals("v1")
+        || !parts[3].equals("namespaces")
+        || !parts[5].equals("services")
+        || !parts[7].equals("instances")) {
+      error(
+          http.response(),
+          404,
+          "NotFound",
+          "use " + PREFIX + "v1/namespaces/<namespace>/services/<service>/instances");
       return;
     }
     String ns = parts[4];
@@ -78,26 +84,31 @@ public final class DiscoveryApi implements ExtensionHandler, AutoCloseable {
     json(http.response(), 200, list(ns, svc, s, cluster, readyOnly));
   }
 
-  private void watch(HttpServerRequest http, String ns, String svc, String cluster, boolean readyOnly) {
+  private void watch(
+      HttpServerRequest http, String ns, String svc, String cluster, boolean readyOnly) {
     HttpServerResponse response = http.response();
     response.setChunked(true).putHeader("Content-Type", "application/json");
     Context context = Vertx.currentContext();
     String[] last = {null};
     Runnable[] stop = {null};
-    java.util.function.Consumer<InstanceIndex.Snapshot> send = s -> context.runOnContext(v -> {
-      if (response.ended() || response.closed() || s.revision().equals(last[0])) {
-        return;
-      }
-      last[0] = s.revision();
-      response.write(list(ns, svc, s, cluster, readyOnly).toString() + "\n");
-    });
+    java.util.function.Consumer<InstanceIndex.Snapshot> send =
+        s ->
+            context.runOnContext(
+                v -> {
+                  if (response.ended() || response.closed() || s.revision().equals(last[0])) {
+                    return;
+                  }
+                  last[0] = s.revision();
+                  response.write(list(ns, svc, s, cluster, readyOnly).toString() + "\n");
+                });
     stop[0] = index.watch(ns, svc, send);
     response.closeHandler(v -> stop[0].run());
     http.connection().closeHandler(v -> stop[0].run());
     send.accept(index.get(ns, svc));
   }
 
-  static ObjectNode list(String ns, String svc, InstanceIndex.Snapshot s, String cluster, boolean readyOnly) {
+  static ObjectNode list(
+      String ns, String svc, InstanceIndex.Snapshot s, String cluster, boolean readyOnly) {
     ObjectNode doc = InstanceIndex.MAPPER.createObjectNode();
     doc.put("kind", "InstanceList");
     doc.put("apiVersion", API_VERSION);

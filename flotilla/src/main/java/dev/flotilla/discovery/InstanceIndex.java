@@ -20,10 +20,10 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
 /**
- * The fleet-wide instance index behind the discovery API (ServiceComb's aggregated registry
- * over clusters): every endpoint every member exports, kept from two hub informers (the MCS
- * export report Works and the Clusters), never by querying the store per request. Each service
- * has a revision that changes exactly when its instance list changes.
+ * The fleet-wide instance index behind the discovery API (ServiceComb's aggregated registry over
+ * clusters): every endpoint every member exports, kept from two hub informers (the MCS export
+ * report Works and the Clusters), never by querying the store per request. Each service has a
+ * revision that changes exactly when its instance list changes.
  */
 public final class InstanceIndex implements AutoCloseable {
   static final ObjectMapper MAPPER = new ObjectMapper();
@@ -41,10 +41,14 @@ public final class InstanceIndex implements AutoCloseable {
   private final AtomicLong revisions = new AtomicLong();
 
   public InstanceIndex(KubernetesClient hub) {
-    this.works = hub.genericKubernetesResources("work.karmada.io/v1alpha1", "Work").inAnyNamespace()
-        .withLabel(ROLE, "export").runnableInformer(0);
-    this.clusters = hub.genericKubernetesResources("cluster.karmada.io/v1alpha1", "Cluster")
-        .runnableInformer(0);
+    this.works =
+        hub.genericKubernetesResources("work.karmada.io/v1alpha1", "Work")
+            .inAnyNamespace()
+            .withLabel(ROLE, "export")
+            .runnableInformer(0);
+    this.clusters =
+        hub.genericKubernetesResources("cluster.karmada.io/v1alpha1", "Cluster")
+            .runnableInformer(0);
     works.addEventHandler(handler(w -> rebuild(keyOf(w))));
     clusters.addEventHandler(handler(c -> rebuildAll()));
     clusters.start();
@@ -78,12 +82,16 @@ public final class InstanceIndex implements AutoCloseable {
 
   private void rebuildAll() {
     Set<String> keys = new TreeSet<>(snapshots.keySet());
-    works.getStore().list().forEach(w -> {
-      String k = keyOf(w);
-      if (k != null) {
-        keys.add(k);
-      }
-    });
+    works
+        .getStore()
+        .list()
+        .forEach(
+            w -> {
+              String k = keyOf(w);
+              if (k != null) {
+                keys.add(k);
+              }
+            });
     keys.forEach(this::rebuild);
   }
 
@@ -97,14 +105,16 @@ public final class InstanceIndex implements AutoCloseable {
       JsonNode tree = MAPPER.valueToTree(c);
       clusterObjs.put(c.getMetadata().getName(), tree);
       for (JsonNode cond : tree.path("status").path("conditions")) {
-        if ("Ready".equals(cond.path("type").asText()) && "True".equals(cond.path("status").asText())) {
+        if ("Ready".equals(cond.path("type").asText())
+            && "True".equals(cond.path("status").asText())) {
           ready.add(c.getMetadata().getName());
         }
       }
     }
     List<ObjectNode> instances = new ArrayList<>();
     for (GenericKubernetesResource w : works.getStore().list()) {
-      if (!key.equals(keyOf(w)) || w.getMetadata().getDeletionTimestamp() != null
+      if (!key.equals(keyOf(w))
+          || w.getMetadata().getDeletionTimestamp() != null
           || !w.getMetadata().getNamespace().startsWith("karmada-es-")) {
         continue;
       }
@@ -115,8 +125,9 @@ public final class InstanceIndex implements AutoCloseable {
           continue;
         }
         for (JsonNode e : m.path("endpoints")) {
-          boolean endpointReady = !e.path("conditions").has("ready")
-              || e.path("conditions").path("ready").asBoolean(true);
+          boolean endpointReady =
+              !e.path("conditions").has("ready")
+                  || e.path("conditions").path("ready").asBoolean(true);
           for (JsonNode address : e.path("addresses")) {
             ObjectNode i = MAPPER.createObjectNode();
             i.put("cluster", cluster);
@@ -133,8 +144,11 @@ public final class InstanceIndex implements AutoCloseable {
             i.put("ready", endpointReady && ready.contains(cluster));
             String zone = e.path("zone").asText(null);
             if (zone == null) {
-              JsonNode zones = clusterObjs.getOrDefault(cluster, MAPPER.createObjectNode())
-                  .path("spec").path("zones");
+              JsonNode zones =
+                  clusterObjs
+                      .getOrDefault(cluster, MAPPER.createObjectNode())
+                      .path("spec")
+                      .path("zones");
               zone = zones.size() > 0 ? zones.get(0).asText() : null;
             }
             i.put("zone", zone);
@@ -145,8 +159,10 @@ public final class InstanceIndex implements AutoCloseable {
         }
       }
     }
-    instances.sort((a, b) -> (a.path("cluster").asText() + "/" + a.path("address").asText())
-        .compareTo(b.path("cluster").asText() + "/" + b.path("address").asText()));
+    instances.sort(
+        (a, b) ->
+            (a.path("cluster").asText() + "/" + a.path("address").asText())
+                .compareTo(b.path("cluster").asText() + "/" + b.path("address").asText()));
     ArrayNode array = MAPPER.createArrayNode();
     instances.forEach(array::add);
     Snapshot old = snapshots.get(key);
@@ -165,8 +181,8 @@ public final class InstanceIndex implements AutoCloseable {
 
   /** The service's current instances (an empty list at revision "0" when never exported). */
   public Snapshot get(String namespace, String service) {
-    return snapshots.getOrDefault(namespace + "/" + service,
-        new Snapshot("0", MAPPER.createArrayNode()));
+    return snapshots.getOrDefault(
+        namespace + "/" + service, new Snapshot("0", MAPPER.createArrayNode()));
   }
 
   /** Calls {@code listener} with each later snapshot; returns the handle to stop. */

@@ -4,8 +4,8 @@ import dev.flotilla.apiserver.HubServer;
 import io.fabric8.kubernetes.client.KubernetesClient;
 
 /**
- * Test-only access to the launcher's package-private wiring, so end-to-end tests build their
- * fleet exactly as {@code flotilla hub --sim-members N} does (see {@link SimulatedMembers}).
+ * Test-only access to the launcher's package-private wiring, so end-to-end tests build their fleet
+ * exactly as {@code flotilla hub --sim-members N} does (see {@link SimulatedMembers}).
  */
 public final class E2ESupport {
   private E2ESupport() {}

@@ -24,10 +24,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
 /**
- * ACK One Fleet style MCS: the CRDs installed in the members, ServiceExport created in the
- * provider member, ServiceImport in the consumer member, derived Services prefixed {@code amcs-}.
- * Then the KEP's corner cases: merging providers, a port conflict, ExternalName, headless, and a
- * provider whose agent stops.
+ * ACK One Fleet style MCS: the CRDs installed in the members, ServiceExport created in the provider
+ * member, ServiceImport in the consumer member, derived Services prefixed {@code amcs-}. Then the
+ * KEP's corner cases: merging providers, a port conflict, ExternalName, headless, and a provider
+ * whose agent stops.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class AckFleetMcsE2E {
@@ -53,45 +53,105 @@ class AckFleetMcsE2E {
   @Order(1)
   void ackWalkthroughGivesAmcsService1() {
     fleet.kubectl("--context", "member1", "create", "ns", "provider-ns");
-    fleet.kubectl("--context", "member1", "apply", "-f", EXAMPLE.resolve("app-meta.yaml").toString());
-    fleet.kubectl("--context", "member1", "apply", "-f", EXAMPLE.resolve("service-export.yaml").toString());
+    fleet.kubectl(
+        "--context", "member1", "apply", "-f", EXAMPLE.resolve("app-meta.yaml").toString());
+    fleet.kubectl(
+        "--context", "member1", "apply", "-f", EXAMPLE.resolve("service-export.yaml").toString());
     fleet.kubectl("--context", "member2", "create", "ns", "provider-ns");
-    fleet.kubectl("--context", "member2", "apply", "-f", EXAMPLE.resolve("service-import.yaml").toString());
+    fleet.kubectl(
+        "--context", "member2", "apply", "-f", EXAMPLE.resolve("service-import.yaml").toString());
     KubernetesClient m1 = fleet.member("member1");
     KubernetesClient m2 = fleet.member("member2");
-    Set<String> pods = McsFleet.await("2 web-demo pods", () -> KarmadaMcsE2E.podIps(m1, "provider-ns", "web-demo"),
-        s -> s.size() == 2);
-    Service svc = McsFleet.await("amcs-service1 in member2",
-        () -> m2.services().inNamespace("provider-ns").withName("amcs-service1").get(), s -> s != null);
+    Set<String> pods =
+        McsFleet.await(
+            "2 web-demo pods",
+            () -> KarmadaMcsE2E.podIps(m1, "provider-ns", "web-demo"),
+            s -> s.size() == 2);
+    Service svc =
+        McsFleet.await(
+            "amcs-service1 in member2",
+            () -> m2.services().inNamespace("provider-ns").withName("amcs-service1").get(),
+            s -> s != null);
     assertEquals("http", svc.getSpec().getPorts().get(0).getName());
-    McsFleet.await("amcs-service1 slices", () -> KarmadaMcsE2E.sliceAddresses(m2, "provider-ns", "amcs-service1"),
+    McsFleet.await(
+        "amcs-service1 slices",
+        () -> KarmadaMcsE2E.sliceAddresses(m2, "provider-ns", "amcs-service1"),
         pods::equals);
     String out = fleet.kubectl("--context", "member2", "get", "service", "-n", "provider-ns");
     assertTrue(out.contains("amcs-service1"), out);
-    McsFleet.await("ServiceImport spec.ips", () -> Generic.spec(m2, "ServiceImport", "provider-ns", "service1")
-        .path("ips").path(0).asText(), ip -> ip.equals(svc.getSpec().getClusterIP()));
-    McsFleet.await("ServiceExport Ready", () -> Generic.condition(m1, "ServiceExport", "provider-ns", "service1",
-        "Ready"), "True"::equals);
+    McsFleet.await(
+        "ServiceImport spec.ips",
+        () ->
+            Generic.spec(m2, "ServiceImport", "provider-ns", "service1")
+                .path("ips")
+                .path(0)
+                .asText(),
+        ip -> ip.equals(svc.getSpec().getClusterIP()));
+    McsFleet.await(
+        "ServiceExport Ready",
+        () -> Generic.condition(m1, "ServiceExport", "provider-ns", "service1", "Ready"),
+        "True"::equals);
     // the hub's own ServiceImport reflects the merged view
-    McsFleet.await("hub ServiceImport", () -> Generic.get(fleet.hub, "ServiceImport", "provider-ns", "service1")
-        .path("status").path("clusters").toString(), s -> s.contains("member1"));
+    McsFleet.await(
+        "hub ServiceImport",
+        () ->
+            Generic.get(fleet.hub, "ServiceImport", "provider-ns", "service1")
+                .path("status")
+                .path("clusters")
+                .toString(),
+        s -> s.contains("member1"));
   }
 
   static void ns(KubernetesClient c, String ns) {
-    c.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build())
+    c.namespaces()
+        .resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build())
         .createOr(x -> x.update());
   }
 
-  static void app(KubernetesClient c, String ns, String name, int replicas, int port, String clusterIp) {
+  static void app(
+      KubernetesClient c, String ns, String name, int replicas, int port, String clusterIp) {
     ns(c, ns);
-    c.apps().deployments().inNamespace(ns).resource(new DeploymentBuilder().withNewMetadata().withName(name)
-        .endMetadata().withNewSpec().withReplicas(replicas).withNewSelector().addToMatchLabels("app", name)
-        .endSelector().withNewTemplate().withNewMetadata().addToLabels("app", name).endMetadata()
-        .withNewSpec().addNewContainer().withName(name).withImage("example/" + name + ":1").endContainer()
-        .endSpec().endTemplate().endSpec().build()).create();
-    ServiceBuilder sb = new ServiceBuilder().withNewMetadata().withName(name).endMetadata().withNewSpec()
-        .addToSelector("app", name).addNewPort().withName("http").withProtocol("TCP").withPort(port)
-        .withNewTargetPort(8080).endPort().endSpec();
+    c.apps()
+        .deployments()
+        .inNamespace(ns)
+        .resource(
+            new DeploymentBuilder()
+                .withNewMetadata()
+                .withName(name)
+                .endMetadata()
+                .withNewSpec()
+                .withReplicas(replicas)
+                .withNewSelector()
+                .addToMatchLabels("app", name)
+                .endSelector()
+                .withNewTemplate()
+                .withNewMetadata()
+                .addToLabels("app", name)
+                .endMetadata()
+                .withNewSpec()
+                .addNewContainer()
+                .withName(name)
+                .withImage("example/" + name + ":1")
+                .endContainer()
+                .endSpec()
+                .endTemplate()
+                .endSpec()
+                .build())
+        .create();
+    ServiceBuilder sb =
+        new ServiceBuilder()
+            .withNewMetadata()
+            .withName(name)
+            .endMetadata()
+            .withNewSpec()
+            .addToSelector("app", name)
+            .addNewPort()
+            .withName("http")
+            .withProtocol("TCP")
+            .withPort(port)
+            .withNewTargetPort(8080)
+            .endPort()
+            .endSpec();
     if (clusterIp != null) {
       sb.editSpec().withClusterIP(clusterIp).endSpec();
     }
@@ -103,8 +163,10 @@ class AckFleetMcsE2E {
     se.put("apiVersion", "multicluster.x-k8s.io/v1alpha1");
     se.put("kind", "ServiceExport");
     se.putObject("metadata").put("name", name).put("namespace", ns);
-    c.genericKubernetesResources("multicluster.x-k8s.io/v1alpha1", "ServiceExport").inNamespace(ns)
-        .resource(Generic.MAPPER.convertValue(se, GenericKubernetesResource.class)).create();
+    c.genericKubernetesResources("multicluster.x-k8s.io/v1alpha1", "ServiceExport")
+        .inNamespace(ns)
+        .resource(Generic.MAPPER.convertValue(se, GenericKubernetesResource.class))
+        .create();
   }
 
   static void importIn(KubernetesClient c, String ns, String name, String type) {
@@ -116,14 +178,22 @@ class AckFleetMcsE2E {
     ObjectNode spec = si.putObject("spec");
     spec.put("type", type);
     spec.putArray("ports").addObject().put("name", "http").put("port", 80).put("protocol", "TCP");
-    c.genericKubernetesResources("multicluster.x-k8s.io/v1alpha1", "ServiceImport").inNamespace(ns)
-        .resource(Generic.MAPPER.convertValue(si, GenericKubernetesResource.class)).create();
+    c.genericKubernetesResources("multicluster.x-k8s.io/v1alpha1", "ServiceImport")
+        .inNamespace(ns)
+        .resource(Generic.MAPPER.convertValue(si, GenericKubernetesResource.class))
+        .create();
   }
 
   static Set<String> sourceClusters(KubernetesClient c, String ns, String derived) {
     Set<String> out = new TreeSet<>();
-    for (EndpointSlice s : c.discovery().v1().endpointSlices().inNamespace(ns)
-        .withLabel("kubernetes.io/service-name", derived).list().getItems()) {
+    for (EndpointSlice s :
+        c.discovery()
+            .v1()
+            .endpointSlices()
+            .inNamespace(ns)
+            .withLabel("kubernetes.io/service-name", derived)
+            .list()
+            .getItems()) {
       if (!s.getEndpoints().isEmpty()) {
         out.add(s.getMetadata().getLabels().get("multicluster.kubernetes.io/source-cluster"));
       }
@@ -143,13 +213,21 @@ class AckFleetMcsE2E {
     export(m3, "merge", "echo");
     importIn(m2, "merge", "echo", "ClusterSetIP");
     Set<String> all = new TreeSet<>();
-    all.addAll(McsFleet.await("member1 pods", () -> KarmadaMcsE2E.podIps(m1, "merge", "echo"), s -> s.size() == 1));
-    all.addAll(McsFleet.await("member3 pods", () -> KarmadaMcsE2E.podIps(m3, "merge", "echo"), s -> s.size() == 2));
-    McsFleet.await("slices from both providers", () -> KarmadaMcsE2E.sliceAddresses(m2, "merge", "amcs-echo"),
+    all.addAll(
+        McsFleet.await(
+            "member1 pods", () -> KarmadaMcsE2E.podIps(m1, "merge", "echo"), s -> s.size() == 1));
+    all.addAll(
+        McsFleet.await(
+            "member3 pods", () -> KarmadaMcsE2E.podIps(m3, "merge", "echo"), s -> s.size() == 2));
+    McsFleet.await(
+        "slices from both providers",
+        () -> KarmadaMcsE2E.sliceAddresses(m2, "merge", "amcs-echo"),
         all::equals);
     assertEquals(Set.of("member1", "member3"), sourceClusters(m2, "merge", "amcs-echo"));
-    McsFleet.await("ServiceImport status.clusters", () -> Generic.status(m2, "ServiceImport", "merge", "echo")
-        .path("clusters").toString(), s -> s.contains("member1") && s.contains("member3"));
+    McsFleet.await(
+        "ServiceImport status.clusters",
+        () -> Generic.status(m2, "ServiceImport", "merge", "echo").path("clusters").toString(),
+        s -> s.contains("member1") && s.contains("member3"));
   }
 
   @Test
@@ -162,12 +240,16 @@ class AckFleetMcsE2E {
     Thread.sleep(1100); // creationTimestamps have second resolution
     app(m3, "conflict", "pc", 1, 8081, null);
     export(m3, "conflict", "pc");
-    McsFleet.await("Conflict=True on member3's export", () -> Generic.condition(m3, "ServiceExport", "conflict",
-        "pc", "Conflict"), "True"::equals);
+    McsFleet.await(
+        "Conflict=True on member3's export",
+        () -> Generic.condition(m3, "ServiceExport", "conflict", "pc", "Conflict"),
+        "True"::equals);
     String message = Generic.conditionMessage(m3, "ServiceExport", "conflict", "pc", "Conflict");
     assertTrue(message.contains("http") && message.contains("8081"), message);
-    McsFleet.await("Conflict=False on member1's export", () -> Generic.condition(m1, "ServiceExport", "conflict",
-        "pc", "Conflict"), "False"::equals);
+    McsFleet.await(
+        "Conflict=False on member1's export",
+        () -> Generic.condition(m1, "ServiceExport", "conflict", "pc", "Conflict"),
+        "False"::equals);
   }
 
   @Test
@@ -175,16 +257,35 @@ class AckFleetMcsE2E {
   void externalNameIsNotValid() {
     KubernetesClient m1 = fleet.member("member1");
     ns(m1, "ext");
-    m1.services().inNamespace("ext").resource(new ServiceBuilder().withNewMetadata().withName("db").endMetadata()
-        .withNewSpec().withType("ExternalName").withExternalName("db.example.com").endSpec().build()).create();
+    m1.services()
+        .inNamespace("ext")
+        .resource(
+            new ServiceBuilder()
+                .withNewMetadata()
+                .withName("db")
+                .endMetadata()
+                .withNewSpec()
+                .withType("ExternalName")
+                .withExternalName("db.example.com")
+                .endSpec()
+                .build())
+        .create();
     export(m1, "ext", "db");
     export(m1, "ext", "missing");
-    McsFleet.await("Valid=False for ExternalName", () -> Generic.condition(m1, "ServiceExport", "ext", "db",
-        "Valid"), "False"::equals);
-    assertEquals("InvalidServiceType", Generic.status(m1, "ServiceExport", "ext", "db").path("conditions")
-        .findValue("reason").asText());
-    McsFleet.await("Valid=False for a missing Service", () -> Generic.condition(m1, "ServiceExport", "ext",
-        "missing", "Valid"), "False"::equals);
+    McsFleet.await(
+        "Valid=False for ExternalName",
+        () -> Generic.condition(m1, "ServiceExport", "ext", "db", "Valid"),
+        "False"::equals);
+    assertEquals(
+        "InvalidServiceType",
+        Generic.status(m1, "ServiceExport", "ext", "db")
+            .path("conditions")
+            .findValue("reason")
+            .asText());
+    McsFleet.await(
+        "Valid=False for a missing Service",
+        () -> Generic.condition(m1, "ServiceExport", "ext", "missing", "Valid"),
+        "False"::equals);
   }
 
   @Test
@@ -195,23 +296,40 @@ class AckFleetMcsE2E {
     app(m1, "headless", "hl", 2, 80, "None");
     export(m1, "headless", "hl");
     importIn(m2, "headless", "hl", "Headless");
-    Set<String> pods = McsFleet.await("hl pods", () -> KarmadaMcsE2E.podIps(m1, "headless", "hl"), s -> s.size() == 2);
-    Service derived = McsFleet.await("amcs-hl", () -> m2.services().inNamespace("headless").withName("amcs-hl").get(),
-        s -> s != null);
+    Set<String> pods =
+        McsFleet.await(
+            "hl pods", () -> KarmadaMcsE2E.podIps(m1, "headless", "hl"), s -> s.size() == 2);
+    Service derived =
+        McsFleet.await(
+            "amcs-hl",
+            () -> m2.services().inNamespace("headless").withName("amcs-hl").get(),
+            s -> s != null);
     assertEquals("None", derived.getSpec().getClusterIP());
-    McsFleet.await("headless slices", () -> KarmadaMcsE2E.sliceAddresses(m2, "headless", "amcs-hl"), pods::equals);
+    McsFleet.await(
+        "headless slices",
+        () -> KarmadaMcsE2E.sliceAddresses(m2, "headless", "amcs-hl"),
+        pods::equals);
     Map<String, String> providerHostnames = hostnames(m1, "headless", "hl");
     Map<String, String> derivedHostnames = hostnames(m2, "headless", "amcs-hl");
     assertEquals(providerHostnames, derivedHostnames);
-    McsFleet.await("ServiceImport type Headless without ips", () -> Generic.spec(m2, "ServiceImport", "headless", "hl"),
+    McsFleet.await(
+        "ServiceImport type Headless without ips",
+        () -> Generic.spec(m2, "ServiceImport", "headless", "hl"),
         s -> "Headless".equals(s.path("type").asText()) && s.path("ips").size() == 0);
   }
 
   static Map<String, String> hostnames(KubernetesClient c, String ns, String svc) {
     Map<String, String> out = new java.util.TreeMap<>();
-    for (EndpointSlice s : c.discovery().v1().endpointSlices().inNamespace(ns)
-        .withLabel("kubernetes.io/service-name", svc).list().getItems()) {
-      s.getEndpoints().forEach(e -> out.put(e.getAddresses().get(0), String.valueOf(e.getHostname())));
+    for (EndpointSlice s :
+        c.discovery()
+            .v1()
+            .endpointSlices()
+            .inNamespace(ns)
+            .withLabel("kubernetes.io/service-name", svc)
+            .list()
+            .getItems()) {
+      s.getEndpoints()
+          .forEach(e -> out.put(e.getAddresses().get(0), String.valueOf(e.getHostname())));
     }
     return out;
   }
@@ -222,9 +340,14 @@ class AckFleetMcsE2E {
     KubernetesClient m2 = fleet.member("member2");
     assertNotNull(m2.services().inNamespace("merge").withName("amcs-echo").get());
     fleet.stopAgent("member3");
-    McsFleet.await("member3 not Ready", () -> fleet.clusterReady("member3"), s -> s != null && !s.equals("TRUE"));
+    McsFleet.await(
+        "member3 not Ready",
+        () -> fleet.clusterReady("member3"),
+        s -> s != null && !s.equals("TRUE"));
     Set<String> m1Pods = KarmadaMcsE2E.podIps(fleet.member("member1"), "merge", "echo");
-    McsFleet.await("only member1's endpoints remain", () -> KarmadaMcsE2E.sliceAddresses(m2, "merge", "amcs-echo"),
+    McsFleet.await(
+        "only member1's endpoints remain",
+        () -> KarmadaMcsE2E.sliceAddresses(m2, "merge", "amcs-echo"),
         m1Pods::equals);
     assertEquals(Set.of("member1"), sourceClusters(m2, "merge", "amcs-echo"));
   }

@@ -16,6 +16,7 @@ final class Examples {
       }
       p = p.getParent();
     }
-    throw new IllegalStateException("examples/" + name + " not found above " + Path.of("").toAbsolutePath());
+    throw new IllegalStateException(
+        "examples/" + name + " not found above " + Path.of("").toAbsolutePath());
   }
 }

@@ -42,6 +42,7 @@ class ExamplesWalkthroughE2E {
     assertTrue(out.contains("\"cluster\":\"member1\""), out);
     assertTrue(out.contains("304"), out);
     assertTrue(out.contains("CLUSTER") && out.contains("member1"), out);
-    assertFalse(Walkthroughs.shBlocks(Examples.dir("fleet-discovery").resolve("README.md")).isEmpty());
+    assertFalse(
+        Walkthroughs.shBlocks(Examples.dir("fleet-discovery").resolve("README.md")).isEmpty());
   }
 }

@@ -13,8 +13,11 @@ final class Generic {
   private Generic() {}
 
   static JsonNode get(KubernetesClient c, String kind, String ns, String name) {
-    GenericKubernetesResource r = c.genericKubernetesResources("multicluster.x-k8s.io/v1beta1", kind)
-        .inNamespace(ns).withName(name).get();
+    GenericKubernetesResource r =
+        c.genericKubernetesResources("multicluster.x-k8s.io/v1beta1", kind)
+            .inNamespace(ns)
+            .withName(name)
+            .get();
     return r == null ? MissingNode.getInstance() : MAPPER.valueToTree(r);
   }
 
@@ -35,7 +38,8 @@ final class Generic {
     return null;
   }
 
-  static String conditionMessage(KubernetesClient c, String kind, String ns, String name, String type) {
+  static String conditionMessage(
+      KubernetesClient c, String kind, String ns, String name, String type) {
     for (JsonNode cond : status(c, kind, ns, name).path("conditions")) {
       if (type.equals(cond.path("type").asText())) {
         return cond.path("message").asText();

@@ -54,8 +54,15 @@ class KarmadaMcsE2E {
 
   static Set<String> sliceAddresses(KubernetesClient member, String ns, String derived) {
     Set<String> ips = new TreeSet<>();
-    for (EndpointSlice s : member.discovery().v1().endpointSlices().inNamespace(ns)
-        .withLabel("kubernetes.io/service-name", derived).list().getItems()) {
+    for (EndpointSlice s :
+        member
+            .discovery()
+            .v1()
+            .endpointSlices()
+            .inNamespace(ns)
+            .withLabel("kubernetes.io/service-name", derived)
+            .list()
+            .getItems()) {
       s.getEndpoints().forEach(e -> ips.addAll(e.getAddresses()));
     }
     return ips;
@@ -64,48 +71,97 @@ class KarmadaMcsE2E {
   @Test
   @Order(1)
   void seedWalkthroughGivesDerivedServeInMember2() {
-    fleet.kubectl("--context", "flotilla", "apply", "-f", EXAMPLE.resolve("crd-propagation.yaml").toString());
-    McsFleet.await("MCS CRDs in member1 and member2", () ->
-        fleet.member("member1").apiextensions().v1().customResourceDefinitions()
-            .withName("serviceexports.multicluster.x-k8s.io").get() != null
-        && fleet.member("member2").apiextensions().v1().customResourceDefinitions()
-            .withName("serviceimports.multicluster.x-k8s.io").get() != null, Boolean.TRUE::equals);
+    fleet.kubectl(
+        "--context", "flotilla", "apply", "-f", EXAMPLE.resolve("crd-propagation.yaml").toString());
+    McsFleet.await(
+        "MCS CRDs in member1 and member2",
+        () ->
+            fleet
+                        .member("member1")
+                        .apiextensions()
+                        .v1()
+                        .customResourceDefinitions()
+                        .withName("serviceexports.multicluster.x-k8s.io")
+                        .get()
+                    != null
+                && fleet
+                        .member("member2")
+                        .apiextensions()
+                        .v1()
+                        .customResourceDefinitions()
+                        .withName("serviceimports.multicluster.x-k8s.io")
+                        .get()
+                    != null,
+        Boolean.TRUE::equals);
     fleet.kubectl("--context", "flotilla", "apply", "-f", EXAMPLE.resolve("serve.yaml").toString());
-    fleet.kubectl("--context", "flotilla", "apply", "-f", EXAMPLE.resolve("service-export.yaml").toString());
-    fleet.kubectl("--context", "flotilla", "apply", "-f", EXAMPLE.resolve("service-import.yaml").toString());
+    fleet.kubectl(
+        "--context", "flotilla", "apply", "-f", EXAMPLE.resolve("service-export.yaml").toString());
+    fleet.kubectl(
+        "--context", "flotilla", "apply", "-f", EXAMPLE.resolve("service-import.yaml").toString());
     KubernetesClient m1 = fleet.member("member1");
     KubernetesClient m2 = fleet.member("member2");
-    Set<String> pods = McsFleet.await("serve pod in member1", () -> podIps(m1, "default", "serve"),
-        s -> s.size() == 1);
-    Service derived = McsFleet.await("derived-serve in member2",
-        () -> m2.services().inNamespace("default").withName("derived-serve").get(), s -> s != null);
+    Set<String> pods =
+        McsFleet.await(
+            "serve pod in member1", () -> podIps(m1, "default", "serve"), s -> s.size() == 1);
+    Service derived =
+        McsFleet.await(
+            "derived-serve in member2",
+            () -> m2.services().inNamespace("default").withName("derived-serve").get(),
+            s -> s != null);
     assertEquals("ClusterIP", derived.getSpec().getType());
-    assertTrue(derived.getSpec().getClusterIP() != null && !derived.getSpec().getClusterIP().equals("None"));
+    assertTrue(
+        derived.getSpec().getClusterIP() != null
+            && !derived.getSpec().getClusterIP().equals("None"));
     assertEquals(80, derived.getSpec().getPorts().get(0).getPort());
-    assertTrue(derived.getSpec().getSelector() == null || derived.getSpec().getSelector().isEmpty());
-    McsFleet.await("derived-serve slices with member1's pod IPs",
-        () -> sliceAddresses(m2, "default", "derived-serve"), pods::equals);
-    EndpointSlice slice = m2.discovery().v1().endpointSlices().inNamespace("default")
-        .withLabel("kubernetes.io/service-name", "derived-serve").list().getItems().get(0);
-    assertEquals("serve", slice.getMetadata().getLabels().get("multicluster.kubernetes.io/service-name"));
-    assertEquals("member1", slice.getMetadata().getLabels().get("multicluster.kubernetes.io/source-cluster"));
-    assertEquals("mcs-controller.flotilla.dev",
+    assertTrue(
+        derived.getSpec().getSelector() == null || derived.getSpec().getSelector().isEmpty());
+    McsFleet.await(
+        "derived-serve slices with member1's pod IPs",
+        () -> sliceAddresses(m2, "default", "derived-serve"),
+        pods::equals);
+    EndpointSlice slice =
+        m2.discovery()
+            .v1()
+            .endpointSlices()
+            .inNamespace("default")
+            .withLabel("kubernetes.io/service-name", "derived-serve")
+            .list()
+            .getItems()
+            .get(0);
+    assertEquals(
+        "serve", slice.getMetadata().getLabels().get("multicluster.kubernetes.io/service-name"));
+    assertEquals(
+        "member1",
+        slice.getMetadata().getLabels().get("multicluster.kubernetes.io/source-cluster"));
+    assertEquals(
+        "mcs-controller.flotilla.dev",
         slice.getMetadata().getLabels().get("endpointslice.kubernetes.io/managed-by"));
     assertEquals(8080, slice.getPorts().get(0).getPort());
     // kubectl sees it as the seed shows
     String svcs = fleet.kubectl("--context", "member2", "get", "svc");
     assertTrue(svcs.contains("derived-serve"), svcs);
     // the member ServiceImport follows the derived Service; the export is Valid and Ready
-    McsFleet.await("member2 ServiceImport ips", () -> Generic.spec(m2, "ServiceImport", "default", "serve")
-        .path("ips").path(0).asText(), ip -> ip.equals(derived.getSpec().getClusterIP()));
-    McsFleet.await("member2 ServiceImport status.clusters", () -> Generic.status(m2, "ServiceImport",
-        "default", "serve").path("clusters").toString(), s -> s.contains("member1"));
-    McsFleet.await("member1 ServiceExport Ready", () -> Generic.condition(m1, "ServiceExport", "default",
-        "serve", "Ready"), "True"::equals);
+    McsFleet.await(
+        "member2 ServiceImport ips",
+        () -> Generic.spec(m2, "ServiceImport", "default", "serve").path("ips").path(0).asText(),
+        ip -> ip.equals(derived.getSpec().getClusterIP()));
+    McsFleet.await(
+        "member2 ServiceImport status.clusters",
+        () -> Generic.status(m2, "ServiceImport", "default", "serve").path("clusters").toString(),
+        s -> s.contains("member1"));
+    McsFleet.await(
+        "member1 ServiceExport Ready",
+        () -> Generic.condition(m1, "ServiceExport", "default", "serve", "Ready"),
+        "True"::equals);
     assertEquals("True", Generic.condition(m1, "ServiceExport", "default", "serve", "Valid"));
     // the hub ServiceImport (user-created) gets status.clusters
-    McsFleet.await("hub ServiceImport status", () -> Generic.status(fleet.hub, "ServiceImport", "default",
-        "serve").path("clusters").toString(), s -> s.contains("member1"));
+    McsFleet.await(
+        "hub ServiceImport status",
+        () ->
+            Generic.status(fleet.hub, "ServiceImport", "default", "serve")
+                .path("clusters")
+                .toString(),
+        s -> s.contains("member1"));
   }
 
   @Test
@@ -114,14 +170,20 @@ class KarmadaMcsE2E {
     KubernetesClient m1 = fleet.member("member1");
     KubernetesClient m2 = fleet.member("member2");
     fleet.kubectl("--context", "flotilla", "scale", "deployment/serve", "--replicas=3");
-    Set<String> pods = McsFleet.await("3 serve pods in member1", () -> podIps(m1, "default", "serve"),
-        s -> s.size() == 3);
-    McsFleet.await("derived slices follow the scale-up", () -> sliceAddresses(m2, "default", "derived-serve"),
+    Set<String> pods =
+        McsFleet.await(
+            "3 serve pods in member1", () -> podIps(m1, "default", "serve"), s -> s.size() == 3);
+    McsFleet.await(
+        "derived slices follow the scale-up",
+        () -> sliceAddresses(m2, "default", "derived-serve"),
         pods::equals);
     fleet.kubectl("--context", "flotilla", "scale", "deployment/serve", "--replicas=2");
-    Set<String> fewer = McsFleet.await("2 serve pods in member1", () -> podIps(m1, "default", "serve"),
-        s -> s.size() == 2);
-    McsFleet.await("derived slices follow the scale-down", () -> sliceAddresses(m2, "default", "derived-serve"),
+    Set<String> fewer =
+        McsFleet.await(
+            "2 serve pods in member1", () -> podIps(m1, "default", "serve"), s -> s.size() == 2);
+    McsFleet.await(
+        "derived slices follow the scale-down",
+        () -> sliceAddresses(m2, "default", "derived-serve"),
         fewer::equals);
   }
 
@@ -132,37 +194,52 @@ class KarmadaMcsE2E {
     Set<String> pods = podIps(m1, "default", "serve");
     String path = "/apis/discovery.flotilla.dev/v1/namespaces/default/services/serve/instances";
     java.net.http.HttpClient http = fleet.https();
-    com.fasterxml.jackson.databind.JsonNode list = McsFleet.await("discovery lists member1's pods", () -> {
-      try {
-        var r = http.send(fleet.request(path + "?ready=true").build(),
-            java.net.http.HttpResponse.BodyHandlers.ofString());
-        return Generic.MAPPER.readTree(r.body());
-      } catch (Exception e) {
-        throw new IllegalStateException(e);
-      }
-    }, l -> {
-      Set<String> got = new TreeSet<>();
-      l.path("instances").forEach(i -> got.add(i.path("address").asText()));
-      return got.equals(pods);
-    });
+    com.fasterxml.jackson.databind.JsonNode list =
+        McsFleet.await(
+            "discovery lists member1's pods",
+            () -> {
+              try {
+                var r =
+                    http.send(
+                        fleet.request(path + "?ready=true").build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString());
+                return Generic.MAPPER.readTree(r.body());
+              } catch (Exception e) {
+                throw new IllegalStateException(e);
+              }
+            },
+            l -> {
+              Set<String> got = new TreeSet<>();
+              l.path("instances").forEach(i -> got.add(i.path("address").asText()));
+              return got.equals(pods);
+            });
     com.fasterxml.jackson.databind.JsonNode first = list.path("instances").path(0);
     assertEquals("member1", first.path("cluster").asText());
     assertEquals(8080, first.path("ports").path(0).path("port").asInt());
     assertTrue(first.path("ready").asBoolean());
     String revision = list.path("revision").asText();
-    var unauth = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(fleet.hubServer.url() + path))
-        .build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+    var unauth =
+        http.send(
+            java.net.http.HttpRequest.newBuilder(java.net.URI.create(fleet.hubServer.url() + path))
+                .build(),
+            java.net.http.HttpResponse.BodyHandlers.ofString());
     assertEquals(401, unauth.statusCode());
-    var notModified = http.send(fleet.request(path).header("If-None-Match", "\"" + revision + "\"").build(),
-        java.net.http.HttpResponse.BodyHandlers.ofString());
+    var notModified =
+        http.send(
+            fleet.request(path).header("If-None-Match", "\"" + revision + "\"").build(),
+            java.net.http.HttpResponse.BodyHandlers.ofString());
     assertEquals(304, notModified.statusCode());
-    var other = http.send(fleet.request(path + "?cluster=member3").build(),
-        java.net.http.HttpResponse.BodyHandlers.ofString());
+    var other =
+        http.send(
+            fleet.request(path + "?cluster=member3").build(),
+            java.net.http.HttpResponse.BodyHandlers.ofString());
     assertEquals(0, Generic.MAPPER.readTree(other.body()).path("instances").size());
     // watch: the first line is the current list, scaling brings another
     var lines = new java.util.concurrent.LinkedBlockingQueue<String>();
-    var stream = http.sendAsync(fleet.request(path + "?watch=true").build(),
-        java.net.http.HttpResponse.BodyHandlers.ofLines());
+    var stream =
+        http.sendAsync(
+            fleet.request(path + "?watch=true").build(),
+            java.net.http.HttpResponse.BodyHandlers.ofLines());
     var response = stream.get(10, java.util.concurrent.TimeUnit.SECONDS);
     Thread reader = new Thread(() -> response.body().forEach(lines::add));
     reader.setDaemon(true);
@@ -171,7 +248,9 @@ class KarmadaMcsE2E {
     assertEquals(revision, Generic.MAPPER.readTree(initial).path("revision").asText());
     fleet.kubectl("--context", "flotilla", "scale", "deployment/serve", "--replicas=1");
     String changed = lines.poll(30, java.util.concurrent.TimeUnit.SECONDS);
-    assertTrue(changed != null && !Generic.MAPPER.readTree(changed).path("revision").asText().equals(revision),
+    assertTrue(
+        changed != null
+            && !Generic.MAPPER.readTree(changed).path("revision").asText().equals(revision),
         "a change arrives on the watch: " + changed);
     response.body().close();
   }
@@ -180,14 +259,29 @@ class KarmadaMcsE2E {
   @Order(4)
   void unexportRemovesTheDerivedObjects() {
     KubernetesClient m2 = fleet.member("member2");
-    fleet.kubectl("--context", "flotilla", "delete", "-f", EXAMPLE.resolve("service-export.yaml").toString());
-    McsFleet.await("derived-serve gone from member2",
-        () -> m2.services().inNamespace("default").withName("derived-serve").get(), s -> s == null);
-    McsFleet.await("derived slices gone", () -> sliceAddresses(m2, "default", "derived-serve"), Set::isEmpty);
-    assertNull(fleet.hub.genericKubernetesResources("work.karmada.io/v1alpha1", "Work")
-        .inNamespace("karmada-es-member2").withName("mcs-derived-default-serve").get());
-    List<?> left = fleet.hub.genericKubernetesResources("work.karmada.io/v1alpha1", "Work")
-        .inNamespace("karmada-es-member1").withLabel("flotilla.dev/mcs-role", "export").list().getItems();
+    fleet.kubectl(
+        "--context", "flotilla", "delete", "-f", EXAMPLE.resolve("service-export.yaml").toString());
+    McsFleet.await(
+        "derived-serve gone from member2",
+        () -> m2.services().inNamespace("default").withName("derived-serve").get(),
+        s -> s == null);
+    McsFleet.await(
+        "derived slices gone", () -> sliceAddresses(m2, "default", "derived-serve"), Set::isEmpty);
+    assertNull(
+        fleet
+            .hub
+            .genericKubernetesResources("work.karmada.io/v1alpha1", "Work")
+            .inNamespace("karmada-es-member2")
+            .withName("mcs-derived-default-serve")
+            .get());
+    List<?> left =
+        fleet
+            .hub
+            .genericKubernetesResources("work.karmada.io/v1alpha1", "Work")
+            .inNamespace("karmada-es-member1")
+            .withLabel("flotilla.dev/mcs-role", "export")
+            .list()
+            .getItems();
     assertTrue(left.isEmpty(), "export report Work gone: " + left);
   }
 }

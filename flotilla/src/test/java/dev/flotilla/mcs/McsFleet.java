@@ -11,7 +11,6 @@ import dev.flotilla.cli.HubClients;
 import dev.flotilla.controller.ControllerManager;
 import dev.flotilla.sim.SimulatedFleet;
 import dev.flotilla.sim.SimulatedMember;
-import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
@@ -31,8 +30,8 @@ import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /**
- * One hub (with controllers) and three simulated members with agents on short leases, as
- * {@code flotilla hub --sim-members 3} wires them, plus clients and a kubeconfig with the contexts
+ * One hub (with controllers) and three simulated members with agents on short leases, as {@code
+ * flotilla hub --sim-members 3} wires them, plus clients and a kubeconfig with the contexts
  * flotilla, member1..3.
  */
 final class McsFleet implements AutoCloseable {
@@ -69,20 +68,38 @@ final class McsFleet implements AutoCloseable {
   void startAgent(String name) throws Exception {
     SimulatedMember m = fleet.member(name);
     String token = AgentCredentials.issue(hub, name);
-    KubernetesClient hubClient = new KubernetesClientBuilder().withConfig(new ConfigBuilder()
-        .withMasterUrl(hubServer.url())
-        .withCaCertFile(hubServer.certificateAuthority().caCertPath().toString())
-        .withOauthToken(token).build()).build();
-    KubernetesClient memberClient = client(m.kubeconfigContext().serverUrl(),
-        m.kubeconfigContext().caPem(), m.kubeconfigContext().token());
+    KubernetesClient hubClient =
+        new KubernetesClientBuilder()
+            .withConfig(
+                new ConfigBuilder()
+                    .withMasterUrl(hubServer.url())
+                    .withCaCertFile(hubServer.certificateAuthority().caCertPath().toString())
+                    .withOauthToken(token)
+                    .build())
+            .build();
+    KubernetesClient memberClient =
+        client(
+            m.kubeconfigContext().serverUrl(),
+            m.kubeconfigContext().caPem(),
+            m.kubeconfigContext().token());
     clients.add(hubClient);
     clients.add(memberClient);
-    agents.put(name, new MemberAgent(AgentConfig.builder()
-        .hub(ClientSource.of(hubClient)).member(ClientSource.of(memberClient))
-        .clusterName(name).provider(m.cluster().provider()).region(m.cluster().region())
-        .zones(m.cluster().zones()).apiEndpoint(m.url())
-        .leaseDuration(Duration.ofSeconds(3)).renewInterval(Duration.ofMillis(500))
-        .statusInterval(Duration.ofSeconds(1)).build()).start());
+    agents.put(
+        name,
+        new MemberAgent(
+                AgentConfig.builder()
+                    .hub(ClientSource.of(hubClient))
+                    .member(ClientSource.of(memberClient))
+                    .clusterName(name)
+                    .provider(m.cluster().provider())
+                    .region(m.cluster().region())
+                    .zones(m.cluster().zones())
+                    .apiEndpoint(m.url())
+                    .leaseDuration(Duration.ofSeconds(3))
+                    .renewInterval(Duration.ofMillis(500))
+                    .statusInterval(Duration.ofSeconds(1))
+                    .build())
+            .start());
   }
 
   void stopAgent(String name) {
@@ -93,13 +110,17 @@ final class McsFleet implements AutoCloseable {
   }
 
   String clusterReady(String name) {
-    var c = hub.genericKubernetesResources("cluster.karmada.io/v1alpha1", "Cluster").withName(name).get();
+    var c =
+        hub.genericKubernetesResources("cluster.karmada.io/v1alpha1", "Cluster")
+            .withName(name)
+            .get();
     if (c == null || c.getAdditionalProperties().get("status") == null) {
       return null;
     }
     @SuppressWarnings("unchecked")
-    var conditions = (List<Map<String, Object>>) ((Map<String, Object>) c.getAdditionalProperties()
-        .get("status")).get("conditions");
+    var conditions =
+        (List<Map<String, Object>>)
+            ((Map<String, Object>) c.getAdditionalProperties().get("status")).get("conditions");
     if (conditions == null) {
       return null;
     }
@@ -112,9 +133,16 @@ final class McsFleet implements AutoCloseable {
   }
 
   private static KubernetesClient client(String url, String caPem, String token) {
-    return new KubernetesClientBuilder().withConfig(new ConfigBuilder().withMasterUrl(url)
-        .withCaCertData(Base64.getEncoder().encodeToString(caPem.getBytes(StandardCharsets.UTF_8)))
-        .withOauthToken(token).withRequestTimeout(30_000).build()).build();
+    return new KubernetesClientBuilder()
+        .withConfig(
+            new ConfigBuilder()
+                .withMasterUrl(url)
+                .withCaCertData(
+                    Base64.getEncoder().encodeToString(caPem.getBytes(StandardCharsets.UTF_8)))
+                .withOauthToken(token)
+                .withRequestTimeout(30_000)
+                .build())
+        .build();
   }
 
   KubernetesClient member(String name) {
@@ -137,14 +165,17 @@ final class McsFleet implements AutoCloseable {
 
   /** An HTTPS client trusting the hub's CA, for the discovery API. */
   java.net.http.HttpClient https() throws Exception {
-    java.security.cert.CertificateFactory cf = java.security.cert.CertificateFactory.getInstance("X.509");
-    java.security.KeyStore ks = java.security.KeyStore.getInstance(java.security.KeyStore.getDefaultType());
+    java.security.cert.CertificateFactory cf =
+        java.security.cert.CertificateFactory.getInstance("X.509");
+    java.security.KeyStore ks =
+        java.security.KeyStore.getInstance(java.security.KeyStore.getDefaultType());
     ks.load(null, null);
     try (var in = Files.newInputStream(hubServer.certificateAuthority().caCertPath())) {
       ks.setCertificateEntry("ca", cf.generateCertificate(in));
     }
-    javax.net.ssl.TrustManagerFactory tmf = javax.net.ssl.TrustManagerFactory.getInstance(
-        javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+    javax.net.ssl.TrustManagerFactory tmf =
+        javax.net.ssl.TrustManagerFactory.getInstance(
+            javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
     tmf.init(ks);
     javax.net.ssl.SSLContext ssl = javax.net.ssl.SSLContext.getInstance("TLS");
     ssl.init(null, tmf.getTrustManagers(), null);
@@ -181,8 +212,13 @@ final class McsFleet implements AutoCloseable {
         throw new IllegalStateException(e);
       }
     }
-    throw new AssertionError("timed out waiting for " + what + "; last value: " + last
-        + (error == null ? "" : "; last error: " + error), error);
+    throw new AssertionError(
+        "timed out waiting for "
+            + what
+            + "; last value: "
+            + last
+            + (error == null ? "" : "; last error: " + error),
+        error);
   }
 
   @Override
@@ -223,8 +259,14 @@ final class McsFleet implements AutoCloseable {
         t2.join();
         String stdout = out.toString(StandardCharsets.UTF_8);
         if (p.exitValue() != 0) {
-          throw new AssertionError("command failed (" + p.exitValue() + "): " + cmd + "\n" + stdout
-              + err.toString(StandardCharsets.UTF_8));
+          throw new AssertionError(
+              "command failed ("
+                  + p.exitValue()
+                  + "): "
+                  + cmd
+                  + "\n"
+                  + stdout
+                  + err.toString(StandardCharsets.UTF_8));
         }
         return stdout;
       } catch (IOException e) {

@@ -9,8 +9,8 @@ import java.util.Map;
 
 /**
  * Runs an example README as written: its {@code sh} fenced blocks, in order, as one bash script
- * (set -euo pipefail) from the repository root, with KUBECONFIG pointing at a fleet and a
- * {@code flotilla} command on PATH that runs the launcher from the test classpath.
+ * (set -euo pipefail) from the repository root, with KUBECONFIG pointing at a fleet and a {@code
+ * flotilla} command on PATH that runs the launcher from the test classpath.
  */
 final class Walkthroughs {
   private Walkthroughs() {}
@@ -36,12 +36,19 @@ final class Walkthroughs {
     Path bin = Files.createTempDirectory(fleet.dir, "bin");
     Path shim = bin.resolve("flotilla");
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    Files.writeString(shim, "#!/usr/bin/env bash\nexec '" + java + "' -cp '"
-        + System.getProperty("java.class.path") + "' dev.flotilla.cli.FlotillaCommand \"$@\"\n");
+    Files.writeString(
+        shim,
+        "#!/usr/bin/env bash\nexec '"
+            + java
+            + "' -cp '"
+            + System.getProperty("java.class.path")
+            + "' dev.flotilla.cli.FlotillaCommand \"$@\"\n");
     shim.toFile().setExecutable(true);
     String script = "set -euo pipefail\nset -x\n" + String.join("\n", shBlocks(readme));
-    return McsFleet.Shell.run(List.of("bash", "-c", script), root, Map.of(
-        "KUBECONFIG", fleet.kubeconfig.toString(),
-        "PATH", bin + ":" + System.getenv("PATH")));
+    return McsFleet.Shell.run(
+        List.of("bash", "-c", script),
+        root,
+        Map.of(
+            "KUBECONFIG", fleet.kubeconfig.toString(), "PATH", bin + ":" + System.getenv("PATH")));
   }
 }

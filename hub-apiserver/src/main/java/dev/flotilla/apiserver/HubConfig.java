@@ -14,8 +14,13 @@ import java.util.Optional;
  * @param extraSans extra DNS names or IPs for the serving certificate
  * @param installFlotillaCrds install Flotilla's own CRDs at startup (false for plain members)
  */
-public record HubConfig(Path dataDir, String host, int port, Optional<Path> tokenAuthFile,
-    List<String> extraSans, boolean installFlotillaCrds) {
+public record HubConfig(
+    Path dataDir,
+    String host,
+    int port,
+    Optional<Path> tokenAuthFile,
+    List<String> extraSans,
+    boolean installFlotillaCrds) {
 
   public static HubConfig of(Path dataDir, int port) {
     return new HubConfig(dataDir, "127.0.0.1", port, Optional.empty(), List.of(), true);

@@ -47,11 +47,13 @@ public final class HubServer implements AutoCloseable {
   private final TokenAuthenticator authenticator;
   private final CertificateAuthority ca;
   private final List<AutoCloseable> closeables = new ArrayList<>();
-  private final ScheduledExecutorService compactor = Executors.newSingleThreadScheduledExecutor(r -> {
-    Thread t = new Thread(r, "store-compactor");
-    t.setDaemon(true);
-    return t;
-  });
+  private final ScheduledExecutorService compactor =
+      Executors.newSingleThreadScheduledExecutor(
+          r -> {
+            Thread t = new Thread(r, "store-compactor");
+            t.setDaemon(true);
+            return t;
+          });
   private ApiServer server;
   private Authorizer authorizer = Authorizer.MASTERS;
   private final java.util.Map<String, dev.flotilla.apiserver.http.ExtensionHandler> extensions =
@@ -86,11 +88,12 @@ public final class HubServer implements AutoCloseable {
     if (config.installFlotillaCrds()) {
       installCrds();
       PlacementPreview preview = new PlacementPreview(storage);
-      storage.setDryRunView((type, obj) -> {
-        if (PlacementPreview.applies(type)) {
-          preview.annotate(type, obj);
-        }
-      });
+      storage.setDryRunView(
+          (type, obj) -> {
+            if (PlacementPreview.applies(type)) {
+              preview.annotate(type, obj);
+            }
+          });
       ensureNamespace(AgentTokens.NAMESPACE);
       AgentTokens agentTokens = new AgentTokens();
       agentTokens.start(storage);
@@ -99,17 +102,32 @@ public final class HubServer implements AutoCloseable {
       authorizer = Authorizer.anyOf(authorizer, new AgentAuthorizer());
     }
     long[] lastSeen = {store.currentRevision()};
-    compactor.scheduleWithFixedDelay(() -> {
-      long target = lastSeen[0];
-      lastSeen[0] = store.currentRevision();
-      if (target > store.compactedRevision()) {
-        store.compact(target);
-      }
-    }, COMPACTION_INTERVAL_SECONDS, COMPACTION_INTERVAL_SECONDS, TimeUnit.SECONDS);
+    compactor.scheduleWithFixedDelay(
+        () -> {
+          long target = lastSeen[0];
+          lastSeen[0] = store.currentRevision();
+          if (target > store.compactedRevision()) {
+            store.compact(target);
+          }
+        },
+        COMPACTION_INTERVAL_SECONDS,
+        COMPACTION_INTERVAL_SECONDS,
+        TimeUnit.SECONDS);
     ApiMetrics metrics = new ApiMetrics(store::currentRevision);
-    server = new ApiServer(new ApiServerConfig(config.host(), config.port(), ca.serverCertPath(),
-        ca.serverKeyPath(), ApiServerConfig.DEFAULT_MAX_BODY), storage, authenticator, authorizer,
-        new OpenApiV3(BuiltinCatalogue.get()), crds::schema, metrics);
+    server =
+        new ApiServer(
+            new ApiServerConfig(
+                config.host(),
+                config.port(),
+                ca.serverCertPath(),
+                ca.serverKeyPath(),
+                ApiServerConfig.DEFAULT_MAX_BODY),
+            storage,
+            authenticator,
+            authorizer,
+            new OpenApiV3(BuiltinCatalogue.get()),
+            crds::schema,
+            metrics);
     extensions.forEach(server::addExtension);
     server.start();
     return this;
@@ -117,17 +135,28 @@ public final class HubServer implements AutoCloseable {
 
   /** Creates or updates Flotilla's CRDs from the manifests in the policies module. */
   private void installCrds() {
-    ResourceType crdType = storage.registry()
-        .find("apiextensions.k8s.io", "v1", "customresourcedefinitions").orElseThrow();
+    ResourceType crdType =
+        storage
+            .registry()
+            .find("apiextensions.k8s.io", "v1", "customresourcedefinitions")
+            .orElseThrow();
     for (ObjectNode manifest : CrdManifests.load()) {
       String name = Meta.name(manifest);
       if (storage.find(crdType, null, name).isEmpty()) {
         storage.create(crdType, null, manifest, false).join();
       } else {
-        storage.guaranteedUpdate(crdType, null, name, 0, false, current -> {
-          current.set("spec", manifest.get("spec"));
-          return current;
-        }).join();
+        storage
+            .guaranteedUpdate(
+                crdType,
+                null,
+                name,
+                0,
+                false,
+                current -> {
+                  current.set("spec", manifest.get("spec"));
+                  return current;
+                })
+            .join();
       }
     }
   }
@@ -145,8 +174,8 @@ public final class HubServer implements AutoCloseable {
    * Serves an extra authenticated non-resource API under {@code prefix} (e.g. fleet-wide
    * discovery); callable before or after {@link #start()}.
    */
-  public synchronized HubServer addNonResourceHandler(String prefix,
-      dev.flotilla.apiserver.http.ExtensionHandler handler) {
+  public synchronized HubServer addNonResourceHandler(
+      String prefix, dev.flotilla.apiserver.http.ExtensionHandler handler) {
     extensions.put(prefix, handler);
     if (server != null) {
       server.addExtension(prefix, handler);

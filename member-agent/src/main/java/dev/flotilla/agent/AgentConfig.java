@@ -6,13 +6,13 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * Everything one member agent needs: how to reach the hub and the member, how the member
- * describes itself on the hub, and how often it reports.
+ * Everything one member agent needs: how to reach the hub and the member, how the member describes
+ * itself on the hub, and how often it reports.
  *
  * @param hub the hub (Karmada control plane) API server
  * @param member the member cluster's API server
- * @param clusterName the Cluster object's name on the hub; also names the lease and the
- *     execution namespace {@code karmada-es-<clusterName>}
+ * @param clusterName the Cluster object's name on the hub; also names the lease and the execution
+ *     namespace {@code karmada-es-<clusterName>}
  * @param provider {@code spec.provider}, null to leave unset
  * @param region {@code spec.region}, null to leave unset
  * @param zones {@code spec.zones}, empty to leave unset
@@ -24,10 +24,20 @@ import java.util.Objects;
  * @param workers how many Works are reconciled in parallel (one at a time per Work)
  * @param resyncPeriod how often every Work is reconciled again even without events
  */
-public record AgentConfig(ClientSource hub, ClientSource member, String clusterName,
-    String provider, String region, List<String> zones, Map<String, String> labels,
-    String apiEndpoint, Duration leaseDuration, Duration renewInterval, Duration statusInterval,
-    int workers, Duration resyncPeriod) {
+public record AgentConfig(
+    ClientSource hub,
+    ClientSource member,
+    String clusterName,
+    String provider,
+    String region,
+    List<String> zones,
+    Map<String, String> labels,
+    String apiEndpoint,
+    Duration leaseDuration,
+    Duration renewInterval,
+    Duration statusInterval,
+    int workers,
+    Duration resyncPeriod) {
 
   public static final Duration DEFAULT_LEASE_DURATION = Duration.ofSeconds(40);
   public static final Duration DEFAULT_RENEW_INTERVAL = Duration.ofSeconds(10);
@@ -144,8 +154,20 @@ public record AgentConfig(ClientSource hub, ClientSource member, String clusterN
     }
 
     public AgentConfig build() {
-      return new AgentConfig(hub, member, clusterName, provider, region, zones, labels,
-          apiEndpoint, leaseDuration, renewInterval, statusInterval, workers, resyncPeriod);
+      return new AgentConfig(
+          hub,
+          member,
+          clusterName,
+          provider,
+          region,
+          zones,
+          labels,
+          apiEndpoint,
+          leaseDuration,
+          renewInterval,
+          statusInterval,
+          workers,
+          resyncPeriod);
     }
   }
 }

@@ -51,8 +51,8 @@ public record ClientSource(KubernetesClient client, Path kubeconfig, String cont
       return client;
     }
     try {
-      Config config = Config.fromKubeconfig(context, Files.readString(kubeconfig),
-          kubeconfig.toString());
+      Config config =
+          Config.fromKubeconfig(context, Files.readString(kubeconfig), kubeconfig.toString());
       return new KubernetesClientBuilder().withConfig(config).build();
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read kubeconfig " + kubeconfig, e);

@@ -17,9 +17,9 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * One pull-mode member agent (Karmada's karmada-agent): registers the member as a Cluster on
- * the hub, renews its lease, reports Cluster status, and runs the execution controller that
- * applies the hub's Works to the member. Every loop survives hub or member outages and retries.
+ * One pull-mode member agent (Karmada's karmada-agent): registers the member as a Cluster on the
+ * hub, renews its lease, reports Cluster status, and runs the execution controller that applies the
+ * hub's Works to the member. Every loop survives hub or member outages and retries.
  */
 public final class MemberAgent implements AutoCloseable {
   public static final String NAME = "member-agent";
@@ -57,34 +57,52 @@ public final class MemberAgent implements AutoCloseable {
     stopping = false;
     hub = config.hub().open();
     member = config.member().open();
-    String endpoint = config.apiEndpoint() != null ? config.apiEndpoint()
-        : member.getMasterUrl().toString();
+    String endpoint =
+        config.apiEndpoint() != null ? config.apiEndpoint() : member.getMasterUrl().toString();
     ClusterRegistration registration = new ClusterRegistration(hub, member, config, endpoint);
     LeaseHeartbeat heartbeat =
         new LeaseHeartbeat(hub, config.clusterName(), config.leaseDuration(), clock);
-    ClusterStatusController status = new ClusterStatusController(hub, member,
-        config.clusterName(), clock, () -> registered.set(false));
+    ClusterStatusController status =
+        new ClusterStatusController(
+            hub, member, config.clusterName(), clock, () -> registered.set(false));
     AtomicInteger threads = new AtomicInteger();
-    loops = Executors.newScheduledThreadPool(3, r -> {
-      Thread t = new Thread(r, NAME + "-" + config.clusterName() + "-" + threads.incrementAndGet());
-      t.setDaemon(true);
-      return t;
-    });
+    loops =
+        Executors.newScheduledThreadPool(
+            3,
+            r -> {
+              Thread t =
+                  new Thread(
+                      r, NAME + "-" + config.clusterName() + "-" + threads.incrementAndGet());
+              t.setDaemon(true);
+              return t;
+            });
     long renewMs = config.renewInterval().toMillis();
-    every(ClusterRegistration.NAME, renewMs, () -> {
-      if (!registered.get()) {
-        registration.register();
-        registered.set(true);
-      }
-    });
+    every(
+        ClusterRegistration.NAME,
+        renewMs,
+        () -> {
+          if (!registered.get()) {
+            registration.register();
+            registered.set(true);
+          }
+        });
     every(LeaseHeartbeat.NAME, renewMs, heartbeat::renew);
-    every(ClusterStatusController.NAME, config.statusInterval().toMillis(), () -> {
-      if (registered.get()) {
-        status.sync();
-      }
-    });
-    execution = new ExecutionController(hub, member, config.executionNamespace(),
-        config.workers(), config.resyncPeriod(), clock);
+    every(
+        ClusterStatusController.NAME,
+        config.statusInterval().toMillis(),
+        () -> {
+          if (registered.get()) {
+            status.sync();
+          }
+        });
+    execution =
+        new ExecutionController(
+            hub,
+            member,
+            config.executionNamespace(),
+            config.workers(),
+            config.resyncPeriod(),
+            clock);
     execution.start();
     mcs = new McsAgentController(hub, member, config.clusterName(), clock).start();
     LOG.info(NAME + " started for cluster " + config.clusterName() + " (member " + endpoint + ")");
@@ -93,17 +111,22 @@ public final class MemberAgent implements AutoCloseable {
 
   /** Runs {@code task} now and then every {@code periodMs}, logging (not dying on) failures. */
   private void every(String name, long periodMs, Runnable task) {
-    loops.scheduleWithFixedDelay(() -> {
-      try {
-        task.run();
-      } catch (RuntimeException e) {
-        if (stopping) {
-          return;
-        }
-        LOG.log(Level.WARNING, name + " for cluster " + config.clusterName() + " failed: "
-            + ApiErrors.message(e));
-      }
-    }, 0, periodMs, TimeUnit.MILLISECONDS);
+    loops.scheduleWithFixedDelay(
+        () -> {
+          try {
+            task.run();
+          } catch (RuntimeException e) {
+            if (stopping) {
+              return;
+            }
+            LOG.log(
+                Level.WARNING,
+                name + " for cluster " + config.clusterName() + " failed: " + ApiErrors.message(e));
+          }
+        },
+        0,
+        periodMs,
+        TimeUnit.MILLISECONDS);
   }
 
   /** True once the Cluster object has been created or updated on the hub. */

@@ -21,9 +21,19 @@ import java.util.Objects;
  * @param dataDir the member API server's store, PKI and tokens
  * @param port the member API server's HTTPS port, 0 for an ephemeral one
  */
-public record MemberCluster(String name, int index, String region, List<String> zones,
-    String provider, int nodeCount, NodeResources nodeResources, String serviceCidr,
-    String podCidr, String nodeCidr, Path dataDir, int port) {
+public record MemberCluster(
+    String name,
+    int index,
+    String region,
+    List<String> zones,
+    String provider,
+    int nodeCount,
+    NodeResources nodeResources,
+    String serviceCidr,
+    String podCidr,
+    String nodeCidr,
+    Path dataDir,
+    int port) {
 
   /** The provider simulated members report. */
   public static final String SIMULATED_PROVIDER = "sim";
@@ -42,12 +52,24 @@ public record MemberCluster(String name, int index, String region, List<String> 
     Ipv4Cidr pods = Ipv4Cidr.parse(podCidr);
     Ipv4Cidr nodes = Ipv4Cidr.parse(nodeCidr);
     if (services.overlaps(pods) || services.overlaps(nodes) || pods.overlaps(nodes)) {
-      throw new IllegalArgumentException("service, pod and node CIDRs of " + name
-          + " overlap: " + serviceCidr + ", " + podCidr + ", " + nodeCidr);
+      throw new IllegalArgumentException(
+          "service, pod and node CIDRs of "
+              + name
+              + " overlap: "
+              + serviceCidr
+              + ", "
+              + podCidr
+              + ", "
+              + nodeCidr);
     }
     if (services.size() < 32 || pods.size() < 256 || nodes.size() < nodeCount + 2) {
-      throw new IllegalArgumentException("the CIDRs of " + name + " are too small: services"
-          + " need /27 or larger, pods /24 or larger, nodes room for " + nodeCount + " nodes");
+      throw new IllegalArgumentException(
+          "the CIDRs of "
+              + name
+              + " are too small: services"
+              + " need /27 or larger, pods /24 or larger, nodes room for "
+              + nodeCount
+              + " nodes");
     }
   }
 
@@ -56,9 +78,19 @@ public record MemberCluster(String name, int index, String region, List<String> 
    * {@link #defaultZone}, three nodes, and address ranges that differ between indexes.
    */
   public static MemberCluster of(String name, int index, Path dataDir) {
-    return new MemberCluster(name, index, defaultRegion(index), List.of(defaultZone(index)),
-        SIMULATED_PROVIDER, 3, NodeResources.DEFAULT, defaultServiceCidr(index),
-        defaultPodCidr(index), defaultNodeCidr(index), dataDir, 0);
+    return new MemberCluster(
+        name,
+        index,
+        defaultRegion(index),
+        List.of(defaultZone(index)),
+        SIMULATED_PROVIDER,
+        3,
+        NodeResources.DEFAULT,
+        defaultServiceCidr(index),
+        defaultPodCidr(index),
+        defaultNodeCidr(index),
+        dataDir,
+        0);
   }
 
   /** Two members per region: 1 and 2 in region-a, 3 and 4 in region-b, ... */
@@ -118,28 +150,83 @@ public record MemberCluster(String name, int index, String region, List<String> 
   }
 
   public MemberCluster withPort(int newPort) {
-    return new MemberCluster(name, index, region, zones, provider, nodeCount, nodeResources,
-        serviceCidr, podCidr, nodeCidr, dataDir, newPort);
+    return new MemberCluster(
+        name,
+        index,
+        region,
+        zones,
+        provider,
+        nodeCount,
+        nodeResources,
+        serviceCidr,
+        podCidr,
+        nodeCidr,
+        dataDir,
+        newPort);
   }
 
   public MemberCluster withNodeCount(int count) {
-    return new MemberCluster(name, index, region, zones, provider, count, nodeResources,
-        serviceCidr, podCidr, nodeCidr, dataDir, port);
+    return new MemberCluster(
+        name,
+        index,
+        region,
+        zones,
+        provider,
+        count,
+        nodeResources,
+        serviceCidr,
+        podCidr,
+        nodeCidr,
+        dataDir,
+        port);
   }
 
   public MemberCluster withTopology(String newRegion, List<String> newZones) {
-    return new MemberCluster(name, index, newRegion, newZones, provider, nodeCount,
-        nodeResources, serviceCidr, podCidr, nodeCidr, dataDir, port);
+    return new MemberCluster(
+        name,
+        index,
+        newRegion,
+        newZones,
+        provider,
+        nodeCount,
+        nodeResources,
+        serviceCidr,
+        podCidr,
+        nodeCidr,
+        dataDir,
+        port);
   }
 
   public MemberCluster withCidrs(String services, String pods, String nodes) {
-    return new MemberCluster(name, index, region, zones, provider, nodeCount, nodeResources,
-        services, pods, nodes, dataDir, port);
+    return new MemberCluster(
+        name,
+        index,
+        region,
+        zones,
+        provider,
+        nodeCount,
+        nodeResources,
+        services,
+        pods,
+        nodes,
+        dataDir,
+        port);
   }
 
   public MemberCluster withNodeResources(NodeResources resources) {
-    return new MemberCluster(name, index, region, zones, provider, nodeCount, resources,
-        serviceCidr, podCidr, nodeCidr, dataDir, port);
+    return new MemberCluster(
+        name,
+        index,
+        region,
+        zones,
+        provider,
+        nodeCount,
+        resources,
+        serviceCidr,
+        podCidr,
+        nodeCidr,
+        dataDir,
+        port);
   }
 
   /** The name of node {@code k} (1-based). */

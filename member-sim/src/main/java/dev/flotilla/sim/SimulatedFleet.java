@@ -10,8 +10,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 /**
- * Several simulated members started together: {@code member1..N} with distinct regions, zones
- * and address ranges, and their kubeconfig contexts for the hub's kubeconfig.
+ * Several simulated members started together: {@code member1..N} with distinct regions, zones and
+ * address ranges, and their kubeconfig contexts for the hub's kubeconfig.
  */
 public final class SimulatedFleet implements AutoCloseable {
   private final List<SimulatedMember> members;
@@ -21,8 +21,8 @@ public final class SimulatedFleet implements AutoCloseable {
   }
 
   /**
-   * Starts {@code count} members named member1..N with the defaults of
-   * {@link MemberCluster#of}, each in {@code baseDir/memberN} on an ephemeral port.
+   * Starts {@code count} members named member1..N with the defaults of {@link MemberCluster#of},
+   * each in {@code baseDir/memberN} on an ephemeral port.
    */
   public static SimulatedFleet start(Path baseDir, int count) {
     List<MemberCluster> clusters = new ArrayList<>();
@@ -35,11 +35,14 @@ public final class SimulatedFleet implements AutoCloseable {
   /** Starts the given members in parallel; if one fails, the others are stopped again. */
   public static SimulatedFleet start(List<MemberCluster> clusters) {
     // One thread per member: the common pool may have a single thread on a small machine.
-    ExecutorService threads = Executors.newFixedThreadPool(Math.max(1, clusters.size()), r -> {
-      Thread t = new Thread(r, "sim-fleet-start");
-      t.setDaemon(true);
-      return t;
-    });
+    ExecutorService threads =
+        Executors.newFixedThreadPool(
+            Math.max(1, clusters.size()),
+            r -> {
+              Thread t = new Thread(r, "sim-fleet-start");
+              t.setDaemon(true);
+              return t;
+            });
     List<CompletableFuture<SimulatedMember>> starting = new ArrayList<>();
     for (MemberCluster c : clusters) {
       starting.add(CompletableFuture.supplyAsync(() -> SimulatedMember.start(c), threads));
@@ -69,7 +72,9 @@ public final class SimulatedFleet implements AutoCloseable {
 
   /** The member named {@code name}. */
   public SimulatedMember member(String name) {
-    return members.stream().filter(m -> m.name().equals(name)).findFirst()
+    return members.stream()
+        .filter(m -> m.name().equals(name))
+        .findFirst()
         .orElseThrow(() -> new IllegalArgumentException("no member named " + name));
   }
 

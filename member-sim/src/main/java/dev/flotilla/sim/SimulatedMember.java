@@ -28,8 +28,15 @@ public final class SimulatedMember implements AutoCloseable {
 
   /** Starts the member's API server and simulator; returns once it serves HTTPS. */
   public static SimulatedMember start(MemberCluster cluster) {
-    HubServer server = HubServer.create(new HubConfig(cluster.dataDir(), "127.0.0.1",
-        cluster.port(), Optional.empty(), List.of(), false));
+    HubServer server =
+        HubServer.create(
+            new HubConfig(
+                cluster.dataDir(),
+                "127.0.0.1",
+                cluster.port(),
+                Optional.empty(),
+                List.of(),
+                false));
     WorkloadSimulator simulator = new WorkloadSimulator(cluster, server.storage());
     try {
       simulator.start();
@@ -74,7 +81,10 @@ public final class SimulatedMember implements AutoCloseable {
 
   /** The member as a kubeconfig context named after it: URL, CA and admin token. */
   public KubeconfigContext kubeconfigContext() {
-    return new KubeconfigContext(cluster.name(), url(), server.certificateAuthority().caCertPem(),
+    return new KubeconfigContext(
+        cluster.name(),
+        url(),
+        server.certificateAuthority().caCertPem(),
         server.authenticator().adminToken());
   }
 

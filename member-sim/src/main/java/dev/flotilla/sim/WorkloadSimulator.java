@@ -27,8 +27,8 @@ import java.util.function.UnaryOperator;
 /**
  * Makes a member API server look like a cluster where everything runs (kwok-like), in-process
  * against its {@link ResourceStorage}: Ready nodes, ClusterIPs and NodePorts, Deployments,
- * ReplicaSets, StatefulSets and DaemonSets with running pods that have IPs, and EndpointSlices
- * and Endpoints for Services. Controllers are level-based: store watches only enqueue keys.
+ * ReplicaSets, StatefulSets and DaemonSets with running pods that have IPs, and EndpointSlices and
+ * Endpoints for Services. Controllers are level-based: store watches only enqueue keys.
  */
 public final class WorkloadSimulator implements AutoCloseable {
   private final MemberCluster cluster;
@@ -50,8 +50,8 @@ public final class WorkloadSimulator implements AutoCloseable {
 
   /**
    * Learns which addresses are taken, installs Service and workload admission, starts the
-   * controllers and brings the nodes up. Call before the API server serves requests, so no
-   * Service is stored without a ClusterIP.
+   * controllers and brings the nodes up. Call before the API server serves requests, so no Service
+   * is stored without a ClusterIP.
    */
   public synchronized WorkloadSimulator start() {
     if (ctx != null) {
@@ -80,8 +80,8 @@ public final class WorkloadSimulator implements AutoCloseable {
 
   /**
    * Publishes the API server as clusters do: Service {@code default/kubernetes} on the first
-   * ClusterIP, port 443 to {@code port}, with its Endpoints and EndpointSlice. Needs the
-   * "default" namespace, so call once the API server has started.
+   * ClusterIP, port 443 to {@code port}, with its Endpoints and EndpointSlice. Needs the "default"
+   * namespace, so call once the API server has started.
    */
   public void publishApiServer(int port) {
     Kinds kinds = requireStarted().kinds();
@@ -93,45 +93,74 @@ public final class WorkloadSimulator implements AutoCloseable {
     ObjectNode spec = svc.putObject("spec");
     spec.put("type", "ClusterIP");
     spec.put("clusterIP", serviceAddresses.apiServerIp());
-    spec.putArray("ports").addObject().put("name", "https").put("port", 443)
-        .put("protocol", "TCP").put("targetPort", port);
-    ensure(kinds.services(), svc, s -> {
-      s.with("spec").set("ports", spec.get("ports").deepCopy());
-      return s;
-    });
+    spec.putArray("ports")
+        .addObject()
+        .put("name", "https")
+        .put("port", 443)
+        .put("protocol", "TCP")
+        .put("targetPort", port);
+    ensure(
+        kinds.services(),
+        svc,
+        s -> {
+          s.with("spec").set("ports", spec.get("ports").deepCopy());
+          return s;
+        });
 
     ObjectNode slice = Json.MAPPER.createObjectNode();
-    slice.putObject("metadata").put("name", "kubernetes").putObject("labels")
+    slice
+        .putObject("metadata")
+        .put("name", "kubernetes")
+        .putObject("labels")
         .put(EndpointShapes.SERVICE_NAME, "kubernetes");
     slice.put("addressType", "IPv4");
     ObjectNode endpoint = slice.putArray("endpoints").addObject();
     endpoint.putArray("addresses").add("127.0.0.1");
-    endpoint.putObject("conditions").put("ready", true).put("serving", true)
+    endpoint
+        .putObject("conditions")
+        .put("ready", true)
+        .put("serving", true)
         .put("terminating", false);
-    slice.putArray("ports").addObject().put("name", "https").put("port", port)
+    slice
+        .putArray("ports")
+        .addObject()
+        .put("name", "https")
+        .put("port", port)
         .put("protocol", "TCP");
-    ensure(kinds.endpointSlices(), slice, s -> {
-      s.set("endpoints", slice.get("endpoints").deepCopy());
-      s.set("ports", slice.get("ports").deepCopy());
-      return s;
-    });
+    ensure(
+        kinds.endpointSlices(),
+        slice,
+        s -> {
+          s.set("endpoints", slice.get("endpoints").deepCopy());
+          s.set("ports", slice.get("ports").deepCopy());
+          return s;
+        });
 
     ObjectNode endpoints = Json.MAPPER.createObjectNode();
-    endpoints.putObject("metadata").put("name", "kubernetes").putObject("labels")
+    endpoints
+        .putObject("metadata")
+        .put("name", "kubernetes")
+        .putObject("labels")
         .put(EndpointShapes.SKIP_MIRROR, "true");
     ObjectNode subset = endpoints.putArray("subsets").addObject();
     subset.putArray("addresses").addObject().put("ip", "127.0.0.1");
-    subset.putArray("ports").addObject().put("name", "https").put("port", port)
+    subset
+        .putArray("ports")
+        .addObject()
+        .put("name", "https")
+        .put("port", port)
         .put("protocol", "TCP");
-    ensure(kinds.endpoints(), endpoints, e -> {
-      e.set("subsets", endpoints.get("subsets").deepCopy());
-      return e;
-    });
+    ensure(
+        kinds.endpoints(),
+        endpoints,
+        e -> {
+          e.set("subsets", endpoints.get("subsets").deepCopy());
+          return e;
+        });
   }
 
   /** Creates {@code obj} in "default", or brings an existing one up to date with {@code update}. */
-  private void ensure(ResourceType type, ObjectNode obj,
-      UnaryOperator<ObjectNode> update) {
+  private void ensure(ResourceType type, ObjectNode obj, UnaryOperator<ObjectNode> update) {
     Optional<ObjectNode> existing = ctx.reader().get(type, "default", Meta.name(obj));
     if (existing.isEmpty()) {
       Writes.await(ctx.writes().create(type, "default", obj));
@@ -143,8 +172,8 @@ public final class WorkloadSimulator implements AutoCloseable {
   /** The member's nodes and resources as a Karmada Cluster status would summarize them. */
   public NodeSummary nodeSummary() {
     Kinds kinds = requireStarted().kinds();
-    return NodeSummary.of(ctx.reader().list(kinds.nodes(), null),
-        ctx.reader().list(kinds.pods(), null));
+    return NodeSummary.of(
+        ctx.reader().list(kinds.nodes(), null), ctx.reader().list(kinds.pods(), null));
   }
 
   private synchronized SimContext requireStarted() {

@@ -6,15 +6,15 @@
  * member's storage. {@link dev.flotilla.sim.SimulatedFleet} starts member1..N with distinct
  * regions, zones and address ranges ({@link dev.flotilla.sim.MemberCluster}).
  *
- * <p>Subpackages, one per simulated controller family: {@code engine} (queue, event hub, reads
- * and writes), {@code nodes}, {@code pods} (scheduler and kubelet), {@code services} (ClusterIP
- * and NodePort admission), {@code workloads} (Deployments, ReplicaSets, StatefulSets, DaemonSets)
- * and {@code endpoints} (EndpointSlices and Endpoints). Desired objects are pure functions
- * ({@code *Shapes}, {@code *Statuses}); controllers only read, compare and write.
+ * <p>Subpackages, one per simulated controller family: {@code engine} (queue, event hub, reads and
+ * writes), {@code nodes}, {@code pods} (scheduler and kubelet), {@code services} (ClusterIP and
+ * NodePort admission), {@code workloads} (Deployments, ReplicaSets, StatefulSets, DaemonSets) and
+ * {@code endpoints} (EndpointSlices and Endpoints). Desired objects are pure functions ({@code
+ * *Shapes}, {@code *Statuses}); controllers only read, compare and write.
  *
- * <p>Simplifications: a rollout replaces all pods at once (new ReplicaSet at full size, old
- * ones scaled to zero); pods run the moment they are created; resources and taints do not
- * affect scheduling; one EndpointSlice per Service; no PersistentVolumeClaims, Jobs or
- * load-balancer ingress.
+ * <p>Simplifications: a rollout replaces all pods at once (new ReplicaSet at full size, old ones
+ * scaled to zero); pods run the moment they are created; resources and taints do not affect
+ * scheduling; one EndpointSlice per Service; no PersistentVolumeClaims, Jobs or load-balancer
+ * ingress.
  */
 package dev.flotilla.sim;

@@ -14,12 +14,16 @@ import org.junit.jupiter.api.Test;
 class MemberClusterTest {
   @Test
   void defaultsGiveTwoMembersPerRegion() {
-    assertEquals(List.of("region-a", "region-a", "region-b", "region-b"), List.of(
-        MemberCluster.defaultRegion(1), MemberCluster.defaultRegion(2),
-        MemberCluster.defaultRegion(3), MemberCluster.defaultRegion(4)));
-    assertEquals(List.of("zone-a1", "zone-a2", "zone-b1", "zone-b2"), List.of(
-        MemberCluster.defaultZone(1), MemberCluster.defaultZone(2),
-        MemberCluster.defaultZone(3), MemberCluster.defaultZone(4)));
+    assertEquals(
+        List.of("region-a", "region-a", "region-b", "region-b"),
+        List.of(
+            MemberCluster.defaultRegion(1), MemberCluster.defaultRegion(2),
+            MemberCluster.defaultRegion(3), MemberCluster.defaultRegion(4)));
+    assertEquals(
+        List.of("zone-a1", "zone-a2", "zone-b1", "zone-b2"),
+        List.of(
+            MemberCluster.defaultZone(1), MemberCluster.defaultZone(2),
+            MemberCluster.defaultZone(3), MemberCluster.defaultZone(4)));
     assertEquals("region-aa", MemberCluster.defaultRegion(53));
   }
 
@@ -44,23 +48,27 @@ class MemberClusterTest {
       }
     }
     assertEquals(2 * 268, seen.size());
-    assertThrows(IllegalArgumentException.class,
-        () -> MemberCluster.of("m", 268, Path.of("/tmp/m")));
+    assertThrows(
+        IllegalArgumentException.class, () -> MemberCluster.of("m", 268, Path.of("/tmp/m")));
   }
 
   @Test
   void nodesGoRoundTheZones() {
-    MemberCluster m = MemberCluster.of("member1", 1, Path.of("/tmp/m1"))
-        .withTopology("eu", List.of("eu-1", "eu-2")).withNodeCount(3);
+    MemberCluster m =
+        MemberCluster.of("member1", 1, Path.of("/tmp/m1"))
+            .withTopology("eu", List.of("eu-1", "eu-2"))
+            .withNodeCount(3);
     assertEquals("member1-node-3", m.nodeName(3));
-    assertEquals(List.of("eu-1", "eu-2", "eu-1"),
+    assertEquals(
+        List.of("eu-1", "eu-2", "eu-1"),
         List.of(m.zoneOfNode(1), m.zoneOfNode(2), m.zoneOfNode(3)));
   }
 
   @Test
   void rejectsOverlappingRanges() {
     MemberCluster m = MemberCluster.of("member1", 1, Path.of("/tmp/m1"));
-    assertThrows(IllegalArgumentException.class,
+    assertThrows(
+        IllegalArgumentException.class,
         () -> m.withCidrs("10.0.0.0/16", "10.0.0.0/16", "192.168.1.0/24"));
   }
 }

@@ -18,9 +18,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.logging.Logger;
 
 /**
- * Runs the federation controllers while this process holds the
- * {@code karmada-system/flotilla-controller-manager} Lease on the hub, so several hubs can share
- * one store with one active set of controllers.
+ * Runs the federation controllers while this process holds the {@code
+ * karmada-system/flotilla-controller-manager} Lease on the hub, so several hubs can share one store
+ * with one active set of controllers.
  */
 public final class ControllerManager implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(ControllerManager.class.getName());
@@ -47,16 +47,24 @@ public final class ControllerManager implements AutoCloseable {
   /** Joins the leader election; controllers start when this process leads. */
   public ControllerManager start() {
     ensureNamespace(LEASE_NAMESPACE);
-    election = hub.leaderElector().withConfig(new LeaderElectionConfigBuilder()
-        .withName(LEASE_NAME)
-        .withLock(new LeaseLock(LEASE_NAMESPACE, LEASE_NAME, identity))
-        .withLeaseDuration(Duration.ofSeconds(15))
-        .withRenewDeadline(Duration.ofSeconds(10))
-        .withRetryPeriod(Duration.ofSeconds(2))
-        .withReleaseOnCancel(true)
-        .withLeaderCallbacks(new LeaderCallbacks(this::startControllers, this::stopControllers,
-            leader -> LOG.info("controller-manager leader is " + leader)))
-        .build()).build().start();
+    election =
+        hub.leaderElector()
+            .withConfig(
+                new LeaderElectionConfigBuilder()
+                    .withName(LEASE_NAME)
+                    .withLock(new LeaseLock(LEASE_NAMESPACE, LEASE_NAME, identity))
+                    .withLeaseDuration(Duration.ofSeconds(15))
+                    .withRenewDeadline(Duration.ofSeconds(10))
+                    .withRetryPeriod(Duration.ofSeconds(2))
+                    .withReleaseOnCancel(true)
+                    .withLeaderCallbacks(
+                        new LeaderCallbacks(
+                            this::startControllers,
+                            this::stopControllers,
+                            leader -> LOG.info("controller-manager leader is " + leader)))
+                    .build())
+            .build()
+            .start();
     return this;
   }
 
@@ -88,8 +96,9 @@ public final class ControllerManager implements AutoCloseable {
   private void ensureNamespace(String name) {
     if (hub.namespaces().withName(name).get() == null) {
       try {
-        hub.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(name).endMetadata()
-            .build()).create();
+        hub.namespaces()
+            .resource(new NamespaceBuilder().withNewMetadata().withName(name).endMetadata().build())
+            .create();
       } catch (KubernetesClientException e) {
         if (e.getCode() != 409) {
           throw e;

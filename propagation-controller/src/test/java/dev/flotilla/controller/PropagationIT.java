@@ -23,8 +23,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The hub side of propagation over real HTTPS: templates and policies in, bindings scheduled
- * and Works written per cluster out, with Clusters registered by hand (no agents).
+ * The hub side of propagation over real HTTPS: templates and policies in, bindings scheduled and
+ * Works written per cluster out, with Clusters registered by hand (no agents).
  */
 class PropagationIT {
   private static HubServer hub;
@@ -34,12 +34,19 @@ class PropagationIT {
   @BeforeAll
   static void start() throws Exception {
     hub = HubServer.create(HubConfig.of(Files.createTempDirectory("flotilla-prop"), 0)).start();
-    Config config = new ConfigBuilder().withMasterUrl(hub.url())
-        .withCaCertFile(hub.certificateAuthority().caCertPath().toString())
-        .withOauthToken(hub.authenticator().adminToken()).build();
+    Config config =
+        new ConfigBuilder()
+            .withMasterUrl(hub.url())
+            .withCaCertFile(hub.certificateAuthority().caCertPath().toString())
+            .withOauthToken(hub.authenticator().adminToken())
+            .build();
     client = new KubernetesClientBuilder().withConfig(config).build();
-    for (String[] c : new String[][] {{"member1", "region-a", "dev"}, {"member2", "region-a", "prod"},
-        {"member3", "region-b", "prod"}}) {
+    for (String[] c :
+        new String[][] {
+          {"member1", "region-a", "dev"},
+          {"member2", "region-a", "prod"},
+          {"member3", "region-b", "prod"}
+        }) {
       cluster(c[0], c[1], c[2]);
     }
     controllers = new ControllerManager(client, "test").start();
@@ -53,24 +60,50 @@ class PropagationIT {
   }
 
   private static void cluster(String name, String region, String env) {
-    String yaml = "apiVersion: cluster.karmada.io/v1alpha1\nkind: Cluster\nmetadata:\n  name: " + name
-        + "\n  labels:\n    env: " + env + "\nspec:\n  syncMode: Push\n  region: " + region
-        + "\n  apiEndpoint: https://" + name + ".example:6443\n";
-    GenericKubernetesResource created = client.genericKubernetesResources(Kinds.CLUSTER)
-        .load(new java.io.ByteArrayInputStream(yaml.getBytes())).create();
+    String yaml =
+        "apiVersion: cluster.karmada.io/v1alpha1\nkind: Cluster\nmetadata:\n  name: "
+            + name
+            + "\n  labels:\n    env: "
+            + env
+            + "\nspec:\n  syncMode: Push\n  region: "
+            + region
+            + "\n  apiEndpoint: https://"
+            + name
+            + ".example:6443\n";
+    GenericKubernetesResource created =
+        client
+            .genericKubernetesResources(Kinds.CLUSTER)
+            .load(new java.io.ByteArrayInputStream(yaml.getBytes()))
+            .create();
     var tree = Trees.tree(created);
     var status = tree.putObject("status");
     status.put("kubernetesVersion", "v1.33.0");
     var api = status.putArray("apiEnablements");
-    api.addObject().put("groupVersion", "apps/v1").putArray("resources").addObject()
-        .put("name", "deployments").put("kind", "Deployment");
-    api.addObject().put("groupVersion", "v1").putArray("resources").addObject()
-        .put("name", "configmaps").put("kind", "ConfigMap");
+    api.addObject()
+        .put("groupVersion", "apps/v1")
+        .putArray("resources")
+        .addObject()
+        .put("name", "deployments")
+        .put("kind", "Deployment");
+    api.addObject()
+        .put("groupVersion", "v1")
+        .putArray("resources")
+        .addObject()
+        .put("name", "configmaps")
+        .put("kind", "ConfigMap");
     var cond = status.putArray("conditions");
-    cond.addObject().put("type", "Ready").put("status", "True").put("reason", "ClusterReady")
-        .put("lastTransitionTime", "2026-11-21T00:00:00Z").put("message", "ok");
-    cond.addObject().put("type", "CompleteAPIEnablements").put("status", "True").put("reason", "Complete")
-        .put("lastTransitionTime", "2026-11-21T00:00:00Z").put("message", "ok");
+    cond.addObject()
+        .put("type", "Ready")
+        .put("status", "True")
+        .put("reason", "ClusterReady")
+        .put("lastTransitionTime", "2026-11-21T00:00:00Z")
+        .put("message", "ok");
+    cond.addObject()
+        .put("type", "CompleteAPIEnablements")
+        .put("status", "True")
+        .put("reason", "Complete")
+        .put("lastTransitionTime", "2026-11-21T00:00:00Z")
+        .put("message", "ok");
     client.genericKubernetesResources(Kinds.CLUSTER).resource(Trees.generic(tree)).updateStatus();
   }
 
@@ -80,7 +113,8 @@ class PropagationIT {
 
   @Test
   void deploymentPropagatesByLabelSelectorWithDividedReplicasAndOverrides() {
-    apply("""
+    apply(
+        """
         apiVersion: apps/v1
         kind: Deployment
         metadata: {name: web, namespace: default}
@@ -122,21 +156,49 @@ class PropagationIT {
     JsonNode m3 = work3.path("spec").path("workload").path("manifests").path(0);
     assertEquals(3, m2.path("spec").path("replicas").asInt(), m2.toString());
     assertEquals(1, m3.path("spec").path("replicas").asInt(), m3.toString());
-    assertEquals("mirror.example/nginx:1.25",
-        m3.path("spec").path("template").path("spec").path("containers").path(0).path("image").asText());
-    assertEquals("nginx:1.25",
-        m2.path("spec").path("template").path("spec").path("containers").path(0).path("image").asText());
+    assertEquals(
+        "mirror.example/nginx:1.25",
+        m3.path("spec")
+            .path("template")
+            .path("spec")
+            .path("containers")
+            .path(0)
+            .path("image")
+            .asText());
+    assertEquals(
+        "nginx:1.25",
+        m2.path("spec")
+            .path("template")
+            .path("spec")
+            .path("containers")
+            .path(0)
+            .path("image")
+            .asText());
     assertTrue(work("member1", "web", "Deployment") == null, "member1 is env=dev and not selected");
-    GenericKubernetesResource rb = client.genericKubernetesResources(Kinds.RESOURCE_BINDING)
-        .inNamespace("default").withName("web-deployment").get();
+    GenericKubernetesResource rb =
+        client
+            .genericKubernetesResources(Kinds.RESOURCE_BINDING)
+            .inNamespace("default")
+            .withName("web-deployment")
+            .get();
     assertNotNull(rb);
-    assertEquals("web", client.apps().deployments().inNamespace("default").withName("web").get()
-        .getMetadata().getAnnotations().get("propagationpolicy.karmada.io/name"));
+    assertEquals(
+        "web",
+        client
+            .apps()
+            .deployments()
+            .inNamespace("default")
+            .withName("web")
+            .get()
+            .getMetadata()
+            .getAnnotations()
+            .get("propagationpolicy.karmada.io/name"));
   }
 
   @Test
   void unschedulableBindingSaysWhy() {
-    apply("""
+    apply(
+        """
         apiVersion: v1
         kind: ConfigMap
         metadata: {name: nowhere, namespace: default}
@@ -150,26 +212,35 @@ class PropagationIT {
           placement:
             clusterAffinity: {clusterNames: [member9]}
         """);
-    JsonNode condition = await(() -> {
-      GenericKubernetesResource rb = client.genericKubernetesResources(Kinds.RESOURCE_BINDING)
-          .inNamespace("default").withName("nowhere-configmap").get();
-      if (rb == null) {
-        return null;
-      }
-      for (JsonNode c : Trees.tree(rb).path("status").path("conditions")) {
-        if (c.path("type").asText().equals("Scheduled")) {
-          return c;
-        }
-      }
-      return null;
-    });
+    JsonNode condition =
+        await(
+            () -> {
+              GenericKubernetesResource rb =
+                  client
+                      .genericKubernetesResources(Kinds.RESOURCE_BINDING)
+                      .inNamespace("default")
+                      .withName("nowhere-configmap")
+                      .get();
+              if (rb == null) {
+                return null;
+              }
+              for (JsonNode c : Trees.tree(rb).path("status").path("conditions")) {
+                if (c.path("type").asText().equals("Scheduled")) {
+                  return c;
+                }
+              }
+              return null;
+            });
     assertEquals("False", condition.path("status").asText());
-    assertTrue(condition.path("message").asText().contains("0/3 clusters are available"), condition.toString());
+    assertTrue(
+        condition.path("message").asText().contains("0/3 clusters are available"),
+        condition.toString());
   }
 
   @Test
   void deletingTheTemplateRemovesItsWorks() {
-    apply("""
+    apply(
+        """
         apiVersion: v1
         kind: ConfigMap
         metadata: {name: short-lived, namespace: default}
@@ -191,11 +262,16 @@ class PropagationIT {
   }
 
   private static JsonNode work(String cluster, String name, String kind) {
-    List<GenericKubernetesResource> works = client.genericKubernetesResources(Kinds.WORK)
-        .inNamespace("karmada-es-" + cluster).list().getItems();
+    List<GenericKubernetesResource> works =
+        client
+            .genericKubernetesResources(Kinds.WORK)
+            .inNamespace("karmada-es-" + cluster)
+            .list()
+            .getItems();
     for (GenericKubernetesResource w : works) {
       JsonNode m = Trees.tree(w).path("spec").path("workload").path("manifests").path(0);
-      if (name.equals(m.path("metadata").path("name").asText()) && kind.equals(m.path("kind").asText())) {
+      if (name.equals(m.path("metadata").path("name").asText())
+          && kind.equals(m.path("kind").asText())) {
         return Trees.tree(w);
       }
     }

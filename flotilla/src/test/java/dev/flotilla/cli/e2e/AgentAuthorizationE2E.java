@@ -14,38 +14,76 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.function.Executable;
 
 /**
- * An agent's hub credential is good for its own cluster only: member1's agent can read the Works
- * of karmada-es-member1, but reading, writing or changing anything in karmada-es-member2 (or
- * member2's Cluster) is 403 Forbidden.
+ * An agent's hub credential is good for its own cluster only: member1's agent can read the Works of
+ * karmada-es-member1, but reading, writing or changing anything in karmada-es-member2 (or member2's
+ * Cluster) is 403 Forbidden.
  */
 class AgentAuthorizationE2E {
-  @RegisterExtension
-  static final FleetExtension FLEET = new FleetExtension();
+  @RegisterExtension static final FleetExtension FLEET = new FleetExtension();
 
   @Test
   void memberOneAgentIsForbiddenInMemberTwoExecutionNamespace() {
     Fleet fleet = FLEET.fleet();
     String ns = fleet.newNamespace("authz");
-    fleet.create(Propagation.configMapWithPolicy(ns, "shared", "{clusterAffinity: {clusterNames: [member1, member2]}}"));
+    fleet.create(
+        Propagation.configMapWithPolicy(
+            ns, "shared", "{clusterAffinity: {clusterNames: [member1, member2]}}"));
     Propagation.awaitConfigMapExactlyIn(fleet, ns, "shared", List.of("member1", "member2"));
-    String work2 = fleet.work("member2", ns, "ConfigMap", "shared").path("metadata").path("name").asText();
+    String work2 =
+        fleet.work("member2", ns, "ConfigMap", "shared").path("metadata").path("name").asText();
 
     KubernetesClient agent1 = fleet.agentHubClient("member1");
-    assertNotNull(agent1.genericKubernetesResources(Kinds.WORK).inNamespace("karmada-es-member1").list(),
+    assertNotNull(
+        agent1.genericKubernetesResources(Kinds.WORK).inNamespace("karmada-es-member1").list(),
         "its own execution namespace is readable");
 
-    assertForbidden(() -> agent1.genericKubernetesResources(Kinds.WORK).inNamespace("karmada-es-member2").list());
-    assertForbidden(() -> agent1.genericKubernetesResources(Kinds.WORK).inNamespace("karmada-es-member2")
-        .withName(work2).get());
-    assertForbidden(() -> agent1.genericKubernetesResources(Kinds.WORK).inNamespace("karmada-es-member2")
-        .withName(work2).delete());
-    assertForbidden(() -> agent1.configMaps().inNamespace("karmada-es-member2").resource(new ConfigMapBuilder()
-        .withNewMetadata().withName("intruder").endMetadata().addToData("a", "b").build()).create());
-    assertForbidden(() -> agent1.genericKubernetesResources(Kinds.CLUSTER).withName("member2")
-        .patch("{\"metadata\":{\"labels\":{\"hijacked\":\"true\"}}}"));
+    assertForbidden(
+        () ->
+            agent1.genericKubernetesResources(Kinds.WORK).inNamespace("karmada-es-member2").list());
+    assertForbidden(
+        () ->
+            agent1
+                .genericKubernetesResources(Kinds.WORK)
+                .inNamespace("karmada-es-member2")
+                .withName(work2)
+                .get());
+    assertForbidden(
+        () ->
+            agent1
+                .genericKubernetesResources(Kinds.WORK)
+                .inNamespace("karmada-es-member2")
+                .withName(work2)
+                .delete());
+    assertForbidden(
+        () ->
+            agent1
+                .configMaps()
+                .inNamespace("karmada-es-member2")
+                .resource(
+                    new ConfigMapBuilder()
+                        .withNewMetadata()
+                        .withName("intruder")
+                        .endMetadata()
+                        .addToData("a", "b")
+                        .build())
+                .create());
+    assertForbidden(
+        () ->
+            agent1
+                .genericKubernetesResources(Kinds.CLUSTER)
+                .withName("member2")
+                .patch("{\"metadata\":{\"labels\":{\"hijacked\":\"true\"}}}"));
 
-    assertNotNull(fleet.work("member2", ns, "ConfigMap", "shared"), "member2's Work is still there");
-    assertEquals(null, fleet.hubClient().configMaps().inNamespace("karmada-es-member2").withName("intruder").get());
+    assertNotNull(
+        fleet.work("member2", ns, "ConfigMap", "shared"), "member2's Work is still there");
+    assertEquals(
+        null,
+        fleet
+            .hubClient()
+            .configMaps()
+            .inNamespace("karmada-es-member2")
+            .withName("intruder")
+            .get());
   }
 
   private static void assertForbidden(Executable call) {

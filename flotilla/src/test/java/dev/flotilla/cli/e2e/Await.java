@@ -28,8 +28,13 @@ public final class Await {
         last = e; // the hub or a member may be restarting; look again
       }
       if (System.nanoTime() > deadline) {
-        AssertionError error = new AssertionError("timed out after " + timeout.toSeconds()
-            + " s waiting for: " + what + (last == null ? "" : " (last error: " + last + ")"));
+        AssertionError error =
+            new AssertionError(
+                "timed out after "
+                    + timeout.toSeconds()
+                    + " s waiting for: "
+                    + what
+                    + (last == null ? "" : " (last error: " + last + ")"));
         if (last != null) {
           error.initCause(last);
         }

@@ -18,16 +18,16 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * follows through a PropagationPolicy and appears in the member with its spec.
  */
 class CrdPropagationE2E {
-  @RegisterExtension
-  static final FleetExtension FLEET = new FleetExtension();
+  @RegisterExtension static final FleetExtension FLEET = new FleetExtension();
 
-  private static final ResourceDefinitionContext WIDGETS = Kinds.ctx("e2e.flotilla.dev", "v1", "Widget",
-      "widgets", true);
+  private static final ResourceDefinitionContext WIDGETS =
+      Kinds.ctx("e2e.flotilla.dev", "v1", "Widget", "widgets", true);
 
   @Test
   void crdThenCustomResourceReachTheMember() {
     Fleet fleet = FLEET.fleet();
-    fleet.create("""
+    fleet.create(
+        """
         apiVersion: apiextensions.k8s.io/v1
         kind: CustomResourceDefinition
         metadata: {name: widgets.e2e.flotilla.dev}
@@ -59,22 +59,33 @@ class CrdPropagationE2E {
             clusterAffinity: {clusterNames: [member2]}
         """);
     KubernetesClient member2 = fleet.member("member2");
-    Await.until("member2 serves the CRD", () -> member2.apiextensions().v1().customResourceDefinitions()
-        .withName("widgets.e2e.flotilla.dev").get());
-    Await.until("member2's Cluster lists e2e.flotilla.dev/v1 Widget", () -> {
-      for (JsonNode e : fleet.cluster("member2").path("status").path("apiEnablements")) {
-        if (e.path("groupVersion").asText().equals("e2e.flotilla.dev/v1")
-            && e.path("resources").toString().contains("\"Widget\"")) {
-          return true;
-        }
-      }
-      return null;
-    });
+    Await.until(
+        "member2 serves the CRD",
+        () ->
+            member2
+                .apiextensions()
+                .v1()
+                .customResourceDefinitions()
+                .withName("widgets.e2e.flotilla.dev")
+                .get());
+    Await.until(
+        "member2's Cluster lists e2e.flotilla.dev/v1 Widget",
+        () -> {
+          for (JsonNode e : fleet.cluster("member2").path("status").path("apiEnablements")) {
+            if (e.path("groupVersion").asText().equals("e2e.flotilla.dev/v1")
+                && e.path("resources").toString().contains("\"Widget\"")) {
+              return true;
+            }
+          }
+          return null;
+        });
 
     String ns = fleet.newNamespace("crd");
-    Await.until("the hub serves Widgets", () -> fleet.hubClient().genericKubernetesResources(WIDGETS)
-        .inNamespace(ns).list() != null);
-    fleet.create("""
+    Await.until(
+        "the hub serves Widgets",
+        () -> fleet.hubClient().genericKubernetesResources(WIDGETS).inNamespace(ns).list() != null);
+    fleet.create(
+        """
         apiVersion: e2e.flotilla.dev/v1
         kind: Widget
         metadata: {name: blue, namespace: %1$s}
@@ -87,19 +98,33 @@ class CrdPropagationE2E {
           resourceSelectors: [{apiVersion: e2e.flotilla.dev/v1, kind: Widget}]
           placement:
             clusterAffinity: {clusterNames: [member2]}
-        """.formatted(ns));
-    GenericKubernetesResource widget = Await.until("Widget blue in member2",
-        () -> member2.genericKubernetesResources(WIDGETS).inNamespace(ns).withName("blue").get());
+        """
+            .formatted(ns));
+    GenericKubernetesResource widget =
+        Await.until(
+            "Widget blue in member2",
+            () ->
+                member2.genericKubernetesResources(WIDGETS).inNamespace(ns).withName("blue").get());
     JsonNode spec = Trees.tree(widget).path("spec");
     assertEquals(3, spec.path("size").asInt(), spec.toString());
     assertEquals("blue", spec.path("color").asText(), spec.toString());
     assertEquals("true", widget.getMetadata().getLabels().get("karmada.io/managed"));
-    JsonNode work = Await.until("the Widget's Work is Applied", () -> {
-      JsonNode w = fleet.work("member2", ns, "Widget", "blue");
-      return w != null && "True".equals(Fleet.conditionStatus(w, "Applied")) ? w : null;
-    });
+    JsonNode work =
+        Await.until(
+            "the Widget's Work is Applied",
+            () -> {
+              JsonNode w = fleet.work("member2", ns, "Widget", "blue");
+              return w != null && "True".equals(Fleet.conditionStatus(w, "Applied")) ? w : null;
+            });
     assertEquals("True", Fleet.conditionStatus(work, "Applied"));
-    assertNull(fleet.member("member1").apiextensions().v1().customResourceDefinitions()
-        .withName("widgets.e2e.flotilla.dev").get(), "the CRD went to member2 only");
+    assertNull(
+        fleet
+            .member("member1")
+            .apiextensions()
+            .v1()
+            .customResourceDefinitions()
+            .withName("widgets.e2e.flotilla.dev")
+            .get(),
+        "the CRD went to member2 only");
   }
 }

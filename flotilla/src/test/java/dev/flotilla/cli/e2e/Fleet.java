@@ -38,13 +38,13 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
 /**
- * One federation for a test class, wired as {@code flotilla hub --sim-members N} wires it: a hub
- * on an ephemeral port, a {@link ControllerManager} on the hub's admin client, simulated members
- * {@code member1..N} (member1 and member2 in region-a, member3 in region-b) and one
- * {@link MemberAgent} per member holding its own hub credential. Agents label their Clusters
- * {@code e2e.flotilla.dev/env} (member1 dev, the others prod) and
- * {@code e2e.flotilla.dev/name=<member>}. Agents and the controller manager can be stopped and
- * started again; everything else lives as long as the fleet.
+ * One federation for a test class, wired as {@code flotilla hub --sim-members N} wires it: a hub on
+ * an ephemeral port, a {@link ControllerManager} on the hub's admin client, simulated members
+ * {@code member1..N} (member1 and member2 in region-a, member3 in region-b) and one {@link
+ * MemberAgent} per member holding its own hub credential. Agents label their Clusters {@code
+ * e2e.flotilla.dev/env} (member1 dev, the others prod) and {@code e2e.flotilla.dev/name=<member>}.
+ * Agents and the controller manager can be stopped and started again; everything else lives as long
+ * as the fleet.
  */
 public final class Fleet implements AutoCloseable {
   public static final String ENV_LABEL = "e2e.flotilla.dev/env";
@@ -52,8 +52,8 @@ public final class Fleet implements AutoCloseable {
   private static final AtomicInteger NAMESPACES = new AtomicInteger();
 
   /** How the fleet is built; agent timings are short so lease and status changes show fast. */
-  public record Options(int members, Duration leaseDuration, Duration renewInterval,
-      Duration statusInterval) {
+  public record Options(
+      int members, Duration leaseDuration, Duration renewInterval, Duration statusInterval) {
     public static Options defaults() {
       return new Options(3, Duration.ofSeconds(40), Duration.ofSeconds(2), Duration.ofSeconds(1));
     }
@@ -77,8 +77,8 @@ public final class Fleet implements AutoCloseable {
   private final AtomicInteger managerGeneration = new AtomicInteger();
   private volatile ControllerManager controllers;
 
-  private Fleet(Options options, Path dataDir, HubServer hub, KubernetesClient admin,
-      SimulatedFleet sims) {
+  private Fleet(
+      Options options, Path dataDir, HubServer hub, KubernetesClient admin, SimulatedFleet sims) {
     this.options = options;
     this.dataDir = dataDir;
     this.hub = hub;
@@ -114,14 +114,20 @@ public final class Fleet implements AutoCloseable {
         fleet.startAgent(name);
       }
       for (String name : fleet.memberNames()) {
-        Await.until("Cluster " + name + " Ready with its APIs listed", () -> {
-          JsonNode c = fleet.cluster(name);
-          return c != null && "True".equals(Fleet.conditionStatus(c, "Ready"))
-              && c.path("status").path("apiEnablements").size() > 0 ? c : null;
-        });
+        Await.until(
+            "Cluster " + name + " Ready with its APIs listed",
+            () -> {
+              JsonNode c = fleet.cluster(name);
+              return c != null
+                      && "True".equals(Fleet.conditionStatus(c, "Ready"))
+                      && c.path("status").path("apiEnablements").size() > 0
+                  ? c
+                  : null;
+            });
       }
       Await.until("the controller manager leads", () -> fleet.controllers.leading() ? true : null);
-      System.out.printf("[e2e] fleet start: hub %d ms, members %d ms, agents and Clusters Ready %d ms%n",
+      System.out.printf(
+          "[e2e] fleet start: hub %d ms, members %d ms, agents and Clusters Ready %d ms%n",
           (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000, (System.nanoTime() - t2) / 1_000_000);
     } catch (Exception | Error e) {
       fleet.close();
@@ -132,35 +138,49 @@ public final class Fleet implements AutoCloseable {
 
   private void wireAgent(SimulatedMember member, String env) throws Exception {
     String token = E2ESupport.issueAgentToken(admin, member.name());
-    KubernetesClient hubClient = tokenClient(hub.url(),
-        Files.readString(hub.certificateAuthority().caCertPath()), token);
+    KubernetesClient hubClient =
+        tokenClient(hub.url(), Files.readString(hub.certificateAuthority().caCertPath()), token);
     KubeconfigContext ctx = member.kubeconfigContext();
     KubernetesClient memberClient = tokenClient(ctx.serverUrl(), ctx.caPem(), ctx.token());
     clients.add(hubClient);
     clients.add(memberClient);
     agentHubClients.put(member.name(), hubClient);
     memberClients.put(member.name(), memberClient);
-    agentConfigs.put(member.name(), AgentConfig.builder()
-        .hub(ClientSource.of(hubClient)).member(ClientSource.of(memberClient))
-        .clusterName(member.name()).provider(member.cluster().provider())
-        .region(member.cluster().region()).zones(member.cluster().zones())
-        .labels(Map.of("flotilla.dev/simulated", "true", ENV_LABEL, env, NAME_LABEL, member.name()))
-        .apiEndpoint(member.url())
-        .leaseDuration(options.leaseDuration()).renewInterval(options.renewInterval())
-        .statusInterval(options.statusInterval())
-        .build());
+    agentConfigs.put(
+        member.name(),
+        AgentConfig.builder()
+            .hub(ClientSource.of(hubClient))
+            .member(ClientSource.of(memberClient))
+            .clusterName(member.name())
+            .provider(member.cluster().provider())
+            .region(member.cluster().region())
+            .zones(member.cluster().zones())
+            .labels(
+                Map.of("flotilla.dev/simulated", "true", ENV_LABEL, env, NAME_LABEL, member.name()))
+            .apiEndpoint(member.url())
+            .leaseDuration(options.leaseDuration())
+            .renewInterval(options.renewInterval())
+            .statusInterval(options.statusInterval())
+            .build());
   }
 
   static KubernetesClient tokenClient(String url, String caPem, String token) {
-    Config config = new ConfigBuilder().withMasterUrl(url)
-        .withCaCertData(Base64.getEncoder().encodeToString(caPem.getBytes(StandardCharsets.UTF_8)))
-        .withOauthToken(token).withRequestTimeout(30_000).build();
+    Config config =
+        new ConfigBuilder()
+            .withMasterUrl(url)
+            .withCaCertData(
+                Base64.getEncoder().encodeToString(caPem.getBytes(StandardCharsets.UTF_8)))
+            .withOauthToken(token)
+            .withRequestTimeout(30_000)
+            .build();
     return new KubernetesClientBuilder().withConfig(config).build();
   }
 
   // ---- the parts tests stop and start ----
 
-  /** Starts a new agent process for {@code member} (a fresh {@link MemberAgent}, same credential). */
+  /**
+   * Starts a new agent process for {@code member} (a fresh {@link MemberAgent}, same credential).
+   */
   public MemberAgent startAgent(String member) {
     MemberAgent agent = new MemberAgent(agentConfigs.get(member)).start();
     MemberAgent old = agents.put(member, agent);
@@ -180,8 +200,9 @@ public final class Fleet implements AutoCloseable {
 
   /** Starts a controller manager with a new identity; it leads once no other one does. */
   public ControllerManager startControllers() {
-    controllers = new ControllerManager(admin, "e2e-controllers-" + managerGeneration.incrementAndGet())
-        .start();
+    controllers =
+        new ControllerManager(admin, "e2e-controllers-" + managerGeneration.incrementAndGet())
+            .start();
     return controllers;
   }
 
@@ -230,16 +251,18 @@ public final class Fleet implements AutoCloseable {
   /** Creates a fresh hub namespace for one test. */
   public String newNamespace(String prefix) {
     String name = "e2e-" + prefix + "-" + NAMESPACES.incrementAndGet();
-    admin.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(name).endMetadata()
-        .build()).create();
+    admin
+        .namespaces()
+        .resource(new NamespaceBuilder().withNewMetadata().withName(name).endMetadata().build())
+        .create();
     return name;
   }
 
   /** Creates every object of a YAML stream on the hub, in order. */
   public List<HasMetadata> create(String yaml) {
     List<HasMetadata> created = new ArrayList<>();
-    for (HasMetadata item : admin.load(new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8)))
-        .items()) {
+    for (HasMetadata item :
+        admin.load(new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8))).items()) {
       created.add(admin.resource(item).create());
     }
     return created;
@@ -247,19 +270,26 @@ public final class Fleet implements AutoCloseable {
 
   /** The hub's Cluster object, or null. */
   public JsonNode cluster(String name) {
-    GenericKubernetesResource c = admin.genericKubernetesResources(Kinds.CLUSTER).withName(name).get();
+    GenericKubernetesResource c =
+        admin.genericKubernetesResources(Kinds.CLUSTER).withName(name).get();
     return c == null ? null : Trees.tree(c);
   }
 
   /** The Works in {@code karmada-es-<cluster>} whose manifest is this template. */
   public List<JsonNode> works(String cluster, String namespace, String kind, String name) {
     List<JsonNode> out = new ArrayList<>();
-    for (GenericKubernetesResource w : admin.genericKubernetesResources(Kinds.WORK)
-        .inNamespace(Names.executionNamespace(cluster)).list().getItems()) {
+    for (GenericKubernetesResource w :
+        admin
+            .genericKubernetesResources(Kinds.WORK)
+            .inNamespace(Names.executionNamespace(cluster))
+            .list()
+            .getItems()) {
       JsonNode tree = Trees.tree(w);
       JsonNode m = tree.path("spec").path("workload").path("manifests").path(0);
-      if (kind.equals(m.path("kind").asText()) && name.equals(m.path("metadata").path("name").asText())
-          && (namespace == null || namespace.equals(m.path("metadata").path("namespace").asText(null)))) {
+      if (kind.equals(m.path("kind").asText())
+          && name.equals(m.path("metadata").path("name").asText())
+          && (namespace == null
+              || namespace.equals(m.path("metadata").path("namespace").asText(null)))) {
         out.add(tree);
       }
     }
@@ -270,16 +300,30 @@ public final class Fleet implements AutoCloseable {
   public JsonNode work(String cluster, String namespace, String kind, String name) {
     List<JsonNode> works = works(cluster, namespace, kind, name);
     if (works.size() > 1) {
-      throw new AssertionError(works.size() + " Works for " + kind + " " + namespace + "/" + name
-          + " in " + cluster + ": " + works);
+      throw new AssertionError(
+          works.size()
+              + " Works for "
+              + kind
+              + " "
+              + namespace
+              + "/"
+              + name
+              + " in "
+              + cluster
+              + ": "
+              + works);
     }
     return works.isEmpty() ? null : works.get(0);
   }
 
   /** The ResourceBinding of a namespaced template, or null. */
   public JsonNode binding(String namespace, String kind, String name) {
-    GenericKubernetesResource rb = admin.genericKubernetesResources(Kinds.RESOURCE_BINDING)
-        .inNamespace(namespace).withName(Names.bindingName(name, kind)).get();
+    GenericKubernetesResource rb =
+        admin
+            .genericKubernetesResources(Kinds.RESOURCE_BINDING)
+            .inNamespace(namespace)
+            .withName(Names.bindingName(name, kind))
+            .get();
     return rb == null ? null : Trees.tree(rb);
   }
 
@@ -314,30 +358,55 @@ public final class Fleet implements AutoCloseable {
     try {
       for (String name : memberNames()) {
         JsonNode c = cluster(name);
-        sb.append("Cluster ").append(name).append(": labels=")
+        sb.append("Cluster ")
+            .append(name)
+            .append(": labels=")
             .append(c == null ? "-" : c.path("metadata").path("labels"))
-            .append(" taints=").append(c == null ? "-" : c.path("spec").path("taints"))
-            .append(" conditions=").append(c == null ? "-" : c.path("status").path("conditions"))
+            .append(" taints=")
+            .append(c == null ? "-" : c.path("spec").path("taints"))
+            .append(" conditions=")
+            .append(c == null ? "-" : c.path("status").path("conditions"))
             .append('\n');
       }
       if (namespace != null) {
-        for (GenericKubernetesResource rb : admin.genericKubernetesResources(Kinds.RESOURCE_BINDING)
-            .inNamespace(namespace).list().getItems()) {
+        for (GenericKubernetesResource rb :
+            admin
+                .genericKubernetesResources(Kinds.RESOURCE_BINDING)
+                .inNamespace(namespace)
+                .list()
+                .getItems()) {
           JsonNode t = Trees.tree(rb);
-          sb.append("ResourceBinding ").append(rb.getMetadata().getName()).append(": spec.clusters=")
-              .append(t.path("spec").path("clusters")).append(" status=").append(t.path("status"))
+          sb.append("ResourceBinding ")
+              .append(rb.getMetadata().getName())
+              .append(": spec.clusters=")
+              .append(t.path("spec").path("clusters"))
+              .append(" status=")
+              .append(t.path("status"))
               .append('\n');
         }
       }
       for (String name : memberNames()) {
-        for (GenericKubernetesResource w : admin.genericKubernetesResources(Kinds.WORK)
-            .inNamespace(Names.executionNamespace(name)).list().getItems()) {
+        for (GenericKubernetesResource w :
+            admin
+                .genericKubernetesResources(Kinds.WORK)
+                .inNamespace(Names.executionNamespace(name))
+                .list()
+                .getItems()) {
           JsonNode t = Trees.tree(w);
           JsonNode m = t.path("spec").path("workload").path("manifests").path(0);
-          if (namespace == null || namespace.equals(m.path("metadata").path("namespace").asText())) {
-            sb.append("Work ").append(name).append('/').append(w.getMetadata().getName()).append(" (")
-                .append(m.path("kind").asText()).append(' ').append(m.path("metadata").path("name").asText())
-                .append("): conditions=").append(t.path("status").path("conditions")).append('\n');
+          if (namespace == null
+              || namespace.equals(m.path("metadata").path("namespace").asText())) {
+            sb.append("Work ")
+                .append(name)
+                .append('/')
+                .append(w.getMetadata().getName())
+                .append(" (")
+                .append(m.path("kind").asText())
+                .append(' ')
+                .append(m.path("metadata").path("name").asText())
+                .append("): conditions=")
+                .append(t.path("status").path("conditions"))
+                .append('\n');
           }
         }
       }
@@ -367,13 +436,16 @@ public final class Fleet implements AutoCloseable {
 
   private static void deleteRecursively(Path dir) {
     try (Stream<Path> paths = Files.walk(dir)) {
-      paths.sorted(Comparator.reverseOrder()).forEach(p -> {
-        try {
-          Files.deleteIfExists(p);
-        } catch (IOException ignored) {
-          // best effort
-        }
-      });
+      paths
+          .sorted(Comparator.reverseOrder())
+          .forEach(
+              p -> {
+                try {
+                  Files.deleteIfExists(p);
+                } catch (IOException ignored) {
+                  // best effort
+                }
+              });
     } catch (IOException ignored) {
       // best effort
     }

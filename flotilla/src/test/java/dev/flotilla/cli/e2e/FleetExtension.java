@@ -10,8 +10,8 @@ import org.junit.jupiter.api.extension.TestExecutionExceptionHandler;
  * new FleetExtension();}. Tests take namespaces of their own; when one fails, what the hub knows
  * about Clusters, bindings and Works is printed beside the failure.
  */
-public final class FleetExtension implements BeforeAllCallback, AfterAllCallback,
-    TestExecutionExceptionHandler {
+public final class FleetExtension
+    implements BeforeAllCallback, AfterAllCallback, TestExecutionExceptionHandler {
   private final Fleet.Options options;
   private Fleet fleet;
 
@@ -25,7 +25,8 @@ public final class FleetExtension implements BeforeAllCallback, AfterAllCallback
 
   public Fleet fleet() {
     if (fleet == null) {
-      throw new IllegalStateException("the fleet is started in @BeforeAll; register the extension on a static field");
+      throw new IllegalStateException(
+          "the fleet is started in @BeforeAll; register the extension on a static field");
     }
     return fleet;
   }
@@ -34,7 +35,8 @@ public final class FleetExtension implements BeforeAllCallback, AfterAllCallback
   public void beforeAll(ExtensionContext context) throws Exception {
     long start = System.nanoTime();
     fleet = Fleet.start(options);
-    System.out.printf("[e2e] %s: fleet of %d members ready in %d ms%n",
+    System.out.printf(
+        "[e2e] %s: fleet of %d members ready in %d ms%n",
         context.getDisplayName(), options.members(), (System.nanoTime() - start) / 1_000_000);
   }
 
@@ -47,10 +49,11 @@ public final class FleetExtension implements BeforeAllCallback, AfterAllCallback
   }
 
   @Override
-  public void handleTestExecutionException(ExtensionContext context, Throwable throwable) throws Throwable {
+  public void handleTestExecutionException(ExtensionContext context, Throwable throwable)
+      throws Throwable {
     if (fleet != null) {
-      System.out.println("[e2e] " + context.getDisplayName() + " failed; the hub has:\n"
-          + fleet.describe(null));
+      System.out.println(
+          "[e2e] " + context.getDisplayName() + " failed; the hub has:\n" + fleet.describe(null));
     }
     throw throwable;
   }

@@ -36,14 +36,15 @@ import org.testcontainers.utility.DockerImageName;
 
 /**
  * The basic propagation scenario against a real Kubernetes member: the hub and its controllers in
- * process, one k3s cluster in a container, and a {@link MemberAgent} pointed at the k3s
- * kubeconfig. A Deployment and its PropagationPolicy applied to the hub come up in k3s with ready
- * pods, and the hub's template reports them. Needs a Docker daemon; without one the class is
- * skipped (and says so), never failed.
+ * process, one k3s cluster in a container, and a {@link MemberAgent} pointed at the k3s kubeconfig.
+ * A Deployment and its PropagationPolicy applied to the hub come up in k3s with ready pods, and the
+ * hub's template reports them. Needs a Docker daemon; without one the class is skipped (and says
+ * so), never failed.
  */
 @Testcontainers(disabledWithoutDocker = true)
 class K3sPropagationE2E {
-  private static final DockerImageName K3S_IMAGE = DockerImageName.parse("rancher/k3s:v1.33.1-k3s1");
+  private static final DockerImageName K3S_IMAGE =
+      DockerImageName.parse("rancher/k3s:v1.33.1-k3s1");
   private static final String CLUSTER = "k3s";
 
   private static Path dir;
@@ -57,31 +58,51 @@ class K3sPropagationE2E {
 
   @BeforeAll
   static void start() throws Exception {
-    assumeTrue(DockerClientFactory.instance().isDockerAvailable(),
+    assumeTrue(
+        DockerClientFactory.instance().isDockerAvailable(),
         "no Docker daemon is reachable: the k3s member suite is skipped");
     k3s = new K3sContainer(K3S_IMAGE);
     k3s.start();
     dir = Files.createTempDirectory("flotilla-k3s-e2e");
     Path kubeconfig = dir.resolve("k3s.kubeconfig");
     Files.writeString(kubeconfig, k3s.getKubeConfigYaml());
-    k3sClient = new KubernetesClientBuilder().withConfig(Config.fromKubeconfig(k3s.getKubeConfigYaml())).build();
+    k3sClient =
+        new KubernetesClientBuilder()
+            .withConfig(Config.fromKubeconfig(k3s.getKubeConfigYaml()))
+            .build();
 
     hub = HubServer.create(HubConfig.of(dir.resolve("hub"), 0)).start();
     admin = E2ESupport.adminClient(hub);
     controllers = new ControllerManager(admin, "k3s-e2e").start();
     String token = E2ESupport.issueAgentToken(admin, CLUSTER);
-    agentHubClient = Fleet.tokenClient(hub.url(), Files.readString(hub.certificateAuthority().caCertPath()), token);
-    agent = new MemberAgent(AgentConfig.builder()
-        .hub(ClientSource.of(agentHubClient)).member(ClientSource.kubeconfig(kubeconfig))
-        .clusterName(CLUSTER).provider("k3s").region("local")
-        .labels(Map.of(Fleet.ENV_LABEL, "k3s"))
-        .statusInterval(Duration.ofSeconds(2)).build()).start();
-    Await.until("Cluster k3s Ready with its APIs listed", Duration.ofMinutes(3), () -> {
-      GenericKubernetesResource c = admin.genericKubernetesResources(Kinds.CLUSTER).withName(CLUSTER).get();
-      JsonNode tree = c == null ? null : Trees.tree(c);
-      return tree != null && "True".equals(Fleet.conditionStatus(tree, "Ready"))
-          && tree.path("status").path("apiEnablements").size() > 0 ? tree : null;
-    });
+    agentHubClient =
+        Fleet.tokenClient(
+            hub.url(), Files.readString(hub.certificateAuthority().caCertPath()), token);
+    agent =
+        new MemberAgent(
+                AgentConfig.builder()
+                    .hub(ClientSource.of(agentHubClient))
+                    .member(ClientSource.kubeconfig(kubeconfig))
+                    .clusterName(CLUSTER)
+                    .provider("k3s")
+                    .region("local")
+                    .labels(Map.of(Fleet.ENV_LABEL, "k3s"))
+                    .statusInterval(Duration.ofSeconds(2))
+                    .build())
+            .start();
+    Await.until(
+        "Cluster k3s Ready with its APIs listed",
+        Duration.ofMinutes(3),
+        () -> {
+          GenericKubernetesResource c =
+              admin.genericKubernetesResources(Kinds.CLUSTER).withName(CLUSTER).get();
+          JsonNode tree = c == null ? null : Trees.tree(c);
+          return tree != null
+                  && "True".equals(Fleet.conditionStatus(tree, "Ready"))
+                  && tree.path("status").path("apiEnablements").size() > 0
+              ? tree
+              : null;
+        });
   }
 
   @AfterAll
@@ -108,9 +129,12 @@ class K3sPropagationE2E {
   @Test
   void deploymentAndPolicyLandInK3sWithReadyPods() {
     String ns = "k3s-e2e";
-    admin.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build())
+    admin
+        .namespaces()
+        .resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build())
         .create();
-    String yaml = """
+    String yaml =
+        """
         apiVersion: apps/v1
         kind: Deployment
         metadata: {name: pause, namespace: %1$s}
@@ -128,19 +152,31 @@ class K3sPropagationE2E {
           resourceSelectors: [{apiVersion: apps/v1, kind: Deployment, name: pause}]
           placement:
             clusterAffinity: {clusterNames: [k3s]}
-        """.formatted(ns);
-    for (HasMetadata item : admin.load(new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8))).items()) {
+        """
+            .formatted(ns);
+    for (HasMetadata item :
+        admin.load(new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8))).items()) {
       admin.resource(item).create();
     }
-    Deployment inK3s = Await.until("pause has 2 ready replicas in k3s", Duration.ofMinutes(3), () -> {
-      Deployment d = k3sClient.apps().deployments().inNamespace(ns).withName("pause").get();
-      return d != null && d.getStatus() != null && Integer.valueOf(2).equals(d.getStatus().getReadyReplicas())
-          ? d : null;
-    });
+    Deployment inK3s =
+        Await.until(
+            "pause has 2 ready replicas in k3s",
+            Duration.ofMinutes(3),
+            () -> {
+              Deployment d = k3sClient.apps().deployments().inNamespace(ns).withName("pause").get();
+              return d != null
+                      && d.getStatus() != null
+                      && Integer.valueOf(2).equals(d.getStatus().getReadyReplicas())
+                  ? d
+                  : null;
+            });
     assertEquals("true", inK3s.getMetadata().getLabels().get("karmada.io/managed"));
-    Await.until("the hub template reports 2 ready replicas", () -> {
-      Deployment t = admin.apps().deployments().inNamespace(ns).withName("pause").get();
-      return t.getStatus() != null && Integer.valueOf(2).equals(t.getStatus().getReadyReplicas());
-    });
+    Await.until(
+        "the hub template reports 2 ready replicas",
+        () -> {
+          Deployment t = admin.apps().deployments().inNamespace(ns).withName("pause").get();
+          return t.getStatus() != null
+              && Integer.valueOf(2).equals(t.getStatus().getReadyReplicas());
+        });
   }
 }

@@ -12,14 +12,14 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * Deployment gets the mirrored image and the extra label, member1's keeps the template's.
  */
 class OverridePolicyE2E {
-  @RegisterExtension
-  static final FleetExtension FLEET = new FleetExtension();
+  @RegisterExtension static final FleetExtension FLEET = new FleetExtension();
 
   @Test
   void imageAndLabelsAreOverriddenForOneClusterOnly() {
     Fleet fleet = FLEET.fleet();
     String ns = fleet.newNamespace("override");
-    fleet.create("""
+    fleet.create(
+        """
         apiVersion: policy.karmada.io/v1alpha1
         kind: OverridePolicy
         metadata: {name: web-member2, namespace: %1$s}
@@ -43,19 +43,36 @@ class OverridePolicyE2E {
             clusterAffinity: {clusterNames: [member1, member2]}
             replicaScheduling: {replicaSchedulingType: Duplicated}
         ---
-        """.formatted(ns) + Propagation.deployment(ns, "web", 1));
+        """
+                .formatted(ns)
+            + Propagation.deployment(ns, "web", 1));
 
-    Deployment overridden = Await.until("member2's web carries the override", () -> {
-      Deployment d = fleet.member("member2").apps().deployments().inNamespace(ns).withName("web").get();
-      return d != null && image(d).equals("mirror.example.com/nginx:1.27") ? d : null;
-    });
+    Deployment overridden =
+        Await.until(
+            "member2's web carries the override",
+            () -> {
+              Deployment d =
+                  fleet
+                      .member("member2")
+                      .apps()
+                      .deployments()
+                      .inNamespace(ns)
+                      .withName("web")
+                      .get();
+              return d != null && image(d).equals("mirror.example.com/nginx:1.27") ? d : null;
+            });
     assertEquals("yes", overridden.getMetadata().getLabels().get("e2e.flotilla.dev/overridden"));
-    assertEquals("web", overridden.getMetadata().getLabels().get("app"), "template labels are kept");
+    assertEquals(
+        "web", overridden.getMetadata().getLabels().get("app"), "template labels are kept");
 
-    Deployment plain = Await.until("member1's web", () ->
-        fleet.member("member1").apps().deployments().inNamespace(ns).withName("web").get());
+    Deployment plain =
+        Await.until(
+            "member1's web",
+            () ->
+                fleet.member("member1").apps().deployments().inNamespace(ns).withName("web").get());
     assertEquals("nginx:1.25", image(plain));
-    assertFalse(plain.getMetadata().getLabels().containsKey("e2e.flotilla.dev/overridden"),
+    assertFalse(
+        plain.getMetadata().getLabels().containsKey("e2e.flotilla.dev/overridden"),
         plain.getMetadata().getLabels().toString());
     assertEquals(1, plain.getSpec().getReplicas(), "Duplicated keeps the template's replicas");
   }

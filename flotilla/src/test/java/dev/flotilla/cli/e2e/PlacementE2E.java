@@ -15,21 +15,21 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * Where a PropagationPolicy's placement sends a template: by cluster names, by Cluster labels
- * (set by the agents), by exclusion, by the Cluster's region and provider fields, and around
- * NoSchedule taints unless tolerated. Each check waits for the scheduled binding and the copies
- * in the chosen members, then asserts that the other members have neither Work nor copy.
+ * Where a PropagationPolicy's placement sends a template: by cluster names, by Cluster labels (set
+ * by the agents), by exclusion, by the Cluster's region and provider fields, and around NoSchedule
+ * taints unless tolerated. Each check waits for the scheduled binding and the copies in the chosen
+ * members, then asserts that the other members have neither Work nor copy.
  */
 class PlacementE2E {
-  @RegisterExtension
-  static final FleetExtension FLEET = new FleetExtension();
+  @RegisterExtension static final FleetExtension FLEET = new FleetExtension();
 
   @Test
   void clusterNamesSelectExactlyTheNamedMembers() {
     Fleet fleet = FLEET.fleet();
     String ns = fleet.newNamespace("names");
-    fleet.create(Propagation.configMapWithPolicy(ns, "by-name",
-        "{clusterAffinity: {clusterNames: [member1, member3]}}"));
+    fleet.create(
+        Propagation.configMapWithPolicy(
+            ns, "by-name", "{clusterAffinity: {clusterNames: [member1, member3]}}"));
     Propagation.awaitConfigMapExactlyIn(fleet, ns, "by-name", List.of("member1", "member3"));
   }
 
@@ -37,12 +37,19 @@ class PlacementE2E {
   void labelSelectorMatchesTheLabelsAgentsRegistered() {
     Fleet fleet = FLEET.fleet();
     String ns = fleet.newNamespace("labels");
-    fleet.create(Propagation.configMapWithPolicy(ns, "prod-only",
-        "{clusterAffinity: {labelSelector: {matchLabels: {" + Fleet.ENV_LABEL + ": prod}}}}"));
+    fleet.create(
+        Propagation.configMapWithPolicy(
+            ns,
+            "prod-only",
+            "{clusterAffinity: {labelSelector: {matchLabels: {" + Fleet.ENV_LABEL + ": prod}}}}"));
     Propagation.awaitConfigMapExactlyIn(fleet, ns, "prod-only", List.of("member2", "member3"));
-    fleet.create(Propagation.configMapWithPolicy(ns, "not-prod",
-        "{clusterAffinity: {labelSelector: {matchExpressions: [{key: " + Fleet.ENV_LABEL
-            + ", operator: NotIn, values: [prod]}]}}}"));
+    fleet.create(
+        Propagation.configMapWithPolicy(
+            ns,
+            "not-prod",
+            "{clusterAffinity: {labelSelector: {matchExpressions: [{key: "
+                + Fleet.ENV_LABEL
+                + ", operator: NotIn, values: [prod]}]}}}"));
     Propagation.awaitConfigMapExactlyIn(fleet, ns, "not-prod", List.of("member1"));
   }
 
@@ -50,8 +57,9 @@ class PlacementE2E {
   void excludeRemovesAMemberFromAllOthers() {
     Fleet fleet = FLEET.fleet();
     String ns = fleet.newNamespace("exclude");
-    fleet.create(Propagation.configMapWithPolicy(ns, "all-but-2",
-        "{clusterAffinity: {exclude: [member2]}}"));
+    fleet.create(
+        Propagation.configMapWithPolicy(
+            ns, "all-but-2", "{clusterAffinity: {exclude: [member2]}}"));
     Propagation.awaitConfigMapExactlyIn(fleet, ns, "all-but-2", List.of("member1", "member3"));
   }
 
@@ -59,12 +67,18 @@ class PlacementE2E {
   void fieldSelectorMatchesRegionAndProvider() {
     Fleet fleet = FLEET.fleet();
     String ns = fleet.newNamespace("fields");
-    fleet.create(Propagation.configMapWithPolicy(ns, "region-a",
-        "{clusterAffinity: {fieldSelector: {matchExpressions: [{key: region, operator: In, values: [region-a]}]}}}"));
+    fleet.create(
+        Propagation.configMapWithPolicy(
+            ns,
+            "region-a",
+            "{clusterAffinity: {fieldSelector: {matchExpressions: [{key: region, operator: In, values: [region-a]}]}}}"));
     Propagation.awaitConfigMapExactlyIn(fleet, ns, "region-a", List.of("member1", "member2"));
-    fleet.create(Propagation.configMapWithPolicy(ns, "sim-outside-a",
-        "{clusterAffinity: {fieldSelector: {matchExpressions: [{key: provider, operator: In, values: [sim]},"
-            + " {key: region, operator: NotIn, values: [region-a]}]}}}"));
+    fleet.create(
+        Propagation.configMapWithPolicy(
+            ns,
+            "sim-outside-a",
+            "{clusterAffinity: {fieldSelector: {matchExpressions: [{key: provider, operator: In, values: [sim]},"
+                + " {key: region, operator: NotIn, values: [region-a]}]}}}"));
     Propagation.awaitConfigMapExactlyIn(fleet, ns, "sim-outside-a", List.of("member3"));
   }
 
@@ -72,28 +86,55 @@ class PlacementE2E {
   void noScheduleTaintKeepsOutPoliciesWithoutAToleration() {
     Fleet fleet = FLEET.fleet();
     String ns = fleet.newNamespace("taints");
-    setTaints(fleet, "member3", List.of("{\"key\":\"e2e.flotilla.dev/dedicated\",\"value\":\"batch\",\"effect\":\"NoSchedule\"}"));
+    setTaints(
+        fleet,
+        "member3",
+        List.of(
+            "{\"key\":\"e2e.flotilla.dev/dedicated\",\"value\":\"batch\",\"effect\":\"NoSchedule\"}"));
     try {
-      Await.until("member3 tainted on the hub", () -> fleet.cluster("member3").path("spec").path("taints")
-          .toString().contains("e2e.flotilla.dev/dedicated") ? true : null);
-      fleet.create(Propagation.configMapWithPolicy(ns, "intolerant",
-          "{clusterAffinity: {clusterNames: [member1, member3]}}"));
+      Await.until(
+          "member3 tainted on the hub",
+          () ->
+              fleet
+                      .cluster("member3")
+                      .path("spec")
+                      .path("taints")
+                      .toString()
+                      .contains("e2e.flotilla.dev/dedicated")
+                  ? true
+                  : null);
+      fleet.create(
+          Propagation.configMapWithPolicy(
+              ns, "intolerant", "{clusterAffinity: {clusterNames: [member1, member3]}}"));
       Propagation.awaitConfigMapExactlyIn(fleet, ns, "intolerant", List.of("member1"));
       JsonNode verdict = fleet.binding(ns, "ConfigMap", "intolerant");
       assertEquals("True", Fleet.conditionStatus(verdict, "Scheduled"), verdict.toString());
 
-      fleet.create(Propagation.configMapWithPolicy(ns, "tolerant",
-          "{clusterAffinity: {clusterNames: [member1, member3]}, clusterTolerations: [{key: e2e.flotilla.dev/dedicated,"
-              + " operator: Equal, value: batch, effect: NoSchedule}]}"));
+      fleet.create(
+          Propagation.configMapWithPolicy(
+              ns,
+              "tolerant",
+              "{clusterAffinity: {clusterNames: [member1, member3]}, clusterTolerations: [{key: e2e.flotilla.dev/dedicated,"
+                  + " operator: Equal, value: batch, effect: NoSchedule}]}"));
       Propagation.awaitConfigMapExactlyIn(fleet, ns, "tolerant", List.of("member1", "member3"));
 
-      fleet.create(Propagation.configMapWithPolicy(ns, "only-tainted",
-          "{clusterAffinity: {clusterNames: [member3]}}"));
-      JsonNode failed = Await.until("a binding that only the tainted member could take is unschedulable", () -> {
-        JsonNode rb = fleet.binding(ns, "ConfigMap", "only-tainted");
-        return rb != null && "False".equals(Fleet.conditionStatus(rb, "Scheduled")) ? rb : null;
-      });
-      assertTrue(Fleet.condition(failed, "Scheduled").path("message").asText().contains("untolerated taint"),
+      fleet.create(
+          Propagation.configMapWithPolicy(
+              ns, "only-tainted", "{clusterAffinity: {clusterNames: [member3]}}"));
+      JsonNode failed =
+          Await.until(
+              "a binding that only the tainted member could take is unschedulable",
+              () -> {
+                JsonNode rb = fleet.binding(ns, "ConfigMap", "only-tainted");
+                return rb != null && "False".equals(Fleet.conditionStatus(rb, "Scheduled"))
+                    ? rb
+                    : null;
+              });
+      assertTrue(
+          Fleet.condition(failed, "Scheduled")
+              .path("message")
+              .asText()
+              .contains("untolerated taint"),
           failed.toString());
       assertTrue(Fleet.scheduledClusters(failed).isEmpty(), failed.toString());
     } finally {
@@ -101,7 +142,9 @@ class PlacementE2E {
     }
   }
 
-  /** Replaces the admin taints of a Cluster (spec.taints), as {@code kubectl edit cluster} would. */
+  /**
+   * Replaces the admin taints of a Cluster (spec.taints), as {@code kubectl edit cluster} would.
+   */
   static void setTaints(Fleet fleet, String cluster, List<String> taintsJson) {
     ObjectNode patch = Trees.MAPPER.createObjectNode();
     ArrayNode taints = patch.putObject("spec").putArray("taints");
@@ -112,7 +155,10 @@ class PlacementE2E {
         throw new IllegalArgumentException(t, e);
       }
     }
-    fleet.hubClient().genericKubernetesResources(Kinds.CLUSTER).withName(cluster)
+    fleet
+        .hubClient()
+        .genericKubernetesResources(Kinds.CLUSTER)
+        .withName(cluster)
         .patch(PatchContext.of(PatchType.JSON_MERGE), patch.toString());
   }
 }

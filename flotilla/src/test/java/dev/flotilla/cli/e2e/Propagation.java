@@ -12,7 +12,9 @@ import java.util.List;
 final class Propagation {
   private Propagation() {}
 
-  /** A ConfigMap and a PropagationPolicy selecting it by name, with a placement in YAML flow style. */
+  /**
+   * A ConfigMap and a PropagationPolicy selecting it by name, with a placement in YAML flow style.
+   */
   static String configMapWithPolicy(String namespace, String name, String placement) {
     return """
         apiVersion: v1
@@ -26,7 +28,8 @@ final class Propagation {
         spec:
           resourceSelectors: [{apiVersion: v1, kind: ConfigMap, name: %1$s}]
           placement: %3$s
-        """.formatted(name, namespace, placement);
+        """
+        .formatted(name, namespace, placement);
   }
 
   /** A Deployment of nginx with {@code replicas}. */
@@ -41,7 +44,8 @@ final class Propagation {
           template:
             metadata: {labels: {app: %1$s}}
             spec: {containers: [{name: web, image: nginx:1.25}]}
-        """.formatted(name, namespace, replicas);
+        """
+        .formatted(name, namespace, replicas);
   }
 
   static ConfigMap memberConfigMap(Fleet fleet, String member, String namespace, String name) {
@@ -52,22 +56,28 @@ final class Propagation {
    * Waits until the ConfigMap's binding is scheduled to exactly {@code expected} and every one of
    * them holds the ConfigMap; then checks that no other member has a Work or a copy.
    */
-  static void awaitConfigMapExactlyIn(Fleet fleet, String namespace, String name, List<String> expected) {
+  static void awaitConfigMapExactlyIn(
+      Fleet fleet, String namespace, String name, List<String> expected) {
     List<String> sorted = new ArrayList<>(expected);
     sorted.sort(null);
-    Await.until("ConfigMap " + namespace + "/" + name + " scheduled to " + sorted, () -> {
-      JsonNode rb = fleet.binding(namespace, "ConfigMap", name);
-      return rb != null && Fleet.scheduledClusters(rb).equals(sorted) ? rb : null;
-    });
+    Await.until(
+        "ConfigMap " + namespace + "/" + name + " scheduled to " + sorted,
+        () -> {
+          JsonNode rb = fleet.binding(namespace, "ConfigMap", name);
+          return rb != null && Fleet.scheduledClusters(rb).equals(sorted) ? rb : null;
+        });
     for (String member : sorted) {
-      Await.until("ConfigMap " + namespace + "/" + name + " in " + member,
+      Await.until(
+          "ConfigMap " + namespace + "/" + name + " in " + member,
           () -> memberConfigMap(fleet, member, namespace, name));
     }
     for (String member : fleet.memberNames()) {
       if (!sorted.contains(member)) {
-        assertNull(fleet.work(member, namespace, "ConfigMap", name),
+        assertNull(
+            fleet.work(member, namespace, "ConfigMap", name),
             "no Work for " + name + " in karmada-es-" + member);
-        assertNull(memberConfigMap(fleet, member, namespace, name), name + " must not reach " + member);
+        assertNull(
+            memberConfigMap(fleet, member, namespace, name), name + " must not reach " + member);
       }
     }
     JsonNode rb = fleet.binding(namespace, "ConfigMap", name);

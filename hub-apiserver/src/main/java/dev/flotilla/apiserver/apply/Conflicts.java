@@ -20,7 +20,10 @@ final class Conflicts {
 
   private Conflicts() {}
 
-  /** The manager as upstream prints it: {@code "name"}, plus subresource and apiVersion for updaters. */
+  /**
+   * The manager as upstream prints it: {@code "name"}, plus subresource and apiVersion for
+   * updaters.
+   */
   static String describe(ManagedFields.Entry e) {
     String s = JsonValues.quote(e.manager());
     if (e.subresource() != null && !e.subresource().isEmpty()) {
@@ -49,8 +52,11 @@ final class Conflicts {
     String message;
     if (count == 1) {
       Map.Entry<String, List<String>> only = byManager.firstEntry();
-      message = "Apply failed with 1 conflict: conflict with " + only.getKey() + ": "
-          + only.getValue().get(0);
+      message =
+          "Apply failed with 1 conflict: conflict with "
+              + only.getKey()
+              + ": "
+              + only.getValue().get(0);
     } else {
       StringBuilder sb = new StringBuilder("Apply failed with " + count + " conflicts: ");
       boolean first = true;

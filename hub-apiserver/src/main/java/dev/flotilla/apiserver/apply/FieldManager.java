@@ -18,9 +18,9 @@ import java.util.TreeMap;
 
 /**
  * Field ownership for one resource and endpoint (the object or its status), as kube-apiserver's
- * field manager keeps it in {@code metadata.managedFields}: updates give their manager the
- * fields they changed, server-side apply merges the configuration, drops fields its manager no
- * longer applies and reports conflicts with other managers unless forced.
+ * field manager keeps it in {@code metadata.managedFields}: updates give their manager the fields
+ * they changed, server-side apply merges the configuration, drops fields its manager no longer
+ * applies and reports conflicts with other managers unless forced.
  */
 public final class FieldManager {
   static final String BEFORE_FIRST_APPLY = "before-first-apply";
@@ -46,8 +46,18 @@ public final class FieldManager {
   private static FieldSet stripped() {
     FieldSet s = new FieldSet();
     s.insert(List.of("f:apiVersion")).insert(List.of("f:kind")).insert(List.of("f:metadata"));
-    for (String f : new String[] {"name", "namespace", "creationTimestamp", "selfLink", "uid",
-        "clusterName", "generation", "managedFields", "resourceVersion"}) {
+    for (String f :
+        new String[] {
+          "name",
+          "namespace",
+          "creationTimestamp",
+          "selfLink",
+          "uid",
+          "clusterName",
+          "generation",
+          "managedFields",
+          "resourceVersion"
+        }) {
       s.insert(List.of("f:metadata", "f:" + f));
     }
     return s;
@@ -99,8 +109,9 @@ public final class FieldManager {
       String id = ManagedFields.id(manager, ManagedFields.UPDATE, type.apiVersion(), subresource);
       ManagedFields.Entry previous = managed.get(id);
       FieldSet fields = previous == null ? mine : previous.fields().union(mine);
-      managed.put(new ManagedFields.Entry(manager, ManagedFields.UPDATE, type.apiVersion(),
-          Meta.now(), subresource, fields));
+      managed.put(
+          new ManagedFields.Entry(
+              manager, ManagedFields.UPDATE, type.apiVersion(), Meta.now(), subresource, fields));
     }
     managed.dropEmpty();
     UpdateManagerCap.apply(managed);
@@ -127,14 +138,17 @@ public final class FieldManager {
     if (!attempt.conflicts.isEmpty() && "kubectl".equals(manager)) {
       FieldSet allowed = Conflicts.allowedByLastApplied(before, type.apiVersion(), schema);
       Map<ManagedFields.Entry, FieldSet> left = new LinkedHashMap<>();
-      attempt.conflicts.forEach((e, set) -> {
-        FieldSet rest = set.difference(allowed);
-        if (!rest.isEmpty()) {
-          left.put(e, rest);
-        }
-      });
-      attempt = left.isEmpty() ? attempt(before, applied, managed, id, manager, true)
-          : new Attempt(null, null, left);
+      attempt.conflicts.forEach(
+          (e, set) -> {
+            FieldSet rest = set.difference(allowed);
+            if (!rest.isEmpty()) {
+              left.put(e, rest);
+            }
+          });
+      attempt =
+          left.isEmpty()
+              ? attempt(before, applied, managed, id, manager, true)
+              : new Attempt(null, null, left);
     }
     if (!attempt.conflicts.isEmpty()) {
       throw Conflicts.error(attempt.conflicts);
@@ -147,17 +161,25 @@ public final class FieldManager {
       if (annotations instanceof ObjectNode) {
         ((ObjectNode) annotations).remove(Conflicts.LAST_APPLIED);
       }
-      Meta.metadata(result).with("annotations").put(Conflicts.LAST_APPLIED,
-          new String(Json.write(sortedKeys(lastApplied)), StandardCharsets.UTF_8) + "\n");
+      Meta.metadata(result)
+          .with("annotations")
+          .put(
+              Conflicts.LAST_APPLIED,
+              new String(Json.write(sortedKeys(lastApplied)), StandardCharsets.UTF_8) + "\n");
     }
     return encode(result, attempt.managed);
   }
 
-  private record Attempt(JsonNode object, ManagedFields managed,
-      Map<ManagedFields.Entry, FieldSet> conflicts) {}
+  private record Attempt(
+      JsonNode object, ManagedFields managed, Map<ManagedFields.Entry, FieldSet> conflicts) {}
 
-  private Attempt attempt(ObjectNode before, ObjectNode applied, ManagedFields original,
-      String id, String manager, boolean force) {
+  private Attempt attempt(
+      ObjectNode before,
+      ObjectNode applied,
+      ManagedFields original,
+      String id,
+      String manager,
+      boolean force) {
     ManagedFields managed = original.copy();
     JsonNode merged = StructuredMerge.mergeInto(before.deepCopy(), applied, schema);
     FieldSet appliedSet = Typed.toFieldSet(applied, schema);
@@ -169,8 +191,8 @@ public final class FieldManager {
           owned = owned.union(e.fields());
         }
       }
-      StructuredMerge.removeItems(merged, StructuredMerge.stalePaths(last.fields(), owned, schema),
-          schema);
+      StructuredMerge.removeItems(
+          merged, StructuredMerge.stalePaths(last.fields(), owned, schema), schema);
     }
     Typed.Comparison c = Typed.compare(before, merged, schema).without(ignored);
     FieldSet changed = c.changed();
@@ -193,8 +215,14 @@ public final class FieldManager {
     }
     boolean noop = JsonValues.same(before, merged);
     String time = noop && last != null && last.time() != null ? last.time() : Meta.now();
-    managed.put(new ManagedFields.Entry(manager, ManagedFields.APPLY, type.apiVersion(), time,
-        subresource, appliedSet.difference(STRIPPED)));
+    managed.put(
+        new ManagedFields.Entry(
+            manager,
+            ManagedFields.APPLY,
+            type.apiVersion(),
+            time,
+            subresource,
+            appliedSet.difference(STRIPPED)));
     managed.dropEmpty();
     return new Attempt(merged, managed, Map.of());
   }
@@ -218,7 +246,10 @@ public final class FieldManager {
   }
 
   private static boolean hasLastApplied(ObjectNode obj) {
-    return !obj.path("metadata").path("annotations").path(Conflicts.LAST_APPLIED).asText("")
+    return !obj.path("metadata")
+        .path("annotations")
+        .path(Conflicts.LAST_APPLIED)
+        .asText("")
         .isEmpty();
   }
 

@@ -21,8 +21,11 @@ public final class FieldManagers {
       }
       for (int i = 0; i < param.length(); i++) {
         if (Character.isISOControl(param.charAt(i))) {
-          throw invalid(options, "fieldManager: Invalid value: \"" + param
-              + "\": must only contain printable characters");
+          throw invalid(
+              options,
+              "fieldManager: Invalid value: \""
+                  + param
+                  + "\": must only contain printable characters");
         }
       }
       return param;
@@ -50,9 +53,17 @@ public final class FieldManagers {
 
   private static ApiException invalid(String options, String detail) {
     int colon = detail.indexOf(':');
-    return new ApiException(422, "Invalid", options + ".meta.k8s.io \"\" is invalid: " + detail,
-        "meta.k8s.io", options, "", List.of(new ApiException.Cause(
-            detail.contains("Required") ? "FieldValueRequired" : "FieldValueInvalid",
-            detail.substring(0, colon), detail.substring(colon + 2))));
+    return new ApiException(
+        422,
+        "Invalid",
+        options + ".meta.k8s.io \"\" is invalid: " + detail,
+        "meta.k8s.io",
+        options,
+        "",
+        List.of(
+            new ApiException.Cause(
+                detail.contains("Required") ? "FieldValueRequired" : "FieldValueInvalid",
+                detail.substring(0, colon),
+                detail.substring(colon + 2))));
   }
 }

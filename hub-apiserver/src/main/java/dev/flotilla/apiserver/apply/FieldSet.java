@@ -12,27 +12,29 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * A set of field paths as a tree, in Kubernetes' FieldsV1 vocabulary: each path element is a
- * token {@code f:<field>}, {@code k:{"name":"x"}} (a map-list item by its keys),
- * {@code v:<json>} (a set item) or {@code i:<index>}; a node is a member when its own path is
- * in the set ({@code ".": {}} in FieldsV1 when it also has children).
+ * A set of field paths as a tree, in Kubernetes' FieldsV1 vocabulary: each path element is a token
+ * {@code f:<field>}, {@code k:{"name":"x"}} (a map-list item by its keys), {@code v:<json>} (a set
+ * item) or {@code i:<index>}; a node is a member when its own path is in the set ({@code ".": {}}
+ * in FieldsV1 when it also has children).
  */
 public final class FieldSet {
   /** FieldsV1 order: fields, then keys, then values, then indexes, each by content. */
-  static final Comparator<String> ORDER = (a, b) -> {
-    int ra = rank(a);
-    int rb = rank(b);
-    if (ra != rb) {
-      return Integer.compare(ra, rb);
-    }
-    if (ra == 3) {
-      return Integer.compare(Integer.parseInt(a.substring(2)), Integer.parseInt(b.substring(2)));
-    }
-    if (ra == 0) {
-      return a.substring(2).compareTo(b.substring(2));
-    }
-    return compareValues(JsonValues.parse(a.substring(2)), JsonValues.parse(b.substring(2)));
-  };
+  static final Comparator<String> ORDER =
+      (a, b) -> {
+        int ra = rank(a);
+        int rb = rank(b);
+        if (ra != rb) {
+          return Integer.compare(ra, rb);
+        }
+        if (ra == 3) {
+          return Integer.compare(
+              Integer.parseInt(a.substring(2)), Integer.parseInt(b.substring(2)));
+        }
+        if (ra == 0) {
+          return a.substring(2).compareTo(b.substring(2));
+        }
+        return compareValues(JsonValues.parse(a.substring(2)), JsonValues.parse(b.substring(2)));
+      };
 
   /** Key field lists compare field by field (name, then value); numbers by value. */
   private static int compareValues(JsonNode a, JsonNode b) {

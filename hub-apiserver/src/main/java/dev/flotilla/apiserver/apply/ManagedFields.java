@@ -20,8 +20,13 @@ public final class ManagedFields {
   public static final String UPDATE = "Update";
 
   /** One managedFields entry; {@code time} may be null. */
-  public record Entry(String manager, String operation, String apiVersion, String time,
-      String subresource, FieldSet fields) {
+  public record Entry(
+      String manager,
+      String operation,
+      String apiVersion,
+      String time,
+      String subresource,
+      FieldSet fields) {
     /** The identity two entries share when they are the same manager. */
     public String id() {
       return ManagedFields.id(manager, operation, apiVersion, subresource);
@@ -35,8 +40,13 @@ public final class ManagedFields {
   private final Map<String, Entry> entries = new LinkedHashMap<>();
 
   static String id(String manager, String operation, String apiVersion, String subresource) {
-    return manager + "\u0000" + operation + "\u0000" + (APPLY.equals(operation) ? "" : apiVersion)
-        + "\u0000" + Objects.requireNonNullElse(subresource, "");
+    return manager
+        + "\u0000"
+        + operation
+        + "\u0000"
+        + (APPLY.equals(operation) ? "" : apiVersion)
+        + "\u0000"
+        + Objects.requireNonNullElse(subresource, "");
   }
 
   public static ManagedFields empty() {
@@ -49,7 +59,8 @@ public final class ManagedFields {
       return false;
     }
     return managedFields.isEmpty()
-        || (managedFields.size() == 1 && managedFields.get(0).isObject()
+        || (managedFields.size() == 1
+            && managedFields.get(0).isObject()
             && managedFields.get(0).isEmpty());
   }
 
@@ -66,8 +77,8 @@ public final class ManagedFields {
       String manager = e.path("manager").asText("");
       String operation = e.path("operation").asText("");
       if (!operation.equals(APPLY) && !operation.equals(UPDATE)) {
-        throw new IllegalArgumentException("managedFields operation must be Apply or Update, got \""
-            + operation + "\"");
+        throw new IllegalArgumentException(
+            "managedFields operation must be Apply or Update, got \"" + operation + "\"");
       }
       String fieldsType = e.path("fieldsType").asText("FieldsV1");
       if (!fieldsType.equals("FieldsV1")) {
@@ -75,11 +86,17 @@ public final class ManagedFields {
       }
       JsonNode v1 = e.get("fieldsV1");
       FieldSet fields = v1 == null || v1.isNull() ? new FieldSet() : FieldSet.fromJson(v1);
-      Entry entry = new Entry(manager, operation, e.path("apiVersion").asText(""),
-          e.hasNonNull("time") ? e.get("time").asText() : null,
-          e.hasNonNull("subresource") ? e.get("subresource").asText() : null, fields);
+      Entry entry =
+          new Entry(
+              manager,
+              operation,
+              e.path("apiVersion").asText(""),
+              e.hasNonNull("time") ? e.get("time").asText() : null,
+              e.hasNonNull("subresource") ? e.get("subresource").asText() : null,
+              fields);
       Entry previous = out.entries.get(entry.id());
-      out.put(previous == null ? entry : previous.with(previous.fields().union(fields), entry.time()));
+      out.put(
+          previous == null ? entry : previous.with(previous.fields().union(fields), entry.time()));
     }
     return out;
   }
@@ -118,11 +135,12 @@ public final class ManagedFields {
   /** Upstream order: Apply before Update, then by time, manager, apiVersion, subresource. */
   public ArrayNode encode() {
     List<Entry> sorted = entries();
-    sorted.sort(Comparator.comparing(Entry::operation)
-        .thenComparing(e -> e.time() == null ? "" : e.time())
-        .thenComparing(Entry::manager)
-        .thenComparing(Entry::apiVersion)
-        .thenComparing(e -> Objects.requireNonNullElse(e.subresource(), "")));
+    sorted.sort(
+        Comparator.comparing(Entry::operation)
+            .thenComparing(e -> e.time() == null ? "" : e.time())
+            .thenComparing(Entry::manager)
+            .thenComparing(Entry::apiVersion)
+            .thenComparing(e -> Objects.requireNonNullElse(e.subresource(), "")));
     ArrayNode out = JsonNodeFactory.instance.arrayNode();
     for (Entry e : sorted) {
       ObjectNode n = out.addObject();

@@ -19,7 +19,9 @@ final class PathTokens {
     StringBuilder sb = new StringBuilder("k:{");
     boolean first = true;
     for (Map.Entry<String, JsonNode> e : fields.entrySet()) {
-      sb.append(first ? "" : ",").append(JsonValues.quote(e.getKey())).append(':')
+      sb.append(first ? "" : ",")
+          .append(JsonValues.quote(e.getKey()))
+          .append(':')
           .append(JsonValues.canonical(e.getValue()));
       first = false;
     }
@@ -31,9 +33,9 @@ final class PathTokens {
   }
 
   /**
-   * The token of an element of a set or map list. Map-list key fields missing from the item
-   * take their schema default (the Kubernetes {@code protocol} keys default to "TCP"); 422
-   * when an item has none of its keys or a set holds a non-scalar.
+   * The token of an element of a set or map list. Map-list key fields missing from the item take
+   * their schema default (the Kubernetes {@code protocol} keys default to "TCP"); 422 when an item
+   * has none of its keys or a set holds a non-scalar.
    */
   static String item(JsonNode item, SchemaNode list, SchemaNode.ListKind kind) {
     if (kind == SchemaNode.ListKind.SET) {
@@ -59,8 +61,11 @@ final class PathTokens {
       }
     }
     if (keys.isEmpty()) {
-      throw invalid("associative list with keys has an element that omits all key fields "
-          + list.listMapKeys() + ": " + item);
+      throw invalid(
+          "associative list with keys has an element that omits all key fields "
+              + list.listMapKeys()
+              + ": "
+              + item);
     }
     return key(keys);
   }
@@ -84,7 +89,9 @@ final class PathTokens {
         boolean first = true;
         while (it.hasNext()) {
           Map.Entry<String, JsonNode> e = it.next();
-          sb.append(first ? "" : ",").append(e.getKey()).append('=')
+          sb.append(first ? "" : ",")
+              .append(e.getKey())
+              .append('=')
               .append(JsonValues.canonical(e.getValue()));
           first = false;
         }
@@ -93,7 +100,7 @@ final class PathTokens {
   }
 
   static ApiException invalid(String message) {
-    return new ApiException(422, "Invalid", "the object cannot be tracked for server-side apply: "
-        + message);
+    return new ApiException(
+        422, "Invalid", "the object cannot be tracked for server-side apply: " + message);
   }
 }

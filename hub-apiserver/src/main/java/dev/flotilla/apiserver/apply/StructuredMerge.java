@@ -38,14 +38,17 @@ final class StructuredMerge {
     }
     if (live.isObject() && config.isObject() && !s.atomicMap()) {
       ObjectNode out = (ObjectNode) live;
-      config.fields().forEachRemaining(e -> {
-        JsonNode merged = mergeInto(out.get(e.getKey()), e.getValue(), s.field(e.getKey()));
-        if (merged == null) {
-          out.remove(e.getKey());
-        } else {
-          out.set(e.getKey(), merged);
-        }
-      });
+      config
+          .fields()
+          .forEachRemaining(
+              e -> {
+                JsonNode merged = mergeInto(out.get(e.getKey()), e.getValue(), s.field(e.getKey()));
+                if (merged == null) {
+                  out.remove(e.getKey());
+                } else {
+                  out.set(e.getKey(), merged);
+                }
+              });
       return out;
     }
     if (live.isArray() && config.isArray() && s.listKind() != ListKind.ATOMIC) {
@@ -125,8 +128,8 @@ final class StructuredMerge {
     return out;
   }
 
-  private static JsonNode mergeItem(Map<String, JsonNode> left, Set<String> duplicates, String t,
-      JsonNode right, SchemaNode s) {
+  private static JsonNode mergeItem(
+      Map<String, JsonNode> left, Set<String> duplicates, String t, JsonNode right, SchemaNode s) {
     JsonNode l = duplicates.contains(t) ? null : left.get(t);
     return mergeInto(l, right, s.items());
   }
@@ -178,9 +181,9 @@ final class StructuredMerge {
   }
 
   /**
-   * The paths a re-apply drops: paths the applier owned before ({@code last}) that nobody owns
-   * now ({@code owned}, the new applied set included). As upstream, a struct field with owned
-   * paths beneath counts as owned itself, and an unowned path goes with its whole subtree.
+   * The paths a re-apply drops: paths the applier owned before ({@code last}) that nobody owns now
+   * ({@code owned}, the new applied set included). As upstream, a struct field with owned paths
+   * beneath counts as owned itself, and an unowned path goes with its whole subtree.
    */
   static FieldSet stalePaths(FieldSet last, FieldSet owned, SchemaNode s) {
     FieldSet out = new FieldSet();
@@ -188,8 +191,8 @@ final class StructuredMerge {
     return out;
   }
 
-  private static void stale(FieldSet last, FieldSet owned, SchemaNode s, List<String> path,
-      FieldSet out) {
+  private static void stale(
+      FieldSet last, FieldSet owned, SchemaNode s, List<String> path, FieldSet out) {
     for (String t : last.tokens()) {
       FieldSet lc = last.child(t);
       FieldSet oc = owned == null ? null : owned.child(t);

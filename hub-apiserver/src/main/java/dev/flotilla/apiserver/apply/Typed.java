@@ -13,9 +13,9 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * Field sets of values under a schema (structured-merge-diff's {@code ToFieldSet} and
- * {@code Compare}): leaves, list items and atomic values are paths; granular maps and
- * set/map-type lists are walked into.
+ * Field sets of values under a schema (structured-merge-diff's {@code ToFieldSet} and {@code
+ * Compare}): leaves, list items and atomic values are paths; granular maps and set/map-type lists
+ * are walked into.
  */
 final class Typed {
   private Typed() {}
@@ -27,8 +27,10 @@ final class Typed {
     }
 
     Comparison without(FieldSet ignored) {
-      return new Comparison(added.recursiveDifference(ignored),
-          modified.recursiveDifference(ignored), removed.recursiveDifference(ignored));
+      return new Comparison(
+          added.recursiveDifference(ignored),
+          modified.recursiveDifference(ignored),
+          removed.recursiveDifference(ignored));
     }
   }
 
@@ -45,15 +47,19 @@ final class Typed {
         out.insert(path);
         return;
       }
-      v.fields().forEachRemaining(e -> {
-        path.add(FieldSet.field(e.getKey()));
-        JsonNode child = e.getValue();
-        walk(child, s.field(e.getKey()), path, out);
-        if (child.isNull() || (child.isObject() && child.isEmpty()) || !s.declares(e.getKey())) {
-          out.insert(path);
-        }
-        path.remove(path.size() - 1);
-      });
+      v.fields()
+          .forEachRemaining(
+              e -> {
+                path.add(FieldSet.field(e.getKey()));
+                JsonNode child = e.getValue();
+                walk(child, s.field(e.getKey()), path, out);
+                if (child.isNull()
+                    || (child.isObject() && child.isEmpty())
+                    || !s.declares(e.getKey())) {
+                  out.insert(path);
+                }
+                path.remove(path.size() - 1);
+              });
     } else if (v.isArray()) {
       ListKind kind = s.listKind();
       if (kind == ListKind.ATOMIC) {
@@ -94,8 +100,8 @@ final class Typed {
     return n == null || n.isNull() || n.isMissingNode() ? null : n;
   }
 
-  private static void compare(JsonNode l, JsonNode r, SchemaNode s, List<String> path,
-      Comparison c) {
+  private static void compare(
+      JsonNode l, JsonNode r, SchemaNode s, List<String> path, Comparison c) {
     if (l == null && r == null) {
       return;
     }
@@ -120,8 +126,12 @@ final class Typed {
       }
       for (String k : keys) {
         path.add(FieldSet.field(k));
-        compare(l == null ? null : present(l.get(k)), r == null ? null : present(r.get(k)),
-            s.field(k), path, c);
+        compare(
+            l == null ? null : present(l.get(k)),
+            r == null ? null : present(r.get(k)),
+            s.field(k),
+            path,
+            c);
         path.remove(path.size() - 1);
       }
     } else {
@@ -139,23 +149,26 @@ final class Typed {
     }
   }
 
-  private static void compareItems(JsonNode l, JsonNode r, SchemaNode s, ListKind kind,
-      List<String> path, Comparison c) {
+  private static void compareItems(
+      JsonNode l, JsonNode r, SchemaNode s, ListKind kind, List<String> path, Comparison c) {
     Map<String, List<JsonNode>> left = byToken(l, s, kind);
     Map<String, List<JsonNode>> right = byToken(r, s, kind);
     List<String> all = new ArrayList<>(left.keySet());
-    right.keySet().forEach(t -> {
-      if (!left.containsKey(t)) {
-        all.add(t);
-      }
-    });
+    right
+        .keySet()
+        .forEach(
+            t -> {
+              if (!left.containsKey(t)) {
+                all.add(t);
+              }
+            });
     for (String t : all) {
       List<JsonNode> ll = left.getOrDefault(t, List.of());
       List<JsonNode> rl = right.getOrDefault(t, List.of());
       path.add(t);
       if (ll.size() <= 1 && rl.size() <= 1) {
-        compare(ll.isEmpty() ? null : ll.get(0), rl.isEmpty() ? null : rl.get(0), s.items(),
-            path, c);
+        compare(
+            ll.isEmpty() ? null : ll.get(0), rl.isEmpty() ? null : rl.get(0), s.items(), path, c);
       } else if (ll.size() >= 2 && rl.size() >= 2) {
         if (!sameList(ll, rl)) {
           c.modified().insert(path);

@@ -7,8 +7,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Keeps at most ten Update entries, as upstream does: the oldest are folded, per apiVersion,
- * into one "ancient-changes" entry so managedFields cannot grow without bound.
+ * Keeps at most ten Update entries, as upstream does: the oldest are folded, per apiVersion, into
+ * one "ancient-changes" entry so managedFields cannot grow without bound.
  */
 final class UpdateManagerCap {
   static final int MAX_UPDATE_MANAGERS = 10;
@@ -27,8 +27,9 @@ final class UpdateManagerCap {
     if (count <= MAX_UPDATE_MANAGERS) {
       return;
     }
-    updaters.sort(Comparator.comparing((ManagedFields.Entry e) -> e.time() == null ? "" : e.time())
-        .thenComparing(ManagedFields.Entry::id));
+    updaters.sort(
+        Comparator.comparing((ManagedFields.Entry e) -> e.time() == null ? "" : e.time())
+            .thenComparing(ManagedFields.Entry::id));
     Map<String, ManagedFields.Entry> firstPerVersion = new HashMap<>();
     for (int i = 0; i < updaters.size() && count > MAX_UPDATE_MANAGERS; i++) {
       ManagedFields.Entry e = updaters.get(i);
@@ -41,12 +42,19 @@ final class UpdateManagerCap {
       ManagedFields.Entry bucket = managed.get(bucketId);
       if (bucket == null) {
         managed.remove(first.id());
-        bucket = new ManagedFields.Entry(ANCIENT, ManagedFields.UPDATE, e.apiVersion(),
-            first.time(), null, first.fields());
+        bucket =
+            new ManagedFields.Entry(
+                ANCIENT, ManagedFields.UPDATE, e.apiVersion(), first.time(), null, first.fields());
       }
       managed.remove(e.id());
-      managed.put(new ManagedFields.Entry(ANCIENT, ManagedFields.UPDATE, e.apiVersion(), e.time(),
-          null, bucket.fields().union(e.fields())));
+      managed.put(
+          new ManagedFields.Entry(
+              ANCIENT,
+              ManagedFields.UPDATE,
+              e.apiVersion(),
+              e.time(),
+              null,
+              bucket.fields().union(e.fields())));
       count--;
     }
   }

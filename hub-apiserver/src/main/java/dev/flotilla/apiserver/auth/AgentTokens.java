@@ -28,8 +28,10 @@ public final class AgentTokens implements AutoCloseable {
   public static final String SECRET_PREFIX = "flotilla-agent-";
   public static final String DIGEST_KEY = "token-sha256";
   public static final String CLUSTER_KEY = "cluster";
+
   /** Karmada's agent identity: CN system:karmada:agent:<cluster>, O system:karmada:agents. */
   public static final String USER_PREFIX = "system:karmada:agent:";
+
   public static final String GROUP = "system:karmada:agents";
 
   private final Map<String, String> clusterByDigest = new ConcurrentHashMap<>();
@@ -44,8 +46,17 @@ public final class AgentTokens implements AutoCloseable {
     for (KeyValue kv : existing.items()) {
       index(kv.key(), Json.read(kv.value()), false);
     }
-    watch = storage.store().watch(prefix, existing.revision(),
-        (StoreEvent e) -> index(e.kv().key(), Json.read(e.kv().value()), e.type() == StoreEvent.Type.DELETE));
+    watch =
+        storage
+            .store()
+            .watch(
+                prefix,
+                existing.revision(),
+                (StoreEvent e) ->
+                    index(
+                        e.kv().key(),
+                        Json.read(e.kv().value()),
+                        e.type() == StoreEvent.Type.DELETE));
   }
 
   private void index(String key, ObjectNode secret, boolean deleted) {
@@ -74,7 +85,8 @@ public final class AgentTokens implements AutoCloseable {
   /** The cluster an agent user acts for, or null when the user is no agent. */
   public static String clusterOf(UserInfo user) {
     return user.groups().contains(GROUP) && user.name().startsWith(USER_PREFIX)
-        ? user.name().substring(USER_PREFIX.length()) : null;
+        ? user.name().substring(USER_PREFIX.length())
+        : null;
   }
 
   /** The Secret that grants {@code token} to the agent of {@code cluster}. */

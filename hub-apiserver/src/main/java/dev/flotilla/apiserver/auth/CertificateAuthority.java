@@ -25,6 +25,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
@@ -43,17 +44,21 @@ import org.bouncycastle.openssl.PEMParser;
 import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
-import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
 import org.bouncycastle.util.IPAddress;
 
 /** The cluster's self-signed CA and the API server's serving certificate, as PEM files in pki/. */
 public final class CertificateAuthority {
   private static final Duration CA_VALIDITY = Duration.ofDays(3650);
   private static final Duration SERVER_VALIDITY = Duration.ofDays(365);
+
   /** Renew the serving certificate this long before it expires, so clients never see it lapse. */
   private static final Duration RENEW_BEFORE = Duration.ofDays(30);
-  /** Backdate notBefore so clients with slightly slow clocks accept a freshly minted certificate. */
+
+  /**
+   * Backdate notBefore so clients with slightly slow clocks accept a freshly minted certificate.
+   */
   private static final Duration BACKDATE = Duration.ofHours(1);
+
   private static final List<String> DEFAULT_SANS = List.of("localhost", "127.0.0.1", "::1");
   private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -91,9 +96,16 @@ public final class CertificateAuthority {
         ca = readCertificate(caCrt);
         caPrivate = readPrivateKey(caKey);
       } else {
-        throw new IllegalStateException("only one of " + caCrt + " and " + caKey + " exists; restore"
-            + " the missing file, or delete " + pki + " to create a new CA (existing kubeconfigs"
-            + " then stop trusting the server)");
+        throw new IllegalStateException(
+            "only one of "
+                + caCrt
+                + " and "
+                + caKey
+                + " exists; restore"
+                + " the missing file, or delete "
+                + pki
+                + " to create a new CA (existing kubeconfigs"
+                + " then stop trusting the server)");
       }
       Set<String> wanted = new LinkedHashSet<>(DEFAULT_SANS);
       for (String s : extraSans) {
@@ -138,7 +150,8 @@ public final class CertificateAuthority {
     return caCertPem;
   }
 
-  private static boolean serverCertUsable(Path crt, Path key, X509Certificate ca, Set<String> wanted) {
+  private static boolean serverCertUsable(
+      Path crt, Path key, X509Certificate ca, Set<String> wanted) {
     if (!Files.exists(crt) || !Files.exists(key)) {
       return false;
     }
@@ -159,7 +172,10 @@ public final class CertificateAuthority {
     }
   }
 
-  /** Canonical SAN text: IPs in InetAddress form ("::1" and "0:0:0:0:0:0:0:1" agree), DNS lower-case. */
+  /**
+   * Canonical SAN text: IPs in InetAddress form ("::1" and "0:0:0:0:0:0:0:1" agree), DNS
+   * lower-case.
+   */
   private static String normalize(String san) {
     if (IPAddress.isValid(san)) {
       try {
@@ -183,39 +199,60 @@ public final class CertificateAuthority {
     X500Name name = new X500Name("CN=flotilla-ca");
     Instant now = Instant.now();
     JcaX509ExtensionUtils ext = new JcaX509ExtensionUtils();
-    X509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(name, serial(),
-        Date.from(now.minus(BACKDATE)), Date.from(now.plus(CA_VALIDITY)), name, kp.getPublic())
-        .addExtension(Extension.basicConstraints, true, new BasicConstraints(true))
-        .addExtension(Extension.keyUsage, true,
-            new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign | KeyUsage.digitalSignature))
-        .addExtension(Extension.subjectKeyIdentifier, false,
-            ext.createSubjectKeyIdentifier(kp.getPublic()));
+    X509v3CertificateBuilder b =
+        new JcaX509v3CertificateBuilder(
+                name,
+                serial(),
+                Date.from(now.minus(BACKDATE)),
+                Date.from(now.plus(CA_VALIDITY)),
+                name,
+                kp.getPublic())
+            .addExtension(Extension.basicConstraints, true, new BasicConstraints(true))
+            .addExtension(
+                Extension.keyUsage,
+                true,
+                new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign | KeyUsage.digitalSignature))
+            .addExtension(
+                Extension.subjectKeyIdentifier,
+                false,
+                ext.createSubjectKeyIdentifier(kp.getPublic()));
     return sign(b, kp.getPrivate());
   }
 
-  private static X509Certificate serverCertificate(PublicKey key, X509Certificate ca,
-      PrivateKey caKey, Set<String> sans)
+  private static X509Certificate serverCertificate(
+      PublicKey key, X509Certificate ca, PrivateKey caKey, Set<String> sans)
       throws GeneralSecurityException, OperatorCreationException, IOException {
     List<GeneralName> names = new ArrayList<>();
     for (String s : sans) {
-      names.add(IPAddress.isValid(s)
-          ? new GeneralName(GeneralName.iPAddress, s)
-          : new GeneralName(GeneralName.dNSName, s));
+      names.add(
+          IPAddress.isValid(s)
+              ? new GeneralName(GeneralName.iPAddress, s)
+              : new GeneralName(GeneralName.dNSName, s));
     }
     Instant now = Instant.now();
     JcaX509ExtensionUtils ext = new JcaX509ExtensionUtils();
-    X509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(ca, serial(),
-        Date.from(now.minus(BACKDATE)), Date.from(now.plus(SERVER_VALIDITY)),
-        new X500Name("CN=flotilla-apiserver"), key)
-        .addExtension(Extension.basicConstraints, true, new BasicConstraints(false))
-        .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature))
-        .addExtension(Extension.extendedKeyUsage, false,
-            new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth))
-        .addExtension(Extension.subjectAlternativeName, false,
-            new GeneralNames(names.toArray(GeneralName[]::new)))
-        .addExtension(Extension.subjectKeyIdentifier, false, ext.createSubjectKeyIdentifier(key))
-        .addExtension(Extension.authorityKeyIdentifier, false,
-            ext.createAuthorityKeyIdentifier(ca));
+    X509v3CertificateBuilder b =
+        new JcaX509v3CertificateBuilder(
+                ca,
+                serial(),
+                Date.from(now.minus(BACKDATE)),
+                Date.from(now.plus(SERVER_VALIDITY)),
+                new X500Name("CN=flotilla-apiserver"),
+                key)
+            .addExtension(Extension.basicConstraints, true, new BasicConstraints(false))
+            .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature))
+            .addExtension(
+                Extension.extendedKeyUsage,
+                false,
+                new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth))
+            .addExtension(
+                Extension.subjectAlternativeName,
+                false,
+                new GeneralNames(names.toArray(GeneralName[]::new)))
+            .addExtension(
+                Extension.subjectKeyIdentifier, false, ext.createSubjectKeyIdentifier(key))
+            .addExtension(
+                Extension.authorityKeyIdentifier, false, ext.createAuthorityKeyIdentifier(ca));
     return sign(b, caKey);
   }
 
@@ -236,7 +273,8 @@ public final class CertificateAuthority {
     return "-----BEGIN " + type + "-----\n" + body + "\n-----END " + type + "-----\n";
   }
 
-  private static X509Certificate readCertificate(Path file) throws IOException, GeneralSecurityException {
+  private static X509Certificate readCertificate(Path file)
+      throws IOException, GeneralSecurityException {
     try (PEMParser p = new PEMParser(new StringReader(Files.readString(file)))) {
       Object o = p.readObject();
       if (!(o instanceof X509CertificateHolder h)) {
@@ -246,7 +284,10 @@ public final class CertificateAuthority {
     }
   }
 
-  /** Accepts PKCS#8 ("PRIVATE KEY") and OpenSSL ("EC/RSA PRIVATE KEY") PEM, so operators may supply either. */
+  /**
+   * Accepts PKCS#8 ("PRIVATE KEY") and OpenSSL ("EC/RSA PRIVATE KEY") PEM, so operators may supply
+   * either.
+   */
   private static PrivateKey readPrivateKey(Path file) throws IOException {
     try (PEMParser p = new PEMParser(new StringReader(Files.readString(file)))) {
       Object o = p.readObject();

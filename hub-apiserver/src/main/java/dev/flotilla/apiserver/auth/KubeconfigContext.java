@@ -5,7 +5,8 @@ package dev.flotilla.apiserver.auth;
  * (cluster {@code name}, user {@code name + "-admin"}, context {@code name}).
  *
  * @param serverUrl e.g. {@code https://127.0.0.1:6443}
- * @param caPem the CA certificate PEM the server's certificate chains to, or null to use system roots
+ * @param caPem the CA certificate PEM the server's certificate chains to, or null to use system
+ *     roots
  * @param token the bearer token, or null for a user without credentials
  */
 public record KubeconfigContext(String name, String serverUrl, String caPem, String token) {

@@ -14,12 +14,17 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
-/** Writes a kubeconfig (apiVersion v1, kind Config) with token users, readable by kubectl and fabric8. */
+/**
+ * Writes a kubeconfig (apiVersion v1, kind Config) with token users, readable by kubectl and
+ * fabric8.
+ */
 public final class KubeconfigWriter {
-  private static final ObjectMapper YAML = new ObjectMapper(YAMLFactory.builder()
-      .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
-      .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
-      .build());
+  private static final ObjectMapper YAML =
+      new ObjectMapper(
+          YAMLFactory.builder()
+              .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
+              .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
+              .build());
 
   private KubeconfigWriter() {}
 
@@ -32,11 +37,13 @@ public final class KubeconfigWriter {
     Set<String> names = new HashSet<>();
     for (KubeconfigContext c : contexts) {
       if (c.name() == null || c.name().isEmpty() || !names.add(c.name())) {
-        throw new IllegalArgumentException("kubeconfig context names must be non-empty and unique: " + c.name());
+        throw new IllegalArgumentException(
+            "kubeconfig context names must be non-empty and unique: " + c.name());
       }
     }
     if (currentContext != null && !names.contains(currentContext)) {
-      throw new IllegalArgumentException("current context " + currentContext + " is not one of " + names);
+      throw new IllegalArgumentException(
+          "current context " + currentContext + " is not one of " + names);
     }
     try {
       SecureFiles.write(file, YAML.writeValueAsString(toNode(contexts, currentContext)), true);
@@ -58,7 +65,8 @@ public final class KubeconfigWriter {
       cluster.put("server", c.serverUrl());
       if (c.caPem() != null) {
         // Embedded (not a file path) so the kubeconfig works when copied to another machine.
-        cluster.put("certificate-authority-data",
+        cluster.put(
+            "certificate-authority-data",
             Base64.getEncoder().encodeToString(c.caPem().getBytes(StandardCharsets.UTF_8)));
       }
       ObjectNode user = users.addObject().put("name", c.userName()).putObject("user");

@@ -24,9 +24,10 @@ final class SecureFiles {
     Files.createDirectories(dir);
     boolean posix = dir.getFileSystem().supportedFileAttributeViews().contains("posix");
     // The mode is set at creation (not chmod afterwards) so the secret is never briefly 0644.
-    FileAttribute<?>[] attrs = secret && posix
-        ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(OWNER_ONLY)}
-        : new FileAttribute<?>[0];
+    FileAttribute<?>[] attrs =
+        secret && posix
+            ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(OWNER_ONLY)}
+            : new FileAttribute<?>[0];
     Path tmp = Files.createTempFile(dir, "." + file.getFileName(), ".tmp", attrs);
     try {
       Files.writeString(tmp, content, StandardCharsets.UTF_8);

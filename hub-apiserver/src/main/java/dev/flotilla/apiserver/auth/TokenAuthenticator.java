@@ -20,10 +20,13 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
 
-/** Bearer-token authentication: admin token, kube-style token file, runtime tokens, plug-in sources. */
+/**
+ * Bearer-token authentication: admin token, kube-style token file, runtime tokens, plug-in sources.
+ */
 public final class TokenAuthenticator {
   /** Added to every authenticated user, as kube-apiserver's AuthenticatedGroupAdder does. */
   public static final String AUTHENTICATED_GROUP = "system:authenticated";
+
   public static final UserInfo ADMIN =
       new UserInfo("admin", "admin", List.of("system:masters", AUTHENTICATED_GROUP));
 
@@ -32,6 +35,7 @@ public final class TokenAuthenticator {
    * its timing reveals nothing usable about a valid token (the constant-time property we need).
    */
   private final Map<String, UserInfo> tokens = new ConcurrentHashMap<>();
+
   private final List<Function<String, Optional<UserInfo>>> sources = new CopyOnWriteArrayList<>();
   private final String adminToken;
   private final Path adminTokenPath;
@@ -93,7 +97,10 @@ public final class TokenAuthenticator {
     }
   }
 
-  /** Adds a lookup consulted, in order, after the static tokens (e.g. service-account token Secrets). */
+  /**
+   * Adds a lookup consulted, in order, after the static tokens (e.g. service-account token
+   * Secrets).
+   */
   public void addSource(Function<String, Optional<UserInfo>> source) {
     sources.add(source);
   }
@@ -148,9 +155,10 @@ public final class TokenAuthenticator {
   }
 
   /**
-   * Parses kube-apiserver's {@code --token-auth-file} CSV: {@code token,user,uid[,"group1,group2"]}.
-   * As upstream: at least three columns, empty tokens are skipped, a later duplicate wins; blank
-   * lines and (our addition) lines starting with '#' are ignored.
+   * Parses kube-apiserver's {@code --token-auth-file} CSV: {@code
+   * token,user,uid[,"group1,group2"]}. As upstream: at least three columns, empty tokens are
+   * skipped, a later duplicate wins; blank lines and (our addition) lines starting with '#' are
+   * ignored.
    */
   static Map<String, UserInfo> parseTokenFile(String name, String content) {
     Map<String, UserInfo> result = new LinkedHashMap<>();
@@ -161,8 +169,14 @@ public final class TokenAuthenticator {
         continue;
       }
       if (record.size() < 3) {
-        throw new IllegalArgumentException("token file '" + name + "' must have at least 3 columns"
-            + " (token, user name, user uid), found " + record.size() + " in record " + lineNo);
+        throw new IllegalArgumentException(
+            "token file '"
+                + name
+                + "' must have at least 3 columns"
+                + " (token, user name, user uid), found "
+                + record.size()
+                + " in record "
+                + lineNo);
       }
       if (record.get(0).isEmpty()) {
         continue;
@@ -170,7 +184,9 @@ public final class TokenAuthenticator {
       List<String> groups = new ArrayList<>();
       if (record.size() >= 4) {
         // Upstream splits on ',' only; trimming and dropping empties forgives "a, b" and "".
-        Arrays.stream(record.get(3).split(",")).map(String::trim).filter(g -> !g.isEmpty())
+        Arrays.stream(record.get(3).split(","))
+            .map(String::trim)
+            .filter(g -> !g.isEmpty())
             .forEach(groups::add);
       }
       result.put(record.get(0), new UserInfo(record.get(1), record.get(2), groups));
@@ -218,7 +234,8 @@ public final class TokenAuthenticator {
       }
     }
     if (quoted) {
-      throw new IllegalArgumentException("token file '" + name + "': a quoted field is never closed");
+      throw new IllegalArgumentException(
+          "token file '" + name + "': a quoted field is never closed");
     }
     if (field.length() > 0 || !record.isEmpty()) {
       record.add(field.toString());

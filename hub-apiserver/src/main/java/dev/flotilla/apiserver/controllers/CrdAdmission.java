@@ -14,8 +14,8 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Validates CustomResourceDefinitions and fills their status at write time, so a CRD is
- * Established the moment its create is acknowledged (clients wait for that condition).
+ * Validates CustomResourceDefinitions and fills their status at write time, so a CRD is Established
+ * the moment its create is acknowledged (clients wait for that condition).
  */
 final class CrdAdmission implements ObjectHook {
   static final String CLEANUP_FINALIZER = "customresourcecleanup.apiextensions.k8s.io";
@@ -42,8 +42,8 @@ final class CrdAdmission implements ObjectHook {
     validate(type, crd);
     String oldScope = old.path("spec").path("scope").asText();
     if (!oldScope.equals(crd.path("spec").path("scope").asText())) {
-      throw ApiException.invalid(type, Meta.name(crd), "spec.scope",
-          "Invalid value: field is immutable");
+      throw ApiException.invalid(
+          type, Meta.name(crd), "spec.scope", "Invalid value: field is immutable");
     }
     if (!Meta.isDeleting(crd)) {
       crd.set("status", status(crd, old.path("status")));
@@ -59,8 +59,12 @@ final class CrdAdmission implements ObjectHook {
         return false;
       }
     }
-    conditions.add(condition("Terminating", "True", "InstanceDeletionInProgress",
-        "CustomResource deletion is in progress"));
+    conditions.add(
+        condition(
+            "Terminating",
+            "True",
+            "InstanceDeletionInProgress",
+            "CustomResource deletion is in progress"));
     return false;
   }
 
@@ -80,13 +84,19 @@ final class CrdAdmission implements ObjectHook {
       causes.add(cause("spec.names.kind", "Required value"));
     }
     if (!(plural + "." + group).equals(name)) {
-      causes.add(cause("metadata.name", "Invalid value: \"" + name
-          + "\": must be spec.names.plural+\".\"+spec.group"));
+      causes.add(
+          cause(
+              "metadata.name",
+              "Invalid value: \"" + name + "\": must be spec.names.plural+\".\"+spec.group"));
     }
     String scope = spec.path("scope").asText("");
     if (!scope.equals("Namespaced") && !scope.equals("Cluster")) {
-      causes.add(cause("spec.scope", "Unsupported value: \"" + scope
-          + "\": supported values: \"Cluster\", \"Namespaced\""));
+      causes.add(
+          cause(
+              "spec.scope",
+              "Unsupported value: \""
+                  + scope
+                  + "\": supported values: \"Cluster\", \"Namespaced\""));
     }
     int storage = 0;
     Set<String> versions = new LinkedHashSet<>();
@@ -99,13 +109,19 @@ final class CrdAdmission implements ObjectHook {
     if (versions.isEmpty()) {
       causes.add(cause("spec.versions", "Invalid value: must have at least one version"));
     } else if (storage != 1) {
-      causes.add(cause("spec.versions", "Invalid value: must have exactly one version marked as"
-          + " storage version"));
+      causes.add(
+          cause(
+              "spec.versions",
+              "Invalid value: must have exactly one version marked as" + " storage version"));
     }
     for (ResourceType t : registry.all()) {
       if (t.builtin() && t.group().equals(group) && t.plural().equals(plural)) {
-        causes.add(cause("spec.group", "Invalid value: \"" + group
-            + "\": the resource is already served by the server itself"));
+        causes.add(
+            cause(
+                "spec.group",
+                "Invalid value: \""
+                    + group
+                    + "\": the resource is already served by the server itself"));
       }
     }
     if (!causes.isEmpty()) {
@@ -118,8 +134,9 @@ final class CrdAdmission implements ObjectHook {
     status.set("acceptedNames", crd.path("spec").path("names").deepCopy());
     ArrayNode conditions = status.putArray("conditions");
     conditions.add(condition("NamesAccepted", "True", "NoConflicts", "no conflicts found"));
-    conditions.add(condition("Established", "True", "InitialNamesAccepted",
-        "the initial names have been accepted"));
+    conditions.add(
+        condition(
+            "Established", "True", "InitialNamesAccepted", "the initial names have been accepted"));
     Set<String> stored = new LinkedHashSet<>();
     if (oldStatus != null) {
       oldStatus.path("storedVersions").forEach(v -> stored.add(v.asText()));

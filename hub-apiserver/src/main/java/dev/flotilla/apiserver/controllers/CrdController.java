@@ -20,9 +20,9 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Serves what CustomResourceDefinitions declare: their types are registered synchronously with
- * the store event (so a CRD is usable as soon as its create is acknowledged), and a deleted CRD
- * has its custom resources removed before its cleanup finalizer goes.
+ * Serves what CustomResourceDefinitions declare: their types are registered synchronously with the
+ * store event (so a CRD is usable as soon as its create is acknowledged), and a deleted CRD has its
+ * custom resources removed before its cleanup finalizer goes.
  */
 public final class CrdController implements AutoCloseable {
   public static final String NAME = "crd-controller";
@@ -35,8 +35,11 @@ public final class CrdController implements AutoCloseable {
 
   public CrdController(ResourceStorage storage) {
     this.storage = storage;
-    this.crdType = storage.registry().find("apiextensions.k8s.io", "v1", "customresourcedefinitions")
-        .orElseThrow();
+    this.crdType =
+        storage
+            .registry()
+            .find("apiextensions.k8s.io", "v1", "customresourcedefinitions")
+            .orElseThrow();
     this.queue = new WorkQueue(NAME, this::reconcile);
     storage.addHook(crdType.groupResource(), new CrdAdmission(storage.registry()));
   }
@@ -44,8 +47,12 @@ public final class CrdController implements AutoCloseable {
   /** Registers every stored CRD, then follows changes. */
   public void start() {
     String prefix = dev.flotilla.apiserver.objects.StorageKeys.listPrefix(crdType, null);
-    ListQuery.Page page = ListQuery.list(storage, crdType, null,
-        new ListOptions(LabelSelector.parse(""), null, 0, null, "", false));
+    ListQuery.Page page =
+        ListQuery.list(
+            storage,
+            crdType,
+            null,
+            new ListOptions(LabelSelector.parse(""), null, 0, null, "", false));
     for (KeyValue kv : page.items()) {
       apply(kv.value(), false);
     }
@@ -88,11 +95,18 @@ public final class CrdController implements AutoCloseable {
       return -1;
     }
     List<ResourceType> types = CrdTypes.of(crd);
-    ResourceType stored = types.stream().filter(ResourceType::storageVersion).findFirst()
-        .orElse(types.isEmpty() ? null : types.get(0));
+    ResourceType stored =
+        types.stream()
+            .filter(ResourceType::storageVersion)
+            .findFirst()
+            .orElse(types.isEmpty() ? null : types.get(0));
     if (stored != null) {
-      ListQuery.Page remaining = ListQuery.list(storage, stored, null,
-          new ListOptions(LabelSelector.parse(""), null, 0, null, "", false));
+      ListQuery.Page remaining =
+          ListQuery.list(
+              storage,
+              stored,
+              null,
+              new ListOptions(LabelSelector.parse(""), null, 0, null, "", false));
       if (!remaining.items().isEmpty()) {
         for (KeyValue kv : remaining.items()) {
           ObjectNode obj = Json.read(kv.value());
@@ -103,17 +117,25 @@ public final class CrdController implements AutoCloseable {
         return 200;
       }
     }
-    storage.guaranteedUpdate(crdType, null, name, 0, false, obj -> {
-      ArrayNode finalizers = Meta.finalizers(obj);
-      if (finalizers != null) {
-        for (int i = finalizers.size() - 1; i >= 0; i--) {
-          if (finalizers.get(i).asText().equals(CrdAdmission.CLEANUP_FINALIZER)) {
-            finalizers.remove(i);
-          }
-        }
-      }
-      return obj;
-    }).join();
+    storage
+        .guaranteedUpdate(
+            crdType,
+            null,
+            name,
+            0,
+            false,
+            obj -> {
+              ArrayNode finalizers = Meta.finalizers(obj);
+              if (finalizers != null) {
+                for (int i = finalizers.size() - 1; i >= 0; i--) {
+                  if (finalizers.get(i).asText().equals(CrdAdmission.CLEANUP_FINALIZER)) {
+                    finalizers.remove(i);
+                  }
+                }
+              }
+              return obj;
+            })
+        .join();
     return -1;
   }
 

@@ -7,8 +7,8 @@ import java.util.List;
 
 /** The served types a CustomResourceDefinition declares (one per served version). */
 final class CrdTypes {
-  static final List<String> VERBS = List.of("create", "delete", "deletecollection", "get",
-      "list", "patch", "update", "watch");
+  static final List<String> VERBS =
+      List.of("create", "delete", "deletecollection", "get", "list", "patch", "update", "watch");
 
   private CrdTypes() {}
 
@@ -35,9 +35,21 @@ final class CrdTypes {
       if (v.path("subresources").has("scale")) {
         subresources.add("scale");
       }
-      types.add(new ResourceType(group, v.path("name").asText(), kind, plural, singular,
-          namespaced, VERBS, shortNames, categories, subresources, listKind, false,
-          v.path("storage").asBoolean(false)));
+      types.add(
+          new ResourceType(
+              group,
+              v.path("name").asText(),
+              kind,
+              plural,
+              singular,
+              namespaced,
+              VERBS,
+              shortNames,
+              categories,
+              subresources,
+              listKind,
+              false,
+              v.path("storage").asBoolean(false)));
     }
     return types;
   }

@@ -16,11 +16,10 @@ import dev.flotilla.apiserver.storage.Store;
 import dev.flotilla.apiserver.storage.StoreEvent;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 /**
  * Garbage collection by ownerReferences, as kube-controller-manager does it: dependents of a
@@ -31,12 +30,16 @@ public final class GarbageCollector implements AutoCloseable {
   public static final String NAME = "garbage-collector";
 
   private final ResourceStorage storage;
+
   /** Graph bookkeeping runs on its own thread, off the store's writer thread. */
-  private final ExecutorService graphThread = Executors.newSingleThreadExecutor(r -> {
-    Thread t = new Thread(r, NAME + "-graph");
-    t.setDaemon(true);
-    return t;
-  });
+  private final ExecutorService graphThread =
+      Executors.newSingleThreadExecutor(
+          r -> {
+            Thread t = new Thread(r, NAME + "-graph");
+            t.setDaemon(true);
+            return t;
+          });
+
   private final Map<String, String> keyByUid = new HashMap<>();
   private final Map<String, Set<String>> dependentsByOwner = new HashMap<>();
   private final Map<String, Set<String>> ownersByKey = new HashMap<>();
@@ -49,21 +52,28 @@ public final class GarbageCollector implements AutoCloseable {
   }
 
   public void start() {
-    RangeResult all = storage.store().range(StorageKeys.ROOT, Store.prefixEnd(StorageKeys.ROOT), 0, 0);
-    graphThread.execute(() -> {
-      for (KeyValue kv : all.items()) {
-        track(kv.key(), Json.read(kv.value()));
-      }
-      for (Map.Entry<String, Set<String>> e : Map.copyOf(ownersByKey).entrySet()) {
-        for (String owner : e.getValue()) {
-          if (!keyByUid.containsKey(owner)) {
-            queue.add(e.getKey());
+    RangeResult all =
+        storage.store().range(StorageKeys.ROOT, Store.prefixEnd(StorageKeys.ROOT), 0, 0);
+    graphThread.execute(
+        () -> {
+          for (KeyValue kv : all.items()) {
+            track(kv.key(), Json.read(kv.value()));
           }
-        }
-      }
-    });
-    watch = storage.store().watch(StorageKeys.ROOT, all.revision(),
-        (StoreEvent e) -> graphThread.execute(() -> onEvent(e)));
+          for (Map.Entry<String, Set<String>> e : Map.copyOf(ownersByKey).entrySet()) {
+            for (String owner : e.getValue()) {
+              if (!keyByUid.containsKey(owner)) {
+                queue.add(e.getKey());
+              }
+            }
+          }
+        });
+    watch =
+        storage
+            .store()
+            .watch(
+                StorageKeys.ROOT,
+                all.revision(),
+                (StoreEvent e) -> graphThread.execute(() -> onEvent(e)));
   }
 
   private void onEvent(StoreEvent e) {
@@ -131,7 +141,9 @@ public final class GarbageCollector implements AutoCloseable {
     }
   }
 
-  /** One object: finish its own orphan/foreground deletion, or collect it if its owners are gone. */
+  /**
+   * One object: finish its own orphan/foreground deletion, or collect it if its owners are gone.
+   */
   private long reconcile(String key) {
     KeyValue kv = storage.store().get(key).orElse(null);
     ResourceType type = typeOf(key);
@@ -156,8 +168,15 @@ public final class GarbageCollector implements AutoCloseable {
       return -1;
     }
     if (dangling.size() == owners) {
-      ignoreNotFound(() -> storage.delete(type, Meta.namespace(obj), Meta.name(obj),
-          new DeleteOptions("Background", Meta.uid(obj), null, false)).join());
+      ignoreNotFound(
+          () ->
+              storage
+                  .delete(
+                      type,
+                      Meta.namespace(obj),
+                      Meta.name(obj),
+                      new DeleteOptions("Background", Meta.uid(obj), null, false))
+                  .join());
     } else {
       removeOwnerRefs(type, obj, dangling);
     }
@@ -183,44 +202,69 @@ public final class GarbageCollector implements AutoCloseable {
       if (orphan) {
         removeOwnerRefs(depType, d, Set.of(Meta.uid(obj)));
       } else if (!Meta.isDeleting(d)) {
-        ignoreNotFound(() -> storage.delete(depType, Meta.namespace(d), Meta.name(d),
-            new DeleteOptions("Foreground", null, null, false)).join());
+        ignoreNotFound(
+            () ->
+                storage
+                    .delete(
+                        depType,
+                        Meta.namespace(d),
+                        Meta.name(d),
+                        new DeleteOptions("Foreground", null, null, false))
+                    .join());
       }
     }
     if (foreground && !dependents.isEmpty()) {
       return 200; // wait until the dependents are gone
     }
-    ignoreNotFound(() -> storage.guaranteedUpdate(type, Meta.namespace(obj), Meta.name(obj), 0,
-        false, o -> {
-          ArrayNode f = Meta.finalizers(o);
-          for (int i = f.size() - 1; i >= 0; i--) {
-            String name = f.get(i).asText();
-            if (name.equals("orphan") || name.equals("foregroundDeletion")) {
-              f.remove(i);
-            }
-          }
-          return o;
-        }).join());
+    ignoreNotFound(
+        () ->
+            storage
+                .guaranteedUpdate(
+                    type,
+                    Meta.namespace(obj),
+                    Meta.name(obj),
+                    0,
+                    false,
+                    o -> {
+                      ArrayNode f = Meta.finalizers(o);
+                      for (int i = f.size() - 1; i >= 0; i--) {
+                        String name = f.get(i).asText();
+                        if (name.equals("orphan") || name.equals("foregroundDeletion")) {
+                          f.remove(i);
+                        }
+                      }
+                      return o;
+                    })
+                .join());
     return -1;
   }
 
   private void removeOwnerRefs(ResourceType type, ObjectNode obj, Set<String> uids) {
-    ignoreNotFound(() -> storage.guaranteedUpdate(type, Meta.namespace(obj), Meta.name(obj), 0,
-        false, o -> {
-          JsonNode refs = Meta.metadata(o).path("ownerReferences");
-          if (refs instanceof ArrayNode) {
-            ArrayNode list = (ArrayNode) refs;
-            for (int i = list.size() - 1; i >= 0; i--) {
-              if (uids.contains(list.get(i).path("uid").asText())) {
-                list.remove(i);
-              }
-            }
-            if (list.isEmpty()) {
-              Meta.metadata(o).remove("ownerReferences");
-            }
-          }
-          return o;
-        }).join());
+    ignoreNotFound(
+        () ->
+            storage
+                .guaranteedUpdate(
+                    type,
+                    Meta.namespace(obj),
+                    Meta.name(obj),
+                    0,
+                    false,
+                    o -> {
+                      JsonNode refs = Meta.metadata(o).path("ownerReferences");
+                      if (refs instanceof ArrayNode) {
+                        ArrayNode list = (ArrayNode) refs;
+                        for (int i = list.size() - 1; i >= 0; i--) {
+                          if (uids.contains(list.get(i).path("uid").asText())) {
+                            list.remove(i);
+                          }
+                        }
+                        if (list.isEmpty()) {
+                          Meta.metadata(o).remove("ownerReferences");
+                        }
+                      }
+                      return o;
+                    })
+                .join());
   }
 
   private static boolean hasFinalizer(ObjectNode obj, String name) {
@@ -238,7 +282,9 @@ public final class GarbageCollector implements AutoCloseable {
   /** "/registry/<group>/<plural>/..." to its storage type. */
   private ResourceType typeOf(String key) {
     String[] parts = key.substring(StorageKeys.ROOT.length()).split("/");
-    return parts.length < 3 ? null : storage.registry().storageTypeOf(parts[0], parts[1]).orElse(null);
+    return parts.length < 3
+        ? null
+        : storage.registry().storageTypeOf(parts[0], parts[1]).orElse(null);
   }
 
   private static void ignoreNotFound(Runnable r) {
@@ -246,8 +292,8 @@ public final class GarbageCollector implements AutoCloseable {
       r.run();
     } catch (RuntimeException e) {
       RuntimeException cause = ResourceStorage.unwrap(e);
-      if (!(cause instanceof ApiException) || ((ApiException) cause).code() != 404
-          && ((ApiException) cause).code() != 409) {
+      if (!(cause instanceof ApiException)
+          || ((ApiException) cause).code() != 404 && ((ApiException) cause).code() != 409) {
         throw cause;
       }
     }
@@ -266,5 +312,4 @@ public final class GarbageCollector implements AutoCloseable {
   synchronized int ownersTracked() {
     return dependentsByOwner.size();
   }
-
 }

@@ -27,6 +27,7 @@ import java.util.Set;
 public final class NamespaceController implements AutoCloseable {
   public static final String NAME = "namespace-controller";
   static final String FINALIZER = "kubernetes";
+
   /** Created at startup, as a cluster has them. */
   public static final List<String> SYSTEM_NAMESPACES =
       List.of("default", "kube-system", "kube-public", "kube-node-lease");
@@ -51,17 +52,26 @@ public final class NamespaceController implements AutoCloseable {
         storage.create(namespaces, null, obj, false).join();
       }
     }
-    ListQuery.Page page = ListQuery.list(storage, namespaces, null,
-        new ListOptions(LabelSelector.parse(""), null, 0, null, "", false));
+    ListQuery.Page page =
+        ListQuery.list(
+            storage,
+            namespaces,
+            null,
+            new ListOptions(LabelSelector.parse(""), null, 0, null, "", false));
     for (KeyValue kv : page.items()) {
       enqueueIfDeleting(kv);
     }
-    watch = storage.store().watch(StorageKeys.listPrefix(namespaces, null), page.revision(),
-        (StoreEvent e) -> {
-          if (e.type() == StoreEvent.Type.PUT) {
-            enqueueIfDeleting(e.kv());
-          }
-        });
+    watch =
+        storage
+            .store()
+            .watch(
+                StorageKeys.listPrefix(namespaces, null),
+                page.revision(),
+                (StoreEvent e) -> {
+                  if (e.type() == StoreEvent.Type.PUT) {
+                    enqueueIfDeleting(e.kv());
+                  }
+                });
   }
 
   private void enqueueIfDeleting(KeyValue kv) {
@@ -81,8 +91,12 @@ public final class NamespaceController implements AutoCloseable {
       if (!type.namespaced() || !type.supports("delete")) {
         continue;
       }
-      ListQuery.Page page = ListQuery.list(storage, type, name,
-          new ListOptions(LabelSelector.parse(""), null, 0, null, "", false));
+      ListQuery.Page page =
+          ListQuery.list(
+              storage,
+              type,
+              name,
+              new ListOptions(LabelSelector.parse(""), null, 0, null, "", false));
       for (KeyValue kv : page.items()) {
         remaining++;
         ObjectNode obj = Json.read(kv.value());
@@ -98,18 +112,26 @@ public final class NamespaceController implements AutoCloseable {
     if (remaining > 0) {
       return 250;
     }
-    storage.guaranteedUpdate(namespaces, null, name, 0, false, obj -> {
-      JsonNode finalizers = obj.path("spec").path("finalizers");
-      if (finalizers instanceof ArrayNode) {
-        ArrayNode list = (ArrayNode) finalizers;
-        for (int i = list.size() - 1; i >= 0; i--) {
-          if (list.get(i).asText().equals(FINALIZER)) {
-            list.remove(i);
-          }
-        }
-      }
-      return obj;
-    }).join();
+    storage
+        .guaranteedUpdate(
+            namespaces,
+            null,
+            name,
+            0,
+            false,
+            obj -> {
+              JsonNode finalizers = obj.path("spec").path("finalizers");
+              if (finalizers instanceof ArrayNode) {
+                ArrayNode list = (ArrayNode) finalizers;
+                for (int i = list.size() - 1; i >= 0; i--) {
+                  if (list.get(i).asText().equals(FINALIZER)) {
+                    list.remove(i);
+                  }
+                }
+              }
+              return obj;
+            })
+        .join();
     return -1;
   }
 
@@ -145,7 +167,10 @@ public final class NamespaceController implements AutoCloseable {
             known |= b.equals(f);
           }
           if (!known) {
-            throw ApiException.invalid(type, Meta.name(ns), "spec.finalizers",
+            throw ApiException.invalid(
+                type,
+                Meta.name(ns),
+                "spec.finalizers",
                 "Forbidden: no new finalizers can be added if the namespace is being deleted");
           }
         }
@@ -155,8 +180,10 @@ public final class NamespaceController implements AutoCloseable {
     @Override
     public boolean onDeleteRequested(ResourceType type, ObjectNode ns) {
       if (Set.of("default", "kube-system", "kube-public").contains(Meta.name(ns))) {
-        throw new ApiException(403, "Forbidden", "namespace \"" + Meta.name(ns)
-            + "\" is forbidden: this namespace may not be deleted");
+        throw new ApiException(
+            403,
+            "Forbidden",
+            "namespace \"" + Meta.name(ns) + "\" is forbidden: this namespace may not be deleted");
       }
       ns.with("status").put("phase", "Terminating");
       return ns.path("spec").path("finalizers").size() > 0;

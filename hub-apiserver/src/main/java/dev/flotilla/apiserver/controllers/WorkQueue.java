@@ -26,11 +26,13 @@ final class WorkQueue implements AutoCloseable {
   WorkQueue(String name, Function<String, Long> reconcile) {
     this.name = name;
     this.reconcile = reconcile;
-    this.executor = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, name);
-      t.setDaemon(true);
-      return t;
-    });
+    this.executor =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, name);
+              t.setDaemon(true);
+              return t;
+            });
   }
 
   void add(String key) {
@@ -57,7 +59,8 @@ final class WorkQueue implements AutoCloseable {
     } catch (RuntimeException e) {
       int n = failures.merge(key, 1, Integer::sum);
       again = Math.min(30_000, 50L << Math.min(n, 10));
-      LOG.log(Level.FINE, name + ": reconcile of " + key + " failed, retrying in " + again + " ms", e);
+      LOG.log(
+          Level.FINE, name + ": reconcile of " + key + " failed, retrying in " + again + " ms", e);
     }
     if (again >= 0) {
       addAfter(key, again);

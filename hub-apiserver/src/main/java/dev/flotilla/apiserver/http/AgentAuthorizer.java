@@ -12,7 +12,8 @@ import java.util.Set;
  * records there. Everything else is 403, so one member cannot read or change another's work.
  */
 public final class AgentAuthorizer implements Authorizer {
-  private static final Set<String> OWN_OBJECT_VERBS = Set.of("get", "update", "patch", "create", "watch", "list");
+  private static final Set<String> OWN_OBJECT_VERBS =
+      Set.of("get", "update", "patch", "create", "watch", "list");
 
   @Override
   public String deny(UserInfo user, String verb, ApiRequest r) {
@@ -29,16 +30,22 @@ public final class AgentAuthorizer implements Authorizer {
     if (("karmada-es-" + cluster).equals(i.namespace())) {
       return null;
     }
-    if (group.equals("cluster.karmada.io") && resource.equals("clusters")
-        && OWN_OBJECT_VERBS.contains(verb) && namesOwn(cluster, verb, r)) {
-      return null;
-    }
-    if (group.equals("coordination.k8s.io") && resource.equals("leases")
-        && AgentTokens.NAMESPACE.equals(i.namespace()) && OWN_OBJECT_VERBS.contains(verb)
+    if (group.equals("cluster.karmada.io")
+        && resource.equals("clusters")
+        && OWN_OBJECT_VERBS.contains(verb)
         && namesOwn(cluster, verb, r)) {
       return null;
     }
-    if (group.isEmpty() && resource.equals("namespaces") && verb.equals("get")
+    if (group.equals("coordination.k8s.io")
+        && resource.equals("leases")
+        && AgentTokens.NAMESPACE.equals(i.namespace())
+        && OWN_OBJECT_VERBS.contains(verb)
+        && namesOwn(cluster, verb, r)) {
+      return null;
+    }
+    if (group.isEmpty()
+        && resource.equals("namespaces")
+        && verb.equals("get")
         && (AgentTokens.NAMESPACE.equals(i.name()) || ("karmada-es-" + cluster).equals(i.name()))) {
       return null;
     }
@@ -61,5 +68,4 @@ public final class AgentAuthorizer implements Authorizer {
     String fs = r.param("fieldSelector", "");
     return fs.equals("metadata.name=" + cluster) || fs.equals("metadata.name==" + cluster);
   }
-
 }

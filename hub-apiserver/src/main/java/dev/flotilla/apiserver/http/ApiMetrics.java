@@ -11,24 +11,33 @@ import java.util.function.Supplier;
 
 /** Request and watch metrics in Prometheus text format, named after kube-apiserver's. */
 public final class ApiMetrics {
-  private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final PrometheusMeterRegistry registry =
+      new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final AtomicInteger watchers = new AtomicInteger();
 
   public ApiMetrics(Supplier<Number> storeRevision) {
     Gauge.builder("apiserver_registered_watchers", watchers, AtomicInteger::get)
-        .description("Open watch streams").register(registry);
+        .description("Open watch streams")
+        .register(registry);
     Gauge.builder("flotilla_store_revision", storeRevision, s -> s.get().doubleValue())
-        .description("Newest store revision").register(registry);
+        .description("Newest store revision")
+        .register(registry);
     new io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics().bindTo(registry);
     new io.micrometer.core.instrument.binder.jvm.JvmGcMetrics().bindTo(registry);
     new io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics().bindTo(registry);
   }
 
   void record(String verb, String resource, int code, long startedNanos) {
-    Counter.builder("apiserver_request_total").tag("verb", verb).tag("resource", resource)
-        .tag("code", Integer.toString(code)).register(registry).increment();
-    Timer.builder("apiserver_request_duration_seconds").tag("verb", verb)
-        .publishPercentileHistogram(false).register(registry)
+    Counter.builder("apiserver_request_total")
+        .tag("verb", verb)
+        .tag("resource", resource)
+        .tag("code", Integer.toString(code))
+        .register(registry)
+        .increment();
+    Timer.builder("apiserver_request_duration_seconds")
+        .tag("verb", verb)
+        .publishPercentileHistogram(false)
+        .register(registry)
         .record(System.nanoTime() - startedNanos, TimeUnit.NANOSECONDS);
   }
 

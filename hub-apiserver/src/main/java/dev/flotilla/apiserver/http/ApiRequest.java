@@ -1,5 +1,6 @@
 package dev.flotilla.apiserver.http;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.flotilla.apiserver.auth.UserInfo;
 import dev.flotilla.apiserver.objects.ApiException;
 import dev.flotilla.apiserver.objects.Json;
@@ -8,7 +9,6 @@ import dev.flotilla.apiserver.registry.ResourceType;
 import dev.flotilla.apiserver.selection.FieldSelector;
 import dev.flotilla.apiserver.selection.LabelSelector;
 import dev.flotilla.apiserver.selection.SelectorParseException;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 
@@ -94,7 +94,9 @@ public record ApiRequest(
       labels = LabelSelector.parse(param("labelSelector", ""));
       String fs = param("fieldSelector", "");
       if (!fs.isBlank()) {
-        fields = FieldSelector.parse(fs, type.group().isEmpty() ? type.kind() : type.kind() + "." + type.group());
+        fields =
+            FieldSelector.parse(
+                fs, type.group().isEmpty() ? type.kind() : type.kind() + "." + type.group());
       }
     } catch (SelectorParseException e) {
       throw ApiException.badRequest(e.getMessage());
@@ -107,7 +109,12 @@ public record ApiRequest(
     if (!match.isEmpty() && !match.equals("Exact") && !match.equals("NotOlderThan")) {
       throw ApiException.badRequest("resourceVersionMatch must be Exact or NotOlderThan");
     }
-    return new ListOptions(labels, fields, limit, param("continue"), param("resourceVersion", ""),
+    return new ListOptions(
+        labels,
+        fields,
+        limit,
+        param("continue"),
+        param("resourceVersion", ""),
         match.equals("Exact"));
   }
 }

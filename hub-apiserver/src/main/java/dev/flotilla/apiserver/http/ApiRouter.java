@@ -21,8 +21,8 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * The request pipeline: health endpoints, authentication, body limits, then discovery, OpenAPI
- * or one resource operation; every failure leaves as a Kubernetes {@code Status}.
+ * The request pipeline: health endpoints, authentication, body limits, then discovery, OpenAPI or
+ * one resource operation; every failure leaves as a Kubernetes {@code Status}.
  */
 final class ApiRouter {
   private static final Logger LOG = Logger.getLogger(ApiRouter.class.getName());
@@ -36,11 +36,19 @@ final class ApiRouter {
   private final ApiMetrics metrics;
   private final Map<String, OperationHandler> operations;
   private final OperationHandler scale;
-  /** Extension APIs by path prefix, checked after authentication (see {@link ExtensionHandler}). */
-  private final Map<String, ExtensionHandler> extensions = new java.util.concurrent.ConcurrentHashMap<>();
 
-  ApiRouter(Vertx vertx, ResourceStorage storage, TokenAuthenticator authenticator,
-      Authorizer authorizer, int maxBody, NonResourceHandler nonResource, ApiMetrics metrics) {
+  /** Extension APIs by path prefix, checked after authentication (see {@link ExtensionHandler}). */
+  private final Map<String, ExtensionHandler> extensions =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  ApiRouter(
+      Vertx vertx,
+      ResourceStorage storage,
+      TokenAuthenticator authenticator,
+      Authorizer authorizer,
+      int maxBody,
+      NonResourceHandler nonResource,
+      ApiMetrics metrics) {
     this.storage = storage;
     this.authenticator = authenticator;
     this.authorizer = authorizer;
@@ -48,14 +56,15 @@ final class ApiRouter {
     this.nonResource = nonResource;
     this.metrics = metrics;
     this.watch = new WatchHandler(vertx, storage, metrics::watchOpened, metrics::watchClosed);
-    this.operations = Map.of(
-        "get", new GetHandler(storage),
-        "list", new ListHandler(storage),
-        "create", new CreateHandler(storage),
-        "update", new UpdateHandler(storage),
-        "patch", new PatchHandler(storage),
-        "delete", new DeleteHandler(storage),
-        "deletecollection", new DeleteCollectionHandler(storage));
+    this.operations =
+        Map.of(
+            "get", new GetHandler(storage),
+            "list", new ListHandler(storage),
+            "create", new CreateHandler(storage),
+            "update", new UpdateHandler(storage),
+            "patch", new PatchHandler(storage),
+            "delete", new DeleteHandler(storage),
+            "deletecollection", new DeleteCollectionHandler(storage));
     this.scale = new ScaleHandler(storage);
   }
 
@@ -72,9 +81,17 @@ final class ApiRouter {
     }
     Optional<UserInfo> user = authenticator.authenticate(http.getHeader("Authorization"));
     if (user.isEmpty()) {
-      http.handler(ignored -> { }); // drain: a client still sending its body must get to read our answer
-      fail(http, new ApiException(401, "Unauthorized", "Unauthorized: send a valid bearer token"
-          + " (the admin token is in the data directory's kubeconfig)"), "unknown", started);
+      http.handler(
+          ignored -> {}); // drain: a client still sending its body must get to read our answer
+      fail(
+          http,
+          new ApiException(
+              401,
+              "Unauthorized",
+              "Unauthorized: send a valid bearer token"
+                  + " (the admin token is in the data directory's kubeconfig)"),
+          "unknown",
+          started);
       return;
     }
     for (Map.Entry<String, ExtensionHandler> e : extensions.entrySet()) {
@@ -85,7 +102,8 @@ final class ApiRouter {
     }
     String length = http.getHeader("Content-Length");
     if (length != null && parseLength(length) > maxBody) {
-      http.handler(ignored -> { }); // drain: a client still sending its body must get to read our answer
+      http.handler(
+          ignored -> {}); // drain: a client still sending its body must get to read our answer
       fail(http, tooLarge(), "unknown", started);
       return;
     }
@@ -96,22 +114,24 @@ final class ApiRouter {
     }
     Buffer body = Buffer.buffer();
     boolean[] rejected = {false};
-    http.handler(chunk -> {
-      if (rejected[0]) {
-        return;
-      }
-      if (body.length() + chunk.length() > maxBody) {
-        rejected[0] = true;
-        fail(http, tooLarge(), "unknown", started);
-        return;
-      }
-      body.appendBuffer(chunk);
-    });
-    http.endHandler(v -> {
-      if (!rejected[0]) {
-        dispatch(http, user.get(), body, started);
-      }
-    });
+    http.handler(
+        chunk -> {
+          if (rejected[0]) {
+            return;
+          }
+          if (body.length() + chunk.length() > maxBody) {
+            rejected[0] = true;
+            fail(http, tooLarge(), "unknown", started);
+            return;
+          }
+          body.appendBuffer(chunk);
+        });
+    http.endHandler(
+        v -> {
+          if (!rejected[0]) {
+            dispatch(http, user.get(), body, started);
+          }
+        });
     http.exceptionHandler(t -> LOG.log(Level.FINE, "request failed while reading", t));
   }
 
@@ -121,8 +141,9 @@ final class ApiRouter {
       RequestInfo info = RequestInfo.parse(http.path());
       ResourceType type = info.resourceRequest() ? resolve(info) : null;
       verb = verb(http.method(), info, http);
-      ApiRequest request = new ApiRequest(http.method().name(), info, type, http.params(),
-          http.headers(), body, user);
+      ApiRequest request =
+          new ApiRequest(
+              http.method().name(), info, type, http.params(), http.headers(), body, user);
       String denied = authorizer.deny(user, verb, request);
       if (denied != null) {
         throw new ApiException(403, "Forbidden", denied);
@@ -132,8 +153,12 @@ final class ApiRouter {
         return;
       }
       if (!type.supports(verb)) {
-        throw ApiException.methodNotAllowed("the server does not allow this method on the"
-            + " requested resource: " + verb + " " + type.groupResource());
+        throw ApiException.methodNotAllowed(
+            "the server does not allow this method on the"
+                + " requested resource: "
+                + verb
+                + " "
+                + type.groupResource());
       }
       if (verb.equals("watch")) {
         watch.handle(request, http);
@@ -143,13 +168,16 @@ final class ApiRouter {
       Context context = Vertx.currentContext();
       String finalVerb = verb;
       CompletableFuture<Reply> reply = operation(verb, request);
-      reply.whenComplete((r, t) -> context.runOnContext(v -> {
-        if (t != null) {
-          fail(http, t, finalVerb, started);
-        } else {
-          reply(http, r, finalVerb, started);
-        }
-      }));
+      reply.whenComplete(
+          (r, t) ->
+              context.runOnContext(
+                  v -> {
+                    if (t != null) {
+                      fail(http, t, finalVerb, started);
+                    } else {
+                      reply(http, r, finalVerb, started);
+                    }
+                  }));
     } catch (RuntimeException e) {
       fail(http, e, verb, started);
     }
@@ -168,15 +196,27 @@ final class ApiRouter {
   }
 
   private ResourceType resolve(RequestInfo info) {
-    return storage.registry().find(info.group(), info.version(), info.resource())
-        .orElseThrow(() -> new ApiException(404, "NotFound", "the server could not find the"
-            + " requested resource: " + info.resource() + " is not served in "
-            + (info.group().isEmpty() ? "" : info.group() + "/") + info.version()));
+    return storage
+        .registry()
+        .find(info.group(), info.version(), info.resource())
+        .orElseThrow(
+            () ->
+                new ApiException(
+                    404,
+                    "NotFound",
+                    "the server could not find the"
+                        + " requested resource: "
+                        + info.resource()
+                        + " is not served in "
+                        + (info.group().isEmpty() ? "" : info.group() + "/")
+                        + info.version()));
   }
 
   private static String verb(HttpMethod method, RequestInfo info, HttpServerRequest http) {
     if (!info.resourceRequest()) {
-      return method == HttpMethod.GET || method == HttpMethod.HEAD ? "get" : method.name().toLowerCase();
+      return method == HttpMethod.GET || method == HttpMethod.HEAD
+          ? "get"
+          : method.name().toLowerCase();
     }
     boolean named = info.name() != null;
     switch (method.name()) {
@@ -189,8 +229,13 @@ final class ApiRouter {
         return named ? "get" : "list";
       case "POST":
         if (named && info.subresource() == null) {
-          throw ApiException.methodNotAllowed("POST is only allowed on collections; use PUT or"
-              + " PATCH to change " + info.resource() + " \"" + info.name() + "\"");
+          throw ApiException.methodNotAllowed(
+              "POST is only allowed on collections; use PUT or"
+                  + " PATCH to change "
+                  + info.resource()
+                  + " \""
+                  + info.name()
+                  + "\"");
         }
         return "create";
       case "PUT":
@@ -220,8 +265,9 @@ final class ApiRouter {
     response.setStatusCode(reply.status());
     response.putHeader("Content-Type", reply.contentType());
     for (String w : reply.warnings()) {
-      response.headers().add("Warning", "299 - \""
-          + w.replace("\\", "\\\\").replace("\"", "\\\"") + "\"");
+      response
+          .headers()
+          .add("Warning", "299 - \"" + w.replace("\\", "\\\\").replace("\"", "\\\"") + "\"");
     }
     response.end(Buffer.buffer(reply.body()));
     metrics.record(verb, resourceLabel(http), reply.status(), started);
@@ -240,8 +286,12 @@ final class ApiRouter {
   }
 
   private ApiException tooLarge() {
-    return new ApiException(413, "RequestEntityTooLarge", "Request entity too large: limit is "
-        + maxBody + " bytes; split the object or store large data outside the API");
+    return new ApiException(
+        413,
+        "RequestEntityTooLarge",
+        "Request entity too large: limit is "
+            + maxBody
+            + " bytes; split the object or store large data outside the API");
   }
 
   /** Metrics are labelled by resource, never by full path, to keep label cardinality bounded. */

@@ -20,28 +20,44 @@ public final class ApiServer implements AutoCloseable {
   private final ApiRouter router;
   private HttpServer server;
 
-  public ApiServer(ApiServerConfig config, ResourceStorage storage, TokenAuthenticator authenticator,
-      Authorizer authorizer, OpenApiV3 openApi,
-      Function<ResourceType, Optional<JsonNode>> crdSchemas, ApiMetrics metrics) {
+  public ApiServer(
+      ApiServerConfig config,
+      ResourceStorage storage,
+      TokenAuthenticator authenticator,
+      Authorizer authorizer,
+      OpenApiV3 openApi,
+      Function<ResourceType, Optional<JsonNode>> crdSchemas,
+      ApiMetrics metrics) {
     this.config = config;
-    this.vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(
-        Math.max(2, Runtime.getRuntime().availableProcessors())));
-    NonResourceHandler nonResource = new NonResourceHandler(storage.registry(), openApi,
-        crdSchemas, metrics, ApiServer.class.getPackage().getImplementationVersion() == null
-            ? "dev" : ApiServer.class.getPackage().getImplementationVersion());
-    this.router = new ApiRouter(vertx, storage, authenticator, authorizer, config.maxBodyBytes(),
-        nonResource, metrics);
+    this.vertx =
+        Vertx.vertx(
+            new VertxOptions()
+                .setEventLoopPoolSize(Math.max(2, Runtime.getRuntime().availableProcessors())));
+    NonResourceHandler nonResource =
+        new NonResourceHandler(
+            storage.registry(),
+            openApi,
+            crdSchemas,
+            metrics,
+            ApiServer.class.getPackage().getImplementationVersion() == null
+                ? "dev"
+                : ApiServer.class.getPackage().getImplementationVersion());
+    this.router =
+        new ApiRouter(
+            vertx, storage, authenticator, authorizer, config.maxBodyBytes(), nonResource, metrics);
   }
 
   public void start() {
-    HttpServerOptions options = new HttpServerOptions()
-        .setSsl(true)
-        .setKeyCertOptions(new PemKeyCertOptions()
-            .setCertPath(config.certPath().toString())
-            .setKeyPath(config.keyPath().toString()))
-        .setCompressionSupported(true)
-        .setMaxWebSocketFrameSize(16 * 1024 * 1024)
-        .setMaxWebSocketMessageSize(64 * 1024 * 1024);
+    HttpServerOptions options =
+        new HttpServerOptions()
+            .setSsl(true)
+            .setKeyCertOptions(
+                new PemKeyCertOptions()
+                    .setCertPath(config.certPath().toString())
+                    .setKeyPath(config.keyPath().toString()))
+            .setCompressionSupported(true)
+            .setMaxWebSocketFrameSize(16 * 1024 * 1024)
+            .setMaxWebSocketMessageSize(64 * 1024 * 1024);
     server = vertx.createHttpServer(options).requestHandler(router::handle);
     server = server.listen(config.port(), config.host()).await();
   }

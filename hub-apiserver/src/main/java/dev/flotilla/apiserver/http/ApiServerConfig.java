@@ -11,6 +11,7 @@ import java.nio.file.Path;
  * @param keyPath PEM private key of the serving certificate
  * @param maxBodyBytes larger request bodies get 413 (kube-apiserver: 3 MiB)
  */
-public record ApiServerConfig(String host, int port, Path certPath, Path keyPath, int maxBodyBytes) {
+public record ApiServerConfig(
+    String host, int port, Path certPath, Path keyPath, int maxBodyBytes) {
   public static final int DEFAULT_MAX_BODY = 3 * 1024 * 1024;
 }

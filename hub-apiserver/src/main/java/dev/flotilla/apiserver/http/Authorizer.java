@@ -3,31 +3,43 @@ package dev.flotilla.apiserver.http;
 import dev.flotilla.apiserver.auth.UserInfo;
 
 /**
- * Decides whether an authenticated user may perform a request. The default lets
- * {@code system:masters} do everything and everyone authenticated read discovery and OpenAPI.
+ * Decides whether an authenticated user may perform a request. The default lets {@code
+ * system:masters} do everything and everyone authenticated read discovery and OpenAPI.
  */
 public interface Authorizer {
 
   /**
-   * Returns null when allowed, otherwise the reason, phrased as upstream's
-   * "User "x" cannot list resource "pods" in API group "" in the namespace "default"".
+   * Returns null when allowed, otherwise the reason, phrased as upstream's "User "x" cannot list
+   * resource "pods" in API group "" in the namespace "default"".
    */
   String deny(UserInfo user, String verb, ApiRequest request);
 
   /** Masters only for resources; discovery stays readable for any authenticated user. */
-  Authorizer MASTERS = (user, verb, request) -> {
-    if (user.groups().contains("system:masters") || !request.info().resourceRequest()) {
-      return null;
-    }
-    return Authorizer.describe(user, verb, request);
-  };
+  Authorizer MASTERS =
+      (user, verb, request) -> {
+        if (user.groups().contains("system:masters") || !request.info().resourceRequest()) {
+          return null;
+        }
+        return Authorizer.describe(user, verb, request);
+      };
 
   static String describe(UserInfo user, String verb, ApiRequest r) {
     RequestInfo i = r.info();
-    String where = i.namespace() == null ? " at the cluster scope" : " in the namespace \"" + i.namespace() + "\"";
+    String where =
+        i.namespace() == null
+            ? " at the cluster scope"
+            : " in the namespace \"" + i.namespace() + "\"";
     String resource = i.subresource() == null ? i.resource() : i.resource() + "/" + i.subresource();
-    return "User \"" + user.name() + "\" cannot " + verb + " resource \"" + resource
-        + "\" in API group \"" + i.group() + "\"" + where;
+    return "User \""
+        + user.name()
+        + "\" cannot "
+        + verb
+        + " resource \""
+        + resource
+        + "\" in API group \""
+        + i.group()
+        + "\""
+        + where;
   }
 
   /** Tries each authorizer; the first that allows wins, otherwise the first reason is reported. */

@@ -28,27 +28,33 @@ final class DeleteCollectionHandler implements OperationHandler {
     List<CompletableFuture<ObjectNode>> deletions = new ArrayList<>();
     for (KeyValue kv : page.items()) {
       ObjectNode obj = storage.toVersion(r.type(), kv.value());
-      deletions.add(storage.delete(r.type(), Meta.namespace(obj), Meta.name(obj), options)
-          .exceptionally(t -> {
-            RuntimeException e = ResourceStorage.unwrap(t);
-            if (e instanceof ApiException && ((ApiException) e).code() == 404) {
-              return null; // deleted meanwhile: what the caller wanted
-            }
-            throw e;
-          }));
+      deletions.add(
+          storage
+              .delete(r.type(), Meta.namespace(obj), Meta.name(obj), options)
+              .exceptionally(
+                  t -> {
+                    RuntimeException e = ResourceStorage.unwrap(t);
+                    if (e instanceof ApiException && ((ApiException) e).code() == 404) {
+                      return null; // deleted meanwhile: what the caller wanted
+                    }
+                    throw e;
+                  }));
     }
-    return CompletableFuture.allOf(deletions.toArray(CompletableFuture[]::new)).thenApply(v -> {
-      ObjectNode list = JsonNodeFactory.instance.objectNode();
-      list.put("kind", r.type().listKind());
-      list.put("apiVersion", r.type().apiVersion());
-      list.putObject("metadata").put("resourceVersion", Long.toString(page.revision()));
-      ArrayNode items = list.putArray("items");
-      deletions.forEach(d -> {
-        if (d.join() != null) {
-          items.add(d.join());
-        }
-      });
-      return Reply.json(200, list);
-    });
+    return CompletableFuture.allOf(deletions.toArray(CompletableFuture[]::new))
+        .thenApply(
+            v -> {
+              ObjectNode list = JsonNodeFactory.instance.objectNode();
+              list.put("kind", r.type().listKind());
+              list.put("apiVersion", r.type().apiVersion());
+              list.putObject("metadata").put("resourceVersion", Long.toString(page.revision()));
+              ArrayNode items = list.putArray("items");
+              deletions.forEach(
+                  d -> {
+                    if (d.join() != null) {
+                      items.add(d.join());
+                    }
+                  });
+              return Reply.json(200, list);
+            });
   }
 }

@@ -20,7 +20,8 @@ final class DeleteHandler implements OperationHandler {
       throw ApiException.methodNotAllowed("delete is not supported on a subresource");
     }
     DeleteOptions options = options(r);
-    return storage.delete(r.type(), r.info().namespace(), r.info().name(), options)
+    return storage
+        .delete(r.type(), r.info().namespace(), r.info().name(), options)
         .thenApply(obj -> Reply.json(200, obj));
   }
 

@@ -22,6 +22,7 @@ import java.util.regex.Pattern;
 final class DiscoveryDocuments {
   /** Subresources this server actually serves; others in the catalogue stay hidden. */
   static final Set<String> SERVED_SUBRESOURCES = Set.of("status", "scale");
+
   private static final Pattern VERSION = Pattern.compile("v(\\d+)(?:(alpha|beta)(\\d+))?");
   private static final JsonNodeFactory F = JsonNodeFactory.instance;
 
@@ -41,7 +42,8 @@ final class DiscoveryDocuments {
   }
 
   /** Kubernetes' version priority: GA over beta over alpha, higher numbers first. */
-  static final Comparator<String> VERSION_ORDER = Comparator.comparingLong(DiscoveryDocuments::rank).reversed();
+  static final Comparator<String> VERSION_ORDER =
+      Comparator.comparingLong(DiscoveryDocuments::rank).reversed();
 
   private static long rank(String version) {
     Matcher m = VERSION.matcher(version);
@@ -71,7 +73,8 @@ final class DiscoveryDocuments {
     for (String v : versions) {
       list.addObject().put("groupVersion", name + "/" + v).put("version", v);
     }
-    g.putObject("preferredVersion").put("groupVersion", name + "/" + versions.get(0))
+    g.putObject("preferredVersion")
+        .put("groupVersion", name + "/" + versions.get(0))
         .put("version", versions.get(0));
     return g;
   }
@@ -81,11 +84,13 @@ final class DiscoveryDocuments {
     n.put("kind", "APIGroupList");
     n.put("apiVersion", "v1");
     ArrayNode groups = n.putArray("groups");
-    groups(registry).forEach((name, versions) -> {
-      if (!name.isEmpty()) {
-        groups.add(apiGroup(name, versions));
-      }
-    });
+    groups(registry)
+        .forEach(
+            (name, versions) -> {
+              if (!name.isEmpty()) {
+                groups.add(apiGroup(name, versions));
+              }
+            });
     return n;
   }
 
@@ -138,25 +143,27 @@ final class DiscoveryDocuments {
     n.put("apiVersion", "apidiscovery.k8s.io/v2");
     n.putObject("metadata");
     ArrayNode items = n.putArray("items");
-    groups(registry).forEach((group, versions) -> {
-      if (group.isEmpty() != core) {
-        return;
-      }
-      ObjectNode item = items.addObject();
-      item.putObject("metadata").put("name", group);
-      ArrayNode vs = item.putArray("versions");
-      for (String version : versions) {
-        ObjectNode v = vs.addObject();
-        v.put("version", version);
-        ArrayNode resources = v.putArray("resources");
-        for (ResourceType t : registry.all()) {
-          if (t.group().equals(group) && t.version().equals(version)) {
-            resources.add(aggregatedResource(t));
-          }
-        }
-        v.put("freshness", "Current");
-      }
-    });
+    groups(registry)
+        .forEach(
+            (group, versions) -> {
+              if (group.isEmpty() != core) {
+                return;
+              }
+              ObjectNode item = items.addObject();
+              item.putObject("metadata").put("name", group);
+              ArrayNode vs = item.putArray("versions");
+              for (String version : versions) {
+                ObjectNode v = vs.addObject();
+                v.put("version", version);
+                ArrayNode resources = v.putArray("resources");
+                for (ResourceType t : registry.all()) {
+                  if (t.group().equals(group) && t.version().equals(version)) {
+                    resources.add(aggregatedResource(t));
+                  }
+                }
+                v.put("freshness", "Current");
+              }
+            });
     return n;
   }
 
@@ -180,10 +187,14 @@ final class DiscoveryDocuments {
         ObjectNode s = subs.addObject();
         s.put("subresource", sub);
         if (sub.equals("scale")) {
-          s.putObject("responseKind").put("group", "autoscaling").put("version", "v1")
+          s.putObject("responseKind")
+              .put("group", "autoscaling")
+              .put("version", "v1")
               .put("kind", "Scale");
         } else {
-          s.putObject("responseKind").put("group", t.group()).put("version", t.version())
+          s.putObject("responseKind")
+              .put("group", t.group())
+              .put("version", t.version())
               .put("kind", t.kind());
         }
         strings(s.putArray("verbs"), List.of("get", "patch", "update"));

@@ -21,11 +21,17 @@ final class GetHandler implements OperationHandler {
     TableFormat table = TableFormat.negotiate(r.headers().get("Accept"), r.param("includeObject"));
     String sub = r.info().subresource();
     if (table != null && (sub == null || sub.equals("status"))) {
-      return CompletableFuture.completedFuture(new Reply(200, table.contentType(),
-          table.object(storage, r.type(), storage.toVersion(r.type(), kv.value())), List.of()));
+      return CompletableFuture.completedFuture(
+          new Reply(
+              200,
+              table.contentType(),
+              table.object(storage, r.type(), storage.toVersion(r.type(), kv.value())),
+              List.of()));
     }
-    byte[] body = storage.storedAsIs(r.type()) ? kv.value()
-        : Json.write(storage.toVersion(r.type(), kv.value()));
+    byte[] body =
+        storage.storedAsIs(r.type())
+            ? kv.value()
+            : Json.write(storage.toVersion(r.type(), kv.value()));
     return CompletableFuture.completedFuture(Reply.json(200, body));
   }
 }

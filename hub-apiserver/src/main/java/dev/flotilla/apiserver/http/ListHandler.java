@@ -24,10 +24,14 @@ final class ListHandler implements OperationHandler {
     ListQuery.Page page = ListQuery.list(storage, r.type(), r.info().namespace(), r.listOptions());
     TableFormat table = TableFormat.negotiate(r.headers().get("Accept"), r.param("includeObject"));
     if (table != null) {
-      List<com.fasterxml.jackson.databind.node.ObjectNode> items = page.items().stream()
-          .map(kv -> storage.toVersion(r.type(), kv.value())).toList();
-      return CompletableFuture.completedFuture(new Reply(200, table.contentType(),
-          table.list(storage, r.type(), items, page.revision(), page.continueToken()), List.of()));
+      List<com.fasterxml.jackson.databind.node.ObjectNode> items =
+          page.items().stream().map(kv -> storage.toVersion(r.type(), kv.value())).toList();
+      return CompletableFuture.completedFuture(
+          new Reply(
+              200,
+              table.contentType(),
+              table.list(storage, r.type(), items, page.revision(), page.continueToken()),
+              List.of()));
     }
     return CompletableFuture.completedFuture(Reply.json(200, envelope(storage, r.type(), page)));
   }
@@ -35,9 +39,13 @@ final class ListHandler implements OperationHandler {
   static byte[] envelope(ResourceStorage storage, ResourceType type, ListQuery.Page page) {
     ByteArrayOutputStream out = new ByteArrayOutputStream(256 + page.items().size() * 512);
     StringBuilder head = new StringBuilder();
-    head.append("{\"kind\":\"").append(type.listKind()).append("\",\"apiVersion\":\"")
-        .append(type.apiVersion()).append("\",\"metadata\":{\"resourceVersion\":\"")
-        .append(page.revision()).append('"');
+    head.append("{\"kind\":\"")
+        .append(type.listKind())
+        .append("\",\"apiVersion\":\"")
+        .append(type.apiVersion())
+        .append("\",\"metadata\":{\"resourceVersion\":\"")
+        .append(page.revision())
+        .append('"');
     if (page.continueToken() != null) {
       head.append(",\"continue\":\"").append(page.continueToken()).append('"');
     }

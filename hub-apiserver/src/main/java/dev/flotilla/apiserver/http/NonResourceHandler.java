@@ -26,8 +26,12 @@ final class NonResourceHandler {
   private final ApiMetrics metrics;
   private final ObjectNode version;
 
-  NonResourceHandler(ResourceRegistry registry, OpenApiV3 openApi,
-      Function<ResourceType, Optional<JsonNode>> crdSchemas, ApiMetrics metrics, String flotillaVersion) {
+  NonResourceHandler(
+      ResourceRegistry registry,
+      OpenApiV3 openApi,
+      Function<ResourceType, Optional<JsonNode>> crdSchemas,
+      ApiMetrics metrics,
+      String flotillaVersion) {
     this.registry = registry;
     this.openApi = openApi;
     this.crdSchemas = crdSchemas;
@@ -54,19 +58,24 @@ final class NonResourceHandler {
       return Reply.json(200, version);
     }
     if (path.equals("/metrics")) {
-      return new Reply(200, "text/plain; version=0.0.4; charset=utf-8",
-          metrics.scrape().getBytes(StandardCharsets.UTF_8), List.of());
+      return new Reply(
+          200,
+          "text/plain; version=0.0.4; charset=utf-8",
+          metrics.scrape().getBytes(StandardCharsets.UTF_8),
+          List.of());
     }
     if (!parts.isEmpty() && parts.get(0).equals("openapi")) {
       return openApi(parts);
     }
     boolean aggregated = wantsAggregated(r.headers().get("Accept"));
     if (parts.size() == 1 && parts.get(0).equals("api")) {
-      return aggregated ? aggregatedReply(DiscoveryDocuments.aggregated(registry, true))
+      return aggregated
+          ? aggregatedReply(DiscoveryDocuments.aggregated(registry, true))
           : Reply.json(200, DiscoveryDocuments.apiVersions());
     }
     if (parts.size() == 1 && parts.get(0).equals("apis")) {
-      return aggregated ? aggregatedReply(DiscoveryDocuments.aggregated(registry, false))
+      return aggregated
+          ? aggregatedReply(DiscoveryDocuments.aggregated(registry, false))
           : Reply.json(200, DiscoveryDocuments.apiGroupList(registry));
     }
     if (parts.size() == 2 && parts.get(0).equals("api") && hasGroupVersion("", parts.get(1))) {
@@ -81,7 +90,9 @@ final class NonResourceHandler {
         return Reply.json(200, group);
       }
     }
-    if (parts.size() == 3 && parts.get(0).equals("apis") && hasGroupVersion(parts.get(1), parts.get(2))) {
+    if (parts.size() == 3
+        && parts.get(0).equals("apis")
+        && hasGroupVersion(parts.get(1), parts.get(2))) {
       return Reply.json(200, DiscoveryDocuments.resourceList(registry, parts.get(1), parts.get(2)));
     }
     throw new ApiException(404, "NotFound", "the server could not find the requested resource");
@@ -101,7 +112,8 @@ final class NonResourceHandler {
       return Reply.json(200, openApi.index(served));
     }
     String gv = String.join("/", parts.subList(2, parts.size()));
-    return openApi.document(gv, served, crdSchemas)
+    return openApi
+        .document(gv, served, crdSchemas)
         .map(doc -> Reply.json(200, doc))
         .orElseThrow(() -> new ApiException(404, "NotFound", "no OpenAPI document for " + gv));
   }
@@ -123,7 +135,8 @@ final class NonResourceHandler {
           params.put(p.substring(0, eq).trim(), p.substring(eq + 1).trim());
         }
       }
-      if ("apidiscovery.k8s.io".equals(params.get("g")) && "v2".equals(params.get("v"))
+      if ("apidiscovery.k8s.io".equals(params.get("g"))
+          && "v2".equals(params.get("v"))
           && "APIGroupDiscoveryList".equals(params.get("as"))) {
         return true;
       }

@@ -6,9 +6,9 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * What a request path addresses, parsed the way kube-apiserver's RequestInfoFactory does:
- * {@code /api/v1/...} or {@code /apis/<group>/<version>/...}, then an optional
- * {@code namespaces/<ns>/}, a resource, a name and a subresource.
+ * What a request path addresses, parsed the way kube-apiserver's RequestInfoFactory does: {@code
+ * /api/v1/...} or {@code /apis/<group>/<version>/...}, then an optional {@code namespaces/<ns>/}, a
+ * resource, a name and a subresource.
  *
  * @param resourceRequest false for discovery paths such as /api or /apis/apps
  * @param pathParts the non-empty path segments
@@ -41,15 +41,23 @@ public record RequestInfo(
     String version;
     if (parts.get(0).equals("api")) {
       if (parts.size() < 3) {
-        return new RequestInfo(false, parts, "", parts.size() > 1 ? parts.get(1) : null, null, null, null, null);
+        return new RequestInfo(
+            false, parts, "", parts.size() > 1 ? parts.get(1) : null, null, null, null, null);
       }
       group = "";
       version = parts.get(1);
       i = 2;
     } else {
       if (parts.size() < 4) {
-        return new RequestInfo(false, parts, parts.size() > 1 ? parts.get(1) : null,
-            parts.size() > 2 ? parts.get(2) : null, null, null, null, null);
+        return new RequestInfo(
+            false,
+            parts,
+            parts.size() > 1 ? parts.get(1) : null,
+            parts.size() > 2 ? parts.get(2) : null,
+            null,
+            null,
+            null,
+            null);
       }
       group = parts.get(1);
       version = parts.get(2);
@@ -63,14 +71,28 @@ public record RequestInfo(
         rest = rest.subList(2, rest.size());
       } else {
         // /namespaces/<name>[/status]: the namespace object itself.
-        return new RequestInfo(true, parts, group, version, null, "namespaces", namespace,
+        return new RequestInfo(
+            true,
+            parts,
+            group,
+            version,
+            null,
+            "namespaces",
+            namespace,
             rest.size() > 2 ? rest.get(2) : null);
       }
     }
     if (rest.size() > 3) {
       throw new ApiException(404, "NotFound", "the server could not find the requested resource");
     }
-    return new RequestInfo(true, parts, group, version, namespace, rest.get(0),
-        rest.size() > 1 ? rest.get(1) : null, rest.size() > 2 ? rest.get(2) : null);
+    return new RequestInfo(
+        true,
+        parts,
+        group,
+        version,
+        namespace,
+        rest.get(0),
+        rest.size() > 1 ? rest.get(1) : null,
+        rest.size() > 2 ? rest.get(2) : null);
   }
 }

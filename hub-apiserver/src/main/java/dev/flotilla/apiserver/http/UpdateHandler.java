@@ -25,14 +25,26 @@ final class UpdateHandler implements OperationHandler {
   public CompletableFuture<Reply> handle(ApiRequest r) {
     String sub = r.info().subresource();
     if (sub != null && !sub.equals("status")) {
-      throw ApiException.methodNotAllowed("update of the " + sub + " subresource of "
-          + r.type().groupResource() + " is not supported");
+      throw ApiException.methodNotAllowed(
+          "update of the "
+              + sub
+              + " subresource of "
+              + r.type().groupResource()
+              + " is not supported");
     }
-    String manager = FieldManagers.resolve(r.param("fieldManager"), r.headers().get("User-Agent"),
-        false, "UpdateOptions");
+    String manager =
+        FieldManagers.resolve(
+            r.param("fieldManager"), r.headers().get("User-Agent"), false, "UpdateOptions");
     FieldManager fields = new FieldManager(r.type(), schemas.forType(r.type()), sub);
-    return storage.update(r.type(), r.info().namespace(), r.info().name(), r.bodyObject(),
-            sub != null, r.dryRun(), (live, desired) -> fields.update(live, desired, manager))
+    return storage
+        .update(
+            r.type(),
+            r.info().namespace(),
+            r.info().name(),
+            r.bodyObject(),
+            sub != null,
+            r.dryRun(),
+            (live, desired) -> fields.update(live, desired, manager))
         .thenApply(updated -> Reply.json(200, updated));
   }
 }

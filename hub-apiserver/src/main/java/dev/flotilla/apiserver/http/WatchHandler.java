@@ -26,14 +26,18 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * WATCH over chunked HTTP (one JSON event per line) or a WebSocket (one event per text frame),
- * fed from the store's shared event log. Initial state comes first when no resourceVersion is
- * given; a compacted resourceVersion gets a single 410 Expired ERROR event, as upstream sends.
+ * WATCH over chunked HTTP (one JSON event per line) or a WebSocket (one event per text frame), fed
+ * from the store's shared event log. Initial state comes first when no resourceVersion is given; a
+ * compacted resourceVersion gets a single 410 Expired ERROR event, as upstream sends.
  */
 final class WatchHandler {
-  /** Like kube-apiserver's --min-request-timeout: a watch without timeoutSeconds ends in 30-60 min. */
+  /**
+   * Like kube-apiserver's --min-request-timeout: a watch without timeoutSeconds ends in 30-60 min.
+   */
   private static final int DEFAULT_TIMEOUT_SECONDS = 1800;
+
   private static final long BOOKMARK_INTERVAL_MS = 15_000;
+
   /** A client that cannot keep up is cut off; it re-watches from its last resourceVersion. */
   private static final int MAX_PENDING_BYTES = 16 * 1024 * 1024;
 
@@ -62,20 +66,25 @@ final class WatchHandler {
 
   void handle(ApiRequest r, HttpServerRequest http) {
     ListOptions options = r.listOptions();
-    // Validate everything before the first byte goes out: after the headers, errors cannot be a Status.
+    // Validate everything before the first byte goes out: after the headers, errors cannot be a
+    // Status.
     if (!options.resourceVersion().isEmpty()) {
       Meta.parseResourceVersion(options.resourceVersion());
     }
     boolean bookmarks = r.flag("allowWatchBookmarks");
     int timeout = r.intParam("timeoutSeconds", 0);
-    int seconds = timeout > 0 ? timeout
-        : DEFAULT_TIMEOUT_SECONDS + ThreadLocalRandom.current().nextInt(DEFAULT_TIMEOUT_SECONDS);
+    int seconds =
+        timeout > 0
+            ? timeout
+            : DEFAULT_TIMEOUT_SECONDS
+                + ThreadLocalRandom.current().nextInt(DEFAULT_TIMEOUT_SECONDS);
     Context context = vertx.getOrCreateContext();
     TableFormat table = TableFormat.negotiate(r.headers().get("Accept"), r.param("includeObject"));
     TableWatch tables = table == null ? null : table.watch(storage, r.type());
     if ("websocket".equalsIgnoreCase(http.getHeader("Upgrade"))) {
-      http.toWebSocket().onSuccess(ws -> start(r, options, bookmarks, seconds, context,
-              asTables(tables, webSocket(ws))))
+      http.toWebSocket()
+          .onSuccess(
+              ws -> start(r, options, bookmarks, seconds, context, asTables(tables, webSocket(ws))))
           .onFailure(t -> http.response().setStatusCode(400).end());
       return;
     }
@@ -117,14 +126,23 @@ final class WatchHandler {
     };
   }
 
-  private void start(ApiRequest r, ListOptions options, boolean bookmarks, int seconds,
-      Context context, Sink sink) {
+  private void start(
+      ApiRequest r,
+      ListOptions options,
+      boolean bookmarks,
+      int seconds,
+      Context context,
+      Sink sink) {
     WatchFilter filter = new WatchFilter(storage, r.type(), options);
     String rv = options.resourceVersion();
     long from;
     if (rv.isEmpty() || rv.equals("0")) {
-      ListQuery.Page initial = ListQuery.list(storage, r.type(), r.info().namespace(),
-          new ListOptions(options.labels(), options.fields(), 0, null, "", false));
+      ListQuery.Page initial =
+          ListQuery.list(
+              storage,
+              r.type(),
+              r.info().namespace(),
+              new ListOptions(options.labels(), options.fields(), 0, null, "", false));
       for (KeyValue kv : initial.items()) {
         sink.send(filter.added(kv).encode());
       }
@@ -137,22 +155,30 @@ final class WatchHandler {
     long[] lastSent = {from};
     Store.Watch watch;
     try {
-      watch = storage.store().watch(prefix, from, (StoreEvent e) -> context.runOnContext(v -> {
-        if (done.get()) {
-          return;
-        }
-        WatchFilter.Event event = filter.translate(e);
-        lastSent[0] = e.revision();
-        if (event != null) {
-          sink.send(event.encode());
-          if (sink.congested()) {
-            sink.close();
-          }
-        }
-      }));
+      watch =
+          storage
+              .store()
+              .watch(
+                  prefix,
+                  from,
+                  (StoreEvent e) ->
+                      context.runOnContext(
+                          v -> {
+                            if (done.get()) {
+                              return;
+                            }
+                            WatchFilter.Event event = filter.translate(e);
+                            lastSent[0] = e.revision();
+                            if (event != null) {
+                              sink.send(event.encode());
+                              if (sink.congested()) {
+                                sink.close();
+                              }
+                            }
+                          }));
     } catch (CompactedException e) {
-      ApiException expired = ApiException.expired("too old resource version: " + from + " ("
-          + e.compacted() + ")");
+      ApiException expired =
+          ApiException.expired("too old resource version: " + from + " (" + e.compacted() + ")");
       ObjectNode error = JsonNodeFactory.instance.objectNode();
       error.put("type", "ERROR");
       error.set("object", expired.toStatus());
@@ -162,18 +188,21 @@ final class WatchHandler {
     }
     opened.run();
     long timer = vertx.setTimer(seconds * 1000L, id -> sink.close());
-    long bookmarkTimer = bookmarks ? vertx.setPeriodic(BOOKMARK_INTERVAL_MS, id ->
-        sink.send(bookmark(r, lastSent[0]))) : -1;
-    sink.onClose(() -> {
-      if (done.compareAndSet(false, true)) {
-        watch.close();
-        vertx.cancelTimer(timer);
-        if (bookmarkTimer >= 0) {
-          vertx.cancelTimer(bookmarkTimer);
-        }
-        closed.run();
-      }
-    });
+    long bookmarkTimer =
+        bookmarks
+            ? vertx.setPeriodic(BOOKMARK_INTERVAL_MS, id -> sink.send(bookmark(r, lastSent[0])))
+            : -1;
+    sink.onClose(
+        () -> {
+          if (done.compareAndSet(false, true)) {
+            watch.close();
+            vertx.cancelTimer(timer);
+            if (bookmarkTimer >= 0) {
+              vertx.cancelTimer(bookmarkTimer);
+            }
+            closed.run();
+          }
+        });
   }
 
   private static byte[] bookmark(ApiRequest r, long revision) {

@@ -8,8 +8,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A request failure that becomes a Kubernetes {@code Status} body: the reason and code kubectl
- * and client libraries switch on, and a message a person can act on.
+ * A request failure that becomes a Kubernetes {@code Status} body: the reason and code kubectl and
+ * client libraries switch on, and a message a person can act on.
  */
 public class ApiException extends RuntimeException {
   private final int code;
@@ -26,8 +26,14 @@ public class ApiException extends RuntimeException {
     this(code, reason, message, null, null, null, List.of());
   }
 
-  public ApiException(int code, String reason, String message, String group, String kind,
-      String name, List<Cause> causes) {
+  public ApiException(
+      int code,
+      String reason,
+      String message,
+      String group,
+      String kind,
+      String name,
+      List<Cause> causes) {
     super(message);
     this.code = code;
     this.reason = reason;
@@ -50,24 +56,52 @@ public class ApiException extends RuntimeException {
   }
 
   public static ApiException notFound(ResourceType type, String name) {
-    return new ApiException(404, "NotFound",
-        type.groupResource() + " \"" + name + "\" not found", type.group(), type.plural(), name, List.of());
+    return new ApiException(
+        404,
+        "NotFound",
+        type.groupResource() + " \"" + name + "\" not found",
+        type.group(),
+        type.plural(),
+        name,
+        List.of());
   }
 
   public static ApiException alreadyExists(ResourceType type, String name) {
-    return new ApiException(409, "AlreadyExists",
-        type.groupResource() + " \"" + name + "\" already exists", type.group(), type.plural(), name, List.of());
+    return new ApiException(
+        409,
+        "AlreadyExists",
+        type.groupResource() + " \"" + name + "\" already exists",
+        type.group(),
+        type.plural(),
+        name,
+        List.of());
   }
 
   public static ApiException conflict(ResourceType type, String name) {
-    return new ApiException(409, "Conflict", "Operation cannot be fulfilled on "
-        + type.groupResource() + " \"" + name + "\": the object has been modified; please apply"
-        + " your changes to the latest version and try again", type.group(), type.plural(), name, List.of());
+    return new ApiException(
+        409,
+        "Conflict",
+        "Operation cannot be fulfilled on "
+            + type.groupResource()
+            + " \""
+            + name
+            + "\": the object has been modified; please apply"
+            + " your changes to the latest version and try again",
+        type.group(),
+        type.plural(),
+        name,
+        List.of());
   }
 
   public static ApiException conflict(ResourceType type, String name, String why) {
-    return new ApiException(409, "Conflict", "Operation cannot be fulfilled on "
-        + type.groupResource() + " \"" + name + "\": " + why, type.group(), type.plural(), name, List.of());
+    return new ApiException(
+        409,
+        "Conflict",
+        "Operation cannot be fulfilled on " + type.groupResource() + " \"" + name + "\": " + why,
+        type.group(),
+        type.plural(),
+        name,
+        List.of());
   }
 
   public static ApiException badRequest(String message) {
@@ -79,8 +113,12 @@ public class ApiException extends RuntimeException {
     for (Cause c : causes) {
       parts.add(c.field() + ": " + c.message());
     }
-    String message = type.kind() + " \"" + (name == null ? "" : name) + "\" is invalid: "
-        + String.join(", ", parts);
+    String message =
+        type.kind()
+            + " \""
+            + (name == null ? "" : name)
+            + "\" is invalid: "
+            + String.join(", ", parts);
     return new ApiException(422, "Invalid", message, type.group(), type.kind(), name, causes);
   }
 
@@ -97,11 +135,15 @@ public class ApiException extends RuntimeException {
   }
 
   public static ApiException unsupportedMediaType(String contentType) {
-    return new ApiException(415, "UnsupportedMediaType",
+    return new ApiException(
+        415,
+        "UnsupportedMediaType",
         "the body of the request was in an unknown format - accepted media types include: "
             + "application/json, application/yaml, application/json-patch+json, "
             + "application/merge-patch+json, application/strategic-merge-patch+json, "
-            + "application/apply-patch+yaml; got \"" + contentType + "\"");
+            + "application/apply-patch+yaml; got \""
+            + contentType
+            + "\"");
   }
 
   public static ApiException internal(String message) {

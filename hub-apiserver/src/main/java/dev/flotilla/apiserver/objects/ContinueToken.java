@@ -7,8 +7,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 
 /**
- * List continuation tokens in kube-apiserver's shape: base64url of
- * {@code {"v":"meta.k8s.io/v1","rv":N,"start":"<key after the list prefix>"}}.
+ * List continuation tokens in kube-apiserver's shape: base64url of {@code
+ * {"v":"meta.k8s.io/v1","rv":N,"start":"<key after the list prefix>"}}.
  */
 public record ContinueToken(long revision, String start) {
 
@@ -23,8 +23,10 @@ public record ContinueToken(long revision, String start) {
   public static ContinueToken decode(String token) {
     try {
       JsonNode n = Json.MAPPER.readTree(Base64.getUrlDecoder().decode(token.trim()));
-      if (!"meta.k8s.io/v1".equals(n.path("v").asText()) || !n.path("rv").canConvertToLong()
-          || n.path("rv").asLong() <= 0 || !n.path("start").isTextual()) {
+      if (!"meta.k8s.io/v1".equals(n.path("v").asText())
+          || !n.path("rv").canConvertToLong()
+          || n.path("rv").asLong() <= 0
+          || !n.path("start").isTextual()) {
         throw new IllegalArgumentException();
       }
       String start = n.get("start").asText();
@@ -33,8 +35,9 @@ public record ContinueToken(long revision, String start) {
       }
       return new ContinueToken(n.get("rv").asLong(), start);
     } catch (Exception e) {
-      throw ApiException.badRequest("continue key is not valid: pass back the exact"
-          + " metadata.continue value of the previous page");
+      throw ApiException.badRequest(
+          "continue key is not valid: pass back the exact"
+              + " metadata.continue value of the previous page");
     }
   }
 

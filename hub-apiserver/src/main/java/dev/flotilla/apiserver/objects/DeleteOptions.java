@@ -10,8 +10,11 @@ import com.fasterxml.jackson.databind.JsonNode;
  * @param preconditionResourceVersion delete only if the object is still at this version
  * @param dryRun validate and report, store nothing
  */
-public record DeleteOptions(String propagationPolicy, String preconditionUid,
-    String preconditionResourceVersion, boolean dryRun) {
+public record DeleteOptions(
+    String propagationPolicy,
+    String preconditionUid,
+    String preconditionResourceVersion,
+    boolean dryRun) {
 
   public static final DeleteOptions DEFAULT = new DeleteOptions(null, null, null, false);
 
@@ -34,10 +37,15 @@ public record DeleteOptions(String propagationPolicy, String preconditionUid,
         dryRun |= "All".equals(d.asText());
       }
     }
-    if (policy != null && !policy.equals("Orphan") && !policy.equals("Background")
+    if (policy != null
+        && !policy.equals("Orphan")
+        && !policy.equals("Background")
         && !policy.equals("Foreground")) {
-      throw ApiException.badRequest("propagationPolicy must be one of Orphan, Background or"
-          + " Foreground, got \"" + policy + "\"");
+      throw ApiException.badRequest(
+          "propagationPolicy must be one of Orphan, Background or"
+              + " Foreground, got \""
+              + policy
+              + "\"");
     }
     return new DeleteOptions(policy, uid, rv, dryRun);
   }

@@ -21,8 +21,10 @@ public final class Json {
   private Json() {}
 
   private static ObjectMapper configure(ObjectMapper mapper) {
-    mapper.getFactory().setStreamReadConstraints(
-        StreamReadConstraints.builder().maxNestingDepth(MAX_NESTING).build());
+    mapper
+        .getFactory()
+        .setStreamReadConstraints(
+            StreamReadConstraints.builder().maxNestingDepth(MAX_NESTING).build());
     mapper.enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
     mapper.enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY);
     mapper.enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
@@ -36,12 +38,13 @@ public final class Json {
       node = (yaml ? YAML : MAPPER).readTree(body);
     } catch (IOException e) {
       String what = yaml ? "YAML" : "JSON";
-      throw ApiException.badRequest("the request body is not valid " + what + ": "
-          + firstLine(e.getMessage()));
+      throw ApiException.badRequest(
+          "the request body is not valid " + what + ": " + firstLine(e.getMessage()));
     }
     if (node == null || !node.isObject()) {
-      throw ApiException.badRequest("the request body must be a single object, got "
-          + (node == null ? "nothing" : node.getNodeType().toString().toLowerCase()));
+      throw ApiException.badRequest(
+          "the request body must be a single object, got "
+              + (node == null ? "nothing" : node.getNodeType().toString().toLowerCase()));
     }
     return (ObjectNode) node;
   }

@@ -26,8 +26,8 @@ public final class ListQuery {
    */
   public record Page(List<KeyValue> items, long revision, String continueToken) {}
 
-  public static Page list(ResourceStorage storage, ResourceType type, String namespace,
-      ListOptions options) {
+  public static Page list(
+      ResourceStorage storage, ResourceType type, String namespace, ListOptions options) {
     Store store = storage.store();
     String prefix = StorageKeys.listPrefix(type, namespace);
     String end = Store.prefixEnd(prefix);
@@ -40,8 +40,10 @@ public final class ListQuery {
     } else if (!options.resourceVersion().isEmpty() && !options.resourceVersion().equals("0")) {
       long asked = Meta.parseResourceVersion(options.resourceVersion());
       if (asked > store.currentRevision()) {
-        throw new ApiException(504, "Timeout", "Too large resource version: " + asked
-            + ", current: " + store.currentRevision());
+        throw new ApiException(
+            504,
+            "Timeout",
+            "Too large resource version: " + asked + ", current: " + store.currentRevision());
       }
       revision = options.exact() ? asked : 0;
     }
@@ -70,15 +72,16 @@ public final class ListQuery {
         from = items.get(items.size() - 1).key() + "\0";
       }
     } catch (CompactedException e) {
-      throw ApiException.expired("The provided continue parameter is too old to display a"
-          + " consistent list result. You can start a new list without the continue parameter.");
+      throw ApiException.expired(
+          "The provided continue parameter is too old to display a"
+              + " consistent list result. You can start a new list without the continue parameter.");
     }
     String token = nextStart == null ? null : new ContinueToken(revision, nextStart).encode();
     return new Page(matched, revision, token);
   }
 
-  static boolean matches(ResourceStorage storage, ResourceType type, KeyValue kv,
-      ListOptions options) {
+  static boolean matches(
+      ResourceStorage storage, ResourceType type, KeyValue kv, ListOptions options) {
     return matches(Json.read(kv.value()), options);
   }
 

@@ -54,8 +54,10 @@ public final class Meta {
       }
       return value;
     } catch (NumberFormatException e) {
-      throw ApiException.badRequest("invalid resourceVersion \"" + rv
-          + "\": resource versions are opaque strings handed out by this server");
+      throw ApiException.badRequest(
+          "invalid resourceVersion \""
+              + rv
+              + "\": resource versions are opaque strings handed out by this server");
     }
   }
 

@@ -20,18 +20,20 @@ public final class NameValidation {
         problems.add("must be no more than 63 characters");
       }
       if (!LABEL.matcher(name).matches()) {
-        problems.add("a lowercase RFC 1123 label must consist of lower case alphanumeric"
-            + " characters or '-', and must start and end with an alphanumeric character"
-            + " (e.g. 'my-name',  or '123-abc')");
+        problems.add(
+            "a lowercase RFC 1123 label must consist of lower case alphanumeric"
+                + " characters or '-', and must start and end with an alphanumeric character"
+                + " (e.g. 'my-name',  or '123-abc')");
       }
     } else {
       if (name.length() > 253) {
         problems.add("must be no more than 253 characters");
       }
       if (!SUBDOMAIN.matcher(name).matches()) {
-        problems.add("a lowercase RFC 1123 subdomain must consist of lower case alphanumeric"
-            + " characters, '-' or '.', and must start and end with an alphanumeric character"
-            + " (e.g. 'example.com')");
+        problems.add(
+            "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric"
+                + " characters, '-' or '.', and must start and end with an alphanumeric character"
+                + " (e.g. 'example.com')");
       }
     }
     return problems;

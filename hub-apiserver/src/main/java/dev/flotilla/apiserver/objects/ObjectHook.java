@@ -4,8 +4,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.flotilla.apiserver.registry.ResourceType;
 
 /**
- * Kind-specific admission: defaults and validation that run before a write is stored. Hooks
- * throw {@link ApiException} to refuse; they run on every write path, dry runs included.
+ * Kind-specific admission: defaults and validation that run before a write is stored. Hooks throw
+ * {@link ApiException} to refuse; they run on every write path, dry runs included.
  */
 public interface ObjectHook {
   /** Mutates and validates a new object. */

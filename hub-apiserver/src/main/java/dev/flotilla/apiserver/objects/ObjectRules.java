@@ -17,6 +17,7 @@ import java.util.UUID;
 final class ObjectRules {
   /** Kinds whose names must be DNS labels rather than subdomains. */
   private static final Set<String> LABEL_NAMED = Set.of("namespaces", "services");
+
   private static final String NAME_CHARS = "bcdfghjklmnpqrstvwxz2456789";
   private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -27,15 +28,27 @@ final class ObjectRules {
     String kind = obj.path("kind").asText("");
     String apiVersion = obj.path("apiVersion").asText("");
     if (!kind.isEmpty() && !kind.equals(type.kind())) {
-      throw ApiException.badRequest("the kind in the body (" + kind + ") does not match the"
-          + " resource in the URL (" + type.plural() + ", kind " + type.kind() + ")");
+      throw ApiException.badRequest(
+          "the kind in the body ("
+              + kind
+              + ") does not match the"
+              + " resource in the URL ("
+              + type.plural()
+              + ", kind "
+              + type.kind()
+              + ")");
     }
     if (!apiVersion.isEmpty() && !apiVersion.equals(type.apiVersion())) {
-      String group = apiVersion.contains("/") ? apiVersion.substring(0, apiVersion.indexOf('/')) : "";
+      String group =
+          apiVersion.contains("/") ? apiVersion.substring(0, apiVersion.indexOf('/')) : "";
       String version = apiVersion.substring(apiVersion.indexOf('/') + 1);
       if (!group.equals(type.group()) || !servedVersions.contains(version)) {
-        throw ApiException.badRequest("the API version in the data (" + apiVersion
-            + ") does not match the expected API version (" + type.apiVersion() + ")");
+        throw ApiException.badRequest(
+            "the API version in the data ("
+                + apiVersion
+                + ") does not match the expected API version ("
+                + type.apiVersion()
+                + ")");
       }
     }
     obj.put("kind", type.kind());
@@ -56,20 +69,26 @@ final class ObjectRules {
       meta.put("name", name);
     }
     if (name == null || name.isEmpty()) {
-      throw ApiException.invalid(type, null, List.of(new ApiException.Cause("FieldValueRequired",
-          "metadata.name", "name or generateName is required")));
+      throw ApiException.invalid(
+          type,
+          null,
+          List.of(
+              new ApiException.Cause(
+                  "FieldValueRequired", "metadata.name", "name or generateName is required")));
     }
     validateName(type, name);
     return name;
   }
 
   static void validateName(ResourceType type, String name) {
-    List<String> problems = NameValidation.check(name, LABEL_NAMED.contains(type.plural()) && type.group().isEmpty());
+    List<String> problems =
+        NameValidation.check(name, LABEL_NAMED.contains(type.plural()) && type.group().isEmpty());
     if (!problems.isEmpty()) {
       List<ApiException.Cause> causes = new ArrayList<>();
       for (String p : problems) {
-        causes.add(new ApiException.Cause("FieldValueInvalid", "metadata.name",
-            "Invalid value: \"" + name + "\": " + p));
+        causes.add(
+            new ApiException.Cause(
+                "FieldValueInvalid", "metadata.name", "Invalid value: \"" + name + "\": " + p));
       }
       throw ApiException.invalid(type, name, causes);
     }
@@ -101,11 +120,11 @@ final class ObjectRules {
 
   /**
    * Builds the stored form of an update: identity and system fields come from the old object,
-   * status from the old object unless {@code statusOnly}, and generation moves only when the
-   * spec (everything but metadata and status) changed.
+   * status from the old object unless {@code statusOnly}, and generation moves only when the spec
+   * (everything but metadata and status) changed.
    */
-  static ObjectNode mergeUpdate(ResourceType type, ObjectNode old, ObjectNode incoming,
-      boolean statusOnly) {
+  static ObjectNode mergeUpdate(
+      ResourceType type, ObjectNode old, ObjectNode incoming, boolean statusOnly) {
     ObjectNode updated;
     if (statusOnly) {
       updated = old.deepCopy();
@@ -126,8 +145,16 @@ final class ObjectRules {
     }
     ObjectNode oldMeta = Meta.metadata(old);
     ObjectNode meta = Meta.metadata(updated);
-    for (String f : new String[] {"uid", "creationTimestamp", "deletionTimestamp",
-        "deletionGracePeriodSeconds", "namespace", "name", "generation"}) {
+    for (String f :
+        new String[] {
+          "uid",
+          "creationTimestamp",
+          "deletionTimestamp",
+          "deletionGracePeriodSeconds",
+          "namespace",
+          "name",
+          "generation"
+        }) {
       if (oldMeta.has(f)) {
         meta.set(f, oldMeta.get(f));
       } else {
@@ -171,9 +198,14 @@ final class ObjectRules {
         known |= b.equals(f);
       }
       if (!known) {
-        throw ApiException.invalid(type, Meta.name(old), "metadata.finalizers",
+        throw ApiException.invalid(
+            type,
+            Meta.name(old),
+            "metadata.finalizers",
             "Forbidden: no new finalizers can be added if the object is being deleted, found new"
-                + " finalizers [\"" + f.asText() + "\"]");
+                + " finalizers [\""
+                + f.asText()
+                + "\"]");
       }
     }
   }
@@ -191,12 +223,17 @@ final class ObjectRules {
       if (!m.isObject()) {
         throw ApiException.invalid(type, name, "metadata." + map, "must be a map of strings");
       }
-      m.fields().forEachRemaining(e -> {
-        if (!e.getValue().isTextual()) {
-          throw ApiException.invalid(type, name, "metadata." + map + "." + e.getKey(),
-              "Invalid value: must be a string");
-        }
-      });
+      m.fields()
+          .forEachRemaining(
+              e -> {
+                if (!e.getValue().isTextual()) {
+                  throw ApiException.invalid(
+                      type,
+                      name,
+                      "metadata." + map + "." + e.getKey(),
+                      "Invalid value: must be a string");
+                }
+              });
     }
     JsonNode fin = meta.get("finalizers");
     if (fin != null && !fin.isNull()) {
@@ -205,7 +242,8 @@ final class ObjectRules {
       }
       for (JsonNode f : fin) {
         if (!f.isTextual() || f.asText().isEmpty()) {
-          throw ApiException.invalid(type, name, "metadata.finalizers", "must be non-empty strings");
+          throw ApiException.invalid(
+              type, name, "metadata.finalizers", "must be non-empty strings");
         }
       }
     }

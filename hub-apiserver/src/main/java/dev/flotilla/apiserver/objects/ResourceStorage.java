@@ -31,7 +31,8 @@ public final class ResourceStorage {
   private final Map<String, List<ObjectHook>> hooks = new ConcurrentHashMap<>();
   private final ResourceType namespaces;
   private volatile SchemaAdmission schemaAdmission;
-  private volatile java.util.function.BiConsumer<ResourceType, ObjectNode> dryRunView = (t, o) -> { };
+  private volatile java.util.function.BiConsumer<ResourceType, ObjectNode> dryRunView =
+      (t, o) -> {};
 
   public ResourceStorage(Store store, ResourceRegistry registry) {
     this.store = store;
@@ -52,7 +53,10 @@ public final class ResourceStorage {
     this.dryRunView = view;
   }
 
-  /** Adds admission for one group-resource, e.g. "namespaces" or "customresourcedefinitions.apiextensions.k8s.io". */
+  /**
+   * Adds admission for one group-resource, e.g. "namespaces" or
+   * "customresourcedefinitions.apiextensions.k8s.io".
+   */
   public void addHook(String groupResource, ObjectHook hook) {
     hooks.computeIfAbsent(groupResource, k -> new ArrayList<>()).add(hook);
   }
@@ -70,7 +74,8 @@ public final class ResourceStorage {
 
   /** The stored key, or 404. */
   public KeyValue getRaw(ResourceType type, String namespace, String name) {
-    return store.get(StorageKeys.key(type, namespace, name))
+    return store
+        .get(StorageKeys.key(type, namespace, name))
         .orElseThrow(() -> ApiException.notFound(type, name));
   }
 
@@ -96,14 +101,20 @@ public final class ResourceStorage {
 
   // ---- create ----
 
-  public CompletableFuture<ObjectNode> create(ResourceType type, String namespace, ObjectNode obj,
-      boolean dryRun) {
+  public CompletableFuture<ObjectNode> create(
+      ResourceType type, String namespace, ObjectNode obj, boolean dryRun) {
     ObjectRules.checkTypeMeta(type, obj, servedVersions(type));
     String bodyNamespace = Meta.namespace(obj);
-    if (type.namespaced() && bodyNamespace != null && !bodyNamespace.isEmpty()
+    if (type.namespaced()
+        && bodyNamespace != null
+        && !bodyNamespace.isEmpty()
         && !bodyNamespace.equals(namespace)) {
-      throw ApiException.badRequest("the namespace of the provided object (" + bodyNamespace
-          + ") does not match the namespace sent on the request (" + namespace + ")");
+      throw ApiException.badRequest(
+          "the namespace of the provided object ("
+              + bodyNamespace
+              + ") does not match the namespace sent on the request ("
+              + namespace
+              + ")");
     }
     String name = ObjectRules.assignName(type, obj);
     if (type.namespaced()) {
@@ -131,13 +142,15 @@ public final class ResourceStorage {
       return CompletableFuture.completedFuture(obj);
     }
     ObjectNode stored = asStorageVersion(type, obj);
-    return store.create(StorageKeys.key(type, namespace, name), rev -> stamp(stored, rev))
-        .thenApply(result -> {
-          if (!result.succeeded()) {
-            throw ApiException.alreadyExists(type, name);
-          }
-          return toVersion(type, result.kv().value());
-        });
+    return store
+        .create(StorageKeys.key(type, namespace, name), rev -> stamp(stored, rev))
+        .thenApply(
+            result -> {
+              if (!result.succeeded()) {
+                throw ApiException.alreadyExists(type, name);
+              }
+              return toVersion(type, result.kv().value());
+            });
   }
 
   private void requireLiveNamespace(String namespace) {
@@ -146,8 +159,16 @@ public final class ResourceStorage {
       throw ApiException.notFound(namespaces, namespace);
     }
     if (Meta.isDeleting(Json.read(ns.get().value()))) {
-      throw new ApiException(403, "Forbidden", "unable to create new content in namespace "
-          + namespace + " because it is being terminated", "", "namespaces", namespace, List.of());
+      throw new ApiException(
+          403,
+          "Forbidden",
+          "unable to create new content in namespace "
+              + namespace
+              + " because it is being terminated",
+          "",
+          "namespaces",
+          namespace,
+          List.of());
     }
   }
 
@@ -157,47 +178,85 @@ public final class ResourceStorage {
    * PUT semantics: replaces the object (or only its status), 409 when the body carries a stale
    * resourceVersion. An empty resourceVersion means an unconditional update.
    */
-  public CompletableFuture<ObjectNode> update(ResourceType type, String namespace, String name,
-      ObjectNode obj, boolean statusOnly, boolean dryRun) {
+  public CompletableFuture<ObjectNode> update(
+      ResourceType type,
+      String namespace,
+      String name,
+      ObjectNode obj,
+      boolean statusOnly,
+      boolean dryRun) {
     return update(type, namespace, name, obj, statusOnly, dryRun, (live, desired) -> desired);
   }
 
   /**
-   * PUT semantics as above; {@code track} turns (live, desired) into the object to store, e.g.
-   * to record field ownership in metadata.managedFields.
+   * PUT semantics as above; {@code track} turns (live, desired) into the object to store, e.g. to
+   * record field ownership in metadata.managedFields.
    */
-  public CompletableFuture<ObjectNode> update(ResourceType type, String namespace, String name,
-      ObjectNode obj, boolean statusOnly, boolean dryRun, BinaryOperator<ObjectNode> track) {
+  public CompletableFuture<ObjectNode> update(
+      ResourceType type,
+      String namespace,
+      String name,
+      ObjectNode obj,
+      boolean statusOnly,
+      boolean dryRun,
+      BinaryOperator<ObjectNode> track) {
     ObjectRules.checkTypeMeta(type, obj, servedVersions(type));
     String bodyName = Meta.name(obj);
     if (bodyName != null && !bodyName.equals(name)) {
-      throw ApiException.badRequest("the name of the object (" + bodyName
-          + ") does not match the name on the URL (" + name + ")");
+      throw ApiException.badRequest(
+          "the name of the object ("
+              + bodyName
+              + ") does not match the name on the URL ("
+              + name
+              + ")");
     }
     String bodyNamespace = Meta.namespace(obj);
-    if (type.namespaced() && bodyNamespace != null && !bodyNamespace.isEmpty()
+    if (type.namespaced()
+        && bodyNamespace != null
+        && !bodyNamespace.isEmpty()
         && !bodyNamespace.equals(namespace)) {
-      throw ApiException.badRequest("the namespace of the provided object (" + bodyNamespace
-          + ") does not match the namespace sent on the request (" + namespace + ")");
+      throw ApiException.badRequest(
+          "the namespace of the provided object ("
+              + bodyNamespace
+              + ") does not match the namespace sent on the request ("
+              + namespace
+              + ")");
     }
     long expected = Meta.resourceVersion(obj);
-    return guaranteedUpdate(type, namespace, name, expected, dryRun,
-        current -> track.apply(current,
-            ObjectRules.mergeUpdate(type, current, obj.deepCopy(), statusOnly)));
+    return guaranteedUpdate(
+        type,
+        namespace,
+        name,
+        expected,
+        dryRun,
+        current ->
+            track.apply(
+                current, ObjectRules.mergeUpdate(type, current, obj.deepCopy(), statusOnly)));
   }
 
   /**
-   * Reads, transforms and writes with compare-and-swap, retrying on races unless the caller
-   * pinned a resourceVersion. {@code mutate} gets a private copy and returns the desired object.
+   * Reads, transforms and writes with compare-and-swap, retrying on races unless the caller pinned
+   * a resourceVersion. {@code mutate} gets a private copy and returns the desired object.
    */
-  public CompletableFuture<ObjectNode> guaranteedUpdate(ResourceType type, String namespace,
-      String name, long expectedRv, boolean dryRun, UnaryOperator<ObjectNode> mutate) {
-    return attemptUpdate(type, namespace, name, expectedRv, dryRun, mutate, 0,
-        WriteContext.current());
+  public CompletableFuture<ObjectNode> guaranteedUpdate(
+      ResourceType type,
+      String namespace,
+      String name,
+      long expectedRv,
+      boolean dryRun,
+      UnaryOperator<ObjectNode> mutate) {
+    return attemptUpdate(
+        type, namespace, name, expectedRv, dryRun, mutate, 0, WriteContext.current());
   }
 
-  private CompletableFuture<ObjectNode> attemptUpdate(ResourceType type, String namespace,
-      String name, long expectedRv, boolean dryRun, UnaryOperator<ObjectNode> mutate, int attempt,
+  private CompletableFuture<ObjectNode> attemptUpdate(
+      ResourceType type,
+      String namespace,
+      String name,
+      long expectedRv,
+      boolean dryRun,
+      UnaryOperator<ObjectNode> mutate,
+      int attempt,
       WriteContext ctx) {
     KeyValue kv = getRaw(type, namespace, name);
     if (expectedRv != 0 && expectedRv != kv.modRevision()) {
@@ -228,59 +287,79 @@ public final class ResourceStorage {
     }
     ObjectNode stored = asStorageVersion(type, desired);
     String key = StorageKeys.key(type, namespace, name);
-    return store.update(key, kv.modRevision(), rev -> stamp(stored, rev))
-        .thenCompose(result -> {
-          if (result.succeeded()) {
-            return CompletableFuture.completedFuture(toVersion(type, result.kv().value()));
-          }
-          if (result.kv() == null) {
-            throw ApiException.notFound(type, name);
-          }
-          if (expectedRv != 0 || attempt >= MAX_RETRIES) {
-            throw ApiException.conflict(type, name);
-          }
-          return attemptUpdate(type, namespace, name, 0, false, mutate, attempt + 1, ctx);
-        });
+    return store
+        .update(key, kv.modRevision(), rev -> stamp(stored, rev))
+        .thenCompose(
+            result -> {
+              if (result.succeeded()) {
+                return CompletableFuture.completedFuture(toVersion(type, result.kv().value()));
+              }
+              if (result.kv() == null) {
+                throw ApiException.notFound(type, name);
+              }
+              if (expectedRv != 0 || attempt >= MAX_RETRIES) {
+                throw ApiException.conflict(type, name);
+              }
+              return attemptUpdate(type, namespace, name, 0, false, mutate, attempt + 1, ctx);
+            });
   }
 
   /**
    * PATCH semantics: {@code patch} turns a copy of the current object into the desired one; a
    * resourceVersion left in the result must match (409 otherwise), as kube-apiserver checks.
    */
-  public CompletableFuture<ObjectNode> patch(ResourceType type, String namespace, String name,
-      UnaryOperator<ObjectNode> patch, boolean statusOnly, boolean dryRun) {
+  public CompletableFuture<ObjectNode> patch(
+      ResourceType type,
+      String namespace,
+      String name,
+      UnaryOperator<ObjectNode> patch,
+      boolean statusOnly,
+      boolean dryRun) {
     return patch(type, namespace, name, patch, statusOnly, dryRun, (live, desired) -> desired);
   }
 
   /** PATCH semantics as above, {@code track} applied to (live, patched) as for updates. */
-  public CompletableFuture<ObjectNode> patch(ResourceType type, String namespace, String name,
-      UnaryOperator<ObjectNode> patch, boolean statusOnly, boolean dryRun,
+  public CompletableFuture<ObjectNode> patch(
+      ResourceType type,
+      String namespace,
+      String name,
+      UnaryOperator<ObjectNode> patch,
+      boolean statusOnly,
+      boolean dryRun,
       BinaryOperator<ObjectNode> track) {
-    return guaranteedUpdate(type, namespace, name, 0, dryRun, current -> {
-      long currentRv = Meta.resourceVersion(current);
-      ObjectNode patched = patch.apply(current.deepCopy());
-      long wanted = Meta.resourceVersion(patched);
-      if (wanted != 0 && wanted != currentRv) {
-        throw ApiException.conflict(type, name);
-      }
-      ObjectRules.checkTypeMeta(type, patched, servedVersions(type));
-      return track.apply(current, ObjectRules.mergeUpdate(type, current, patched, statusOnly));
-    });
+    return guaranteedUpdate(
+        type,
+        namespace,
+        name,
+        0,
+        dryRun,
+        current -> {
+          long currentRv = Meta.resourceVersion(current);
+          ObjectNode patched = patch.apply(current.deepCopy());
+          long wanted = Meta.resourceVersion(patched);
+          if (wanted != 0 && wanted != currentRv) {
+            throw ApiException.conflict(type, name);
+          }
+          ObjectRules.checkTypeMeta(type, patched, servedVersions(type));
+          return track.apply(current, ObjectRules.mergeUpdate(type, current, patched, statusOnly));
+        });
   }
 
   // ---- delete ----
 
   /**
-   * Deletes the object, or marks it with a deletionTimestamp while finalizers remain (adding
-   * the orphan or foregroundDeletion finalizer the propagation policy asks for).
+   * Deletes the object, or marks it with a deletionTimestamp while finalizers remain (adding the
+   * orphan or foregroundDeletion finalizer the propagation policy asks for).
    */
-  public CompletableFuture<ObjectNode> delete(ResourceType type, String namespace, String name,
-      DeleteOptions options) {
+  public CompletableFuture<ObjectNode> delete(
+      ResourceType type, String namespace, String name, DeleteOptions options) {
     KeyValue kv = getRaw(type, namespace, name);
     ObjectNode current = toVersion(type, kv.value());
     checkPreconditions(type, name, current, options);
-    String finalizer = "Orphan".equals(options.propagationPolicy()) ? "orphan"
-        : "Foreground".equals(options.propagationPolicy()) ? "foregroundDeletion" : null;
+    String finalizer =
+        "Orphan".equals(options.propagationPolicy())
+            ? "orphan"
+            : "Foreground".equals(options.propagationPolicy()) ? "foregroundDeletion" : null;
     ObjectNode marked = current.deepCopy();
     boolean pending = Meta.hasFinalizers(marked) || finalizer != null;
     for (ObjectHook hook : hooksFor(type)) {
@@ -292,64 +371,84 @@ public final class ResourceStorage {
       }
       return deleteNow(type, namespace, name, kv, current);
     }
-    return guaranteedUpdate(type, namespace, name, 0, options.dryRun(), next -> {
-      for (ObjectHook hook : hooksFor(type)) {
-        hook.onDeleteRequested(type, next);
-      }
-      ObjectNode meta = Meta.metadata(next);
-      if (!meta.hasNonNull("deletionTimestamp")) {
-        meta.put("deletionTimestamp", Meta.now());
-        meta.put("deletionGracePeriodSeconds", 0);
-      }
-      if (finalizer != null) {
-        ArrayNode list = Meta.finalizers(next) == null ? meta.putArray("finalizers") : Meta.finalizers(next);
-        boolean present = false;
-        for (var f : list) {
-          present |= f.asText().equals(finalizer);
-        }
-        if (!present) {
-          list.add(finalizer);
-        }
-      }
-      return next;
-    });
+    return guaranteedUpdate(
+        type,
+        namespace,
+        name,
+        0,
+        options.dryRun(),
+        next -> {
+          for (ObjectHook hook : hooksFor(type)) {
+            hook.onDeleteRequested(type, next);
+          }
+          ObjectNode meta = Meta.metadata(next);
+          if (!meta.hasNonNull("deletionTimestamp")) {
+            meta.put("deletionTimestamp", Meta.now());
+            meta.put("deletionGracePeriodSeconds", 0);
+          }
+          if (finalizer != null) {
+            ArrayNode list =
+                Meta.finalizers(next) == null ? meta.putArray("finalizers") : Meta.finalizers(next);
+            boolean present = false;
+            for (var f : list) {
+              present |= f.asText().equals(finalizer);
+            }
+            if (!present) {
+              list.add(finalizer);
+            }
+          }
+          return next;
+        });
   }
 
-  private void checkPreconditions(ResourceType type, String name, ObjectNode current,
-      DeleteOptions options) {
+  private void checkPreconditions(
+      ResourceType type, String name, ObjectNode current, DeleteOptions options) {
     if (options.preconditionUid() != null && !options.preconditionUid().equals(Meta.uid(current))) {
-      throw ApiException.conflict(type, name, "Precondition failed: UID in precondition: "
-          + options.preconditionUid() + ", UID in object meta: " + Meta.uid(current));
+      throw ApiException.conflict(
+          type,
+          name,
+          "Precondition failed: UID in precondition: "
+              + options.preconditionUid()
+              + ", UID in object meta: "
+              + Meta.uid(current));
     }
     String rv = options.preconditionResourceVersion();
     if (rv != null && Meta.parseResourceVersion(rv) != Meta.resourceVersion(current)) {
-      throw ApiException.conflict(type, name, "Precondition failed: ResourceVersion in"
-          + " precondition: " + rv + ", ResourceVersion in meta: " + Meta.resourceVersion(current));
+      throw ApiException.conflict(
+          type,
+          name,
+          "Precondition failed: ResourceVersion in"
+              + " precondition: "
+              + rv
+              + ", ResourceVersion in meta: "
+              + Meta.resourceVersion(current));
     }
   }
 
-  private CompletableFuture<ObjectNode> deleteNow(ResourceType type, String namespace,
-      String name, KeyValue kv, ObjectNode last) {
+  private CompletableFuture<ObjectNode> deleteNow(
+      ResourceType type, String namespace, String name, KeyValue kv, ObjectNode last) {
     ObjectNode stored = asStorageVersion(type, last);
-    return store.delete(StorageKeys.key(type, namespace, name), kv.modRevision(),
-            rev -> stamp(stored, rev))
-        .thenCompose(result -> {
-          if (result.succeeded()) {
-            return CompletableFuture.completedFuture(toVersion(type, result.kv().value()));
-          }
-          if (result.kv() == null) {
-            throw ApiException.notFound(type, name);
-          }
-          // Changed under us: decide again on the new state.
-          return delete(type, namespace, name, DeleteOptions.DEFAULT);
-        });
+    return store
+        .delete(StorageKeys.key(type, namespace, name), kv.modRevision(), rev -> stamp(stored, rev))
+        .thenCompose(
+            result -> {
+              if (result.succeeded()) {
+                return CompletableFuture.completedFuture(toVersion(type, result.kv().value()));
+              }
+              if (result.kv() == null) {
+                throw ApiException.notFound(type, name);
+              }
+              // Changed under us: decide again on the new state.
+              return delete(type, namespace, name, DeleteOptions.DEFAULT);
+            });
   }
 
   private boolean pendingFinalization(ResourceType type, ObjectNode obj) {
     if (Meta.hasFinalizers(obj)) {
       return true;
     }
-    return type.group().isEmpty() && type.plural().equals("namespaces")
+    return type.group().isEmpty()
+        && type.plural().equals("namespaces")
         && obj.path("spec").path("finalizers").size() > 0;
   }
 
@@ -372,11 +471,12 @@ public final class ResourceStorage {
   }
 
   /**
-   * True when an update would store nothing new. Compared as JSON text, because trees built in
-   * code hold longs where parsed trees hold ints, and Jackson's equals tells those apart.
+   * True when an update would store nothing new. Compared as JSON text, because trees built in code
+   * hold longs where parsed trees hold ints, and Jackson's equals tells those apart.
    */
   private static boolean sameContent(ObjectNode desired, ObjectNode current) {
-    return desired.equals(current) || java.util.Arrays.equals(Json.write(desired), Json.write(current));
+    return desired.equals(current)
+        || java.util.Arrays.equals(Json.write(desired), Json.write(current));
   }
 
   /** The bytes to store at {@code rev}: the object carries its own resourceVersion. */
@@ -388,6 +488,8 @@ public final class ResourceStorage {
   /** Unwraps the ApiException a failed future carries, for callers that join. */
   public static RuntimeException unwrap(Throwable t) {
     Throwable cause = t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
-    return cause instanceof RuntimeException ? (RuntimeException) cause : new RuntimeException(cause);
+    return cause instanceof RuntimeException
+        ? (RuntimeException) cause
+        : new RuntimeException(cause);
   }
 }

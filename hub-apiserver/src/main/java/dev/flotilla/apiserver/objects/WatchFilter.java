@@ -40,14 +40,16 @@ public final class WatchFilter {
   /** The event this watcher should get, or null. */
   public Event translate(StoreEvent event) {
     if (!options.filters()) {
-      String kind = event.type() == StoreEvent.Type.DELETE ? "DELETED"
-          : event.isCreate() ? "ADDED" : "MODIFIED";
+      String kind =
+          event.type() == StoreEvent.Type.DELETE
+              ? "DELETED"
+              : event.isCreate() ? "ADDED" : "MODIFIED";
       return new Event(kind, bytes(event.kv()));
     }
     ObjectNode now = Json.read(event.kv().value());
     boolean matchesNow = ListQuery.matches(now, options);
-    boolean matchedBefore = event.prevKv() != null
-        && ListQuery.matches(Json.read(event.prevKv().value()), options);
+    boolean matchedBefore =
+        event.prevKv() != null && ListQuery.matches(Json.read(event.prevKv().value()), options);
     if (event.type() == StoreEvent.Type.DELETE) {
       return matchesNow ? new Event("DELETED", bytes(event.kv())) : null;
     }

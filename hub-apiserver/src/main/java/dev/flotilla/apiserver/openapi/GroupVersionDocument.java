@@ -17,9 +17,9 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
- * Assembles the OpenAPI v3 document of one group-version from its served types: path items
- * plus every component schema those reference, built-in ones taken from the catalogue and
- * CRD ones wrapped from the CRD version's {@code openAPIV3Schema}.
+ * Assembles the OpenAPI v3 document of one group-version from its served types: path items plus
+ * every component schema those reference, built-in ones taken from the catalogue and CRD ones
+ * wrapped from the CRD version's {@code openAPIV3Schema}.
  */
 final class GroupVersionDocument {
 
@@ -28,6 +28,7 @@ final class GroupVersionDocument {
   static final String SCALE = "io.k8s.api.autoscaling.v1.Scale";
 
   private static final JsonNodeFactory F = JsonNodeFactory.instance;
+
   /** Subresources worth describing: the ones clients patch and replace like the object. */
   private static final Set<String> DESCRIBED_SUBRESOURCES = Set.of("status", "scale");
 
@@ -52,9 +53,14 @@ final class GroupVersionDocument {
     info.put("version", catalogue.kubernetesVersion());
     ObjectNode paths = doc.putObject("paths");
 
-    Set<String> roots = new TreeSet<>(
-        List.of(PathItems.STATUS, PathItems.DELETE_OPTIONS, PathItems.PATCH, OBJECT_META,
-            LIST_META));
+    Set<String> roots =
+        new TreeSet<>(
+            List.of(
+                PathItems.STATUS,
+                PathItems.DELETE_OPTIONS,
+                PathItems.PATCH,
+                OBJECT_META,
+                LIST_META));
     Map<String, JsonNode> generated = new TreeMap<>();
     for (int i = 0; i < types.size(); i++) {
       ResourceType t = types.get(i);
@@ -63,33 +69,41 @@ final class GroupVersionDocument {
       String listSchema;
       if (kindSchema != null) {
         roots.add(kindSchema);
-        listSchema = t.listKind().isEmpty() ? null
-            : builtinSchema(t.group(), t.version(), t.listKind());
+        listSchema =
+            t.listKind().isEmpty() ? null : builtinSchema(t.group(), t.version(), t.listKind());
         for (BuiltinCatalogue.Subresource s : catalogue.subresources(t)) {
           String schema = builtinSchema(s.group(), s.version(), s.kind());
           if (DESCRIBED_SUBRESOURCES.contains(s.name()) && schema != null) {
             roots.add(schema);
-            subs.add(new PathItems.Sub(s.name(), s.verbs(),
-                new PathItems.Target(s.group(), s.version(), s.kind(), schema)));
+            subs.add(
+                new PathItems.Sub(
+                    s.name(),
+                    s.verbs(),
+                    new PathItems.Target(s.group(), s.version(), s.kind(), schema)));
           }
         }
       } else {
         // A CRD type, or (defensively) a built-in whose schema is unknown: wrap what we have.
         kindSchema = crdSchemaName(t.group(), t.version(), t.kind());
-        listSchema = crdSchemaName(t.group(), t.version(),
-            t.listKind().isEmpty() ? t.kind() + "List" : t.listKind());
+        listSchema =
+            crdSchemaName(
+                t.group(), t.version(), t.listKind().isEmpty() ? t.kind() + "List" : t.listKind());
         JsonNode schema = i < crdSchemas.size() ? crdSchemas.get(i) : null;
         generated.put(kindSchema, kindSchema(t, schema));
         generated.put(listSchema, listSchema(t, kindSchema));
         List<String> subVerbs = List.of("get", "patch", "update");
         if (t.hasSubresource("status")) {
-          subs.add(new PathItems.Sub("status", subVerbs,
-              new PathItems.Target(t.group(), t.version(), t.kind(), kindSchema)));
+          subs.add(
+              new PathItems.Sub(
+                  "status",
+                  subVerbs,
+                  new PathItems.Target(t.group(), t.version(), t.kind(), kindSchema)));
         }
         if (t.hasSubresource("scale")) {
           roots.add(SCALE);
-          subs.add(new PathItems.Sub("scale", subVerbs,
-              new PathItems.Target("autoscaling", "v1", "Scale", SCALE)));
+          subs.add(
+              new PathItems.Sub(
+                  "scale", subVerbs, new PathItems.Target("autoscaling", "v1", "Scale", SCALE)));
         }
       }
       if (listSchema == null) {
@@ -130,7 +144,10 @@ final class GroupVersionDocument {
       }
       JsonNode g = gvks.get(0);
       index.putIfAbsent(
-          g.path("group").asText() + "/" + g.path("version").asText() + "/"
+          g.path("group").asText()
+              + "/"
+              + g.path("version").asText()
+              + "/"
               + g.path("kind").asText(),
           e.getKey());
     }
@@ -163,11 +180,13 @@ final class GroupVersionDocument {
     props.set("metadata", PathItems.ref(OBJECT_META));
     JsonNode old = s.get("properties");
     if (old != null && old.isObject()) {
-      old.properties().forEach(e -> {
-        if (!props.has(e.getKey())) {
-          props.set(e.getKey(), e.getValue());
-        }
-      });
+      old.properties()
+          .forEach(
+              e -> {
+                if (!props.has(e.getKey())) {
+                  props.set(e.getKey(), e.getValue());
+                }
+              });
     }
     s.set("properties", props);
     s.set("x-kubernetes-group-version-kind", gvk(t.group(), t.version(), t.kind()));
@@ -220,15 +239,18 @@ final class GroupVersionDocument {
   /** Names behind every textual {@code $ref} (a property may be called "$ref", too). */
   private static void collectRefs(JsonNode node, Set<String> into) {
     if (node.isObject()) {
-      node.properties().forEach(e -> {
-        JsonNode v = e.getValue();
-        if (e.getKey().equals("$ref") && v.isTextual()
-            && v.asText().startsWith(PathItems.SCHEMA_PREFIX)) {
-          into.add(v.asText().substring(PathItems.SCHEMA_PREFIX.length()));
-        } else {
-          collectRefs(v, into);
-        }
-      });
+      node.properties()
+          .forEach(
+              e -> {
+                JsonNode v = e.getValue();
+                if (e.getKey().equals("$ref")
+                    && v.isTextual()
+                    && v.asText().startsWith(PathItems.SCHEMA_PREFIX)) {
+                  into.add(v.asText().substring(PathItems.SCHEMA_PREFIX.length()));
+                } else {
+                  collectRefs(v, into);
+                }
+              });
     } else if (node.isArray()) {
       node.forEach(n -> collectRefs(n, into));
     }

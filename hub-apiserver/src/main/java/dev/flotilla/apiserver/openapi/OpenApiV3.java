@@ -22,13 +22,13 @@ import java.util.TreeMap;
 import java.util.function.Function;
 
 /**
- * Serves the OpenAPI v3 index ({@code /openapi/v3}) and per-group-version documents
- * ({@code /openapi/v3/apis/<group>/<version>}) for whatever types are served right now.
+ * Serves the OpenAPI v3 index ({@code /openapi/v3}) and per-group-version documents ({@code
+ * /openapi/v3/apis/<group>/<version>}) for whatever types are served right now.
  *
  * <p>kubectl needs these for default (strict) validation and for {@code explain} (see
- * kube-api-compat.md 1.2). The served set and CRD schemas change at runtime, so callers pass
- * them on every call; rendered documents are cached by group-version plus a fingerprint of its
- * types and CRD schemas, so repeated calls cost a map lookup. Thread-safe.
+ * kube-api-compat.md 1.2). The served set and CRD schemas change at runtime, so callers pass them
+ * on every call; rendered documents are cached by group-version plus a fingerprint of its types and
+ * CRD schemas, so repeated calls cost a map lookup. Thread-safe.
  */
 public final class OpenApiV3 {
 
@@ -55,9 +55,9 @@ public final class OpenApiV3 {
       };
 
   /**
-   * Documents for built-ins and CRDs. {@link #index(Collection)} then hashes CRD documents with
-   * the schema lookup most recently passed to {@link #document}; prefer
-   * {@link #index(Collection, Function)} or the two-argument constructor.
+   * Documents for built-ins and CRDs. {@link #index(Collection)} then hashes CRD documents with the
+   * schema lookup most recently passed to {@link #document}; prefer {@link #index(Collection,
+   * Function)} or the two-argument constructor.
    */
   public OpenApiV3(BuiltinCatalogue catalogue) {
     this(catalogue, null);
@@ -88,10 +88,11 @@ public final class OpenApiV3 {
     Map<String, List<ResourceType>> byGv = groupByGv(served);
     ObjectNode root = JsonNodeFactory.instance.objectNode();
     ObjectNode paths = root.putObject("paths");
-    byGv.forEach((gv, types) -> {
-      Rendered r = render(gv, types, crdSchema);
-      paths.putObject(gv).put("serverRelativeURL", "/openapi/v3/" + gv + "?hash=" + r.hash());
-    });
+    byGv.forEach(
+        (gv, types) -> {
+          Rendered r = render(gv, types, crdSchema);
+          paths.putObject(gv).put("serverRelativeURL", "/openapi/v3/" + gv + "?hash=" + r.hash());
+        });
     return write(root);
   }
 
@@ -162,11 +163,12 @@ public final class OpenApiV3 {
       byGv.computeIfAbsent(t.groupVersionPath(), k -> new TreeMap<>()).putIfAbsent(t.plural(), t);
     }
     Map<String, List<ResourceType>> out = new TreeMap<>();
-    byGv.forEach((gv, types) -> {
-      List<ResourceType> list = new ArrayList<>(types.values());
-      list.sort(Comparator.comparing(ResourceType::plural));
-      out.put(gv, List.copyOf(list));
-    });
+    byGv.forEach(
+        (gv, types) -> {
+          List<ResourceType> list = new ArrayList<>(types.values());
+          list.sort(Comparator.comparing(ResourceType::plural));
+          out.put(gv, List.copyOf(list));
+        });
     return out;
   }
 
@@ -181,7 +183,8 @@ public final class OpenApiV3 {
   /** SHA-512 in upper-case hex, the form upstream's index uses. */
   private static String sha512(byte[] bytes) {
     try {
-      return HexFormat.of().withUpperCase()
+      return HexFormat.of()
+          .withUpperCase()
           .formatHex(MessageDigest.getInstance("SHA-512").digest(bytes));
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-512 unavailable", e);

@@ -9,9 +9,9 @@ import java.util.List;
 /**
  * Builds the OpenAPI v3 path items (operations, parameters, bodies) for one resource type.
  *
- * <p>kubectl's query-parameter verifier only looks for a PATCH operation whose
- * {@code x-kubernetes-group-version-kind} matches and which lists {@code fieldValidation};
- * the rest mirrors upstream's shape so generic OpenAPI tooling also finds what it expects.
+ * <p>kubectl's query-parameter verifier only looks for a PATCH operation whose {@code
+ * x-kubernetes-group-version-kind} matches and which lists {@code fieldValidation}; the rest
+ * mirrors upstream's shape so generic OpenAPI tooling also finds what it expects.
  */
 final class PathItems {
 
@@ -25,9 +25,15 @@ final class PathItems {
 
   private static final List<String> LIST_PARAMS =
       List.of(
-          "allowWatchBookmarks:boolean", "continue:string", "fieldSelector:string",
-          "labelSelector:string", "limit:integer", "resourceVersion:string",
-          "resourceVersionMatch:string", "sendInitialEvents:boolean", "timeoutSeconds:integer",
+          "allowWatchBookmarks:boolean",
+          "continue:string",
+          "fieldSelector:string",
+          "labelSelector:string",
+          "limit:integer",
+          "resourceVersion:string",
+          "resourceVersionMatch:string",
+          "sendInitialEvents:boolean",
+          "timeoutSeconds:integer",
           "watch:boolean");
   private static final List<String> WRITE_PARAMS =
       List.of("dryRun:string", "fieldManager:string", "fieldValidation:string");
@@ -35,16 +41,25 @@ final class PathItems {
       List.of("dryRun:string", "fieldManager:string", "fieldValidation:string", "force:boolean");
   private static final List<String> DELETE_PARAMS =
       List.of(
-          "dryRun:string", "gracePeriodSeconds:integer",
+          "dryRun:string",
+          "gracePeriodSeconds:integer",
           "ignoreStoreReadErrorWithClusterBreakingPotential:boolean",
-          "orphanDependents:boolean", "propagationPolicy:string");
+          "orphanDependents:boolean",
+          "propagationPolicy:string");
   private static final List<String> DELETE_COLLECTION_PARAMS =
       List.of(
-          "continue:string", "dryRun:string", "fieldSelector:string",
+          "continue:string",
+          "dryRun:string",
+          "fieldSelector:string",
           "gracePeriodSeconds:integer",
-          "ignoreStoreReadErrorWithClusterBreakingPotential:boolean", "labelSelector:string",
-          "limit:integer", "orphanDependents:boolean", "propagationPolicy:string",
-          "resourceVersion:string", "resourceVersionMatch:string", "sendInitialEvents:boolean",
+          "ignoreStoreReadErrorWithClusterBreakingPotential:boolean",
+          "labelSelector:string",
+          "limit:integer",
+          "orphanDependents:boolean",
+          "propagationPolicy:string",
+          "resourceVersion:string",
+          "resourceVersionMatch:string",
+          "sendInitialEvents:boolean",
           "timeoutSeconds:integer");
 
   /** Schema names and GVK a path item's operations use. */
@@ -60,7 +75,9 @@ final class PathItems {
       String listSchema,
       List<Sub> subresources) {
     String base =
-        "/" + t.groupVersionPath() + (t.namespaced() ? "/namespaces/{namespace}/" : "/")
+        "/"
+            + t.groupVersionPath()
+            + (t.namespaced() ? "/namespaces/{namespace}/" : "/")
             + t.plural();
     Target self = new Target(t.group(), t.version(), t.kind(), kindSchema);
     String id = operationId(t);
@@ -71,13 +88,29 @@ final class PathItems {
     }
     if (t.supports("create")) {
       collection.set(
-          "post", op("post", "create" + id, self, kindSchema, WRITE_PARAMS, body(kindSchema),
-              "200", "201", "202"));
+          "post",
+          op(
+              "post",
+              "create" + id,
+              self,
+              kindSchema,
+              WRITE_PARAMS,
+              body(kindSchema),
+              "200",
+              "201",
+              "202"));
     }
     if (t.supports("deletecollection")) {
       collection.set(
-          "delete", op("deletecollection", "deleteCollection" + id, self, STATUS,
-              DELETE_COLLECTION_PARAMS, deleteBody(), "200"));
+          "delete",
+          op(
+              "deletecollection",
+              "deleteCollection" + id,
+              self,
+              STATUS,
+              DELETE_COLLECTION_PARAMS,
+              deleteBody(),
+              "200"));
     }
     if (!collection.isEmpty()) {
       collection.set("parameters", pathParams(t.namespaced(), false));
@@ -89,16 +122,35 @@ final class PathItems {
       item.set("get", op("get", "read" + id, self, kindSchema, List.of(), null, "200"));
     }
     if (t.supports("update")) {
-      item.set("put", op("put", "replace" + id, self, kindSchema, WRITE_PARAMS,
-          body(kindSchema), "200", "201"));
+      item.set(
+          "put",
+          op(
+              "put",
+              "replace" + id,
+              self,
+              kindSchema,
+              WRITE_PARAMS,
+              body(kindSchema),
+              "200",
+              "201"));
     }
     if (t.supports("patch")) {
-      item.set("patch", op("patch", "patch" + id, self, kindSchema, PATCH_PARAMS,
-          patchBody(t.builtin()), "200", "201"));
+      item.set(
+          "patch",
+          op(
+              "patch",
+              "patch" + id,
+              self,
+              kindSchema,
+              PATCH_PARAMS,
+              patchBody(t.builtin()),
+              "200",
+              "201"));
     }
     if (t.supports("delete")) {
-      item.set("delete", op("delete", "delete" + id, self, STATUS, DELETE_PARAMS, deleteBody(),
-          "200", "202"));
+      item.set(
+          "delete",
+          op("delete", "delete" + id, self, STATUS, DELETE_PARAMS, deleteBody(), "200", "202"));
     }
     if (!item.isEmpty()) {
       item.set("parameters", pathParams(t.namespaced(), true));
@@ -109,16 +161,34 @@ final class PathItems {
       ObjectNode s = F.objectNode();
       String sid = id + Character.toUpperCase(sub.name.charAt(0)) + sub.name.substring(1);
       if (sub.verbs.contains("get")) {
-        s.set("get", op("get", "read" + sid, sub.target, sub.target.schema, List.of(), null,
-            "200"));
+        s.set(
+            "get", op("get", "read" + sid, sub.target, sub.target.schema, List.of(), null, "200"));
       }
       if (sub.verbs.contains("update")) {
-        s.set("put", op("put", "replace" + sid, sub.target, sub.target.schema, WRITE_PARAMS,
-            body(sub.target.schema), "200", "201"));
+        s.set(
+            "put",
+            op(
+                "put",
+                "replace" + sid,
+                sub.target,
+                sub.target.schema,
+                WRITE_PARAMS,
+                body(sub.target.schema),
+                "200",
+                "201"));
       }
       if (sub.verbs.contains("patch")) {
-        s.set("patch", op("patch", "patch" + sid, sub.target, sub.target.schema, PATCH_PARAMS,
-            patchBody(t.builtin()), "200", "201"));
+        s.set(
+            "patch",
+            op(
+                "patch",
+                "patch" + sid,
+                sub.target,
+                sub.target.schema,
+                PATCH_PARAMS,
+                patchBody(t.builtin()),
+                "200",
+                "201"));
       }
       if (!s.isEmpty()) {
         s.set("parameters", pathParams(t.namespaced(), true));
@@ -153,8 +223,7 @@ final class PathItems {
     ObjectNode responses = op.putObject("responses");
     for (String code : codes) {
       ObjectNode r = responses.putObject(code);
-      r.put("description", code.equals("201") ? "Created" : code.equals("202") ? "Accepted"
-          : "OK");
+      r.put("description", code.equals("201") ? "Created" : code.equals("202") ? "Accepted" : "OK");
       ObjectNode content = r.putObject("content");
       for (String type : List.of("application/json", "application/yaml")) {
         content.putObject(type).set("schema", ref(responseSchema));

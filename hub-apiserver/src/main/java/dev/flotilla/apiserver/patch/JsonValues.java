@@ -52,7 +52,9 @@ public final class JsonValues {
     return a.equals(b);
   }
 
-  /** The Go kind of a value, for "are these the same type" checks: map, slice, or the scalar's type. */
+  /**
+   * The Go kind of a value, for "are these the same type" checks: map, slice, or the scalar's type.
+   */
   public static String kind(JsonNode n) {
     if (n == null || n.isNull()) {
       return "nil";
@@ -84,7 +86,9 @@ public final class JsonValues {
       boolean first = true;
       while (it.hasNext()) {
         Map.Entry<String, JsonNode> e = it.next();
-        sb.append(first ? "" : ",").append(quote(e.getKey())).append(':')
+        sb.append(first ? "" : ",")
+            .append(quote(e.getKey()))
+            .append(':')
             .append(canonical(e.getValue()));
         first = false;
       }

@@ -10,8 +10,8 @@ import dev.flotilla.apiserver.objects.Json;
 import java.io.IOException;
 
 /**
- * Applies JSON Patch (RFC 6902) and JSON Merge Patch (RFC 7386) with the json-patch library,
- * and strategic merge patch with {@link StrategicMergePatch} over the kind's schema.
+ * Applies JSON Patch (RFC 6902) and JSON Merge Patch (RFC 7386) with the json-patch library, and
+ * strategic merge patch with {@link StrategicMergePatch} over the kind's schema.
  */
 public final class Patcher {
   private Patcher() {}
@@ -23,7 +23,9 @@ public final class Patcher {
     }
     try {
       java.util.List<String> ops = new java.util.ArrayList<>();
-      Json.MAPPER.readTree(patch).forEach(op -> ops.add(op.path("op").asText() + " " + op.path("path").asText()));
+      Json.MAPPER
+          .readTree(patch)
+          .forEach(op -> ops.add(op.path("op").asText() + " " + op.path("path").asText()));
       return " (operations: " + String.join(", ", ops) + ")";
     } catch (IOException e) {
       return "";
@@ -39,8 +41,8 @@ public final class Patcher {
    * The patched copy of {@code target}, strategic merge patches following {@code schema} (merge
    * keys and strategies); 422/400 for patches that do not apply.
    */
-  public static ObjectNode apply(PatchType type, ObjectNode target, byte[] patch,
-      SchemaNode schema) {
+  public static ObjectNode apply(
+      PatchType type, ObjectNode target, byte[] patch, SchemaNode schema) {
     JsonNode patched;
     try {
       switch (type) {
@@ -69,13 +71,23 @@ public final class Patcher {
           throw new IllegalArgumentException("apply patches are handled by server-side apply");
       }
     } catch (IOException e) {
-      throw ApiException.badRequest("the patch is not valid JSON: " + e.getMessage().split("\n")[0]);
+      throw ApiException.badRequest(
+          "the patch is not valid JSON: " + e.getMessage().split("\n")[0]);
     } catch (JsonPatchException e) {
-      throw new ApiException(422, "Invalid", "the " + type.name().toLowerCase() + " patch could not be"
-          + " applied" + operations(type, patch) + ": " + e.getMessage());
+      throw new ApiException(
+          422,
+          "Invalid",
+          "the "
+              + type.name().toLowerCase()
+              + " patch could not be"
+              + " applied"
+              + operations(type, patch)
+              + ": "
+              + e.getMessage());
     }
     if (!patched.isObject()) {
-      throw new ApiException(422, "Invalid", "the patch replaced the whole object with a non-object");
+      throw new ApiException(
+          422, "Invalid", "the patch replaced the whole object with a non-object");
     }
     return (ObjectNode) patched;
   }

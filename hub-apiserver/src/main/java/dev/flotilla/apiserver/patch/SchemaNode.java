@@ -7,12 +7,16 @@ import java.util.Map;
 
 /**
  * One node of an OpenAPI v3 schema as patching needs it: {@code $ref} and single {@code allOf}
- * followed, the Kubernetes extensions read from the property that declares the field first and
- * from its type second. {@link #UNTYPED} stands for anything the schema does not describe.
+ * followed, the Kubernetes extensions read from the property that declares the field first and from
+ * its type second. {@link #UNTYPED} stands for anything the schema does not describe.
  */
 public final class SchemaNode {
   /** How the elements of a list are identified when lists are merged or owned. */
-  public enum ListKind { ATOMIC, SET, MAP }
+  public enum ListKind {
+    ATOMIC,
+    SET,
+    MAP
+  }
 
   /** A node without a schema: maps are granular, lists atomic, as for "deduced" types upstream. */
   public static final SchemaNode UNTYPED = new SchemaNode(null, null, null, Map.of());
@@ -22,7 +26,10 @@ public final class SchemaNode {
   private final JsonNode components;
   private final Map<String, SchemaNode> overrides;
 
-  private SchemaNode(JsonNode declared, JsonNode resolved, JsonNode components,
+  private SchemaNode(
+      JsonNode declared,
+      JsonNode resolved,
+      JsonNode components,
       Map<String, SchemaNode> overrides) {
     this.declared = declared;
     this.resolved = resolved;

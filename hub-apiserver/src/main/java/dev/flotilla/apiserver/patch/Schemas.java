@@ -12,9 +12,9 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Finds the schema of a served type: the Kubernetes 1.33 component schema for built-in kinds,
- * the openAPIV3Schema of the CustomResourceDefinition version (with ObjectMeta for
- * {@code metadata}) for custom resources, cached per CRD resourceVersion.
+ * Finds the schema of a served type: the Kubernetes 1.33 component schema for built-in kinds, the
+ * openAPIV3Schema of the CustomResourceDefinition version (with ObjectMeta for {@code metadata})
+ * for custom resources, cached per CRD resourceVersion.
  */
 public final class Schemas {
   private static final String OBJECT_META = "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta";
@@ -27,7 +27,9 @@ public final class Schemas {
 
   private record Cached(long resourceVersion, SchemaNode schema) {}
 
-  /** Schemas for {@code storage}'s types; {@code storage} may be null when only built-ins are asked. */
+  /**
+   * Schemas for {@code storage}'s types; {@code storage} may be null when only built-ins are asked.
+   */
   public Schemas(BuiltinCatalogue catalogue, ResourceStorage storage) {
     this.catalogue = catalogue;
     this.storage = storage;
@@ -40,8 +42,13 @@ public final class Schemas {
     while (it.hasNext()) {
       Map.Entry<String, JsonNode> e = it.next();
       for (JsonNode gvk : e.getValue().path("x-kubernetes-group-version-kind")) {
-        out.putIfAbsent(gvk.path("group").asText() + "/" + gvk.path("version").asText() + "/"
-            + gvk.path("kind").asText(), e.getKey());
+        out.putIfAbsent(
+            gvk.path("group").asText()
+                + "/"
+                + gvk.path("version").asText()
+                + "/"
+                + gvk.path("kind").asText(),
+            e.getKey());
       }
     }
     return out;
@@ -49,10 +56,12 @@ public final class Schemas {
 
   /** The built-in schema of group/version/kind, or {@link SchemaNode#UNTYPED}. */
   public SchemaNode builtin(String group, String version, String kind) {
-    return builtins.computeIfAbsent(group + "/" + version + "/" + kind, key -> {
-      String def = definitionByGvk.get(key);
-      return def == null ? SchemaNode.UNTYPED : definition(def);
-    });
+    return builtins.computeIfAbsent(
+        group + "/" + version + "/" + kind,
+        key -> {
+          String def = definitionByGvk.get(key);
+          return def == null ? SchemaNode.UNTYPED : definition(def);
+        });
   }
 
   /** A named component schema, e.g. "io.k8s.api.core.v1.Container". */
@@ -78,24 +87,28 @@ public final class Schemas {
     if (storage == null) {
       return Optional.empty();
     }
-    Optional<ResourceType> crdType = storage.registry()
-        .find("apiextensions.k8s.io", "v1", "customresourcedefinitions");
+    Optional<ResourceType> crdType =
+        storage.registry().find("apiextensions.k8s.io", "v1", "customresourcedefinitions");
     if (crdType.isEmpty()) {
       return Optional.empty();
     }
     String crdName = type.plural() + "." + type.group();
-    return storage.find(crdType.get(), null, crdName).map(crd -> {
-      long rv = Meta.resourceVersion(crd);
-      String key = crdName + "/" + type.version();
-      Cached cached = customs.get(key);
-      if (cached != null && cached.resourceVersion() == rv) {
-        return cached.schema();
-      }
-      SchemaNode schema = SchemaNode.of(versionSchema(crd, type.version()), null)
-          .withFields(Map.of("metadata", objectMeta()));
-      customs.put(key, new Cached(rv, schema));
-      return schema;
-    });
+    return storage
+        .find(crdType.get(), null, crdName)
+        .map(
+            crd -> {
+              long rv = Meta.resourceVersion(crd);
+              String key = crdName + "/" + type.version();
+              Cached cached = customs.get(key);
+              if (cached != null && cached.resourceVersion() == rv) {
+                return cached.schema();
+              }
+              SchemaNode schema =
+                  SchemaNode.of(versionSchema(crd, type.version()), null)
+                      .withFields(Map.of("metadata", objectMeta()));
+              customs.put(key, new Cached(rv, schema));
+              return schema;
+            });
   }
 
   private static JsonNode versionSchema(JsonNode crd, String version) {

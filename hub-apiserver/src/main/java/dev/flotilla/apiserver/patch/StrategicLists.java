@@ -14,16 +14,16 @@ import java.util.Comparator;
 import java.util.List;
 
 /**
- * The list half of strategic merge patch: merging by merge key, {@code $patch} elements,
- * primitive unions and deletions, and the element order rule (the {@code $setElementOrder}
- * list first, then the order in the patch, then the order in the live list).
+ * The list half of strategic merge patch: merging by merge key, {@code $patch} elements, primitive
+ * unions and deletions, and the element order rule (the {@code $setElementOrder} list first, then
+ * the order in the patch, then the order in the live list).
  */
 final class StrategicLists {
   private StrategicLists() {}
 
   /** Merges a patch list into a live list whose field has strategy "merge". */
-  static ArrayNode merge(ArrayNode original, ArrayNode patch, SchemaNode items, String mergeKey,
-      boolean deleteList) {
+  static ArrayNode merge(
+      ArrayNode original, ArrayNode patch, SchemaNode items, String mergeKey, boolean deleteList) {
     if (original.isEmpty() && patch.isEmpty()) {
       return original;
     }
@@ -83,8 +83,8 @@ final class StrategicLists {
           }
         }
         if (at >= 0) {
-          merged.set(at, StrategicMergePatch.mergeMap((ObjectNode) merged.get(at),
-              (ObjectNode) v, items));
+          merged.set(
+              at, StrategicMergePatch.mergeMap((ObjectNode) merged.get(at), (ObjectNode) v, items));
         } else {
           JsonNode added = StrategicMergePatch.clean(v.deepCopy());
           if (added != null) {
@@ -106,23 +106,29 @@ final class StrategicLists {
   }
 
   /**
-   * {@code $setElementOrder/<field>}: merges the field's patch list (if any) and puts the
-   * result in the given order; the field is then removed from the patch.
+   * {@code $setElementOrder/<field>}: merges the field's patch list (if any) and puts the result in
+   * the given order; the field is then removed from the patch.
    */
   static void mergeElementOrders(ObjectNode original, ObjectNode patch, SchemaNode schema) {
     List<String> keys = new ArrayList<>();
-    patch.fieldNames().forEachRemaining(k -> {
-      if (k.startsWith(SET_ELEMENT_ORDER)) {
-        keys.add(k);
-      }
-    });
+    patch
+        .fieldNames()
+        .forEachRemaining(
+            k -> {
+              if (k.startsWith(SET_ELEMENT_ORDER)) {
+                keys.add(k);
+              }
+            });
     for (String k : keys) {
       JsonNode order = patch.remove(k);
-      String field = StrategicMergePatch.suffix(k, SET_ELEMENT_ORDER,
-          "invalid patch format of setElementOrder list");
+      String field =
+          StrategicMergePatch.suffix(
+              k, SET_ELEMENT_ORDER, "invalid patch format of setElementOrder list");
       JsonNode orig = original.get(field);
       JsonNode pat = patch.get(field);
-      if (!order.isArray() || (orig != null && !orig.isArray()) || (pat != null && !pat.isArray())) {
+      if (!order.isArray()
+          || (orig != null && !orig.isArray())
+          || (pat != null && !pat.isArray())) {
         throw badRequest("invalid patch format of setElementOrder list for \"" + field + "\"");
       }
       SchemaNode sub = schema.field(field);
@@ -143,8 +149,10 @@ final class StrategicLists {
         original.set(field, merged);
         continue;
       }
-      String kind = elementKind(orig == null ? array(List.of()) : (ArrayNode) orig,
-          pat == null ? array(List.of()) : (ArrayNode) pat);
+      String kind =
+          elementKind(
+              orig == null ? array(List.of()) : (ArrayNode) orig,
+              pat == null ? array(List.of()) : (ArrayNode) pat);
       String key = kind.equals("map") ? mergeKey : "";
       List<JsonNode> orderList = list((ArrayNode) order);
       List<JsonNode> inOrder = new ArrayList<>();
@@ -152,8 +160,15 @@ final class StrategicLists {
       for (JsonNode v : merged) {
         (indexOf(orderList, v, key) >= 0 ? inOrder : serverOnly).add(v);
       }
-      original.set(field, array(order(inOrder, serverOnly, orderList,
-          orig == null ? List.of() : list((ArrayNode) orig), key)));
+      original.set(
+          field,
+          array(
+              order(
+                  inOrder,
+                  serverOnly,
+                  orderList,
+                  orig == null ? List.of() : list((ArrayNode) orig),
+                  key)));
     }
   }
 
@@ -184,18 +199,25 @@ final class StrategicLists {
       o++;
     }
     if (p < items.size()) {
-      throw badRequest("the order in patch list " + patchList
-          + " doesn't match the $setElementOrder list " + order);
+      throw badRequest(
+          "the order in patch list "
+              + patchList
+              + " doesn't match the $setElementOrder list "
+              + order);
     }
   }
 
   /**
    * Puts the patch's items in {@code patchOrder}, the server-only items in {@code serverOrder},
-   * then interleaves them: a server-only item goes first only when the live list had it before
-   * the next patch item.
+   * then interleaves them: a server-only item goes first only when the live list had it before the
+   * next patch item.
    */
-  private static List<JsonNode> order(List<JsonNode> fromPatch, List<JsonNode> serverOnly,
-      List<JsonNode> patchOrder, List<JsonNode> serverOrder, String key) {
+  private static List<JsonNode> order(
+      List<JsonNode> fromPatch,
+      List<JsonNode> serverOnly,
+      List<JsonNode> patchOrder,
+      List<JsonNode> serverOrder,
+      String key) {
     List<JsonNode> right = sorted(fromPatch, patchOrder, key);
     List<JsonNode> left = sorted(serverOnly, serverOrder, key);
     List<JsonNode> out = new ArrayList<>(left.size() + right.size());
@@ -221,15 +243,19 @@ final class StrategicLists {
     for (JsonNode v : items) {
       (!key.isEmpty() && "delete".equals(v.path(DIRECTIVE).asText()) ? deleted : keep).add(v);
     }
-    keep.sort(Comparator.comparingInt(v -> {
-      int at = indexOf(order, v, key);
-      return at < 0 ? Integer.MAX_VALUE : at;
-    }));
+    keep.sort(
+        Comparator.comparingInt(
+            v -> {
+              int at = indexOf(order, v, key);
+              return at < 0 ? Integer.MAX_VALUE : at;
+            }));
     keep.addAll(deleted);
     return keep;
   }
 
-  /** Where {@code value} is in {@code list}: by the merge key's value, or by value for primitives. */
+  /**
+   * Where {@code value} is in {@code list}: by the merge key's value, or by value for primitives.
+   */
   static int indexOf(List<JsonNode> list, JsonNode value, String key) {
     JsonNode wanted = key.isEmpty() ? value : value.get(key);
     for (int i = 0; i < list.size(); i++) {

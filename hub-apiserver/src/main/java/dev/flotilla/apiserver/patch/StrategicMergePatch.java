@@ -14,11 +14,11 @@ import java.util.Set;
 
 /**
  * Strategic merge patch as kube-apiserver applies it (apimachinery {@code strategicpatch}, server
- * mode: parallel lists merged, unmatched nulls ignored), driven by the kind's OpenAPI schema:
- * maps merge recursively, lists with patch strategy "merge" merge by their merge key (or as a
- * union of primitives), other lists are replaced, {@code null} deletes, and the directives
- * {@code $patch}, {@code $retainKeys}, {@code $setElementOrder/<field>} and
- * {@code $deleteFromPrimitiveList/<field>} are honoured.
+ * mode: parallel lists merged, unmatched nulls ignored), driven by the kind's OpenAPI schema: maps
+ * merge recursively, lists with patch strategy "merge" merge by their merge key (or as a union of
+ * primitives), other lists are replaced, {@code null} deletes, and the directives {@code $patch},
+ * {@code $retainKeys}, {@code $setElementOrder/<field>} and {@code
+ * $deleteFromPrimitiveList/<field>} are honoured.
  */
 public final class StrategicMergePatch {
   static final String DIRECTIVE = "$patch";
@@ -54,8 +54,10 @@ public final class StrategicMergePatch {
     for (String key : keys) {
       JsonNode patchValue = patch.get(key);
       boolean deleteList = key.startsWith(DELETE_FROM_PRIMITIVE_LIST);
-      String k = deleteList ? suffix(key, DELETE_FROM_PRIMITIVE_LIST,
-          "invalid patch format of primitive list") : key;
+      String k =
+          deleteList
+              ? suffix(key, DELETE_FROM_PRIMITIVE_LIST, "invalid patch format of primitive list")
+              : key;
       if (patchValue.isNull()) {
         target.remove(k);
         continue;
@@ -69,10 +71,14 @@ public final class StrategicMergePatch {
       }
       SchemaNode field = schema.field(k);
       if (current.isObject()) {
-        target.set(k, field.patchStrategy().equals("replace") ? clean(patchValue)
-            : mergeMap((ObjectNode) current, (ObjectNode) patchValue, field));
+        target.set(
+            k,
+            field.patchStrategy().equals("replace")
+                ? clean(patchValue)
+                : mergeMap((ObjectNode) current, (ObjectNode) patchValue, field));
       } else if (current.isArray()) {
-        target.set(k, mergeListField((ArrayNode) current, (ArrayNode) patchValue, field, deleteList));
+        target.set(
+            k, mergeListField((ArrayNode) current, (ArrayNode) patchValue, field, deleteList));
       } else {
         put(target, k, patchValue);
       }
@@ -81,15 +87,17 @@ public final class StrategicMergePatch {
   }
 
   /** A list field: merged when its strategy is "merge" (or for a deletion list), else replaced. */
-  static ArrayNode mergeListField(ArrayNode current, ArrayNode patch, SchemaNode field,
-      boolean deleteList) {
+  static ArrayNode mergeListField(
+      ArrayNode current, ArrayNode patch, SchemaNode field, boolean deleteList) {
     if (field.patchStrategy().equals("merge") || deleteList) {
       return StrategicLists.merge(current, patch, field.items(), field.patchMergeKey(), deleteList);
     }
     return (ArrayNode) clean(patch);
   }
 
-  /** {@code $retainKeys}: keys of the original not listed are cleared; the patch must stay inside. */
+  /**
+   * {@code $retainKeys}: keys of the original not listed are cleared; the patch must stay inside.
+   */
   private static void applyRetainKeys(ObjectNode original, ObjectNode patch) {
     JsonNode retain = patch.remove(RETAIN_KEYS);
     if (retain == null) {
@@ -99,30 +107,38 @@ public final class StrategicMergePatch {
       throw badRequest("invalid patch format of retainKeys");
     }
     Set<String> keep = new HashSet<>();
-    retain.forEach(k -> {
-      if (k.isTextual()) {
-        keep.add(k.asText());
-      }
-    });
+    retain.forEach(
+        k -> {
+          if (k.isTextual()) {
+            keep.add(k.asText());
+          }
+        });
     Iterator<Map.Entry<String, JsonNode>> it = patch.fields();
     while (it.hasNext()) {
       Map.Entry<String, JsonNode> e = it.next();
       String k = e.getKey();
-      if (e.getValue().isNull() || k.startsWith(DELETE_FROM_PRIMITIVE_LIST)
+      if (e.getValue().isNull()
+          || k.startsWith(DELETE_FROM_PRIMITIVE_LIST)
           || k.startsWith(SET_ELEMENT_ORDER)) {
         continue;
       }
       if (!keep.contains(k)) {
-        throw badRequest("invalid patch format of retainKeys: field \"" + k
-            + "\" is in the patch but not in its $retainKeys list " + retain);
+        throw badRequest(
+            "invalid patch format of retainKeys: field \""
+                + k
+                + "\" is in the patch but not in its $retainKeys list "
+                + retain);
       }
     }
     List<String> drop = new ArrayList<>();
-    original.fieldNames().forEachRemaining(k -> {
-      if (!keep.contains(k)) {
-        drop.add(k);
-      }
-    });
+    original
+        .fieldNames()
+        .forEachRemaining(
+            k -> {
+              if (!keep.contains(k)) {
+                drop.add(k);
+              }
+            });
     drop.forEach(original::remove);
   }
 
@@ -137,8 +153,8 @@ public final class StrategicMergePatch {
   }
 
   /**
-   * A patch value as a plain value: maps carrying {@code $patch} vanish, other directive keys
-   * and nulls are dropped (as decoding into the typed object drops them upstream).
+   * A patch value as a plain value: maps carrying {@code $patch} vanish, other directive keys and
+   * nulls are dropped (as decoding into the typed object drops them upstream).
    */
   static JsonNode clean(JsonNode value) {
     if (value instanceof ObjectNode) {
@@ -189,7 +205,7 @@ public final class StrategicMergePatch {
   }
 
   static ApiException badPatch(String message) {
-    return new ApiException(422, "Invalid", "strategic merge patch could not be applied: "
-        + message);
+    return new ApiException(
+        422, "Invalid", "strategic merge patch could not be applied: " + message);
   }
 }

@@ -22,10 +22,10 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * The placement preview, which no peer has: a dry-run create or update of a PropagationPolicy
- * or ClusterPropagationPolicy answers, in {@code status.placementPreview}, which templates the
- * policy would claim and, for each, the clusters the scheduler would choose and why every other
- * cluster was filtered out. It reads the store; it writes nothing.
+ * The placement preview, which no peer has: a dry-run create or update of a PropagationPolicy or
+ * ClusterPropagationPolicy answers, in {@code status.placementPreview}, which templates the policy
+ * would claim and, for each, the clusters the scheduler would choose and why every other cluster
+ * was filtered out. It reads the store; it writes nothing.
  */
 public final class PlacementPreview {
   private static final String GROUP = "policy.karmada.io";
@@ -40,15 +40,18 @@ public final class PlacementPreview {
   /** True for the kinds a preview is computed for. */
   public static boolean applies(ResourceType type) {
     return type.group().equals(GROUP)
-        && (type.plural().equals("propagationpolicies") || type.plural().equals("clusterpropagationpolicies"));
+        && (type.plural().equals("propagationpolicies")
+            || type.plural().equals("clusterpropagationpolicies"));
   }
 
   /** Adds {@code status.placementPreview} to the would-be policy. */
   public void annotate(ResourceType type, ObjectNode policy) {
     boolean clusterPolicy = type.plural().equals("clusterpropagationpolicies");
     String namespace = Meta.namespace(policy);
-    List<JsonNode> pps = others(type, "propagationpolicies", clusterPolicy ? null : policy, namespace);
-    List<JsonNode> cpps = others(type, "clusterpropagationpolicies", clusterPolicy ? policy : null, null);
+    List<JsonNode> pps =
+        others(type, "propagationpolicies", clusterPolicy ? null : policy, namespace);
+    List<JsonNode> cpps =
+        others(type, "clusterpropagationpolicies", clusterPolicy ? policy : null, null);
     List<JsonNode> clusters = list("cluster.karmada.io", "v1alpha1", "clusters", null);
     ArrayNode templates = Json.MAPPER.createArrayNode();
     Set<String> seenKinds = new LinkedHashSet<>();
@@ -62,8 +65,13 @@ public final class PlacementPreview {
       if (templateType == null) {
         continue;
       }
-      for (KeyValue kv : ListQuery.list(storage, templateType,
-          templateType.namespaced() && !clusterPolicy ? namespace : null, everything()).items()) {
+      for (KeyValue kv :
+          ListQuery.list(
+                  storage,
+                  templateType,
+                  templateType.namespaced() && !clusterPolicy ? namespace : null,
+                  everything())
+              .items()) {
         ObjectNode template = storage.toVersion(templateType, kv.value());
         PolicyChoice choice = PolicyMatcher.choose(template, pps, cpps);
         if (choice.policy() == null || !samePolicy(choice.policy(), policy)) {
@@ -112,7 +120,8 @@ public final class PlacementPreview {
   }
 
   /** Stored policies of one kind, with the previewed one in place of its stored version. */
-  private List<JsonNode> others(ResourceType type, String plural, ObjectNode previewed, String namespace) {
+  private List<JsonNode> others(
+      ResourceType type, String plural, ObjectNode previewed, String namespace) {
     List<JsonNode> out = new ArrayList<>();
     for (JsonNode p : list(GROUP, "v1alpha1", plural, namespace)) {
       if (previewed == null || !Meta.name((ObjectNode) p).equals(Meta.name(previewed))) {
@@ -144,7 +153,10 @@ public final class PlacementPreview {
   private static boolean samePolicy(JsonNode a, JsonNode b) {
     return a.path("kind").asText().equals(b.path("kind").asText())
         && a.path("metadata").path("name").asText().equals(b.path("metadata").path("name").asText())
-        && a.path("metadata").path("namespace").asText().equals(b.path("metadata").path("namespace").asText());
+        && a.path("metadata")
+            .path("namespace")
+            .asText()
+            .equals(b.path("metadata").path("namespace").asText());
   }
 
   private static ListOptions everything() {

@@ -18,9 +18,9 @@ import java.util.Base64;
 
 /**
  * Decodes one protobuf message into the JSON tree Kubernetes' JSON encoding of the same Go value
- * gives: JSON names, declaration order, embedded structs inlined, zero values of non-pointer
- * {@code omitempty} scalars left out, {@code bytes} as base64, and the hand-written types
- * (Time, Quantity, IntOrString, RawExtension, ...) converted by {@link SpecialTypes}.
+ * gives: JSON names, declaration order, embedded structs inlined, zero values of non-pointer {@code
+ * omitempty} scalars left out, {@code bytes} as base64, and the hand-written types (Time, Quantity,
+ * IntOrString, RawExtension, ...) converted by {@link SpecialTypes}.
  */
 final class MessageDecoder {
   /** Real objects nest a few dozen messages deep at most; more is an attack on the stack. */
@@ -54,7 +54,8 @@ final class MessageDecoder {
         ArrayNode list = values[f.index()] instanceof ArrayNode a ? a : NODES.arrayNode();
         values[f.index()] = list;
         int scalarWire = scalarWireType(f.type());
-        if (wireType == WireReader.LENGTH_DELIMITED && scalarWire != WireReader.LENGTH_DELIMITED
+        if (wireType == WireReader.LENGTH_DELIMITED
+            && scalarWire != WireReader.LENGTH_DELIMITED
             && scalarWire >= 0) {
           WireReader packed = in.readEmbedded();
           while (packed.hasMore()) {
@@ -120,8 +121,10 @@ final class MessageDecoder {
       key = zero(f.mapKey());
     }
     if (value == null) {
-      value = isScalar(f.mapValue()) ? zero(f.mapValue())
-          : decode(f.mapValue(), new byte[0], depth + 1);
+      value =
+          isScalar(f.mapValue())
+              ? zero(f.mapValue())
+              : decode(f.mapValue(), new byte[0], depth + 1);
     }
     map.set(key.isBinary() ? output(key).asText() : key.asText(), output(value));
   }
@@ -197,8 +200,8 @@ final class MessageDecoder {
 
   private static JsonNode finite(double v, Field f) {
     if (Double.isNaN(v) || Double.isInfinite(v)) {
-      throw new MalformedProtobufException("field " + f.name() + " is " + v
-          + ", which JSON cannot carry");
+      throw new MalformedProtobufException(
+          "field " + f.name() + " is " + v + ", which JSON cannot carry");
     }
     return DoubleNode.valueOf(v);
   }
@@ -237,8 +240,14 @@ final class MessageDecoder {
   }
 
   private static MalformedProtobufException wrongWireType(Field f, int wireType) {
-    return new MalformedProtobufException("field " + f.name() + " (" + f.number()
-        + ") has wire type " + wireType + ", which does not fit its type "
-        + (f.isMap() ? "map" : f.type()));
+    return new MalformedProtobufException(
+        "field "
+            + f.name()
+            + " ("
+            + f.number()
+            + ") has wire type "
+            + wireType
+            + ", which does not fit its type "
+            + (f.isMap() ? "map" : f.type()));
   }
 }

@@ -6,12 +6,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.flotilla.apiserver.objects.ApiException;
 
 /**
- * Decodes {@code application/vnd.kubernetes.protobuf} request bodies (what kubectl's typed
- * clients send) into the JSON tree the JSON encoding of the same object would give.
+ * Decodes {@code application/vnd.kubernetes.protobuf} request bodies (what kubectl's typed clients
+ * send) into the JSON tree the JSON encoding of the same object would give.
  *
- * <p>A body is the magic {@code k8s\0} followed by a {@code runtime.Unknown}: typeMeta
- * (apiVersion, kind), raw (the object's own protobuf encoding), contentEncoding, contentType.
- * The object is decoded with the generated message tables in {@link ProtoSchema}.
+ * <p>A body is the magic {@code k8s\0} followed by a {@code runtime.Unknown}: typeMeta (apiVersion,
+ * kind), raw (the object's own protobuf encoding), contentEncoding, contentType. The object is
+ * decoded with the generated message tables in {@link ProtoSchema}.
  */
 public final class ProtobufBodyDecoder {
   /** The media type of Kubernetes protobuf bodies. */
@@ -62,8 +62,8 @@ public final class ProtobufBodyDecoder {
           "it does not start with the Kubernetes protobuf magic bytes \"k8s\\0\"");
     }
     if (depth > MessageDecoder.MAX_DEPTH) {
-      throw new MalformedProtobufException("objects nested more than "
-          + MessageDecoder.MAX_DEPTH + " deep");
+      throw new MalformedProtobufException(
+          "objects nested more than " + MessageDecoder.MAX_DEPTH + " deep");
     }
     WireReader in = new WireReader(body, MAGIC.length, body.length - MAGIC.length);
     String apiVersion = "";
@@ -90,20 +90,24 @@ public final class ProtobufBodyDecoder {
       }
     }
     if (!contentEncoding.isEmpty()) {
-      throw new MalformedProtobufException("content encoding \"" + contentEncoding
-          + "\" is not supported");
+      throw new MalformedProtobufException(
+          "content encoding \"" + contentEncoding + "\" is not supported");
     }
     if (kind.isEmpty() || apiVersion.isEmpty()) {
-      throw new MalformedProtobufException("the envelope does not name the object's apiVersion"
-          + " and kind");
+      throw new MalformedProtobufException(
+          "the envelope does not name the object's apiVersion" + " and kind");
     }
     int slash = apiVersion.indexOf('/');
     String group = slash < 0 ? "" : apiVersion.substring(0, slash);
     String version = apiVersion.substring(slash + 1);
     String message = ProtoSchema.get().kindMessage(group, version, kind);
     if (message == null || version.contains("/")) {
-      throw new MalformedProtobufException("kind \"" + kind + "\" in \"" + apiVersion
-          + "\" is not a built-in kind with a protobuf encoding");
+      throw new MalformedProtobufException(
+          "kind \""
+              + kind
+              + "\" in \""
+              + apiVersion
+              + "\" is not a built-in kind with a protobuf encoding");
     }
     JsonNode object = decoder.decode(message, raw, depth + 1);
     ObjectNode out = JsonNodeFactory.instance.objectNode();
@@ -119,8 +123,12 @@ public final class ProtobufBodyDecoder {
 
   private static WireReader embedded(WireReader in, int tag, String field) {
     if ((tag & 7) != WireReader.LENGTH_DELIMITED) {
-      throw new MalformedProtobufException("envelope field " + field + " has wire type "
-          + (tag & 7) + ", expected length-delimited");
+      throw new MalformedProtobufException(
+          "envelope field "
+              + field
+              + " has wire type "
+              + (tag & 7)
+              + ", expected length-delimited");
     }
     return in.readEmbedded();
   }

@@ -28,6 +28,7 @@ final class SpecialTypes {
       DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss'Z'");
   private static final DateTimeFormatter MICROS =
       DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSSSS'Z'");
+
   /** Go's zero time.Time, which marshals as null. */
   private static final long GO_ZERO_SECONDS = -62135596800L;
 
@@ -41,18 +42,20 @@ final class SpecialTypes {
         return time(m, values, false);
       case META + "MicroTime":
         return time(m, values, true);
-      case META + "Duration": {
-        JsonNode d = slot(m, values, 1);
-        return TextNode.valueOf(GoDuration.format(d == null ? 0 : d.longValue()));
-      }
+      case META + "Duration":
+        {
+          JsonNode d = slot(m, values, 1);
+          return TextNode.valueOf(GoDuration.format(d == null ? 0 : d.longValue()));
+        }
       case META + "FieldsV1":
         return rawJson(decoder, slot(m, values, 1), depth);
       case "k8s.io.apimachinery.pkg.runtime.RawExtension":
         return rawJson(decoder, slot(m, values, 1), depth);
-      case "k8s.io.apimachinery.pkg.api.resource.Quantity": {
-        JsonNode s = slot(m, values, 1);
-        return TextNode.valueOf(s == null || s.asText().isEmpty() ? "0" : s.asText());
-      }
+      case "k8s.io.apimachinery.pkg.api.resource.Quantity":
+        {
+          JsonNode s = slot(m, values, 1);
+          return TextNode.valueOf(s == null || s.asText().isEmpty() ? "0" : s.asText());
+        }
       case "k8s.io.apimachinery.pkg.util.intstr.IntOrString":
         return intOrString(m, values);
       default:
@@ -72,13 +75,15 @@ final class SpecialTypes {
       case "JSONSchemaPropsOrArray" -> {
         JsonNode array = slot(m, values, 2);
         JsonNode schema = slot(m, values, 1);
-        yield array != null && !array.isEmpty() ? array
+        yield array != null && !array.isEmpty()
+            ? array
             : schema != null ? schema : NullNode.instance;
       }
       case "JSONSchemaPropsOrStringArray" -> {
         JsonNode array = slot(m, values, 2);
         JsonNode schema = slot(m, values, 1);
-        yield array != null && !array.isEmpty() ? array
+        yield array != null && !array.isEmpty()
+            ? array
             : schema != null ? schema : NullNode.instance;
       }
       default -> null;

@@ -43,12 +43,12 @@ final class WireReader {
     }
     int wireType = (int) (tag & 7);
     if (wireType == 3 || wireType == 4) {
-      throw new MalformedProtobufException("group fields are not supported (field "
-          + (tag >>> 3) + ")");
+      throw new MalformedProtobufException(
+          "group fields are not supported (field " + (tag >>> 3) + ")");
     }
     if (wireType > 5) {
-      throw new MalformedProtobufException("invalid wire type " + wireType + " for field "
-          + (tag >>> 3));
+      throw new MalformedProtobufException(
+          "invalid wire type " + wireType + " for field " + (tag >>> 3));
     }
     return (int) tag;
   }
@@ -73,8 +73,11 @@ final class WireReader {
 
   int readFixed32() {
     require(4, "fixed32");
-    int v = (buf[pos] & 0xFF) | (buf[pos + 1] & 0xFF) << 8 | (buf[pos + 2] & 0xFF) << 16
-        | (buf[pos + 3] & 0xFF) << 24;
+    int v =
+        (buf[pos] & 0xFF)
+            | (buf[pos + 1] & 0xFF) << 8
+            | (buf[pos + 2] & 0xFF) << 16
+            | (buf[pos + 3] & 0xFF) << 24;
     pos += 4;
     return v;
   }
@@ -89,8 +92,12 @@ final class WireReader {
   int readLength() {
     long len = readVarint();
     if (len < 0 || len > limit - pos) {
-      throw new MalformedProtobufException("length " + Long.toUnsignedString(len)
-          + " runs past the end of its message (" + (limit - pos) + " bytes left)");
+      throw new MalformedProtobufException(
+          "length "
+              + Long.toUnsignedString(len)
+              + " runs past the end of its message ("
+              + (limit - pos)
+              + " bytes left)");
     }
     return (int) len;
   }

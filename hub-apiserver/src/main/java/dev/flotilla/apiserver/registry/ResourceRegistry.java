@@ -10,9 +10,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Every resource the server serves right now: the built-in catalogue plus the kinds of
- * established CustomResourceDefinitions, which come and go at runtime. Readers get immutable
- * snapshots, so discovery and routing never see a half-registered CRD.
+ * Every resource the server serves right now: the built-in catalogue plus the kinds of established
+ * CustomResourceDefinitions, which come and go at runtime. Readers get immutable snapshots, so
+ * discovery and routing never see a half-registered CRD.
  */
 public final class ResourceRegistry {
   private volatile Snapshot snapshot;
@@ -37,10 +37,13 @@ public final class ResourceRegistry {
     return t == null ? type : t;
   }
 
-  /** The storage type of a group-resource named as in storage keys ("core" for the legacy group). */
+  /**
+   * The storage type of a group-resource named as in storage keys ("core" for the legacy group).
+   */
   public Optional<ResourceType> storageTypeOf(String group, String plural) {
     String g = group.equals("core") ? "" : group;
-    return Optional.ofNullable(snapshot.storageByGroupResource.get(g.isEmpty() ? plural : plural + "." + g));
+    return Optional.ofNullable(
+        snapshot.storageByGroupResource.get(g.isEmpty() ? plural : plural + "." + g));
   }
 
   /** The served type for apiVersion and kind, e.g. for owner references and events. */

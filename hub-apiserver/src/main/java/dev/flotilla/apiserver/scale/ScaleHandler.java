@@ -13,9 +13,9 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * GET, PUT and PATCH of {@code <resource>/<name>/scale}: reads answer an autoscaling/v1 Scale
- * built from the object; writes change only the object's spec replica count, with optimistic
- * concurrency on the Scale's resourceVersion (the object's).
+ * GET, PUT and PATCH of {@code <resource>/<name>/scale}: reads answer an autoscaling/v1 Scale built
+ * from the object; writes change only the object's spec replica count, with optimistic concurrency
+ * on the Scale's resourceVersion (the object's).
  */
 public final class ScaleHandler implements OperationHandler {
   private final ResourceStorage storage;
@@ -27,9 +27,16 @@ public final class ScaleHandler implements OperationHandler {
   @Override
   public CompletableFuture<Reply> handle(ApiRequest r) {
     ResourceType type = r.type();
-    ScaleTarget target = ScaleTarget.of(storage, type).orElseThrow(() -> new ApiException(404,
-        "NotFound", "the server could not find the requested resource: " + type.groupResource()
-        + " has no scale subresource"));
+    ScaleTarget target =
+        ScaleTarget.of(storage, type)
+            .orElseThrow(
+                () ->
+                    new ApiException(
+                        404,
+                        "NotFound",
+                        "the server could not find the requested resource: "
+                            + type.groupResource()
+                            + " has no scale subresource"));
     String ns = r.info().namespace();
     String name = r.info().name();
     switch (r.method()) {
@@ -41,7 +48,13 @@ public final class ScaleHandler implements OperationHandler {
         ObjectNode scale = r.bodyObject();
         checkScale(scale, name);
         long replicas = replicas(scale, name);
-        return storage.guaranteedUpdate(type, ns, name, Meta.resourceVersion(scale), r.dryRun(),
+        return storage
+            .guaranteedUpdate(
+                type,
+                ns,
+                name,
+                Meta.resourceVersion(scale),
+                r.dryRun(),
                 obj -> {
                   target.setReplicas(obj, replicas);
                   return obj;
@@ -55,20 +68,31 @@ public final class ScaleHandler implements OperationHandler {
         byte[] patch = r.body().getBytes();
         String contentType = r.contentType();
         ScalePatch.check(contentType);
-        return storage.guaranteedUpdate(type, ns, name, 0, r.dryRun(), obj -> {
-          ObjectNode current = target.toScale(obj);
-          ObjectNode patched = ScalePatch.apply(contentType, current, patch);
-          long wanted = Meta.resourceVersion(patched);
-          if (wanted != 0 && wanted != Meta.resourceVersion(current)) {
-            throw ApiException.conflict(type, name);
-          }
-          checkScale(patched, name);
-          target.setReplicas(obj, replicas(patched, name));
-          return obj;
-        }).thenApply(updated -> Reply.json(200, target.toScale(updated)));
+        return storage
+            .guaranteedUpdate(
+                type,
+                ns,
+                name,
+                0,
+                r.dryRun(),
+                obj -> {
+                  ObjectNode current = target.toScale(obj);
+                  ObjectNode patched = ScalePatch.apply(contentType, current, patch);
+                  long wanted = Meta.resourceVersion(patched);
+                  if (wanted != 0 && wanted != Meta.resourceVersion(current)) {
+                    throw ApiException.conflict(type, name);
+                  }
+                  checkScale(patched, name);
+                  target.setReplicas(obj, replicas(patched, name));
+                  return obj;
+                })
+            .thenApply(updated -> Reply.json(200, target.toScale(updated)));
       }
-      default -> throw ApiException.methodNotAllowed("the scale subresource of "
-          + type.groupResource() + " serves get, update and patch only");
+      default ->
+          throw ApiException.methodNotAllowed(
+              "the scale subresource of "
+                  + type.groupResource()
+                  + " serves get, update and patch only");
     }
   }
 
@@ -79,8 +103,12 @@ public final class ScaleHandler implements OperationHandler {
     }
     String bodyName = Meta.name(scale);
     if (bodyName != null && !bodyName.isEmpty() && !bodyName.equals(name)) {
-      throw ApiException.badRequest("the name of the object (" + bodyName
-          + ") does not match the name on the URL (" + name + ")");
+      throw ApiException.badRequest(
+          "the name of the object ("
+              + bodyName
+              + ") does not match the name on the URL ("
+              + name
+              + ")");
     }
   }
 
@@ -90,16 +118,23 @@ public final class ScaleHandler implements OperationHandler {
     if (r.isMissingNode() || r.isNull()) {
       return 0;
     }
-    boolean integral = r.isIntegralNumber()
-        || (r.isNumber() && r.asDouble() == Math.rint(r.asDouble()));
+    boolean integral =
+        r.isIntegralNumber() || (r.isNumber() && r.asDouble() == Math.rint(r.asDouble()));
     if (!integral || r.asLong() > Integer.MAX_VALUE) {
-      throw ApiException.badRequest("Scale in version \"v1\" cannot be handled as a Scale:"
-          + " spec.replicas must be a 32-bit integer, got " + r);
+      throw ApiException.badRequest(
+          "Scale in version \"v1\" cannot be handled as a Scale:"
+              + " spec.replicas must be a 32-bit integer, got "
+              + r);
     }
     if (r.asLong() < 0) {
       String body = "Invalid value: " + r.asLong() + ": must be greater than or equal to 0";
-      throw new ApiException(422, "Invalid", "Scale.autoscaling \"" + name + "\" is invalid: "
-          + "spec.replicas: " + body, "autoscaling", "Scale", name,
+      throw new ApiException(
+          422,
+          "Invalid",
+          "Scale.autoscaling \"" + name + "\" is invalid: " + "spec.replicas: " + body,
+          "autoscaling",
+          "Scale",
+          name,
           List.of(new ApiException.Cause("FieldValueInvalid", "spec.replicas", body)));
     }
     return r.asLong();

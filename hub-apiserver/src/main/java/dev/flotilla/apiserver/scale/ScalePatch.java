@@ -23,8 +23,10 @@ final class ScalePatch {
 
   /** 415 for content types that are not patches. */
   static void check(String contentType) {
-    if (!contentType.equals(JSON_PATCH) && !contentType.equals(MERGE)
-        && !contentType.equals(STRATEGIC) && !contentType.equals(APPLY)) {
+    if (!contentType.equals(JSON_PATCH)
+        && !contentType.equals(MERGE)
+        && !contentType.equals(STRATEGIC)
+        && !contentType.equals(APPLY)) {
       throw ApiException.unsupportedMediaType(contentType);
     }
   }
@@ -39,8 +41,8 @@ final class ScalePatch {
         }
         patched = JsonPatch.fromJson(ops).apply(scale);
       } else {
-        JsonNode merge = contentType.equals(APPLY) ? Json.parseObject(patch, true)
-            : Json.MAPPER.readTree(patch);
+        JsonNode merge =
+            contentType.equals(APPLY) ? Json.parseObject(patch, true) : Json.MAPPER.readTree(patch);
         if (merge == null || !merge.isObject()) {
           throw ApiException.badRequest("a merge patch must be a JSON object");
         }
@@ -48,8 +50,8 @@ final class ScalePatch {
         patched = JsonMergePatch.fromJson(merge).apply(scale);
       }
     } catch (IOException e) {
-      throw ApiException.badRequest("the patch is not valid JSON: "
-          + String.valueOf(e.getMessage()).split("\n")[0]);
+      throw ApiException.badRequest(
+          "the patch is not valid JSON: " + String.valueOf(e.getMessage()).split("\n")[0]);
     } catch (JsonPatchException e) {
       throw new ApiException(422, "Invalid", "the patch could not be applied: " + e.getMessage());
     }

@@ -14,16 +14,24 @@ import java.util.Optional;
 
 /**
  * Where one kind keeps what its Scale shows: the spec and status replica counts and the label
- * selector, either a metav1.LabelSelector (apps workloads), a label map (ReplicationController)
- * or, for custom resources, the string at the CRD's {@code labelSelectorPath}.
+ * selector, either a metav1.LabelSelector (apps workloads), a label map (ReplicationController) or,
+ * for custom resources, the string at the CRD's {@code labelSelectorPath}.
  *
  * @param defaultReplicas spec replicas when the field is absent (built-ins default to 1)
  */
-record ScaleTarget(List<String> specReplicas, List<String> statusReplicas,
-    List<String> selector, Form form, long defaultReplicas) {
+record ScaleTarget(
+    List<String> specReplicas,
+    List<String> statusReplicas,
+    List<String> selector,
+    Form form,
+    long defaultReplicas) {
 
   /** How the selector is stored. */
-  enum Form { LABEL_SELECTOR, LABEL_MAP, STRING }
+  enum Form {
+    LABEL_SELECTOR,
+    LABEL_MAP,
+    STRING
+  }
 
   private static final JsonNodeFactory F = JsonNodeFactory.instance;
   private static final List<String> SPEC = List.of("spec", "replicas");
@@ -44,20 +52,30 @@ record ScaleTarget(List<String> specReplicas, List<String> statusReplicas,
         default -> Optional.empty();
       };
     }
-    ResourceType crds = storage.registry()
-        .find("apiextensions.k8s.io", "v1", "customresourcedefinitions").orElseThrow();
-    return storage.find(crds, null, type.groupResource()).flatMap(crd -> {
-      for (JsonNode v : crd.path("spec").path("versions")) {
-        JsonNode scale = v.path("subresources").path("scale");
-        if (v.path("name").asText().equals(type.version()) && scale.isObject()) {
-          String selector = scale.path("labelSelectorPath").asText("");
-          return Optional.of(new ScaleTarget(path(scale.path("specReplicasPath").asText()),
-              path(scale.path("statusReplicasPath").asText()),
-              selector.isEmpty() ? List.of() : path(selector), Form.STRING, 0));
-        }
-      }
-      return Optional.empty();
-    });
+    ResourceType crds =
+        storage
+            .registry()
+            .find("apiextensions.k8s.io", "v1", "customresourcedefinitions")
+            .orElseThrow();
+    return storage
+        .find(crds, null, type.groupResource())
+        .flatMap(
+            crd -> {
+              for (JsonNode v : crd.path("spec").path("versions")) {
+                JsonNode scale = v.path("subresources").path("scale");
+                if (v.path("name").asText().equals(type.version()) && scale.isObject()) {
+                  String selector = scale.path("labelSelectorPath").asText("");
+                  return Optional.of(
+                      new ScaleTarget(
+                          path(scale.path("specReplicasPath").asText()),
+                          path(scale.path("statusReplicasPath").asText()),
+                          selector.isEmpty() ? List.of() : path(selector),
+                          Form.STRING,
+                          0));
+                }
+              }
+              return Optional.empty();
+            });
   }
 
   /** ".spec.replicas" as its segments. */
@@ -77,8 +95,8 @@ record ScaleTarget(List<String> specReplicas, List<String> statusReplicas,
     scale.put("kind", "Scale");
     scale.put("apiVersion", "autoscaling/v1");
     ObjectNode meta = scale.putObject("metadata");
-    for (String f : new String[] {"name", "namespace", "uid", "resourceVersion",
-        "creationTimestamp"}) {
+    for (String f :
+        new String[] {"name", "namespace", "uid", "resourceVersion", "creationTimestamp"}) {
       String v = Meta.text(obj, f);
       if (v != null) {
         meta.put(f, v);
@@ -131,8 +149,8 @@ record ScaleTarget(List<String> specReplicas, List<String> statusReplicas,
     try {
       return switch (form) {
         case STRING -> value.asText("");
-        case LABEL_MAP -> LabelSelector.fromMetaV1(F.objectNode().set("matchLabels", value))
-            .toString();
+        case LABEL_MAP ->
+            LabelSelector.fromMetaV1(F.objectNode().set("matchLabels", value)).toString();
         case LABEL_SELECTOR -> LabelSelector.fromMetaV1(value).toString();
       };
     } catch (SelectorParseException e) {

@@ -23,27 +23,31 @@ public final class FieldSelector {
 
   private record Compiled(Requirement requirement, Function<JsonNode, String> extractor) {}
 
-  /** Extractors per "Kind" or "Kind.group", mirroring each upstream registry's ToSelectableFields. */
+  /**
+   * Extractors per "Kind" or "Kind.group", mirroring each upstream registry's ToSelectableFields.
+   */
   private static final Map<String, Map<String, Function<JsonNode, String>>> KINDS =
       new LinkedHashMap<>();
 
   static {
-    KINDS.put("Pod", fields(
-        "spec.nodeName", path("spec.nodeName"),
-        "spec.restartPolicy", path("spec.restartPolicy"),
-        "spec.schedulerName", path("spec.schedulerName"),
-        "spec.serviceAccountName", path("spec.serviceAccountName"),
-        // Upstream formats the bool, so an absent field reads "false", not "".
-        "spec.hostNetwork", orDefault(path("spec.hostNetwork"), "false"),
-        "status.phase", path("status.phase"),
-        // Upstream reads podIPs[0]; the singular field is the fallback for objects without it.
-        "status.podIP", firstOf("status.podIPs.0.ip", "status.podIP"),
-        "status.nominatedNodeName", path("status.nominatedNodeName")));
+    KINDS.put(
+        "Pod",
+        fields(
+            "spec.nodeName", path("spec.nodeName"),
+            "spec.restartPolicy", path("spec.restartPolicy"),
+            "spec.schedulerName", path("spec.schedulerName"),
+            "spec.serviceAccountName", path("spec.serviceAccountName"),
+            // Upstream formats the bool, so an absent field reads "false", not "".
+            "spec.hostNetwork", orDefault(path("spec.hostNetwork"), "false"),
+            "status.phase", path("status.phase"),
+            // Upstream reads podIPs[0]; the singular field is the fallback for objects without it.
+            "status.podIP", firstOf("status.podIPs.0.ip", "status.podIP"),
+            "status.nominatedNodeName", path("status.nominatedNodeName")));
     // core/v1 Event; the regarding.* fallbacks cover events stored in events.k8s.io shape.
     Map<String, Function<JsonNode, String>> core = new LinkedHashMap<>();
     Map<String, Function<JsonNode, String>> events = new LinkedHashMap<>();
-    for (String f : List.of("kind", "namespace", "name", "uid", "apiVersion", "resourceVersion",
-        "fieldPath")) {
+    for (String f :
+        List.of("kind", "namespace", "name", "uid", "apiVersion", "resourceVersion", "fieldPath")) {
       core.put("involvedObject." + f, firstOf("involvedObject." + f, "regarding." + f));
       events.put("regarding." + f, firstOf("regarding." + f, "involvedObject." + f));
     }
@@ -61,12 +65,15 @@ public final class FieldSelector {
     KINDS.put("Namespace", fields("status.phase", path("status.phase")));
     KINDS.put("Node", fields("spec.unschedulable", orDefault(path("spec.unschedulable"), "false")));
     // Upstream formats the int32 counters, so absent reads "0".
-    KINDS.put("ReplicaSet.apps", fields("status.replicas", orDefault(path("status.replicas"), "0")));
-    KINDS.put("ReplicationController",
+    KINDS.put(
+        "ReplicaSet.apps", fields("status.replicas", orDefault(path("status.replicas"), "0")));
+    KINDS.put(
+        "ReplicationController",
         fields("status.replicas", orDefault(path("status.replicas"), "0")));
     // The selectable name says "successful" but upstream reads status.succeeded.
     KINDS.put("Job.batch", fields("status.successful", orDefault(path("status.succeeded"), "0")));
-    KINDS.put("CertificateSigningRequest.certificates.k8s.io",
+    KINDS.put(
+        "CertificateSigningRequest.certificates.k8s.io",
         fields("spec.signerName", path("spec.signerName")));
   }
 
@@ -84,9 +91,9 @@ public final class FieldSelector {
   }
 
   /**
-   * Parses {@code f=v,f==v,f!=v} terms and checks each field against {@code kind}, given as
-   * "Kind" (e.g. "Pod", the core or first-listed group) or "Kind.group" (e.g.
-   * "Event.events.k8s.io"). Null or empty gives {@link #everything()}.
+   * Parses {@code f=v,f==v,f!=v} terms and checks each field against {@code kind}, given as "Kind"
+   * (e.g. "Pod", the core or first-listed group) or "Kind.group" (e.g. "Event.events.k8s.io"). Null
+   * or empty gives {@link #everything()}.
    *
    * @throws SelectorParseException e.g. "field label not supported: spec.foo"
    */
@@ -94,7 +101,10 @@ public final class FieldSelector {
     return parse(selector, kind, Set.of());
   }
 
-  /** As {@link #parse(String, String)}, also allowing {@code extraFields} (a CRD's selectableFields). */
+  /**
+   * As {@link #parse(String, String)}, also allowing {@code extraFields} (a CRD's
+   * selectableFields).
+   */
   public static FieldSelector parse(String selector, String kind, Set<String> extraFields) {
     if (selector == null || selector.isEmpty()) {
       return EVERYTHING;
@@ -174,7 +184,9 @@ public final class FieldSelector {
     return terms;
   }
 
-  /** Finds the first operator (trying "!=", "==", "=" at each position), as upstream's splitTerm. */
+  /**
+   * Finds the first operator (trying "!=", "==", "=" at each position), as upstream's splitTerm.
+   */
   private static Requirement splitTerm(String selector, String term) {
     outer:
     for (int i = 0; i < term.length(); i++) {
@@ -184,7 +196,8 @@ public final class FieldSelector {
           if (field.isEmpty()) {
             break outer; // "=b": no field name, reported below
           }
-          return new Requirement(field, !op.equals("!="), unescape(term.substring(i + op.length())));
+          return new Requirement(
+              field, !op.equals("!="), unescape(term.substring(i + op.length())));
         }
       }
     }
@@ -245,10 +258,16 @@ public final class FieldSelector {
     return requirements.stream().map(Compiled::requirement).toList();
   }
 
-  /** The value {@code field} must equal, when a {@code field=value} term exists (e.g. for a name lookup). */
+  /**
+   * The value {@code field} must equal, when a {@code field=value} term exists (e.g. for a name
+   * lookup).
+   */
   public Optional<String> requiresExactMatch(String field) {
-    return requirements.stream().map(Compiled::requirement)
-        .filter(r -> r.equals() && r.field().equals(field)).map(Requirement::value).findFirst();
+    return requirements.stream()
+        .map(Compiled::requirement)
+        .filter(r -> r.equals() && r.field().equals(field))
+        .map(Requirement::value)
+        .findFirst();
   }
 
   /** The canonical, escaped string form; "" for everything. */

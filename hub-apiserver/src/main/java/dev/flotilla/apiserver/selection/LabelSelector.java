@@ -10,10 +10,20 @@ import java.util.stream.Collectors;
 
 /** A parsed Kubernetes label selector (string or metav1.LabelSelector form) matching label maps. */
 public final class LabelSelector {
-  /** Requirement operators; GREATER_THAN/LESS_THAN are the string syntax's numeric {@code >}/{@code <}. */
+  /**
+   * Requirement operators; GREATER_THAN/LESS_THAN are the string syntax's numeric {@code >}/{@code
+   * <}.
+   */
   public enum Operator {
-    IN("in"), NOT_IN("notin"), EQUALS("="), DOUBLE_EQUALS("=="), NOT_EQUALS("!="),
-    EXISTS(""), DOES_NOT_EXIST("!"), GREATER_THAN(">"), LESS_THAN("<");
+    IN("in"),
+    NOT_IN("notin"),
+    EQUALS("="),
+    DOUBLE_EQUALS("=="),
+    NOT_EQUALS("!="),
+    EXISTS(""),
+    DOES_NOT_EXIST("!"),
+    GREATER_THAN(">"),
+    LESS_THAN("<");
 
     private final String symbol;
 
@@ -100,7 +110,8 @@ public final class LabelSelector {
       return NOTHING;
     }
     if (!selector.isObject()) {
-      throw new SelectorParseException("label selector must be an object, got " + selector.getNodeType());
+      throw new SelectorParseException(
+          "label selector must be an object, got " + selector.getNodeType());
     }
     List<Requirement> result = new ArrayList<>();
     JsonNode matchLabels = selector.path("matchLabels");
@@ -111,7 +122,8 @@ public final class LabelSelector {
       for (Map.Entry<String, JsonNode> e : matchLabels.properties()) {
         String ctx = "matchLabels: ";
         if (!e.getValue().isTextual()) {
-          throw new SelectorParseException(ctx + "value of \"" + e.getKey() + "\" must be a string");
+          throw new SelectorParseException(
+              ctx + "value of \"" + e.getKey() + "\" must be a string");
         }
         result.add(requirement(e.getKey(), Operator.EQUALS, List.of(e.getValue().asText()), ctx));
       }
@@ -137,14 +149,19 @@ public final class LabelSelector {
       throw new SelectorParseException(path + ".key: Required value");
     }
     String opName = expr.path("operator").asText("");
-    Operator op = switch (opName) {
-      case "In" -> Operator.IN;
-      case "NotIn" -> Operator.NOT_IN;
-      case "Exists" -> Operator.EXISTS;
-      case "DoesNotExist" -> Operator.DOES_NOT_EXIST;
-      default -> throw new SelectorParseException(path + ".operator: \"" + opName
-          + "\" is not a valid label selector operator (use In, NotIn, Exists or DoesNotExist)");
-    };
+    Operator op =
+        switch (opName) {
+          case "In" -> Operator.IN;
+          case "NotIn" -> Operator.NOT_IN;
+          case "Exists" -> Operator.EXISTS;
+          case "DoesNotExist" -> Operator.DOES_NOT_EXIST;
+          default ->
+              throw new SelectorParseException(
+                  path
+                      + ".operator: \""
+                      + opName
+                      + "\" is not a valid label selector operator (use In, NotIn, Exists or DoesNotExist)");
+        };
     List<String> values = new ArrayList<>();
     JsonNode vs = expr.path("values");
     if (!vs.isMissingNode() && !vs.isNull()) {
@@ -167,22 +184,26 @@ public final class LabelSelector {
     switch (op) {
       case IN, NOT_IN -> {
         if (values.isEmpty()) {
-          throw new SelectorParseException(ctx + "for 'in', 'notin' operators, values set can't be empty");
+          throw new SelectorParseException(
+              ctx + "for 'in', 'notin' operators, values set can't be empty");
         }
       }
       case EQUALS, DOUBLE_EQUALS, NOT_EQUALS -> {
         if (values.size() != 1) {
-          throw new SelectorParseException(ctx + "exact-match compatibility requires one single value");
+          throw new SelectorParseException(
+              ctx + "exact-match compatibility requires one single value");
         }
       }
       case EXISTS, DOES_NOT_EXIST -> {
         if (!values.isEmpty()) {
-          throw new SelectorParseException(ctx + "values set must be empty for exists and does not exist");
+          throw new SelectorParseException(
+              ctx + "values set must be empty for exists and does not exist");
         }
       }
       case GREATER_THAN, LESS_THAN -> {
         if (values.size() != 1 || parseLong(values.get(0)) == null) {
-          throw new SelectorParseException(ctx + "for 'Gt', 'Lt' operators, the value must be an integer");
+          throw new SelectorParseException(
+              ctx + "for 'Gt', 'Lt' operators, the value must be an integer");
         }
       }
     }

@@ -7,11 +7,23 @@ import java.util.List;
 import java.util.TreeSet;
 
 /**
- * Recursive-descent parser for the label selector string syntax, a port of apimachinery's
- * {@code labels.Parser} so that accepted inputs and error wording match kube-apiserver.
+ * Recursive-descent parser for the label selector string syntax, a port of apimachinery's {@code
+ * labels.Parser} so that accepted inputs and error wording match kube-apiserver.
  */
 final class LabelSelectorParser {
-  private enum Tok { END, IDENT, OPEN, CLOSE, COMMA, EQ, DEQ, NEQ, BANG, GT, LT }
+  private enum Tok {
+    END,
+    IDENT,
+    OPEN,
+    CLOSE,
+    COMMA,
+    EQ,
+    DEQ,
+    NEQ,
+    BANG,
+    GT,
+    LT
+  }
 
   private record Token(Tok type, String text) {}
 
@@ -26,7 +38,9 @@ final class LabelSelectorParser {
     return new LabelSelectorParser(input).parseAll();
   }
 
-  /** Upstream splits on whitespace and the symbols {@code = ! ( ) , < >}; everything else is text. */
+  /**
+   * Upstream splits on whitespace and the symbols {@code = ! ( ) , < >}; everything else is text.
+   */
   private void scan(String s) {
     int i = 0;
     while (i < s.length()) {
@@ -41,15 +55,16 @@ final class LabelSelectorParser {
           i += 2;
           continue;
         }
-        Tok t = switch (c) {
-          case '=' -> Tok.EQ;
-          case '!' -> Tok.BANG;
-          case '(' -> Tok.OPEN;
-          case ')' -> Tok.CLOSE;
-          case ',' -> Tok.COMMA;
-          case '>' -> Tok.GT;
-          default -> Tok.LT;
-        };
+        Tok t =
+            switch (c) {
+              case '=' -> Tok.EQ;
+              case '!' -> Tok.BANG;
+              case '(' -> Tok.OPEN;
+              case ')' -> Tok.CLOSE;
+              case ',' -> Tok.COMMA;
+              case '>' -> Tok.GT;
+              default -> Tok.LT;
+            };
         tokens.add(new Token(t, String.valueOf(c)));
         i++;
       } else {
@@ -126,25 +141,31 @@ final class LabelSelectorParser {
     Tok la = peek().type;
     if (negated || la == Tok.END || la == Tok.COMMA) {
       // "!key" is complete by itself; "!key=v" then fails in parseAll on the stray '='.
-      return LabelSelector.requirement(key, negated ? Operator.DOES_NOT_EXIST : Operator.EXISTS,
-          List.of(), "");
+      return LabelSelector.requirement(
+          key, negated ? Operator.DOES_NOT_EXIST : Operator.EXISTS, List.of(), "");
     }
     Operator op = parseOperator();
-    List<String> values = switch (op) {
-      case IN, NOT_IN -> parseValues();
-      default -> parseExactValue();
-    };
+    List<String> values =
+        switch (op) {
+          case IN, NOT_IN -> parseValues();
+          default -> parseExactValue();
+        };
     return LabelSelector.requirement(key, op, values, "");
   }
 
   private Operator parseOperator() {
     Token t = next();
     switch (t.type) {
-      case EQ: return Operator.EQUALS;
-      case DEQ: return Operator.DOUBLE_EQUALS;
-      case NEQ: return Operator.NOT_EQUALS;
-      case GT: return Operator.GREATER_THAN;
-      case LT: return Operator.LESS_THAN;
+      case EQ:
+        return Operator.EQUALS;
+      case DEQ:
+        return Operator.DOUBLE_EQUALS;
+      case NEQ:
+        return Operator.NOT_EQUALS;
+      case GT:
+        return Operator.GREATER_THAN;
+      case LT:
+        return Operator.LESS_THAN;
       case IDENT:
         // "in" and "notin" are keywords only in operator position, so they remain valid values.
         if (t.text.equals("in")) {

@@ -8,6 +8,7 @@ import java.util.regex.Pattern;
 public final class LabelValidation {
   /** The name part of a qualified name, and the non-empty form of a label value. */
   private static final String NAME_FMT = "([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]";
+
   private static final Pattern NAME = Pattern.compile(NAME_FMT);
   private static final String DNS1123_FMT =
       "[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*";
@@ -34,16 +35,22 @@ public final class LabelValidation {
           errors.add("prefix part must be no more than " + MAX_PREFIX + " characters");
         }
         if (!DNS1123_SUBDOMAIN.matcher(prefix).matches()) {
-          errors.add("prefix part a lowercase RFC 1123 subdomain must consist of lower case"
-              + " alphanumeric characters, '-' or '.', and must start and end with an alphanumeric"
-              + " character (e.g. 'example.com', regex used for validation is '" + DNS1123_FMT + "')");
+          errors.add(
+              "prefix part a lowercase RFC 1123 subdomain must consist of lower case"
+                  + " alphanumeric characters, '-' or '.', and must start and end with an alphanumeric"
+                  + " character (e.g. 'example.com', regex used for validation is '"
+                  + DNS1123_FMT
+                  + "')");
         }
       }
     } else {
-      errors.add("a qualified name must consist of alphanumeric characters, '-', '_' or '.', and"
-          + " must start and end with an alphanumeric character (e.g. 'MyName', or 'my.name', or"
-          + " '123-abc', regex used for validation is '" + NAME_FMT + "') with an optional DNS"
-          + " subdomain prefix and '/' (e.g. 'example.com/MyName')");
+      errors.add(
+          "a qualified name must consist of alphanumeric characters, '-', '_' or '.', and"
+              + " must start and end with an alphanumeric character (e.g. 'MyName', or 'my.name', or"
+              + " '123-abc', regex used for validation is '"
+              + NAME_FMT
+              + "') with an optional DNS"
+              + " subdomain prefix and '/' (e.g. 'example.com/MyName')");
       return errors;
     }
     if (name.isEmpty()) {
@@ -53,9 +60,12 @@ public final class LabelValidation {
         errors.add("name part must be no more than " + MAX_NAME + " characters");
       }
       if (!NAME.matcher(name).matches()) {
-        errors.add("name part must consist of alphanumeric characters, '-', '_' or '.', and must"
-            + " start and end with an alphanumeric character (e.g. 'MyName', or 'my.name', or"
-            + " '123-abc', regex used for validation is '" + NAME_FMT + "')");
+        errors.add(
+            "name part must consist of alphanumeric characters, '-', '_' or '.', and must"
+                + " start and end with an alphanumeric character (e.g. 'MyName', or 'my.name', or"
+                + " '123-abc', regex used for validation is '"
+                + NAME_FMT
+                + "')");
       }
     }
     return errors;
@@ -68,10 +78,12 @@ public final class LabelValidation {
       errors.add("must be no more than " + MAX_NAME + " characters");
     }
     if (!value.isEmpty() && !NAME.matcher(value).matches()) {
-      errors.add("a valid label must be an empty string or consist of alphanumeric characters,"
-          + " '-', '_' or '.', and must start and end with an alphanumeric character (e.g."
-          + " 'MyValue', or 'my_value', or '12345', regex used for validation is '(" + NAME_FMT
-          + ")?')");
+      errors.add(
+          "a valid label must be an empty string or consist of alphanumeric characters,"
+              + " '-', '_' or '.', and must start and end with an alphanumeric character (e.g."
+              + " 'MyValue', or 'my_value', or '12345', regex used for validation is '("
+              + NAME_FMT
+              + ")?')");
     }
     return errors;
   }
@@ -89,8 +101,14 @@ public final class LabelValidation {
   static void checkValue(String key, String value, String context) {
     List<String> errors = valueErrors(value);
     if (!errors.isEmpty()) {
-      throw new SelectorParseException(context + "invalid label value: \"" + value
-          + "\": at key: \"" + key + "\": " + String.join("; ", errors));
+      throw new SelectorParseException(
+          context
+              + "invalid label value: \""
+              + value
+              + "\": at key: \""
+              + key
+              + "\": "
+              + String.join("; ", errors));
     }
   }
 }

@@ -16,6 +16,7 @@ public final class EventLog {
   private final int capacity;
   private final ArrayDeque<StoreEvent> window = new ArrayDeque<>();
   private final List<Subscription> subscriptions = new CopyOnWriteArrayList<>();
+
   /** Every event with a revision above this one is in the window. */
   private long floor;
 

@@ -6,9 +6,9 @@ import java.util.function.Consumer;
 
 /**
  * Revisioned key-value storage with etcd's semantics, the only thing the API server persists
- * through. Every write gets the next global revision; writes are single-key compare-and-swap on
- * the key's last modRevision (as kube-apiserver uses etcd); a returned future completes only once
- * the write is durable.
+ * through. Every write gets the next global revision; writes are single-key compare-and-swap on the
+ * key's last modRevision (as kube-apiserver uses etcd); a returned future completes only once the
+ * write is durable.
  */
 public interface Store extends AutoCloseable {
 
@@ -41,7 +41,8 @@ public interface Store extends AutoCloseable {
    * Deletes the key if its modRevision is {@code expectedModRevision} (0 = any); the tombstone
    * encoder gives the last value watchers see, stamped with the delete revision.
    */
-  CompletableFuture<WriteResult> delete(String key, long expectedModRevision, ValueEncoder tombstone);
+  CompletableFuture<WriteResult> delete(
+      String key, long expectedModRevision, ValueEncoder tombstone);
 
   /**
    * Streams every change under {@code prefix} with a revision above {@code afterRevision}, first

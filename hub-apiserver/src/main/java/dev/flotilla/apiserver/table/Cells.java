@@ -10,9 +10,9 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
- * Field access with Go zero values (a missing string is "", a missing number 0) and the
- * formatting helpers kube-apiserver's printers share: label maps, label selectors, container
- * lists, "a,b,c + N more..." lists.
+ * Field access with Go zero values (a missing string is "", a missing number 0) and the formatting
+ * helpers kube-apiserver's printers share: label maps, label selectors, container lists, "a,b,c + N
+ * more..." lists.
  */
 final class Cells {
   private Cells() {}
@@ -99,9 +99,9 @@ final class Cells {
   }
 
   /**
-   * {@code metav1.LabelSelectorAsSelector(s).String()}: requirements sorted by key, "k=v",
-   * "k in (a,b)", "k notin (a,b)", "k", "!k"; "" for a missing or empty selector; null when the
-   * selector is invalid.
+   * {@code metav1.LabelSelectorAsSelector(s).String()}: requirements sorted by key, "k=v", "k in
+   * (a,b)", "k notin (a,b)", "k", "!k"; "" for a missing or empty selector; null when the selector
+   * is invalid.
    */
   static String selector(JsonNode sel) {
     if (sel == null || !sel.isObject()) {
@@ -125,8 +125,14 @@ final class Cells {
           if (values.isEmpty()) {
             return null;
           }
-          reqs.add(new String[] {key, key + (op.equals("In") ? " in (" : " notin (")
-              + String.join(",", new TreeSet<>(values)) + ")"});
+          reqs.add(
+              new String[] {
+                key,
+                key
+                    + (op.equals("In") ? " in (" : " notin (")
+                    + String.join(",", new TreeSet<>(values))
+                    + ")"
+              });
         }
         case "Exists" -> {
           if (!values.isEmpty()) {

@@ -24,8 +24,8 @@ public record Column(String name, String type, String format, String description
 
   /** The object-name column every printer starts with. */
   public static Column nameColumn() {
-    return new Column("Name", "string", "name", "Name of the object, unique within its namespace.",
-        0);
+    return new Column(
+        "Name", "string", "name", "Name of the object, unique within its namespace.", 0);
   }
 
   /** The age column most printers end with. */

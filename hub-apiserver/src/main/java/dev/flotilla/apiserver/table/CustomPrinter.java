@@ -9,10 +9,10 @@ import java.util.List;
 
 /**
  * A CRD version's {@code additionalPrinterColumns}, evaluated the way kube-apiserver's
- * custom-resource table convertor does: Name first, then one column per declared JSONPath (or
- * just Age when none is declared); the first JSONPath result fills the cell, string columns
- * print it as client-go's JSONPath printer does, date columns become ages, and anything missing
- * or of the wrong type is a null cell (kubectl leaves it blank).
+ * custom-resource table convertor does: Name first, then one column per declared JSONPath (or just
+ * Age when none is declared); the first JSONPath result fills the cell, string columns print it as
+ * client-go's JSONPath printer does, date columns become ages, and anything missing or of the wrong
+ * type is a null cell (kubectl leaves it blank).
  */
 final class CustomPrinter implements Printer {
   /** What a CRD without printer columns gets. */
@@ -49,8 +49,13 @@ final class CustomPrinter implements Printer {
       if (description.isEmpty()) {
         description = "Custom resource definition column (in JSONPath format): " + jsonPath;
       }
-      columns.add(new Column(c.path("name").asText(), c.path("type").asText(),
-          c.path("format").asText(""), description, c.path("priority").asInt(0)));
+      columns.add(
+          new Column(
+              c.path("name").asText(),
+              c.path("type").asText(),
+              c.path("format").asText(""),
+              description,
+              c.path("priority").asInt(0)));
       paths.add(path);
     }
     return new CustomPrinter(columns, paths);

@@ -11,12 +11,12 @@ import java.util.TreeMap;
 /**
  * The JSONPath dialect kubectl and kube-apiserver use (client-go {@code util/jsonpath}), for the
  * subset printer columns need: fields ({@code .a.b}, escaped dots {@code .a\.b}, {@code ['a']}),
- * wildcards ({@code .*}, {@code [*]}), indexes and slices ({@code [0]}, {@code [-1]},
- * {@code [1:3]}, {@code [::2]}), unions ({@code [0,2]}), recursive descent ({@code ..name}) and
- * filters ({@code [?(@.type=="Ready")]}, {@code [?(@.x)]}, with {@code == != < > <= >=}), with
- * or without {@code {}} around the whole expression. Missing keys yield no results, as with
- * {@code AllowMissingKeys(true)}; type mismatches (indexing a map, an index past the end)
- * raise {@link JsonPathException}, which callers turn into an empty cell.
+ * wildcards ({@code .*}, {@code [*]}), indexes and slices ({@code [0]}, {@code [-1]}, {@code
+ * [1:3]}, {@code [::2]}), unions ({@code [0,2]}), recursive descent ({@code ..name}) and filters
+ * ({@code [?(@.type=="Ready")]}, {@code [?(@.x)]}, with {@code == != < > <= >=}), with or without
+ * {@code {}} around the whole expression. Missing keys yield no results, as with {@code
+ * AllowMissingKeys(true)}; type mismatches (indexing a map, an index past the end) raise {@link
+ * JsonPathException}, which callers turn into an empty cell.
  */
 public final class JsonPath {
   private final String source;
@@ -132,8 +132,8 @@ public final class JsonPath {
   }
 
   /**
-   * {@code [start:end:step]} with client-go's rules: a single index is the slice
-   * {@code [i:i+1]}, negative bounds count from the end, out-of-range bounds are errors.
+   * {@code [start:end:step]} with client-go's rules: a single index is the slice {@code [i:i+1]},
+   * negative bounds count from the end, out-of-range bounds are errors.
    */
   private record Slice(Integer start, Integer end, Integer step, boolean endDerived)
       implements Step {
@@ -145,8 +145,8 @@ public final class JsonPath {
           continue;
         }
         if (!n.isArray()) {
-          throw new JsonPathException(n.getNodeType().toString().toLowerCase()
-              + " is not array or slice");
+          throw new JsonPathException(
+              n.getNodeType().toString().toLowerCase() + " is not array or slice");
         }
         int len = n.size();
         int from = start == null ? 0 : start;
@@ -161,16 +161,16 @@ public final class JsonPath {
           continue;
         }
         if (from >= len || from < 0) {
-          throw new JsonPathException("array index out of bounds: index " + from + ", length "
-              + len);
+          throw new JsonPathException(
+              "array index out of bounds: index " + from + ", length " + len);
         }
         if (to > len || to < 0) {
-          throw new JsonPathException("array index out of bounds: index " + (to - 1)
-              + ", length " + len);
+          throw new JsonPathException(
+              "array index out of bounds: index " + (to - 1) + ", length " + len);
         }
         if (from > to) {
-          throw new JsonPathException("starting index " + from + " is greater than ending index "
-              + to);
+          throw new JsonPathException(
+              "starting index " + from + " is greater than ending index " + to);
         }
         int by = 1;
         if (step != null) {
@@ -213,8 +213,9 @@ public final class JsonPath {
           continue;
         }
         if (!n.isArray()) {
-          throw new JsonPathException(n.getNodeType().toString().toLowerCase()
-              + " is not array or slice and cannot be filtered");
+          throw new JsonPathException(
+              n.getNodeType().toString().toLowerCase()
+                  + " is not array or slice and cannot be filtered");
         }
         for (JsonNode element : n) {
           List<JsonNode> lefts = left.eval(element);
@@ -350,8 +351,8 @@ public final class JsonPath {
           steps.add(fieldOrWildcard(readName()));
         } else if (c == '[') {
           steps.add(parseBracket());
-        } else if (c == ' ' || c == ')' || c == ']' || c == ','
-            || c == '=' || c == '!' || c == '<' || c == '>') {
+        } else if (c == ' ' || c == ')' || c == ']' || c == ',' || c == '=' || c == '!' || c == '<'
+            || c == '>') {
           break;
         } else if (steps.isEmpty() && Character.isLetter(c)) {
           // client-go accepts a leading field without a dot only inside filters ("@.x");
@@ -502,8 +503,8 @@ public final class JsonPath {
         return new Operand(parseSteps(), null);
       }
       if (c == '\'' || c == '"') {
-        return new Operand(null, com.fasterxml.jackson.databind.node.TextNode.valueOf(
-            readQuoted()));
+        return new Operand(
+            null, com.fasterxml.jackson.databind.node.TextNode.valueOf(readQuoted()));
       }
       int start = pos;
       while (pos < text.length() && " )=!<>".indexOf(text.charAt(pos)) < 0) {
@@ -511,8 +512,8 @@ public final class JsonPath {
       }
       String word = text.substring(start, pos);
       if (word.equals("true") || word.equals("false")) {
-        return new Operand(null,
-            com.fasterxml.jackson.databind.node.BooleanNode.valueOf(word.equals("true")));
+        return new Operand(
+            null, com.fasterxml.jackson.databind.node.BooleanNode.valueOf(word.equals("true")));
       }
       if (word.equals("null")) {
         return new Operand(null, com.fasterxml.jackson.databind.node.NullNode.getInstance());

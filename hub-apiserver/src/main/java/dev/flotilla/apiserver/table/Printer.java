@@ -26,8 +26,8 @@ public interface Printer {
    * One table row.
    *
    * @param cells String, Long, Integer, Double, Boolean, JsonNode or null per column
-   * @param completed non-null for a pod that finished: "Succeeded" or "Failed", which becomes
-   *     the row condition {@code Completed=True} kube-apiserver attaches
+   * @param completed non-null for a pod that finished: "Succeeded" or "Failed", which becomes the
+   *     row condition {@code Completed=True} kube-apiserver attaches
    */
   record Row(List<Object> cells, String completed) {
     public static Row of(Object... cells) {

@@ -15,9 +15,9 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * A negotiated {@code meta.k8s.io} Table response: which Table version the client asked for in
- * its Accept header and what each row carries ({@code includeObject}). Handlers ask
- * {@link #negotiate} first; null means the client gets the plain object or list.
+ * A negotiated {@code meta.k8s.io} Table response: which Table version the client asked for in its
+ * Accept header and what each row carries ({@code includeObject}). Handlers ask {@link #negotiate}
+ * first; null means the client gets the plain object or list.
  */
 public final class TableFormat {
   /** What {@code row.object} holds. */
@@ -41,8 +41,8 @@ public final class TableFormat {
   }
 
   /**
-   * The Table format the Accept header asks for, or null when its first acceptable option is
-   * the plain JSON representation (or the header is absent). Options the server cannot produce
+   * The Table format the Accept header asks for, or null when its first acceptable option is the
+   * plain JSON representation (or the header is absent). Options the server cannot produce
    * (protobuf, PartialObjectMetadata, Tables of other versions) are skipped, as upstream's
    * negotiation does. A Table request with an unknown {@code includeObject} is a 400.
    */
@@ -82,9 +82,12 @@ public final class TableFormat {
     if (value.equals("None")) {
       return IncludeObject.NONE;
     }
-    throw ApiException.badRequest("Unable to convert to Table as requested: includeObject:"
-        + " Unsupported value: \"" + value + "\": supported values: \"Metadata\", \"None\","
-        + " \"Object\"");
+    throw ApiException.badRequest(
+        "Unable to convert to Table as requested: includeObject:"
+            + " Unsupported value: \""
+            + value
+            + "\": supported values: \"Metadata\", \"None\","
+            + " \"Object\"");
   }
 
   /** "meta.k8s.io/v1" or "meta.k8s.io/v1beta1". */
@@ -109,11 +112,21 @@ public final class TableFormat {
   }
 
   /** A Table for one page of a LIST. */
-  public byte[] list(ResourceStorage storage, ResourceType type, List<? extends JsonNode> items,
-      long revision, String continueToken) {
+  public byte[] list(
+      ResourceStorage storage,
+      ResourceType type,
+      List<? extends JsonNode> items,
+      long revision,
+      String continueToken) {
     Printer printer = Printers.forType(storage, type);
-    return Json.write(table(printer, new ArrayList<>(items), true, Long.toString(revision),
-        continueToken, Instant.now()));
+    return Json.write(
+        table(
+            printer,
+            new ArrayList<>(items),
+            true,
+            Long.toString(revision),
+            continueToken,
+            Instant.now()));
   }
 
   /** A per-watch encoder: each event's object becomes a one-row Table. */
@@ -122,11 +135,16 @@ public final class TableFormat {
   }
 
   /**
-   * Builds the Table. {@code columnDefinitions} is null when {@code headers} is false, as in
-   * every watch event after the first.
+   * Builds the Table. {@code columnDefinitions} is null when {@code headers} is false, as in every
+   * watch event after the first.
    */
-  ObjectNode table(Printer printer, List<JsonNode> items, boolean headers,
-      String resourceVersion, String continueToken, Instant now) {
+  ObjectNode table(
+      Printer printer,
+      List<JsonNode> items,
+      boolean headers,
+      String resourceVersion,
+      String continueToken,
+      Instant now) {
     ObjectNode table = NODES.objectNode();
     table.put("kind", "Table");
     table.put("apiVersion", apiVersion());
@@ -164,8 +182,11 @@ public final class TableFormat {
       c.put("type", "Completed");
       c.put("status", "True");
       c.put("reason", r.completed());
-      c.put("message", r.completed().equals("Succeeded") ? "The pod has completed successfully."
-          : "The pod failed.");
+      c.put(
+          "message",
+          r.completed().equals("Succeeded")
+              ? "The pod has completed successfully."
+              : "The pod failed.");
     }
     switch (include) {
       case OBJECT -> row.set("object", obj);
@@ -175,8 +196,8 @@ public final class TableFormat {
         partial.put("kind", "PartialObjectMetadata");
         partial.put("apiVersion", apiVersion());
         JsonNode metadata = obj.get("metadata");
-        partial.set("metadata", metadata != null && metadata.isObject() ? metadata
-            : NODES.objectNode());
+        partial.set(
+            "metadata", metadata != null && metadata.isObject() ? metadata : NODES.objectNode());
       }
     }
     return row;
@@ -246,14 +267,13 @@ public final class TableFormat {
           out.add(new MediaRange(type, params, q, index++));
         }
       }
-      out.sort(Comparator.comparingDouble((MediaRange m) -> -m.q()).thenComparingInt(
-          MediaRange::index));
+      out.sort(
+          Comparator.comparingDouble((MediaRange m) -> -m.q()).thenComparingInt(MediaRange::index));
       return out;
     }
 
     boolean jsonCompatible() {
-      return type.equals("application/json") || type.equals("*/*")
-          || type.equals("application/*");
+      return type.equals("application/json") || type.equals("*/*") || type.equals("application/*");
     }
 
     String param(String key) {

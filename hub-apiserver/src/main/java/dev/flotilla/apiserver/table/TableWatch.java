@@ -9,9 +9,9 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * Rewrites the watch events of one watch so each object is a one-row Table. As kube-apiserver
- * does, only the first event carries {@code columnDefinitions}; later ones send null and clients
- * reuse the first set. ERROR events (a Status) pass through untouched.
+ * Rewrites the watch events of one watch so each object is a one-row Table. As kube-apiserver does,
+ * only the first event carries {@code columnDefinitions}; later ones send null and clients reuse
+ * the first set. ERROR events (a Status) pass through untouched.
  */
 public final class TableWatch {
   private final TableFormat format;
@@ -33,14 +33,22 @@ public final class TableWatch {
     }
     String type = parsed.path("type").asText();
     JsonNode obj = parsed.get("object");
-    if (type.equals("ERROR") || obj == null || !obj.isObject()
+    if (type.equals("ERROR")
+        || obj == null
+        || !obj.isObject()
         || "Status".equals(obj.path("kind").asText())) {
       return event;
     }
     ObjectNode table;
     try {
-      table = format.table(printer, List.of(obj), !headersSent,
-          obj.path("metadata").path("resourceVersion").asText(""), null, Instant.now());
+      table =
+          format.table(
+              printer,
+              List.of(obj),
+              !headersSent,
+              obj.path("metadata").path("resourceVersion").asText(""),
+              null,
+              Instant.now());
     } catch (RuntimeException e) {
       // Upstream sends the untransformed object when conversion fails.
       return event;

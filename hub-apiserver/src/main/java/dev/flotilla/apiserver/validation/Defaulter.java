@@ -7,9 +7,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Structural defaulting of custom resources: a field that is absent, or null without
- * {@code nullable: true}, takes its schema's {@code default}; a non-nullable null without a
- * default is pruned; defaults apply top-down, so a defaulted object gets its fields' defaults.
+ * Structural defaulting of custom resources: a field that is absent, or null without {@code
+ * nullable: true}, takes its schema's {@code default}; a non-nullable null without a default is
+ * pruned; defaults apply top-down, so a defaulted object gets its fields' defaults.
  */
 final class Defaulter {
   private Defaulter() {}

@@ -15,15 +15,17 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Reads a JSON or YAML body leniently to find duplicate keys, which the server's own codec
- * refuses outright: upstream reports them as {@code duplicate field "spec.replicas"} under the
+ * Reads a JSON or YAML body leniently to find duplicate keys, which the server's own codec refuses
+ * outright: upstream reports them as {@code duplicate field "spec.replicas"} under the
  * fieldValidation directive and otherwise keeps the last value.
  */
 public final class DuplicateFields {
   private static final StreamReadConstraints LIMITS =
       StreamReadConstraints.builder().maxNestingDepth(200).build();
-  private static final JsonFactory JSON = JsonFactory.builder().streamReadConstraints(LIMITS).build();
-  private static final YAMLFactory YAML = YAMLFactory.builder().streamReadConstraints(LIMITS).build();
+  private static final JsonFactory JSON =
+      JsonFactory.builder().streamReadConstraints(LIMITS).build();
+  private static final YAMLFactory YAML =
+      YAMLFactory.builder().streamReadConstraints(LIMITS).build();
   private static final JsonNodeFactory F = JsonNodeFactory.instance;
 
   /**
@@ -58,27 +60,29 @@ public final class DuplicateFields {
   private static JsonNode read(JsonParser p, JsonToken token, String path, List<String> dups)
       throws IOException {
     switch (token) {
-      case START_OBJECT: {
-        ObjectNode obj = F.objectNode();
-        for (JsonToken t = p.nextToken(); t != JsonToken.END_OBJECT; t = p.nextToken()) {
-          String key = p.currentName();
-          String child = path.isEmpty() ? key : path + "." + key;
-          JsonNode value = read(p, p.nextToken(), child, dups);
-          if (obj.has(key) && !dups.contains(child)) {
-            dups.add(child);
+      case START_OBJECT:
+        {
+          ObjectNode obj = F.objectNode();
+          for (JsonToken t = p.nextToken(); t != JsonToken.END_OBJECT; t = p.nextToken()) {
+            String key = p.currentName();
+            String child = path.isEmpty() ? key : path + "." + key;
+            JsonNode value = read(p, p.nextToken(), child, dups);
+            if (obj.has(key) && !dups.contains(child)) {
+              dups.add(child);
+            }
+            obj.set(key, value);
           }
-          obj.set(key, value);
+          return obj;
         }
-        return obj;
-      }
-      case START_ARRAY: {
-        ArrayNode array = F.arrayNode();
-        int i = 0;
-        for (JsonToken t = p.nextToken(); t != JsonToken.END_ARRAY; t = p.nextToken()) {
-          array.add(read(p, t, path + "[" + i++ + "]", dups));
+      case START_ARRAY:
+        {
+          ArrayNode array = F.arrayNode();
+          int i = 0;
+          for (JsonToken t = p.nextToken(); t != JsonToken.END_ARRAY; t = p.nextToken()) {
+            array.add(read(p, t, path + "[" + i++ + "]", dups));
+          }
+          return array;
         }
-        return array;
-      }
       case VALUE_STRING:
         return F.textNode(p.getText());
       case VALUE_NUMBER_INT:

@@ -10,9 +10,9 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * One field-level validation failure as apimachinery's {@code field.Error}: a cause reason such
- * as {@code FieldValueNotSupported}, the field path, and the body kubectl prints after the path,
- * e.g. {@code Unsupported value: "Foo": supported values: "Duplicated", "Divided"}.
+ * One field-level validation failure as apimachinery's {@code field.Error}: a cause reason such as
+ * {@code FieldValueNotSupported}, the field path, and the body kubectl prints after the path, e.g.
+ * {@code Unsupported value: "Foo": supported values: "Duplicated", "Divided"}.
  */
 public record FieldError(String reason, String field, String body) {
 
@@ -26,14 +26,14 @@ public record FieldError(String reason, String field, String body) {
   }
 
   public static FieldError invalid(String field, JsonNode value, String detail) {
-    return new FieldError("FieldValueInvalid", field,
-        withDetail("Invalid value: " + format(value), detail));
+    return new FieldError(
+        "FieldValueInvalid", field, withDetail("Invalid value: " + format(value), detail));
   }
 
   /** A value of the wrong JSON type; {@code actualType} is e.g. "string". */
   public static FieldError typeInvalid(String field, String actualType, String detail) {
-    return new FieldError("FieldValueTypeInvalid", field,
-        withDetail("Invalid value: " + quote(actualType), detail));
+    return new FieldError(
+        "FieldValueTypeInvalid", field, withDetail("Invalid value: " + quote(actualType), detail));
   }
 
   public static FieldError notSupported(String field, JsonNode value, JsonNode allowed) {
@@ -41,18 +41,24 @@ public record FieldError(String reason, String field, String body) {
     for (JsonNode v : allowed) {
       values.add(quote(v.isTextual() ? v.asText() : Json.MAPPER.valueToTree(v).toString()));
     }
-    return new FieldError("FieldValueNotSupported", field, "Unsupported value: " + format(value)
-        + ": supported values: " + String.join(", ", values));
+    return new FieldError(
+        "FieldValueNotSupported",
+        field,
+        "Unsupported value: " + format(value) + ": supported values: " + String.join(", ", values));
   }
 
   public static FieldError tooLong(String field, long max) {
-    return new FieldError("FieldValueTooLong", field,
+    return new FieldError(
+        "FieldValueTooLong",
+        field,
         "Too long: may not be more than " + max + (max == 1 ? " byte" : " bytes"));
   }
 
   public static FieldError tooMany(String field, long actual, long max) {
-    return new FieldError("FieldValueTooMany", field, "Too many: " + actual
-        + ": must have at most " + max + (max == 1 ? " item" : " items"));
+    return new FieldError(
+        "FieldValueTooMany",
+        field,
+        "Too many: " + actual + ": must have at most " + max + (max == 1 ? " item" : " items"));
   }
 
   public static FieldError duplicate(String field, JsonNode value) {
@@ -71,12 +77,18 @@ public record FieldError(String reason, String field, String body) {
       messages.add(e.message());
       causes.add(new ApiException.Cause(e.reason(), e.field(), e.body()));
     }
-    String aggregate = messages.size() == 1 ? messages.get(0)
-        : "[" + String.join(", ", messages) + "]";
+    String aggregate =
+        messages.size() == 1 ? messages.get(0) : "[" + String.join(", ", messages) + "]";
     String qualified = type.group().isEmpty() ? type.kind() : type.kind() + "." + type.group();
     String n = name == null ? "" : name;
-    return new ApiException(422, "Invalid", qualified + " " + quote(n) + " is invalid: "
-        + aggregate, type.group(), type.kind(), n, causes);
+    return new ApiException(
+        422,
+        "Invalid",
+        qualified + " " + quote(n) + " is invalid: " + aggregate,
+        type.group(),
+        type.kind(),
+        n,
+        causes);
   }
 
   private static String withDetail(String head, String detail) {

@@ -35,19 +35,27 @@ public enum FieldValidation {
         return v;
       }
     }
-    String options = switch (verb) {
-      case "update" -> "UpdateOptions";
-      case "patch" -> "PatchOptions";
-      default -> "CreateOptions";
-    };
-    String body = "Unsupported value: " + FieldError.quote(param)
-        + ": supported values: \"Ignore\", \"Warn\", \"Strict\"";
+    String options =
+        switch (verb) {
+          case "update" -> "UpdateOptions";
+          case "patch" -> "PatchOptions";
+          default -> "CreateOptions";
+        };
+    String body =
+        "Unsupported value: "
+            + FieldError.quote(param)
+            + ": supported values: \"Ignore\", \"Warn\", \"Strict\"";
     return failOptions(options, body);
   }
 
   private static FieldValidation failOptions(String options, String body) {
-    throw new ApiException(422, "Invalid", options + ".meta.k8s.io \"\" is invalid:"
-        + " fieldValidation: " + body, "meta.k8s.io", options, "",
+    throw new ApiException(
+        422,
+        "Invalid",
+        options + ".meta.k8s.io \"\" is invalid:" + " fieldValidation: " + body,
+        "meta.k8s.io",
+        options,
+        "",
         List.of(new ApiException.Cause("FieldValueNotSupported", "fieldValidation", body)));
   }
 }

@@ -6,10 +6,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Removes the fields a schema does not declare and reports their paths, e.g.
- * {@code spec.template.spec.containers[0].foo}. Two readings of a schema: built-in schemas are
- * open wherever they declare no properties (RawExtension, FieldsV1); structural (CRD) schemas
- * prune everything undeclared unless {@code x-kubernetes-preserve-unknown-fields} says otherwise.
+ * Removes the fields a schema does not declare and reports their paths, e.g. {@code
+ * spec.template.spec.containers[0].foo}. Two readings of a schema: built-in schemas are open
+ * wherever they declare no properties (RawExtension, FieldsV1); structural (CRD) schemas prune
+ * everything undeclared unless {@code x-kubernetes-preserve-unknown-fields} says otherwise.
  * Resource roots and embedded resources keep apiVersion and kind, and read metadata as ObjectMeta.
  */
 final class Pruner {
@@ -26,8 +26,13 @@ final class Pruner {
     return removed;
   }
 
-  private void walk(JsonNode value, JsonNode schema, String path, boolean structural,
-      boolean resource, List<String> removed) {
+  private void walk(
+      JsonNode value,
+      JsonNode schema,
+      String path,
+      boolean structural,
+      boolean resource,
+      List<String> removed) {
     JsonNode s = schemas.resolve(schema);
     if (s.isMissingNode()) {
       return;
@@ -47,8 +52,8 @@ final class Pruner {
     JsonNode props = s.get("properties");
     JsonNode additional = s.get("additionalProperties");
     boolean preserve = s.path("x-kubernetes-preserve-unknown-fields").asBoolean(false);
-    boolean embedded = resource
-        || (structural && s.path("x-kubernetes-embedded-resource").asBoolean(false));
+    boolean embedded =
+        resource || (structural && s.path("x-kubernetes-embedded-resource").asBoolean(false));
     boolean declared = props != null || additional != null;
     if (!declared && !embedded && (preserve || !structural || !"object".equals(type(s)))) {
       return; // open: anything goes below here

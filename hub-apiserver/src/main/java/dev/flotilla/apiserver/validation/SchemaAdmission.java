@@ -23,11 +23,11 @@ public final class SchemaAdmission {
   private final Function<ResourceType, Optional<JsonNode>> crdSchemas;
 
   /**
-   * @param crdSchemas the openAPIV3Schema of a served custom resource version
-   *     ({@code CrdController::schema})
+   * @param crdSchemas the openAPIV3Schema of a served custom resource version ({@code
+   *     CrdController::schema})
    */
-  public SchemaAdmission(BuiltinCatalogue catalogue,
-      Function<ResourceType, Optional<JsonNode>> crdSchemas) {
+  public SchemaAdmission(
+      BuiltinCatalogue catalogue, Function<ResourceType, Optional<JsonNode>> crdSchemas) {
     this.schemas = new Schemas(catalogue);
     this.pruner = new Pruner(schemas);
     this.crdSchemas = crdSchemas;
@@ -35,9 +35,9 @@ public final class SchemaAdmission {
 
   /**
    * Drops fields the kind's schema does not declare and reports them (with the body's duplicate
-   * fields) as {@code ctx} directs: 400 under Strict, warnings under Warn. On updates only
-   * fields the old object did not already carry are reported. Custom resources then get their
-   * schema defaults.
+   * fields) as {@code ctx} directs: 400 under Strict, warnings under Warn. On updates only fields
+   * the old object did not already carry are reported. Custom resources then get their schema
+   * defaults.
    *
    * @param old the stored object an update or patch starts from, null on create
    */
@@ -89,8 +89,14 @@ public final class SchemaAdmission {
       case STRICT -> {
         String message = "strict decoding error: " + String.join(", ", problems);
         if (!ctx.verb().equals("patch")) {
-          message = type.kind() + " in version " + FieldError.quote(type.version())
-              + " cannot be handled as a " + type.kind() + ": " + message;
+          message =
+              type.kind()
+                  + " in version "
+                  + FieldError.quote(type.version())
+                  + " cannot be handled as a "
+                  + type.kind()
+                  + ": "
+                  + message;
         }
         throw ApiException.badRequest(message);
       }

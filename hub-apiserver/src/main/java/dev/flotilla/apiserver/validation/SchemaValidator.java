@@ -62,8 +62,14 @@ final class SchemaValidator {
       errors.add(FieldError.tooMany(path, obj.size(), s.get("maxProperties").asLong()));
     }
     if (s.has("minProperties") && obj.size() < s.get("minProperties").asLong()) {
-      errors.add(FieldError.invalid(path, obj, path + " in body should have at least "
-          + s.get("minProperties").asLong() + " properties"));
+      errors.add(
+          FieldError.invalid(
+              path,
+              obj,
+              path
+                  + " in body should have at least "
+                  + s.get("minProperties").asLong()
+                  + " properties"));
     }
     boolean embedded = !resource && s.path("x-kubernetes-embedded-resource").asBoolean(false);
     if (embedded) {
@@ -104,8 +110,11 @@ final class SchemaValidator {
       errors.add(FieldError.tooMany(path, size, s.get("maxItems").asLong()));
     }
     if (s.has("minItems") && size < s.get("minItems").asLong()) {
-      errors.add(FieldError.invalid(path, JsonNodeFactory.instance.numberNode(size), path
-          + " in body should have at least " + s.get("minItems").asLong() + " items"));
+      errors.add(
+          FieldError.invalid(
+              path,
+              JsonNodeFactory.instance.numberNode(size),
+              path + " in body should have at least " + s.get("minItems").asLong() + " items"));
     }
     String listType = s.path("x-kubernetes-list-type").asText("");
     List<String> keys = new ArrayList<>();
@@ -126,8 +135,10 @@ final class SchemaValidator {
           }
         }
       }
-      JsonNode oldItem = listType.equals("map") && item.isObject() && !keys.isEmpty()
-          ? correlate(old, keyOf(item, keys), keys) : null;
+      JsonNode oldItem =
+          listType.equals("map") && item.isObject() && !keys.isEmpty()
+              ? correlate(old, keyOf(item, keys), keys)
+              : null;
       check(item, oldItem, s.get("items"), path + "[" + i + "]", false);
     }
   }
@@ -142,8 +153,9 @@ final class SchemaValidator {
         all &= sub.isEmpty();
       }
       if (!all) {
-        errors.add(FieldError.invalid(path, value, path + " in body must validate all the"
-            + " schemas (allOf)"));
+        errors.add(
+            FieldError.invalid(
+                path, value, path + " in body must validate all the" + " schemas (allOf)"));
       }
     }
     JsonNode anyOf = s.get("anyOf");
@@ -153,8 +165,9 @@ final class SchemaValidator {
         any |= validate(value, branch).isEmpty();
       }
       if (!any) {
-        errors.add(FieldError.invalid(path, value, path + " in body must validate at least one"
-            + " schema (anyOf)"));
+        errors.add(
+            FieldError.invalid(
+                path, value, path + " in body must validate at least one" + " schema (anyOf)"));
       }
     }
     JsonNode oneOf = s.get("oneOf");
@@ -164,14 +177,16 @@ final class SchemaValidator {
         matched += validate(value, branch).isEmpty() ? 1 : 0;
       }
       if (matched != 1) {
-        errors.add(FieldError.invalid(path, value, path + " in body must validate one and only"
-            + " one schema (oneOf)"));
+        errors.add(
+            FieldError.invalid(
+                path, value, path + " in body must validate one and only" + " one schema (oneOf)"));
       }
     }
     JsonNode not = s.get("not");
     if (not != null && not.isObject() && validate(value, not).isEmpty()) {
-      errors.add(FieldError.invalid(path, value, path + " in body must not validate the schema"
-          + " (not)"));
+      errors.add(
+          FieldError.invalid(
+              path, value, path + " in body must not validate the schema" + " (not)"));
     }
   }
 
@@ -198,8 +213,8 @@ final class SchemaValidator {
 
   private static FieldError typeError(String path, String actual, JsonNode s) {
     String want = intOrString(s) ? "integer,string" : s.path("type").asText();
-    return FieldError.typeInvalid(path, actual, path + " in body must be of type " + want + ": "
-        + FieldError.quote(actual));
+    return FieldError.typeInvalid(
+        path, actual, path + " in body must be of type " + want + ": " + FieldError.quote(actual));
   }
 
   private static boolean intOrString(JsonNode s) {
@@ -255,8 +270,10 @@ final class SchemaValidator {
   private static boolean contains(JsonNode array, JsonNode value, int limit) {
     for (int i = 0; i < limit; i++) {
       JsonNode a = array.get(i);
-      if (a.equals(value) || (a.isNumber() && value.isNumber()
-          && a.decimalValue().compareTo(value.decimalValue()) == 0)) {
+      if (a.equals(value)
+          || (a.isNumber()
+              && value.isNumber()
+              && a.decimalValue().compareTo(value.decimalValue()) == 0)) {
         return true;
       }
     }

@@ -9,8 +9,8 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Schema lookup over the built-in OpenAPI v3 components: each built-in kind's root schema (found
- * by {@code x-kubernetes-group-version-kind}, cached per kind), {@code $ref} resolution, and
+ * Schema lookup over the built-in OpenAPI v3 components: each built-in kind's root schema (found by
+ * {@code x-kubernetes-group-version-kind}, cached per kind), {@code $ref} resolution, and
  * ObjectMeta, which every resource's metadata is read as.
  */
 final class Schemas {
@@ -28,10 +28,12 @@ final class Schemas {
   /** The root schema of a built-in kind, if the catalogue has one. */
   Optional<JsonNode> root(ResourceType type) {
     String gvk = type.group() + "/" + type.version() + "/" + type.kind();
-    return roots.computeIfAbsent(gvk, k -> {
-      String name = index().get(k);
-      return name == null ? Optional.empty() : Optional.of(catalogue.schemas().get(name));
-    });
+    return roots.computeIfAbsent(
+        gvk,
+        k -> {
+          String name = index().get(k);
+          return name == null ? Optional.empty() : Optional.of(catalogue.schemas().get(name));
+        });
   }
 
   JsonNode objectMeta() {
@@ -39,8 +41,8 @@ final class Schemas {
   }
 
   /**
-   * Follows {@code $ref}s, also through the {@code allOf: [{$ref}]} wrapper the catalogue uses
-   * for fields with extensions; other schemas come back as they are. Never null.
+   * Follows {@code $ref}s, also through the {@code allOf: [{$ref}]} wrapper the catalogue uses for
+   * fields with extensions; other schemas come back as they are. Never null.
    */
   JsonNode resolve(JsonNode schema) {
     JsonNode s = schema == null ? MissingNode.getInstance() : schema;
@@ -48,8 +50,11 @@ final class Schemas {
       JsonNode ref = s.get("$ref");
       if (ref == null) {
         JsonNode allOf = s.get("allOf");
-        if (allOf != null && allOf.size() == 1 && allOf.get(0).has("$ref")
-            && !s.has("properties") && !s.has("type")) {
+        if (allOf != null
+            && allOf.size() == 1
+            && allOf.get(0).has("$ref")
+            && !s.has("properties")
+            && !s.has("type")) {
           ref = allOf.get(0).get("$ref");
         }
       }
@@ -65,12 +70,21 @@ final class Schemas {
     Map<String, String> map = byKind;
     if (map == null) {
       Map<String, String> built = new ConcurrentHashMap<>();
-      catalogue.schemas().fields().forEachRemaining(e -> {
-        for (JsonNode gvk : e.getValue().path("x-kubernetes-group-version-kind")) {
-          built.putIfAbsent(gvk.path("group").asText() + "/" + gvk.path("version").asText()
-              + "/" + gvk.path("kind").asText(), e.getKey());
-        }
-      });
+      catalogue
+          .schemas()
+          .fields()
+          .forEachRemaining(
+              e -> {
+                for (JsonNode gvk : e.getValue().path("x-kubernetes-group-version-kind")) {
+                  built.putIfAbsent(
+                      gvk.path("group").asText()
+                          + "/"
+                          + gvk.path("version").asText()
+                          + "/"
+                          + gvk.path("kind").asText(),
+                      e.getKey());
+                }
+              });
       byKind = map = built;
     }
     return map;

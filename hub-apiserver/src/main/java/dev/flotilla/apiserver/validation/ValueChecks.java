@@ -13,8 +13,8 @@ import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
 /**
- * The scalar keywords of OpenAPI v3 validation with go-openapi's messages: string length,
- * pattern and format; numeric bounds, multipleOf and integer formats.
+ * The scalar keywords of OpenAPI v3 validation with go-openapi's messages: string length, pattern
+ * and format; numeric bounds, multipleOf and integer formats.
  */
 final class ValueChecks {
   private static final Map<String, Pattern> PATTERNS = new ConcurrentHashMap<>();
@@ -23,7 +23,8 @@ final class ValueChecks {
   private static final BigDecimal INT64_MIN = BigDecimal.valueOf(Long.MIN_VALUE);
   private static final BigDecimal INT64_MAX = BigDecimal.valueOf(Long.MAX_VALUE);
   private static final Pattern IPV4 =
-      Pattern.compile("^((25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)\\.){3}(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)$");
+      Pattern.compile(
+          "^((25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)\\.){3}(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)$");
 
   private ValueChecks() {}
 
@@ -33,8 +34,11 @@ final class ValueChecks {
       out.add(FieldError.tooLong(path, s.get("maxLength").asLong()));
     }
     if (s.has("minLength") && length < s.get("minLength").asLong()) {
-      out.add(FieldError.invalid(path, value, path + " in body should be at least "
-          + s.get("minLength").asLong() + " chars long"));
+      out.add(
+          FieldError.invalid(
+              path,
+              value,
+              path + " in body should be at least " + s.get("minLength").asLong() + " chars long"));
     }
     if (s.has("pattern")) {
       String regex = s.get("pattern").asText();
@@ -45,8 +49,11 @@ final class ValueChecks {
     }
     String format = s.path("format").asText("");
     if (!format.isEmpty() && !formatOk(format, text)) {
-      out.add(FieldError.typeInvalid(path, text, path + " in body must be of type " + format
-          + ": " + FieldError.quote(text)));
+      out.add(
+          FieldError.typeInvalid(
+              path,
+              text,
+              path + " in body must be of type " + format + ": " + FieldError.quote(text)));
     }
   }
 
@@ -56,34 +63,59 @@ final class ValueChecks {
       BigDecimal min = s.get("minimum").decimalValue();
       boolean exclusive = s.path("exclusiveMinimum").asBoolean(false);
       if (exclusive ? v.compareTo(min) <= 0 : v.compareTo(min) < 0) {
-        out.add(FieldError.invalid(path, value, path + " in body should be greater than "
-            + (exclusive ? "" : "or equal to ") + FieldError.number(s.get("minimum"))));
+        out.add(
+            FieldError.invalid(
+                path,
+                value,
+                path
+                    + " in body should be greater than "
+                    + (exclusive ? "" : "or equal to ")
+                    + FieldError.number(s.get("minimum"))));
       }
     }
     if (s.has("maximum")) {
       BigDecimal max = s.get("maximum").decimalValue();
       boolean exclusive = s.path("exclusiveMaximum").asBoolean(false);
       if (exclusive ? v.compareTo(max) >= 0 : v.compareTo(max) > 0) {
-        out.add(FieldError.invalid(path, value, path + " in body should be less than "
-            + (exclusive ? "" : "or equal to ") + FieldError.number(s.get("maximum"))));
+        out.add(
+            FieldError.invalid(
+                path,
+                value,
+                path
+                    + " in body should be less than "
+                    + (exclusive ? "" : "or equal to ")
+                    + FieldError.number(s.get("maximum"))));
       }
     }
     if (s.has("multipleOf")) {
       BigDecimal factor = s.get("multipleOf").decimalValue();
       if (factor.signum() > 0 && v.remainder(factor).signum() != 0) {
-        out.add(FieldError.invalid(path, value, path + " in body should be a multiple of "
-            + FieldError.number(s.get("multipleOf"))));
+        out.add(
+            FieldError.invalid(
+                path,
+                value,
+                path
+                    + " in body should be a multiple of "
+                    + FieldError.number(s.get("multipleOf"))));
       }
     }
     String format = s.path("format").asText("");
-    boolean outOfRange = switch (format) {
-      case "int32" -> v.compareTo(INT32_MIN) < 0 || v.compareTo(INT32_MAX) > 0;
-      case "int64" -> v.compareTo(INT64_MIN) < 0 || v.compareTo(INT64_MAX) > 0;
-      default -> false;
-    };
+    boolean outOfRange =
+        switch (format) {
+          case "int32" -> v.compareTo(INT32_MIN) < 0 || v.compareTo(INT32_MAX) > 0;
+          case "int64" -> v.compareTo(INT64_MIN) < 0 || v.compareTo(INT64_MAX) > 0;
+          default -> false;
+        };
     if (outOfRange) {
-      out.add(FieldError.invalid(path, value, path + " in body must be of type " + format
-          + ": " + FieldError.quote(FieldError.number(value))));
+      out.add(
+          FieldError.invalid(
+              path,
+              value,
+              path
+                  + " in body must be of type "
+                  + format
+                  + ": "
+                  + FieldError.quote(FieldError.number(value))));
     }
   }
 
@@ -140,7 +172,8 @@ final class ValueChecks {
           }
           String ip = text.substring(0, slash);
           int bits = Integer.parseInt(text.substring(slash + 1));
-          return IPV4.matcher(ip).matches() ? bits >= 0 && bits <= 32
+          return IPV4.matcher(ip).matches()
+              ? bits >= 0 && bits <= 32
               : ip.contains(":") && ipv6(ip) && bits >= 0 && bits <= 128;
         default:
           return true;

@@ -19,10 +19,10 @@ public final class WriteRequests {
   private WriteRequests() {}
 
   /** Runs {@code handler} for {@code request} ({@code verb} create, update or patch). */
-  public static CompletableFuture<Reply> handle(String verb, ApiRequest request,
-      OperationHandler handler) {
-    WriteContext ctx = new WriteContext(verb,
-        FieldValidation.parse(request.param("fieldValidation"), verb));
+  public static CompletableFuture<Reply> handle(
+      String verb, ApiRequest request, OperationHandler handler) {
+    WriteContext ctx =
+        new WriteContext(verb, FieldValidation.parse(request.param("fieldValidation"), verb));
     ApiRequest effective = withoutDuplicates(request, ctx);
     CompletableFuture<Reply> reply = ctx.call(() -> handler.handle(effective));
     return reply.thenApply(r -> withWarnings(r, ctx.warnings()));
@@ -34,8 +34,10 @@ public final class WriteRequests {
     }
     String ct = r.contentType();
     boolean yaml = ct.equals("application/yaml") || ct.equals("application/apply-patch+yaml");
-    boolean json = ct.equals("application/json") || ct.equals("application/merge-patch+json")
-        || ct.equals("application/strategic-merge-patch+json");
+    boolean json =
+        ct.equals("application/json")
+            || ct.equals("application/merge-patch+json")
+            || ct.equals("application/strategic-merge-patch+json");
     if (!yaml && !json) {
       return r;
     }
@@ -46,8 +48,14 @@ public final class WriteRequests {
     for (String path : found.get().paths()) {
       ctx.addBodyProblem("duplicate field " + FieldError.quote(path));
     }
-    return new ApiRequest(r.method(), r.info(), r.type(), r.params(), r.headers(),
-        Buffer.buffer(Json.write(found.get().tree())), r.user());
+    return new ApiRequest(
+        r.method(),
+        r.info(),
+        r.type(),
+        r.params(),
+        r.headers(),
+        Buffer.buffer(Json.write(found.get().tree())),
+        r.user());
   }
 
   private static Reply withWarnings(Reply reply, List<String> warnings) {

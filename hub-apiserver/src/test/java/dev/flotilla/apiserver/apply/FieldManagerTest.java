@@ -19,20 +19,20 @@ import org.junit.jupiter.api.Test;
 /**
  * Field ownership and apply conflicts. Expected managedFields shapes and messages follow
  * kube-apiserver (apimachinery managedfields, structured-merge-diff) as documented at
- * kubernetes.io/docs/reference/using-api/server-side-apply and as kubectl 1.33 printed them
- * against a hub ("Apply failed with 1 conflict: conflict with \"kubectl-patch\" using apps/v1:
+ * kubernetes.io/docs/reference/using-api/server-side-apply and as kubectl 1.33 printed them against
+ * a hub ("Apply failed with 1 conflict: conflict with \"kubectl-patch\" using apps/v1:
  * .spec.replicas").
  */
 class FieldManagerTest {
-  private static final JsonMapper LENIENT = JsonMapper.builder()
-      .enable(JsonReadFeature.ALLOW_SINGLE_QUOTES).build();
+  private static final JsonMapper LENIENT =
+      JsonMapper.builder().enable(JsonReadFeature.ALLOW_SINGLE_QUOTES).build();
   private static final Schemas SCHEMAS = new Schemas(BuiltinCatalogue.get(), null);
   private static final ResourceType DEPLOYMENTS =
       BuiltinCatalogue.get().find("apps", "v1", "deployments").orElseThrow();
   private static final ResourceType SERVICES =
       BuiltinCatalogue.get().find("", "v1", "services").orElseThrow();
-  private static final FieldManager DEPLOY = new FieldManager(DEPLOYMENTS,
-      SCHEMAS.builtin("apps", "v1", "Deployment"), null);
+  private static final FieldManager DEPLOY =
+      new FieldManager(DEPLOYMENTS, SCHEMAS.builtin("apps", "v1", "Deployment"), null);
 
   static ObjectNode j(String json) {
     try {
@@ -43,11 +43,16 @@ class FieldManagerTest {
   }
 
   static ObjectNode deployment(int replicas, String extraLabel) {
-    return j("{'apiVersion':'apps/v1','kind':'Deployment','metadata':{'name':'web',"
-        + "'labels':{'app':'web'" + (extraLabel == null ? "" : ",'" + extraLabel + "':'x'") + "}},"
-        + "'spec':{'replicas':" + replicas + ",'selector':{'matchLabels':{'app':'web'}},"
-        + "'template':{'metadata':{'labels':{'app':'web'}},'spec':{'containers':[{'name':'app',"
-        + "'image':'nginx','env':[{'name':'A','value':'1'}]}]}}}}");
+    return j(
+        "{'apiVersion':'apps/v1','kind':'Deployment','metadata':{'name':'web',"
+            + "'labels':{'app':'web'"
+            + (extraLabel == null ? "" : ",'" + extraLabel + "':'x'")
+            + "}},"
+            + "'spec':{'replicas':"
+            + replicas
+            + ",'selector':{'matchLabels':{'app':'web'}},"
+            + "'template':{'metadata':{'labels':{'app':'web'}},'spec':{'containers':[{'name':'app',"
+            + "'image':'nginx','env':[{'name':'A','value':'1'}]}]}}}}");
   }
 
   static JsonNode entry(ObjectNode obj, String manager, String operation) {
@@ -72,10 +77,13 @@ class FieldManagerTest {
     assertEquals("apps/v1", e.path("apiVersion").asText());
     assertEquals("FieldsV1", e.path("fieldsType").asText());
     assertTrue(e.hasNonNull("time"));
-    assertEquals(j("{'f:metadata':{'f:labels':{'f:app':{}}},'f:spec':{'f:replicas':{},"
-        + "'f:selector':{},'f:template':{'f:metadata':{'f:labels':{'f:app':{}}},'f:spec':{"
-        + "'f:containers':{'k:{\"name\":\"app\"}':{'.':{},'f:env':{'k:{\"name\":\"A\"}':{'.':{},"
-        + "'f:name':{},'f:value':{}}},'f:image':{},'f:name':{}}}}}}}"), e.get("fieldsV1"));
+    assertEquals(
+        j(
+            "{'f:metadata':{'f:labels':{'f:app':{}}},'f:spec':{'f:replicas':{},"
+                + "'f:selector':{},'f:template':{'f:metadata':{'f:labels':{'f:app':{}}},'f:spec':{"
+                + "'f:containers':{'k:{\"name\":\"app\"}':{'.':{},'f:env':{'k:{\"name\":\"A\"}':{'.':{},"
+                + "'f:name':{},'f:value':{}}},'f:image':{},'f:name':{}}}}}}}"),
+        e.get("fieldsV1"));
   }
 
   @Test
@@ -94,12 +102,12 @@ class FieldManagerTest {
   @Test
   void applyConflictsWithAnotherManagersField() {
     ObjectNode live = DEPLOY.apply(null, deployment(2, null), "a", false);
-    ApiException e = assertThrows(ApiException.class,
-        () -> DEPLOY.apply(live, deployment(3, null), "b", false));
+    ApiException e =
+        assertThrows(ApiException.class, () -> DEPLOY.apply(live, deployment(3, null), "b", false));
     assertEquals(409, e.code());
     assertEquals("Conflict", e.reason());
-    assertEquals("Apply failed with 1 conflict: conflict with \"a\": .spec.replicas",
-        e.getMessage());
+    assertEquals(
+        "Apply failed with 1 conflict: conflict with \"a\": .spec.replicas", e.getMessage());
     assertEquals(1, e.causes().size());
     assertEquals("FieldManagerConflict", e.causes().get(0).reason());
     assertEquals(".spec.replicas", e.causes().get(0).field());
@@ -114,10 +122,13 @@ class FieldManagerTest {
     ObjectNode patched = deployment(4, null);
     patched.with("metadata").set("managedFields", created.at("/metadata/managedFields"));
     ObjectNode live = DEPLOY.update(created, patched, "kubectl-patch");
-    ApiException e = assertThrows(ApiException.class,
-        () -> DEPLOY.apply(live, deployment(5, "extra"), "mgr", false));
-    assertEquals("Apply failed with 1 conflict: conflict with \"kubectl-patch\" using apps/v1:"
-        + " .spec.replicas", e.getMessage());
+    ApiException e =
+        assertThrows(
+            ApiException.class, () -> DEPLOY.apply(live, deployment(5, "extra"), "mgr", false));
+    assertEquals(
+        "Apply failed with 1 conflict: conflict with \"kubectl-patch\" using apps/v1:"
+            + " .spec.replicas",
+        e.getMessage());
   }
 
   @Test
@@ -126,8 +137,10 @@ class FieldManagerTest {
     ObjectNode other = deployment(3, null);
     other.with("spec").with("selector").with("matchLabels").put("app", "other");
     ApiException e = assertThrows(ApiException.class, () -> DEPLOY.apply(live, other, "b", false));
-    assertEquals("Apply failed with 2 conflicts: conflicts with \"a\":\n- .spec.replicas\n"
-        + "- .spec.selector", e.getMessage());
+    assertEquals(
+        "Apply failed with 2 conflicts: conflicts with \"a\":\n- .spec.replicas\n"
+            + "- .spec.selector",
+        e.getMessage());
     assertEquals(2, e.causes().size());
   }
 
@@ -151,8 +164,9 @@ class FieldManagerTest {
     ((ObjectNode) config.at("/spec/template/spec/containers/0")).putArray("env");
     ObjectNode after = DEPLOY.apply(live, config, "a", false);
     assertEquals(j("{'app':'web'}"), after.at("/metadata/labels"));
-    assertTrue(after.at("/spec/template/spec/containers/0/env").isMissingNode()
-        || after.at("/spec/template/spec/containers/0/env").isEmpty());
+    assertTrue(
+        after.at("/spec/template/spec/containers/0/env").isMissingNode()
+            || after.at("/spec/template/spec/containers/0/env").isEmpty());
   }
 
   @Test
@@ -168,8 +182,9 @@ class FieldManagerTest {
   void untrackedObjectsAreOwnedByBeforeFirstApply() {
     ObjectNode live = deployment(2, null);
     live.with("metadata").put("uid", "u").put("resourceVersion", "5");
-    ApiException e = assertThrows(ApiException.class,
-        () -> DEPLOY.apply(live, deployment(3, null), "mgr", false));
+    ApiException e =
+        assertThrows(
+            ApiException.class, () -> DEPLOY.apply(live, deployment(3, null), "mgr", false));
     assertTrue(e.getMessage().contains("\"before-first-apply\" using apps/v1"), e.getMessage());
     ObjectNode after = DEPLOY.apply(live, deployment(2, null), "mgr", false);
     assertTrue(owns(after, "before-first-apply", "Update", "f:spec", "f:replicas"));
@@ -179,34 +194,46 @@ class FieldManagerTest {
   @Test
   void serviceClusterIpSetByAnotherManagerSurvivesApply() {
     FieldManager svc = new FieldManager(SERVICES, SCHEMAS.builtin("", "v1", "Service"), null);
-    ObjectNode config = j("{'apiVersion':'v1','kind':'Service','metadata':{'name':'s'},"
-        + "'spec':{'selector':{'app':'web'},'ports':[{'port':80}]}}");
+    ObjectNode config =
+        j(
+            "{'apiVersion':'v1','kind':'Service','metadata':{'name':'s'},"
+                + "'spec':{'selector':{'app':'web'},'ports':[{'port':80}]}}");
     ObjectNode created = svc.apply(null, config, "mgr", false);
     ObjectNode allocated = created.deepCopy();
     allocated.with("spec").put("clusterIP", "10.0.0.7");
     ObjectNode live = svc.update(created, allocated, "ip-allocator");
-    ObjectNode reapplied = j("{'apiVersion':'v1','kind':'Service','metadata':{'name':'s'},"
-        + "'spec':{'selector':{'app':'web'},'ports':[{'port':80,'targetPort':8080}]}}");
+    ObjectNode reapplied =
+        j(
+            "{'apiVersion':'v1','kind':'Service','metadata':{'name':'s'},"
+                + "'spec':{'selector':{'app':'web'},'ports':[{'port':80,'targetPort':8080}]}}");
     ObjectNode after = svc.apply(live, reapplied, "mgr", false);
     assertEquals("10.0.0.7", after.at("/spec/clusterIP").asText());
     assertEquals(8080, after.at("/spec/ports/0/targetPort").asInt());
     assertTrue(owns(after, "ip-allocator", "Update", "f:spec", "f:clusterIP"));
-    assertTrue(owns(after, "mgr", "Apply", "f:spec", "f:ports",
-        "k:{\"port\":80,\"protocol\":\"TCP\"}", "f:targetPort"));
+    assertTrue(
+        owns(
+            after,
+            "mgr",
+            "Apply",
+            "f:spec",
+            "f:ports",
+            "k:{\"port\":80,\"protocol\":\"TCP\"}",
+            "f:targetPort"));
   }
 
   @Test
   void kubectlMayTakeOverFieldsItsLastAppliedAnnotationSet() {
     ObjectNode csa = deployment(2, null);
-    csa.with("metadata").with("annotations").put(Conflicts.LAST_APPLIED,
-        deployment(2, null).toString());
+    csa.with("metadata")
+        .with("annotations")
+        .put(Conflicts.LAST_APPLIED, deployment(2, null).toString());
     ObjectNode created = DEPLOY.update(null, csa, "kubectl-client-side-apply");
     ObjectNode after = DEPLOY.apply(created, deployment(3, null), "kubectl", false);
     assertEquals(3, after.at("/spec/replicas").asInt());
     String annotation = after.at("/metadata/annotations").path(Conflicts.LAST_APPLIED).asText();
     assertTrue(annotation.contains("\"replicas\":3"), annotation);
-    assertThrows(ApiException.class, () -> DEPLOY.apply(created, deployment(3, null), "other",
-        false));
+    assertThrows(
+        ApiException.class, () -> DEPLOY.apply(created, deployment(3, null), "other", false));
   }
 
   @Test
@@ -224,12 +251,18 @@ class FieldManagerTest {
 
   @Test
   void fieldManagerNamesComeFromTheParameterOrTheUserAgent() {
-    assertEquals("kubectl.1.33", FieldManagers.resolve(null,
-        "kubectl.1.33/v1.33.1 (linux/amd64) kubernetes/8adc0f0", false, "PatchOptions"));
-    assertEquals("kubectl-edit", FieldManagers.resolve("kubectl-edit", "x/1", false, "PatchOptions"));
-    ApiException e = assertThrows(ApiException.class,
-        () -> FieldManagers.resolve(null, "kubectl/1", true, "PatchOptions"));
+    assertEquals(
+        "kubectl.1.33",
+        FieldManagers.resolve(
+            null, "kubectl.1.33/v1.33.1 (linux/amd64) kubernetes/8adc0f0", false, "PatchOptions"));
+    assertEquals(
+        "kubectl-edit", FieldManagers.resolve("kubectl-edit", "x/1", false, "PatchOptions"));
+    ApiException e =
+        assertThrows(
+            ApiException.class,
+            () -> FieldManagers.resolve(null, "kubectl/1", true, "PatchOptions"));
     assertEquals(422, e.code());
-    assertTrue(e.getMessage().contains("fieldManager: Required value: is required for apply patch"));
+    assertTrue(
+        e.getMessage().contains("fieldManager: Required value: is required for apply patch"));
   }
 }

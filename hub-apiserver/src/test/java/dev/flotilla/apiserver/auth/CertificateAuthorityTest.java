@@ -35,8 +35,9 @@ class CertificateAuthorityTest {
   @TempDir Path dir;
 
   private static X509Certificate cert(Path p) throws Exception {
-    return (X509Certificate) CertificateFactory.getInstance("X.509")
-        .generateCertificate(new ByteArrayInputStream(Files.readAllBytes(p)));
+    return (X509Certificate)
+        CertificateFactory.getInstance("X.509")
+            .generateCertificate(new ByteArrayInputStream(Files.readAllBytes(p)));
   }
 
   private static Set<String> sans(X509Certificate c) throws Exception {
@@ -50,14 +51,19 @@ class CertificateAuthorityTest {
 
   @Test
   void createsCaAndServingCertificate() throws Exception {
-    CertificateAuthority ca = CertificateAuthority.loadOrCreate(dir, List.of("hub.example", "10.1.2.3"));
+    CertificateAuthority ca =
+        CertificateAuthority.loadOrCreate(dir, List.of("hub.example", "10.1.2.3"));
     assertEquals(dir.resolve("pki/ca.crt"), ca.caCertPath());
     for (String f : List.of("ca.crt", "ca.key", "server.crt", "server.key")) {
       assertTrue(Files.exists(dir.resolve("pki").resolve(f)), f);
     }
     if (dir.getFileSystem().supportedFileAttributeViews().contains("posix")) {
-      assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(ca.serverKeyPath())));
-      assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("pki/ca.key"))));
+      assertEquals(
+          "rw-------",
+          PosixFilePermissions.toString(Files.getPosixFilePermissions(ca.serverKeyPath())));
+      assertEquals(
+          "rw-------",
+          PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("pki/ca.key"))));
     }
     X509Certificate caCert = cert(ca.caCertPath());
     X509Certificate srv = cert(ca.serverCertPath());
@@ -68,8 +74,14 @@ class CertificateAuthorityTest {
     assertEquals(caCert.getSubjectX500Principal(), srv.getIssuerX500Principal());
     assertEquals(-1, srv.getBasicConstraints());
     assertTrue(srv.getExtendedKeyUsage().contains("1.3.6.1.5.5.7.3.1"), "serverAuth EKU");
-    assertEquals(Set.of("localhost", "127.0.0.1", InetAddress.getByName("::1").getHostAddress(),
-        "hub.example", "10.1.2.3"), sans(srv));
+    assertEquals(
+        Set.of(
+            "localhost",
+            "127.0.0.1",
+            InetAddress.getByName("::1").getHostAddress(),
+            "hub.example",
+            "10.1.2.3"),
+        sans(srv));
     assertTrue(caCert.getNotAfter().getTime() - System.currentTimeMillis() > 9L * 365 * 86400_000);
     assertTrue(srv.getNotAfter().getTime() - System.currentTimeMillis() < 366L * 86400_000);
     assertTrue(ca.caCertPem().startsWith("-----BEGIN CERTIFICATE-----"));
@@ -81,11 +93,13 @@ class CertificateAuthorityTest {
     byte[] srv1 = Files.readAllBytes(first.serverCertPath());
     byte[] caKey1 = Files.readAllBytes(dir.resolve("pki/ca.key"));
 
-    CertificateAuthority again = CertificateAuthority.loadOrCreate(dir, List.of("HUB.example", "localhost"));
+    CertificateAuthority again =
+        CertificateAuthority.loadOrCreate(dir, List.of("HUB.example", "localhost"));
     assertEquals(first.caCertPem(), again.caCertPem());
     assertArrayEquals(srv1, Files.readAllBytes(again.serverCertPath()), "covered SANs: reuse");
 
-    CertificateAuthority grown = CertificateAuthority.loadOrCreate(dir, List.of("other.example", "0:0:0:0:0:0:0:1"));
+    CertificateAuthority grown =
+        CertificateAuthority.loadOrCreate(dir, List.of("other.example", "0:0:0:0:0:0:0:1"));
     assertEquals(first.caCertPem(), grown.caCertPem());
     assertArrayEquals(caKey1, Files.readAllBytes(dir.resolve("pki/ca.key")));
     assertFalse(java.util.Arrays.equals(srv1, Files.readAllBytes(grown.serverCertPath())));
@@ -102,35 +116,51 @@ class CertificateAuthorityTest {
     cert(again.serverCertPath()).verify(cert(again.caCertPath()).getPublicKey());
 
     Files.delete(dir.resolve("pki/ca.key"));
-    IllegalStateException e = assertThrows(IllegalStateException.class,
-        () -> CertificateAuthority.loadOrCreate(dir, List.of()));
+    IllegalStateException e =
+        assertThrows(
+            IllegalStateException.class, () -> CertificateAuthority.loadOrCreate(dir, List.of()));
     assertTrue(e.getMessage().contains("ca.key"), e.getMessage());
   }
 
-  /** The files work as they will be used: Vert.x serves with them and a client trusting only the CA connects. */
+  /**
+   * The files work as they will be used: Vert.x serves with them and a client trusting only the CA
+   * connects.
+   */
   @Test
   void vertxServesTlsThatAClientTrustingTheCaAccepts() throws Exception {
     CertificateAuthority ca = CertificateAuthority.loadOrCreate(dir, List.of());
     Vertx vertx = Vertx.vertx();
     try {
-      HttpServer server = vertx.createHttpServer(new HttpServerOptions().setSsl(true)
-              .setKeyCertOptions(new PemKeyCertOptions()
-                  .setCertPath(ca.serverCertPath().toString())
-                  .setKeyPath(ca.serverKeyPath().toString())))
-          .requestHandler(req -> req.response().end("ok"))
-          .listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
+      HttpServer server =
+          vertx
+              .createHttpServer(
+                  new HttpServerOptions()
+                      .setSsl(true)
+                      .setKeyCertOptions(
+                          new PemKeyCertOptions()
+                              .setCertPath(ca.serverCertPath().toString())
+                              .setKeyPath(ca.serverKeyPath().toString())))
+              .requestHandler(req -> req.response().end("ok"))
+              .listen(0, "127.0.0.1")
+              .toCompletionStage()
+              .toCompletableFuture()
+              .get(20, TimeUnit.SECONDS);
       KeyStore trust = KeyStore.getInstance("PKCS12");
       trust.load(null, null);
       trust.setCertificateEntry("ca", cert(ca.caCertPath()));
-      TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+      TrustManagerFactory tmf =
+          TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
       tmf.init(trust);
       SSLContext ssl = SSLContext.getInstance("TLS");
       ssl.init(null, tmf.getTrustManagers(), null);
       HttpClient client = HttpClient.newBuilder().sslContext(ssl).build();
       for (String host : List.of("localhost", "127.0.0.1")) {
-        HttpResponse<String> r = client.send(HttpRequest.newBuilder(
-            URI.create("https://" + host + ":" + server.actualPort() + "/")).build(),
-            HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r =
+            client.send(
+                HttpRequest.newBuilder(
+                        URI.create("https://" + host + ":" + server.actualPort() + "/"))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
         assertEquals("ok", r.body());
       }
     } finally {

@@ -18,15 +18,19 @@ import org.junit.jupiter.api.io.TempDir;
 
 class KubeconfigWriterTest {
   @TempDir Path dir;
-  private static final String PEM = "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n";
+  private static final String PEM =
+      "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n";
 
   @Test
   void writesContextsThatParseBack() throws Exception {
     Path file = dir.resolve("sub/kubeconfig");
-    KubeconfigWriter.write(file, List.of(
-        KubeconfigContext.flotilla(6443, PEM, "admin-token"),
-        new KubeconfigContext("member-a", "https://127.0.0.1:7443", PEM, "tok-a"),
-        new KubeconfigContext("public", "https://api.example.com", null, null)), "flotilla");
+    KubeconfigWriter.write(
+        file,
+        List.of(
+            KubeconfigContext.flotilla(6443, PEM, "admin-token"),
+            new KubeconfigContext("member-a", "https://127.0.0.1:7443", PEM, "tok-a"),
+            new KubeconfigContext("public", "https://api.example.com", null, null)),
+        "flotilla");
     if (dir.getFileSystem().supportedFileAttributeViews().contains("posix")) {
       assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
     }
@@ -38,8 +42,11 @@ class KubeconfigWriterTest {
     JsonNode cluster = root.get("clusters").get(0);
     assertEquals("flotilla", cluster.get("name").asText());
     assertEquals("https://127.0.0.1:6443", cluster.at("/cluster/server").asText());
-    assertEquals(PEM, new String(Base64.getDecoder().decode(
-        cluster.at("/cluster/certificate-authority-data").asText()), StandardCharsets.UTF_8));
+    assertEquals(
+        PEM,
+        new String(
+            Base64.getDecoder().decode(cluster.at("/cluster/certificate-authority-data").asText()),
+            StandardCharsets.UTF_8));
     JsonNode user = root.get("users").get(0);
     assertEquals("flotilla-admin", user.get("name").asText());
     assertEquals("admin-token", user.at("/user/token").asText());
@@ -55,15 +62,19 @@ class KubeconfigWriterTest {
     assertFalse(root.at("/users/2/user").has("token"));
 
     KubeconfigWriter.write(file, List.of(KubeconfigContext.flotilla(1, PEM, "t")), "flotilla");
-    assertEquals(1, new ObjectMapper(new YAMLFactory()).readTree(file.toFile()).get("contexts").size());
+    assertEquals(
+        1, new ObjectMapper(new YAMLFactory()).readTree(file.toFile()).get("contexts").size());
   }
 
   @Test
   void rejectsUnknownCurrentContextAndDuplicates() {
     Path file = dir.resolve("kc");
     KubeconfigContext c = KubeconfigContext.flotilla(1, PEM, "t");
-    assertThrows(IllegalArgumentException.class, () -> KubeconfigWriter.write(file, List.of(c), "nope"));
-    assertThrows(IllegalArgumentException.class, () -> KubeconfigWriter.write(file, List.of(c, c), "flotilla"));
+    assertThrows(
+        IllegalArgumentException.class, () -> KubeconfigWriter.write(file, List.of(c), "nope"));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> KubeconfigWriter.write(file, List.of(c, c), "flotilla"));
     assertFalse(Files.exists(file));
   }
 }

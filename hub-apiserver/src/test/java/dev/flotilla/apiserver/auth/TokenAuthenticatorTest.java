@@ -26,7 +26,9 @@ class TokenAuthenticatorTest {
     assertTrue(token.matches("[A-Za-z0-9_-]{43}"), token); // 32 bytes, base64url, no padding
     assertEquals(token, Files.readString(dir.resolve("admin.token")).trim());
     if (dir.getFileSystem().supportedFileAttributeViews().contains("posix")) {
-      assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(a.adminTokenPath())));
+      assertEquals(
+          "rw-------",
+          PosixFilePermissions.toString(Files.getPosixFilePermissions(a.adminTokenPath())));
     }
     TokenAuthenticator b = TokenAuthenticator.loadOrCreate(dir, Optional.empty());
     assertEquals(token, b.adminToken());
@@ -41,22 +43,29 @@ class TokenAuthenticatorTest {
   @Test
   void tokenFileWithQuotedGroups() throws Exception {
     Path csv = dir.resolve("tokens.csv");
-    Files.writeString(csv, String.join("\n",
-        "# comment line",
-        "tok-alice,alice,uid-1,\"dev,ops\"",
-        "",
-        "tok-bob, bob, uid-2",
-        "tok-carol,carol,uid-3,\"a, \"\"b\"\"\",ignored-extra",
-        ",nobody,uid-4",
-        "tok-dave,dave,uid-5,single"));
+    Files.writeString(
+        csv,
+        String.join(
+            "\n",
+            "# comment line",
+            "tok-alice,alice,uid-1,\"dev,ops\"",
+            "",
+            "tok-bob, bob, uid-2",
+            "tok-carol,carol,uid-3,\"a, \"\"b\"\"\",ignored-extra",
+            ",nobody,uid-4",
+            "tok-dave,dave,uid-5,single"));
     TokenAuthenticator a = TokenAuthenticator.loadOrCreate(dir, Optional.of(csv));
-    assertEquals(new UserInfo("alice", "uid-1", List.of("dev", "ops", "system:authenticated")),
+    assertEquals(
+        new UserInfo("alice", "uid-1", List.of("dev", "ops", "system:authenticated")),
         a.authenticate("Bearer tok-alice").orElseThrow());
-    assertEquals(new UserInfo("bob", "uid-2", List.of("system:authenticated")),
+    assertEquals(
+        new UserInfo("bob", "uid-2", List.of("system:authenticated")),
         a.authenticate("bearer tok-bob").orElseThrow());
-    assertEquals(List.of("a", "\"b\"", "system:authenticated"),
+    assertEquals(
+        List.of("a", "\"b\"", "system:authenticated"),
         a.authenticate("BEARER tok-carol").orElseThrow().groups());
-    assertEquals(List.of("single", "system:authenticated"),
+    assertEquals(
+        List.of("single", "system:authenticated"),
         a.authenticate("Bearer tok-dave").orElseThrow().groups());
   }
 
@@ -64,16 +73,28 @@ class TokenAuthenticatorTest {
   void malformedTokenFileIsRejected() throws Exception {
     Path csv = dir.resolve("bad.csv");
     Files.writeString(csv, "tok,user\n");
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> TokenAuthenticator.loadOrCreate(dir, Optional.of(csv)));
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> TokenAuthenticator.loadOrCreate(dir, Optional.of(csv)));
     assertTrue(e.getMessage().contains("at least 3 columns"), e.getMessage());
     Map<String, UserInfo> ok = TokenAuthenticator.parseTokenFile("x", "t,u,i\r\nt2,u2,i2");
     assertEquals(2, ok.size());
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"", "Bearer", "Bearer ", "Basic YWRtaW46YWRtaW4=", "Token tok-x",
-      "Bearer wrong", "Bearer tok-x extra", "tok-x", "Bearertok-x"})
+  @ValueSource(
+      strings = {
+        "",
+        "Bearer",
+        "Bearer ",
+        "Basic YWRtaW46YWRtaW4=",
+        "Token tok-x",
+        "Bearer wrong",
+        "Bearer tok-x extra",
+        "tok-x",
+        "Bearertok-x"
+      })
   void rejectsWrongSchemeOrToken(String header) {
     TokenAuthenticator a = TokenAuthenticator.loadOrCreate(dir, Optional.empty());
     a.addToken("tok-x", new UserInfo("x", "", List.of()));
@@ -85,15 +106,23 @@ class TokenAuthenticatorTest {
   @Test
   void runtimeTokensRevocationAndSources() {
     TokenAuthenticator a = TokenAuthenticator.loadOrCreate(dir, Optional.empty());
-    a.addToken("member-1", new UserInfo("system:serviceaccount:flotilla:member-1", "u", List.of("flotilla:members")));
-    assertEquals("system:serviceaccount:flotilla:member-1",
+    a.addToken(
+        "member-1",
+        new UserInfo("system:serviceaccount:flotilla:member-1", "u", List.of("flotilla:members")));
+    assertEquals(
+        "system:serviceaccount:flotilla:member-1",
         a.authenticate("Bearer member-1").orElseThrow().name());
     a.revoke("member-1");
     assertEquals(Optional.empty(), a.authenticate("Bearer member-1"));
 
-    a.addSource(t -> t.equals("from-secret")
-        ? Optional.of(new UserInfo("sa", "u2", List.of("system:authenticated"))) : Optional.empty());
-    assertEquals(List.of("system:authenticated"), a.authenticate("Bearer from-secret").orElseThrow().groups());
+    a.addSource(
+        t ->
+            t.equals("from-secret")
+                ? Optional.of(new UserInfo("sa", "u2", List.of("system:authenticated")))
+                : Optional.empty());
+    assertEquals(
+        List.of("system:authenticated"),
+        a.authenticate("Bearer from-secret").orElseThrow().groups());
     assertEquals(Optional.empty(), a.authenticate("Bearer unknown"));
 
     a.revoke(a.adminToken());

@@ -21,9 +21,14 @@ import org.junit.jupiter.api.Test;
 
 /** Agent credentials: each agent reaches only its own Cluster, Lease and execution namespace. */
 class AgentAuthorizationIT {
-  private static final ResourceDefinitionContext CLUSTERS = new ResourceDefinitionContext.Builder()
-      .withGroup("cluster.karmada.io").withVersion("v1alpha1").withKind("Cluster")
-      .withPlural("clusters").withNamespaced(false).build();
+  private static final ResourceDefinitionContext CLUSTERS =
+      new ResourceDefinitionContext.Builder()
+          .withGroup("cluster.karmada.io")
+          .withVersion("v1alpha1")
+          .withKind("Cluster")
+          .withPlural("clusters")
+          .withNamespaced(false)
+          .build();
   private static TestHub hub;
   private static KubernetesClient admin;
 
@@ -32,10 +37,21 @@ class AgentAuthorizationIT {
     hub = TestHub.start();
     admin = hub.client();
     for (String c : new String[] {"member1", "member2"}) {
-      admin.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("karmada-es-" + c)
-          .endMetadata().build()).create();
-      admin.secrets().inNamespace(AgentTokens.NAMESPACE).resource(
-          Json.MAPPER.treeToValue(AgentTokens.secretFor(c, "token-of-" + c), Secret.class)).create();
+      admin
+          .namespaces()
+          .resource(
+              new NamespaceBuilder()
+                  .withNewMetadata()
+                  .withName("karmada-es-" + c)
+                  .endMetadata()
+                  .build())
+          .create();
+      admin
+          .secrets()
+          .inNamespace(AgentTokens.NAMESPACE)
+          .resource(
+              Json.MAPPER.treeToValue(AgentTokens.secretFor(c, "token-of-" + c), Secret.class))
+          .create();
     }
   }
 
@@ -51,16 +67,33 @@ class AgentAuthorizationIT {
       GenericKubernetesResource cluster = new GenericKubernetesResource();
       cluster.setApiVersion("cluster.karmada.io/v1alpha1");
       cluster.setKind("Cluster");
-      cluster.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMetaBuilder().withName("member1").build());
+      cluster.setMetadata(
+          new io.fabric8.kubernetes.api.model.ObjectMetaBuilder().withName("member1").build());
       cluster.setAdditionalProperties(Map.of("spec", Map.of("syncMode", "Pull")));
       agent.genericKubernetesResources(CLUSTERS).resource(cluster).create();
       assertNotNull(agent.genericKubernetesResources(CLUSTERS).withName("member1").get());
-      agent.leases().inNamespace(AgentTokens.NAMESPACE).resource(new LeaseBuilder().withNewMetadata()
-          .withName("member1").endMetadata().withNewSpec().withHolderIdentity("member1")
-          .withLeaseDurationSeconds(40).endSpec().build()).create();
-      agent.configMaps().inNamespace("karmada-es-member1").resource(new ConfigMapBuilder()
-          .withNewMetadata().withName("report").endMetadata().build()).create();
-      assertEquals(1, agent.configMaps().inNamespace("karmada-es-member1").list().getItems().size());
+      agent
+          .leases()
+          .inNamespace(AgentTokens.NAMESPACE)
+          .resource(
+              new LeaseBuilder()
+                  .withNewMetadata()
+                  .withName("member1")
+                  .endMetadata()
+                  .withNewSpec()
+                  .withHolderIdentity("member1")
+                  .withLeaseDurationSeconds(40)
+                  .endSpec()
+                  .build())
+          .create();
+      agent
+          .configMaps()
+          .inNamespace("karmada-es-member1")
+          .resource(
+              new ConfigMapBuilder().withNewMetadata().withName("report").endMetadata().build())
+          .create();
+      assertEquals(
+          1, agent.configMaps().inNamespace("karmada-es-member1").list().getItems().size());
     }
   }
 
@@ -71,22 +104,41 @@ class AgentAuthorizationIT {
       assertForbidden(() -> agent.genericKubernetesResources(CLUSTERS).withName("member1").get());
       assertForbidden(() -> agent.genericKubernetesResources(CLUSTERS).list());
       assertForbidden(() -> agent.secrets().inNamespace(AgentTokens.NAMESPACE).list());
-      assertForbidden(() -> agent.leases().inNamespace(AgentTokens.NAMESPACE).withName("member1").get());
+      assertForbidden(
+          () -> agent.leases().inNamespace(AgentTokens.NAMESPACE).withName("member1").get());
       assertForbidden(() -> agent.configMaps().inNamespace("default").list());
     }
   }
 
   @Test
   void revokedTokenIsRejected() {
-    admin.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("karmada-es-member3")
-        .endMetadata().build()).create();
-    admin.secrets().inNamespace(AgentTokens.NAMESPACE).resource(
-        Json.MAPPER.convertValue(AgentTokens.secretFor("member3", "token-of-member3"), Secret.class)).create();
+    admin
+        .namespaces()
+        .resource(
+            new NamespaceBuilder()
+                .withNewMetadata()
+                .withName("karmada-es-member3")
+                .endMetadata()
+                .build())
+        .create();
+    admin
+        .secrets()
+        .inNamespace(AgentTokens.NAMESPACE)
+        .resource(
+            Json.MAPPER.convertValue(
+                AgentTokens.secretFor("member3", "token-of-member3"), Secret.class))
+        .create();
     try (KubernetesClient agent = hub.client("token-of-member3")) {
       agent.configMaps().inNamespace("karmada-es-member3").list();
-      admin.secrets().inNamespace(AgentTokens.NAMESPACE).withName(AgentTokens.SECRET_PREFIX + "member3").delete();
-      KubernetesClientException e = assertThrows(KubernetesClientException.class,
-          () -> agent.configMaps().inNamespace("karmada-es-member3").list());
+      admin
+          .secrets()
+          .inNamespace(AgentTokens.NAMESPACE)
+          .withName(AgentTokens.SECRET_PREFIX + "member3")
+          .delete();
+      KubernetesClientException e =
+          assertThrows(
+              KubernetesClientException.class,
+              () -> agent.configMaps().inNamespace("karmada-es-member3").list());
       assertEquals(401, e.getCode());
     }
   }

@@ -19,9 +19,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Hostile bodies: over the 3 MiB limit (with and without Content-Length), nested 10,000 deep,
- * with duplicate keys or invalid UTF-8. Each gets a Status, nothing is stored, and the server
- * keeps serving.
+ * Hostile bodies: over the 3 MiB limit (with and without Content-Length), nested 10,000 deep, with
+ * duplicate keys or invalid UTF-8. Each gets a Status, nothing is stored, and the server keeps
+ * serving.
  */
 class BadInputLimitsIT {
   private static final String NS = "bad-limits";
@@ -34,8 +34,14 @@ class BadInputLimitsIT {
   static void start() {
     hub = TestHub.start();
     http = new Http(hub);
-    assertEquals(201, http.send("POST", "/api/v1/namespaces", "application/json",
-        "{\"metadata\":{\"name\":\"" + NS + "\"}}").statusCode());
+    assertEquals(
+        201,
+        http.send(
+                "POST",
+                "/api/v1/namespaces",
+                "application/json",
+                "{\"metadata\":{\"name\":\"" + NS + "\"}}")
+            .statusCode());
   }
 
   @AfterAll
@@ -62,14 +68,16 @@ class BadInputLimitsIT {
 
   private static String hugeConfigMap() {
     return "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"huge\"},"
-        + "\"data\":{\"k\":\"" + "a".repeat(OVER_LIMIT) + "\"}}";
+        + "\"data\":{\"k\":\""
+        + "a".repeat(OVER_LIMIT)
+        + "\"}}";
   }
 
   /**
    * Over the limit with Content-Length (refused before reading) and chunked (refused while
-   * reading). The body is written on another thread while this one reads the answer, as curl and
-   * Go clients do: a client that only reads after sending everything may instead see the
-   * connection close, as with kube-apiserver.
+   * reading). The body is written on another thread while this one reads the answer, as curl and Go
+   * clients do: a client that only reads after sending everything may instead see the connection
+   * close, as with kube-apiserver.
    */
   @Test
   void bodiesOverThreeMebibytes() throws Exception {
@@ -93,35 +101,51 @@ class BadInputLimitsIT {
   private static String rawPost(String path, String contentType, byte[] body, boolean chunked)
       throws IOException {
     URI base = URI.create(http.base);
-    try (SSLSocket socket = (SSLSocket) http.ssl.getSocketFactory()
-        .createSocket(base.getHost(), base.getPort())) {
+    try (SSLSocket socket =
+        (SSLSocket) http.ssl.getSocketFactory().createSocket(base.getHost(), base.getPort())) {
       socket.setSoTimeout(90_000);
       socket.startHandshake();
-      Thread writer = new Thread(() -> {
-        try {
-          OutputStream out = socket.getOutputStream();
-          out.write(("POST " + path + " HTTP/1.1\r\nHost: " + base.getHost() + "\r\n"
-              + "Authorization: Bearer " + http.token + "\r\nContent-Type: " + contentType
-              + "\r\n" + (chunked ? "Transfer-Encoding: chunked" : "Content-Length: " + body.length)
-              + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-          for (int at = 0; at < body.length; at += 64 * 1024) {
-            int n = Math.min(64 * 1024, body.length - at);
-            if (chunked) {
-              out.write((Integer.toHexString(n) + "\r\n").getBytes(StandardCharsets.US_ASCII));
-            }
-            out.write(body, at, n);
-            if (chunked) {
-              out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
-            }
-          }
-          if (chunked) {
-            out.write("0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-          }
-          out.flush();
-        } catch (IOException expected) {
-          // The server may stop reading or close once it has answered.
-        }
-      }, "raw-post-writer");
+      Thread writer =
+          new Thread(
+              () -> {
+                try {
+                  OutputStream out = socket.getOutputStream();
+                  out.write(
+                      ("POST "
+                              + path
+                              + " HTTP/1.1\r\nHost: "
+                              + base.getHost()
+                              + "\r\n"
+                              + "Authorization: Bearer "
+                              + http.token
+                              + "\r\nContent-Type: "
+                              + contentType
+                              + "\r\n"
+                              + (chunked
+                                  ? "Transfer-Encoding: chunked"
+                                  : "Content-Length: " + body.length)
+                              + "\r\n\r\n")
+                          .getBytes(StandardCharsets.US_ASCII));
+                  for (int at = 0; at < body.length; at += 64 * 1024) {
+                    int n = Math.min(64 * 1024, body.length - at);
+                    if (chunked) {
+                      out.write(
+                          (Integer.toHexString(n) + "\r\n").getBytes(StandardCharsets.US_ASCII));
+                    }
+                    out.write(body, at, n);
+                    if (chunked) {
+                      out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
+                    }
+                  }
+                  if (chunked) {
+                    out.write("0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                  }
+                  out.flush();
+                } catch (IOException expected) {
+                  // The server may stop reading or close once it has answered.
+                }
+              },
+              "raw-post-writer");
       writer.setDaemon(true);
       writer.start();
       return readResponse(socket.getInputStream());
@@ -152,14 +176,39 @@ class BadInputLimitsIT {
   @Test
   void deeplyNestedDocuments() {
     assertStatus(postJson("[".repeat(10_000) + "]".repeat(10_000)), 400, "BadRequest", "nesting");
-    assertStatus(postJson("{\"metadata\":{\"name\":\"deep\"},\"data\":"
-        + "{\"a\":".repeat(10_000) + "1" + "}".repeat(10_000) + "}"), 400, "BadRequest", "nesting");
-    assertStatus(http.send("POST", CMS, "application/yaml", "metadata: {name: deep-yaml}\ndata: "
-        + "[".repeat(10_000) + "]".repeat(10_000) + "\n"), 400, "BadRequest", "YAML");
+    assertStatus(
+        postJson(
+            "{\"metadata\":{\"name\":\"deep\"},\"data\":"
+                + "{\"a\":".repeat(10_000)
+                + "1"
+                + "}".repeat(10_000)
+                + "}"),
+        400,
+        "BadRequest",
+        "nesting");
+    assertStatus(
+        http.send(
+            "POST",
+            CMS,
+            "application/yaml",
+            "metadata: {name: deep-yaml}\ndata: " + "[".repeat(10_000) + "]".repeat(10_000) + "\n"),
+        400,
+        "BadRequest",
+        "YAML");
     JsonNode namespace = http.getJson("/api/v1/namespaces/" + NS);
-    assertStatus(http.send("PATCH", "/api/v1/namespaces/" + NS, "application/merge-patch+json",
-        "{\"metadata\":{\"labels\":" + "{\"a\":".repeat(10_000) + "1" + "}".repeat(10_000)
-            + "}}"), 400, "BadRequest", "nesting");
+    assertStatus(
+        http.send(
+            "PATCH",
+            "/api/v1/namespaces/" + NS,
+            "application/merge-patch+json",
+            "{\"metadata\":{\"labels\":"
+                + "{\"a\":".repeat(10_000)
+                + "1"
+                + "}".repeat(10_000)
+                + "}}"),
+        400,
+        "BadRequest",
+        "nesting");
     assertEquals(namespace, http.getJson("/api/v1/namespaces/" + NS));
     assertNothingStored();
     assertStillServing();
@@ -170,44 +219,77 @@ class BadInputLimitsIT {
     // Upstream refuses duplicate fields under fieldValidation=Strict (what kubectl sends); without
     // it the default is Warn, which keeps the last value and answers with a warning.
     String strict = CMS + "?fieldValidation=Strict";
-    assertStatus(http.send("POST", strict, "application/json", "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\","
-        + "\"metadata\":{\"name\":\"dup\",\"name\":\"dup2\"}}"), 400, "BadRequest", "duplicate");
-    assertStatus(http.send("POST", strict, "application/json", "{\"metadata\":{\"name\":\"dup-data\"},"
-        + "\"data\":{\"k\":\"1\",\"k\":\"2\"}}"), 400, "BadRequest", "duplicate");
-    assertStatus(http.send("POST", strict, "application/yaml",
-        "metadata:\n  name: dup-yaml\ndata:\n  k: one\n  k: two\n"), 400, "BadRequest", "duplicate");
+    assertStatus(
+        http.send(
+            "POST",
+            strict,
+            "application/json",
+            "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\","
+                + "\"metadata\":{\"name\":\"dup\",\"name\":\"dup2\"}}"),
+        400,
+        "BadRequest",
+        "duplicate");
+    assertStatus(
+        http.send(
+            "POST",
+            strict,
+            "application/json",
+            "{\"metadata\":{\"name\":\"dup-data\"}," + "\"data\":{\"k\":\"1\",\"k\":\"2\"}}"),
+        400,
+        "BadRequest",
+        "duplicate");
+    assertStatus(
+        http.send(
+            "POST",
+            strict,
+            "application/yaml",
+            "metadata:\n  name: dup-yaml\ndata:\n  k: one\n  k: two\n"),
+        400,
+        "BadRequest",
+        "duplicate");
     assertNothingStored();
 
-    HttpResponse<String> warned = http.send("POST", CMS, "application/json",
-        "{\"metadata\":{\"name\":\"dup-warn\"},\"data\":{\"k\":\"1\",\"k\":\"2\"}}");
+    HttpResponse<String> warned =
+        http.send(
+            "POST",
+            CMS,
+            "application/json",
+            "{\"metadata\":{\"name\":\"dup-warn\"},\"data\":{\"k\":\"1\",\"k\":\"2\"}}");
     assertEquals(201, warned.statusCode(), warned.body());
-    assertTrue(warned.headers().allValues("Warning").stream()
-        .anyMatch(w -> w.startsWith("299 ") && w.contains("duplicate field")
-            && w.contains("data.k")), warned.headers().map().toString());
+    assertTrue(
+        warned.headers().allValues("Warning").stream()
+            .anyMatch(
+                w -> w.startsWith("299 ") && w.contains("duplicate field") && w.contains("data.k")),
+        warned.headers().map().toString());
     assertEquals("2", http.getJson(CMS + "/dup-warn").at("/data/k").asText());
     assertEquals(200, http.send("DELETE", CMS + "/dup-warn", null, (String) null).statusCode());
   }
 
   @Test
   void invalidUtf8() {
-    byte[] latin1 = "{\"metadata\":{\"name\":\"utf\"},\"data\":{\"k\":\"caf\u00e9\"}}"
-        .getBytes(StandardCharsets.ISO_8859_1);
-    assertStatus(http.send("POST", CMS, "application/json", latin1, http.token), 400,
-        "BadRequest", "UTF-8");
-    byte[] truncated = "{\"metadata\":{\"name\":\"utf2\"},\"data\":{\"k\":\"\u20ac\"}}"
-        .getBytes(StandardCharsets.UTF_8);
+    byte[] latin1 =
+        "{\"metadata\":{\"name\":\"utf\"},\"data\":{\"k\":\"caf\u00e9\"}}"
+            .getBytes(StandardCharsets.ISO_8859_1);
+    assertStatus(
+        http.send("POST", CMS, "application/json", latin1, http.token), 400, "BadRequest", "UTF-8");
+    byte[] truncated =
+        "{\"metadata\":{\"name\":\"utf2\"},\"data\":{\"k\":\"\u20ac\"}}"
+            .getBytes(StandardCharsets.UTF_8);
     int euro = indexOf(truncated, (byte) 0xE2);
     byte[] cut = new byte[truncated.length - 1];
     System.arraycopy(truncated, 0, cut, 0, euro + 2);
     System.arraycopy(truncated, euro + 3, cut, euro + 2, truncated.length - euro - 3);
-    assertStatus(http.send("POST", CMS, "application/json", cut, http.token), 400,
-        "BadRequest", "UTF-8");
+    assertStatus(
+        http.send("POST", CMS, "application/json", cut, http.token), 400, "BadRequest", "UTF-8");
     ByteArrayOutputStream yaml = new ByteArrayOutputStream();
     yaml.writeBytes("metadata: {name: utf3}\ndata: {k: \"".getBytes(StandardCharsets.US_ASCII));
     yaml.write(0xFF);
     yaml.writeBytes("\"}\n".getBytes(StandardCharsets.US_ASCII));
-    assertStatus(http.send("POST", CMS, "application/yaml", yaml.toByteArray(), http.token), 400,
-        "BadRequest", "YAML");
+    assertStatus(
+        http.send("POST", CMS, "application/yaml", yaml.toByteArray(), http.token),
+        400,
+        "BadRequest",
+        "YAML");
     assertNothingStored();
     assertStillServing();
   }

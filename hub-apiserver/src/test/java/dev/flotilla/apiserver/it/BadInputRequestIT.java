@@ -19,8 +19,9 @@ import org.junit.jupiter.api.Test;
 class BadInputRequestIT {
   private static final String NS = "bad-request";
   private static final String CMS = "/api/v1/namespaces/" + NS + "/configmaps";
-  private static final String CM = "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\","
-      + "\"metadata\":{\"name\":\"kept\"},\"data\":{\"k\":\"v\"}}";
+  private static final String CM =
+      "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\","
+          + "\"metadata\":{\"name\":\"kept\"},\"data\":{\"k\":\"v\"}}";
   private static TestHub hub;
   private static Http http;
 
@@ -28,8 +29,14 @@ class BadInputRequestIT {
   static void start() {
     hub = TestHub.start();
     http = new Http(hub);
-    assertEquals(201, http.send("POST", "/api/v1/namespaces", "application/json",
-        "{\"metadata\":{\"name\":\"" + NS + "\"}}").statusCode());
+    assertEquals(
+        201,
+        http.send(
+                "POST",
+                "/api/v1/namespaces",
+                "application/json",
+                "{\"metadata\":{\"name\":\"" + NS + "\"}}")
+            .statusCode());
     assertEquals(201, http.send("POST", CMS, "application/json", CM).statusCode());
   }
 
@@ -61,25 +68,44 @@ class BadInputRequestIT {
   @Test
   void unknownResourcesAreNotFound() {
     assertStatus(http.get("/api/v1/namespaces/" + NS + "/widgets"), 404, "NotFound", "widgets");
-    assertStatus(http.send("POST", "/api/v1/namespaces/" + NS + "/widgets", "application/json",
-        "{\"metadata\":{\"name\":\"w\"}}"), 404, "NotFound", "widgets");
+    assertStatus(
+        http.send(
+            "POST",
+            "/api/v1/namespaces/" + NS + "/widgets",
+            "application/json",
+            "{\"metadata\":{\"name\":\"w\"}}"),
+        404,
+        "NotFound",
+        "widgets");
     assertStatus(http.get("/api/v1/widgets/w"), 404, "NotFound", "widgets");
-    assertStatus(http.get("/apis/apps/v1/namespaces/" + NS + "/configmaps"), 404, "NotFound",
-        "configmaps");
+    assertStatus(
+        http.get("/apis/apps/v1/namespaces/" + NS + "/configmaps"), 404, "NotFound", "configmaps");
     assertStatus(http.get(CMS + "/absent"), 404, "NotFound", "\"absent\" not found");
   }
 
   @Test
   void unknownGroupsAndVersionsAreNotFound() {
-    assertStatus(http.get("/apis/nope.example.com/v1/namespaces/" + NS + "/things"), 404,
-        "NotFound", "things");
-    assertStatus(http.get("/apis/apps/v9/namespaces/" + NS + "/deployments"), 404, "NotFound",
+    assertStatus(
+        http.get("/apis/nope.example.com/v1/namespaces/" + NS + "/things"),
+        404,
+        "NotFound",
+        "things");
+    assertStatus(
+        http.get("/apis/apps/v9/namespaces/" + NS + "/deployments"),
+        404,
+        "NotFound",
         "deployments");
-    assertStatus(http.get("/api/v2/namespaces/" + NS + "/configmaps"), 404, "NotFound",
-        "configmaps");
-    assertStatus(http.send("POST", "/apis/policy.karmada.io/v9/namespaces/" + NS
-        + "/propagationpolicies", "application/json", "{\"metadata\":{\"name\":\"p\"}}"), 404,
-        "NotFound", "propagationpolicies");
+    assertStatus(
+        http.get("/api/v2/namespaces/" + NS + "/configmaps"), 404, "NotFound", "configmaps");
+    assertStatus(
+        http.send(
+            "POST",
+            "/apis/policy.karmada.io/v9/namespaces/" + NS + "/propagationpolicies",
+            "application/json",
+            "{\"metadata\":{\"name\":\"p\"}}"),
+        404,
+        "NotFound",
+        "propagationpolicies");
     assertStatus(http.get("/apis/nope.example.com/v1"), 404, "NotFound", "could not find");
     assertStatus(http.get("/apis/nope.example.com"), 404, "NotFound", "could not find");
   }
@@ -88,21 +114,30 @@ class BadInputRequestIT {
   void badSelectors() {
     assertStatus(http.get(CMS + "?labelSelector=" + q("app in (a")), 400, "BadRequest", "expected");
     assertStatus(http.get(CMS + "?labelSelector=" + q("Bad Key=x")), 400, "BadRequest", "expected");
-    assertStatus(http.get(CMS + "?labelSelector=" + q("a=" + "v".repeat(64))), 400,
-        "BadRequest", "63");
-    assertStatus(http.get(CMS + "?fieldSelector=" + q("metadata.name")), 400, "BadRequest",
+    assertStatus(
+        http.get(CMS + "?labelSelector=" + q("a=" + "v".repeat(64))), 400, "BadRequest", "63");
+    assertStatus(
+        http.get(CMS + "?fieldSelector=" + q("metadata.name")),
+        400,
+        "BadRequest",
         "can't understand");
-    assertStatus(http.get(CMS + "?fieldSelector=" + q("metadata.name~x")), 400, "BadRequest",
+    assertStatus(
+        http.get(CMS + "?fieldSelector=" + q("metadata.name~x")),
+        400,
+        "BadRequest",
         "can't understand");
-    assertStatus(http.get(CMS + "?fieldSelector=" + q("spec.nodeName=n1")), 400, "BadRequest",
+    assertStatus(
+        http.get(CMS + "?fieldSelector=" + q("spec.nodeName=n1")),
+        400,
+        "BadRequest",
         "spec.nodeName");
     assertStatus(http.get(CMS + "?fieldSelector=" + q("data.k=v")), 400, "BadRequest", "data.k");
     // Also on watches, before any stream starts.
-    assertStatus(http.get(CMS + "?watch=true&fieldSelector=" + q("data.k=v")), 400,
-        "BadRequest", "data.k");
+    assertStatus(
+        http.get(CMS + "?watch=true&fieldSelector=" + q("data.k=v")), 400, "BadRequest", "data.k");
     // Still fine: the supported fields.
-    assertEquals(1, http.getJson(CMS + "?fieldSelector=" + q("metadata.name=kept"))
-        .path("items").size());
+    assertEquals(
+        1, http.getJson(CMS + "?fieldSelector=" + q("metadata.name=kept")).path("items").size());
   }
 
   @Test
@@ -111,25 +146,34 @@ class BadInputRequestIT {
     assertStatus(http.get(CMS + "?limit=-5"), 400, "BadRequest", "limit");
     assertStatus(http.get(CMS + "?resourceVersion=abc"), 400, "BadRequest", "resourceVersion");
     assertStatus(http.get(CMS + "?resourceVersion=-1"), 400, "BadRequest", "resourceVersion");
-    assertStatus(http.get(CMS + "?resourceVersionMatch=Sometime"), 400, "BadRequest",
+    assertStatus(
+        http.get(CMS + "?resourceVersionMatch=Sometime"),
+        400,
+        "BadRequest",
         "resourceVersionMatch");
     assertStatus(http.get(CMS + "?limit=1&continue=not-a-token"), 400, "BadRequest", "continue");
-    assertStatus(http.get(CMS + "?watch=true&resourceVersion=abc"), 400, "BadRequest",
-        "resourceVersion");
-    assertStatus(http.get(CMS + "?watch=true&timeoutSeconds=soon"), 400, "BadRequest",
-        "timeoutSeconds");
-    assertStatus(http.send("DELETE", CMS + "/kept?dryRun=Some", null, (String) null), 400,
-        "BadRequest", "dryRun");
+    assertStatus(
+        http.get(CMS + "?watch=true&resourceVersion=abc"), 400, "BadRequest", "resourceVersion");
+    assertStatus(
+        http.get(CMS + "?watch=true&timeoutSeconds=soon"), 400, "BadRequest", "timeoutSeconds");
+    assertStatus(
+        http.send("DELETE", CMS + "/kept?dryRun=Some", null, (String) null),
+        400,
+        "BadRequest",
+        "dryRun");
     assertOnlyKept();
   }
 
   @Test
   void postToANamedObjectIsNotAllowed() {
-    assertStatus(http.send("POST", CMS + "/kept", "application/json", CM), 405,
-        "MethodNotAllowed", "POST");
+    assertStatus(
+        http.send("POST", CMS + "/kept", "application/json", CM), 405, "MethodNotAllowed", "POST");
     assertStatus(http.send("PUT", CMS, "application/json", CM), 405, "MethodNotAllowed", "PUT");
-    assertStatus(http.send("PATCH", CMS, "application/merge-patch+json", "{}"), 405,
-        "MethodNotAllowed", "PATCH");
+    assertStatus(
+        http.send("PATCH", CMS, "application/merge-patch+json", "{}"),
+        405,
+        "MethodNotAllowed",
+        "PATCH");
     assertOnlyKept();
   }
 
@@ -138,14 +182,13 @@ class BadInputRequestIT {
     byte[] other = "{\"metadata\":{\"name\":\"intruder\"}}".getBytes(StandardCharsets.UTF_8);
     assertStatus(http.send("GET", CMS, null, null, null), 401, "Unauthorized", "token");
     assertStatus(http.send("GET", CMS, null, null, "not-the-token"), 401, "Unauthorized", "token");
-    assertStatus(http.send("GET", CMS, null, null, http.token + "x"), 401, "Unauthorized",
-        "token");
-    assertStatus(http.send("POST", CMS, "application/json", other, null), 401, "Unauthorized",
-        "token");
-    assertStatus(http.send("POST", CMS, "application/json", other, "wrong"), 401, "Unauthorized",
-        "token");
-    assertStatus(http.send("DELETE", CMS + "/kept", null, null, "wrong"), 401, "Unauthorized",
-        "token");
+    assertStatus(http.send("GET", CMS, null, null, http.token + "x"), 401, "Unauthorized", "token");
+    assertStatus(
+        http.send("POST", CMS, "application/json", other, null), 401, "Unauthorized", "token");
+    assertStatus(
+        http.send("POST", CMS, "application/json", other, "wrong"), 401, "Unauthorized", "token");
+    assertStatus(
+        http.send("DELETE", CMS + "/kept", null, null, "wrong"), 401, "Unauthorized", "token");
     assertStatus(http.send("GET", "/version", null, null, "wrong"), 401, "Unauthorized", "token");
     assertOnlyKept();
   }

@@ -33,8 +33,10 @@ class Fabric8AuthIT {
     Path dataDir = Files.createTempDirectory("flotilla-auth-it");
     Path tokens = Files.createTempFile("tokens", ".csv");
     Files.writeString(tokens, "tok123,viewer,uid1,\"devs\"\n");
-    server = HubServer.create(new HubConfig(dataDir, "127.0.0.1", 0, Optional.of(tokens),
-        List.of(), false)).start();
+    server =
+        HubServer.create(
+                new HubConfig(dataDir, "127.0.0.1", 0, Optional.of(tokens), List.of(), false))
+            .start();
     admin = client(server, server.authenticator().adminToken(), b -> b);
   }
 
@@ -46,17 +48,27 @@ class Fabric8AuthIT {
 
   @Test
   void adminTokenIsAllowed() {
-    admin.configMaps().inNamespace("default").resource(configMap("admin-made", Map.of(),
-        Map.of())).create();
-    assertEquals("admin-made", admin.configMaps().inNamespace("default").withName("admin-made")
-        .get().getMetadata().getName());
+    admin
+        .configMaps()
+        .inNamespace("default")
+        .resource(configMap("admin-made", Map.of(), Map.of()))
+        .create();
+    assertEquals(
+        "admin-made",
+        admin
+            .configMaps()
+            .inNamespace("default")
+            .withName("admin-made")
+            .get()
+            .getMetadata()
+            .getName());
   }
 
   @Test
   void unknownTokenIsUnauthorized() {
     try (KubernetesClient stranger = client(server, "not-a-valid-token", b -> b)) {
-      KubernetesClientException e = failsWith(401, "Unauthorized",
-          () -> stranger.configMaps().inNamespace("default").list());
+      KubernetesClientException e =
+          failsWith(401, "Unauthorized", () -> stranger.configMaps().inNamespace("default").list());
       assertEquals(401, e.getStatus().getCode());
       failsWith(401, "Unauthorized", () -> stranger.namespaces().withName("default").get());
 
@@ -75,16 +87,24 @@ class Fabric8AuthIT {
   @Test
   void tokenFileUserOutsideMastersIsForbidden() {
     try (KubernetesClient viewer = client(server, "tok123", b -> b)) {
-      KubernetesClientException list = failsWith(403, "Forbidden",
-          () -> viewer.configMaps().inNamespace("default").list());
+      KubernetesClientException list =
+          failsWith(403, "Forbidden", () -> viewer.configMaps().inNamespace("default").list());
       String message = list.getStatus().getMessage();
       assertTrue(message.contains("\"viewer\"") && message.contains("configmaps"), message);
-      failsWith(403, "Forbidden", () -> viewer.configMaps().inNamespace("default")
-          .resource(configMap("viewer-made", Map.of(), Map.of())).create());
+      failsWith(
+          403,
+          "Forbidden",
+          () ->
+              viewer
+                  .configMaps()
+                  .inNamespace("default")
+                  .resource(configMap("viewer-made", Map.of(), Map.of()))
+                  .create());
       failsWith(403, "Forbidden", () -> viewer.namespaces().withName("default").get());
       failsWith(403, "Forbidden", () -> viewer.configMaps().inAnyNamespace().list());
-      assertFalse(admin.configMaps().inNamespace("default").list().getItems().stream()
-          .anyMatch(cm -> cm.getMetadata().getName().equals("viewer-made")));
+      assertFalse(
+          admin.configMaps().inNamespace("default").list().getItems().stream()
+              .anyMatch(cm -> cm.getMetadata().getName().equals("viewer-made")));
 
       Fabric8Support.Raw raw = raw(viewer, "GET", "/api/v1/namespaces/default/configmaps");
       assertEquals(403, raw.code());

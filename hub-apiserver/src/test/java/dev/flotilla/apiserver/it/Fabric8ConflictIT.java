@@ -47,7 +47,8 @@ class Fabric8ConflictIT {
 
     stale.getData().put("v", "2");
     KubernetesClientException e = failsWith(409, "Conflict", () -> cms.resource(stale).update());
-    assertTrue(e.getStatus().getMessage().contains("the object has been modified"),
+    assertTrue(
+        e.getStatus().getMessage().contains("the object has been modified"),
         e.getStatus().getMessage());
     assertEquals("cfg", e.getStatus().getDetails().getName());
     assertEquals("configmaps", e.getStatus().getDetails().getKind());
@@ -82,8 +83,10 @@ class Fabric8ConflictIT {
     cms.withName("cfg").edit(cm -> new ConfigMapBuilder(cm).addToData("v", "1").build());
 
     String patch = "{\"metadata\":{\"resourceVersion\":\"" + oldRv + "\"},\"data\":{\"v\":\"3\"}}";
-    failsWith(409, "Conflict", () -> cms.withName("cfg")
-        .patch(PatchContext.of(PatchType.JSON_MERGE), patch));
+    failsWith(
+        409,
+        "Conflict",
+        () -> cms.withName("cfg").patch(PatchContext.of(PatchType.JSON_MERGE), patch));
     assertEquals("1", cms.withName("cfg").get().getData().get("v"));
 
     // DELETE with a resourceVersion precondition (fabric8 sends it for a locked delete).

@@ -59,50 +59,74 @@ class Fabric8CrudIT {
   @Test
   void configMapLifecycle() {
     String ns = newNamespace(client, "crud-cm");
-    ConfigMap created = client.configMaps().inNamespace(ns)
-        .resource(configMap("settings", Map.of("app", "crud"), Map.of("color", "blue"))).create();
+    ConfigMap created =
+        client
+            .configMaps()
+            .inNamespace(ns)
+            .resource(configMap("settings", Map.of("app", "crud"), Map.of("color", "blue")))
+            .create();
     assertStamped(created);
     assertEquals(ns, created.getMetadata().getNamespace());
     assertEquals("blue", created.getData().get("color"));
 
     ConfigMap got = client.configMaps().inNamespace(ns).withName("settings").get();
     assertEquals(created.getMetadata().getUid(), got.getMetadata().getUid());
-    assertEquals(created.getMetadata().getResourceVersion(), got.getMetadata().getResourceVersion());
+    assertEquals(
+        created.getMetadata().getResourceVersion(), got.getMetadata().getResourceVersion());
     assertEquals(Map.of("color", "blue"), got.getData());
 
-    failsWith(409, "AlreadyExists", () -> client.configMaps().inNamespace(ns)
-        .resource(configMap("settings", Map.of(), Map.of())).create());
+    failsWith(
+        409,
+        "AlreadyExists",
+        () ->
+            client
+                .configMaps()
+                .inNamespace(ns)
+                .resource(configMap("settings", Map.of(), Map.of()))
+                .create());
 
     got.getData().put("color", "green");
     ConfigMap updated = client.configMaps().inNamespace(ns).resource(got).update();
     assertEquals("green", updated.getData().get("color"));
     assertEquals(created.getMetadata().getUid(), updated.getMetadata().getUid());
-    assertEquals(created.getMetadata().getCreationTimestamp(),
-        updated.getMetadata().getCreationTimestamp());
-    assertNotEquals(created.getMetadata().getResourceVersion(),
-        updated.getMetadata().getResourceVersion());
-    assertTrue(Long.parseLong(updated.getMetadata().getResourceVersion())
-        > Long.parseLong(created.getMetadata().getResourceVersion()), "resourceVersion grows");
-    assertEquals("green", client.configMaps().inNamespace(ns).withName("settings").get()
-        .getData().get("color"));
+    assertEquals(
+        created.getMetadata().getCreationTimestamp(), updated.getMetadata().getCreationTimestamp());
+    assertNotEquals(
+        created.getMetadata().getResourceVersion(), updated.getMetadata().getResourceVersion());
+    assertTrue(
+        Long.parseLong(updated.getMetadata().getResourceVersion())
+            > Long.parseLong(created.getMetadata().getResourceVersion()),
+        "resourceVersion grows");
+    assertEquals(
+        "green",
+        client.configMaps().inNamespace(ns).withName("settings").get().getData().get("color"));
 
     assertFalse(client.configMaps().inNamespace(ns).withName("settings").delete().isEmpty());
     assertNull(client.configMaps().inNamespace(ns).withName("settings").get());
-    Fabric8Support.Raw gone = raw(client, "GET", "/api/v1/namespaces/" + ns + "/configmaps/settings");
+    Fabric8Support.Raw gone =
+        raw(client, "GET", "/api/v1/namespaces/" + ns + "/configmaps/settings");
     assertEquals(404, gone.code());
     assertEquals("Status", gone.json().path("kind").asText());
     assertEquals("NotFound", gone.json().path("reason").asText());
-    failsWith(404, "NotFound", () -> client.configMaps().inNamespace(ns).withName("settings")
-        .edit(cm -> cm));
-    assertTrue(client.configMaps().inNamespace(ns).withName("settings").delete().isEmpty(),
+    failsWith(
+        404,
+        "NotFound",
+        () -> client.configMaps().inNamespace(ns).withName("settings").edit(cm -> cm));
+    assertTrue(
+        client.configMaps().inNamespace(ns).withName("settings").delete().isEmpty(),
         "deleting a missing object reports nothing deleted");
   }
 
   @Test
   void generateNameGivesDistinctNames() {
     String ns = newNamespace(client, "crud-gen");
-    ConfigMap template = new ConfigMapBuilder().withNewMetadata().withGenerateName("cache-")
-        .endMetadata().addToData("k", "v").build();
+    ConfigMap template =
+        new ConfigMapBuilder()
+            .withNewMetadata()
+            .withGenerateName("cache-")
+            .endMetadata()
+            .addToData("k", "v")
+            .build();
     ConfigMap a = client.configMaps().inNamespace(ns).resource(template).create();
     ConfigMap b = client.configMaps().inNamespace(ns).resource(template).create();
     assertTrue(a.getMetadata().getName().startsWith("cache-"), a.getMetadata().getName());
@@ -124,14 +148,15 @@ class Fabric8CrudIT {
     for (String n : List.of("d", "e")) {
       client.configMaps().inNamespace(ns2).resource(configMap(n, labels, Map.of())).create();
     }
-    Set<String> inNs1 = client.configMaps().inNamespace(ns1).list().getItems().stream()
-        .map(cm -> cm.getMetadata().getNamespace() + "/" + cm.getMetadata().getName())
-        .collect(Collectors.toSet());
+    Set<String> inNs1 =
+        client.configMaps().inNamespace(ns1).list().getItems().stream()
+            .map(cm -> cm.getMetadata().getNamespace() + "/" + cm.getMetadata().getName())
+            .collect(Collectors.toSet());
     assertEquals(Set.of(ns1 + "/a", ns1 + "/b", ns1 + "/c"), inNs1);
-    Set<String> everywhere = client.configMaps().inAnyNamespace().withLabels(labels).list()
-        .getItems().stream()
-        .map(cm -> cm.getMetadata().getNamespace() + "/" + cm.getMetadata().getName())
-        .collect(Collectors.toSet());
+    Set<String> everywhere =
+        client.configMaps().inAnyNamespace().withLabels(labels).list().getItems().stream()
+            .map(cm -> cm.getMetadata().getNamespace() + "/" + cm.getMetadata().getName())
+            .collect(Collectors.toSet());
     assertEquals(Set.of(ns1 + "/a", ns1 + "/b", ns1 + "/c", ns2 + "/d", ns2 + "/e"), everywhere);
     String listRv = client.configMaps().inAnyNamespace().list().getMetadata().getResourceVersion();
     assertNotNull(listRv, "a list carries its resourceVersion");
@@ -140,12 +165,29 @@ class Fabric8CrudIT {
   @Test
   void deploymentGenerationFollowsSpec() {
     String ns = newNamespace(client, "crud-deploy");
-    Deployment d = new DeploymentBuilder().withNewMetadata().withName("web").endMetadata()
-        .withNewSpec().withReplicas(1)
-        .withNewSelector().addToMatchLabels("app", "web").endSelector()
-        .withNewTemplate().withNewMetadata().addToLabels("app", "web").endMetadata()
-        .withNewSpec().addNewContainer().withName("web").withImage("nginx:1.27").endContainer()
-        .endSpec().endTemplate().endSpec().build();
+    Deployment d =
+        new DeploymentBuilder()
+            .withNewMetadata()
+            .withName("web")
+            .endMetadata()
+            .withNewSpec()
+            .withReplicas(1)
+            .withNewSelector()
+            .addToMatchLabels("app", "web")
+            .endSelector()
+            .withNewTemplate()
+            .withNewMetadata()
+            .addToLabels("app", "web")
+            .endMetadata()
+            .withNewSpec()
+            .addNewContainer()
+            .withName("web")
+            .withImage("nginx:1.27")
+            .endContainer()
+            .endSpec()
+            .endTemplate()
+            .endSpec()
+            .build();
     Deployment created = client.apps().deployments().inNamespace(ns).resource(d).create();
     assertStamped(created);
     assertEquals(1L, created.getMetadata().getGeneration());
@@ -167,9 +209,20 @@ class Fabric8CrudIT {
   @Test
   void serviceLifecycle() {
     String ns = newNamespace(client, "crud-svc");
-    Service svc = new ServiceBuilder().withNewMetadata().withName("api").endMetadata()
-        .withNewSpec().addToSelector("app", "api")
-        .addNewPort().withName("http").withPort(80).withProtocol("TCP").endPort().endSpec().build();
+    Service svc =
+        new ServiceBuilder()
+            .withNewMetadata()
+            .withName("api")
+            .endMetadata()
+            .withNewSpec()
+            .addToSelector("app", "api")
+            .addNewPort()
+            .withName("http")
+            .withPort(80)
+            .withProtocol("TCP")
+            .endPort()
+            .endSpec()
+            .build();
     Service created = client.services().inNamespace(ns).resource(svc).create();
     assertStamped(created);
     assertEquals(80, created.getSpec().getPorts().get(0).getPort());
@@ -177,25 +230,37 @@ class Fabric8CrudIT {
     got.getSpec().getPorts().get(0).setPort(8080);
     Service updated = client.services().inNamespace(ns).resource(got).update();
     assertEquals(8080, updated.getSpec().getPorts().get(0).getPort());
-    assertEquals(List.of("api"), client.services().inNamespace(ns).list().getItems().stream()
-        .map(s -> s.getMetadata().getName()).toList());
+    assertEquals(
+        List.of("api"),
+        client.services().inNamespace(ns).list().getItems().stream()
+            .map(s -> s.getMetadata().getName())
+            .toList());
     client.services().inNamespace(ns).withName("api").delete();
     assertNull(client.services().inNamespace(ns).withName("api").get());
-    failsWith(404, "NotFound", () -> client.services().inNamespace(ns).withName("api")
-        .edit(s -> s));
+    failsWith(
+        404, "NotFound", () -> client.services().inNamespace(ns).withName("api").edit(s -> s));
   }
 
   @Test
   void namespaceLifecycle() {
-    Namespace created = client.namespaces().resource(new NamespaceBuilder().withNewMetadata()
-        .withGenerateName("crud-ns-").endMetadata().build()).create();
+    Namespace created =
+        client
+            .namespaces()
+            .resource(
+                new NamespaceBuilder()
+                    .withNewMetadata()
+                    .withGenerateName("crud-ns-")
+                    .endMetadata()
+                    .build())
+            .create();
     String name = created.getMetadata().getName();
     assertTrue(name.startsWith("crud-ns-"), name);
     assertStamped(created);
     assertNull(created.getMetadata().getNamespace());
     assertEquals("Active", created.getStatus().getPhase());
-    assertTrue(client.namespaces().list().getItems().stream()
-        .anyMatch(n -> n.getMetadata().getName().equals(name)));
+    assertTrue(
+        client.namespaces().list().getItems().stream()
+            .anyMatch(n -> n.getMetadata().getName().equals(name)));
 
     Namespace got = client.namespaces().withName(name).get();
     got.getMetadata().setLabels(Map.of("team", "blue"));
@@ -203,7 +268,9 @@ class Fabric8CrudIT {
     assertEquals("blue", updated.getMetadata().getLabels().get("team"));
 
     client.namespaces().withName(name).delete();
-    await("namespace " + name + " to be gone", () -> client.namespaces().withName(name).get() == null);
+    await(
+        "namespace " + name + " to be gone",
+        () -> client.namespaces().withName(name).get() == null);
     assertEquals(404, raw(client, "GET", "/api/v1/namespaces/" + name).code());
   }
 }

@@ -40,8 +40,11 @@ class Fabric8FinalizerIT {
   }
 
   private static ConfigMap held(String name, String... finalizers) {
-    return new ConfigMapBuilder(configMap(name, Map.of(), Map.of("k", "v"))).editMetadata()
-        .withFinalizers(List.of(finalizers)).endMetadata().build();
+    return new ConfigMapBuilder(configMap(name, Map.of(), Map.of("k", "v")))
+        .editMetadata()
+        .withFinalizers(List.of(finalizers))
+        .endMetadata()
+        .build();
   }
 
   @Test
@@ -61,27 +64,35 @@ class Fabric8FinalizerIT {
     // A second delete changes nothing.
     cms.withName("held").delete();
     ConfigMap again = cms.withName("held").get();
-    assertEquals(deleting.getMetadata().getDeletionTimestamp(),
-        again.getMetadata().getDeletionTimestamp());
+    assertEquals(
+        deleting.getMetadata().getDeletionTimestamp(), again.getMetadata().getDeletionTimestamp());
 
     // Other changes are still allowed while deleting.
-    ConfigMap edited = cms.withName("held").edit(cm -> {
-      cm.getData().put("k", "w");
-      return cm;
-    });
+    ConfigMap edited =
+        cms.withName("held")
+            .edit(
+                cm -> {
+                  cm.getData().put("k", "w");
+                  return cm;
+                });
     assertEquals("w", edited.getData().get("k"));
 
     // Removing one finalizer keeps it; removing the last deletes it.
-    ConfigMap one = cms.withName("held").edit(cm -> {
-      cm.getMetadata().setFinalizers(new ArrayList<>(List.of(HOLD2)));
-      return cm;
-    });
+    ConfigMap one =
+        cms.withName("held")
+            .edit(
+                cm -> {
+                  cm.getMetadata().setFinalizers(new ArrayList<>(List.of(HOLD2)));
+                  return cm;
+                });
     assertEquals(List.of(HOLD2), one.getMetadata().getFinalizers());
     assertNotNull(cms.withName("held").get());
-    cms.withName("held").edit(cm -> {
-      cm.getMetadata().setFinalizers(new ArrayList<>());
-      return cm;
-    });
+    cms.withName("held")
+        .edit(
+            cm -> {
+              cm.getMetadata().setFinalizers(new ArrayList<>());
+              return cm;
+            });
     assertNull(cms.withName("held").get(), "gone once the last finalizer is removed");
   }
 
@@ -106,20 +117,28 @@ class Fabric8FinalizerIT {
 
     ConfigMap deleting = cms.withName("held").get();
     deleting.getMetadata().setFinalizers(new ArrayList<>(List.of(HOLD, HOLD2)));
-    KubernetesClientException put = failsWith(422, "Invalid",
-        () -> cms.resource(deleting).update());
+    KubernetesClientException put =
+        failsWith(422, "Invalid", () -> cms.resource(deleting).update());
     assertTrue(put.getStatus().getMessage().contains("finalizers"), put.getMessage());
-    failsWith(422, "Invalid", () -> cms.withName("held").edit(cm -> {
-      cm.getMetadata().getFinalizers().add(HOLD2);
-      return cm;
-    }));
+    failsWith(
+        422,
+        "Invalid",
+        () ->
+            cms.withName("held")
+                .edit(
+                    cm -> {
+                      cm.getMetadata().getFinalizers().add(HOLD2);
+                      return cm;
+                    }));
     assertEquals(List.of(HOLD), cms.withName("held").get().getMetadata().getFinalizers());
 
     // Cleanup: the object goes once its finalizer does.
-    cms.withName("held").edit(cm -> {
-      cm.getMetadata().setFinalizers(new ArrayList<>());
-      return cm;
-    });
+    cms.withName("held")
+        .edit(
+            cm -> {
+              cm.getMetadata().setFinalizers(new ArrayList<>());
+              return cm;
+            });
     assertNull(cms.withName("held").get());
   }
 

@@ -10,13 +10,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.ConfigMapList;
 import io.fabric8.kubernetes.api.model.DeletionPropagation;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.MixedOperation;
 import io.fabric8.kubernetes.client.dsl.Resource;
-import io.fabric8.kubernetes.api.model.ConfigMapList;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -46,20 +46,31 @@ class Fabric8GarbageCollectionIT {
   }
 
   private static OwnerReference ref(ConfigMap owner, boolean block) {
-    return new OwnerReferenceBuilder().withApiVersion("v1").withKind("ConfigMap")
-        .withName(owner.getMetadata().getName()).withUid(owner.getMetadata().getUid())
-        .withBlockOwnerDeletion(block).build();
+    return new OwnerReferenceBuilder()
+        .withApiVersion("v1")
+        .withKind("ConfigMap")
+        .withName(owner.getMetadata().getName())
+        .withUid(owner.getMetadata().getUid())
+        .withBlockOwnerDeletion(block)
+        .build();
   }
 
   private static ConfigMap owner(String ns, String name) {
     return cms().inNamespace(ns).resource(configMap(name, Map.of(), Map.of())).create();
   }
 
-  private static ConfigMap dependent(String ns, String name, List<String> finalizers,
-      OwnerReference... owners) {
-    return cms().inNamespace(ns).resource(new ConfigMapBuilder(configMap(name, Map.of(),
-            Map.of())).editMetadata().withOwnerReferences(owners).withFinalizers(finalizers)
-        .endMetadata().build()).create();
+  private static ConfigMap dependent(
+      String ns, String name, List<String> finalizers, OwnerReference... owners) {
+    return cms()
+        .inNamespace(ns)
+        .resource(
+            new ConfigMapBuilder(configMap(name, Map.of(), Map.of()))
+                .editMetadata()
+                .withOwnerReferences(owners)
+                .withFinalizers(finalizers)
+                .endMetadata()
+                .build())
+        .create();
   }
 
   private static ConfigMap get(String ns, String name) {
@@ -75,15 +86,21 @@ class Fabric8GarbageCollectionIT {
     dependent(ns, "shared", List.of(), ref(owner, false), ref(survivor, false));
     dependent(ns, "unrelated", List.of());
 
-    cms().inNamespace(ns).withName("owner").withPropagationPolicy(DeletionPropagation.BACKGROUND)
+    cms()
+        .inNamespace(ns)
+        .withName("owner")
+        .withPropagationPolicy(DeletionPropagation.BACKGROUND)
         .delete();
     assertNull(get(ns, "owner"), "a background delete removes the owner at once");
     await("the dependent of a deleted owner to be collected", () -> get(ns, "child") == null);
-    await("the dangling reference of a shared dependent to be removed", () -> {
-      ConfigMap shared = get(ns, "shared");
-      return shared != null && shared.getMetadata().getOwnerReferences().size() == 1;
-    });
-    assertEquals(survivor.getMetadata().getUid(),
+    await(
+        "the dangling reference of a shared dependent to be removed",
+        () -> {
+          ConfigMap shared = get(ns, "shared");
+          return shared != null && shared.getMetadata().getOwnerReferences().size() == 1;
+        });
+    assertEquals(
+        survivor.getMetadata().getUid(),
         get(ns, "shared").getMetadata().getOwnerReferences().get(0).getUid());
     assertNotNull(get(ns, "unrelated"));
   }
@@ -102,13 +119,17 @@ class Fabric8GarbageCollectionIT {
     String ns = newNamespace(client, "gc-orphan");
     ConfigMap owner = owner(ns, "owner");
     dependent(ns, "child", List.of(), ref(owner, true));
-    cms().inNamespace(ns).withName("owner").withPropagationPolicy(DeletionPropagation.ORPHAN)
+    cms()
+        .inNamespace(ns)
+        .withName("owner")
+        .withPropagationPolicy(DeletionPropagation.ORPHAN)
         .delete();
     await("the orphaning owner to be gone", () -> get(ns, "owner") == null);
     ConfigMap child = get(ns, "child");
     assertNotNull(child, "an orphaned dependent stays");
-    assertTrue(child.getMetadata().getOwnerReferences() == null
-        || child.getMetadata().getOwnerReferences().isEmpty(),
+    assertTrue(
+        child.getMetadata().getOwnerReferences() == null
+            || child.getMetadata().getOwnerReferences().isEmpty(),
         "the orphaned dependent lost its reference: " + child.getMetadata().getOwnerReferences());
     assertNull(child.getMetadata().getDeletionTimestamp());
   }
@@ -118,22 +139,31 @@ class Fabric8GarbageCollectionIT {
     String ns = newNamespace(client, "gc-foreground");
     ConfigMap owner = owner(ns, "owner");
     dependent(ns, "child", List.of("example.com/hold"), ref(owner, true));
-    cms().inNamespace(ns).withName("owner").withPropagationPolicy(DeletionPropagation.FOREGROUND)
+    cms()
+        .inNamespace(ns)
+        .withName("owner")
+        .withPropagationPolicy(DeletionPropagation.FOREGROUND)
         .delete();
 
     ConfigMap deleting = get(ns, "owner");
     assertNotNull(deleting, "a foreground-deleted owner waits for its dependents");
     assertNotNull(deleting.getMetadata().getDeletionTimestamp());
-    assertTrue(deleting.getMetadata().getFinalizers().contains("foregroundDeletion"),
+    assertTrue(
+        deleting.getMetadata().getFinalizers().contains("foregroundDeletion"),
         "finalizers: " + deleting.getMetadata().getFinalizers());
-    await("the dependent to be marked for deletion",
+    await(
+        "the dependent to be marked for deletion",
         () -> get(ns, "child").getMetadata().getDeletionTimestamp() != null);
     assertNotNull(get(ns, "owner"), "the owner stays while a blocking dependent exists");
 
-    cms().inNamespace(ns).withName("child").edit(cm -> {
-      cm.getMetadata().setFinalizers(new ArrayList<>());
-      return cm;
-    });
+    cms()
+        .inNamespace(ns)
+        .withName("child")
+        .edit(
+            cm -> {
+              cm.getMetadata().setFinalizers(new ArrayList<>());
+              return cm;
+            });
     await("the owner to go once its dependent has", () -> get(ns, "owner") == null);
     assertNull(get(ns, "child"));
   }

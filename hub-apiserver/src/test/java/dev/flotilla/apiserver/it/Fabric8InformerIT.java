@@ -84,12 +84,14 @@ class Fabric8InformerIT {
     String ns = newNamespace(client, "informer");
     // Some objects exist before the informer starts: they come from its initial list.
     for (int i = 0; i < 10; i++) {
-      client.configMaps().inNamespace(ns).resource(configMap("pre-" + i, Map.of(), Map.of()))
+      client
+          .configMaps()
+          .inNamespace(ns)
+          .resource(configMap("pre-" + i, Map.of(), Map.of()))
           .create();
     }
     Mirror mirror = new Mirror();
-    SharedIndexInformer<ConfigMap> informer =
-        client.configMaps().inNamespace(ns).inform(mirror);
+    SharedIndexInformer<ConfigMap> informer = client.configMaps().inNamespace(ns).inform(mirror);
     try {
       assertTrue(informer.hasSynced(), "inform() returns a synced informer");
       assertEquals(10, informer.getStore().list().size());
@@ -102,18 +104,24 @@ class Fabric8InformerIT {
         for (int i = 0; i < OBJECTS; i++) {
           String name = String.format("obj-%03d", i);
           boolean delete = i < DELETED;
-          work.add(CompletableFuture.runAsync(() -> {
-            var cms = client.configMaps().inNamespace(ns);
-            cms.resource(configMap(name, Map.of("step", "created"), Map.of("v", "0"))).create();
-            cms.withName(name).edit(cm -> {
-              cm.getData().put("v", "1");
-              cm.getMetadata().getLabels().put("step", "updated");
-              return cm;
-            });
-            if (delete) {
-              cms.withName(name).delete();
-            }
-          }, pool));
+          work.add(
+              CompletableFuture.runAsync(
+                  () -> {
+                    var cms = client.configMaps().inNamespace(ns);
+                    cms.resource(configMap(name, Map.of("step", "created"), Map.of("v", "0")))
+                        .create();
+                    cms.withName(name)
+                        .edit(
+                            cm -> {
+                              cm.getData().put("v", "1");
+                              cm.getMetadata().getLabels().put("step", "updated");
+                              return cm;
+                            });
+                    if (delete) {
+                      cms.withName(name).delete();
+                    }
+                  },
+                  pool));
         }
         CompletableFuture.allOf(work.toArray(CompletableFuture[]::new)).join();
       } finally {
@@ -121,10 +129,12 @@ class Fabric8InformerIT {
       }
 
       AtomicReference<Map<String, String>> fresh = new AtomicReference<>();
-      await("the informer cache to equal a fresh list", () -> {
-        fresh.set(byName(client.configMaps().inNamespace(ns).list().getItems()));
-        return fresh.get().equals(byName(informer.getStore().list()));
-      });
+      await(
+          "the informer cache to equal a fresh list",
+          () -> {
+            fresh.set(byName(client.configMaps().inNamespace(ns).list().getItems()));
+            return fresh.get().equals(byName(informer.getStore().list()));
+          });
       Map<String, String> listed = fresh.get();
       assertEquals(10 + OBJECTS - DELETED, listed.size());
       assertEquals(listed, new TreeMap<>(mirror.state), "handler notifications add up to the list");

@@ -43,17 +43,59 @@ class Fabric8NamespaceDeletionIT {
     for (String n : List.of("one", "two", "three")) {
       client.configMaps().inNamespace(ns).resource(configMap(n, Map.of(), Map.of())).create();
     }
-    client.secrets().inNamespace(ns).resource(new SecretBuilder().withNewMetadata()
-        .withName("creds").endMetadata().addToStringData("password", "hunter2").build()).create();
-    client.services().inNamespace(ns).resource(new ServiceBuilder().withNewMetadata()
-        .withName("api").endMetadata().withNewSpec().addNewPort().withPort(80).endPort()
-        .endSpec().build()).create();
-    client.apps().deployments().inNamespace(ns).resource(new DeploymentBuilder()
-        .withNewMetadata().withName("web").endMetadata().withNewSpec()
-        .withNewSelector().addToMatchLabels("app", "web").endSelector()
-        .withNewTemplate().withNewMetadata().addToLabels("app", "web").endMetadata()
-        .withNewSpec().addNewContainer().withName("web").withImage("nginx").endContainer()
-        .endSpec().endTemplate().endSpec().build()).create();
+    client
+        .secrets()
+        .inNamespace(ns)
+        .resource(
+            new SecretBuilder()
+                .withNewMetadata()
+                .withName("creds")
+                .endMetadata()
+                .addToStringData("password", "hunter2")
+                .build())
+        .create();
+    client
+        .services()
+        .inNamespace(ns)
+        .resource(
+            new ServiceBuilder()
+                .withNewMetadata()
+                .withName("api")
+                .endMetadata()
+                .withNewSpec()
+                .addNewPort()
+                .withPort(80)
+                .endPort()
+                .endSpec()
+                .build())
+        .create();
+    client
+        .apps()
+        .deployments()
+        .inNamespace(ns)
+        .resource(
+            new DeploymentBuilder()
+                .withNewMetadata()
+                .withName("web")
+                .endMetadata()
+                .withNewSpec()
+                .withNewSelector()
+                .addToMatchLabels("app", "web")
+                .endSelector()
+                .withNewTemplate()
+                .withNewMetadata()
+                .addToLabels("app", "web")
+                .endMetadata()
+                .withNewSpec()
+                .addNewContainer()
+                .withName("web")
+                .withImage("nginx")
+                .endContainer()
+                .endSpec()
+                .endTemplate()
+                .endSpec()
+                .build())
+        .create();
   }
 
   private static boolean empty(String ns) {
@@ -68,7 +110,8 @@ class Fabric8NamespaceDeletionIT {
     String ns = newNamespace(client, "doomed");
     fill(ns);
     client.namespaces().withName(ns).delete();
-    await("namespace " + ns + " and its objects to be gone",
+    await(
+        "namespace " + ns + " and its objects to be gone",
         () -> client.namespaces().withName(ns).get() == null);
     assertEquals(true, empty(ns), "no object of a deleted namespace remains");
   }
@@ -77,9 +120,16 @@ class Fabric8NamespaceDeletionIT {
   void terminatingNamespaceWaitsForHeldContent() {
     String ns = newNamespace(client, "terminating");
     fill(ns);
-    client.configMaps().inNamespace(ns).resource(new ConfigMapBuilder(
-            configMap("held", Map.of(), Map.of())).editMetadata()
-        .addToFinalizers("example.com/hold").endMetadata().build()).create();
+    client
+        .configMaps()
+        .inNamespace(ns)
+        .resource(
+            new ConfigMapBuilder(configMap("held", Map.of(), Map.of()))
+                .editMetadata()
+                .addToFinalizers("example.com/hold")
+                .endMetadata()
+                .build())
+        .create();
 
     client.namespaces().withName(ns).delete();
     Namespace terminating = client.namespaces().withName(ns).get();
@@ -88,24 +138,40 @@ class Fabric8NamespaceDeletionIT {
     assertEquals("Terminating", terminating.getStatus().getPhase());
 
     // Everything without a finalizer goes; the held object is marked and stays.
-    await("the unheld content of " + ns + " to be deleted", () -> {
-      List<ConfigMap> left = client.configMaps().inNamespace(ns).list().getItems();
-      return left.size() == 1 && left.get(0).getMetadata().getDeletionTimestamp() != null
-          && client.secrets().inNamespace(ns).list().getItems().isEmpty()
-          && client.services().inNamespace(ns).list().getItems().isEmpty()
-          && client.apps().deployments().inNamespace(ns).list().getItems().isEmpty();
-    });
+    await(
+        "the unheld content of " + ns + " to be deleted",
+        () -> {
+          List<ConfigMap> left = client.configMaps().inNamespace(ns).list().getItems();
+          return left.size() == 1
+              && left.get(0).getMetadata().getDeletionTimestamp() != null
+              && client.secrets().inNamespace(ns).list().getItems().isEmpty()
+              && client.services().inNamespace(ns).list().getItems().isEmpty()
+              && client.apps().deployments().inNamespace(ns).list().getItems().isEmpty();
+        });
     assertEquals("Terminating", client.namespaces().withName(ns).get().getStatus().getPhase());
 
     // No new content in a terminating namespace.
-    failsWith(403, "Forbidden", () -> client.configMaps().inNamespace(ns)
-        .resource(configMap("late", Map.of(), Map.of())).create());
+    failsWith(
+        403,
+        "Forbidden",
+        () ->
+            client
+                .configMaps()
+                .inNamespace(ns)
+                .resource(configMap("late", Map.of(), Map.of()))
+                .create());
 
-    client.configMaps().inNamespace(ns).withName("held").edit(cm -> {
-      cm.getMetadata().setFinalizers(new ArrayList<>());
-      return cm;
-    });
-    await("namespace " + ns + " to be gone once its content is",
+    client
+        .configMaps()
+        .inNamespace(ns)
+        .withName("held")
+        .edit(
+            cm -> {
+              cm.getMetadata().setFinalizers(new ArrayList<>());
+              return cm;
+            });
+    await(
+        "namespace " + ns + " to be gone once its content is",
         () -> client.namespaces().withName(ns).get() == null);
     assertNull(client.configMaps().inNamespace(ns).withName("held").get());
   }

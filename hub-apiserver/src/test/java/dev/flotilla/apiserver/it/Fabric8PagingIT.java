@@ -47,9 +47,16 @@ class Fabric8PagingIT {
       for (int i = 0; i < COUNT; i++) {
         String name = String.format("cm-%04d", i);
         expected.add(name);
-        creates.add(CompletableFuture.runAsync(() -> client.configMaps().inNamespace(ns)
-            .resource(configMap(name, Map.of("parity", parity(name)), Map.of("v", name)))
-            .create(), pool));
+        creates.add(
+            CompletableFuture.runAsync(
+                () ->
+                    client
+                        .configMaps()
+                        .inNamespace(ns)
+                        .resource(
+                            configMap(name, Map.of("parity", parity(name)), Map.of("v", name)))
+                        .create(),
+                pool));
       }
       CompletableFuture.allOf(creates.toArray(CompletableFuture[]::new)).join();
     } finally {
@@ -64,8 +71,10 @@ class Fabric8PagingIT {
   }
 
   private static ConfigMapList page(String continueToken) {
-    return client.configMaps().inNamespace(ns).list(new ListOptionsBuilder().withLimit(LIMIT)
-        .withContinue(continueToken).build());
+    return client
+        .configMaps()
+        .inNamespace(ns)
+        .list(new ListOptionsBuilder().withLimit(LIMIT).withContinue(continueToken).build());
   }
 
   @Test
@@ -98,28 +107,32 @@ class Fabric8PagingIT {
     String token = first.getMetadata().getContinue();
     assertNotNull(token, "a first page of " + LIMIT + " out of " + COUNT + " has a continue token");
     // Writes after the first page must not show up in (or vanish from) the later pages.
-    client.configMaps().inNamespace(ns).resource(configMap("cm-9999", Map.of(), Map.of()))
-        .create();
+    client.configMaps().inNamespace(ns).resource(configMap("cm-9999", Map.of(), Map.of())).create();
     client.configMaps().inNamespace(ns).withName("cm-1100").delete();
     try {
       Set<String> seen = new HashSet<>();
       first.getItems().forEach(cm -> seen.add(cm.getMetadata().getName()));
       while (token != null && !token.isEmpty()) {
         ConfigMapList next = page(token);
-        assertEquals(rv, next.getMetadata().getResourceVersion(),
+        assertEquals(
+            rv,
+            next.getMetadata().getResourceVersion(),
             "continued pages report the first page's resourceVersion");
         for (ConfigMap cm : next.getItems()) {
-          assertTrue(seen.add(cm.getMetadata().getName()), "listed twice: "
-              + cm.getMetadata().getName());
+          assertTrue(
+              seen.add(cm.getMetadata().getName()), "listed twice: " + cm.getMetadata().getName());
         }
         token = next.getMetadata().getContinue();
       }
       assertEquals(expected, seen);
     } finally {
       client.configMaps().inNamespace(ns).withName("cm-9999").delete();
-      client.configMaps().inNamespace(ns)
-          .resource(configMap("cm-1100", Map.of("parity", parity("cm-1100")),
-              Map.of("v", "cm-1100"))).create();
+      client
+          .configMaps()
+          .inNamespace(ns)
+          .resource(
+              configMap("cm-1100", Map.of("parity", parity("cm-1100")), Map.of("v", "cm-1100")))
+          .create();
     }
   }
 
@@ -133,13 +146,21 @@ class Fabric8PagingIT {
     List<Integer> sizes = new ArrayList<>();
     String token = null;
     do {
-      ConfigMapList list = client.configMaps().inNamespace(ns).list(new ListOptionsBuilder()
-          .withLabelSelector("parity=even").withLimit(250L).withContinue(token).build());
+      ConfigMapList list =
+          client
+              .configMaps()
+              .inNamespace(ns)
+              .list(
+                  new ListOptionsBuilder()
+                      .withLabelSelector("parity=even")
+                      .withLimit(250L)
+                      .withContinue(token)
+                      .build());
       sizes.add(list.getItems().size());
       for (ConfigMap cm : list.getItems()) {
         assertEquals("even", cm.getMetadata().getLabels().get("parity"));
-        assertTrue(seen.add(cm.getMetadata().getName()), "listed twice: "
-            + cm.getMetadata().getName());
+        assertTrue(
+            seen.add(cm.getMetadata().getName()), "listed twice: " + cm.getMetadata().getName());
       }
       token = list.getMetadata().getContinue();
     } while (token != null && !token.isEmpty() && sizes.size() < 10);
@@ -153,8 +174,11 @@ class Fabric8PagingIT {
     String token = null;
     int pages = 0;
     do {
-      ConfigMapList list = client.configMaps().inAnyNamespace().list(new ListOptionsBuilder()
-          .withLimit(LIMIT).withContinue(token).build());
+      ConfigMapList list =
+          client
+              .configMaps()
+              .inAnyNamespace()
+              .list(new ListOptionsBuilder().withLimit(LIMIT).withContinue(token).build());
       pages++;
       for (ConfigMap cm : list.getItems()) {
         assertTrue(seen.add(cm.getMetadata().getNamespace() + "/" + cm.getMetadata().getName()));
@@ -178,8 +202,11 @@ class Fabric8PagingIT {
   @Test
   void invalidContinueTokenIsBadRequest() {
     failsWith(400, "BadRequest", () -> page("not-a-continue-token"));
-    String wrongShape = Base64.getUrlEncoder().withoutPadding()
-        .encodeToString("{\"v\":\"meta.k8s.io/v1\",\"rv\":-1}".getBytes(StandardCharsets.UTF_8));
+    String wrongShape =
+        Base64.getUrlEncoder()
+            .withoutPadding()
+            .encodeToString(
+                "{\"v\":\"meta.k8s.io/v1\",\"rv\":-1}".getBytes(StandardCharsets.UTF_8));
     failsWith(400, "BadRequest", () -> page(wrongShape));
   }
 
@@ -188,7 +215,10 @@ class Fabric8PagingIT {
     ConfigMapList first = page(null);
     String token = first.getMetadata().getContinue();
     assertNotNull(token);
-    client.configMaps().inNamespace(ns).resource(configMap("cm-compact", Map.of(), Map.of()))
+    client
+        .configMaps()
+        .inNamespace(ns)
+        .resource(configMap("cm-compact", Map.of(), Map.of()))
         .create();
     try {
       hub.server().storage().store().compact(hub.server().storage().store().currentRevision());

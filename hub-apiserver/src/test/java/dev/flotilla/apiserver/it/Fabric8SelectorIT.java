@@ -57,31 +57,48 @@ class Fabric8SelectorIT {
   }
 
   private static void create(String namespace, String name, Map<String, String> labels) {
-    client.configMaps().inNamespace(namespace).resource(configMap(name, labels, Map.of()))
-        .create();
+    client.configMaps().inNamespace(namespace).resource(configMap(name, labels, Map.of())).create();
   }
 
   private static void event(String name, String involved) {
-    Event e = new EventBuilder().withNewMetadata().withName(name).endMetadata()
-        .withNewInvolvedObject().withKind("Pod").withApiVersion("v1").withNamespace(ns)
-        .withName(involved).endInvolvedObject()
-        .withReason("Testing").withMessage("selector test").withType("Normal").build();
+    Event e =
+        new EventBuilder()
+            .withNewMetadata()
+            .withName(name)
+            .endMetadata()
+            .withNewInvolvedObject()
+            .withKind("Pod")
+            .withApiVersion("v1")
+            .withNamespace(ns)
+            .withName(involved)
+            .endInvolvedObject()
+            .withReason("Testing")
+            .withMessage("selector test")
+            .withType("Normal")
+            .build();
     client.v1().events().inNamespace(ns).resource(e).create();
   }
 
   private static Set<String> names(KubernetesResourceList<? extends HasMetadata> list) {
-    return list.getItems().stream().map(o -> o.getMetadata().getName())
+    return list.getItems().stream()
+        .map(o -> o.getMetadata().getName())
         .collect(Collectors.toCollection(TreeSet::new));
   }
 
   private static Set<String> byLabels(String selector) {
-    return names(client.configMaps().inNamespace(ns)
-        .list(new ListOptionsBuilder().withLabelSelector(selector).build()));
+    return names(
+        client
+            .configMaps()
+            .inNamespace(ns)
+            .list(new ListOptionsBuilder().withLabelSelector(selector).build()));
   }
 
   private static Set<String> byFields(String selector) {
-    return names(client.configMaps().inNamespace(ns)
-        .list(new ListOptionsBuilder().withFieldSelector(selector).build()));
+    return names(
+        client
+            .configMaps()
+            .inNamespace(ns)
+            .list(new ListOptionsBuilder().withFieldSelector(selector).build()));
   }
 
   @Test
@@ -96,8 +113,8 @@ class Fabric8SelectorIT {
   @Test
   void setOperators() {
     assertEquals(Set.of("a", "b"), byLabels("env in (prod,dev)"));
-    assertEquals(Set.of("c", "d"), byLabels("env notin (prod,dev)"),
-        "notin also matches a missing key");
+    assertEquals(
+        Set.of("c", "d"), byLabels("env notin (prod,dev)"), "notin also matches a missing key");
     assertEquals(Set.of("a", "b"), byLabels("tier"));
     assertEquals(Set.of("c", "d"), byLabels("!tier"));
     assertEquals(Set.of("b"), byLabels("tier,env notin (prod)"));
@@ -105,16 +122,19 @@ class Fabric8SelectorIT {
 
   @Test
   void fabric8SelectorDsl() {
-    assertEquals(Set.of("a", "b"), names(client.configMaps().inNamespace(ns)
-        .withLabelIn("env", "prod", "dev").list()));
-    assertEquals(Set.of("c", "d"), names(client.configMaps().inNamespace(ns)
-        .withLabelNotIn("env", "prod", "dev").list()));
-    assertEquals(Set.of("a", "b"), names(client.configMaps().inNamespace(ns)
-        .withLabel("tier").list()));
-    assertEquals(Set.of("c", "d"), names(client.configMaps().inNamespace(ns)
-        .withoutLabel("tier").list()));
-    assertEquals(Set.of("b", "c", "d"), names(client.configMaps().inNamespace(ns)
-        .withoutLabel("env", "prod").list()));
+    assertEquals(
+        Set.of("a", "b"),
+        names(client.configMaps().inNamespace(ns).withLabelIn("env", "prod", "dev").list()));
+    assertEquals(
+        Set.of("c", "d"),
+        names(client.configMaps().inNamespace(ns).withLabelNotIn("env", "prod", "dev").list()));
+    assertEquals(
+        Set.of("a", "b"), names(client.configMaps().inNamespace(ns).withLabel("tier").list()));
+    assertEquals(
+        Set.of("c", "d"), names(client.configMaps().inNamespace(ns).withoutLabel("tier").list()));
+    assertEquals(
+        Set.of("b", "c", "d"),
+        names(client.configMaps().inNamespace(ns).withoutLabel("env", "prod").list()));
   }
 
   @Test
@@ -123,49 +143,83 @@ class Fabric8SelectorIT {
     assertEquals(Set.of("b", "c", "d"), byFields("metadata.name!=a"));
     assertEquals(Set.of("a", "b", "c", "d"), byFields("metadata.namespace=" + ns));
     assertEquals(Set.of(), byFields("metadata.namespace=" + other));
-    Set<String> everywhere = client.configMaps().inAnyNamespace()
-        .withField("metadata.name", "a").list().getItems().stream()
-        .map(cm -> cm.getMetadata().getNamespace()).collect(Collectors.toCollection(TreeSet::new));
+    Set<String> everywhere =
+        client
+            .configMaps()
+            .inAnyNamespace()
+            .withField("metadata.name", "a")
+            .list()
+            .getItems()
+            .stream()
+            .map(cm -> cm.getMetadata().getNamespace())
+            .collect(Collectors.toCollection(TreeSet::new));
     assertEquals(new TreeSet<>(Set.of(ns, other)), everywhere);
-    Set<String> inOther = client.configMaps().inAnyNamespace()
-        .withField("metadata.namespace", other).list().getItems().stream()
-        .map(ConfigMap::getMetadata).map(m -> m.getNamespace() + "/" + m.getName())
-        .collect(Collectors.toSet());
+    Set<String> inOther =
+        client
+            .configMaps()
+            .inAnyNamespace()
+            .withField("metadata.namespace", other)
+            .list()
+            .getItems()
+            .stream()
+            .map(ConfigMap::getMetadata)
+            .map(m -> m.getNamespace() + "/" + m.getName())
+            .collect(Collectors.toSet());
     assertEquals(Set.of(other + "/a"), inOther);
   }
 
   @Test
   void labelAndFieldSelectorsCombine() {
-    assertEquals(Set.of("b"), names(client.configMaps().inNamespace(ns)
-        .list(new ListOptionsBuilder().withLabelSelector("tier=web")
-            .withFieldSelector("metadata.name!=a").build())));
+    assertEquals(
+        Set.of("b"),
+        names(
+            client
+                .configMaps()
+                .inNamespace(ns)
+                .list(
+                    new ListOptionsBuilder()
+                        .withLabelSelector("tier=web")
+                        .withFieldSelector("metadata.name!=a")
+                        .build())));
   }
 
   @Test
   void eventInvolvedObjectSelector() {
-    assertEquals(Set.of("ev-1", "ev-3"), names(client.v1().events().inNamespace(ns)
-        .withField("involvedObject.name", "pod-a").list()));
-    assertEquals(Set.of("ev-2"), names(client.v1().events().inNamespace(ns)
-        .withField("involvedObject.name", "pod-b").withField("involvedObject.kind", "Pod")
-        .list()));
-    assertEquals(Set.of(), names(client.v1().events().inNamespace(ns)
-        .withField("involvedObject.name", "pod-z").list()));
+    assertEquals(
+        Set.of("ev-1", "ev-3"),
+        names(
+            client.v1().events().inNamespace(ns).withField("involvedObject.name", "pod-a").list()));
+    assertEquals(
+        Set.of("ev-2"),
+        names(
+            client
+                .v1()
+                .events()
+                .inNamespace(ns)
+                .withField("involvedObject.name", "pod-b")
+                .withField("involvedObject.kind", "Pod")
+                .list()));
+    assertEquals(
+        Set.of(),
+        names(
+            client.v1().events().inNamespace(ns).withField("involvedObject.name", "pod-z").list()));
   }
 
   @Test
   void watchByNameSeesOnlyThatObject() throws Exception {
     BlockingQueue<String> events = new LinkedBlockingQueue<>();
-    Watcher<ConfigMap> watcher = new Watcher<>() {
-      @Override
-      public void eventReceived(Action action, ConfigMap cm) {
-        if (action != Action.BOOKMARK) {
-          events.add(action + " " + cm.getMetadata().getName());
-        }
-      }
+    Watcher<ConfigMap> watcher =
+        new Watcher<>() {
+          @Override
+          public void eventReceived(Action action, ConfigMap cm) {
+            if (action != Action.BOOKMARK) {
+              events.add(action + " " + cm.getMetadata().getName());
+            }
+          }
 
-      @Override
-      public void onClose(WatcherException cause) {}
-    };
+          @Override
+          public void onClose(WatcherException cause) {}
+        };
     var cms = client.configMaps().inNamespace(ns);
     // fabric8 watches a named resource with fieldSelector=metadata.name=<name>.
     try (Watch w = cms.withName("watched").watch(watcher)) {
@@ -186,7 +240,16 @@ class Fabric8SelectorIT {
     failsWith(400, "BadRequest", () -> byLabels("-bad-key-=x"));
     failsWith(400, "BadRequest", () -> byFields("spec.color=blue"));
     failsWith(400, "BadRequest", () -> byFields("metadata.name"));
-    failsWith(400, "BadRequest", () -> names(client.v1().events().inNamespace(ns)
-        .withField("involvedObject.color", "red").list()));
+    failsWith(
+        400,
+        "BadRequest",
+        () ->
+            names(
+                client
+                    .v1()
+                    .events()
+                    .inNamespace(ns)
+                    .withField("involvedObject.color", "red")
+                    .list()));
   }
 }

@@ -32,6 +32,7 @@ import org.junit.jupiter.api.function.Executable;
 final class Fabric8Support {
   /** Generous: asynchronous controllers on a busy CI machine. */
   static final Duration WAIT = Duration.ofSeconds(60);
+
   static final ObjectMapper JSON = new ObjectMapper();
 
   private Fabric8Support() {}
@@ -55,14 +56,21 @@ final class Fabric8Support {
   /** Creates a namespace named {@code base-xxxxx} and returns its name. */
   static String newNamespace(KubernetesClient client, String base) {
     String name = base + "-" + Long.toString(ThreadLocalRandom.current().nextLong(1L << 40), 36);
-    client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(name)
-        .endMetadata().build()).create();
+    client
+        .namespaces()
+        .resource(new NamespaceBuilder().withNewMetadata().withName(name).endMetadata().build())
+        .create();
     return name;
   }
 
   static ConfigMap configMap(String name, Map<String, String> labels, Map<String, String> data) {
-    return new ConfigMapBuilder().withNewMetadata().withName(name).withLabels(labels)
-        .endMetadata().withData(data).build();
+    return new ConfigMapBuilder()
+        .withNewMetadata()
+        .withName(name)
+        .withLabels(labels)
+        .endMetadata()
+        .withData(data)
+        .build();
   }
 
   /** Asserts that {@code call} fails with HTTP {@code code} and returns the failure. */
@@ -75,7 +83,9 @@ final class Fabric8Support {
   /** Asserts a failure with HTTP {@code code} whose Status carries {@code reason}. */
   static KubernetesClientException failsWith(int code, String reason, Executable call) {
     KubernetesClientException e = fails(code, call);
-    assertEquals(reason, e.getStatus() == null ? null : e.getStatus().getReason(),
+    assertEquals(
+        reason,
+        e.getStatus() == null ? null : e.getStatus().getReason(),
         () -> "Status reason of " + e.getMessage());
     return e;
   }
@@ -100,8 +110,8 @@ final class Fabric8Support {
       builder.method(method, "application/json", method.equals("DELETE") ? null : "{}");
     }
     try {
-      HttpResponse<String> response = http.sendAsync(builder.build(), String.class)
-          .get(WAIT.toSeconds(), TimeUnit.SECONDS);
+      HttpResponse<String> response =
+          http.sendAsync(builder.build(), String.class).get(WAIT.toSeconds(), TimeUnit.SECONDS);
       return new Raw(response.code(), response.body());
     } catch (Exception e) {
       throw new IllegalStateException(method + " " + path + " failed", e);
@@ -116,13 +126,14 @@ final class Fabric8Support {
     return client(hub.server(), token, tweak);
   }
 
-  static KubernetesClient client(HubServer server, String token,
-      UnaryOperator<ConfigBuilder> tweak) {
-    ConfigBuilder builder = new ConfigBuilder(Config.empty())
-        .withMasterUrl(server.url())
-        .withCaCertFile(server.certificateAuthority().caCertPath().toString())
-        .withOauthToken(token)
-        .withRequestTimeout(30_000);
+  static KubernetesClient client(
+      HubServer server, String token, UnaryOperator<ConfigBuilder> tweak) {
+    ConfigBuilder builder =
+        new ConfigBuilder(Config.empty())
+            .withMasterUrl(server.url())
+            .withCaCertFile(server.certificateAuthority().caCertPath().toString())
+            .withOauthToken(token)
+            .withRequestTimeout(30_000);
     return new KubernetesClientBuilder().withConfig(tweak.apply(builder).build()).build();
   }
 }

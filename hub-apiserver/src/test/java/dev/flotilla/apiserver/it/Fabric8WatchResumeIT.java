@@ -99,16 +99,19 @@ class Fabric8WatchResumeIT {
     ConfigMap b = cms.resource(configMap("b", Map.of(), Map.of("v", "1"))).create();
     long n = rv(b);
     // Changes after N, made before the watch starts: they come from history.
-    cms.withName("a").edit(cm -> {
-      cm.getData().put("v", "2");
-      return cm;
-    });
+    cms.withName("a")
+        .edit(
+            cm -> {
+              cm.getData().put("v", "2");
+              return cm;
+            });
     cms.resource(configMap("c", Map.of(), Map.of())).create();
     cms.withName("b").delete();
 
     Recorder recorder = new Recorder();
-    try (Watch w = cms.watch(new ListOptionsBuilder().withResourceVersion(Long.toString(n))
-        .build(), recorder)) {
+    try (Watch w =
+        cms.watch(
+            new ListOptionsBuilder().withResourceVersion(Long.toString(n)).build(), recorder)) {
       // A change after the watch started: it comes live, and marks the end.
       cms.resource(configMap("sentinel", Map.of(), Map.of())).create();
       List<String> seen = recorder.until("ADDED sentinel");
@@ -132,8 +135,8 @@ class Fabric8WatchResumeIT {
     cms.resource(configMap("old", Map.of(), Map.of())).create();
     String listRv = cms.list().getMetadata().getResourceVersion();
     Recorder recorder = new Recorder();
-    try (Watch w = cms.watch(new ListOptionsBuilder().withResourceVersion(listRv).build(),
-        recorder)) {
+    try (Watch w =
+        cms.watch(new ListOptionsBuilder().withResourceVersion(listRv).build(), recorder)) {
       cms.resource(configMap("new", Map.of(), Map.of())).create();
       assertEquals(List.of("ADDED new"), recorder.until("ADDED new"));
     }
@@ -145,10 +148,12 @@ class Fabric8WatchResumeIT {
     long n = rv(cms.resource(configMap("x", Map.of(), Map.of("v", "0"))).create());
     for (int i = 1; i <= 5; i++) {
       String v = Integer.toString(i);
-      cms.withName("x").edit(cm -> {
-        cm.getData().put("v", v);
-        return cm;
-      });
+      cms.withName("x")
+          .edit(
+              cm -> {
+                cm.getData().put("v", v);
+                return cm;
+              });
     }
     return n;
   }
@@ -176,7 +181,8 @@ class Fabric8WatchResumeIT {
     } finally {
       own.close();
     }
-    try (TestHub again = TestHub.start(own.dataDir()); KubernetesClient c = again.client()) {
+    try (TestHub again = TestHub.start(own.dataDir());
+        KubernetesClient c = again.client()) {
       assertGone(c, ns, n, current);
     }
   }
@@ -186,8 +192,14 @@ class Fabric8WatchResumeIT {
       throws Exception {
     var cms = c.configMaps().inNamespace(ns);
     // Raw: upstream answers 200 with one ERROR event carrying a 410 Expired Status.
-    Fabric8Support.Raw raw = raw(c, "GET", "/api/v1/namespaces/" + ns
-        + "/configmaps?watch=true&timeoutSeconds=5&resourceVersion=" + n);
+    Fabric8Support.Raw raw =
+        raw(
+            c,
+            "GET",
+            "/api/v1/namespaces/"
+                + ns
+                + "/configmaps?watch=true&timeoutSeconds=5&resourceVersion="
+                + n);
     JsonNode event = Fabric8Support.JSON.readTree(raw.body().lines().findFirst().orElse("{}"));
     assertEquals("ERROR", event.path("type").asText(), raw.body());
     assertEquals(410, event.path("object").path("code").asInt(), raw.body());
@@ -197,8 +209,9 @@ class Fabric8WatchResumeIT {
     Recorder recorder = new Recorder();
     Watch w = null;
     try {
-      w = cms.watch(new ListOptionsBuilder().withResourceVersion(Long.toString(n)).build(),
-          recorder);
+      w =
+          cms.watch(
+              new ListOptionsBuilder().withResourceVersion(Long.toString(n)).build(), recorder);
       WatcherException cause = recorder.closed.get(WAIT.toSeconds(), TimeUnit.SECONDS);
       assertNotNull(cause, "the watch is closed with an error");
       assertTrue(cause.isHttpGone(), "410 Gone expected, got " + cause);
@@ -209,13 +222,14 @@ class Fabric8WatchResumeIT {
         w.close();
       }
     }
-    assertTrue(recorder.events.isEmpty(), "no events from a compacted revision: "
-        + recorder.events);
+    assertTrue(
+        recorder.events.isEmpty(), "no events from a compacted revision: " + recorder.events);
 
     // The compaction revision itself is still watchable.
     Recorder fresh = new Recorder();
-    try (Watch ok = cms.watch(new ListOptionsBuilder().withResourceVersion(Long.toString(current))
-        .build(), fresh)) {
+    try (Watch ok =
+        cms.watch(
+            new ListOptionsBuilder().withResourceVersion(Long.toString(current)).build(), fresh)) {
       cms.resource(configMap("y", Map.of(), Map.of())).create();
       assertEquals(List.of("ADDED y"), fresh.until("ADDED y"));
     }

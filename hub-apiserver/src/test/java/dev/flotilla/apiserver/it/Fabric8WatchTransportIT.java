@@ -29,7 +29,9 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** Watch events arrive over fabric8's default watch (WebSocket), HTTP streaming and raw WebSocket. */
+/**
+ * Watch events arrive over fabric8's default watch (WebSocket), HTTP streaming and raw WebSocket.
+ */
 class Fabric8WatchTransportIT {
   private static TestHub hub;
 
@@ -67,8 +69,15 @@ class Fabric8WatchTransportIT {
       while (out.size() < n) {
         String e = events.poll(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
         if (e == null) {
-          fail("only " + out + " of " + n + " events within " + WAIT.toSeconds() + "s"
-              + (closedWith == null ? "" : "; watch closed: " + closedWith));
+          fail(
+              "only "
+                  + out
+                  + " of "
+                  + n
+                  + " events within "
+                  + WAIT.toSeconds()
+                  + "s"
+                  + (closedWith == null ? "" : "; watch closed: " + closedWith));
         }
         out.add(e);
       }
@@ -86,28 +95,51 @@ class Fabric8WatchTransportIT {
     try (Watch w = cms.watch(all);
         Watch l = cms.withLabel("w", "yes").watch(labelled)) {
       cms.resource(configMap("cm", Map.of("w", "yes"), Map.of("v", "1"))).create();
-      cms.withName("cm").edit(cm -> {
-        cm.getData().put("v", "2");
-        return cm;
-      });
+      cms.withName("cm")
+          .edit(
+              cm -> {
+                cm.getData().put("v", "2");
+                return cm;
+              });
       cms.resource(configMap("other", Map.of("w", "no"), Map.of("v", "1"))).create();
       cms.withName("cm").delete();
       // Leaving and entering a label selection looks like DELETED and ADDED to that watch.
-      cms.withName("before").edit(cm -> {
-        cm.getMetadata().getLabels().put("w", "no");
-        return cm;
-      });
-      cms.withName("other").edit(cm -> {
-        cm.getMetadata().getLabels().put("w", "yes");
-        return cm;
-      });
+      cms.withName("before")
+          .edit(
+              cm -> {
+                cm.getMetadata().getLabels().put("w", "no");
+                return cm;
+              });
+      cms.withName("other")
+          .edit(
+              cm -> {
+                cm.getMetadata().getLabels().put("w", "yes");
+                return cm;
+              });
       cms.resource(configMap("end", Map.of("w", "yes"), Map.of())).create();
 
       // Without a resourceVersion the watch starts with the current state as ADDED events.
-      assertEquals(List.of("ADDED before 0", "ADDED cm 1", "MODIFIED cm 2", "ADDED other 1",
-          "DELETED cm 2", "MODIFIED before 0", "MODIFIED other 1", "ADDED end -"), all.take(8));
-      assertEquals(List.of("ADDED before 0", "ADDED cm 1", "MODIFIED cm 2", "DELETED cm 2",
-          "DELETED before 0", "ADDED other 1", "ADDED end -"), labelled.take(7),
+      assertEquals(
+          List.of(
+              "ADDED before 0",
+              "ADDED cm 1",
+              "MODIFIED cm 2",
+              "ADDED other 1",
+              "DELETED cm 2",
+              "MODIFIED before 0",
+              "MODIFIED other 1",
+              "ADDED end -"),
+          all.take(8));
+      assertEquals(
+          List.of(
+              "ADDED before 0",
+              "ADDED cm 1",
+              "MODIFIED cm 2",
+              "DELETED cm 2",
+              "DELETED before 0",
+              "ADDED other 1",
+              "ADDED end -"),
+          labelled.take(7),
           "a label-selected watch sees objects enter and leave its selection");
     }
     assertTrue(all.events.isEmpty(), "no more events: " + all.events);
@@ -137,8 +169,8 @@ class Fabric8WatchTransportIT {
 
   @Test
   void httpStreamingWatch() throws Exception {
-    try (KubernetesClient client = Fabric8Support.client(hub, hub.adminToken(),
-        b -> b.withOnlyHttpWatches(true))) {
+    try (KubernetesClient client =
+        Fabric8Support.client(hub, hub.adminToken(), b -> b.withOnlyHttpWatches(true))) {
       assertTrue(client.getConfiguration().isOnlyHttpWatches());
       watchSeesChanges(client);
       watchOnEmptyCollection(client);
@@ -150,24 +182,39 @@ class Fabric8WatchTransportIT {
     try (KubernetesClient client = Fabric8Support.client(hub, hub.adminToken(), b -> b)) {
       String ns = newNamespace(client, "watch-ws");
       String rv = client.configMaps().inNamespace(ns).list().getMetadata().getResourceVersion();
-      URI uri = WebSocket.toWebSocketUri(URI.create(hub.url() + "/api/v1/namespaces/" + ns
-          + "/configmaps?watch=true&resourceVersion=" + rv));
+      URI uri =
+          WebSocket.toWebSocketUri(
+              URI.create(
+                  hub.url()
+                      + "/api/v1/namespaces/"
+                      + ns
+                      + "/configmaps?watch=true&resourceVersion="
+                      + rv));
       BlockingQueue<String> frames = new LinkedBlockingQueue<>();
-      WebSocket ws = client.getHttpClient().newWebSocketBuilder().uri(uri)
-          .buildAsync(new WebSocket.Listener() {
-            @Override
-            public void onOpen(WebSocket socket) {
-              socket.request();
-            }
+      WebSocket ws =
+          client
+              .getHttpClient()
+              .newWebSocketBuilder()
+              .uri(uri)
+              .buildAsync(
+                  new WebSocket.Listener() {
+                    @Override
+                    public void onOpen(WebSocket socket) {
+                      socket.request();
+                    }
 
-            @Override
-            public void onMessage(WebSocket socket, String text) {
-              frames.add(text);
-              socket.request();
-            }
-          }).get(WAIT.toSeconds(), TimeUnit.SECONDS);
+                    @Override
+                    public void onMessage(WebSocket socket, String text) {
+                      frames.add(text);
+                      socket.request();
+                    }
+                  })
+              .get(WAIT.toSeconds(), TimeUnit.SECONDS);
       try {
-        client.configMaps().inNamespace(ns).resource(configMap("framed", Map.of(), Map.of()))
+        client
+            .configMaps()
+            .inNamespace(ns)
+            .resource(configMap("framed", Map.of(), Map.of()))
             .create();
         String frame = frames.poll(WAIT.toSeconds(), TimeUnit.SECONDS);
         assertNotNull(frame, "a WebSocket frame for the create");

@@ -45,8 +45,8 @@ class KubectlDiscoveryIT {
   }
 
   /** One row of {@code kubectl api-resources}: the columns, SHORTNAMES possibly empty. */
-  private record Row(String name, String shortNames, String apiVersion, boolean namespaced,
-      String kind) {}
+  private record Row(
+      String name, String shortNames, String apiVersion, boolean namespaced, String kind) {}
 
   private static Map<String, Row> apiResources(KubectlRunner kubectl) {
     Result r = kubectl.run("api-resources").assertOk();
@@ -58,9 +58,13 @@ class KubectlDiscoveryIT {
     Map<String, Row> rows = new HashMap<>();
     for (String line : lines.subList(1, lines.size())) {
       String[] tail = line.substring(versionCol).trim().split("\\s+");
-      Row row = new Row(line.substring(0, shortCol).trim(),
-          line.substring(shortCol, versionCol).trim(), tail[0], Boolean.parseBoolean(tail[1]),
-          tail[2]);
+      Row row =
+          new Row(
+              line.substring(0, shortCol).trim(),
+              line.substring(shortCol, versionCol).trim(),
+              tail[0],
+              Boolean.parseBoolean(tail[1]),
+              tail[2]);
       rows.put(row.name() + "." + row.apiVersion(), row);
     }
     return rows;
@@ -87,8 +91,11 @@ class KubectlDiscoveryIT {
     assertNotNull(clusters, "clusters missing");
     assertTrue(!clusters.namespaced(), "clusters are cluster-scoped");
     // ServiceExport is served at v1alpha1 and v1beta1; api-resources shows the preferred one.
-    Row export = rows.values().stream().filter(x -> x.name().equals("serviceexports"))
-        .findFirst().orElseThrow(() -> new AssertionError("serviceexports missing"));
+    Row export =
+        rows.values().stream()
+            .filter(x -> x.name().equals("serviceexports"))
+            .findFirst()
+            .orElseThrow(() -> new AssertionError("serviceexports missing"));
     assertTrue(export.apiVersion().startsWith("multicluster.x-k8s.io/"), export.toString());
     assertEquals("ServiceExport", export.kind());
     assertTrue(Arrays.asList(export.shortNames().split(",")).contains("svcex"), export.toString());
@@ -99,8 +106,10 @@ class KubectlDiscoveryIT {
   @ParameterizedTest(name = "{0}")
   @MethodSource(BINARIES)
   void apiResourcesFiltersByGroupAndPrintsNames(Binary binary) {
-    Result r = pool.runner(binary)
-        .run("api-resources", "--api-group=policy.karmada.io", "-o", "name").assertOk();
+    Result r =
+        pool.runner(binary)
+            .run("api-resources", "--api-group=policy.karmada.io", "-o", "name")
+            .assertOk();
     List<String> names = r.stdout().lines().toList();
     assertTrue(names.contains("propagationpolicies.policy.karmada.io"), r.toString());
     assertTrue(names.contains("clusterpropagationpolicies.policy.karmada.io"), r.toString());
@@ -112,43 +121,58 @@ class KubectlDiscoveryIT {
   void apiVersionsListsEveryServedGroupVersion(Binary binary) {
     Result r = pool.runner(binary).run("api-versions").assertOk();
     List<String> versions = r.stdout().lines().toList();
-    for (String gv : List.of("v1", "apps/v1", "apiextensions.k8s.io/v1",
-        "policy.karmada.io/v1alpha1", "work.karmada.io/v1alpha1", "cluster.karmada.io/v1alpha1",
-        "multicluster.x-k8s.io/v1alpha1")) {
+    for (String gv :
+        List.of(
+            "v1",
+            "apps/v1",
+            "apiextensions.k8s.io/v1",
+            "policy.karmada.io/v1alpha1",
+            "work.karmada.io/v1alpha1",
+            "cluster.karmada.io/v1alpha1",
+            "multicluster.x-k8s.io/v1alpha1")) {
       assertTrue(versions.contains(gv), gv + " missing from " + versions);
     }
   }
 
-  private static final String CONFIGMAP = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n"
-      + "  name: validated\ndata:\n  k: v\n";
+  private static final String CONFIGMAP =
+      "apiVersion: v1\nkind: ConfigMap\nmetadata:\n" + "  name: validated\ndata:\n  k: v\n";
 
   /** The default ({@code --validate=true}) create, as a user types it. */
   @ParameterizedTest(name = "{0}")
   @MethodSource(BINARIES)
   void createWithDefaultValidation(Binary binary) {
-    assumeTrue(binary.minor() >= 29, "kubectl " + binary.version() + " validates through"
-        + " /openapi/v2 (see createWithDefaultValidationNeedsOpenApiV2)");
+    assumeTrue(
+        binary.minor() >= 29,
+        "kubectl "
+            + binary.version()
+            + " validates through"
+            + " /openapi/v2 (see createWithDefaultValidationNeedsOpenApiV2)");
     KubectlRunner kubectl = pool.runner(binary);
     String ns = pool.namespace(binary);
     kubectl.runWithInput(CONFIGMAP, "-n", ns, "create", "-f", "-").assertOk();
-    kubectl.runWithInput(CONFIGMAP.replace("k: v", "k: w"), "-n", ns, "apply", "-f", "-")
+    kubectl
+        .runWithInput(CONFIGMAP.replace("k: v", "k: w"), "-n", ns, "apply", "-f", "-")
         .assertOk();
-    assertEquals("w", kubectl.run("-n", ns, "get", "cm", "validated", "-o",
-        "jsonpath={.data.k}").assertOk().stdout());
+    assertEquals(
+        "w",
+        kubectl
+            .run("-n", ns, "get", "cm", "validated", "-o", "jsonpath={.data.k}")
+            .assertOk()
+            .stdout());
   }
 
-  @Disabled("server bug: kubectl 1.27 and 1.28 create/apply/replace with default validation fail"
-      + " with 'Error from server (NotFound): the server could not find the requested resource':"
-      + " they GET /openapi/v2 (Accept: application/com.github.proto-openapi.spec.v2@v1.0+protobuf)"
-      + " and then /swagger-2.0.0.pb-v1, both 404 here; kube-apiserver serves the v2 document as"
-      + " protobuf. Other tests pass --validate=false to these two versions.")
+  @Disabled(
+      "server bug: kubectl 1.27 and 1.28 create/apply/replace with default validation fail"
+          + " with 'Error from server (NotFound): the server could not find the requested resource':"
+          + " they GET /openapi/v2 (Accept: application/com.github.proto-openapi.spec.v2@v1.0+protobuf)"
+          + " and then /swagger-2.0.0.pb-v1, both 404 here; kube-apiserver serves the v2 document as"
+          + " protobuf. Other tests pass --validate=false to these two versions.")
   @ParameterizedTest(name = "{0}")
   @MethodSource(BINARIES)
   void createWithDefaultValidationNeedsOpenApiV2(Binary binary) {
     assumeTrue(binary.minor() <= 28, "only kubectl 1.27 and 1.28 validate through /openapi/v2");
     KubectlRunner kubectl = pool.runner(binary);
-    kubectl.runWithInput(CONFIGMAP, "-n", pool.namespace(binary), "create", "-f", "-")
-        .assertOk();
+    kubectl.runWithInput(CONFIGMAP, "-n", pool.namespace(binary), "create", "-f", "-").assertOk();
   }
 
   /** Generator commands send protobuf bodies (kubectl 1.32 and later) for built-in kinds. */
@@ -157,11 +181,20 @@ class KubectlDiscoveryIT {
   void generatorCommandsCreateBuiltinObjects(Binary binary) {
     KubectlRunner kubectl = pool.runner(binary);
     String ns = pool.namespace(binary);
-    assertEquals("configmap/generated created\n", kubectl.run("-n", ns, "create", "configmap",
-        "generated", "--from-literal=k=v").assertOk().stdout());
-    assertEquals("v", kubectl.run("-n", ns, "get", "cm", "generated", "-o", "jsonpath={.data.k}")
-        .assertOk().stdout());
-    assertEquals("namespace/" + ns + "-generated created\n",
+    assertEquals(
+        "configmap/generated created\n",
+        kubectl
+            .run("-n", ns, "create", "configmap", "generated", "--from-literal=k=v")
+            .assertOk()
+            .stdout());
+    assertEquals(
+        "v",
+        kubectl
+            .run("-n", ns, "get", "cm", "generated", "-o", "jsonpath={.data.k}")
+            .assertOk()
+            .stdout());
+    assertEquals(
+        "namespace/" + ns + "-generated created\n",
         kubectl.run("create", "namespace", ns + "-generated").assertOk().stdout());
   }
 }

@@ -16,14 +16,15 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Server-side field validation through every stock kubectl: {@code apply} of a Deployment with
- * unknown fields fails with kubectl's strict decoding error and stores nothing (1.29 and later
- * send fieldValidation=Strict; 1.27 and 1.28 run with --validate=false, i.e. Ignore, and get the
- * fields dropped), {@code --validate=warn} prints the warnings, and an invalid Karmada
- * PropagationPolicy is refused with 422 naming the field.
+ * unknown fields fails with kubectl's strict decoding error and stores nothing (1.29 and later send
+ * fieldValidation=Strict; 1.27 and 1.28 run with --validate=false, i.e. Ignore, and get the fields
+ * dropped), {@code --validate=warn} prints the warnings, and an invalid Karmada PropagationPolicy
+ * is refused with 422 naming the field.
  */
 class KubectlFieldValidationIT {
   private static final String BINARIES = "dev.flotilla.apiserver.it.KubectlRunner#binaries";
-  private static final String DEPLOYMENT = """
+  private static final String DEPLOYMENT =
+      """
       apiVersion: apps/v1
       kind: Deployment
       metadata:
@@ -44,7 +45,8 @@ class KubectlFieldValidationIT {
               image: nginx
               colour: red
       """;
-  private static final String POLICY = """
+  private static final String POLICY =
+      """
       apiVersion: policy.karmada.io/v1alpha1
       kind: PropagationPolicy
       metadata:
@@ -97,19 +99,38 @@ class KubectlFieldValidationIT {
       return;
     }
     r.assertFails();
-    assertTrue(r.stderr().contains("strict decoding error: unknown field \"spec.foo\", unknown"
-        + " field \"spec.template.spec.containers[0].colour\""), r.toString());
+    assertTrue(
+        r.stderr()
+            .contains(
+                "strict decoding error: unknown field \"spec.foo\", unknown"
+                    + " field \"spec.template.spec.containers[0].colour\""),
+        r.toString());
     assertTrue(r.stderr().contains("BadRequest"), r.toString());
-    assertTrue(stored(hub, "apps", "v1", "deployments", ns, "strict").isEmpty(),
-        "nothing stored");
+    assertTrue(stored(hub, "apps", "v1", "deployments", ns, "strict").isEmpty(), "nothing stored");
 
     // An existing object: the apply patch fails the same way and changes nothing.
-    kubectl.writeWithInput(yaml.replace("  foo: bar\n", "").replace("    colour: red\n", ""),
-        "-n", ns, "apply", "-f", "-").assertOk();
+    kubectl
+        .writeWithInput(
+            yaml.replace("  foo: bar\n", "").replace("    colour: red\n", ""),
+            "-n",
+            ns,
+            "apply",
+            "-f",
+            "-")
+        .assertOk();
     ObjectNode before = stored(hub, "apps", "v1", "deployments", ns, "strict").orElseThrow();
-    Result patch = kubectl.writeWithInput(yaml.replace("replicas: 1", "replicas: 3")
-        .replace("    colour: red\n", ""), "-n", ns, "apply", "-f", "-").assertFails();
-    assertTrue(patch.stderr().contains("strict decoding error: unknown field \"spec.foo\""),
+    Result patch =
+        kubectl
+            .writeWithInput(
+                yaml.replace("replicas: 1", "replicas: 3").replace("    colour: red\n", ""),
+                "-n",
+                ns,
+                "apply",
+                "-f",
+                "-")
+            .assertFails();
+    assertTrue(
+        patch.stderr().contains("strict decoding error: unknown field \"spec.foo\""),
         patch.toString());
     assertEquals(before, stored(hub, "apps", "v1", "deployments", ns, "strict").orElseThrow());
   }
@@ -120,11 +141,22 @@ class KubectlFieldValidationIT {
     assumeFalse(binary.minor() <= 28, "kubectl " + binary.version() + " needs --validate=false");
     KubectlRunner kubectl = pool.runner(binary);
     String ns = pool.namespace(binary);
-    Result r = kubectl.runWithInput(DEPLOYMENT.replace("NAME", "warned"), "-n", ns, "apply",
-        "--validate=warn", "-f", "-").assertOk();
+    Result r =
+        kubectl
+            .runWithInput(
+                DEPLOYMENT.replace("NAME", "warned"),
+                "-n",
+                ns,
+                "apply",
+                "--validate=warn",
+                "-f",
+                "-")
+            .assertOk();
     assertTrue(r.stderr().contains("Warning: unknown field \"spec.foo\""), r.toString());
-    assertTrue(r.stderr().contains("Warning: unknown field"
-        + " \"spec.template.spec.containers[0].colour\""), r.toString());
+    assertTrue(
+        r.stderr()
+            .contains("Warning: unknown field" + " \"spec.template.spec.containers[0].colour\""),
+        r.toString());
     ObjectNode obj = stored(hub, "apps", "v1", "deployments", ns, "warned").orElseThrow();
     assertFalse(obj.path("spec").has("foo"), obj.toString());
   }
@@ -135,21 +167,39 @@ class KubectlFieldValidationIT {
     KubectlRunner kubectl = pool.runner(binary);
     String ns = pool.namespace(binary);
     Result r = kubectl.writeWithInput(POLICY, "-n", ns, "apply", "-f", "-").assertFails();
-    assertTrue(r.stderr().contains("The PropagationPolicy \"bad-policy\" is invalid:"
-        + " spec.placement.replicaScheduling.replicaSchedulingType: Unsupported value: \"Foo\":"
-        + " supported values: \"Duplicated\", \"Divided\""), r.toString());
-    Result missing = kubectl.writeWithInput(POLICY.replace("Foo", "Divided")
-        .replace("    - apiVersion: apps/v1\n", "    - apiVersion: null\n"), "-n", ns, "create",
-        "-f", "-").assertFails();
-    assertTrue(missing.stderr().contains("spec.resourceSelectors[0].apiVersion: Required value"),
+    assertTrue(
+        r.stderr()
+            .contains(
+                "The PropagationPolicy \"bad-policy\" is invalid:"
+                    + " spec.placement.replicaScheduling.replicaSchedulingType: Unsupported value: \"Foo\":"
+                    + " supported values: \"Duplicated\", \"Divided\""),
+        r.toString());
+    Result missing =
+        kubectl
+            .writeWithInput(
+                POLICY
+                    .replace("Foo", "Divided")
+                    .replace("    - apiVersion: apps/v1\n", "    - apiVersion: null\n"),
+                "-n",
+                ns,
+                "create",
+                "-f",
+                "-")
+            .assertFails();
+    assertTrue(
+        missing.stderr().contains("spec.resourceSelectors[0].apiVersion: Required value"),
         missing.toString());
-    assertTrue(stored(hub, "policy.karmada.io", "v1alpha1", "propagationpolicies", ns,
-        "bad-policy").isEmpty(), "nothing stored");
+    assertTrue(
+        stored(hub, "policy.karmada.io", "v1alpha1", "propagationpolicies", ns, "bad-policy")
+            .isEmpty(),
+        "nothing stored");
 
-    kubectl.writeWithInput(POLICY.replace("Foo", "Divided"), "-n", ns, "apply", "-f", "-")
+    kubectl
+        .writeWithInput(POLICY.replace("Foo", "Divided"), "-n", ns, "apply", "-f", "-")
         .assertOk();
-    ObjectNode pp = stored(hub, "policy.karmada.io", "v1alpha1", "propagationpolicies", ns,
-        "bad-policy").orElseThrow();
+    ObjectNode pp =
+        stored(hub, "policy.karmada.io", "v1alpha1", "propagationpolicies", ns, "bad-policy")
+            .orElseThrow();
     assertEquals("Abort", pp.at("/spec/conflictResolution").asText(), "defaulted");
   }
 }

@@ -27,6 +27,7 @@ import java.util.stream.Stream;
 public final class KubectlRunner implements AutoCloseable {
   /** Where to look first, for machines without a kubectl dispatcher on the PATH. */
   public static final String DIR_PROPERTY = "flotilla.kubectl.dir";
+
   private static final Pattern VERSIONED = Pattern.compile("kubectl\\.1\\.(\\d+)");
   private static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(120);
 
@@ -72,8 +73,13 @@ public final class KubectlRunner implements AutoCloseable {
 
     @Override
     public String toString() {
-      return String.join(" ", command) + "\n  exit " + exitCode + "\n  stdout: " + stdout
-          + "\n  stderr: " + stderr;
+      return String.join(" ", command)
+          + "\n  exit "
+          + exitCode
+          + "\n  stdout: "
+          + stdout
+          + "\n  stderr: "
+          + stderr;
     }
   }
 
@@ -124,12 +130,13 @@ public final class KubectlRunner implements AutoCloseable {
   private static List<Binary> scan(Path dir) {
     try (Stream<Path> files = Files.list(dir)) {
       List<Binary> found = new ArrayList<>();
-      files.forEach(p -> {
-        Matcher m = VERSIONED.matcher(p.getFileName().toString());
-        if (m.matches() && Files.isRegularFile(p) && Files.isExecutable(p)) {
-          found.add(new Binary(p, Integer.parseInt(m.group(1))));
-        }
-      });
+      files.forEach(
+          p -> {
+            Matcher m = VERSIONED.matcher(p.getFileName().toString());
+            if (m.matches() && Files.isRegularFile(p) && Files.isExecutable(p)) {
+              found.add(new Binary(p, Integer.parseInt(m.group(1))));
+            }
+          });
       found.sort(Comparator.comparingInt(Binary::minor));
       return found;
     } catch (IOException e) {
@@ -139,9 +146,14 @@ public final class KubectlRunner implements AutoCloseable {
 
   /** The message for a visible skip where no binary is installed. */
   public static String notInstalledMessage() {
-    return "no stock kubectl.1.N binary found (looked in " + directory().map(Path::toString)
-        .orElse("the directory of $(readlink -f $(command -v kubectl)); kubectl is not on the PATH")
-        + "; set -D" + DIR_PROPERTY + " to point elsewhere)";
+    return "no stock kubectl.1.N binary found (looked in "
+        + directory()
+            .map(Path::toString)
+            .orElse(
+                "the directory of $(readlink -f $(command -v kubectl)); kubectl is not on the PATH")
+        + "; set -D"
+        + DIR_PROPERTY
+        + " to point elsewhere)";
   }
 
   public int minor() {
@@ -153,10 +165,10 @@ public final class KubectlRunner implements AutoCloseable {
   }
 
   /**
-   * Flags for commands that send objects (create, replace, apply). kubectl 1.27 and 1.28 decide
-   * on server-side field validation by downloading {@code /openapi/v2} as protobuf, which this
-   * server does not serve, so they need client validation off; 1.29 and later use
-   * {@code /openapi/v3}. See KubectlValidationIT.
+   * Flags for commands that send objects (create, replace, apply). kubectl 1.27 and 1.28 decide on
+   * server-side field validation by downloading {@code /openapi/v2} as protobuf, which this server
+   * does not serve, so they need client validation off; 1.29 and later use {@code /openapi/v3}. See
+   * KubectlValidationIT.
    */
   public List<String> writeFlags() {
     return minor <= 28 ? List.of("--validate=false") : List.of();
@@ -201,8 +213,11 @@ public final class KubectlRunner implements AutoCloseable {
       }
       if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
         process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-        throw new AssertionError("kubectl did not finish in " + timeout + ": "
-            + new Result(command, -1, read(out), read(err)));
+        throw new AssertionError(
+            "kubectl did not finish in "
+                + timeout
+                + ": "
+                + new Result(command, -1, read(out), read(err)));
       }
       return new Result(command, process.exitValue(), read(out), read(err));
     } catch (IOException e) {
@@ -272,9 +287,19 @@ public final class KubectlRunner implements AutoCloseable {
       if (condition.test(seen)) {
         return seen;
       }
-      throw new AssertionError("background kubectl never printed " + what + " within " + timeout
-          + " (alive: " + process.isAlive() + "): " + String.join(" ", command) + "\n  stdout: "
-          + seen + "\n  stderr: " + stderr());
+      throw new AssertionError(
+          "background kubectl never printed "
+              + what
+              + " within "
+              + timeout
+              + " (alive: "
+              + process.isAlive()
+              + "): "
+              + String.join(" ", command)
+              + "\n  stdout: "
+              + seen
+              + "\n  stderr: "
+              + stderr());
     }
 
     /** Kills the process (SIGTERM, then SIGKILL) and waits for it to end. */
@@ -305,9 +330,8 @@ public final class KubectlRunner implements AutoCloseable {
   }
 
   private Process start(List<String> command, Path out, Path err) {
-    ProcessBuilder pb = new ProcessBuilder(command)
-        .redirectOutput(out.toFile())
-        .redirectError(err.toFile());
+    ProcessBuilder pb =
+        new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
     // Keep the user's kubectl settings out of the run.
     pb.environment().remove("KUBECONFIG");
     pb.environment().put("HOME", work.toString());
@@ -329,8 +353,12 @@ public final class KubectlRunner implements AutoCloseable {
 
   /** Creates a namespace with {@code create -f -} (generator commands send protobuf). */
   public Result createNamespace(String name) {
-    return writeWithInput("apiVersion: v1\nkind: Namespace\nmetadata:\n  name: " + name + "\n",
-        "create", "-f", "-").assertOk();
+    return writeWithInput(
+            "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: " + name + "\n",
+            "create",
+            "-f",
+            "-")
+        .assertOk();
   }
 
   /** The installed binaries as a JUnit {@code @MethodSource}. */
@@ -353,11 +381,13 @@ public final class KubectlRunner implements AutoCloseable {
     }
 
     public synchronized KubectlRunner runner(Binary binary) {
-      return runners.computeIfAbsent(binary.minor(), m -> {
-        KubectlRunner r = of(binary, kubeconfig);
-        r.createNamespace(namespace(binary));
-        return r;
-      });
+      return runners.computeIfAbsent(
+          binary.minor(),
+          m -> {
+            KubectlRunner r = of(binary, kubeconfig);
+            r.createNamespace(namespace(binary));
+            return r;
+          });
     }
 
     /** The namespace of this binary's tests, e.g. "kb-1-29". */

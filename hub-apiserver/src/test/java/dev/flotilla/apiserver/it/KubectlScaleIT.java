@@ -21,14 +21,15 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * {@code kubectl scale} through every stock kubectl, which finds {@code <plural>/scale} in
- * discovery and merge-patches an autoscaling/v1 Scale: Deployments and StatefulSets, the
- * {@code --current-replicas} precondition (GET then PUT of the Scale), and a custom resource
- * whose CRD declares {@code subresources.scale}.
+ * discovery and merge-patches an autoscaling/v1 Scale: Deployments and StatefulSets, the {@code
+ * --current-replicas} precondition (GET then PUT of the Scale), and a custom resource whose CRD
+ * declares {@code subresources.scale}.
  */
 class KubectlScaleIT {
   private static final String BINARIES = "dev.flotilla.apiserver.it.KubectlRunner#binaries";
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final String WORKLOADS = """
+  private static final String WORKLOADS =
+      """
       apiVersion: apps/v1
       kind: Deployment
       metadata:
@@ -72,7 +73,8 @@ class KubectlScaleIT {
       spec:
         replicas: 2
       """;
-  private static final String PUMP_CRD = """
+  private static final String PUMP_CRD =
+      """
       apiVersion: apiextensions.k8s.io/v1
       kind: CustomResourceDefinition
       metadata: {name: pumps.example.com}
@@ -103,9 +105,17 @@ class KubectlScaleIT {
     hub = TestHub.start();
     pool = new KubectlRunner.Pool(hub.kubeconfig(), "ks");
     try (KubernetesClient client = hub.client()) {
-      client.apiextensions().v1().customResourceDefinitions()
-          .resource(Serialization.unmarshal(PUMP_CRD, CustomResourceDefinition.class)).create();
-      client.apiextensions().v1().customResourceDefinitions().withName("pumps.example.com")
+      client
+          .apiextensions()
+          .v1()
+          .customResourceDefinitions()
+          .resource(Serialization.unmarshal(PUMP_CRD, CustomResourceDefinition.class))
+          .create();
+      client
+          .apiextensions()
+          .v1()
+          .customResourceDefinitions()
+          .withName("pumps.example.com")
           .waitUntilCondition(c -> c != null && c.getStatus() != null, 60, TimeUnit.SECONDS);
     }
   }
@@ -134,31 +144,47 @@ class KubectlScaleIT {
     Result scaled = kubectl.run("-n", ns, "scale", "deploy", "web", "--replicas=5").assertOk();
     assertEquals("deployment.apps/web scaled", scaled.stdout().strip());
     assertEquals(5, replicas("apps", "deployments", ns, "web"));
-    assertEquals(2, stored(hub, "apps", "v1", "deployments", ns, "web").orElseThrow()
-        .at("/metadata/generation").asLong());
+    assertEquals(
+        2,
+        stored(hub, "apps", "v1", "deployments", ns, "web")
+            .orElseThrow()
+            .at("/metadata/generation")
+            .asLong());
 
-    kubectl.run("-n", ns, "scale", "deploy/web", "--current-replicas=5", "--replicas=2")
-        .assertOk();
+    kubectl.run("-n", ns, "scale", "deploy/web", "--current-replicas=5", "--replicas=2").assertOk();
     assertEquals(2, replicas("apps", "deployments", ns, "web"));
-    Result wrong = kubectl.run("-n", ns, "scale", "deploy/web", "--current-replicas=9",
-        "--replicas=3").assertFails();
+    Result wrong =
+        kubectl
+            .run("-n", ns, "scale", "deploy/web", "--current-replicas=9", "--replicas=3")
+            .assertFails();
     assertTrue(wrong.stderr().contains("Expected replicas to be 9, was 2"), wrong.toString());
 
-    assertEquals(List.of("statefulset.apps/db scaled"), kubectl.run("-n", ns, "scale",
-        "statefulset", "db", "--replicas=3").assertOk().stdout().lines().toList());
+    assertEquals(
+        List.of("statefulset.apps/db scaled"),
+        kubectl
+            .run("-n", ns, "scale", "statefulset", "db", "--replicas=3")
+            .assertOk()
+            .stdout()
+            .lines()
+            .toList());
     assertEquals(3, replicas("apps", "statefulsets", ns, "db"));
-    JsonNode scale = JSON.readTree(kubectl.run("get", "--raw", "/apis/apps/v1/namespaces/" + ns
-        + "/statefulsets/db/scale").assertOk().stdout());
+    JsonNode scale =
+        JSON.readTree(
+            kubectl
+                .run("get", "--raw", "/apis/apps/v1/namespaces/" + ns + "/statefulsets/db/scale")
+                .assertOk()
+                .stdout());
     assertEquals("app in (db,store)", scale.at("/status/selector").asText());
     assertEquals(3, scale.at("/spec/replicas").asInt());
 
-    assertEquals("pump.example.com/p1 scaled", kubectl.run("-n", ns, "scale", "pumps", "p1",
-        "--replicas=4").assertOk().stdout().strip());
+    assertEquals(
+        "pump.example.com/p1 scaled",
+        kubectl.run("-n", ns, "scale", "pumps", "p1", "--replicas=4").assertOk().stdout().strip());
     assertEquals(4, replicas("example.com", "pumps", ns, "p1"));
-    Result tooMany = kubectl.run("-n", ns, "scale", "pumps", "p1", "--replicas=11")
-        .assertFails();
-    assertTrue(tooMany.stderr().contains("spec.replicas in body should be less than or equal to"
-        + " 10"), tooMany.toString());
+    Result tooMany = kubectl.run("-n", ns, "scale", "pumps", "p1", "--replicas=11").assertFails();
+    assertTrue(
+        tooMany.stderr().contains("spec.replicas in body should be less than or equal to" + " 10"),
+        tooMany.toString());
     assertEquals(4, replicas("example.com", "pumps", ns, "p1"));
   }
 }

@@ -41,7 +41,8 @@ class KubectlWatchIT {
 
   /** True when some line of the watch output is "EVENT name ..." (--output-watch-events). */
   private static boolean printed(String output, String event, String name) {
-    return Pattern.compile("(?m)^" + event + "\\s+" + Pattern.quote(name) + "\\s").matcher(output)
+    return Pattern.compile("(?m)^" + event + "\\s+" + Pattern.quote(name) + "\\s")
+        .matcher(output)
         .find();
   }
 
@@ -55,8 +56,8 @@ class KubectlWatchIT {
     KubectlRunner kubectl = pool.runner(binary);
     String ns = pool.namespace(binary);
     kubectl.writeWithInput(configMap("before"), "-n", ns, "create", "-f", "-").assertOk();
-    try (Background watch = kubectl.background("-n", ns, "get", "configmaps", "-w",
-        "--output-watch-events")) {
+    try (Background watch =
+        kubectl.background("-n", ns, "get", "configmaps", "-w", "--output-watch-events")) {
       watch.awaitStdout(out -> printed(out, "ADDED", "before"), WAIT, "the existing ConfigMap");
 
       kubectl.writeWithInput(configMap("during"), "-n", ns, "create", "-f", "-").assertOk();
@@ -76,22 +77,38 @@ class KubectlWatchIT {
   void watchOnePropagationPolicyAsYaml(Binary binary) {
     KubectlRunner kubectl = pool.runner(binary);
     String ns = pool.namespace(binary);
-    String pp = KubectlFlotillaIT.SEED_EXPORT.substring(
-        KubectlFlotillaIT.SEED_EXPORT.indexOf("---") + 4);
+    String pp =
+        KubectlFlotillaIT.SEED_EXPORT.substring(KubectlFlotillaIT.SEED_EXPORT.indexOf("---") + 4);
     kubectl.writeWithInput(pp, "-n", ns, "create", "-f", "-").assertOk();
-    try (Background watch = kubectl.background("-n", ns, "get", "pp", "serve-export-policy",
-        "-w", "-o", "jsonpath={.metadata.name} {.spec.placement.clusterAffinity.clusterNames[0]}"
-            + " {.metadata.labels.stage}{\"\\n\"}")) {
-      watch.awaitStdout(out -> out.contains("serve-export-policy member1"), WAIT,
-          "the current policy");
+    try (Background watch =
+        kubectl.background(
+            "-n",
+            ns,
+            "get",
+            "pp",
+            "serve-export-policy",
+            "-w",
+            "-o",
+            "jsonpath={.metadata.name} {.spec.placement.clusterAffinity.clusterNames[0]}"
+                + " {.metadata.labels.stage}{\"\\n\"}")) {
+      watch.awaitStdout(
+          out -> out.contains("serve-export-policy member1"), WAIT, "the current policy");
       kubectl.run("-n", ns, "label", "pp", "serve-export-policy", "stage=canary").assertOk();
-      watch.awaitStdout(out -> out.contains("serve-export-policy member1 canary"), WAIT,
-          "the labelled policy");
-      kubectl.run("-n", ns, "patch", "pp", "serve-export-policy", "--type=merge", "-p",
-          "{\"spec\":{\"placement\":{\"clusterAffinity\":{\"clusterNames\":[\"member2\"]}}}}")
+      watch.awaitStdout(
+          out -> out.contains("serve-export-policy member1 canary"), WAIT, "the labelled policy");
+      kubectl
+          .run(
+              "-n",
+              ns,
+              "patch",
+              "pp",
+              "serve-export-policy",
+              "--type=merge",
+              "-p",
+              "{\"spec\":{\"placement\":{\"clusterAffinity\":{\"clusterNames\":[\"member2\"]}}}}")
           .assertOk();
-      watch.awaitStdout(out -> out.contains("serve-export-policy member2 canary"), WAIT,
-          "the patched policy");
+      watch.awaitStdout(
+          out -> out.contains("serve-export-policy member2 canary"), WAIT, "the patched policy");
     }
   }
 }

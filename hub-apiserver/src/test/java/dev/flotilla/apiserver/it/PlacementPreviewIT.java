@@ -16,8 +16,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * {@code kubectl apply --dry-run=server -o json} of a PropagationPolicy shows which templates it
- * would claim, the clusters the scheduler would choose and why the others were filtered out,
- * and stores nothing.
+ * would claim, the clusters the scheduler would choose and why the others were filtered out, and
+ * stores nothing.
  */
 class PlacementPreviewIT {
   private static TestHub hub;
@@ -26,23 +26,43 @@ class PlacementPreviewIT {
   static void start() {
     hub = TestHub.start();
     ResourceStorage storage = hub.server().storage();
-    ResourceType clusters = storage.registry().find("cluster.karmada.io", "v1alpha1", "clusters").orElseThrow();
-    for (String[] c : new String[][] {{"member1", "prod"}, {"member2", "dev"}, {"member3", "prod"}}) {
-      ObjectNode cluster = (ObjectNode) read("{\"apiVersion\":\"cluster.karmada.io/v1alpha1\",\"kind\":\"Cluster\","
-          + "\"metadata\":{\"name\":\"" + c[0] + "\",\"labels\":{\"env\":\"" + c[1] + "\"}},"
-          + "\"spec\":{\"syncMode\":\"Pull\"}}");
+    ResourceType clusters =
+        storage.registry().find("cluster.karmada.io", "v1alpha1", "clusters").orElseThrow();
+    for (String[] c :
+        new String[][] {{"member1", "prod"}, {"member2", "dev"}, {"member3", "prod"}}) {
+      ObjectNode cluster =
+          (ObjectNode)
+              read(
+                  "{\"apiVersion\":\"cluster.karmada.io/v1alpha1\",\"kind\":\"Cluster\","
+                      + "\"metadata\":{\"name\":\""
+                      + c[0]
+                      + "\",\"labels\":{\"env\":\""
+                      + c[1]
+                      + "\"}},"
+                      + "\"spec\":{\"syncMode\":\"Pull\"}}");
       ObjectNode created = storage.create(clusters, null, cluster, false).join();
-      created.set("status", read("{\"apiEnablements\":[{\"groupVersion\":\"apps/v1\",\"resources\":"
-          + "[{\"name\":\"deployments\",\"kind\":\"Deployment\"}]}],\"conditions\":[{\"type\":"
-          + "\"CompleteAPIEnablements\",\"status\":\"True\",\"reason\":\"Complete\",\"message\":\"\","
-          + "\"lastTransitionTime\":\"2026-11-21T00:00:00Z\"}]}"));
+      created.set(
+          "status",
+          read(
+              "{\"apiEnablements\":[{\"groupVersion\":\"apps/v1\",\"resources\":"
+                  + "[{\"name\":\"deployments\",\"kind\":\"Deployment\"}]}],\"conditions\":[{\"type\":"
+                  + "\"CompleteAPIEnablements\",\"status\":\"True\",\"reason\":\"Complete\",\"message\":\"\","
+                  + "\"lastTransitionTime\":\"2026-11-21T00:00:00Z\"}]}"));
       storage.update(clusters, null, c[0], created, true, false).join();
     }
     ResourceType deployments = storage.registry().find("apps", "v1", "deployments").orElseThrow();
-    storage.create(deployments, "default", (ObjectNode) read("{\"metadata\":{\"name\":\"web\"},"
-        + "\"spec\":{\"replicas\":4,\"selector\":{\"matchLabels\":{\"app\":\"web\"}},\"template\":{"
-        + "\"metadata\":{\"labels\":{\"app\":\"web\"}},\"spec\":{\"containers\":[{\"name\":\"web\","
-        + "\"image\":\"nginx\"}]}}}}"), false).join();
+    storage
+        .create(
+            deployments,
+            "default",
+            (ObjectNode)
+                read(
+                    "{\"metadata\":{\"name\":\"web\"},"
+                        + "\"spec\":{\"replicas\":4,\"selector\":{\"matchLabels\":{\"app\":\"web\"}},\"template\":{"
+                        + "\"metadata\":{\"labels\":{\"app\":\"web\"}},\"spec\":{\"containers\":[{\"name\":\"web\","
+                        + "\"image\":\"nginx\"}]}}}}"),
+            false)
+        .join();
   }
 
   @AfterAll
@@ -52,10 +72,14 @@ class PlacementPreviewIT {
 
   @Test
   void dryRunPolicyShowsThePlacement() throws Exception {
-    Assumptions.assumeFalse(KubectlRunner.installed().isEmpty(), KubectlRunner.notInstalledMessage());
-    try (KubectlRunner kubectl = KubectlRunner.of(KubectlRunner.installed().get(KubectlRunner.installed().size() - 1),
-        hub.kubeconfig())) {
-      String policy = """
+    Assumptions.assumeFalse(
+        KubectlRunner.installed().isEmpty(), KubectlRunner.notInstalledMessage());
+    try (KubectlRunner kubectl =
+        KubectlRunner.of(
+            KubectlRunner.installed().get(KubectlRunner.installed().size() - 1),
+            hub.kubeconfig())) {
+      String policy =
+          """
           apiVersion: policy.karmada.io/v1alpha1
           kind: PropagationPolicy
           metadata: {name: web, namespace: default}
@@ -65,9 +89,12 @@ class PlacementPreviewIT {
               clusterAffinity: {labelSelector: {matchLabels: {env: prod}}}
               replicaScheduling: {replicaSchedulingType: Duplicated}
           """;
-      KubectlRunner.Result result = kubectl.runWithInput(policy, "apply", "--dry-run=server", "-o", "json", "-f", "-")
-          .assertOk();
-      JsonNode preview = Json.MAPPER.readTree(result.stdout()).path("status").path("placementPreview");
+      KubectlRunner.Result result =
+          kubectl
+              .runWithInput(policy, "apply", "--dry-run=server", "-o", "json", "-f", "-")
+              .assertOk();
+      JsonNode preview =
+          Json.MAPPER.readTree(result.stdout()).path("status").path("placementPreview");
       assertEquals(3, preview.path("clusters").asInt(), result.stdout());
       JsonNode template = preview.path("templates").path(0);
       assertEquals("web", template.path("resource").path("name").asText(), result.stdout());
@@ -78,7 +105,9 @@ class PlacementPreviewIT {
       assertEquals("member2", template.path("filtered").path(0).path("cluster").asText());
       assertTrue(template.path("filtered").path(0).path("reason").asText().length() > 0);
       kubectl.run("get", "propagationpolicies", "-n", "default", "-o", "name").assertOk();
-      assertEquals("", kubectl.run("get", "propagationpolicies", "-n", "default", "-o", "name").stdout().trim(),
+      assertEquals(
+          "",
+          kubectl.run("get", "propagationpolicies", "-n", "default", "-o", "name").stdout().trim(),
           "a dry run stores nothing");
     }
   }

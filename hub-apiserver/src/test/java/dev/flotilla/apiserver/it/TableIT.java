@@ -20,8 +20,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Table output as every installed stock kubectl sees it: kube-apiserver's server-side columns for
- * built-in kinds, the CRD printer columns of Flotilla's Karmada kinds, {@code -o wide},
- * {@code --show-labels} and {@code get -w}. Skipped, visibly, where no kubectl is installed.
+ * built-in kinds, the CRD printer columns of Flotilla's Karmada kinds, {@code -o wide}, {@code
+ * --show-labels} and {@code get -w}. Skipped, visibly, where no kubectl is installed.
  */
 class TableIT {
   private static final String BINARIES = "dev.flotilla.apiserver.it.KubectlRunner#binaries";
@@ -64,11 +64,15 @@ class TableIT {
               containers:
               - {name: nginx, image: "nginx:1.27"}
               - {name: sidecar, image: "busybox:1.36"}
-        """.formatted(name, ns);
+        """
+        .formatted(name, ns);
   }
 
   private static String objects(String ns, String cluster) {
-    return deployment("web", ns) + "---\n" + deployment("watched", ns) + """
+    return deployment("web", ns)
+        + "---\n"
+        + deployment("watched", ns)
+        + """
         ---
         apiVersion: v1
         kind: Service
@@ -100,7 +104,8 @@ class TableIT {
           priority: 5
           resourceSelectors:
           - {apiVersion: apps/v1, kind: Deployment, name: web}
-        """.formatted(ns, cluster);
+        """
+            .formatted(ns, cluster);
   }
 
   private static String cluster(Binary binary) {
@@ -114,16 +119,34 @@ class TableIT {
       if (seeded.add(binary.minor())) {
         String ns = pool.namespace(binary);
         kubectl.writeWithInput(objects(ns, cluster(binary)), "create", "-f", "-").assertOk();
-        String status = "{\"status\":{\"replicas\":3,\"readyReplicas\":2,\"updatedReplicas\":3,"
-            + "\"availableReplicas\":2}}";
+        String status =
+            "{\"status\":{\"replicas\":3,\"readyReplicas\":2,\"updatedReplicas\":3,"
+                + "\"availableReplicas\":2}}";
         for (String name : List.of("web", "watched")) {
-          kubectl.run("-n", ns, "patch", "deployment", name, "--subresource=status",
-              "--type=merge", "-p", status).assertOk();
+          kubectl
+              .run(
+                  "-n",
+                  ns,
+                  "patch",
+                  "deployment",
+                  name,
+                  "--subresource=status",
+                  "--type=merge",
+                  "-p",
+                  status)
+              .assertOk();
         }
-        kubectl.run("patch", "cluster", cluster(binary), "--subresource=status", "--type=merge",
-            "-p", "{\"status\":{\"kubernetesVersion\":\"v1.33.1\",\"conditions\":[{\"type\":"
-                + "\"Ready\",\"status\":\"True\",\"reason\":\"ClusterReady\",\"message\":"
-                + "\"cluster is healthy\",\"lastTransitionTime\":\"2025-01-01T00:00:00Z\"}]}}")
+        kubectl
+            .run(
+                "patch",
+                "cluster",
+                cluster(binary),
+                "--subresource=status",
+                "--type=merge",
+                "-p",
+                "{\"status\":{\"kubernetesVersion\":\"v1.33.1\",\"conditions\":[{\"type\":"
+                    + "\"Ready\",\"status\":\"True\",\"reason\":\"ClusterReady\",\"message\":"
+                    + "\"cluster is healthy\",\"lastTransitionTime\":\"2025-01-01T00:00:00Z\"}]}}")
             .assertOk();
       }
     }
@@ -143,7 +166,9 @@ class TableIT {
   }
 
   private static List<String> row(List<List<String>> table, String name) {
-    return table.stream().filter(r -> r.get(0).equals(name)).findFirst()
+    return table.stream()
+        .filter(r -> r.get(0).equals(name))
+        .findFirst()
         .orElseThrow(() -> new AssertionError("no row " + name + " in " + table));
   }
 
@@ -164,11 +189,14 @@ class TableIT {
   void wideAddsContainersImagesAndSelector(Binary binary) {
     KubectlRunner kubectl = seed(binary);
     String ns = pool.namespace(binary);
-    List<List<String>> t = table(kubectl.run("-n", ns, "get", "deploy", "web", "-o", "wide")
-        .assertOk().stdout());
-    assertEquals(List.of("NAME", "READY", "UP-TO-DATE", "AVAILABLE", "AGE", "CONTAINERS",
-        "IMAGES", "SELECTOR"), t.get(0));
-    assertEquals(List.of("nginx,sidecar", "nginx:1.27,busybox:1.36", "app=web"),
+    List<List<String>> t =
+        table(kubectl.run("-n", ns, "get", "deploy", "web", "-o", "wide").assertOk().stdout());
+    assertEquals(
+        List.of(
+            "NAME", "READY", "UP-TO-DATE", "AVAILABLE", "AGE", "CONTAINERS", "IMAGES", "SELECTOR"),
+        t.get(0));
+    assertEquals(
+        List.of("nginx,sidecar", "nginx:1.27,busybox:1.36", "app=web"),
         row(t, "web").subList(5, 8));
   }
 
@@ -177,8 +205,8 @@ class TableIT {
   void showLabelsReadsTheRowsMetadata(Binary binary) {
     KubectlRunner kubectl = seed(binary);
     String ns = pool.namespace(binary);
-    List<List<String>> t = table(kubectl.run("-n", ns, "get", "deploy", "web", "--show-labels")
-        .assertOk().stdout());
+    List<List<String>> t =
+        table(kubectl.run("-n", ns, "get", "deploy", "web", "--show-labels").assertOk().stdout());
     assertEquals("LABELS", t.get(0).get(t.get(0).size() - 1));
     List<String> web = row(t, "web");
     assertEquals("app=web,tier=front", web.get(web.size() - 1));
@@ -191,10 +219,11 @@ class TableIT {
     String ns = pool.namespace(binary);
     List<List<String>> t = table(kubectl.run("-n", ns, "get", "svc").assertOk().stdout());
     assertEquals(List.of("NAME", "TYPE", "CLUSTER-IP", "EXTERNAL-IP", "PORT(S)", "AGE"), t.get(0));
-    assertEquals(List.of("web", "NodePort", "10.96.0.12", "<none>", "80:30080/TCP,443/TCP"),
+    assertEquals(
+        List.of("web", "NodePort", "10.96.0.12", "<none>", "80:30080/TCP,443/TCP"),
         row(t, "web").subList(0, 5));
-    List<List<String>> wide = table(kubectl.run("-n", ns, "get", "svc", "web", "-o", "wide")
-        .assertOk().stdout());
+    List<List<String>> wide =
+        table(kubectl.run("-n", ns, "get", "svc", "web", "-o", "wide").assertOk().stdout());
     assertEquals("SELECTOR", wide.get(0).get(6));
     assertEquals("app=web", row(wide, "web").get(6));
   }
@@ -208,12 +237,23 @@ class TableIT {
     assertEquals(List.of("NAME", "VERSION", "MODE", "READY", "AGE"), t.get(0));
     assertEquals(List.of(name, "v1.33.1", "Pull", "True"), row(t, name).subList(0, 4));
 
-    List<List<String>> wide = table(kubectl.run("get", "cluster", name, "-o", "wide").assertOk()
-        .stdout());
-    assertEquals(List.of("NAME", "VERSION", "MODE", "READY", "AGE", "API ENDPOINT", "PROVIDER",
-        "REGION", "ZONES"), wide.get(0));
-    assertEquals(List.of("https://10.1.0.1:6443", "aws", "eu-west-1",
-        "[\"eu-west-1a\",\"eu-west-1b\"]"), row(wide, name).subList(5, 9));
+    List<List<String>> wide =
+        table(kubectl.run("get", "cluster", name, "-o", "wide").assertOk().stdout());
+    assertEquals(
+        List.of(
+            "NAME",
+            "VERSION",
+            "MODE",
+            "READY",
+            "AGE",
+            "API ENDPOINT",
+            "PROVIDER",
+            "REGION",
+            "ZONES"),
+        wide.get(0));
+    assertEquals(
+        List.of("https://10.1.0.1:6443", "aws", "eu-west-1", "[\"eu-west-1a\",\"eu-west-1b\"]"),
+        row(wide, name).subList(5, 9));
   }
 
   @ParameterizedTest(name = "{0}")
@@ -230,13 +270,16 @@ class TableIT {
   @MethodSource(BINARIES)
   void kindsWithoutPrintersShowCreatedAtAndNamespacesTheirPhase(Binary binary) {
     KubectlRunner kubectl = seed(binary);
-    List<List<String>> crd = table(kubectl.run("get", "crd", "clusters.cluster.karmada.io")
-        .assertOk().stdout());
+    List<List<String>> crd =
+        table(kubectl.run("get", "crd", "clusters.cluster.karmada.io").assertOk().stdout());
     assertEquals(List.of("NAME", "CREATED AT"), crd.get(0));
-    assertTrue(row(crd, "clusters.cluster.karmada.io").get(1)
-        .matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ"), crd.toString());
-    List<List<String>> ns = table(kubectl.run("get", "namespace", pool.namespace(binary))
-        .assertOk().stdout());
+    assertTrue(
+        row(crd, "clusters.cluster.karmada.io")
+            .get(1)
+            .matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ"),
+        crd.toString());
+    List<List<String>> ns =
+        table(kubectl.run("get", "namespace", pool.namespace(binary)).assertOk().stdout());
     assertEquals(List.of("NAME", "STATUS", "AGE"), ns.get(0));
     assertEquals("Active", row(ns, pool.namespace(binary)).get(1));
   }
@@ -250,8 +293,17 @@ class TableIT {
     Pattern after = Pattern.compile("(?m)^watched\\s+3/3\\s+3\\s+3\\s+\\S+$");
     try (Background watch = kubectl.background("-n", ns, "get", "deploy", "watched", "-w")) {
       watch.awaitStdout(out -> before.matcher(out).find(), WAIT, "the current row");
-      kubectl.run("-n", ns, "patch", "deployment", "watched", "--subresource=status",
-          "--type=merge", "-p", "{\"status\":{\"readyReplicas\":3,\"availableReplicas\":3}}")
+      kubectl
+          .run(
+              "-n",
+              ns,
+              "patch",
+              "deployment",
+              "watched",
+              "--subresource=status",
+              "--type=merge",
+              "-p",
+              "{\"status\":{\"readyReplicas\":3,\"availableReplicas\":3}}")
           .assertOk();
       String out = watch.awaitStdout(o -> after.matcher(o).find(), WAIT, "the changed row");
       assertTrue(out.startsWith("NAME"), out);
@@ -260,8 +312,16 @@ class TableIT {
       assertTrue(watch.alive(), "get -w should still be running: " + watch.stderr());
       assertTrue(watch.stderr().isEmpty(), watch.stderr());
     } finally {
-      kubectl.run("-n", ns, "patch", "deployment", "watched", "--subresource=status",
-          "--type=merge", "-p", "{\"status\":{\"readyReplicas\":2,\"availableReplicas\":2}}");
+      kubectl.run(
+          "-n",
+          ns,
+          "patch",
+          "deployment",
+          "watched",
+          "--subresource=status",
+          "--type=merge",
+          "-p",
+          "{\"status\":{\"readyReplicas\":2,\"availableReplicas\":2}}");
     }
   }
 }

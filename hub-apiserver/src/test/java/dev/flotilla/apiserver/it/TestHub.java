@@ -64,12 +64,13 @@ public final class TestHub implements AutoCloseable {
   }
 
   public KubernetesClient client(String token) {
-    Config config = new io.fabric8.kubernetes.client.ConfigBuilder()
-        .withMasterUrl(url())
-        .withCaCertFile(server.certificateAuthority().caCertPath().toString())
-        .withOauthToken(token)
-        .withRequestTimeout(30_000)
-        .build();
+    Config config =
+        new io.fabric8.kubernetes.client.ConfigBuilder()
+            .withMasterUrl(url())
+            .withCaCertFile(server.certificateAuthority().caCertPath().toString())
+            .withOauthToken(token)
+            .withRequestTimeout(30_000)
+            .build();
     return new KubernetesClientBuilder().withConfig(config).build();
   }
 

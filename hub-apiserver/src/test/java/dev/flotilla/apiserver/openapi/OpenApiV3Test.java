@@ -28,21 +28,33 @@ class OpenApiV3Test {
   private final OpenApiV3 openApi = new OpenApiV3(catalogue);
 
   private static final ResourceType PROPAGATION_POLICY =
-      new ResourceType("policy.karmada.io", "v1alpha1", "PropagationPolicy",
-          "propagationpolicies", "propagationpolicy", true,
-          List.of("create", "delete", "deletecollection", "get", "list", "patch", "update",
-              "watch"),
-          List.of("pp"), List.of(), List.of("status"), "PropagationPolicyList", false, true);
+      new ResourceType(
+          "policy.karmada.io",
+          "v1alpha1",
+          "PropagationPolicy",
+          "propagationpolicies",
+          "propagationpolicy",
+          true,
+          List.of(
+              "create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"),
+          List.of("pp"),
+          List.of(),
+          List.of("status"),
+          "PropagationPolicyList",
+          false,
+          true);
 
   private static JsonNode crdSchema(String placementField) throws Exception {
-    return JSON.readTree("""
+    return JSON.readTree(
+        """
         {"type":"object","description":"the CRD author's own words","properties":{
           "spec":{"type":"object","required":["resourceSelectors"],"properties":{
             "resourceSelectors":{"type":"array","items":{"type":"object","properties":{
               "apiVersion":{"type":"string"},"kind":{"type":"string"}}}},
             "placement":{"type":"object","properties":{"%s":{"type":"string"}}}}},
           "status":{"type":"object","x-kubernetes-preserve-unknown-fields":true}}}
-        """.formatted(placementField));
+        """
+            .formatted(placementField));
   }
 
   private List<ResourceType> servedWithCrd() {
@@ -51,8 +63,9 @@ class OpenApiV3Test {
     return served;
   }
 
-  private JsonNode doc(String gv, List<ResourceType> served,
-      Function<ResourceType, Optional<JsonNode>> schemas) throws Exception {
+  private JsonNode doc(
+      String gv, List<ResourceType> served, Function<ResourceType, Optional<JsonNode>> schemas)
+      throws Exception {
     return JSON.readTree(openApi.document(gv, served, schemas).orElseThrow());
   }
 
@@ -67,8 +80,8 @@ class OpenApiV3Test {
   }
 
   private static JsonNode deref(JsonNode doc, JsonNode s) {
-    String ref = s.has("$ref") ? s.get("$ref").asText()
-        : s.path("allOf").path(0).path("$ref").asText(null);
+    String ref =
+        s.has("$ref") ? s.get("$ref").asText() : s.path("allOf").path(0).path("$ref").asText(null);
     if (ref == null || s.has("properties") || s.has("items")) {
       return s;
     }
@@ -89,8 +102,10 @@ class OpenApiV3Test {
   void deploymentPatchCarriesFieldValidationAndGvk() throws Exception {
     JsonNode doc = doc("apis/apps/v1", catalogue.types(), t -> Optional.empty());
     assertEquals("3.0.0", doc.path("openapi").asText());
-    JsonNode patch = doc.path("paths")
-        .path("/apis/apps/v1/namespaces/{namespace}/deployments/{name}").path("patch");
+    JsonNode patch =
+        doc.path("paths")
+            .path("/apis/apps/v1/namespaces/{namespace}/deployments/{name}")
+            .path("patch");
     assertEquals("patch", patch.path("x-kubernetes-action").asText());
     JsonNode gvk = patch.path("x-kubernetes-group-version-kind");
     assertEquals("apps", gvk.path("group").asText());
@@ -99,14 +114,18 @@ class OpenApiV3Test {
     List<String> params = new ArrayList<>();
     patch.path("parameters").forEach(p -> params.add(p.path("name").asText()));
     assertTrue(params.containsAll(List.of("fieldValidation", "dryRun", "fieldManager", "force")));
-    assertTrue(patch.path("requestBody").path("content")
-        .has("application/strategic-merge-patch+json"));
-    JsonNode post = doc.path("paths")
-        .path("/apis/apps/v1/namespaces/{namespace}/deployments").path("post");
+    assertTrue(
+        patch.path("requestBody").path("content").has("application/strategic-merge-patch+json"));
+    JsonNode post =
+        doc.path("paths").path("/apis/apps/v1/namespaces/{namespace}/deployments").path("post");
     assertTrue(post.path("parameters").toString().contains("\"fieldValidation\""));
-    assertEquals("list", doc.path("paths")
-        .path("/apis/apps/v1/namespaces/{namespace}/deployments").path("get")
-        .path("x-kubernetes-action").asText());
+    assertEquals(
+        "list",
+        doc.path("paths")
+            .path("/apis/apps/v1/namespaces/{namespace}/deployments")
+            .path("get")
+            .path("x-kubernetes-action")
+            .asText());
   }
 
   @Test
@@ -114,7 +133,8 @@ class OpenApiV3Test {
     JsonNode doc = doc("apis/apps/v1", catalogue.types(), t -> Optional.empty());
     JsonNode schemas = doc.path("components").path("schemas");
     JsonNode deployment = schemas.path("io.k8s.api.apps.v1.Deployment");
-    assertEquals("Deployment",
+    assertEquals(
+        "Deployment",
         deployment.path("x-kubernetes-group-version-kind").path(0).path("kind").asText());
     JsonNode containers = walk(doc, deployment, "spec", "template", "spec", "containers");
     assertEquals("name", containers.path("x-kubernetes-patch-merge-key").asText());
@@ -124,8 +144,9 @@ class OpenApiV3Test {
     // No upstream description texts (a property may still be *named* "description").
     assertFalse(schemas.toString().contains("\"description\":\""));
     // Every $ref resolves inside the document.
-    java.util.regex.Matcher m = java.util.regex.Pattern
-        .compile("\"#/components/schemas/([^\"]+)\"").matcher(doc.toString());
+    java.util.regex.Matcher m =
+        java.util.regex.Pattern.compile("\"#/components/schemas/([^\"]+)\"")
+            .matcher(doc.toString());
     while (m.find()) {
       assertTrue(schemas.has(m.group(1)), m.group(1));
     }
@@ -136,8 +157,10 @@ class OpenApiV3Test {
     JsonNode doc = doc("api/v1", catalogue.types(), t -> Optional.empty());
     assertTrue(doc.path("paths").has("/api/v1/namespaces/{name}"));
     assertTrue(doc.path("paths").has("/api/v1/namespaces/{namespace}/configmaps/{name}"));
-    assertTrue(openApi.document("apis/nope.example/v1", catalogue.types(),
-        t -> Optional.empty()).isEmpty());
+    assertTrue(
+        openApi
+            .document("apis/nope.example/v1", catalogue.types(), t -> Optional.empty())
+            .isEmpty());
   }
 
   @Test
@@ -148,26 +171,31 @@ class OpenApiV3Test {
         t -> t.equals(PROPAGATION_POLICY) ? Optional.of(current.get()) : Optional.empty();
 
     JsonNode doc = doc("apis/policy.karmada.io/v1alpha1", served, lookup);
-    JsonNode patch = doc.path("paths").path(
-        "/apis/policy.karmada.io/v1alpha1/namespaces/{namespace}/propagationpolicies/{name}")
-        .path("patch");
+    JsonNode patch =
+        doc.path("paths")
+            .path(
+                "/apis/policy.karmada.io/v1alpha1/namespaces/{namespace}/propagationpolicies/{name}")
+            .path("patch");
     assertTrue(patch.path("parameters").toString().contains("\"fieldValidation\""));
-    assertFalse(patch.path("requestBody").path("content")
-        .has("application/strategic-merge-patch+json"));
+    assertFalse(
+        patch.path("requestBody").path("content").has("application/strategic-merge-patch+json"));
     JsonNode schemas = doc.path("components").path("schemas");
     JsonNode pp = schemas.path(PP);
-    assertEquals("PropagationPolicy",
+    assertEquals(
+        "PropagationPolicy",
         pp.path("x-kubernetes-group-version-kind").path(0).path("kind").asText());
-    assertEquals("policy.karmada.io",
+    assertEquals(
+        "policy.karmada.io",
         pp.path("x-kubernetes-group-version-kind").path(0).path("group").asText());
-    assertEquals("#/components/schemas/io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta",
+    assertEquals(
+        "#/components/schemas/io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta",
         pp.path("properties").path("metadata").path("$ref").asText());
     assertEquals("string", pp.path("properties").path("apiVersion").path("type").asText());
     assertTrue(schemas.has("io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta"));
     assertTrue(schemas.has("io.k8s.apimachinery.pkg.apis.meta.v1.Time"));
     assertTrue(schemas.has(PP + "List"));
-    assertEquals("string",
-        walk(doc, pp, "spec", "placement", "clusterAffinity").path("type").asText());
+    assertEquals(
+        "string", walk(doc, pp, "spec", "placement", "clusterAffinity").path("type").asText());
     assertTrue(walk(doc, pp, "metadata", "labels").has("additionalProperties"));
 
     String before = hashOf(openApi.index(served, lookup), "apis/policy.karmada.io/v1alpha1");
@@ -177,30 +205,42 @@ class OpenApiV3Test {
     assertNotEquals(before, after);
     assertEquals(appsBefore, hashOf(openApi.index(served, lookup), "apis/apps/v1"));
     JsonNode updated = doc("apis/policy.karmada.io/v1alpha1", served, lookup);
-    walk(updated, updated.path("components").path("schemas").path(PP),
-        "spec", "placement", "spreadConstraints");
+    walk(
+        updated,
+        updated.path("components").path("schemas").path(PP),
+        "spec",
+        "placement",
+        "spreadConstraints");
     // index(served) alone follows the lookup document() was last given.
     assertEquals(after, hashOf(openApi.index(served), "apis/policy.karmada.io/v1alpha1"));
     // Without the CRD, its group-version disappears from the index.
-    assertFalse(JSON.readTree(openApi.index(catalogue.types())).path("paths")
-        .has("apis/policy.karmada.io/v1alpha1"));
+    assertFalse(
+        JSON.readTree(openApi.index(catalogue.types()))
+            .path("paths")
+            .has("apis/policy.karmada.io/v1alpha1"));
   }
 
   @Test
   void documentsAreCached() throws Exception {
-    byte[] a = openApi.document("apis/apps/v1", catalogue.types(), t -> Optional.empty())
-        .orElseThrow();
-    byte[] b = openApi.document("apis/apps/v1", List.copyOf(catalogue.types()),
-        t -> Optional.empty()).orElseThrow();
+    byte[] a =
+        openApi.document("apis/apps/v1", catalogue.types(), t -> Optional.empty()).orElseThrow();
+    byte[] b =
+        openApi
+            .document("apis/apps/v1", List.copyOf(catalogue.types()), t -> Optional.empty())
+            .orElseThrow();
     assertSame(a, b);
     // A mutated schema node must not poison the cache key of the earlier render.
     List<ResourceType> served = servedWithCrd();
     ObjectNode schema = (ObjectNode) crdSchema("x");
-    byte[] first = openApi.document("apis/policy.karmada.io/v1alpha1", served,
-        t -> Optional.of(schema)).orElseThrow();
+    byte[] first =
+        openApi
+            .document("apis/policy.karmada.io/v1alpha1", served, t -> Optional.of(schema))
+            .orElseThrow();
     schema.put("x-test", true);
-    byte[] second = openApi.document("apis/policy.karmada.io/v1alpha1", served,
-        t -> Optional.of(schema)).orElseThrow();
+    byte[] second =
+        openApi
+            .document("apis/policy.karmada.io/v1alpha1", served, t -> Optional.of(schema))
+            .orElseThrow();
     assertFalse(java.util.Arrays.equals(first, second));
   }
 

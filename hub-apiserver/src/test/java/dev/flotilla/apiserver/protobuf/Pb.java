@@ -13,11 +13,12 @@ final class Pb {
 
   /** magic + runtime.Unknown{typeMeta{apiVersion, kind}, raw}, as client-go writes a body. */
   static byte[] envelope(String apiVersion, String kind, Pb object) {
-    Pb unknown = msg()
-        .msg(1, msg().str(1, apiVersion).str(2, kind))
-        .bytes(2, object.bytes())
-        .str(3, "")
-        .str(4, "");
+    Pb unknown =
+        msg()
+            .msg(1, msg().str(1, apiVersion).str(2, kind))
+            .bytes(2, object.bytes())
+            .str(3, "")
+            .str(4, "");
     byte[] body = unknown.bytes();
     byte[] all = new byte[body.length + 4];
     all[0] = 'k';
@@ -114,7 +115,14 @@ final class Pb {
 
   /** metav1.ObjectMeta as gogo writes it: every non-pointer field, zero or not. */
   static Pb objectMeta(String name, String namespace) {
-    return msg().str(1, name).str(2, "").str(3, namespace).str(4, "").str(5, "").str(6, "")
-        .varint(7, 0).msg(8, msg());
+    return msg()
+        .str(1, name)
+        .str(2, "")
+        .str(3, namespace)
+        .str(4, "")
+        .str(5, "")
+        .str(6, "")
+        .varint(7, 0)
+        .msg(8, msg());
   }
 }

@@ -25,11 +25,12 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The stock kubectl's typed-client commands (create namespace/configmap/secret/deployment/...,
- * expose, run) send protobuf bodies since kubectl 1.32 (JSON before); each must create the
- * object it describes. Skipped when no kubectl is installed.
+ * expose, run) send protobuf bodies since kubectl 1.32 (JSON before); each must create the object
+ * it describes. Skipped when no kubectl is installed.
  */
 class ProtobufKubectlIT {
   private static final String PROTOBUF = "application/vnd.kubernetes.protobuf";
+
   /** The first kubectl minor version whose typed clients send protobuf bodies. */
   private static final int FIRST_PROTOBUF_MINOR = 32;
 
@@ -74,20 +75,43 @@ class ProtobufKubectlIT {
     }
     assertEquals("pb", get("namespace", "pb", null).at("/metadata/name").asText());
 
-    ok(kubectl, "create", "configmap", "cm", "-n", "pb", "--from-literal=a=b",
+    ok(
+        kubectl,
+        "create",
+        "configmap",
+        "cm",
+        "-n",
+        "pb",
+        "--from-literal=a=b",
         "--from-literal=empty=");
     JsonNode cm = get("configmap", "cm", "pb");
     assertEquals("b", cm.at("/data/a").asText());
     assertTrue(cm.at("/data/empty").isTextual(), cm.toString());
     assertEquals("", cm.at("/data/empty").asText());
 
-    ok(kubectl, "create", "secret", "generic", "sec", "-n", "pb", "--from-literal=user=admin",
+    ok(
+        kubectl,
+        "create",
+        "secret",
+        "generic",
+        "sec",
+        "-n",
+        "pb",
+        "--from-literal=user=admin",
         "--from-literal=pw=s3cr3t!");
     JsonNode sec = get("secret", "sec", "pb");
     assertEquals("admin", unbase64(sec.at("/data/user").asText()));
     assertEquals("s3cr3t!", unbase64(sec.at("/data/pw").asText()));
 
-    ok(kubectl, "create", "deployment", "web", "-n", "pb", "--image=nginx", "--replicas=3",
+    ok(
+        kubectl,
+        "create",
+        "deployment",
+        "web",
+        "-n",
+        "pb",
+        "--image=nginx",
+        "--replicas=3",
         "--port=8080");
     JsonNode web = get("deployment", "web", "pb");
     assertEquals(3, web.at("/spec/replicas").asInt());
@@ -110,32 +134,63 @@ class ProtobufKubectlIT {
     ok(kubectl, "create", "serviceaccount", "robot", "-n", "pb");
     assertEquals("robot", get("serviceaccount", "robot", "pb").at("/metadata/name").asText());
 
-    ok(kubectl, "create", "role", "reader", "-n", "pb", "--verb=get,list",
+    ok(
+        kubectl,
+        "create",
+        "role",
+        "reader",
+        "-n",
+        "pb",
+        "--verb=get,list",
         "--resource=pods,deployments.apps");
     JsonNode role = get("role", "reader", "pb");
-    assertEquals(Json.MAPPER.createArrayNode().add("get").add("list"),
-        role.at("/rules/0/verbs"));
+    assertEquals(Json.MAPPER.createArrayNode().add("get").add("list"), role.at("/rules/0/verbs"));
     assertEquals(2, role.at("/rules").size(), role.toString());
 
     ok(kubectl, "create", "job", "once", "-n", "pb", "--image=busybox", "--", "echo", "hi");
     JsonNode job = get("job", "once", "pb");
     assertEquals("busybox", job.at("/spec/template/spec/containers/0/image").asText());
-    assertEquals(Json.MAPPER.createArrayNode().add("echo").add("hi"),
+    assertEquals(
+        Json.MAPPER.createArrayNode().add("echo").add("hi"),
         job.at("/spec/template/spec/containers/0/command"));
     assertEquals("Never", job.at("/spec/template/spec/restartPolicy").asText());
 
-    ok(kubectl, "expose", "deployment", "web", "-n", "pb", "--port=80", "--target-port=8080",
+    ok(
+        kubectl,
+        "expose",
+        "deployment",
+        "web",
+        "-n",
+        "pb",
+        "--port=80",
+        "--target-port=8080",
         "--name=web-svc");
     JsonNode exposed = get("service", "web-svc", "pb");
     assertEquals(80, exposed.at("/spec/ports/0/port").asInt());
     assertEquals(8080, exposed.at("/spec/ports/0/targetPort").asInt());
     assertEquals("web", exposed.at("/spec/selector/app").asText());
 
-    ok(kubectl, "create", "cronjob", "tick", "-n", "pb", "--image=busybox",
-        "--schedule=*/5 * * * *", "--", "date");
+    ok(
+        kubectl,
+        "create",
+        "cronjob",
+        "tick",
+        "-n",
+        "pb",
+        "--image=busybox",
+        "--schedule=*/5 * * * *",
+        "--",
+        "date");
     assertEquals("*/5 * * * *", get("cronjob", "tick", "pb").at("/spec/schedule").asText());
 
-    ok(kubectl, "create", "rolebinding", "rb", "-n", "pb", "--role=reader",
+    ok(
+        kubectl,
+        "create",
+        "rolebinding",
+        "rb",
+        "-n",
+        "pb",
+        "--role=reader",
         "--serviceaccount=pb:robot");
     assertEquals("robot", get("rolebinding", "rb", "pb").at("/subjects/0/name").asText());
 
@@ -144,8 +199,7 @@ class ProtobufKubectlIT {
     assertEquals("1Gi", quota.at("/spec/hard/memory").asText());
     assertEquals("2", quota.at("/spec/hard/pods").asText());
 
-    ok(kubectl, "create", "pdb", "budget", "-n", "pb", "--selector=app=web",
-        "--min-available=50%");
+    ok(kubectl, "create", "pdb", "budget", "-n", "pb", "--selector=app=web", "--min-available=50%");
     assertEquals("50%", get("pdb", "budget", "pb").at("/spec/minAvailable").asText());
 
     ok(kubectl, "create", "priorityclass", "high", "--value=1000", "--description=urgent");
@@ -163,10 +217,19 @@ class ProtobufKubectlIT {
     assumeTrue(!versions.isEmpty(), "no versioned kubectl binaries beside kubectl");
     ok(kubectl, "create", "namespace", "versions");
     for (Path bin : versions) {
-      String name = "zero-" + bin.getFileName().toString().replace("kubectl.", "")
-          .replace('.', '-');
-      Run run = ok(bin, "create", "deployment", name, "-n", "versions", "--image=nginx",
-          "--replicas=0", "-v=8");
+      String name =
+          "zero-" + bin.getFileName().toString().replace("kubectl.", "").replace('.', '-');
+      Run run =
+          ok(
+              bin,
+              "create",
+              "deployment",
+              name,
+              "-n",
+              "versions",
+              "--image=nginx",
+              "--replicas=0",
+              "-v=8");
       if (clientMinor(bin) >= FIRST_PROTOBUF_MINOR) {
         assertTrue(run.err().contains(PROTOBUF), bin + " should send protobuf:\n" + run.err());
       }
@@ -200,20 +263,35 @@ class ProtobufKubectlIT {
 
   private static Run ok(Path bin, String... args) {
     Run run = run(bin, args);
-    assertEquals(0, run.exit(), () -> bin.getFileName() + " " + String.join(" ", args)
-        + " failed:\n" + run.err() + run.out());
+    assertEquals(
+        0,
+        run.exit(),
+        () ->
+            bin.getFileName()
+                + " "
+                + String.join(" ", args)
+                + " failed:\n"
+                + run.err()
+                + run.out());
     return run;
   }
 
   private static Run run(Path bin, String... args) {
-    List<String> command = new ArrayList<>(List.of(bin.toString(),
-        "--kubeconfig", hub.kubeconfig().toString(),
-        "--cache-dir", tmp.resolve("kube-cache").toString()));
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                bin.toString(),
+                "--kubeconfig",
+                hub.kubeconfig().toString(),
+                "--cache-dir",
+                tmp.resolve("kube-cache").toString()));
     command.addAll(List.of(args));
     Process p = null;
     try {
-      p = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.from(
-          new File("/dev/null"))).start();
+      p =
+          new ProcessBuilder(command)
+              .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+              .start();
       Process proc = p;
       CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> read(proc, true));
       CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> read(proc, false));
@@ -235,7 +313,8 @@ class ProtobufKubectlIT {
 
   private static String read(Process p, boolean stdout) {
     try {
-      return new String((stdout ? p.getInputStream() : p.getErrorStream()).readAllBytes(),
+      return new String(
+          (stdout ? p.getInputStream() : p.getErrorStream()).readAllBytes(),
           StandardCharsets.UTF_8);
     } catch (IOException e) {
       return "";

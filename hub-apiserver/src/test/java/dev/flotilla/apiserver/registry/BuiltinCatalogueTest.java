@@ -19,8 +19,10 @@ class BuiltinCatalogueTest {
   private final BuiltinCatalogue catalogue = BuiltinCatalogue.get();
 
   private ResourceType type(String group, String version, String plural) {
-    return catalogue.find(group, version, plural).orElseThrow(
-        () -> new AssertionError("missing " + plural + " in " + group + "/" + version));
+    return catalogue
+        .find(group, version, plural)
+        .orElseThrow(
+            () -> new AssertionError("missing " + plural + " in " + group + "/" + version));
   }
 
   @Test
@@ -38,8 +40,11 @@ class BuiltinCatalogueTest {
     assertEquals(
         List.of("create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"),
         d.verbs());
-    BuiltinCatalogue.Subresource scale = catalogue.subresources(d).stream()
-        .filter(s -> s.name().equals("scale")).findFirst().orElseThrow();
+    BuiltinCatalogue.Subresource scale =
+        catalogue.subresources(d).stream()
+            .filter(s -> s.name().equals("scale"))
+            .findFirst()
+            .orElseThrow();
     assertEquals("autoscaling", scale.group());
     assertEquals("Scale", scale.kind());
     assertEquals(List.of("get", "patch", "update"), scale.verbs());
@@ -93,8 +98,17 @@ class BuiltinCatalogueTest {
     List<ResourceType> types = catalogue.types();
     assertTrue(types.size() > 50, "only " + types.size());
     Set<String> groups = types.stream().map(ResourceType::group).collect(Collectors.toSet());
-    assertTrue(groups.containsAll(Set.of("", "apps", "batch", "rbac.authorization.k8s.io",
-        "networking.k8s.io", "storage.k8s.io", "coordination.k8s.io", "policy")));
+    assertTrue(
+        groups.containsAll(
+            Set.of(
+                "",
+                "apps",
+                "batch",
+                "rbac.authorization.k8s.io",
+                "networking.k8s.io",
+                "storage.k8s.io",
+                "coordination.k8s.io",
+                "policy")));
     for (ResourceType t : types) {
       assertFalse(t.kind().isEmpty(), t.plural());
       assertEquals(t.kind().toLowerCase(), t.singular());
@@ -107,12 +121,13 @@ class BuiltinCatalogueTest {
     assertTrue(schemas.size() > 500);
     JsonNode deployment = schemas.get("io.k8s.api.apps.v1.Deployment");
     assertNotNull(deployment);
-    assertEquals("#/components/schemas/io.k8s.api.apps.v1.DeploymentSpec",
+    assertEquals(
+        "#/components/schemas/io.k8s.api.apps.v1.DeploymentSpec",
         deployment.path("properties").path("spec").path("$ref").asText());
-    assertEquals("apps",
-        deployment.path("x-kubernetes-group-version-kind").get(0).path("group").asText());
-    JsonNode containers = schemas.get("io.k8s.api.core.v1.PodSpec").path("properties")
-        .path("containers");
+    assertEquals(
+        "apps", deployment.path("x-kubernetes-group-version-kind").get(0).path("group").asText());
+    JsonNode containers =
+        schemas.get("io.k8s.api.core.v1.PodSpec").path("properties").path("containers");
     assertEquals("name", containers.path("x-kubernetes-patch-merge-key").asText());
     assertEquals("merge", containers.path("x-kubernetes-patch-strategy").asText());
     assertFalse(schemas.toString().contains("#/definitions/"));

@@ -29,58 +29,65 @@ class LabelSelectorTest {
   }
 
   @ParameterizedTest(name = "[{index}] {0} on {1} -> {2}")
-  @CsvSource(delimiter = '|', quoteCharacter = '`', nullValues = "NULL", value = {
-      "``                        | app=web         | true",
-      "app=web                   | app=web         | true",
-      "app==web                  | app=web         | true",
-      "app=web                   | app=db          | false",
-      "app=web                   | ``              | false",
-      "app!=web                  | app=db          | true",
-      "app!=web                  | ``              | true",
-      "app!=web                  | app=web         | false",
-      "app in (web, db)          | app=db          | true",
-      "app in (web,db)           | app=api         | false",
-      "app in (web,db)           | ``              | false",
-      "app notin (web)           | ``              | true",
-      "app notin (web)           | app=web         | false",
-      "app                       | app=            | true",
-      "app                       | tier=x          | false",
-      "!app                      | tier=x          | true",
-      "!app                      | app=web         | false",
-      "`  app = web ,  tier  `   | app=web;tier=fe | true",
-      "`app=web,tier`            | app=web         | false",
-      "`app=web,!tier`           | app=web         | true",
-      "app=                      | app=            | true",
-      "app=                      | ``              | false",
-      "`app in (a,)`             | app=            | true",
-      "example.com/app=web       | example.com/app=web | true",
-      "in in (in, notin)         | in=notin        | true",
-      "`a in ()`                 | a=              | true",
-      "replicas>2                | replicas=3      | true",
-      "replicas>2                | replicas=x      | false",
-      "replicas<2                | replicas=1      | true",
-  })
+  @CsvSource(
+      delimiter = '|',
+      quoteCharacter = '`',
+      nullValues = "NULL",
+      value = {
+        "``                        | app=web         | true",
+        "app=web                   | app=web         | true",
+        "app==web                  | app=web         | true",
+        "app=web                   | app=db          | false",
+        "app=web                   | ``              | false",
+        "app!=web                  | app=db          | true",
+        "app!=web                  | ``              | true",
+        "app!=web                  | app=web         | false",
+        "app in (web, db)          | app=db          | true",
+        "app in (web,db)           | app=api         | false",
+        "app in (web,db)           | ``              | false",
+        "app notin (web)           | ``              | true",
+        "app notin (web)           | app=web         | false",
+        "app                       | app=            | true",
+        "app                       | tier=x          | false",
+        "!app                      | tier=x          | true",
+        "!app                      | app=web         | false",
+        "`  app = web ,  tier  `   | app=web;tier=fe | true",
+        "`app=web,tier`            | app=web         | false",
+        "`app=web,!tier`           | app=web         | true",
+        "app=                      | app=            | true",
+        "app=                      | ``              | false",
+        "`app in (a,)`             | app=            | true",
+        "example.com/app=web       | example.com/app=web | true",
+        "in in (in, notin)         | in=notin        | true",
+        "`a in ()`                 | a=              | true",
+        "replicas>2                | replicas=3      | true",
+        "replicas>2                | replicas=x      | false",
+        "replicas<2                | replicas=1      | true",
+      })
   void matchesTable(String selector, String labelSpec, boolean expected) {
     assertEquals(expected, LabelSelector.parse(selector).matches(labels(labelSpec)), selector);
   }
 
   @ParameterizedTest(name = "[{index}] {0}")
-  @CsvSource(delimiter = '|', quoteCharacter = '`', value = {
-      "a in (                   | found '', expected: ',', ')' or identifier",
-      "=b                       | found '=', expected: !, identifier, or 'end of string'",
-      "a b                      | unable to parse requirement: found 'b', expected: in, notin, =, ==, !=, gt, lt",
-      "a in x                   | found 'x' expected: '('",
-      "`a=b,`                   | expected: identifier after ','",
-      "a=b c                    | found 'c', expected: ',' or 'end of string'",
-      "!a=b                     | found '=', expected: ',' or 'end of string'",
-      "a$b=c                    | invalid label key \"a$b\": name part must consist of",
-      "-a=b                     | invalid label key \"-a\"",
-      "Example.com/a=b          | prefix part",
-      "a/b/c=d                  | invalid label key \"a/b/c\"",
-      "a=b$                     | invalid label value: \"b$\": at key: \"a\"",
-      "a>x                      | the value must be an integer",
-      "a in (x y)               | found 'y'",
-  })
+  @CsvSource(
+      delimiter = '|',
+      quoteCharacter = '`',
+      value = {
+        "a in (                   | found '', expected: ',', ')' or identifier",
+        "=b                       | found '=', expected: !, identifier, or 'end of string'",
+        "a b                      | unable to parse requirement: found 'b', expected: in, notin, =, ==, !=, gt, lt",
+        "a in x                   | found 'x' expected: '('",
+        "`a=b,`                   | expected: identifier after ','",
+        "a=b c                    | found 'c', expected: ',' or 'end of string'",
+        "!a=b                     | found '=', expected: ',' or 'end of string'",
+        "a$b=c                    | invalid label key \"a$b\": name part must consist of",
+        "-a=b                     | invalid label key \"-a\"",
+        "Example.com/a=b          | prefix part",
+        "a/b/c=d                  | invalid label key \"a/b/c\"",
+        "a=b$                     | invalid label value: \"b$\": at key: \"a\"",
+        "a>x                      | the value must be an integer",
+        "a in (x y)               | found 'y'",
+      })
   void parseErrors(String selector, String fragment) {
     SelectorParseException e =
         assertThrows(SelectorParseException.class, () -> LabelSelector.parse(selector));
@@ -111,7 +118,9 @@ class LabelSelectorTest {
 
   @Test
   void fromMetaV1() throws Exception {
-    JsonNode sel = JSON.readTree("""
+    JsonNode sel =
+        JSON.readTree(
+            """
         {"matchLabels": {"app": "web"},
          "matchExpressions": [
            {"key": "tier", "operator": "In", "values": ["fe", "be"]},
@@ -135,19 +144,22 @@ class LabelSelectorTest {
   }
 
   @ParameterizedTest(name = "[{index}] {0}")
-  @CsvSource(delimiter = '|', quoteCharacter = '`', value = {
-      "{\"matchExpressions\":[{\"key\":\"a\",\"operator\":\"Equals\",\"values\":[\"x\"]}]}"
-          + " | matchExpressions[0].operator: \"Equals\" is not a valid label selector operator",
-      "{\"matchExpressions\":[{\"key\":\"a\",\"operator\":\"In\",\"values\":[]}]}"
-          + " | matchExpressions[0]: for 'in', 'notin' operators, values set can't be empty",
-      "{\"matchExpressions\":[{\"key\":\"a\",\"operator\":\"Exists\",\"values\":[\"x\"]}]}"
-          + " | values set must be empty",
-      "{\"matchExpressions\":[{\"operator\":\"Exists\"}]}                | matchExpressions[0].key: Required value",
-      "{\"matchLabels\":{\"a b\":\"x\"}}                                  | matchLabels: invalid label key \"a b\"",
-      "{\"matchLabels\":{\"a\":\"x y\"}}                                  | matchLabels: invalid label value",
-      "{\"matchLabels\":{\"a\":1}}                                        | must be a string",
-      "[]                                                                 | must be an object",
-  })
+  @CsvSource(
+      delimiter = '|',
+      quoteCharacter = '`',
+      value = {
+        "{\"matchExpressions\":[{\"key\":\"a\",\"operator\":\"Equals\",\"values\":[\"x\"]}]}"
+            + " | matchExpressions[0].operator: \"Equals\" is not a valid label selector operator",
+        "{\"matchExpressions\":[{\"key\":\"a\",\"operator\":\"In\",\"values\":[]}]}"
+            + " | matchExpressions[0]: for 'in', 'notin' operators, values set can't be empty",
+        "{\"matchExpressions\":[{\"key\":\"a\",\"operator\":\"Exists\",\"values\":[\"x\"]}]}"
+            + " | values set must be empty",
+        "{\"matchExpressions\":[{\"operator\":\"Exists\"}]}                | matchExpressions[0].key: Required value",
+        "{\"matchLabels\":{\"a b\":\"x\"}}                                  | matchLabels: invalid label key \"a b\"",
+        "{\"matchLabels\":{\"a\":\"x y\"}}                                  | matchLabels: invalid label value",
+        "{\"matchLabels\":{\"a\":1}}                                        | must be a string",
+        "[]                                                                 | must be an object",
+      })
   void fromMetaV1Errors(String json, String fragment) throws Exception {
     JsonNode node = JSON.readTree(json);
     SelectorParseException e =

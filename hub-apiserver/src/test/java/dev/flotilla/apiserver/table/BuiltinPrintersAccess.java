@@ -8,8 +8,11 @@ final class BuiltinPrintersAccess {
   private BuiltinPrintersAccess() {}
 
   static Printer pods() {
-    ResourceType pods = BuiltinCatalogue.get().types().stream()
-        .filter(t -> t.group().isEmpty() && t.plural().equals("pods")).findFirst().orElseThrow();
+    ResourceType pods =
+        BuiltinCatalogue.get().types().stream()
+            .filter(t -> t.group().isEmpty() && t.plural().equals("pods"))
+            .findFirst()
+            .orElseThrow();
     return BuiltinPrinters.find(pods).orElseThrow();
   }
 }

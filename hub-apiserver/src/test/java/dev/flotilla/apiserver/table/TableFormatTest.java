@@ -19,25 +19,29 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 class TableFormatTest {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final String KUBECTL_ACCEPT = "application/json;as=Table;v=v1;g=meta.k8s.io,"
-      + "application/json;as=Table;v=v1beta1;g=meta.k8s.io,application/json";
+  private static final String KUBECTL_ACCEPT =
+      "application/json;as=Table;v=v1;g=meta.k8s.io,"
+          + "application/json;as=Table;v=v1beta1;g=meta.k8s.io,application/json";
 
   @ParameterizedTest(name = "[{index}] {0} -> {1}")
-  @CsvSource(delimiter = '|', nullValues = "NULL", value = {
-      KUBECTL_ACCEPT + "                                                   | v1",
-      "application/json;as=Table;v=v1beta1;g=meta.k8s.io,application/json | v1beta1",
-      "application/json;g=meta.k8s.io;v=v1;as=Table                         | v1",
-      "application/json; as=Table; v=v1; g=meta.k8s.io                      | v1",
-      "application/json                                                     | NULL",
-      "*/*                                                                  | NULL",
-      "application/vnd.kubernetes.protobuf,application/json                 | NULL",
-      "application/json;as=Table;v=v2;g=meta.k8s.io,application/json        | NULL",
-      "application/json;as=Table;v=v1;g=other.io                            | NULL",
-      "application/json;as=PartialObjectMetadataList;v=v1;g=meta.k8s.io,application/json;as=Table;v=v1;g=meta.k8s.io | v1",
-      "application/json;q=0.5,application/json;as=Table;v=v1;g=meta.k8s.io  | v1",
-      "application/json,application/json;as=Table;v=v1;g=meta.k8s.io        | NULL",
-      "application/json;as=Table;v=v1;g=meta.k8s.io;q=0                     | NULL",
-  })
+  @CsvSource(
+      delimiter = '|',
+      nullValues = "NULL",
+      value = {
+        KUBECTL_ACCEPT + "                                                   | v1",
+        "application/json;as=Table;v=v1beta1;g=meta.k8s.io,application/json | v1beta1",
+        "application/json;g=meta.k8s.io;v=v1;as=Table                         | v1",
+        "application/json; as=Table; v=v1; g=meta.k8s.io                      | v1",
+        "application/json                                                     | NULL",
+        "*/*                                                                  | NULL",
+        "application/vnd.kubernetes.protobuf,application/json                 | NULL",
+        "application/json;as=Table;v=v2;g=meta.k8s.io,application/json        | NULL",
+        "application/json;as=Table;v=v1;g=other.io                            | NULL",
+        "application/json;as=PartialObjectMetadataList;v=v1;g=meta.k8s.io,application/json;as=Table;v=v1;g=meta.k8s.io | v1",
+        "application/json;q=0.5,application/json;as=Table;v=v1;g=meta.k8s.io  | v1",
+        "application/json,application/json;as=Table;v=v1;g=meta.k8s.io        | NULL",
+        "application/json;as=Table;v=v1;g=meta.k8s.io;q=0                     | NULL",
+      })
   void negotiatesTheFirstAcceptableOption(String accept, String version) {
     TableFormat f = TableFormat.negotiate(accept, null);
     if (version == null) {
@@ -57,22 +61,25 @@ class TableFormatTest {
 
   @Test
   void includeObject() {
-    assertEquals(TableFormat.IncludeObject.METADATA,
-        TableFormat.negotiate(KUBECTL_ACCEPT, null).include());
-    assertEquals(TableFormat.IncludeObject.METADATA,
+    assertEquals(
+        TableFormat.IncludeObject.METADATA, TableFormat.negotiate(KUBECTL_ACCEPT, null).include());
+    assertEquals(
+        TableFormat.IncludeObject.METADATA,
         TableFormat.negotiate(KUBECTL_ACCEPT, "Metadata").include());
-    assertEquals(TableFormat.IncludeObject.OBJECT,
+    assertEquals(
+        TableFormat.IncludeObject.OBJECT,
         TableFormat.negotiate(KUBECTL_ACCEPT, "Object").include());
-    assertEquals(TableFormat.IncludeObject.NONE,
-        TableFormat.negotiate(KUBECTL_ACCEPT, "None").include());
-    ApiException e = assertThrows(ApiException.class,
-        () -> TableFormat.negotiate(KUBECTL_ACCEPT, "Everything"));
+    assertEquals(
+        TableFormat.IncludeObject.NONE, TableFormat.negotiate(KUBECTL_ACCEPT, "None").include());
+    ApiException e =
+        assertThrows(ApiException.class, () -> TableFormat.negotiate(KUBECTL_ACCEPT, "Everything"));
     assertEquals(400, e.code());
     // Not a Table request: includeObject is ignored, as upstream ignores it.
     assertNull(TableFormat.negotiate("application/json", "Everything"));
   }
 
-  private static final String POD = """
+  private static final String POD =
+      """
       {"apiVersion": "v1", "kind": "Pod",
        "metadata": {"name": "p1", "namespace": "ns", "resourceVersion": "42",
                     "labels": {"app": "web"}, "creationTimestamp": "2024-05-01T11:55:00Z"},
@@ -82,8 +89,8 @@ class TableFormatTest {
   private static JsonNode table(TableFormat f, boolean headers) throws Exception {
     JsonNode pod = JSON.readTree(POD);
     Printer p = BuiltinPrintersAccess.pods();
-    return f.table(p, List.of(pod, pod), headers, "100", "tok", Instant.parse(
-        "2024-05-01T12:00:00Z"));
+    return f.table(
+        p, List.of(pod, pod), headers, "100", "tok", Instant.parse("2024-05-01T12:00:00Z"));
   }
 
   @Test
@@ -119,11 +126,12 @@ class TableFormatTest {
     assertTrue(full.path("rows").get(0).path("object").has("spec"));
     JsonNode none = table(TableFormat.negotiate(KUBECTL_ACCEPT, "None"), true);
     assertTrue(none.path("rows").get(0).path("object").isNull());
-    JsonNode beta = table(TableFormat.negotiate(
-        "application/json;as=Table;v=v1beta1;g=meta.k8s.io", null), true);
+    JsonNode beta =
+        table(
+            TableFormat.negotiate("application/json;as=Table;v=v1beta1;g=meta.k8s.io", null), true);
     assertEquals("meta.k8s.io/v1beta1", beta.path("apiVersion").asText());
-    assertEquals("meta.k8s.io/v1beta1",
-        beta.path("rows").get(0).path("object").path("apiVersion").asText());
+    assertEquals(
+        "meta.k8s.io/v1beta1", beta.path("rows").get(0).path("object").path("apiVersion").asText());
   }
 
   @Test
@@ -141,9 +149,11 @@ class TableFormatTest {
     assertTrue(second.path("object").path("columnDefinitions").isNull());
     assertEquals("p1", second.path("object").path("rows").get(0).path("cells").get(0).asText());
 
-    byte[] error = "{\"type\":\"ERROR\",\"object\":{\"kind\":\"Status\",\"code\":410}}"
-        .getBytes(StandardCharsets.UTF_8);
-    assertEquals(new String(error, StandardCharsets.UTF_8),
+    byte[] error =
+        "{\"type\":\"ERROR\",\"object\":{\"kind\":\"Status\",\"code\":410}}"
+            .getBytes(StandardCharsets.UTF_8);
+    assertEquals(
+        new String(error, StandardCharsets.UTF_8),
         new String(w.transform(error), StandardCharsets.UTF_8));
   }
 }

@@ -15,7 +15,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 class TableJsonPathTest {
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  private static final String DOC = """
+  private static final String DOC =
+      """
       {"metadata": {"name": "m1", "labels": {"app.kubernetes.io/name": "web", "tier": "front"},
                     "creationTimestamp": "2024-05-01T10:00:00Z"},
        "spec": {"syncMode": "Pull", "zones": ["a", "b", "c"], "replicas": 3, "ratio": 0.5,
@@ -40,45 +41,47 @@ class TableJsonPathTest {
   }
 
   @ParameterizedTest(name = "{0} -> {1}")
-  @CsvSource(delimiter = '#', value = {
-      ".spec.syncMode                              # Pull",
-      "{.spec.syncMode}                            # Pull",
-      ".metadata.name                              # m1",
-      ".spec.zones                                 # [\"a\",\"b\",\"c\"]",
-      ".spec.zones[0]                              # a",
-      ".spec.zones[-1]                             # c",
-      ".spec.zones[1:]                             # b|c",
-      ".spec.zones[0:3:2]                          # a|c",
-      ".spec.zones[*]                              # a|b|c",
-      ".spec.zones[0,2]                            # a|c",
-      ".spec.ports[*].port                         # 80|443",
-      ".spec.ports[?(@.name==\"https\")].port      # 443",
-      ".spec.ports[?(@.port>100)].name             # https",
-      ".spec.ports[?(@.port<=80)].name             # http",
-      ".spec.ports[?(@.name!='http')].name         # https",
-      ".status.conditions[?(@.type==\"Ready\")].status  # True",
-      ".status.conditions[?(@.type=='Synced')].status   # False",
-      ".status.conditions[?(@.reason)].type        # Ready",
-      ".metadata.labels.app\\.kubernetes\\.io/name # web",
-      ".metadata.labels['tier']                    # front",
-      ".spec.replicas                              # 3",
-      ".spec.ratio                                 # 0.5",
-      ".spec.enabled                               # true",
-      ".spec.nothing                               # <no value>",
-      "..port                                      # 80|443",
-      ".spec.ports[0]                              # {\"name\":\"http\",\"port\":80}",
-  })
+  @CsvSource(
+      delimiter = '#',
+      value = {
+        ".spec.syncMode                              # Pull",
+        "{.spec.syncMode}                            # Pull",
+        ".metadata.name                              # m1",
+        ".spec.zones                                 # [\"a\",\"b\",\"c\"]",
+        ".spec.zones[0]                              # a",
+        ".spec.zones[-1]                             # c",
+        ".spec.zones[1:]                             # b|c",
+        ".spec.zones[0:3:2]                          # a|c",
+        ".spec.zones[*]                              # a|b|c",
+        ".spec.zones[0,2]                            # a|c",
+        ".spec.ports[*].port                         # 80|443",
+        ".spec.ports[?(@.name==\"https\")].port      # 443",
+        ".spec.ports[?(@.port>100)].name             # https",
+        ".spec.ports[?(@.port<=80)].name             # http",
+        ".spec.ports[?(@.name!='http')].name         # https",
+        ".status.conditions[?(@.type==\"Ready\")].status  # True",
+        ".status.conditions[?(@.type=='Synced')].status   # False",
+        ".status.conditions[?(@.reason)].type        # Ready",
+        ".metadata.labels.app\\.kubernetes\\.io/name # web",
+        ".metadata.labels['tier']                    # front",
+        ".spec.replicas                              # 3",
+        ".spec.ratio                                 # 0.5",
+        ".spec.enabled                               # true",
+        ".spec.nothing                               # <no value>",
+        "..port                                      # 80|443",
+        ".spec.ports[0]                              # {\"name\":\"http\",\"port\":80}",
+      })
   void evaluates(String path, String expected) throws Exception {
     assertEquals(expected, eval(path.trim()));
   }
 
   @ParameterizedTest(name = "{0} finds nothing")
   @CsvSource({
-      ".spec.missing",
-      ".spec.missing.deeper",
-      ".status.conditions[?(@.type==\"Gone\")].status",
-      ".spec.syncMode.deeper",
-      ".spec.nothing.deeper",
+    ".spec.missing",
+    ".spec.missing.deeper",
+    ".status.conditions[?(@.type==\"Gone\")].status",
+    ".spec.syncMode.deeper",
+    ".spec.nothing.deeper",
   })
   void missingKeysYieldNothing(String path) throws Exception {
     assertTrue(JsonPath.compile(path).find(doc()).isEmpty());
@@ -88,10 +91,11 @@ class TableJsonPathTest {
   void upstreamErrorsAreErrors() throws Exception {
     JsonNode d = doc();
     // Indexing past the end and indexing a map are errors in client-go; callers print nothing.
-    assertThrows(JsonPath.JsonPathException.class, () -> JsonPath.compile(".spec.zones[5]").find(d));
+    assertThrows(
+        JsonPath.JsonPathException.class, () -> JsonPath.compile(".spec.zones[5]").find(d));
     assertThrows(JsonPath.JsonPathException.class, () -> JsonPath.compile(".spec[0]").find(d));
-    assertThrows(JsonPath.JsonPathException.class,
-        () -> JsonPath.compile(".spec[?(@.x==1)]").find(d));
+    assertThrows(
+        JsonPath.JsonPathException.class, () -> JsonPath.compile(".spec[?(@.x==1)]").find(d));
     assertThrows(JsonPath.JsonPathException.class, () -> JsonPath.compile(".spec.zones[").find(d));
     assertThrows(JsonPath.JsonPathException.class, () -> JsonPath.compile(".a[?(@.x===1)]"));
   }
@@ -119,7 +123,8 @@ class TableJsonPathTest {
     assertEquals("1e+21", GoText.jsonFloat(1e21));
     assertEquals("1000000", GoText.jsonFloat(1e6));
     assertEquals("1e-7", GoText.jsonFloat(1e-7));
-    assertEquals("{\"a\":1,\"b\":\"\\u003cx\\u003e\"}",
+    assertEquals(
+        "{\"a\":1,\"b\":\"\\u003cx\\u003e\"}",
         GoText.json(JSON.readTree("{\"b\":\"<x>\",\"a\":1}")));
   }
 }

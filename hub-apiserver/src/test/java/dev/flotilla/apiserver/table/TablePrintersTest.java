@@ -20,9 +20,11 @@ class TablePrintersTest {
   private static final String CREATED = "\"creationTimestamp\": \"2024-05-01T11:55:00Z\"";
 
   private static Printer printer(String group, String plural) {
-    ResourceType type = BuiltinCatalogue.get().types().stream()
-        .filter(t -> t.group().equals(group) && t.plural().equals(plural)).findFirst()
-        .orElseThrow();
+    ResourceType type =
+        BuiltinCatalogue.get().types().stream()
+            .filter(t -> t.group().equals(group) && t.plural().equals(plural))
+            .findFirst()
+            .orElseThrow();
     return BuiltinPrinters.find(type).orElse(DefaultPrinter.INSTANCE);
   }
 
@@ -50,9 +52,22 @@ class TablePrintersTest {
   void podColumnsAndRunningPod() throws Exception {
     Printer p = printer("", "pods");
     assertEquals(list("NAME", "READY", "STATUS", "RESTARTS", "AGE"), names(p, false));
-    assertEquals(list("NAME", "READY", "STATUS", "RESTARTS", "AGE", "IP", "NODE",
-        "NOMINATED NODE", "READINESS GATES"), names(p, true));
-    List<Object> c = cells(p, """
+    assertEquals(
+        list(
+            "NAME",
+            "READY",
+            "STATUS",
+            "RESTARTS",
+            "AGE",
+            "IP",
+            "NODE",
+            "NOMINATED NODE",
+            "READINESS GATES"),
+        names(p, true));
+    List<Object> c =
+        cells(
+            p,
+            """
         {"metadata": {"name": "web-1", %s},
          "spec": {"nodeName": "n1", "containers": [{"name": "a"}, {"name": "b"}],
                   "readinessGates": [{"conditionType": "x/ready"}]},
@@ -62,32 +77,39 @@ class TablePrintersTest {
              {"name": "a", "ready": true, "restartCount": 2, "state": {"running": {}},
               "lastState": {"terminated": {"exitCode": 1, "finishedAt": "2024-05-01T11:57:00Z"}}},
              {"name": "b", "ready": false, "restartCount": 0, "state": {"running": {}}}]}}
-        """.formatted(CREATED));
-    assertEquals(List.of("web-1", "1/2", "Running", "2 (3m ago)", "5m", "10.0.0.5", "n1",
-        "<none>", "1/1"), c);
+        """
+                .formatted(CREATED));
+    assertEquals(
+        List.of("web-1", "1/2", "Running", "2 (3m ago)", "5m", "10.0.0.5", "n1", "<none>", "1/1"),
+        c);
   }
 
   @Test
   void podStatusReasons() throws Exception {
     Printer p = printer("", "pods");
-    String waiting = """
+    String waiting =
+        """
         {"metadata": {"name": "p", %s}, "spec": {"containers": [{"name": "a"}]},
          "status": {"phase": "Pending", "containerStatuses": [
            {"name": "a", "state": {"waiting": {"reason": "CrashLoopBackOff"}}, "restartCount": 4}]}}
-        """.formatted(CREATED);
+        """
+            .formatted(CREATED);
     assertEquals("CrashLoopBackOff", cells(p, waiting).get(2));
     assertEquals("4", cells(p, waiting).get(3));
 
-    String init = """
+    String init =
+        """
         {"metadata": {"name": "p", %s},
          "spec": {"initContainers": [{"name": "i1"}, {"name": "i2"}], "containers": [{"name": "a"}]},
          "status": {"phase": "Pending", "initContainerStatuses": [
            {"name": "i1", "state": {"terminated": {"exitCode": 0}}},
            {"name": "i2", "state": {"running": {}}}]}}
-        """.formatted(CREATED);
+        """
+            .formatted(CREATED);
     assertEquals("Init:1/2", cells(p, init).get(2));
 
-    String sidecar = """
+    String sidecar =
+        """
         {"metadata": {"name": "p", %s},
          "spec": {"initContainers": [{"name": "s", "restartPolicy": "Always"}],
                   "containers": [{"name": "a"}]},
@@ -95,29 +117,36 @@ class TablePrintersTest {
            "initContainerStatuses": [{"name": "s", "started": true, "ready": true,
                                       "state": {"running": {}}}],
            "containerStatuses": [{"name": "a", "ready": true, "state": {"running": {}}}]}}
-        """.formatted(CREATED);
+        """
+            .formatted(CREATED);
     assertEquals(List.of("2/2", "Running"), cells(p, sidecar).subList(1, 3));
 
-    String terminating = """
+    String terminating =
+        """
         {"metadata": {"name": "p", %s, "deletionTimestamp": "2024-05-01T11:59:00Z"},
          "spec": {"containers": [{"name": "a"}]}, "status": {"phase": "Running"}}
-        """.formatted(CREATED);
+        """
+            .formatted(CREATED);
     assertEquals("Terminating", cells(p, terminating).get(2));
 
-    String done = """
+    String done =
+        """
         {"metadata": {"name": "p", %s}, "spec": {"containers": [{"name": "a"}]},
          "status": {"phase": "Succeeded", "containerStatuses": [
            {"name": "a", "state": {"terminated": {"exitCode": 0, "reason": "Completed"}}}]}}
-        """.formatted(CREATED);
+        """
+            .formatted(CREATED);
     Printer.Row row = p.row(JSON.readTree(done), NOW);
     assertEquals("Completed", row.cells().get(2));
     assertEquals("Succeeded", row.completed());
 
-    String signal = """
+    String signal =
+        """
         {"metadata": {"name": "p", %s}, "spec": {"containers": [{"name": "a"}]},
          "status": {"phase": "Failed", "containerStatuses": [
            {"name": "a", "state": {"terminated": {"exitCode": 137, "signal": 9}}}]}}
-        """.formatted(CREATED);
+        """
+            .formatted(CREATED);
     assertEquals("Signal:9", cells(p, signal).get(2));
   }
 
@@ -125,9 +154,13 @@ class TablePrintersTest {
   void deployment() throws Exception {
     Printer p = printer("apps", "deployments");
     assertEquals(list("NAME", "READY", "UP-TO-DATE", "AVAILABLE", "AGE"), names(p, false));
-    assertEquals(list("NAME", "READY", "UP-TO-DATE", "AVAILABLE", "AGE", "CONTAINERS", "IMAGES",
-        "SELECTOR"), names(p, true));
-    List<Object> c = cells(p, """
+    assertEquals(
+        list("NAME", "READY", "UP-TO-DATE", "AVAILABLE", "AGE", "CONTAINERS", "IMAGES", "SELECTOR"),
+        names(p, true));
+    List<Object> c =
+        cells(
+            p,
+            """
         {"metadata": {"name": "web", %s},
          "spec": {"replicas": 3, "selector": {"matchLabels": {"app": "web"},
                   "matchExpressions": [{"key": "env", "operator": "In", "values": ["prod", "dev"]},
@@ -135,51 +168,87 @@ class TablePrintersTest {
                   "template": {"spec": {"containers": [{"name": "nginx", "image": "nginx:1"},
                                                        {"name": "log", "image": "busybox"}]}}},
          "status": {"readyReplicas": 2, "updatedReplicas": 3, "availableReplicas": 2}}
-        """.formatted(CREATED));
-    assertEquals(List.of("web", "2/3", 3L, 2L, "5m", "nginx,log", "nginx:1,busybox",
-        "app=web,!canary,env in (dev,prod)"), c);
+        """
+                .formatted(CREATED));
+    assertEquals(
+        List.of(
+            "web",
+            "2/3",
+            3L,
+            2L,
+            "5m",
+            "nginx,log",
+            "nginx:1,busybox",
+            "app=web,!canary,env in (dev,prod)"),
+        c);
     // Defaulting would have set replicas to 1.
     assertEquals("0/1", cells(p, "{\"metadata\": {\"name\": \"d\"}}").get(1));
   }
 
   @Test
   void replicaSetsStatefulSetsDaemonSets() throws Exception {
-    assertEquals(list("NAME", "DESIRED", "CURRENT", "READY", "AGE", "CONTAINERS", "IMAGES",
-        "SELECTOR"), names(printer("apps", "replicasets"), true));
-    assertEquals(list("NAME", "READY", "AGE", "CONTAINERS", "IMAGES"),
+    assertEquals(
+        list("NAME", "DESIRED", "CURRENT", "READY", "AGE", "CONTAINERS", "IMAGES", "SELECTOR"),
+        names(printer("apps", "replicasets"), true));
+    assertEquals(
+        list("NAME", "READY", "AGE", "CONTAINERS", "IMAGES"),
         names(printer("apps", "statefulsets"), true));
-    assertEquals(list("NAME", "DESIRED", "CURRENT", "READY", "UP-TO-DATE", "AVAILABLE",
-        "NODE SELECTOR", "AGE"), names(printer("apps", "daemonsets"), false));
-    List<Object> ds = cells(printer("apps", "daemonsets"), """
+    assertEquals(
+        list(
+            "NAME",
+            "DESIRED",
+            "CURRENT",
+            "READY",
+            "UP-TO-DATE",
+            "AVAILABLE",
+            "NODE SELECTOR",
+            "AGE"),
+        names(printer("apps", "daemonsets"), false));
+    List<Object> ds =
+        cells(
+            printer("apps", "daemonsets"),
+            """
         {"metadata": {"name": "agent", %s},
          "spec": {"template": {"spec": {"nodeSelector": {"os": "linux"}, "containers": []}}},
          "status": {"desiredNumberScheduled": 4, "currentNumberScheduled": 4, "numberReady": 3,
                     "updatedNumberScheduled": 4, "numberAvailable": 3}}
-        """.formatted(CREATED));
+        """
+                .formatted(CREATED));
     assertEquals(List.of("agent", 4L, 4L, 3L, 4L, 3L, "os=linux", "5m", "", "", "<none>"), ds);
   }
 
   @Test
   void services() throws Exception {
     Printer p = printer("", "services");
-    assertEquals(list("NAME", "TYPE", "CLUSTER-IP", "EXTERNAL-IP", "PORT(S)", "AGE"),
-        names(p, false));
+    assertEquals(
+        list("NAME", "TYPE", "CLUSTER-IP", "EXTERNAL-IP", "PORT(S)", "AGE"), names(p, false));
     assertEquals("SELECTOR", names(p, true).get(6));
-    List<Object> c = cells(p, """
+    List<Object> c =
+        cells(
+            p,
+            """
         {"metadata": {"name": "web", %s},
          "spec": {"clusterIP": "10.96.0.10", "clusterIPs": ["10.96.0.10"],
                   "selector": {"app": "web"},
                   "ports": [{"port": 80, "protocol": "TCP"}, {"port": 443}, {"port": 53, "protocol": "UDP"}]}}
-        """.formatted(CREATED));
-    assertEquals(List.of("web", "ClusterIP", "10.96.0.10", "<none>", "80/TCP,443/TCP,53/UDP",
-        "5m", "app=web"), c);
-    List<Object> lb = cells(p, """
+        """
+                .formatted(CREATED));
+    assertEquals(
+        List.of(
+            "web", "ClusterIP", "10.96.0.10", "<none>", "80/TCP,443/TCP,53/UDP", "5m", "app=web"),
+        c);
+    List<Object> lb =
+        cells(
+            p,
+            """
         {"metadata": {"name": "lb"}, "spec": {"type": "LoadBalancer",
           "ports": [{"port": 80, "nodePort": 30080}]}, "status": {"loadBalancer": {}}}
         """);
-    assertEquals(List.of("LoadBalancer", "<none>", "<pending>", "80:30080/TCP"),
-        lb.subList(1, 5));
-    List<Object> ext = cells(p, """
+    assertEquals(List.of("LoadBalancer", "<none>", "<pending>", "80:30080/TCP"), lb.subList(1, 5));
+    List<Object> ext =
+        cells(
+            p,
+            """
         {"metadata": {"name": "ext"}, "spec": {"type": "ExternalName", "externalName": "db.example.com"}}
         """);
     assertEquals(List.of("ExternalName", "<none>", "db.example.com", "<none>"), ext.subList(1, 5));
@@ -187,130 +256,227 @@ class TablePrintersTest {
 
   @Test
   void endpointsAndSlices() throws Exception {
-    List<Object> ep = cells(printer("", "endpoints"), """
+    List<Object> ep =
+        cells(
+            printer("", "endpoints"),
+            """
         {"metadata": {"name": "web", %s}, "subsets": [
           {"addresses": [{"ip": "10.0.0.1"}, {"ip": "10.0.0.2"}], "ports": [{"port": 80}, {"port": 443}]}]}
-        """.formatted(CREATED));
+        """
+                .formatted(CREATED));
     assertEquals(List.of("web", "10.0.0.1:80,10.0.0.2:80,10.0.0.1:443 + 1 more...", "5m"), ep);
     assertEquals("<none>", cells(printer("", "endpoints"), "{\"metadata\": {}}").get(1));
 
     Printer slices = printer("discovery.k8s.io", "endpointslices");
     assertEquals(list("NAME", "ADDRESSTYPE", "PORTS", "ENDPOINTS", "AGE"), names(slices, true));
-    List<Object> es = cells(slices, """
+    List<Object> es =
+        cells(
+            slices,
+            """
         {"metadata": {"name": "web-abc", %s}, "addressType": "IPv4",
          "ports": [{"port": 80}, {"name": "metrics"}],
          "endpoints": [{"addresses": ["10.0.0.1"]}, {"addresses": ["10.0.0.2"]}]}
-        """.formatted(CREATED));
+        """
+                .formatted(CREATED));
     assertEquals(List.of("web-abc", "IPv4", "80,metrics", "10.0.0.1,10.0.0.2", "5m"), es);
     assertEquals("<unset>", cells(slices, "{\"metadata\": {}}").get(2));
   }
 
   @Test
   void coreKinds() throws Exception {
-    assertEquals(List.of("kube-system", "Active", "5m"), cells(printer("", "namespaces"),
-        "{\"metadata\": {\"name\": \"kube-system\", " + CREATED + "}, \"status\": {\"phase\": \"Active\"}}"));
-    assertEquals(List.of("cfg", 3L, "5m"), cells(printer("", "configmaps"),
-        "{\"metadata\": {\"name\": \"cfg\", " + CREATED + "}, \"data\": {\"a\": \"1\", \"b\": \"2\"},"
-            + " \"binaryData\": {\"c\": \"AA==\"}}"));
-    assertEquals(List.of("tls", "kubernetes.io/tls", 2L, "5m"), cells(printer("", "secrets"),
-        "{\"metadata\": {\"name\": \"tls\", " + CREATED + "}, \"type\": \"kubernetes.io/tls\","
-            + " \"data\": {\"tls.crt\": \"\", \"tls.key\": \"\"}}"));
+    assertEquals(
+        List.of("kube-system", "Active", "5m"),
+        cells(
+            printer("", "namespaces"),
+            "{\"metadata\": {\"name\": \"kube-system\", "
+                + CREATED
+                + "}, \"status\": {\"phase\": \"Active\"}}"));
+    assertEquals(
+        List.of("cfg", 3L, "5m"),
+        cells(
+            printer("", "configmaps"),
+            "{\"metadata\": {\"name\": \"cfg\", "
+                + CREATED
+                + "}, \"data\": {\"a\": \"1\", \"b\": \"2\"},"
+                + " \"binaryData\": {\"c\": \"AA==\"}}"));
+    assertEquals(
+        List.of("tls", "kubernetes.io/tls", 2L, "5m"),
+        cells(
+            printer("", "secrets"),
+            "{\"metadata\": {\"name\": \"tls\", "
+                + CREATED
+                + "}, \"type\": \"kubernetes.io/tls\","
+                + " \"data\": {\"tls.crt\": \"\", \"tls.key\": \"\"}}"));
     assertEquals(list("NAME", "SECRETS", "AGE"), names(printer("", "serviceaccounts"), true));
-    assertEquals(list("NAME", "HOLDER", "AGE"), names(printer("coordination.k8s.io", "leases"), true));
-    assertEquals(List.of("lock", "node-1", "5m"), cells(printer("coordination.k8s.io", "leases"),
-        "{\"metadata\": {\"name\": \"lock\", " + CREATED + "}, \"spec\": {\"holderIdentity\": \"node-1\"}}"));
+    assertEquals(
+        list("NAME", "HOLDER", "AGE"), names(printer("coordination.k8s.io", "leases"), true));
+    assertEquals(
+        List.of("lock", "node-1", "5m"),
+        cells(
+            printer("coordination.k8s.io", "leases"),
+            "{\"metadata\": {\"name\": \"lock\", "
+                + CREATED
+                + "}, \"spec\": {\"holderIdentity\": \"node-1\"}}"));
   }
 
   @Test
   void nodes() throws Exception {
     Printer p = printer("", "nodes");
     assertEquals(list("NAME", "STATUS", "ROLES", "AGE", "VERSION"), names(p, false));
-    List<Object> c = cells(p, """
+    List<Object> c =
+        cells(
+            p,
+            """
         {"metadata": {"name": "n1", %s, "labels": {"node-role.kubernetes.io/control-plane": "",
                                                     "kubernetes.io/role": "master"}},
          "spec": {"unschedulable": true},
          "status": {"conditions": [{"type": "Ready", "status": "True"}],
                     "addresses": [{"type": "InternalIP", "address": "192.168.1.2"}],
                     "nodeInfo": {"kubeletVersion": "v1.33.0", "osImage": "Ubuntu"}}}
-        """.formatted(CREATED));
-    assertEquals(List.of("n1", "Ready,SchedulingDisabled", "control-plane,master", "5m",
-        "v1.33.0", "192.168.1.2", "<none>", "Ubuntu", "<unknown>", "<unknown>"), c);
+        """
+                .formatted(CREATED));
+    assertEquals(
+        List.of(
+            "n1",
+            "Ready,SchedulingDisabled",
+            "control-plane,master",
+            "5m",
+            "v1.33.0",
+            "192.168.1.2",
+            "<none>",
+            "Ubuntu",
+            "<unknown>",
+            "<unknown>"),
+        c);
   }
 
   @Test
   void events() throws Exception {
     Printer p = printer("", "events");
     assertEquals(list("LAST SEEN", "TYPE", "REASON", "OBJECT", "MESSAGE"), names(p, false));
-    List<Object> c = cells(p, """
+    List<Object> c =
+        cells(
+            p,
+            """
         {"metadata": {"name": "web.17a", %s},
          "involvedObject": {"kind": "Pod", "name": "web-1", "fieldPath": "spec.containers{a}"},
          "reason": "Pulled", "type": "Normal", "message": "pulled image\\n",
          "source": {"component": "kubelet", "host": "n1"},
          "firstTimestamp": "2024-05-01T11:50:00Z", "lastTimestamp": "2024-05-01T11:58:00Z"}
-        """.formatted(CREATED));
-    assertEquals(List.of("2m", "Normal", "Pulled", "pod/web-1", "spec.containers{a}",
-        "kubelet, n1", "pulled image", "10m", 1L, "web.17a"), c);
-    List<Object> v1 = cells(printer("events.k8s.io", "events"), """
+        """
+                .formatted(CREATED));
+    assertEquals(
+        List.of(
+            "2m",
+            "Normal",
+            "Pulled",
+            "pod/web-1",
+            "spec.containers{a}",
+            "kubelet, n1",
+            "pulled image",
+            "10m",
+            1L,
+            "web.17a"),
+        c);
+    List<Object> v1 =
+        cells(
+            printer("events.k8s.io", "events"),
+            """
         {"metadata": {"name": "e"}, "regarding": {"kind": "Node", "name": "n1"},
          "note": "hello", "reason": "R", "type": "Warning", "reportingController": "ctl",
          "eventTime": "2024-05-01T11:59:00.000000Z", "series": {"count": 5,
          "lastObservedTime": "2024-05-01T11:59:30.000000Z"}}
         """);
-    assertEquals(List.of("30s", "Warning", "R", "node/n1", "", "ctl", "hello", "60s", 5L, "e"),
-        v1);
+    assertEquals(List.of("30s", "Warning", "R", "node/n1", "", "ctl", "hello", "60s", 5L, "e"), v1);
   }
 
   @Test
   void jobsAndCronJobs() throws Exception {
     Printer jobs = printer("batch", "jobs");
     assertEquals(list("NAME", "STATUS", "COMPLETIONS", "DURATION", "AGE"), names(jobs, false));
-    List<Object> c = cells(jobs, """
+    List<Object> c =
+        cells(
+            jobs,
+            """
         {"metadata": {"name": "pi", %s}, "spec": {"completions": 3,
           "template": {"spec": {"containers": [{"name": "pi", "image": "perl"}]}}},
          "status": {"succeeded": 3, "startTime": "2024-05-01T11:55:00Z",
                     "completionTime": "2024-05-01T11:55:42Z",
                     "conditions": [{"type": "Complete", "status": "True"}]}}
-        """.formatted(CREATED));
+        """
+                .formatted(CREATED));
     assertEquals(List.of("pi", "Complete", "3/3", "42s", "5m", "pi", "perl", "<none>"), c);
     assertEquals(List.of("Running", "0/1", ""), cells(jobs, "{\"metadata\": {}}").subList(1, 4));
-    assertEquals("1/1 of 4", cells(jobs, "{\"metadata\": {}, \"spec\": {\"parallelism\": 4},"
-        + " \"status\": {\"succeeded\": 1}}").get(2));
+    assertEquals(
+        "1/1 of 4",
+        cells(
+                jobs,
+                "{\"metadata\": {}, \"spec\": {\"parallelism\": 4},"
+                    + " \"status\": {\"succeeded\": 1}}")
+            .get(2));
 
     Printer cron = printer("batch", "cronjobs");
-    assertEquals(list("NAME", "SCHEDULE", "TIMEZONE", "SUSPEND", "ACTIVE", "LAST SCHEDULE",
-        "AGE"), names(cron, false));
-    assertEquals(List.of("nightly", "0 3 * * *", "<none>", "False", 1L, "60s"),
-        cells(cron, """
+    assertEquals(
+        list("NAME", "SCHEDULE", "TIMEZONE", "SUSPEND", "ACTIVE", "LAST SCHEDULE", "AGE"),
+        names(cron, false));
+    assertEquals(
+        List.of("nightly", "0 3 * * *", "<none>", "False", 1L, "60s"),
+        cells(
+                cron,
+                """
             {"metadata": {"name": "nightly", %s}, "spec": {"schedule": "0 3 * * *"},
              "status": {"active": [{"name": "j"}], "lastScheduleTime": "2024-05-01T11:59:00Z"}}
-            """.formatted(CREATED)).subList(0, 6));
+            """
+                    .formatted(CREATED))
+            .subList(0, 6));
   }
 
   @Test
   void ingressesPvcsHpasAndRbac() throws Exception {
     Printer ing = printer("networking.k8s.io", "ingresses");
     assertEquals(list("NAME", "CLASS", "HOSTS", "ADDRESS", "PORTS", "AGE"), names(ing, true));
-    assertEquals(List.of("web", "nginx", "a.example.com,b.example.com", "1.2.3.4", "80, 443",
-        "5m"), cells(ing, """
+    assertEquals(
+        List.of("web", "nginx", "a.example.com,b.example.com", "1.2.3.4", "80, 443", "5m"),
+        cells(
+            ing,
+            """
             {"metadata": {"name": "web", %s}, "spec": {"ingressClassName": "nginx",
               "rules": [{"host": "a.example.com"}, {"host": "b.example.com"}], "tls": [{}]},
              "status": {"loadBalancer": {"ingress": [{"ip": "1.2.3.4"}]}}}
-            """.formatted(CREATED)));
+            """
+                .formatted(CREATED)));
 
     Printer pvc = printer("", "persistentvolumeclaims");
-    assertEquals(list("NAME", "STATUS", "VOLUME", "CAPACITY", "ACCESS MODES", "STORAGECLASS",
-        "VOLUMEATTRIBUTESCLASS", "AGE"), names(pvc, false));
-    assertEquals(List.of("data", "Bound", "pv-1", "10Gi", "RWO,RWX", "fast", "<unset>", "5m",
-        "Filesystem"), cells(pvc, """
+    assertEquals(
+        list(
+            "NAME",
+            "STATUS",
+            "VOLUME",
+            "CAPACITY",
+            "ACCESS MODES",
+            "STORAGECLASS",
+            "VOLUMEATTRIBUTESCLASS",
+            "AGE"),
+        names(pvc, false));
+    assertEquals(
+        List.of("data", "Bound", "pv-1", "10Gi", "RWO,RWX", "fast", "<unset>", "5m", "Filesystem"),
+        cells(
+            pvc,
+            """
             {"metadata": {"name": "data", %s}, "spec": {"volumeName": "pv-1",
               "storageClassName": "fast"},
              "status": {"phase": "Bound", "accessModes": ["ReadWriteMany", "ReadWriteOnce"],
                         "capacity": {"storage": "10Gi"}}}
-            """.formatted(CREATED)));
+            """
+                .formatted(CREATED)));
 
     Printer hpa = printer("autoscaling", "horizontalpodautoscalers");
-    assertEquals(List.of("web", "Deployment/web", "cpu: 40%/80%, memory: <unknown>/500Mi", "2",
-        10L, 3L, "5m"), cells(hpa, """
+    assertEquals(
+        List.of(
+            "web", "Deployment/web", "cpu: 40%/80%, memory: <unknown>/500Mi", "2", 10L, 3L, "5m"),
+        cells(
+            hpa,
+            """
             {"metadata": {"name": "web", %s}, "spec": {"minReplicas": 2, "maxReplicas": 10,
               "scaleTargetRef": {"kind": "Deployment", "name": "web"},
               "metrics": [
@@ -321,16 +487,21 @@ class TablePrintersTest {
              "status": {"currentReplicas": 3, "currentMetrics": [
                 {"type": "Resource", "resource": {"name": "cpu",
                   "current": {"averageUtilization": 40}}}]}}
-            """.formatted(CREATED)));
+            """
+                .formatted(CREATED)));
 
     Printer rb = printer("rbac.authorization.k8s.io", "rolebindings");
-    assertEquals(List.of("rb", "ClusterRole/view", "5m", "alice, bob", "devs", "ns1/sa"),
-        cells(rb, """
+    assertEquals(
+        List.of("rb", "ClusterRole/view", "5m", "alice, bob", "devs", "ns1/sa"),
+        cells(
+            rb,
+            """
             {"metadata": {"name": "rb", %s}, "roleRef": {"kind": "ClusterRole", "name": "view"},
              "subjects": [{"kind": "User", "name": "alice"}, {"kind": "User", "name": "bob"},
                           {"kind": "Group", "name": "devs"},
                           {"kind": "ServiceAccount", "namespace": "ns1", "name": "sa"}]}
-            """.formatted(CREATED)));
+            """
+                .formatted(CREATED)));
   }
 
   @Test
@@ -338,7 +509,8 @@ class TablePrintersTest {
     for (String plural : List.of("roles", "clusterroles")) {
       Printer p = printer("rbac.authorization.k8s.io", plural);
       assertEquals(list("NAME", "CREATED AT"), names(p, true));
-      assertEquals(List.of("admin", "2024-05-01T11:55:00Z"),
+      assertEquals(
+          List.of("admin", "2024-05-01T11:55:00Z"),
           cells(p, "{\"metadata\": {\"name\": \"admin\", " + CREATED + "}}"));
     }
     Printer crds = printer("apiextensions.k8s.io", "customresourcedefinitions");
@@ -348,7 +520,10 @@ class TablePrintersTest {
 
   @Test
   void crdPrinterColumns() throws Exception {
-    ObjectNode crd = (ObjectNode) JSON.readTree("""
+    ObjectNode crd =
+        (ObjectNode)
+            JSON.readTree(
+                """
         {"metadata": {"name": "clusters.cluster.karmada.io", "resourceVersion": "7"},
          "spec": {"versions": [{"name": "v1alpha1", "additionalPrinterColumns": [
            {"name": "VERSION", "type": "string", "jsonPath": ".status.kubernetesVersion"},
@@ -364,20 +539,28 @@ class TablePrintersTest {
            {"name": "SEEN", "type": "date", "jsonPath": ".status.seen"}]}]}}
         """);
     Printer p = Printers.forCrd(crd, "clusters.cluster.karmada.io", "v1alpha1");
-    assertEquals(list("NAME", "VERSION", "MODE", "READY", "AGE", "ZONES", "NODES", "RATIO", "ON",
-        "SEEN"), names(p, true));
+    assertEquals(
+        list("NAME", "VERSION", "MODE", "READY", "AGE", "ZONES", "NODES", "RATIO", "ON", "SEEN"),
+        names(p, true));
     assertEquals("Zones of the cluster.", p.columns().get(5).description());
-    assertEquals("Custom resource definition column (in JSONPath format): .spec.syncMode",
+    assertEquals(
+        "Custom resource definition column (in JSONPath format): .spec.syncMode",
         p.columns().get(2).description());
     assertEquals(1, p.columns().get(5).priority());
-    List<Object> c = cells(p, """
+    List<Object> c =
+        cells(
+            p,
+            """
         {"metadata": {"name": "m1", %s},
          "spec": {"syncMode": "Pull", "zones": ["z1", "z2"], "on": "yes"},
          "status": {"kubernetesVersion": "v1.33.1", "nodes": 3.0, "ratio": 2, "seen": "garbage",
                     "conditions": [{"type": "Ready", "status": "True"}]}}
-        """.formatted(CREATED));
-    assertEquals(Arrays.asList("m1", "v1.33.1", "Pull", "True", "5m", "[\"z1\",\"z2\"]", 3L, 2.0,
-        null, "<invalid>"), c);
+        """
+                .formatted(CREATED));
+    assertEquals(
+        Arrays.asList(
+            "m1", "v1.33.1", "Pull", "True", "5m", "[\"z1\",\"z2\"]", 3L, 2.0, null, "<invalid>"),
+        c);
     List<Object> empty = cells(p, "{\"metadata\": {\"name\": \"m2\"}}");
     assertEquals("m2", empty.get(0));
     assertNull(empty.get(1));
@@ -387,18 +570,24 @@ class TablePrintersTest {
 
   @Test
   void crdWithoutColumnsGetsNameAndAge() throws Exception {
-    ObjectNode crd = (ObjectNode) JSON.readTree("""
+    ObjectNode crd =
+        (ObjectNode)
+            JSON.readTree(
+                """
         {"metadata": {"name": "works.work.karmada.io", "resourceVersion": "1"},
          "spec": {"versions": [{"name": "v1alpha1"}]}}
         """);
     Printer p = Printers.forCrd(crd, "works.work.karmada.io", "v1alpha1");
     assertEquals(list("NAME", "AGE"), names(p, true));
-    assertEquals(List.of("w", "5m"), cells(p, "{\"metadata\": {\"name\": \"w\", " + CREATED + "}}"));
+    assertEquals(
+        List.of("w", "5m"), cells(p, "{\"metadata\": {\"name\": \"w\", " + CREATED + "}}"));
   }
 
   @Test
   void badJsonPathKeepsColumnsBeforeIt() throws Exception {
-    JsonNode columns = JSON.readTree("""
+    JsonNode columns =
+        JSON.readTree(
+            """
         [{"name": "A", "type": "string", "jsonPath": ".spec.a"},
          {"name": "B", "type": "string", "jsonPath": ".spec.b[?(@.x===1)]"},
          {"name": "C", "type": "string", "jsonPath": ".spec.c"}]

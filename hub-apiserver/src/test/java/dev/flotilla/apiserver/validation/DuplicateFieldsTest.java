@@ -15,19 +15,25 @@ class DuplicateFieldsTest {
 
   @Test
   void jsonDuplicatesAreFoundAtEveryDepth() {
-    var found = DuplicateFields.scan(bytes("{\"spec\":{\"replicas\":1,\"replicas\":3,"
-        + "\"template\":{\"spec\":{\"containers\":[{\"name\":\"a\",\"name\":\"b\"}]}}},"
-        + "\"kind\":\"Deployment\",\"kind\":\"Deployment\"}"), false).orElseThrow();
-    assertEquals(List.of("spec.replicas", "spec.template.spec.containers[0].name", "kind"),
-        found.paths());
+    var found =
+        DuplicateFields.scan(
+                bytes(
+                    "{\"spec\":{\"replicas\":1,\"replicas\":3,"
+                        + "\"template\":{\"spec\":{\"containers\":[{\"name\":\"a\",\"name\":\"b\"}]}}},"
+                        + "\"kind\":\"Deployment\",\"kind\":\"Deployment\"}"),
+                false)
+            .orElseThrow();
+    assertEquals(
+        List.of("spec.replicas", "spec.template.spec.containers[0].name", "kind"), found.paths());
     assertEquals(3, found.tree().at("/spec/replicas").asInt());
     assertEquals("b", found.tree().at("/spec/template/spec/containers/0/name").asText());
   }
 
   @Test
   void yamlDuplicatesToo() {
-    var found = DuplicateFields.scan(bytes("metadata:\n  name: a\n  name: b\ndata:\n  x: 1.5\n"),
-        true).orElseThrow();
+    var found =
+        DuplicateFields.scan(bytes("metadata:\n  name: a\n  name: b\ndata:\n  x: 1.5\n"), true)
+            .orElseThrow();
     assertEquals(List.of("metadata.name"), found.paths());
     assertEquals(1.5, found.tree().at("/data/x").asDouble());
   }

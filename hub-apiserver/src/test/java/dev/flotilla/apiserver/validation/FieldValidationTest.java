@@ -16,7 +16,8 @@ import org.junit.jupiter.api.Test;
 
 /** Unknown and duplicate fields of built-in kinds under each fieldValidation directive. */
 class FieldValidationTest {
-  private static final String DEPLOYMENT = """
+  private static final String DEPLOYMENT =
+      """
       apiVersion: apps/v1
       kind: Deployment
       metadata: {name: web, labels: {app: web}, bogus: 1}
@@ -34,29 +35,48 @@ class FieldValidationTest {
               ports: [{containerPort: 80, colour: red}]
               resources: {limits: {cpu: "1"}}
       """;
-  private static final List<String> UNKNOWN = List.of("unknown field \"metadata.bogus\"",
-      "unknown field \"spec.foo\"",
-      "unknown field \"spec.template.spec.containers[0].ports[0].colour\"");
+  private static final List<String> UNKNOWN =
+      List.of(
+          "unknown field \"metadata.bogus\"",
+          "unknown field \"spec.foo\"",
+          "unknown field \"spec.template.spec.containers[0].ports[0].colour\"");
 
   private final SchemaAdmission admission = Fixtures.admission();
   private final ResourceType deployments = builtin("apps", "v1", "deployments");
 
   @Test
   void strictRejectsEveryUnknownFieldInUpstreamWording() {
-    ApiException e = assertThrows(ApiException.class, () -> admission.decode(deployments,
-        yaml(DEPLOYMENT), null, new WriteContext("create", FieldValidation.STRICT)));
+    ApiException e =
+        assertThrows(
+            ApiException.class,
+            () ->
+                admission.decode(
+                    deployments,
+                    yaml(DEPLOYMENT),
+                    null,
+                    new WriteContext("create", FieldValidation.STRICT)));
     assertEquals(400, e.code());
     assertEquals("BadRequest", e.reason());
-    assertEquals("Deployment in version \"v1\" cannot be handled as a Deployment: strict decoding"
-        + " error: " + String.join(", ", UNKNOWN), e.getMessage());
+    assertEquals(
+        "Deployment in version \"v1\" cannot be handled as a Deployment: strict decoding"
+            + " error: "
+            + String.join(", ", UNKNOWN),
+        e.getMessage());
   }
 
   @Test
   void patchesGetThePlainStrictDecodingError() {
-    ApiException e = assertThrows(ApiException.class, () -> admission.decode(deployments,
-        yaml(DEPLOYMENT), yaml(DEPLOYMENT.replace("foo: bar", "")),
-        new WriteContext("patch", FieldValidation.STRICT)));
-    assertTrue(e.getMessage().startsWith("strict decoding error: unknown field \"spec.foo\""),
+    ApiException e =
+        assertThrows(
+            ApiException.class,
+            () ->
+                admission.decode(
+                    deployments,
+                    yaml(DEPLOYMENT),
+                    yaml(DEPLOYMENT.replace("foo: bar", "")),
+                    new WriteContext("patch", FieldValidation.STRICT)));
+    assertTrue(
+        e.getMessage().startsWith("strict decoding error: unknown field \"spec.foo\""),
         e.getMessage());
   }
 
@@ -88,17 +108,24 @@ class FieldValidationTest {
   @Test
   void internalWritesIgnore() {
     assertEquals(FieldValidation.IGNORE, WriteContext.current().directive());
-    assertEquals(FieldValidation.STRICT, new WriteContext("create", FieldValidation.STRICT)
-        .call(() -> WriteContext.current().directive()));
+    assertEquals(
+        FieldValidation.STRICT,
+        new WriteContext("create", FieldValidation.STRICT)
+            .call(() -> WriteContext.current().directive()));
   }
 
   @Test
   void updatesReportOnlyFieldsTheOldObjectDidNotCarry() {
     ObjectNode old = yaml(DEPLOYMENT);
     ObjectNode updated = yaml(DEPLOYMENT.replace("foo: bar", "foo: bar\n  extra: 1"));
-    ApiException e = assertThrows(ApiException.class, () -> admission.decode(deployments,
-        updated, old, new WriteContext("update", FieldValidation.STRICT)));
-    assertTrue(e.getMessage().endsWith("strict decoding error: unknown field \"spec.extra\""),
+    ApiException e =
+        assertThrows(
+            ApiException.class,
+            () ->
+                admission.decode(
+                    deployments, updated, old, new WriteContext("update", FieldValidation.STRICT)));
+    assertTrue(
+        e.getMessage().endsWith("strict decoding error: unknown field \"spec.extra\""),
         e.getMessage());
   }
 
@@ -106,16 +133,25 @@ class FieldValidationTest {
   void duplicateFieldsJoinTheStrictError() {
     WriteContext ctx = new WriteContext("create", FieldValidation.STRICT);
     ctx.addBodyProblem("duplicate field \"spec.replicas\"");
-    ApiException e = assertThrows(ApiException.class, () -> admission.decode(deployments,
-        yaml(DEPLOYMENT.replace("foo: bar", "")), null, ctx));
-    assertTrue(e.getMessage().endsWith("strict decoding error: duplicate field"
-        + " \"spec.replicas\", unknown field \"metadata.bogus\", unknown field"
-        + " \"spec.template.spec.containers[0].ports[0].colour\""), e.getMessage());
+    ApiException e =
+        assertThrows(
+            ApiException.class,
+            () ->
+                admission.decode(deployments, yaml(DEPLOYMENT.replace("foo: bar", "")), null, ctx));
+    assertTrue(
+        e.getMessage()
+            .endsWith(
+                "strict decoding error: duplicate field"
+                    + " \"spec.replicas\", unknown field \"metadata.bogus\", unknown field"
+                    + " \"spec.template.spec.containers[0].ports[0].colour\""),
+        e.getMessage());
   }
 
   @Test
   void openSchemasKeepWhatTheyHold() {
-    ObjectNode revision = yaml("""
+    ObjectNode revision =
+        yaml(
+            """
         apiVersion: apps/v1
         kind: ControllerRevision
         metadata:
@@ -142,11 +178,13 @@ class FieldValidationTest {
 
   @Test
   void unknownDirectiveIsInvalidOptions() {
-    ApiException e = assertThrows(ApiException.class,
-        () -> FieldValidation.parse("strict", "patch"));
+    ApiException e =
+        assertThrows(ApiException.class, () -> FieldValidation.parse("strict", "patch"));
     assertEquals(422, e.code());
-    assertEquals("PatchOptions.meta.k8s.io \"\" is invalid: fieldValidation: Unsupported value:"
-        + " \"strict\": supported values: \"Ignore\", \"Warn\", \"Strict\"", e.getMessage());
+    assertEquals(
+        "PatchOptions.meta.k8s.io \"\" is invalid: fieldValidation: Unsupported value:"
+            + " \"strict\": supported values: \"Ignore\", \"Warn\", \"Strict\"",
+        e.getMessage());
     assertEquals(FieldValidation.WARN, FieldValidation.parse(null, "create"));
   }
 }

@@ -22,15 +22,29 @@ final class Fixtures {
     for (ObjectNode crd : CrdManifests.load()) {
       JsonNode spec = crd.path("spec");
       for (JsonNode v : spec.path("versions")) {
-        String key = spec.path("group").asText() + "/" + v.path("name").asText() + "/"
-            + spec.path("names").path("kind").asText();
+        String key =
+            spec.path("group").asText()
+                + "/"
+                + v.path("name").asText()
+                + "/"
+                + spec.path("names").path("kind").asText();
         CRD_SCHEMAS.put(key, v.path("schema").path("openAPIV3Schema"));
-        CRD_TYPES.put(key, new ResourceType(spec.path("group").asText(),
-            v.path("name").asText(), spec.path("names").path("kind").asText(),
-            spec.path("names").path("plural").asText(),
-            spec.path("names").path("singular").asText(),
-            !"Cluster".equals(spec.path("scope").asText()), List.of(), List.of(), List.of(),
-            List.of(), "", false, true));
+        CRD_TYPES.put(
+            key,
+            new ResourceType(
+                spec.path("group").asText(),
+                v.path("name").asText(),
+                spec.path("names").path("kind").asText(),
+                spec.path("names").path("plural").asText(),
+                spec.path("names").path("singular").asText(),
+                !"Cluster".equals(spec.path("scope").asText()),
+                List.of(),
+                List.of(),
+                List.of(),
+                List.of(),
+                "",
+                false,
+                true));
       }
     }
   }
@@ -39,19 +53,24 @@ final class Fixtures {
 
   /** Admission over the built-in catalogue and Flotilla's CRDs, plus {@code extra} schemas. */
   static SchemaAdmission admission(Map<ResourceType, JsonNode> extra) {
-    return new SchemaAdmission(BuiltinCatalogue.get(), type -> {
-      if (extra.containsKey(type)) {
-        return Optional.of(extra.get(type));
-      }
-      return Optional.ofNullable(CRD_SCHEMAS.get(key(type)));
-    });
+    return new SchemaAdmission(
+        BuiltinCatalogue.get(),
+        type -> {
+          if (extra.containsKey(type)) {
+            return Optional.of(extra.get(type));
+          }
+          return Optional.ofNullable(CRD_SCHEMAS.get(key(type)));
+        });
   }
 
   static SchemaAdmission admission() {
     return admission(Map.of());
   }
 
-  /** A CRD kind of Flotilla's manifests, e.g. ("policy.karmada.io", "v1alpha1", "PropagationPolicy"). */
+  /**
+   * A CRD kind of Flotilla's manifests, e.g. ("policy.karmada.io", "v1alpha1",
+   * "PropagationPolicy").
+   */
   static ResourceType crd(String group, String version, String kind) {
     return CRD_TYPES.get(group + "/" + version + "/" + kind);
   }
@@ -62,8 +81,20 @@ final class Fixtures {
 
   /** A custom kind with its own schema, for keyword tests. */
   static ResourceType custom(String kind) {
-    return new ResourceType("example.com", "v1", kind, kind.toLowerCase() + "s",
-        kind.toLowerCase(), true, List.of(), List.of(), List.of(), List.of(), "", false, true);
+    return new ResourceType(
+        "example.com",
+        "v1",
+        kind,
+        kind.toLowerCase() + "s",
+        kind.toLowerCase(),
+        true,
+        List.of(),
+        List.of(),
+        List.of(),
+        List.of(),
+        "",
+        false,
+        true);
   }
 
   static ObjectNode yaml(String text) {

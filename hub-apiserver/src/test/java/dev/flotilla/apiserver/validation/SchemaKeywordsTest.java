@@ -15,7 +15,8 @@ import org.junit.jupiter.api.Test;
 
 /** Each OpenAPI keyword a structural schema may use, with kube-apiserver's error text. */
 class SchemaKeywordsTest {
-  private static final String SCHEMA = """
+  private static final String SCHEMA =
+      """
       type: object
       properties:
         metadata:
@@ -59,8 +60,9 @@ class SchemaKeywordsTest {
   private final SchemaAdmission admission = Fixtures.admission(Map.of(GADGETS, yaml(SCHEMA)));
 
   private ObjectNode gadget(String spec) {
-    return yaml("apiVersion: example.com/v1\nkind: Gadget\nmetadata: {name: g}\nspec:\n"
-        + spec.stripIndent().indent(2));
+    return yaml(
+        "apiVersion: example.com/v1\nkind: Gadget\nmetadata: {name: g}\nspec:\n"
+            + spec.stripIndent().indent(2));
   }
 
   /** The field errors of {@code spec} as "field: body" lines. */
@@ -77,7 +79,9 @@ class SchemaKeywordsTest {
 
   @Test
   void aValidObjectPassesAndIsDefaulted() {
-    ObjectNode obj = gadget("""
+    ObjectNode obj =
+        gadget(
+            """
         size: 3
         ratio: 1.5
         name: abc
@@ -104,33 +108,41 @@ class SchemaKeywordsTest {
 
   @Test
   void scalarKeywords() {
-    assertEquals(List.of(
-        "spec.size: Invalid value: 0: spec.size in body should be greater than or equal to 1",
-        "spec.ratio: Invalid value: 0: spec.ratio in body should be greater than 0",
-        "spec.name: Too long: may not be more than 5 bytes",
-        "spec.name: Invalid value: \"ABCDEF\": spec.name in body should match '^[a-z]+$'",
-        "spec.when: Invalid value: \"yesterday\": spec.when in body must be of type date-time:"
-            + " \"yesterday\"",
-        "spec.mode: Unsupported value: \"medium\": supported values: \"fast\", \"slow\""),
+    assertEquals(
+        List.of(
+            "spec.size: Invalid value: 0: spec.size in body should be greater than or equal to 1",
+            "spec.ratio: Invalid value: 0: spec.ratio in body should be greater than 0",
+            "spec.name: Too long: may not be more than 5 bytes",
+            "spec.name: Invalid value: \"ABCDEF\": spec.name in body should match '^[a-z]+$'",
+            "spec.when: Invalid value: \"yesterday\": spec.when in body must be of type date-time:"
+                + " \"yesterday\"",
+            "spec.mode: Unsupported value: \"medium\": supported values: \"fast\", \"slow\""),
         errors("{size: 0, ratio: 0, name: ABCDEF, when: yesterday, mode: medium}"));
-    assertEquals(List.of("spec.size: Invalid value: 11: spec.size in body should be less than"
-            + " or equal to 10",
-        "spec.ratio: Invalid value: 0.7: spec.ratio in body should be a multiple of 0.5",
-        "spec.name: Invalid value: \"a\": spec.name in body should be at least 2 chars long"),
+    assertEquals(
+        List.of(
+            "spec.size: Invalid value: 11: spec.size in body should be less than"
+                + " or equal to 10",
+            "spec.ratio: Invalid value: 0.7: spec.ratio in body should be a multiple of 0.5",
+            "spec.name: Invalid value: \"a\": spec.name in body should be at least 2 chars long"),
         errors("{size: 11, ratio: 0.7, name: a}"));
-    assertEquals(List.of("spec.size: Invalid value: 3000000000: spec.size in body must be of"
-        + " type int32: \"3000000000\""), errors("{size: 3000000000}").subList(1, 2));
+    assertEquals(
+        List.of(
+            "spec.size: Invalid value: 3000000000: spec.size in body must be of"
+                + " type int32: \"3000000000\""),
+        errors("{size: 3000000000}").subList(1, 2));
   }
 
   @Test
   void typesAndRequired() {
-    assertEquals(List.of("spec.size: Required value",
-        "spec.name: Invalid value: \"integer\": spec.name in body must be of type string:"
-            + " \"integer\"",
-        "spec.port: Invalid value: \"boolean\": spec.port in body must be of type"
-            + " integer,string: \"boolean\"",
-        "spec.tags: Invalid value: \"string\": spec.tags in body must be of type array:"
-            + " \"string\""),
+    assertEquals(
+        List.of(
+            "spec.size: Required value",
+            "spec.name: Invalid value: \"integer\": spec.name in body must be of type string:"
+                + " \"integer\"",
+            "spec.port: Invalid value: \"boolean\": spec.port in body must be of type"
+                + " integer,string: \"boolean\"",
+            "spec.tags: Invalid value: \"string\": spec.tags in body must be of type array:"
+                + " \"string\""),
         errors("{name: 5, port: true, tags: x}"));
     assertEquals(List.of(), errors("{size: 2.0, port: http}"), "2.0 is an integer, as in Go");
   }
@@ -142,36 +154,44 @@ class SchemaKeywordsTest {
 
   @Test
   void listsAndMaps() {
-    assertEquals(List.of(
-        "spec.tags: Too many: 3: must have at most 2 items",
-        "spec.tags[2]: Duplicate value: \"a\"",
-        "spec.hosts: Invalid value: 0: spec.hosts in body should have at least 1 items",
-        "spec.ports[1]: Duplicate value: {\"port\":80}",
-        "spec.labels: Too many: 3: must have at most 2 items"),
-        errors("{size: 1, tags: [a, b, a], hosts: [], ports: [{port: 80}, {port: 80}],"
-            + " labels: {a: x, b: y, c: z}}"));
+    assertEquals(
+        List.of(
+            "spec.tags: Too many: 3: must have at most 2 items",
+            "spec.tags[2]: Duplicate value: \"a\"",
+            "spec.hosts: Invalid value: 0: spec.hosts in body should have at least 1 items",
+            "spec.ports[1]: Duplicate value: {\"port\":80}",
+            "spec.labels: Too many: 3: must have at most 2 items"),
+        errors(
+            "{size: 1, tags: [a, b, a], hosts: [], ports: [{port: 80}, {port: 80}],"
+                + " labels: {a: x, b: y, c: z}}"));
   }
 
   @Test
   void compositionAndEmbeddedResources() {
-    assertEquals(List.of(
-        "spec.template.apiVersion: Required value: must not be empty",
-        "spec.template.kind: Required value: must not be empty",
-        "spec.choice: Invalid value: {\"a\":\"x\",\"b\":\"y\"}: spec.choice in body must"
-            + " validate one and only one schema (oneOf)",
-        "spec.plain: Invalid value: \"forbidden\": spec.plain in body must not validate the"
-            + " schema (not)"),
+    assertEquals(
+        List.of(
+            "spec.template.apiVersion: Required value: must not be empty",
+            "spec.template.kind: Required value: must not be empty",
+            "spec.choice: Invalid value: {\"a\":\"x\",\"b\":\"y\"}: spec.choice in body must"
+                + " validate one and only one schema (oneOf)",
+            "spec.plain: Invalid value: \"forbidden\": spec.plain in body must not validate the"
+                + " schema (not)"),
         errors("{size: 1, template: {spec: {}}, choice: {a: x, b: y}, plain: forbidden}"));
   }
 
   @Test
   void embeddedResourcesKeepTypeMetaAndObjectMetaOnly() {
-    ObjectNode obj = gadget("{size: 1, template: {apiVersion: v1, kind: Pod, metadata: {name: p,"
-        + " bogus: 1}, spec: {image: x, extra: 2}, other: 3}}");
+    ObjectNode obj =
+        gadget(
+            "{size: 1, template: {apiVersion: v1, kind: Pod, metadata: {name: p,"
+                + " bogus: 1}, spec: {image: x, extra: 2}, other: 3}}");
     WriteContext ctx = new WriteContext("create", FieldValidation.WARN);
     admission.decode(GADGETS, obj, null, ctx);
-    assertEquals(List.of("unknown field \"spec.template.metadata.bogus\"",
-        "unknown field \"spec.template.spec.extra\"", "unknown field \"spec.template.other\""),
+    assertEquals(
+        List.of(
+            "unknown field \"spec.template.metadata.bogus\"",
+            "unknown field \"spec.template.spec.extra\"",
+            "unknown field \"spec.template.other\""),
         ctx.warnings());
     assertEquals("p", obj.at("/spec/template/metadata/name").asText());
     assertFalse(obj.at("/spec/template").has("other"));
@@ -179,18 +199,23 @@ class SchemaKeywordsTest {
 
   @Test
   void metadataNameFollowsTheSchema() {
-    ObjectNode obj = yaml("apiVersion: example.com/v1\nkind: Gadget\nmetadata: {name: much-too-long-name}\n"
-        + "spec: {size: 1}\n");
+    ObjectNode obj =
+        yaml(
+            "apiVersion: example.com/v1\nkind: Gadget\nmetadata: {name: much-too-long-name}\n"
+                + "spec: {size: 1}\n");
     ApiException e = assertThrows(ApiException.class, () -> admission.validate(GADGETS, obj, null));
-    assertEquals("Gadget.example.com \"much-too-long-name\" is invalid: metadata.name: Too long:"
-        + " may not be more than 10 bytes", e.getMessage());
+    assertEquals(
+        "Gadget.example.com \"much-too-long-name\" is invalid: metadata.name: Too long:"
+            + " may not be more than 10 bytes",
+        e.getMessage());
   }
 
   @Test
   void severalErrorsAreBracketed() {
     ObjectNode obj = gadget("{size: 0, mode: x}");
     ApiException e = assertThrows(ApiException.class, () -> admission.validate(GADGETS, obj, null));
-    assertTrue(e.getMessage().startsWith("Gadget.example.com \"g\" is invalid: [spec.size: "),
+    assertTrue(
+        e.getMessage().startsWith("Gadget.example.com \"g\" is invalid: [spec.size: "),
         e.getMessage());
     assertTrue(e.getMessage().endsWith("supported values: \"fast\", \"slow\"]"), e.getMessage());
   }

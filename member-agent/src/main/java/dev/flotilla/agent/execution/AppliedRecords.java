@@ -7,11 +7,11 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The agent's memory of what it applied, so that member status events (a Deployment's replicas
- * changing) do not re-apply every manifest. A manifest is applied again when the Work changed
- * (uid, generation or annotations), when the member object is gone or no longer carries the
- * Work's marks, or when its spec was changed by someone else (generation, or resourceVersion for
- * kinds without one), as Karmada's object watcher decides. Memory starts empty, so a restarted
- * agent applies everything once.
+ * changing) do not re-apply every manifest. A manifest is applied again when the Work changed (uid,
+ * generation or annotations), when the member object is gone or no longer carries the Work's marks,
+ * or when its spec was changed by someone else (generation, or resourceVersion for kinds without
+ * one), as Karmada's object watcher decides. Memory starts empty, so a restarted agent applies
+ * everything once.
  */
 final class AppliedRecords {
   private record WorkRecord(String stamp, Map<ObjectKey, String> versions) {}
@@ -25,16 +25,21 @@ final class AppliedRecords {
       return false;
     }
     String version = record.versions().get(key);
-    return version != null && work.owns(live)
+    return version != null
+        && work.owns(live)
         && KarmadaMarks.MANAGED_VALUE.equals(Json.label(live, KarmadaMarks.MANAGED_LABEL))
         && version.equals(versionOf(live));
   }
 
   /** Remembers the object as the member returned it from the apply. */
   void record(WorkView work, ObjectKey key, JsonNode applied) {
-    WorkRecord record = byWork.compute(work.name(), (name, old) ->
-        old != null && old.stamp().equals(work.applyStamp())
-            ? old : new WorkRecord(work.applyStamp(), new ConcurrentHashMap<>()));
+    WorkRecord record =
+        byWork.compute(
+            work.name(),
+            (name, old) ->
+                old != null && old.stamp().equals(work.applyStamp())
+                    ? old
+                    : new WorkRecord(work.applyStamp(), new ConcurrentHashMap<>()));
     record.versions().put(key, versionOf(applied));
   }
 
@@ -53,7 +58,8 @@ final class AppliedRecords {
   /** What changes when someone else edits the object's desired state. */
   private static String versionOf(JsonNode obj) {
     long generation = obj.path("metadata").path("generation").asLong(0);
-    return generation > 0 ? "g" + generation
+    return generation > 0
+        ? "g" + generation
         : "rv" + obj.path("metadata").path("resourceVersion").asText();
   }
 }

@@ -25,8 +25,8 @@ import java.util.logging.Logger;
 
 /**
  * Karmada's execution controller in pull mode: applies the Works of this cluster's execution
- * namespace on the hub to the member, prunes what left them, and reports Work status. Handlers
- * only enqueue Work names; {@link #reconcile} reads the caches and converges one Work.
+ * namespace on the hub to the member, prunes what left them, and reports Work status. Handlers only
+ * enqueue Work names; {@link #reconcile} reads the caches and converges one Work.
  */
 public final class ExecutionController implements AutoCloseable {
   public static final String NAME = "execution-controller";
@@ -45,8 +45,13 @@ public final class ExecutionController implements AutoCloseable {
   private final AppliedRecords records = new AppliedRecords();
   private SharedIndexInformer<GenericKubernetesResource> works;
 
-  public ExecutionController(KubernetesClient hub, KubernetesClient member, String namespace,
-      int workers, Duration resyncPeriod, Clock clock) {
+  public ExecutionController(
+      KubernetesClient hub,
+      KubernetesClient member,
+      String namespace,
+      int workers,
+      Duration resyncPeriod,
+      Clock clock) {
     this.hub = hub;
     this.namespace = namespace;
     this.clock = clock;
@@ -61,34 +66,37 @@ public final class ExecutionController implements AutoCloseable {
 
   /** Starts watching Works in the execution namespace; returns without waiting for the hub. */
   public void start() {
-    works = hub.genericKubernetesResources(HubResources.WORKS).inNamespace(namespace)
-        .runnableInformer(resyncPeriod.toMillis());
+    works =
+        hub.genericKubernetesResources(HubResources.WORKS)
+            .inNamespace(namespace)
+            .runnableInformer(resyncPeriod.toMillis());
     // The hub may be down at start or later: keep retrying, never treat that as "no Works".
     works.exceptionHandler((started, t) -> !ExceptionHandler.isDeserializationException(t));
-    works.addEventHandler(new ResourceEventHandler<>() {
-      @Override
-      public void onAdd(GenericKubernetesResource work) {
-        queue.add(work.getMetadata().getName());
-      }
+    works.addEventHandler(
+        new ResourceEventHandler<>() {
+          @Override
+          public void onAdd(GenericKubernetesResource work) {
+            queue.add(work.getMetadata().getName());
+          }
 
-      @Override
-      public void onUpdate(GenericKubernetesResource old, GenericKubernetesResource work) {
-        if (needsReconcile(old, work)) {
-          queue.add(work.getMetadata().getName());
-        }
-      }
+          @Override
+          public void onUpdate(GenericKubernetesResource old, GenericKubernetesResource work) {
+            if (needsReconcile(old, work)) {
+              queue.add(work.getMetadata().getName());
+            }
+          }
 
-      @Override
-      public void onDelete(GenericKubernetesResource work, boolean finalStateUnknown) {
-        queue.add(work.getMetadata().getName());
-      }
-    });
+          @Override
+          public void onDelete(GenericKubernetesResource work, boolean finalStateUnknown) {
+            queue.add(work.getMetadata().getName());
+          }
+        });
     works.start();
   }
 
   /** Status-only updates (our own writes) need no reconcile; resyncs and spec changes do. */
-  private static boolean needsReconcile(GenericKubernetesResource old,
-      GenericKubernetesResource work) {
+  private static boolean needsReconcile(
+      GenericKubernetesResource old, GenericKubernetesResource work) {
     var a = old.getMetadata();
     var b = work.getMetadata();
     return Objects.equals(a.getResourceVersion(), b.getResourceVersion())
@@ -121,10 +129,15 @@ public final class ExecutionController implements AutoCloseable {
     watchMemberObjects(work, targets);
     List<ManifestResult> results = applyManifests(work, targets);
     pruneLeftovers(work, results);
-    hubWorks.writeStatus(stored, previous -> WorkStatusBuilder.build(previous, results,
-        work.generation(), Times.now(clock)));
-    List<String> failures = results.stream().filter(ManifestResult::failed)
-        .map(r -> r.describe() + ": " + r.error()).toList();
+    hubWorks.writeStatus(
+        stored,
+        previous ->
+            WorkStatusBuilder.build(previous, results, work.generation(), Times.now(clock)));
+    List<String> failures =
+        results.stream()
+            .filter(ManifestResult::failed)
+            .map(r -> r.describe() + ": " + r.error())
+            .toList();
     if (!failures.isEmpty()) {
       throw new IllegalStateException("Work " + name + " not fully applied: " + failures);
     }
@@ -135,8 +148,9 @@ public final class ExecutionController implements AutoCloseable {
   private record Target(Manifests.Indexed manifest, Optional<Gvr> gvr) {
     ObjectKey key() {
       ObjectNode m = manifest.manifest();
-      String ns = gvr.map(g -> g.namespaced() ? Manifests.namespaceOf(m) : "")
-          .orElse(Json.namespace(m) == null ? "" : Json.namespace(m));
+      String ns =
+          gvr.map(g -> g.namespaced() ? Manifests.namespaceOf(m) : "")
+              .orElse(Json.namespace(m) == null ? "" : Json.namespace(m));
       return ObjectKey.of(manifest.apiVersion(), manifest.kind(), ns, manifest.name());
     }
   }
@@ -184,21 +198,29 @@ public final class ExecutionController implements AutoCloseable {
     Manifests.Indexed m = t.manifest();
     ObjectKey key = t.key();
     if (t.gvr().isEmpty()) {
-      return new ManifestResult(m.ordinal(), null, m.apiVersion(), m.kind(), key.namespace(),
-          m.name(), ApplyOutcome.FAILED, null, "the member cluster does not serve "
-              + m.apiVersion() + " " + m.kind());
+      return new ManifestResult(
+          m.ordinal(),
+          null,
+          m.apiVersion(),
+          m.kind(),
+          key.namespace(),
+          m.name(),
+          ApplyOutcome.FAILED,
+          null,
+          "the member cluster does not serve " + m.apiVersion() + " " + m.kind());
     }
     Gvr gvr = t.gvr().get();
     Optional<ObjectNode> cached = memberObjects.get(gvr, key.namespace(), key.name());
     if (cached.isPresent() && records.upToDate(work, key, cached.get())) {
-      return result(m, gvr, key, new ManifestApplier.Applied(ApplyOutcome.NOOP, cached.get(), null));
+      return result(
+          m, gvr, key, new ManifestApplier.Applied(ApplyOutcome.NOOP, cached.get(), null));
     }
     ManifestApplier.Applied applied = applyAndRemember(work, gvr, key, m.manifest());
     return result(m, gvr, key, applied);
   }
 
-  private ManifestApplier.Applied applyAndRemember(WorkView work, Gvr gvr, ObjectKey key,
-      ObjectNode manifest) {
+  private ManifestApplier.Applied applyAndRemember(
+      WorkView work, Gvr gvr, ObjectKey key, ObjectNode manifest) {
     ManifestApplier.Applied applied;
     try {
       applied = applier.apply(work, gvr, manifest);
@@ -217,10 +239,18 @@ public final class ExecutionController implements AutoCloseable {
     return applied;
   }
 
-  private static ManifestResult result(Manifests.Indexed m, Gvr gvr, ObjectKey key,
-      ManifestApplier.Applied applied) {
-    return new ManifestResult(m.ordinal(), gvr, m.apiVersion(), m.kind(), key.namespace(),
-        m.name(), applied.outcome(), applied.live(), applied.error());
+  private static ManifestResult result(
+      Manifests.Indexed m, Gvr gvr, ObjectKey key, ManifestApplier.Applied applied) {
+    return new ManifestResult(
+        m.ordinal(),
+        gvr,
+        m.apiVersion(),
+        m.kind(),
+        key.namespace(),
+        m.name(),
+        applied.outcome(),
+        applied.live(),
+        applied.error());
   }
 
   /** Step: objects this Work applied earlier but no longer lists go (or are released). */
@@ -235,8 +265,15 @@ public final class ExecutionController implements AutoCloseable {
       }
     }
     for (ManifestResult r : pruner.prune(work, keep, work.preserveOnDeletion())) {
-      LOG.info(() -> NAME + ": " + r.outcome() + " " + r.describe() + ", no longer in Work "
-          + work.name());
+      LOG.info(
+          () ->
+              NAME
+                  + ": "
+                  + r.outcome()
+                  + " "
+                  + r.describe()
+                  + ", no longer in Work "
+                  + work.name());
     }
   }
 
@@ -248,8 +285,8 @@ public final class ExecutionController implements AutoCloseable {
     }
     watchMemberObjects(work, resolveTargets(work));
     for (ManifestResult r : pruner.prune(work, Set.of(), work.preserveOnDeletion())) {
-      LOG.info(() -> NAME + ": " + r.outcome() + " " + r.describe() + " of deleted Work "
-          + work.name());
+      LOG.info(
+          () -> NAME + ": " + r.outcome() + " " + r.describe() + " of deleted Work " + work.name());
     }
     hubWorks.removeFinalizer(work);
     records.forget(work.name());

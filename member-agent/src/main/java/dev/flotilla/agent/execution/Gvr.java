@@ -14,8 +14,13 @@ record Gvr(String group, String version, String resource, String kind, boolean n
   }
 
   ResourceDefinitionContext context() {
-    return new ResourceDefinitionContext.Builder().withGroup(group).withVersion(version)
-        .withPlural(resource).withKind(kind).withNamespaced(namespaced).build();
+    return new ResourceDefinitionContext.Builder()
+        .withGroup(group)
+        .withVersion(version)
+        .withPlural(resource)
+        .withKind(kind)
+        .withNamespaced(namespaced)
+        .build();
   }
 
   boolean isCrd() {

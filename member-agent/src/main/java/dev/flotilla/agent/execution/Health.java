@@ -4,10 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.flotilla.agent.kube.Conditions;
 
 /**
- * Health of a member object, after Karmada's built-in InterpretHealth: workloads are healthy
- * when the controller has seen the latest spec and all replicas are updated and available;
- * LoadBalancer Services and Ingresses when they have an address; PVCs when Bound; Pods when
- * Running and Ready (or Succeeded). Kinds without a rule are Healthy once they exist.
+ * Health of a member object, after Karmada's built-in InterpretHealth: workloads are healthy when
+ * the controller has seen the latest spec and all replicas are updated and available; LoadBalancer
+ * Services and Ingresses when they have an address; PVCs when Bound; Pods when Running and Ready
+ * (or Succeeded). Kinds without a rule are Healthy once they exist.
  */
 final class Health {
   static final String HEALTHY = "Healthy";
@@ -23,32 +23,38 @@ final class Health {
     }
     String group = ObjectKey.groupOf(obj.path("apiVersion").asText());
     String kind = obj.path("kind").asText();
-    boolean healthy = switch (group + "/" + kind) {
-      case "apps/Deployment" -> rolledOut(obj, "updatedReplicas", "availableReplicas");
-      case "apps/StatefulSet" -> rolledOut(obj, "updatedReplicas", "readyReplicas");
-      case "apps/ReplicaSet" -> observed(obj)
-          && obj.path("status").path("availableReplicas").asLong(0) >= replicas(obj);
-      case "apps/DaemonSet" -> observed(obj)
-          && obj.path("status").path("updatedNumberScheduled").asLong(0)
-              >= obj.path("status").path("desiredNumberScheduled").asLong(0)
-          && obj.path("status").path("numberAvailable").asLong(0)
-              >= obj.path("status").path("desiredNumberScheduled").asLong(0);
-      case "/Service" -> !"LoadBalancer".equals(obj.path("spec").path("type").asText())
-          || hasIngress(obj);
-      case "networking.k8s.io/Ingress" -> hasIngress(obj);
-      case "/PersistentVolumeClaim" -> "Bound".equals(obj.path("status").path("phase").asText());
-      case "/Pod" -> podHealthy(obj);
-      case "policy/PodDisruptionBudget" -> obj.path("status").path("currentHealthy").asLong(0)
-          >= obj.path("status").path("desiredHealthy").asLong(0);
-      default -> true;
-    };
+    boolean healthy =
+        switch (group + "/" + kind) {
+          case "apps/Deployment" -> rolledOut(obj, "updatedReplicas", "availableReplicas");
+          case "apps/StatefulSet" -> rolledOut(obj, "updatedReplicas", "readyReplicas");
+          case "apps/ReplicaSet" ->
+              observed(obj)
+                  && obj.path("status").path("availableReplicas").asLong(0) >= replicas(obj);
+          case "apps/DaemonSet" ->
+              observed(obj)
+                  && obj.path("status").path("updatedNumberScheduled").asLong(0)
+                      >= obj.path("status").path("desiredNumberScheduled").asLong(0)
+                  && obj.path("status").path("numberAvailable").asLong(0)
+                      >= obj.path("status").path("desiredNumberScheduled").asLong(0);
+          case "/Service" ->
+              !"LoadBalancer".equals(obj.path("spec").path("type").asText()) || hasIngress(obj);
+          case "networking.k8s.io/Ingress" -> hasIngress(obj);
+          case "/PersistentVolumeClaim" ->
+              "Bound".equals(obj.path("status").path("phase").asText());
+          case "/Pod" -> podHealthy(obj);
+          case "policy/PodDisruptionBudget" ->
+              obj.path("status").path("currentHealthy").asLong(0)
+                  >= obj.path("status").path("desiredHealthy").asLong(0);
+          default -> true;
+        };
     return healthy ? HEALTHY : UNHEALTHY;
   }
 
   private static boolean rolledOut(JsonNode obj, String updatedField, String availableField) {
     JsonNode status = obj.path("status");
     long replicas = replicas(obj);
-    return observed(obj) && status.path(updatedField).asLong(0) >= replicas
+    return observed(obj)
+        && status.path(updatedField).asLong(0) >= replicas
         && status.path(availableField).asLong(0) >= replicas;
   }
 
@@ -74,7 +80,8 @@ final class Health {
 
   private static boolean podHealthy(JsonNode obj) {
     String phase = obj.path("status").path("phase").asText();
-    return "Succeeded".equals(phase) || ("Running".equals(phase)
-        && Conditions.isTrue(obj.path("status").path("conditions"), "Ready"));
+    return "Succeeded".equals(phase)
+        || ("Running".equals(phase)
+            && Conditions.isTrue(obj.path("status").path("conditions"), "Ready"));
   }
 }

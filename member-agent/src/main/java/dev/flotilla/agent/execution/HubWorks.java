@@ -13,8 +13,8 @@ import java.util.function.UnaryOperator;
 
 /**
  * The agent's writes to Works on the hub: its finalizer and the status subresource. Every write
- * carries the resourceVersion it was computed from, so a concurrent change fails with 409 and
- * the Work is reconciled again from the newer copy.
+ * carries the resourceVersion it was computed from, so a concurrent change fails with 409 and the
+ * Work is reconciled again from the newer copy.
  */
 final class HubWorks {
   private final KubernetesClient hub;
@@ -26,8 +26,10 @@ final class HubWorks {
   /** Adds the execution finalizer; returns the Work as stored. */
   ObjectNode addFinalizer(WorkView work) {
     ObjectNode copy = work.object().deepCopy();
-    ArrayNode finalizers = Json.metadata(copy).get("finalizers") instanceof ArrayNode a
-        ? a : Json.metadata(copy).putArray("finalizers");
+    ArrayNode finalizers =
+        Json.metadata(copy).get("finalizers") instanceof ArrayNode a
+            ? a
+            : Json.metadata(copy).putArray("finalizers");
     finalizers.add(KarmadaMarks.FINALIZER);
     return Json.tree(resource(copy).update());
   }
@@ -47,9 +49,9 @@ final class HubWorks {
 
   /**
    * Writes the status {@code statusFor} computes from the Work's previous status, unless it is
-   * unchanged. On a conflict the Work is read again: if its spec is still the one reconciled,
-   * the status is written on the fresh copy; otherwise the newer spec has its own reconcile
-   * queued and this status is dropped.
+   * unchanged. On a conflict the Work is read again: if its spec is still the one reconciled, the
+   * status is written on the fresh copy; otherwise the newer spec has its own reconcile queued and
+   * this status is dropped.
    */
   void writeStatus(ObjectNode work, UnaryOperator<ObjectNode> statusFor) {
     try {
@@ -58,10 +60,15 @@ final class HubWorks {
       if (!ApiErrors.isConflict(e)) {
         throw e;
       }
-      GenericKubernetesResource fresh = hub.genericKubernetesResources(HubResources.WORKS)
-          .inNamespace(Json.namespace(work)).withName(Json.name(work)).get();
-      if (fresh != null && Objects.equals(fresh.getMetadata().getGeneration(),
-          work.path("metadata").path("generation").asLong())) {
+      GenericKubernetesResource fresh =
+          hub.genericKubernetesResources(HubResources.WORKS)
+              .inNamespace(Json.namespace(work))
+              .withName(Json.name(work))
+              .get();
+      if (fresh != null
+          && Objects.equals(
+              fresh.getMetadata().getGeneration(),
+              work.path("metadata").path("generation").asLong())) {
         putStatus(Json.tree(fresh), statusFor);
       }
     }
@@ -80,7 +87,8 @@ final class HubWorks {
 
   private io.fabric8.kubernetes.client.dsl.Resource<GenericKubernetesResource> resource(
       ObjectNode work) {
-    return hub.genericKubernetesResources(HubResources.WORKS).inNamespace(Json.namespace(work))
+    return hub.genericKubernetesResources(HubResources.WORKS)
+        .inNamespace(Json.namespace(work))
         .resource(Json.generic(work));
   }
 }

@@ -15,15 +15,22 @@ import java.util.Objects;
 
 /**
  * Applies one manifest to the member with server-side apply (field manager {@code flotilla},
- * forced): refuses to take over an existing unmanaged object unless the Work allows it, creates
- * the target namespace when missing, and waits for an applied CRD to be Established.
+ * forced): refuses to take over an existing unmanaged object unless the Work allows it, creates the
+ * target namespace when missing, and waits for an applied CRD to be Established.
  */
 final class ManifestApplier {
-  static final String CONFLICT_MESSAGE = "the resource already exists in the cluster and is not"
-      + " managed by Karmada; set conflictResolution Overwrite to take it over";
+  static final String CONFLICT_MESSAGE =
+      "the resource already exists in the cluster and is not"
+          + " managed by Karmada; set conflictResolution Overwrite to take it over";
   private static final Duration CRD_WAIT = Duration.ofSeconds(30);
-  private static final ResourceDefinitionContext CRDS = new Gvr("apiextensions.k8s.io", "v1",
-      "customresourcedefinitions", "CustomResourceDefinition", false).context();
+  private static final ResourceDefinitionContext CRDS =
+      new Gvr(
+              "apiextensions.k8s.io",
+              "v1",
+              "customresourcedefinitions",
+              "CustomResourceDefinition",
+              false)
+          .context();
 
   /** The result of one apply: the outcome, the object as the member returned it, or an error. */
   record Applied(ApplyOutcome outcome, ObjectNode live, String error) {}
@@ -42,22 +49,33 @@ final class ManifestApplier {
     String name = Json.name(desired);
     Resource<GenericKubernetesResource> target = resources(gvr, namespace).withName(name);
     GenericKubernetesResource existing = target.get();
-    if (existing != null && !managed(existing) && !createdByAgent(existing)
+    if (existing != null
+        && !managed(existing)
+        && !createdByAgent(existing)
         && !work.overwrites(manifest)) {
       return new Applied(ApplyOutcome.CONFLICT, Json.tree(existing), CONFLICT_MESSAGE);
     }
     if (existing == null && namespace != null) {
       ensureNamespace(namespace);
     }
-    GenericKubernetesResource applied = resources(gvr, namespace).resource(Json.generic(desired))
-        .fieldManager(KarmadaMarks.FIELD_MANAGER).forceConflicts().serverSideApply();
+    GenericKubernetesResource applied =
+        resources(gvr, namespace)
+            .resource(Json.generic(desired))
+            .fieldManager(KarmadaMarks.FIELD_MANAGER)
+            .forceConflicts()
+            .serverSideApply();
     if (gvr.isCrd()) {
       awaitEstablished(name);
       invalidateServedVersions(desired);
     }
-    ApplyOutcome outcome = existing == null ? ApplyOutcome.CREATED
-        : Objects.equals(existing.getMetadata().getResourceVersion(),
-            applied.getMetadata().getResourceVersion()) ? ApplyOutcome.NOOP : ApplyOutcome.PATCHED;
+    ApplyOutcome outcome =
+        existing == null
+            ? ApplyOutcome.CREATED
+            : Objects.equals(
+                    existing.getMetadata().getResourceVersion(),
+                    applied.getMetadata().getResourceVersion())
+                ? ApplyOutcome.NOOP
+                : ApplyOutcome.PATCHED;
     return new Applied(outcome, Json.tree(applied), null);
   }
 
@@ -79,16 +97,23 @@ final class ManifestApplier {
   }
 
   /**
-   * Namespaces are not always part of the Work; a real member rejects objects without one.
-   * The namespace is marked so that a Work listing it later can adopt it.
+   * Namespaces are not always part of the Work; a real member rejects objects without one. The
+   * namespace is marked so that a Work listing it later can adopt it.
    */
   private void ensureNamespace(String namespace) {
     if (member.namespaces().withName(namespace).get() != null) {
       return;
     }
     try {
-      member.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(namespace)
-          .addToAnnotations(KarmadaMarks.IMPLICIT_NAMESPACE, "true").endMetadata().build())
+      member
+          .namespaces()
+          .resource(
+              new NamespaceBuilder()
+                  .withNewMetadata()
+                  .withName(namespace)
+                  .addToAnnotations(KarmadaMarks.IMPLICIT_NAMESPACE, "true")
+                  .endMetadata()
+                  .build())
           .create();
     } catch (RuntimeException e) {
       if (!ApiErrors.isAlreadyExists(e)) {
@@ -104,12 +129,17 @@ final class ManifestApplier {
     while (true) {
       GenericKubernetesResource current = crd.get();
       if (current != null
-          && Conditions.isTrue(Json.tree(current).path("status").path("conditions"), "Established")) {
+          && Conditions.isTrue(
+              Json.tree(current).path("status").path("conditions"), "Established")) {
         return;
       }
       if (System.nanoTime() > deadline) {
-        throw new IllegalStateException("CustomResourceDefinition " + crdName
-            + " is not Established after " + CRD_WAIT.toSeconds() + "s");
+        throw new IllegalStateException(
+            "CustomResourceDefinition "
+                + crdName
+                + " is not Established after "
+                + CRD_WAIT.toSeconds()
+                + "s");
       }
       try {
         Thread.sleep(100);

@@ -10,9 +10,18 @@ import java.util.List;
 /** Pure manifest handling: apply order and the object the agent applies for a manifest. */
 final class Manifests {
   /** Server-owned or hub-specific metadata that must not be applied to a member. */
-  private static final String[] DROPPED_METADATA = {"resourceVersion", "uid", "creationTimestamp",
-      "managedFields", "generation", "selfLink", "deletionTimestamp",
-      "deletionGracePeriodSeconds", "ownerReferences", "finalizers"};
+  private static final String[] DROPPED_METADATA = {
+    "resourceVersion",
+    "uid",
+    "creationTimestamp",
+    "managedFields",
+    "generation",
+    "selfLink",
+    "deletionTimestamp",
+    "deletionGracePeriodSeconds",
+    "ownerReferences",
+    "finalizers"
+  };
 
   private Manifests() {}
 
@@ -32,16 +41,17 @@ final class Manifests {
   }
 
   /**
-   * The manifests in apply order: CRDs first (later manifests may be their custom resources),
-   * then Namespaces, then everything else in Work order.
+   * The manifests in apply order: CRDs first (later manifests may be their custom resources), then
+   * Namespaces, then everything else in Work order.
    */
   static List<Indexed> inApplyOrder(List<ObjectNode> manifests) {
     List<Indexed> out = new ArrayList<>();
     for (int i = 0; i < manifests.size(); i++) {
       out.add(new Indexed(i, manifests.get(i)));
     }
-    out.sort(Comparator.comparingInt((Indexed m) -> rank(m.apiVersion(), m.kind()))
-        .thenComparingInt(Indexed::ordinal));
+    out.sort(
+        Comparator.comparingInt((Indexed m) -> rank(m.apiVersion(), m.kind()))
+            .thenComparingInt(Indexed::ordinal));
     return out;
   }
 
@@ -64,8 +74,8 @@ final class Manifests {
   }
 
   /**
-   * The object to server-side apply: the manifest without server-owned fields and status, in
-   * its namespace, marked with Karmada's managed label and Work annotations.
+   * The object to server-side apply: the manifest without server-owned fields and status, in its
+   * namespace, marked with Karmada's managed label and Work annotations.
    */
   static ObjectNode desired(ObjectNode manifest, WorkView work, boolean namespaced) {
     ObjectNode obj = manifest.deepCopy();
@@ -101,7 +111,9 @@ final class Manifests {
         spec.remove("clusterIPs");
       }
     }
-    if ("Job".equals(kind) && group.equals("batch") && obj.get("spec") instanceof ObjectNode spec
+    if ("Job".equals(kind)
+        && group.equals("batch")
+        && obj.get("spec") instanceof ObjectNode spec
         && !spec.path("manualSelector").asBoolean(false)) {
       spec.remove("selector");
       if (spec.path("template").path("metadata").get("labels") instanceof ObjectNode labels) {

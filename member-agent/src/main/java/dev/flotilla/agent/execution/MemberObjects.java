@@ -38,8 +38,8 @@ final class MemberObjects implements AutoCloseable {
   private final Consumer<String> enqueueWork;
   private final Map<Gvr, Watched> informers = new ConcurrentHashMap<>();
 
-  private record Watched(SharedIndexInformer<GenericKubernetesResource> informer,
-      CompletableFuture<Void> started) {}
+  private record Watched(
+      SharedIndexInformer<GenericKubernetesResource> informer, CompletableFuture<Void> started) {}
 
   MemberObjects(KubernetesClient member, String workNamespace, Consumer<String> enqueueWork) {
     this.member = member;
@@ -48,23 +48,27 @@ final class MemberObjects implements AutoCloseable {
   }
 
   /**
-   * Starts informers for the given resources if needed and waits until all have listed; a
-   * resource the member does not serve (404) is skipped. Throws if one fails otherwise.
+   * Starts informers for the given resources if needed and waits until all have listed; a resource
+   * the member does not serve (404) is skipped. Throws if one fails otherwise.
    */
   void watch(Collection<Gvr> gvrs) {
     List<CompletableFuture<Void>> starting = new ArrayList<>();
     for (Gvr gvr : gvrs) {
       Watched watched = informers.computeIfAbsent(gvr, this::startInformer);
       if (!watched.informer().hasSynced()) {
-        starting.add(watched.started().exceptionally(e -> {
-          informers.remove(gvr, watched);
-          watched.informer().stop();
-          if (!ApiErrors.isNotFound(e)) {
-            throw new IllegalStateException("cannot watch " + gvr + " in the member: "
-                + ApiErrors.message(e), e);
-          }
-          return null;
-        }));
+        starting.add(
+            watched
+                .started()
+                .exceptionally(
+                    e -> {
+                      informers.remove(gvr, watched);
+                      watched.informer().stop();
+                      if (!ApiErrors.isNotFound(e)) {
+                        throw new IllegalStateException(
+                            "cannot watch " + gvr + " in the member: " + ApiErrors.message(e), e);
+                      }
+                      return null;
+                    }));
       }
     }
     try {
@@ -82,34 +86,41 @@ final class MemberObjects implements AutoCloseable {
 
   private SharedIndexInformer<GenericKubernetesResource> newInformer(Gvr gvr) {
     var op = member.genericKubernetesResources(gvr.context());
-    var filtered = gvr.namespaced()
-        ? op.inAnyNamespace().withLabel(KarmadaMarks.MANAGED_LABEL, KarmadaMarks.MANAGED_VALUE)
-        : op.withLabel(KarmadaMarks.MANAGED_LABEL, KarmadaMarks.MANAGED_VALUE);
+    var filtered =
+        gvr.namespaced()
+            ? op.inAnyNamespace().withLabel(KarmadaMarks.MANAGED_LABEL, KarmadaMarks.MANAGED_VALUE)
+            : op.withLabel(KarmadaMarks.MANAGED_LABEL, KarmadaMarks.MANAGED_VALUE);
     SharedIndexInformer<GenericKubernetesResource> informer = filtered.runnableInformer(0);
-    informer.addIndexers(Map.of(BY_WORK, obj -> {
-      String work = workOf(obj);
-      return work == null ? List.of() : List.of(work);
-    }));
+    informer.addIndexers(
+        Map.of(
+            BY_WORK,
+            obj -> {
+              String work = workOf(obj);
+              return work == null ? List.of() : List.of(work);
+            }));
     // Keep retrying through member outages, but give up at once on a resource that is gone.
-    informer.exceptionHandler((started, t) -> !ExceptionHandler.isDeserializationException(t)
-        && (started || !ApiErrors.isNotFound(t)));
-    informer.addEventHandler(new ResourceEventHandler<>() {
-      @Override
-      public void onAdd(GenericKubernetesResource obj) {
-        enqueue(obj);
-      }
+    informer.exceptionHandler(
+        (started, t) ->
+            !ExceptionHandler.isDeserializationException(t)
+                && (started || !ApiErrors.isNotFound(t)));
+    informer.addEventHandler(
+        new ResourceEventHandler<>() {
+          @Override
+          public void onAdd(GenericKubernetesResource obj) {
+            enqueue(obj);
+          }
 
-      @Override
-      public void onUpdate(GenericKubernetesResource oldObj, GenericKubernetesResource newObj) {
-        enqueue(oldObj);
-        enqueue(newObj);
-      }
+          @Override
+          public void onUpdate(GenericKubernetesResource oldObj, GenericKubernetesResource newObj) {
+            enqueue(oldObj);
+            enqueue(newObj);
+          }
 
-      @Override
-      public void onDelete(GenericKubernetesResource obj, boolean finalStateUnknown) {
-        enqueue(obj);
-      }
-    });
+          @Override
+          public void onDelete(GenericKubernetesResource obj, boolean finalStateUnknown) {
+            enqueue(obj);
+          }
+        });
     LOG.fine(() -> "watching member " + gvr);
     return informer;
   }
@@ -117,7 +128,8 @@ final class MemberObjects implements AutoCloseable {
   /** The Work name if the object was applied by a Work of this cluster's namespace. */
   private String workOf(GenericKubernetesResource obj) {
     Map<String, String> annotations = obj.getMetadata().getAnnotations();
-    if (annotations == null || !workNamespace.equals(annotations.get(KarmadaMarks.WORK_NAMESPACE))) {
+    if (annotations == null
+        || !workNamespace.equals(annotations.get(KarmadaMarks.WORK_NAMESPACE))) {
       return null;
     }
     return annotations.get(KarmadaMarks.WORK_NAME);
@@ -151,14 +163,15 @@ final class MemberObjects implements AutoCloseable {
   /** Every cached object that names {@code workName} (of this cluster's namespace). */
   List<Cached> appliedBy(String workName) {
     List<Cached> out = new ArrayList<>();
-    informers.forEach((gvr, watched) -> {
-      if (watched.informer().hasSynced()) {
-        for (GenericKubernetesResource obj
-            : watched.informer().getIndexer().byIndex(BY_WORK, workName)) {
-          out.add(new Cached(gvr, Json.tree(obj)));
-        }
-      }
-    });
+    informers.forEach(
+        (gvr, watched) -> {
+          if (watched.informer().hasSynced()) {
+            for (GenericKubernetesResource obj :
+                watched.informer().getIndexer().byIndex(BY_WORK, workName)) {
+              out.add(new Cached(gvr, Json.tree(obj)));
+            }
+          }
+        });
     return out;
   }
 

@@ -4,9 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.flotilla.agent.kube.Json;
 
 /**
- * Which member object a manifest means, independent of API version: two manifests with the
- * same group, kind, namespace and name are the same object. Cluster-scoped objects have an
- * empty namespace.
+ * Which member object a manifest means, independent of API version: two manifests with the same
+ * group, kind, namespace and name are the same object. Cluster-scoped objects have an empty
+ * namespace.
  */
 record ObjectKey(String group, String kind, String namespace, String name) {
 
@@ -16,8 +16,8 @@ record ObjectKey(String group, String kind, String namespace, String name) {
 
   /** The key of a live or desired object (namespace as written in it). */
   static ObjectKey of(JsonNode obj) {
-    return of(Json.text(obj, "apiVersion"), Json.text(obj, "kind"), Json.namespace(obj),
-        Json.name(obj));
+    return of(
+        Json.text(obj, "apiVersion"), Json.text(obj, "kind"), Json.namespace(obj), Json.name(obj));
   }
 
   static String groupOf(String apiVersion) {

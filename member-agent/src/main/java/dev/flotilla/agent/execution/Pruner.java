@@ -16,12 +16,12 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Removes from the member what a Work applied and no longer wants: objects that left the Work,
- * or all of them when the Work is deleted. Objects are found in the member caches and in the
- * Work's last reported manifest statuses (which survive agent restarts); each is re-read and
- * removed only if it still names this Work, with its resourceVersion as a precondition. With
- * {@code preserveResourcesOnDeletion} objects are released instead: left in place without the
- * agent's label and annotations.
+ * Removes from the member what a Work applied and no longer wants: objects that left the Work, or
+ * all of them when the Work is deleted. Objects are found in the member caches and in the Work's
+ * last reported manifest statuses (which survive agent restarts); each is re-read and removed only
+ * if it still names this Work, with its resourceVersion as a precondition. With {@code
+ * preserveResourcesOnDeletion} objects are released instead: left in place without the agent's
+ * label and annotations.
  */
 final class Pruner {
   /** One object considered for pruning. */
@@ -38,8 +38,8 @@ final class Pruner {
   }
 
   /**
-   * Everything the Work may have applied: cached objects naming it, its earlier identifiers,
-   * and its current manifests; CRDs last and Namespaces just before them.
+   * Everything the Work may have applied: cached objects naming it, its earlier identifiers, and
+   * its current manifests; CRDs last and Namespaces just before them.
    */
   List<Candidate> candidates(WorkView work) {
     Map<ObjectKey, Candidate> out = new LinkedHashMap<>();
@@ -48,19 +48,24 @@ final class Pruner {
       out.putIfAbsent(key, new Candidate(c.gvr(), key));
     }
     for (WorkView.Identifier id : work.previousIdentifiers()) {
-      mapper.find(id.apiVersion(), id.kind())
+      mapper
+          .find(id.apiVersion(), id.kind())
           .ifPresent(gvr -> out.putIfAbsent(id.key(), new Candidate(gvr, id.key())));
     }
     for (Manifests.Indexed m : Manifests.inApplyOrder(work.manifests())) {
-      mapper.find(m.apiVersion(), m.kind()).ifPresent(gvr -> {
-        String ns = gvr.namespaced() ? Manifests.namespaceOf(m.manifest()) : "";
-        ObjectKey key = ObjectKey.of(m.apiVersion(), m.kind(), ns, m.name());
-        out.putIfAbsent(key, new Candidate(gvr, key));
-      });
+      mapper
+          .find(m.apiVersion(), m.kind())
+          .ifPresent(
+              gvr -> {
+                String ns = gvr.namespaced() ? Manifests.namespaceOf(m.manifest()) : "";
+                ObjectKey key = ObjectKey.of(m.apiVersion(), m.kind(), ns, m.name());
+                out.putIfAbsent(key, new Candidate(gvr, key));
+              });
     }
     List<Candidate> list = new ArrayList<>(out.values());
-    list.sort(Comparator.comparingInt(
-        (Candidate c) -> -Manifests.rank(c.gvr().apiVersion(), c.gvr().kind())));
+    list.sort(
+        Comparator.comparingInt(
+            (Candidate c) -> -Manifests.rank(c.gvr().apiVersion(), c.gvr().kind())));
     return list;
   }
 
@@ -78,8 +83,17 @@ final class Pruner {
       try {
         ApplyOutcome outcome = remove(work, c, release);
         if (outcome != ApplyOutcome.NOOP) {
-          done.add(new ManifestResult(-1, c.gvr(), c.gvr().apiVersion(), c.key().kind(),
-              c.key().namespace(), c.key().name(), outcome, null, null));
+          done.add(
+              new ManifestResult(
+                  -1,
+                  c.gvr(),
+                  c.gvr().apiVersion(),
+                  c.key().kind(),
+                  c.key().namespace(),
+                  c.key().name(),
+                  outcome,
+                  null,
+                  null));
         }
       } catch (RuntimeException e) {
         errors.add(c.key() + ": " + ApiErrors.message(e));
@@ -93,9 +107,10 @@ final class Pruner {
 
   private ApplyOutcome remove(WorkView work, Candidate c, boolean release) {
     var op = member.genericKubernetesResources(c.gvr().context());
-    Resource<GenericKubernetesResource> target = c.gvr().namespaced()
-        ? op.inNamespace(c.key().namespace()).withName(c.key().name())
-        : op.withName(c.key().name());
+    Resource<GenericKubernetesResource> target =
+        c.gvr().namespaced()
+            ? op.inNamespace(c.key().namespace()).withName(c.key().name())
+            : op.withName(c.key().name());
     GenericKubernetesResource live = target.get();
     if (live == null || !work.owns(Json.tree(live))) {
       return ApplyOutcome.NOOP;

@@ -9,9 +9,9 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Maps apiVersion + kind to the member's resource (plural, scope) through the member's
- * discovery, cached per group-version. A miss re-reads that group-version once, so kinds from a
- * CRD the agent just applied are found without a restart.
+ * Maps apiVersion + kind to the member's resource (plural, scope) through the member's discovery,
+ * cached per group-version. A miss re-reads that group-version once, so kinds from a CRD the agent
+ * just applied are found without a restart.
  */
 final class ResourceMapper {
   private final KubernetesClient member;
@@ -58,8 +58,10 @@ final class ResourceMapper {
     String version = ObjectKey.versionOf(apiVersion);
     for (APIResource r : list.getResources()) {
       if (!r.getName().contains("/")) {
-        out.putIfAbsent(r.getKind(), new Gvr(group, version, r.getName(), r.getKind(),
-            Boolean.TRUE.equals(r.getNamespaced())));
+        out.putIfAbsent(
+            r.getKind(),
+            new Gvr(
+                group, version, r.getName(), r.getKind(), Boolean.TRUE.equals(r.getNamespaced())));
       }
     }
     return out;

@@ -11,8 +11,8 @@ import java.util.Comparator;
 import java.util.List;
 
 /**
- * The Work status the agent reports, as a pure function of the reconcile's results:
- * {@code manifestStatuses[{identifier, status, health}]} and the Applied, Available and Degraded
+ * The Work status the agent reports, as a pure function of the reconcile's results: {@code
+ * manifestStatuses[{identifier, status, health}]} and the Applied, Available and Degraded
  * conditions.
  */
 final class WorkStatusBuilder {
@@ -22,10 +22,12 @@ final class WorkStatusBuilder {
 
   private WorkStatusBuilder() {}
 
-  static ObjectNode build(JsonNode previous, List<ManifestResult> results, long generation,
-      String now) {
-    ObjectNode status = previous != null && previous.isObject()
-        ? ((ObjectNode) previous).deepCopy() : Json.object();
+  static ObjectNode build(
+      JsonNode previous, List<ManifestResult> results, long generation, String now) {
+    ObjectNode status =
+        previous != null && previous.isObject()
+            ? ((ObjectNode) previous).deepCopy()
+            : Json.object();
     List<ManifestResult> ordered = new ArrayList<>(results);
     ordered.sort(Comparator.comparingInt(ManifestResult::ordinal));
     ArrayNode manifestStatuses = status.putArray("manifestStatuses");
@@ -34,7 +36,9 @@ final class WorkStatusBuilder {
     for (ManifestResult r : ordered) {
       ObjectNode entry = manifestStatuses.addObject();
       entry.set("identifier", identifier(r));
-      if (!r.failed() && r.live() != null && r.live().get("status") instanceof ObjectNode s
+      if (!r.failed()
+          && r.live() != null
+          && r.live().get("status") instanceof ObjectNode s
           && !s.isEmpty()) {
         entry.set("status", s.deepCopy());
       }
@@ -76,34 +80,62 @@ final class WorkStatusBuilder {
       }
     }
     if (errors.isEmpty()) {
-      return new Condition(APPLIED, "True", "AppliedSuccessful",
-          "Manifest has been successfully applied", generation);
+      return new Condition(
+          APPLIED,
+          "True",
+          "AppliedSuccessful",
+          "Manifest has been successfully applied",
+          generation);
     }
-    return new Condition(APPLIED, "False", "AppliedFailed", "Failed to apply all manifests ("
-        + errors.size() + "/" + results.size() + "): " + String.join("; ", errors), generation);
+    return new Condition(
+        APPLIED,
+        "False",
+        "AppliedFailed",
+        "Failed to apply all manifests ("
+            + errors.size()
+            + "/"
+            + results.size()
+            + "): "
+            + String.join("; ", errors),
+        generation);
   }
 
-  private static Condition available(int total, int healthy, List<String> unhealthy,
-      long generation) {
+  private static Condition available(
+      int total, int healthy, List<String> unhealthy, long generation) {
     if (healthy == total) {
-      return new Condition(AVAILABLE, "True", "ResourcesAvailable",
-          "all " + total + " resources are healthy in the member cluster", generation);
+      return new Condition(
+          AVAILABLE,
+          "True",
+          "ResourcesAvailable",
+          "all " + total + " resources are healthy in the member cluster",
+          generation);
     }
     if (!unhealthy.isEmpty()) {
-      return new Condition(AVAILABLE, "False", "ResourcesUnavailable",
-          "not healthy: " + String.join(", ", unhealthy), generation);
+      return new Condition(
+          AVAILABLE,
+          "False",
+          "ResourcesUnavailable",
+          "not healthy: " + String.join(", ", unhealthy),
+          generation);
     }
-    return new Condition(AVAILABLE, "Unknown", "ResourcesHealthUnknown",
+    return new Condition(
+        AVAILABLE,
+        "Unknown",
+        "ResourcesHealthUnknown",
         (total - healthy) + " of " + total + " resources are not applied or not found",
         generation);
   }
 
   private static Condition degraded(List<String> unhealthy, long generation) {
     if (unhealthy.isEmpty()) {
-      return new Condition(DEGRADED, "False", "ResourcesHealthy",
-          "no resource is unhealthy", generation);
+      return new Condition(
+          DEGRADED, "False", "ResourcesHealthy", "no resource is unhealthy", generation);
     }
-    return new Condition(DEGRADED, "True", "ResourcesUnhealthy",
-        "not healthy: " + String.join(", ", unhealthy), generation);
+    return new Condition(
+        DEGRADED,
+        "True",
+        "ResourcesUnhealthy",
+        "not healthy: " + String.join(", ", unhealthy),
+        generation);
   }
 }

@@ -7,17 +7,33 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A read-only view of a Work from the hub cache: the fields execution acts on, parsed once.
- * The cached object itself is never mutated.
+ * A read-only view of a Work from the hub cache: the fields execution acts on, parsed once. The
+ * cached object itself is never mutated.
  */
-record WorkView(ObjectNode object, String namespace, String name, String uid, long generation,
-    boolean deleting, boolean hasFinalizer, boolean suspended, boolean preserveOnDeletion,
-    boolean overwrite, String templateUid, List<ObjectNode> manifests,
+record WorkView(
+    ObjectNode object,
+    String namespace,
+    String name,
+    String uid,
+    long generation,
+    boolean deleting,
+    boolean hasFinalizer,
+    boolean suspended,
+    boolean preserveOnDeletion,
+    boolean overwrite,
+    String templateUid,
+    List<ObjectNode> manifests,
     List<Identifier> previousIdentifiers) {
 
   /** {@code status.manifestStatuses[].identifier}: what an earlier reconcile reported. */
-  record Identifier(int ordinal, String group, String version, String kind, String resource,
-      String namespace, String name) {
+  record Identifier(
+      int ordinal,
+      String group,
+      String version,
+      String kind,
+      String resource,
+      String namespace,
+      String name) {
 
     String apiVersion() {
       return group.isEmpty() ? version : group + "/" + version;
@@ -45,17 +61,30 @@ record WorkView(ObjectNode object, String namespace, String name, String uid, lo
     for (JsonNode s : work.path("status").path("manifestStatuses")) {
       JsonNode id = s.path("identifier");
       if (id.hasNonNull("kind") && id.hasNonNull("name")) {
-        previous.add(new Identifier(id.path("ordinal").asInt(), id.path("group").asText(""),
-            id.path("version").asText(""), id.path("kind").asText(),
-            id.path("resource").asText(""), id.path("namespace").asText(""),
-            id.path("name").asText()));
+        previous.add(
+            new Identifier(
+                id.path("ordinal").asInt(),
+                id.path("group").asText(""),
+                id.path("version").asText(""),
+                id.path("kind").asText(),
+                id.path("resource").asText(""),
+                id.path("namespace").asText(""),
+                id.path("name").asText()));
       }
     }
-    return new WorkView(work, Json.namespace(work), Json.name(work), Json.text(meta, "uid"),
-        meta.path("generation").asLong(0), meta.hasNonNull("deletionTimestamp"), hasFinalizer,
+    return new WorkView(
+        work,
+        Json.namespace(work),
+        Json.name(work),
+        Json.text(meta, "uid"),
+        meta.path("generation").asLong(0),
+        meta.hasNonNull("deletionTimestamp"),
+        hasFinalizer,
         spec.path("suspendDispatching").asBoolean(false),
         spec.path("preserveResourcesOnDeletion").asBoolean(false),
-        overwrites(work), Json.annotation(work, KarmadaMarks.TEMPLATE_UID), List.copyOf(manifests),
+        overwrites(work),
+        Json.annotation(work, KarmadaMarks.TEMPLATE_UID),
+        List.copyOf(manifests),
         List.copyOf(previous));
   }
 
@@ -75,8 +104,8 @@ record WorkView(ObjectNode object, String namespace, String name, String uid, lo
   }
 
   /**
-   * What the agent's memory of earlier applies is valid for: a different Work (same name,
-   * new uid), a new spec, or new annotations all mean "apply everything again".
+   * What the agent's memory of earlier applies is valid for: a different Work (same name, new uid),
+   * a new spec, or new annotations all mean "apply everything again".
    */
   String applyStamp() {
     return uid + "/" + generation + "/" + object.path("metadata").path("annotations");

@@ -13,24 +13,29 @@ import java.time.Clock;
 import java.time.Duration;
 
 /**
- * Renews the {@code coordination.k8s.io/v1} Lease named after the cluster in hub namespace
- * {@code karmada-cluster}, as a Karmada pull-mode agent does; the hub's cluster health check
- * reads renewTime. The lease is owned by the Cluster so it goes when the Cluster goes.
+ * Renews the {@code coordination.k8s.io/v1} Lease named after the cluster in hub namespace {@code
+ * karmada-cluster}, as a Karmada pull-mode agent does; the hub's cluster health check reads
+ * renewTime. The lease is owned by the Cluster so it goes when the Cluster goes.
  */
 public final class LeaseHeartbeat {
   public static final String NAME = "cluster-lease";
 
-  static final ResourceDefinitionContext LEASES = new ResourceDefinitionContext.Builder()
-      .withGroup("coordination.k8s.io").withVersion("v1").withKind("Lease").withPlural("leases")
-      .withNamespaced(true).build();
+  static final ResourceDefinitionContext LEASES =
+      new ResourceDefinitionContext.Builder()
+          .withGroup("coordination.k8s.io")
+          .withVersion("v1")
+          .withKind("Lease")
+          .withPlural("leases")
+          .withNamespaced(true)
+          .build();
 
   private final KubernetesClient hub;
   private final String clusterName;
   private final Duration leaseDuration;
   private final Clock clock;
 
-  public LeaseHeartbeat(KubernetesClient hub, String clusterName, Duration leaseDuration,
-      Clock clock) {
+  public LeaseHeartbeat(
+      KubernetesClient hub, String clusterName, Duration leaseDuration, Clock clock) {
     this.hub = hub;
     this.clusterName = clusterName;
     this.leaseDuration = leaseDuration;

@@ -1,2 +1,4 @@
-/** The cluster lease in hub namespace {@code karmada-cluster} that tells the hub the agent lives. */
+/**
+ * The cluster lease in hub namespace {@code karmada-cluster} that tells the hub the agent lives.
+ */
 package dev.flotilla.agent.heartbeat;

@@ -35,7 +35,8 @@ public final class ApiErrors {
   /** A short human message: the API server's Status message when there is one. */
   public static String message(Throwable t) {
     for (Throwable c = t; c != null; c = c.getCause()) {
-      if (c instanceof KubernetesClientException k && k.getStatus() != null
+      if (c instanceof KubernetesClientException k
+          && k.getStatus() != null
           && k.getStatus().getMessage() != null) {
         return k.getStatus().getMessage();
       }
@@ -46,8 +47,12 @@ public final class ApiErrors {
     }
     String message = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
     if (root != t) {
-      message += " (" + (root.getMessage() == null ? root.getClass().getSimpleName()
-          : root.getClass().getSimpleName() + ": " + root.getMessage()) + ")";
+      message +=
+          " ("
+              + (root.getMessage() == null
+                  ? root.getClass().getSimpleName()
+                  : root.getClass().getSimpleName() + ": " + root.getMessage())
+              + ")";
     }
     return message;
   }

@@ -14,8 +14,8 @@ public final class Conditions {
   private Conditions() {}
 
   /** A condition as the agent wants it; the transition time is decided by {@link #merge}. */
-  public record Condition(String type, String status, String reason, String message,
-      Long observedGeneration) {}
+  public record Condition(
+      String type, String status, String reason, String message, Long observedGeneration) {}
 
   /**
    * The condition list {@code existing} with {@code wanted} set; {@code now} stamps conditions
@@ -33,8 +33,12 @@ public final class Conditions {
     }
     for (Condition w : wanted) {
       JsonNode old = find(existing, w.type());
-      String transition = old != null && w.status().equals(old.path("status").asText())
-          && old.hasNonNull("lastTransitionTime") ? old.get("lastTransitionTime").asText() : now;
+      String transition =
+          old != null
+                  && w.status().equals(old.path("status").asText())
+                  && old.hasNonNull("lastTransitionTime")
+              ? old.get("lastTransitionTime").asText()
+              : now;
       ObjectNode c = out.addObject();
       c.put("type", w.type());
       c.put("status", w.status());

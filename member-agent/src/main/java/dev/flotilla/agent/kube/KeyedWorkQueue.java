@@ -15,9 +15,9 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * A deduplicating key queue in the manner of client-go's workqueue: handlers only add keys,
- * a key waits at most once, one reconcile per key runs at a time (a key added while it runs is
- * reconciled again afterwards), and failures retry with per-key exponential backoff.
+ * A deduplicating key queue in the manner of client-go's workqueue: handlers only add keys, a key
+ * waits at most once, one reconcile per key runs at a time (a key added while it runs is reconciled
+ * again afterwards), and failures retry with per-key exponential backoff.
  */
 public final class KeyedWorkQueue implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(KeyedWorkQueue.class.getName());
@@ -141,8 +141,18 @@ public final class KeyedWorkQueue implements AutoCloseable {
         n = failures.merge(key, 1, Integer::sum);
       }
       long delay = Math.min(MAX_BACKOFF_MS, BASE_BACKOFF_MS << Math.min(n - 1, 20));
-      LOG.log(n > 3 ? Level.WARNING : Level.FINE, name + ": reconcile of " + key
-          + " failed (attempt " + n + "), retrying in " + delay + " ms: " + e, n > 3 ? null : e);
+      LOG.log(
+          n > 3 ? Level.WARNING : Level.FINE,
+          name
+              + ": reconcile of "
+              + key
+              + " failed (attempt "
+              + n
+              + "), retrying in "
+              + delay
+              + " ms: "
+              + e,
+          n > 3 ? null : e);
       return delay;
     }
   }

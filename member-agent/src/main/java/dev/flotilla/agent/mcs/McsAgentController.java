@@ -39,11 +39,11 @@ import java.util.logging.Logger;
  * The agent's MCS controller. Provider side: every ServiceExport in the member is reported to the
  * hub as a suspended Work {@code svcexport-<ns>-<svc>} holding the export, the trimmed Service and
  * its EndpointSlices; the export's Valid condition is the agent's, Ready and Conflict are copied
- * from the hub's status on that Work. Consumer side: every ServiceImport is reported as a
- * suspended Work {@code svcimport-<ns>-<svc>}; once the hub's derived Service exists in the member
- * the import's {@code spec.ips}, ports, type and {@code status.clusters} follow it.
- * The MCS CRDs may appear in the member at any time (propagated by policy): the controller polls
- * discovery until they are served, then starts its informers.
+ * from the hub's status on that Work. Consumer side: every ServiceImport is reported as a suspended
+ * Work {@code svcimport-<ns>-<svc>}; once the hub's derived Service exists in the member the
+ * import's {@code spec.ips}, ports, type and {@code status.clusters} follow it. The MCS CRDs may
+ * appear in the member at any time (propagated by policy): the controller polls discovery until
+ * they are served, then starts its informers.
  */
 public final class McsAgentController implements AutoCloseable {
   public static final String NAME = "mcs-agent-controller";
@@ -66,29 +66,43 @@ public final class McsAgentController implements AutoCloseable {
   private volatile ResourceDefinitionContext exportCtx;
   private volatile ResourceDefinitionContext importCtx;
 
-  public McsAgentController(KubernetesClient hub, KubernetesClient member, String cluster,
-      Clock clock) {
+  public McsAgentController(
+      KubernetesClient hub, KubernetesClient member, String cluster, Clock clock) {
     this.hub = hub;
     this.member = member;
     this.cluster = cluster;
     this.namespace = "karmada-es-" + cluster;
     this.clock = clock;
     this.queue = new KeyedWorkQueue(NAME + "-" + cluster, 2, this::reconcile);
-    this.poller = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, NAME + "-" + cluster + "-poll");
-      t.setDaemon(true);
-      return t;
-    });
+    this.poller =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, NAME + "-" + cluster + "-poll");
+              t.setDaemon(true);
+              return t;
+            });
   }
 
   /** Starts the base informers and polls for the MCS CRDs; returns at once. */
   public McsAgentController start() {
-    services = inform(member.genericKubernetesResources("v1", "Service").inAnyNamespace()
-        .runnableInformer(0), this::serviceKeys);
-    slices = inform(member.genericKubernetesResources("discovery.k8s.io/v1", "EndpointSlice")
-        .inAnyNamespace().runnableInformer(0), this::sliceKeys);
-    works = inform(hub.genericKubernetesResources(HubResources.WORKS).inNamespace(namespace)
-        .withLabel(McsProtocol.ROLE).runnableInformer(0), McsAgentController::workKeys);
+    services =
+        inform(
+            member.genericKubernetesResources("v1", "Service").inAnyNamespace().runnableInformer(0),
+            this::serviceKeys);
+    slices =
+        inform(
+            member
+                .genericKubernetesResources("discovery.k8s.io/v1", "EndpointSlice")
+                .inAnyNamespace()
+                .runnableInformer(0),
+            this::sliceKeys);
+    works =
+        inform(
+            hub.genericKubernetesResources(HubResources.WORKS)
+                .inNamespace(namespace)
+                .withLabel(McsProtocol.ROLE)
+                .runnableInformer(0),
+            McsAgentController::workKeys);
     poller.scheduleWithFixedDelay(this::poll, 0, 1, TimeUnit.SECONDS);
     return this;
   }
@@ -101,16 +115,20 @@ public final class McsAgentController implements AutoCloseable {
         ResourceDefinitionContext ctx = served("serviceexports", "ServiceExport");
         if (ctx != null) {
           exportCtx = ctx;
-          exports = inform(member.genericKubernetesResources(ctx).inAnyNamespace()
-              .runnableInformer(0), o -> List.of(key(o)));
+          exports =
+              inform(
+                  member.genericKubernetesResources(ctx).inAnyNamespace().runnableInformer(0),
+                  o -> List.of(key(o)));
         }
       }
       if (imports == null) {
         ResourceDefinitionContext ctx = served("serviceimports", "ServiceImport");
         if (ctx != null) {
           importCtx = ctx;
-          imports = inform(member.genericKubernetesResources(ctx).inAnyNamespace()
-              .runnableInformer(0), o -> List.of(key(o)));
+          imports =
+              inform(
+                  member.genericKubernetesResources(ctx).inAnyNamespace().runnableInformer(0),
+                  o -> List.of(key(o)));
         }
       }
       long now = System.currentTimeMillis();
@@ -140,8 +158,13 @@ public final class McsAgentController implements AutoCloseable {
       }
       for (APIResource r : list.getResources()) {
         if (plural.equals(r.getName())) {
-          return new ResourceDefinitionContext.Builder().withGroup(McsProtocol.GROUP)
-              .withVersion(version).withKind(kind).withPlural(plural).withNamespaced(true).build();
+          return new ResourceDefinitionContext.Builder()
+              .withGroup(McsProtocol.GROUP)
+              .withVersion(version)
+              .withKind(kind)
+              .withPlural(plural)
+              .withNamespaced(true)
+              .build();
         }
       }
     }
@@ -152,22 +175,23 @@ public final class McsAgentController implements AutoCloseable {
       SharedIndexInformer<GenericKubernetesResource> informer,
       Function<GenericKubernetesResource, List<String>> keys) {
     informer.exceptionHandler((started, t) -> !ExceptionHandler.isDeserializationException(t));
-    informer.addEventHandler(new ResourceEventHandler<>() {
-      @Override
-      public void onAdd(GenericKubernetesResource obj) {
-        keys.apply(obj).forEach(queue::add);
-      }
+    informer.addEventHandler(
+        new ResourceEventHandler<>() {
+          @Override
+          public void onAdd(GenericKubernetesResource obj) {
+            keys.apply(obj).forEach(queue::add);
+          }
 
-      @Override
-      public void onUpdate(GenericKubernetesResource old, GenericKubernetesResource obj) {
-        keys.apply(obj).forEach(queue::add);
-      }
+          @Override
+          public void onUpdate(GenericKubernetesResource old, GenericKubernetesResource obj) {
+            keys.apply(obj).forEach(queue::add);
+          }
 
-      @Override
-      public void onDelete(GenericKubernetesResource obj, boolean unknown) {
-        keys.apply(obj).forEach(queue::add);
-      }
-    });
+          @Override
+          public void onDelete(GenericKubernetesResource obj, boolean unknown) {
+            keys.apply(obj).forEach(queue::add);
+          }
+        });
     synchronized (informers) {
       informers.add(informer);
     }
@@ -207,14 +231,14 @@ public final class McsAgentController implements AutoCloseable {
     if (labels == null || labels.get(McsProtocol.SERVICE_NAME) == null) {
       return List.of();
     }
-    return List.of(labels.get(McsProtocol.SERVICE_NAMESPACE) + "/"
-        + labels.get(McsProtocol.SERVICE_NAME));
+    return List.of(
+        labels.get(McsProtocol.SERVICE_NAMESPACE) + "/" + labels.get(McsProtocol.SERVICE_NAME));
   }
 
   private List<String> allKeys() {
     List<String> keys = new ArrayList<>();
-    for (SharedIndexInformer<GenericKubernetesResource> i : List.of(exportsOrEmpty(),
-        importsOrEmpty())) {
+    for (SharedIndexInformer<GenericKubernetesResource> i :
+        List.of(exportsOrEmpty(), importsOrEmpty())) {
       i.getStore().list().forEach(o -> keys.add(key(o)));
     }
     if (works != null) {
@@ -233,8 +257,12 @@ public final class McsAgentController implements AutoCloseable {
 
   /** True once the hub Works and, when served, the MCS kinds have been listed. */
   public boolean hasSynced() {
-    return works != null && works.hasSynced() && services.hasSynced() && slices.hasSynced()
-        && (exports == null || exports.hasSynced()) && (imports == null || imports.hasSynced());
+    return works != null
+        && works.hasSynced()
+        && services.hasSynced()
+        && slices.hasSynced()
+        && (exports == null || exports.hasSynced())
+        && (imports == null || imports.hasSynced());
   }
 
   Result reconcile(String key) {
@@ -267,13 +295,22 @@ public final class McsAgentController implements AutoCloseable {
     List<ObjectNode> conditions = new ArrayList<>();
     String now = Times.now(clock);
     if (svcCached == null) {
-      conditions.add(condition("Valid", "False", "NoService",
-          "Service " + ns + "/" + name + " does not exist", now));
+      conditions.add(
+          condition(
+              "Valid",
+              "False",
+              "NoService",
+              "Service " + ns + "/" + name + " does not exist",
+              now));
       deleteWork(workName);
     } else if ("ExternalName".equals(Json.text(Json.tree(svcCached), "spec", "type"))) {
-      conditions.add(condition("Valid", "False", "InvalidServiceType",
-          "Service " + ns + "/" + name + " is of type ExternalName, which cannot be exported",
-          now));
+      conditions.add(
+          condition(
+              "Valid",
+              "False",
+              "InvalidServiceType",
+              "Service " + ns + "/" + name + " is of type ExternalName, which cannot be exported",
+              now));
       deleteWork(workName);
     } else {
       conditions.add(condition("Valid", "True", "Valid", "the Service is exportable", now));
@@ -284,8 +321,13 @@ public final class McsAgentController implements AutoCloseable {
         for (JsonNode c : Json.tree(reported).path("status").path("conditions")) {
           String type = c.path("type").asText();
           if (type.equals("Ready") || type.equals("Conflict")) {
-            conditions.add(condition(type, c.path("status").asText(), c.path("reason").asText(),
-                c.path("message").asText(), now));
+            conditions.add(
+                condition(
+                    type,
+                    c.path("status").asText(),
+                    c.path("reason").asText(),
+                    c.path("message").asText(),
+                    now));
           }
         }
       }
@@ -293,12 +335,12 @@ public final class McsAgentController implements AutoCloseable {
     writeExportStatus(export, conditions);
   }
 
-  private ObjectNode exportWork(String workName, String ns, String name, ObjectNode export,
-      ObjectNode svc) {
+  private ObjectNode exportWork(
+      String workName, String ns, String name, ObjectNode export, ObjectNode svc) {
     ObjectNode work = work(workName, "export", ns, name);
     Json.child(Json.metadata(work), "labels").put(McsProtocol.EXPORT_MANAGED_BY, "ServiceExport");
-    Json.child(Json.metadata(work), "annotations").put(McsProtocol.EXPORT_CREATED,
-        Json.text(export, "metadata", "creationTimestamp"));
+    Json.child(Json.metadata(work), "annotations")
+        .put(McsProtocol.EXPORT_CREATED, Json.text(export, "metadata", "creationTimestamp"));
     ArrayNode manifests = manifests(work);
     ObjectNode se = Json.object();
     se.put("apiVersion", Json.text(export, "apiVersion"));
@@ -312,7 +354,8 @@ public final class McsAgentController implements AutoCloseable {
     List<GenericKubernetesResource> own = new ArrayList<>();
     for (GenericKubernetesResource s : slices.getStore().list()) {
       Map<String, String> labels = s.getMetadata().getLabels();
-      if (ns.equals(s.getMetadata().getNamespace()) && labels != null
+      if (ns.equals(s.getMetadata().getNamespace())
+          && labels != null
           && name.equals(labels.get(McsProtocol.KUBE_SERVICE_NAME))
           && labels.get(McsProtocol.MCS_SERVICE_NAME) == null) {
         own.add(s);
@@ -333,7 +376,8 @@ public final class McsAgentController implements AutoCloseable {
     boolean changed = false;
     for (ObjectNode c : wanted) {
       JsonNode prev = old.remove(c.path("type").asText());
-      if (prev != null && prev.path("status").asText().equals(c.path("status").asText())
+      if (prev != null
+          && prev.path("status").asText().equals(c.path("status").asText())
           && prev.path("reason").asText().equals(c.path("reason").asText())
           && prev.path("message").asText().equals(c.path("message").asText())) {
         next.add(prev);
@@ -353,13 +397,16 @@ public final class McsAgentController implements AutoCloseable {
     }
     ObjectNode patch = Json.object();
     patch.putObject("status").set("conditions", next);
-    member.genericKubernetesResources(exportCtx).inNamespace(Json.namespace(export))
-        .withName(Json.name(export)).subresource("status")
+    member
+        .genericKubernetesResources(exportCtx)
+        .inNamespace(Json.namespace(export))
+        .withName(Json.name(export))
+        .subresource("status")
         .patch(PatchContext.of(PatchType.JSON_MERGE), patch.toString());
   }
 
-  private static ObjectNode condition(String type, String status, String reason, String message,
-      String now) {
+  private static ObjectNode condition(
+      String type, String status, String reason, String message, String now) {
     ObjectNode c = Json.object();
     c.put("type", type);
     c.put("status", status);
@@ -395,16 +442,16 @@ public final class McsAgentController implements AutoCloseable {
     }
     manifests(work).add(manifest);
     upsertWork(work);
-    GenericKubernetesResource derivedWork = works.getStore().getByKey(namespace + "/"
-        + McsProtocol.workName("mcs-derived", ns, name));
+    GenericKubernetesResource derivedWork =
+        works.getStore().getByKey(namespace + "/" + McsProtocol.workName("mcs-derived", ns, name));
     if (derivedWork == null) {
       return;
     }
     ObjectNode dw = Json.tree(derivedWork);
     String derivedName = Json.annotation(dw, McsProtocol.DERIVED_SERVICE);
     String sources = Json.annotation(dw, McsProtocol.SOURCE_CLUSTERS);
-    GenericKubernetesResource derived = derivedName == null ? null
-        : services.getStore().getByKey(ns + "/" + derivedName);
+    GenericKubernetesResource derived =
+        derivedName == null ? null : services.getStore().getByKey(ns + "/" + derivedName);
     if (derived == null) {
       return;
     }
@@ -430,10 +477,15 @@ public final class McsAgentController implements AutoCloseable {
       q.put("port", p.path("port").asInt());
     }
     JsonNode have = si.path("spec");
-    boolean specDiffers = !wantSpec.get("ips").equals(have.path("ips").isMissingNode()
-        ? Json.MAPPER.createArrayNode() : have.path("ips"))
-        || !wantSpec.get("type").equals(have.path("type"))
-        || !wantSpec.get("ports").equals(have.path("ports"));
+    boolean specDiffers =
+        !wantSpec
+                .get("ips")
+                .equals(
+                    have.path("ips").isMissingNode()
+                        ? Json.MAPPER.createArrayNode()
+                        : have.path("ips"))
+            || !wantSpec.get("type").equals(have.path("type"))
+            || !wantSpec.get("ports").equals(have.path("ports"));
     var resource = member.genericKubernetesResources(importCtx).inNamespace(ns).withName(name);
     if (specDiffers) {
       ObjectNode patch = Json.object();
@@ -449,8 +501,7 @@ public final class McsAgentController implements AutoCloseable {
     if (!clusters.equals(si.path("status").path("clusters"))) {
       ObjectNode patch = Json.object();
       patch.putObject("status").set("clusters", clusters);
-      resource.subresource("status").patch(PatchContext.of(PatchType.JSON_MERGE),
-          patch.toString());
+      resource.subresource("status").patch(PatchContext.of(PatchType.JSON_MERGE), patch.toString());
     }
   }
 
@@ -499,7 +550,8 @@ public final class McsAgentController implements AutoCloseable {
     ObjectNode have = Json.tree(existing);
     if (have.path("spec").equals(desired.path("spec"))
         && contains(have.path("metadata").path("labels"), desired.path("metadata").path("labels"))
-        && contains(have.path("metadata").path("annotations"),
+        && contains(
+            have.path("metadata").path("annotations"),
             desired.path("metadata").path("annotations"))) {
       return;
     }
@@ -527,7 +579,9 @@ public final class McsAgentController implements AutoCloseable {
       return;
     }
     try {
-      hub.genericKubernetesResources(HubResources.WORKS).inNamespace(namespace).withName(workName)
+      hub.genericKubernetesResources(HubResources.WORKS)
+          .inNamespace(namespace)
+          .withName(workName)
           .delete();
     } catch (RuntimeException e) {
       if (!ApiErrors.isNotFound(e)) {

@@ -21,10 +21,13 @@ public final class McsProtocol {
   public static final String SERVICE_NAME = "flotilla.dev/service-name";
   public static final String EXPORT_MANAGED_BY = "endpointslice.karmada.io/managed-by";
   public static final String EXPORT_CREATED = "flotilla.dev/export-created";
+
   /** On a derived Work: the derived Service's name in the consumer. */
   public static final String DERIVED_SERVICE = "flotilla.dev/derived-service";
+
   /** On a derived Work: comma-separated source clusters. */
   public static final String SOURCE_CLUSTERS = "flotilla.dev/source-clusters";
+
   public static final String MCS_SERVICE_NAME = "multicluster.kubernetes.io/service-name";
   public static final String KUBE_SERVICE_NAME = "kubernetes.io/service-name";
 
@@ -46,8 +49,9 @@ public final class McsProtocol {
 
   static String sha256(String s) {
     try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-          .digest(s.getBytes(StandardCharsets.UTF_8)));
+      return HexFormat.of()
+          .formatHex(
+              MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
@@ -64,8 +68,14 @@ public final class McsProtocol {
     ObjectNode spec = out.putObject("spec");
     JsonNode s = svc.path("spec");
     spec.put("type", s.path("type").asText("ClusterIP"));
-    for (String f : List.of("clusterIP", "ports", "sessionAffinity", "sessionAffinityConfig",
-        "publishNotReadyAddresses", "ipFamilies")) {
+    for (String f :
+        List.of(
+            "clusterIP",
+            "ports",
+            "sessionAffinity",
+            "sessionAffinityConfig",
+            "publishNotReadyAddresses",
+            "ipFamilies")) {
       if (s.has(f) && !s.get(f).isNull()) {
         spec.set(f, s.get(f).deepCopy());
       }

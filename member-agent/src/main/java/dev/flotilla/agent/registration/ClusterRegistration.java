@@ -16,8 +16,8 @@ import java.util.logging.Logger;
 
 /**
  * Creates or updates this member's {@code Cluster} on the hub (syncMode Pull, endpoint, id,
- * provider, region, zones, labels), touching only the fields the agent owns, and makes sure the
- * hub namespaces the agent uses exist where it is allowed to create them.
+ * provider, region, zones, labels), touching only the fields the agent owns, and makes sure the hub
+ * namespaces the agent uses exist where it is allowed to create them.
  */
 public final class ClusterRegistration {
   public static final String NAME = "cluster-registration";
@@ -28,8 +28,8 @@ public final class ClusterRegistration {
   private final AgentConfig config;
   private final String apiEndpoint;
 
-  public ClusterRegistration(KubernetesClient hub, KubernetesClient member, AgentConfig config,
-      String apiEndpoint) {
+  public ClusterRegistration(
+      KubernetesClient hub, KubernetesClient member, AgentConfig config, String apiEndpoint) {
     this.hub = hub;
     this.member = member;
     this.config = config;
@@ -38,15 +38,22 @@ public final class ClusterRegistration {
 
   /** Registers once; throws when the hub or member cannot be reached (the caller retries). */
   public void register() {
-    ClusterSpecs.Registration facts = new ClusterSpecs.Registration(config.provider(),
-        config.region(), config.zones(), config.labels(), apiEndpoint, memberId());
+    ClusterSpecs.Registration facts =
+        new ClusterSpecs.Registration(
+            config.provider(),
+            config.region(),
+            config.zones(),
+            config.labels(),
+            apiEndpoint,
+            memberId());
     ensureNamespace(HubResources.LEASE_NAMESPACE);
     ensureNamespace(config.executionNamespace());
     var clusters = hub.genericKubernetesResources(HubResources.CLUSTERS);
     GenericKubernetesResource existing = clusters.withName(config.clusterName()).get();
     if (existing == null) {
       try {
-        clusters.resource(Json.generic(ClusterSpecs.newCluster(config.clusterName(), facts)))
+        clusters
+            .resource(Json.generic(ClusterSpecs.newCluster(config.clusterName(), facts)))
             .create();
         LOG.info(NAME + ": created Cluster " + config.clusterName());
         return;
@@ -61,7 +68,8 @@ public final class ClusterRegistration {
     if (JsonSubset.contains(Json.tree(existing), patch)) {
       return;
     }
-    clusters.withName(config.clusterName())
+    clusters
+        .withName(config.clusterName())
         .patch(PatchContext.of(PatchType.JSON_MERGE), patch.toString());
     LOG.info(NAME + ": updated Cluster " + config.clusterName());
   }
@@ -78,8 +86,9 @@ public final class ClusterRegistration {
       if (hub.namespaces().withName(name).get() != null) {
         return;
       }
-      hub.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(name)
-          .endMetadata().build()).create();
+      hub.namespaces()
+          .resource(new NamespaceBuilder().withNewMetadata().withName(name).endMetadata().build())
+          .create();
     } catch (RuntimeException e) {
       if (!ApiErrors.isAlreadyExists(e) && !ApiErrors.isForbidden(e)) {
         throw e;

@@ -18,8 +18,13 @@ final class ClusterSpecs {
   private ClusterSpecs() {}
 
   /** The facts the agent reports about its member. */
-  record Registration(String provider, String region, List<String> zones,
-      Map<String, String> labels, String apiEndpoint, String id) {}
+  record Registration(
+      String provider,
+      String region,
+      List<String> zones,
+      Map<String, String> labels,
+      String apiEndpoint,
+      String id) {}
 
   /** The merge patch that makes an existing Cluster say what {@code r} says. */
   static ObjectNode patch(Registration r) {

@@ -12,9 +12,9 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * The desired Cluster status from the previous status and a fresh {@link MemberObservation}:
- * a pure function, so what the agent reports can be tested without servers. Fields the agent
- * could not observe this time keep their last value.
+ * The desired Cluster status from the previous status and a fresh {@link MemberObservation}: a pure
+ * function, so what the agent reports can be tested without servers. Fields the agent could not
+ * observe this time keep their last value.
  */
 final class ClusterStatusBuilder {
   static final String READY = "Ready";
@@ -23,8 +23,10 @@ final class ClusterStatusBuilder {
   private ClusterStatusBuilder() {}
 
   static ObjectNode build(JsonNode previous, MemberObservation seen, String now) {
-    ObjectNode status = previous != null && previous.isObject()
-        ? ((ObjectNode) previous).deepCopy() : Json.object();
+    ObjectNode status =
+        previous != null && previous.isObject()
+            ? ((ObjectNode) previous).deepCopy()
+            : Json.object();
     List<Condition> conditions = new ArrayList<>();
     conditions.add(readyCondition(seen));
     if (seen.reachable()) {
@@ -38,8 +40,8 @@ final class ClusterStatusBuilder {
       if (seen.nodes() != null) {
         status.set("nodeSummary", ResourceSummaries.nodeSummary(seen.nodes()));
         if (seen.pods() != null) {
-          status.set("resourceSummary",
-              ResourceSummaries.resourceSummary(seen.nodes(), seen.pods()));
+          status.set(
+              "resourceSummary", ResourceSummaries.resourceSummary(seen.nodes(), seen.pods()));
         }
       }
     }
@@ -49,43 +51,62 @@ final class ClusterStatusBuilder {
 
   private static Condition readyCondition(MemberObservation seen) {
     if (!seen.reachable()) {
-      return new Condition(READY, "False", "ClusterNotReachable", "cluster is not reachable",
-          null);
+      return new Condition(READY, "False", "ClusterNotReachable", "cluster is not reachable", null);
     }
     if (!seen.healthy()) {
-      return new Condition(READY, "False", "ClusterNotReady",
-          "cluster is reachable but health endpoint responded without ok", null);
+      return new Condition(
+          READY,
+          "False",
+          "ClusterNotReady",
+          "cluster is reachable but health endpoint responded without ok",
+          null);
     }
-    return new Condition(READY, "True", "ClusterReady",
-        "cluster is healthy and ready to accept workloads", null);
+    return new Condition(
+        READY, "True", "ClusterReady", "cluster is healthy and ready to accept workloads", null);
   }
 
   private static Condition enablementsCondition(MemberObservation seen) {
     if (seen.apiEnablements().isEmpty()) {
-      return new Condition(COMPLETE_API_ENABLEMENTS, "False", "Empty",
-          "collected no API enablements from the cluster", null);
+      return new Condition(
+          COMPLETE_API_ENABLEMENTS,
+          "False",
+          "Empty",
+          "collected no API enablements from the cluster",
+          null);
     }
     if (!seen.discoveryComplete()) {
-      return new Condition(COMPLETE_API_ENABLEMENTS, "False", "Partial",
-          "collected partial API enablements from the cluster", null);
+      return new Condition(
+          COMPLETE_API_ENABLEMENTS,
+          "False",
+          "Partial",
+          "collected partial API enablements from the cluster",
+          null);
     }
-    return new Condition(COMPLETE_API_ENABLEMENTS, "True", "Complete",
-        "collected complete API enablements from the cluster", null);
+    return new Condition(
+        COMPLETE_API_ENABLEMENTS,
+        "True",
+        "Complete",
+        "collected complete API enablements from the cluster",
+        null);
   }
 
   /** {@code [{groupVersion, resources[{name, kind}]}]}, sorted as Karmada sorts them. */
   static ArrayNode apiEnablements(Map<String, Map<String, String>> byGroupVersion) {
     ArrayNode out = Json.MAPPER.createArrayNode();
-    new TreeMap<>(byGroupVersion).forEach((gv, resources) -> {
-      ObjectNode e = out.addObject();
-      e.put("groupVersion", gv);
-      ArrayNode list = e.putArray("resources");
-      new TreeMap<>(resources).forEach((name, kind) -> {
-        ObjectNode r = list.addObject();
-        r.put("name", name);
-        r.put("kind", kind);
-      });
-    });
+    new TreeMap<>(byGroupVersion)
+        .forEach(
+            (gv, resources) -> {
+              ObjectNode e = out.addObject();
+              e.put("groupVersion", gv);
+              ArrayNode list = e.putArray("resources");
+              new TreeMap<>(resources)
+                  .forEach(
+                      (name, kind) -> {
+                        ObjectNode r = list.addObject();
+                        r.put("name", name);
+                        r.put("kind", kind);
+                      });
+            });
     return out;
   }
 }

@@ -25,8 +25,12 @@ public final class ClusterStatusController {
   /**
    * @param onClusterMissing called when the Cluster is absent on the hub (re-registration)
    */
-  public ClusterStatusController(KubernetesClient hub, KubernetesClient member,
-      String clusterName, Clock clock, Runnable onClusterMissing) {
+  public ClusterStatusController(
+      KubernetesClient hub,
+      KubernetesClient member,
+      String clusterName,
+      Clock clock,
+      Runnable onClusterMissing) {
     this.hub = hub;
     this.observer = new MemberObserver(member);
     this.clusterName = clusterName;
@@ -44,15 +48,16 @@ public final class ClusterStatusController {
       return;
     }
     ObjectNode tree = Json.tree(current);
-    ObjectNode status = ClusterStatusBuilder.build(tree.get("status"), seen,
-        Times.now(clock));
+    ObjectNode status = ClusterStatusBuilder.build(tree.get("status"), seen, Times.now(clock));
     if (status.equals(tree.get("status"))) {
       return;
     }
     tree.set("status", status);
     try {
-      hub.genericKubernetesResources(HubResources.CLUSTERS).resource(Json.generic(tree))
-          .status().update();
+      hub.genericKubernetesResources(HubResources.CLUSTERS)
+          .resource(Json.generic(tree))
+          .status()
+          .update();
     } catch (RuntimeException e) {
       if (ApiErrors.isNotFound(e)) {
         onClusterMissing.run();

@@ -16,8 +16,13 @@ import java.util.Map;
  * @param nodes the member's nodes, null when they could not be listed
  * @param pods the member's pods, null when they could not be listed
  */
-record MemberObservation(boolean reachable, boolean healthy, String gitVersion,
-    Map<String, Map<String, String>> apiEnablements, boolean discoveryComplete, List<Node> nodes,
+record MemberObservation(
+    boolean reachable,
+    boolean healthy,
+    String gitVersion,
+    Map<String, Map<String, String>> apiEnablements,
+    boolean discoveryComplete,
+    List<Node> nodes,
     List<Pod> pods) {
 
   static MemberObservation unreachable() {

@@ -7,9 +7,9 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Sums of resource quantities per resource name, rendered the way Kubernetes prints them:
- * whole numbers plain, fractions in milli-units, and binary suffixes (Ki, Mi, Gi, ...) when the
- * inputs used them and the sum is a whole multiple.
+ * Sums of resource quantities per resource name, rendered the way Kubernetes prints them: whole
+ * numbers plain, fractions in milli-units, and binary suffixes (Ki, Mi, Gi, ...) when the inputs
+ * used them and the sum is a whole multiple.
  */
 final class Quantities {
   private static final String[] BINARY = {"Ki", "Mi", "Gi", "Ti", "Pi", "Ei"};
@@ -46,10 +46,11 @@ final class Quantities {
     Quantities out = new Quantities();
     out.totals.putAll(totals);
     out.binary.putAll(binary);
-    other.totals.forEach((name, amount) -> {
-      out.totals.merge(name, amount, BigDecimal::max);
-      out.binary.merge(name, other.binary.get(name), Boolean::logicalOr);
-    });
+    other.totals.forEach(
+        (name, amount) -> {
+          out.totals.merge(name, amount, BigDecimal::max);
+          out.binary.merge(name, other.binary.get(name), Boolean::logicalOr);
+        });
     return out;
   }
 

@@ -11,11 +11,11 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The Cluster's {@code nodeSummary} and {@code resourceSummary} from the member's nodes and
- * pods, as Karmada computes them: allocatable is the sum of node allocatable; allocated sums the
- * requests of scheduled, unfinished pods (plus a pod count); allocating the same for pods not yet
- * scheduled. A pod requests the larger of its containers' sum and its biggest init container,
- * plus its overhead.
+ * The Cluster's {@code nodeSummary} and {@code resourceSummary} from the member's nodes and pods,
+ * as Karmada computes them: allocatable is the sum of node allocatable; allocated sums the requests
+ * of scheduled, unfinished pods (plus a pod count); allocating the same for pods not yet scheduled.
+ * A pod requests the larger of its containers' sum and its biggest init container, plus its
+ * overhead.
  */
 final class ResourceSummaries {
   private ResourceSummaries() {}
@@ -40,8 +40,10 @@ final class ResourceSummaries {
       if (finished(pod)) {
         continue;
       }
-      boolean scheduled = pod.getSpec() != null && pod.getSpec().getNodeName() != null
-          && !pod.getSpec().getNodeName().isEmpty();
+      boolean scheduled =
+          pod.getSpec() != null
+              && pod.getSpec().getNodeName() != null
+              && !pod.getSpec().getNodeName().isEmpty();
       Quantities target = scheduled ? allocated : allocating;
       target.plus(requests(pod));
       target.add("pods", BigDecimal.ONE, false);

@@ -10,10 +10,16 @@ class AppliedRecordsTest {
   private static final ObjectKey KEY = new ObjectKey("apps", "Deployment", "shop", "web");
 
   private static ObjectNode live(int generation, String rv, String workName) {
-    return ManifestsTest.parse("{'apiVersion':'apps/v1','kind':'Deployment','metadata':{"
-        + "'name':'web','namespace':'shop','generation':" + generation + ",'resourceVersion':'"
-        + rv + "','labels':{'karmada.io/managed':'true'},'annotations':{"
-        + "'work.karmada.io/name':'" + workName + "','work.karmada.io/namespace':'karmada-es-m'}}}");
+    return ManifestsTest.parse(
+        "{'apiVersion':'apps/v1','kind':'Deployment','metadata':{"
+            + "'name':'web','namespace':'shop','generation':"
+            + generation
+            + ",'resourceVersion':'"
+            + rv
+            + "','labels':{'karmada.io/managed':'true'},'annotations':{"
+            + "'work.karmada.io/name':'"
+            + workName
+            + "','work.karmada.io/namespace':'karmada-es-m'}}}");
   }
 
   @Test
@@ -28,7 +34,8 @@ class AppliedRecordsTest {
     assertFalse(records.upToDate(work, KEY, null), "deleted in the member");
     WorkView newer = WorkView.of(((ObjectNode) work.object().deepCopy()));
     ((ObjectNode) newer.object().get("metadata")).put("generation", 2);
-    assertFalse(records.upToDate(WorkView.of(newer.object()), KEY, live(1, "11", "w")),
+    assertFalse(
+        records.upToDate(WorkView.of(newer.object()), KEY, live(1, "11", "w")),
         "the Work's spec changed");
   }
 }

@@ -9,32 +9,57 @@ class HealthTest {
   @Test
   void interpretsHealthLikeKarmadasBuiltInInterpreter() {
     String[][] rows = {
-        {"Unknown", null},
-        {"Healthy", "{'apiVersion':'v1','kind':'ConfigMap','metadata':{'name':'c'}}"},
-        {"Unhealthy", "{'apiVersion':'apps/v1','kind':'Deployment','metadata':{'generation':2},"
+      {"Unknown", null},
+      {"Healthy", "{'apiVersion':'v1','kind':'ConfigMap','metadata':{'name':'c'}}"},
+      {
+        "Unhealthy",
+        "{'apiVersion':'apps/v1','kind':'Deployment','metadata':{'generation':2},"
             + "'spec':{'replicas':2},'status':{'observedGeneration':1,'updatedReplicas':2,"
-            + "'availableReplicas':2}}"},
-        {"Unhealthy", "{'apiVersion':'apps/v1','kind':'Deployment','metadata':{'generation':1},"
+            + "'availableReplicas':2}}"
+      },
+      {
+        "Unhealthy",
+        "{'apiVersion':'apps/v1','kind':'Deployment','metadata':{'generation':1},"
             + "'spec':{'replicas':2},'status':{'observedGeneration':1,'updatedReplicas':2,"
-            + "'availableReplicas':1}}"},
-        {"Healthy", "{'apiVersion':'apps/v1','kind':'Deployment','metadata':{'generation':1},"
+            + "'availableReplicas':1}}"
+      },
+      {
+        "Healthy",
+        "{'apiVersion':'apps/v1','kind':'Deployment','metadata':{'generation':1},"
             + "'spec':{'replicas':2},'status':{'observedGeneration':1,'updatedReplicas':2,"
-            + "'availableReplicas':2}}"},
-        {"Healthy", "{'apiVersion':'apps/v1','kind':'Deployment','metadata':{'generation':1},"
-            + "'spec':{'replicas':0},'status':{'observedGeneration':1}}"},
-        {"Healthy", "{'apiVersion':'v1','kind':'Service','spec':{'type':'ClusterIP'}}"},
-        {"Unhealthy", "{'apiVersion':'v1','kind':'Service','spec':{'type':'LoadBalancer'}}"},
-        {"Healthy", "{'apiVersion':'v1','kind':'Service','spec':{'type':'LoadBalancer'},"
-            + "'status':{'loadBalancer':{'ingress':[{'ip':'1.2.3.4'}]}}}"},
-        {"Unhealthy", "{'apiVersion':'v1','kind':'PersistentVolumeClaim',"
-            + "'status':{'phase':'Pending'}}"},
-        {"Healthy", "{'apiVersion':'v1','kind':'Pod','status':{'phase':'Running',"
-            + "'conditions':[{'type':'Ready','status':'True'}]}}"},
-        {"Unhealthy", "{'apiVersion':'v1','kind':'Pod','status':{'phase':'Running',"
-            + "'conditions':[{'type':'Ready','status':'False'}]}}"},
+            + "'availableReplicas':2}}"
+      },
+      {
+        "Healthy",
+        "{'apiVersion':'apps/v1','kind':'Deployment','metadata':{'generation':1},"
+            + "'spec':{'replicas':0},'status':{'observedGeneration':1}}"
+      },
+      {"Healthy", "{'apiVersion':'v1','kind':'Service','spec':{'type':'ClusterIP'}}"},
+      {"Unhealthy", "{'apiVersion':'v1','kind':'Service','spec':{'type':'LoadBalancer'}}"},
+      {
+        "Healthy",
+        "{'apiVersion':'v1','kind':'Service','spec':{'type':'LoadBalancer'},"
+            + "'status':{'loadBalancer':{'ingress':[{'ip':'1.2.3.4'}]}}}"
+      },
+      {
+        "Unhealthy",
+        "{'apiVersion':'v1','kind':'PersistentVolumeClaim'," + "'status':{'phase':'Pending'}}"
+      },
+      {
+        "Healthy",
+        "{'apiVersion':'v1','kind':'Pod','status':{'phase':'Running',"
+            + "'conditions':[{'type':'Ready','status':'True'}]}}"
+      },
+      {
+        "Unhealthy",
+        "{'apiVersion':'v1','kind':'Pod','status':{'phase':'Running',"
+            + "'conditions':[{'type':'Ready','status':'False'}]}}"
+      },
     };
     for (String[] row : rows) {
-      assertEquals(row[0], Health.of(row[1] == null ? null : ManifestsTest.parse(row[1])),
+      assertEquals(
+          row[0],
+          Health.of(row[1] == null ? null : ManifestsTest.parse(row[1])),
           String.valueOf(row[1]));
     }
   }

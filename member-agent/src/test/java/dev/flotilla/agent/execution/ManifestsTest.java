@@ -20,31 +20,40 @@ class ManifestsTest {
   }
 
   static WorkView work(String annotations, String... manifests) {
-    return WorkView.of(parse("{'apiVersion':'work.karmada.io/v1alpha1','kind':'Work',"
-        + "'metadata':{'name':'w','namespace':'karmada-es-m','uid':'u','generation':1,"
-        + "'annotations':" + annotations + "},'spec':{'workload':{'manifests':["
-        + String.join(",", manifests) + "]}}}"));
+    return WorkView.of(
+        parse(
+            "{'apiVersion':'work.karmada.io/v1alpha1','kind':'Work',"
+                + "'metadata':{'name':'w','namespace':'karmada-es-m','uid':'u','generation':1,"
+                + "'annotations':"
+                + annotations
+                + "},'spec':{'workload':{'manifests':["
+                + String.join(",", manifests)
+                + "]}}}"));
   }
 
   @Test
   void appliesCrdsThenNamespacesThenTheRestInWorkOrder() {
-    List<ObjectNode> manifests = List.of(
-        parse("{'apiVersion':'v1','kind':'ConfigMap','metadata':{'name':'a'}}"),
-        parse("{'apiVersion':'example.com/v1','kind':'Widget','metadata':{'name':'b'}}"),
-        parse("{'apiVersion':'v1','kind':'Namespace','metadata':{'name':'c'}}"),
-        parse("{'apiVersion':'apiextensions.k8s.io/v1','kind':'CustomResourceDefinition',"
-            + "'metadata':{'name':'d'}}"));
-    assertEquals(List.of(3, 2, 0, 1), Manifests.inApplyOrder(manifests).stream()
-        .map(Manifests.Indexed::ordinal).toList());
+    List<ObjectNode> manifests =
+        List.of(
+            parse("{'apiVersion':'v1','kind':'ConfigMap','metadata':{'name':'a'}}"),
+            parse("{'apiVersion':'example.com/v1','kind':'Widget','metadata':{'name':'b'}}"),
+            parse("{'apiVersion':'v1','kind':'Namespace','metadata':{'name':'c'}}"),
+            parse(
+                "{'apiVersion':'apiextensions.k8s.io/v1','kind':'CustomResourceDefinition',"
+                    + "'metadata':{'name':'d'}}"));
+    assertEquals(
+        List.of(3, 2, 0, 1),
+        Manifests.inApplyOrder(manifests).stream().map(Manifests.Indexed::ordinal).toList());
   }
 
   @Test
   void desiredObjectIsMarkedAndStrippedOfServerFields() {
-    String manifest = "{'apiVersion':'v1','kind':'Service','metadata':{'name':'s',"
-        + "'namespace':'shop','uid':'hub-uid','resourceVersion':'7','ownerReferences':[{}],"
-        + "'annotations':{'work.karmada.io/conflict-resolution':'overwrite','keep':'me'}},"
-        + "'spec':{'clusterIP':'10.0.0.1','clusterIPs':['10.0.0.1'],'ports':[{'port':80}]},"
-        + "'status':{'loadBalancer':{}}}";
+    String manifest =
+        "{'apiVersion':'v1','kind':'Service','metadata':{'name':'s',"
+            + "'namespace':'shop','uid':'hub-uid','resourceVersion':'7','ownerReferences':[{}],"
+            + "'annotations':{'work.karmada.io/conflict-resolution':'overwrite','keep':'me'}},"
+            + "'spec':{'clusterIP':'10.0.0.1','clusterIPs':['10.0.0.1'],'ports':[{'port':80}]},"
+            + "'status':{'loadBalancer':{}}}";
     WorkView work = work("{'resourcetemplate.karmada.io/uid':'tmpl'}", manifest);
     ObjectNode desired = Manifests.desired(work.manifests().get(0), work, true);
     ObjectNode meta = (ObjectNode) desired.get("metadata");
@@ -64,18 +73,24 @@ class ManifestsTest {
 
   @Test
   void namespacesAreFilledForNamespacedKindsAndDroppedForClusterScopedOnes() {
-    WorkView work = work("{}", "{'apiVersion':'v1','kind':'ConfigMap','metadata':{'name':'a'}}",
-        "{'apiVersion':'v1','kind':'Namespace','metadata':{'name':'n','namespace':'x'}}");
+    WorkView work =
+        work(
+            "{}",
+            "{'apiVersion':'v1','kind':'ConfigMap','metadata':{'name':'a'}}",
+            "{'apiVersion':'v1','kind':'Namespace','metadata':{'name':'n','namespace':'x'}}");
     assertEquals("default", Json.namespace(Manifests.desired(work.manifests().get(0), work, true)));
     assertEquals(null, Json.namespace(Manifests.desired(work.manifests().get(1), work, false)));
   }
 
   @Test
   void conflictResolutionOnTheWorkAppliesToEveryManifest() {
-    WorkView work = work("{'work.karmada.io/conflict-resolution':'Overwrite'}",
-        "{'apiVersion':'v1','kind':'ConfigMap','metadata':{'name':'a'}}");
+    WorkView work =
+        work(
+            "{'work.karmada.io/conflict-resolution':'Overwrite'}",
+            "{'apiVersion':'v1','kind':'ConfigMap','metadata':{'name':'a'}}");
     assertTrue(work.overwrites(work.manifests().get(0)));
-    assertFalse(work("{}", "{'apiVersion':'v1','kind':'ConfigMap','metadata':{'name':'a'}}")
-        .overwrites(work.manifests().get(0)));
+    assertFalse(
+        work("{}", "{'apiVersion':'v1','kind':'ConfigMap','metadata':{'name':'a'}}")
+            .overwrites(work.manifests().get(0)));
   }
 }

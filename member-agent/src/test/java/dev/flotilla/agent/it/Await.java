@@ -30,8 +30,8 @@ final class Await {
       sleep(100);
     }
     if (lastError != null) {
-      throw new AssertionError("timed out waiting for " + what + "; last error: " + lastError,
-          lastError);
+      throw new AssertionError(
+          "timed out waiting for " + what + "; last error: " + lastError, lastError);
     }
     fail("timed out waiting for " + what + "; last value: " + last);
     return last;

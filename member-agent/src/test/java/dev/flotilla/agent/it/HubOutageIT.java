@@ -47,21 +47,24 @@ class HubOutageIT {
 
   @Test
   void hubOutageLeavesTheMemberUntouched() {
-    Works.create(hub, Works.work(ES, "steady", List.of(
-        Works.configMap("steady", "settings", Map.of("k", "1")))));
-    Await.until("applied", () -> "True".equals(
-        Works.condition(Works.get(hub, ES, "steady"), "Applied")));
+    Works.create(
+        hub,
+        Works.work(ES, "steady", List.of(Works.configMap("steady", "settings", Map.of("k", "1")))));
+    Await.until(
+        "applied", () -> "True".equals(Works.condition(Works.get(hub, ES, "steady"), "Applied")));
     String rv = configMap().getMetadata().getResourceVersion();
 
     hubServer.stopServing();
-    Await.until("hub unreachable", () -> {
-      try {
-        hub.namespaces().withName(ES).get();
-        return false;
-      } catch (RuntimeException e) {
-        return true;
-      }
-    });
+    Await.until(
+        "hub unreachable",
+        () -> {
+          try {
+            hub.namespaces().withName(ES).get();
+            return false;
+          } catch (RuntimeException e) {
+            return true;
+          }
+        });
     // Give the agent's watches time to fail and retry against the dead hub.
     Await.sleep(3000);
     ConfigMap during = configMap();
@@ -69,17 +72,24 @@ class HubOutageIT {
     assertEquals(rv, during.getMetadata().getResourceVersion());
 
     hubServer.resumeServing();
-    Works.edit(hub, ES, "steady", w -> ((ObjectNode) Works.manifests(w).get(0).path("data"))
-        .put("k", "2"));
-    Await.until("agent reconnected and applied the change",
+    Works.edit(
+        hub,
+        ES,
+        "steady",
+        w -> ((ObjectNode) Works.manifests(w).get(0).path("data")).put("k", "2"));
+    Await.until(
+        "agent reconnected and applied the change",
         () -> "2".equals(configMap().getData().get("k")));
     String renewed = renewTime();
     Await.until("lease renewals resumed", () -> !renewed.equals(renewTime()));
   }
 
   private static String renewTime() {
-    var lease = hub.genericKubernetesResources("coordination.k8s.io/v1", "Lease")
-        .inNamespace("karmada-cluster").withName(CLUSTER).get();
+    var lease =
+        hub.genericKubernetesResources("coordination.k8s.io/v1", "Lease")
+            .inNamespace("karmada-cluster")
+            .withName(CLUSTER)
+            .get();
     return String.valueOf(lease.getAdditionalProperties().get("spec"));
   }
 }

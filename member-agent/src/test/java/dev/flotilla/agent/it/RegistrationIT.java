@@ -63,20 +63,30 @@ class RegistrationIT {
     ObjectNode taint = spec.putArray("taints").addObject();
     taint.put("key", "maintenance");
     taint.put("effect", "NoSchedule");
-    hub.genericKubernetesResources(HubResources.CLUSTERS).resource(Json.generic(cluster))
-        .create();
+    hub.genericKubernetesResources(HubResources.CLUSTERS).resource(Json.generic(cluster)).create();
   }
 
   private static void memberHasNodesAndPods() {
     for (int i = 0; i < 2; i++) {
       boolean ready = i == 0;
-      member.nodes().resource(new NodeBuilder().withNewMetadata().withName("node-" + i)
-          .endMetadata().withNewStatus()
-          .addToAllocatable("cpu", new Quantity("4"))
-          .addToAllocatable("memory", new Quantity("8Gi"))
-          .addToAllocatable("pods", new Quantity("110"))
-          .addNewCondition().withType("Ready").withStatus(ready ? "True" : "False").endCondition()
-          .endStatus().build()).create();
+      member
+          .nodes()
+          .resource(
+              new NodeBuilder()
+                  .withNewMetadata()
+                  .withName("node-" + i)
+                  .endMetadata()
+                  .withNewStatus()
+                  .addToAllocatable("cpu", new Quantity("4"))
+                  .addToAllocatable("memory", new Quantity("8Gi"))
+                  .addToAllocatable("pods", new Quantity("110"))
+                  .addNewCondition()
+                  .withType("Ready")
+                  .withStatus(ready ? "True" : "False")
+                  .endCondition()
+                  .endStatus()
+                  .build())
+          .create();
     }
     Works.ensureNamespace(member, "apps");
     member.pods().inNamespace("apps").resource(pod("running", "node-0", "Running")).create();
@@ -85,32 +95,50 @@ class RegistrationIT {
   }
 
   private static io.fabric8.kubernetes.api.model.Pod pod(String name, String node, String phase) {
-    return new PodBuilder().withNewMetadata().withName(name).endMetadata().withNewSpec()
-        .withNodeName(node).addNewContainer().withName("main").withImage("busybox")
-        .withNewResources().addToRequests("cpu", new Quantity("500m"))
-        .addToRequests("memory", new Quantity("1Gi")).endResources().endContainer().endSpec()
-        .withNewStatus().withPhase(phase).endStatus().build();
+    return new PodBuilder()
+        .withNewMetadata()
+        .withName(name)
+        .endMetadata()
+        .withNewSpec()
+        .withNodeName(node)
+        .addNewContainer()
+        .withName("main")
+        .withImage("busybox")
+        .withNewResources()
+        .addToRequests("cpu", new Quantity("500m"))
+        .addToRequests("memory", new Quantity("1Gi"))
+        .endResources()
+        .endContainer()
+        .endSpec()
+        .withNewStatus()
+        .withPhase(phase)
+        .endStatus()
+        .build();
   }
 
   private static ObjectNode cluster() {
-    GenericKubernetesResource c = hub.genericKubernetesResources(HubResources.CLUSTERS)
-        .withName(CLUSTER).get();
+    GenericKubernetesResource c =
+        hub.genericKubernetesResources(HubResources.CLUSTERS).withName(CLUSTER).get();
     return c == null ? null : Json.tree(c);
   }
 
   @Test
   void registersThePullClusterWithoutClobberingAdminFields() {
-    String kubeSystemUid = member.namespaces().withName("kube-system").get().getMetadata()
-        .getUid();
-    ObjectNode cluster = Await.until("Cluster registered", RegistrationIT::cluster,
-        c -> c != null && kubeSystemUid.equals(c.path("spec").path("id").asText()));
+    String kubeSystemUid = member.namespaces().withName("kube-system").get().getMetadata().getUid();
+    ObjectNode cluster =
+        Await.until(
+            "Cluster registered",
+            RegistrationIT::cluster,
+            c -> c != null && kubeSystemUid.equals(c.path("spec").path("id").asText()));
     JsonNode spec = cluster.path("spec");
     assertEquals("Pull", spec.path("syncMode").asText());
     assertEquals(memberServer.url() + "/", spec.path("apiEndpoint").asText());
     assertEquals("flotilla-sim", spec.path("provider").asText());
     assertEquals("eu-west", spec.path("region").asText());
     assertEquals("[\"eu-west-a\",\"eu-west-b\"]", spec.path("zones").toString());
-    assertEquals("maintenance", spec.path("taints").get(0).path("key").asText(),
+    assertEquals(
+        "maintenance",
+        spec.path("taints").get(0).path("key").asText(),
         "the admin's taint survives registration");
     assertEquals("payments", cluster.path("metadata").path("labels").path("team").asText());
     assertEquals("test", cluster.path("metadata").path("labels").path("env").asText());
@@ -120,34 +148,53 @@ class RegistrationIT {
 
   @Test
   void renewsItsLease() {
-    var lease = hub.genericKubernetesResources("coordination.k8s.io/v1", "Lease")
-        .inNamespace("karmada-cluster").withName(CLUSTER);
-    ObjectNode first = Await.until("lease created", () -> {
-      GenericKubernetesResource l = lease.get();
-      return l == null ? null : Json.tree(l);
-    }, l -> l != null);
+    var lease =
+        hub.genericKubernetesResources("coordination.k8s.io/v1", "Lease")
+            .inNamespace("karmada-cluster")
+            .withName(CLUSTER);
+    ObjectNode first =
+        Await.until(
+            "lease created",
+            () -> {
+              GenericKubernetesResource l = lease.get();
+              return l == null ? null : Json.tree(l);
+            },
+            l -> l != null);
     JsonNode spec = first.path("spec");
     assertEquals(CLUSTER, spec.path("holderIdentity").asText());
     assertEquals(40, spec.path("leaseDurationSeconds").asInt());
     String renewTime = spec.path("renewTime").asText();
     assertTrue(renewTime.matches(MICRO_TIME), renewTime);
-    String renewed = Await.until("lease renewed", () -> Json.text(Json.tree(lease.get()),
-        "spec", "renewTime"), t -> !t.equals(renewTime));
+    String renewed =
+        Await.until(
+            "lease renewed",
+            () -> Json.text(Json.tree(lease.get()), "spec", "renewTime"),
+            t -> !t.equals(renewTime));
     assertTrue(renewed.matches(MICRO_TIME), renewed);
     assertNotEquals(renewTime, renewed);
-    Await.until("lease owned by the Cluster", () -> "Cluster".equals(
-        Json.text(Json.tree(lease.get()).path("metadata").path("ownerReferences").path(0),
-            "kind")));
+    Await.until(
+        "lease owned by the Cluster",
+        () ->
+            "Cluster"
+                .equals(
+                    Json.text(
+                        Json.tree(lease.get()).path("metadata").path("ownerReferences").path(0),
+                        "kind")));
   }
 
   @Test
   void reportsClusterStatus() {
-    ObjectNode cluster = Await.until("Cluster status written", RegistrationIT::cluster,
-        c -> c != null && c.path("status").has("resourceSummary"));
+    ObjectNode cluster =
+        Await.until(
+            "Cluster status written",
+            RegistrationIT::cluster,
+            c -> c != null && c.path("status").has("resourceSummary"));
     JsonNode status = cluster.path("status");
-    assertTrue(status.path("kubernetesVersion").asText().startsWith("v1.33"),
+    assertTrue(
+        status.path("kubernetesVersion").asText().startsWith("v1.33"),
         status.path("kubernetesVersion").asText());
-    assertEquals(Map.of("type", "Ready", "status", "True", "reason", "ClusterReady"),
+    assertEquals(
+        Map.of("type", "Ready", "status", "True", "reason", "ClusterReady"),
         pick(condition(status, "Ready")));
     assertEquals("True", condition(status, "CompleteAPIEnablements").path("status").asText());
     assertTrue(hasResource(status, "v1", "configmaps", "ConfigMap"));
@@ -174,8 +221,13 @@ class RegistrationIT {
   }
 
   private static Map<String, String> pick(JsonNode c) {
-    return Map.of("type", c.path("type").asText(), "status", c.path("status").asText(),
-        "reason", c.path("reason").asText());
+    return Map.of(
+        "type",
+        c.path("type").asText(),
+        "status",
+        c.path("status").asText(),
+        "reason",
+        c.path("reason").asText());
   }
 
   private static boolean hasResource(JsonNode status, String gv, String name, String kind) {

@@ -14,8 +14,8 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * A Flotilla API server on an ephemeral port over HTTPS: the hub (with Flotilla's CRDs) or a
- * plain member cluster (without them), plus admin clients for it.
+ * A Flotilla API server on an ephemeral port over HTTPS: the hub (with Flotilla's CRDs) or a plain
+ * member cluster (without them), plus admin clients for it.
  */
 final class TestServer implements AutoCloseable {
   private final HubConfig config;
@@ -39,8 +39,8 @@ final class TestServer implements AutoCloseable {
   private static TestServer start(boolean flotillaCrds) {
     try {
       Path dir = Files.createTempDirectory(flotillaCrds ? "agent-it-hub" : "agent-it-member");
-      HubConfig config = new HubConfig(dir, "127.0.0.1", 0, Optional.empty(), List.of(),
-          flotillaCrds);
+      HubConfig config =
+          new HubConfig(dir, "127.0.0.1", 0, Optional.empty(), List.of(), flotillaCrds);
       return new TestServer(config);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -54,12 +54,13 @@ final class TestServer implements AutoCloseable {
 
   /** A fresh admin client, e.g. for an agent that should own it. */
   KubernetesClient newClient() {
-    Config config = new ConfigBuilder()
-        .withMasterUrl(server.url())
-        .withCaCertFile(server.certificateAuthority().caCertPath().toString())
-        .withOauthToken(server.authenticator().adminToken())
-        .withRequestTimeout(30_000)
-        .build();
+    Config config =
+        new ConfigBuilder()
+            .withMasterUrl(server.url())
+            .withCaCertFile(server.certificateAuthority().caCertPath().toString())
+            .withOauthToken(server.authenticator().adminToken())
+            .withRequestTimeout(30_000)
+            .build();
     return new KubernetesClientBuilder().withConfig(config).build();
   }
 
@@ -80,8 +81,16 @@ final class TestServer implements AutoCloseable {
   /** Serves again on the same port from the same data (same CA and tokens). */
   void resumeServing() {
     int port = Integer.parseInt(server.url().substring(server.url().lastIndexOf(':') + 1));
-    server = HubServer.create(new HubConfig(config.dataDir(), config.host(), port,
-        config.tokenAuthFile(), config.extraSans(), config.installFlotillaCrds())).start();
+    server =
+        HubServer.create(
+                new HubConfig(
+                    config.dataDir(),
+                    config.host(),
+                    port,
+                    config.tokenAuthFile(),
+                    config.extraSans(),
+                    config.installFlotillaCrds()))
+            .start();
   }
 
   @Override

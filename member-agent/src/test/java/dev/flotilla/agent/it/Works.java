@@ -102,8 +102,10 @@ final class Works {
   static void ensureNamespace(KubernetesClient client, String name) {
     if (client.namespaces().withName(name).get() == null) {
       try {
-        client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(name)
-            .endMetadata().build()).create();
+        client
+            .namespaces()
+            .resource(new NamespaceBuilder().withNewMetadata().withName(name).endMetadata().build())
+            .create();
       } catch (RuntimeException e) {
         // created concurrently (the agent registers the execution namespace too)
       }
@@ -112,24 +114,32 @@ final class Works {
 
   static void create(KubernetesClient hub, ObjectNode work) {
     ensureNamespace(hub, Json.namespace(work));
-    hub.genericKubernetesResources(HubResources.WORKS).inNamespace(Json.namespace(work))
-        .resource(Json.generic(work)).create();
+    hub.genericKubernetesResources(HubResources.WORKS)
+        .inNamespace(Json.namespace(work))
+        .resource(Json.generic(work))
+        .create();
   }
 
   static ObjectNode get(KubernetesClient hub, String namespace, String name) {
-    GenericKubernetesResource w = hub.genericKubernetesResources(HubResources.WORKS)
-        .inNamespace(namespace).withName(name).get();
+    GenericKubernetesResource w =
+        hub.genericKubernetesResources(HubResources.WORKS)
+            .inNamespace(namespace)
+            .withName(name)
+            .get();
     return w == null ? null : Json.tree(w);
   }
 
   /** Reads, changes and writes back a Work (retrying on conflicts). */
-  static void edit(KubernetesClient hub, String namespace, String name, Consumer<ObjectNode> change) {
+  static void edit(
+      KubernetesClient hub, String namespace, String name, Consumer<ObjectNode> change) {
     for (int attempt = 0; ; attempt++) {
       ObjectNode w = get(hub, namespace, name);
       change.accept(w);
       try {
-        hub.genericKubernetesResources(HubResources.WORKS).inNamespace(namespace)
-            .resource(Json.generic(w)).update();
+        hub.genericKubernetesResources(HubResources.WORKS)
+            .inNamespace(namespace)
+            .resource(Json.generic(w))
+            .update();
         return;
       } catch (RuntimeException e) {
         if (attempt > 10) {
@@ -144,7 +154,9 @@ final class Works {
   }
 
   static void delete(KubernetesClient hub, String namespace, String name) {
-    hub.genericKubernetesResources(HubResources.WORKS).inNamespace(namespace).withName(name)
+    hub.genericKubernetesResources(HubResources.WORKS)
+        .inNamespace(namespace)
+        .withName(name)
         .delete();
   }
 

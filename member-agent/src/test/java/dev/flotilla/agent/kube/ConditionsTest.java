@@ -14,12 +14,18 @@ class ConditionsTest {
 
   @Test
   void keepsTransitionTimeWhileStatusHoldsAndOtherWritersConditions() throws Exception {
-    JsonNode existing = Json.MAPPER.readTree("[{\"type\":\"Other\",\"status\":\"True\","
-        + "\"reason\":\"X\",\"message\":\"\",\"lastTransitionTime\":\"" + T0 + "\"},"
-        + "{\"type\":\"Ready\",\"status\":\"True\",\"reason\":\"A\",\"message\":\"old\","
-        + "\"lastTransitionTime\":\"" + T0 + "\"}]");
-    ArrayNode merged = Conditions.merge(existing,
-        List.of(new Condition("Ready", "True", "B", "new", 3L)), T1);
+    JsonNode existing =
+        Json.MAPPER.readTree(
+            "[{\"type\":\"Other\",\"status\":\"True\","
+                + "\"reason\":\"X\",\"message\":\"\",\"lastTransitionTime\":\""
+                + T0
+                + "\"},"
+                + "{\"type\":\"Ready\",\"status\":\"True\",\"reason\":\"A\",\"message\":\"old\","
+                + "\"lastTransitionTime\":\""
+                + T0
+                + "\"}]");
+    ArrayNode merged =
+        Conditions.merge(existing, List.of(new Condition("Ready", "True", "B", "new", 3L)), T1);
     assertEquals(2, merged.size());
     assertEquals("Other", merged.get(0).path("type").asText());
     JsonNode ready = Conditions.find(merged, "Ready");
@@ -27,8 +33,8 @@ class ConditionsTest {
     assertEquals("B", ready.path("reason").asText());
     assertEquals(3, ready.path("observedGeneration").asInt());
 
-    ArrayNode flipped = Conditions.merge(merged,
-        List.of(new Condition("Ready", "False", "C", "down", null)), T1);
+    ArrayNode flipped =
+        Conditions.merge(merged, List.of(new Condition("Ready", "False", "C", "down", null)), T1);
     assertEquals(T1, Conditions.find(flipped, "Ready").path("lastTransitionTime").asText());
   }
 

@@ -23,16 +23,20 @@ class KeyedWorkQueueTest {
     AtomicInteger maxRunning = new AtomicInteger();
     AtomicInteger runs = new AtomicInteger();
     CountDownLatch secondRun = new CountDownLatch(2);
-    try (KeyedWorkQueue queue = new KeyedWorkQueue("test", 4, key -> {
-      maxRunning.accumulateAndGet(running.incrementAndGet(), Math::max);
-      if (runs.incrementAndGet() == 1) {
-        firstStarted.countDown();
-        release.await();
-      }
-      running.decrementAndGet();
-      secondRun.countDown();
-      return Result.DONE;
-    })) {
+    try (KeyedWorkQueue queue =
+        new KeyedWorkQueue(
+            "test",
+            4,
+            key -> {
+              maxRunning.accumulateAndGet(running.incrementAndGet(), Math::max);
+              if (runs.incrementAndGet() == 1) {
+                firstStarted.countDown();
+                release.await();
+              }
+              running.decrementAndGet();
+              secondRun.countDown();
+              return Result.DONE;
+            })) {
       queue.add("a");
       assertTrue(firstStarted.await(5, TimeUnit.SECONDS));
       queue.add("a");
@@ -49,13 +53,17 @@ class KeyedWorkQueueTest {
   void failuresRetryWithBackoffUntilTheyPass() throws Exception {
     AtomicInteger attempts = new AtomicInteger();
     CountDownLatch done = new CountDownLatch(1);
-    try (KeyedWorkQueue queue = new KeyedWorkQueue("test", 1, key -> {
-      if (attempts.incrementAndGet() < 3) {
-        throw new IllegalStateException("not yet");
-      }
-      done.countDown();
-      return Result.DONE;
-    })) {
+    try (KeyedWorkQueue queue =
+        new KeyedWorkQueue(
+            "test",
+            1,
+            key -> {
+              if (attempts.incrementAndGet() < 3) {
+                throw new IllegalStateException("not yet");
+              }
+              done.countDown();
+              return Result.DONE;
+            })) {
       queue.add("k");
       assertTrue(done.await(5, TimeUnit.SECONDS));
       assertEquals(3, attempts.get());
@@ -67,12 +75,16 @@ class KeyedWorkQueueTest {
     Map<String, Integer> counts = new ConcurrentHashMap<>();
     List<String> order = new CopyOnWriteArrayList<>();
     CountDownLatch done = new CountDownLatch(3);
-    try (KeyedWorkQueue queue = new KeyedWorkQueue("test", 2, key -> {
-      order.add(key);
-      int n = counts.merge(key, 1, Integer::sum);
-      done.countDown();
-      return key.equals("again") && n == 1 ? new Result(10) : Result.DONE;
-    })) {
+    try (KeyedWorkQueue queue =
+        new KeyedWorkQueue(
+            "test",
+            2,
+            key -> {
+              order.add(key);
+              int n = counts.merge(key, 1, Integer::sum);
+              done.countDown();
+              return key.equals("again") && n == 1 ? new Result(10) : Result.DONE;
+            })) {
       queue.add("once");
       queue.add("again");
       assertTrue(done.await(5, TimeUnit.SECONDS));

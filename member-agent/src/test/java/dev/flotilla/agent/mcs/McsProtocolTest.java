@@ -10,7 +10,10 @@ import org.junit.jupiter.api.Test;
 class McsProtocolTest {
   @Test
   void serviceIsTrimmedToWhatMcsNeeds() throws Exception {
-    ObjectNode svc = (ObjectNode) Json.MAPPER.readTree("""
+    ObjectNode svc =
+        (ObjectNode)
+            Json.MAPPER.readTree(
+                """
         {"apiVersion":"v1","kind":"Service","metadata":{"name":"s","namespace":"n","uid":"u",
          "resourceVersion":"9","labels":{"a":"b"}},
          "spec":{"type":"ClusterIP","clusterIP":"10.0.0.1","clusterIPs":["10.0.0.1"],
@@ -28,7 +31,10 @@ class McsProtocolTest {
 
   @Test
   void slicesKeepAddressesConditionsAndHostnames() throws Exception {
-    ObjectNode slice = (ObjectNode) Json.MAPPER.readTree("""
+    ObjectNode slice =
+        (ObjectNode)
+            Json.MAPPER.readTree(
+                """
         {"metadata":{"name":"s-abc","namespace":"n","ownerReferences":[{}]},"addressType":"IPv4",
          "endpoints":[{"addresses":["10.1.0.2"],"conditions":{"ready":true},"hostname":"web-0",
          "zone":"z1","nodeName":"n1","targetRef":{"kind":"Pod"}}],

@@ -14,19 +14,26 @@ class ClusterSpecsTest {
 
   @Test
   void patchHoldsOnlyTheAgentsFields() {
-    ObjectNode patch = ClusterSpecs.patch(new ClusterSpecs.Registration("aws", null, List.of(),
-        Map.of("env", "prod"), "https://m:6443", "uid-1"));
-    assertEquals("{\"metadata\":{\"labels\":{\"env\":\"prod\"}},\"spec\":{\"syncMode\":\"Pull\","
-        + "\"apiEndpoint\":\"https://m:6443\",\"id\":\"uid-1\",\"provider\":\"aws\"}}",
+    ObjectNode patch =
+        ClusterSpecs.patch(
+            new ClusterSpecs.Registration(
+                "aws", null, List.of(), Map.of("env", "prod"), "https://m:6443", "uid-1"));
+    assertEquals(
+        "{\"metadata\":{\"labels\":{\"env\":\"prod\"}},\"spec\":{\"syncMode\":\"Pull\","
+            + "\"apiEndpoint\":\"https://m:6443\",\"id\":\"uid-1\",\"provider\":\"aws\"}}",
         patch.toString());
   }
 
   @Test
   void anUpToDateClusterNeedsNoWrite() {
-    ObjectNode patch = ClusterSpecs.patch(new ClusterSpecs.Registration("aws", "eu",
-        List.of("a"), Map.of(), "https://m", "id"));
-    ObjectNode existing = ClusterSpecs.newCluster("c", new ClusterSpecs.Registration("aws", "eu",
-        List.of("a"), Map.of("team", "x"), "https://m", "id"));
+    ObjectNode patch =
+        ClusterSpecs.patch(
+            new ClusterSpecs.Registration("aws", "eu", List.of("a"), Map.of(), "https://m", "id"));
+    ObjectNode existing =
+        ClusterSpecs.newCluster(
+            "c",
+            new ClusterSpecs.Registration(
+                "aws", "eu", List.of("a"), Map.of("team", "x"), "https://m", "id"));
     ((ObjectNode) existing.get("spec")).putArray("taints").addObject().put("key", "k");
     assertTrue(JsonSubset.contains(existing, patch));
     ((ObjectNode) existing.get("spec")).put("region", "us");

@@ -12,14 +12,14 @@ class QuantitiesTest {
   void rendersSumsTheWayKubernetesPrintsThem() {
     record Row(String[] inputs, String expected) {}
     Row[] rows = {
-        new Row(new String[] {"4", "4"}, "8"),
-        new Row(new String[] {"500m", "250m"}, "750m"),
-        new Row(new String[] {"500m", "500m"}, "1"),
-        new Row(new String[] {"1", "0.5"}, "1500m"),
-        new Row(new String[] {"8Gi", "8Gi"}, "16Gi"),
-        new Row(new String[] {"1Gi", "512Mi"}, "1536Mi"),
-        new Row(new String[] {"1000", "24"}, "1024"),
-        new Row(new String[] {"1k"}, "1000"),
+      new Row(new String[] {"4", "4"}, "8"),
+      new Row(new String[] {"500m", "250m"}, "750m"),
+      new Row(new String[] {"500m", "500m"}, "1"),
+      new Row(new String[] {"1", "0.5"}, "1500m"),
+      new Row(new String[] {"8Gi", "8Gi"}, "16Gi"),
+      new Row(new String[] {"1Gi", "512Mi"}, "1536Mi"),
+      new Row(new String[] {"1000", "24"}, "1024"),
+      new Row(new String[] {"1k"}, "1000"),
     };
     for (Row row : rows) {
       Quantities q = new Quantities();

@@ -18,8 +18,8 @@ import java.util.Map;
 
 /**
  * The EndpointSlice (discovery.k8s.io/v1) and Endpoints (v1) of a Service with a selector, as
- * kube-controller-manager's controllers write them: pure functions of the Service, its pods and
- * the nodes' zones.
+ * kube-controller-manager's controllers write them: pure functions of the Service, its pods and the
+ * nodes' zones.
  */
 public final class EndpointShapes {
   public static final String SERVICE_NAME = "kubernetes.io/service-name";
@@ -60,8 +60,9 @@ public final class EndpointShapes {
     String name = svc.path("metadata").path("name").asText();
     byte[] digest;
     try {
-      digest = MessageDigest.getInstance("SHA-256").digest(
-          svc.path("metadata").path("uid").asText().getBytes(StandardCharsets.UTF_8));
+      digest =
+          MessageDigest.getInstance("SHA-256")
+              .digest(svc.path("metadata").path("uid").asText().getBytes(StandardCharsets.UTF_8));
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
@@ -79,11 +80,13 @@ public final class EndpointShapes {
   /** The labels of the Service's managed slice: the Service's own plus the controller's. */
   public static ObjectNode sliceLabels(JsonNode svc) {
     ObjectNode labels = Json.MAPPER.createObjectNode();
-    Meta.labels(svc).forEach((k, v) -> {
-      if (!k.equals(SERVICE_NAME) && !k.equals(MANAGED_BY) && !k.equals(HEADLESS)) {
-        labels.put(k, v);
-      }
-    });
+    Meta.labels(svc)
+        .forEach(
+            (k, v) -> {
+              if (!k.equals(SERVICE_NAME) && !k.equals(MANAGED_BY) && !k.equals(HEADLESS)) {
+                labels.put(k, v);
+              }
+            });
     labels.put(SERVICE_NAME, svc.path("metadata").path("name").asText());
     labels.put(MANAGED_BY, CONTROLLER);
     if (headless(svc)) {
@@ -93,8 +96,8 @@ public final class EndpointShapes {
   }
 
   /** The one EndpointSlice of the Service, with every selected pod that has an IP. */
-  public static ObjectNode slice(ObjectNode svc, List<? extends JsonNode> pods,
-      Map<String, String> zoneByNode) {
+  public static ObjectNode slice(
+      ObjectNode svc, List<? extends JsonNode> pods, Map<String, String> zoneByNode) {
     boolean publishNotReady = svc.path("spec").path("publishNotReadyAddresses").asBoolean(false);
     List<JsonNode> sorted = withIps(pods);
     sorted.sort(Comparator.comparing(p -> p.path("metadata").path("name").asText()));
@@ -152,8 +155,9 @@ public final class EndpointShapes {
     boolean publishNotReady = svc.path("spec").path("publishNotReadyAddresses").asBoolean(false);
     List<JsonNode> sorted = withIps(pods);
     sorted.removeIf(p -> p.path("metadata").has("deletionTimestamp") && !publishNotReady);
-    sorted.sort(Comparator.comparingLong(p -> Ipv4Cidr.tryParseAddress(
-        p.path("status").path("podIP").asText())));
+    sorted.sort(
+        Comparator.comparingLong(
+            p -> Ipv4Cidr.tryParseAddress(p.path("status").path("podIP").asText())));
     ObjectNode ep = Json.MAPPER.createObjectNode();
     ep.put("apiVersion", "v1");
     ep.put("kind", "Endpoints");
@@ -226,7 +230,8 @@ public final class EndpointShapes {
     String hostname = pod.path("spec").path("hostname").asText("");
     String subdomain = pod.path("spec").path("subdomain").asText("");
     return !hostname.isEmpty() && subdomain.equals(svc.path("metadata").path("name").asText())
-        ? hostname : null;
+        ? hostname
+        : null;
   }
 
   private static ObjectNode targetRef(JsonNode pod) {
@@ -239,8 +244,8 @@ public final class EndpointShapes {
   }
 
   /**
-   * The target port of a Service port: the number, or a named container port looked up in the
-   * pods (first match); null when a name matches no pod's port.
+   * The target port of a Service port: the number, or a named container port looked up in the pods
+   * (first match); null when a name matches no pod's port.
    */
   static Integer resolve(JsonNode servicePort, List<? extends JsonNode> pods) {
     JsonNode target = servicePort.path("targetPort");

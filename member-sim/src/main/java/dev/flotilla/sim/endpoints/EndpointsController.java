@@ -18,9 +18,9 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * The endpointslice and endpoints controllers of kube-controller-manager in one, keyed by
- * Service: a Service with a selector has one managed EndpointSlice ({@link EndpointShapes}) and
- * an Endpoints object, updated whenever the Service, a selected pod or the slice itself changes.
+ * The endpointslice and endpoints controllers of kube-controller-manager in one, keyed by Service:
+ * a Service with a selector has one managed EndpointSlice ({@link EndpointShapes}) and an Endpoints
+ * object, updated whenever the Service, a selected pod or the slice itself changes.
  */
 public final class EndpointsController {
   public static final String NAME = "sim-endpointslice-controller";
@@ -33,18 +33,30 @@ public final class EndpointsController {
     this.queue = ctx.queue(NAME, this::reconcile);
     ctx.events().on(ctx.kinds().services(), change -> queue.add(change.key()));
     ctx.events().on(ctx.kinds().pods(), this::onPodChange);
-    ctx.events().on(ctx.kinds().endpointSlices(), change -> {
-      JsonNode labels = change.latest().path("metadata").path("labels");
-      if (EndpointShapes.CONTROLLER.equals(labels.path(EndpointShapes.MANAGED_BY).asText())) {
-        queue.add(Keys.of(change.namespace(), labels.path(EndpointShapes.SERVICE_NAME).asText()));
-      }
-    });
-    ctx.events().on(ctx.kinds().endpoints(), change -> {
-      if (change.deleted() || change.latest().path("metadata").path("labels")
-          .has(EndpointShapes.SKIP_MIRROR)) {
-        queue.add(change.key());
-      }
-    });
+    ctx.events()
+        .on(
+            ctx.kinds().endpointSlices(),
+            change -> {
+              JsonNode labels = change.latest().path("metadata").path("labels");
+              if (EndpointShapes.CONTROLLER.equals(
+                  labels.path(EndpointShapes.MANAGED_BY).asText())) {
+                queue.add(
+                    Keys.of(change.namespace(), labels.path(EndpointShapes.SERVICE_NAME).asText()));
+              }
+            });
+    ctx.events()
+        .on(
+            ctx.kinds().endpoints(),
+            change -> {
+              if (change.deleted()
+                  || change
+                      .latest()
+                      .path("metadata")
+                      .path("labels")
+                      .has(EndpointShapes.SKIP_MIRROR)) {
+                queue.add(change.key());
+              }
+            });
   }
 
   /** A pod matters to every Service in its namespace that selects it, before or after. */
@@ -123,8 +135,8 @@ public final class EndpointsController {
 
   private static final String[] SLICE_FIELDS = {"addressType", "endpoints", "ports"};
 
-  private void syncSlice(ObjectNode svc, ObjectNode desired,
-      List<CompletableFuture<ObjectNode>> writes) {
+  private void syncSlice(
+      ObjectNode svc, ObjectNode desired, List<CompletableFuture<ObjectNode>> writes) {
     String namespace = Meta.namespace(svc);
     String sliceName = Meta.name(desired);
     for (ObjectNode slice : managedSlices(svc)) {
@@ -132,15 +144,20 @@ public final class EndpointsController {
         writes.add(ctx.writes().delete(ctx.kinds().endpointSlices(), namespace, Meta.name(slice)));
       }
     }
-    Optional<ObjectNode> existing = ctx.reader().get(ctx.kinds().endpointSlices(), namespace,
-        sliceName);
+    Optional<ObjectNode> existing =
+        ctx.reader().get(ctx.kinds().endpointSlices(), namespace, sliceName);
     if (existing.isEmpty()) {
       writes.add(ctx.writes().create(ctx.kinds().endpointSlices(), namespace, desired));
       return;
     }
     if (!sameContent(existing.get(), desired, SLICE_FIELDS)) {
-      writes.add(ctx.writes().patch(ctx.kinds().endpointSlices(), namespace, sliceName,
-          slice -> copyContent(desired, slice, SLICE_FIELDS)));
+      writes.add(
+          ctx.writes()
+              .patch(
+                  ctx.kinds().endpointSlices(),
+                  namespace,
+                  sliceName,
+                  slice -> copyContent(desired, slice, SLICE_FIELDS)));
     }
   }
 
@@ -152,8 +169,13 @@ public final class EndpointsController {
     if (existing.isEmpty()) {
       writes.add(ctx.writes().create(ctx.kinds().endpoints(), namespace, desired));
     } else if (!sameContent(existing.get(), desired, fields)) {
-      writes.add(ctx.writes().patch(ctx.kinds().endpoints(), namespace, name,
-          ep -> copyContent(desired, ep, fields)));
+      writes.add(
+          ctx.writes()
+              .patch(
+                  ctx.kinds().endpoints(),
+                  namespace,
+                  name,
+                  ep -> copyContent(desired, ep, fields)));
     }
   }
 

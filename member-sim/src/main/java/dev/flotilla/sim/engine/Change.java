@@ -9,8 +9,8 @@ import dev.flotilla.apiserver.registry.ResourceType;
  * @param oldObject the object before the change, null for a create or the initial listing
  * @param newObject the object after the change, null for a delete
  */
-public record Change(ResourceType type, String namespace, String name, ObjectNode oldObject,
-    ObjectNode newObject) {
+public record Change(
+    ResourceType type, String namespace, String name, ObjectNode oldObject, ObjectNode newObject) {
 
   public boolean deleted() {
     return newObject == null;

@@ -6,8 +6,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.flotilla.apiserver.objects.Json;
 
 /**
- * Status conditions that keep their timestamps while nothing changes, so recomputing a status
- * that has not moved yields an equal object and no write.
+ * Status conditions that keep their timestamps while nothing changes, so recomputing a status that
+ * has not moved yields an equal object and no write.
  */
 public final class Conditions {
   private Conditions() {}
@@ -32,13 +32,15 @@ public final class Conditions {
    * A condition in the style of workloads (Deployment): lastTransitionTime moves when the status
    * flips, lastUpdateTime when status, reason or message change.
    */
-  public static ObjectNode withUpdateTime(JsonNode previous, String type, boolean status,
-      String reason, String message, String now) {
+  public static ObjectNode withUpdateTime(
+      JsonNode previous, String type, boolean status, String reason, String message, String now) {
     JsonNode old = find(previous, type);
     String s = status ? "True" : "False";
     boolean sameStatus = old != null && s.equals(old.path("status").asText());
-    boolean same = sameStatus && reason.equals(old.path("reason").asText())
-        && message.equals(old.path("message").asText());
+    boolean same =
+        sameStatus
+            && reason.equals(old.path("reason").asText())
+            && message.equals(old.path("message").asText());
     ObjectNode c = Json.MAPPER.createObjectNode();
     c.put("type", type);
     c.put("status", s);
@@ -53,8 +55,8 @@ public final class Conditions {
    * A condition in the style of pods and nodes: lastTransitionTime moves when the status flips;
    * reason and message are left out when null.
    */
-  public static ObjectNode withTransitionTime(JsonNode previous, String type, boolean status,
-      String reason, String message, String now) {
+  public static ObjectNode withTransitionTime(
+      JsonNode previous, String type, boolean status, String reason, String message, String now) {
     JsonNode old = find(previous, type);
     String s = status ? "True" : "False";
     boolean sameStatus = old != null && s.equals(old.path("status").asText());

@@ -37,11 +37,13 @@ public final class EventHub implements AutoCloseable {
   public EventHub(String name, Store store, ObjectReader reader) {
     this.store = store;
     this.reader = reader;
-    this.thread = Executors.newSingleThreadExecutor(r -> {
-      Thread t = new Thread(r, name + "-events");
-      t.setDaemon(true);
-      return t;
-    });
+    this.thread =
+        Executors.newSingleThreadExecutor(
+            r -> {
+              Thread t = new Thread(r, name + "-events");
+              t.setDaemon(true);
+              return t;
+            });
   }
 
   /** Registers a handler; call before {@link #start()}. */
@@ -50,9 +52,9 @@ public final class EventHub implements AutoCloseable {
   }
 
   /**
-   * Lists every watched resource, hands each object to the handlers as a create, then watches
-   * from the listed revision. Returns once the listing has been handled, so state built by
-   * handlers (address bookkeeping) is complete.
+   * Lists every watched resource, hands each object to the handlers as a create, then watches from
+   * the listed revision. Returns once the listing has been handled, so state built by handlers
+   * (address bookkeeping) is complete.
    */
   public void start() {
     List<CompletableFuture<Void>> synced = new ArrayList<>();
@@ -60,14 +62,18 @@ public final class EventHub implements AutoCloseable {
       ResourceType type = e.getKey();
       String prefix = StorageKeys.resourcePrefix(type);
       RangeResult listing = store.range(prefix, Store.prefixEnd(prefix), 0, 0);
-      synced.add(CompletableFuture.runAsync(() -> {
-        for (KeyValue kv : listing.items()) {
-          ObjectNode obj = reader.parse(kv);
-          dispatch(new Change(type, Meta.namespace(obj), Meta.name(obj), null, obj));
-        }
-      }, thread));
-      watches.add(store.watch(prefix, listing.revision(),
-          event -> thread.execute(() -> onEvent(type, event))));
+      synced.add(
+          CompletableFuture.runAsync(
+              () -> {
+                for (KeyValue kv : listing.items()) {
+                  ObjectNode obj = reader.parse(kv);
+                  dispatch(new Change(type, Meta.namespace(obj), Meta.name(obj), null, obj));
+                }
+              },
+              thread));
+      watches.add(
+          store.watch(
+              prefix, listing.revision(), event -> thread.execute(() -> onEvent(type, event))));
     }
     CompletableFuture.allOf(synced.toArray(CompletableFuture[]::new)).join();
   }
@@ -93,8 +99,10 @@ public final class EventHub implements AutoCloseable {
       try {
         handler.accept(change);
       } catch (RuntimeException ex) {
-        LOG.log(Level.WARNING, "event handler failed on " + change.type().plural() + " "
-            + change.key(), ex);
+        LOG.log(
+            Level.WARNING,
+            "event handler failed on " + change.type().plural() + " " + change.key(),
+            ex);
       }
     }
   }

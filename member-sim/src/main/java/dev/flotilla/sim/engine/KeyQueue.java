@@ -14,13 +14,14 @@ import java.util.logging.Logger;
 
 /**
  * A deduplicating work queue with client-go's guarantees: a key added many times is reconciled
- * once, never by two workers at a time, and again if it was added while being reconciled.
- * {@code reconcile} returns a delay in milliseconds to look again, or {@link #DONE}; a thrown
- * exception retries the key with per-key exponential backoff.
+ * once, never by two workers at a time, and again if it was added while being reconciled. {@code
+ * reconcile} returns a delay in milliseconds to look again, or {@link #DONE}; a thrown exception
+ * retries the key with per-key exponential backoff.
  */
 public final class KeyQueue implements AutoCloseable {
   /** Returned by a reconcile that has converged. */
   public static final long DONE = -1;
+
   private static final Logger LOG = Logger.getLogger(KeyQueue.class.getName());
   private static final long MAX_BACKOFF_MS = 30_000;
 
@@ -36,8 +37,12 @@ public final class KeyQueue implements AutoCloseable {
   private int activeWorkers;
   private boolean closed;
 
-  public KeyQueue(String name, ToLongFunction<String> reconcile, Executor workers,
-      ScheduledExecutorService timer, int parallelism) {
+  public KeyQueue(
+      String name,
+      ToLongFunction<String> reconcile,
+      Executor workers,
+      ScheduledExecutorService timer,
+      int parallelism) {
     this.name = name;
     this.reconcile = reconcile;
     this.workers = workers;
@@ -116,8 +121,18 @@ public final class KeyQueue implements AutoCloseable {
         n = failures.merge(key, 1, Integer::sum);
       }
       long delay = Math.min(MAX_BACKOFF_MS, 20L << Math.min(n, 11));
-      LOG.log(n > 5 ? Level.INFO : Level.FINE, name + ": reconcile of " + key + " failed (attempt "
-          + n + "), retrying in " + delay + " ms: " + e.getMessage(), n > 5 ? null : e);
+      LOG.log(
+          n > 5 ? Level.INFO : Level.FINE,
+          name
+              + ": reconcile of "
+              + key
+              + " failed (attempt "
+              + n
+              + "), retrying in "
+              + delay
+              + " ms: "
+              + e.getMessage(),
+          n > 5 ? null : e);
       return delay;
     }
   }

@@ -4,9 +4,16 @@ import dev.flotilla.apiserver.registry.ResourceRegistry;
 import dev.flotilla.apiserver.registry.ResourceType;
 
 /** The built-in resources the simulator reads and writes. */
-public record Kinds(ResourceType namespaces, ResourceType nodes, ResourceType pods,
-    ResourceType services, ResourceType endpoints, ResourceType endpointSlices,
-    ResourceType deployments, ResourceType replicaSets, ResourceType statefulSets,
+public record Kinds(
+    ResourceType namespaces,
+    ResourceType nodes,
+    ResourceType pods,
+    ResourceType services,
+    ResourceType endpoints,
+    ResourceType endpointSlices,
+    ResourceType deployments,
+    ResourceType replicaSets,
+    ResourceType statefulSets,
     ResourceType daemonSets) {
 
   public static Kinds of(ResourceRegistry registry) {
@@ -24,7 +31,11 @@ public record Kinds(ResourceType namespaces, ResourceType nodes, ResourceType po
   }
 
   private static ResourceType find(ResourceRegistry registry, String group, String plural) {
-    return registry.find(group, "v1", plural).orElseThrow(() -> new IllegalStateException(
-        "the API server does not serve " + group + "/v1 " + plural));
+    return registry
+        .find(group, "v1", plural)
+        .orElseThrow(
+            () ->
+                new IllegalStateException(
+                    "the API server does not serve " + group + "/v1 " + plural));
   }
 }

@@ -4,17 +4,18 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.util.Comparator;
 
 /**
- * Equality of JSON trees as stored: numbers compare by value, so a computed {@code 4L} equals
- * the {@code 4} parsed back from the store. (Jackson's own equals tells IntNode from LongNode,
- * which would make a controller rewrite an unchanged status forever.)
+ * Equality of JSON trees as stored: numbers compare by value, so a computed {@code 4L} equals the
+ * {@code 4} parsed back from the store. (Jackson's own equals tells IntNode from LongNode, which
+ * would make a controller rewrite an unchanged status forever.)
  */
 public final class Same {
-  private static final Comparator<JsonNode> NUMBERS_BY_VALUE = (a, b) -> {
-    if (a.isNumber() && b.isNumber()) {
-      return a.decimalValue().compareTo(b.decimalValue());
-    }
-    return a.equals(b) ? 0 : 1;
-  };
+  private static final Comparator<JsonNode> NUMBERS_BY_VALUE =
+      (a, b) -> {
+        if (a.isNumber() && b.isNumber()) {
+          return a.decimalValue().compareTo(b.decimalValue());
+        }
+        return a.equals(b) ? 0 : 1;
+      };
 
   private Same() {}
 

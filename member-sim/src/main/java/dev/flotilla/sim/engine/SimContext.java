@@ -18,6 +18,7 @@ import java.util.function.ToLongFunction;
  */
 public final class SimContext implements AutoCloseable {
   private static final int WORKER_THREADS = 16;
+
   /** Keys of one controller reconciled at once; leaves workers for the others. */
   private static final int PARALLELISM = 4;
 
@@ -38,11 +39,17 @@ public final class SimContext implements AutoCloseable {
     this.reader = new ObjectReader(storage.store());
     this.writes = new Writes(storage);
     this.events = new EventHub("sim-" + clusterName, storage.store(), reader);
-    this.workers = new ThreadPoolExecutor(WORKER_THREADS, WORKER_THREADS, 30, TimeUnit.SECONDS,
-        new LinkedBlockingQueue<>(), daemon("sim-" + clusterName + "-worker"));
+    this.workers =
+        new ThreadPoolExecutor(
+            WORKER_THREADS,
+            WORKER_THREADS,
+            30,
+            TimeUnit.SECONDS,
+            new LinkedBlockingQueue<>(),
+            daemon("sim-" + clusterName + "-worker"));
     this.workers.allowCoreThreadTimeOut(true);
-    this.timer = Executors.newSingleThreadScheduledExecutor(
-        daemon("sim-" + clusterName + "-timer"));
+    this.timer =
+        Executors.newSingleThreadScheduledExecutor(daemon("sim-" + clusterName + "-timer"));
   }
 
   private static ThreadFactory daemon(String prefix) {

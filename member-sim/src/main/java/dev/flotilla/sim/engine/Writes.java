@@ -12,9 +12,9 @@ import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 
 /**
- * The simulator's writes through {@link ResourceStorage}, so admission, generation and status
- * rules apply as they do to API requests. Each call returns a future; {@link #await} joins a
- * batch so one reconcile can issue its writes in parallel.
+ * The simulator's writes through {@link ResourceStorage}, so admission, generation and status rules
+ * apply as they do to API requests. Each call returns a future; {@link #await} joins a batch so one
+ * reconcile can issue its writes in parallel.
  */
 public final class Writes {
   private final ResourceStorage storage;
@@ -32,36 +32,37 @@ public final class Writes {
   }
 
   /** Changes the object (not its status) through {@code mutate}, retrying on conflicts. */
-  public CompletableFuture<ObjectNode> patch(ResourceType type, String namespace, String name,
-      UnaryOperator<ObjectNode> mutate) {
+  public CompletableFuture<ObjectNode> patch(
+      ResourceType type, String namespace, String name, UnaryOperator<ObjectNode> mutate) {
     return call(() -> storage.patch(type, namespace, name, mutate, false, false));
   }
 
   /** Changes only the status through {@code mutate}, retrying on conflicts. */
-  public CompletableFuture<ObjectNode> patchStatus(ResourceType type, String namespace,
-      String name, UnaryOperator<ObjectNode> mutate) {
+  public CompletableFuture<ObjectNode> patchStatus(
+      ResourceType type, String namespace, String name, UnaryOperator<ObjectNode> mutate) {
     return call(() -> storage.patch(type, namespace, name, mutate, true, false));
   }
 
   /**
-   * Rewrites the whole object, spec and status together, through {@code mutate} (as the
-   * scheduler's binding and kubelet's first status report land together here).
+   * Rewrites the whole object, spec and status together, through {@code mutate} (as the scheduler's
+   * binding and kubelet's first status report land together here).
    */
-  public CompletableFuture<ObjectNode> replace(ResourceType type, String namespace, String name,
-      UnaryOperator<ObjectNode> mutate) {
+  public CompletableFuture<ObjectNode> replace(
+      ResourceType type, String namespace, String name, UnaryOperator<ObjectNode> mutate) {
     return call(() -> storage.guaranteedUpdate(type, namespace, name, 0, false, mutate));
   }
 
   /** Deletes the object; an object already gone counts as deleted. */
   public CompletableFuture<ObjectNode> delete(ResourceType type, String namespace, String name) {
     return call(() -> storage.delete(type, namespace, name, DeleteOptions.DEFAULT))
-        .exceptionally(t -> {
-          RuntimeException e = ResourceStorage.unwrap(t);
-          if (isCode(e, 404)) {
-            return null;
-          }
-          throw e;
-        });
+        .exceptionally(
+            t -> {
+              RuntimeException e = ResourceStorage.unwrap(t);
+              if (isCode(e, 404)) {
+                return null;
+              }
+              throw e;
+            });
   }
 
   /** Waits for every write, then rethrows the first failure. */

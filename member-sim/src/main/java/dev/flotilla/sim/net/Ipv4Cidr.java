@@ -1,8 +1,8 @@
 package dev.flotilla.sim.net;
 
 /**
- * An IPv4 block such as 10.97.0.0/16; addresses are named by their offset from the block's
- * first address.
+ * An IPv4 block such as 10.97.0.0/16; addresses are named by their offset from the block's first
+ * address.
  */
 public record Ipv4Cidr(long base, int prefix) {
 
@@ -63,8 +63,13 @@ public record Ipv4Cidr(long base, int prefix) {
   }
 
   public static String format(long address) {
-    return ((address >> 24) & 255) + "." + ((address >> 16) & 255) + "." + ((address >> 8) & 255)
-        + "." + (address & 255);
+    return ((address >> 24) & 255)
+        + "."
+        + ((address >> 16) & 255)
+        + "."
+        + ((address >> 8) & 255)
+        + "."
+        + (address & 255);
   }
 
   private static long mask(int prefix) {

@@ -9,8 +9,8 @@ import java.util.function.LongSupplier;
 /**
  * Hands out numbers from [first, last] (addresses as offsets, or ports). What is in use is learnt
  * from stored objects ({@link #markUsed}, {@link #release}); what admission hands out stays
- * reserved until the object is seen stored, or for {@code reservationMillis} when the write
- * never happens. Allocation is next-fit, so a freed number is not reused at once.
+ * reserved until the object is seen stored, or for {@code reservationMillis} when the write never
+ * happens. Allocation is next-fit, so a freed number is not reused at once.
  */
 public final class RangeAllocator {
   private final long first;
@@ -30,15 +30,15 @@ public final class RangeAllocator {
   }
 
   /**
-   * An allocator whose {@link #allocate()} prefers [dynamicFrom, last], leaving the numbers
-   * below for clients that ask for one (as Kubernetes keeps a band for static ClusterIPs).
+   * An allocator whose {@link #allocate()} prefers [dynamicFrom, last], leaving the numbers below
+   * for clients that ask for one (as Kubernetes keeps a band for static ClusterIPs).
    */
   public RangeAllocator(long first, long last, long dynamicFrom, long reservationMillis) {
     this(first, last, dynamicFrom, reservationMillis, System::currentTimeMillis);
   }
 
-  RangeAllocator(long first, long last, long dynamicFrom, long reservationMillis,
-      LongSupplier clock) {
+  RangeAllocator(
+      long first, long last, long dynamicFrom, long reservationMillis, LongSupplier clock) {
     if (first < 0 || last < first || last - first >= Integer.MAX_VALUE) {
       throw new IllegalArgumentException("bad range [" + first + ", " + last + "]");
     }
@@ -99,9 +99,9 @@ public final class RangeAllocator {
   }
 
   /**
-   * Reserves a number a client asked for; false when it is in use or reserved for another
-   * holder (or outside the range). Asking again for the same holder succeeds, so a retried
-   * write does not trip over its own reservation.
+   * Reserves a number a client asked for; false when it is in use or reserved for another holder
+   * (or outside the range). Asking again for the same holder succeeds, so a retried write does not
+   * trip over its own reservation.
    */
   public synchronized boolean reserve(long value, String holder) {
     long now = clock.getAsLong();

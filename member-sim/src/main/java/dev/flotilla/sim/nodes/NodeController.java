@@ -15,8 +15,8 @@ import java.util.Optional;
 
 /**
  * Keeps the member's nodes: {@code <cluster>-node-1..N} exist with their capacity, labels and a
- * Ready condition that follows the {@link SimAnnotations#READY} annotation; nodes left over from
- * a larger configuration are removed.
+ * Ready condition that follows the {@link SimAnnotations#READY} annotation; nodes left over from a
+ * larger configuration are removed.
  */
 public final class NodeController {
   public static final String NAME = "sim-node-controller";
@@ -33,11 +33,14 @@ public final class NodeController {
       ours.put(cluster.nodeName(k), k);
     }
     this.queue = ctx.queue(NAME, this::reconcile);
-    ctx.events().on(ctx.kinds().nodes(), change -> {
-      if (ours.containsKey(change.name())) {
-        queue.add(change.name());
-      }
-    });
+    ctx.events()
+        .on(
+            ctx.kinds().nodes(),
+            change -> {
+              if (ours.containsKey(change.name())) {
+                queue.add(change.name());
+              }
+            });
   }
 
   /** Brings the nodes to their desired state now, so pods can be scheduled at once. */
@@ -62,8 +65,8 @@ public final class NodeController {
     Optional<ObjectNode> current = ctx.reader().get(ctx.kinds().nodes(), null, name);
     if (current.isEmpty()) {
       try {
-        Writes.await(ctx.writes().create(ctx.kinds().nodes(), null,
-            NodeShapes.newNode(cluster, k, now)));
+        Writes.await(
+            ctx.writes().create(ctx.kinds().nodes(), null, NodeShapes.newNode(cluster, k, now)));
       } catch (RuntimeException e) {
         if (!Writes.isCode(e, 409)) {
           throw e;
@@ -78,21 +81,33 @@ public final class NodeController {
     }
     Map<String, String> labels = Meta.labels(node);
     Map<String, String> wanted = NodeShapes.labels(cluster, k);
-    boolean labelsDrifted = wanted.entrySet().stream()
-        .anyMatch(e -> !e.getValue().equals(labels.get(e.getKey())));
+    boolean labelsDrifted =
+        wanted.entrySet().stream().anyMatch(e -> !e.getValue().equals(labels.get(e.getKey())));
     if (labelsDrifted) {
-      Writes.await(ctx.writes().patch(ctx.kinds().nodes(), null, name, n -> {
-        ObjectNode l = Meta.metadata(n).with("labels");
-        wanted.forEach(l::put);
-        return n;
-      }));
+      Writes.await(
+          ctx.writes()
+              .patch(
+                  ctx.kinds().nodes(),
+                  null,
+                  name,
+                  n -> {
+                    ObjectNode l = Meta.metadata(n).with("labels");
+                    wanted.forEach(l::put);
+                    return n;
+                  }));
     }
     JsonNode status = NodeShapes.status(cluster, k, node, now);
     if (!Same.json(status, node.get("status"))) {
-      Writes.await(ctx.writes().patchStatus(ctx.kinds().nodes(), null, name, n -> {
-        n.set("status", NodeShapes.status(cluster, k, n, now));
-        return n;
-      }));
+      Writes.await(
+          ctx.writes()
+              .patchStatus(
+                  ctx.kinds().nodes(),
+                  null,
+                  name,
+                  n -> {
+                    n.set("status", NodeShapes.status(cluster, k, n, now));
+                    return n;
+                  }));
     }
     return KeyQueue.DONE;
   }

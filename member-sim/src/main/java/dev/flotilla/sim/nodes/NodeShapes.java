@@ -15,26 +15,37 @@ import java.util.UUID;
 /** The desired form of simulated nodes: pure functions of the member's configuration. */
 public final class NodeShapes {
   public static final String KUBELET_VERSION = "v1.33.0";
+
   /** Kubelet's healthy pressure conditions: type, reason, message. */
   private static final String[][] PRESSURES = {
-      {"MemoryPressure", "KubeletHasSufficientMemory", "kubelet has sufficient memory available"},
-      {"DiskPressure", "KubeletHasNoDiskPressure", "kubelet has no disk pressure"},
-      {"PIDPressure", "KubeletHasSufficientPID", "kubelet has sufficient PID available"}};
+    {"MemoryPressure", "KubeletHasSufficientMemory", "kubelet has sufficient memory available"},
+    {"DiskPressure", "KubeletHasNoDiskPressure", "kubelet has no disk pressure"},
+    {"PIDPressure", "KubeletHasSufficientPID", "kubelet has sufficient PID available"}
+  };
 
   private NodeShapes() {}
 
   /** The labels a node of {@code cluster} carries, as kubelet and the cloud provider set them. */
   public static Map<String, String> labels(MemberCluster cluster, int k) {
     return Map.of(
-        "kubernetes.io/hostname", cluster.nodeName(k),
-        "kubernetes.io/os", "linux",
-        "kubernetes.io/arch", "amd64",
-        "beta.kubernetes.io/os", "linux",
-        "beta.kubernetes.io/arch", "amd64",
-        "node.kubernetes.io/instance-type", "sim.standard",
-        "topology.kubernetes.io/region", cluster.region(),
-        "topology.kubernetes.io/zone", cluster.zoneOfNode(k),
-        SimAnnotations.NODE_LABEL, cluster.name());
+        "kubernetes.io/hostname",
+        cluster.nodeName(k),
+        "kubernetes.io/os",
+        "linux",
+        "kubernetes.io/arch",
+        "amd64",
+        "beta.kubernetes.io/os",
+        "linux",
+        "beta.kubernetes.io/arch",
+        "amd64",
+        "node.kubernetes.io/instance-type",
+        "sim.standard",
+        "topology.kubernetes.io/region",
+        cluster.region(),
+        "topology.kubernetes.io/zone",
+        cluster.zoneOfNode(k),
+        SimAnnotations.NODE_LABEL,
+        cluster.name());
   }
 
   /** Node k's /24 of the pod CIDR (kind's layout), or null when the pod CIDR is too small. */
@@ -58,7 +69,8 @@ public final class NodeShapes {
     ObjectNode meta = node.putObject("metadata");
     meta.put("name", cluster.nodeName(k));
     ObjectNode labels = meta.putObject("labels");
-    labels(cluster, k).entrySet().stream().sorted(Map.Entry.comparingByKey())
+    labels(cluster, k).entrySet().stream()
+        .sorted(Map.Entry.comparingByKey())
         .forEach(e -> labels.put(e.getKey(), e.getValue()));
     meta.putObject("annotations").put("node.alpha.kubernetes.io/ttl", "0");
     ObjectNode spec = node.putObject("spec");
@@ -74,8 +86,8 @@ public final class NodeShapes {
 
   /** True unless the node is annotated not ready. */
   public static boolean wantsReady(JsonNode node) {
-    return !"false".equals(node.path("metadata").path("annotations").path(SimAnnotations.READY)
-        .asText());
+    return !"false"
+        .equals(node.path("metadata").path("annotations").path(SimAnnotations.READY).asText());
   }
 
   /** True when the node's Ready condition is True. */
@@ -95,21 +107,31 @@ public final class NodeShapes {
     status.set("allocatable", capacity.deepCopy());
     ArrayNode conditions = status.putArray("conditions");
     for (String[] pressure : PRESSURES) {
-      conditions.add(heartbeat(Conditions.withTransitionTime(old, pressure[0], false, pressure[1],
-          pressure[2], now)));
+      conditions.add(
+          heartbeat(
+              Conditions.withTransitionTime(
+                  old, pressure[0], false, pressure[1], pressure[2], now)));
     }
     boolean ready = wantsReady(current);
-    conditions.add(heartbeat(Conditions.withTransitionTime(old, "Ready", ready,
-        ready ? "KubeletReady" : "KubeletNotReady",
-        ready ? "kubelet is posting ready status"
-            : "simulated: the node is annotated " + SimAnnotations.READY + "=false", now)));
+    conditions.add(
+        heartbeat(
+            Conditions.withTransitionTime(
+                old,
+                "Ready",
+                ready,
+                ready ? "KubeletReady" : "KubeletNotReady",
+                ready
+                    ? "kubelet is posting ready status"
+                    : "simulated: the node is annotated " + SimAnnotations.READY + "=false",
+                now)));
     ArrayNode addresses = status.putArray("addresses");
     addresses.addObject().put("type", "InternalIP").put("address", internalIp(cluster, k));
     addresses.addObject().put("type", "Hostname").put("address", cluster.nodeName(k));
     status.putObject("daemonEndpoints").putObject("kubeletEndpoint").put("Port", 10250);
     ObjectNode info = status.putObject("nodeInfo");
-    String id = UUID.nameUUIDFromBytes((cluster.name() + "/" + k)
-        .getBytes(StandardCharsets.UTF_8)).toString();
+    String id =
+        UUID.nameUUIDFromBytes((cluster.name() + "/" + k).getBytes(StandardCharsets.UTF_8))
+            .toString();
     info.put("machineID", id.replace("-", ""));
     info.put("systemUUID", id);
     info.put("bootID", id);

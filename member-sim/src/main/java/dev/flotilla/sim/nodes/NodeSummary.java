@@ -18,8 +18,12 @@ import java.util.Map;
  * @param allocating requests of pods not yet scheduled (cpu, memory, pods)
  * @param allocated requests of scheduled pods that have not finished (cpu, memory, pods)
  */
-public record NodeSummary(int totalNum, int readyNum, Map<String, String> allocatable,
-    Map<String, String> allocating, Map<String, String> allocated) {
+public record NodeSummary(
+    int totalNum,
+    int readyNum,
+    Map<String, String> allocatable,
+    Map<String, String> allocating,
+    Map<String, String> allocated) {
 
   /** Summarizes {@code nodes} and {@code pods} (stored objects). */
   public static NodeSummary of(List<? extends JsonNode> nodes, List<? extends JsonNode> pods) {
@@ -30,7 +34,9 @@ public record NodeSummary(int totalNum, int readyNum, Map<String, String> alloca
         ready++;
       }
       JsonNode a = node.path("status").path("allocatable");
-      allocatable.add(a.path("cpu").asText("0"), a.path("memory").asText("0"),
+      allocatable.add(
+          a.path("cpu").asText("0"),
+          a.path("memory").asText("0"),
           new BigDecimal(a.path("pods").asText("0")));
     }
     Totals allocating = new Totals();
@@ -43,13 +49,13 @@ public record NodeSummary(int totalNum, int readyNum, Map<String, String> alloca
       Totals t = pod.path("spec").path("nodeName").asText("").isEmpty() ? allocating : allocated;
       for (JsonNode c : pod.path("spec").path("containers")) {
         JsonNode requests = c.path("resources").path("requests");
-        t.add(requests.path("cpu").asText("0"), requests.path("memory").asText("0"),
-            BigDecimal.ZERO);
+        t.add(
+            requests.path("cpu").asText("0"), requests.path("memory").asText("0"), BigDecimal.ZERO);
       }
       t.pods = t.pods.add(BigDecimal.ONE);
     }
-    return new NodeSummary(nodes.size(), ready, allocatable.toMap(), allocating.toMap(),
-        allocated.toMap());
+    return new NodeSummary(
+        nodes.size(), ready, allocatable.toMap(), allocating.toMap(), allocated.toMap());
   }
 
   /** The {@code nodeSummary} and {@code resourceSummary} of a Karmada Cluster status. */

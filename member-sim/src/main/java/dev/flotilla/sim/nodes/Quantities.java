@@ -6,22 +6,23 @@ import java.util.Map;
 
 /** Kubernetes resource quantities ("500m", "32Gi", "1e3"): parsing and canonical output. */
 public final class Quantities {
-  private static final Map<String, BigDecimal> SUFFIXES = Map.ofEntries(
-      Map.entry("Ki", BigDecimal.valueOf(1L << 10)),
-      Map.entry("Mi", BigDecimal.valueOf(1L << 20)),
-      Map.entry("Gi", BigDecimal.valueOf(1L << 30)),
-      Map.entry("Ti", BigDecimal.valueOf(1L << 40)),
-      Map.entry("Pi", BigDecimal.valueOf(1L << 50)),
-      Map.entry("Ei", BigDecimal.valueOf(1L << 60)),
-      Map.entry("n", new BigDecimal("1e-9")),
-      Map.entry("u", new BigDecimal("1e-6")),
-      Map.entry("m", new BigDecimal("1e-3")),
-      Map.entry("k", new BigDecimal("1e3")),
-      Map.entry("M", new BigDecimal("1e6")),
-      Map.entry("G", new BigDecimal("1e9")),
-      Map.entry("T", new BigDecimal("1e12")),
-      Map.entry("P", new BigDecimal("1e15")),
-      Map.entry("E", new BigDecimal("1e18")));
+  private static final Map<String, BigDecimal> SUFFIXES =
+      Map.ofEntries(
+          Map.entry("Ki", BigDecimal.valueOf(1L << 10)),
+          Map.entry("Mi", BigDecimal.valueOf(1L << 20)),
+          Map.entry("Gi", BigDecimal.valueOf(1L << 30)),
+          Map.entry("Ti", BigDecimal.valueOf(1L << 40)),
+          Map.entry("Pi", BigDecimal.valueOf(1L << 50)),
+          Map.entry("Ei", BigDecimal.valueOf(1L << 60)),
+          Map.entry("n", new BigDecimal("1e-9")),
+          Map.entry("u", new BigDecimal("1e-6")),
+          Map.entry("m", new BigDecimal("1e-3")),
+          Map.entry("k", new BigDecimal("1e3")),
+          Map.entry("M", new BigDecimal("1e6")),
+          Map.entry("G", new BigDecimal("1e9")),
+          Map.entry("T", new BigDecimal("1e12")),
+          Map.entry("P", new BigDecimal("1e15")),
+          Map.entry("E", new BigDecimal("1e18")));
   private static final String[] BINARY = {"Ei", "Pi", "Ti", "Gi", "Mi", "Ki"};
 
   private Quantities() {}

@@ -5,8 +5,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.flotilla.apiserver.objects.ApiException;
 import dev.flotilla.apiserver.objects.Meta;
 import dev.flotilla.sim.engine.Change;
-import dev.flotilla.sim.engine.Keys;
 import dev.flotilla.sim.engine.KeyQueue;
+import dev.flotilla.sim.engine.Keys;
 import dev.flotilla.sim.engine.Same;
 import dev.flotilla.sim.engine.SimContext;
 import dev.flotilla.sim.engine.Writes;
@@ -14,13 +14,13 @@ import dev.flotilla.sim.nodes.NodeShapes;
 import java.util.Optional;
 
 /**
- * The scheduler and every kubelet of the member in one: pods get a node and an IP and run at
- * once, Ready unless annotated otherwise or on a node that is not Ready. Pods that workload
- * controllers create are {@linkplain #prepare prepared} before the create, so most pods are
- * written once.
+ * The scheduler and every kubelet of the member in one: pods get a node and an IP and run at once,
+ * Ready unless annotated otherwise or on a node that is not Ready. Pods that workload controllers
+ * create are {@linkplain #prepare prepared} before the create, so most pods are written once.
  */
 public final class Kubelet {
   public static final String NAME = "sim-kubelet";
+
   /** How soon an unschedulable pod is looked at again (node changes also trigger a look). */
   private static final long UNSCHEDULABLE_RETRY_MS = 5_000;
 
@@ -35,11 +35,14 @@ public final class Kubelet {
     this.scheduler = new PodScheduler(ctx.reader(), ctx.kinds());
     this.queue = ctx.queue(NAME, this::reconcile);
     ctx.events().on(ctx.kinds().pods(), addresses::onPodChange);
-    ctx.events().on(ctx.kinds().pods(), change -> {
-      if (!change.deleted()) {
-        queue.add(change.key());
-      }
-    });
+    ctx.events()
+        .on(
+            ctx.kinds().pods(),
+            change -> {
+              if (!change.deleted()) {
+                queue.add(change.key());
+              }
+            });
     ctx.events().on(ctx.kinds().nodes(), this::onNodeChange);
   }
 
@@ -70,8 +73,10 @@ public final class Kubelet {
     String now = Meta.now();
     ObjectNode spec = pod.with("spec");
     String nodeName = spec.path("nodeName").asText("");
-    Optional<ObjectNode> node = nodeName.isEmpty() ? scheduler.pick(spec)
-        : ctx.reader().get(ctx.kinds().nodes(), null, nodeName);
+    Optional<ObjectNode> node =
+        nodeName.isEmpty()
+            ? scheduler.pick(spec)
+            : ctx.reader().get(ctx.kinds().nodes(), null, nodeName);
     if (node.isEmpty()) {
       if (nodeName.isEmpty()) {
         pod.set("status", PodStatuses.unschedulable(pod, scheduler.unschedulableMessage(), now));
@@ -79,13 +84,20 @@ public final class Kubelet {
       return pod;
     }
     spec.put("nodeName", Meta.name(node.get()));
-    pod.set("status", PodStatuses.running(pod, NodeShapes.internalIp(node.get()),
-        allocateIp(node.get()), NodeShapes.isReady(node.get()), now));
+    pod.set(
+        "status",
+        PodStatuses.running(
+            pod,
+            NodeShapes.internalIp(node.get()),
+            allocateIp(node.get()),
+            NodeShapes.isReady(node.get()),
+            now));
     return pod;
   }
 
   private String allocateIp(JsonNode node) {
-    return addresses.allocate(node.path("spec").path("podCIDR").asText(null))
+    return addresses
+        .allocate(node.path("spec").path("podCIDR").asText(null))
         .orElseThrow(() -> ApiException.internal("no pod IP left in " + addresses.cidr()));
   }
 
@@ -110,10 +122,16 @@ public final class Kubelet {
     String ip = podIp.isEmpty() ? allocateIp(node) : podIp;
     boolean nodeReady = NodeShapes.isReady(node);
     if (!Same.json(PodStatuses.running(pod, hostIp, ip, nodeReady, now), pod.get("status"))) {
-      Writes.await(ctx.writes().patchStatus(ctx.kinds().pods(), namespace, name, current -> {
-        current.set("status", PodStatuses.running(current, hostIp, ip, nodeReady, now));
-        return current;
-      }));
+      Writes.await(
+          ctx.writes()
+              .patchStatus(
+                  ctx.kinds().pods(),
+                  namespace,
+                  name,
+                  current -> {
+                    current.set("status", PodStatuses.running(current, hostIp, ip, nodeReady, now));
+                    return current;
+                  }));
     }
     return KeyQueue.DONE;
   }
@@ -126,10 +144,16 @@ public final class Kubelet {
     if (node.isEmpty()) {
       String message = scheduler.unschedulableMessage();
       if (!Same.json(PodStatuses.unschedulable(pod, message, now), pod.get("status"))) {
-        Writes.await(ctx.writes().patchStatus(ctx.kinds().pods(), namespace, name, current -> {
-          current.set("status", PodStatuses.unschedulable(current, message, now));
-          return current;
-        }));
+        Writes.await(
+            ctx.writes()
+                .patchStatus(
+                    ctx.kinds().pods(),
+                    namespace,
+                    name,
+                    current -> {
+                      current.set("status", PodStatuses.unschedulable(current, message, now));
+                      return current;
+                    }));
       }
       return UNSCHEDULABLE_RETRY_MS;
     }
@@ -137,14 +161,20 @@ public final class Kubelet {
     String hostIp = NodeShapes.internalIp(node.get());
     String ip = allocateIp(node.get());
     boolean nodeReady = NodeShapes.isReady(node.get());
-    Writes.await(ctx.writes().replace(ctx.kinds().pods(), namespace, name, current -> {
-      if (!current.path("spec").path("nodeName").asText("").isEmpty()) {
-        return current; // bound meanwhile; the next pass reports its status
-      }
-      current.with("spec").put("nodeName", nodeName);
-      current.set("status", PodStatuses.running(current, hostIp, ip, nodeReady, now));
-      return current;
-    }));
+    Writes.await(
+        ctx.writes()
+            .replace(
+                ctx.kinds().pods(),
+                namespace,
+                name,
+                current -> {
+                  if (!current.path("spec").path("nodeName").asText("").isEmpty()) {
+                    return current; // bound meanwhile; the next pass reports its status
+                  }
+                  current.with("spec").put("nodeName", nodeName);
+                  current.set("status", PodStatuses.running(current, hostIp, ip, nodeReady, now));
+                  return current;
+                }));
     return KeyQueue.DONE;
   }
 }

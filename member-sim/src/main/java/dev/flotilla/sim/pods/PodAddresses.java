@@ -10,8 +10,8 @@ import java.util.OptionalLong;
 import java.util.Set;
 
 /**
- * Pod IPs of the member: from the node's /24 when it has one (as kind's nodes hand them out),
- * else from anywhere in the pod CIDR; in use while a stored pod holds them.
+ * Pod IPs of the member: from the node's /24 when it has one (as kind's nodes hand them out), else
+ * from anywhere in the pod CIDR; in use while a stored pod holds them.
  */
 public final class PodAddresses {
   private static final long RESERVATION_MILLIS = 60_000;

@@ -45,13 +45,17 @@ public final class PodScheduler {
   /** The PodScheduled message when nothing fits, as kube-scheduler words it. */
   public String unschedulableMessage() {
     int nodes = reader.list(kinds.nodes(), null).size();
-    return "0/" + nodes + " nodes are available: " + nodes
+    return "0/"
+        + nodes
+        + " nodes are available: "
+        + nodes
         + " node(s) didn't match Pod's node affinity/selector or were not ready.";
   }
 
   /** True when a pod with {@code podSpec} may run on {@code node}. */
   public static boolean fits(JsonNode podSpec, JsonNode node) {
-    if (Meta.isDeleting((ObjectNode) node) || !NodeShapes.isReady(node)
+    if (Meta.isDeleting((ObjectNode) node)
+        || !NodeShapes.isReady(node)
         || node.path("spec").path("unschedulable").asBoolean(false)) {
       return false;
     }
@@ -66,8 +70,12 @@ public final class PodScheduler {
         return false;
       }
     }
-    JsonNode terms = podSpec.path("affinity").path("nodeAffinity")
-        .path("requiredDuringSchedulingIgnoredDuringExecution").path("nodeSelectorTerms");
+    JsonNode terms =
+        podSpec
+            .path("affinity")
+            .path("nodeAffinity")
+            .path("requiredDuringSchedulingIgnoredDuringExecution")
+            .path("nodeSelectorTerms");
     if (!terms.isArray() || terms.isEmpty()) {
       return true;
     }

@@ -16,16 +16,16 @@ import java.util.UUID;
 
 /**
  * The status kubelet would report for a pod: pure functions of the pod, its node and its IP,
- * keeping the timestamps and container IDs of the previous status so that an unchanged pod
- * yields an equal status.
+ * keeping the timestamps and container IDs of the previous status so that an unchanged pod yields
+ * an equal status.
  */
 public final class PodStatuses {
   private PodStatuses() {}
 
   /** True unless the pod is annotated not ready. */
   public static boolean wantsReady(JsonNode pod) {
-    return !"false".equals(pod.path("metadata").path("annotations").path(SimAnnotations.READY)
-        .asText());
+    return !"false"
+        .equals(pod.path("metadata").path("annotations").path(SimAnnotations.READY).asText());
   }
 
   /** True when the pod's Ready condition is True. */
@@ -43,8 +43,8 @@ public final class PodStatuses {
    * A pod running on a node at {@code hostIp} with {@code podIp}; ready when it is not annotated
    * otherwise and {@code nodeReady}.
    */
-  public static ObjectNode running(JsonNode pod, String hostIp, String podIp, boolean nodeReady,
-      String now) {
+  public static ObjectNode running(
+      JsonNode pod, String hostIp, String podIp, boolean nodeReady, String now) {
     JsonNode old = pod.path("status");
     JsonNode oldConditions = old.path("conditions");
     String started = old.path("startTime").asText(now);
@@ -57,10 +57,22 @@ public final class PodStatuses {
     ArrayNode conditions = status.putArray("conditions");
     conditions.add(podCondition(oldConditions, "PodReadyToStartContainers", true, null, null, now));
     conditions.add(podCondition(oldConditions, "Initialized", true, null, null, now));
-    conditions.add(podCondition(oldConditions, "Ready", ready,
-        ready ? null : "ContainersNotReady", ready ? null : notReady, now));
-    conditions.add(podCondition(oldConditions, "ContainersReady", ready,
-        ready ? null : "ContainersNotReady", ready ? null : notReady, now));
+    conditions.add(
+        podCondition(
+            oldConditions,
+            "Ready",
+            ready,
+            ready ? null : "ContainersNotReady",
+            ready ? null : notReady,
+            now));
+    conditions.add(
+        podCondition(
+            oldConditions,
+            "ContainersReady",
+            ready,
+            ready ? null : "ContainersNotReady",
+            ready ? null : notReady,
+            now));
     conditions.add(podCondition(oldConditions, "PodScheduled", true, null, null, now));
     status.put("hostIP", hostIp);
     status.putArray("hostIPs").addObject().put("ip", hostIp);
@@ -89,14 +101,22 @@ public final class PodStatuses {
   public static ObjectNode unschedulable(JsonNode pod, String message, String now) {
     ObjectNode status = Json.MAPPER.createObjectNode();
     status.put("phase", "Pending");
-    status.putArray("conditions").add(podCondition(pod.path("status").path("conditions"),
-        "PodScheduled", false, "Unschedulable", message, now));
+    status
+        .putArray("conditions")
+        .add(
+            podCondition(
+                pod.path("status").path("conditions"),
+                "PodScheduled",
+                false,
+                "Unschedulable",
+                message,
+                now));
     status.put("qosClass", qosClass(pod.path("spec")));
     return status;
   }
 
-  private static ObjectNode podCondition(JsonNode old, String type, boolean value, String reason,
-      String message, String now) {
+  private static ObjectNode podCondition(
+      JsonNode old, String type, boolean value, String reason, String message, String now) {
     ObjectNode c = Conditions.withTransitionTime(old, type, value, reason, message, now);
     ObjectNode out = Json.MAPPER.createObjectNode();
     out.put("type", type);
@@ -112,32 +132,50 @@ public final class PodStatuses {
     return out;
   }
 
-  private static ObjectNode containerStatus(JsonNode pod, JsonNode container, JsonNode previous,
-      boolean ready, String started) {
+  private static ObjectNode containerStatus(
+      JsonNode pod, JsonNode container, JsonNode previous, boolean ready, String started) {
     String name = container.path("name").asText();
     JsonNode old = byName(previous, name);
     ObjectNode s = Json.MAPPER.createObjectNode();
     s.put("name", name);
-    s.set("state", Json.MAPPER.createObjectNode().set("running", Json.MAPPER.createObjectNode()
-        .put("startedAt", old == null ? started
-            : old.path("state").path("running").path("startedAt").asText(started))));
+    s.set(
+        "state",
+        Json.MAPPER
+            .createObjectNode()
+            .set(
+                "running",
+                Json.MAPPER
+                    .createObjectNode()
+                    .put(
+                        "startedAt",
+                        old == null
+                            ? started
+                            : old.path("state")
+                                .path("running")
+                                .path("startedAt")
+                                .asText(started))));
     s.putObject("lastState");
     s.put("ready", ready);
     s.put("restartCount", 0);
     s.put("image", container.path("image").asText());
     s.put("imageID", imageId(container.path("image").asText()));
-    s.put("containerID", old == null || !old.path("containerID").isTextual()
-        ? newContainerId(pod, name) : old.path("containerID").asText());
+    s.put(
+        "containerID",
+        old == null || !old.path("containerID").isTextual()
+            ? newContainerId(pod, name)
+            : old.path("containerID").asText());
     s.put("started", true);
     return s;
   }
 
-  private static ObjectNode initContainerStatus(JsonNode pod, JsonNode container,
-      JsonNode previous, String started) {
+  private static ObjectNode initContainerStatus(
+      JsonNode pod, JsonNode container, JsonNode previous, String started) {
     String name = container.path("name").asText();
     JsonNode old = byName(previous, name);
-    String id = old == null || !old.path("containerID").isTextual() ? newContainerId(pod, name)
-        : old.path("containerID").asText();
+    String id =
+        old == null || !old.path("containerID").isTextual()
+            ? newContainerId(pod, name)
+            : old.path("containerID").asText();
     ObjectNode s = Json.MAPPER.createObjectNode();
     s.put("name", name);
     ObjectNode terminated = s.putObject("state").putObject("terminated");
@@ -187,8 +225,9 @@ public final class PodStatuses {
 
   private static String sha256(String s) {
     try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-          .digest(s.getBytes(StandardCharsets.UTF_8)));
+      return HexFormat.of()
+          .formatHex(
+              MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
@@ -208,8 +247,8 @@ public final class PodStatuses {
       for (String r : new String[] {"cpu", "memory"}) {
         JsonNode limit = limits.path(r);
         JsonNode request = requests.path(r);
-        if (limit.isMissingNode() || (!request.isMissingNode()
-            && !request.asText().equals(limit.asText()))) {
+        if (limit.isMissingNode()
+            || (!request.isMissingNode() && !request.asText().equals(limit.asText()))) {
           guaranteed = false;
         }
       }

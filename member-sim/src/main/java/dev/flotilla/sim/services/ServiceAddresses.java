@@ -10,15 +10,18 @@ import java.util.OptionalLong;
 import java.util.Set;
 
 /**
- * The member's ClusterIPs and NodePorts: which are held by stored Services (learnt from the
- * event hub) and which admission has just handed out.
+ * The member's ClusterIPs and NodePorts: which are held by stored Services (learnt from the event
+ * hub) and which admission has just handed out.
  */
 public final class ServiceAddresses {
   /** kube-apiserver's default --service-node-port-range. */
   public static final int NODE_PORT_MIN = 30000;
+
   public static final int NODE_PORT_MAX = 32767;
+
   /** Dynamic ClusterIPs start above this offset; the band below is for requested ones. */
   private static final long STATIC_BAND = 16;
+
   private static final long RESERVATION_MILLIS = 60_000;
 
   private final Ipv4Cidr cidr;
@@ -27,8 +30,9 @@ public final class ServiceAddresses {
 
   public ServiceAddresses(String serviceCidr) {
     this.cidr = Ipv4Cidr.parse(serviceCidr);
-    this.ips = new RangeAllocator(1, cidr.size() - 2, Math.min(STATIC_BAND, cidr.size() / 2),
-        RESERVATION_MILLIS);
+    this.ips =
+        new RangeAllocator(
+            1, cidr.size() - 2, Math.min(STATIC_BAND, cidr.size() / 2), RESERVATION_MILLIS);
     this.nodePorts = new RangeAllocator(NODE_PORT_MIN, NODE_PORT_MAX, RESERVATION_MILLIS);
   }
 
@@ -48,7 +52,11 @@ public final class ServiceAddresses {
   }
 
   /** Outcome of asking for a particular address or port. */
-  public enum Claim { OK, OUT_OF_RANGE, TAKEN }
+  public enum Claim {
+    OK,
+    OUT_OF_RANGE,
+    TAKEN
+  }
 
   public Claim reserveIp(String ip, String holder) {
     long offset = cidr.offsetOf(ip);

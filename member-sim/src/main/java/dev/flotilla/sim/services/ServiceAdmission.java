@@ -15,9 +15,9 @@ import java.util.Set;
 
 /**
  * What kube-apiserver's Service REST storage does on a member: defaults, a ClusterIP from the
- * member's service CIDR (none for headless and ExternalName Services), NodePorts for NodePort
- * and LoadBalancer Services, and both kept across updates (an update that leaves them out
- * keeps them; one that changes the ClusterIP is refused with 422).
+ * member's service CIDR (none for headless and ExternalName Services), NodePorts for NodePort and
+ * LoadBalancer Services, and both kept across updates (an update that leaves them out keeps them;
+ * one that changes the ClusterIP is refused with 422).
  */
 public final class ServiceAdmission implements ObjectHook {
   private static final String NONE = "None";
@@ -62,12 +62,18 @@ public final class ServiceAdmission implements ObjectHook {
         assignIp(type, name, holder, spec, requested.isEmpty() ? null : requested);
       } else if (requested.isEmpty() || requested.equals(oldIp)) {
         spec.put("clusterIP", oldIp);
-        spec.set("clusterIPs", oldSpec.has("clusterIPs") ? oldSpec.get("clusterIPs").deepCopy()
-            : spec.arrayNode().add(oldIp));
+        spec.set(
+            "clusterIPs",
+            oldSpec.has("clusterIPs")
+                ? oldSpec.get("clusterIPs").deepCopy()
+                : spec.arrayNode().add(oldIp));
         keepOld(spec, oldSpec, "ipFamilies");
         keepOld(spec, oldSpec, "ipFamilyPolicy");
       } else {
-        throw ApiException.invalid(type, name, "spec.clusterIP",
+        throw ApiException.invalid(
+            type,
+            name,
+            "spec.clusterIP",
             "Invalid value: \"" + requested + "\": field is immutable");
       }
     }
@@ -81,9 +87,14 @@ public final class ServiceAdmission implements ObjectHook {
     }
     String svcType = spec.get("type").asText();
     if (!Set.of("ClusterIP", "NodePort", "LoadBalancer", "ExternalName").contains(svcType)) {
-      throw ApiException.invalid(type, name, "spec.type", "Unsupported value: \"" + svcType
-          + "\": supported values: \"ClusterIP\", \"ExternalName\", \"LoadBalancer\","
-          + " \"NodePort\"");
+      throw ApiException.invalid(
+          type,
+          name,
+          "spec.type",
+          "Unsupported value: \""
+              + svcType
+              + "\": supported values: \"ClusterIP\", \"ExternalName\", \"LoadBalancer\","
+              + " \"NodePort\"");
     }
     if (svcType.equals("ExternalName")) {
       if (spec.path("externalName").asText("").isEmpty()) {
@@ -113,22 +124,27 @@ public final class ServiceAdmission implements ObjectHook {
       ObjectNode port = (ObjectNode) p;
       int number = port.path("port").asInt(0);
       if (number < 1 || number > 65535) {
-        throw ApiException.invalid(type, name, "spec.ports[" + i + "].port", "Invalid value: "
-            + port.path("port") + ": must be between 1 and 65535, inclusive");
+        throw ApiException.invalid(
+            type,
+            name,
+            "spec.ports[" + i + "].port",
+            "Invalid value: " + port.path("port") + ": must be between 1 and 65535, inclusive");
       }
       String portName = port.path("name").asText("");
       if (ports.size() > 1 && portName.isEmpty()) {
         throw ApiException.invalid(type, name, "spec.ports[" + i + "].name", "Required value");
       }
       if (!portName.isEmpty() && !names.add(portName)) {
-        throw ApiException.invalid(type, name, "spec.ports[" + i + "].name",
-            "Duplicate value: \"" + portName + "\"");
+        throw ApiException.invalid(
+            type, name, "spec.ports[" + i + "].name", "Duplicate value: \"" + portName + "\"");
       }
       if (!port.has("protocol")) {
         port.put("protocol", "TCP");
       }
       JsonNode target = port.get("targetPort");
-      if (target == null || target.isNull() || (target.isInt() && target.asInt() == 0)
+      if (target == null
+          || target.isNull()
+          || (target.isInt() && target.asInt() == 0)
           || (target.isTextual() && target.asText().isEmpty())) {
         port.put("targetPort", number);
       }
@@ -162,29 +178,56 @@ public final class ServiceAdmission implements ObjectHook {
   }
 
   /** Gives the Service its requested ClusterIP (or "None"), or a free one when null. */
-  private void assignIp(ResourceType type, String name, String holder, ObjectNode spec,
-      String requested) {
+  private void assignIp(
+      ResourceType type, String name, String holder, ObjectNode spec, String requested) {
     String ip;
     if (NONE.equals(requested)) {
       if (!"ClusterIP".equals(spec.path("type").asText())) {
-        throw ApiException.invalid(type, name, "spec.clusterIP", "Invalid value: \"None\": may"
-            + " not be set to 'None' for " + spec.path("type").asText() + " services");
+        throw ApiException.invalid(
+            type,
+            name,
+            "spec.clusterIP",
+            "Invalid value: \"None\": may"
+                + " not be set to 'None' for "
+                + spec.path("type").asText()
+                + " services");
       }
       ip = NONE;
     } else if (requested == null) {
-      ip = addresses.allocateIp().orElseThrow(() -> ApiException.internal(
-          "failed to allocate a serviceIP: range is full (" + addresses.cidr() + ")"));
+      ip =
+          addresses
+              .allocateIp()
+              .orElseThrow(
+                  () ->
+                      ApiException.internal(
+                          "failed to allocate a serviceIP: range is full ("
+                              + addresses.cidr()
+                              + ")"));
     } else {
       switch (addresses.reserveIp(requested, holder)) {
         case OUT_OF_RANGE:
-          throw ApiException.invalid(type, name, "spec.clusterIPs", "Invalid value: [\""
-              + requested + "\"]: failed to allocate IP " + requested + ": the provided IP ("
-              + requested + ") is not in the valid range. The range of valid IPs is "
-              + addresses.cidr());
+          throw ApiException.invalid(
+              type,
+              name,
+              "spec.clusterIPs",
+              "Invalid value: [\""
+                  + requested
+                  + "\"]: failed to allocate IP "
+                  + requested
+                  + ": the provided IP ("
+                  + requested
+                  + ") is not in the valid range. The range of valid IPs is "
+                  + addresses.cidr());
         case TAKEN:
-          throw ApiException.invalid(type, name, "spec.clusterIPs", "Invalid value: [\""
-              + requested + "\"]: failed to allocate IP " + requested
-              + ": provided IP is already allocated");
+          throw ApiException.invalid(
+              type,
+              name,
+              "spec.clusterIPs",
+              "Invalid value: [\""
+                  + requested
+                  + "\"]: failed to allocate IP "
+                  + requested
+                  + ": provided IP is already allocated");
         default:
           ip = requested;
       }
@@ -200,14 +243,16 @@ public final class ServiceAdmission implements ObjectHook {
   }
 
   /**
-   * NodePort and LoadBalancer Services get a node port per port (kept from {@code oldSpec} when
-   * an update leaves it out); other types have none.
+   * NodePort and LoadBalancer Services get a node port per port (kept from {@code oldSpec} when an
+   * update leaves it out); other types have none.
    */
-  private void assignNodePorts(ResourceType type, String name, String holder, ObjectNode spec,
-      JsonNode oldSpec) {
+  private void assignNodePorts(
+      ResourceType type, String name, String holder, ObjectNode spec, JsonNode oldSpec) {
     String svcType = spec.path("type").asText();
-    boolean wants = svcType.equals("NodePort") || (svcType.equals("LoadBalancer")
-        && spec.path("allocateLoadBalancerNodePorts").asBoolean(true));
+    boolean wants =
+        svcType.equals("NodePort")
+            || (svcType.equals("LoadBalancer")
+                && spec.path("allocateLoadBalancerNodePorts").asBoolean(true));
     JsonNode ports = spec.path("ports");
     Map<String, Long> previous = new HashMap<>();
     if (oldSpec != null) {
@@ -222,7 +267,10 @@ public final class ServiceAdmission implements ObjectHook {
       long asked = port.path("nodePort").asLong(0);
       if (!wants) {
         if (asked > 0 && oldSpec == null && svcType.equals("ClusterIP")) {
-          throw ApiException.invalid(type, name, "spec.ports[" + i + "].nodePort",
+          throw ApiException.invalid(
+              type,
+              name,
+              "spec.ports[" + i + "].nodePort",
               "Forbidden: may not be used when `type` is 'ClusterIP'");
         }
         port.remove("nodePort");
@@ -242,12 +290,22 @@ public final class ServiceAdmission implements ObjectHook {
       } else if (!previous.containsValue(asked)) {
         switch (addresses.reserveNodePort(asked, holder)) {
           case OUT_OF_RANGE:
-            throw ApiException.invalid(type, name, "spec.ports[" + i + "].nodePort",
-                "Invalid value: " + asked + ": provided port is not in the valid range. The range"
-                    + " of valid ports is " + ServiceAddresses.NODE_PORT_MIN + "-"
+            throw ApiException.invalid(
+                type,
+                name,
+                "spec.ports[" + i + "].nodePort",
+                "Invalid value: "
+                    + asked
+                    + ": provided port is not in the valid range. The range"
+                    + " of valid ports is "
+                    + ServiceAddresses.NODE_PORT_MIN
+                    + "-"
                     + ServiceAddresses.NODE_PORT_MAX);
           case TAKEN:
-            throw ApiException.invalid(type, name, "spec.ports[" + i + "].nodePort",
+            throw ApiException.invalid(
+                type,
+                name,
+                "spec.ports[" + i + "].nodePort",
                 "Invalid value: " + asked + ": provided port is already allocated");
           default:
             break;

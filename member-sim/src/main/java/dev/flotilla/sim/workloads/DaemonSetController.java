@@ -38,17 +38,23 @@ public final class DaemonSetController {
     this.ctx = ctx;
     this.kubelet = kubelet;
     this.queue = ctx.queue(NAME, this::reconcile);
-    ctx.events().on(ctx.kinds().daemonSets(), change -> {
-      if (!change.deleted()) {
-        queue.add(change.key());
-      }
-    });
+    ctx.events()
+        .on(
+            ctx.kinds().daemonSets(),
+            change -> {
+              if (!change.deleted()) {
+                queue.add(change.key());
+              }
+            });
     ctx.events().on(ctx.kinds().pods(), this::onPodChange);
-    ctx.events().on(ctx.kinds().nodes(), change -> {
-      for (ObjectNode ds : ctx.reader().list(ctx.kinds().daemonSets(), null)) {
-        queue.add(Keys.of(ds));
-      }
-    });
+    ctx.events()
+        .on(
+            ctx.kinds().nodes(),
+            change -> {
+              for (ObjectNode ds : ctx.reader().list(ctx.kinds().daemonSets(), null)) {
+                queue.add(Keys.of(ds));
+              }
+            });
   }
 
   private void onPodChange(Change change) {
@@ -61,8 +67,8 @@ public final class DaemonSetController {
 
   long reconcile(String key) {
     String namespace = Keys.namespace(key);
-    ObjectNode ds = ctx.reader().get(ctx.kinds().daemonSets(), namespace, Keys.name(key))
-        .orElse(null);
+    ObjectNode ds =
+        ctx.reader().get(ctx.kinds().daemonSets(), namespace, Keys.name(key)).orElse(null);
     if (ds == null) {
       return KeyQueue.DONE;
     }
@@ -70,13 +76,14 @@ public final class DaemonSetController {
     JsonNode podSpec = ds.path("spec").path("template").path("spec");
     Set<String> eligible = new HashSet<>();
     for (ObjectNode node : ctx.reader().list(ctx.kinds().nodes(), null)) {
-      if (!Meta.isDeleting(node) && !node.path("spec").path("unschedulable").asBoolean(false)
+      if (!Meta.isDeleting(node)
+          && !node.path("spec").path("unschedulable").asBoolean(false)
           && PodScheduler.matchesSelectors(podSpec, node)) {
         eligible.add(Meta.name(node));
       }
     }
-    List<ObjectNode> pods = PodTemplates.ownedPods(ctx.reader(), ctx.kinds(), namespace,
-        Meta.uid(ds));
+    List<ObjectNode> pods =
+        PodTemplates.ownedPods(ctx.reader(), ctx.kinds(), namespace, Meta.uid(ds));
     if (!Meta.isDeleting(ds) && place(ds, pods, eligible, revision)) {
       pods = PodTemplates.ownedPods(ctx.reader(), ctx.kinds(), namespace, Meta.uid(ds));
     }
@@ -88,28 +95,34 @@ public final class DaemonSetController {
       }
     }
     Instant now = Instant.now();
-    ObjectNode status = WorkloadStatuses.daemonSet(ds, pods, eligible.size(), scheduled.size(),
-        revision, now);
+    ObjectNode status =
+        WorkloadStatuses.daemonSet(ds, pods, eligible.size(), scheduled.size(), revision, now);
     if (!Same.json(status, ds.get("status"))) {
-      Writes.await(ctx.writes().patchStatus(ctx.kinds().daemonSets(), namespace, Meta.name(ds),
-          current -> {
-            current.set("status", status);
-            return current;
-          }));
+      Writes.await(
+          ctx.writes()
+              .patchStatus(
+                  ctx.kinds().daemonSets(),
+                  namespace,
+                  Meta.name(ds),
+                  current -> {
+                    current.set("status", status);
+                    return current;
+                  }));
     }
-    return WorkloadStatuses.nextAvailability(pods, ds.path("spec").path("minReadySeconds")
-        .asInt(0), now);
+    return WorkloadStatuses.nextAvailability(
+        pods, ds.path("spec").path("minReadySeconds").asInt(0), now);
   }
 
   /** One current pod per eligible node, none elsewhere; true when it wrote anything. */
-  private boolean place(ObjectNode ds, List<ObjectNode> pods, Set<String> eligible,
-      String revision) {
+  private boolean place(
+      ObjectNode ds, List<ObjectNode> pods, Set<String> eligible, String revision) {
     String namespace = Meta.namespace(ds);
     Map<String, List<ObjectNode>> byNode = new HashMap<>();
     for (ObjectNode pod : pods) {
       if (PodTemplates.isActive(pod)) {
-        byNode.computeIfAbsent(pod.path("spec").path("nodeName").asText(""),
-            k -> new ArrayList<>()).add(pod);
+        byNode
+            .computeIfAbsent(pod.path("spec").path("nodeName").asText(""), k -> new ArrayList<>())
+            .add(pod);
       }
     }
     List<CompletableFuture<ObjectNode>> writes = Writes.batch();
@@ -126,9 +139,14 @@ public final class DaemonSetController {
     }
     for (String node : eligible) {
       if (!byNode.containsKey(node)) {
-        ObjectNode template = PodTemplates.withLabels(ds.path("spec").path("template"), Map.of(
-            REVISION_LABEL, revision,
-            GENERATION_LABEL, Long.toString(ds.path("metadata").path("generation").asLong(1))));
+        ObjectNode template =
+            PodTemplates.withLabels(
+                ds.path("spec").path("template"),
+                Map.of(
+                    REVISION_LABEL,
+                    revision,
+                    GENERATION_LABEL,
+                    Long.toString(ds.path("metadata").path("generation").asLong(1))));
         ObjectNode pod = PodTemplates.newPod(template, ds, null, Meta.name(ds) + "-");
         pod.with("spec").put("nodeName", node);
         writes.add(ctx.writes().create(ctx.kinds().pods(), namespace, kubelet.prepare(pod)));

@@ -35,11 +35,14 @@ public final class DeploymentController {
   public DeploymentController(SimContext ctx) {
     this.ctx = ctx;
     this.queue = ctx.queue(NAME, this::reconcile);
-    ctx.events().on(ctx.kinds().deployments(), change -> {
-      if (!change.deleted()) {
-        queue.add(change.key());
-      }
-    });
+    ctx.events()
+        .on(
+            ctx.kinds().deployments(),
+            change -> {
+              if (!change.deleted()) {
+                queue.add(change.key());
+              }
+            });
     ctx.events().on(ctx.kinds().replicaSets(), this::onReplicaSetChange);
   }
 
@@ -54,8 +57,8 @@ public final class DeploymentController {
   long reconcile(String key) {
     String namespace = Keys.namespace(key);
     String name = Keys.name(key);
-    ObjectNode deployment = ctx.reader().get(ctx.kinds().deployments(), namespace, name)
-        .orElse(null);
+    ObjectNode deployment =
+        ctx.reader().get(ctx.kinds().deployments(), namespace, name).orElse(null);
     if (deployment == null || Meta.isDeleting(deployment)) {
       return KeyQueue.DONE;
     }
@@ -73,22 +76,37 @@ public final class DeploymentController {
         oldRss.add(rs);
       }
     }
-    String revision = newRs == null ? null : Meta.metadata(newRs).path("annotations")
-        .path(REVISION).asText(null);
-    if (revision != null && !revision.equals(deployment.path("metadata").path("annotations")
-        .path(REVISION).asText(null))) {
-      Writes.await(ctx.writes().patch(ctx.kinds().deployments(), namespace, name, d -> {
-        Meta.metadata(d).with("annotations").put(REVISION, revision);
-        return d;
-      }));
+    String revision =
+        newRs == null ? null : Meta.metadata(newRs).path("annotations").path(REVISION).asText(null);
+    if (revision != null
+        && !revision.equals(
+            deployment.path("metadata").path("annotations").path(REVISION).asText(null))) {
+      Writes.await(
+          ctx.writes()
+              .patch(
+                  ctx.kinds().deployments(),
+                  namespace,
+                  name,
+                  d -> {
+                    Meta.metadata(d).with("annotations").put(REVISION, revision);
+                    return d;
+                  }));
     }
     ObjectNode status = WorkloadStatuses.deployment(deployment, newRs, oldRss, Meta.now());
     if (!Same.json(status, deployment.get("status"))) {
-      Writes.await(ctx.writes().patchStatus(ctx.kinds().deployments(), namespace, name, d -> {
-        d.set("status", WorkloadStatuses.deployment(d, newRsOf(d, newName), oldRssOf(d, newName),
-            Meta.now()));
-        return d;
-      }));
+      Writes.await(
+          ctx.writes()
+              .patchStatus(
+                  ctx.kinds().deployments(),
+                  namespace,
+                  name,
+                  d -> {
+                    d.set(
+                        "status",
+                        WorkloadStatuses.deployment(
+                            d, newRsOf(d, newName), oldRssOf(d, newName), Meta.now()));
+                    return d;
+                  }));
     }
     return KeyQueue.DONE;
   }
@@ -105,7 +123,9 @@ public final class DeploymentController {
   }
 
   private ObjectNode newRsOf(ObjectNode deployment, String newName) {
-    return owned(deployment).stream().filter(rs -> Meta.name(rs).equals(newName)).findFirst()
+    return owned(deployment).stream()
+        .filter(rs -> Meta.name(rs).equals(newName))
+        .findFirst()
         .orElse(null);
   }
 
@@ -127,30 +147,51 @@ public final class DeploymentController {
       }
     }
     List<CompletableFuture<ObjectNode>> writes = Writes.batch();
-    ObjectNode orphan = newRs != null ? null
-        : ctx.reader().get(ctx.kinds().replicaSets(), namespace, newName).orElse(null);
+    ObjectNode orphan =
+        newRs != null
+            ? null
+            : ctx.reader().get(ctx.kinds().replicaSets(), namespace, newName).orElse(null);
     if (orphan != null) {
       if (Owners.controllerOf(orphan) == null && !Meta.isDeleting(orphan)) {
         // Left behind by an orphaning delete: adopt it, as upstream does.
-        writes.add(ctx.writes().patch(ctx.kinds().replicaSets(), namespace, newName, rs -> {
-          Meta.metadata(rs).withArray("ownerReferences").add(Owners.controllerRef(deployment));
-          return rs;
-        }));
+        writes.add(
+            ctx.writes()
+                .patch(
+                    ctx.kinds().replicaSets(),
+                    namespace,
+                    newName,
+                    rs -> {
+                      Meta.metadata(rs)
+                          .withArray("ownerReferences")
+                          .add(Owners.controllerRef(deployment));
+                      return rs;
+                    }));
       }
     } else if (newRs == null) {
-      writes.add(ctx.writes().create(ctx.kinds().replicaSets(), namespace,
-          newReplicaSet(deployment, newName, hash, maxRevision + 1)));
+      writes.add(
+          ctx.writes()
+              .create(
+                  ctx.kinds().replicaSets(),
+                  namespace,
+                  newReplicaSet(deployment, newName, hash, maxRevision + 1)));
     } else {
       long revision = revisionOf(newRs) < maxRevision ? maxRevision + 1 : revisionOf(newRs);
       if (PodTemplates.replicas(newRs) != replicas || revision != revisionOf(newRs)) {
-        writes.add(ctx.writes().patch(ctx.kinds().replicaSets(), namespace, newName, rs -> {
-          rs.with("spec").put("replicas", replicas);
-          ObjectNode annotations = Meta.metadata(rs).with("annotations");
-          annotations.put(REVISION, Long.toString(revision));
-          annotations.put(DESIRED_REPLICAS, Integer.toString(replicas));
-          annotations.put(MAX_REPLICAS, Integer.toString(replicas + maxSurge(deployment)));
-          return rs;
-        }));
+        writes.add(
+            ctx.writes()
+                .patch(
+                    ctx.kinds().replicaSets(),
+                    namespace,
+                    newName,
+                    rs -> {
+                      rs.with("spec").put("replicas", replicas);
+                      ObjectNode annotations = Meta.metadata(rs).with("annotations");
+                      annotations.put(REVISION, Long.toString(revision));
+                      annotations.put(DESIRED_REPLICAS, Integer.toString(replicas));
+                      annotations.put(
+                          MAX_REPLICAS, Integer.toString(replicas + maxSurge(deployment)));
+                      return rs;
+                    }));
       }
     }
     List<ObjectNode> retired = new ArrayList<>();
@@ -159,10 +200,16 @@ public final class DeploymentController {
         continue;
       }
       if (PodTemplates.replicas(rs) != 0) {
-        writes.add(ctx.writes().patch(ctx.kinds().replicaSets(), namespace, Meta.name(rs), r -> {
-          r.with("spec").put("replicas", 0);
-          return r;
-        }));
+        writes.add(
+            ctx.writes()
+                .patch(
+                    ctx.kinds().replicaSets(),
+                    namespace,
+                    Meta.name(rs),
+                    r -> {
+                      r.with("spec").put("replicas", 0);
+                      return r;
+                    }));
       } else if (rs.path("status").path("replicas").asInt(0) == 0 && !Meta.isDeleting(rs)) {
         retired.add(rs);
       }
@@ -170,8 +217,8 @@ public final class DeploymentController {
     int keep = deployment.path("spec").path("revisionHistoryLimit").asInt(10);
     retired.sort(Comparator.comparingLong(DeploymentController::revisionOf));
     for (int i = 0; i < retired.size() - keep; i++) {
-      writes.add(ctx.writes().delete(ctx.kinds().replicaSets(), namespace,
-          Meta.name(retired.get(i))));
+      writes.add(
+          ctx.writes().delete(ctx.kinds().replicaSets(), namespace, Meta.name(retired.get(i))));
     }
     Writes.await(writes);
   }
@@ -199,8 +246,7 @@ public final class DeploymentController {
   }
 
   /** The ReplicaSet upstream creates for the deployment's current template. */
-  static ObjectNode newReplicaSet(ObjectNode deployment, String name, String hash,
-      long revision) {
+  static ObjectNode newReplicaSet(ObjectNode deployment, String name, String hash, long revision) {
     JsonNode spec = deployment.path("spec");
     int replicas = PodTemplates.replicas(deployment);
     ObjectNode template = PodTemplates.withLabels(spec.path("template"), Map.of(HASH_LABEL, hash));

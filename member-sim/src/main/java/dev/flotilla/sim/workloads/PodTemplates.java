@@ -59,19 +59,19 @@ public final class PodTemplates {
 
   /** The template with extra labels: what a controller stamps on the pods it makes. */
   public static ObjectNode withLabels(JsonNode template, Map<String, String> extra) {
-    ObjectNode t = template.isObject() ? (ObjectNode) template.deepCopy()
-        : Json.MAPPER.createObjectNode();
+    ObjectNode t =
+        template.isObject() ? (ObjectNode) template.deepCopy() : Json.MAPPER.createObjectNode();
     ObjectNode labels = t.with("metadata").with("labels");
     extra.forEach(labels::put);
     return t;
   }
 
   /**
-   * A new pod of {@code owner} from {@code template}: named {@code name}, or generated from
-   * {@code generateName} when name is null.
+   * A new pod of {@code owner} from {@code template}: named {@code name}, or generated from {@code
+   * generateName} when name is null.
    */
-  public static ObjectNode newPod(JsonNode template, ObjectNode owner, String name,
-      String generateName) {
+  public static ObjectNode newPod(
+      JsonNode template, ObjectNode owner, String name, String generateName) {
     ObjectNode pod = Json.MAPPER.createObjectNode();
     pod.put("apiVersion", "v1");
     pod.put("kind", "Pod");
@@ -90,14 +90,17 @@ public final class PodTemplates {
       meta.set("annotations", tmeta.get("annotations").deepCopy());
     }
     meta.putArray("ownerReferences").add(Owners.controllerRef(owner));
-    pod.set("spec", template.path("spec").isObject() ? template.get("spec").deepCopy()
-        : Json.MAPPER.createObjectNode());
+    pod.set(
+        "spec",
+        template.path("spec").isObject()
+            ? template.get("spec").deepCopy()
+            : Json.MAPPER.createObjectNode());
     return pod;
   }
 
   /** The pods in {@code namespace} controlled by the object with {@code ownerUid}. */
-  public static List<ObjectNode> ownedPods(ObjectReader reader, Kinds kinds, String namespace,
-      String ownerUid) {
+  public static List<ObjectNode> ownedPods(
+      ObjectReader reader, Kinds kinds, String namespace, String ownerUid) {
     List<ObjectNode> out = new ArrayList<>();
     for (ObjectNode pod : reader.list(kinds.pods(), namespace)) {
       if (Owners.isControlledBy(pod, ownerUid)) {
@@ -116,13 +119,16 @@ public final class PodTemplates {
    * The order in which surplus pods go, as upstream's ActivePods: unscheduled before scheduled,
    * pending before running, not ready before ready, newer before older.
    */
-  public static final Comparator<JsonNode> DELETION_ORDER = Comparator
-      .<JsonNode>comparingInt(p -> p.path("spec").path("nodeName").asText("").isEmpty() ? 0 : 1)
-      .thenComparingInt(p -> phaseRank(p.path("status").path("phase").asText()))
-      .thenComparingInt(p -> PodStatuses.isReady(p) ? 1 : 0)
-      .thenComparing(p -> p.path("metadata").path("creationTimestamp").asText(""),
-          Comparator.reverseOrder())
-      .thenComparing(p -> p.path("metadata").path("name").asText(""), Comparator.reverseOrder());
+  public static final Comparator<JsonNode> DELETION_ORDER =
+      Comparator.<JsonNode>comparingInt(
+              p -> p.path("spec").path("nodeName").asText("").isEmpty() ? 0 : 1)
+          .thenComparingInt(p -> phaseRank(p.path("status").path("phase").asText()))
+          .thenComparingInt(p -> PodStatuses.isReady(p) ? 1 : 0)
+          .thenComparing(
+              p -> p.path("metadata").path("creationTimestamp").asText(""),
+              Comparator.reverseOrder())
+          .thenComparing(
+              p -> p.path("metadata").path("name").asText(""), Comparator.reverseOrder());
 
   private static int phaseRank(String phase) {
     switch (phase) {

@@ -31,11 +31,14 @@ public final class ReplicaSetController {
     this.ctx = ctx;
     this.kubelet = kubelet;
     this.queue = ctx.queue(NAME, this::reconcile);
-    ctx.events().on(ctx.kinds().replicaSets(), change -> {
-      if (!change.deleted()) {
-        queue.add(change.key());
-      }
-    });
+    ctx.events()
+        .on(
+            ctx.kinds().replicaSets(),
+            change -> {
+              if (!change.deleted()) {
+                queue.add(change.key());
+              }
+            });
     ctx.events().on(ctx.kinds().pods(), this::onPodChange);
   }
 
@@ -49,8 +52,8 @@ public final class ReplicaSetController {
 
   long reconcile(String key) {
     String namespace = Keys.namespace(key);
-    ObjectNode rs = ctx.reader().get(ctx.kinds().replicaSets(), namespace, Keys.name(key))
-        .orElse(null);
+    ObjectNode rs =
+        ctx.reader().get(ctx.kinds().replicaSets(), namespace, Keys.name(key)).orElse(null);
     if (rs == null) {
       return KeyQueue.DONE;
     }
@@ -62,14 +65,19 @@ public final class ReplicaSetController {
     Instant now = Instant.now();
     ObjectNode status = WorkloadStatuses.replicaSet(rs, pods, now);
     if (!Same.json(status, rs.get("status"))) {
-      Writes.await(ctx.writes().patchStatus(ctx.kinds().replicaSets(), namespace, Meta.name(rs),
-          current -> {
-            current.set("status", status);
-            return current;
-          }));
+      Writes.await(
+          ctx.writes()
+              .patchStatus(
+                  ctx.kinds().replicaSets(),
+                  namespace,
+                  Meta.name(rs),
+                  current -> {
+                    current.set("status", status);
+                    return current;
+                  }));
     }
-    return WorkloadStatuses.nextAvailability(pods, rs.path("spec").path("minReadySeconds")
-        .asInt(0), now);
+    return WorkloadStatuses.nextAvailability(
+        pods, rs.path("spec").path("minReadySeconds").asInt(0), now);
   }
 
   /** Creates missing or deletes surplus pods; true when it wrote anything. */
@@ -88,8 +96,8 @@ public final class ReplicaSetController {
     List<CompletableFuture<ObjectNode>> writes = Writes.batch();
     if (diff > 0) {
       for (int i = 0; i < diff; i++) {
-        ObjectNode pod = PodTemplates.newPod(rs.path("spec").path("template"), rs, null,
-            Meta.name(rs) + "-");
+        ObjectNode pod =
+            PodTemplates.newPod(rs.path("spec").path("template"), rs, null, Meta.name(rs) + "-");
         writes.add(ctx.writes().create(ctx.kinds().pods(), namespace, kubelet.prepare(pod)));
       }
     } else {

@@ -18,9 +18,9 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * StatefulSets with stable pod names {@code <name>-<ordinal>}, hostnames and the governing
- * Service as subdomain. All pods are created at once (as podManagementPolicy Parallel) and a
- * template change replaces every pod; volume claims are not simulated.
+ * StatefulSets with stable pod names {@code <name>-<ordinal>}, hostnames and the governing Service
+ * as subdomain. All pods are created at once (as podManagementPolicy Parallel) and a template
+ * change replaces every pod; volume claims are not simulated.
  */
 public final class StatefulSetController {
   public static final String NAME = "sim-statefulset-controller";
@@ -36,11 +36,14 @@ public final class StatefulSetController {
     this.ctx = ctx;
     this.kubelet = kubelet;
     this.queue = ctx.queue(NAME, this::reconcile);
-    ctx.events().on(ctx.kinds().statefulSets(), change -> {
-      if (!change.deleted()) {
-        queue.add(change.key());
-      }
-    });
+    ctx.events()
+        .on(
+            ctx.kinds().statefulSets(),
+            change -> {
+              if (!change.deleted()) {
+                queue.add(change.key());
+              }
+            });
     ctx.events().on(ctx.kinds().pods(), this::onPodChange);
   }
 
@@ -54,28 +57,33 @@ public final class StatefulSetController {
 
   long reconcile(String key) {
     String namespace = Keys.namespace(key);
-    ObjectNode sts = ctx.reader().get(ctx.kinds().statefulSets(), namespace, Keys.name(key))
-        .orElse(null);
+    ObjectNode sts =
+        ctx.reader().get(ctx.kinds().statefulSets(), namespace, Keys.name(key)).orElse(null);
     if (sts == null) {
       return KeyQueue.DONE;
     }
     String revision = Meta.name(sts) + "-" + PodTemplates.hash(sts.path("spec").path("template"));
-    List<ObjectNode> pods = PodTemplates.ownedPods(ctx.reader(), ctx.kinds(), namespace,
-        Meta.uid(sts));
+    List<ObjectNode> pods =
+        PodTemplates.ownedPods(ctx.reader(), ctx.kinds(), namespace, Meta.uid(sts));
     if (!Meta.isDeleting(sts) && scale(sts, pods, revision)) {
       pods = PodTemplates.ownedPods(ctx.reader(), ctx.kinds(), namespace, Meta.uid(sts));
     }
     Instant now = Instant.now();
     ObjectNode status = WorkloadStatuses.statefulSet(sts, pods, revision, now);
     if (!Same.json(status, sts.get("status"))) {
-      Writes.await(ctx.writes().patchStatus(ctx.kinds().statefulSets(), namespace,
-          Meta.name(sts), current -> {
-            current.set("status", status);
-            return current;
-          }));
+      Writes.await(
+          ctx.writes()
+              .patchStatus(
+                  ctx.kinds().statefulSets(),
+                  namespace,
+                  Meta.name(sts),
+                  current -> {
+                    current.set("status", status);
+                    return current;
+                  }));
     }
-    return WorkloadStatuses.nextAvailability(pods, sts.path("spec").path("minReadySeconds")
-        .asInt(0), now);
+    return WorkloadStatuses.nextAvailability(
+        pods, sts.path("spec").path("minReadySeconds").asInt(0), now);
   }
 
   /** Creates missing ordinals, replaces outdated pods, removes ordinals past replicas. */
@@ -98,10 +106,14 @@ public final class StatefulSetController {
       String podName = Meta.name(sts) + "-" + i;
       ObjectNode pod = byName.get(podName);
       if (pod == null) {
-        writes.add(ctx.writes().create(ctx.kinds().pods(), namespace,
-            kubelet.prepare(newPod(sts, podName, i, revision))));
-      } else if (PodTemplates.isActive(pod) && !revision.equals(Meta.labels(pod)
-          .get(REVISION_LABEL))) {
+        writes.add(
+            ctx.writes()
+                .create(
+                    ctx.kinds().pods(),
+                    namespace,
+                    kubelet.prepare(newPod(sts, podName, i, revision))));
+      } else if (PodTemplates.isActive(pod)
+          && !revision.equals(Meta.labels(pod).get(REVISION_LABEL))) {
         writes.add(ctx.writes().delete(ctx.kinds().pods(), namespace, podName));
       }
     }
@@ -115,7 +127,9 @@ public final class StatefulSetController {
       return -1;
     }
     String rest = podName.substring(prefix.length());
-    if (rest.isEmpty() || rest.length() > 9 || !rest.chars().allMatch(Character::isDigit)
+    if (rest.isEmpty()
+        || rest.length() > 9
+        || !rest.chars().allMatch(Character::isDigit)
         || (rest.length() > 1 && rest.charAt(0) == '0')) {
       return -1;
     }
@@ -123,10 +137,13 @@ public final class StatefulSetController {
   }
 
   private static ObjectNode newPod(ObjectNode sts, String podName, int ordinal, String revision) {
-    ObjectNode template = PodTemplates.withLabels(sts.path("spec").path("template"), Map.of(
-        REVISION_LABEL, revision,
-        POD_NAME_LABEL, podName,
-        POD_INDEX_LABEL, Integer.toString(ordinal)));
+    ObjectNode template =
+        PodTemplates.withLabels(
+            sts.path("spec").path("template"),
+            Map.of(
+                REVISION_LABEL, revision,
+                POD_NAME_LABEL, podName,
+                POD_INDEX_LABEL, Integer.toString(ordinal)));
     ObjectNode pod = PodTemplates.newPod(template, sts, podName, null);
     ObjectNode spec = pod.with("spec");
     spec.put("hostname", podName);

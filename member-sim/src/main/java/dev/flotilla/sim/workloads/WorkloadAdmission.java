@@ -11,8 +11,8 @@ import dev.flotilla.apiserver.selection.SelectorParseException;
 
 /**
  * What kube-apiserver does to apps/v1 workloads on a member: the defaults of Deployments,
- * ReplicaSets, StatefulSets and DaemonSets (and of their pod templates), a required selector
- * that matches the template's labels, and the selector's immutability.
+ * ReplicaSets, StatefulSets and DaemonSets (and of their pod templates), a required selector that
+ * matches the template's labels, and the selector's immutability.
  */
 public final class WorkloadAdmission implements ObjectHook {
 
@@ -30,8 +30,11 @@ public final class WorkloadAdmission implements ObjectHook {
     validate(type, Meta.name(obj), spec);
     JsonNode before = old.path("spec").path("selector");
     if (!before.isMissingNode() && !before.equals(spec.path("selector"))) {
-      throw ApiException.invalid(type, Meta.name(obj), "spec.selector", "Invalid value: "
-          + spec.path("selector") + ": field is immutable");
+      throw ApiException.invalid(
+          type,
+          Meta.name(obj),
+          "spec.selector",
+          "Invalid value: " + spec.path("selector") + ": field is immutable");
     }
   }
 
@@ -40,63 +43,66 @@ public final class WorkloadAdmission implements ObjectHook {
       putIfAbsent(spec, "replicas", 1);
     }
     switch (kind) {
-      case "Deployment": {
-        ObjectNode strategy = spec.with("strategy");
-        if (!strategy.has("type")) {
-          strategy.put("type", "RollingUpdate");
-        }
-        if (strategy.get("type").asText().equals("RollingUpdate")) {
-          ObjectNode rolling = strategy.with("rollingUpdate");
-          if (!rolling.has("maxUnavailable")) {
-            rolling.put("maxUnavailable", "25%");
+      case "Deployment":
+        {
+          ObjectNode strategy = spec.with("strategy");
+          if (!strategy.has("type")) {
+            strategy.put("type", "RollingUpdate");
           }
-          if (!rolling.has("maxSurge")) {
-            rolling.put("maxSurge", "25%");
+          if (strategy.get("type").asText().equals("RollingUpdate")) {
+            ObjectNode rolling = strategy.with("rollingUpdate");
+            if (!rolling.has("maxUnavailable")) {
+              rolling.put("maxUnavailable", "25%");
+            }
+            if (!rolling.has("maxSurge")) {
+              rolling.put("maxSurge", "25%");
+            }
           }
+          putIfAbsent(spec, "revisionHistoryLimit", 10);
+          putIfAbsent(spec, "progressDeadlineSeconds", 600);
+          break;
         }
-        putIfAbsent(spec, "revisionHistoryLimit", 10);
-        putIfAbsent(spec, "progressDeadlineSeconds", 600);
-        break;
-      }
-      case "StatefulSet": {
-        if (!spec.has("podManagementPolicy")) {
-          spec.put("podManagementPolicy", "OrderedReady");
-        }
-        ObjectNode strategy = spec.with("updateStrategy");
-        if (!strategy.has("type")) {
-          strategy.put("type", "RollingUpdate");
-        }
-        if (strategy.get("type").asText().equals("RollingUpdate")
-            && !strategy.with("rollingUpdate").has("partition")) {
-          strategy.with("rollingUpdate").put("partition", 0);
-        }
-        putIfAbsent(spec, "revisionHistoryLimit", 10);
-        ObjectNode retention = spec.with("persistentVolumeClaimRetentionPolicy");
-        if (!retention.has("whenDeleted")) {
-          retention.put("whenDeleted", "Retain");
-        }
-        if (!retention.has("whenScaled")) {
-          retention.put("whenScaled", "Retain");
-        }
-        break;
-      }
-      case "DaemonSet": {
-        ObjectNode strategy = spec.with("updateStrategy");
-        if (!strategy.has("type")) {
-          strategy.put("type", "RollingUpdate");
-        }
-        if (strategy.get("type").asText().equals("RollingUpdate")) {
-          ObjectNode rolling = strategy.with("rollingUpdate");
-          if (!rolling.has("maxUnavailable")) {
-            rolling.put("maxUnavailable", 1);
+      case "StatefulSet":
+        {
+          if (!spec.has("podManagementPolicy")) {
+            spec.put("podManagementPolicy", "OrderedReady");
           }
-          if (!rolling.has("maxSurge")) {
-            rolling.put("maxSurge", 0);
+          ObjectNode strategy = spec.with("updateStrategy");
+          if (!strategy.has("type")) {
+            strategy.put("type", "RollingUpdate");
           }
+          if (strategy.get("type").asText().equals("RollingUpdate")
+              && !strategy.with("rollingUpdate").has("partition")) {
+            strategy.with("rollingUpdate").put("partition", 0);
+          }
+          putIfAbsent(spec, "revisionHistoryLimit", 10);
+          ObjectNode retention = spec.with("persistentVolumeClaimRetentionPolicy");
+          if (!retention.has("whenDeleted")) {
+            retention.put("whenDeleted", "Retain");
+          }
+          if (!retention.has("whenScaled")) {
+            retention.put("whenScaled", "Retain");
+          }
+          break;
         }
-        putIfAbsent(spec, "revisionHistoryLimit", 10);
-        break;
-      }
+      case "DaemonSet":
+        {
+          ObjectNode strategy = spec.with("updateStrategy");
+          if (!strategy.has("type")) {
+            strategy.put("type", "RollingUpdate");
+          }
+          if (strategy.get("type").asText().equals("RollingUpdate")) {
+            ObjectNode rolling = strategy.with("rollingUpdate");
+            if (!rolling.has("maxUnavailable")) {
+              rolling.put("maxUnavailable", 1);
+            }
+            if (!rolling.has("maxSurge")) {
+              rolling.put("maxSurge", 0);
+            }
+          }
+          putIfAbsent(spec, "revisionHistoryLimit", 10);
+          break;
+        }
       default:
         break;
     }
@@ -147,8 +153,11 @@ public final class WorkloadAdmission implements ObjectHook {
 
   private static void validate(ResourceType type, String name, ObjectNode spec) {
     if (spec.path("replicas").asInt(0) < 0) {
-      throw ApiException.invalid(type, name, "spec.replicas", "Invalid value: "
-          + spec.path("replicas") + ": must be greater than or equal to 0");
+      throw ApiException.invalid(
+          type,
+          name,
+          "spec.replicas",
+          "Invalid value: " + spec.path("replicas") + ": must be greater than or equal to 0");
     }
     JsonNode selectorJson = spec.path("selector");
     if (selectorJson.isMissingNode() || selectorJson.isNull()) {
@@ -161,13 +170,22 @@ public final class WorkloadAdmission implements ObjectHook {
       throw ApiException.invalid(type, name, "spec.selector", "Invalid value: " + e.getMessage());
     }
     if (selector.isEmpty()) {
-      throw ApiException.invalid(type, name, "spec.selector", "Invalid value: " + selectorJson
-          + ": empty selector is invalid for " + type.kind().toLowerCase());
+      throw ApiException.invalid(
+          type,
+          name,
+          "spec.selector",
+          "Invalid value: "
+              + selectorJson
+              + ": empty selector is invalid for "
+              + type.kind().toLowerCase());
     }
     JsonNode labels = spec.path("template").path("metadata").path("labels");
     if (!selector.matches(Meta.stringMap(labels))) {
-      throw ApiException.invalid(type, name, "spec.template.metadata.labels", "Invalid value: "
-          + labels + ": `selector` does not match template `labels`");
+      throw ApiException.invalid(
+          type,
+          name,
+          "spec.template.metadata.labels",
+          "Invalid value: " + labels + ": `selector` does not match template `labels`");
     }
   }
 

@@ -12,8 +12,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The statuses the apps/v1 controllers write, as pure functions of the workload and what it
- * owns. Zero counts are left out, as upstream's omitempty does.
+ * The statuses the apps/v1 controllers write, as pure functions of the workload and what it owns.
+ * Zero counts are left out, as upstream's omitempty does.
  */
 public final class WorkloadStatuses {
   private WorkloadStatuses() {}
@@ -22,11 +22,11 @@ public final class WorkloadStatuses {
   record Counts(int active, int labeled, int ready, int available) {}
 
   /**
-   * Counts {@code pods}: active ones, those carrying all of {@code templateLabels}, the ready,
-   * and the available (ready for minReadySeconds as of {@code now}).
+   * Counts {@code pods}: active ones, those carrying all of {@code templateLabels}, the ready, and
+   * the available (ready for minReadySeconds as of {@code now}).
    */
-  static Counts count(List<? extends JsonNode> pods, JsonNode templateLabels, int minReadySeconds,
-      Instant now) {
+  static Counts count(
+      List<? extends JsonNode> pods, JsonNode templateLabels, int minReadySeconds, Instant now) {
     int active = 0;
     int labeled = 0;
     int ready = 0;
@@ -68,8 +68,8 @@ public final class WorkloadStatuses {
   }
 
   /**
-   * Milliseconds until the next ready pod becomes available under minReadySeconds, or
-   * {@link KeyQueue#DONE} when none is waiting.
+   * Milliseconds until the next ready pod becomes available under minReadySeconds, or {@link
+   * KeyQueue#DONE} when none is waiting.
    */
   static long nextAvailability(List<? extends JsonNode> pods, int minReadySeconds, Instant now) {
     long next = Long.MAX_VALUE;
@@ -81,15 +81,18 @@ public final class WorkloadStatuses {
         }
       }
     }
-    return next == Long.MAX_VALUE ? KeyQueue.DONE
-        : (next - now.getEpochSecond()) * 1000 + 100;
+    return next == Long.MAX_VALUE ? KeyQueue.DONE : (next - now.getEpochSecond()) * 1000 + 100;
   }
 
   /** The status of a ReplicaSet with {@code pods}. */
   public static ObjectNode replicaSet(JsonNode rs, List<? extends JsonNode> pods, Instant now) {
     JsonNode spec = rs.path("spec");
-    Counts c = count(pods, spec.path("template").path("metadata").path("labels"),
-        spec.path("minReadySeconds").asInt(0), now);
+    Counts c =
+        count(
+            pods,
+            spec.path("template").path("metadata").path("labels"),
+            spec.path("minReadySeconds").asInt(0),
+            now);
     ObjectNode status = Json.MAPPER.createObjectNode();
     status.put("replicas", c.active());
     putPositive(status, "fullyLabeledReplicas", c.labeled());
@@ -100,11 +103,11 @@ public final class WorkloadStatuses {
   }
 
   /**
-   * The status of a Deployment whose current template is {@code newRs} (null when not created
-   * yet) with {@code oldRss} from earlier templates.
+   * The status of a Deployment whose current template is {@code newRs} (null when not created yet)
+   * with {@code oldRss} from earlier templates.
    */
-  public static ObjectNode deployment(JsonNode deployment, JsonNode newRs,
-      List<? extends JsonNode> oldRss, String now) {
+  public static ObjectNode deployment(
+      JsonNode deployment, JsonNode newRs, List<? extends JsonNode> oldRss, String now) {
     int desired = PodTemplates.replicas(deployment);
     int replicas = 0;
     int ready = 0;
@@ -128,17 +131,30 @@ public final class WorkloadStatuses {
     JsonNode previous = deployment.path("status").path("conditions");
     ArrayNode conditions = status.putArray("conditions");
     boolean minimum = available >= desired - maxUnavailable(deployment);
-    conditions.add(Conditions.withUpdateTime(previous, "Available", minimum,
-        minimum ? "MinimumReplicasAvailable" : "MinimumReplicasUnavailable",
-        minimum ? "Deployment has minimum availability."
-            : "Deployment does not have minimum availability.", now));
+    conditions.add(
+        Conditions.withUpdateTime(
+            previous,
+            "Available",
+            minimum,
+            minimum ? "MinimumReplicasAvailable" : "MinimumReplicasUnavailable",
+            minimum
+                ? "Deployment has minimum availability."
+                : "Deployment does not have minimum availability.",
+            now));
     String rsName = (newRs == null ? deployment : newRs).path("metadata").path("name").asText();
-    boolean complete = newRs != null && updated == desired && replicas == desired
-        && available == desired;
-    conditions.add(Conditions.withUpdateTime(previous, "Progressing", true,
-        complete ? "NewReplicaSetAvailable" : "ReplicaSetUpdated",
-        "ReplicaSet \"" + rsName + "\" " + (complete ? "has successfully progressed."
-            : "is progressing."), now));
+    boolean complete =
+        newRs != null && updated == desired && replicas == desired && available == desired;
+    conditions.add(
+        Conditions.withUpdateTime(
+            previous,
+            "Progressing",
+            true,
+            complete ? "NewReplicaSetAvailable" : "ReplicaSetUpdated",
+            "ReplicaSet \""
+                + rsName
+                + "\" "
+                + (complete ? "has successfully progressed." : "is progressing."),
+            now));
     return status;
   }
 
@@ -163,15 +179,23 @@ public final class WorkloadStatuses {
   }
 
   /** The status of a StatefulSet with {@code pods} and its current {@code revision}. */
-  public static ObjectNode statefulSet(JsonNode sts, List<? extends JsonNode> pods,
-      String revision, Instant now) {
+  public static ObjectNode statefulSet(
+      JsonNode sts, List<? extends JsonNode> pods, String revision, Instant now) {
     JsonNode spec = sts.path("spec");
-    Counts c = count(pods, spec.path("template").path("metadata").path("labels"),
-        spec.path("minReadySeconds").asInt(0), now);
+    Counts c =
+        count(
+            pods,
+            spec.path("template").path("metadata").path("labels"),
+            spec.path("minReadySeconds").asInt(0),
+            now);
     int updated = 0;
     for (JsonNode pod : pods) {
-      if (PodTemplates.isActive(pod) && revision.equals(pod.path("metadata").path("labels")
-          .path(StatefulSetController.REVISION_LABEL).asText())) {
+      if (PodTemplates.isActive(pod)
+          && revision.equals(
+              pod.path("metadata")
+                  .path("labels")
+                  .path(StatefulSetController.REVISION_LABEL)
+                  .asText())) {
         updated++;
       }
     }
@@ -189,15 +213,28 @@ public final class WorkloadStatuses {
   }
 
   /** The status of a DaemonSet wanted on {@code desiredNodes} nodes, with {@code pods}. */
-  public static ObjectNode daemonSet(JsonNode ds, List<? extends JsonNode> pods, int desiredNodes,
-      int scheduledNodes, String revision, Instant now) {
+  public static ObjectNode daemonSet(
+      JsonNode ds,
+      List<? extends JsonNode> pods,
+      int desiredNodes,
+      int scheduledNodes,
+      String revision,
+      Instant now) {
     JsonNode spec = ds.path("spec");
-    Counts c = count(pods, spec.path("template").path("metadata").path("labels"),
-        spec.path("minReadySeconds").asInt(0), now);
+    Counts c =
+        count(
+            pods,
+            spec.path("template").path("metadata").path("labels"),
+            spec.path("minReadySeconds").asInt(0),
+            now);
     int updated = 0;
     for (JsonNode pod : pods) {
-      if (PodTemplates.isActive(pod) && revision.equals(pod.path("metadata").path("labels")
-          .path(DaemonSetController.REVISION_LABEL).asText())) {
+      if (PodTemplates.isActive(pod)
+          && revision.equals(
+              pod.path("metadata")
+                  .path("labels")
+                  .path(DaemonSetController.REVISION_LABEL)
+                  .asText())) {
         updated++;
       }
     }

@@ -31,20 +31,26 @@ class KeyQueueTest {
     AtomicInteger inside = new AtomicInteger();
     AtomicInteger maxInside = new AtomicInteger();
     CountDownLatch secondRun = new CountDownLatch(2);
-    KeyQueue q = new KeyQueue("t", key -> {
-      maxInside.accumulateAndGet(inside.incrementAndGet(), Math::max);
-      if (runs.incrementAndGet() == 1) {
-        entered.countDown();
-        try {
-          release.await();
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-      }
-      inside.decrementAndGet();
-      secondRun.countDown();
-      return KeyQueue.DONE;
-    }, workers, timer, 4);
+    KeyQueue q =
+        new KeyQueue(
+            "t",
+            key -> {
+              maxInside.accumulateAndGet(inside.incrementAndGet(), Math::max);
+              if (runs.incrementAndGet() == 1) {
+                entered.countDown();
+                try {
+                  release.await();
+                } catch (InterruptedException e) {
+                  Thread.currentThread().interrupt();
+                }
+              }
+              inside.decrementAndGet();
+              secondRun.countDown();
+              return KeyQueue.DONE;
+            },
+            workers,
+            timer,
+            4);
     q.add("a");
     assertTrue(entered.await(10, TimeUnit.SECONDS));
     q.add("a");
@@ -60,13 +66,19 @@ class KeyQueueTest {
   void failuresRetryWithBackoff() throws Exception {
     ConcurrentHashMap<String, AtomicInteger> attempts = new ConcurrentHashMap<>();
     CountDownLatch done = new CountDownLatch(1);
-    KeyQueue q = new KeyQueue("t", key -> {
-      if (attempts.computeIfAbsent(key, k -> new AtomicInteger()).incrementAndGet() < 3) {
-        throw new IllegalStateException("not yet");
-      }
-      done.countDown();
-      return KeyQueue.DONE;
-    }, workers, timer, 2);
+    KeyQueue q =
+        new KeyQueue(
+            "t",
+            key -> {
+              if (attempts.computeIfAbsent(key, k -> new AtomicInteger()).incrementAndGet() < 3) {
+                throw new IllegalStateException("not yet");
+              }
+              done.countDown();
+              return KeyQueue.DONE;
+            },
+            workers,
+            timer,
+            2);
     q.add("k");
     assertTrue(done.await(10, TimeUnit.SECONDS));
     assertEquals(3, attempts.get("k").get());

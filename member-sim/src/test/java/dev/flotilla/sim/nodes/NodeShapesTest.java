@@ -19,8 +19,9 @@ class NodeShapesTest {
   void newNodesAreReadyWithTopologyAddressesAndPodCidr() {
     ObjectNode node = NodeShapes.newNode(cluster, 2, "2026-01-01T00:00:00Z");
     assertEquals("member3-node-2", node.path("metadata").path("name").asText());
-    assertEquals("region-b", node.path("metadata").path("labels")
-        .path("topology.kubernetes.io/region").asText());
+    assertEquals(
+        "region-b",
+        node.path("metadata").path("labels").path("topology.kubernetes.io/region").asText());
     assertEquals("zone-b1", NodeShapes.zone(node));
     assertEquals("10.247.2.0/24", node.path("spec").path("podCIDR").asText());
     assertEquals("192.168.3.3", NodeShapes.internalIp(node));
@@ -35,7 +36,9 @@ class NodeShapesTest {
     ObjectNode status = NodeShapes.status(cluster, 1, node, "2026-01-02T00:00:00Z");
     node.set("status", status);
     assertFalse(NodeShapes.isReady(node));
-    assertEquals(status, NodeShapes.status(cluster, 1, node, "2026-01-03T00:00:00Z"),
+    assertEquals(
+        status,
+        NodeShapes.status(cluster, 1, node, "2026-01-03T00:00:00Z"),
         "unchanged, so timestamps stay");
   }
 
@@ -46,8 +49,14 @@ class NodeShapesTest {
     notReady.with("metadata").with("annotations").put(SimAnnotations.READY, "false");
     notReady.set("status", NodeShapes.status(cluster, 2, notReady, "t"));
     ObjectNode pod = Json.MAPPER.createObjectNode();
-    pod.with("spec").put("nodeName", "member3-node-1").putArray("containers").addObject()
-        .with("resources").with("requests").put("cpu", "250m").put("memory", "64Mi");
+    pod.with("spec")
+        .put("nodeName", "member3-node-1")
+        .putArray("containers")
+        .addObject()
+        .with("resources")
+        .with("requests")
+        .put("cpu", "250m")
+        .put("memory", "64Mi");
     NodeSummary s = NodeSummary.of(List.of(ready, notReady), List.of(pod));
     assertEquals(2, s.totalNum());
     assertEquals(1, s.readyNum());

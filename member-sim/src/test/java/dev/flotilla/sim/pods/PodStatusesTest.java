@@ -14,9 +14,12 @@ import org.junit.jupiter.api.Test;
 class PodStatusesTest {
   private static ObjectNode pod(String resources) {
     try {
-      return (ObjectNode) Json.MAPPER.readTree("{\"metadata\":{\"name\":\"p\"},\"spec\":{"
-          + "\"containers\":[{\"name\":\"c\",\"image\":\"nginx:1.27\",\"resources\":" + resources
-          + "}]}}");
+      return (ObjectNode)
+          Json.MAPPER.readTree(
+              "{\"metadata\":{\"name\":\"p\"},\"spec\":{"
+                  + "\"containers\":[{\"name\":\"c\",\"image\":\"nginx:1.27\",\"resources\":"
+                  + resources
+                  + "}]}}");
     } catch (IOException e) {
       throw new IllegalArgumentException(e);
     }
@@ -30,10 +33,16 @@ class PodStatusesTest {
     assertEquals("Running", status.path("phase").asText());
     assertTrue(PodStatuses.isReady(pod));
     assertEquals("10.245.1.2", status.path("podIPs").get(0).path("ip").asText());
-    assertTrue(status.path("containerStatuses").get(0).path("imageID").asText()
-        .startsWith("nginx@sha256:"));
-    assertTrue(Same.json(status, PodStatuses.running(pod, "192.168.1.2", "10.245.1.2", true,
-        "t1")), "recomputing an unchanged pod gives the same status");
+    assertTrue(
+        status
+            .path("containerStatuses")
+            .get(0)
+            .path("imageID")
+            .asText()
+            .startsWith("nginx@sha256:"));
+    assertTrue(
+        Same.json(status, PodStatuses.running(pod, "192.168.1.2", "10.245.1.2", true, "t1")),
+        "recomputing an unchanged pod gives the same status");
 
     pod.with("metadata").with("annotations").put(SimAnnotations.READY, "false");
     pod.set("status", PodStatuses.running(pod, "192.168.1.2", "10.245.1.2", true, "t2"));
@@ -48,9 +57,11 @@ class PodStatusesTest {
   @Test
   void qosClassFollowsRequestsAndLimits() {
     assertEquals("BestEffort", PodStatuses.qosClass(pod("{}").path("spec")));
-    assertEquals("Burstable", PodStatuses.qosClass(pod("{\"requests\":{\"cpu\":\"1\"}}")
-        .path("spec")));
-    assertEquals("Guaranteed", PodStatuses.qosClass(pod("{\"limits\":{\"cpu\":\"1\","
-        + "\"memory\":\"1Gi\"}}").path("spec")));
+    assertEquals(
+        "Burstable", PodStatuses.qosClass(pod("{\"requests\":{\"cpu\":\"1\"}}").path("spec")));
+    assertEquals(
+        "Guaranteed",
+        PodStatuses.qosClass(
+            pod("{\"limits\":{\"cpu\":\"1\"," + "\"memory\":\"1Gi\"}}").path("spec")));
   }
 }

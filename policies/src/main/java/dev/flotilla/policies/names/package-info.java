@@ -1,2 +1,5 @@
-/** Karmada's naming rules and the label, annotation and taint keys Flotilla shares with Karmada users. */
+/**
+ * Karmada's naming rules and the label, annotation and taint keys Flotilla shares with Karmada
+ * users.
+ */
 package dev.flotilla.policies.names;

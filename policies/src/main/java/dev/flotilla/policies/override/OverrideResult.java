@@ -15,53 +15,58 @@ import java.util.List;
  * @param clusterOverrides rules of ClusterOverridePolicies, in application order
  * @param overrides rules of OverridePolicies, in application order
  */
-public record OverrideResult(ObjectNode object, List<AppliedOverride> clusterOverrides,
-        List<AppliedOverride> overrides) {
+public record OverrideResult(
+    ObjectNode object, List<AppliedOverride> clusterOverrides, List<AppliedOverride> overrides) {
 
-    public OverrideResult {
-        clusterOverrides = List.copyOf(clusterOverrides);
-        overrides = List.copyOf(overrides);
-    }
+  public OverrideResult {
+    clusterOverrides = List.copyOf(clusterOverrides);
+    overrides = List.copyOf(overrides);
+  }
 
-    /** Names of the ClusterOverridePolicies applied, each once, in application order. */
-    public List<String> appliedClusterOverridePolicies() {
-        return names(clusterOverrides);
-    }
+  /** Names of the ClusterOverridePolicies applied, each once, in application order. */
+  public List<String> appliedClusterOverridePolicies() {
+    return names(clusterOverrides);
+  }
 
-    /** Names of the OverridePolicies applied, each once, in application order. */
-    public List<String> appliedOverridePolicies() {
-        return names(overrides);
-    }
+  /** Names of the OverridePolicies applied, each once, in application order. */
+  public List<String> appliedOverridePolicies() {
+    return names(overrides);
+  }
 
-    /** Value for the Work annotation {@code policy.karmada.io/applied-cluster-overrides}, or null if none. */
-    public String clusterOverridesAnnotation() {
-        return annotation(clusterOverrides);
-    }
+  /**
+   * Value for the Work annotation {@code policy.karmada.io/applied-cluster-overrides}, or null if
+   * none.
+   */
+  public String clusterOverridesAnnotation() {
+    return annotation(clusterOverrides);
+  }
 
-    /** Value for the Work annotation {@code policy.karmada.io/applied-overrides}, or null if none. */
-    public String overridesAnnotation() {
-        return annotation(overrides);
-    }
+  /** Value for the Work annotation {@code policy.karmada.io/applied-overrides}, or null if none. */
+  public String overridesAnnotation() {
+    return annotation(overrides);
+  }
 
-    private static List<String> names(List<AppliedOverride> applied) {
-        LinkedHashSet<String> out = new LinkedHashSet<>();
-        applied.forEach(a -> out.add(a.policyName()));
-        return List.copyOf(out);
-    }
+  private static List<String> names(List<AppliedOverride> applied) {
+    LinkedHashSet<String> out = new LinkedHashSet<>();
+    applied.forEach(a -> out.add(a.policyName()));
+    return List.copyOf(out);
+  }
 
-    // Karmada sorts the items by policy name before marshalling: [{"policyName":..,"overriders":{..}}].
-    private static String annotation(List<AppliedOverride> applied) {
-        if (applied.isEmpty()) {
-            return null;
-        }
-        List<AppliedOverride> sorted = new ArrayList<>(applied);
-        sorted.sort(Comparator.comparing(AppliedOverride::policyName));
-        ArrayNode array = Nodes.MAPPER.createArrayNode();
-        for (AppliedOverride a : sorted) {
-            ObjectNode item = array.addObject();
-            item.put("policyName", a.policyName());
-            item.set("overriders", a.overriders() == null ? Nodes.MAPPER.createObjectNode() : a.overriders());
-        }
-        return array.toString();
+  // Karmada sorts the items by policy name before marshalling:
+  // [{"policyName":..,"overriders":{..}}].
+  private static String annotation(List<AppliedOverride> applied) {
+    if (applied.isEmpty()) {
+      return null;
     }
+    List<AppliedOverride> sorted = new ArrayList<>(applied);
+    sorted.sort(Comparator.comparing(AppliedOverride::policyName));
+    ArrayNode array = Nodes.MAPPER.createArrayNode();
+    for (AppliedOverride a : sorted) {
+      ObjectNode item = array.addObject();
+      item.put("policyName", a.policyName());
+      item.set(
+          "overriders", a.overriders() == null ? Nodes.MAPPER.createObjectNode() : a.overriders());
+    }
+    return array.toString();
+  }
 }

@@ -11,7 +11,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 class CommandArgsOverriderTest {
 
-    private static final JsonNode POD = Yaml.node("""
+  private static final JsonNode POD =
+      Yaml.node(
+          """
             apiVersion: v1
             kind: Pod
             metadata: {name: p}
@@ -21,24 +23,44 @@ class CommandArgsOverriderTest {
               - {name: sidecar, image: envoy}
             """);
 
-    static Stream<Arguments> cases() {
-        return Stream.of(
-                Arguments.of("add appends", "command", "{containerName: app, operator: add, value: [-v]}",
-                        "/spec/containers/0/command", "[\"nginx\",\"-g\",\"daemon off;\",\"-v\"]"),
-                Arguments.of("remove drops every occurrence", "command", "{containerName: app, operator: remove, value: [-g, nginx]}",
-                        "/spec/containers/0/command", "[\"daemon off;\"]"),
-                Arguments.of("add creates the list", "args", "{containerName: sidecar, operator: add, value: [--log, debug]}",
-                        "/spec/containers/1/args", "[\"--log\",\"debug\"]"),
-                Arguments.of("remove on an absent list creates it empty", "args",
-                        "{containerName: sidecar, operator: remove, value: [x]}", "/spec/containers/1/args", "[]"),
-                Arguments.of("other containers untouched", "command", "{containerName: nobody, operator: add, value: [-v]}",
-                        "/spec/containers/0/command", "[\"nginx\",\"-g\",\"daemon off;\"]"));
-    }
+  static Stream<Arguments> cases() {
+    return Stream.of(
+        Arguments.of(
+            "add appends",
+            "command",
+            "{containerName: app, operator: add, value: [-v]}",
+            "/spec/containers/0/command",
+            "[\"nginx\",\"-g\",\"daemon off;\",\"-v\"]"),
+        Arguments.of(
+            "remove drops every occurrence",
+            "command",
+            "{containerName: app, operator: remove, value: [-g, nginx]}",
+            "/spec/containers/0/command",
+            "[\"daemon off;\"]"),
+        Arguments.of(
+            "add creates the list",
+            "args",
+            "{containerName: sidecar, operator: add, value: [--log, debug]}",
+            "/spec/containers/1/args",
+            "[\"--log\",\"debug\"]"),
+        Arguments.of(
+            "remove on an absent list creates it empty",
+            "args",
+            "{containerName: sidecar, operator: remove, value: [x]}",
+            "/spec/containers/1/args",
+            "[]"),
+        Arguments.of(
+            "other containers untouched",
+            "command",
+            "{containerName: nobody, operator: add, value: [-v]}",
+            "/spec/containers/0/command",
+            "[\"nginx\",\"-g\",\"daemon off;\"]"));
+  }
 
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("cases")
-    void apply(String name, String field, String overrider, String pointer, String expected) {
-        JsonNode result = CommandArgsOverrider.apply(POD.deepCopy(), Yaml.node(overrider), field);
-        assertEquals(expected, result.at(pointer).toString());
-    }
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("cases")
+  void apply(String name, String field, String overrider, String pointer, String expected) {
+    JsonNode result = CommandArgsOverrider.apply(POD.deepCopy(), Yaml.node(overrider), field);
+    assertEquals(expected, result.at(pointer).toString());
+  }
 }

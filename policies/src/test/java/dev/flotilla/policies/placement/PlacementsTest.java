@@ -9,8 +9,10 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 class PlacementsTest {
 
-    @ParameterizedTest(name = "{0} -> {1}")
-    @CsvSource(delimiter = '|', value = {
+  @ParameterizedTest(name = "{0} -> {1}")
+  @CsvSource(
+      delimiter = '|',
+      value = {
         "{}| DUPLICATED",
         "{replicaScheduling: {replicaSchedulingType: Duplicated}}| DUPLICATED",
         "{replicaScheduling: {}}| STATIC_WEIGHT",
@@ -18,17 +20,19 @@ class PlacementsTest {
         "{replicaScheduling: {replicaSchedulingType: Divided, replicaDivisionPreference: Aggregated}}| AGGREGATED",
         "{replicaScheduling: {replicaSchedulingType: Divided, replicaDivisionPreference: Weighted, weightPreference: {dynamicWeight: AvailableReplicas}}}| DYNAMIC_WEIGHT",
         "{replicaScheduling: {replicaSchedulingType: Divided, replicaDivisionPreference: Weighted, weightPreference: {staticWeightList: [{targetCluster: {}, weight: 1}]}}}| STATIC_WEIGHT",
-    })
-    void strategy(String placement, Strategy expected) {
-        assertEquals(expected, Placements.strategy(Placements.withDefaults(Yaml.node(placement))));
-    }
+      })
+  void strategy(String placement, Strategy expected) {
+    assertEquals(expected, Placements.strategy(Placements.withDefaults(Yaml.node(placement))));
+  }
 
-    @ParameterizedTest(name = "{0} -> {1}")
-    @CsvSource(delimiter = '|', value = {
+  @ParameterizedTest(name = "{0} -> {1}")
+  @CsvSource(
+      delimiter = '|',
+      value = {
         "{spreadConstraints: [{maxGroups: 2}]}| {\"spreadConstraints\":[{\"maxGroups\":2,\"spreadByField\":\"cluster\",\"minGroups\":1}]}",
         "{spreadConstraints: [{spreadByLabel: team, minGroups: 2}]}| {\"spreadConstraints\":[{\"spreadByLabel\":\"team\",\"minGroups\":2}]}",
-    })
-    void spreadDefaults(String placement, String expected) {
-        assertEquals(expected, Placements.withDefaults(Yaml.node(placement)).toString());
-    }
+      })
+  void spreadDefaults(String placement, String expected) {
+    assertEquals(expected, Placements.withDefaults(Yaml.node(placement)).toString());
+  }
 }

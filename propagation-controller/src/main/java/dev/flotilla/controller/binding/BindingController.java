@@ -18,9 +18,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Karmada's binding controller plus binding status: turns a scheduled (Cluster)ResourceBinding
- * into one Work per target cluster, removes Works of clusters no longer chosen, aggregates Work
- * status back into the binding and the template, and clears Works before a binding goes.
+ * Karmada's binding controller plus binding status: turns a scheduled (Cluster)ResourceBinding into
+ * one Work per target cluster, removes Works of clusters no longer chosen, aggregates Work status
+ * back into the binding and the template, and clears Works before a binding goes.
  */
 public final class BindingController implements Reconciler, AutoCloseable {
   public static final String NAME = "binding-controller";
@@ -37,16 +37,24 @@ public final class BindingController implements Reconciler, AutoCloseable {
   public BindingController(KubernetesClient hub) {
     this.hub = hub;
     this.controller = new Controller(NAME, this, 4);
-    this.bindings = hub.genericKubernetesResources(Kinds.RESOURCE_BINDING).inAnyNamespace()
-        .inform(handler(b -> List.of(BindingKey.of(b))));
-    this.clusterBindings = hub.genericKubernetesResources(Kinds.CLUSTER_RESOURCE_BINDING)
-        .inform(handler(b -> List.of(BindingKey.of(b))));
-    this.works = hub.genericKubernetesResources(Kinds.WORK).inAnyNamespace()
-        .inform(handler(w -> BindingKey.ofWork(w).map(List::of).orElse(List.of())));
-    this.overrides = hub.genericKubernetesResources(Kinds.OVERRIDE_POLICY).inAnyNamespace()
-        .inform(handler(o -> allBindingKeys()));
-    this.clusterOverrides = hub.genericKubernetesResources(Kinds.CLUSTER_OVERRIDE_POLICY)
-        .inform(handler(o -> allBindingKeys()));
+    this.bindings =
+        hub.genericKubernetesResources(Kinds.RESOURCE_BINDING)
+            .inAnyNamespace()
+            .inform(handler(b -> List.of(BindingKey.of(b))));
+    this.clusterBindings =
+        hub.genericKubernetesResources(Kinds.CLUSTER_RESOURCE_BINDING)
+            .inform(handler(b -> List.of(BindingKey.of(b))));
+    this.works =
+        hub.genericKubernetesResources(Kinds.WORK)
+            .inAnyNamespace()
+            .inform(handler(w -> BindingKey.ofWork(w).map(List::of).orElse(List.of())));
+    this.overrides =
+        hub.genericKubernetesResources(Kinds.OVERRIDE_POLICY)
+            .inAnyNamespace()
+            .inform(handler(o -> allBindingKeys()));
+    this.clusterOverrides =
+        hub.genericKubernetesResources(Kinds.CLUSTER_OVERRIDE_POLICY)
+            .inform(handler(o -> allBindingKeys()));
     this.clusters = hub.genericKubernetesResources(Kinds.CLUSTER).inform();
     controller.start();
   }
@@ -54,8 +62,8 @@ public final class BindingController implements Reconciler, AutoCloseable {
   @Override
   public Result reconcile(String key) {
     BindingKey ref = BindingKey.parse(key);
-    GenericKubernetesResource cached = (ref.clusterScoped() ? clusterBindings : bindings).getIndexer()
-        .getByKey(ref.cacheKey());
+    GenericKubernetesResource cached =
+        (ref.clusterScoped() ? clusterBindings : bindings).getIndexer().getByKey(ref.cacheKey());
     if (cached == null) {
       return Result.DONE;
     }
@@ -68,20 +76,27 @@ public final class BindingController implements Reconciler, AutoCloseable {
     if (template == null) {
       return Result.DONE; // the template is gone; garbage collection removes the binding
     }
-    Map<String, ObjectNode> desired = DesiredWorks.of(binding, template, clusterMap(),
-        trees(clusterOverrides.getStore().list(), null),
-        trees(overrides.getStore().list(), Trees.text(binding, "metadata", "namespace")));
+    Map<String, ObjectNode> desired =
+        DesiredWorks.of(
+            binding,
+            template,
+            clusterMap(),
+            trees(clusterOverrides.getStore().list(), null),
+            trees(overrides.getStore().list(), Trees.text(binding, "metadata", "namespace")));
     WorkWriter.sync(hub, desired, current);
     BindingStatus.aggregate(hub, ref, binding, template, current);
     return Result.DONE;
   }
 
-  private Result removeWorks(BindingKey ref, ObjectNode binding, List<GenericKubernetesResource> current) {
+  private Result removeWorks(
+      BindingKey ref, ObjectNode binding, List<GenericKubernetesResource> current) {
     if (!current.isEmpty()) {
       for (GenericKubernetesResource w : current) {
         try {
-          hub.genericKubernetesResources(Kinds.WORK).inNamespace(w.getMetadata().getNamespace())
-              .withName(w.getMetadata().getName()).delete();
+          hub.genericKubernetesResources(Kinds.WORK)
+              .inNamespace(w.getMetadata().getNamespace())
+              .withName(w.getMetadata().getName())
+              .delete();
         } catch (KubernetesClientException e) {
           if (e.getCode() != 404) {
             throw e;
@@ -139,7 +154,8 @@ public final class BindingController implements Reconciler, AutoCloseable {
 
   @Override
   public void close() {
-    for (SharedIndexInformer<?> i : List.of(bindings, clusterBindings, works, overrides, clusterOverrides, clusters)) {
+    for (SharedIndexInformer<?> i :
+        List.of(bindings, clusterBindings, works, overrides, clusterOverrides, clusters)) {
       i.close();
     }
     controller.close();

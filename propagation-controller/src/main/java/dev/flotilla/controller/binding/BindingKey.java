@@ -9,7 +9,8 @@ record BindingKey(boolean clusterScoped, String namespace, String name) {
 
   static String of(GenericKubernetesResource binding) {
     boolean crb = "ClusterResourceBinding".equals(binding.getKind());
-    return crb ? "crb|" + binding.getMetadata().getName()
+    return crb
+        ? "crb|" + binding.getMetadata().getName()
         : "rb|" + binding.getMetadata().getNamespace() + "/" + binding.getMetadata().getName();
   }
 
@@ -22,9 +23,13 @@ record BindingKey(boolean clusterScoped, String namespace, String name) {
     if (a.containsKey(BindingLabels.CRB_NAME_ANNOTATION)) {
       return Optional.of("crb|" + a.get(BindingLabels.CRB_NAME_ANNOTATION));
     }
-    if (a.containsKey(BindingLabels.RB_NAME_ANNOTATION) && a.containsKey(BindingLabels.BINDING_NAMESPACE_ANNOTATION)) {
-      return Optional.of("rb|" + a.get(BindingLabels.BINDING_NAMESPACE_ANNOTATION) + "/"
-          + a.get(BindingLabels.RB_NAME_ANNOTATION));
+    if (a.containsKey(BindingLabels.RB_NAME_ANNOTATION)
+        && a.containsKey(BindingLabels.BINDING_NAMESPACE_ANNOTATION)) {
+      return Optional.of(
+          "rb|"
+              + a.get(BindingLabels.BINDING_NAMESPACE_ANNOTATION)
+              + "/"
+              + a.get(BindingLabels.RB_NAME_ANNOTATION));
     }
     return Optional.empty();
   }

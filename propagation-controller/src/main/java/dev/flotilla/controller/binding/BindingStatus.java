@@ -23,7 +23,11 @@ import java.util.List;
 final class BindingStatus {
   private BindingStatus() {}
 
-  static void aggregate(KubernetesClient hub, BindingKey ref, ObjectNode binding, JsonNode template,
+  static void aggregate(
+      KubernetesClient hub,
+      BindingKey ref,
+      ObjectNode binding,
+      JsonNode template,
       List<GenericKubernetesResource> works) {
     ArrayNode aggregated = Trees.MAPPER.createArrayNode();
     List<JsonNode> memberStatuses = new ArrayList<>();
@@ -35,7 +39,8 @@ final class BindingStatus {
       ObjectNode item = aggregated.addObject();
       item.put("clusterName", cluster);
       JsonNode appliedCondition = condition(work, "Applied");
-      boolean ok = appliedCondition != null && "True".equals(appliedCondition.path("status").asText());
+      boolean ok =
+          appliedCondition != null && "True".equals(appliedCondition.path("status").asText());
       applied += ok ? 1 : 0;
       item.put("applied", ok);
       if (appliedCondition != null && !ok) {
@@ -51,9 +56,13 @@ final class BindingStatus {
     ObjectNode status = binding.with("status").deepCopy();
     status.set("aggregatedStatus", aggregated);
     boolean fully = targets > 0 && applied == targets;
-    setCondition(status, "FullyApplied", fully ? "True" : "False",
+    setCondition(
+        status,
+        "FullyApplied",
+        fully ? "True" : "False",
         fully ? "FullyAppliedSuccess" : "FullyAppliedFailed",
-        fully ? "All works have been successfully applied"
+        fully
+            ? "All works have been successfully applied"
             : applied + " of " + targets + " works have been applied");
     if (!status.equals(binding.path("status"))) {
       ObjectNode next = binding.deepCopy();
@@ -64,7 +73,8 @@ final class BindingStatus {
   }
 
   /** Workloads get their replica counts summed over members (Karmada's AggregateStatus). */
-  private static void reflectOnTemplate(KubernetesClient hub, JsonNode template, List<JsonNode> statuses) {
+  private static void reflectOnTemplate(
+      KubernetesClient hub, JsonNode template, List<JsonNode> statuses) {
     if (!"Deployment".equals(Trees.text(template, "kind")) || statuses.isEmpty()) {
       return;
     }
@@ -74,10 +84,14 @@ final class BindingStatus {
     }
     ObjectNode next = template.deepCopy();
     next.set("status", aggregated);
-    var resources = hub.genericKubernetesResources(Trees.text(template, "apiVersion"), Trees.text(template, "kind"));
+    var resources =
+        hub.genericKubernetesResources(
+            Trees.text(template, "apiVersion"), Trees.text(template, "kind"));
     String ns = Trees.text(template, "metadata", "namespace");
     try {
-      (ns == null ? resources : resources.inNamespace(ns)).resource(Trees.generic(next)).updateStatus();
+      (ns == null ? resources : resources.inNamespace(ns))
+          .resource(Trees.generic(next))
+          .updateStatus();
     } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
       if (e.getCode() != 409 && e.getCode() != 404) {
         throw e;
@@ -95,11 +109,13 @@ final class BindingStatus {
     bindingResource(hub, ref, binding).update();
   }
 
-  private static io.fabric8.kubernetes.client.dsl.Resource<GenericKubernetesResource> bindingResource(
-      KubernetesClient hub, BindingKey ref, JsonNode binding) {
+  private static io.fabric8.kubernetes.client.dsl.Resource<GenericKubernetesResource>
+      bindingResource(KubernetesClient hub, BindingKey ref, JsonNode binding) {
     return ref.clusterScoped()
-        ? hub.genericKubernetesResources(Kinds.CLUSTER_RESOURCE_BINDING).resource(Trees.generic(binding))
-        : hub.genericKubernetesResources(Kinds.RESOURCE_BINDING).inNamespace(ref.namespace())
+        ? hub.genericKubernetesResources(Kinds.CLUSTER_RESOURCE_BINDING)
+            .resource(Trees.generic(binding))
+        : hub.genericKubernetesResources(Kinds.RESOURCE_BINDING)
+            .inNamespace(ref.namespace())
             .resource(Trees.generic(binding));
   }
 
@@ -112,12 +128,14 @@ final class BindingStatus {
     return null;
   }
 
-  static void setCondition(ObjectNode status, String type, String value, String reason, String message) {
+  static void setCondition(
+      ObjectNode status, String type, String value, String reason, String message) {
     ArrayNode conditions = status.withArray("conditions");
     for (int i = 0; i < conditions.size(); i++) {
       JsonNode c = conditions.get(i);
       if (type.equals(c.path("type").asText())) {
-        if (value.equals(c.path("status").asText()) && reason.equals(c.path("reason").asText())
+        if (value.equals(c.path("status").asText())
+            && reason.equals(c.path("reason").asText())
             && message.equals(c.path("message").asText())) {
           return;
         }

@@ -11,15 +11,24 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The Works a scheduled binding should have, one per target cluster: the template stripped of
- * what belongs to the hub, replicas revised for Divided scheduling, overrides applied in
- * Karmada's order. Pure: the binding controller applies the result.
+ * The Works a scheduled binding should have, one per target cluster: the template stripped of what
+ * belongs to the hub, replicas revised for Divided scheduling, overrides applied in Karmada's
+ * order. Pure: the binding controller applies the result.
  */
 public final class DesiredWorks {
   /** Metadata the hub owns; members assign their own. */
-  private static final List<String> HUB_METADATA = List.of("uid", "resourceVersion", "generation",
-      "creationTimestamp", "managedFields", "ownerReferences", "deletionTimestamp",
-      "deletionGracePeriodSeconds", "selfLink", "finalizers");
+  private static final List<String> HUB_METADATA =
+      List.of(
+          "uid",
+          "resourceVersion",
+          "generation",
+          "creationTimestamp",
+          "managedFields",
+          "ownerReferences",
+          "deletionTimestamp",
+          "deletionGracePeriodSeconds",
+          "selfLink",
+          "finalizers");
 
   private DesiredWorks() {}
 
@@ -28,8 +37,11 @@ public final class DesiredWorks {
    *
    * @param clusters the hub's Cluster objects by name (override rules select on their labels)
    */
-  public static Map<String, ObjectNode> of(JsonNode binding, JsonNode template,
-      Map<String, JsonNode> clusters, List<JsonNode> clusterOverridePolicies,
+  public static Map<String, ObjectNode> of(
+      JsonNode binding,
+      JsonNode template,
+      Map<String, JsonNode> clusters,
+      List<JsonNode> clusterOverridePolicies,
       List<JsonNode> overridePolicies) {
     Map<String, ObjectNode> works = new LinkedHashMap<>();
     JsonNode spec = binding.path("spec");
@@ -40,8 +52,9 @@ public final class DesiredWorks {
       if (divided && target.has("replicas") && manifest.path("spec").has("replicas")) {
         manifest.with("spec").put("replicas", target.path("replicas").asInt());
       }
-      OverrideResult overridden = Overrides.apply(manifest, cluster, clusters.get(cluster),
-          clusterOverridePolicies, overridePolicies);
+      OverrideResult overridden =
+          Overrides.apply(
+              manifest, cluster, clusters.get(cluster), clusterOverridePolicies, overridePolicies);
       works.put(cluster, work(binding, template, cluster, overridden));
     }
     return works;
@@ -81,30 +94,40 @@ public final class DesiredWorks {
     return m;
   }
 
-  private static ObjectNode work(JsonNode binding, JsonNode template, String cluster,
-      OverrideResult overridden) {
+  private static ObjectNode work(
+      JsonNode binding, JsonNode template, String cluster, OverrideResult overridden) {
     ObjectNode manifest = overridden.object();
     ObjectNode work = Trees.MAPPER.createObjectNode();
     work.put("apiVersion", "work.karmada.io/v1alpha1");
     work.put("kind", "Work");
     ObjectNode meta = work.putObject("metadata");
-    meta.put("name", Names.workName(Trees.text(template, "metadata", "namespace"),
-        Trees.text(template, "metadata", "name"), Trees.text(template, "kind")));
+    meta.put(
+        "name",
+        Names.workName(
+            Trees.text(template, "metadata", "namespace"),
+            Trees.text(template, "metadata", "name"),
+            Trees.text(template, "kind")));
     meta.put("namespace", Names.executionNamespace(cluster));
     ObjectNode labels = meta.putObject("labels");
     labels.put(BindingLabels.bindingIdLabel(binding), Trees.text(binding, "metadata", "uid"));
     labels.put(Names.MANAGED_LABEL, "true");
     ObjectNode annotations = meta.putObject("annotations");
-    annotations.put(BindingLabels.bindingNameAnnotation(binding), Trees.text(binding, "metadata", "name"));
+    annotations.put(
+        BindingLabels.bindingNameAnnotation(binding), Trees.text(binding, "metadata", "name"));
     String bindingNamespace = Trees.text(binding, "metadata", "namespace");
     if (bindingNamespace != null) {
       annotations.put(BindingLabels.BINDING_NAMESPACE_ANNOTATION, bindingNamespace);
     }
-    annotations.put(Names.RESOURCE_TEMPLATE_UID_ANNOTATION, Trees.text(template, "metadata", "uid"));
-    annotations.put(Names.CONFLICT_RESOLUTION_ANNOTATION,
-        "Overwrite".equals(binding.path("spec").path("conflictResolution").asText()) ? "overwrite" : "abort");
+    annotations.put(
+        Names.RESOURCE_TEMPLATE_UID_ANNOTATION, Trees.text(template, "metadata", "uid"));
+    annotations.put(
+        Names.CONFLICT_RESOLUTION_ANNOTATION,
+        "Overwrite".equals(binding.path("spec").path("conflictResolution").asText())
+            ? "overwrite"
+            : "abort");
     if (overridden.clusterOverridesAnnotation() != null) {
-      annotations.put(Names.APPLIED_CLUSTER_OVERRIDES_ANNOTATION, overridden.clusterOverridesAnnotation());
+      annotations.put(
+          Names.APPLIED_CLUSTER_OVERRIDES_ANNOTATION, overridden.clusterOverridesAnnotation());
     }
     if (overridden.overridesAnnotation() != null) {
       annotations.put(Names.APPLIED_OVERRIDES_ANNOTATION, overridden.overridesAnnotation());

@@ -9,12 +9,12 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.List;
-import java.util.Map;
 
 /** The apply step for Works: create what is missing, update what differs, delete the rest. */
 final class WorkWriter {
@@ -23,28 +23,38 @@ final class WorkWriter {
   /** The binding's template as stored on the hub, or null when it is gone. */
   static JsonNode template(KubernetesClient hub, JsonNode binding) {
     JsonNode r = binding.path("spec").path("resource");
-    var resources = hub.genericKubernetesResources(r.path("apiVersion").asText(), r.path("kind").asText());
+    var resources =
+        hub.genericKubernetesResources(r.path("apiVersion").asText(), r.path("kind").asText());
     String ns = Trees.text(r, "namespace");
-    GenericKubernetesResource t = ns == null ? resources.withName(r.path("name").asText()).get()
-        : resources.inNamespace(ns).withName(r.path("name").asText()).get();
+    GenericKubernetesResource t =
+        ns == null
+            ? resources.withName(r.path("name").asText()).get()
+            : resources.inNamespace(ns).withName(r.path("name").asText()).get();
     return t == null ? null : Trees.tree(t);
   }
 
   /** Works for many clusters are written concurrently: one binding can fan out to 100 clusters. */
-  private static final ExecutorService WRITERS = Executors.newFixedThreadPool(8, r -> {
-    Thread t = new Thread(r, "work-writer");
-    t.setDaemon(true);
-    return t;
-  });
+  private static final ExecutorService WRITERS =
+      Executors.newFixedThreadPool(
+          8,
+          r -> {
+            Thread t = new Thread(r, "work-writer");
+            t.setDaemon(true);
+            return t;
+          });
 
-  static void sync(KubernetesClient hub, Map<String, ObjectNode> desired, List<GenericKubernetesResource> current) {
+  static void sync(
+      KubernetesClient hub,
+      Map<String, ObjectNode> desired,
+      List<GenericKubernetesResource> current) {
     Map<String, GenericKubernetesResource> byNamespace = new HashMap<>();
     for (GenericKubernetesResource w : current) {
       byNamespace.put(w.getMetadata().getNamespace(), w);
     }
     List<CompletableFuture<Void>> writes = new ArrayList<>();
     for (ObjectNode work : desired.values()) {
-      GenericKubernetesResource existing = byNamespace.remove(Trees.text(work, "metadata", "namespace"));
+      GenericKubernetesResource existing =
+          byNamespace.remove(Trees.text(work, "metadata", "namespace"));
       writes.add(CompletableFuture.runAsync(() -> write(hub, work, existing), WRITERS));
     }
     for (GenericKubernetesResource stale : byNamespace.values()) {
@@ -57,7 +67,8 @@ final class WorkWriter {
     }
   }
 
-  private static void write(KubernetesClient hub, ObjectNode work, GenericKubernetesResource existing) {
+  private static void write(
+      KubernetesClient hub, ObjectNode work, GenericKubernetesResource existing) {
     String ns = Trees.text(work, "metadata", "namespace");
     var works = hub.genericKubernetesResources(Kinds.WORK).inNamespace(ns);
     if (existing == null) {
@@ -76,8 +87,10 @@ final class WorkWriter {
 
   private static void delete(KubernetesClient hub, GenericKubernetesResource stale) {
     try {
-      hub.genericKubernetesResources(Kinds.WORK).inNamespace(stale.getMetadata().getNamespace())
-          .withName(stale.getMetadata().getName()).delete();
+      hub.genericKubernetesResources(Kinds.WORK)
+          .inNamespace(stale.getMetadata().getNamespace())
+          .withName(stale.getMetadata().getName())
+          .delete();
     } catch (KubernetesClientException e) {
       if (e.getCode() != 404) {
         throw e;
@@ -87,8 +100,11 @@ final class WorkWriter {
 
   private static boolean differs(JsonNode existing, ObjectNode desired) {
     return !existing.path("spec").equals(desired.path("spec"))
-        || !contains(existing.path("metadata").path("labels"), desired.path("metadata").path("labels"))
-        || !contains(existing.path("metadata").path("annotations"), desired.path("metadata").path("annotations"));
+        || !contains(
+            existing.path("metadata").path("labels"), desired.path("metadata").path("labels"))
+        || !contains(
+            existing.path("metadata").path("annotations"),
+            desired.path("metadata").path("annotations"));
   }
 
   private static boolean contains(JsonNode have, JsonNode want) {
@@ -103,7 +119,8 @@ final class WorkWriter {
   }
 
   /** The existing Work with our spec, labels and annotations; status and finalizers are kept. */
-  private static GenericKubernetesResource merge(GenericKubernetesResource existing, ObjectNode desired) {
+  private static GenericKubernetesResource merge(
+      GenericKubernetesResource existing, ObjectNode desired) {
     ObjectNode tree = Trees.tree(existing);
     tree.set("spec", desired.get("spec"));
     ObjectNode meta = tree.with("metadata");

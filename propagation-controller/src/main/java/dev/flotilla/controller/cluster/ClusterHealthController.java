@@ -20,9 +20,9 @@ import java.util.List;
 
 /**
  * Cluster health from agent leases, as Karmada's cluster controller: every Cluster gets its
- * execution namespace; a Pull cluster whose lease expired goes Ready=Unknown with the
- * {@code cluster.karmada.io/unreachable} taint, a Ready=False one gets
- * {@code cluster.karmada.io/not-ready}, and both taints go when the cluster is healthy again.
+ * execution namespace; a Pull cluster whose lease expired goes Ready=Unknown with the {@code
+ * cluster.karmada.io/unreachable} taint, a Ready=False one gets {@code
+ * cluster.karmada.io/not-ready}, and both taints go when the cluster is healthy again.
  */
 public final class ClusterHealthController implements Reconciler, AutoCloseable {
   public static final String NAME = "cluster-controller";
@@ -39,9 +39,12 @@ public final class ClusterHealthController implements Reconciler, AutoCloseable 
   public ClusterHealthController(KubernetesClient hub) {
     this.hub = hub;
     this.controller = new Controller(NAME, this, 1);
-    this.clusters = hub.genericKubernetesResources(Kinds.CLUSTER).inform(EnqueueHandler.self(controller));
-    this.leases = hub.leases().inNamespace(LEASE_NAMESPACE).inform(new EnqueueHandler<>(controller,
-        l -> List.of(l.getMetadata().getName())));
+    this.clusters =
+        hub.genericKubernetesResources(Kinds.CLUSTER).inform(EnqueueHandler.self(controller));
+    this.leases =
+        hub.leases()
+            .inNamespace(LEASE_NAMESPACE)
+            .inform(new EnqueueHandler<>(controller, l -> List.of(l.getMetadata().getName())));
     controller.start();
   }
 
@@ -66,7 +69,8 @@ public final class ClusterHealthController implements Reconciler, AutoCloseable 
     boolean wantUnreachable = expired;
     boolean wantNotReady = !expired && "False".equals(ready);
     updateTaints(name, cluster, wantUnreachable, wantNotReady);
-    return expired ? Result.after(Duration.ofSeconds(5))
+    return expired
+        ? Result.after(Duration.ofSeconds(5))
         : Result.after(Duration.between(Instant.now(), expiry).plusMillis(200));
   }
 
@@ -75,8 +79,10 @@ public final class ClusterHealthController implements Reconciler, AutoCloseable 
       String created = Trees.text(cluster, "metadata", "creationTimestamp");
       return (created == null ? Instant.now() : Instant.parse(created)).plus(DEFAULT_LEASE);
     }
-    int seconds = lease.getSpec().getLeaseDurationSeconds() == null ? (int) DEFAULT_LEASE.toSeconds()
-        : lease.getSpec().getLeaseDurationSeconds();
+    int seconds =
+        lease.getSpec().getLeaseDurationSeconds() == null
+            ? (int) DEFAULT_LEASE.toSeconds()
+            : lease.getSpec().getLeaseDurationSeconds();
     return lease.getSpec().getRenewTime().toInstant().plusSeconds(seconds);
   }
 
@@ -104,12 +110,15 @@ public final class ClusterHealthController implements Reconciler, AutoCloseable 
     c.put("type", "Ready");
     c.put("status", "Unknown");
     c.put("reason", "ClusterStatusUnknown");
-    c.put("message", "Cluster status controller stopped posting cluster status: the agent's lease expired.");
+    c.put(
+        "message",
+        "Cluster status controller stopped posting cluster status: the agent's lease expired.");
     c.put("lastTransitionTime", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
     hub.genericKubernetesResources(Kinds.CLUSTER).resource(Trees.generic(cluster)).updateStatus();
   }
 
-  private void updateTaints(String name, ObjectNode cluster, boolean unreachable, boolean notReady) {
+  private void updateTaints(
+      String name, ObjectNode cluster, boolean unreachable, boolean notReady) {
     ArrayNode taints = cluster.with("spec").withArray("taints");
     boolean hasUnreachable = hasTaint(taints, UNREACHABLE);
     boolean hasNotReady = hasTaint(taints, NOT_READY);
@@ -131,9 +140,12 @@ public final class ClusterHealthController implements Reconciler, AutoCloseable 
     }
     ObjectNode patch = Trees.MAPPER.createObjectNode();
     patch.with("spec").set("taints", next);
-    hub.genericKubernetesResources(Kinds.CLUSTER).withName(name)
-        .patch(io.fabric8.kubernetes.client.dsl.base.PatchContext.of(
-            io.fabric8.kubernetes.client.dsl.base.PatchType.JSON_MERGE), patch.toString());
+    hub.genericKubernetesResources(Kinds.CLUSTER)
+        .withName(name)
+        .patch(
+            io.fabric8.kubernetes.client.dsl.base.PatchContext.of(
+                io.fabric8.kubernetes.client.dsl.base.PatchType.JSON_MERGE),
+            patch.toString());
   }
 
   private static ObjectNode taint(ArrayNode factory, String key) {
@@ -157,7 +169,8 @@ public final class ClusterHealthController implements Reconciler, AutoCloseable 
     String ns = "karmada-es-" + cluster;
     if (hub.namespaces().withName(ns).get() == null) {
       try {
-        hub.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build())
+        hub.namespaces()
+            .resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build())
             .create();
       } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
         if (e.getCode() != 409) {

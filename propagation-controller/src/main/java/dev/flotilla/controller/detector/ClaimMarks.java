@@ -9,14 +9,18 @@ import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 
 /**
- * The marks a claimed template carries, as Karmada writes them: the policy's name (and
- * namespace) as annotations and its permanent id as a label. A template whose policy is gone
- * loses its marks, but its binding and the member copies stay, as in Karmada.
+ * The marks a claimed template carries, as Karmada writes them: the policy's name (and namespace)
+ * as annotations and its permanent id as a label. A template whose policy is gone loses its marks,
+ * but its binding and the member copies stay, as in Karmada.
  */
 final class ClaimMarks {
   private ClaimMarks() {}
 
-  static void claim(KubernetesClient hub, TemplateRef ref, JsonNode template, JsonNode policy,
+  static void claim(
+      KubernetesClient hub,
+      TemplateRef ref,
+      JsonNode template,
+      JsonNode policy,
       boolean clusterPolicy) {
     ObjectNode annotations = Trees.MAPPER.createObjectNode();
     ObjectNode labels = Trees.MAPPER.createObjectNode();
@@ -65,21 +69,26 @@ final class ClaimMarks {
     while (fields.hasNext()) {
       var e = fields.next();
       JsonNode have = current.get(e.getKey());
-      if (e.getValue().isNull() ? have != null : have == null || !have.asText().equals(e.getValue().asText())) {
+      if (e.getValue().isNull()
+          ? have != null
+          : have == null || !have.asText().equals(e.getValue().asText())) {
         return true;
       }
     }
     return false;
   }
 
-  private static void patch(KubernetesClient hub, TemplateRef ref, ObjectNode annotations, ObjectNode labels) {
+  private static void patch(
+      KubernetesClient hub, TemplateRef ref, ObjectNode annotations, ObjectNode labels) {
     ObjectNode patch = Trees.MAPPER.createObjectNode();
     ObjectNode meta = patch.putObject("metadata");
     meta.set("annotations", annotations);
     meta.set("labels", labels);
     var resources = hub.genericKubernetesResources(ref.apiVersion(), ref.kind());
-    var one = ref.namespace() == null ? resources.withName(ref.name())
-        : resources.inNamespace(ref.namespace()).withName(ref.name());
+    var one =
+        ref.namespace() == null
+            ? resources.withName(ref.name())
+            : resources.inNamespace(ref.namespace()).withName(ref.name());
     one.patch(PatchContext.of(PatchType.JSON_MERGE), patch.toString());
   }
 }

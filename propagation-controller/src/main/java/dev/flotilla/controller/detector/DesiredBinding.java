@@ -15,11 +15,13 @@ public final class DesiredBinding {
 
   private DesiredBinding() {}
 
-  public static ObjectNode of(JsonNode template, JsonNode policy, boolean clusterPolicy, JsonNode existing) {
+  public static ObjectNode of(
+      JsonNode template, JsonNode policy, boolean clusterPolicy, JsonNode existing) {
     String namespace = Trees.text(template, "metadata", "namespace");
     String name = Trees.text(template, "metadata", "name");
     String kind = Trees.text(template, "kind");
-    ObjectNode binding = existing == null ? Trees.MAPPER.createObjectNode() : (ObjectNode) existing.deepCopy();
+    ObjectNode binding =
+        existing == null ? Trees.MAPPER.createObjectNode() : (ObjectNode) existing.deepCopy();
     binding.put("apiVersion", "work.karmada.io/v1alpha2");
     binding.put("kind", namespace == null ? "ClusterResourceBinding" : "ResourceBinding");
     ObjectNode meta = binding.with("metadata");
@@ -41,8 +43,8 @@ public final class DesiredBinding {
     }
     String policyUid = Trees.text(policy, "metadata", "uid");
     if (policyUid != null) {
-      labels.put(clusterPolicy ? Names.CPP_PERMANENT_ID_LABEL
-          : Names.PP_PERMANENT_ID_LABEL, policyUid);
+      labels.put(
+          clusterPolicy ? Names.CPP_PERMANENT_ID_LABEL : Names.PP_PERMANENT_ID_LABEL, policyUid);
     }
     ObjectNode owner = Trees.MAPPER.createObjectNode();
     owner.put("apiVersion", Trees.text(template, "apiVersion"));
@@ -78,9 +80,11 @@ public final class DesiredBinding {
     copy(policySpec, spec, "failover");
     copy(policySpec, spec, "suspension");
     copy(policySpec, spec, "preserveResourcesOnDeletion");
-    String conflict = Trees.text(template, "metadata", "annotations", Names.CONFLICT_RESOLUTION_ANNOTATION);
+    String conflict =
+        Trees.text(template, "metadata", "annotations", Names.CONFLICT_RESOLUTION_ANNOTATION);
     if (conflict != null) {
-      spec.put("conflictResolution", conflict.equalsIgnoreCase("overwrite") ? "Overwrite" : "Abort");
+      spec.put(
+          "conflictResolution", conflict.equalsIgnoreCase("overwrite") ? "Overwrite" : "Abort");
     } else {
       spec.put("conflictResolution", policySpec.path("conflictResolution").asText("Abort"));
     }

@@ -26,6 +26,7 @@ import java.util.Optional;
  */
 public final class ResourceDetector implements Reconciler, AutoCloseable {
   public static final String NAME = "resource-detector";
+
   /** Queue key asking to re-read every policy, used when a selected kind is not served yet. */
   private static final String RETRY_POLICIES = "|retry-policies|";
 
@@ -39,10 +40,13 @@ public final class ResourceDetector implements Reconciler, AutoCloseable {
     this.hub = hub;
     this.controller = new Controller(NAME, this, 2);
     this.templates = new TemplateInformers(hub, controller);
-    this.policies = hub.genericKubernetesResources(Kinds.PROPAGATION_POLICY).inAnyNamespace()
-        .inform(new PolicyHandler());
-    this.clusterPolicies = hub.genericKubernetesResources(Kinds.CLUSTER_PROPAGATION_POLICY)
-        .inform(new PolicyHandler());
+    this.policies =
+        hub.genericKubernetesResources(Kinds.PROPAGATION_POLICY)
+            .inAnyNamespace()
+            .inform(new PolicyHandler());
+    this.clusterPolicies =
+        hub.genericKubernetesResources(Kinds.CLUSTER_PROPAGATION_POLICY)
+            .inform(new PolicyHandler());
     controller.start();
   }
 
@@ -69,7 +73,8 @@ public final class ResourceDetector implements Reconciler, AutoCloseable {
     List<JsonNode> pps = new ArrayList<>();
     if (ref.namespace() != null) {
       for (GenericKubernetesResource p : policies.getStore().list()) {
-        if (ref.namespace().equals(p.getMetadata().getNamespace()) && p.getMetadata().getDeletionTimestamp() == null) {
+        if (ref.namespace().equals(p.getMetadata().getNamespace())
+            && p.getMetadata().getDeletionTimestamp() == null) {
           pps.add(Trees.tree(p));
         }
       }
@@ -103,11 +108,15 @@ public final class ResourceDetector implements Reconciler, AutoCloseable {
     return Result.DONE;
   }
 
-  private void syncBinding(TemplateRef ref, ObjectNode template, JsonNode policy, boolean clusterPolicy) {
-    ResourceDefinitionContext kind = ref.namespace() == null ? Kinds.CLUSTER_RESOURCE_BINDING : Kinds.RESOURCE_BINDING;
+  private void syncBinding(
+      TemplateRef ref, ObjectNode template, JsonNode policy, boolean clusterPolicy) {
+    ResourceDefinitionContext kind =
+        ref.namespace() == null ? Kinds.CLUSTER_RESOURCE_BINDING : Kinds.RESOURCE_BINDING;
     String name = Names.bindingName(ref.name(), ref.kind());
-    var client = ref.namespace() == null ? hub.genericKubernetesResources(kind)
-        : hub.genericKubernetesResources(kind).inNamespace(ref.namespace());
+    var client =
+        ref.namespace() == null
+            ? hub.genericKubernetesResources(kind)
+            : hub.genericKubernetesResources(kind).inNamespace(ref.namespace());
     GenericKubernetesResource existing = client.withName(name).get();
     JsonNode existingTree = existing == null ? null : Trees.tree(existing);
     ObjectNode desired = DesiredBinding.of(template, policy, clusterPolicy, existingTree);
@@ -141,7 +150,9 @@ public final class ResourceDetector implements Reconciler, AutoCloseable {
       for (JsonNode selector : tree.path("spec").path("resourceSelectors")) {
         String apiVersion = selector.path("apiVersion").asText();
         String kind = selector.path("kind").asText();
-        if (apiVersion.isEmpty() || kind.isEmpty() || !Templates.isPropagatableKind(apiVersion, kind)) {
+        if (apiVersion.isEmpty()
+            || kind.isEmpty()
+            || !Templates.isPropagatableKind(apiVersion, kind)) {
           continue;
         }
         if (!templates.ensure(apiVersion, kind)) {
@@ -150,8 +161,10 @@ public final class ResourceDetector implements Reconciler, AutoCloseable {
           continue;
         }
         for (GenericKubernetesResource t : templates.list(apiVersion, kind)) {
-          controller.enqueue(new TemplateRef(apiVersion, kind, t.getMetadata().getNamespace(),
-              t.getMetadata().getName()).key());
+          controller.enqueue(
+              new TemplateRef(
+                      apiVersion, kind, t.getMetadata().getNamespace(), t.getMetadata().getName())
+                  .key());
         }
       }
     }

@@ -22,22 +22,27 @@ final class TemplateInformers implements AutoCloseable {
 
   private final KubernetesClient hub;
   private final Controller controller;
-  private final Map<String, SharedIndexInformer<GenericKubernetesResource>> byGvk = new ConcurrentHashMap<>();
+  private final Map<String, SharedIndexInformer<GenericKubernetesResource>> byGvk =
+      new ConcurrentHashMap<>();
 
   TemplateInformers(KubernetesClient hub, Controller controller) {
     this.hub = hub;
     this.controller = controller;
   }
 
-  /** Starts the informer for apiVersion/kind if needed; false if the hub does not serve it (yet). */
+  /**
+   * Starts the informer for apiVersion/kind if needed; false if the hub does not serve it (yet).
+   */
   synchronized boolean ensure(String apiVersion, String kind) {
     String gvk = apiVersion + "/" + kind;
     if (byGvk.containsKey(gvk)) {
       return true;
     }
     try {
-      SharedIndexInformer<GenericKubernetesResource> informer = hub.genericKubernetesResources(apiVersion, kind)
-          .inAnyNamespace().inform(handler(apiVersion, kind));
+      SharedIndexInformer<GenericKubernetesResource> informer =
+          hub.genericKubernetesResources(apiVersion, kind)
+              .inAnyNamespace()
+              .inform(handler(apiVersion, kind));
       byGvk.put(gvk, informer);
       return true;
     } catch (KubernetesClientException | IllegalArgumentException e) {
@@ -83,7 +88,8 @@ final class TemplateInformers implements AutoCloseable {
       }
 
       private TemplateRef ref(GenericKubernetesResource obj) {
-        return new TemplateRef(apiVersion, kind, obj.getMetadata().getNamespace(), obj.getMetadata().getName());
+        return new TemplateRef(
+            apiVersion, kind, obj.getMetadata().getNamespace(), obj.getMetadata().getName());
       }
     };
   }

@@ -27,12 +27,11 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * The hub's MCS controller, keyed by (namespace, service): merges the exports agents report,
- * writes Ready/Conflict onto each report Work, withdraws the endpoints of clusters that are not
- * Ready, and for every consumer that reported an import writes a Work
- * {@code mcs-derived-<ns>-<svc>} holding the derived Service and one EndpointSlice set per
- * source cluster. A hub ServiceImport mirrors the merged view (only its status when a user
- * created it).
+ * The hub's MCS controller, keyed by (namespace, service): merges the exports agents report, writes
+ * Ready/Conflict onto each report Work, withdraws the endpoints of clusters that are not Ready, and
+ * for every consumer that reported an import writes a Work {@code mcs-derived-<ns>-<svc>} holding
+ * the derived Service and one EndpointSlice set per source cluster. A hub ServiceImport mirrors the
+ * merged view (only its status when a user created it).
  */
 public final class McsHubController implements Reconciler, AutoCloseable {
   public static final String NAME = "mcs-controller";
@@ -51,12 +50,18 @@ public final class McsHubController implements Reconciler, AutoCloseable {
     this.hub = hub;
     this.prefix = derivedPrefix == null ? DEFAULT_PREFIX : derivedPrefix;
     this.controller = new Controller(NAME, this, 2);
-    this.works = hub.genericKubernetesResources(Kinds.WORK).inAnyNamespace()
-        .withLabel(McsLabels.ROLE).inform(new EnqueueHandler<>(controller, McsHubController::keyOf));
-    this.clusters = hub.genericKubernetesResources(Kinds.CLUSTER)
-        .inform(new EnqueueHandler<>(controller, c -> allKeys()));
-    this.imports = hub.genericKubernetesResources(SERVICE_IMPORT).inAnyNamespace()
-        .inform(EnqueueHandler.self(controller));
+    this.works =
+        hub.genericKubernetesResources(Kinds.WORK)
+            .inAnyNamespace()
+            .withLabel(McsLabels.ROLE)
+            .inform(new EnqueueHandler<>(controller, McsHubController::keyOf));
+    this.clusters =
+        hub.genericKubernetesResources(Kinds.CLUSTER)
+            .inform(new EnqueueHandler<>(controller, c -> allKeys()));
+    this.imports =
+        hub.genericKubernetesResources(SERVICE_IMPORT)
+            .inAnyNamespace()
+            .inform(EnqueueHandler.self(controller));
     controller.start();
   }
 
@@ -65,7 +70,8 @@ public final class McsHubController implements Reconciler, AutoCloseable {
     if (labels == null || labels.get(McsLabels.SERVICE_NAME) == null) {
       return List.of();
     }
-    return List.of(labels.get(McsLabels.SERVICE_NAMESPACE) + "/" + labels.get(McsLabels.SERVICE_NAME));
+    return List.of(
+        labels.get(McsLabels.SERVICE_NAMESPACE) + "/" + labels.get(McsLabels.SERVICE_NAME));
   }
 
   private List<String> allKeys() {
@@ -108,7 +114,7 @@ public final class McsHubController implements Reconciler, AutoCloseable {
           }
         }
         case "derived" -> derived.put(cluster, w);
-        default -> { }
+        default -> {}
       }
     }
     ServiceMerge.Result merged = ServiceMerge.merge(exports);
@@ -151,7 +157,7 @@ public final class McsHubController implements Reconciler, AutoCloseable {
             created = Trees.text(m, "metadata", "creationTimestamp");
           }
         }
-        default -> { }
+        default -> {}
       }
     }
     return new ServiceMerge.Export(cluster, created, service, slices);
@@ -161,7 +167,8 @@ public final class McsHubController implements Reconciler, AutoCloseable {
     Set<String> ready = new TreeSet<>();
     for (GenericKubernetesResource c : clusters.getStore().list()) {
       for (JsonNode cond : Trees.tree(c).path("status").path("conditions")) {
-        if ("Ready".equals(cond.path("type").asText()) && "True".equals(cond.path("status").asText())) {
+        if ("Ready".equals(cond.path("type").asText())
+            && "True".equals(cond.path("status").asText())) {
           ready.add(c.getMetadata().getName());
         }
       }
@@ -169,24 +176,39 @@ public final class McsHubController implements Reconciler, AutoCloseable {
     return ready;
   }
 
-  private void writeExportStatus(GenericKubernetesResource w, ServiceMerge.Export e,
-      ServiceMerge.Result merged, Set<String> ready) {
+  private void writeExportStatus(
+      GenericKubernetesResource w,
+      ServiceMerge.Export e,
+      ServiceMerge.Result merged,
+      Set<String> ready) {
     ObjectNode work = Trees.tree(w);
     JsonNode old = work.path("status").path("conditions");
     boolean external = "ExternalName".equals(e.type());
     String conflict = merged.conflicts().get(e.cluster());
     ArrayNode next = Trees.MAPPER.createArrayNode();
     if (external) {
-      next.add(cond(old, "Ready", "False", "InvalidServiceType", "ExternalName Services are not exported"));
+      next.add(
+          cond(
+              old,
+              "Ready",
+              "False",
+              "InvalidServiceType",
+              "ExternalName Services are not exported"));
     } else if (!ready.contains(e.cluster())) {
-      next.add(cond(old, "Ready", "False", "ClusterNotReady",
-          "cluster " + e.cluster() + " is not Ready: its endpoints are withdrawn"));
+      next.add(
+          cond(
+              old,
+              "Ready",
+              "False",
+              "ClusterNotReady",
+              "cluster " + e.cluster() + " is not Ready: its endpoints are withdrawn"));
     } else {
       next.add(cond(old, "Ready", "True", "Exported", "the Service is exported to the clusterset"));
     }
-    next.add(conflict == null
-        ? cond(old, "Conflict", "False", "NoConflicts", "")
-        : cond(old, "Conflict", "True", "ConflictFound", conflict));
+    next.add(
+        conflict == null
+            ? cond(old, "Conflict", "False", "NoConflicts", "")
+            : cond(old, "Conflict", "True", "ConflictFound", conflict));
     for (JsonNode c : old) {
       String type = c.path("type").asText();
       if (!type.equals("Ready") && !type.equals("Conflict")) {
@@ -198,8 +220,10 @@ public final class McsHubController implements Reconciler, AutoCloseable {
     }
     ObjectNode patch = Trees.MAPPER.createObjectNode();
     patch.putObject("status").set("conditions", next);
-    hub.genericKubernetesResources(Kinds.WORK).inNamespace(w.getMetadata().getNamespace())
-        .withName(w.getMetadata().getName()).subresource("status")
+    hub.genericKubernetesResources(Kinds.WORK)
+        .inNamespace(w.getMetadata().getNamespace())
+        .withName(w.getMetadata().getName())
+        .subresource("status")
         .patch(PatchContext.of(PatchType.JSON_MERGE), patch.toString());
   }
 
@@ -225,21 +249,30 @@ public final class McsHubController implements Reconciler, AutoCloseable {
     return null;
   }
 
-  private static ObjectNode cond(JsonNode old, String type, String status, String reason, String message) {
+  private static ObjectNode cond(
+      JsonNode old, String type, String status, String reason, String message) {
     ObjectNode c = Trees.MAPPER.createObjectNode();
     c.put("type", type);
     c.put("status", status);
     c.put("reason", reason);
     c.put("message", message);
     JsonNode prev = find(old, type);
-    c.put("lastTransitionTime", prev != null && status.equals(prev.path("status").asText())
-        && prev.has("lastTransitionTime") ? prev.path("lastTransitionTime").asText()
-        : Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
+    c.put(
+        "lastTransitionTime",
+        prev != null
+                && status.equals(prev.path("status").asText())
+                && prev.has("lastTransitionTime")
+            ? prev.path("lastTransitionTime").asText()
+            : Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
     return c;
   }
 
   /** The derived Service and slices for one consumer, as a Work in its execution namespace. */
-  ObjectNode derivedWork(String consumer, String ns, String svc, ServiceMerge.Result merged,
+  ObjectNode derivedWork(
+      String consumer,
+      String ns,
+      String svc,
+      ServiceMerge.Result merged,
       List<ServiceMerge.Export> sources) {
     String derivedName = McsLabels.truncate(prefix + svc, 63);
     ObjectNode work = Trees.MAPPER.createObjectNode();
@@ -290,8 +323,10 @@ public final class McsHubController implements Reconciler, AutoCloseable {
         slice.put("apiVersion", "discovery.k8s.io/v1");
         slice.put("kind", "EndpointSlice");
         ObjectNode m = slice.putObject("metadata");
-        m.put("name", McsLabels.truncate(prefix + svc + "-" + source.cluster()
-            + (slices.size() > 1 ? "-" + i : ""), 63));
+        m.put(
+            "name",
+            McsLabels.truncate(
+                prefix + svc + "-" + source.cluster() + (slices.size() > 1 ? "-" + i : ""), 63));
         m.put("namespace", ns);
         ObjectNode l = m.putObject("labels");
         l.put(McsLabels.KUBE_SERVICE_NAME, derivedName);
@@ -307,8 +342,9 @@ public final class McsHubController implements Reconciler, AutoCloseable {
           }
           endpoints.add(ep);
         }
-        slice.set("ports", s.path("ports").isArray() ? s.get("ports").deepCopy()
-            : Trees.MAPPER.createArrayNode());
+        slice.set(
+            "ports",
+            s.path("ports").isArray() ? s.get("ports").deepCopy() : Trees.MAPPER.createArrayNode());
       }
     }
     return work;
@@ -333,15 +369,22 @@ public final class McsHubController implements Reconciler, AutoCloseable {
     }
     ObjectNode have = Trees.tree(existing);
     if (have.path("spec").equals(desired.path("spec"))
-        && have.path("metadata").path("annotations").path(McsLabels.SOURCE_CLUSTERS)
+        && have.path("metadata")
+            .path("annotations")
+            .path(McsLabels.SOURCE_CLUSTERS)
             .equals(desired.path("metadata").path("annotations").path(McsLabels.SOURCE_CLUSTERS))
-        && have.path("metadata").path("annotations").path(McsLabels.DERIVED_SERVICE)
+        && have.path("metadata")
+            .path("annotations")
+            .path(McsLabels.DERIVED_SERVICE)
             .equals(desired.path("metadata").path("annotations").path(McsLabels.DERIVED_SERVICE))) {
       return;
     }
     have.set("spec", desired.get("spec"));
-    have.with("metadata").with("labels").setAll((ObjectNode) desired.path("metadata").path("labels"));
-    have.with("metadata").with("annotations")
+    have.with("metadata")
+        .with("labels")
+        .setAll((ObjectNode) desired.path("metadata").path("labels"));
+    have.with("metadata")
+        .with("annotations")
         .setAll((ObjectNode) desired.path("metadata").path("annotations"));
     op.resource(Trees.generic(have)).update();
   }
@@ -351,8 +394,10 @@ public final class McsHubController implements Reconciler, AutoCloseable {
       return;
     }
     try {
-      hub.genericKubernetesResources(Kinds.WORK).inNamespace(w.getMetadata().getNamespace())
-          .withName(w.getMetadata().getName()).delete();
+      hub.genericKubernetesResources(Kinds.WORK)
+          .inNamespace(w.getMetadata().getNamespace())
+          .withName(w.getMetadata().getName())
+          .delete();
     } catch (KubernetesClientException e) {
       if (e.getCode() != 404) {
         throw e;
@@ -361,12 +406,14 @@ public final class McsHubController implements Reconciler, AutoCloseable {
   }
 
   /** The hub's ServiceImport: ours follows the merged view; a user's gets status only. */
-  private void syncHubImport(String ns, String svc, ServiceMerge.Result merged,
-      List<ServiceMerge.Export> sources) {
+  private void syncHubImport(
+      String ns, String svc, ServiceMerge.Result merged, List<ServiceMerge.Export> sources) {
     GenericKubernetesResource cached = imports.getStore().getByKey(ns + "/" + svc);
-    boolean ours = cached != null && cached.getMetadata().getAnnotations() != null
-        && McsLabels.CONTROLLER.equals(cached.getMetadata().getAnnotations()
-            .get(McsLabels.MANAGED_BY_ANNOTATION));
+    boolean ours =
+        cached != null
+            && cached.getMetadata().getAnnotations() != null
+            && McsLabels.CONTROLLER.equals(
+                cached.getMetadata().getAnnotations().get(McsLabels.MANAGED_BY_ANNOTATION));
     var op = hub.genericKubernetesResources(SERVICE_IMPORT).inNamespace(ns);
     if (merged == null) {
       if (ours) {
@@ -423,15 +470,19 @@ public final class McsHubController implements Reconciler, AutoCloseable {
     }
     ObjectNode patch = Trees.MAPPER.createObjectNode();
     patch.putObject("status").set("clusters", clustersNode);
-    hub.genericKubernetesResources(SERVICE_IMPORT).inNamespace(ns).withName(svc)
-        .subresource("status").patch(PatchContext.of(PatchType.JSON_MERGE), patch.toString());
+    hub.genericKubernetesResources(SERVICE_IMPORT)
+        .inNamespace(ns)
+        .withName(svc)
+        .subresource("status")
+        .patch(PatchContext.of(PatchType.JSON_MERGE), patch.toString());
   }
 
   private void ensureNamespace(String name) {
     if (hub.namespaces().withName(name).get() == null) {
       try {
-        hub.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(name)
-            .endMetadata().build()).create();
+        hub.namespaces()
+            .resource(new NamespaceBuilder().withNewMetadata().withName(name).endMetadata().build())
+            .create();
       } catch (KubernetesClientException e) {
         if (e.getCode() != 409) {
           throw e;

@@ -35,8 +35,12 @@ public final class McsLabels {
     }
     String hash;
     try {
-      hash = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-          .digest(name.getBytes(StandardCharsets.UTF_8))).substring(0, 10);
+      hash =
+          HexFormat.of()
+              .formatHex(
+                  MessageDigest.getInstance("SHA-256")
+                      .digest(name.getBytes(StandardCharsets.UTF_8)))
+              .substring(0, 10);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }

@@ -33,8 +33,13 @@ public final class ServiceMerge {
   }
 
   /** The merged view: type, ports, affinity, the exports taking part and per-cluster conflicts. */
-  public record Result(boolean headless, ArrayNode ports, String sessionAffinity,
-      JsonNode sessionAffinityConfig, List<Export> exports, Map<String, String> conflicts) {}
+  public record Result(
+      boolean headless,
+      ArrayNode ports,
+      String sessionAffinity,
+      JsonNode sessionAffinityConfig,
+      List<Export> exports,
+      Map<String, String> conflicts) {}
 
   public static Result merge(List<Export> all) {
     List<Export> exports = new ArrayList<>();
@@ -43,30 +48,42 @@ public final class ServiceMerge {
         exports.add(e);
       }
     }
-    exports.sort(Comparator.comparing((Export e) -> e.created() == null ? "" : e.created())
-        .thenComparing(Export::cluster));
+    exports.sort(
+        Comparator.comparing((Export e) -> e.created() == null ? "" : e.created())
+            .thenComparing(Export::cluster));
     Map<String, String> conflicts = new LinkedHashMap<>();
     ArrayNode ports = Trees.MAPPER.createArrayNode();
     if (exports.isEmpty()) {
       return new Result(false, ports, "None", null, exports, conflicts);
     }
     Export oldest = exports.get(0);
-    String affinity = Objects.requireNonNullElse(
-        Trees.text(oldest.service(), "spec", "sessionAffinity"), "None");
+    String affinity =
+        Objects.requireNonNullElse(Trees.text(oldest.service(), "spec", "sessionAffinity"), "None");
     JsonNode affinityConfig = oldest.service().path("spec").get("sessionAffinityConfig");
     Map<String, JsonNode> byName = new LinkedHashMap<>();
     for (Export e : exports) {
       List<String> problems = new ArrayList<>();
       if (e.headless() != oldest.headless()) {
-        problems.add("type " + (e.headless() ? "Headless" : "ClusterSetIP") + " conflicts with "
-            + (oldest.headless() ? "Headless" : "ClusterSetIP") + " of the oldest export (cluster "
-            + oldest.cluster() + ")");
+        problems.add(
+            "type "
+                + (e.headless() ? "Headless" : "ClusterSetIP")
+                + " conflicts with "
+                + (oldest.headless() ? "Headless" : "ClusterSetIP")
+                + " of the oldest export (cluster "
+                + oldest.cluster()
+                + ")");
       }
-      String a = Objects.requireNonNullElse(Trees.text(e.service(), "spec", "sessionAffinity"),
-          "None");
+      String a =
+          Objects.requireNonNullElse(Trees.text(e.service(), "spec", "sessionAffinity"), "None");
       if (!a.equals(affinity)) {
-        problems.add("sessionAffinity " + a + " conflicts with " + affinity
-            + " of the oldest export (cluster " + oldest.cluster() + ")");
+        problems.add(
+            "sessionAffinity "
+                + a
+                + " conflicts with "
+                + affinity
+                + " of the oldest export (cluster "
+                + oldest.cluster()
+                + ")");
       }
       for (JsonNode p : e.service().path("spec").path("ports")) {
         String name = p.path("name").asText("");
@@ -87,9 +104,18 @@ public final class ServiceMerge {
           ports.add(q);
         } else if (!have.path("protocol").asText().equals(protocol)
             || have.path("port").asInt() != port) {
-          problems.add("port " + (name.isEmpty() ? "(unnamed)" : name) + " " + port + "/"
-              + protocol + " conflicts with " + have.path("port").asInt() + "/"
-              + have.path("protocol").asText() + " of an older export");
+          problems.add(
+              "port "
+                  + (name.isEmpty() ? "(unnamed)" : name)
+                  + " "
+                  + port
+                  + "/"
+                  + protocol
+                  + " conflicts with "
+                  + have.path("port").asInt()
+                  + "/"
+                  + have.path("protocol").asText()
+                  + " of an older export");
         }
       }
       if (!problems.isEmpty()) {

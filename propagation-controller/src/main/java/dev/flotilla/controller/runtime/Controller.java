@@ -14,8 +14,8 @@ import java.util.logging.Logger;
 
 /**
  * A work queue with workers, as client-go's: keys are deduplicated while queued, a key is never
- * reconciled by two workers at once (a key changed meanwhile is reconciled again afterwards),
- * and failures back off per key from 5 ms to 30 s.
+ * reconciled by two workers at once (a key changed meanwhile is reconciled again afterwards), and
+ * failures back off per key from 5 ms to 30 s.
  */
 public final class Controller implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(Controller.class.getName());
@@ -29,17 +29,23 @@ public final class Controller implements AutoCloseable {
   private final Set<String> dirty = new HashSet<>();
   private final Map<String, Integer> failures = new HashMap<>();
   private volatile boolean stopped;
-  /** Keys queued before start wait: informers deliver events while their owner is still being built. */
+
+  /**
+   * Keys queued before start wait: informers deliver events while their owner is still being built.
+   */
   private boolean started;
 
   public Controller(String name, Reconciler reconciler, int workers) {
     this.name = name;
     this.reconciler = reconciler;
-    this.executor = Executors.newScheduledThreadPool(workers, r -> {
-      Thread t = new Thread(r, name);
-      t.setDaemon(true);
-      return t;
-    });
+    this.executor =
+        Executors.newScheduledThreadPool(
+            workers,
+            r -> {
+              Thread t = new Thread(r, name);
+              t.setDaemon(true);
+              return t;
+            });
   }
 
   public String name() {
@@ -98,8 +104,10 @@ public final class Controller implements AutoCloseable {
         n = failures.merge(key, 1, Integer::sum);
       }
       again = Duration.ofMillis(Math.min(MAX_BACKOFF_MS, 5L << Math.min(n, 20)));
-      LOG.log(n > 3 ? Level.WARNING : Level.FINE,
-          name + ": reconcile " + key + " failed (attempt " + n + "): " + e.getMessage(), n > 3 ? e : null);
+      LOG.log(
+          n > 3 ? Level.WARNING : Level.FINE,
+          name + ": reconcile " + key + " failed (attempt " + n + "): " + e.getMessage(),
+          n > 3 ? e : null);
     } finally {
       boolean rerun;
       synchronized (this) {

@@ -27,7 +27,10 @@ public final class EnqueueHandler<T extends HasMetadata> implements ResourceEven
   @Override
   public void onUpdate(T oldObj, T newObj) {
     if (oldObj.getMetadata().getResourceVersion() != null
-        && oldObj.getMetadata().getResourceVersion().equals(newObj.getMetadata().getResourceVersion())) {
+        && oldObj
+            .getMetadata()
+            .getResourceVersion()
+            .equals(newObj.getMetadata().getResourceVersion())) {
       return; // a resync, not a change
     }
     keys.apply(newObj).forEach(controller::enqueue);

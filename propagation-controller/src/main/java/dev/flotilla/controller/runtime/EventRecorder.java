@@ -24,20 +24,47 @@ public final class EventRecorder {
   }
 
   /** Records an event; cluster-scoped objects get theirs in "default", as upstream. */
-  public void record(String apiVersion, String kind, String namespace, String name, String uid,
-      String type, String reason, String message) {
+  public void record(
+      String apiVersion,
+      String kind,
+      String namespace,
+      String name,
+      String uid,
+      String type,
+      String reason,
+      String message) {
     String ns = namespace == null ? "default" : namespace;
     String now = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
     try {
-      hub.v1().events().inNamespace(ns).resource(new EventBuilder()
-          .withNewMetadata().withName(name + "." + UUID.randomUUID().toString().substring(0, 8))
-          .withNamespace(ns).endMetadata()
-          .withInvolvedObject(new ObjectReferenceBuilder().withApiVersion(apiVersion).withKind(kind)
-              .withNamespace(namespace).withName(name).withUid(uid).build())
-          .withType(type).withReason(reason).withMessage(message)
-          .withNewSource().withComponent(component).endSource()
-          .withFirstTimestamp(now).withLastTimestamp(now).withCount(1)
-          .withReportingComponent(component).build()).create();
+      hub.v1()
+          .events()
+          .inNamespace(ns)
+          .resource(
+              new EventBuilder()
+                  .withNewMetadata()
+                  .withName(name + "." + UUID.randomUUID().toString().substring(0, 8))
+                  .withNamespace(ns)
+                  .endMetadata()
+                  .withInvolvedObject(
+                      new ObjectReferenceBuilder()
+                          .withApiVersion(apiVersion)
+                          .withKind(kind)
+                          .withNamespace(namespace)
+                          .withName(name)
+                          .withUid(uid)
+                          .build())
+                  .withType(type)
+                  .withReason(reason)
+                  .withMessage(message)
+                  .withNewSource()
+                  .withComponent(component)
+                  .endSource()
+                  .withFirstTimestamp(now)
+                  .withLastTimestamp(now)
+                  .withCount(1)
+                  .withReportingComponent(component)
+                  .build())
+          .create();
     } catch (RuntimeException e) {
       LOG.log(Level.FINE, "could not record event " + reason + " on " + kind + " " + name, e);
     }

@@ -8,7 +8,9 @@ public final class Keys {
 
   public static String of(HasMetadata obj) {
     String ns = obj.getMetadata().getNamespace();
-    return ns == null || ns.isEmpty() ? obj.getMetadata().getName() : ns + "/" + obj.getMetadata().getName();
+    return ns == null || ns.isEmpty()
+        ? obj.getMetadata().getName()
+        : ns + "/" + obj.getMetadata().getName();
   }
 
   public static String of(String namespace, String name) {

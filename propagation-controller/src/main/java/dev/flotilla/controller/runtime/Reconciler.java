@@ -3,9 +3,9 @@ package dev.flotilla.controller.runtime;
 import java.time.Duration;
 
 /**
- * Level-based reconciliation of one key ("namespace/name" or "name"): read the cache, compute
- * the desired state, apply it. Return {@link Result#DONE} or ask to look again later; throwing
- * requeues with per-key exponential backoff.
+ * Level-based reconciliation of one key ("namespace/name" or "name"): read the cache, compute the
+ * desired state, apply it. Return {@link Result#DONE} or ask to look again later; throwing requeues
+ * with per-key exponential backoff.
  */
 @FunctionalInterface
 public interface Reconciler {

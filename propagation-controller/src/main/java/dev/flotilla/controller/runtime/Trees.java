@@ -6,8 +6,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 
 /**
- * Conversions between fabric8's generic objects and Jackson trees, the form the pure logic in
- * the policies module works on. Cached objects are never mutated: conversions copy.
+ * Conversions between fabric8's generic objects and Jackson trees, the form the pure logic in the
+ * policies module works on. Cached objects are never mutated: conversions copy.
  */
 public final class Trees {
   public static final ObjectMapper MAPPER = new ObjectMapper();

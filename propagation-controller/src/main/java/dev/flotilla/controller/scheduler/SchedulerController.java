@@ -20,9 +20,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Karmada's scheduler as a controller: for each (Cluster)ResourceBinding, runs the filter and
- * score plugins over every Cluster and writes {@code spec.clusters} and the Scheduled condition.
- * Bindings are looked at again whenever a Cluster changes.
+ * Karmada's scheduler as a controller: for each (Cluster)ResourceBinding, runs the filter and score
+ * plugins over every Cluster and writes {@code spec.clusters} and the Scheduled condition. Bindings
+ * are looked at again whenever a Cluster changes.
  */
 public final class SchedulerController implements Reconciler, AutoCloseable {
   public static final String NAME = "scheduler";
@@ -39,13 +39,25 @@ public final class SchedulerController implements Reconciler, AutoCloseable {
     this.hub = hub;
     this.controller = new Controller(NAME, this, 2);
     this.events = new EventRecorder(hub, "karmada-scheduler");
-    this.bindings = hub.genericKubernetesResources(Kinds.RESOURCE_BINDING).inAnyNamespace()
-        .inform(new EnqueueHandler<>(controller, b -> List.of("rb|" + b.getMetadata().getNamespace()
-            + "/" + b.getMetadata().getName())));
-    this.clusterBindings = hub.genericKubernetesResources(Kinds.CLUSTER_RESOURCE_BINDING)
-        .inform(new EnqueueHandler<>(controller, b -> List.of("crb|" + b.getMetadata().getName())));
-    this.clusters = hub.genericKubernetesResources(Kinds.CLUSTER)
-        .inform(new EnqueueHandler<>(controller, c -> allBindingKeys()));
+    this.bindings =
+        hub.genericKubernetesResources(Kinds.RESOURCE_BINDING)
+            .inAnyNamespace()
+            .inform(
+                new EnqueueHandler<>(
+                    controller,
+                    b ->
+                        List.of(
+                            "rb|"
+                                + b.getMetadata().getNamespace()
+                                + "/"
+                                + b.getMetadata().getName())));
+    this.clusterBindings =
+        hub.genericKubernetesResources(Kinds.CLUSTER_RESOURCE_BINDING)
+            .inform(
+                new EnqueueHandler<>(controller, b -> List.of("crb|" + b.getMetadata().getName())));
+    this.clusters =
+        hub.genericKubernetesResources(Kinds.CLUSTER)
+            .inform(new EnqueueHandler<>(controller, c -> allBindingKeys()));
     controller.start();
   }
 
@@ -53,7 +65,8 @@ public final class SchedulerController implements Reconciler, AutoCloseable {
   public Result reconcile(String key) {
     boolean crb = key.startsWith("crb|");
     String cacheKey = key.substring(key.indexOf('|') + 1);
-    GenericKubernetesResource cached = (crb ? clusterBindings : bindings).getIndexer().getByKey(cacheKey);
+    GenericKubernetesResource cached =
+        (crb ? clusterBindings : bindings).getIndexer().getByKey(cacheKey);
     if (cached == null || cached.getMetadata().getDeletionTimestamp() != null) {
       return Result.DONE;
     }
@@ -89,9 +102,15 @@ public final class SchedulerController implements Reconciler, AutoCloseable {
       next.set("status", status);
       resource(crb).resource(Trees.generic(next)).updateStatus();
       if (!result.scheduled()) {
-        events.record("work.karmada.io/v1alpha2", crb ? "ClusterResourceBinding" : "ResourceBinding",
-            Trees.text(next, "metadata", "namespace"), Trees.text(next, "metadata", "name"),
-            Trees.text(next, "metadata", "uid"), "Warning", "ScheduleBindingFailed", result.message());
+        events.record(
+            "work.karmada.io/v1alpha2",
+            crb ? "ClusterResourceBinding" : "ResourceBinding",
+            Trees.text(next, "metadata", "namespace"),
+            Trees.text(next, "metadata", "name"),
+            Trees.text(next, "metadata", "uid"),
+            "Warning",
+            "ScheduleBindingFailed",
+            result.message());
       }
     }
     return Result.DONE;
@@ -119,16 +138,23 @@ public final class SchedulerController implements Reconciler, AutoCloseable {
     c.put("lastTransitionTime", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
   }
 
-  private io.fabric8.kubernetes.client.dsl.MixedOperation<GenericKubernetesResource,
-      io.fabric8.kubernetes.api.model.GenericKubernetesResourceList,
-      io.fabric8.kubernetes.client.dsl.Resource<GenericKubernetesResource>> resource(boolean crb) {
-    return hub.genericKubernetesResources(crb ? Kinds.CLUSTER_RESOURCE_BINDING : Kinds.RESOURCE_BINDING);
+  private io.fabric8.kubernetes.client.dsl.MixedOperation<
+          GenericKubernetesResource,
+          io.fabric8.kubernetes.api.model.GenericKubernetesResourceList,
+          io.fabric8.kubernetes.client.dsl.Resource<GenericKubernetesResource>>
+      resource(boolean crb) {
+    return hub.genericKubernetesResources(
+        crb ? Kinds.CLUSTER_RESOURCE_BINDING : Kinds.RESOURCE_BINDING);
   }
 
   private List<String> allBindingKeys() {
     List<String> keys = new ArrayList<>();
-    bindings.getStore().list().forEach(b -> keys.add("rb|" + b.getMetadata().getNamespace() + "/"
-        + b.getMetadata().getName()));
+    bindings
+        .getStore()
+        .list()
+        .forEach(
+            b ->
+                keys.add("rb|" + b.getMetadata().getNamespace() + "/" + b.getMetadata().getName()));
     clusterBindings.getStore().list().forEach(b -> keys.add("crb|" + b.getMetadata().getName()));
     return keys;
   }

@@ -21,7 +21,9 @@ class ServiceMergeTest {
     spec.put("sessionAffinity", affinity);
     var arr = spec.putArray("ports");
     for (int i = 0; i < ports.length; i += 3) {
-      arr.addObject().put("name", (String) ports[i]).put("port", (Integer) ports[i + 1])
+      arr.addObject()
+          .put("name", (String) ports[i])
+          .put("port", (Integer) ports[i + 1])
           .put("protocol", (String) ports[i + 2]);
     }
     return s;
@@ -33,9 +35,26 @@ class ServiceMergeTest {
 
   @Test
   void oldestWinsAndPortsUnionByName() {
-    var r = ServiceMerge.merge(List.of(
-        export("b", "2026-01-02T00:00:00Z", svc("ClusterIP", "10.0.0.2", "ClientIP", "http", 80, "TCP", "grpc", 9090, "TCP")),
-        export("a", "2026-01-01T00:00:00Z", svc("ClusterIP", "10.0.0.1", "None", "http", 80, "TCP"))));
+    var r =
+        ServiceMerge.merge(
+            List.of(
+                export(
+                    "b",
+                    "2026-01-02T00:00:00Z",
+                    svc(
+                        "ClusterIP",
+                        "10.0.0.2",
+                        "ClientIP",
+                        "http",
+                        80,
+                        "TCP",
+                        "grpc",
+                        9090,
+                        "TCP")),
+                export(
+                    "a",
+                    "2026-01-01T00:00:00Z",
+                    svc("ClusterIP", "10.0.0.1", "None", "http", 80, "TCP"))));
     assertEquals("a", r.exports().get(0).cluster());
     assertEquals("None", r.sessionAffinity());
     assertEquals(2, r.ports().size());
@@ -47,9 +66,17 @@ class ServiceMergeTest {
 
   @Test
   void portConflictGoesToTheNewerExport() {
-    var r = ServiceMerge.merge(List.of(
-        export("old", "2026-01-01T00:00:00Z", svc("ClusterIP", "10.0.0.1", "None", "http", 80, "TCP")),
-        export("new", "2026-01-01T00:00:01Z", svc("ClusterIP", "10.0.0.2", "None", "http", 8081, "TCP"))));
+    var r =
+        ServiceMerge.merge(
+            List.of(
+                export(
+                    "old",
+                    "2026-01-01T00:00:00Z",
+                    svc("ClusterIP", "10.0.0.1", "None", "http", 80, "TCP")),
+                export(
+                    "new",
+                    "2026-01-01T00:00:01Z",
+                    svc("ClusterIP", "10.0.0.2", "None", "http", 8081, "TCP"))));
     assertEquals(1, r.ports().size());
     assertEquals(80, r.ports().get(0).path("port").asInt());
     assertTrue(r.conflicts().get("new").contains("8081"));
@@ -58,10 +85,18 @@ class ServiceMergeTest {
 
   @Test
   void externalNameNeverMergesAndHeadlessFollowsTheOldest() {
-    var r = ServiceMerge.merge(List.of(
-        export("x", "2025-01-01T00:00:00Z", svc("ExternalName", null, "None")),
-        export("h", "2026-01-01T00:00:00Z", svc("ClusterIP", "None", "None", "tcp", 5432, "TCP")),
-        export("c", "2026-01-02T00:00:00Z", svc("ClusterIP", "10.0.0.3", "None", "tcp", 5432, "TCP"))));
+    var r =
+        ServiceMerge.merge(
+            List.of(
+                export("x", "2025-01-01T00:00:00Z", svc("ExternalName", null, "None")),
+                export(
+                    "h",
+                    "2026-01-01T00:00:00Z",
+                    svc("ClusterIP", "None", "None", "tcp", 5432, "TCP")),
+                export(
+                    "c",
+                    "2026-01-02T00:00:00Z",
+                    svc("ClusterIP", "10.0.0.3", "None", "tcp", 5432, "TCP"))));
     assertEquals(2, r.exports().size());
     assertTrue(r.headless());
     assertTrue(r.conflicts().get("c").contains("type"));
@@ -69,9 +104,14 @@ class ServiceMergeTest {
 
   @Test
   void longNamesAreTruncatedWithAHash() {
-    String n = McsLabels.workName("svcexport", "a-very-long-namespace-name-for-testing", "and-a-long-service-name-too");
+    String n =
+        McsLabels.workName(
+            "svcexport", "a-very-long-namespace-name-for-testing", "and-a-long-service-name-too");
     assertEquals(63, n.length());
-    assertEquals(n, McsLabels.workName("svcexport", "a-very-long-namespace-name-for-testing", "and-a-long-service-name-too"));
+    assertEquals(
+        n,
+        McsLabels.workName(
+            "svcexport", "a-very-long-namespace-name-for-testing", "and-a-long-service-name-too"));
     assertEquals("svcexport-default-serve", McsLabels.workName("svcexport", "default", "serve"));
   }
 }

@@ -20,8 +20,8 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * The single writer: drains queued writes, checks each compare-and-swap against the current
- * state, commits the whole group in one synced SQLite transaction, then publishes the events and
+ * The single writer: drains queued writes, checks each compare-and-swap against the current state,
+ * commits the whole group in one synced SQLite transaction, then publishes the events and
  * acknowledges. One fsync per group is what makes durable writes fast.
  */
 final class GroupCommitWriter {
@@ -49,8 +49,12 @@ final class GroupCommitWriter {
   private volatile long compacted;
   private volatile boolean stopping;
 
-  GroupCommitWriter(Connection connection, NavigableMap<String, KeyValue> current, EventLog events,
-      long revision, long compacted) {
+  GroupCommitWriter(
+      Connection connection,
+      NavigableMap<String, KeyValue> current,
+      EventLog events,
+      long revision,
+      long compacted) {
     this.connection = connection;
     this.current = current;
     this.events = events;
@@ -122,8 +126,9 @@ final class GroupCommitWriter {
     List<WriteResult> results = new ArrayList<>();
     try {
       connection.setAutoCommit(false);
-      try (PreparedStatement insert = connection.prepareStatement(
-          "INSERT INTO log (rev, key, create_rev, prev_rev, deleted, value) VALUES (?,?,?,?,?,?)")) {
+      try (PreparedStatement insert =
+          connection.prepareStatement(
+              "INSERT INTO log (rev, key, create_rev, prev_rev, deleted, value) VALUES (?,?,?,?,?,?)")) {
         for (Pending p : group) {
           Op op = p.op;
           if (op.kind == OpKind.COMPACT) {
@@ -131,7 +136,8 @@ final class GroupCommitWriter {
             results.add(new WriteResult(true, null));
             continue;
           }
-          KeyValue existing = touched.containsKey(op.key) ? staged.get(op.key) : current.get(op.key);
+          KeyValue existing =
+              touched.containsKey(op.key) ? staged.get(op.key) : current.get(op.key);
           StoreEvent event = apply(op, existing, rev + 1);
           if (event == null) {
             results.add(new WriteResult(false, existing));
@@ -160,7 +166,8 @@ final class GroupCommitWriter {
       LOG.log(Level.SEVERE, "store commit failed; the group is rejected", e);
       rollback();
       for (Pending p : group) {
-        p.done.completeExceptionally(new IllegalStateException("storage write failed: " + e.getMessage(), e));
+        p.done.completeExceptionally(
+            new IllegalStateException("storage write failed: " + e.getMessage(), e));
       }
       return;
     }
@@ -185,21 +192,28 @@ final class GroupCommitWriter {
         if (existing != null) {
           return null;
         }
-        return new StoreEvent(StoreEvent.Type.PUT,
-            new KeyValue(op.key, op.value.encode(rev), rev, rev), null);
+        return new StoreEvent(
+            StoreEvent.Type.PUT, new KeyValue(op.key, op.value.encode(rev), rev, rev), null);
       case UPDATE:
         if (existing == null || existing.modRevision() != op.expected) {
           return null;
         }
-        return new StoreEvent(StoreEvent.Type.PUT,
-            new KeyValue(op.key, op.value.encode(rev), existing.createRevision(), rev), existing);
+        return new StoreEvent(
+            StoreEvent.Type.PUT,
+            new KeyValue(op.key, op.value.encode(rev), existing.createRevision(), rev),
+            existing);
       case DELETE:
         if (existing == null || (op.expected != 0 && existing.modRevision() != op.expected)) {
           return null;
         }
-        return new StoreEvent(StoreEvent.Type.DELETE,
-            new KeyValue(op.key, op.value == null ? existing.value() : op.value.encode(rev),
-                existing.createRevision(), rev), existing);
+        return new StoreEvent(
+            StoreEvent.Type.DELETE,
+            new KeyValue(
+                op.key,
+                op.value == null ? existing.value() : op.value.encode(rev),
+                existing.createRevision(),
+                rev),
+            existing);
       default:
         throw new IllegalArgumentException("not a key write: " + op.kind);
     }
@@ -210,9 +224,10 @@ final class GroupCommitWriter {
     if (upTo <= compacted) {
       return;
     }
-    try (PreparedStatement st = connection.prepareStatement(
-        "DELETE FROM log WHERE rev <= ? AND (deleted = 1 OR EXISTS (SELECT 1 FROM log n"
-            + " WHERE n.key = log.key AND n.rev > log.rev AND n.rev <= ?))")) {
+    try (PreparedStatement st =
+        connection.prepareStatement(
+            "DELETE FROM log WHERE rev <= ? AND (deleted = 1 OR EXISTS (SELECT 1 FROM log n"
+                + " WHERE n.key = log.key AND n.rev > log.rev AND n.rev <= ?))")) {
       st.setLong(1, upTo);
       st.setLong(2, upTo);
       st.executeUpdate();

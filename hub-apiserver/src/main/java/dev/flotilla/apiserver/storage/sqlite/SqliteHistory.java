@@ -15,10 +15,11 @@ final class SqliteHistory {
   private SqliteHistory() {}
 
   static RangeResult rangeAt(Connection c, String from, String to, long revision, int limit) {
-    String sql = "SELECT l.key, l.value, l.create_rev, l.rev FROM log l"
-        + " WHERE l.key >= ? AND l.key < ? AND l.deleted = 0"
-        + " AND l.rev = (SELECT MAX(rev) FROM log m WHERE m.key = l.key AND m.rev <= ?)"
-        + " ORDER BY l.key LIMIT ?";
+    String sql =
+        "SELECT l.key, l.value, l.create_rev, l.rev FROM log l"
+            + " WHERE l.key >= ? AND l.key < ? AND l.deleted = 0"
+            + " AND l.rev = (SELECT MAX(rev) FROM log m WHERE m.key = l.key AND m.rev <= ?)"
+            + " ORDER BY l.key LIMIT ?";
     try (PreparedStatement st = c.prepareStatement(sql)) {
       st.setString(1, from);
       st.setString(2, to);
@@ -39,9 +40,10 @@ final class SqliteHistory {
 
   /** Events with revisions above {@code floor}, oldest first, each with its previous value. */
   static List<StoreEvent> readSince(Connection c, long floor) throws SQLException {
-    String sql = "SELECT l.key, l.value, l.create_rev, l.rev, l.deleted, p.value, p.create_rev,"
-        + " p.rev, p.deleted FROM log l LEFT JOIN log p ON p.rev = l.prev_rev"
-        + " WHERE l.rev > ? ORDER BY l.rev";
+    String sql =
+        "SELECT l.key, l.value, l.create_rev, l.rev, l.deleted, p.value, p.create_rev,"
+            + " p.rev, p.deleted FROM log l LEFT JOIN log p ON p.rev = l.prev_rev"
+            + " WHERE l.rev > ? ORDER BY l.rev";
     List<StoreEvent> events = new ArrayList<>();
     try (PreparedStatement st = c.prepareStatement(sql)) {
       st.setLong(1, floor);
@@ -53,7 +55,8 @@ final class SqliteHistory {
             prev = new KeyValue(kv.key(), rs.getBytes(6), rs.getLong(7), rs.getLong(8));
           }
           boolean deleted = rs.getInt(5) == 1;
-          events.add(new StoreEvent(deleted ? StoreEvent.Type.DELETE : StoreEvent.Type.PUT, kv, prev));
+          events.add(
+              new StoreEvent(deleted ? StoreEvent.Type.DELETE : StoreEvent.Type.PUT, kv, prev));
         }
       }
     }

@@ -17,9 +17,10 @@ final class SqliteSchema {
   static void prepare(Connection c) throws SQLException {
     tune(c);
     try (Statement st = c.createStatement()) {
-      st.execute("CREATE TABLE IF NOT EXISTS log (rev INTEGER PRIMARY KEY, key TEXT NOT NULL,"
-          + " create_rev INTEGER NOT NULL, prev_rev INTEGER NOT NULL, deleted INTEGER NOT NULL,"
-          + " value BLOB NOT NULL)");
+      st.execute(
+          "CREATE TABLE IF NOT EXISTS log (rev INTEGER PRIMARY KEY, key TEXT NOT NULL,"
+              + " create_rev INTEGER NOT NULL, prev_rev INTEGER NOT NULL, deleted INTEGER NOT NULL,"
+              + " value BLOB NOT NULL)");
       st.execute("CREATE INDEX IF NOT EXISTS log_key_rev ON log(key, rev)");
       st.execute("CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value INTEGER NOT NULL)");
       st.execute("INSERT OR IGNORE INTO meta VALUES ('revision', 0), ('compacted', 0)");

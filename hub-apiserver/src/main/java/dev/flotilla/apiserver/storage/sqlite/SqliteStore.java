@@ -25,9 +25,9 @@ import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.function.Consumer;
 
 /**
- * The embedded, durable store (the k3s/kine model): an append-only revision log in SQLite, with
- * the current value of every key and a window of recent events kept in memory. Writes are
- * committed in groups by one writer thread and acknowledged after the commit is synced.
+ * The embedded, durable store (the k3s/kine model): an append-only revision log in SQLite, with the
+ * current value of every key and a window of recent events kept in memory. Writes are committed in
+ * groups by one writer thread and acknowledged after the commit is synced.
  */
 public final class SqliteStore implements Store {
   static final int HISTORY_WINDOW = 50_000;
@@ -37,8 +37,8 @@ public final class SqliteStore implements Store {
   private final EventLog events;
   private final GroupCommitWriter writer;
 
-  private SqliteStore(Connection readConnection, Connection writeConnection, long revision,
-      long compacted) {
+  private SqliteStore(
+      Connection readConnection, Connection writeConnection, long revision, long compacted) {
     this.readConnection = readConnection;
     this.events = new EventLog(HISTORY_WINDOW, revision);
     this.writer = new GroupCommitWriter(writeConnection, current, events, revision, compacted);
@@ -65,13 +65,15 @@ public final class SqliteStore implements Store {
   }
 
   private void load(long revision, long compacted) throws SQLException {
-    try (PreparedStatement st = readConnection.prepareStatement(
-        "SELECT key, value, create_rev, rev, deleted FROM log"
-            + " WHERE rev IN (SELECT MAX(rev) FROM log GROUP BY key)")) {
+    try (PreparedStatement st =
+        readConnection.prepareStatement(
+            "SELECT key, value, create_rev, rev, deleted FROM log"
+                + " WHERE rev IN (SELECT MAX(rev) FROM log GROUP BY key)")) {
       try (ResultSet rs = st.executeQuery()) {
         while (rs.next()) {
           if (rs.getInt(5) == 0) {
-            KeyValue kv = new KeyValue(rs.getString(1), rs.getBytes(2), rs.getLong(3), rs.getLong(4));
+            KeyValue kv =
+                new KeyValue(rs.getString(1), rs.getBytes(2), rs.getLong(3), rs.getLong(4));
             current.put(kv.key(), kv);
           }
         }
@@ -141,12 +143,14 @@ public final class SqliteStore implements Store {
 
   @Override
   public CompletableFuture<WriteResult> update(String key, long expected, ValueEncoder value) {
-    return writer.submit(new GroupCommitWriter.Op(key, GroupCommitWriter.OpKind.UPDATE, expected, value));
+    return writer.submit(
+        new GroupCommitWriter.Op(key, GroupCommitWriter.OpKind.UPDATE, expected, value));
   }
 
   @Override
   public CompletableFuture<WriteResult> delete(String key, long expected, ValueEncoder tombstone) {
-    return writer.submit(new GroupCommitWriter.Op(key, GroupCommitWriter.OpKind.DELETE, expected, tombstone));
+    return writer.submit(
+        new GroupCommitWriter.Op(key, GroupCommitWriter.OpKind.DELETE, expected, tombstone));
   }
 
   @Override

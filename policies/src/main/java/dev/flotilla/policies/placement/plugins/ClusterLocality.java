@@ -8,15 +8,15 @@ import dev.flotilla.policies.placement.ScorePlugin;
 /** Prefers clusters the binding already runs on, so rescheduling moves as little as possible. */
 public final class ClusterLocality implements ScorePlugin {
 
-    public static final String NAME = "ClusterLocality";
+  public static final String NAME = "ClusterLocality";
 
-    @Override
-    public String name() {
-        return NAME;
-    }
+  @Override
+  public String name() {
+    return NAME;
+  }
 
-    @Override
-    public long score(JsonNode placement, JsonNode bindingSpec, JsonNode cluster) {
-        return Bindings.targetContains(bindingSpec, Nodes.name(cluster)) ? MAX_SCORE : MIN_SCORE;
-    }
+  @Override
+  public long score(JsonNode placement, JsonNode bindingSpec, JsonNode cluster) {
+    return Bindings.targetContains(bindingSpec, Nodes.name(cluster)) ? MAX_SCORE : MIN_SCORE;
+  }
 }
