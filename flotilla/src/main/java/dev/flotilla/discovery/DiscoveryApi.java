@@ -17,7 +17,7 @@ import io.vertx.core.http.HttpServerResponse;
  * /apis/discovery.flotilla.dev/v1/namespaces/<ns>/services/<svc>/instances} with {@code
  * ?cluster=<c>}, {@code ?ready=true}, {@code If-None-Match: <revision>} (304 when unchanged) and
  * {@code ?watch=true} (chunked JSON lines, one InstanceList per change). Served from the {@link
- * InstanceIndex}; any authenticated hub user may read it.
+ * InstanceIndex}; who may read it is {@link DiscoveryAccess}'s rule.
  */
 public final class DiscoveryApi implements ExtensionHandler, AutoCloseable {
   public static final String PREFIX = "/apis/discovery.flotilla.dev/";
@@ -67,6 +67,11 @@ public final class DiscoveryApi implements ExtensionHandler, AutoCloseable {
     }
     String ns = parts[4];
     String svc = parts[6];
+    String denied = DiscoveryAccess.deny(user, ns, svc);
+    if (denied != null) {
+      error(http.response(), 403, "Forbidden", denied);
+      return;
+    }
     String cluster = http.getParam("cluster");
     boolean readyOnly = "true".equals(http.getParam("ready"));
     if ("true".equals(http.getParam("watch")) || "1".equals(http.getParam("watch"))) {

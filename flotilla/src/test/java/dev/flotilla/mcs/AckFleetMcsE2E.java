@@ -246,6 +246,8 @@ class AckFleetMcsE2E {
         "True"::equals);
     String message = Generic.conditionMessage(m3, "ServiceExport", "conflict", "pc", "Conflict");
     assertTrue(message.contains("http") && message.contains("8081"), message);
+    assertEquals(
+        "PortConflict", Generic.conditionReason(m3, "ServiceExport", "conflict", "pc", "Conflict"));
     McsFleet.await(
         "Conflict=False on member1's export",
         () -> Generic.condition(m1, "ServiceExport", "conflict", "pc", "Conflict"),

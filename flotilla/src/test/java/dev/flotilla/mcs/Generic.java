@@ -40,9 +40,19 @@ final class Generic {
 
   static String conditionMessage(
       KubernetesClient c, String kind, String ns, String name, String type) {
+    return conditionField(c, kind, ns, name, type, "message");
+  }
+
+  static String conditionReason(
+      KubernetesClient c, String kind, String ns, String name, String type) {
+    return conditionField(c, kind, ns, name, type, "reason");
+  }
+
+  private static String conditionField(
+      KubernetesClient c, String kind, String ns, String name, String type, String field) {
     for (JsonNode cond : status(c, kind, ns, name).path("conditions")) {
       if (type.equals(cond.path("type").asText())) {
-        return cond.path("message").asText();
+        return cond.path(field).asText();
       }
     }
     return null;

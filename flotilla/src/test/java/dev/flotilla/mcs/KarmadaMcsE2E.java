@@ -224,6 +224,20 @@ class KarmadaMcsE2E {
                 .build(),
             java.net.http.HttpResponse.BodyHandlers.ofString());
     assertEquals(401, unauth.statusCode());
+    fleet
+        .hubServer
+        .authenticator()
+        .addToken(
+            "not-a-reader-token",
+            new dev.flotilla.apiserver.auth.UserInfo("dev", "", List.of("system:authenticated")));
+    var forbidden =
+        http.send(
+            java.net.http.HttpRequest.newBuilder(java.net.URI.create(fleet.hubServer.url() + path))
+                .header("Authorization", "Bearer not-a-reader-token")
+                .build(),
+            java.net.http.HttpResponse.BodyHandlers.ofString());
+    assertEquals(403, forbidden.statusCode());
+    assertTrue(forbidden.body().contains("flotilla:discovery-readers"), forbidden.body());
     var notModified =
         http.send(
             fleet.request(path).header("If-None-Match", "\"" + revision + "\"").build(),

@@ -47,6 +47,8 @@ import java.util.logging.Logger;
  */
 public final class McsAgentController implements AutoCloseable {
   public static final String NAME = "mcs-agent-controller";
+  private static final List<String> IMPORTED_PROPERTIES =
+      List.of("sessionAffinity", "sessionAffinityConfig", "trafficDistribution", "ipFamilies");
   private static final Logger LOG = Logger.getLogger(McsAgentController.class.getName());
   private static final Duration RESYNC = Duration.ofSeconds(30);
 
@@ -460,7 +462,10 @@ public final class McsAgentController implements AutoCloseable {
     ObjectNode wantSpec = Json.object();
     ArrayNode ips = wantSpec.putArray("ips");
     String ip = Json.text(dsvc, "spec", "clusterIP");
-    if (!headless && ip != null && !ip.isEmpty()) {
+    JsonNode clusterIps = dsvc.path("spec").path("clusterIPs");
+    if (!headless && clusterIps.isArray() && !clusterIps.isEmpty()) {
+      clusterIps.forEach(ips::add); // one per IP family, as a dual-stack derived Service has
+    } else if (!headless && ip != null && !ip.isEmpty()) {
       ips.add(ip);
     }
     wantSpec.put("type", headless ? "Headless" : "ClusterSetIP");
@@ -486,6 +491,23 @@ public final class McsAgentController implements AutoCloseable {
                         : have.path("ips"))
             || !wantSpec.get("type").equals(have.path("type"))
             || !wantSpec.get("ports").equals(have.path("ports"));
+    // The import mirrors the derived Service's affinity and traffic properties (mcs-api
+    // conformance copies them); a property gone from the Service is removed with a null.
+    for (String f : IMPORTED_PROPERTIES) {
+      JsonNode want = dsvc.path("spec").path(f);
+      if (headless && f.equals("sessionAffinityConfig")) {
+        want = Json.MAPPER.missingNode();
+      }
+      if (want.isMissingNode() || want.isNull()) {
+        if (have.has(f) && !have.get(f).isNull()) {
+          wantSpec.putNull(f);
+          specDiffers = true;
+        }
+      } else {
+        wantSpec.set(f, want.deepCopy());
+        specDiffers |= !want.equals(have.path(f));
+      }
+    }
     var resource = member.genericKubernetesResources(importCtx).inNamespace(ns).withName(name);
     if (specDiffers) {
       ObjectNode patch = Json.object();

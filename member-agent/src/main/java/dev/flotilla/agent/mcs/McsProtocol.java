@@ -75,6 +75,8 @@ public final class McsProtocol {
             "sessionAffinity",
             "sessionAffinityConfig",
             "publishNotReadyAddresses",
+            "internalTrafficPolicy",
+            "trafficDistribution",
             "ipFamilies")) {
       if (s.has(f) && !s.get(f).isNull()) {
         spec.set(f, s.get(f).deepCopy());

@@ -39,6 +39,8 @@ public final class McsHubController implements Reconciler, AutoCloseable {
   public static final ResourceDefinitionContext SERVICE_IMPORT =
       Kinds.ctx("multicluster.x-k8s.io", "v1beta1", "ServiceImport", "serviceimports", true);
 
+  private static final String BY_SERVICE = "mcs-service";
+
   private final KubernetesClient hub;
   private final String prefix;
   private final Controller controller;
@@ -55,9 +57,12 @@ public final class McsHubController implements Reconciler, AutoCloseable {
             .inAnyNamespace()
             .withLabel(McsLabels.ROLE)
             .inform(new EnqueueHandler<>(controller, McsHubController::keyOf));
+    // Reconciles read only the Works of their own service: an index keeps that O(service), not
+    // O(every MCS Work in the fleet), which matters at thousands of exported services.
+    works.addIndexers(Map.of(BY_SERVICE, McsHubController::keyOf));
     this.clusters =
         hub.genericKubernetesResources(Kinds.CLUSTER)
-            .inform(new EnqueueHandler<>(controller, c -> allKeys()));
+            .inform(new ClusterReadinessHandler(controller, this::servicesOf));
     this.imports =
         hub.genericKubernetesResources(SERVICE_IMPORT)
             .inAnyNamespace()
@@ -74,9 +79,14 @@ public final class McsHubController implements Reconciler, AutoCloseable {
         labels.get(McsLabels.SERVICE_NAMESPACE) + "/" + labels.get(McsLabels.SERVICE_NAME));
   }
 
-  private List<String> allKeys() {
+  /** The services with an MCS Work in the cluster's execution namespace. */
+  private List<String> servicesOf(String cluster) {
     Set<String> keys = new LinkedHashSet<>();
-    works.getStore().list().forEach(w -> keys.addAll(keyOf(w)));
+    for (GenericKubernetesResource w : works.getStore().list()) {
+      if ((McsLabels.EXECUTION_PREFIX + cluster).equals(w.getMetadata().getNamespace())) {
+        keys.addAll(keyOf(w));
+      }
+    }
     return new ArrayList<>(keys);
   }
 
@@ -89,12 +99,8 @@ public final class McsHubController implements Reconciler, AutoCloseable {
     Map<String, GenericKubernetesResource> exportWorks = new HashMap<>();
     Set<String> consumers = new TreeSet<>();
     Map<String, GenericKubernetesResource> derived = new HashMap<>();
-    for (GenericKubernetesResource w : works.getStore().list()) {
+    for (GenericKubernetesResource w : works.getIndexer().byIndex(BY_SERVICE, key)) {
       Map<String, String> labels = w.getMetadata().getLabels();
-      if (!ns.equals(labels.get(McsLabels.SERVICE_NAMESPACE))
-          || !svc.equals(labels.get(McsLabels.SERVICE_NAME))) {
-        continue;
-      }
       String workNs = w.getMetadata().getNamespace();
       if (!workNs.startsWith(McsLabels.EXECUTION_PREFIX)) {
         continue;
@@ -184,7 +190,7 @@ public final class McsHubController implements Reconciler, AutoCloseable {
     ObjectNode work = Trees.tree(w);
     JsonNode old = work.path("status").path("conditions");
     boolean external = "ExternalName".equals(e.type());
-    String conflict = merged.conflicts().get(e.cluster());
+    ServiceMerge.Conflict conflict = merged.conflicts().get(e.cluster());
     ArrayNode next = Trees.MAPPER.createArrayNode();
     if (external) {
       next.add(
@@ -192,15 +198,15 @@ public final class McsHubController implements Reconciler, AutoCloseable {
               old,
               "Ready",
               "False",
-              "InvalidServiceType",
-              "ExternalName Services are not exported"));
+              "Failed",
+              "ExternalName Services are not exported (see the Valid condition)"));
     } else if (!ready.contains(e.cluster())) {
       next.add(
           cond(
               old,
               "Ready",
               "False",
-              "ClusterNotReady",
+              "Pending",
               "cluster " + e.cluster() + " is not Ready: its endpoints are withdrawn"));
     } else {
       next.add(cond(old, "Ready", "True", "Exported", "the Service is exported to the clusterset"));
@@ -208,7 +214,7 @@ public final class McsHubController implements Reconciler, AutoCloseable {
     next.add(
         conflict == null
             ? cond(old, "Conflict", "False", "NoConflicts", "")
-            : cond(old, "Conflict", "True", "ConflictFound", conflict));
+            : cond(old, "Conflict", "True", conflict.reason(), conflict.message()));
     for (JsonNode c : old) {
       String type = c.path("type").asText();
       if (!type.equals("Ready") && !type.equals("Conflict")) {
@@ -311,10 +317,10 @@ public final class McsHubController implements Reconciler, AutoCloseable {
     if (ports.isEmpty() && !merged.headless()) {
       ports.addObject().put("name", "none").put("protocol", "TCP").put("port", 1);
     }
-    spec.put("sessionAffinity", merged.sessionAffinity());
-    if (merged.sessionAffinityConfig() != null && !merged.sessionAffinityConfig().isNull()) {
-      spec.set("sessionAffinityConfig", merged.sessionAffinityConfig());
-    }
+    copyTrafficProperties(merged, spec);
+    // internalTrafficPolicy=Local on a Service whose endpoints are all in other clusters would
+    // drop every packet: the property stays on the ServiceImport only.
+    spec.remove("internalTrafficPolicy");
     for (ServiceMerge.Export source : sources) {
       List<JsonNode> slices = source.slices();
       for (int i = 0; i < slices.size(); i++) {
@@ -348,6 +354,23 @@ public final class McsHubController implements Reconciler, AutoCloseable {
       }
     }
     return work;
+  }
+
+  /** Affinity and traffic properties, as the derived Service and the ServiceImport both carry. */
+  private static void copyTrafficProperties(ServiceMerge.Result merged, ObjectNode spec) {
+    spec.put("sessionAffinity", merged.sessionAffinity());
+    if (merged.sessionAffinityConfig() != null && !merged.headless()) {
+      spec.set("sessionAffinityConfig", merged.sessionAffinityConfig().deepCopy());
+    }
+    if (!merged.internalTrafficPolicy().isMissingNode()) {
+      spec.set("internalTrafficPolicy", merged.internalTrafficPolicy().deepCopy());
+    }
+    if (!merged.trafficDistribution().isMissingNode()) {
+      spec.set("trafficDistribution", merged.trafficDistribution().deepCopy());
+    }
+    if (!merged.ipFamilies().isMissingNode()) {
+      spec.set("ipFamilies", merged.ipFamilies().deepCopy());
+    }
   }
 
   private void upsertWork(ObjectNode desired, GenericKubernetesResource existing) {
@@ -432,7 +455,7 @@ public final class McsHubController implements Reconciler, AutoCloseable {
     ObjectNode spec = Trees.MAPPER.createObjectNode();
     spec.put("type", merged.headless() ? "Headless" : "ClusterSetIP");
     spec.set("ports", merged.ports().deepCopy());
-    spec.put("sessionAffinity", merged.sessionAffinity());
+    copyTrafficProperties(merged, spec);
     if (cached == null) {
       ensureNamespace(ns);
       ObjectNode si = Trees.MAPPER.createObjectNode();

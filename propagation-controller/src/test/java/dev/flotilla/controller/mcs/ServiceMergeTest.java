@@ -59,7 +59,8 @@ class ServiceMergeTest {
     assertEquals("None", r.sessionAffinity());
     assertEquals(2, r.ports().size());
     assertEquals("grpc", r.ports().get(1).path("name").asText());
-    assertTrue(r.conflicts().get("b").contains("sessionAffinity"));
+    assertEquals("SessionAffinityConflict", r.conflicts().get("b").reason());
+    assertTrue(r.conflicts().get("b").message().contains("sessionAffinity ClientIP"));
     assertFalse(r.conflicts().containsKey("a"));
     assertFalse(r.headless());
   }
@@ -79,7 +80,8 @@ class ServiceMergeTest {
                     svc("ClusterIP", "10.0.0.2", "None", "http", 8081, "TCP"))));
     assertEquals(1, r.ports().size());
     assertEquals(80, r.ports().get(0).path("port").asInt());
-    assertTrue(r.conflicts().get("new").contains("8081"));
+    assertEquals("PortConflict", r.conflicts().get("new").reason());
+    assertTrue(r.conflicts().get("new").message().contains("8081"));
     assertFalse(r.conflicts().containsKey("old"));
   }
 
@@ -99,7 +101,39 @@ class ServiceMergeTest {
                     svc("ClusterIP", "10.0.0.3", "None", "tcp", 5432, "TCP"))));
     assertEquals(2, r.exports().size());
     assertTrue(r.headless());
-    assertTrue(r.conflicts().get("c").contains("type"));
+    assertEquals("TypeConflict", r.conflicts().get("c").reason());
+    assertTrue(r.conflicts().get("c").message().contains("ClusterSetIP conflicts with Headless"));
+  }
+
+  // mcs-api v1beta1 conformance: affinity config, internalTrafficPolicy and trafficDistribution are
+  // copied from the oldest export; reasons are comma-joined when several properties differ.
+  @Test
+  void oldestDecidesTrafficPropertiesAndReasonsAreJoined() {
+    ObjectNode older = (ObjectNode) svc("ClusterIP", "10.0.0.1", "None", "http", 80, "TCP");
+    ((ObjectNode) older.get("spec")).put("internalTrafficPolicy", "Local");
+    ((ObjectNode) older.get("spec")).put("trafficDistribution", "PreferClose");
+    ObjectNode newer = (ObjectNode) svc("ClusterIP", "10.0.0.2", "None", "http", 81, "TCP");
+    ((ObjectNode) newer.get("spec")).put("internalTrafficPolicy", "Cluster");
+    ((ObjectNode) newer.get("spec")).putArray("ipFamilies").add("IPv6");
+    var r =
+        ServiceMerge.merge(
+            List.of(
+                export("n", "2026-01-02T00:00:00Z", newer),
+                export("o", "2026-01-01T00:00:00Z", older)));
+    assertEquals("Local", r.internalTrafficPolicy().asText());
+    assertEquals("PreferClose", r.trafficDistribution().asText());
+    assertTrue(r.ipFamilies().isMissingNode());
+    assertEquals(
+        "InternalTrafficPolicyConflict,TrafficDistributionConflict,IPFamilyConflict,PortConflict",
+        r.conflicts().get("n").reason());
+    assertFalse(r.conflicts().containsKey("o"));
+  }
+
+  @Test
+  void noExportsMeansNothingMerged() {
+    var r = ServiceMerge.merge(List.of(export("x", null, svc("ExternalName", null, "None"))));
+    assertTrue(r.exports().isEmpty());
+    assertTrue(r.conflicts().isEmpty());
   }
 
   @Test
