@@ -336,6 +336,56 @@ class AckFleetMcsE2E {
     return out;
   }
 
+  // The KEP: the derived Service and the import follow the exported Service; mcs-api conformance
+  // copies ports, session affinity (and its config) and trafficDistribution onto the import.
+  @Test
+  @Order(7)
+  void changesToTheExportedServiceReachTheDerivedServiceAndTheImport() {
+    KubernetesClient m1 = fleet.member("member1");
+    KubernetesClient m2 = fleet.member("member2");
+    app(m1, "follow", "web", 1, 80, null);
+    export(m1, "follow", "web");
+    importIn(m2, "follow", "web", "ClusterSetIP");
+    McsFleet.await(
+        "derived amcs-web with port 80",
+        () -> m2.services().inNamespace("follow").withName("amcs-web").get(),
+        d -> d != null && d.getSpec().getPorts().size() == 1);
+    m1.services()
+        .inNamespace("follow")
+        .withName("web")
+        .patch(
+            io.fabric8.kubernetes.client.dsl.base.PatchContext.of(
+                io.fabric8.kubernetes.client.dsl.base.PatchType.JSON_MERGE),
+            """
+            {"spec":{"sessionAffinity":"ClientIP",
+              "sessionAffinityConfig":{"clientIP":{"timeoutSeconds":600}},
+              "trafficDistribution":"PreferClose",
+              "ports":[{"name":"http","protocol":"TCP","port":80,"targetPort":8080},
+                       {"name":"grpc","protocol":"TCP","port":9090,"targetPort":9090}]}}
+            """);
+    Service derived =
+        McsFleet.await(
+            "the derived Service gains port grpc and ClientIP affinity",
+            () -> m2.services().inNamespace("follow").withName("amcs-web").get(),
+            d ->
+                d.getSpec().getPorts().size() == 2
+                    && "ClientIP".equals(d.getSpec().getSessionAffinity()));
+    assertEquals(9090, derived.getSpec().getPorts().get(1).getPort());
+    assertEquals(
+        600, derived.getSpec().getSessionAffinityConfig().getClientIP().getTimeoutSeconds());
+    var spec =
+        McsFleet.await(
+            "the member's ServiceImport follows",
+            () -> Generic.spec(m2, "ServiceImport", "follow", "web"),
+            sp ->
+                "ClientIP".equals(sp.path("sessionAffinity").asText())
+                    && sp.path("ports").size() == 2);
+    assertEquals(
+        600, spec.path("sessionAffinityConfig").path("clientIP").path("timeoutSeconds").asInt());
+    assertEquals("PreferClose", spec.path("trafficDistribution").asText());
+    assertEquals(derived.getSpec().getClusterIP(), spec.path("ips").path(0).asText());
+  }
+
   @Test
   @Order(6)
   void providerGoingNotReadyWithdrawsItsEndpoints() {
