@@ -100,6 +100,7 @@ public final class McsBench {
             requests, setupSeconds);
         awaitConvergence(tracker, topology.pairs(), setupStart);
         printHubMemory(fleet, "after convergence");
+        idleWrites(fleet);
         toExportWork.startMeasuring();
         toDerivedWork.startMeasuring();
         Percentiles pipeline = changes(fleet, topology, tracker);
@@ -383,6 +384,28 @@ public final class McsBench {
         "hub (API server + controllers + discovery, own JVM) %s: %d MCS Works, heap used %.0f"
             + " MiB, RSS %.0f MiB%n",
         when, works, ApiServerBench.heapMiB(metrics), fleet.hub.rssMiB());
+  }
+
+  /** Writes the hub serves while nothing changes in the members: the controllers' idle churn. */
+  private static void idleWrites(FleetUnderTest fleet) throws Exception {
+    double before = writes(fleet.hub.client().get("/metrics").body());
+    Thread.sleep(10_000);
+    double after = writes(fleet.hub.client().get("/metrics").body());
+    System.out.printf(
+        "hub writes (create/update/patch/delete) in 10 s with no change in any member: %.0f ="
+            + " %.1f/s%n",
+        after - before, (after - before) / 10);
+  }
+
+  private static double writes(String metrics) {
+    double sum = 0;
+    for (String line : metrics.split("\n")) {
+      if (line.startsWith("apiserver_request_duration_seconds_count")
+          && line.matches(".*verb=\"(create|update|patch|delete)\".*")) {
+        sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+      }
+    }
+    return sum;
   }
 
   /** Write -> watch event on one member API server over HTTPS with the same client library. */
