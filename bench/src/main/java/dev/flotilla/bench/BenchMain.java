@@ -5,11 +5,19 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code java -jar bench/target/flotilla-bench.jar apiserver|federation}: prints figures. */
+/**
+ * {@code java -jar bench/target/flotilla-bench.jar apiserver|federation|mcs|discovery}: prints
+ * figures.
+ */
 @Command(
     name = "flotilla-bench",
     mixinStandardHelpOptions = true,
-    subcommands = {BenchMain.ApiServer.class, BenchMain.Federation.class})
+    subcommands = {
+      BenchMain.ApiServer.class,
+      BenchMain.Federation.class,
+      BenchMain.Mcs.class,
+      BenchMain.Discovery.class
+    })
 public final class BenchMain implements Runnable {
 
   @Override
@@ -55,6 +63,59 @@ public final class BenchMain implements Runnable {
     @Override
     public Integer call() throws Exception {
       new FederationBench(clusters, templates, memoryTemplates).run();
+      return 0;
+    }
+  }
+
+  /** MCS: endpoint propagation latency from provider slice to consumer derived slice. */
+  @Command(name = "mcs", mixinStandardHelpOptions = true)
+  static final class Mcs implements Callable<Integer> {
+    @Option(names = "--clusters", defaultValue = "100")
+    int clusters;
+
+    @Option(names = "--services", defaultValue = "1000")
+    int services;
+
+    @Option(names = "--namespaces", defaultValue = "10")
+    int namespaces;
+
+    @Option(names = "--rate", defaultValue = "20", description = "endpoint changes per second")
+    double rate;
+
+    @Option(names = "--changes", defaultValue = "1000")
+    int changes;
+
+    @Override
+    public Integer call() throws Exception {
+      new McsBench(clusters, services, namespaces, rate, changes).run();
+      return 0;
+    }
+  }
+
+  /** Fleet-wide discovery API: reads/s and latency for one service with many instances. */
+  @Command(name = "discovery", mixinStandardHelpOptions = true)
+  static final class Discovery implements Callable<Integer> {
+    @Option(names = "--instances", defaultValue = "1000")
+    int instances;
+
+    @Option(names = "--clusters", defaultValue = "10")
+    int clusters;
+
+    @Option(names = "--threads", defaultValue = "16", description = "concurrent readers")
+    int threads;
+
+    @Option(names = "--seconds", defaultValue = "10", description = "per read phase")
+    int seconds;
+
+    @Option(names = "--watchers", defaultValue = "100")
+    int watchers;
+
+    @Option(names = "--watch-changes", defaultValue = "40")
+    int watchChanges;
+
+    @Override
+    public Integer call() throws Exception {
+      new DiscoveryBench(instances, clusters, threads, seconds, watchers, watchChanges).run();
       return 0;
     }
   }

@@ -75,6 +75,11 @@ public final class SimulatedMembers implements AutoCloseable {
     return members;
   }
 
+  /** The members themselves (API servers and simulators), e.g. for in-process benchmarks. */
+  public SimulatedFleet fleet() {
+    return fleet;
+  }
+
   public List<KubeconfigContext> kubeconfigContexts() {
     return fleet.kubeconfigContexts();
   }
