@@ -85,8 +85,11 @@ public final class DiscoveryApi implements ExtensionHandler, AutoCloseable {
       http.response().setStatusCode(304).putHeader("ETag", etag).end();
       return;
     }
-    http.response().putHeader("ETag", etag);
-    json(http.response(), 200, list(ns, svc, s, cluster, readyOnly));
+    http.response()
+        .putHeader("ETag", etag)
+        .setStatusCode(200)
+        .putHeader("Content-Type", "application/json")
+        .end(rendered(ns, svc, s, cluster, readyOnly));
   }
 
   private void watch(
@@ -104,12 +107,20 @@ public final class DiscoveryApi implements ExtensionHandler, AutoCloseable {
                     return;
                   }
                   last[0] = s.revision();
-                  response.write(list(ns, svc, s, cluster, readyOnly).toString() + "\n");
+                  response.write(rendered(ns, svc, s, cluster, readyOnly) + "\n");
                 });
     stop[0] = index.watch(ns, svc, send);
     response.closeHandler(v -> stop[0].run());
     http.connection().closeHandler(v -> stop[0].run());
     send.accept(index.get(ns, svc));
+  }
+
+  /** The answer for one filter, serialized once per snapshot however many clients ask. */
+  private static String rendered(
+      String ns, String svc, InstanceIndex.Snapshot s, String cluster, boolean readyOnly) {
+    return s.render(
+        (readyOnly ? "ready:" : "all:") + (cluster == null ? "" : cluster),
+        () -> list(ns, svc, s, cluster, readyOnly).toString());
   }
 
   static ObjectNode list(

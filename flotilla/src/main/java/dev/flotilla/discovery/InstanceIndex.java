@@ -9,7 +9,6 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -31,14 +30,41 @@ public final class InstanceIndex implements AutoCloseable {
   private static final String NS = "flotilla.dev/service-namespace";
   private static final String SVC = "flotilla.dev/service-name";
 
-  /** One service's instances at one revision. */
-  public record Snapshot(String revision, ArrayNode instances) {}
+  /**
+   * One service's instances at one revision. Immutable, so the answers rendered from it (one per
+   * filter) are cached with it: a busy service is serialized once per change, not once per read.
+   */
+  public record Snapshot(String revision, ArrayNode instances, Map<String, String> rendered) {
+    Snapshot(String revision, ArrayNode instances) {
+      this(revision, instances, new ConcurrentHashMap<>());
+    }
+
+    /** The answer for one filter, rendered on first use. */
+    public String render(String filter, java.util.function.Supplier<String> render) {
+      String cached = rendered.get(filter);
+      if (cached != null) {
+        return cached;
+      }
+      String answer = render.get();
+      if (rendered.size() < MAX_RENDERED) { // filters come from clients: keep the cache bounded
+        rendered.putIfAbsent(filter, answer);
+      }
+      return answer;
+    }
+  }
+
+  /** What the index needs of a Cluster: readiness and the zone its endpoints default to. */
+  private record ClusterFacts(boolean ready, String zone) {}
+
+  private static final String BY_SERVICE = "service";
+  private static final int MAX_RENDERED = 64;
 
   private final SharedIndexInformer<GenericKubernetesResource> works;
   private final SharedIndexInformer<GenericKubernetesResource> clusters;
   private final Map<String, Snapshot> snapshots = new ConcurrentHashMap<>();
   private final Map<String, List<Consumer<Snapshot>>> watchers = new ConcurrentHashMap<>();
   private final AtomicLong revisions = new AtomicLong();
+  private final Map<String, ClusterFacts> clusterFacts = new ConcurrentHashMap<>();
 
   public InstanceIndex(KubernetesClient hub) {
     this.works =
@@ -49,8 +75,11 @@ public final class InstanceIndex implements AutoCloseable {
     this.clusters =
         hub.genericKubernetesResources("cluster.karmada.io/v1alpha1", "Cluster")
             .runnableInformer(0);
+    works.addIndexers(Map.of(BY_SERVICE, w -> keyOf(w) == null ? List.of() : List.of(keyOf(w))));
     works.addEventHandler(handler(w -> rebuild(keyOf(w))));
-    clusters.addEventHandler(handler(c -> rebuildAll()));
+    // Agents rewrite Cluster status every few seconds; only a change of readiness or zone changes
+    // instances, and then only the services that cluster exports.
+    clusters.addEventHandler(handler(this::clusterChanged));
     clusters.start();
     works.start();
   }
@@ -80,45 +109,48 @@ public final class InstanceIndex implements AutoCloseable {
     return l == null || l.get(SVC) == null ? null : l.get(NS) + "/" + l.get(SVC);
   }
 
-  private void rebuildAll() {
-    Set<String> keys = new TreeSet<>(snapshots.keySet());
-    works
-        .getStore()
-        .list()
-        .forEach(
-            w -> {
-              String k = keyOf(w);
-              if (k != null) {
-                keys.add(k);
-              }
-            });
+  private void clusterChanged(GenericKubernetesResource c) {
+    String name = c.getMetadata().getName();
+    boolean gone = clusters.getStore().getByKey(name) == null;
+    ClusterFacts facts = gone ? null : factsOf(c);
+    ClusterFacts before = gone ? clusterFacts.remove(name) : clusterFacts.put(name, facts);
+    if (java.util.Objects.equals(before, facts)) {
+      return;
+    }
+    Set<String> keys = new TreeSet<>();
+    for (GenericKubernetesResource w : works.getStore().list()) {
+      if (("karmada-es-" + name).equals(w.getMetadata().getNamespace()) && keyOf(w) != null) {
+        keys.add(keyOf(w));
+      }
+    }
     keys.forEach(this::rebuild);
+  }
+
+  private static ClusterFacts factsOf(GenericKubernetesResource c) {
+    JsonNode tree = MAPPER.valueToTree(c);
+    boolean ready = false;
+    for (JsonNode cond : tree.path("status").path("conditions")) {
+      if ("Ready".equals(cond.path("type").asText())
+          && "True".equals(cond.path("status").asText())) {
+        ready = true;
+      }
+    }
+    JsonNode zones = tree.path("spec").path("zones");
+    return new ClusterFacts(ready, zones.size() > 0 ? zones.get(0).asText() : null);
   }
 
   private synchronized void rebuild(String key) {
     if (key == null) {
       return;
     }
-    Set<String> ready = new TreeSet<>();
-    Map<String, JsonNode> clusterObjs = new HashMap<>();
-    for (GenericKubernetesResource c : clusters.getStore().list()) {
-      JsonNode tree = MAPPER.valueToTree(c);
-      clusterObjs.put(c.getMetadata().getName(), tree);
-      for (JsonNode cond : tree.path("status").path("conditions")) {
-        if ("Ready".equals(cond.path("type").asText())
-            && "True".equals(cond.path("status").asText())) {
-          ready.add(c.getMetadata().getName());
-        }
-      }
-    }
     List<ObjectNode> instances = new ArrayList<>();
-    for (GenericKubernetesResource w : works.getStore().list()) {
-      if (!key.equals(keyOf(w))
-          || w.getMetadata().getDeletionTimestamp() != null
+    for (GenericKubernetesResource w : works.getIndexer().byIndex(BY_SERVICE, key)) {
+      if (w.getMetadata().getDeletionTimestamp() != null
           || !w.getMetadata().getNamespace().startsWith("karmada-es-")) {
         continue;
       }
       String cluster = w.getMetadata().getNamespace().substring("karmada-es-".length());
+      ClusterFacts facts = clusterFacts.getOrDefault(cluster, new ClusterFacts(false, null));
       JsonNode work = MAPPER.valueToTree(w);
       for (JsonNode m : work.path("spec").path("workload").path("manifests")) {
         if (!"EndpointSlice".equals(m.path("kind").asText())) {
@@ -141,17 +173,9 @@ public final class InstanceIndex implements AutoCloseable {
               q.put("port", p.path("port").asInt());
               q.put("protocol", p.path("protocol").asText("TCP"));
             }
-            i.put("ready", endpointReady && ready.contains(cluster));
+            i.put("ready", endpointReady && facts.ready());
             String zone = e.path("zone").asText(null);
-            if (zone == null) {
-              JsonNode zones =
-                  clusterObjs
-                      .getOrDefault(cluster, MAPPER.createObjectNode())
-                      .path("spec")
-                      .path("zones");
-              zone = zones.size() > 0 ? zones.get(0).asText() : null;
-            }
-            i.put("zone", zone);
+            i.put("zone", zone == null ? facts.zone() : zone);
             i.put("hostname", e.path("hostname").asText(null));
             i.put("nodeName", e.path("nodeName").asText(null));
             instances.add(i);

@@ -47,6 +47,7 @@ import java.util.logging.Logger;
  */
 public final class McsAgentController implements AutoCloseable {
   public static final String NAME = "mcs-agent-controller";
+  private static final String BY_SERVICE = "own-service";
   private static final List<String> IMPORTED_PROPERTIES =
       List.of("sessionAffinity", "sessionAffinityConfig", "trafficDistribution", "ipFamilies");
   private static final Logger LOG = Logger.getLogger(McsAgentController.class.getName());
@@ -91,13 +92,15 @@ public final class McsAgentController implements AutoCloseable {
         inform(
             member.genericKubernetesResources("v1", "Service").inAnyNamespace().runnableInformer(0),
             this::serviceKeys);
-    slices =
-        inform(
-            member
-                .genericKubernetesResources("discovery.k8s.io/v1", "EndpointSlice")
-                .inAnyNamespace()
-                .runnableInformer(0),
-            this::sliceKeys);
+    SharedIndexInformer<GenericKubernetesResource> sliceInformer =
+        member
+            .genericKubernetesResources("discovery.k8s.io/v1", "EndpointSlice")
+            .inAnyNamespace()
+            .runnableInformer(0);
+    // A report reads only its own Service's slices: an index keeps that O(service), not O(every
+    // slice in the member).
+    sliceInformer.addIndexers(Map.of(BY_SERVICE, McsAgentController::ownServiceKey));
+    slices = inform(sliceInformer, this::sliceKeys);
     works =
         inform(
             hub.genericKubernetesResources(HubResources.WORKS)
@@ -110,6 +113,18 @@ public final class McsAgentController implements AutoCloseable {
   }
 
   private long lastResync;
+
+  /** A slice of the member's own Service (not one of our derived ones), keyed ns/service. */
+  private static List<String> ownServiceKey(GenericKubernetesResource s) {
+    Map<String, String> labels = s.getMetadata().getLabels();
+    if (labels == null
+        || labels.get(McsProtocol.KUBE_SERVICE_NAME) == null
+        || labels.get(McsProtocol.MCS_SERVICE_NAME) != null) {
+      return List.of();
+    }
+    return List.of(
+        s.getMetadata().getNamespace() + "/" + labels.get(McsProtocol.KUBE_SERVICE_NAME));
+  }
 
   private void poll() {
     try {
@@ -353,16 +368,8 @@ public final class McsAgentController implements AutoCloseable {
     meta.put("creationTimestamp", Json.text(export, "metadata", "creationTimestamp"));
     manifests.add(se);
     manifests.add(McsProtocol.trimService(svc));
-    List<GenericKubernetesResource> own = new ArrayList<>();
-    for (GenericKubernetesResource s : slices.getStore().list()) {
-      Map<String, String> labels = s.getMetadata().getLabels();
-      if (ns.equals(s.getMetadata().getNamespace())
-          && labels != null
-          && name.equals(labels.get(McsProtocol.KUBE_SERVICE_NAME))
-          && labels.get(McsProtocol.MCS_SERVICE_NAME) == null) {
-        own.add(s);
-      }
-    }
+    List<GenericKubernetesResource> own =
+        new ArrayList<>(slices.getIndexer().byIndex(BY_SERVICE, ns + "/" + name));
     own.sort(Comparator.comparing(s -> s.getMetadata().getName()));
     own.forEach(s -> manifests.add(McsProtocol.trimSlice(Json.tree(s))));
     return work;

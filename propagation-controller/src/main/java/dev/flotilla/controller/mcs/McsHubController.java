@@ -36,22 +36,28 @@ import java.util.TreeSet;
 public final class McsHubController implements Reconciler, AutoCloseable {
   public static final String NAME = "mcs-controller";
   public static final String DEFAULT_PREFIX = "derived-";
+  public static final ResourceDefinitionContext SERVICE_EXPORT =
+      Kinds.ctx("multicluster.x-k8s.io", "v1beta1", "ServiceExport", "serviceexports", true);
   public static final ResourceDefinitionContext SERVICE_IMPORT =
       Kinds.ctx("multicluster.x-k8s.io", "v1beta1", "ServiceImport", "serviceimports", true);
 
   private static final String BY_SERVICE = "mcs-service";
+  // Reconciles are mostly waiting on hub round trips; more workers overlap them.
+  private static final int WORKERS = 4;
 
   private final KubernetesClient hub;
   private final String prefix;
   private final Controller controller;
   private final SharedIndexInformer<GenericKubernetesResource> works;
   private final SharedIndexInformer<GenericKubernetesResource> clusters;
+  private final ClusterReadinessHandler readiness;
   private final SharedIndexInformer<GenericKubernetesResource> imports;
 
   public McsHubController(KubernetesClient hub, String derivedPrefix) {
     this.hub = hub;
     this.prefix = derivedPrefix == null ? DEFAULT_PREFIX : derivedPrefix;
-    this.controller = new Controller(NAME, this, 2);
+    this.controller = new Controller(NAME, this, WORKERS);
+    this.readiness = new ClusterReadinessHandler(controller, this::servicesOf);
     this.works =
         hub.genericKubernetesResources(Kinds.WORK)
             .inAnyNamespace()
@@ -60,9 +66,7 @@ public final class McsHubController implements Reconciler, AutoCloseable {
     // Reconciles read only the Works of their own service: an index keeps that O(service), not
     // O(every MCS Work in the fleet), which matters at thousands of exported services.
     works.addIndexers(Map.of(BY_SERVICE, McsHubController::keyOf));
-    this.clusters =
-        hub.genericKubernetesResources(Kinds.CLUSTER)
-            .inform(new ClusterReadinessHandler(controller, this::servicesOf));
+    this.clusters = hub.genericKubernetesResources(Kinds.CLUSTER).inform(readiness);
     this.imports =
         hub.genericKubernetesResources(SERVICE_IMPORT)
             .inAnyNamespace()
@@ -124,7 +128,7 @@ public final class McsHubController implements Reconciler, AutoCloseable {
       }
     }
     ServiceMerge.Result merged = ServiceMerge.merge(exports);
-    Set<String> ready = readyClusters();
+    Set<String> ready = readiness.readyClusters();
     for (ServiceMerge.Export e : exports) {
       writeExportStatus(exportWorks.get(e.cluster()), e, merged, ready);
     }
@@ -167,19 +171,6 @@ public final class McsHubController implements Reconciler, AutoCloseable {
       }
     }
     return new ServiceMerge.Export(cluster, created, service, slices);
-  }
-
-  private Set<String> readyClusters() {
-    Set<String> ready = new TreeSet<>();
-    for (GenericKubernetesResource c : clusters.getStore().list()) {
-      for (JsonNode cond : Trees.tree(c).path("status").path("conditions")) {
-        if ("Ready".equals(cond.path("type").asText())
-            && "True".equals(cond.path("status").asText())) {
-          ready.add(c.getMetadata().getName());
-        }
-      }
-    }
-    return ready;
   }
 
   private void writeExportStatus(
@@ -456,6 +447,9 @@ public final class McsHubController implements Reconciler, AutoCloseable {
     spec.put("type", merged.headless() ? "Headless" : "ClusterSetIP");
     spec.set("ports", merged.ports().deepCopy());
     copyTrafficProperties(merged, spec);
+    if (cached == null && userManagedOnHub(ns, svc)) {
+      return; // the user will create the hub ServiceImport; creating it first races their apply
+    }
     if (cached == null) {
       ensureNamespace(ns);
       ObjectNode si = Trees.MAPPER.createObjectNode();
@@ -482,6 +476,22 @@ public final class McsHubController implements Reconciler, AutoCloseable {
     List<String> names = new ArrayList<>();
     sources.forEach(s -> names.add(s.cluster()));
     writeImportStatus(ns, svc, Trees.tree(cached), names);
+  }
+
+  /**
+   * Whether the service is exported through the hub (Karmada style: a ServiceExport on the hub,
+   * propagated by policy), where the ServiceImport is the user's to create too.
+   */
+  private boolean userManagedOnHub(String ns, String svc) {
+    try {
+      return hub.genericKubernetesResources(SERVICE_EXPORT).inNamespace(ns).withName(svc).get()
+          != null;
+    } catch (KubernetesClientException e) {
+      if (e.getCode() == 404) {
+        return false; // the MCS CRDs are not installed on the hub
+      }
+      throw e;
+    }
   }
 
   private void writeImportStatus(String ns, String svc, ObjectNode si, List<String> clusterNames) {
