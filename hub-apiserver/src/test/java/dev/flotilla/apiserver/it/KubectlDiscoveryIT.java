@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.flotilla.apiserver.it.KubectlRunner.Binary;
 import dev.flotilla.apiserver.it.KubectlRunner.Result;
@@ -14,13 +13,12 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Discovery as every stock kubectl sees it ({@code api-resources}, {@code api-versions}), and
- * whether object-sending commands work with kubectl's default client validation.
+ * object-sending commands with kubectl's default client validation.
  */
 class KubectlDiscoveryIT {
   private static final String BINARIES = "dev.flotilla.apiserver.it.KubectlRunner#binaries";
@@ -137,16 +135,13 @@ class KubectlDiscoveryIT {
   private static final String CONFIGMAP =
       "apiVersion: v1\nkind: ConfigMap\nmetadata:\n" + "  name: validated\ndata:\n  k: v\n";
 
-  /** The default ({@code --validate=true}) create, as a user types it. */
+  /**
+   * The default ({@code --validate=true}) create and apply, as a user types them: 1.27 and 1.28
+   * find fieldValidation in the protobuf /openapi/v2, later versions in /openapi/v3.
+   */
   @ParameterizedTest(name = "{0}")
   @MethodSource(BINARIES)
-  void createWithDefaultValidation(Binary binary) {
-    assumeTrue(
-        binary.minor() >= 29,
-        "kubectl "
-            + binary.version()
-            + " validates through"
-            + " /openapi/v2 (see createWithDefaultValidationNeedsOpenApiV2)");
+  void createAndApplyWithDefaultValidation(Binary binary) {
     KubectlRunner kubectl = pool.runner(binary);
     String ns = pool.namespace(binary);
     kubectl.runWithInput(CONFIGMAP, "-n", ns, "create", "-f", "-").assertOk();
@@ -159,20 +154,6 @@ class KubectlDiscoveryIT {
             .run("-n", ns, "get", "cm", "validated", "-o", "jsonpath={.data.k}")
             .assertOk()
             .stdout());
-  }
-
-  @Disabled(
-      "server bug: kubectl 1.27 and 1.28 create/apply/replace with default validation fail"
-          + " with 'Error from server (NotFound): the server could not find the requested resource':"
-          + " they GET /openapi/v2 (Accept: application/com.github.proto-openapi.spec.v2@v1.0+protobuf)"
-          + " and then /swagger-2.0.0.pb-v1, both 404 here; kube-apiserver serves the v2 document as"
-          + " protobuf. Other tests pass --validate=false to these two versions.")
-  @ParameterizedTest(name = "{0}")
-  @MethodSource(BINARIES)
-  void createWithDefaultValidationNeedsOpenApiV2(Binary binary) {
-    assumeTrue(binary.minor() <= 28, "only kubectl 1.27 and 1.28 validate through /openapi/v2");
-    KubectlRunner kubectl = pool.runner(binary);
-    kubectl.runWithInput(CONFIGMAP, "-n", pool.namespace(binary), "create", "-f", "-").assertOk();
   }
 
   /** Generator commands send protobuf bodies (kubectl 1.32 and later) for built-in kinds. */

@@ -165,13 +165,13 @@ public final class KubectlRunner implements AutoCloseable {
   }
 
   /**
-   * Flags for commands that send objects (create, replace, apply). kubectl 1.27 and 1.28 decide on
-   * server-side field validation by downloading {@code /openapi/v2} as protobuf, which this server
-   * does not serve, so they need client validation off; 1.29 and later use {@code /openapi/v3}. See
-   * KubectlValidationIT.
+   * Extra flags for commands that send objects (create, replace, apply): none. Every stock kubectl
+   * works with its defaults; 1.27 and 1.28 learn that the server validates fields from the protobuf
+   * {@code /openapi/v2}, later versions from {@code /openapi/v3}. Kept as the one place to add a
+   * flag should a future version need one.
    */
   public List<String> writeFlags() {
-    return minor <= 28 ? List.of("--validate=false") : List.of();
+    return List.of();
   }
 
   /** Runs with no input and the default timeout. */
