@@ -164,6 +164,11 @@ public final class KubectlRunner implements AutoCloseable {
     return "1." + minor;
   }
 
+  /** A private scratch directory of this runner (removed on close), e.g. for editor scripts. */
+  public Path workDir() {
+    return work;
+  }
+
   /**
    * Extra flags for commands that send objects (create, replace, apply): none. Every stock kubectl
    * works with its defaults; 1.27 and 1.28 learn that the server validates fields from the protobuf
@@ -201,10 +206,20 @@ public final class KubectlRunner implements AutoCloseable {
   }
 
   public Result run(String stdin, Duration timeout, String... args) {
+    return run(java.util.Map.of(), stdin, timeout, args);
+  }
+
+  /** Runs with extra environment variables, e.g. {@code KUBE_EDITOR} for {@code edit}. */
+  public Result runWithEnv(java.util.Map<String, String> env, String... args) {
+    return run(env, null, DEFAULT_TIMEOUT, args);
+  }
+
+  private Result run(
+      java.util.Map<String, String> env, String stdin, Duration timeout, String... args) {
     List<String> command = command(args);
     Path out = work.resolve("out-" + System.nanoTime());
     Path err = work.resolve("err-" + System.nanoTime());
-    Process process = start(command, out, err);
+    Process process = start(command, out, err, env);
     try {
       try (OutputStream in = process.getOutputStream()) {
         if (stdin != null) {
@@ -234,7 +249,7 @@ public final class KubectlRunner implements AutoCloseable {
     List<String> command = command(args);
     Path out = work.resolve("bg-out-" + System.nanoTime());
     Path err = work.resolve("bg-err-" + System.nanoTime());
-    Background b = new Background(command, start(command, out, err), out, err);
+    Background b = new Background(command, start(command, out, err, java.util.Map.of()), out, err);
     background.add(b);
     return b;
   }
@@ -267,9 +282,47 @@ public final class KubectlRunner implements AutoCloseable {
 
     /** Waits until stdout satisfies {@code condition}; fails with everything seen otherwise. */
     public String awaitStdout(Predicate<String> condition, Duration timeout, String what) {
+      return await(this::stdout, "stdout", condition, timeout, what);
+    }
+
+    /**
+     * Waits until stderr satisfies {@code condition}, e.g. until {@code -v=6} logs that a watch is
+     * open; fails with everything seen otherwise.
+     */
+    public String awaitStderr(Predicate<String> condition, Duration timeout, String what) {
+      return await(this::stderr, "stderr", condition, timeout, what);
+    }
+
+    /** Waits for the process to end by itself and returns what it left behind. */
+    public Result awaitExit(Duration timeout) {
+      try {
+        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+          throw new AssertionError(
+              "background kubectl did not finish in "
+                  + timeout
+                  + ": "
+                  + String.join(" ", command)
+                  + "\n  stdout: "
+                  + stdout()
+                  + "\n  stderr: "
+                  + stderr());
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
+      return new Result(command, process.exitValue(), stdout(), stderr());
+    }
+
+    private String await(
+        java.util.function.Supplier<String> stream,
+        String streamName,
+        Predicate<String> condition,
+        Duration timeout,
+        String what) {
       long deadline = System.nanoTime() + timeout.toNanos();
       while (System.nanoTime() < deadline) {
-        String seen = stdout();
+        String seen = stream.get();
         if (condition.test(seen)) {
           return seen;
         }
@@ -283,13 +336,15 @@ public final class KubectlRunner implements AutoCloseable {
           break;
         }
       }
-      String seen = stdout();
+      String seen = stream.get();
       if (condition.test(seen)) {
         return seen;
       }
       throw new AssertionError(
           "background kubectl never printed "
               + what
+              + " on "
+              + streamName
               + " within "
               + timeout
               + " (alive: "
@@ -297,7 +352,7 @@ public final class KubectlRunner implements AutoCloseable {
               + "): "
               + String.join(" ", command)
               + "\n  stdout: "
-              + seen
+              + stdout()
               + "\n  stderr: "
               + stderr());
     }
@@ -329,13 +384,15 @@ public final class KubectlRunner implements AutoCloseable {
     return command;
   }
 
-  private Process start(List<String> command, Path out, Path err) {
+  private Process start(
+      List<String> command, Path out, Path err, java.util.Map<String, String> env) {
     ProcessBuilder pb =
         new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
     // Keep the user's kubectl settings out of the run.
     pb.environment().remove("KUBECONFIG");
     pb.environment().put("HOME", work.toString());
     pb.environment().put("KUBECTL_KUBERC", "false");
+    pb.environment().putAll(env);
     try {
       return pb.start();
     } catch (IOException e) {
