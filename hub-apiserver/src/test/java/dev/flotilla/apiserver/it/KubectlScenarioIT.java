@@ -493,11 +493,11 @@ class KubectlScenarioIT {
   void labelAndAnnotateAddOverwriteAndRemove(Binary binary) {
     KubectlRunner kubectl = pool.runner(binary);
     String ns = pool.namespace(binary);
-    kubectl.runWithInput(configMap("tagged", "k", "v"), "-n", ns, "apply", "-f", "-").assertOk();
     kubectl
         .runWithInput(
-            "apiVersion: multicluster.x-k8s.io/v1alpha1\nkind: ServiceExport\nmetadata:\n"
-                + "  name: tagged\n",
+            configMap("tagged", "k", "v")
+                + "---\napiVersion: multicluster.x-k8s.io/v1alpha1\nkind: ServiceExport\n"
+                + "metadata:\n  name: tagged\n",
             "-n",
             ns,
             "apply",
@@ -506,50 +506,52 @@ class KubectlScenarioIT {
         .assertOk();
     // kubectl 1.27 prints "annotate" where later versions print "annotated".
     String annotated = binary.minor() <= 27 ? "annotate" : "annotated";
-    for (String target : List.of("cm/tagged", "serviceexport/tagged")) {
-      String printed =
-          target.startsWith("cm")
-              ? "configmap/tagged"
-              : "serviceexport.multicluster.x-k8s.io/tagged";
-      assertEquals(
-          printed + " labeled\n",
-          kubectl.run("-n", ns, "label", target, "stage=dev").assertOk().stdout());
-      Result refused = kubectl.run("-n", ns, "label", target, "stage=prod").assertFails();
-      assertTrue(refused.stderr().contains("--overwrite is false"), refused.toString());
-      kubectl.run("-n", ns, "label", target, "stage=prod", "--overwrite").assertOk();
-      kubectl.run("-n", ns, "annotate", target, "owner=alice").assertOk();
-      assertEquals(
-          printed + " " + annotated + "\n",
-          kubectl
-              .run("-n", ns, "annotate", target, "owner=bob", "--overwrite")
-              .assertOk()
-              .stdout());
-      assertEquals(
-          "prod bob",
-          kubectl
-              .run(
-                  "-n",
-                  ns,
-                  "get",
-                  target,
-                  "-o",
-                  "jsonpath={.metadata.labels.stage} {.metadata.annotations.owner}")
-              .assertOk()
-              .stdout());
-      assertEquals(
-          printed + " unlabeled\n",
-          kubectl.run("-n", ns, "label", target, "stage-").assertOk().stdout());
-      kubectl.run("-n", ns, "annotate", target, "owner-").assertOk();
-    }
+    assertEquals(
+        "configmap/tagged labeled\n",
+        kubectl.run("-n", ns, "label", "cm/tagged", "stage=dev").assertOk().stdout());
+    Result refused = kubectl.run("-n", ns, "label", "cm/tagged", "stage=prod").assertFails();
+    assertTrue(refused.stderr().contains("--overwrite is false"), refused.toString());
+    kubectl.run("-n", ns, "label", "cm/tagged", "stage=prod", "--overwrite").assertOk();
+    kubectl.run("-n", ns, "annotate", "cm/tagged", "owner=alice").assertOk();
+    assertEquals(
+        "configmap/tagged " + annotated + "\n",
+        kubectl
+            .run("-n", ns, "annotate", "cm/tagged", "owner=bob", "--overwrite")
+            .assertOk()
+            .stdout());
     ObjectNode cm = present(configMapIn(ns, "tagged"), "cm");
+    assertEquals("prod", cm.at("/metadata/labels/stage").asText(), cm.toString());
+    assertEquals("bob", cm.at("/metadata/annotations/owner").asText(), cm.toString());
+    assertEquals(
+        "configmap/tagged unlabeled\n",
+        kubectl.run("-n", ns, "label", "cm/tagged", "stage-").assertOk().stdout());
+    kubectl.run("-n", ns, "annotate", "cm/tagged", "owner-").assertOk();
+    cm = present(configMapIn(ns, "tagged"), "cm");
     assertFalse(cm.at("/metadata/labels").has("stage"), cm.toString());
     assertFalse(cm.at("/metadata/annotations").has("owner"), cm.toString());
-    ObjectNode export =
-        present(
-            stored(hub, "multicluster.x-k8s.io", "v1alpha1", "serviceexports", ns, "tagged"),
-            "serviceexport");
-    assertFalse(export.at("/metadata/labels").has("stage"), export.toString());
-    assertFalse(export.at("/metadata/annotations").has("owner"), export.toString());
+
+    // The same on an MCS kind, which takes merge patches: several keys per command.
+    String export = "serviceexport/tagged";
+    kubectl.run("-n", ns, "label", export, "stage=dev", "tier=edge").assertOk();
+    kubectl.run("-n", ns, "label", export, "stage=prod", "--overwrite").assertOk();
+    kubectl.run("-n", ns, "annotate", export, "owner=alice").assertOk();
+    ObjectNode se = storedExport(ns, "tagged");
+    assertEquals("prod", se.at("/metadata/labels/stage").asText(), se.toString());
+    assertEquals("edge", se.at("/metadata/labels/tier").asText(), se.toString());
+    assertEquals("alice", se.at("/metadata/annotations/owner").asText(), se.toString());
+    assertEquals(
+        "serviceexport.multicluster.x-k8s.io/tagged unlabeled\n",
+        kubectl.run("-n", ns, "label", export, "stage-", "tier-").assertOk().stdout());
+    kubectl.run("-n", ns, "annotate", export, "owner-").assertOk();
+    se = storedExport(ns, "tagged");
+    assertFalse(se.at("/metadata/labels").has("stage"), se.toString());
+    assertFalse(se.at("/metadata/annotations").has("owner"), se.toString());
+  }
+
+  private static ObjectNode storedExport(String ns, String name) {
+    return present(
+        stored(hub, "multicluster.x-k8s.io", "v1alpha1", "serviceexports", ns, name),
+        "serviceexport " + name);
   }
 
   @ParameterizedTest(name = "{0}")
