@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.flotilla.apiserver.it.KubectlRunner.Binary;
 import dev.flotilla.apiserver.it.KubectlRunner.Result;
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.flotilla.apiserver.openapi.OpenApiV2;
 import java.net.URI;
 import java.net.http.HttpRequest;
@@ -196,7 +196,8 @@ class KubectlDiscoveryIT {
     BadInputBodyIT.Http http = new BadInputBodyIT.Http(hub);
     JsonNode doc = http.getJson("/openapi/v2");
     assertEquals("2.0", doc.path("swagger").asText());
-    String pp = "/apis/policy.karmada.io/v1alpha1/namespaces/{namespace}/propagationpolicies/{name}";
+    String pp =
+        "/apis/policy.karmada.io/v1alpha1/namespaces/{namespace}/propagationpolicies/{name}";
     assertEquals(
         "PropagationPolicy",
         doc.path("paths").path(pp).at("/patch/x-kubernetes-group-version-kind/kind").asText());
@@ -208,7 +209,8 @@ class KubectlDiscoveryIT {
                 .header("Authorization", "Bearer " + hub.adminToken())
                 .build());
     assertEquals(200, pb.statusCode());
-    assertEquals(OpenApiV2.PROTOBUF_CONTENT_TYPE, pb.headers().firstValue("Content-Type").orElse(""));
+    assertEquals(
+        OpenApiV2.PROTOBUF_CONTENT_TYPE, pb.headers().firstValue("Content-Type").orElse(""));
     assertFalse(pb.body().startsWith("{"), "protobuf, not JSON");
 
     String crd =
@@ -222,7 +224,11 @@ class KubectlDiscoveryIT {
         """;
     assertEquals(
         201,
-        http.send("POST", "/apis/apiextensions.k8s.io/v1/customresourcedefinitions", "application/json", crd)
+        http.send(
+                "POST",
+                "/apis/apiextensions.k8s.io/v1/customresourcedefinitions",
+                "application/json",
+                crd)
             .statusCode());
     String gadgets = "/apis/example.com/v1/namespaces/{namespace}/gadgets/{name}";
     long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();

@@ -35,7 +35,11 @@ public final class KubectlRunner implements AutoCloseable {
   private final int minor;
   private final Path kubeconfig;
   private final Path work;
-  private final List<Background> background = new ArrayList<>();
+  // Tests may run one runner's commands concurrently (see KubectlScenarioIT).
+  private final List<Background> background =
+      java.util.Collections.synchronizedList(new ArrayList<>());
+  private final java.util.concurrent.atomic.AtomicLong runs =
+      new java.util.concurrent.atomic.AtomicLong();
 
   /** A stock binary found on this machine, not yet bound to a hub. */
   public record Binary(Path path, int minor) {
@@ -217,8 +221,9 @@ public final class KubectlRunner implements AutoCloseable {
   private Result run(
       java.util.Map<String, String> env, String stdin, Duration timeout, String... args) {
     List<String> command = command(args);
-    Path out = work.resolve("out-" + System.nanoTime());
-    Path err = work.resolve("err-" + System.nanoTime());
+    long run = runs.incrementAndGet();
+    Path out = work.resolve("out-" + run);
+    Path err = work.resolve("err-" + run);
     Process process = start(command, out, err, env);
     try {
       try (OutputStream in = process.getOutputStream()) {
@@ -247,8 +252,9 @@ public final class KubectlRunner implements AutoCloseable {
   /** Starts a long-running command such as {@code get -w}; closing the runner kills it. */
   public Background background(String... args) {
     List<String> command = command(args);
-    Path out = work.resolve("bg-out-" + System.nanoTime());
-    Path err = work.resolve("bg-err-" + System.nanoTime());
+    long run = runs.incrementAndGet();
+    Path out = work.resolve("bg-out-" + run);
+    Path err = work.resolve("bg-err-" + run);
     Background b = new Background(command, start(command, out, err, java.util.Map.of()), out, err);
     background.add(b);
     return b;
@@ -462,8 +468,10 @@ public final class KubectlRunner implements AutoCloseable {
   /** Kills background processes and removes the cache and output files. */
   @Override
   public void close() {
-    for (Background b : background) {
-      b.close();
+    synchronized (background) {
+      for (Background b : background) {
+        b.close();
+      }
     }
     try (Stream<Path> files = Files.walk(work)) {
       files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());

@@ -25,6 +25,8 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -33,8 +35,11 @@ import org.junit.jupiter.params.provider.MethodSource;
  * ... 1.33 on this machine: each test is one scripted part of a user's day, on built-in kinds
  * (Deployment, ConfigMap, Service) and on Flotilla's policy and MCS kinds (PropagationPolicy,
  * OverridePolicy, ServiceExport, ServiceImport), each step checked on kubectl's output or on the
- * stored object. One hub for the class, one namespace per kubectl version.
+ * stored object. One hub for the class, one namespace per kubectl version, every object named
+ * uniquely within it, so the tests run concurrently (three at a time): a kubectl run mostly waits
+ * on process start and the server, and the suite's time budget is tight.
  */
+@Execution(ExecutionMode.CONCURRENT)
 class KubectlScenarioIT {
   private static final String BINARIES = "dev.flotilla.apiserver.it.KubectlRunner#binaries";
   private static final Duration WAIT = Duration.ofSeconds(20);
