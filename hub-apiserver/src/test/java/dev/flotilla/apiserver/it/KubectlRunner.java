@@ -35,7 +35,7 @@ public final class KubectlRunner implements AutoCloseable {
   private final int minor;
   private final Path kubeconfig;
   private final Path work;
-  // Tests may run one runner's commands concurrently (see KubectlScenarioIT).
+  // Safe for concurrent runs on one runner (tests may run background and foreground commands).
   private final List<Background> background =
       java.util.Collections.synchronizedList(new ArrayList<>());
   private final java.util.concurrent.atomic.AtomicLong runs =
