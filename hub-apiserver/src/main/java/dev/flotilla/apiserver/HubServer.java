@@ -9,6 +9,7 @@ import dev.flotilla.apiserver.auth.TokenAuthenticator;
 import dev.flotilla.apiserver.controllers.CrdController;
 import dev.flotilla.apiserver.controllers.GarbageCollector;
 import dev.flotilla.apiserver.controllers.NamespaceController;
+import dev.flotilla.apiserver.defaults.BuiltinDefaults;
 import dev.flotilla.apiserver.http.AgentAuthorizer;
 import dev.flotilla.apiserver.http.ApiMetrics;
 import dev.flotilla.apiserver.http.ApiServer;
@@ -75,6 +76,7 @@ public final class HubServer implements AutoCloseable {
 
   /** Starts controllers, installs CRDs and begins serving HTTPS. */
   public HubServer start() {
+    BuiltinDefaults.install(storage);
     CrdController crds = new CrdController(storage);
     storage.setSchemaAdmission(new SchemaAdmission(BuiltinCatalogue.get(), crds::schema));
     crds.start();

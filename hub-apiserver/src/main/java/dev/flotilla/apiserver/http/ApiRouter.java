@@ -178,7 +178,9 @@ final class ApiRouter {
                       reply(http, r, finalVerb, started);
                     }
                   }));
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | Error e) {
+      // Errors too (a StackOverflowError on hostile input, a failed assertion in a hook): the
+      // client must get a Status, not a request that never ends.
       fail(http, e, verb, started);
     }
   }
@@ -258,9 +260,28 @@ final class ApiRouter {
   }
 
   private void reply(HttpServerRequest http, Reply reply, String verb, long started) {
-    HttpServerResponse response = http.response();
-    if (response.ended()) {
-      return;
+    if (sendOrAbort(http.response(), reply)) {
+      metrics.record(verb, resourceLabel(http), reply.status(), started);
+    }
+  }
+
+  /**
+   * Sends {@code reply}; returns false when it could not be sent. When the head is already out (a
+   * watch that failed after it started streaming), a Status would read as part of the stream, so
+   * the connection is reset instead: the client sees a broken response, never a truncated one that
+   * looks whole, and no request is left hanging.
+   */
+  static boolean sendOrAbort(HttpServerResponse response, Reply reply) {
+    if (response.ended() || response.closed()) {
+      return false;
+    }
+    if (response.headWritten()) {
+      LOG.log(
+          Level.FINE,
+          "closing the connection: a failure after the response head ({0})",
+          reply.status());
+      response.reset();
+      return false;
     }
     response.setStatusCode(reply.status());
     response.putHeader("Content-Type", reply.contentType());
@@ -270,7 +291,7 @@ final class ApiRouter {
           .add("Warning", "299 - \"" + w.replace("\\", "\\\\").replace("\"", "\\\"") + "\"");
     }
     response.end(Buffer.buffer(reply.body()));
-    metrics.record(verb, resourceLabel(http), reply.status(), started);
+    return true;
   }
 
   private void fail(HttpServerRequest http, Throwable t, String verb, long started) {

@@ -5,7 +5,9 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.flotilla.apiserver.objects.ApiException;
 import dev.flotilla.apiserver.objects.Json;
+import dev.flotilla.apiserver.openapi.OpenApiV2;
 import dev.flotilla.apiserver.openapi.OpenApiV3;
+import dev.flotilla.apiserver.registry.BuiltinCatalogue;
 import dev.flotilla.apiserver.registry.ResourceRegistry;
 import dev.flotilla.apiserver.registry.ResourceType;
 import io.vertx.core.http.HttpServerRequest;
@@ -15,13 +17,14 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 
-/** /version, discovery (legacy and aggregated), OpenAPI v3 and /metrics. */
+/** /version, discovery (legacy and aggregated), OpenAPI v2 and v3, and /metrics. */
 final class NonResourceHandler {
   static final String AGGREGATED_TYPE =
       "application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList";
 
   private final ResourceRegistry registry;
   private final OpenApiV3 openApi;
+  private final OpenApiV2 openApiV2;
   private final Function<ResourceType, Optional<JsonNode>> crdSchemas;
   private final ApiMetrics metrics;
   private final ObjectNode version;
@@ -34,6 +37,7 @@ final class NonResourceHandler {
       String flotillaVersion) {
     this.registry = registry;
     this.openApi = openApi;
+    this.openApiV2 = new OpenApiV2(BuiltinCatalogue.get().kubernetesVersion());
     this.crdSchemas = crdSchemas;
     this.metrics = metrics;
     this.version = JsonNodeFactory.instance.objectNode();
@@ -65,7 +69,7 @@ final class NonResourceHandler {
           List.of());
     }
     if (!parts.isEmpty() && parts.get(0).equals("openapi")) {
-      return openApi(parts);
+      return openApi(parts, r.headers().get("Accept"));
     }
     boolean aggregated = wantsAggregated(r.headers().get("Accept"));
     if (parts.size() == 1 && parts.get(0).equals("api")) {
@@ -103,11 +107,18 @@ final class NonResourceHandler {
     return groups.containsKey(group) && groups.get(group).contains(version);
   }
 
-  private Reply openApi(List<String> parts) {
-    if (parts.size() < 2 || !parts.get(1).equals("v3")) {
-      throw new ApiException(404, "NotFound", "the server serves OpenAPI v3 only: see /openapi/v3");
-    }
+  private Reply openApi(List<String> parts, String accept) {
     List<ResourceType> served = registry.all();
+    if (parts.size() == 2 && parts.get(1).equals("v2")) {
+      // kubectl 1.27 and 1.28 read this (as protobuf) to learn that the server validates fields.
+      return OpenApiV2.wantsProtobuf(accept)
+          ? new Reply(200, OpenApiV2.PROTOBUF_CONTENT_TYPE, openApiV2.protobuf(served), List.of())
+          : Reply.json(200, openApiV2.json(served));
+    }
+    if (parts.size() < 2 || !parts.get(1).equals("v3")) {
+      throw new ApiException(
+          404, "NotFound", "the server serves OpenAPI at /openapi/v2 and /openapi/v3");
+    }
     if (parts.size() == 2) {
       return Reply.json(200, openApi.index(served));
     }

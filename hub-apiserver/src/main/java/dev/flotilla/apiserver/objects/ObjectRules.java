@@ -119,9 +119,9 @@ final class ObjectRules {
   }
 
   /**
-   * Builds the stored form of an update: identity and system fields come from the old object,
-   * status from the old object unless {@code statusOnly}, and generation moves only when the spec
-   * (everything but metadata and status) changed.
+   * Builds the stored form of an update: identity and system fields (generation included) come from
+   * the old object, status from the old object unless {@code statusOnly}. Generation moves in
+   * {@link #settleGeneration}, once admission has defaulted the result.
    */
   static ObjectNode mergeUpdate(
       ResourceType type, ObjectNode old, ObjectNode incoming, boolean statusOnly) {
@@ -162,9 +162,6 @@ final class ObjectRules {
       }
     }
     meta.remove("selfLink");
-    if (!statusOnly && oldMeta.has("generation") && specChanged(old, updated)) {
-      meta.put("generation", oldMeta.path("generation").asLong(1) + 1);
-    }
     if (Meta.isDeleting(old)) {
       rejectNewFinalizers(type, old, updated);
     }
@@ -172,11 +169,26 @@ final class ObjectRules {
     return updated;
   }
 
+  /**
+   * Moves generation on when the spec (everything but metadata and status) of the admitted update
+   * differs from the old one. Called after defaulting, so a manifest that leaves out what the
+   * server defaults (a Deployment's strategy, a policy's conflictResolution) is no spec change, as
+   * upstream.
+   */
+  static void settleGeneration(ObjectNode old, ObjectNode updated) {
+    ObjectNode oldMeta = Meta.metadata(old);
+    if (oldMeta.has("generation")) {
+      long generation = oldMeta.path("generation").asLong(1);
+      Meta.metadata(updated)
+          .put("generation", specChanged(old, updated) ? generation + 1 : generation);
+    }
+  }
+
   private static boolean specChanged(ObjectNode old, ObjectNode updated) {
     Iterator<String> names = updated.fieldNames();
     while (names.hasNext()) {
       String f = names.next();
-      if (!f.equals("metadata") && !f.equals("status") && !updated.get(f).equals(old.get(f))) {
+      if (!f.equals("metadata") && !f.equals("status") && !sameTree(updated.get(f), old.get(f))) {
         return true;
       }
     }
@@ -188,6 +200,11 @@ final class ObjectRules {
       }
     }
     return false;
+  }
+
+  /** Deep equality that also holds between trees built in code (longs) and parsed ones (ints). */
+  private static boolean sameTree(JsonNode a, JsonNode b) {
+    return a.equals(b) || (b != null && java.util.Arrays.equals(Json.write(a), Json.write(b)));
   }
 
   private static void rejectNewFinalizers(ResourceType type, ObjectNode old, ObjectNode updated) {

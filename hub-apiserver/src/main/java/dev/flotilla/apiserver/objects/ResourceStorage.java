@@ -275,6 +275,7 @@ public final class ResourceStorage {
     if (schemas != null) {
       schemas.validate(type, desired, current);
     }
+    ObjectRules.settleGeneration(current, desired);
     if (dryRun) {
       dryRunView.accept(type, desired);
       return CompletableFuture.completedFuture(desired);

@@ -295,7 +295,7 @@ final class PathItems {
   }
 
   /** Upstream-style operation id stem, e.g. "AppsV1NamespacedDeployment". */
-  private static String operationId(ResourceType t) {
+  static String operationId(ResourceType t) {
     StringBuilder sb = new StringBuilder();
     String group = t.group().isEmpty() ? "core" : t.group().replace(".k8s.io", "");
     for (String part : group.split("[.\\-]")) {

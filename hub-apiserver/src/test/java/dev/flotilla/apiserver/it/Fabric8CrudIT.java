@@ -200,6 +200,16 @@ class Fabric8CrudIT {
     scaled.getMetadata().setLabels(Map.of("tier", "frontend"));
     Deployment labelled = client.apps().deployments().inNamespace(ns).resource(scaled).update();
     assertEquals(2L, labelled.getMetadata().getGeneration(), "metadata changes keep generation");
+    assertEquals("RollingUpdate", labelled.getSpec().getStrategy().getType(), "defaulted");
+
+    // Replacing with the original manifest (no strategy, no pod defaults) but the same replicas:
+    // after defaulting the spec is unchanged, so generation stays, as upstream.
+    d.getSpec().setReplicas(3);
+    d.getMetadata().setResourceVersion(labelled.getMetadata().getResourceVersion());
+    Deployment replaced = client.apps().deployments().inNamespace(ns).resource(d).update();
+    assertEquals(2L, replaced.getMetadata().getGeneration(), "defaults are no spec change");
+    assertEquals(
+        "25%", replaced.getSpec().getStrategy().getRollingUpdate().getMaxSurge().getStrVal());
 
     assertEquals(1, client.apps().deployments().inNamespace(ns).list().getItems().size());
     client.apps().deployments().inNamespace(ns).withName("web").delete();
@@ -230,6 +240,16 @@ class Fabric8CrudIT {
     got.getSpec().getPorts().get(0).setPort(8080);
     Service updated = client.services().inNamespace(ns).resource(got).update();
     assertEquals(8080, updated.getSpec().getPorts().get(0).getPort());
+    String clusterIp = created.getSpec().getClusterIP();
+    assertTrue(clusterIp.startsWith("10."), "allocated: " + clusterIp);
+    assertEquals("ClusterIP", created.getSpec().getType());
+    assertEquals(clusterIp, updated.getSpec().getClusterIP());
+
+    // A replace from the original manifest, without the cluster IP, keeps the allocated one.
+    svc.getMetadata().setResourceVersion(updated.getMetadata().getResourceVersion());
+    Service replaced = client.services().inNamespace(ns).resource(svc).update();
+    assertEquals(clusterIp, replaced.getSpec().getClusterIP());
+    assertEquals(List.of(clusterIp), replaced.getSpec().getClusterIPs());
     assertEquals(
         List.of("api"),
         client.services().inNamespace(ns).list().getItems().stream()

@@ -1,26 +1,32 @@
 package dev.flotilla.apiserver.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.flotilla.apiserver.it.KubectlRunner.Binary;
 import dev.flotilla.apiserver.it.KubectlRunner.Result;
+import dev.flotilla.apiserver.openapi.OpenApiV2;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Discovery as every stock kubectl sees it ({@code api-resources}, {@code api-versions}), and
- * whether object-sending commands work with kubectl's default client validation.
+ * object-sending commands with kubectl's default client validation.
  */
 class KubectlDiscoveryIT {
   private static final String BINARIES = "dev.flotilla.apiserver.it.KubectlRunner#binaries";
@@ -137,16 +143,13 @@ class KubectlDiscoveryIT {
   private static final String CONFIGMAP =
       "apiVersion: v1\nkind: ConfigMap\nmetadata:\n" + "  name: validated\ndata:\n  k: v\n";
 
-  /** The default ({@code --validate=true}) create, as a user types it. */
+  /**
+   * The default ({@code --validate=true}) create and apply, as a user types them: 1.27 and 1.28
+   * find fieldValidation in the protobuf /openapi/v2, later versions in /openapi/v3.
+   */
   @ParameterizedTest(name = "{0}")
   @MethodSource(BINARIES)
-  void createWithDefaultValidation(Binary binary) {
-    assumeTrue(
-        binary.minor() >= 29,
-        "kubectl "
-            + binary.version()
-            + " validates through"
-            + " /openapi/v2 (see createWithDefaultValidationNeedsOpenApiV2)");
+  void createAndApplyWithDefaultValidation(Binary binary) {
     KubectlRunner kubectl = pool.runner(binary);
     String ns = pool.namespace(binary);
     kubectl.runWithInput(CONFIGMAP, "-n", ns, "create", "-f", "-").assertOk();
@@ -159,20 +162,6 @@ class KubectlDiscoveryIT {
             .run("-n", ns, "get", "cm", "validated", "-o", "jsonpath={.data.k}")
             .assertOk()
             .stdout());
-  }
-
-  @Disabled(
-      "server bug: kubectl 1.27 and 1.28 create/apply/replace with default validation fail"
-          + " with 'Error from server (NotFound): the server could not find the requested resource':"
-          + " they GET /openapi/v2 (Accept: application/com.github.proto-openapi.spec.v2@v1.0+protobuf)"
-          + " and then /swagger-2.0.0.pb-v1, both 404 here; kube-apiserver serves the v2 document as"
-          + " protobuf. Other tests pass --validate=false to these two versions.")
-  @ParameterizedTest(name = "{0}")
-  @MethodSource(BINARIES)
-  void createWithDefaultValidationNeedsOpenApiV2(Binary binary) {
-    assumeTrue(binary.minor() <= 28, "only kubectl 1.27 and 1.28 validate through /openapi/v2");
-    KubectlRunner kubectl = pool.runner(binary);
-    kubectl.runWithInput(CONFIGMAP, "-n", pool.namespace(binary), "create", "-f", "-").assertOk();
   }
 
   /** Generator commands send protobuf bodies (kubectl 1.32 and later) for built-in kinds. */
@@ -196,5 +185,56 @@ class KubectlDiscoveryIT {
     assertEquals(
         "namespace/" + ns + "-generated created\n",
         kubectl.run("create", "namespace", ns + "-generated").assertOk().stdout());
+  }
+
+  /**
+   * {@code /openapi/v2} answers JSON to a JSON client and gnostic protobuf to kubectl (whose
+   * Content-Type client-go must be able to parse), and follows CRDs as they come.
+   */
+  @Test
+  void openApiV2ServesBothEncodingsAndFollowsCrds() throws Exception {
+    BadInputBodyIT.Http http = new BadInputBodyIT.Http(hub);
+    JsonNode doc = http.getJson("/openapi/v2");
+    assertEquals("2.0", doc.path("swagger").asText());
+    String pp =
+        "/apis/policy.karmada.io/v1alpha1/namespaces/{namespace}/propagationpolicies/{name}";
+    assertEquals(
+        "PropagationPolicy",
+        doc.path("paths").path(pp).at("/patch/x-kubernetes-group-version-kind/kind").asText());
+
+    HttpResponse<String> pb =
+        http.send(
+            HttpRequest.newBuilder(URI.create(hub.url() + "/openapi/v2"))
+                .header("Accept", OpenApiV2.PROTOBUF_TYPE)
+                .header("Authorization", "Bearer " + hub.adminToken())
+                .build());
+    assertEquals(200, pb.statusCode());
+    assertEquals(
+        OpenApiV2.PROTOBUF_CONTENT_TYPE, pb.headers().firstValue("Content-Type").orElse(""));
+    assertFalse(pb.body().startsWith("{"), "protobuf, not JSON");
+
+    String crd =
+        """
+        {"apiVersion":"apiextensions.k8s.io/v1","kind":"CustomResourceDefinition",
+         "metadata":{"name":"gadgets.example.com"},
+         "spec":{"group":"example.com","scope":"Namespaced",
+          "names":{"kind":"Gadget","plural":"gadgets","singular":"gadget","listKind":"GadgetList"},
+          "versions":[{"name":"v1","served":true,"storage":true,
+           "schema":{"openAPIV3Schema":{"type":"object","x-kubernetes-preserve-unknown-fields":true}}}]}}
+        """;
+    assertEquals(
+        201,
+        http.send(
+                "POST",
+                "/apis/apiextensions.k8s.io/v1/customresourcedefinitions",
+                "application/json",
+                crd)
+            .statusCode());
+    String gadgets = "/apis/example.com/v1/namespaces/{namespace}/gadgets/{name}";
+    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    while (!http.getJson("/openapi/v2").path("paths").has(gadgets)) {
+      assertTrue(System.nanoTime() < deadline, "the new CRD never appeared in /openapi/v2");
+      Thread.sleep(100);
+    }
   }
 }

@@ -35,7 +35,11 @@ public final class KubectlRunner implements AutoCloseable {
   private final int minor;
   private final Path kubeconfig;
   private final Path work;
-  private final List<Background> background = new ArrayList<>();
+  // Safe for concurrent runs on one runner (tests may run background and foreground commands).
+  private final List<Background> background =
+      java.util.Collections.synchronizedList(new ArrayList<>());
+  private final java.util.concurrent.atomic.AtomicLong runs =
+      new java.util.concurrent.atomic.AtomicLong();
 
   /** A stock binary found on this machine, not yet bound to a hub. */
   public record Binary(Path path, int minor) {
@@ -164,14 +168,19 @@ public final class KubectlRunner implements AutoCloseable {
     return "1." + minor;
   }
 
+  /** A private scratch directory of this runner (removed on close), e.g. for editor scripts. */
+  public Path workDir() {
+    return work;
+  }
+
   /**
-   * Flags for commands that send objects (create, replace, apply). kubectl 1.27 and 1.28 decide on
-   * server-side field validation by downloading {@code /openapi/v2} as protobuf, which this server
-   * does not serve, so they need client validation off; 1.29 and later use {@code /openapi/v3}. See
-   * KubectlValidationIT.
+   * Extra flags for commands that send objects (create, replace, apply): none. Every stock kubectl
+   * works with its defaults; 1.27 and 1.28 learn that the server validates fields from the protobuf
+   * {@code /openapi/v2}, later versions from {@code /openapi/v3}. Kept as the one place to add a
+   * flag should a future version need one.
    */
   public List<String> writeFlags() {
-    return minor <= 28 ? List.of("--validate=false") : List.of();
+    return List.of();
   }
 
   /** Runs with no input and the default timeout. */
@@ -201,10 +210,21 @@ public final class KubectlRunner implements AutoCloseable {
   }
 
   public Result run(String stdin, Duration timeout, String... args) {
+    return run(java.util.Map.of(), stdin, timeout, args);
+  }
+
+  /** Runs with extra environment variables, e.g. {@code KUBE_EDITOR} for {@code edit}. */
+  public Result runWithEnv(java.util.Map<String, String> env, String... args) {
+    return run(env, null, DEFAULT_TIMEOUT, args);
+  }
+
+  private Result run(
+      java.util.Map<String, String> env, String stdin, Duration timeout, String... args) {
     List<String> command = command(args);
-    Path out = work.resolve("out-" + System.nanoTime());
-    Path err = work.resolve("err-" + System.nanoTime());
-    Process process = start(command, out, err);
+    long run = runs.incrementAndGet();
+    Path out = work.resolve("out-" + run);
+    Path err = work.resolve("err-" + run);
+    Process process = start(command, out, err, env);
     try {
       try (OutputStream in = process.getOutputStream()) {
         if (stdin != null) {
@@ -232,9 +252,10 @@ public final class KubectlRunner implements AutoCloseable {
   /** Starts a long-running command such as {@code get -w}; closing the runner kills it. */
   public Background background(String... args) {
     List<String> command = command(args);
-    Path out = work.resolve("bg-out-" + System.nanoTime());
-    Path err = work.resolve("bg-err-" + System.nanoTime());
-    Background b = new Background(command, start(command, out, err), out, err);
+    long run = runs.incrementAndGet();
+    Path out = work.resolve("bg-out-" + run);
+    Path err = work.resolve("bg-err-" + run);
+    Background b = new Background(command, start(command, out, err, java.util.Map.of()), out, err);
     background.add(b);
     return b;
   }
@@ -267,9 +288,47 @@ public final class KubectlRunner implements AutoCloseable {
 
     /** Waits until stdout satisfies {@code condition}; fails with everything seen otherwise. */
     public String awaitStdout(Predicate<String> condition, Duration timeout, String what) {
+      return await(this::stdout, "stdout", condition, timeout, what);
+    }
+
+    /**
+     * Waits until stderr satisfies {@code condition}, e.g. until {@code -v=6} logs that a watch is
+     * open; fails with everything seen otherwise.
+     */
+    public String awaitStderr(Predicate<String> condition, Duration timeout, String what) {
+      return await(this::stderr, "stderr", condition, timeout, what);
+    }
+
+    /** Waits for the process to end by itself and returns what it left behind. */
+    public Result awaitExit(Duration timeout) {
+      try {
+        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+          throw new AssertionError(
+              "background kubectl did not finish in "
+                  + timeout
+                  + ": "
+                  + String.join(" ", command)
+                  + "\n  stdout: "
+                  + stdout()
+                  + "\n  stderr: "
+                  + stderr());
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
+      return new Result(command, process.exitValue(), stdout(), stderr());
+    }
+
+    private String await(
+        java.util.function.Supplier<String> stream,
+        String streamName,
+        Predicate<String> condition,
+        Duration timeout,
+        String what) {
       long deadline = System.nanoTime() + timeout.toNanos();
       while (System.nanoTime() < deadline) {
-        String seen = stdout();
+        String seen = stream.get();
         if (condition.test(seen)) {
           return seen;
         }
@@ -283,13 +342,15 @@ public final class KubectlRunner implements AutoCloseable {
           break;
         }
       }
-      String seen = stdout();
+      String seen = stream.get();
       if (condition.test(seen)) {
         return seen;
       }
       throw new AssertionError(
           "background kubectl never printed "
               + what
+              + " on "
+              + streamName
               + " within "
               + timeout
               + " (alive: "
@@ -297,7 +358,7 @@ public final class KubectlRunner implements AutoCloseable {
               + "): "
               + String.join(" ", command)
               + "\n  stdout: "
-              + seen
+              + stdout()
               + "\n  stderr: "
               + stderr());
     }
@@ -329,13 +390,15 @@ public final class KubectlRunner implements AutoCloseable {
     return command;
   }
 
-  private Process start(List<String> command, Path out, Path err) {
+  private Process start(
+      List<String> command, Path out, Path err, java.util.Map<String, String> env) {
     ProcessBuilder pb =
         new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
     // Keep the user's kubectl settings out of the run.
     pb.environment().remove("KUBECONFIG");
     pb.environment().put("HOME", work.toString());
     pb.environment().put("KUBECTL_KUBERC", "false");
+    pb.environment().putAll(env);
     try {
       return pb.start();
     } catch (IOException e) {
@@ -405,8 +468,10 @@ public final class KubectlRunner implements AutoCloseable {
   /** Kills background processes and removes the cache and output files. */
   @Override
   public void close() {
-    for (Background b : background) {
-      b.close();
+    synchronized (background) {
+      for (Background b : background) {
+        b.close();
+      }
     }
     try (Stream<Path> files = Files.walk(work)) {
       files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
