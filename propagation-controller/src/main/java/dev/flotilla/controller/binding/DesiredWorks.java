@@ -69,6 +69,7 @@ public final class DesiredWorks {
   static ObjectNode manifest(JsonNode template) {
     ObjectNode m = template.deepCopy();
     m.remove("status");
+    HubAllocatedFields.strip(m, template);
     ObjectNode meta = m.with("metadata");
     HUB_METADATA.forEach(meta::remove);
     JsonNode annotations = meta.path("annotations");
