@@ -74,10 +74,10 @@ public final class FederationBench {
    * distribution latency and not time spent queued behind earlier templates (the burst measures
    * capacity).
    */
-  private static final double LATENCY_RATE =
-      Double.parseDouble(System.getProperty("flotilla.bench.latencyRate", "10"));
+  private static final double LATENCY_WORKS_PER_SECOND =
+      Double.parseDouble(System.getProperty("flotilla.bench.latencyWorksPerSecond", "20"));
 
-  /** Paced creates ({@link #LATENCY_RATE}/s), every template propagated to every cluster. */
+  /** Paced creates (at most a minute of them), every template propagated to every cluster. */
   private void latency(FleetUnderTest fleet, int clusters) throws Exception {
     KubernetesClient hub = fleet.admin;
     hub.namespaces()
@@ -101,7 +101,9 @@ public final class FederationBench {
     Percentiles latency = new Percentiles();
     AtomicInteger arrived = new AtomicInteger();
     List<Watch> watches = memberWatches(fleet, "lat-", createdAt, latency, arrived);
-    long intervalNanos = (long) (1e9 / LATENCY_RATE);
+    double rate = LATENCY_WORKS_PER_SECOND / clusters;
+    int templates = (int) Math.min(this.templates, Math.max(1, Math.ceil(rate * 60)));
+    long intervalNanos = (long) (1e9 / rate);
     long next = System.nanoTime();
     for (int i = 0; i < templates; i++) {
       String name = "lat-" + i;
@@ -115,9 +117,9 @@ public final class FederationBench {
     }
     await(arrived, templates * clusters, 300);
     System.out.printf(
-        "[%d clusters] distribution latency (hub create -> object in member) at %.0f templates/s:"
-            + " %s%n",
-        clusters, LATENCY_RATE, latency.summary());
+        "[%d clusters] distribution latency (hub create -> object in member), %d templates paced"
+            + " at %.1f/s (%.0f Works/s): %s%n",
+        clusters, templates, rate, rate * clusters, latency.summary());
     watches.forEach(Watch::close);
   }
 

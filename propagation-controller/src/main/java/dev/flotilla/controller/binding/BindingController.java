@@ -94,6 +94,11 @@ public final class BindingController implements Reconciler, AutoCloseable {
     if (binding.path("metadata").has("deletionTimestamp")) {
       return removeWorks(ref, binding, current);
     }
+    if (binding.path("spec").path("clusters").isEmpty()
+        && current.isEmpty()
+        && !binding.path("status").has("aggregatedStatus")) {
+      return Result.DONE; // not scheduled yet: no Works to write, no status to aggregate
+    }
     JsonNode template = WorkWriter.template(hub, templates, binding);
     if (template == null) {
       return Result.DONE; // the template is gone; garbage collection removes the binding
