@@ -69,7 +69,15 @@ public final class FederationBench {
     }
   }
 
-  /** Paced creates (50/s), every template propagated to every cluster. */
+  /**
+   * Creates per second in the latency phase: below what the fleet sustains, so the figures are
+   * distribution latency and not time spent queued behind earlier templates (the burst measures
+   * capacity).
+   */
+  private static final double LATENCY_WORKS_PER_SECOND =
+      Double.parseDouble(System.getProperty("flotilla.bench.latencyWorksPerSecond", "20"));
+
+  /** Paced creates (at most a minute of them), every template propagated to every cluster. */
   private void latency(FleetUnderTest fleet, int clusters) throws Exception {
     KubernetesClient hub = fleet.admin;
     hub.namespaces()
@@ -93,16 +101,25 @@ public final class FederationBench {
     Percentiles latency = new Percentiles();
     AtomicInteger arrived = new AtomicInteger();
     List<Watch> watches = memberWatches(fleet, "lat-", createdAt, latency, arrived);
+    double rate = LATENCY_WORKS_PER_SECOND / clusters;
+    int templates = (int) Math.min(this.templates, Math.max(1, Math.ceil(rate * 60)));
+    long intervalNanos = (long) (1e9 / rate);
+    long next = System.nanoTime();
     for (int i = 0; i < templates; i++) {
       String name = "lat-" + i;
+      long sleep = next - System.nanoTime();
+      if (sleep > 0) {
+        TimeUnit.NANOSECONDS.sleep(sleep);
+      }
+      next += intervalNanos;
       createdAt.put(name, System.nanoTime());
       hub.configMaps().inNamespace("bench").resource(configMap(name, "latency")).create();
-      Thread.sleep(20);
     }
     await(arrived, templates * clusters, 300);
     System.out.printf(
-        "[%d clusters] distribution latency (hub create -> object in member): %s%n",
-        clusters, latency.summary());
+        "[%d clusters] distribution latency (hub create -> object in member), %d templates paced"
+            + " at %.1f/s (%.0f Works/s): %s%n",
+        clusters, templates, rate, rate * clusters, latency.summary());
     watches.forEach(Watch::close);
   }
 
@@ -131,6 +148,26 @@ public final class FederationBench {
                   @Override
                   public void onClose(WatcherException cause) {}
                 });
+    Map<String, Long> scheduledAt = new ConcurrentHashMap<>();
+    Watch bindingWatch =
+        hub.genericKubernetesResources("work.karmada.io/v1alpha2", "ResourceBinding")
+            .inNamespace("bench")
+            .watch(
+                new Watcher<>() {
+                  @Override
+                  public void eventReceived(Action action, GenericKubernetesResource rb) {
+                    if (rb.getMetadata().getName().startsWith("burst-")
+                        && String.valueOf(rb.getAdditionalProperties().get("status"))
+                            .contains("Binding has been scheduled successfully")) {
+                      scheduledAt.putIfAbsent(rb.getMetadata().getName(), System.nanoTime());
+                    }
+                  }
+
+                  @Override
+                  public void onClose(WatcherException cause) {}
+                });
+    Map<String, Double> hubBefore = hubRequests(fleet);
+    Map<String, Double> membersBefore = memberRequests(fleet);
     long start = System.nanoTime();
     ExecutorService pool = Executors.newFixedThreadPool(16);
     for (int i = 0; i < count; i++) {
@@ -146,23 +183,26 @@ public final class FederationBench {
     pool.awaitTermination(10, TimeUnit.MINUTES);
     await(works, count * clusters, 300);
     double span = (lastWork.get() - start) / 1e9;
-    int scheduled = 0;
-    for (GenericKubernetesResource rb :
-        hub.genericKubernetesResources("work.karmada.io/v1alpha2", "ResourceBinding")
-            .inNamespace("bench")
-            .list()
-            .getItems()) {
-      if (rb.getMetadata().getName().startsWith("burst-")
-          && String.valueOf(rb.getAdditionalProperties().get("status"))
-              .contains("Binding has been scheduled successfully")) {
-        scheduled++;
-      }
-    }
+    int scheduled = scheduledAt.size();
+    double scheduleSpan =
+        (scheduledAt.values().stream().mapToLong(Long::longValue).max().orElse(start) - start)
+            / 1e9;
     System.out.printf(
         "[%d clusters] burst of %d templates: %d Works in %.2f s = %.0f Works/s; %d bindings"
-            + " scheduled = %.0f schedules/s%n",
-        clusters, count, works.get(), span, works.get() / span, scheduled, scheduled / span);
+            + " scheduled in %.2f s = %.0f schedules/s%n",
+        clusters,
+        count,
+        works.get(),
+        span,
+        works.get() / span,
+        scheduled,
+        scheduleSpan,
+        scheduled / scheduleSpan);
     workWatch.close();
+    bindingWatch.close();
+    Thread.sleep(3000); // let status write-back settle, it is part of the cost
+    printRequests("hub", hubBefore, hubRequests(fleet), count);
+    printRequests("members (all)", membersBefore, memberRequests(fleet), count);
   }
 
   /**
@@ -292,6 +332,72 @@ public final class FederationBench {
                   }));
     }
     return watches;
+  }
+
+  /** The hub's request counters, keyed "verb resource code". */
+  private static Map<String, Double> hubRequests(FleetUnderTest fleet) throws Exception {
+    return requestCounts(fleet.hub.client().get("/metrics").body());
+  }
+
+  /** The members' request counters summed over all members, keyed "verb resource code". */
+  private static Map<String, Double> memberRequests(FleetUnderTest fleet) {
+    Map<String, Double> sum = new java.util.TreeMap<>();
+    for (KubernetesClient member : fleet.memberClients) {
+      requestCounts(member.raw("/metrics")).forEach((k, v) -> sum.merge(k, v, Double::sum));
+    }
+    return sum;
+  }
+
+  private static final java.util.regex.Pattern REQUEST_TOTAL =
+      java.util.regex.Pattern.compile("^apiserver_request_total\\{([^}]*)\\} (\\S+)$");
+
+  static Map<String, Double> requestCounts(String metrics) {
+    Map<String, Double> counts = new java.util.TreeMap<>();
+    if (metrics == null) {
+      return counts;
+    }
+    for (String line : metrics.split("\n")) {
+      java.util.regex.Matcher m = REQUEST_TOTAL.matcher(line);
+      if (!m.matches()) {
+        continue;
+      }
+      Map<String, String> labels = new java.util.HashMap<>();
+      for (String kv : m.group(1).split(",")) {
+        int eq = kv.indexOf('=');
+        if (eq > 0) {
+          labels.put(kv.substring(0, eq), kv.substring(eq + 1).replace("\"", ""));
+        }
+      }
+      counts.merge(
+          labels.get("verb") + " " + labels.get("resource") + " " + labels.get("code"),
+          Double.parseDouble(m.group(2)),
+          Double::sum);
+    }
+    return counts;
+  }
+
+  /** Prints the requests made between two scrapes, per template, largest first. */
+  private static void printRequests(
+      String label, Map<String, Double> before, Map<String, Double> after, int templates) {
+    List<Map.Entry<String, Double>> deltas = new ArrayList<>();
+    double total = 0;
+    for (Map.Entry<String, Double> e : after.entrySet()) {
+      double d = e.getValue() - before.getOrDefault(e.getKey(), 0.0);
+      if (d > 0) {
+        deltas.add(Map.entry(e.getKey(), d));
+        total += d;
+      }
+    }
+    deltas.sort(Map.Entry.<String, Double>comparingByValue().reversed());
+    StringBuilder line = new StringBuilder();
+    for (Map.Entry<String, Double> e : deltas) {
+      if (e.getValue() / templates >= 0.05) {
+        line.append(String.format("%s %.2f, ", e.getKey(), e.getValue() / templates));
+      }
+    }
+    System.out.printf(
+        "          %s requests per template: %.1f total (%s)%n",
+        label, total / templates, line.length() > 2 ? line.substring(0, line.length() - 2) : "");
   }
 
   private static void await(AtomicInteger counter, int target, int seconds)

@@ -37,7 +37,13 @@ final class FleetUnderTest implements AutoCloseable {
   final List<String> memberNames = new ArrayList<>();
 
   FleetUnderTest(Path work, int clusters) throws Exception {
-    hub = HubProcess.start(work.resolve("hub"), List.of("-Xmx1g"));
+    List<String> jvmArgs = new ArrayList<>(List.of("-Xmx1g"));
+    // e.g. -Dflotilla.bench.hubJvmArgs="-XX:StartFlightRecording=filename=/tmp/hub.jfr" to profile
+    String extra = System.getProperty("flotilla.bench.hubJvmArgs", "").trim();
+    if (!extra.isEmpty()) {
+      jvmArgs.addAll(List.of(extra.split("\\s+")));
+    }
+    hub = HubProcess.start(work.resolve("hub"), jvmArgs);
     Path dir = hub.dataDir;
     admin =
         new KubernetesClientBuilder()

@@ -4,6 +4,7 @@ import dev.flotilla.controller.binding.BindingController;
 import dev.flotilla.controller.cluster.ClusterHealthController;
 import dev.flotilla.controller.detector.ResourceDetector;
 import dev.flotilla.controller.mcs.McsHubController;
+import dev.flotilla.controller.runtime.HubInformers;
 import dev.flotilla.controller.scheduler.SchedulerController;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -70,11 +71,14 @@ public final class ControllerManager implements AutoCloseable {
 
   private synchronized void startControllers() {
     LOG.info(identity + " leads: starting controllers");
+    HubInformers informers = new HubInformers(hub);
     running.add(new ClusterHealthController(hub));
-    running.add(new ResourceDetector(hub));
-    running.add(new SchedulerController(hub));
-    running.add(new BindingController(hub));
+    ResourceDetector detector = new ResourceDetector(hub, informers);
+    running.add(detector);
+    running.add(new SchedulerController(hub, informers));
+    running.add(new BindingController(hub, informers, detector.templates()));
     running.add(new McsHubController(hub, derivedServicePrefix));
+    running.add(informers); // closed after the controllers that use it
   }
 
   private synchronized void stopControllers() {

@@ -94,7 +94,10 @@ public final class ExecutionController implements AutoCloseable {
     works.start();
   }
 
-  /** Status-only updates (our own writes) need no reconcile; resyncs and spec changes do. */
+  /**
+   * Status-only updates and our own finalizer being added (our writes) need no reconcile; resyncs,
+   * spec changes and anything else do.
+   */
   private static boolean needsReconcile(
       GenericKubernetesResource old, GenericKubernetesResource work) {
     var a = old.getMetadata();
@@ -103,7 +106,20 @@ public final class ExecutionController implements AutoCloseable {
         || !Objects.equals(a.getGeneration(), b.getGeneration())
         || !Objects.equals(a.getAnnotations(), b.getAnnotations())
         || !Objects.equals(a.getDeletionTimestamp(), b.getDeletionTimestamp())
-        || !Objects.equals(a.getFinalizers(), b.getFinalizers());
+        || (!Objects.equals(a.getFinalizers(), b.getFinalizers()) && !onlyOursAdded(a, b));
+  }
+
+  private static boolean onlyOursAdded(
+      io.fabric8.kubernetes.api.model.ObjectMeta old,
+      io.fabric8.kubernetes.api.model.ObjectMeta now) {
+    List<String> before = old.getFinalizers() == null ? List.of() : old.getFinalizers();
+    List<String> after = now.getFinalizers() == null ? List.of() : now.getFinalizers();
+    if (before.contains(KarmadaMarks.FINALIZER) || !after.contains(KarmadaMarks.FINALIZER)) {
+      return false;
+    }
+    List<String> rest = new ArrayList<>(after);
+    rest.remove(KarmadaMarks.FINALIZER);
+    return rest.equals(before);
   }
 
   /** True once the Work informer has listed the hub at least once. */
@@ -115,9 +131,10 @@ public final class ExecutionController implements AutoCloseable {
     GenericKubernetesResource cached = works.getStore().getByKey(namespace + "/" + name);
     if (cached == null) {
       records.forget(name);
+      hubWorks.forget(name);
       return Result.DONE;
     }
-    WorkView work = WorkView.of(Json.tree(cached));
+    WorkView work = WorkView.of(hubWorks.newest(name, Json.tree(cached)));
     if (work.deleting()) {
       return finalizeDeletion(work);
     }
@@ -215,15 +232,16 @@ public final class ExecutionController implements AutoCloseable {
       return result(
           m, gvr, key, new ManifestApplier.Applied(ApplyOutcome.NOOP, cached.get(), null));
     }
-    ManifestApplier.Applied applied = applyAndRemember(work, gvr, key, m.manifest());
+    ManifestApplier.Applied applied =
+        applyAndRemember(work, gvr, key, m.manifest(), cached.orElse(null));
     return result(m, gvr, key, applied);
   }
 
   private ManifestApplier.Applied applyAndRemember(
-      WorkView work, Gvr gvr, ObjectKey key, ObjectNode manifest) {
+      WorkView work, Gvr gvr, ObjectKey key, ObjectNode manifest, ObjectNode managed) {
     ManifestApplier.Applied applied;
     try {
-      applied = applier.apply(work, gvr, manifest);
+      applied = applier.apply(work, gvr, manifest, managed);
     } catch (RuntimeException e) {
       applied = new ManifestApplier.Applied(ApplyOutcome.FAILED, null, ApiErrors.message(e));
     }

@@ -19,8 +19,46 @@ import java.util.function.UnaryOperator;
 final class HubWorks {
   private final KubernetesClient hub;
 
+  /**
+   * Works as our last write returned them, until the informer shows that version: a reconcile
+   * started by a member event before the watch delivers our status works from what we wrote, not
+   * from an older copy whose status write would conflict.
+   */
+  private final java.util.Map<String, ObjectNode> written =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
   HubWorks(KubernetesClient hub) {
     this.hub = hub;
+  }
+
+  /** The newer of the cached Work and our last write of it. */
+  ObjectNode newest(String name, ObjectNode cached) {
+    ObjectNode mine = written.get(name);
+    if (mine == null) {
+      return cached;
+    }
+    if (revision(mine) > revision(cached)) {
+      return mine;
+    }
+    written.remove(name, mine);
+    return cached;
+  }
+
+  void forget(String name) {
+    written.remove(name);
+  }
+
+  private ObjectNode remember(ObjectNode stored) {
+    written.put(Json.name(stored), stored);
+    return stored;
+  }
+
+  private static long revision(ObjectNode work) {
+    try {
+      return Long.parseLong(work.path("metadata").path("resourceVersion").asText());
+    } catch (NumberFormatException e) {
+      return -1;
+    }
   }
 
   /** Adds the execution finalizer; returns the Work as stored. */
@@ -31,7 +69,7 @@ final class HubWorks {
             ? a
             : Json.metadata(copy).putArray("finalizers");
     finalizers.add(KarmadaMarks.FINALIZER);
-    return Json.tree(resource(copy).update());
+    return remember(Json.tree(resource(copy).update()));
   }
 
   /** Removes the execution finalizer, letting a deleted Work go. */
@@ -82,7 +120,7 @@ final class HubWorks {
     }
     ObjectNode copy = work.deepCopy();
     copy.set("status", status);
-    resource(copy).status().update();
+    remember(Json.tree(resource(copy).status().update()));
   }
 
   private io.fabric8.kubernetes.client.dsl.Resource<GenericKubernetesResource> resource(

@@ -38,17 +38,27 @@ final class ManifestApplier {
   private final KubernetesClient member;
   private final ResourceMapper mapper;
 
+  /** Namespaces seen to exist, so each apply into them is one request, not two. */
+  private final java.util.Set<String> knownNamespaces =
+      java.util.concurrent.ConcurrentHashMap.newKeySet();
+
   ManifestApplier(KubernetesClient member, ResourceMapper mapper) {
     this.member = member;
     this.mapper = mapper;
   }
 
-  Applied apply(WorkView work, Gvr gvr, ObjectNode manifest) {
+  /**
+   * Applies one manifest.
+   *
+   * @param managed the object as the agent's member cache holds it (only objects carrying the
+   *     managed label are cached), or null; when given, it is not read again
+   */
+  Applied apply(WorkView work, Gvr gvr, ObjectNode manifest, ObjectNode managed) {
     ObjectNode desired = Manifests.desired(manifest, work, gvr.namespaced());
     String namespace = Json.namespace(desired);
     String name = Json.name(desired);
-    Resource<GenericKubernetesResource> target = resources(gvr, namespace).withName(name);
-    GenericKubernetesResource existing = target.get();
+    GenericKubernetesResource existing =
+        managed != null ? Json.generic(managed) : resources(gvr, namespace).withName(name).get();
     if (existing != null
         && !managed(existing)
         && !createdByAgent(existing)
@@ -58,12 +68,20 @@ final class ManifestApplier {
     if (existing == null && namespace != null) {
       ensureNamespace(namespace);
     }
-    GenericKubernetesResource applied =
-        resources(gvr, namespace)
-            .resource(Json.generic(desired))
-            .fieldManager(KarmadaMarks.FIELD_MANAGER)
-            .forceConflicts()
-            .serverSideApply();
+    GenericKubernetesResource applied;
+    try {
+      applied =
+          resources(gvr, namespace)
+              .resource(Json.generic(desired))
+              .fieldManager(KarmadaMarks.FIELD_MANAGER)
+              .forceConflicts()
+              .serverSideApply();
+    } catch (RuntimeException e) {
+      if (namespace != null && ApiErrors.isNotFound(e)) {
+        knownNamespaces.remove(namespace); // deleted behind our back: look again next time
+      }
+      throw e;
+    }
     if (gvr.isCrd()) {
       awaitEstablished(name);
       invalidateServedVersions(desired);
@@ -101,7 +119,11 @@ final class ManifestApplier {
    * namespace is marked so that a Work listing it later can adopt it.
    */
   private void ensureNamespace(String namespace) {
+    if (knownNamespaces.contains(namespace)) {
+      return;
+    }
     if (member.namespaces().withName(namespace).get() != null) {
+      knownNamespaces.add(namespace);
       return;
     }
     try {
@@ -120,6 +142,7 @@ final class ManifestApplier {
         throw e;
       }
     }
+    knownNamespaces.add(namespace);
   }
 
   /** Custom resources later in the Work can only be applied once their CRD is Established. */

@@ -2,14 +2,19 @@ package dev.flotilla.controller.binding;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.flotilla.controller.runtime.Changes;
 import dev.flotilla.controller.runtime.Controller;
+import dev.flotilla.controller.runtime.EnqueueHandler;
+import dev.flotilla.controller.runtime.HubInformers;
 import dev.flotilla.controller.runtime.Kinds;
+import dev.flotilla.controller.runtime.OwnWrites;
 import dev.flotilla.controller.runtime.Reconciler;
+import dev.flotilla.controller.runtime.TemplateCache;
+import dev.flotilla.controller.runtime.TreeCache;
 import dev.flotilla.controller.runtime.Trees;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -25,37 +30,53 @@ import java.util.Map;
 public final class BindingController implements Reconciler, AutoCloseable {
   public static final String NAME = "binding-controller";
 
+  private static final int WORKERS = 8;
+
+  /**
+   * Work status arrives from each member at its own moment; one reconcile per window aggregates
+   * them all instead of rewriting the binding status once per member.
+   */
+  private static final Duration STATUS_WINDOW = Duration.ofMillis(100);
+
+  private static final String BY_BINDING = "binding";
+
   private final KubernetesClient hub;
   private final Controller controller;
+  private final TemplateCache templates;
   private final SharedIndexInformer<GenericKubernetesResource> bindings;
   private final SharedIndexInformer<GenericKubernetesResource> clusterBindings;
   private final SharedIndexInformer<GenericKubernetesResource> works;
   private final SharedIndexInformer<GenericKubernetesResource> overrides;
   private final SharedIndexInformer<GenericKubernetesResource> clusterOverrides;
   private final SharedIndexInformer<GenericKubernetesResource> clusters;
+  private final TreeCache trees = new TreeCache();
+  private final OwnWrites written = new OwnWrites();
 
-  public BindingController(KubernetesClient hub) {
+  public BindingController(KubernetesClient hub, HubInformers informers, TemplateCache templates) {
     this.hub = hub;
-    this.controller = new Controller(NAME, this, 4);
+    this.templates = templates;
+    this.controller = new Controller(NAME, this, WORKERS);
+    // The binding's own status (ours, the scheduler's) is an output, never an input.
     this.bindings =
-        hub.genericKubernetesResources(Kinds.RESOURCE_BINDING)
-            .inAnyNamespace()
-            .inform(handler(b -> List.of(BindingKey.of(b))));
+        informers.inform(
+            Kinds.RESOURCE_BINDING,
+            handler(b -> List.of(BindingKey.of(b))).onlyIf(Changes::beyondStatus));
     this.clusterBindings =
-        hub.genericKubernetesResources(Kinds.CLUSTER_RESOURCE_BINDING)
-            .inform(handler(b -> List.of(BindingKey.of(b))));
-    this.works =
-        hub.genericKubernetesResources(Kinds.WORK)
-            .inAnyNamespace()
-            .inform(handler(w -> BindingKey.ofWork(w).map(List::of).orElse(List.of())));
-    this.overrides =
-        hub.genericKubernetesResources(Kinds.OVERRIDE_POLICY)
-            .inAnyNamespace()
-            .inform(handler(o -> allBindingKeys()));
+        informers.inform(
+            Kinds.CLUSTER_RESOURCE_BINDING,
+            handler(b -> List.of(BindingKey.of(b))).onlyIf(Changes::beyondStatus));
+    this.works = hub.genericKubernetesResources(Kinds.WORK).inAnyNamespace().runnableInformer(0);
+    works.addIndexers(Map.of(BY_BINDING, BindingController::bindingIds));
+    // Finalizer-only changes (the agent's) need nothing from us; status changes are aggregated.
+    works.addEventHandler(
+        handler(w -> BindingKey.ofWork(w).map(List::of).orElse(List.of()))
+            .onlyIf(Changes::statusOrBeyond)
+            .coalescing(STATUS_WINDOW));
+    works.run();
+    this.overrides = informers.inform(Kinds.OVERRIDE_POLICY, handler(o -> allBindingKeys()));
     this.clusterOverrides =
-        hub.genericKubernetesResources(Kinds.CLUSTER_OVERRIDE_POLICY)
-            .inform(handler(o -> allBindingKeys()));
-    this.clusters = hub.genericKubernetesResources(Kinds.CLUSTER).inform();
+        informers.inform(Kinds.CLUSTER_OVERRIDE_POLICY, handler(o -> allBindingKeys()));
+    this.clusters = informers.inform(Kinds.CLUSTER, null);
     controller.start();
   }
 
@@ -65,14 +86,20 @@ public final class BindingController implements Reconciler, AutoCloseable {
     GenericKubernetesResource cached =
         (ref.clusterScoped() ? clusterBindings : bindings).getIndexer().getByKey(ref.cacheKey());
     if (cached == null) {
+      written.forget(key);
       return Result.DONE;
     }
-    ObjectNode binding = Trees.tree(cached);
+    ObjectNode binding = Trees.tree(written.newest(key, cached));
     List<GenericKubernetesResource> current = worksOf(binding);
     if (binding.path("metadata").has("deletionTimestamp")) {
       return removeWorks(ref, binding, current);
     }
-    JsonNode template = WorkWriter.template(hub, binding);
+    if (binding.path("spec").path("clusters").isEmpty()
+        && current.isEmpty()
+        && !binding.path("status").has("aggregatedStatus")) {
+      return Result.DONE; // not scheduled yet: no Works to write, no status to aggregate
+    }
+    JsonNode template = WorkWriter.template(hub, templates, binding);
     if (template == null) {
       return Result.DONE; // the template is gone; garbage collection removes the binding
     }
@@ -84,7 +111,7 @@ public final class BindingController implements Reconciler, AutoCloseable {
             trees(clusterOverrides.getStore().list(), null),
             trees(overrides.getStore().list(), Trees.text(binding, "metadata", "namespace")));
     WorkWriter.sync(hub, desired, current);
-    BindingStatus.aggregate(hub, ref, binding, template, current);
+    written.wrote(key, BindingStatus.aggregate(hub, ref, binding, template, current));
     return Result.DONE;
   }
 
@@ -109,32 +136,50 @@ public final class BindingController implements Reconciler, AutoCloseable {
     return Result.DONE;
   }
 
-  private List<GenericKubernetesResource> worksOf(JsonNode binding) {
-    String uid = Trees.text(binding, "metadata", "uid");
-    String label = BindingLabels.bindingIdLabel(binding);
-    List<GenericKubernetesResource> result = new ArrayList<>();
-    for (GenericKubernetesResource w : works.getStore().list()) {
-      Map<String, String> labels = w.getMetadata().getLabels();
-      if (labels != null && uid != null && uid.equals(labels.get(label))) {
-        result.add(w);
+  /** The binding permanent ids a Work is labelled with (index values). */
+  private static List<String> bindingIds(GenericKubernetesResource work) {
+    Map<String, String> labels = work.getMetadata().getLabels();
+    if (labels == null) {
+      return List.of();
+    }
+    List<String> ids = new ArrayList<>(1);
+    for (String label : List.of(BindingLabels.RB_ID, BindingLabels.CRB_ID)) {
+      String id = labels.get(label);
+      if (id != null) {
+        ids.add(label + "=" + id);
       }
     }
-    return result;
+    return ids;
+  }
+
+  private List<GenericKubernetesResource> worksOf(JsonNode binding) {
+    String uid = Trees.text(binding, "metadata", "uid");
+    if (uid == null) {
+      return List.of();
+    }
+    List<GenericKubernetesResource> found =
+        new ArrayList<>(
+            works
+                .getIndexer()
+                .byIndex(BY_BINDING, BindingLabels.bindingIdLabel(binding) + "=" + uid));
+    // A stable order, so the aggregated status only changes when a Work does.
+    found.sort(java.util.Comparator.comparing(w -> w.getMetadata().getNamespace()));
+    return found;
   }
 
   private Map<String, JsonNode> clusterMap() {
     Map<String, JsonNode> map = new HashMap<>();
     for (GenericKubernetesResource c : clusters.getStore().list()) {
-      map.put(c.getMetadata().getName(), Trees.tree(c));
+      map.put(c.getMetadata().getName(), trees.tree(c));
     }
     return map;
   }
 
-  private static List<JsonNode> trees(List<GenericKubernetesResource> objs, String namespace) {
+  private List<JsonNode> trees(List<GenericKubernetesResource> objs, String namespace) {
     List<JsonNode> out = new ArrayList<>();
     for (GenericKubernetesResource o : objs) {
       if (namespace == null || namespace.equals(o.getMetadata().getNamespace())) {
-        out.add(Trees.tree(o));
+        out.add(trees.tree(o));
       }
     }
     return out;
@@ -147,17 +192,14 @@ public final class BindingController implements Reconciler, AutoCloseable {
     return keys;
   }
 
-  private ResourceEventHandler<GenericKubernetesResource> handler(
+  private EnqueueHandler<GenericKubernetesResource> handler(
       java.util.function.Function<GenericKubernetesResource, List<String>> keys) {
-    return new dev.flotilla.controller.runtime.EnqueueHandler<>(controller, keys::apply);
+    return new EnqueueHandler<>(controller, keys::apply);
   }
 
   @Override
   public void close() {
-    for (SharedIndexInformer<?> i :
-        List.of(bindings, clusterBindings, works, overrides, clusterOverrides, clusters)) {
-      i.close();
-    }
+    works.close();
     controller.close();
   }
 }

@@ -23,7 +23,8 @@ import java.util.List;
 final class BindingStatus {
   private BindingStatus() {}
 
-  static void aggregate(
+  /** Writes the aggregated status if it changed; returns the binding as stored, or null. */
+  static GenericKubernetesResource aggregate(
       KubernetesClient hub,
       BindingKey ref,
       ObjectNode binding,
@@ -64,12 +65,14 @@ final class BindingStatus {
         fully
             ? "All works have been successfully applied"
             : applied + " of " + targets + " works have been applied");
-    if (!status.equals(binding.path("status"))) {
+    GenericKubernetesResource stored = null;
+    if (!Trees.same(status, binding.path("status"))) {
       ObjectNode next = binding.deepCopy();
       next.set("status", status);
-      bindingResource(hub, ref, next).updateStatus();
+      stored = bindingResource(hub, ref, next).updateStatus();
     }
     reflectOnTemplate(hub, template, memberStatuses);
+    return stored;
   }
 
   /** Workloads get their replica counts summed over members (Karmada's AggregateStatus). */
@@ -79,7 +82,7 @@ final class BindingStatus {
       return;
     }
     JsonNode aggregated = StatusInterpreter.aggregateDeploymentStatus(template, statuses);
-    if (aggregated.equals(template.path("status"))) {
+    if (Trees.same(aggregated, template.path("status"))) {
       return;
     }
     ObjectNode next = template.deepCopy();

@@ -3,6 +3,7 @@ package dev.flotilla.controller.binding;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.flotilla.controller.runtime.Kinds;
+import dev.flotilla.controller.runtime.TemplateCache;
 import dev.flotilla.controller.runtime.Trees;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -20,9 +21,21 @@ import java.util.concurrent.Executors;
 final class WorkWriter {
   private WorkWriter() {}
 
-  /** The binding's template as stored on the hub, or null when it is gone. */
-  static JsonNode template(KubernetesClient hub, JsonNode binding) {
+  /**
+   * The binding's template, or null when it is gone: from the detector's cache when that holds the
+   * version the binding was made from (or a newer one), else read from the hub.
+   */
+  static JsonNode template(KubernetesClient hub, TemplateCache cache, JsonNode binding) {
     JsonNode r = binding.path("spec").path("resource");
+    GenericKubernetesResource cached =
+        cache.get(
+            r.path("apiVersion").asText(),
+            r.path("kind").asText(),
+            Trees.text(r, "namespace"),
+            r.path("name").asText());
+    if (cached != null && !olderThan(cached, Trees.text(r, "resourceVersion"))) {
+      return Trees.tree(cached);
+    }
     var resources =
         hub.genericKubernetesResources(r.path("apiVersion").asText(), r.path("kind").asText());
     String ns = Trees.text(r, "namespace");
@@ -33,10 +46,22 @@ final class WorkWriter {
     return t == null ? null : Trees.tree(t);
   }
 
+  private static boolean olderThan(GenericKubernetesResource cached, String resourceVersion) {
+    if (resourceVersion == null) {
+      return false;
+    }
+    try {
+      return Long.parseLong(cached.getMetadata().getResourceVersion())
+          < Long.parseLong(resourceVersion);
+    } catch (NumberFormatException | NullPointerException e) {
+      return !resourceVersion.equals(cached.getMetadata().getResourceVersion());
+    }
+  }
+
   /** Works for many clusters are written concurrently: one binding can fan out to 100 clusters. */
   private static final ExecutorService WRITERS =
       Executors.newFixedThreadPool(
-          8,
+          32,
           r -> {
             Thread t = new Thread(r, "work-writer");
             t.setDaemon(true);
@@ -99,7 +124,7 @@ final class WorkWriter {
   }
 
   private static boolean differs(JsonNode existing, ObjectNode desired) {
-    return !existing.path("spec").equals(desired.path("spec"))
+    return !Trees.same(existing.path("spec"), desired.path("spec"))
         || !contains(
             existing.path("metadata").path("labels"), desired.path("metadata").path("labels"))
         || !contains(
@@ -111,7 +136,7 @@ final class WorkWriter {
     var fields = want.fields();
     while (fields.hasNext()) {
       var e = fields.next();
-      if (!e.getValue().equals(have.get(e.getKey()))) {
+      if (!Trees.same(e.getValue(), have.get(e.getKey()))) {
         return false;
       }
     }

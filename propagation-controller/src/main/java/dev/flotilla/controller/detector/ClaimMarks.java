@@ -16,7 +16,8 @@ import io.fabric8.kubernetes.client.dsl.base.PatchType;
 final class ClaimMarks {
   private ClaimMarks() {}
 
-  static void claim(
+  /** Writes the claim marks if missing; returns the template as stored after that, or as given. */
+  static JsonNode claim(
       KubernetesClient hub,
       TemplateRef ref,
       JsonNode template,
@@ -39,9 +40,9 @@ final class ClaimMarks {
       labels.putNull(Names.CPP_PERMANENT_ID_LABEL);
     }
     if (!differs(template, annotations, labels)) {
-      return;
+      return template;
     }
-    patch(hub, ref, annotations, labels);
+    return Trees.tree(patch(hub, ref, annotations, labels));
   }
 
   /** Drops the marks of a claim whose policy no longer matches or exists. */
@@ -78,7 +79,7 @@ final class ClaimMarks {
     return false;
   }
 
-  private static void patch(
+  private static io.fabric8.kubernetes.api.model.GenericKubernetesResource patch(
       KubernetesClient hub, TemplateRef ref, ObjectNode annotations, ObjectNode labels) {
     ObjectNode patch = Trees.MAPPER.createObjectNode();
     ObjectNode meta = patch.putObject("metadata");
@@ -89,6 +90,6 @@ final class ClaimMarks {
         ref.namespace() == null
             ? resources.withName(ref.name())
             : resources.inNamespace(ref.namespace()).withName(ref.name());
-    one.patch(PatchContext.of(PatchType.JSON_MERGE), patch.toString());
+    return one.patch(PatchContext.of(PatchType.JSON_MERGE), patch.toString());
   }
 }

@@ -3,14 +3,18 @@ package dev.flotilla.controller.detector;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.flotilla.controller.runtime.Controller;
+import dev.flotilla.controller.runtime.HubInformers;
 import dev.flotilla.controller.runtime.Kinds;
+import dev.flotilla.controller.runtime.OwnWrites;
 import dev.flotilla.controller.runtime.Reconciler;
+import dev.flotilla.controller.runtime.TemplateCache;
 import dev.flotilla.controller.runtime.Trees;
 import dev.flotilla.policies.matching.PolicyChoice;
 import dev.flotilla.policies.matching.PolicyMatcher;
 import dev.flotilla.policies.names.Names;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
@@ -27,6 +31,9 @@ import java.util.Optional;
 public final class ResourceDetector implements Reconciler, AutoCloseable {
   public static final String NAME = "resource-detector";
 
+  /** A reconcile waits on the hub for the claim and the binding write: many can overlap. */
+  private static final int WORKERS = 8;
+
   /** Queue key asking to re-read every policy, used when a selected kind is not served yet. */
   private static final String RETRY_POLICIES = "|retry-policies|";
 
@@ -35,11 +42,16 @@ public final class ResourceDetector implements Reconciler, AutoCloseable {
   private final TemplateInformers templates;
   private final SharedIndexInformer<GenericKubernetesResource> policies;
   private final SharedIndexInformer<GenericKubernetesResource> clusterPolicies;
+  private final SharedIndexInformer<GenericKubernetesResource> bindings;
+  private final SharedIndexInformer<GenericKubernetesResource> clusterBindings;
+  private final OwnWrites written = new OwnWrites();
 
-  public ResourceDetector(KubernetesClient hub) {
+  public ResourceDetector(KubernetesClient hub, HubInformers informers) {
     this.hub = hub;
-    this.controller = new Controller(NAME, this, 2);
+    this.controller = new Controller(NAME, this, WORKERS);
     this.templates = new TemplateInformers(hub, controller);
+    this.bindings = informers.inform(Kinds.RESOURCE_BINDING, null);
+    this.clusterBindings = informers.inform(Kinds.CLUSTER_RESOURCE_BINDING, null);
     this.policies =
         hub.genericKubernetesResources(Kinds.PROPAGATION_POLICY)
             .inAnyNamespace()
@@ -103,27 +115,55 @@ public final class ResourceDetector implements Reconciler, AutoCloseable {
     }
     JsonNode policy = choice.policy();
     boolean clusterPolicy = choice.kind() == PolicyChoice.PolicyKind.CLUSTER_PROPAGATION_POLICY;
-    ClaimMarks.claim(hub, ref, template, policy, clusterPolicy);
-    syncBinding(ref, template, policy, clusterPolicy);
+    // The binding records the template version after the claim, so the claim's own watch event
+    // finds the binding up to date.
+    JsonNode claimed = ClaimMarks.claim(hub, ref, template, policy, clusterPolicy);
+    syncBinding(ref, claimed, policy, clusterPolicy);
     return Result.DONE;
   }
 
+  /** The templates this detector caches, for controllers that read them. */
+  public TemplateCache templates() {
+    return (apiVersion, kind, namespace, name) ->
+        templates.get(new TemplateRef(apiVersion, kind, namespace, name)).orElse(null);
+  }
+
   private void syncBinding(
-      TemplateRef ref, ObjectNode template, JsonNode policy, boolean clusterPolicy) {
+      TemplateRef ref, JsonNode template, JsonNode policy, boolean clusterPolicy) {
+    boolean clusterScoped = ref.namespace() == null;
     ResourceDefinitionContext kind =
-        ref.namespace() == null ? Kinds.CLUSTER_RESOURCE_BINDING : Kinds.RESOURCE_BINDING;
+        clusterScoped ? Kinds.CLUSTER_RESOURCE_BINDING : Kinds.RESOURCE_BINDING;
     String name = Names.bindingName(ref.name(), ref.kind());
+    String key = clusterScoped ? name : ref.namespace() + "/" + name;
     var client =
-        ref.namespace() == null
+        clusterScoped
             ? hub.genericKubernetesResources(kind)
             : hub.genericKubernetesResources(kind).inNamespace(ref.namespace());
-    GenericKubernetesResource existing = client.withName(name).get();
-    JsonNode existingTree = existing == null ? null : Trees.tree(existing);
-    ObjectNode desired = DesiredBinding.of(template, policy, clusterPolicy, existingTree);
+    GenericKubernetesResource existing =
+        written.newest(
+            key, (clusterScoped ? clusterBindings : bindings).getIndexer().getByKey(key));
     if (existing == null) {
-      client.resource(Trees.generic(desired)).create();
-    } else if (!desired.equals(existingTree)) {
-      client.resource(Trees.generic(desired)).update();
+      try {
+        written.wrote(
+            key,
+            client
+                .resource(Trees.generic(DesiredBinding.of(template, policy, clusterPolicy, null)))
+                .create());
+        return;
+      } catch (KubernetesClientException e) {
+        if (e.getCode() != 409) {
+          throw e;
+        }
+        existing = client.withName(name).get(); // created meanwhile; the cache is behind
+        if (existing == null) {
+          throw e;
+        }
+      }
+    }
+    JsonNode existingTree = Trees.tree(existing);
+    ObjectNode desired = DesiredBinding.of(template, policy, clusterPolicy, existingTree);
+    if (!Trees.same(desired, existingTree)) {
+      written.wrote(key, client.resource(Trees.generic(desired)).update());
     }
   }
 

@@ -28,6 +28,7 @@ public final class Controller implements AutoCloseable {
   private final Set<String> running = new HashSet<>();
   private final Set<String> dirty = new HashSet<>();
   private final Map<String, Integer> failures = new HashMap<>();
+  private final Set<String> coalescing = new HashSet<>();
   private volatile boolean stopped;
 
   /**
@@ -85,6 +86,30 @@ public final class Controller implements AutoCloseable {
     if (!stopped) {
       executor.schedule(() -> enqueue(key), delay.toMillis(), TimeUnit.MILLISECONDS);
     }
+  }
+
+  /**
+   * Queues a key after {@code window}, once however often it is asked for meanwhile: a burst of
+   * status events (one per member cluster) becomes one reconcile.
+   */
+  public void enqueueCoalesced(String key, Duration window) {
+    if (stopped || key == null) {
+      return;
+    }
+    synchronized (this) {
+      if (queued.contains(key) || !coalescing.add(key)) {
+        return;
+      }
+    }
+    executor.schedule(
+        () -> {
+          synchronized (this) {
+            coalescing.remove(key);
+          }
+          enqueue(key);
+        },
+        window.toMillis(),
+        TimeUnit.MILLISECONDS);
   }
 
   private void process(String key) {

@@ -2,16 +2,50 @@ package dev.flotilla.controller.runtime;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import java.time.Duration;
+import java.util.function.BiPredicate;
 import java.util.function.Function;
 
 /** An informer handler that only maps events to keys and enqueues them. */
 public final class EnqueueHandler<T extends HasMetadata> implements ResourceEventHandler<T> {
   private final Controller controller;
   private final Function<T, Iterable<String>> keys;
+  private final BiPredicate<T, T> updateMatters;
+  private final Duration coalesce;
 
   public EnqueueHandler(Controller controller, Function<T, Iterable<String>> keys) {
+    this(controller, keys, (a, b) -> true, null);
+  }
+
+  private EnqueueHandler(
+      Controller controller,
+      Function<T, Iterable<String>> keys,
+      BiPredicate<T, T> updateMatters,
+      Duration coalesce) {
     this.controller = controller;
     this.keys = keys;
+    this.updateMatters = updateMatters;
+    this.coalesce = coalesce;
+  }
+
+  /** This handler, enqueueing on updates only when {@code matters(old, new)}. */
+  public EnqueueHandler<T> onlyIf(BiPredicate<T, T> matters) {
+    return new EnqueueHandler<>(controller, keys, matters, coalesce);
+  }
+
+  /** This handler, with keys queued once per {@code window} however many events arrive. */
+  public EnqueueHandler<T> coalescing(Duration window) {
+    return new EnqueueHandler<>(controller, keys, updateMatters, window);
+  }
+
+  private void enqueue(T obj) {
+    for (String key : keys.apply(obj)) {
+      if (coalesce == null) {
+        controller.enqueue(key);
+      } else {
+        controller.enqueueCoalesced(key, coalesce);
+      }
+    }
   }
 
   /** Enqueues the object's own key. */
@@ -21,7 +55,7 @@ public final class EnqueueHandler<T extends HasMetadata> implements ResourceEven
 
   @Override
   public void onAdd(T obj) {
-    keys.apply(obj).forEach(controller::enqueue);
+    enqueue(obj);
   }
 
   @Override
@@ -33,11 +67,13 @@ public final class EnqueueHandler<T extends HasMetadata> implements ResourceEven
             .equals(newObj.getMetadata().getResourceVersion())) {
       return; // a resync, not a change
     }
-    keys.apply(newObj).forEach(controller::enqueue);
+    if (updateMatters.test(oldObj, newObj)) {
+      enqueue(newObj);
+    }
   }
 
   @Override
   public void onDelete(T obj, boolean deletedFinalStateUnknown) {
-    keys.apply(obj).forEach(controller::enqueue);
+    enqueue(obj);
   }
 }

@@ -22,6 +22,28 @@ public final class Trees {
     return MAPPER.convertValue(tree, GenericKubernetesResource.class);
   }
 
+  /**
+   * Equality of JSON values, numbers by value: a tree read from the hub holds {@code 3} as an int
+   * and one built with {@code put(name, 3L)} as a long, and Jackson's {@code equals} tells them
+   * apart, which would make every comparison before a write say "changed".
+   */
+  public static boolean same(JsonNode a, JsonNode b) {
+    if (a == null || b == null) {
+      return a == b;
+    }
+    return a.equals(NUMBERS_BY_VALUE, b);
+  }
+
+  private static final java.util.Comparator<JsonNode> NUMBERS_BY_VALUE =
+      (x, y) -> {
+        if (x.isNumber() && y.isNumber()) {
+          return x.isIntegralNumber() && y.isIntegralNumber()
+              ? x.bigIntegerValue().compareTo(y.bigIntegerValue())
+              : x.decimalValue().compareTo(y.decimalValue());
+        }
+        return x.equals(y) ? 0 : 1;
+      };
+
   public static String text(JsonNode node, String... path) {
     JsonNode n = node;
     for (String p : path) {

@@ -3,11 +3,15 @@ package dev.flotilla.controller.scheduler;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.flotilla.controller.runtime.Changes;
 import dev.flotilla.controller.runtime.Controller;
 import dev.flotilla.controller.runtime.EnqueueHandler;
 import dev.flotilla.controller.runtime.EventRecorder;
+import dev.flotilla.controller.runtime.HubInformers;
 import dev.flotilla.controller.runtime.Kinds;
+import dev.flotilla.controller.runtime.OwnWrites;
 import dev.flotilla.controller.runtime.Reconciler;
+import dev.flotilla.controller.runtime.TreeCache;
 import dev.flotilla.controller.runtime.Trees;
 import dev.flotilla.policies.placement.ScheduleResult;
 import dev.flotilla.policies.placement.Scheduler;
@@ -27,6 +31,9 @@ import java.util.List;
 public final class SchedulerController implements Reconciler, AutoCloseable {
   public static final String NAME = "scheduler";
 
+  /** Reconciles are mostly two waits on the hub (spec, then status): many can overlap. */
+  private static final int WORKERS = 8;
+
   private final KubernetesClient hub;
   private final Controller controller;
   private final Scheduler scheduler = Scheduler.withDefaultPlugins();
@@ -34,30 +41,35 @@ public final class SchedulerController implements Reconciler, AutoCloseable {
   private final SharedIndexInformer<GenericKubernetesResource> bindings;
   private final SharedIndexInformer<GenericKubernetesResource> clusterBindings;
   private final SharedIndexInformer<GenericKubernetesResource> clusters;
+  private final TreeCache clusterTrees = new TreeCache();
+  private final OwnWrites written = new OwnWrites();
 
-  public SchedulerController(KubernetesClient hub) {
+  public SchedulerController(KubernetesClient hub, HubInformers informers) {
     this.hub = hub;
-    this.controller = new Controller(NAME, this, 2);
+    this.controller = new Controller(NAME, this, WORKERS);
     this.events = new EventRecorder(hub, "karmada-scheduler");
+    // Status-only changes (the binding controller's aggregated status, our own Scheduled
+    // condition) never change a placement: only spec, metadata and Clusters do.
     this.bindings =
-        hub.genericKubernetesResources(Kinds.RESOURCE_BINDING)
-            .inAnyNamespace()
-            .inform(
-                new EnqueueHandler<>(
+        informers.inform(
+            Kinds.RESOURCE_BINDING,
+            new EnqueueHandler<GenericKubernetesResource>(
                     controller,
                     b ->
                         List.of(
                             "rb|"
                                 + b.getMetadata().getNamespace()
                                 + "/"
-                                + b.getMetadata().getName())));
+                                + b.getMetadata().getName()))
+                .onlyIf(Changes::beyondStatus));
     this.clusterBindings =
-        hub.genericKubernetesResources(Kinds.CLUSTER_RESOURCE_BINDING)
-            .inform(
-                new EnqueueHandler<>(controller, b -> List.of("crb|" + b.getMetadata().getName())));
+        informers.inform(
+            Kinds.CLUSTER_RESOURCE_BINDING,
+            new EnqueueHandler<GenericKubernetesResource>(
+                    controller, b -> List.of("crb|" + b.getMetadata().getName()))
+                .onlyIf(Changes::beyondStatus));
     this.clusters =
-        hub.genericKubernetesResources(Kinds.CLUSTER)
-            .inform(new EnqueueHandler<>(controller, c -> allBindingKeys()));
+        informers.inform(Kinds.CLUSTER, new EnqueueHandler<>(controller, c -> allBindingKeys()));
     controller.start();
   }
 
@@ -68,13 +80,14 @@ public final class SchedulerController implements Reconciler, AutoCloseable {
     GenericKubernetesResource cached =
         (crb ? clusterBindings : bindings).getIndexer().getByKey(cacheKey);
     if (cached == null || cached.getMetadata().getDeletionTimestamp() != null) {
+      written.forget(key);
       return Result.DONE;
     }
-    ObjectNode binding = Trees.tree(cached);
+    ObjectNode binding = Trees.tree(written.newest(key, cached));
     List<JsonNode> all = new ArrayList<>();
     for (GenericKubernetesResource c : clusters.getStore().list()) {
       if (c.getMetadata().getDeletionTimestamp() == null) {
-        all.add(Trees.tree(c));
+        all.add(clusterTrees.tree(c));
       }
     }
     JsonNode spec = binding.path("spec");
@@ -88,8 +101,10 @@ public final class SchedulerController implements Reconciler, AutoCloseable {
         next.with("spec").set("clusters", targets);
       }
     }
-    if (!next.path("spec").equals(spec)) {
-      next = Trees.tree(resource(crb).resource(Trees.generic(next)).update());
+    if (!Trees.same(next.path("spec"), spec)) {
+      GenericKubernetesResource stored = resource(crb).resource(Trees.generic(next)).update();
+      written.wrote(key, stored);
+      next = Trees.tree(stored);
     }
     ObjectNode status = next.with("status").deepCopy();
     setScheduled(status, result);
@@ -97,10 +112,10 @@ public final class SchedulerController implements Reconciler, AutoCloseable {
     if (!result.affinityName().isEmpty()) {
       status.put("schedulerObservingAffinityName", result.affinityName());
     }
-    if (!status.equals(next.path("status"))) {
+    if (!Trees.same(status, next.path("status"))) {
       status.put("lastScheduledTime", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
       next.set("status", status);
-      resource(crb).resource(Trees.generic(next)).updateStatus();
+      written.wrote(key, resource(crb).resource(Trees.generic(next)).updateStatus());
       if (!result.scheduled()) {
         events.record(
             "work.karmada.io/v1alpha2",
@@ -161,9 +176,6 @@ public final class SchedulerController implements Reconciler, AutoCloseable {
 
   @Override
   public void close() {
-    bindings.close();
-    clusterBindings.close();
-    clusters.close();
     controller.close();
   }
 }

@@ -1,0 +1,35 @@
+package dev.flotilla.controller.runtime;
+
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
+import java.util.Objects;
+
+/** Event predicates: which updates a controller needs to look at (controller-runtime's). */
+public final class Changes {
+  private Changes() {}
+
+  /**
+   * True unless only the status changed: spec (generation), deletion, labels, annotations,
+   * finalizers or owners. A resync (same resourceVersion) counts as a change.
+   */
+  public static boolean beyondStatus(GenericKubernetesResource old, GenericKubernetesResource now) {
+    ObjectMeta a = old.getMetadata();
+    ObjectMeta b = now.getMetadata();
+    return Objects.equals(a.getResourceVersion(), b.getResourceVersion())
+        || !Objects.equals(a.getGeneration(), b.getGeneration())
+        || !Objects.equals(a.getDeletionTimestamp(), b.getDeletionTimestamp())
+        || !Objects.equals(a.getLabels(), b.getLabels())
+        || !Objects.equals(a.getAnnotations(), b.getAnnotations())
+        || !Objects.equals(a.getFinalizers(), b.getFinalizers())
+        || !Objects.equals(a.getOwnerReferences(), b.getOwnerReferences());
+  }
+
+  /** True when the status differs (or anything {@link #beyondStatus} looks at). */
+  public static boolean statusOrBeyond(
+      GenericKubernetesResource old, GenericKubernetesResource now) {
+    return beyondStatus(old, now)
+        || !Objects.equals(
+            old.getAdditionalProperties().get("status"),
+            now.getAdditionalProperties().get("status"));
+  }
+}

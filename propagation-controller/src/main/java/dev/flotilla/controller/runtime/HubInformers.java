@@ -1,0 +1,52 @@
+package dev.flotilla.controller.runtime;
+
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * One informer per hub kind, shared by the controllers of one manager: each adds its own handler,
+ * and the hub streams (and this process caches) every binding or Cluster once, not once per
+ * controller.
+ */
+public final class HubInformers implements AutoCloseable {
+  private final KubernetesClient hub;
+  private final Map<String, SharedIndexInformer<GenericKubernetesResource>> byKind =
+      new ConcurrentHashMap<>();
+
+  public HubInformers(KubernetesClient hub) {
+    this.hub = hub;
+  }
+
+  /** The shared informer of a kind (all namespaces), started on first use; handler may be null. */
+  public synchronized SharedIndexInformer<GenericKubernetesResource> inform(
+      ResourceDefinitionContext kind, ResourceEventHandler<GenericKubernetesResource> handler) {
+    String key = kind.getGroup() + "/" + kind.getVersion() + "/" + kind.getPlural();
+    SharedIndexInformer<GenericKubernetesResource> informer = byKind.get(key);
+    if (informer == null) {
+      var resources = hub.genericKubernetesResources(kind);
+      informer =
+          kind.isNamespaceScoped()
+              ? resources.inAnyNamespace().runnableInformer(0)
+              : resources.runnableInformer(0);
+      if (handler != null) {
+        informer.addEventHandler(handler);
+      }
+      informer.run();
+      byKind.put(key, informer);
+    } else if (handler != null) {
+      informer.addEventHandler(handler);
+    }
+    return informer;
+  }
+
+  @Override
+  public void close() {
+    byKind.values().forEach(SharedIndexInformer::close);
+    byKind.clear();
+  }
+}
