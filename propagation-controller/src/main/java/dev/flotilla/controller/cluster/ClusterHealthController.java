@@ -35,6 +35,8 @@ public final class ClusterHealthController implements Reconciler, AutoCloseable 
   private final Controller controller;
   private final SharedIndexInformer<GenericKubernetesResource> clusters;
   private final SharedIndexInformer<Lease> leases;
+  private final java.util.Set<String> ensuredNamespaces =
+      java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   public ClusterHealthController(KubernetesClient hub) {
     this.hub = hub;
@@ -52,6 +54,7 @@ public final class ClusterHealthController implements Reconciler, AutoCloseable 
   public Result reconcile(String name) {
     GenericKubernetesResource cached = clusters.getIndexer().getByKey(name);
     if (cached == null) {
+      ensuredNamespaces.remove("karmada-es-" + name); // a cluster joining again checks anew
       return Result.DONE;
     }
     ObjectNode cluster = Trees.tree(cached);
@@ -167,6 +170,11 @@ public final class ClusterHealthController implements Reconciler, AutoCloseable 
 
   private void ensureExecutionNamespace(String cluster) {
     String ns = "karmada-es-" + cluster;
+    // Cluster status changes every few seconds per member; the namespace is checked once per
+    // cluster and process, not on each of them.
+    if (ensuredNamespaces.contains(ns)) {
+      return;
+    }
     if (hub.namespaces().withName(ns).get() == null) {
       try {
         hub.namespaces()
@@ -178,6 +186,7 @@ public final class ClusterHealthController implements Reconciler, AutoCloseable 
         }
       }
     }
+    ensuredNamespaces.add(ns);
   }
 
   @Override

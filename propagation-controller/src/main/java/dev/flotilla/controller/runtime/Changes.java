@@ -32,4 +32,35 @@ public final class Changes {
             old.getAdditionalProperties().get("status"),
             now.getAdditionalProperties().get("status"));
   }
+
+  /**
+   * For Clusters as the scheduler sees them: anything beyond status, or a change of the status
+   * fields placement reads (API enablements, condition statuses). Agents rewrite resource and node
+   * summaries every few seconds; rescheduling every binding on each of those, as Karmada also
+   * avoids, costs bindings x clusters reconciles per heartbeat round.
+   */
+  public static boolean placementRelevant(
+      GenericKubernetesResource old, GenericKubernetesResource now) {
+    return beyondStatus(old, now)
+        || !Objects.equals(statusField(old, "apiEnablements"), statusField(now, "apiEnablements"))
+        || !Objects.equals(conditionStatuses(old), conditionStatuses(now));
+  }
+
+  private static Object statusField(GenericKubernetesResource r, String field) {
+    return r.getAdditionalProperties().get("status") instanceof java.util.Map<?, ?> status
+        ? status.get(field)
+        : null;
+  }
+
+  private static java.util.Map<Object, Object> conditionStatuses(GenericKubernetesResource r) {
+    java.util.Map<Object, Object> out = new java.util.TreeMap<>();
+    if (statusField(r, "conditions") instanceof java.util.List<?> conditions) {
+      for (Object c : conditions) {
+        if (c instanceof java.util.Map<?, ?> m) {
+          out.put(String.valueOf(m.get("type")), m.get("status"));
+        }
+      }
+    }
+    return out;
+  }
 }

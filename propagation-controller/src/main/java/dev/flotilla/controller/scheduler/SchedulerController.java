@@ -69,7 +69,10 @@ public final class SchedulerController implements Reconciler, AutoCloseable {
                     controller, b -> List.of("crb|" + b.getMetadata().getName()))
                 .onlyIf(Changes::beyondStatus));
     this.clusters =
-        informers.inform(Kinds.CLUSTER, new EnqueueHandler<>(controller, c -> allBindingKeys()));
+        informers.inform(
+            Kinds.CLUSTER,
+            new EnqueueHandler<GenericKubernetesResource>(controller, c -> allBindingKeys())
+                .onlyIf(Changes::placementRelevant));
     controller.start();
   }
 
