@@ -39,7 +39,36 @@ final class ServiceDefaults implements ObjectHook {
     }
     JsonNode oldSpec = old.path("spec");
     keepAllocated(type, Meta.name(updated), oldSpec, spec);
+    dropTypeDependentFields(spec);
     apply(spec);
+  }
+
+  /**
+   * As upstream on update: fields that only mean something for some Service types go when the type
+   * no longer has them (NodePort/LoadBalancer to ClusterIP drops node ports and the external
+   * traffic policy; ExternalName drops every address field).
+   */
+  private static void dropTypeDependentFields(ObjectNode spec) {
+    String serviceType = spec.path("type").asText("ClusterIP");
+    boolean nodePorts = serviceType.equals("NodePort") || serviceType.equals("LoadBalancer");
+    if (!nodePorts) {
+      for (JsonNode port : spec.path("ports")) {
+        if (port instanceof ObjectNode p) {
+          p.remove("nodePort");
+        }
+      }
+      spec.remove("externalTrafficPolicy");
+      spec.remove("healthCheckNodePort");
+    }
+    if (!serviceType.equals("LoadBalancer")) {
+      spec.remove("allocateLoadBalancerNodePorts");
+    }
+    if (serviceType.equals("ExternalName")) {
+      for (String f : List.of("clusterIP", "clusterIPs", "ipFamilies", "ipFamilyPolicy")) {
+        spec.remove(f);
+      }
+      spec.remove("internalTrafficPolicy");
+    }
   }
 
   private void apply(ObjectNode spec) {

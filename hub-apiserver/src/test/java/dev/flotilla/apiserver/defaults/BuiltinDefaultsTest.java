@@ -171,4 +171,18 @@ class BuiltinDefaultsTest {
     assertTrue(e.getMessage().contains("spec.clusterIPs[0]"), e.getMessage());
     assertTrue(e.getMessage().contains("may not change once set"), e.getMessage());
   }
+
+  // kube-apiserver drops type-dependent fields on update: `kubectl patch svc web -p
+  // '{"spec":{"type":"ClusterIP"}}'` on a NodePort Service leaves no node port behind.
+  @Test
+  void changingToClusterIpDropsNodePortsAndExternalTrafficPolicy() {
+    ObjectNode old = yaml("metadata: {name: web}\nspec: {type: NodePort, ports: [{port: 80}]}");
+    services.beforeCreate(SERVICES, old);
+    ObjectNode changed = old.deepCopy();
+    ((ObjectNode) changed.get("spec")).put("type", "ClusterIP");
+    services.beforeUpdate(SERVICES, old, changed);
+    assertFalse(changed.at("/spec/ports/0").has("nodePort"));
+    assertFalse(changed.get("spec").has("externalTrafficPolicy"));
+    assertEquals(old.at("/spec/clusterIP"), changed.at("/spec/clusterIP"));
+  }
 }

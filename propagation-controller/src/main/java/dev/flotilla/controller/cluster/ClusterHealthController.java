@@ -35,8 +35,10 @@ public final class ClusterHealthController implements Reconciler, AutoCloseable 
   private final Controller controller;
   private final SharedIndexInformer<GenericKubernetesResource> clusters;
   private final SharedIndexInformer<Lease> leases;
-  private final java.util.Set<String> ensuredNamespaces =
-      java.util.concurrent.ConcurrentHashMap.newKeySet();
+  // namespace -> when it was last seen present (System.nanoTime)
+  private final java.util.Map<String, Long> ensuredNamespaces =
+      new java.util.concurrent.ConcurrentHashMap<>();
+  private static final long RECHECK_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
 
   public ClusterHealthController(KubernetesClient hub) {
     this.hub = hub;
@@ -170,12 +172,18 @@ public final class ClusterHealthController implements Reconciler, AutoCloseable 
 
   private void ensureExecutionNamespace(String cluster) {
     String ns = "karmada-es-" + cluster;
-    // Cluster status changes every few seconds per member; the namespace is checked once per
-    // cluster and process, not on each of them.
-    if (ensuredNamespaces.contains(ns)) {
+    // Cluster status changes every few seconds per member; the namespace is checked once a
+    // minute per cluster, not on each of them (a deleted one comes back within that minute).
+    Long seen = ensuredNamespaces.get(ns);
+    if (seen != null && System.nanoTime() - seen < RECHECK_NANOS) {
       return;
     }
-    if (hub.namespaces().withName(ns).get() == null) {
+    io.fabric8.kubernetes.api.model.Namespace existing = hub.namespaces().withName(ns).get();
+    if (existing != null && existing.getMetadata().getDeletionTimestamp() != null) {
+      ensuredNamespaces.remove(ns); // terminating: create it again once it is gone
+      return;
+    }
+    if (existing == null) {
       try {
         hub.namespaces()
             .resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build())
@@ -186,7 +194,7 @@ public final class ClusterHealthController implements Reconciler, AutoCloseable 
         }
       }
     }
-    ensuredNamespaces.add(ns);
+    ensuredNamespaces.put(ns, System.nanoTime());
   }
 
   @Override

@@ -118,8 +118,7 @@ public final class ResourceDetector implements Reconciler, AutoCloseable {
     // The binding records the template version after the claim, so the claim's own watch event
     // finds the binding up to date.
     JsonNode claimed = ClaimMarks.claim(hub, ref, template, policy, clusterPolicy);
-    syncBinding(ref, claimed, policy, clusterPolicy);
-    return Result.DONE;
+    return syncBinding(ref, claimed, policy, clusterPolicy);
   }
 
   /** The templates this detector caches, for controllers that read them. */
@@ -128,7 +127,7 @@ public final class ResourceDetector implements Reconciler, AutoCloseable {
         templates.get(new TemplateRef(apiVersion, kind, namespace, name)).orElse(null);
   }
 
-  private void syncBinding(
+  private Result syncBinding(
       TemplateRef ref, JsonNode template, JsonNode policy, boolean clusterPolicy) {
     boolean clusterScoped = ref.namespace() == null;
     ResourceDefinitionContext kind =
@@ -139,9 +138,15 @@ public final class ResourceDetector implements Reconciler, AutoCloseable {
         clusterScoped
             ? hub.genericKubernetesResources(kind)
             : hub.genericKubernetesResources(kind).inNamespace(ref.namespace());
-    GenericKubernetesResource existing =
-        written.newest(
-            key, (clusterScoped ? clusterBindings : bindings).getIndexer().getByKey(key));
+    GenericKubernetesResource cached =
+        (clusterScoped ? clusterBindings : bindings).getIndexer().getByKey(key);
+    if (cached != null && cached.getMetadata().getDeletionTimestamp() != null) {
+      // The binding of a deleted template is on its way out (a delete-and-recreate): taking it
+      // over would be lost with it, so the new template's binding waits for it to be gone.
+      written.forget(key);
+      return Result.after(java.time.Duration.ofSeconds(1));
+    }
+    GenericKubernetesResource existing = cached == null ? null : written.newest(key, cached);
     if (existing == null) {
       try {
         written.wrote(
@@ -149,7 +154,7 @@ public final class ResourceDetector implements Reconciler, AutoCloseable {
             client
                 .resource(Trees.generic(DesiredBinding.of(template, policy, clusterPolicy, null)))
                 .create());
-        return;
+        return Result.DONE;
       } catch (KubernetesClientException e) {
         if (e.getCode() != 409) {
           throw e;
@@ -165,6 +170,7 @@ public final class ResourceDetector implements Reconciler, AutoCloseable {
     if (!Trees.same(desired, existingTree)) {
       written.wrote(key, client.resource(Trees.generic(desired)).update());
     }
+    return Result.DONE;
   }
 
   /** Policy events re-examine every template of the kinds the policy selects. */

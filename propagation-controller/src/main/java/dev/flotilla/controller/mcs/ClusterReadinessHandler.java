@@ -1,24 +1,24 @@
 package dev.flotilla.controller.mcs;
 
 import dev.flotilla.controller.runtime.Controller;
-import dev.flotilla.controller.runtime.Trees;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.TreeSet;
 import java.util.function.Function;
 
 /**
- * Keeps the set of Ready clusters and enqueues the services a cluster exports when its Ready
- * condition changes, and only then: agents rewrite Cluster status every few seconds, and re-merging
- * every service of the fleet on each of those writes would cost thousands of reconciles per
- * heartbeat round.
+ * Enqueues the services a cluster exports when its Ready condition changes, and only then: agents
+ * rewrite Cluster status every few seconds, and re-merging every service of the fleet on each of
+ * those writes would cost thousands of reconciles per heartbeat round.
  */
 final class ClusterReadinessHandler implements ResourceEventHandler<GenericKubernetesResource> {
   private final Controller controller;
   private final Function<String, Iterable<String>> servicesOfCluster;
-  private final Set<String> ready = ConcurrentHashMap.newKeySet();
 
   ClusterReadinessHandler(
       Controller controller, Function<String, Iterable<String>> servicesOfCluster) {
@@ -26,46 +26,49 @@ final class ClusterReadinessHandler implements ResourceEventHandler<GenericKuber
     this.servicesOfCluster = servicesOfCluster;
   }
 
+  /** The status of the cluster's Ready condition, read without converting the whole object. */
   static String ready(GenericKubernetesResource cluster) {
-    for (var c : Trees.tree(cluster).path("status").path("conditions")) {
-      if ("Ready".equals(c.path("type").asText())) {
-        return c.path("status").asText();
+    if (cluster.getAdditionalProperties().get("status") instanceof Map<?, ?> status
+        && status.get("conditions") instanceof List<?> conditions) {
+      for (Object c : conditions) {
+        if (c instanceof Map<?, ?> m && "Ready".equals(m.get("type"))) {
+          return String.valueOf(m.get("status"));
+        }
       }
     }
     return "Unknown";
   }
 
-  /** The clusters whose Ready condition is True, as last seen. */
-  Set<String> readyClusters() {
-    return Set.copyOf(ready);
+  /**
+   * The clusters whose Ready condition is True, read from the informer's store: handler events
+   * arrive on another thread after the store is filled, so a set kept from them could still be
+   * empty when the first reconciles run, and would withdraw every endpoint of the fleet.
+   */
+  static Set<String> readyClusters(SharedIndexInformer<GenericKubernetesResource> clusters) {
+    Set<String> ready = new TreeSet<>();
+    for (GenericKubernetesResource c : clusters.getStore().list()) {
+      if ("True".equals(ready(c))) {
+        ready.add(c.getMetadata().getName());
+      }
+    }
+    return ready;
   }
 
   @Override
   public void onAdd(GenericKubernetesResource cluster) {
-    remember(cluster);
     enqueue(cluster);
   }
 
   @Override
   public void onUpdate(GenericKubernetesResource before, GenericKubernetesResource after) {
     if (!Objects.equals(ready(before), ready(after))) {
-      remember(after);
       enqueue(after);
     }
   }
 
   @Override
   public void onDelete(GenericKubernetesResource cluster, boolean finalStateUnknown) {
-    ready.remove(cluster.getMetadata().getName());
     enqueue(cluster);
-  }
-
-  private void remember(GenericKubernetesResource cluster) {
-    if ("True".equals(ready(cluster))) {
-      ready.add(cluster.getMetadata().getName());
-    } else {
-      ready.remove(cluster.getMetadata().getName());
-    }
   }
 
   private void enqueue(GenericKubernetesResource cluster) {

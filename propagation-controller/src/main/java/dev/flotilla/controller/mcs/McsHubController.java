@@ -42,6 +42,9 @@ public final class McsHubController implements Reconciler, AutoCloseable {
       Kinds.ctx("multicluster.x-k8s.io", "v1beta1", "ServiceImport", "serviceimports", true);
 
   private static final String BY_SERVICE = "mcs-service";
+  private static final List<String> OPTIONAL_IMPORT_FIELDS =
+      List.of(
+          "sessionAffinityConfig", "internalTrafficPolicy", "trafficDistribution", "ipFamilies");
   // Reconciles are mostly waiting on hub round trips; more workers overlap them.
   private static final int WORKERS = 4;
 
@@ -128,7 +131,7 @@ public final class McsHubController implements Reconciler, AutoCloseable {
       }
     }
     ServiceMerge.Result merged = ServiceMerge.merge(exports);
-    Set<String> ready = readiness.readyClusters();
+    Set<String> ready = ClusterReadinessHandler.readyClusters(clusters);
     for (ServiceMerge.Export e : exports) {
       writeExportStatus(exportWorks.get(e.cluster()), e, merged, ready);
     }
@@ -312,6 +315,9 @@ public final class McsHubController implements Reconciler, AutoCloseable {
     // internalTrafficPolicy=Local on a Service whose endpoints are all in other clusters would
     // drop every packet: the property stays on the ServiceImport only.
     spec.remove("internalTrafficPolicy");
+    // The consumer chooses its own families: an exporter's IPv6 or dual stack would be refused by
+    // a single-stack consumer, and a primary family cannot change once the Service exists.
+    spec.remove("ipFamilies");
     for (ServiceMerge.Export source : sources) {
       List<JsonNode> slices = source.slices();
       for (int i = 0; i < slices.size(); i++) {
@@ -470,7 +476,13 @@ public final class McsHubController implements Reconciler, AutoCloseable {
       }
     } else if (ours && !spec.equals(Trees.tree(cached).path("spec"))) {
       ObjectNode patch = Trees.MAPPER.createObjectNode();
-      patch.set("spec", spec);
+      ObjectNode patchSpec = spec.deepCopy();
+      for (String f : OPTIONAL_IMPORT_FIELDS) {
+        if (!patchSpec.has(f) && Trees.tree(cached).path("spec").has(f)) {
+          patchSpec.putNull(f); // a merge patch removes a field only when told to
+        }
+      }
+      patch.set("spec", patchSpec);
       cached = op.withName(svc).patch(PatchContext.of(PatchType.JSON_MERGE), patch.toString());
     }
     List<String> names = new ArrayList<>();

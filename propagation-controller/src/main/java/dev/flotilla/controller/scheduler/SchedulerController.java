@@ -43,6 +43,7 @@ public final class SchedulerController implements Reconciler, AutoCloseable {
   private final SharedIndexInformer<GenericKubernetesResource> clusters;
   private final TreeCache clusterTrees = new TreeCache();
   private final OwnWrites written = new OwnWrites();
+  private static final java.time.Duration UNSCHEDULABLE_RETRY = java.time.Duration.ofSeconds(30);
 
   public SchedulerController(KubernetesClient hub, HubInformers informers) {
     this.hub = hub;
@@ -131,7 +132,9 @@ public final class SchedulerController implements Reconciler, AutoCloseable {
             result.message());
       }
     }
-    return Result.DONE;
+    // Capacity (resource summaries) is not an event the scheduler reacts to; an unschedulable
+    // binding is tried again on a timer, as Karmada retries unschedulable bindings.
+    return result.scheduled() ? Result.DONE : Result.after(UNSCHEDULABLE_RETRY);
   }
 
   private static void setScheduled(ObjectNode status, ScheduleResult result) {
