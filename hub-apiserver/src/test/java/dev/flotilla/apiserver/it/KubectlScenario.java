@@ -20,6 +20,13 @@ import org.junit.jupiter.api.BeforeAll;
  * KubectlScenarioEditIT} (writes: apply, server-side apply, diff, patch, edit, label/annotate) and
  * {@link KubectlScenarioReadIT} (get/watch/scale, describe, explain, wait, dry-run, delete,
  * api-resources).
+ *
+ * <p>Every test runs each step with default flags (no {@code --validate=false}) for every kubectl
+ * binary, one namespace per version, each step checked on kubectl's output or the stored object.
+ * The tests run one after another: a kubectl run costs about 0.13 s of CPU, so on a busy two-core
+ * machine running them concurrently saved little, and surefire then attributed test results to the
+ * wrong classes. Keep the number of kubectl runs per test small; check stored objects directly
+ * where kubectl's output is not the point.
  */
 abstract class KubectlScenario {
   static final String BINARIES = "dev.flotilla.apiserver.it.KubectlRunner#binaries";

@@ -18,19 +18,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The kubectl fidelity scenario of issue 3, run with default flags against every stock kubectl 1.27
- * ... 1.33 on this machine: each test is one scripted part of a user's day, on built-in kinds
- * (Deployment, ConfigMap, Service) and on Flotilla's policy and MCS kinds (PropagationPolicy,
- * OverridePolicy, ServiceExport, ServiceImport), each step checked on kubectl's output or on the
- * stored object. One hub for the class, one namespace per kubectl version, every object named
- * uniquely within it.
- *
- * <p>The tests run one after another: a kubectl run costs about 0.13 s of CPU, so on a busy
- * two-core machine running them concurrently saved little, and surefire then attributed test
- * results to the wrong classes. Keep the number of kubectl runs per test small instead; check
- * stored objects directly where kubectl's output is not the point.
- *
- * <p>This half: apply, server-side apply, diff, patch, edit, label and annotate.
+ * The first half of the kubectl fidelity scenario of issue 3 (see {@link KubectlScenario}): apply
+ * (create, change, remove a field), server-side apply with a conflict and {@code
+ * --force-conflicts}, diff, patch with each type, edit through an EDITOR script, label and
+ * annotate.
  */
 class KubectlScenarioEditIT extends KubectlScenario {
 

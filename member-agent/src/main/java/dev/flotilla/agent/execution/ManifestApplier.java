@@ -42,6 +42,17 @@ final class ManifestApplier {
   private final java.util.Set<String> knownNamespaces =
       java.util.concurrent.ConcurrentHashMap.newKeySet();
 
+  /**
+   * What the agent last applied per object and the resourceVersion that apply produced: applying
+   * the same configuration again to an object nobody changed since is a no-op for server-side
+   * apply, so it is skipped (a derived-service Work changing one source's slice re-applies that
+   * slice only, not the Service and every other source's slices).
+   */
+  private final java.util.Map<String, LastApply> lastApplied =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  private record LastApply(String configuration, String resourceVersion) {}
+
   ManifestApplier(KubernetesClient member, ResourceMapper mapper) {
     this.member = member;
     this.mapper = mapper;
@@ -65,6 +76,16 @@ final class ManifestApplier {
         && !work.overwrites(manifest)) {
       return new Applied(ApplyOutcome.CONFLICT, Json.tree(existing), CONFLICT_MESSAGE);
     }
+    String objectKey =
+        gvr.context().getGroup() + "/" + gvr.context().getPlural() + "/" + namespace + "/" + name;
+    String configuration = desired.toString();
+    LastApply last = lastApplied.get(objectKey);
+    if (managed != null
+        && last != null
+        && last.configuration().equals(configuration)
+        && last.resourceVersion().equals(existing.getMetadata().getResourceVersion())) {
+      return new Applied(ApplyOutcome.NOOP, managed, null);
+    }
     if (existing == null && namespace != null) {
       ensureNamespace(namespace);
     }
@@ -82,6 +103,8 @@ final class ManifestApplier {
       }
       throw e;
     }
+    lastApplied.put(
+        objectKey, new LastApply(configuration, applied.getMetadata().getResourceVersion()));
     if (gvr.isCrd()) {
       awaitEstablished(name);
       invalidateServedVersions(desired);
