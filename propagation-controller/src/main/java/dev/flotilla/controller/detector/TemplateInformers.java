@@ -1,6 +1,7 @@
 package dev.flotilla.controller.detector;
 
 import dev.flotilla.controller.runtime.Controller;
+import dev.flotilla.controller.runtime.Trees;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -79,7 +80,12 @@ final class TemplateInformers implements AutoCloseable {
 
       @Override
       public void onUpdate(GenericKubernetesResource oldObj, GenericKubernetesResource newObj) {
-        controller.enqueue(ref(newObj).key());
+        // As Karmada's detector: a status-only update (our own aggregated status, above all)
+        // changes neither the claim nor the binding; reacting would rewrite the binding's
+        // resourceVersion and start the scheduler and binding controller on every status round.
+        if (!statusOnly(oldObj, newObj)) {
+          controller.enqueue(ref(newObj).key());
+        }
       }
 
       @Override
@@ -92,6 +98,25 @@ final class TemplateInformers implements AutoCloseable {
             apiVersion, kind, obj.getMetadata().getNamespace(), obj.getMetadata().getName());
       }
     };
+  }
+
+  /** True when the two versions differ only in status, resourceVersion and managedFields. */
+  static boolean statusOnly(GenericKubernetesResource before, GenericKubernetesResource after) {
+    if (java.util.Objects.equals(
+        before.getMetadata().getResourceVersion(), after.getMetadata().getResourceVersion())) {
+      return false; // a resync: look again
+    }
+    return withoutVolatileParts(before).equals(withoutVolatileParts(after));
+  }
+
+  private static com.fasterxml.jackson.databind.JsonNode withoutVolatileParts(
+      GenericKubernetesResource r) {
+    com.fasterxml.jackson.databind.node.ObjectNode tree = Trees.tree(r);
+    tree.remove("status");
+    com.fasterxml.jackson.databind.node.ObjectNode meta = tree.with("metadata");
+    meta.remove("resourceVersion");
+    meta.remove("managedFields");
+    return tree;
   }
 
   @Override
