@@ -48,8 +48,6 @@ import java.util.logging.Logger;
 public final class McsAgentController implements AutoCloseable {
   public static final String NAME = "mcs-agent-controller";
   private static final String BY_SERVICE = "own-service";
-  private static final List<String> IMPORTED_PROPERTIES =
-      List.of("sessionAffinity", "sessionAffinityConfig", "trafficDistribution", "ipFamilies");
   private static final Logger LOG = Logger.getLogger(McsAgentController.class.getName());
   private static final Duration RESYNC = Duration.ofSeconds(30);
 
@@ -464,61 +462,11 @@ public final class McsAgentController implements AutoCloseable {
     if (derived == null) {
       return;
     }
-    ObjectNode dsvc = Json.tree(derived);
-    boolean headless = "None".equals(Json.text(dsvc, "spec", "clusterIP"));
-    ObjectNode wantSpec = Json.object();
-    ArrayNode ips = wantSpec.putArray("ips");
-    String ip = Json.text(dsvc, "spec", "clusterIP");
-    JsonNode clusterIps = dsvc.path("spec").path("clusterIPs");
-    if (!headless && clusterIps.isArray() && !clusterIps.isEmpty()) {
-      clusterIps.forEach(ips::add); // one per IP family, as a dual-stack derived Service has
-    } else if (!headless && ip != null && !ip.isEmpty()) {
-      ips.add(ip);
-    }
-    wantSpec.put("type", headless ? "Headless" : "ClusterSetIP");
-    ArrayNode ports = wantSpec.putArray("ports");
-    for (JsonNode p : dsvc.path("spec").path("ports")) {
-      ObjectNode q = ports.addObject();
-      if (p.has("name")) {
-        q.set("name", p.get("name"));
-      }
-      q.put("protocol", p.path("protocol").asText("TCP"));
-      if (p.has("appProtocol")) {
-        q.set("appProtocol", p.get("appProtocol"));
-      }
-      q.put("port", p.path("port").asInt());
-    }
-    JsonNode have = si.path("spec");
-    boolean specDiffers =
-        !wantSpec
-                .get("ips")
-                .equals(
-                    have.path("ips").isMissingNode()
-                        ? Json.MAPPER.createArrayNode()
-                        : have.path("ips"))
-            || !wantSpec.get("type").equals(have.path("type"))
-            || !wantSpec.get("ports").equals(have.path("ports"));
-    // The import mirrors the derived Service's affinity and traffic properties (mcs-api
-    // conformance copies them); a property gone from the Service is removed with a null.
-    for (String f : IMPORTED_PROPERTIES) {
-      JsonNode want = dsvc.path("spec").path(f);
-      if (headless && f.equals("sessionAffinityConfig")) {
-        want = Json.MAPPER.missingNode();
-      }
-      if (want.isMissingNode() || want.isNull()) {
-        if (have.has(f) && !have.get(f).isNull()) {
-          wantSpec.putNull(f);
-          specDiffers = true;
-        }
-      } else {
-        wantSpec.set(f, want.deepCopy());
-        specDiffers |= !want.equals(have.path(f));
-      }
-    }
+    ObjectNode specPatch = ImportMirror.specPatch(Json.tree(derived), si.path("spec"));
     var resource = member.genericKubernetesResources(importCtx).inNamespace(ns).withName(name);
-    if (specDiffers) {
+    if (specPatch != null) {
       ObjectNode patch = Json.object();
-      patch.set("spec", wantSpec);
+      patch.set("spec", specPatch);
       resource.patch(PatchContext.of(PatchType.JSON_MERGE), patch.toString());
     }
     ArrayNode clusters = Json.MAPPER.createArrayNode();
