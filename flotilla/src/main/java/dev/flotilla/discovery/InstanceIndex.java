@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.fabric8.kubernetes.client.informers.cache.Cache;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -118,8 +119,9 @@ public final class InstanceIndex implements AutoCloseable {
       return;
     }
     Set<String> keys = new TreeSet<>();
-    for (GenericKubernetesResource w : works.getStore().list()) {
-      if (("karmada-es-" + name).equals(w.getMetadata().getNamespace()) && keyOf(w) != null) {
+    for (GenericKubernetesResource w :
+        works.getIndexer().byIndex(Cache.NAMESPACE_INDEX, "karmada-es-" + name)) {
+      if (keyOf(w) != null) {
         keys.add(keyOf(w));
       }
     }

@@ -97,10 +97,15 @@ public final class PolicyMatcher {
     return Nodes.number(policy, 0, "spec", "priority");
   }
 
-  private static PolicyChoice claimedByPropagationPolicy(
+  /**
+   * The outcome when the claiming policy no longer stands (gone: match afresh; being deleted: wait
+   * for it), or null when it does.
+   */
+  private static PolicyChoice claimGone(
       JsonNode template,
       JsonNode claimant,
-      String claimKey,
+      PolicyKind kind,
+      String claimantName,
       List<JsonNode> pps,
       List<JsonNode> cpps) {
     if (claimant == null) {
@@ -109,14 +114,34 @@ public final class PolicyMatcher {
           Outcome.CLAIM_STALE,
           now.policy(),
           now.kind(),
-          "claiming PropagationPolicy(" + claimKey + ") no longer exists; " + now.reason());
+          "claiming " + claimantName + " no longer exists; " + now.reason());
     }
     if (Nodes.deleting(claimant)) {
       return new PolicyChoice(
           Outcome.CLAIMANT_DELETING,
           claimant,
-          PolicyKind.PROPAGATION_POLICY,
-          "claiming PropagationPolicy(" + claimKey + ") is being deleted");
+          kind,
+          "claiming " + claimantName + " is being deleted");
+    }
+    return null;
+  }
+
+  private static PolicyChoice claimedByPropagationPolicy(
+      JsonNode template,
+      JsonNode claimant,
+      String claimKey,
+      List<JsonNode> pps,
+      List<JsonNode> cpps) {
+    PolicyChoice gone =
+        claimGone(
+            template,
+            claimant,
+            PolicyKind.PROPAGATION_POLICY,
+            "PropagationPolicy(" + claimKey + ")",
+            pps,
+            cpps);
+    if (gone != null) {
+      return gone;
     }
     long claimed = explicitPriority(claimant);
     JsonNode preemptor =
@@ -146,20 +171,16 @@ public final class PolicyMatcher {
       String claimName,
       List<JsonNode> pps,
       List<JsonNode> cpps) {
-    if (claimant == null) {
-      PolicyChoice now = freshMatch(template, pps, cpps);
-      return new PolicyChoice(
-          Outcome.CLAIM_STALE,
-          now.policy(),
-          now.kind(),
-          "claiming ClusterPropagationPolicy(" + claimName + ") no longer exists; " + now.reason());
-    }
-    if (Nodes.deleting(claimant)) {
-      return new PolicyChoice(
-          Outcome.CLAIMANT_DELETING,
-          claimant,
-          PolicyKind.CLUSTER_PROPAGATION_POLICY,
-          "claiming ClusterPropagationPolicy(" + claimName + ") is being deleted");
+    PolicyChoice gone =
+        claimGone(
+            template,
+            claimant,
+            PolicyKind.CLUSTER_PROPAGATION_POLICY,
+            "ClusterPropagationPolicy(" + claimName + ")",
+            pps,
+            cpps);
+    if (gone != null) {
+      return gone;
     }
     // A namespaced policy may always preempt a cluster-wide claim, whatever the priorities.
     JsonNode ppPreemptor = best(template, pps, PolicyMatcher::preempts);

@@ -16,6 +16,7 @@ import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.fabric8.kubernetes.client.informers.cache.Cache;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -89,10 +90,9 @@ public final class McsHubController implements Reconciler, AutoCloseable {
   /** The services with an MCS Work in the cluster's execution namespace. */
   private List<String> servicesOf(String cluster) {
     Set<String> keys = new LinkedHashSet<>();
-    for (GenericKubernetesResource w : works.getStore().list()) {
-      if ((McsLabels.EXECUTION_PREFIX + cluster).equals(w.getMetadata().getNamespace())) {
-        keys.addAll(keyOf(w));
-      }
+    for (GenericKubernetesResource w :
+        works.getIndexer().byIndex(Cache.NAMESPACE_INDEX, McsLabels.EXECUTION_PREFIX + cluster)) {
+      keys.addAll(keyOf(w));
     }
     return new ArrayList<>(keys);
   }
