@@ -12,6 +12,8 @@ import dev.flotilla.controller.runtime.Reconciler;
 import dev.flotilla.controller.runtime.TemplateCache;
 import dev.flotilla.controller.runtime.TreeCache;
 import dev.flotilla.controller.runtime.Trees;
+import dev.flotilla.controller.runtime.TrustedBindings;
+import dev.flotilla.policies.trust.Provenance;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -52,19 +54,23 @@ public final class BindingController implements Reconciler, AutoCloseable {
   private final TreeCache trees = new TreeCache();
   private final OwnWrites written = new OwnWrites();
 
+  /** Logs only: the scheduler records the Event for a refused binding. */
+  private final TrustedBindings trust = new TrustedBindings(NAME, null);
+
   public BindingController(KubernetesClient hub, HubInformers informers, TemplateCache templates) {
     this.hub = hub;
     this.templates = templates;
     this.controller = new Controller(NAME, this, WORKERS);
-    // The binding's own status (ours, the scheduler's) is an output, never an input.
+    // The binding's own status (ours, the scheduler's) is an output, never an input. Bindings the
+    // detector could not have made are no input either, unless they are going (their Works go).
     this.bindings =
         informers.inform(
             Kinds.RESOURCE_BINDING,
-            handler(b -> List.of(BindingKey.of(b))).onlyIf(Changes::beyondStatus));
+            handler(BindingController::keysIfActionable).onlyIf(Changes::beyondStatus));
     this.clusterBindings =
         informers.inform(
             Kinds.CLUSTER_RESOURCE_BINDING,
-            handler(b -> List.of(BindingKey.of(b))).onlyIf(Changes::beyondStatus));
+            handler(BindingController::keysIfActionable).onlyIf(Changes::beyondStatus));
     this.works = hub.genericKubernetesResources(Kinds.WORK).inAnyNamespace().runnableInformer(0);
     works.addIndexers(Map.of(BY_BINDING, BindingController::bindingIds));
     // Finalizer-only changes (the agent's) need nothing from us; status changes are aggregated.
@@ -87,12 +93,19 @@ public final class BindingController implements Reconciler, AutoCloseable {
         (ref.clusterScoped() ? clusterBindings : bindings).getIndexer().getByKey(ref.cacheKey());
     if (cached == null) {
       written.forget(key);
+      trust.forget(key);
       return Result.DONE;
     }
     ObjectNode binding = Trees.tree(written.newest(key, cached));
     List<GenericKubernetesResource> current = worksOf(binding);
     if (binding.path("metadata").has("deletionTimestamp")) {
+      // Safe for any binding: only Works the hub labelled with this binding's uid are removed.
       return removeWorks(ref, binding, current);
+    }
+    var refusal = TrustedBindings.refusal(binding);
+    if (refusal.isPresent()) {
+      trust.report(key, binding, refusal.get());
+      return Result.DONE;
     }
     if (binding.path("spec").path("clusters").isEmpty()
         && current.isEmpty()
@@ -102,6 +115,13 @@ public final class BindingController implements Reconciler, AutoCloseable {
     JsonNode template = WorkWriter.template(hub, templates, binding);
     if (template == null) {
       return Result.DONE; // the template is gone; garbage collection removes the binding
+    }
+    var misplaced =
+        Provenance.templateRefusal(
+            Provenance.Binding.of(binding), Trees.text(template, "metadata", "namespace"));
+    if (misplaced.isPresent()) {
+      trust.report(key, binding, misplaced.get());
+      return Result.DONE;
     }
     Map<String, ObjectNode> desired =
         DesiredWorks.of(
@@ -187,9 +207,16 @@ public final class BindingController implements Reconciler, AutoCloseable {
 
   private List<String> allBindingKeys() {
     List<String> keys = new ArrayList<>();
-    bindings.getStore().list().forEach(b -> keys.add(BindingKey.of(b)));
-    clusterBindings.getStore().list().forEach(b -> keys.add(BindingKey.of(b)));
+    bindings.getStore().list().forEach(b -> keys.addAll(keysIfActionable(b)));
+    clusterBindings.getStore().list().forEach(b -> keys.addAll(keysIfActionable(b)));
     return keys;
+  }
+
+  /** A binding's key when the detector could have made it, or when it is being deleted. */
+  private static List<String> keysIfActionable(GenericKubernetesResource b) {
+    return TrustedBindings.trusted(b) || b.getMetadata().getDeletionTimestamp() != null
+        ? List.of(BindingKey.of(b))
+        : List.of();
   }
 
   private EnqueueHandler<GenericKubernetesResource> handler(
