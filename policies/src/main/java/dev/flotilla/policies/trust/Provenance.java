@@ -138,6 +138,33 @@ public final class Provenance {
   }
 
   /**
+   * Why the template of {@code b} must not even be read, or empty: a ResourceBinding names a
+   * namespaced kind, a ClusterResourceBinding a cluster-scoped one. Otherwise a read would resolve
+   * outside the binding's namespace (a ClusterRole through a ResourceBinding, a Secret of the
+   * client's default namespace through a ClusterResourceBinding).
+   *
+   * @param namespacedKind whether the hub serves the template's kind per namespace
+   */
+  public static Optional<String> scopeRefusal(Binding b, boolean namespacedKind) {
+    boolean cluster = "ClusterResourceBinding".equals(b.kind());
+    if (cluster == namespacedKind) {
+      return Optional.of(
+          "its template kind "
+              + b.resourceApiVersion()
+              + " "
+              + b.resourceKind()
+              + " is "
+              + (namespacedKind ? "namespaced" : "cluster-scoped")
+              + ", but a "
+              + b.kind()
+              + " is for "
+              + (cluster ? "cluster-scoped" : "namespaced")
+              + " templates");
+    }
+    return Optional.empty();
+  }
+
+  /**
    * Why a template read for {@code b} must not be used, or empty: it must live exactly where the
    * binding says (cluster-scoped for a ClusterResourceBinding), so a read that resolved elsewhere,
    * such as a namespaced kind named without a namespace, never reaches a member.

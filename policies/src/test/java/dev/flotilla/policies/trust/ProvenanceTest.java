@@ -108,6 +108,20 @@ class ProvenanceTest {
         refused, Provenance.policyRefusal("PropagationPolicy", namespace, "p").isPresent());
   }
 
+  /** Binding kind, whether its template's kind is namespaced, refused. */
+  @ParameterizedTest(name = "{0} for a namespaced kind {1}: refused {2}")
+  @CsvSource({
+    "ResourceBinding, true, false",
+    "ResourceBinding, false, true",
+    "ClusterResourceBinding, false, false",
+    "ClusterResourceBinding, true, true",
+  })
+  void scopes(String kind, boolean namespacedKind, boolean refused) {
+    Provenance.Binding b =
+        new Provenance.Binding(kind, null, "b", "v1", "Secret", null, "topsecret");
+    assertEquals(refused, Provenance.scopeRefusal(b, namespacedKind).isPresent());
+  }
+
   /** Binding kind and namespace, where the template read was found, refused. */
   @ParameterizedTest(name = "{0} {1}, template found in {2}: refused {3}")
   @CsvSource(

@@ -5,7 +5,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.flotilla.controller.runtime.Changes;
 import dev.flotilla.controller.runtime.Controller;
 import dev.flotilla.controller.runtime.EnqueueHandler;
+import dev.flotilla.controller.runtime.EventRecorder;
 import dev.flotilla.controller.runtime.HubInformers;
+import dev.flotilla.controller.runtime.KindScopes;
 import dev.flotilla.controller.runtime.Kinds;
 import dev.flotilla.controller.runtime.OwnWrites;
 import dev.flotilla.controller.runtime.Reconciler;
@@ -23,6 +25,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Karmada's binding controller plus binding status: turns a scheduled (Cluster)ResourceBinding into
@@ -54,12 +57,20 @@ public final class BindingController implements Reconciler, AutoCloseable {
   private final TreeCache trees = new TreeCache();
   private final OwnWrites written = new OwnWrites();
 
-  /** Logs only: the scheduler records the Event for a refused binding. */
-  private final TrustedBindings trust = new TrustedBindings(NAME, null);
+  /**
+   * Says why a binding is left alone. The scheduler reports what {@link Provenance} refuses (this
+   * controller's handlers never enqueue those); what is found only here, a template of the wrong
+   * scope or place, is reported here.
+   */
+  private final TrustedBindings trust;
+
+  private final KindScopes scopes;
 
   public BindingController(KubernetesClient hub, HubInformers informers, TemplateCache templates) {
     this.hub = hub;
     this.templates = templates;
+    this.scopes = new KindScopes(hub);
+    this.trust = new TrustedBindings(NAME, new EventRecorder(hub, NAME));
     this.controller = new Controller(NAME, this, WORKERS);
     // The binding's own status (ours, the scheduler's) is an output, never an input. Bindings the
     // detector could not have made are no input either, unless they are going (their Works go).
@@ -102,7 +113,7 @@ public final class BindingController implements Reconciler, AutoCloseable {
       // Safe for any binding: only Works the hub labelled with this binding's uid are removed.
       return removeWorks(ref, binding, current);
     }
-    var refusal = TrustedBindings.refusal(binding);
+    Optional<String> refusal = TrustedBindings.refusal(binding);
     if (refusal.isPresent()) {
       trust.report(key, binding, refusal.get());
       return Result.DONE;
@@ -112,13 +123,23 @@ public final class BindingController implements Reconciler, AutoCloseable {
         && !binding.path("status").has("aggregatedStatus")) {
       return Result.DONE; // not scheduled yet: no Works to write, no status to aggregate
     }
+    Provenance.Binding origin = Provenance.Binding.of(binding);
+    Optional<Boolean> namespacedKind =
+        scopes.namespaced(origin.resourceApiVersion(), origin.resourceKind());
+    if (namespacedKind.isEmpty()) {
+      return Result.after(Duration.ofSeconds(5)); // the kind is not served (yet): no template
+    }
+    // Before any read: a read of the wrong scope would resolve outside the binding's namespace.
+    Optional<String> misplaced = Provenance.scopeRefusal(origin, namespacedKind.get());
+    if (misplaced.isPresent()) {
+      trust.report(key, binding, misplaced.get());
+      return Result.DONE;
+    }
     JsonNode template = WorkWriter.template(hub, templates, binding);
     if (template == null) {
       return Result.DONE; // the template is gone; garbage collection removes the binding
     }
-    var misplaced =
-        Provenance.templateRefusal(
-            Provenance.Binding.of(binding), Trees.text(template, "metadata", "namespace"));
+    misplaced = Provenance.templateRefusal(origin, Trees.text(template, "metadata", "namespace"));
     if (misplaced.isPresent()) {
       trust.report(key, binding, misplaced.get());
       return Result.DONE;
