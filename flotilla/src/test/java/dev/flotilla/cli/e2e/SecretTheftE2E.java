@@ -158,8 +158,31 @@ class SecretTheftE2E {
                     + " clusters: [{name: member3}]}}"))
         .create();
 
+    // A template and a policy in a reserved namespace are no instruction either.
+    admin
+        .secrets()
+        .inNamespace(reserved)
+        .resource(
+            new SecretBuilder()
+                .withNewMetadata()
+                .withName("planted")
+                .endMetadata()
+                .addToStringData("password", "stolen")
+                .build())
+        .create();
+    admin
+        .resource(
+            generic(
+                "{apiVersion: policy.karmada.io/v1alpha1, kind: PropagationPolicy, metadata: {name:"
+                    + " planted, namespace: "
+                    + reserved
+                    + "}, spec: {resourceSelectors: [{apiVersion: v1, kind: Secret, name:"
+                    + " planted}], placement: {}}}"))
+        .create();
+
     canaryReachesEveryMember(fleet);
     assertNothingFollowed(fleet, victim, secretReads);
+    assertNull(fleet.binding(reserved, "Secret", "planted"), "no binding in " + reserved);
     awaitRefused(fleet, reserved, "steal-" + victim);
     awaitRefused(fleet, thief, "steal-" + victim);
     awaitRefused(fleet, "default", "steal-" + victim);
