@@ -1,6 +1,8 @@
 package dev.flotilla.apiserver;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.flotilla.apiserver.agent.AgentAdmission;
+import dev.flotilla.apiserver.agent.AgentAuthorizer;
 import dev.flotilla.apiserver.auth.AgentTokens;
 import dev.flotilla.apiserver.auth.CertificateAuthority;
 import dev.flotilla.apiserver.auth.KubeconfigContext;
@@ -10,7 +12,6 @@ import dev.flotilla.apiserver.controllers.CrdController;
 import dev.flotilla.apiserver.controllers.GarbageCollector;
 import dev.flotilla.apiserver.controllers.NamespaceController;
 import dev.flotilla.apiserver.defaults.BuiltinDefaults;
-import dev.flotilla.apiserver.http.AgentAuthorizer;
 import dev.flotilla.apiserver.http.ApiMetrics;
 import dev.flotilla.apiserver.http.ApiServer;
 import dev.flotilla.apiserver.http.ApiServerConfig;
@@ -101,7 +102,9 @@ public final class HubServer implements AutoCloseable {
       agentTokens.start(storage);
       authenticator.addSource(agentTokens::lookup);
       closeables.add(agentTokens);
-      authorizer = Authorizer.anyOf(authorizer, new AgentAuthorizer());
+      // The agent's authorizer first, so an agent's 403 says what an agent may do.
+      authorizer = Authorizer.anyOf(new AgentAuthorizer(), authorizer);
+      storage.addAdmission(new AgentAdmission());
     }
     long[] lastSeen = {store.currentRevision()};
     compactor.scheduleWithFixedDelay(

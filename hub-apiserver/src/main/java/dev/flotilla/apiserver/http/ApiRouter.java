@@ -7,6 +7,8 @@ import dev.flotilla.apiserver.objects.Json;
 import dev.flotilla.apiserver.objects.ResourceStorage;
 import dev.flotilla.apiserver.registry.ResourceType;
 import dev.flotilla.apiserver.scale.ScaleHandler;
+import dev.flotilla.apiserver.validation.FieldValidation;
+import dev.flotilla.apiserver.validation.WriteContext;
 import dev.flotilla.apiserver.validation.WriteRequests;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
@@ -146,7 +148,9 @@ final class ApiRouter {
               http.method().name(), info, type, http.params(), http.headers(), body, user);
       String denied = authorizer.deny(user, verb, request);
       if (denied != null) {
-        throw new ApiException(403, "Forbidden", denied);
+        throw info.resourceRequest()
+            ? ApiException.forbidden(info.group(), info.resource(), info.name(), denied)
+            : new ApiException(403, "Forbidden", denied);
       }
       if (!info.resourceRequest()) {
         reply(http, nonResource.handle(request, http), verb, started);
@@ -185,16 +189,28 @@ final class ApiRouter {
     }
   }
 
-  /** The scale subresource has its own handler; writes run under field validation. */
+  /**
+   * The scale subresource has its own handler; writes run under field validation, and every write
+   * with its user in scope for admission.
+   */
   private CompletableFuture<Reply> operation(String verb, ApiRequest request) {
     if ("scale".equals(request.info().subresource())) {
-      return scale.handle(request);
+      return asUser(verb, request, scale);
     }
     OperationHandler handler = operations.get(verb);
     if (verb.equals("create") || verb.equals("update") || verb.equals("patch")) {
       return WriteRequests.handle(verb, request, handler);
     }
+    if (verb.equals("delete") || verb.equals("deletecollection")) {
+      return asUser(verb, request, handler);
+    }
     return handler.handle(request);
+  }
+
+  private static CompletableFuture<Reply> asUser(
+      String verb, ApiRequest request, OperationHandler handler) {
+    return new WriteContext(verb, FieldValidation.IGNORE, request.user())
+        .call(() -> handler.handle(request));
   }
 
   private ResourceType resolve(RequestInfo info) {

@@ -104,6 +104,23 @@ public class ApiException extends RuntimeException {
         List.of());
   }
 
+  /**
+   * 403 as kube-apiserver words it: {@code <resource>[.<group>] ["<name>" ]is forbidden: <why>},
+   * with details naming the group, resource and object.
+   */
+  public static ApiException forbidden(String group, String resource, String name, String why) {
+    String qualified = group == null || group.isEmpty() ? resource : resource + "." + group;
+    String named = name == null || name.isEmpty() ? "" : " \"" + name + "\"";
+    return new ApiException(
+        403,
+        "Forbidden",
+        qualified + named + " is forbidden: " + why,
+        group,
+        resource,
+        name == null || name.isEmpty() ? null : name,
+        List.of());
+  }
+
   public static ApiException badRequest(String message) {
     return new ApiException(400, "BadRequest", message);
   }

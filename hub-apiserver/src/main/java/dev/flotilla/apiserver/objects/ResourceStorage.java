@@ -29,6 +29,7 @@ public final class ResourceStorage {
   private final Store store;
   private final ResourceRegistry registry;
   private final Map<String, List<ObjectHook>> hooks = new ConcurrentHashMap<>();
+  private final List<Admission> admissions = new java.util.concurrent.CopyOnWriteArrayList<>();
   private final ResourceType namespaces;
   private volatile SchemaAdmission schemaAdmission;
   private volatile java.util.function.BiConsumer<ResourceType, ObjectNode> dryRunView =
@@ -59,6 +60,11 @@ public final class ResourceStorage {
    */
   public void addHook(String groupResource, ObjectHook hook) {
     hooks.computeIfAbsent(groupResource, k -> new ArrayList<>()).add(hook);
+  }
+
+  /** Adds validating admission that sees who writes (every resource, every write path). */
+  public void addAdmission(Admission admission) {
+    admissions.add(admission);
   }
 
   /** Installs schema admission (field validation, CR pruning, defaulting and validation). */
@@ -125,8 +131,9 @@ public final class ResourceStorage {
       obj.remove("status");
     }
     SchemaAdmission schemas = schemaAdmission;
+    WriteContext ctx = WriteContext.current();
     if (schemas != null) {
-      schemas.decode(type, obj, null, WriteContext.current());
+      schemas.decode(type, obj, null, ctx);
     }
     for (ObjectHook hook : hooksFor(type)) {
       hook.beforeCreate(type, obj);
@@ -134,6 +141,7 @@ public final class ResourceStorage {
     if (schemas != null) {
       schemas.validate(type, obj, null);
     }
+    admit(Admission.Operation.CREATE, ctx, type, namespace, name, null, obj, null, dryRun);
     if (dryRun) {
       if (store.get(StorageKeys.key(type, namespace, name)).isPresent()) {
         throw ApiException.alreadyExists(type, name);
@@ -223,7 +231,7 @@ public final class ResourceStorage {
               + ")");
     }
     long expected = Meta.resourceVersion(obj);
-    return guaranteedUpdate(
+    return attemptUpdate(
         type,
         namespace,
         name,
@@ -231,7 +239,11 @@ public final class ResourceStorage {
         dryRun,
         current ->
             track.apply(
-                current, ObjectRules.mergeUpdate(type, current, obj.deepCopy(), statusOnly)));
+                current, ObjectRules.mergeUpdate(type, current, obj.deepCopy(), statusOnly)),
+        0,
+        WriteContext.current(),
+        statusOnly ? "status" : null,
+        true);
   }
 
   /**
@@ -246,7 +258,7 @@ public final class ResourceStorage {
       boolean dryRun,
       UnaryOperator<ObjectNode> mutate) {
     return attemptUpdate(
-        type, namespace, name, expectedRv, dryRun, mutate, 0, WriteContext.current());
+        type, namespace, name, expectedRv, dryRun, mutate, 0, WriteContext.current(), null, true);
   }
 
   private CompletableFuture<ObjectNode> attemptUpdate(
@@ -257,7 +269,9 @@ public final class ResourceStorage {
       boolean dryRun,
       UnaryOperator<ObjectNode> mutate,
       int attempt,
-      WriteContext ctx) {
+      WriteContext ctx,
+      String subresource,
+      boolean admit) {
     KeyValue kv = getRaw(type, namespace, name);
     if (expectedRv != 0 && expectedRv != kv.modRevision()) {
       throw ApiException.conflict(type, name);
@@ -275,6 +289,18 @@ public final class ResourceStorage {
     if (schemas != null) {
       schemas.validate(type, desired, current);
     }
+    if (admit) {
+      admit(
+          Admission.Operation.UPDATE,
+          ctx,
+          type,
+          namespace,
+          name,
+          subresource,
+          desired,
+          current,
+          dryRun);
+    }
     ObjectRules.settleGeneration(current, desired);
     if (dryRun) {
       dryRunView.accept(type, desired);
@@ -284,7 +310,8 @@ public final class ResourceStorage {
       return CompletableFuture.completedFuture(current);
     }
     if (Meta.isDeleting(desired) && !pendingFinalization(type, desired)) {
-      return deleteNow(type, namespace, name, kv, desired);
+      // The last finalizer went: the store deletes, which is no DELETE request to admit.
+      return deleteNow(type, namespace, name, kv, desired, WriteContext.internal());
     }
     ObjectNode stored = asStorageVersion(type, desired);
     String key = StorageKeys.key(type, namespace, name);
@@ -301,7 +328,8 @@ public final class ResourceStorage {
               if (expectedRv != 0 || attempt >= MAX_RETRIES) {
                 throw ApiException.conflict(type, name);
               }
-              return attemptUpdate(type, namespace, name, 0, false, mutate, attempt + 1, ctx);
+              return attemptUpdate(
+                  type, namespace, name, 0, false, mutate, attempt + 1, ctx, subresource, admit);
             });
   }
 
@@ -328,7 +356,7 @@ public final class ResourceStorage {
       boolean statusOnly,
       boolean dryRun,
       BinaryOperator<ObjectNode> track) {
-    return guaranteedUpdate(
+    return attemptUpdate(
         type,
         namespace,
         name,
@@ -343,7 +371,11 @@ public final class ResourceStorage {
           }
           ObjectRules.checkTypeMeta(type, patched, servedVersions(type));
           return track.apply(current, ObjectRules.mergeUpdate(type, current, patched, statusOnly));
-        });
+        },
+        0,
+        WriteContext.current(),
+        statusOnly ? "status" : null,
+        true);
   }
 
   // ---- delete ----
@@ -354,9 +386,24 @@ public final class ResourceStorage {
    */
   public CompletableFuture<ObjectNode> delete(
       ResourceType type, String namespace, String name, DeleteOptions options) {
+    return delete(type, namespace, name, options, WriteContext.current());
+  }
+
+  private CompletableFuture<ObjectNode> delete(
+      ResourceType type, String namespace, String name, DeleteOptions options, WriteContext ctx) {
     KeyValue kv = getRaw(type, namespace, name);
     ObjectNode current = toVersion(type, kv.value());
     checkPreconditions(type, name, current, options);
+    admit(
+        Admission.Operation.DELETE,
+        ctx,
+        type,
+        namespace,
+        name,
+        null,
+        null,
+        current,
+        options.dryRun());
     String finalizer =
         "Orphan".equals(options.propagationPolicy())
             ? "orphan"
@@ -370,9 +417,10 @@ public final class ResourceStorage {
       if (options.dryRun()) {
         return CompletableFuture.completedFuture(current);
       }
-      return deleteNow(type, namespace, name, kv, current);
+      return deleteNow(type, namespace, name, kv, current, ctx);
     }
-    return guaranteedUpdate(
+    // Admitted as a DELETE above; marking it is no separate UPDATE for admission, as upstream.
+    return attemptUpdate(
         type,
         namespace,
         name,
@@ -399,7 +447,11 @@ public final class ResourceStorage {
             }
           }
           return next;
-        });
+        },
+        0,
+        ctx,
+        null,
+        false);
   }
 
   private void checkPreconditions(
@@ -427,7 +479,12 @@ public final class ResourceStorage {
   }
 
   private CompletableFuture<ObjectNode> deleteNow(
-      ResourceType type, String namespace, String name, KeyValue kv, ObjectNode last) {
+      ResourceType type,
+      String namespace,
+      String name,
+      KeyValue kv,
+      ObjectNode last,
+      WriteContext ctx) {
     ObjectNode stored = asStorageVersion(type, last);
     return store
         .delete(StorageKeys.key(type, namespace, name), kv.modRevision(), rev -> stamp(stored, rev))
@@ -439,8 +496,8 @@ public final class ResourceStorage {
               if (result.kv() == null) {
                 throw ApiException.notFound(type, name);
               }
-              // Changed under us: decide again on the new state.
-              return delete(type, namespace, name, DeleteOptions.DEFAULT);
+              // Changed under us: decide (and admit) again on the new state.
+              return delete(type, namespace, name, DeleteOptions.DEFAULT, ctx);
             });
   }
 
@@ -454,6 +511,36 @@ public final class ResourceStorage {
   }
 
   // ---- helpers ----
+
+  private void admit(
+      Admission.Operation operation,
+      WriteContext ctx,
+      ResourceType type,
+      String namespace,
+      String name,
+      String subresource,
+      ObjectNode object,
+      ObjectNode oldObject,
+      boolean dryRun) {
+    if (admissions.isEmpty()) {
+      return;
+    }
+    Admission.Attributes attributes =
+        new Admission.Attributes(
+            operation,
+            ctx.verb(),
+            ctx.user(),
+            type,
+            namespace,
+            name,
+            subresource,
+            object,
+            oldObject,
+            dryRun);
+    for (Admission a : admissions) {
+      a.validate(attributes);
+    }
+  }
 
   private List<String> servedVersions(ResourceType type) {
     List<String> versions = new ArrayList<>();

@@ -1,5 +1,6 @@
 package dev.flotilla.apiserver.validation;
 
+import dev.flotilla.apiserver.auth.UserInfo;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashSet;
@@ -11,19 +12,28 @@ import java.util.function.Supplier;
  * What one write request asks of field validation (its verb and directive) and what it leaves
  * behind (warnings for the reply). The router puts it in scope while the operation runs
  * synchronously; {@code ResourceStorage} captures it on entry, so writes made outside a request
- * (controllers in this JVM) get {@link #internal()}: unknown fields dropped silently.
+ * (controllers in this JVM) get {@link #internal()}: unknown fields dropped silently. It also
+ * carries the requesting user, so admission can decide by who asks (null for the server's own
+ * writes).
  */
 public final class WriteContext {
   private static final ThreadLocal<WriteContext> CURRENT = new ThreadLocal<>();
 
   private final String verb;
   private final FieldValidation directive;
+  private final UserInfo user;
   private final Set<String> bodyProblems = Collections.synchronizedSet(new LinkedHashSet<>());
   private final Set<String> warnings = Collections.synchronizedSet(new LinkedHashSet<>());
 
   public WriteContext(String verb, FieldValidation directive) {
+    this(verb, directive, null);
+  }
+
+  /** A request's context: {@code user} is who asks, null for writes the server makes itself. */
+  public WriteContext(String verb, FieldValidation directive, UserInfo user) {
     this.verb = verb;
     this.directive = directive;
+    this.user = user;
   }
 
   /** A write made by the server itself, not decoded from a request. */
@@ -52,7 +62,12 @@ public final class WriteContext {
     }
   }
 
-  /** "create", "update", "patch", or "" for internal writes. */
+  /** Who asks; null for a write the server makes itself. */
+  public UserInfo user() {
+    return user;
+  }
+
+  /** "create", "update", "patch", "delete", "deletecollection", or "" for internal writes. */
   public String verb() {
     return verb;
   }

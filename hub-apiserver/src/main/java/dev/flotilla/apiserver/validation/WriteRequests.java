@@ -22,7 +22,8 @@ public final class WriteRequests {
   public static CompletableFuture<Reply> handle(
       String verb, ApiRequest request, OperationHandler handler) {
     WriteContext ctx =
-        new WriteContext(verb, FieldValidation.parse(request.param("fieldValidation"), verb));
+        new WriteContext(
+            verb, FieldValidation.parse(request.param("fieldValidation"), verb), request.user());
     ApiRequest effective = withoutDuplicates(request, ctx);
     CompletableFuture<Reply> reply = ctx.call(() -> handler.handle(effective));
     return reply.thenApply(r -> withWarnings(r, ctx.warnings()));

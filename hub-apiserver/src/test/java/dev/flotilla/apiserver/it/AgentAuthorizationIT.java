@@ -19,7 +19,10 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** Agent credentials: each agent reaches only its own Cluster, Lease and execution namespace. */
+/**
+ * Agent credentials: each agent reads only its own Cluster, Lease and execution namespace (what it
+ * may write there is {@link AgentWritesIT}'s subject).
+ */
 class AgentAuthorizationIT {
   private static final ResourceDefinitionContext CLUSTERS =
       new ResourceDefinitionContext.Builder()
@@ -86,7 +89,7 @@ class AgentAuthorizationIT {
                   .endSpec()
                   .build())
           .create();
-      agent
+      admin
           .configMaps()
           .inNamespace("karmada-es-member1")
           .resource(
@@ -94,6 +97,18 @@ class AgentAuthorizationIT {
           .create();
       assertEquals(
           1, agent.configMaps().inNamespace("karmada-es-member1").list().getItems().size());
+      assertForbidden(
+          () ->
+              agent
+                  .configMaps()
+                  .inNamespace("karmada-es-member1")
+                  .resource(
+                      new ConfigMapBuilder()
+                          .withNewMetadata()
+                          .withName("own")
+                          .endMetadata()
+                          .build())
+                  .create());
     }
   }
 

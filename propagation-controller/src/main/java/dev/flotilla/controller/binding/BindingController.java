@@ -5,13 +5,17 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.flotilla.controller.runtime.Changes;
 import dev.flotilla.controller.runtime.Controller;
 import dev.flotilla.controller.runtime.EnqueueHandler;
+import dev.flotilla.controller.runtime.EventRecorder;
 import dev.flotilla.controller.runtime.HubInformers;
+import dev.flotilla.controller.runtime.KindScopes;
 import dev.flotilla.controller.runtime.Kinds;
 import dev.flotilla.controller.runtime.OwnWrites;
 import dev.flotilla.controller.runtime.Reconciler;
 import dev.flotilla.controller.runtime.TemplateCache;
 import dev.flotilla.controller.runtime.TreeCache;
 import dev.flotilla.controller.runtime.Trees;
+import dev.flotilla.controller.runtime.TrustedBindings;
+import dev.flotilla.policies.trust.Provenance;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -21,6 +25,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Karmada's binding controller plus binding status: turns a scheduled (Cluster)ResourceBinding into
@@ -52,19 +57,31 @@ public final class BindingController implements Reconciler, AutoCloseable {
   private final TreeCache trees = new TreeCache();
   private final OwnWrites written = new OwnWrites();
 
+  /**
+   * Says why a binding is left alone. The scheduler reports what {@link Provenance} refuses (this
+   * controller's handlers never enqueue those); what is found only here, a template of the wrong
+   * scope or place, is reported here.
+   */
+  private final TrustedBindings trust;
+
+  private final KindScopes scopes;
+
   public BindingController(KubernetesClient hub, HubInformers informers, TemplateCache templates) {
     this.hub = hub;
     this.templates = templates;
+    this.scopes = new KindScopes(hub);
+    this.trust = new TrustedBindings(NAME, new EventRecorder(hub, NAME));
     this.controller = new Controller(NAME, this, WORKERS);
-    // The binding's own status (ours, the scheduler's) is an output, never an input.
+    // The binding's own status (ours, the scheduler's) is an output, never an input. Bindings the
+    // detector could not have made are no input either, unless they are going (their Works go).
     this.bindings =
         informers.inform(
             Kinds.RESOURCE_BINDING,
-            handler(b -> List.of(BindingKey.of(b))).onlyIf(Changes::beyondStatus));
+            handler(BindingController::keysIfActionable).onlyIf(Changes::beyondStatus));
     this.clusterBindings =
         informers.inform(
             Kinds.CLUSTER_RESOURCE_BINDING,
-            handler(b -> List.of(BindingKey.of(b))).onlyIf(Changes::beyondStatus));
+            handler(BindingController::keysIfActionable).onlyIf(Changes::beyondStatus));
     this.works = hub.genericKubernetesResources(Kinds.WORK).inAnyNamespace().runnableInformer(0);
     works.addIndexers(Map.of(BY_BINDING, BindingController::bindingIds));
     // Finalizer-only changes (the agent's) need nothing from us; status changes are aggregated.
@@ -87,21 +104,45 @@ public final class BindingController implements Reconciler, AutoCloseable {
         (ref.clusterScoped() ? clusterBindings : bindings).getIndexer().getByKey(ref.cacheKey());
     if (cached == null) {
       written.forget(key);
+      trust.forget(key);
       return Result.DONE;
     }
     ObjectNode binding = Trees.tree(written.newest(key, cached));
     List<GenericKubernetesResource> current = worksOf(binding);
     if (binding.path("metadata").has("deletionTimestamp")) {
+      // Safe for any binding: only Works the hub labelled with this binding's uid are removed.
       return removeWorks(ref, binding, current);
+    }
+    Optional<String> refusal = TrustedBindings.refusal(binding);
+    if (refusal.isPresent()) {
+      trust.report(key, binding, refusal.get());
+      return Result.DONE;
     }
     if (binding.path("spec").path("clusters").isEmpty()
         && current.isEmpty()
         && !binding.path("status").has("aggregatedStatus")) {
       return Result.DONE; // not scheduled yet: no Works to write, no status to aggregate
     }
+    Provenance.Binding origin = Provenance.Binding.of(binding);
+    Optional<Boolean> namespacedKind =
+        scopes.namespaced(origin.resourceApiVersion(), origin.resourceKind());
+    if (namespacedKind.isEmpty()) {
+      return Result.after(Duration.ofSeconds(5)); // the kind is not served (yet): no template
+    }
+    // Before any read: a read of the wrong scope would resolve outside the binding's namespace.
+    Optional<String> misplaced = Provenance.scopeRefusal(origin, namespacedKind.get());
+    if (misplaced.isPresent()) {
+      trust.report(key, binding, misplaced.get());
+      return Result.DONE;
+    }
     JsonNode template = WorkWriter.template(hub, templates, binding);
     if (template == null) {
       return Result.DONE; // the template is gone; garbage collection removes the binding
+    }
+    misplaced = Provenance.templateRefusal(origin, Trees.text(template, "metadata", "namespace"));
+    if (misplaced.isPresent()) {
+      trust.report(key, binding, misplaced.get());
+      return Result.DONE;
     }
     Map<String, ObjectNode> desired =
         DesiredWorks.of(
@@ -187,9 +228,16 @@ public final class BindingController implements Reconciler, AutoCloseable {
 
   private List<String> allBindingKeys() {
     List<String> keys = new ArrayList<>();
-    bindings.getStore().list().forEach(b -> keys.add(BindingKey.of(b)));
-    clusterBindings.getStore().list().forEach(b -> keys.add(BindingKey.of(b)));
+    bindings.getStore().list().forEach(b -> keys.addAll(keysIfActionable(b)));
+    clusterBindings.getStore().list().forEach(b -> keys.addAll(keysIfActionable(b)));
     return keys;
+  }
+
+  /** A binding's key when the detector could have made it, or when it is being deleted. */
+  private static List<String> keysIfActionable(GenericKubernetesResource b) {
+    return TrustedBindings.trusted(b) || b.getMetadata().getDeletionTimestamp() != null
+        ? List.of(BindingKey.of(b))
+        : List.of();
   }
 
   private EnqueueHandler<GenericKubernetesResource> handler(

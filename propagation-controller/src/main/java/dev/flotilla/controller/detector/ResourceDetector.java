@@ -12,6 +12,7 @@ import dev.flotilla.controller.runtime.Trees;
 import dev.flotilla.policies.matching.PolicyChoice;
 import dev.flotilla.policies.matching.PolicyMatcher;
 import dev.flotilla.policies.names.Names;
+import dev.flotilla.policies.trust.Provenance;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -36,6 +37,9 @@ public final class ResourceDetector implements Reconciler, AutoCloseable {
 
   /** Queue key asking to re-read every policy, used when a selected kind is not served yet. */
   private static final String RETRY_POLICIES = "|retry-policies|";
+
+  private static final java.util.logging.Logger LOG =
+      java.util.logging.Logger.getLogger(ResourceDetector.class.getName());
 
   private final KubernetesClient hub;
   private final Controller controller;
@@ -75,10 +79,10 @@ public final class ResourceDetector implements Reconciler, AutoCloseable {
     if (cached.isEmpty()) {
       return Result.DONE; // deleted: the binding goes by garbage collection (owner reference)
     }
-    ObjectNode template = Trees.tree(cached.get());
-    if (ref.namespace() != null && !!Names.isReservedNamespace(ref.namespace())) {
-      return Result.DONE;
+    if (Provenance.isReservedNamespace(ref.namespace())) {
+      return Result.DONE; // agents and the control plane write there: nothing is a template
     }
+    ObjectNode template = Trees.tree(cached.get());
     if (template.path("metadata").has("deletionTimestamp")) {
       return Result.DONE;
     }
@@ -86,7 +90,8 @@ public final class ResourceDetector implements Reconciler, AutoCloseable {
     if (ref.namespace() != null) {
       for (GenericKubernetesResource p : policies.getStore().list()) {
         if (ref.namespace().equals(p.getMetadata().getNamespace())
-            && p.getMetadata().getDeletionTimestamp() == null) {
+            && p.getMetadata().getDeletionTimestamp() == null
+            && refusal(p).isEmpty()) {
           pps.add(Trees.tree(p));
         }
       }
@@ -192,6 +197,11 @@ public final class ResourceDetector implements Reconciler, AutoCloseable {
     }
 
     private void touch(GenericKubernetesResource policy) {
+      Optional<String> refused = refusal(policy);
+      if (refused.isPresent()) {
+        LOG.warning(NAME + ": ignored: " + refused.get());
+        return;
+      }
       JsonNode tree = Trees.tree(policy);
       for (JsonNode selector : tree.path("spec").path("resourceSelectors")) {
         String apiVersion = selector.path("apiVersion").asText();
@@ -214,6 +224,12 @@ public final class ResourceDetector implements Reconciler, AutoCloseable {
         }
       }
     }
+  }
+
+  /** Why a (namespaced) policy is no instruction to the hub, or empty. */
+  private static Optional<String> refusal(GenericKubernetesResource policy) {
+    return Provenance.policyRefusal(
+        policy.getKind(), policy.getMetadata().getNamespace(), policy.getMetadata().getName());
   }
 
   @Override

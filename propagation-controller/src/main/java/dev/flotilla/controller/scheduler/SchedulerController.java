@@ -13,6 +13,7 @@ import dev.flotilla.controller.runtime.OwnWrites;
 import dev.flotilla.controller.runtime.Reconciler;
 import dev.flotilla.controller.runtime.TreeCache;
 import dev.flotilla.controller.runtime.Trees;
+import dev.flotilla.controller.runtime.TrustedBindings;
 import dev.flotilla.policies.placement.ScheduleResult;
 import dev.flotilla.policies.placement.Scheduler;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
@@ -43,12 +44,20 @@ public final class SchedulerController implements Reconciler, AutoCloseable {
   private final SharedIndexInformer<GenericKubernetesResource> clusters;
   private final TreeCache clusterTrees = new TreeCache();
   private final OwnWrites written = new OwnWrites();
+  private final TrustedBindings trust;
   private static final java.time.Duration UNSCHEDULABLE_RETRY = java.time.Duration.ofSeconds(30);
+
+  /**
+   * Queue key prefix of a binding the detector could not have made: its reconcile only reports why
+   * it is left alone (the scheduler, first to see a binding, is the one that says so).
+   */
+  private static final String REFUSED = "refused|";
 
   public SchedulerController(KubernetesClient hub, HubInformers informers) {
     this.hub = hub;
     this.controller = new Controller(NAME, this, WORKERS);
     this.events = new EventRecorder(hub, "karmada-scheduler");
+    this.trust = new TrustedBindings(NAME, events);
     // Status-only changes (the binding controller's aggregated status, our own Scheduled
     // condition) never change a placement: only spec, metadata and Clusters do.
     this.bindings =
@@ -58,16 +67,18 @@ public final class SchedulerController implements Reconciler, AutoCloseable {
                     controller,
                     b ->
                         List.of(
-                            "rb|"
-                                + b.getMetadata().getNamespace()
-                                + "/"
-                                + b.getMetadata().getName()))
+                            keyIfTrusted(
+                                b,
+                                "rb|"
+                                    + b.getMetadata().getNamespace()
+                                    + "/"
+                                    + b.getMetadata().getName())))
                 .onlyIf(Changes::beyondStatus));
     this.clusterBindings =
         informers.inform(
             Kinds.CLUSTER_RESOURCE_BINDING,
             new EnqueueHandler<GenericKubernetesResource>(
-                    controller, b -> List.of("crb|" + b.getMetadata().getName()))
+                    controller, b -> List.of(keyIfTrusted(b, "crb|" + b.getMetadata().getName())))
                 .onlyIf(Changes::beyondStatus));
     this.clusters =
         informers.inform(
@@ -77,17 +88,34 @@ public final class SchedulerController implements Reconciler, AutoCloseable {
     controller.start();
   }
 
+  /** The binding's queue key, or its {@link #REFUSED} key when it is not to be scheduled. */
+  private static String keyIfTrusted(GenericKubernetesResource b, String key) {
+    return TrustedBindings.trusted(b) ? key : REFUSED + key;
+  }
+
   @Override
-  public Result reconcile(String key) {
+  public Result reconcile(String queued) {
+    boolean refusedKey = queued.startsWith(REFUSED);
+    String key = refusedKey ? queued.substring(REFUSED.length()) : queued;
     boolean crb = key.startsWith("crb|");
     String cacheKey = key.substring(key.indexOf('|') + 1);
     GenericKubernetesResource cached =
         (crb ? clusterBindings : bindings).getIndexer().getByKey(cacheKey);
     if (cached == null || cached.getMetadata().getDeletionTimestamp() != null) {
       written.forget(key);
+      trust.forget(key);
       return Result.DONE;
     }
     ObjectNode binding = Trees.tree(written.newest(key, cached));
+    var refusal = TrustedBindings.refusal(binding);
+    if (refusal.isPresent()) {
+      trust.report(key, binding, refusal.get());
+      return Result.DONE;
+    }
+    if (refusedKey) {
+      controller.enqueue(key); // trusted again (edited back): schedule it as usual
+      return Result.DONE;
+    }
     List<JsonNode> all = new ArrayList<>();
     for (GenericKubernetesResource c : clusters.getStore().list()) {
       if (c.getMetadata().getDeletionTimestamp() == null) {
@@ -170,13 +198,16 @@ public final class SchedulerController implements Reconciler, AutoCloseable {
 
   private List<String> allBindingKeys() {
     List<String> keys = new ArrayList<>();
-    bindings
-        .getStore()
-        .list()
-        .forEach(
-            b ->
-                keys.add("rb|" + b.getMetadata().getNamespace() + "/" + b.getMetadata().getName()));
-    clusterBindings.getStore().list().forEach(b -> keys.add("crb|" + b.getMetadata().getName()));
+    for (GenericKubernetesResource b : bindings.getStore().list()) {
+      if (TrustedBindings.trusted(b)) {
+        keys.add("rb|" + b.getMetadata().getNamespace() + "/" + b.getMetadata().getName());
+      }
+    }
+    for (GenericKubernetesResource b : clusterBindings.getStore().list()) {
+      if (TrustedBindings.trusted(b)) {
+        keys.add("crb|" + b.getMetadata().getName());
+      }
+    }
     return keys;
   }
 
