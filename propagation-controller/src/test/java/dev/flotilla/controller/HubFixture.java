@@ -121,18 +121,25 @@ final class HubFixture implements AutoCloseable {
         .serverSideApply();
   }
 
-  /** The Work carrying ConfigMap {@code name} to {@code cluster}, or null. */
+  /**
+   * The Work carrying ConfigMap {@code name} to {@code cluster}, or null. Read as plain JSON: a
+   * list may hold a Work that fabric8's typed decoding refuses.
+   */
   JsonNode work(String cluster, String name) {
-    for (GenericKubernetesResource w :
-        client
-            .genericKubernetesResources(Kinds.WORK)
-            .inNamespace("karmada-es-" + cluster)
-            .list()
-            .getItems()) {
-      JsonNode m = Trees.tree(w).path("spec").path("workload").path("manifests").path(0);
+    JsonNode list;
+    try {
+      list =
+          Trees.MAPPER.readTree(
+              client.raw(
+                  "/apis/work.karmada.io/v1alpha1/namespaces/karmada-es-" + cluster + "/works"));
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException(e);
+    }
+    for (JsonNode w : list.path("items")) {
+      JsonNode m = w.path("spec").path("workload").path("manifests").path(0);
       if (name.equals(m.path("metadata").path("name").asText())
           && "ConfigMap".equals(m.path("kind").asText())) {
-        return Trees.tree(w);
+        return w;
       }
     }
     return null;

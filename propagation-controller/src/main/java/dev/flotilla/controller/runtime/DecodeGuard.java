@@ -62,6 +62,11 @@ public final class DecodeGuard {
     return p.map(s -> s.isEmpty() ? "metadata: undecodable" : s);
   }
 
+  /** True unless {@code obj} carries a decode problem. */
+  public static boolean decoded(HasMetadata obj) {
+    return problem(obj).isEmpty();
+  }
+
   /** Calls {@code reporter} for every decoded object that carries a problem. */
   private static SimpleModule reporting(Consumer<HasMetadata> reporter) {
     SimpleModule module = new SimpleModule("flotilla-decode-reporting");
