@@ -1,5 +1,6 @@
 package dev.flotilla.cli;
 
+import dev.flotilla.agent.ClientSource;
 import dev.flotilla.apiserver.HubServer;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
@@ -18,6 +19,11 @@ public final class HubClients {
             .withOauthToken(hub.authenticator().adminToken())
             .withRequestTimeout(30_000)
             .build();
-    return new KubernetesClientBuilder().withConfig(config).build();
+    // Tolerant decoding: the in-process agents of simulated members inform on this client, and
+    // one Work they cannot decode must not stop them (see ClientSource).
+    return new KubernetesClientBuilder()
+        .withConfig(config)
+        .withKubernetesSerialization(ClientSource.tolerantSerialization())
+        .build();
   }
 }

@@ -3,17 +3,23 @@ package dev.flotilla.cli;
 import dev.flotilla.apiserver.HubConfig;
 import dev.flotilla.apiserver.HubServer;
 import dev.flotilla.controller.ControllerManager;
+import dev.flotilla.controller.LeaderElection;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /** Starts the hub: HTTPS API on 127.0.0.1, durable store in the data directory, kubeconfig. */
 @Command(name = "hub", mixinStandardHelpOptions = true, description = "Start the hub API server.")
 final class HubCommand implements Runnable {
+  @Spec CommandSpec spec;
 
   @Option(
       names = "--data-dir",
@@ -57,8 +63,41 @@ final class HubCommand implements Runnable {
           "Prefix of the derived Services MCS creates in consumer clusters (default: ${DEFAULT-VALUE}).")
   String derivedServicePrefix;
 
+  @Option(
+      names = "--leader-elect-lease-duration",
+      defaultValue = "15s",
+      converter = GoDurationConverter.class,
+      description =
+          "How long the controllers' lease holds without renewal; a standby replica waits this"
+              + " long before taking over (default: ${DEFAULT-VALUE}).")
+  Duration leaseDuration;
+
+  @Option(
+      names = "--leader-elect-renew-deadline",
+      defaultValue = "10s",
+      converter = GoDurationConverter.class,
+      description =
+          "How long the leading replica keeps trying to renew before it stops its controllers and"
+              + " becomes a candidate again (default: ${DEFAULT-VALUE}).")
+  Duration renewDeadline;
+
+  @Option(
+      names = "--leader-elect-retry-period",
+      defaultValue = "2s",
+      converter = GoDurationConverter.class,
+      description =
+          "How often candidates try to acquire the lease and the leader renews it (default:"
+              + " ${DEFAULT-VALUE}).")
+  Duration retryPeriod;
+
   @Override
   public void run() {
+    LeaderElection election;
+    try {
+      election = new LeaderElection(leaseDuration, renewDeadline, retryPeriod);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage());
+    }
     HubConfig config =
         new HubConfig(
             dataDir.toAbsolutePath(), host, port, Optional.ofNullable(tokenFile), sans, true);
@@ -67,7 +106,11 @@ final class HubCommand implements Runnable {
     ControllerManager controllers =
         new ControllerManager(controllerClient, "flotilla-" + ProcessHandle.current().pid())
             .derivedServicePrefix(derivedServicePrefix)
-            .start();
+            .leaderElection(election);
+    // Ready while the federation's controllers run: here, or in another replica that holds a live
+    // lease. Liveness (/livez, /healthz) never depends on it: a standby must not be restarted.
+    hub.addReadinessCheck("controllers", controllers::readinessFailure);
+    controllers.start();
     dev.flotilla.discovery.DiscoveryApi discovery =
         dev.flotilla.discovery.DiscoveryApi.install(hub, controllerClient);
     SimulatedMembers members = null;

@@ -16,6 +16,7 @@ import dev.flotilla.apiserver.http.ApiMetrics;
 import dev.flotilla.apiserver.http.ApiServer;
 import dev.flotilla.apiserver.http.ApiServerConfig;
 import dev.flotilla.apiserver.http.Authorizer;
+import dev.flotilla.apiserver.http.HealthChecks;
 import dev.flotilla.apiserver.objects.Meta;
 import dev.flotilla.apiserver.objects.ResourceStorage;
 import dev.flotilla.apiserver.openapi.OpenApiV3;
@@ -58,6 +59,7 @@ public final class HubServer implements AutoCloseable {
           });
   private ApiServer server;
   private Authorizer authorizer = Authorizer.MASTERS;
+  private final HealthChecks health = new HealthChecks();
   private final java.util.Map<String, dev.flotilla.apiserver.http.ExtensionHandler> extensions =
       new java.util.concurrent.ConcurrentHashMap<>();
 
@@ -132,7 +134,8 @@ public final class HubServer implements AutoCloseable {
             authorizer,
             new OpenApiV3(BuiltinCatalogue.get()),
             crds::schema,
-            metrics);
+            metrics,
+            health);
     extensions.forEach(server::addExtension);
     server.start();
     return this;
@@ -185,6 +188,16 @@ public final class HubServer implements AutoCloseable {
     if (server != null) {
       server.addExtension(prefix, handler);
     }
+    return this;
+  }
+
+  /**
+   * Adds a named check to {@code /readyz} (not {@code /livez} or {@code /healthz}): the embedding
+   * process says when this replica should not get traffic, e.g. while no controller runs. The check
+   * runs on an event loop, so it answers from memory. Callable before or after {@link #start()}.
+   */
+  public HubServer addReadinessCheck(String name, HealthChecks.Check check) {
+    health.addReadinessCheck(name, check);
     return this;
   }
 

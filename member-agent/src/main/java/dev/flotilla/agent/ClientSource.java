@@ -1,13 +1,17 @@
 package dev.flotilla.agent;
 
+import dev.flotilla.policies.decoding.TolerantDecoding;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * Where the agent gets a client for one API server: a client the caller owns (and closes), or a
@@ -45,7 +49,15 @@ public record ClientSource(KubernetesClient client, Path kubeconfig, String cont
     return client == null;
   }
 
-  /** The given client, or a new one built from the kubeconfig. */
+  /**
+   * Decoding that survives a malformed object's metadata (it is decoded in part and marked, see
+   * {@link TolerantDecoding}): one bad Work must not stop the informer of every Work.
+   */
+  public static KubernetesSerialization tolerantSerialization() {
+    return new KubernetesSerialization(TolerantDecoding.mapper(Set.of(ObjectMeta.class)), true);
+  }
+
+  /** The given client, or a new one built from the kubeconfig (decoding tolerantly). */
   KubernetesClient open() {
     if (client != null) {
       return client;
@@ -53,7 +65,10 @@ public record ClientSource(KubernetesClient client, Path kubeconfig, String cont
     try {
       Config config =
           Config.fromKubeconfig(context, Files.readString(kubeconfig), kubeconfig.toString());
-      return new KubernetesClientBuilder().withConfig(config).build();
+      return new KubernetesClientBuilder()
+          .withConfig(config)
+          .withKubernetesSerialization(tolerantSerialization())
+          .build();
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read kubeconfig " + kubeconfig, e);
     }

@@ -1,11 +1,6 @@
 package dev.flotilla.controller;
 
-import dev.flotilla.controller.binding.BindingController;
-import dev.flotilla.controller.cluster.ClusterHealthController;
-import dev.flotilla.controller.detector.ResourceDetector;
 import dev.flotilla.controller.mcs.McsHubController;
-import dev.flotilla.controller.runtime.HubInformers;
-import dev.flotilla.controller.scheduler.SchedulerController;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -13,30 +8,61 @@ import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderElectionConfigBuilder;
 import io.fabric8.kubernetes.client.extended.leaderelection.resourcelock.LeaseLock;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
  * Runs the federation controllers while this process holds the {@code
  * karmada-system/flotilla-controller-manager} Lease on the hub, so several hubs can share one store
  * with one active set of controllers.
+ *
+ * <p>A replica that loses its lease (a renewal missed after a GC pause, a stopped process, a
+ * starved CPU, another replica taking over) stops its controllers and goes back to candidate at
+ * once, as kube-controller-manager's replicas do, and leads again when the lease is free. Each term
+ * gets fresh controllers on a fresh client ({@link ControllerSet}); start and stop run on one
+ * thread, in order, and are idempotent. {@link #readinessFailure()} says whether the federation's
+ * controllers run from this replica's point of view.
  */
 public final class ControllerManager implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(ControllerManager.class.getName());
   public static final String LEASE_NAMESPACE = "karmada-system";
   public static final String LEASE_NAME = "flotilla-controller-manager";
 
+  /** The component that reports in Events. */
+  static final String COMPONENT = "flotilla-controller-manager";
+
   private final KubernetesClient hub;
   private final String identity;
-  private final List<AutoCloseable> running = new ArrayList<>();
-  private CompletableFuture<?> election;
+  private final ScheduledExecutorService terms;
+  private final AtomicInteger termsStarted = new AtomicInteger();
   private volatile String derivedServicePrefix = McsHubController.DEFAULT_PREFIX;
+  private volatile LeaderElection timings = LeaderElection.DEFAULTS;
+  private volatile ObservedLease lease;
+  private volatile boolean leading; // the elector says so; controllers may still be starting
+  private volatile boolean closed;
+  private ControllerSet running; // confined to the terms thread
+  private volatile boolean controllersRunning;
+  private CompletableFuture<?> election;
 
   public ControllerManager(KubernetesClient hub, String identity) {
     this.hub = hub;
     this.identity = identity;
+    this.terms =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "controller-manager-" + identity);
+              t.setDaemon(true);
+              return t;
+            });
   }
 
   /** The prefix of derived Services in consumer clusters (MCS); set before {@link #start()}. */
@@ -45,56 +71,163 @@ public final class ControllerManager implements AutoCloseable {
     return this;
   }
 
-  /** Joins the leader election; controllers start when this process leads. */
-  public ControllerManager start() {
-    ensureNamespace(LEASE_NAMESPACE);
-    election =
-        hub.leaderElector()
-            .withConfig(
-                new LeaderElectionConfigBuilder()
-                    .withName(LEASE_NAME)
-                    .withLock(new LeaseLock(LEASE_NAMESPACE, LEASE_NAME, identity))
-                    .withLeaseDuration(Duration.ofSeconds(15))
-                    .withRenewDeadline(Duration.ofSeconds(10))
-                    .withRetryPeriod(Duration.ofSeconds(2))
-                    .withReleaseOnCancel(true)
-                    .withLeaderCallbacks(
-                        new LeaderCallbacks(
-                            this::startControllers,
-                            this::stopControllers,
-                            leader -> LOG.info("controller-manager leader is " + leader)))
-                    .build())
-            .build()
-            .start();
+  /** Lease duration, renew deadline and retry period; set before {@link #start()}. */
+  public ControllerManager leaderElection(LeaderElection timings) {
+    this.timings = timings;
     return this;
   }
 
-  private synchronized void startControllers() {
-    LOG.info(identity + " leads: starting controllers");
-    HubInformers informers = new HubInformers(hub);
-    running.add(new ClusterHealthController(hub));
-    ResourceDetector detector = new ResourceDetector(hub, informers);
-    running.add(detector);
-    running.add(new SchedulerController(hub, informers));
-    running.add(new BindingController(hub, informers, detector.templates()));
-    running.add(new McsHubController(hub, derivedServicePrefix));
-    running.add(informers); // closed after the controllers that use it
+  /** Joins the leader election; controllers start when this process leads. */
+  public ControllerManager start() {
+    ensureNamespace(LEASE_NAMESPACE);
+    lease =
+        new ObservedLease(
+            new LeaseLock(LEASE_NAMESPACE, LEASE_NAME, identity),
+            System::nanoTime,
+            () -> ZonedDateTime.now(ZoneOffset.UTC));
+    submit(this::join, Duration.ZERO);
+    return this;
   }
 
-  private synchronized void stopControllers() {
+  /** Runs on the terms thread: one candidacy, and another when it ends, until closed. */
+  private void join() {
+    if (closed) {
+      return;
+    }
+    LeaderElection t = timings;
+    CompletableFuture<?> candidacy;
+    try {
+      candidacy =
+          hub.leaderElector()
+              .withConfig(
+                  new LeaderElectionConfigBuilder()
+                      .withName(LEASE_NAME)
+                      .withLock(lease)
+                      .withLeaseDuration(t.leaseDuration())
+                      .withRenewDeadline(t.renewDeadline())
+                      .withRetryPeriod(t.retryPeriod())
+                      .withReleaseOnCancel(true)
+                      .withLeaderCallbacks(
+                          new LeaderCallbacks(
+                              this::startedLeading,
+                              this::stoppedLeading,
+                              leader -> LOG.info("controller-manager leader is " + leader)))
+                      .build())
+              .build()
+              .start();
+    } catch (RuntimeException e) {
+      LOG.log(Level.WARNING, identity + ": could not join the leader election; retrying", e);
+      submit(this::join, t.retryPeriod());
+      return;
+    }
+    election = candidacy;
+    candidacy.whenComplete(
+        (v, err) -> {
+          // Leadership lost (or never won before a cancel): stop whatever still runs, then stand
+          // again. A replica must never sit out the election for good.
+          leading = false;
+          submit(this::stopControllers, Duration.ZERO);
+          if (!closed) {
+            LOG.info(identity + " is a candidate again for the controller-manager lease");
+            submit(this::join, t.retryPeriod());
+          }
+        });
+  }
+
+  private void startedLeading() {
+    leading = true;
+    submit(this::startControllers, Duration.ZERO);
+  }
+
+  private void stoppedLeading() {
+    leading = false;
+    submit(this::stopControllers, Duration.ZERO);
+  }
+
+  /** Terms thread only. */
+  private void startControllers() {
+    if (running != null || !leading || closed) {
+      return;
+    }
+    LOG.info(identity + " leads: starting controllers");
+    try {
+      running = ControllerSet.start(hub, derivedServicePrefix, () -> leading && !closed);
+    } catch (RuntimeException | Error e) {
+      // A replica that leads but cannot run its controllers gives the lease up for another one
+      // (or itself, a retry period later) rather than hold it idle.
+      LOG.log(Level.WARNING, identity + ": controllers failed to start; giving up the lease", e);
+      CompletableFuture<?> current = election;
+      if (current != null) {
+        current.cancel(true);
+      }
+      return;
+    }
+    if (running == null) {
+      LOG.info(identity + ": leadership ended while controllers were starting");
+      return;
+    }
+    termsStarted.incrementAndGet();
+    controllersRunning = true;
+  }
+
+  /** Terms thread only; idempotent. */
+  private void stopControllers() {
+    if (running == null) {
+      return;
+    }
     LOG.info(identity + " stopped leading: stopping controllers");
-    for (AutoCloseable c : running) {
-      try {
-        c.close();
-      } catch (Exception ignored) {
-        // stopping anyway
+    controllersRunning = false;
+    running.close();
+    running = null;
+  }
+
+  /** Whether this replica's controllers run now. */
+  public boolean leading() {
+    return controllersRunning;
+  }
+
+  /** How many terms of controllers this manager has started (a test's view of re-election). */
+  public int termsStarted() {
+    return termsStarted.get();
+  }
+
+  /**
+   * Empty while the federation's controllers run as far as this replica can tell: its own, or
+   * another replica's that holds a live lease (so a standby is ready, as a load balancer wants).
+   * Otherwise why not: between a lost lease and the next term, or while no replica leads. Answers
+   * from memory; safe on an event loop.
+   */
+  public Optional<String> readinessFailure() {
+    if (closed) {
+      return Optional.of("the controller manager is shut down");
+    }
+    if (controllersRunning) {
+      return Optional.empty();
+    }
+    ObservedLease l = lease;
+    if (l != null) {
+      Optional<String> other = l.liveOtherHolder(timings.leaseDuration());
+      if (other.isPresent()) {
+        return Optional.empty();
       }
     }
-    running.clear();
+    String holder = l == null ? null : l.lastHolder();
+    return Optional.of(
+        "controllers are not running: "
+            + (leading
+                ? "this replica (" + identity + ") leads and is starting them"
+                : "this replica ("
+                    + identity
+                    + ") does not lead and no other replica holds a live lease"
+                    + (holder == null || holder.isEmpty() ? "" : " (last holder " + holder + ")")));
   }
 
-  public synchronized boolean leading() {
-    return !running.isEmpty();
+  private void submit(Runnable task, Duration delay) {
+    try {
+      terms.schedule(task, delay.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (RejectedExecutionException e) {
+      // closed
+    }
   }
 
   private void ensureNamespace(String name) {
@@ -111,11 +244,25 @@ public final class ControllerManager implements AutoCloseable {
     }
   }
 
+  /** Leaves the election (releasing the lease if held) and stops the controllers; idempotent. */
   @Override
   public void close() {
-    if (election != null) {
-      election.cancel(true);
+    closed = true;
+    leading = false;
+    CompletableFuture<?> current;
+    try {
+      current = terms.submit(() -> election).get();
+    } catch (Exception e) {
+      current = election;
     }
-    stopControllers();
+    if (current != null) {
+      current.cancel(true);
+    }
+    try {
+      terms.submit(this::stopControllers).get();
+    } catch (Exception e) {
+      LOG.log(Level.FINE, "stopping controllers on close", e);
+    }
+    terms.shutdownNow();
   }
 }

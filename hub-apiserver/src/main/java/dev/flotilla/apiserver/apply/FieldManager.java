@@ -10,6 +10,7 @@ import dev.flotilla.apiserver.objects.Meta;
 import dev.flotilla.apiserver.patch.JsonValues;
 import dev.flotilla.apiserver.patch.SchemaNode;
 import dev.flotilla.apiserver.registry.ResourceType;
+import dev.flotilla.apiserver.validation.ObjectMetaValidation;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -65,9 +66,11 @@ public final class FieldManager {
 
   /**
    * Records a create ({@code live} null) or an update by {@code manager} into {@code desired}'s
-   * managedFields. Never fails the write: on trouble the live managedFields are kept.
+   * managedFields. Refuses metadata that is not an ObjectMeta (422); otherwise never fails the
+   * write: on trouble the live managedFields are kept.
    */
   public ObjectNode update(ObjectNode live, ObjectNode desired, String manager) {
+    ObjectMetaValidation.require(type, desired); // before metadata is read: 422, never a guess
     JsonNode requested = Meta.metadata(desired).get("managedFields");
     try {
       ManagedFields managed;
@@ -122,6 +125,7 @@ public final class FieldManager {
    * created). 409 with every conflict unless {@code force}; the merged object otherwise.
    */
   public ObjectNode apply(ObjectNode live, ObjectNode config, String manager, boolean force) {
+    ObjectMetaValidation.require(type, config);
     JsonNode sent = config.path("metadata").get("managedFields");
     if (sent != null && !sent.isNull()) {
       throw ApiException.badRequest("metadata.managedFields must be nil in an apply request");

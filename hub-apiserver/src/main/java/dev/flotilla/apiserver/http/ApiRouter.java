@@ -38,6 +38,7 @@ final class ApiRouter {
   private final ApiMetrics metrics;
   private final Map<String, OperationHandler> operations;
   private final OperationHandler scale;
+  private final HealthChecks health;
 
   /** Extension APIs by path prefix, checked after authentication (see {@link ExtensionHandler}). */
   private final Map<String, ExtensionHandler> extensions =
@@ -50,8 +51,10 @@ final class ApiRouter {
       Authorizer authorizer,
       int maxBody,
       NonResourceHandler nonResource,
-      ApiMetrics metrics) {
+      ApiMetrics metrics,
+      HealthChecks health) {
     this.storage = storage;
+    this.health = health;
     this.authenticator = authenticator;
     this.authorizer = authorizer;
     this.maxBody = maxBody;
@@ -77,8 +80,7 @@ final class ApiRouter {
   void handle(HttpServerRequest http) {
     long started = System.nanoTime();
     String path = http.path();
-    if (path.equals("/healthz") || path.equals("/livez") || path.equals("/readyz")) {
-      http.response().putHeader("Content-Type", "text/plain").end("ok");
+    if (health.handle(http)) {
       return;
     }
     Optional<UserInfo> user = authenticator.authenticate(http.getHeader("Authorization"));

@@ -27,7 +27,8 @@ public final class ApiServer implements AutoCloseable {
       Authorizer authorizer,
       OpenApiV3 openApi,
       Function<ResourceType, Optional<JsonNode>> crdSchemas,
-      ApiMetrics metrics) {
+      ApiMetrics metrics,
+      HealthChecks health) {
     this.config = config;
     this.vertx =
         Vertx.vertx(
@@ -44,7 +45,14 @@ public final class ApiServer implements AutoCloseable {
                 : ApiServer.class.getPackage().getImplementationVersion());
     this.router =
         new ApiRouter(
-            vertx, storage, authenticator, authorizer, config.maxBodyBytes(), nonResource, metrics);
+            vertx,
+            storage,
+            authenticator,
+            authorizer,
+            config.maxBodyBytes(),
+            nonResource,
+            metrics,
+            health);
   }
 
   public void start() {

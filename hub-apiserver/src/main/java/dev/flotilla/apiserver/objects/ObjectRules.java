@@ -3,6 +3,7 @@ package dev.flotilla.apiserver.objects;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.flotilla.apiserver.registry.ResourceType;
+import dev.flotilla.apiserver.validation.ObjectMetaValidation;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -23,8 +24,12 @@ final class ObjectRules {
 
   private ObjectRules() {}
 
-  /** Checks apiVersion and kind in the body against the URL's type; fills them when absent. */
-  static void checkTypeMeta(ResourceType type, ObjectNode obj, List<String> servedVersions) {
+  /**
+   * The first check of every create, update and patch result: apiVersion and kind against the URL's
+   * type (filled when absent), and metadata type-checked as an ObjectMeta (422 otherwise), before
+   * anything reads metadata.
+   */
+  static void checkTypeAndMeta(ResourceType type, ObjectNode obj, List<String> servedVersions) {
     String kind = obj.path("kind").asText("");
     String apiVersion = obj.path("apiVersion").asText("");
     if (!kind.isEmpty() && !kind.equals(type.kind())) {
@@ -53,6 +58,7 @@ final class ObjectRules {
     }
     obj.put("kind", type.kind());
     obj.put("apiVersion", type.apiVersion());
+    ObjectMetaValidation.require(type, obj);
   }
 
   /** Resolves and validates the name of a new object (generateName included). */
@@ -115,7 +121,7 @@ final class ObjectRules {
     meta.remove("deletionTimestamp");
     meta.remove("deletionGracePeriodSeconds");
     meta.remove("selfLink");
-    validateMetadata(type, obj);
+    dropNullMaps(obj);
   }
 
   /**
@@ -165,7 +171,7 @@ final class ObjectRules {
     if (Meta.isDeleting(old)) {
       rejectNewFinalizers(type, old, updated);
     }
-    validateMetadata(type, updated);
+    dropNullMaps(updated);
     return updated;
   }
 
@@ -227,41 +233,16 @@ final class ObjectRules {
     }
   }
 
-  /** Labels and annotations must be string maps, finalizers a string list. */
-  private static void validateMetadata(ResourceType type, ObjectNode obj) {
+  /**
+   * Labels and annotations set to null are dropped, as Go decodes them; their types were checked on
+   * the way in ({@link #checkTypeAndMeta}).
+   */
+  private static void dropNullMaps(ObjectNode obj) {
     ObjectNode meta = Meta.metadata(obj);
-    String name = Meta.name(obj);
     for (String map : new String[] {"labels", "annotations"}) {
       JsonNode m = meta.get(map);
-      if (m == null || m.isNull()) {
+      if (m != null && m.isNull()) {
         meta.remove(map);
-        continue;
-      }
-      if (!m.isObject()) {
-        throw ApiException.invalid(type, name, "metadata." + map, "must be a map of strings");
-      }
-      m.fields()
-          .forEachRemaining(
-              e -> {
-                if (!e.getValue().isTextual()) {
-                  throw ApiException.invalid(
-                      type,
-                      name,
-                      "metadata." + map + "." + e.getKey(),
-                      "Invalid value: must be a string");
-                }
-              });
-    }
-    JsonNode fin = meta.get("finalizers");
-    if (fin != null && !fin.isNull()) {
-      if (!fin.isArray()) {
-        throw ApiException.invalid(type, name, "metadata.finalizers", "must be a list of strings");
-      }
-      for (JsonNode f : fin) {
-        if (!f.isTextual() || f.asText().isEmpty()) {
-          throw ApiException.invalid(
-              type, name, "metadata.finalizers", "must be non-empty strings");
-        }
       }
     }
   }

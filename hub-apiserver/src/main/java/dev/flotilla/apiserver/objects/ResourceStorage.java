@@ -109,7 +109,7 @@ public final class ResourceStorage {
 
   public CompletableFuture<ObjectNode> create(
       ResourceType type, String namespace, ObjectNode obj, boolean dryRun) {
-    ObjectRules.checkTypeMeta(type, obj, servedVersions(type));
+    ObjectRules.checkTypeAndMeta(type, obj, servedVersions(type));
     String bodyNamespace = Meta.namespace(obj);
     if (type.namespaced()
         && bodyNamespace != null
@@ -208,7 +208,7 @@ public final class ResourceStorage {
       boolean statusOnly,
       boolean dryRun,
       BinaryOperator<ObjectNode> track) {
-    ObjectRules.checkTypeMeta(type, obj, servedVersions(type));
+    ObjectRules.checkTypeAndMeta(type, obj, servedVersions(type));
     String bodyName = Meta.name(obj);
     if (bodyName != null && !bodyName.equals(name)) {
       throw ApiException.badRequest(
@@ -369,7 +369,7 @@ public final class ResourceStorage {
           if (wanted != 0 && wanted != currentRv) {
             throw ApiException.conflict(type, name);
           }
-          ObjectRules.checkTypeMeta(type, patched, servedVersions(type));
+          ObjectRules.checkTypeAndMeta(type, patched, servedVersions(type));
           return track.apply(current, ObjectRules.mergeUpdate(type, current, patched, statusOnly));
         },
         0,

@@ -7,6 +7,7 @@ import dev.flotilla.agent.kube.Json;
 import dev.flotilla.agent.kube.KeyedWorkQueue;
 import dev.flotilla.agent.kube.KeyedWorkQueue.Result;
 import dev.flotilla.agent.kube.Times;
+import dev.flotilla.policies.decoding.TolerantDecoding;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ExceptionHandler;
@@ -43,6 +44,8 @@ public final class ExecutionController implements AutoCloseable {
   private final Pruner pruner;
   private final HubWorks hubWorks;
   private final AppliedRecords records = new AppliedRecords();
+  private final Set<String> reportedUndecodable =
+      java.util.concurrent.ConcurrentHashMap.newKeySet();
   private SharedIndexInformer<GenericKubernetesResource> works;
 
   public ExecutionController(
@@ -70,8 +73,17 @@ public final class ExecutionController implements AutoCloseable {
         hub.genericKubernetesResources(HubResources.WORKS)
             .inNamespace(namespace)
             .runnableInformer(resyncPeriod.toMillis());
-    // The hub may be down at start or later: keep retrying, never treat that as "no Works".
-    works.exceptionHandler((started, t) -> !ExceptionHandler.isDeserializationException(t));
+    // The hub may be down at start or later: keep retrying, never treat that as "no Works". A Work
+    // the client cannot decode is no reason to stop either: with the tolerant decoding of
+    // ClientSource it never fails a list; on any other client the informer retries until the
+    // object is fixed or deleted, rather than stop for good.
+    works.exceptionHandler(
+        (started, t) -> {
+          if (ExceptionHandler.isDeserializationException(t)) {
+            LOG.warning(NAME + ": a Work in " + namespace + " cannot be decoded, retrying: " + t);
+          }
+          return true;
+        });
     works.addEventHandler(
         new ResourceEventHandler<>() {
           @Override
@@ -132,6 +144,23 @@ public final class ExecutionController implements AutoCloseable {
     if (cached == null) {
       records.forget(name);
       hubWorks.forget(name);
+      return Result.DONE;
+    }
+    Optional<String> undecodable =
+        TolerantDecoding.problems(cached.getMetadata().getAdditionalProperties());
+    if (undecodable.isPresent()) {
+      // Applying a Work read with fields missing could prune what its real manifest keeps.
+      if (reportedUndecodable.add(name + "@" + cached.getMetadata().getResourceVersion())) {
+        LOG.warning(
+            NAME
+                + ": skipping Work "
+                + namespace
+                + "/"
+                + name
+                + ", it cannot be decoded ("
+                + undecodable.get()
+                + "); the member is left as it is until the Work is fixed or deleted");
+      }
       return Result.DONE;
     }
     WorkView work = WorkView.of(hubWorks.newest(name, Json.tree(cached)));

@@ -69,6 +69,11 @@ final class TestServer implements AutoCloseable {
     return server.writeKubeconfig(List.of());
   }
 
+  /** The server itself, e.g. to write to its storage past admission (data from older versions). */
+  HubServer server() {
+    return server;
+  }
+
   String url() {
     return server.url();
   }

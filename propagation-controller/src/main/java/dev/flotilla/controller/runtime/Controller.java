@@ -7,6 +7,7 @@ import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
@@ -20,6 +21,7 @@ import java.util.logging.Logger;
 public final class Controller implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(Controller.class.getName());
   private static final long MAX_BACKOFF_MS = 30_000;
+  private static final Duration CLOSE_WAIT = Duration.ofSeconds(10);
 
   private final String name;
   private final Reconciler reconciler;
@@ -67,7 +69,7 @@ public final class Controller implements AutoCloseable {
         return;
       }
     }
-    executor.execute(() -> process(key));
+    submit(() -> process(key));
   }
 
   /** Begins reconciling, first everything queued so far. */
@@ -78,13 +80,13 @@ public final class Controller implements AutoCloseable {
       pending = new java.util.ArrayList<>(queued);
     }
     for (String key : pending) {
-      executor.execute(() -> process(key));
+      submit(() -> process(key));
     }
   }
 
   public void enqueueAfter(String key, Duration delay) {
     if (!stopped) {
-      executor.schedule(() -> enqueue(key), delay.toMillis(), TimeUnit.MILLISECONDS);
+      schedule(() -> enqueue(key), delay);
     }
   }
 
@@ -101,15 +103,31 @@ public final class Controller implements AutoCloseable {
         return;
       }
     }
-    executor.schedule(
+    schedule(
         () -> {
           synchronized (this) {
             coalescing.remove(key);
           }
           enqueue(key);
         },
-        window.toMillis(),
-        TimeUnit.MILLISECONDS);
+        window);
+  }
+
+  /** Work handed in while {@link #close()} runs is dropped: a closed controller does nothing. */
+  private void submit(Runnable task) {
+    try {
+      executor.execute(task);
+    } catch (RejectedExecutionException e) {
+      // closed
+    }
+  }
+
+  private void schedule(Runnable task, Duration delay) {
+    try {
+      executor.schedule(task, delay.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (RejectedExecutionException e) {
+      // closed
+    }
   }
 
   private void process(String key) {
@@ -148,9 +166,20 @@ public final class Controller implements AutoCloseable {
     }
   }
 
+  /**
+   * Stops the workers and waits (a bounded time) for reconciles in flight, so that a replica which
+   * lost its lease stops writing before another one starts; idempotent.
+   */
   @Override
   public void close() {
     stopped = true;
     executor.shutdownNow();
+    try {
+      if (!executor.awaitTermination(CLOSE_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+        LOG.warning(name + ": a reconcile did not stop within " + CLOSE_WAIT);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 }

@@ -5,9 +5,16 @@ import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import java.time.Duration;
 import java.util.function.BiPredicate;
 import java.util.function.Function;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
-/** An informer handler that only maps events to keys and enqueues them. */
+/**
+ * An informer handler that only maps events to keys and enqueues them. An object the client could
+ * not decode ({@link DecodeGuard}) is never enqueued: its reconcile would act on a guess. Its
+ * deletion is, so that whatever was derived from an earlier good version is cleaned up.
+ */
 public final class EnqueueHandler<T extends HasMetadata> implements ResourceEventHandler<T> {
+  private static final Logger LOG = Logger.getLogger(EnqueueHandler.class.getName());
   private final Controller controller;
   private final Function<T, Iterable<String>> keys;
   private final BiPredicate<T, T> updateMatters;
@@ -39,7 +46,16 @@ public final class EnqueueHandler<T extends HasMetadata> implements ResourceEven
   }
 
   private void enqueue(T obj) {
-    for (String key : keys.apply(obj)) {
+    Iterable<String> mapped;
+    try {
+      mapped = keys.apply(obj);
+    } catch (RuntimeException e) {
+      // A key function that trips on an odd object must not take the informer's handler down.
+      String name = obj.getMetadata() == null ? null : obj.getMetadata().getName();
+      LOG.log(Level.WARNING, controller.name() + ": cannot map " + name + " to keys", e);
+      return;
+    }
+    for (String key : mapped) {
       if (coalesce == null) {
         controller.enqueue(key);
       } else {
@@ -55,7 +71,9 @@ public final class EnqueueHandler<T extends HasMetadata> implements ResourceEven
 
   @Override
   public void onAdd(T obj) {
-    enqueue(obj);
+    if (DecodeGuard.problem(obj).isEmpty()) {
+      enqueue(obj);
+    }
   }
 
   @Override
@@ -67,8 +85,11 @@ public final class EnqueueHandler<T extends HasMetadata> implements ResourceEven
             .equals(newObj.getMetadata().getResourceVersion())) {
       return; // a resync, not a change
     }
-    if (updateMatters.test(oldObj, newObj)) {
-      enqueue(newObj);
+    if (DecodeGuard.problem(newObj).isPresent()) {
+      return;
+    }
+    if (DecodeGuard.problem(oldObj).isPresent() || updateMatters.test(oldObj, newObj)) {
+      enqueue(newObj); // a repaired object is always news
     }
   }
 

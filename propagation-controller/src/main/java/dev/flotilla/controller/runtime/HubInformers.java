@@ -11,7 +11,8 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * One informer per hub kind, shared by the controllers of one manager: each adds its own handler,
  * and the hub streams (and this process caches) every binding or Cluster once, not once per
- * controller.
+ * controller. Their caches never show an object the client could not decode (it is skipped and
+ * reported, see {@link DecodeGuard}).
  */
 public final class HubInformers implements AutoCloseable {
   private final KubernetesClient hub;
@@ -33,6 +34,7 @@ public final class HubInformers implements AutoCloseable {
           kind.isNamespaceScoped()
               ? resources.inAnyNamespace().runnableInformer(0)
               : resources.runnableInformer(0);
+      informer.itemStore(new SkippingItemStore<>());
       if (handler != null) {
         informer.addEventHandler(handler);
       }

@@ -1,0 +1,164 @@
+package dev.flotilla.apiserver.http;
+
+import io.vertx.core.http.HttpServerRequest;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * {@code /healthz}, {@code /livez} and {@code /readyz} as kube-apiserver answers them: named
+ * checks, {@code ?verbose} lists them ({@code [+]ping ok}), {@code ?exclude=<name>} skips one,
+ * {@code /readyz/<name>} runs one, and a failure is a 500 whose body lists every check with the
+ * failing ones as {@code [-]<name> failed: reason withheld} (the reason is logged, and shown on the
+ * check's own path). Liveness has only {@code ping}; readiness has {@code ping} plus what the
+ * embedding process plugs in (the launcher adds {@code controllers}).
+ */
+public final class HealthChecks {
+  private static final Logger LOG = Logger.getLogger(HealthChecks.class.getName());
+
+  /**
+   * One named check. It answers from memory: it runs on an event loop and must never block.
+   *
+   * <p>Returns empty when healthy, else the reason (for logs and {@code /readyz/<name>}).
+   */
+  @FunctionalInterface
+  public interface Check {
+    Optional<String> failure();
+  }
+
+  private static final Check PING = Optional::empty;
+
+  private final Map<String, Check> readiness = new LinkedHashMap<>();
+
+  public HealthChecks() {
+    readiness.put("ping", PING);
+  }
+
+  /** Adds (or replaces) a readiness check; {@code /livez} and {@code /healthz} never run it. */
+  public synchronized void addReadinessCheck(String name, Check check) {
+    if (name.isEmpty() || name.contains("/")) {
+      throw new IllegalArgumentException("a health check name is one path segment: " + name);
+    }
+    readiness.put(name, check);
+  }
+
+  /** True when {@code path} is a health endpoint (then the response has been sent). */
+  boolean handle(HttpServerRequest http) {
+    String path = http.path();
+    for (String endpoint : new String[] {"healthz", "livez", "readyz"}) {
+      String root = "/" + endpoint;
+      if (path.equals(root)) {
+        answerAll(http, endpoint, checks(endpoint));
+        return true;
+      }
+      if (path.startsWith(root + "/")) {
+        answerOne(http, endpoint, path.substring(root.length() + 1));
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private synchronized Map<String, Check> checks(String endpoint) {
+    return endpoint.equals("readyz") ? new LinkedHashMap<>(readiness) : Map.of("ping", PING);
+  }
+
+  private void answerAll(HttpServerRequest http, String endpoint, Map<String, Check> checks) {
+    Map<String, List<String>> query = query(http.query());
+    Set<String> excluded = new LinkedHashSet<>(query.getOrDefault("exclude", List.of()));
+    StringBuilder lines = new StringBuilder();
+    List<String> failed = new ArrayList<>();
+    for (Map.Entry<String, Check> c : checks.entrySet()) {
+      String name = c.getKey();
+      if (excluded.remove(name)) {
+        lines.append("[+]").append(name).append(" excluded: ok\n");
+        continue;
+      }
+      Optional<String> failure = run(c.getValue());
+      if (failure.isPresent()) {
+        failed.add(name);
+        lines.append("[-]").append(name).append(" failed: reason withheld\n");
+        LOG.log(Level.FINE, "{0} check {1} failed: {2}", new Object[] {endpoint, name, failure});
+      } else {
+        lines.append("[+]").append(name).append(" ok\n");
+      }
+    }
+    if (!excluded.isEmpty()) {
+      lines
+          .append("warn: some health checks cannot be excluded: no matches for ")
+          .append(String.join(",", excluded.stream().map(n -> "\"" + n + "\"").toList()))
+          .append('\n');
+    }
+    if (!failed.isEmpty()) {
+      send(http, 500, lines + endpoint + " check failed\n");
+    } else if (query.containsKey("verbose")) {
+      send(http, 200, lines + endpoint + " check passed\n");
+    } else {
+      send(http, 200, "ok");
+    }
+  }
+
+  private void answerOne(HttpServerRequest http, String endpoint, String name) {
+    Check check = checks(endpoint).get(name);
+    if (check == null) {
+      send(http, 404, "404 page not found\n");
+      return;
+    }
+    Optional<String> failure = run(check);
+    if (failure.isPresent()) {
+      send(http, 500, "internal server error: " + failure.get() + "\n");
+    } else {
+      send(http, 200, "ok");
+    }
+  }
+
+  /** A check that throws is a failing check, never a 500 without a body. */
+  private static Optional<String> run(Check check) {
+    try {
+      return check.failure();
+    } catch (RuntimeException e) {
+      return Optional.of(String.valueOf(e.getMessage()));
+    }
+  }
+
+  private static void send(HttpServerRequest http, int status, String body) {
+    http.response()
+        .setStatusCode(status)
+        .putHeader("Content-Type", "text/plain; charset=utf-8")
+        .putHeader("X-Content-Type-Options", "nosniff")
+        .end(body);
+  }
+
+  /** Parsed leniently: a malformed escape in a health probe's query is ignored, never a 500. */
+  private static Map<String, List<String>> query(String raw) {
+    Map<String, List<String>> params = new LinkedHashMap<>();
+    if (raw == null || raw.isEmpty()) {
+      return params;
+    }
+    for (String pair : raw.split("&")) {
+      int eq = pair.indexOf('=');
+      String key = decode(eq < 0 ? pair : pair.substring(0, eq));
+      String value = eq < 0 ? "" : decode(pair.substring(eq + 1));
+      if (key != null && value != null) {
+        params.computeIfAbsent(key, k -> new ArrayList<>()).add(value);
+      }
+    }
+    return params;
+  }
+
+  private static String decode(String s) {
+    try {
+      return URLDecoder.decode(s, StandardCharsets.UTF_8);
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
+  }
+}

@@ -1,0 +1,97 @@
+package dev.flotilla.controller;
+
+import dev.flotilla.controller.binding.BindingController;
+import dev.flotilla.controller.cluster.ClusterHealthController;
+import dev.flotilla.controller.detector.ResourceDetector;
+import dev.flotilla.controller.mcs.McsHubController;
+import dev.flotilla.controller.runtime.DecodeGuard;
+import dev.flotilla.controller.runtime.HubInformers;
+import dev.flotilla.controller.runtime.UndecodableReporter;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.function.BooleanSupplier;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The controllers of one leadership term, on a client of their own: closing the set closes the
+ * controllers (newest first, so none reads an informer already gone), their informers, and then the
+ * client, which ends any watch or connection a controller left behind. Nothing of one term survives
+ * into the next.
+ */
+final class ControllerSet implements AutoCloseable {
+  private static final Logger LOG = Logger.getLogger(ControllerSet.class.getName());
+
+  private final KubernetesClient client;
+  private final UndecodableReporter undecodable;
+  private final Deque<AutoCloseable> running = new ArrayDeque<>();
+
+  private ControllerSet(KubernetesClient client, UndecodableReporter undecodable) {
+    this.client = client;
+    this.undecodable = undecodable;
+  }
+
+  /**
+   * Starts every controller against {@code hub}'s API, or returns null when {@code wanted} turns
+   * false meanwhile (leadership lost while informers were still syncing); throws, with everything
+   * already started closed, when a controller cannot start.
+   */
+  static ControllerSet start(
+      KubernetesClient hub, String derivedServicePrefix, BooleanSupplier wanted) {
+    UndecodableReporter undecodable = new UndecodableReporter(ControllerManager.COMPONENT);
+    KubernetesClient client = DecodeGuard.client(hub, undecodable::report);
+    undecodable.recordingWith(client);
+    ControllerSet set = new ControllerSet(client, undecodable);
+    try {
+      HubInformers informers = new HubInformers(client);
+      set.running.push(informers); // closed last
+      set.add(new ClusterHealthController(client), wanted);
+      ResourceDetector detector = new ResourceDetector(client, informers);
+      set.add(detector, wanted);
+      set.add(new dev.flotilla.controller.scheduler.SchedulerController(client, informers), wanted);
+      set.add(new BindingController(client, informers, detector.templates()), wanted);
+      set.add(new McsHubController(client, derivedServicePrefix), wanted);
+      if (!wanted.getAsBoolean()) {
+        set.close();
+        return null;
+      }
+      return set;
+    } catch (Abandoned e) {
+      set.close();
+      return null;
+    } catch (RuntimeException | Error e) {
+      set.close();
+      throw e;
+    }
+  }
+
+  private void add(AutoCloseable controller, BooleanSupplier wanted) {
+    running.push(controller);
+    if (!wanted.getAsBoolean()) {
+      throw new Abandoned();
+    }
+  }
+
+  /** Closes what runs, newest first; idempotent. */
+  @Override
+  public synchronized void close() {
+    while (!running.isEmpty()) {
+      AutoCloseable c = running.pop();
+      try {
+        c.close();
+      } catch (Exception | Error e) {
+        LOG.log(Level.WARNING, "could not stop " + c.getClass().getSimpleName(), e);
+      }
+    }
+    undecodable.close();
+    client.close();
+  }
+
+  /** Leadership ended while the set was starting. */
+  private static final class Abandoned extends RuntimeException {
+    Abandoned() {
+      super(null, null, false, false);
+    }
+  }
+}
