@@ -2,7 +2,6 @@ package dev.flotilla.apiserver;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.flotilla.apiserver.agent.AgentAdmission;
-import dev.flotilla.apiserver.agent.AgentAuthorizer;
 import dev.flotilla.apiserver.auth.AgentTokens;
 import dev.flotilla.apiserver.auth.CertificateAuthority;
 import dev.flotilla.apiserver.auth.KubeconfigContext;
@@ -21,6 +20,7 @@ import dev.flotilla.apiserver.objects.Meta;
 import dev.flotilla.apiserver.objects.ResourceStorage;
 import dev.flotilla.apiserver.openapi.OpenApiV3;
 import dev.flotilla.apiserver.preview.PlacementPreview;
+import dev.flotilla.apiserver.rbac.Rbac;
 import dev.flotilla.apiserver.registry.BuiltinCatalogue;
 import dev.flotilla.apiserver.registry.ResourceRegistry;
 import dev.flotilla.apiserver.registry.ResourceType;
@@ -59,6 +59,7 @@ public final class HubServer implements AutoCloseable {
           });
   private ApiServer server;
   private Authorizer authorizer = Authorizer.MASTERS;
+  private Rbac rbac;
   private final HealthChecks health = new HealthChecks();
   private final java.util.Map<String, dev.flotilla.apiserver.http.ExtensionHandler> extensions =
       new java.util.concurrent.ConcurrentHashMap<>();
@@ -104,8 +105,10 @@ public final class HubServer implements AutoCloseable {
       agentTokens.start(storage);
       authenticator.addSource(agentTokens::lookup);
       closeables.add(agentTokens);
-      // The agent's authorizer first, so an agent's 403 says what an agent may do.
-      authorizer = Authorizer.anyOf(new AgentAuthorizer(), authorizer);
+      // RBAC, after the agents' built-in scope (so an agent's 403 says what an agent may do).
+      rbac = Rbac.start(storage, true);
+      closeables.add(rbac);
+      authorizer = rbac.authorizer();
       storage.addAdmission(new AgentAdmission());
     }
     long[] lastSeen = {store.currentRevision()};
@@ -136,6 +139,9 @@ public final class HubServer implements AutoCloseable {
             crds::schema,
             metrics,
             health);
+    if (rbac != null) {
+      rbac.serveOn(server, authenticator);
+    }
     extensions.forEach(server::addExtension);
     server.start();
     return this;
