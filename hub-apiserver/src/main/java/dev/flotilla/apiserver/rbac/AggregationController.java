@@ -49,8 +49,8 @@ public final class AggregationController implements AutoCloseable {
 
   /** Aggregates once now (so the hub serves with complete default roles), then on every change. */
   public void start() {
-    syncAll();
     cache.onClusterRoleChange(this::enqueue);
+    syncAll();
   }
 
   private void enqueue() {
@@ -69,7 +69,19 @@ public final class AggregationController implements AutoCloseable {
     }
   }
 
+  /**
+   * Passes over every aggregated ClusterRole until none changes: aggregated roles may select each
+   * other (admin takes edit, edit takes view), so one pass may feed the next.
+   */
   private void syncAll() {
+    for (int pass = 0; pass < 16 && syncPass(); pass++) {
+      // each pass reads what the previous one wrote: the cache is updated before a write returns
+    }
+  }
+
+  /** One pass; true when it wrote something. */
+  private boolean syncPass() {
+    boolean wrote = false;
     Map<String, ObjectNode> all = new TreeMap<>(cache.clusterRoles());
     for (Map.Entry<String, ObjectNode> e : all.entrySet()) {
       JsonNode rule = e.getValue().path("aggregationRule");
@@ -90,8 +102,10 @@ public final class AggregationController implements AutoCloseable {
                   return current;
                 })
             .join();
+        wrote = true;
       }
     }
+    return wrote;
   }
 
   /** The rules {@code name}'s aggregationRule selects from {@code all} (sorted by name). */

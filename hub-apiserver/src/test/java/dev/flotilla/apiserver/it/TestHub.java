@@ -38,6 +38,11 @@ public final class TestHub implements AutoCloseable {
     return new TestHub(dataDir, HubServer.create(HubConfig.of(dataDir, 0)).start());
   }
 
+  /** Starts with {@code config} (e.g. a token file of further users), data in its data dir. */
+  public static TestHub start(HubConfig config) {
+    return new TestHub(config.dataDir(), HubServer.create(config).start());
+  }
+
   public HubServer server() {
     return server;
   }
