@@ -212,6 +212,45 @@ class KubectlAuthIT {
         .assertOk();
   }
 
+  /** The README's recipe: a namespace and a RoleBinding of edit to a group, made with kubectl. */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("binaries")
+  void aTeamIsGivenANamespaceWithKubectl(Binary binary) {
+    KubectlRunner admin = kubectl(binary, "admin");
+    String ns = "team-" + binary.minor();
+    admin.run("create", "namespace", ns).assertOk();
+    admin
+        .run("create", "rolebinding", ns + "-edit", "--clusterrole=edit", "--group=" + ns, "-n", ns)
+        .assertOk();
+    answers(
+        admin,
+        "yes",
+        "auth",
+        "can-i",
+        "create",
+        "propagationpolicies.policy.karmada.io",
+        "-n",
+        ns,
+        "--as",
+        "dora",
+        "--as-group",
+        ns);
+    answers(
+        admin,
+        "no",
+        "auth",
+        "can-i",
+        "create",
+        "deployments",
+        "-n",
+        "default",
+        "--as",
+        "dora",
+        "--as-group",
+        ns);
+    answers(admin, "no", "auth", "can-i", "create", "deployments", "-n", ns, "--as", "dora");
+  }
+
   private static JsonNode json(Result r) {
     try {
       return Fabric8Support.JSON.readTree(r.stdout());
