@@ -80,7 +80,7 @@ public final class ApiServerBench {
         paged.add(pagedList(client));
       }
       System.out.printf("list      %d objects in pages of 500: %s%n", objects, paged.summary());
-      new AuthorizationCost(objects, threads).run(hub);
+      new AuthorizationCost(objects, threads).run(hub, work);
       watchDelivery(client);
       String metrics = client.get("/metrics").body();
       System.out.printf(

@@ -45,7 +45,7 @@ final class AuthorizationCost {
     return file;
   }
 
-  void run(HubProcess hub) throws Exception {
+  void run(HubProcess hub, Path work) throws Exception {
     HubClient admin = hub.client();
     HubClient editor = hub.client(TOKEN);
     check(admin.post("/api/v1/namespaces", "{\"metadata\":{\"name\":\"authz\"}}"), 201);
@@ -83,6 +83,17 @@ final class AuthorizationCost {
     }
     report("creates", adminCreates, editorCreates);
     report("gets   ", adminGets, editorGets);
+    double decision = AuthorizationDecisions.run(work.resolve("decisions"), OTHER_TEAMS);
+    // The hub spends (cores / rate) of CPU per get at saturation; RBAC's share of that.
+    double getCpuNanos = 1e9 * Runtime.getRuntime().availableProcessors() / mean(adminGets);
+    System.out.printf(
+        "authz     RBAC's decision is %.2f%% of the hub CPU a get takes at the admin's rate"
+            + " (%.0f us)%n",
+        100 * decision / getCpuNanos, getCpuNanos / 1000);
+  }
+
+  private static double mean(double[] values) {
+    return java.util.Arrays.stream(values).average().orElse(Double.NaN);
   }
 
   /** Mean rates and the median of the per-round editor/admin ratios (robust to a noisy round). */

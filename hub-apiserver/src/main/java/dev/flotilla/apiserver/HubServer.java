@@ -207,6 +207,11 @@ public final class HubServer implements AutoCloseable {
     return this;
   }
 
+  /** The authorizer requests pass once started (e.g. to measure what a decision costs). */
+  public Authorizer authorizer() {
+    return authorizer;
+  }
+
   /** Replaces the authorizer; call before {@link #start()}. */
   public HubServer authorizer(Authorizer authorizer) {
     this.authorizer = authorizer;
