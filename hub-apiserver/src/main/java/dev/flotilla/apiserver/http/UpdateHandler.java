@@ -39,10 +39,13 @@ final class UpdateHandler implements OperationHandler {
             r.param("fieldManager"), r.headers().get("User-Agent"), false, "UpdateOptions");
     FieldManager fields = new FieldManager(r.type(), schemas.forType(r.type()), sub);
     ObjectNode body = r.bodyObject();
-    JsonNode bodyName = body.path("metadata").path("name");
-    if (bodyName.isMissingNode()
-        || bodyName.isNull()
-        || (bodyName.isTextual() && bodyName.asText().isEmpty())) {
+    JsonNode metadata = body.path("metadata");
+    JsonNode bodyName = metadata.path("name");
+    boolean typed = metadata.isMissingNode() || metadata.isNull() || metadata.isObject();
+    if (typed
+        && (bodyName.isMissingNode()
+            || bodyName.isNull()
+            || (bodyName.isTextual() && bodyName.asText().isEmpty()))) {
       // As upstream's checkName: a PUT replaces the named object with the body, so a body that
       // names nothing (say {"a": 1}) is a mistake, never an order to wipe the object.
       throw ApiException.badRequest(
