@@ -71,7 +71,8 @@ public final class SchemaAdmission {
 
   /**
    * 422 Invalid when the object, as it would be stored, breaks its kind's rules: a custom resource
-   * its CRD's schema, a built-in kind upstream's validation ({@link BuiltinRules}); labels and
+   * its CRD's schema (Karmada's policies and clusters also its webhook's rules, {@link
+   * KarmadaPolicyRules}), a built-in kind upstream's validation ({@link BuiltinRules}); labels and
    * annotations for every kind ({@link MetadataRules}).
    */
   public void validate(ResourceType type, ObjectNode obj, ObjectNode old) {
@@ -87,6 +88,15 @@ public final class SchemaAdmission {
       }
     } else {
       crdSchemas.apply(type).ifPresent(s -> errors.addAll(SchemaValidator.validate(obj, old, s)));
+      if (errors.isEmpty()) {
+        // Karmada's webhook rules read a schema-valid object, as its webhook sees a decoded one.
+        KarmadaPolicyRules.check(type, obj, errors);
+        if (!errors.isEmpty() && old != null) {
+          List<FieldError> before = new ArrayList<>();
+          KarmadaPolicyRules.check(type, old, before);
+          errors.removeAll(before);
+        }
+      }
     }
     MetadataRules.check(obj, old, errors);
     if (!errors.isEmpty()) {
