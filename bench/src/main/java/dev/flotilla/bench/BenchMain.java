@@ -26,6 +26,7 @@ public final class BenchMain implements Runnable {
   }
 
   public static void main(String[] args) {
+    dev.flotilla.cli.CommonPool.ensureParallelism();
     System.exit(new CommandLine(new BenchMain()).execute(args));
   }
 
@@ -87,8 +88,7 @@ public final class BenchMain implements Runnable {
 
     @Override
     public Integer call() throws Exception {
-      new McsBench(clusters, services, namespaces, rate, changes).run();
-      return 0;
+      return new McsBench(clusters, services, namespaces, rate, changes).run() ? 0 : 1;
     }
   }
 

@@ -31,12 +31,14 @@ public final class McsBench {
   private static final String MCS_SOURCE = "multicluster.kubernetes.io/source-cluster";
   private static final String KUBE_NAME = "kubernetes.io/service-name";
   private static final String SIM_READY = "sim.flotilla.dev/ready";
+  private static final String MCS_CONTROLLER = "mcs-controller";
 
   private final int clusters;
   private final int services;
   private final int namespaces;
   private final double rate;
   private final int changes;
+  private List<PropagationTracker.Lost> lost = List.of();
 
   public McsBench(int clusters, int services, int namespaces, double rate, int changes) {
     this.clusters = clusters;
@@ -46,13 +48,15 @@ public final class McsBench {
     this.changes = changes;
   }
 
-  public void run() throws Exception {
+  /** Runs the benchmark; false when an endpoint version never reached a consumer. */
+  public boolean run() throws Exception {
     McsTopology topology = McsTopology.plan(clusters, services, namespaces);
     System.out.printf(
-        "flotilla mcs benchmark: %d cores, %d clusters, %d services in %d namespaces: %d exports"
-            + " (1-2 providers each), %d imports (2-3 consumers each), %d consumer/provider slice"
-            + " pairs, 2 pods per export%n",
+        "flotilla mcs benchmark: %d cores (common pool parallelism %d), %d clusters, %d services"
+            + " in %d namespaces: %d exports (1-2 providers each), %d imports (2-3 consumers each),"
+            + " %d consumer/provider slice pairs, 2 pods per export%n",
         Runtime.getRuntime().availableProcessors(),
+        dev.flotilla.cli.CommonPool.parallelism(),
         clusters,
         services,
         namespaces,
@@ -89,6 +93,7 @@ public final class McsBench {
                 }));
       }
       HubWorkTap hubTap = new HubWorkTap(fleet.admin, toExportWork, toDerivedWork);
+      ReadinessTap readiness = new ReadinessTap(fleet.admin);
       try {
         Workloads.installMcsCrds(fleet.memberClients);
         long setupStart = System.nanoTime();
@@ -100,10 +105,22 @@ public final class McsBench {
             requests, setupSeconds);
         awaitConvergence(tracker, topology.pairs(), setupStart);
         printHubMemory(fleet, "after convergence");
+        printFlips("until convergence", readiness.drain());
         idleWrites(fleet);
         toExportWork.startMeasuring();
         toDerivedWork.startMeasuring();
+        ControllerQueueStats queueBefore = hubController(fleet);
+        ProcessCost costBefore = ProcessCost.now(fleet);
+        Map<String, Double> requestsBefore =
+            FederationBench.requestCounts(fleet.hub.client().get("/metrics").body());
         Percentiles pipeline = changes(fleet, topology, tracker);
+        ControllerQueueStats queue = hubController(fleet).since(queueBefore);
+        System.out.printf(
+            "  cost of the changes: %s%n", ProcessCost.now(fleet).since(costBefore, changes));
+        printHubRequests(
+            requestsBefore,
+            FederationBench.requestCounts(fleet.hub.client().get("/metrics").body()),
+            tracker.versions());
         System.out.printf(
             "  stage: provider slice commit -> export Work on the hub (agent), seen by a hub watch:"
                 + " %s%n",
@@ -112,10 +129,24 @@ public final class McsBench {
             "  stage: provider slice commit -> consumer's derived Work on the hub (agent + hub"
                 + " controller), seen by a hub watch: %s%n",
             toDerivedWork.latency().summary());
+        System.out.printf(
+            "  stage: hub %s, every reconcile while the changes ran: %s%n",
+            MCS_CONTROLLER, queue.summary());
+        printFlips("while the changes ran", readiness.drain());
         printHubMemory(fleet, "after the changes");
         baseline(fleet, pipeline);
+        System.out.printf(
+            "mcs result: %s: %d of %d endpoint versions never arrived; propagation p50 %.0f ms,"
+                + " p99 %.0f ms%n",
+            lost.isEmpty() ? "OK" : "FAIL",
+            lost.stream().mapToInt(l -> l.pending().size()).sum(),
+            tracker.versions(),
+            pipeline.percentileMillis(50),
+            pipeline.percentileMillis(99));
+        return lost.isEmpty();
       } finally {
         hubTap.close();
+        readiness.close();
         taps.forEach(SliceTap::close);
         handoff.shutdownNow();
       }
@@ -306,10 +337,15 @@ public final class McsBench {
     double issueSeconds = (System.nanoTime() - start) / 1e9;
     writers.shutdown();
     writers.awaitTermination(2, TimeUnit.MINUTES);
+    // Settled: nothing pending and no provider change for 3 s (a scaled-up pod turns ready a
+    // moment after its change was issued, so "nothing pending" alone ends too early).
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-    while (tracker.outstanding() > 0 && System.nanoTime() < deadline) {
+    while (System.nanoTime() < deadline
+        && (tracker.outstanding() > 0
+            || System.nanoTime() - tracker.lastProviderChange() < TimeUnit.SECONDS.toNanos(3))) {
       Thread.sleep(50);
     }
+    lost = tracker.settle();
     int issued = kinds.values().stream().mapToInt(AtomicInteger::get).sum();
     System.out.printf(
         "changes: %d issued in %.1f s = %.1f changes/s (%s), %d failed; %d provider slice"
@@ -325,9 +361,93 @@ public final class McsBench {
             + " commit with the same addresses and readiness): %s%n",
         tracker.latency().summary());
     System.out.printf(
-        "  %d versions skipped by coalescing (completed by a later one), %d never arrived%n",
-        tracker.superseded(), tracker.outstanding());
+        "  %d versions skipped by coalescing (completed by a later one), %d completed without a"
+            + " consumer write (the provider returned to what the consumer held), %d never"
+            + " arrived%n",
+        tracker.superseded(), tracker.alreadyThere(), tracker.outstanding());
+    describeLost(fleet, lost);
     return tracker.latency();
+  }
+
+  /** Where each lost version stopped: the provider, the hub's two Works, the consumer. */
+  private static void describeLost(FleetUnderTest fleet, List<PropagationTracker.Lost> lost) {
+    for (PropagationTracker.Lost l : lost.subList(0, Math.min(10, lost.size()))) {
+      String ns = l.service().substring(0, l.service().indexOf('/'));
+      String svc = l.service().substring(l.service().indexOf('/') + 1);
+      System.out.printf(
+          "  never arrived: %s from %s in %s: pending %s; provider holds [%s], consumer holds [%s]%n"
+              + "    export Work on the hub [%s]; derived Work on the hub [%s]; consumer's slice"
+              + " [%s]%n",
+          l.service(),
+          l.provider(),
+          l.consumer(),
+          l.pending(),
+          l.providerNow(),
+          l.consumerNow(),
+          workContent(fleet, l.provider(), "svcexport-" + ns + "-" + svc, null),
+          workContent(fleet, l.consumer(), "mcs-derived-" + ns + "-" + svc, l.provider()),
+          consumerSlice(fleet, l.consumer(), ns, svc, l.provider()));
+    }
+  }
+
+  private static String workContent(
+      FleetUnderTest fleet, String cluster, String name, String source) {
+    try {
+      GenericKubernetesResource w =
+          fleet
+              .admin
+              .genericKubernetesResources("work.karmada.io/v1alpha1", "Work")
+              .inNamespace("karmada-es-" + cluster)
+              .withName(name)
+              .get();
+      if (w == null) {
+        return "none";
+      }
+      List<String> out = new ArrayList<>();
+      var tree = new com.fasterxml.jackson.databind.ObjectMapper().valueToTree(w);
+      for (var m : tree.path("spec").path("workload").path("manifests")) {
+        String from = m.path("metadata").path("labels").path(MCS_SOURCE).asText(null);
+        if ("EndpointSlice".equals(m.path("kind").asText())
+            && (source == null || source.equals(from))) {
+          out.add(EndpointContent.of(m));
+        }
+      }
+      return String.join(" | ", out)
+          + "; rv "
+          + w.getMetadata().getResourceVersion()
+          + ", generation "
+          + w.getMetadata().getGeneration();
+    } catch (RuntimeException e) {
+      return "unreadable: " + e.getMessage();
+    }
+  }
+
+  private static String consumerSlice(
+      FleetUnderTest fleet, String consumer, String ns, String svc, String provider) {
+    try {
+      List<String> out = new ArrayList<>();
+      for (var s :
+          fleet
+              .memberClients
+              .get(fleet.memberNames.indexOf(consumer))
+              .discovery()
+              .v1()
+              .endpointSlices()
+              .inNamespace(ns)
+              .withLabel(MCS_NAME, svc)
+              .withLabel(MCS_SOURCE, provider)
+              .list()
+              .getItems()) {
+        out.add(
+            EndpointContent.of(new com.fasterxml.jackson.databind.ObjectMapper().valueToTree(s))
+                + " (rv "
+                + s.getMetadata().getResourceVersion()
+                + ")");
+      }
+      return String.join(" | ", out);
+    } catch (RuntimeException e) {
+      return "unreadable: " + e.getMessage();
+    }
   }
 
   private static void submit(
@@ -355,16 +475,23 @@ public final class McsBench {
             + "\":"
             + (value == null ? "null" : "\"" + value + "\"")
             + "}}}";
-    fleet
-        .memberClients
-        .get(Integer.parseInt(pod[0]))
-        .pods()
-        .inNamespace(pod[1])
-        .withName(pod[2])
-        .patch(
-            io.fabric8.kubernetes.client.dsl.base.PatchContext.of(
-                io.fabric8.kubernetes.client.dsl.base.PatchType.JSON_MERGE),
-            patch);
+    try {
+      fleet
+          .memberClients
+          .get(Integer.parseInt(pod[0]))
+          .pods()
+          .inNamespace(pod[1])
+          .withName(pod[2])
+          .patch(
+              io.fabric8.kubernetes.client.dsl.base.PatchContext.of(
+                  io.fabric8.kubernetes.client.dsl.base.PatchType.JSON_MERGE),
+              patch);
+    } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+      if (e.getCode() != 404 || value != null) {
+        throw e;
+      }
+      // a scale-down removed the pod meanwhile: its endpoint is gone, nothing to make ready
+    }
   }
 
   private static void printHubMemory(FleetUnderTest fleet, String when) throws Exception {
@@ -384,6 +511,45 @@ public final class McsBench {
         "hub (API server + controllers + discovery, own JVM) %s: %d MCS Works, heap used %.0f"
             + " MiB, RSS %.0f MiB%n",
         when, works, ApiServerBench.heapMiB(metrics), fleet.hub.rssMiB());
+  }
+
+  private static void printFlips(String when, List<String> flips) {
+    System.out.printf(
+        "member Cluster Ready flips %s: %d%s%n",
+        when,
+        flips.size(),
+        flips.isEmpty() ? "" : " " + flips.subList(0, Math.min(10, flips.size())));
+  }
+
+  /** The hub's requests while the changes ran, per consumer version, largest first. */
+  private static void printHubRequests(
+      Map<String, Double> before, Map<String, Double> after, int versions) {
+    List<Map.Entry<String, Double>> deltas = new ArrayList<>();
+    double total = 0;
+    for (Map.Entry<String, Double> e : after.entrySet()) {
+      double d = e.getValue() - before.getOrDefault(e.getKey(), 0.0);
+      if (d > 0 && !e.getKey().startsWith("watch ")) {
+        deltas.add(Map.entry(e.getKey(), d));
+        total += d;
+      }
+    }
+    deltas.sort(Map.Entry.<String, Double>comparingByValue().reversed());
+    StringBuilder line = new StringBuilder();
+    for (Map.Entry<String, Double> e : deltas.subList(0, Math.min(8, deltas.size()))) {
+      line.append(String.format("%s %.2f, ", e.getKey(), e.getValue() / Math.max(1, versions)));
+    }
+    System.out.printf(
+        "  hub requests while the changes ran: %.0f, %.2f per consumer version (%s)%n",
+        total,
+        total / Math.max(1, versions),
+        line.length() > 2 ? line.substring(0, line.length() - 2) : "");
+  }
+
+  /** The hub MCS controller's workqueue figures so far, from the hub's controller metrics. */
+  private static ControllerQueueStats hubController(FleetUnderTest fleet) throws Exception {
+    var response = fleet.hub.client().get("/metrics/controllers");
+    return ControllerQueueStats.parse(
+        response.statusCode() == 200 ? response.body() : "", MCS_CONTROLLER);
   }
 
   /** Writes the hub serves while nothing changes in the members: the controllers' idle churn. */

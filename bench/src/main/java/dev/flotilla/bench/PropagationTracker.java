@@ -25,6 +25,8 @@ final class PropagationTracker {
   private boolean measuring;
   private int versions;
   private int superseded;
+  private int alreadyThere;
+  private long lastProviderChange;
 
   /** {@code consumersOf}: service key (ns/name) to the names of the clusters importing it. */
   PropagationTracker(Map<String, List<String>> consumersOf) {
@@ -42,6 +44,7 @@ final class PropagationTracker {
     if (!measuring || content.equals(previous)) {
       return;
     }
+    lastProviderChange = nanos;
     for (String consumer : consumersOf.getOrDefault(service, List.of())) {
       String key = consumer + "|" + service + "|" + provider;
       pending.computeIfAbsent(key, k -> new ArrayDeque<>()).add(new Version(nanos, content));
@@ -110,6 +113,54 @@ final class PropagationTracker {
       }
     }
     return n;
+  }
+
+  /** When a provider's slice content last changed while measuring (System.nanoTime). */
+  synchronized long lastProviderChange() {
+    return lastProviderChange;
+  }
+
+  /** A (consumer, service, provider) whose consumer does not hold the provider's final content. */
+  record Lost(
+      String consumer,
+      String service,
+      String provider,
+      List<String> pending,
+      String providerNow,
+      String consumerNow) {}
+
+  /**
+   * Settles what is still pending once the providers have stopped changing: a pair whose consumer
+   * already holds the provider's final content completed without a consumer write (the provider
+   * went back to content the consumer had, so applying it changed nothing) and is cleared; every
+   * other pending version never arrived and is returned.
+   */
+  synchronized List<Lost> settle() {
+    List<Lost> lost = new java.util.ArrayList<>();
+    for (Map.Entry<String, ArrayDeque<Version>> e : pending.entrySet()) {
+      ArrayDeque<Version> queue = e.getValue();
+      if (queue.isEmpty()) {
+        continue;
+      }
+      String[] k = e.getKey().split("\\|", -1);
+      String providerNow = providerContent.getOrDefault(k[1], Map.of()).get(k[2]);
+      String consumerNow = consumerContent.get(e.getKey());
+      if (providerNow != null && providerNow.equals(consumerNow)) {
+        alreadyThere += queue.size();
+        pendingPerService.merge(k[1], -queue.size(), Integer::sum);
+        queue.clear();
+        continue;
+      }
+      List<String> contents = new java.util.ArrayList<>();
+      queue.forEach(v -> contents.add(v.content()));
+      lost.add(new Lost(k[0], k[1], k[2], contents, providerNow, consumerNow));
+    }
+    return lost;
+  }
+
+  /** Versions {@link #settle} found completed although the consumer never wrote them. */
+  synchronized int alreadyThere() {
+    return alreadyThere;
   }
 
   Percentiles latency() {

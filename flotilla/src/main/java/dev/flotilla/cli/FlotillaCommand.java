@@ -24,6 +24,7 @@ public final class FlotillaCommand implements Runnable {
   }
 
   public static void main(String[] args) {
+    CommonPool.ensureParallelism();
     System.exit(new CommandLine(new FlotillaCommand()).execute(args));
   }
 }

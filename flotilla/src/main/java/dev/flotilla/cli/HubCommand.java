@@ -103,6 +103,7 @@ final class HubCommand implements Runnable {
             dataDir.toAbsolutePath(), host, port, Optional.ofNullable(tokenFile), sans, true);
     HubServer hub = HubServer.create(config).start();
     KubernetesClient controllerClient = HubClients.admin(hub);
+    ControllerMetricsEndpoint controllerMetrics = ControllerMetricsEndpoint.install(hub);
     ControllerManager controllers =
         new ControllerManager(controllerClient, "flotilla-" + ProcessHandle.current().pid())
             .derivedServicePrefix(derivedServicePrefix)
@@ -132,6 +133,7 @@ final class HubCommand implements Runnable {
                     started.close();
                   }
                   controllers.close();
+                  controllerMetrics.close();
                   discovery.close();
                   controllerClient.close();
                   hub.close();

@@ -147,8 +147,10 @@ public final class InstanceIndex implements AutoCloseable {
     }
     List<ObjectNode> instances = new ArrayList<>();
     for (GenericKubernetesResource w : works.getIndexer().byIndex(BY_SERVICE, key)) {
+      // A report that speaks for another cluster lists no instances (the MCS controller warns).
       if (w.getMetadata().getDeletionTimestamp() != null
-          || !w.getMetadata().getNamespace().startsWith("karmada-es-")) {
+          || !w.getMetadata().getNamespace().startsWith("karmada-es-")
+          || dev.flotilla.controller.mcs.McsReports.problem(w) != null) {
         continue;
       }
       String cluster = w.getMetadata().getNamespace().substring("karmada-es-".length());

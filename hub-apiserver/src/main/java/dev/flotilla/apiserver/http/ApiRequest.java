@@ -35,8 +35,9 @@ public record ApiRequest(
     return v == null ? fallback : v;
   }
 
+  /** A boolean query parameter, read as Go's strconv.ParseBool (400 when it is none). */
   public boolean flag(String name) {
-    return "true".equalsIgnoreCase(params.get(name)) || "1".equals(params.get(name));
+    return RequestChecks.parseBool(name, params.get(name));
   }
 
   public boolean dryRun() {

@@ -96,6 +96,12 @@ final class ApiRouter {
   void handle(HttpServerRequest http) {
     long started = System.nanoTime();
     String path = http.path();
+    ApiException badQuery = RequestChecks.undecodableQuery(http);
+    if (badQuery != null) {
+      http.handler(ignored -> {}); // drain, as below
+      fail(http, badQuery, "unknown", started);
+      return;
+    }
     if (health.handle(http)) {
       return;
     }
@@ -169,6 +175,9 @@ final class ApiRouter {
       RequestInfo info = RequestInfo.parse(http.path());
       VirtualResource virtual = virtual(info);
       ResourceType type = info.resourceRequest() && virtual == null ? resolve(info) : null;
+      if (type != null) {
+        RequestChecks.requireKnownSubresource(info, type);
+      }
       verb = verb(http.method(), info, http);
       ApiRequest request =
           new ApiRequest(
@@ -287,8 +296,7 @@ final class ApiRouter {
     switch (method.name()) {
       case "GET":
       case "HEAD":
-        String w = http.getParam("watch");
-        if ("true".equals(w) || "1".equals(w)) {
+        if (RequestChecks.parseBool("watch", http.getParam("watch"))) {
           return "watch";
         }
         return named ? "get" : "list";

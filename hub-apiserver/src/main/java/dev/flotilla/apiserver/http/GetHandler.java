@@ -1,5 +1,6 @@
 package dev.flotilla.apiserver.http;
 
+import dev.flotilla.apiserver.objects.ApiException;
 import dev.flotilla.apiserver.objects.Json;
 import dev.flotilla.apiserver.objects.ResourceStorage;
 import dev.flotilla.apiserver.storage.KeyValue;
@@ -17,6 +18,19 @@ final class GetHandler implements OperationHandler {
 
   @Override
   public CompletableFuture<Reply> handle(ApiRequest r) {
+    String subresource = r.info().subresource();
+    if (subresource != null && !subresource.equals("status")) {
+      // A subresource this server does not serve (pods/log, pods/exec on the hub): never the
+      // parent object in its place, which a client would take for the subresource's answer.
+      throw new ApiException(
+          404,
+          "NotFound",
+          "the server could not find the requested resource ("
+              + r.type().plural()
+              + "/"
+              + subresource
+              + " is not served here)");
+    }
     KeyValue kv = storage.getRaw(r.type(), r.info().namespace(), r.info().name());
     TableFormat table = TableFormat.negotiate(r.headers().get("Accept"), r.param("includeObject"));
     String sub = r.info().subresource();

@@ -63,6 +63,11 @@ public record RequestInfo(
       version = parts.get(2);
       i = 3;
     }
+    if (path.contains("//") || path.endsWith("/")) {
+      // Matched exactly, as upstream's routes: "configmaps//" is no name for the collection, and
+      // reading it as one turned a DELETE of nothing into a deletecollection.
+      throw new ApiException(404, "NotFound", "the server could not find the requested resource");
+    }
     List<String> rest = parts.subList(i, parts.size());
     String namespace = null;
     if (rest.get(0).equals("namespaces") && rest.size() > 1) {

@@ -1,5 +1,7 @@
 package dev.flotilla.apiserver.http;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.flotilla.apiserver.apply.FieldManager;
 import dev.flotilla.apiserver.apply.FieldManagers;
 import dev.flotilla.apiserver.objects.ApiException;
@@ -36,12 +38,25 @@ final class UpdateHandler implements OperationHandler {
         FieldManagers.resolve(
             r.param("fieldManager"), r.headers().get("User-Agent"), false, "UpdateOptions");
     FieldManager fields = new FieldManager(r.type(), schemas.forType(r.type()), sub);
+    ObjectNode body = r.bodyObject();
+    JsonNode metadata = body.path("metadata");
+    JsonNode bodyName = metadata.path("name");
+    boolean typed = metadata.isMissingNode() || metadata.isNull() || metadata.isObject();
+    if (typed
+        && (bodyName.isMissingNode()
+            || bodyName.isNull()
+            || (bodyName.isTextual() && bodyName.asText().isEmpty()))) {
+      // As upstream's checkName: a PUT replaces the named object with the body, so a body that
+      // names nothing (say {"a": 1}) is a mistake, never an order to wipe the object.
+      throw ApiException.badRequest(
+          "the name of the object () does not match the name on the URL (" + r.info().name() + ")");
+    }
     return storage
         .update(
             r.type(),
             r.info().namespace(),
             r.info().name(),
-            r.bodyObject(),
+            body,
             sub != null,
             r.dryRun(),
             (live, desired) -> fields.update(live, desired, manager))

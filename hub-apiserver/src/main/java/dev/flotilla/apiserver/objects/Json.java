@@ -12,19 +12,29 @@ import java.io.IOException;
 
 /** The server's JSON and YAML codecs, configured once: strict about duplicates and nesting. */
 public final class Json {
-  /** Deep nesting is an attack on the parser, never a real object. */
-  private static final int MAX_NESTING = 200;
+  /**
+   * Deep nesting is an attack on the parser, never a real object. Objects are refused deeper than
+   * this before they are stored, so every stored object can be sent back.
+   */
+  public static final int MAX_NESTING = 200;
 
-  public static final ObjectMapper MAPPER = configure(new ObjectMapper());
-  public static final ObjectMapper YAML = configure(new YAMLMapper(new YAMLFactory()));
+  /**
+   * Stored objects are read with a wider limit: one stored before writes were depth-checked must
+   * still be readable, listable and deletable.
+   */
+  private static final int MAX_STORED_NESTING = 1000;
+
+  public static final ObjectMapper MAPPER = configure(new ObjectMapper(), MAX_NESTING);
+  public static final ObjectMapper YAML = configure(new YAMLMapper(new YAMLFactory()), MAX_NESTING);
+  private static final ObjectMapper STORED = configure(new ObjectMapper(), MAX_STORED_NESTING);
 
   private Json() {}
 
-  private static ObjectMapper configure(ObjectMapper mapper) {
+  private static ObjectMapper configure(ObjectMapper mapper, int maxNesting) {
     mapper
         .getFactory()
         .setStreamReadConstraints(
-            StreamReadConstraints.builder().maxNestingDepth(MAX_NESTING).build());
+            StreamReadConstraints.builder().maxNestingDepth(maxNesting).build());
     mapper.enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
     mapper.enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY);
     mapper.enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
@@ -52,7 +62,7 @@ public final class Json {
   /** Parses stored bytes; they were written by us, so failure is a server bug. */
   public static ObjectNode read(byte[] stored) {
     try {
-      return (ObjectNode) MAPPER.readTree(stored);
+      return (ObjectNode) STORED.readTree(stored);
     } catch (IOException e) {
       throw new IllegalStateException("stored object is not JSON", e);
     }

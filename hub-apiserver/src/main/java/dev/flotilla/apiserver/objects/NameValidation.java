@@ -1,8 +1,8 @@
 package dev.flotilla.apiserver.objects;
 
+import com.google.re2j.Pattern;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Pattern;
 
 /** Kubernetes object-name rules (DNS-1123 subdomain and label), with upstream's messages. */
 public final class NameValidation {

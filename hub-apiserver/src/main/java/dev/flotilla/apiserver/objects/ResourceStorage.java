@@ -6,6 +6,7 @@ import dev.flotilla.apiserver.registry.ResourceRegistry;
 import dev.flotilla.apiserver.registry.ResourceType;
 import dev.flotilla.apiserver.storage.KeyValue;
 import dev.flotilla.apiserver.storage.Store;
+import dev.flotilla.apiserver.validation.ObjectLimits;
 import dev.flotilla.apiserver.validation.SchemaAdmission;
 import dev.flotilla.apiserver.validation.WriteContext;
 import java.util.ArrayList;
@@ -142,6 +143,7 @@ public final class ResourceStorage {
       schemas.validate(type, obj, null);
     }
     admit(Admission.Operation.CREATE, ctx, type, namespace, name, null, obj, null, dryRun);
+    ObjectLimits.check(type, name, obj, null);
     if (dryRun) {
       if (store.get(StorageKeys.key(type, namespace, name)).isPresent()) {
         throw ApiException.alreadyExists(type, name);
@@ -302,6 +304,7 @@ public final class ResourceStorage {
           dryRun);
     }
     ObjectRules.settleGeneration(current, desired);
+    ObjectLimits.check(type, name, desired, current);
     if (dryRun) {
       dryRunView.accept(type, desired);
       return CompletableFuture.completedFuture(desired);

@@ -32,6 +32,40 @@ public final class Patcher {
     }
   }
 
+  /**
+   * Applies the operations one at a time, refusing the patch as soon as the object is nested deeper
+   * than the server reads: operations whose values are each shallow enough can still stack them
+   * ever deeper, and every later step (and the library's own copies) recurses on the depth.
+   */
+  private static JsonNode applyJsonPatch(
+      com.fasterxml.jackson.databind.node.ArrayNode ops, JsonNode target)
+      throws IOException, JsonPatchException {
+    JsonNode current = target;
+    for (int i = 0; i < ops.size(); i++) {
+      com.fasterxml.jackson.databind.node.ArrayNode one = Json.MAPPER.createArrayNode();
+      one.add(ops.get(i));
+      current = JsonPatch.fromJson(one).apply(current);
+      int depth = dev.flotilla.apiserver.validation.ObjectLimits.depth(current);
+      if (depth > Json.MAX_NESTING) {
+        throw new ApiException(
+            422,
+            "Invalid",
+            "the json patch could not be applied: operation "
+                + i
+                + " ("
+                + ops.get(i).path("op").asText()
+                + " "
+                + ops.get(i).path("path").asText()
+                + ") nests the object "
+                + depth
+                + " levels deep; the server reads at most "
+                + Json.MAX_NESTING
+                + " levels");
+      }
+    }
+    return current;
+  }
+
   /** The patched copy of {@code target}; 422/400 for patches that do not apply. */
   public static ObjectNode apply(PatchType type, ObjectNode target, byte[] patch) {
     return apply(type, target, patch, SchemaNode.UNTYPED);
@@ -51,7 +85,7 @@ public final class Patcher {
           if (ops == null || !ops.isArray()) {
             throw ApiException.badRequest("a JSON patch must be a JSON array of operations");
           }
-          patched = JsonPatch.fromJson(ops).apply(target);
+          patched = applyJsonPatch((com.fasterxml.jackson.databind.node.ArrayNode) ops, target);
           break;
         case STRATEGIC:
           JsonNode strategic = Json.MAPPER.readTree(patch);

@@ -1,8 +1,8 @@
 package dev.flotilla.apiserver.selection;
 
+import com.google.re2j.Pattern;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Pattern;
 
 /** Kubernetes label key and value syntax checks, with upstream's (apimachinery) error wording. */
 public final class LabelValidation {

@@ -47,6 +47,20 @@ public record FieldError(String reason, String field, String body) {
         "Unsupported value: " + format(value) + ": supported values: " + String.join(", ", values));
   }
 
+  public static FieldError forbidden(String field, String detail) {
+    return new FieldError("FieldValueForbidden", field, withDetail("Forbidden", detail));
+  }
+
+  /** Unsupported value, the supported ones listed in the order given (upstream sorts them). */
+  public static FieldError notSupported(String field, String value, List<String> supported) {
+    List<String> quoted = new ArrayList<>();
+    supported.forEach(v -> quoted.add(quote(v)));
+    return new FieldError(
+        "FieldValueNotSupported",
+        field,
+        "Unsupported value: " + quote(value) + ": supported values: " + String.join(", ", quoted));
+  }
+
   public static FieldError tooLong(String field, long max) {
     return new FieldError(
         "FieldValueTooLong",

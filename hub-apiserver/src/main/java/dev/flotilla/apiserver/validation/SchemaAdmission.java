@@ -59,18 +59,46 @@ public final class SchemaAdmission {
       }
     }
     report(type, problems, ctx);
+    if (type.builtin() && schema.isPresent()) {
+      // Before kind hooks and defaulting read the object: they assume its declared types.
+      List<FieldError> errors = new ArrayList<>();
+      BuiltinTypes.check(schemas, obj, old, schema.get(), errors);
+      if (!errors.isEmpty()) {
+        throw FieldError.toInvalid(type, Meta.name(obj), errors);
+      }
+    }
   }
 
-  /** 422 Invalid when a custom resource breaks its schema; built-in kinds pass. */
+  /**
+   * 422 Invalid when the object, as it would be stored, breaks its kind's rules: a custom resource
+   * its CRD's schema (Karmada's policies and clusters also its webhook's rules, {@link
+   * KarmadaPolicyRules}), a built-in kind upstream's validation ({@link BuiltinRules}); labels and
+   * annotations for every kind ({@link MetadataRules}).
+   */
   public void validate(ResourceType type, ObjectNode obj, ObjectNode old) {
+    List<FieldError> errors = new ArrayList<>();
     if (type.builtin()) {
-      return;
+      BuiltinRules.check(type, obj, errors);
+      if (!errors.isEmpty() && old != null) {
+        // Ratchet: what the stored object already broke (stored before a rule existed) must not
+        // block its updates, finalization least of all.
+        List<FieldError> before = new ArrayList<>();
+        BuiltinRules.check(type, old, before);
+        errors.removeAll(before);
+      }
+    } else {
+      crdSchemas.apply(type).ifPresent(s -> errors.addAll(SchemaValidator.validate(obj, old, s)));
+      if (errors.isEmpty()) {
+        // Karmada's webhook rules read a schema-valid object, as its webhook sees a decoded one.
+        KarmadaPolicyRules.check(type, obj, errors);
+        if (!errors.isEmpty() && old != null) {
+          List<FieldError> before = new ArrayList<>();
+          KarmadaPolicyRules.check(type, old, before);
+          errors.removeAll(before);
+        }
+      }
     }
-    Optional<JsonNode> schema = crdSchemas.apply(type);
-    if (schema.isEmpty()) {
-      return;
-    }
-    List<FieldError> errors = SchemaValidator.validate(obj, old, schema.get());
+    MetadataRules.check(obj, old, errors);
     if (!errors.isEmpty()) {
       throw FieldError.toInvalid(type, Meta.name(obj), errors);
     }

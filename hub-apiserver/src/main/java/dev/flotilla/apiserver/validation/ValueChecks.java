@@ -10,14 +10,19 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
 
 /**
  * The scalar keywords of OpenAPI v3 validation with go-openapi's messages: string length, pattern
  * and format; numeric bounds, multipleOf and integer formats.
  */
 final class ValueChecks {
-  private static final Map<String, Pattern> PATTERNS = new ConcurrentHashMap<>();
+  /**
+   * CRD patterns compiled with RE2/J: linear-time matching without recursion, as Go's regexp runs
+   * them upstream, so a hostile pattern or a long value can neither stall a thread nor overflow its
+   * stack (java.util.regex backtracks and recurses).
+   */
+  private static final Map<String, com.google.re2j.Pattern> PATTERNS = new ConcurrentHashMap<>();
+
   private static final BigDecimal INT32_MIN = BigDecimal.valueOf(Integer.MIN_VALUE);
   private static final BigDecimal INT32_MAX = BigDecimal.valueOf(Integer.MAX_VALUE);
   private static final BigDecimal INT64_MIN = BigDecimal.valueOf(Long.MIN_VALUE);
@@ -42,7 +47,7 @@ final class ValueChecks {
     }
     if (s.has("pattern")) {
       String regex = s.get("pattern").asText();
-      Pattern p = pattern(regex);
+      com.google.re2j.Pattern p = pattern(regex);
       if (p != null && !p.matcher(text).find()) {
         out.add(FieldError.invalid(path, value, path + " in body should match '" + regex + "'"));
       }
@@ -131,12 +136,13 @@ final class ValueChecks {
     return !Double.isInfinite(d) && d == Math.rint(d);
   }
 
-  private static Pattern pattern(String regex) {
-    Pattern p = PATTERNS.get(regex);
+  /** The RE2 form of a schema pattern, null when RE2 cannot compile it (nor could Go). */
+  static com.google.re2j.Pattern pattern(String regex) {
+    com.google.re2j.Pattern p = PATTERNS.get(regex);
     if (p == null) {
       try {
-        p = Pattern.compile(regex);
-      } catch (PatternSyntaxException e) {
+        p = com.google.re2j.Pattern.compile(regex);
+      } catch (com.google.re2j.PatternSyntaxException e) {
         return null; // not ours to reject: the CRD was accepted with it
       }
       if (PATTERNS.size() < 10_000) {

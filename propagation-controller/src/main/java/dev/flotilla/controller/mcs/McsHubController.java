@@ -3,17 +3,17 @@ package dev.flotilla.controller.mcs;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.flotilla.controller.runtime.Changes;
 import dev.flotilla.controller.runtime.Controller;
 import dev.flotilla.controller.runtime.EnqueueHandler;
+import dev.flotilla.controller.runtime.EventRecorder;
 import dev.flotilla.controller.runtime.Kinds;
+import dev.flotilla.controller.runtime.OwnWrites;
 import dev.flotilla.controller.runtime.Reconciler;
 import dev.flotilla.controller.runtime.Trees;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.dsl.base.PatchContext;
-import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.fabric8.kubernetes.client.informers.cache.Cache;
@@ -26,13 +26,20 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.logging.Logger;
 
 /**
  * The hub's MCS controller, keyed by (namespace, service): merges the exports agents report, writes
  * Ready/Conflict onto each report Work, withdraws the endpoints of clusters that are not Ready, and
  * for every consumer that reported an import writes a Work {@code mcs-derived-<ns>-<svc>} holding
  * the derived Service and one EndpointSlice set per source cluster. A hub ServiceImport mirrors the
- * merged view (only its status when a user created it).
+ * merged view (only its status when a user created it). Reports that speak for another cluster, or
+ * hold anything but what {@link McsReports} allows, are ignored with a warning Event.
  */
 public final class McsHubController implements Reconciler, AutoCloseable {
   public static final String NAME = "mcs-controller";
@@ -42,31 +49,48 @@ public final class McsHubController implements Reconciler, AutoCloseable {
   public static final ResourceDefinitionContext SERVICE_IMPORT =
       Kinds.ctx("multicluster.x-k8s.io", "v1beta1", "ServiceImport", "serviceimports", true);
 
+  private static final Logger LOG = Logger.getLogger(McsHubController.class.getName());
   private static final String BY_SERVICE = "mcs-service";
-  private static final List<String> OPTIONAL_IMPORT_FIELDS =
-      List.of(
-          "sessionAffinityConfig", "internalTrafficPolicy", "trafficDistribution", "ipFamilies");
   // Reconciles are mostly waiting on hub round trips; more workers overlap them.
   private static final int WORKERS = 4;
 
   private final KubernetesClient hub;
-  private final String prefix;
+  private final DerivedWorks derivedWorks;
   private final Controller controller;
   private final SharedIndexInformer<GenericKubernetesResource> works;
   private final SharedIndexInformer<GenericKubernetesResource> clusters;
   private final ClusterReadinessHandler readiness;
   private final SharedIndexInformer<GenericKubernetesResource> imports;
+  private final HubServiceImports hubImports;
+  private final EventRecorder events;
+  private final OwnWrites written = new OwnWrites();
+  private final ExecutorService writers =
+      Executors.newFixedThreadPool(
+          2 * WORKERS,
+          r -> {
+            Thread t = new Thread(r, NAME + "-writer");
+            t.setDaemon(true);
+            return t;
+          });
+
+  /** Rejected reports (namespace/name) and the resourceVersion last reported, to warn once each. */
+  private final Map<String, String> rejected = new ConcurrentHashMap<>();
 
   public McsHubController(KubernetesClient hub, String derivedPrefix) {
     this.hub = hub;
-    this.prefix = derivedPrefix == null ? DEFAULT_PREFIX : derivedPrefix;
+    this.derivedWorks = new DerivedWorks(derivedPrefix == null ? DEFAULT_PREFIX : derivedPrefix);
+    this.events = new EventRecorder(hub, NAME);
     this.controller = new Controller(NAME, this, WORKERS);
     this.readiness = new ClusterReadinessHandler(controller, this::servicesOf);
+    // Status-only updates change nothing this controller computes: agents write the status of
+    // derived Works after every apply, and this controller the status of export reports.
     this.works =
         hub.genericKubernetesResources(Kinds.WORK)
             .inAnyNamespace()
             .withLabel(McsLabels.ROLE)
-            .inform(new EnqueueHandler<>(controller, McsHubController::keyOf));
+            .inform(
+                new EnqueueHandler<>(controller, McsHubController::keyOf)
+                    .onlyIf(Changes::beyondStatus));
     // Reconciles read only the Works of their own service: an index keeps that O(service), not
     // O(every MCS Work in the fleet), which matters at thousands of exported services.
     works.addIndexers(Map.of(BY_SERVICE, McsHubController::keyOf));
@@ -74,7 +98,10 @@ public final class McsHubController implements Reconciler, AutoCloseable {
     this.imports =
         hub.genericKubernetesResources(SERVICE_IMPORT)
             .inAnyNamespace()
-            .inform(EnqueueHandler.self(controller));
+            .inform(
+                EnqueueHandler.<GenericKubernetesResource>self(controller)
+                    .onlyIf(Changes::beyondStatus));
+    this.hubImports = new HubServiceImports(hub, imports);
     controller.start();
   }
 
@@ -107,23 +134,25 @@ public final class McsHubController implements Reconciler, AutoCloseable {
     Set<String> consumers = new TreeSet<>();
     Map<String, GenericKubernetesResource> derived = new HashMap<>();
     for (GenericKubernetesResource w : works.getIndexer().byIndex(BY_SERVICE, key)) {
-      Map<String, String> labels = w.getMetadata().getLabels();
       String workNs = w.getMetadata().getNamespace();
       if (!workNs.startsWith(McsLabels.EXECUTION_PREFIX)) {
         continue;
       }
+      // The cluster a report speaks for is its execution namespace's, whatever it holds.
       String cluster = workNs.substring(McsLabels.EXECUTION_PREFIX.length());
       boolean deleting = w.getMetadata().getDeletionTimestamp() != null;
-      switch (labels.get(McsLabels.ROLE)) {
-        case "export" -> {
-          if (!deleting) {
-            exports.add(toExport(cluster, w));
-            exportWorks.put(cluster, w);
+      String role = w.getMetadata().getLabels().get(McsLabels.ROLE);
+      switch (role) {
+        case "export", "import" -> {
+          ObjectNode report = Trees.tree(w);
+          if (deleting || !accepted(cluster, role, w, report)) {
+            continue;
           }
-        }
-        case "import" -> {
-          if (!deleting) {
+          if (role.equals("import")) {
             consumers.add(cluster);
+          } else {
+            exports.add(toExport(cluster, report));
+            exportWorks.put(cluster, w);
           }
         }
         case "derived" -> derived.put(cluster, w);
@@ -132,32 +161,111 @@ public final class McsHubController implements Reconciler, AutoCloseable {
     }
     ServiceMerge.Result merged = ServiceMerge.merge(exports);
     Set<String> ready = ClusterReadinessHandler.readyClusters(clusters);
-    for (ServiceMerge.Export e : exports) {
-      writeExportStatus(exportWorks.get(e.cluster()), e, merged, ready);
-    }
     List<ServiceMerge.Export> sources = new ArrayList<>();
     for (ServiceMerge.Export e : merged.exports()) {
       if (ready.contains(e.cluster())) {
         sources.add(e);
       }
     }
+    // Consumers first: their endpoints are what a change is waiting for; statuses can follow.
+    syncDerivedWorks(ns, svc, merged, sources, consumers, derived);
+    for (ServiceMerge.Export e : exports) {
+      writeExportStatus(exportWorks.get(e.cluster()), e, merged, ready);
+    }
+    hubImports.sync(ns, svc, merged.exports().isEmpty() ? null : merged, sources);
+    return Result.DONE;
+  }
+
+  /** Step: one derived Work per importing consumer while the service is exported; no others. */
+  private void syncDerivedWorks(
+      String ns,
+      String svc,
+      ServiceMerge.Result merged,
+      List<ServiceMerge.Export> sources,
+      Set<String> consumers,
+      Map<String, GenericKubernetesResource> derived) {
     boolean exported = !merged.exports().isEmpty();
+    List<Runnable> writes = new ArrayList<>();
     for (String consumer : consumers) {
       if (exported) {
-        upsertWork(derivedWork(consumer, ns, svc, merged, sources), derived.remove(consumer));
+        ObjectNode desired = derivedWorks.derivedWork(consumer, ns, svc, merged, sources);
+        GenericKubernetesResource cached = derived.remove(consumer);
+        writes.add(() -> upsertWork(desired, cached));
       }
     }
     for (Map.Entry<String, GenericKubernetesResource> stale : derived.entrySet()) {
       if (!exported || !consumers.contains(stale.getKey())) {
-        delete(stale.getValue());
+        writes.add(() -> delete(stale.getValue()));
       }
     }
-    syncHubImport(ns, svc, exported ? merged : null, sources);
-    return Result.DONE;
+    runSideBySide(writes);
   }
 
-  private static ServiceMerge.Export toExport(String cluster, GenericKubernetesResource w) {
-    ObjectNode work = Trees.tree(w);
+  /**
+   * Runs writes to different Works at the same time and waits for all: a change reaches every
+   * consumer after one hub round trip rather than one per consumer. Throws the first failure.
+   */
+  private void runSideBySide(List<Runnable> writes) {
+    if (writes.size() == 1) {
+      writes.get(0).run();
+      return;
+    }
+    List<Future<?>> running = new ArrayList<>();
+    writes.forEach(w -> running.add(writers.submit(w)));
+    RuntimeException failure = null;
+    for (Future<?> f : running) {
+      try {
+        f.get();
+      } catch (ExecutionException e) {
+        if (failure == null) {
+          failure =
+              e.getCause() instanceof RuntimeException r
+                  ? r
+                  : new IllegalStateException(e.getCause());
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted writing derived Works", e);
+      }
+    }
+    if (failure != null) {
+      throw failure;
+    }
+  }
+
+  /** True when the hub may act on the report; otherwise warns once per version of it. */
+  private boolean accepted(
+      String cluster, String role, GenericKubernetesResource w, ObjectNode report) {
+    String problem =
+        McsReports.problem(
+            cluster,
+            role,
+            w.getMetadata().getName(),
+            w.getMetadata().getLabels(),
+            report.path("spec"));
+    String id = w.getMetadata().getNamespace() + "/" + w.getMetadata().getName();
+    if (problem == null) {
+      rejected.remove(id);
+      return true;
+    }
+    String rv = w.getMetadata().getResourceVersion();
+    if (!rv.equals(rejected.put(id, rv))) {
+      String message = "MCS " + role + " report ignored: " + problem;
+      LOG.warning(NAME + ": Work " + id + ": " + message);
+      events.record(
+          "work.karmada.io/v1alpha1",
+          "Work",
+          w.getMetadata().getNamespace(),
+          w.getMetadata().getName(),
+          w.getMetadata().getUid(),
+          "Warning",
+          "InvalidReport",
+          message);
+    }
+    return false;
+  }
+
+  private static ServiceMerge.Export toExport(String cluster, ObjectNode work) {
     String created = Trees.text(work, "metadata", "annotations", McsLabels.EXPORT_CREATED);
     JsonNode service = Trees.MAPPER.createObjectNode();
     List<JsonNode> slices = new ArrayList<>();
@@ -220,11 +328,13 @@ public final class McsHubController implements Reconciler, AutoCloseable {
     }
     ObjectNode patch = Trees.MAPPER.createObjectNode();
     patch.putObject("status").set("conditions", next);
-    hub.genericKubernetesResources(Kinds.WORK)
-        .inNamespace(w.getMetadata().getNamespace())
-        .withName(w.getMetadata().getName())
-        .subresource("status")
-        .patch(PatchContext.of(PatchType.JSON_MERGE), patch.toString());
+    MergePatch.apply(
+        hub,
+        Kinds.WORK,
+        w.getMetadata().getNamespace(),
+        w.getMetadata().getName(),
+        "status",
+        patch.toString());
   }
 
   private static boolean sameConditions(JsonNode old, ArrayNode next) {
@@ -267,149 +377,67 @@ public final class McsHubController implements Reconciler, AutoCloseable {
     return c;
   }
 
-  /** The derived Service and slices for one consumer, as a Work in its execution namespace. */
-  ObjectNode derivedWork(
-      String consumer,
-      String ns,
-      String svc,
-      ServiceMerge.Result merged,
-      List<ServiceMerge.Export> sources) {
-    String derivedName = McsLabels.truncate(prefix + svc, 63);
-    ObjectNode work = Trees.MAPPER.createObjectNode();
-    work.put("apiVersion", "work.karmada.io/v1alpha1");
-    work.put("kind", "Work");
-    ObjectNode meta = work.putObject("metadata");
-    meta.put("name", McsLabels.workName("mcs-derived", ns, svc));
-    meta.put("namespace", McsLabels.EXECUTION_PREFIX + consumer);
-    ObjectNode labels = meta.putObject("labels");
-    labels.put(McsLabels.ROLE, "derived");
-    labels.put(McsLabels.SERVICE_NAMESPACE, ns);
-    labels.put(McsLabels.SERVICE_NAME, svc);
-    ObjectNode annotations = meta.putObject("annotations");
-    annotations.put(McsLabels.DERIVED_SERVICE, derivedName);
-    List<String> sourceNames = new ArrayList<>();
-    sources.forEach(s -> sourceNames.add(s.cluster()));
-    annotations.put(McsLabels.SOURCE_CLUSTERS, String.join(",", new TreeSet<>(sourceNames)));
-    ArrayNode manifests = work.putObject("spec").putObject("workload").putArray("manifests");
-    ObjectNode service = manifests.addObject();
-    service.put("apiVersion", "v1");
-    service.put("kind", "Service");
-    ObjectNode smeta = service.putObject("metadata");
-    smeta.put("name", derivedName);
-    smeta.put("namespace", ns);
-    smeta.putObject("labels").put(McsLabels.MCS_SERVICE_NAME, svc);
-    ObjectNode spec = service.putObject("spec");
-    spec.put("type", "ClusterIP");
-    if (merged.headless()) {
-      spec.put("clusterIP", "None");
-    }
-    ArrayNode ports = spec.putArray("ports");
-    for (JsonNode p : merged.ports()) {
-      ObjectNode q = ports.addObject();
-      q.setAll((ObjectNode) p);
-    }
-    if (ports.isEmpty() && !merged.headless()) {
-      ports.addObject().put("name", "none").put("protocol", "TCP").put("port", 1);
-    }
-    copyTrafficProperties(merged, spec);
-    // internalTrafficPolicy=Local on a Service whose endpoints are all in other clusters would
-    // drop every packet: the property stays on the ServiceImport only.
-    spec.remove("internalTrafficPolicy");
-    // The consumer chooses its own families: an exporter's IPv6 or dual stack would be refused by
-    // a single-stack consumer, and a primary family cannot change once the Service exists.
-    spec.remove("ipFamilies");
-    for (ServiceMerge.Export source : sources) {
-      List<JsonNode> slices = source.slices();
-      for (int i = 0; i < slices.size(); i++) {
-        JsonNode s = slices.get(i);
-        ObjectNode slice = manifests.addObject();
-        slice.put("apiVersion", "discovery.k8s.io/v1");
-        slice.put("kind", "EndpointSlice");
-        ObjectNode m = slice.putObject("metadata");
-        m.put(
-            "name",
-            McsLabels.truncate(
-                prefix + svc + "-" + source.cluster() + (slices.size() > 1 ? "-" + i : ""), 63));
-        m.put("namespace", ns);
-        ObjectNode l = m.putObject("labels");
-        l.put(McsLabels.KUBE_SERVICE_NAME, derivedName);
-        l.put(McsLabels.MCS_SERVICE_NAME, svc);
-        l.put(McsLabels.MCS_SOURCE_CLUSTER, source.cluster());
-        l.put(McsLabels.SLICE_MANAGED_BY, McsLabels.CONTROLLER);
-        slice.put("addressType", s.path("addressType").asText("IPv4"));
-        ArrayNode endpoints = slice.putArray("endpoints");
-        for (JsonNode e : s.path("endpoints")) {
-          ObjectNode ep = e.deepCopy();
-          if (!merged.headless()) {
-            ep.remove("hostname");
-          }
-          endpoints.add(ep);
-        }
-        slice.set(
-            "ports",
-            s.path("ports").isArray() ? s.get("ports").deepCopy() : Trees.MAPPER.createArrayNode());
-      }
-    }
-    return work;
-  }
-
-  /** Affinity and traffic properties, as the derived Service and the ServiceImport both carry. */
-  private static void copyTrafficProperties(ServiceMerge.Result merged, ObjectNode spec) {
-    spec.put("sessionAffinity", merged.sessionAffinity());
-    if (merged.sessionAffinityConfig() != null && !merged.headless()) {
-      spec.set("sessionAffinityConfig", merged.sessionAffinityConfig().deepCopy());
-    }
-    if (!merged.internalTrafficPolicy().isMissingNode()) {
-      spec.set("internalTrafficPolicy", merged.internalTrafficPolicy().deepCopy());
-    }
-    if (!merged.trafficDistribution().isMissingNode()) {
-      spec.set("trafficDistribution", merged.trafficDistribution().deepCopy());
-    }
-    if (!merged.ipFamilies().isMissingNode()) {
-      spec.set("ipFamilies", merged.ipFamilies().deepCopy());
-    }
-  }
-
-  private void upsertWork(ObjectNode desired, GenericKubernetesResource existing) {
+  /**
+   * Creates or patches a derived Work to {@code desired}, comparing with the newer of the cached
+   * copy and this controller's last write of it (a reconcile may start before the watch shows that
+   * write).
+   */
+  private void upsertWork(ObjectNode desired, GenericKubernetesResource cached) {
     String ns = Trees.text(desired, "metadata", "namespace");
+    String name = Trees.text(desired, "metadata", "name");
+    String key = ns + "/" + name;
     var op = hub.genericKubernetesResources(Kinds.WORK).inNamespace(ns);
+    if (cached != null && cached.getMetadata().getDeletionTimestamp() != null) {
+      written.forget(key);
+      return; // its deletion event brings this service back, and a fresh Work is created then
+    }
+    GenericKubernetesResource existing = written.newest(key, cached);
     if (existing == null) {
       try {
-        op.resource(Trees.generic(desired)).create();
+        written.wrote(key, op.resource(Trees.generic(desired)).create());
         return;
       } catch (KubernetesClientException e) {
         if (e.getCode() != 409) {
           throw e;
         }
-        existing = op.withName(Trees.text(desired, "metadata", "name")).get();
-        if (existing == null) {
-          throw e;
-        }
+        // created meanwhile: patched below
       }
-    }
-    ObjectNode have = Trees.tree(existing);
-    if (have.path("spec").equals(desired.path("spec"))
-        && have.path("metadata")
-            .path("annotations")
-            .path(McsLabels.SOURCE_CLUSTERS)
-            .equals(desired.path("metadata").path("annotations").path(McsLabels.SOURCE_CLUSTERS))
-        && have.path("metadata")
-            .path("annotations")
-            .path(McsLabels.DERIVED_SERVICE)
-            .equals(desired.path("metadata").path("annotations").path(McsLabels.DERIVED_SERVICE))) {
+    } else if (sameDerived(Trees.tree(existing), desired)) {
       return;
     }
-    have.set("spec", desired.get("spec"));
-    have.with("metadata")
-        .with("labels")
-        .setAll((ObjectNode) desired.path("metadata").path("labels"));
-    have.with("metadata")
-        .with("annotations")
-        .setAll((ObjectNode) desired.path("metadata").path("annotations"));
-    op.resource(Trees.generic(have)).update();
+    // A merge patch without a resourceVersion: this controller is the only writer of a derived
+    // Work's spec, and the consumer's agent writing its status meanwhile must not turn this write
+    // into a conflict and a retry with backoff. The manifests array is replaced as a whole.
+    ObjectNode patch = Trees.MAPPER.createObjectNode();
+    ObjectNode meta = patch.putObject("metadata");
+    meta.set("labels", desired.path("metadata").path("labels"));
+    meta.set("annotations", desired.path("metadata").path("annotations"));
+    patch.set("spec", desired.path("spec"));
+    try {
+      written.wrote(key, MergePatch.apply(hub, Kinds.WORK, ns, name, null, patch.toString()));
+    } catch (KubernetesClientException e) {
+      written.forget(key);
+      if (e.getCode() != 404) {
+        throw e;
+      }
+      written.wrote(key, op.resource(Trees.generic(desired)).create()); // deleted meanwhile
+    }
+  }
+
+  private static boolean sameDerived(ObjectNode have, ObjectNode desired) {
+    JsonNode haveAnnotations = have.path("metadata").path("annotations");
+    JsonNode wantAnnotations = desired.path("metadata").path("annotations");
+    return have.path("spec").equals(desired.path("spec"))
+        && haveAnnotations
+            .path(McsLabels.SOURCE_CLUSTERS)
+            .equals(wantAnnotations.path(McsLabels.SOURCE_CLUSTERS))
+        && haveAnnotations
+            .path(McsLabels.DERIVED_SERVICE)
+            .equals(wantAnnotations.path(McsLabels.DERIVED_SERVICE));
   }
 
   private void delete(GenericKubernetesResource w) {
+    written.forget(w.getMetadata().getNamespace() + "/" + w.getMetadata().getName());
     if (w.getMetadata().getDeletionTimestamp() != null) {
       return;
     }
@@ -425,122 +453,12 @@ public final class McsHubController implements Reconciler, AutoCloseable {
     }
   }
 
-  /** The hub's ServiceImport: ours follows the merged view; a user's gets status only. */
-  private void syncHubImport(
-      String ns, String svc, ServiceMerge.Result merged, List<ServiceMerge.Export> sources) {
-    GenericKubernetesResource cached = imports.getStore().getByKey(ns + "/" + svc);
-    boolean ours =
-        cached != null
-            && cached.getMetadata().getAnnotations() != null
-            && McsLabels.CONTROLLER.equals(
-                cached.getMetadata().getAnnotations().get(McsLabels.MANAGED_BY_ANNOTATION));
-    var op = hub.genericKubernetesResources(SERVICE_IMPORT).inNamespace(ns);
-    if (merged == null) {
-      if (ours) {
-        try {
-          op.withName(svc).delete();
-        } catch (KubernetesClientException e) {
-          if (e.getCode() != 404) {
-            throw e;
-          }
-        }
-      } else if (cached != null) {
-        writeImportStatus(ns, svc, Trees.tree(cached), List.of());
-      }
-      return;
-    }
-    ObjectNode spec = Trees.MAPPER.createObjectNode();
-    spec.put("type", merged.headless() ? "Headless" : "ClusterSetIP");
-    spec.set("ports", merged.ports().deepCopy());
-    copyTrafficProperties(merged, spec);
-    if (cached == null && userManagedOnHub(ns, svc)) {
-      return; // the user will create the hub ServiceImport; creating it first races their apply
-    }
-    if (cached == null) {
-      ensureNamespace(ns);
-      ObjectNode si = Trees.MAPPER.createObjectNode();
-      si.put("apiVersion", "multicluster.x-k8s.io/v1beta1");
-      si.put("kind", "ServiceImport");
-      ObjectNode meta = si.putObject("metadata");
-      meta.put("name", svc);
-      meta.put("namespace", ns);
-      meta.putObject("annotations").put(McsLabels.MANAGED_BY_ANNOTATION, McsLabels.CONTROLLER);
-      si.set("spec", spec);
-      try {
-        cached = op.resource(Trees.generic(si)).create();
-      } catch (KubernetesClientException e) {
-        if (e.getCode() != 409) {
-          throw e;
-        }
-        cached = op.withName(svc).get();
-      }
-    } else if (ours && !spec.equals(Trees.tree(cached).path("spec"))) {
-      ObjectNode patch = Trees.MAPPER.createObjectNode();
-      ObjectNode patchSpec = spec.deepCopy();
-      for (String f : OPTIONAL_IMPORT_FIELDS) {
-        if (!patchSpec.has(f) && Trees.tree(cached).path("spec").has(f)) {
-          patchSpec.putNull(f); // a merge patch removes a field only when told to
-        }
-      }
-      patch.set("spec", patchSpec);
-      cached = op.withName(svc).patch(PatchContext.of(PatchType.JSON_MERGE), patch.toString());
-    }
-    List<String> names = new ArrayList<>();
-    sources.forEach(s -> names.add(s.cluster()));
-    writeImportStatus(ns, svc, Trees.tree(cached), names);
-  }
-
-  /**
-   * Whether the service is exported through the hub (Karmada style: a ServiceExport on the hub,
-   * propagated by policy), where the ServiceImport is the user's to create too.
-   */
-  private boolean userManagedOnHub(String ns, String svc) {
-    try {
-      return hub.genericKubernetesResources(SERVICE_EXPORT).inNamespace(ns).withName(svc).get()
-          != null;
-    } catch (KubernetesClientException e) {
-      if (e.getCode() == 404) {
-        return false; // the MCS CRDs are not installed on the hub
-      }
-      throw e;
-    }
-  }
-
-  private void writeImportStatus(String ns, String svc, ObjectNode si, List<String> clusterNames) {
-    ArrayNode clustersNode = Trees.MAPPER.createArrayNode();
-    new TreeSet<>(clusterNames).forEach(c -> clustersNode.addObject().put("cluster", c));
-    if (clustersNode.equals(si.path("status").path("clusters"))
-        || (clustersNode.isEmpty() && si.path("status").path("clusters").isMissingNode())) {
-      return;
-    }
-    ObjectNode patch = Trees.MAPPER.createObjectNode();
-    patch.putObject("status").set("clusters", clustersNode);
-    hub.genericKubernetesResources(SERVICE_IMPORT)
-        .inNamespace(ns)
-        .withName(svc)
-        .subresource("status")
-        .patch(PatchContext.of(PatchType.JSON_MERGE), patch.toString());
-  }
-
-  private void ensureNamespace(String name) {
-    if (hub.namespaces().withName(name).get() == null) {
-      try {
-        hub.namespaces()
-            .resource(new NamespaceBuilder().withNewMetadata().withName(name).endMetadata().build())
-            .create();
-      } catch (KubernetesClientException e) {
-        if (e.getCode() != 409) {
-          throw e;
-        }
-      }
-    }
-  }
-
   @Override
   public void close() {
     works.close();
     clusters.close();
     imports.close();
     controller.close();
+    writers.shutdownNow();
   }
 }

@@ -1,5 +1,8 @@
 package dev.flotilla.controller.runtime;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Metrics;
+import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -16,7 +19,8 @@ import java.util.logging.Logger;
 /**
  * A work queue with workers, as client-go's: keys are deduplicated while queued, a key is never
  * reconciled by two workers at once (a key changed meanwhile is reconciled again afterwards), and
- * failures back off per key from 5 ms to 30 s.
+ * failures back off per key from 5 ms to 30 s. It records client-go's workqueue metrics (queue
+ * wait, reconcile time, retries) per controller name in Micrometer's global registry.
  */
 public final class Controller implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(Controller.class.getName());
@@ -31,6 +35,13 @@ public final class Controller implements AutoCloseable {
   private final Set<String> dirty = new HashSet<>();
   private final Map<String, Integer> failures = new HashMap<>();
   private final Set<String> coalescing = new HashSet<>();
+
+  /** When each waiting key was first asked for (guarded by this): its queue wait starts there. */
+  private final Map<String, Long> waitingSince = new HashMap<>();
+
+  private final Timer queueDuration;
+  private final Timer workDuration;
+  private final Counter retries;
   private volatile boolean stopped;
 
   /**
@@ -41,6 +52,13 @@ public final class Controller implements AutoCloseable {
   public Controller(String name, Reconciler reconciler, int workers) {
     this.name = name;
     this.reconciler = reconciler;
+    this.queueDuration = timer("workqueue.queue.duration", "How long a key waits to be reconciled");
+    this.workDuration = timer("workqueue.work.duration", "How long one reconcile takes");
+    this.retries =
+        Counter.builder("workqueue.retries")
+            .description("Reconciles that failed and were queued again with backoff")
+            .tag("name", name)
+            .register(Metrics.globalRegistry);
     this.executor =
         Executors.newScheduledThreadPool(
             workers,
@@ -49,6 +67,14 @@ public final class Controller implements AutoCloseable {
               t.setDaemon(true);
               return t;
             });
+  }
+
+  private Timer timer(String metric, String description) {
+    return Timer.builder(metric)
+        .description(description)
+        .tag("name", name)
+        .publishPercentileHistogram()
+        .register(Metrics.globalRegistry);
   }
 
   public String name() {
@@ -61,6 +87,7 @@ public final class Controller implements AutoCloseable {
       return;
     }
     synchronized (this) {
+      waitingSince.putIfAbsent(key, System.nanoTime());
       if (running.contains(key)) {
         dirty.add(key);
         return;
@@ -131,9 +158,15 @@ public final class Controller implements AutoCloseable {
   }
 
   private void process(String key) {
+    long start = System.nanoTime();
+    Long since;
     synchronized (this) {
       queued.remove(key);
       running.add(key);
+      since = waitingSince.remove(key);
+    }
+    if (since != null) {
+      queueDuration.record(start - since, TimeUnit.NANOSECONDS);
     }
     Duration again = null;
     try {
@@ -147,11 +180,13 @@ public final class Controller implements AutoCloseable {
         n = failures.merge(key, 1, Integer::sum);
       }
       again = Duration.ofMillis(Math.min(MAX_BACKOFF_MS, 5L << Math.min(n, 20)));
+      retries.increment();
       LOG.log(
           n > 3 ? Level.WARNING : Level.FINE,
           name + ": reconcile " + key + " failed (attempt " + n + "): " + e.getMessage(),
           n > 3 ? e : null);
     } finally {
+      workDuration.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
       boolean rerun;
       synchronized (this) {
         running.remove(key);

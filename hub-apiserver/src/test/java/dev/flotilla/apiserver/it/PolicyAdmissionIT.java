@@ -1,0 +1,226 @@
+package dev.flotilla.apiserver.it;
+
+import static dev.flotilla.apiserver.it.BadInputBodyIT.Http.assertStatus;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.flotilla.apiserver.it.BadInputBodyIT.Http;
+import java.net.http.HttpResponse;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Karmada policies are refused at admission as Karmada's validating webhook refuses them, with 422
+ * and a field path, instead of being stored to silently match nothing: invalid label selectors in
+ * resource selectors and cluster affinities ({@code operator: Equals}, {@code In} with no values,
+ * bad keys), cluster affinity conflicts, spread constraints, replica weights, override rules and
+ * cluster names. Nothing refused is stored; a valid policy still is.
+ */
+class PolicyAdmissionIT {
+  private static final String NS = "policies";
+  private static final String PPS =
+      "/apis/policy.karmada.io/v1alpha1/namespaces/" + NS + "/propagationpolicies";
+  private static final String OPS =
+      "/apis/policy.karmada.io/v1alpha1/namespaces/" + NS + "/overridepolicies";
+  private static TestHub hub;
+  private static Http http;
+
+  @BeforeAll
+  static void start() {
+    hub = TestHub.start();
+    http = new Http(hub);
+    HttpResponse<String> r =
+        http.send(
+            "POST",
+            "/api/v1/namespaces",
+            "application/json",
+            "{\"metadata\":{\"name\":\"" + NS + "\"}}");
+    assertEquals(201, r.statusCode(), r.body());
+  }
+
+  @AfterAll
+  static void stop() {
+    if (hub != null) {
+      hub.close();
+    }
+  }
+
+  private static String pp(String name, String selectorExtra, String placement) {
+    return "{\"apiVersion\":\"policy.karmada.io/v1alpha1\",\"kind\":\"PropagationPolicy\","
+        + "\"metadata\":{\"name\":\""
+        + name
+        + "\"},\"spec\":{\"resourceSelectors\":[{"
+        + "\"apiVersion\":\"apps/v1\",\"kind\":\"Deployment\""
+        + selectorExtra
+        + "}],"
+        + "\"placement\":"
+        + placement
+        + "}}";
+  }
+
+  private static void refused(String collection, String body, String field, String fragment) {
+    HttpResponse<String> r = http.send("POST", collection, "application/json", body);
+    JsonNode status = assertStatus(r, 422, "Invalid", fragment);
+    boolean named = false;
+    for (JsonNode cause : status.path("details").path("causes")) {
+      named |= cause.path("field").asText().equals(field);
+    }
+    assertTrue(named, () -> "a cause should name " + field + ": " + r.body());
+    assertEquals(0, http.getJson(collection).path("items").size(), "nothing stored");
+  }
+
+  @Test
+  void invalidLabelSelectorsAreRefused() {
+    refused(
+        PPS,
+        pp(
+            "equals",
+            ",\"labelSelector\":{\"matchExpressions\":[{\"key\":\"app\","
+                + "\"operator\":\"Equals\",\"values\":[\"web\"]}]}",
+            "{}"),
+        "spec.resourceSelectors[0].labelSelector.matchExpressions[0].operator",
+        "Invalid value: \"Equals\": not a valid selector operator");
+    refused(
+        PPS,
+        pp(
+            "novalues",
+            "",
+            "{\"clusterAffinity\":{\"labelSelector\":{\"matchExpressions\":"
+                + "[{\"key\":\"env\",\"operator\":\"In\"}]}}}"),
+        "spec.placement.clusterAffinity.labelSelector.matchExpressions[0].values",
+        "Required value: must be specified when `operator` is 'In' or 'NotIn'");
+    refused(
+        PPS,
+        pp("badkey", ",\"labelSelector\":{\"matchLabels\":{\"bad key\":\"x\"}}", "{}"),
+        "spec.resourceSelectors[0].labelSelector.matchLabels",
+        "Invalid value: \"bad key\": name part must consist of alphanumeric characters");
+  }
+
+  @Test
+  void placementRulesAreKarmadas() {
+    refused(
+        PPS,
+        pp(
+            "both",
+            "",
+            "{\"clusterAffinity\":{\"clusterNames\":[\"member1\"]},"
+                + "\"clusterAffinities\":[{\"affinityName\":\"a\",\"clusterNames\":[\"member1\"]}]}"),
+        "spec.placement",
+        "clusterAffinities cannot co-exist with clusterAffinity");
+    refused(
+        PPS,
+        pp(
+            "spread",
+            "",
+            "{\"spreadConstraints\":[{\"spreadByField\":\"region\","
+                + "\"maxGroups\":2,\"minGroups\":1}]}"),
+        "spec.placement.spreadConstraints",
+        "the cluster spread constraint must be enabled in one of the constraints");
+    refused(
+        PPS,
+        pp(
+            "minmax",
+            "",
+            "{\"spreadConstraints\":[{\"spreadByField\":\"cluster\","
+                + "\"maxGroups\":1,\"minGroups\":3}]}"),
+        "spec.placement.spreadConstraints[0]",
+        "maxGroups lower than minGroups is not allowed");
+    refused(
+        PPS,
+        pp("names", "", "{\"clusterAffinity\":{\"clusterNames\":[\"Member_1\"]}}"),
+        "spec.placement.clusterAffinity.clusterNames[0]",
+        "Invalid value: \"Member_1\": a lowercase RFC 1123 label");
+    refused(
+        PPS,
+        pp(
+            "field",
+            "",
+            "{\"clusterAffinity\":{\"fieldSelector\":{\"matchExpressions\":"
+                + "[{\"key\":\"country\",\"operator\":\"In\",\"values\":[\"x\"]}]}}}"),
+        "spec.placement.clusterAffinity.fieldSelector",
+        "unsupported key \"country\", must be provider, region, or zone");
+    refused(
+        PPS,
+        pp(
+            "weights",
+            "",
+            "{\"replicaScheduling\":{\"replicaSchedulingType\":\"Divided\","
+                + "\"replicaDivisionPreference\":\"Weighted\",\"weightPreference\":{\"staticWeightList\":"
+                + "[{\"targetCluster\":{\"clusterNames\":[\"member1\"]},\"weight\":0}]}}}"),
+        "spec.placement.replicaScheduling.weightPreference.staticWeightList[0].weight",
+        "Invalid value: 0");
+    HttpResponse<String> ok =
+        http.send(
+            "POST",
+            PPS,
+            "application/json",
+            pp(
+                "valid",
+                ",\"labelSelector\":{\"matchLabels\":{\"app\":\"web\"}}",
+                "{\"clusterAffinity\":{\"clusterNames\":[\"member1\"]}}"));
+    assertEquals(201, ok.statusCode(), ok.body());
+    http.send("DELETE", PPS + "/valid", null, (String) null);
+  }
+
+  @Test
+  void overrideRulesAreChecked() {
+    String head =
+        "{\"apiVersion\":\"policy.karmada.io/v1alpha1\",\"kind\":\"OverridePolicy\","
+            + "\"metadata\":{\"name\":\"o\"},\"spec\":{\"resourceSelectors\":[{\"apiVersion\":\"apps/v1\","
+            + "\"kind\":\"Deployment\"}],\"overrideRules\":[{\"overriders\":";
+    refused(
+        OPS,
+        head
+            + "{\"plaintext\":[{\"path\":\"spec/replicas\",\"operator\":\"replace\",\"value\":2}]}}]}}",
+        "spec.overrideRules[0].overriders.plaintext[0].path",
+        "JSON pointer must be empty or start with a \"/\"");
+    refused(
+        OPS,
+        head + "{\"plaintext\":[{\"path\":\"/spec/replicas\",\"operator\":\"add\"}]}}]}}",
+        "spec.overrideRules[0].overriders.plaintext[0].value",
+        "value is required for add or replace operation");
+    refused(
+        OPS,
+        head
+            + "{\"imageOverrider\":[{\"component\":\"Registry\",\"operator\":\"replace\","
+            + "\"value\":\"r\",\"predicate\":{\"path\":\"spec\"}}]}}]}}",
+        "spec.overrideRules[0].overriders.imageOverrider[0].predicate.path",
+        "JSON pointer must be empty or start with a \"/\"");
+    refused(
+        OPS,
+        head
+            + "{\"imageOverrider\":[{\"component\":\"Digest\",\"operator\":\"replace\","
+            + "\"value\":\"r\"}]}}]}}",
+        "spec.overrideRules[0].overriders.imageOverrider[0].component",
+        "Unsupported value: \"Digest\"");
+    refused(
+        OPS,
+        head
+            + "{\"labelsOverrider\":[{\"operator\":\"add\",\"value\":{\"k\":\"bad value!\"}}]},"
+            + "\"targetCluster\":{\"clusterNames\":[\"member1\"]}}]}}",
+        "spec.overrideRules[0].overriders.labelsOverrider[0].value",
+        "Invalid value: \"bad value!\"");
+  }
+
+  @Test
+  void clusterNamesAreKarmadas() {
+    String name = "c".repeat(49);
+    HttpResponse<String> r =
+        http.send(
+            "POST",
+            "/apis/cluster.karmada.io/v1alpha1/clusters",
+            "application/json",
+            "{\"apiVersion\":\"cluster.karmada.io/v1alpha1\",\"kind\":\"Cluster\",\"metadata\":{"
+                + "\"name\":\""
+                + name
+                + "\"},\"spec\":{\"syncMode\":\"Pull\"}}");
+    assertStatus(
+        r,
+        422,
+        "Invalid",
+        "metadata.name: Invalid value: \"" + name + "\": must be no more than 48 characters");
+    assertEquals(404, http.get("/apis/cluster.karmada.io/v1alpha1/clusters/" + name).statusCode());
+  }
+}

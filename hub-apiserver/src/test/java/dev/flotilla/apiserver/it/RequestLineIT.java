@@ -1,0 +1,177 @@
+package dev.flotilla.apiserver.it;
+
+import static dev.flotilla.apiserver.it.BadInputBodyIT.Http.assertStatus;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.flotilla.apiserver.it.BadInputBodyIT.Http;
+import java.io.BufferedReader;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The request line read as kube-apiserver reads it: a malformed percent-escape in the query is a
+ * 400 on every path; query booleans parse as Go's strconv.ParseBool ({@code ?watch=True}, which
+ * Python's client sends, is a watch); a subresource the resource does not have is 404, never the
+ * parent object; and paths match exactly, so {@code DELETE .../configmaps//} deletes nothing.
+ */
+class RequestLineIT {
+  private static final String NS = "request-line";
+  private static final String CMS = "/api/v1/namespaces/" + NS + "/configmaps";
+  private static TestHub hub;
+  private static Http http;
+
+  @BeforeAll
+  static void start() {
+    hub = TestHub.start();
+    http = new Http(hub);
+    created("/api/v1/namespaces", "{\"metadata\":{\"name\":\"" + NS + "\"}}");
+    created(CMS, "{\"metadata\":{\"name\":\"one\"},\"data\":{\"k\":\"v\"}}");
+    created(CMS, "{\"metadata\":{\"name\":\"two\"},\"data\":{\"k\":\"v\"}}");
+    created(
+        "/apis/apps/v1/namespaces/" + NS + "/deployments", BuiltinSchemaIT.deployment("web", ""));
+    created(
+        "/api/v1/namespaces/" + NS + "/pods",
+        "{\"metadata\":{\"name\":\"p\"},\"spec\":{\"containers\":[{\"name\":\"c\",\"image\":\"i\"}]}}");
+  }
+
+  @AfterAll
+  static void stop() {
+    if (hub != null) {
+      hub.close();
+    }
+  }
+
+  private static void created(String path, String body) {
+    HttpResponse<String> r = http.send("POST", path, "application/json", body);
+    assertEquals(201, r.statusCode(), r.body());
+  }
+
+  /**
+   * Sends a request line as given (Java's URI refuses malformed escapes) and returns the response:
+   * status line, headers and body.
+   */
+  private static String raw(String method, String target) throws Exception {
+    URI base = URI.create(http.base);
+    try (javax.net.ssl.SSLSocket socket =
+        (javax.net.ssl.SSLSocket)
+            http.ssl.getSocketFactory().createSocket(base.getHost(), base.getPort())) {
+      socket.setSoTimeout(60_000);
+      String request =
+          method
+              + " "
+              + target
+              + " HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer "
+              + http.token
+              + "\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
+      socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
+      socket.getOutputStream().flush();
+      return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    }
+  }
+
+  @Test
+  void malformedPercentEscapeIsA400OnEveryPath() throws Exception {
+    for (String path :
+        List.of(
+            "/api",
+            "/apis",
+            "/version",
+            "/healthz",
+            "/readyz",
+            "/openapi/v3",
+            "/api/v1/namespaces",
+            CMS,
+            CMS + "/one",
+            "/apis/apps/v1/namespaces/" + NS + "/deployments/web/scale",
+            "/nowhere")) {
+      for (String method : List.of("GET", "DELETE", "POST")) {
+        String response = raw(method, path + "?a=%zz");
+        assertTrue(response.startsWith("HTTP/1.1 400"), method + " " + path + ": " + response);
+        assertTrue(
+            response.contains("\"reason\":\"BadRequest\"")
+                && response.contains("the query string is not valid"),
+            response);
+      }
+    }
+    assertTrue(raw("DELETE", CMS + "/one?x=%").startsWith("HTTP/1.1 400"));
+    assertEquals(200, http.get(CMS + "/one").statusCode());
+  }
+
+  @Test
+  void watchTrueInAnyOfGoSpellingsIsAWatch() throws Exception {
+    for (String spelling : List.of("True", "TRUE", "t", "T", "1", "true")) {
+      HttpRequest request =
+          HttpRequest.newBuilder(URI.create(http.base + CMS + "?watch=" + spelling))
+              .header("Authorization", "Bearer " + http.token)
+              .timeout(Duration.ofSeconds(60))
+              .build();
+      HttpResponse<InputStream> r =
+          http.client.send(request, HttpResponse.BodyHandlers.ofInputStream());
+      assertEquals(200, r.statusCode());
+      try (BufferedReader in =
+          new BufferedReader(new InputStreamReader(r.body(), StandardCharsets.UTF_8))) {
+        String first = in.readLine();
+        assertTrue(
+            first.startsWith("{\"type\":\"ADDED\""),
+            "watch=" + spelling + " must stream events, got: " + first);
+      }
+    }
+    for (String spelling : List.of("False", "FALSE", "f", "0")) {
+      HttpResponse<String> r = http.get(CMS + "?watch=" + spelling);
+      assertEquals(200, r.statusCode());
+      assertEquals("ConfigMapList", Http.parse(r.body()).path("kind").asText(), spelling);
+    }
+    assertStatus(http.get(CMS + "?watch=yes"), 400, "BadRequest", "strconv.ParseBool");
+    assertStatus(
+        http.get(CMS + "?watch=1&allowWatchBookmarks=maybe"),
+        400,
+        "BadRequest",
+        "allowWatchBookmarks");
+  }
+
+  @Test
+  void unknownSubresourceIsNotFound() {
+    for (String path :
+        List.of(
+            "/api/v1/namespaces/" + NS + "/pods/p/foo",
+            "/apis/apps/v1/namespaces/" + NS + "/deployments/web/foo",
+            CMS + "/one/status",
+            "/api/v1/namespaces/" + NS + "/pods/p/log")) {
+      assertStatus(http.get(path), 404, "NotFound", "could not find the requested resource");
+    }
+    assertStatus(
+        http.send(
+            "PATCH",
+            "/apis/apps/v1/namespaces/" + NS + "/deployments/web/foo",
+            "application/merge-patch+json",
+            "{}"),
+        404,
+        "NotFound",
+        "could not find");
+    // The subresources it has still answer.
+    assertEquals(
+        200, http.get("/apis/apps/v1/namespaces/" + NS + "/deployments/web/status").statusCode());
+    assertEquals(
+        200, http.get("/apis/apps/v1/namespaces/" + NS + "/deployments/web/scale").statusCode());
+  }
+
+  @Test
+  void pathsMatchExactly() {
+    assertStatus(
+        http.send("DELETE", CMS + "//", null, (String) null), 404, "NotFound", "could not find");
+    assertStatus(
+        http.send("DELETE", CMS + "/", null, (String) null), 404, "NotFound", "could not find");
+    assertStatus(http.get("/api/v1/namespaces/" + NS + "//configmaps"), 404, "NotFound", "find");
+    assertEquals(2, http.getJson(CMS).path("items").size());
+  }
+}
