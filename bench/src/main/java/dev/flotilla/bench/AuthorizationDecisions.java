@@ -16,8 +16,8 @@ import java.util.List;
 
 /**
  * What one authorization decision costs, in process and in thread CPU time (so a loaded machine
- * blurs it less than the HTTP figures): the admin (the privileged-group check) and an editor whom RBAC
- * evaluates among {@code teams} other users' bindings, for a get and a create.
+ * blurs it less than the HTTP figures): the admin (the privileged-group check) and an editor whom
+ * RBAC evaluates among {@code teams} other users' bindings, for a get and a create.
  */
 final class AuthorizationDecisions {
   private static final int ITERATIONS = 500_000;
