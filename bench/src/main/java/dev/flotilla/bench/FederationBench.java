@@ -58,10 +58,14 @@ public final class FederationBench {
       long started = System.nanoTime();
       try (FleetUnderTest fleet = new FleetUnderTest(work, clusters)) {
         System.out.printf(
-            "[%d clusters] fleet ready in %.1f s%n", clusters, (System.nanoTime() - started) / 1e9);
+            "[%d clusters] fleet ready in %.1f s (%s)%n",
+            clusters, (System.nanoTime() - started) / 1e9, RunCost.load());
+        idle(fleet, clusters);
         latency(fleet, clusters);
         burst(fleet, clusters);
+        idle(fleet, clusters);
         baseline(fleet, clusters);
+        System.out.printf("[%d clusters] done (%s)%n", clusters, RunCost.load());
         if (clusters == clusterCounts[0] && memoryTemplates > 0) {
           memory(fleet);
         }
@@ -101,6 +105,7 @@ public final class FederationBench {
     Percentiles latency = new Percentiles();
     AtomicInteger arrived = new AtomicInteger();
     List<Watch> watches = memberWatches(fleet, "lat-", createdAt, latency, arrived);
+    RunCost before = RunCost.sample(fleet);
     double rate = LATENCY_WORKS_PER_SECOND / clusters;
     int templates = (int) Math.min(this.templates, Math.max(1, Math.ceil(rate * 60)));
     long intervalNanos = (long) (1e9 / rate);
@@ -120,6 +125,9 @@ public final class FederationBench {
         "[%d clusters] distribution latency (hub create -> object in member), %d templates paced"
             + " at %.1f/s (%.0f Works/s): %s%n",
         clusters, templates, rate, rate * clusters, latency.summary());
+    System.out.printf(
+        "          paced: %s%n",
+        RunCost.perTemplate(before, RunCost.sample(fleet), templates, clusters));
     watches.forEach(Watch::close);
   }
 
@@ -166,7 +174,7 @@ public final class FederationBench {
                   @Override
                   public void onClose(WatcherException cause) {}
                 });
-    Map<String, Double> hubBefore = hubRequests(fleet);
+    RunCost before = RunCost.sample(fleet);
     Map<String, Double> membersBefore = memberRequests(fleet);
     long start = System.nanoTime();
     ExecutorService pool = Executors.newFixedThreadPool(16);
@@ -201,14 +209,38 @@ public final class FederationBench {
     workWatch.close();
     bindingWatch.close();
     Thread.sleep(3000); // let status write-back settle, it is part of the cost
-    printRequests("hub", hubBefore, hubRequests(fleet), count);
+    RunCost after = RunCost.sample(fleet);
+    System.out.printf("          burst: %s%n", RunCost.perTemplate(before, after, count, clusters));
+    printRequests("hub", before.hubRequests(), after.hubRequests(), count);
     printRequests("members (all)", membersBefore, memberRequests(fleet), count);
   }
 
   /**
-   * The same objects written straight to the members, sequentially per object, same client library.
+   * Ten seconds with nothing to propagate: what the fleet's steady traffic (leases, cluster status)
+   * costs the hub, and whether anything still starts threads (a steady state should start none).
    */
-  private void baseline(FleetUnderTest fleet, int clusters) {
+  private static void idle(FleetUnderTest fleet, int clusters) throws Exception {
+    RunCost before = RunCost.sample(fleet);
+    Thread.sleep(10_000);
+    RunCost after = RunCost.sample(fleet);
+    System.out.printf(
+        "[%d clusters] idle 10 s: hub CPU %.2f s, hub requests %.1f/s, threads started: hub %.0f,"
+            + " sim %d; live threads: hub %d, sim %d (%s)%n",
+        clusters,
+        after.hubCpuSeconds() - before.hubCpuSeconds(),
+        RunCost.requestsBetween(before, after) / 10,
+        after.hubThreadsStarted() - before.hubThreadsStarted(),
+        after.simThreadsStarted() - before.simThreadsStarted(),
+        RunCost.liveThreads(fleet.hub.process.pid()),
+        RunCost.liveThreads(ProcessHandle.current().pid()),
+        RunCost.load());
+  }
+
+  /**
+   * The same objects written straight to the members, sequentially per object, same client library;
+   * and one write -> watch event hop on a member, the unit every step of the pipeline pays.
+   */
+  private void baseline(FleetUnderTest fleet, int clusters) throws InterruptedException {
     Percentiles direct = new Percentiles();
     for (KubernetesClient member : fleet.memberClients) {
       try {
@@ -243,6 +275,10 @@ public final class FederationBench {
     System.out.printf(
         "[%d clusters] baseline: direct create in members: %s; %.0f writes/s from one client%n",
         clusters, direct.summary(), writes / seconds);
+    Percentiles hop = WatchRoundTrip.measure(fleet.memberClients.get(0), "bench-hop", 200);
+    System.out.printf(
+        "[%d clusters] baseline: one write -> watch event hop on a member: %s%n",
+        clusters, hop.summary());
   }
 
   /** Many templates propagated to one cluster each: what the hub holds, and its memory. */
@@ -332,11 +368,6 @@ public final class FederationBench {
                   }));
     }
     return watches;
-  }
-
-  /** The hub's request counters, keyed "verb resource code". */
-  private static Map<String, Double> hubRequests(FleetUnderTest fleet) throws Exception {
-    return requestCounts(fleet.hub.client().get("/metrics").body());
   }
 
   /** The members' request counters summed over all members, keyed "verb resource code". */
