@@ -26,6 +26,8 @@ public final class BenchMain implements Runnable {
   }
 
   public static void main(String[] args) {
+    // First, before anything creates the common pool: no thread per HTTP call on small machines.
+    dev.flotilla.agent.kube.Fabric8Clients.ensureCommonPool();
     System.exit(new CommandLine(new BenchMain()).execute(args));
   }
 

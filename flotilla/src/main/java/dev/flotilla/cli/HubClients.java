@@ -1,10 +1,10 @@
 package dev.flotilla.cli;
 
+import dev.flotilla.agent.kube.Fabric8Clients;
 import dev.flotilla.apiserver.HubServer;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 
 /** fabric8 clients for in-process components talking to a hub over its real HTTPS API. */
 public final class HubClients {
@@ -18,6 +18,6 @@ public final class HubClients {
             .withOauthToken(hub.authenticator().adminToken())
             .withRequestTimeout(30_000)
             .build();
-    return new KubernetesClientBuilder().withConfig(config).build();
+    return Fabric8Clients.build(config);
   }
 }

@@ -1,8 +1,8 @@
 package dev.flotilla.agent;
 
+import dev.flotilla.agent.kube.Fabric8Clients;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -53,7 +53,7 @@ public record ClientSource(KubernetesClient client, Path kubeconfig, String cont
     try {
       Config config =
           Config.fromKubeconfig(context, Files.readString(kubeconfig), kubeconfig.toString());
-      return new KubernetesClientBuilder().withConfig(config).build();
+      return Fabric8Clients.build(config);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read kubeconfig " + kubeconfig, e);
     }
