@@ -15,6 +15,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 import java.util.function.BinaryOperator;
 import java.util.function.UnaryOperator;
 
@@ -34,9 +35,17 @@ public final class ResourceStorage {
   private volatile java.util.function.BiConsumer<ResourceType, ObjectNode> dryRunView =
       (t, o) -> {};
 
-  public ResourceStorage(Store store, ResourceRegistry registry) {
+  /**
+   * Where the work after a durable write continues (decoding the result, retrying a lost race, the
+   * caller's own stages): never the store's writer thread, which would stall every commit behind
+   * it.
+   */
+  private final Executor completions;
+
+  public ResourceStorage(Store store, ResourceRegistry registry, Executor completions) {
     this.store = store;
     this.registry = registry;
+    this.completions = completions;
     this.namespaces = registry.find("", "v1", "namespaces").orElseThrow();
   }
 
@@ -144,13 +153,14 @@ public final class ResourceStorage {
     ObjectNode stored = asStorageVersion(type, obj);
     return store
         .create(StorageKeys.key(type, namespace, name), rev -> stamp(stored, rev))
-        .thenApply(
+        .thenApplyAsync(
             result -> {
               if (!result.succeeded()) {
                 throw ApiException.alreadyExists(type, name);
               }
               return toVersion(type, result.kv().value());
-            });
+            },
+            completions);
   }
 
   private void requireLiveNamespace(String namespace) {
@@ -290,7 +300,7 @@ public final class ResourceStorage {
     String key = StorageKeys.key(type, namespace, name);
     return store
         .update(key, kv.modRevision(), rev -> stamp(stored, rev))
-        .thenCompose(
+        .thenComposeAsync(
             result -> {
               if (result.succeeded()) {
                 return CompletableFuture.completedFuture(toVersion(type, result.kv().value()));
@@ -302,7 +312,8 @@ public final class ResourceStorage {
                 throw ApiException.conflict(type, name);
               }
               return attemptUpdate(type, namespace, name, 0, false, mutate, attempt + 1, ctx);
-            });
+            },
+            completions);
   }
 
   /**
@@ -431,7 +442,7 @@ public final class ResourceStorage {
     ObjectNode stored = asStorageVersion(type, last);
     return store
         .delete(StorageKeys.key(type, namespace, name), kv.modRevision(), rev -> stamp(stored, rev))
-        .thenCompose(
+        .thenComposeAsync(
             result -> {
               if (result.succeeded()) {
                 return CompletableFuture.completedFuture(toVersion(type, result.kv().value()));
@@ -441,7 +452,8 @@ public final class ResourceStorage {
               }
               // Changed under us: decide again on the new state.
               return delete(type, namespace, name, DeleteOptions.DEFAULT);
-            });
+            },
+            completions);
   }
 
   private boolean pendingFinalization(ResourceType type, ObjectNode obj) {
