@@ -51,8 +51,12 @@ public final class FederationBench {
 
   public void run() throws Exception {
     System.out.printf(
-        "flotilla federation benchmark: %d cores, templates per run %d%n",
-        Runtime.getRuntime().availableProcessors(), templates);
+        "flotilla federation benchmark: %d cores, templates per run %d, members on %s stores"
+            + " sharing loops and threads, common pool parallelism %d%n",
+        Runtime.getRuntime().availableProcessors(),
+        templates,
+        FleetUnderTest.MEMBER_STORE,
+        java.util.concurrent.ForkJoinPool.getCommonPoolParallelism());
     for (int clusters : clusterCounts) {
       Path work = Files.createTempDirectory("flotilla-fed-bench");
       long started = System.nanoTime();
@@ -211,8 +215,8 @@ public final class FederationBench {
     Thread.sleep(3000); // let status write-back settle, it is part of the cost
     RunCost after = RunCost.sample(fleet);
     System.out.printf("          burst: %s%n", RunCost.perTemplate(before, after, count, clusters));
-    printRequests("hub", before.hubRequests(), after.hubRequests(), count);
-    printRequests("members (all)", membersBefore, memberRequests(fleet), count);
+    printRequests("hub", before.hubRequests(), after.hubRequests(), count, "template");
+    printRequests("members (all)", membersBefore, memberRequests(fleet), count, "template");
   }
 
   /**
@@ -234,6 +238,7 @@ public final class FederationBench {
         RunCost.liveThreads(fleet.hub.process.pid()),
         RunCost.liveThreads(ProcessHandle.current().pid()),
         RunCost.load());
+    printRequests("hub (idle)", before.hubRequests(), after.hubRequests(), 10, "second");
   }
 
   /**
@@ -407,9 +412,13 @@ public final class FederationBench {
     return counts;
   }
 
-  /** Prints the requests made between two scrapes, per template, largest first. */
+  /** Prints the requests made between two scrapes, per template (or second), largest first. */
   private static void printRequests(
-      String label, Map<String, Double> before, Map<String, Double> after, int templates) {
+      String label,
+      Map<String, Double> before,
+      Map<String, Double> after,
+      int templates,
+      String unit) {
     List<Map.Entry<String, Double>> deltas = new ArrayList<>();
     double total = 0;
     for (Map.Entry<String, Double> e : after.entrySet()) {
@@ -427,8 +436,11 @@ public final class FederationBench {
       }
     }
     System.out.printf(
-        "          %s requests per template: %.1f total (%s)%n",
-        label, total / templates, line.length() > 2 ? line.substring(0, line.length() - 2) : "");
+        "          %s requests per %s: %.1f total (%s)%n",
+        label,
+        unit,
+        total / templates,
+        line.length() > 2 ? line.substring(0, line.length() - 2) : "");
   }
 
   private static void await(AtomicInteger counter, int target, int seconds)
