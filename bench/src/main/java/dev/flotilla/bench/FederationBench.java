@@ -330,13 +330,7 @@ public final class FederationBench {
       Thread.sleep(2000);
     }
     Thread.sleep(5000);
-    String metrics =
-        new HubClient(
-                "https://127.0.0.1:" + fleet.hub.port,
-                fleet.hub.dataDir.resolve("pki/ca.crt"),
-                Files.readString(fleet.hub.dataDir.resolve("admin.token")).trim())
-            .get("/metrics")
-            .body();
+    String metrics = fleet.hub.client().get("/metrics").body();
     System.out.printf(
         "[memory] hub (API server + controllers, one JVM) holding %d propagated templates"
             + " (%d Works, plus bindings and the templates): heap used %.0f MiB, RSS %.0f MiB%n",
