@@ -212,11 +212,47 @@ public final class FederationBench {
         scheduled / scheduleSpan);
     workWatch.close();
     bindingWatch.close();
-    Thread.sleep(3000); // let status write-back settle, it is part of the cost
+    // Status write-back is part of the cost: count until Works and bindings stop changing.
+    double settled = settle(fleet);
     RunCost after = RunCost.sample(fleet);
+    System.out.printf(
+        "          settled %.1f s after the last Work was created (no Work or binding write for 2 s)%n",
+        settled);
     System.out.printf("          burst: %s%n", RunCost.perTemplate(before, after, count, clusters));
     printRequests("hub", before.hubRequests(), after.hubRequests(), count, "template");
     printRequests("members (all)", membersBefore, memberRequests(fleet), count, "template");
+  }
+
+  /**
+   * Waits until two seconds pass without a Work or binding write on the hub (at most three
+   * minutes); returns how long that took.
+   */
+  private static double settle(FleetUnderTest fleet) throws Exception {
+    long start = System.nanoTime();
+    double last = propagationWrites(RunCost.sample(fleet).hubRequests());
+    while (System.nanoTime() - start < TimeUnit.MINUTES.toNanos(3)) {
+      Thread.sleep(2000);
+      double now = propagationWrites(RunCost.sample(fleet).hubRequests());
+      if (now == last) {
+        break;
+      }
+      last = now;
+    }
+    return (System.nanoTime() - start) / 1e9;
+  }
+
+  private static double propagationWrites(Map<String, Double> requests) {
+    double sum = 0;
+    for (Map.Entry<String, Double> e : requests.entrySet()) {
+      String[] k = e.getKey().split(" ");
+      if (!k[0].equals("get")
+          && !k[0].equals("list")
+          && !k[0].equals("watch")
+          && (k[1].equals("works") || k[1].endsWith("resourcebindings"))) {
+        sum += e.getValue();
+      }
+    }
+    return sum;
   }
 
   /**
