@@ -30,21 +30,38 @@ import org.junit.jupiter.api.Test;
 /**
  * No event loop blocks: under a load of creates, updates, lists, label-selected watches, /metrics
  * scrapes and megabyte-sized server-side applies (parsed as YAML), Vert.x's blocked-thread checker,
- * set to 100 ms, must report nothing. The checker is shown to work by blocking a loop on purpose.
+ * set to 100 ms, must report no loop held by code (computing for half that, or waiting). A report
+ * of a loop the operating system left unscheduled on a crowded machine is shown, not counted. The
+ * checker is shown to work by blocking a loop on purpose.
  */
 class EventLoopBlockingIT {
   private static final long MAX_LOOP_MILLIS = 100;
 
   private final List<BlockedThreadEvent> blocked = new CopyOnWriteArrayList<>();
   private final List<String> stacks = new CopyOnWriteArrayList<>();
+  private final List<String> unscheduled = new CopyOnWriteArrayList<>();
+  private LoopCpuSampler cpu;
   private ServerRuntime runtime;
   private TestHub hub;
 
   @BeforeEach
   void start() {
+    cpu = new LoopCpuSampler();
     runtime = ServerRuntime.create(2, 4, MAX_LOOP_MILLIS);
     runtime.onBlockedEventLoop(
         e -> {
+          String where =
+              e.thread().getName()
+                  + " "
+                  + e.thread().getState()
+                  + " for "
+                  + e.duration() / 1_000_000
+                  + " ms at "
+                  + e.thread().getStackTrace()[0];
+          if (!cpu.heldByCode(e.thread(), e.duration(), e.maxExecTime() / 2)) {
+            unscheduled.add(where);
+            return;
+          }
           blocked.add(e);
           stacks.add(
               e.thread().getName()
@@ -63,6 +80,12 @@ class EventLoopBlockingIT {
   void stop() {
     hub.close();
     runtime.close();
+    cpu.close();
+    if (!unscheduled.isEmpty()) {
+      System.out.println(
+          "event loops runnable but not scheduled by the OS (not counted):\n  "
+              + String.join("\n  ", unscheduled));
+    }
   }
 
   @Test
