@@ -2,7 +2,6 @@ package dev.flotilla.apiserver;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.flotilla.apiserver.agent.AgentAdmission;
-import dev.flotilla.apiserver.agent.AgentAuthorizer;
 import dev.flotilla.apiserver.auth.AgentTokens;
 import dev.flotilla.apiserver.auth.CertificateAuthority;
 import dev.flotilla.apiserver.auth.KubeconfigContext;
@@ -21,6 +20,7 @@ import dev.flotilla.apiserver.objects.Meta;
 import dev.flotilla.apiserver.objects.ResourceStorage;
 import dev.flotilla.apiserver.openapi.OpenApiV3;
 import dev.flotilla.apiserver.preview.PlacementPreview;
+import dev.flotilla.apiserver.rbac.Rbac;
 import dev.flotilla.apiserver.registry.BuiltinCatalogue;
 import dev.flotilla.apiserver.registry.ResourceRegistry;
 import dev.flotilla.apiserver.registry.ResourceType;
@@ -62,6 +62,7 @@ public final class HubServer implements AutoCloseable {
   private final boolean ownsRuntime;
   private ApiServer server;
   private Authorizer authorizer = Authorizer.MASTERS;
+  private Rbac rbac;
   private final HealthChecks health = new HealthChecks();
   private final java.util.Map<String, dev.flotilla.apiserver.http.ExtensionHandler> extensions =
       new java.util.concurrent.ConcurrentHashMap<>();
@@ -132,8 +133,10 @@ public final class HubServer implements AutoCloseable {
       agentTokens.start(storage);
       authenticator.addSource(agentTokens::lookup);
       closeables.add(agentTokens);
-      // The agent's authorizer first, so an agent's 403 says what an agent may do.
-      authorizer = Authorizer.anyOf(new AgentAuthorizer(), authorizer);
+      // RBAC, after the agents' built-in scope (so an agent's 403 says what an agent may do).
+      rbac = Rbac.start(storage, true);
+      closeables.add(rbac);
+      authorizer = rbac.authorizer();
       storage.addAdmission(new AgentAdmission());
     }
     long[] lastSeen = {store.currentRevision()};
@@ -165,6 +168,9 @@ public final class HubServer implements AutoCloseable {
             crds::schema,
             metrics,
             health);
+    if (rbac != null) {
+      rbac.serveOn(server, authenticator);
+    }
     extensions.forEach(server::addExtension);
     server.start();
     return this;
@@ -228,6 +234,11 @@ public final class HubServer implements AutoCloseable {
   public HubServer addReadinessCheck(String name, HealthChecks.Check check) {
     health.addReadinessCheck(name, check);
     return this;
+  }
+
+  /** The authorizer requests pass once started (e.g. to measure what a decision costs). */
+  public Authorizer authorizer() {
+    return authorizer;
   }
 
   /** Replaces the authorizer; call before {@link #start()}. */

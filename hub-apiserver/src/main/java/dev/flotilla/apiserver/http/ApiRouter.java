@@ -48,6 +48,14 @@ final class ApiRouter {
   private final Map<String, ExtensionHandler> extensions =
       new java.util.concurrent.ConcurrentHashMap<>();
 
+  /**
+   * Create-only resources answered from memory, by "group/resource" (see {@link VirtualResource}).
+   */
+  private final Map<String, VirtualResource> virtuals =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  private volatile Impersonator impersonator = Impersonator.NONE;
+
   ApiRouter(
       Executor workers,
       ResourceStorage storage,
@@ -82,6 +90,14 @@ final class ApiRouter {
     extensions.put(prefix, handler);
   }
 
+  void addVirtualResource(String group, String resource, VirtualResource handler) {
+    virtuals.put(group + "/" + resource, handler);
+  }
+
+  void setImpersonator(Impersonator impersonator) {
+    this.impersonator = impersonator;
+  }
+
   void handle(HttpServerRequest http) {
     long started = System.nanoTime();
     String path = http.path();
@@ -109,9 +125,17 @@ final class ApiRouter {
           started);
       return;
     }
+    UserInfo acting;
+    try {
+      acting = impersonator.actingAs(user.get(), http.headers(), http.uri());
+    } catch (RuntimeException e) {
+      http.handler(ignored -> {}); // drain, as above
+      fail(http, e, "unknown", started);
+      return;
+    }
     for (Map.Entry<String, ExtensionHandler> e : extensions.entrySet()) {
       if (path.startsWith(e.getKey())) {
-        e.getValue().handle(http, user.get());
+        e.getValue().handle(http, acting);
         return;
       }
     }
@@ -124,7 +148,7 @@ final class ApiRouter {
     }
     if ("websocket".equalsIgnoreCase(http.getHeader("Upgrade"))) {
       // The upgrade must be taken before any body is read.
-      dispatch(http, user.get(), null, started);
+      dispatch(http, acting, null, started);
       return;
     }
     Buffer body = Buffer.buffer();
@@ -144,7 +168,7 @@ final class ApiRouter {
     http.endHandler(
         v -> {
           if (!rejected[0]) {
-            dispatch(http, user.get(), body, started);
+            dispatch(http, acting, body, started);
           }
         });
     http.exceptionHandler(t -> LOG.log(Level.FINE, "request failed while reading", t));
@@ -240,7 +264,8 @@ final class ApiRouter {
       UserInfo user,
       String[] verb) {
     RequestInfo info = RequestInfo.parse(path);
-    ResourceType type = info.resourceRequest() ? resolve(info) : null;
+    VirtualResource virtual = virtual(info);
+    ResourceType type = info.resourceRequest() && virtual == null ? resolve(info) : null;
     if (type != null) {
       RequestChecks.requireKnownSubresource(info, type);
     }
@@ -250,7 +275,17 @@ final class ApiRouter {
     if (denied != null) {
       throw info.resourceRequest()
           ? ApiException.forbidden(info.group(), info.resource(), info.name(), denied)
-          : new ApiException(403, "Forbidden", denied);
+          : new ApiException(403, "Forbidden", "forbidden: " + denied);
+    }
+    if (virtual != null) {
+      if (!verb[0].equals("create")) {
+        throw ApiException.methodNotAllowed(
+            "the server does not allow this method on the requested resource: "
+                + verb[0]
+                + " "
+                + info.resource());
+      }
+      return new Routed(verb[0], CompletableFuture.completedFuture(virtual.create(request)), null);
     }
     if (!info.resourceRequest()) {
       return new Routed(
@@ -292,6 +327,15 @@ final class ApiRouter {
       String verb, ApiRequest request, OperationHandler handler) {
     return new WriteContext(verb, FieldValidation.IGNORE, request.user())
         .call(() -> handler.handle(request));
+  }
+
+  /** The virtual resource a collection request addresses, if any. */
+  private VirtualResource virtual(RequestInfo info) {
+    if (!info.resourceRequest() || info.name() != null || info.subresource() != null) {
+      return null;
+    }
+    VirtualResource v = virtuals.get(info.group() + "/" + info.resource());
+    return v != null && v.serves(info.version()) ? v : null;
   }
 
   private ResourceType resolve(RequestInfo info) {

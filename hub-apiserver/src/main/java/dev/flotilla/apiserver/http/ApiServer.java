@@ -116,6 +116,16 @@ public final class ApiServer implements AutoCloseable {
     router.addExtension(prefix, handler);
   }
 
+  /** Serves a create-only resource from memory; may be called before or after start. */
+  public void addVirtualResource(String group, String resource, VirtualResource handler) {
+    router.addVirtualResource(group, resource, handler);
+  }
+
+  /** Honours Impersonate-* headers through {@code impersonator} from now on. */
+  public void setImpersonator(Impersonator impersonator) {
+    router.setImpersonator(impersonator);
+  }
+
   public int port() {
     return port;
   }

@@ -48,6 +48,11 @@ public final class TestHub implements AutoCloseable {
     }
   }
 
+  /** Starts with {@code config} (e.g. a token file of further users), data in its data dir. */
+  public static TestHub start(HubConfig config) {
+    return new TestHub(config.dataDir(), HubServer.create(config).start());
+  }
+
   public HubServer server() {
     return server;
   }
