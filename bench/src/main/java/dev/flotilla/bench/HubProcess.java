@@ -60,11 +60,18 @@ final class HubProcess implements AutoCloseable {
     return new HubProcess(p, port, dataDir);
   }
 
-  HubClient client() throws Exception {
-    return new HubClient(
-        "https://127.0.0.1:" + port,
-        dataDir.resolve("pki/ca.crt"),
-        Files.readString(dataDir.resolve("admin.token")).trim());
+  private HubClient client;
+
+  /** One client for the run: a new JDK HttpClient per scrape would start threads of its own. */
+  synchronized HubClient client() throws Exception {
+    if (client == null) {
+      client =
+          new HubClient(
+              "https://127.0.0.1:" + port,
+              dataDir.resolve("pki/ca.crt"),
+              Files.readString(dataDir.resolve("admin.token")).trim());
+    }
+    return client;
   }
 
   /** A client of this hub with another user's bearer token. */

@@ -1,11 +1,11 @@
 package dev.flotilla.cli;
 
+import dev.flotilla.agent.kube.Fabric8Clients;
 import dev.flotilla.apiserver.auth.AgentTokens;
 import dev.flotilla.apiserver.auth.KubeconfigContext;
 import dev.flotilla.apiserver.auth.KubeconfigWriter;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,7 +36,7 @@ final class AgentTokenCommand implements Runnable {
   static KubernetesClient hub(Path kubeconfig) throws Exception {
     Config config =
         Config.fromKubeconfig("flotilla", Files.readString(kubeconfig), kubeconfig.toString());
-    return new KubernetesClientBuilder().withConfig(config).build();
+    return Fabric8Clients.build(config);
   }
 
   /** Issues a token for one cluster and writes a kubeconfig the agent can use. */
