@@ -43,7 +43,11 @@ public final class ApiServerBench {
     System.out.printf(
         "baseline  raw SQLite durable inserts (WAL, synchronous=FULL, 1 row/commit): %.0f/s%n",
         raw);
-    try (HubProcess hub = HubProcess.start(work.resolve("hub"), List.of("-Xmx1g"))) {
+    try (HubProcess hub =
+        HubProcess.start(
+            work.resolve("hub"),
+            List.of("-Xmx1g"),
+            List.of("--token-auth-file", AuthorizationCost.tokenFile(work).toString()))) {
       HubClient client = hub.client();
       client.post("/api/v1/namespaces", "{\"metadata\":{\"name\":\"bench\"}}");
       client.post("/api/v1/namespaces", "{\"metadata\":{\"name\":\"watch\"}}");
@@ -76,6 +80,7 @@ public final class ApiServerBench {
         paged.add(pagedList(client));
       }
       System.out.printf("list      %d objects in pages of 500: %s%n", objects, paged.summary());
+      new AuthorizationCost(objects, threads).run(hub, work);
       watchDelivery(client);
       String metrics = client.get("/metrics").body();
       System.out.printf(

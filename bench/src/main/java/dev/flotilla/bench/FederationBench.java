@@ -51,17 +51,25 @@ public final class FederationBench {
 
   public void run() throws Exception {
     System.out.printf(
-        "flotilla federation benchmark: %d cores, templates per run %d%n",
-        Runtime.getRuntime().availableProcessors(), templates);
+        "flotilla federation benchmark: %d cores, templates per run %d, members on %s stores"
+            + " sharing loops and threads, common pool parallelism %d%n",
+        Runtime.getRuntime().availableProcessors(),
+        templates,
+        FleetUnderTest.MEMBER_STORE,
+        java.util.concurrent.ForkJoinPool.getCommonPoolParallelism());
     for (int clusters : clusterCounts) {
       Path work = Files.createTempDirectory("flotilla-fed-bench");
       long started = System.nanoTime();
       try (FleetUnderTest fleet = new FleetUnderTest(work, clusters)) {
         System.out.printf(
-            "[%d clusters] fleet ready in %.1f s%n", clusters, (System.nanoTime() - started) / 1e9);
+            "[%d clusters] fleet ready in %.1f s (%s)%n",
+            clusters, (System.nanoTime() - started) / 1e9, RunCost.load());
+        idle(fleet, clusters);
         latency(fleet, clusters);
         burst(fleet, clusters);
+        idle(fleet, clusters);
         baseline(fleet, clusters);
+        System.out.printf("[%d clusters] done (%s)%n", clusters, RunCost.load());
         if (clusters == clusterCounts[0] && memoryTemplates > 0) {
           memory(fleet);
         }
@@ -101,6 +109,7 @@ public final class FederationBench {
     Percentiles latency = new Percentiles();
     AtomicInteger arrived = new AtomicInteger();
     List<Watch> watches = memberWatches(fleet, "lat-", createdAt, latency, arrived);
+    RunCost before = RunCost.sample(fleet);
     double rate = LATENCY_WORKS_PER_SECOND / clusters;
     int templates = (int) Math.min(this.templates, Math.max(1, Math.ceil(rate * 60)));
     long intervalNanos = (long) (1e9 / rate);
@@ -120,6 +129,9 @@ public final class FederationBench {
         "[%d clusters] distribution latency (hub create -> object in member), %d templates paced"
             + " at %.1f/s (%.0f Works/s): %s%n",
         clusters, templates, rate, rate * clusters, latency.summary());
+    System.out.printf(
+        "          paced: %s%n",
+        RunCost.perTemplate(before, RunCost.sample(fleet), templates, clusters));
     watches.forEach(Watch::close);
   }
 
@@ -166,7 +178,7 @@ public final class FederationBench {
                   @Override
                   public void onClose(WatcherException cause) {}
                 });
-    Map<String, Double> hubBefore = hubRequests(fleet);
+    RunCost before = RunCost.sample(fleet);
     Map<String, Double> membersBefore = memberRequests(fleet);
     long start = System.nanoTime();
     ExecutorService pool = Executors.newFixedThreadPool(16);
@@ -200,15 +212,76 @@ public final class FederationBench {
         scheduled / scheduleSpan);
     workWatch.close();
     bindingWatch.close();
-    Thread.sleep(3000); // let status write-back settle, it is part of the cost
-    printRequests("hub", hubBefore, hubRequests(fleet), count);
-    printRequests("members (all)", membersBefore, memberRequests(fleet), count);
+    // Status write-back is part of the cost: count until Works and bindings stop changing.
+    double settled = settle(fleet);
+    RunCost after = RunCost.sample(fleet);
+    System.out.printf(
+        "          settled %.1f s after the last Work was created (no Work or binding write for 2 s)%n",
+        settled);
+    System.out.printf("          burst: %s%n", RunCost.perTemplate(before, after, count, clusters));
+    printRequests("hub", before.hubRequests(), after.hubRequests(), count, "template");
+    printRequests("members (all)", membersBefore, memberRequests(fleet), count, "template");
   }
 
   /**
-   * The same objects written straight to the members, sequentially per object, same client library.
+   * Waits until two seconds pass without a Work or binding write on the hub (at most three
+   * minutes); returns how long that took.
    */
-  private void baseline(FleetUnderTest fleet, int clusters) {
+  private static double settle(FleetUnderTest fleet) throws Exception {
+    long start = System.nanoTime();
+    double last = propagationWrites(RunCost.sample(fleet).hubRequests());
+    while (System.nanoTime() - start < TimeUnit.MINUTES.toNanos(3)) {
+      Thread.sleep(2000);
+      double now = propagationWrites(RunCost.sample(fleet).hubRequests());
+      if (now == last) {
+        break;
+      }
+      last = now;
+    }
+    return (System.nanoTime() - start) / 1e9;
+  }
+
+  private static double propagationWrites(Map<String, Double> requests) {
+    double sum = 0;
+    for (Map.Entry<String, Double> e : requests.entrySet()) {
+      String[] k = e.getKey().split(" ");
+      if (!k[0].equals("get")
+          && !k[0].equals("list")
+          && !k[0].equals("watch")
+          && (k[1].equals("works") || k[1].endsWith("resourcebindings"))) {
+        sum += e.getValue();
+      }
+    }
+    return sum;
+  }
+
+  /**
+   * Ten seconds with nothing to propagate: what the fleet's steady traffic (leases, cluster status)
+   * costs the hub, and whether anything still starts threads (a steady state should start none).
+   */
+  private static void idle(FleetUnderTest fleet, int clusters) throws Exception {
+    RunCost before = RunCost.sample(fleet);
+    Thread.sleep(10_000);
+    RunCost after = RunCost.sample(fleet);
+    System.out.printf(
+        "[%d clusters] idle 10 s: hub CPU %.2f s, hub requests %.1f/s, threads started: hub %.0f,"
+            + " sim %d; live threads: hub %d, sim %d (%s)%n",
+        clusters,
+        after.hubCpuSeconds() - before.hubCpuSeconds(),
+        RunCost.requestsBetween(before, after) / 10,
+        after.hubThreadsStarted() - before.hubThreadsStarted(),
+        after.simThreadsStarted() - before.simThreadsStarted(),
+        RunCost.liveThreads(fleet.hub.process.pid()),
+        RunCost.liveThreads(ProcessHandle.current().pid()),
+        RunCost.load());
+    printRequests("hub (idle)", before.hubRequests(), after.hubRequests(), 10, "second");
+  }
+
+  /**
+   * The same objects written straight to the members, sequentially per object, same client library;
+   * and one write -> watch event hop on a member, the unit every step of the pipeline pays.
+   */
+  private void baseline(FleetUnderTest fleet, int clusters) throws InterruptedException {
     Percentiles direct = new Percentiles();
     for (KubernetesClient member : fleet.memberClients) {
       try {
@@ -243,6 +316,10 @@ public final class FederationBench {
     System.out.printf(
         "[%d clusters] baseline: direct create in members: %s; %.0f writes/s from one client%n",
         clusters, direct.summary(), writes / seconds);
+    Percentiles hop = WatchRoundTrip.measure(fleet.memberClients.get(0), "bench-hop", 200);
+    System.out.printf(
+        "[%d clusters] baseline: one write -> watch event hop on a member: %s%n",
+        clusters, hop.summary());
   }
 
   /** Many templates propagated to one cluster each: what the hub holds, and its memory. */
@@ -289,13 +366,7 @@ public final class FederationBench {
       Thread.sleep(2000);
     }
     Thread.sleep(5000);
-    String metrics =
-        new HubClient(
-                "https://127.0.0.1:" + fleet.hub.port,
-                fleet.hub.dataDir.resolve("pki/ca.crt"),
-                Files.readString(fleet.hub.dataDir.resolve("admin.token")).trim())
-            .get("/metrics")
-            .body();
+    String metrics = fleet.hub.client().get("/metrics").body();
     System.out.printf(
         "[memory] hub (API server + controllers, one JVM) holding %d propagated templates"
             + " (%d Works, plus bindings and the templates): heap used %.0f MiB, RSS %.0f MiB%n",
@@ -332,11 +403,6 @@ public final class FederationBench {
                   }));
     }
     return watches;
-  }
-
-  /** The hub's request counters, keyed "verb resource code". */
-  private static Map<String, Double> hubRequests(FleetUnderTest fleet) throws Exception {
-    return requestCounts(fleet.hub.client().get("/metrics").body());
   }
 
   /** The members' request counters summed over all members, keyed "verb resource code". */
@@ -376,9 +442,13 @@ public final class FederationBench {
     return counts;
   }
 
-  /** Prints the requests made between two scrapes, per template, largest first. */
+  /** Prints the requests made between two scrapes, per template (or second), largest first. */
   private static void printRequests(
-      String label, Map<String, Double> before, Map<String, Double> after, int templates) {
+      String label,
+      Map<String, Double> before,
+      Map<String, Double> after,
+      int templates,
+      String unit) {
     List<Map.Entry<String, Double>> deltas = new ArrayList<>();
     double total = 0;
     for (Map.Entry<String, Double> e : after.entrySet()) {
@@ -396,8 +466,11 @@ public final class FederationBench {
       }
     }
     System.out.printf(
-        "          %s requests per template: %.1f total (%s)%n",
-        label, total / templates, line.length() > 2 ? line.substring(0, line.length() - 2) : "");
+        "          %s requests per %s: %.1f total (%s)%n",
+        label,
+        unit,
+        total / templates,
+        line.length() > 2 ? line.substring(0, line.length() - 2) : "");
   }
 
   private static void await(AtomicInteger counter, int target, int seconds)

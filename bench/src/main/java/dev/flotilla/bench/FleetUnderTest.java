@@ -1,12 +1,13 @@
 package dev.flotilla.bench;
 
+import dev.flotilla.agent.kube.Fabric8Clients;
 import dev.flotilla.apiserver.auth.KubeconfigContext;
 import dev.flotilla.cli.SimulatedMembers;
+import dev.flotilla.sim.SimulatedFleet;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -30,6 +31,14 @@ final class FleetUnderTest implements AutoCloseable {
           .withNamespaced(false)
           .build();
 
+  /**
+   * The members' store: in memory by default, as their durability is not what is measured (the hub
+   * stays on SQLite); {@code -Dflotilla.bench.memberStore=DURABLE} for members on SQLite.
+   */
+  static final SimulatedFleet.MemberStore MEMBER_STORE =
+      SimulatedFleet.MemberStore.valueOf(
+          System.getProperty("flotilla.bench.memberStore", "MEMORY").toUpperCase());
+
   final HubProcess hub;
   final KubernetesClient admin;
   final SimulatedMembers members;
@@ -46,7 +55,7 @@ final class FleetUnderTest implements AutoCloseable {
     hub = HubProcess.start(work.resolve("hub"), jvmArgs);
     Path dir = hub.dataDir;
     admin =
-        new KubernetesClientBuilder()
+        Fabric8Clients.builder()
             .withConfig(
                 new ConfigBuilder()
                     .withMasterUrl("https://127.0.0.1:" + hub.port)
@@ -61,7 +70,8 @@ final class FleetUnderTest implements AutoCloseable {
             dir.resolve("pki/ca.crt"),
             admin,
             work.resolve("sim"),
-            clusters);
+            clusters,
+            MEMBER_STORE);
     for (KubeconfigContext ctx : members.kubeconfigContexts()) {
       Config config =
           new ConfigBuilder()
@@ -71,7 +81,7 @@ final class FleetUnderTest implements AutoCloseable {
               .withOauthToken(ctx.token())
               .withRequestTimeout(60_000)
               .build();
-      memberClients.add(new KubernetesClientBuilder().withConfig(config).build());
+      memberClients.add(Fabric8Clients.build(config));
       memberNames.add(ctx.name());
     }
     awaitReady(clusters);

@@ -20,6 +20,12 @@ final class HubProcess implements AutoCloseable {
   }
 
   static HubProcess start(Path dataDir, List<String> jvmArgs) throws Exception {
+    return start(dataDir, jvmArgs, List.of());
+  }
+
+  /** Starts {@code flotilla hub} with {@code hubArgs} appended (e.g. a token file). */
+  static HubProcess start(Path dataDir, List<String> jvmArgs, List<String> hubArgs)
+      throws Exception {
     int port;
     try (ServerSocket s = new ServerSocket(0)) {
       port = s.getLocalPort();
@@ -37,6 +43,7 @@ final class HubProcess implements AutoCloseable {
             dataDir.toString(),
             "--port",
             Integer.toString(port)));
+    cmd.addAll(hubArgs);
     Process p =
         new ProcessBuilder(cmd)
             .redirectErrorStream(true)
@@ -53,11 +60,23 @@ final class HubProcess implements AutoCloseable {
     return new HubProcess(p, port, dataDir);
   }
 
-  HubClient client() throws Exception {
-    return new HubClient(
-        "https://127.0.0.1:" + port,
-        dataDir.resolve("pki/ca.crt"),
-        Files.readString(dataDir.resolve("admin.token")).trim());
+  private HubClient client;
+
+  /** One client for the run: a new JDK HttpClient per scrape would start threads of its own. */
+  synchronized HubClient client() throws Exception {
+    if (client == null) {
+      client =
+          new HubClient(
+              "https://127.0.0.1:" + port,
+              dataDir.resolve("pki/ca.crt"),
+              Files.readString(dataDir.resolve("admin.token")).trim());
+    }
+    return client;
+  }
+
+  /** A client of this hub with another user's bearer token. */
+  HubClient client(String token) throws Exception {
+    return new HubClient("https://127.0.0.1:" + port, dataDir.resolve("pki/ca.crt"), token);
   }
 
   /** Resident set size of the hub process in MiB, from /proc. */

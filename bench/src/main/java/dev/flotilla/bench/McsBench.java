@@ -56,7 +56,7 @@ public final class McsBench {
             + " in %d namespaces: %d exports (1-2 providers each), %d imports (2-3 consumers each),"
             + " %d consumer/provider slice pairs, 2 pods per export%n",
         Runtime.getRuntime().availableProcessors(),
-        dev.flotilla.cli.CommonPool.parallelism(),
+        java.util.concurrent.ForkJoinPool.getCommonPoolParallelism(),
         clusters,
         services,
         namespaces,

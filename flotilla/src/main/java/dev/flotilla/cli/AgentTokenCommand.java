@@ -1,14 +1,15 @@
 package dev.flotilla.cli;
 
+import dev.flotilla.agent.kube.Fabric8Clients;
 import dev.flotilla.apiserver.auth.AgentTokens;
 import dev.flotilla.apiserver.auth.KubeconfigContext;
 import dev.flotilla.apiserver.auth.KubeconfigWriter;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -35,7 +36,7 @@ final class AgentTokenCommand implements Runnable {
   static KubernetesClient hub(Path kubeconfig) throws Exception {
     Config config =
         Config.fromKubeconfig("flotilla", Files.readString(kubeconfig), kubeconfig.toString());
-    return new KubernetesClientBuilder().withConfig(config).build();
+    return Fabric8Clients.build(config);
   }
 
   /** Issues a token for one cluster and writes a kubeconfig the agent can use. */
@@ -52,10 +53,42 @@ final class AgentTokenCommand implements Runnable {
         description = "Write an agent kubeconfig here (default: print the token).")
     Path output;
 
+    @Option(
+        names = "--rotate",
+        description =
+            "Replace the cluster's existing token; without it, a cluster that has one is refused.")
+    boolean rotate;
+
+    @Option(
+        names = "--grace-period",
+        defaultValue = "10m",
+        converter = GoDurationConverter.class,
+        description =
+            "With --rotate: how long the replaced token stays valid, so the running agent can be"
+                + " given the new one (default: ${DEFAULT-VALUE}; 0s cuts it off at once).")
+    Duration gracePeriod;
+
     @Override
     public Integer call() throws Exception {
       try (KubernetesClient hub = hub(kubeconfig)) {
-        String token = AgentCredentials.issue(hub, cluster);
+        String token;
+        try {
+          token =
+              rotate
+                  ? AgentCredentials.rotate(hub, cluster, gracePeriod)
+                  : AgentCredentials.create(hub, cluster);
+        } catch (AgentCredentials.AlreadyIssued e) {
+          System.err.println("error: " + e.getMessage());
+          return 1;
+        }
+        if (rotate) {
+          System.err.println(
+              "rotated the agent token of cluster "
+                  + cluster
+                  + "; the previous one stays valid for "
+                  + gracePeriod.toSeconds()
+                  + "s");
+        }
         if (output != null) {
           String ca =
               new String(

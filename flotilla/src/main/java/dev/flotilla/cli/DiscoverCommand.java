@@ -2,9 +2,9 @@ package dev.flotilla.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.flotilla.agent.kube.Fabric8Clients;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -79,7 +79,7 @@ final class DiscoverCommand implements Callable<Integer> {
       path.append('?').append(String.join("&", query));
     }
     String body;
-    try (KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build()) {
+    try (KubernetesClient client = Fabric8Clients.build(config)) {
       String base = client.getMasterUrl().toString().replaceAll("/$", "");
       body = client.raw(base + path);
     }

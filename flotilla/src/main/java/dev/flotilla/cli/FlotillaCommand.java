@@ -24,7 +24,8 @@ public final class FlotillaCommand implements Runnable {
   }
 
   public static void main(String[] args) {
-    CommonPool.ensureParallelism();
+    // First, before anything creates the common pool: no thread per HTTP call on small machines.
+    dev.flotilla.agent.kube.Fabric8Clients.ensureCommonPool();
     System.exit(new CommandLine(new FlotillaCommand()).execute(args));
   }
 }

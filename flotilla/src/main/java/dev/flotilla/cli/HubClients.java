@@ -1,11 +1,11 @@
 package dev.flotilla.cli;
 
 import dev.flotilla.agent.ClientSource;
+import dev.flotilla.agent.kube.Fabric8Clients;
 import dev.flotilla.apiserver.HubServer;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 
 /** fabric8 clients for in-process components talking to a hub over its real HTTPS API. */
 public final class HubClients {
@@ -21,7 +21,7 @@ public final class HubClients {
             .build();
     // Tolerant decoding: the in-process agents of simulated members inform on this client, and
     // one Work they cannot decode must not stop them (see ClientSource).
-    return new KubernetesClientBuilder()
+    return Fabric8Clients.builder()
         .withConfig(config)
         .withKubernetesSerialization(ClientSource.tolerantSerialization())
         .build();

@@ -57,6 +57,14 @@ final class HubCommand implements Runnable {
   int simMembers;
 
   @Option(
+      names = "--sim-member-store",
+      defaultValue = "DURABLE",
+      description =
+          "Where simulated members keep objects: DURABLE (SQLite in the data directory) or"
+              + " MEMORY (lost on restart; the agents re-apply from the hub). Default: ${DEFAULT-VALUE}.")
+  dev.flotilla.sim.SimulatedFleet.MemberStore simMemberStore;
+
+  @Option(
       names = "--derived-service-prefix",
       defaultValue = "derived-",
       description =
@@ -117,7 +125,9 @@ final class HubCommand implements Runnable {
     SimulatedMembers members = null;
     if (simMembers > 0) {
       try {
-        members = SimulatedMembers.start(hub, controllerClient, config.dataDir(), simMembers);
+        members =
+            SimulatedMembers.start(
+                hub, controllerClient, config.dataDir(), simMembers, simMemberStore);
       } catch (Exception e) {
         throw new IllegalStateException("could not start simulated members: " + e.getMessage(), e);
       }

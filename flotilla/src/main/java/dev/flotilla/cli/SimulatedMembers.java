@@ -3,6 +3,7 @@ package dev.flotilla.cli;
 import dev.flotilla.agent.AgentConfig;
 import dev.flotilla.agent.ClientSource;
 import dev.flotilla.agent.MemberAgent;
+import dev.flotilla.agent.kube.Fabric8Clients;
 import dev.flotilla.apiserver.HubServer;
 import dev.flotilla.apiserver.auth.KubeconfigContext;
 import dev.flotilla.sim.SimulatedFleet;
@@ -10,7 +11,6 @@ import dev.flotilla.sim.SimulatedMember;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,22 +30,33 @@ public final class SimulatedMembers implements AutoCloseable {
   }
 
   public static SimulatedMembers start(
-      HubServer hub, KubernetesClient hubAdmin, Path dataDir, int count) throws Exception {
-    return start(hub.url(), hub.certificateAuthority().caCertPath(), hubAdmin, dataDir, count);
+      HubServer hub,
+      KubernetesClient hubAdmin,
+      Path dataDir,
+      int count,
+      SimulatedFleet.MemberStore store)
+      throws Exception {
+    return start(
+        hub.url(), hub.certificateAuthority().caCertPath(), hubAdmin, dataDir, count, store);
   }
 
   /** Starts members whose agents join the hub at {@code hubUrl} (which may be another process). */
   public static SimulatedMembers start(
-      String hubUrl, Path hubCa, KubernetesClient hubAdmin, Path dataDir, int count)
+      String hubUrl,
+      Path hubCa,
+      KubernetesClient hubAdmin,
+      Path dataDir,
+      int count,
+      SimulatedFleet.MemberStore store)
       throws Exception {
     SimulatedMembers members =
-        new SimulatedMembers(SimulatedFleet.start(dataDir.resolve("members"), count));
+        new SimulatedMembers(SimulatedFleet.start(dataDir.resolve("members"), count, store));
     for (SimulatedMember member : members.fleet.members()) {
       String token = AgentCredentials.issue(hubAdmin, member.name());
       KubernetesClient hubClient = client(hubUrl, hubCa, token);
       KubeconfigContext ctx = member.kubeconfigContext();
       KubernetesClient memberClient =
-          new KubernetesClientBuilder()
+          Fabric8Clients.builder()
               .withConfig(
                   new ConfigBuilder()
                       .withMasterUrl(ctx.serverUrl())
@@ -91,7 +102,7 @@ public final class SimulatedMembers implements AutoCloseable {
             .withCaCertFile(ca.toString())
             .withOauthToken(token)
             .build();
-    return new KubernetesClientBuilder().withConfig(config).build();
+    return Fabric8Clients.build(config);
   }
 
   @Override

@@ -2,7 +2,6 @@ package dev.flotilla.apiserver;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.flotilla.apiserver.agent.AgentAdmission;
-import dev.flotilla.apiserver.agent.AgentAuthorizer;
 import dev.flotilla.apiserver.auth.AgentTokens;
 import dev.flotilla.apiserver.auth.CertificateAuthority;
 import dev.flotilla.apiserver.auth.KubeconfigContext;
@@ -21,10 +20,12 @@ import dev.flotilla.apiserver.objects.Meta;
 import dev.flotilla.apiserver.objects.ResourceStorage;
 import dev.flotilla.apiserver.openapi.OpenApiV3;
 import dev.flotilla.apiserver.preview.PlacementPreview;
+import dev.flotilla.apiserver.rbac.Rbac;
 import dev.flotilla.apiserver.registry.BuiltinCatalogue;
 import dev.flotilla.apiserver.registry.ResourceRegistry;
 import dev.flotilla.apiserver.registry.ResourceType;
 import dev.flotilla.apiserver.storage.Store;
+import dev.flotilla.apiserver.storage.memory.MemoryStore;
 import dev.flotilla.apiserver.storage.sqlite.SqliteStore;
 import dev.flotilla.apiserver.validation.SchemaAdmission;
 import dev.flotilla.policies.crd.CrdManifests;
@@ -57,24 +58,52 @@ public final class HubServer implements AutoCloseable {
             t.setDaemon(true);
             return t;
           });
+  private final ServerRuntime runtime;
+  private final boolean ownsRuntime;
   private ApiServer server;
   private Authorizer authorizer = Authorizer.MASTERS;
+  private Rbac rbac;
   private final HealthChecks health = new HealthChecks();
   private final java.util.Map<String, dev.flotilla.apiserver.http.ExtensionHandler> extensions =
       new java.util.concurrent.ConcurrentHashMap<>();
 
-  private HubServer(HubConfig config) {
+  private HubServer(HubConfig config, Hosting hosting) {
     this.config = config;
+    this.ownsRuntime = hosting.runtime() == null;
+    this.runtime = ownsRuntime ? ServerRuntime.create() : hosting.runtime();
     this.ca = CertificateAuthority.loadOrCreate(config.dataDir(), config.extraSans());
     this.authenticator = TokenAuthenticator.loadOrCreate(config.dataDir(), config.tokenAuthFile());
-    this.store = SqliteStore.open(config.dataDir().resolve("store"));
+    this.store =
+        hosting.inMemoryStore()
+            ? new MemoryStore()
+            : SqliteStore.open(config.dataDir().resolve("store"));
     ResourceRegistry registry = new ResourceRegistry(BuiltinCatalogue.get().types());
-    this.storage = new ResourceStorage(store, registry);
+    this.storage = new ResourceStorage(store, registry, runtime.workers());
+  }
+
+  /**
+   * How a server is hosted.
+   *
+   * @param runtime event loops and workers shared with other servers in this process, or null for
+   *     the server's own
+   * @param inMemoryStore keep objects in memory only (simulated members: their durability is not
+   *     what is measured); a hub always stores durably
+   */
+  public record Hosting(ServerRuntime runtime, boolean inMemoryStore) {
+    /** Its own threads and durable storage: what a hub runs with. */
+    public static Hosting standalone() {
+      return new Hosting(null, false);
+    }
   }
 
   /** Creates the server without listening yet, so callers can add hooks and authorizers. */
   public static HubServer create(HubConfig config) {
-    return new HubServer(config);
+    return new HubServer(config, Hosting.standalone());
+  }
+
+  /** As {@link #create(HubConfig)}, hosted as {@code hosting} says. */
+  public static HubServer create(HubConfig config, Hosting hosting) {
+    return new HubServer(config, hosting);
   }
 
   /** Starts controllers, installs CRDs and begins serving HTTPS. */
@@ -104,8 +133,10 @@ public final class HubServer implements AutoCloseable {
       agentTokens.start(storage);
       authenticator.addSource(agentTokens::lookup);
       closeables.add(agentTokens);
-      // The agent's authorizer first, so an agent's 403 says what an agent may do.
-      authorizer = Authorizer.anyOf(new AgentAuthorizer(), authorizer);
+      // RBAC, after the agents' built-in scope (so an agent's 403 says what an agent may do).
+      rbac = Rbac.start(storage, true);
+      closeables.add(rbac);
+      authorizer = rbac.authorizer();
       storage.addAdmission(new AgentAdmission());
     }
     long[] lastSeen = {store.currentRevision()};
@@ -120,7 +151,7 @@ public final class HubServer implements AutoCloseable {
         COMPACTION_INTERVAL_SECONDS,
         COMPACTION_INTERVAL_SECONDS,
         TimeUnit.SECONDS);
-    ApiMetrics metrics = new ApiMetrics(store::currentRevision);
+    ApiMetrics metrics = new ApiMetrics(store::currentRevision, runtime::blockedEventLoopReports);
     server =
         new ApiServer(
             new ApiServerConfig(
@@ -129,6 +160,7 @@ public final class HubServer implements AutoCloseable {
                 ca.serverCertPath(),
                 ca.serverKeyPath(),
                 ApiServerConfig.DEFAULT_MAX_BODY),
+            runtime,
             storage,
             authenticator,
             authorizer,
@@ -136,6 +168,9 @@ public final class HubServer implements AutoCloseable {
             crds::schema,
             metrics,
             health);
+    if (rbac != null) {
+      rbac.serveOn(server, authenticator);
+    }
     extensions.forEach(server::addExtension);
     server.start();
     return this;
@@ -201,6 +236,11 @@ public final class HubServer implements AutoCloseable {
     return this;
   }
 
+  /** The authorizer requests pass once started (e.g. to measure what a decision costs). */
+  public Authorizer authorizer() {
+    return authorizer;
+  }
+
   /** Replaces the authorizer; call before {@link #start()}. */
   public HubServer authorizer(Authorizer authorizer) {
     this.authorizer = authorizer;
@@ -233,6 +273,11 @@ public final class HubServer implements AutoCloseable {
     return authenticator;
   }
 
+  /** The event loops and workers this server runs on. */
+  public ServerRuntime runtime() {
+    return runtime;
+  }
+
   public CertificateAuthority certificateAuthority() {
     return ca;
   }
@@ -251,5 +296,8 @@ public final class HubServer implements AutoCloseable {
       }
     }
     store.close();
+    if (ownsRuntime) {
+      runtime.close();
+    }
   }
 }

@@ -1,10 +1,10 @@
 package dev.flotilla.agent;
 
+import dev.flotilla.agent.kube.Fabric8Clients;
 import dev.flotilla.policies.decoding.TolerantDecoding;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -65,7 +65,7 @@ public record ClientSource(KubernetesClient client, Path kubeconfig, String cont
     try {
       Config config =
           Config.fromKubeconfig(context, Files.readString(kubeconfig), kubeconfig.toString());
-      return new KubernetesClientBuilder()
+      return Fabric8Clients.builder()
           .withConfig(config)
           .withKubernetesSerialization(tolerantSerialization())
           .build();

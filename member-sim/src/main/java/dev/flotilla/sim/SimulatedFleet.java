@@ -1,6 +1,9 @@
 package dev.flotilla.sim;
 
+import dev.flotilla.apiserver.HubServer;
+import dev.flotilla.apiserver.ServerRuntime;
 import dev.flotilla.apiserver.auth.KubeconfigContext;
+import dev.flotilla.sim.engine.SimThreads;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,13 +14,27 @@ import java.util.concurrent.Executors;
 
 /**
  * Several simulated members started together: {@code member1..N} with distinct regions, zones and
- * address ranges, and their kubeconfig contexts for the hub's kubeconfig.
+ * address ranges, and their kubeconfig contexts for the hub's kubeconfig. The members share one set
+ * of event loops, API workers and simulator threads, so a hundred of them cost a few dozen threads.
  */
 public final class SimulatedFleet implements AutoCloseable {
-  private final List<SimulatedMember> members;
+  /** Where the members keep their objects. */
+  public enum MemberStore {
+    /** SQLite in each member's data directory, as a hub keeps them: survives a restart. */
+    DURABLE,
+    /** Memory only: cheaper, for benchmarks where the members' durability is not measured. */
+    MEMORY
+  }
 
-  private SimulatedFleet(List<SimulatedMember> members) {
+  private final List<SimulatedMember> members;
+  private final ServerRuntime runtime;
+  private final SimThreads simThreads;
+
+  private SimulatedFleet(
+      List<SimulatedMember> members, ServerRuntime runtime, SimThreads simThreads) {
     this.members = List.copyOf(members);
+    this.runtime = runtime;
+    this.simThreads = simThreads;
   }
 
   /**
@@ -25,19 +42,32 @@ public final class SimulatedFleet implements AutoCloseable {
    * each in {@code baseDir/memberN} on an ephemeral port.
    */
   public static SimulatedFleet start(Path baseDir, int count) {
+    return start(baseDir, count, MemberStore.DURABLE);
+  }
+
+  /** As {@link #start(Path, int)}, the members storing as {@code store} says. */
+  public static SimulatedFleet start(Path baseDir, int count, MemberStore store) {
     List<MemberCluster> clusters = new ArrayList<>();
     for (int i = 1; i <= count; i++) {
       clusters.add(MemberCluster.of("member" + i, i, baseDir.resolve("member" + i)));
     }
-    return start(clusters);
+    return start(clusters, store);
+  }
+
+  /** Starts the given members with durable stores. */
+  public static SimulatedFleet start(List<MemberCluster> clusters) {
+    return start(clusters, MemberStore.DURABLE);
   }
 
   /** Starts the given members in parallel; if one fails, the others are stopped again. */
-  public static SimulatedFleet start(List<MemberCluster> clusters) {
-    // One thread per member: the common pool may have a single thread on a small machine.
+  public static SimulatedFleet start(List<MemberCluster> clusters, MemberStore store) {
+    ServerRuntime runtime = fleetRuntime();
+    SimThreads simThreads = SimThreads.create("sim");
+    HubServer.Hosting hosting = new HubServer.Hosting(runtime, store == MemberStore.MEMORY);
+    // Own threads for the start (key generation dominates): the common pool may have one thread.
     ExecutorService threads =
         Executors.newFixedThreadPool(
-            Math.max(1, clusters.size()),
+            Math.max(1, Math.min(clusters.size(), 16)),
             r -> {
               Thread t = new Thread(r, "sim-fleet-start");
               t.setDaemon(true);
@@ -45,7 +75,9 @@ public final class SimulatedFleet implements AutoCloseable {
             });
     List<CompletableFuture<SimulatedMember>> starting = new ArrayList<>();
     for (MemberCluster c : clusters) {
-      starting.add(CompletableFuture.supplyAsync(() -> SimulatedMember.start(c), threads));
+      starting.add(
+          CompletableFuture.supplyAsync(
+              () -> SimulatedMember.start(c, hosting, simThreads), threads));
     }
     threads.shutdown();
     List<SimulatedMember> started = new ArrayList<>();
@@ -61,9 +93,18 @@ public final class SimulatedFleet implements AutoCloseable {
     }
     if (failure != null) {
       started.forEach(SimulatedMember::close);
+      simThreads.close();
+      runtime.close();
       throw failure;
     }
-    return new SimulatedFleet(started);
+    return new SimulatedFleet(started, runtime, simThreads);
+  }
+
+  /** Event loops and API workers for all members: as many as one API server would have. */
+  private static ServerRuntime fleetRuntime() {
+    int cores = Runtime.getRuntime().availableProcessors();
+    return ServerRuntime.create(
+        Math.max(2, cores), Math.max(4, 2 * cores), ServerRuntime.DEFAULT_MAX_EVENT_LOOP_MILLIS);
   }
 
   public List<SimulatedMember> members() {
@@ -92,5 +133,7 @@ public final class SimulatedFleet implements AutoCloseable {
         // stopping the rest matters more
       }
     }
+    simThreads.close();
+    runtime.close();
   }
 }

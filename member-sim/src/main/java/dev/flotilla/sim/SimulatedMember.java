@@ -5,6 +5,7 @@ import dev.flotilla.apiserver.HubServer;
 import dev.flotilla.apiserver.auth.KubeconfigContext;
 import dev.flotilla.apiserver.auth.KubeconfigWriter;
 import dev.flotilla.apiserver.objects.ResourceStorage;
+import dev.flotilla.sim.engine.SimThreads;
 import dev.flotilla.sim.nodes.NodeSummary;
 import java.nio.file.Path;
 import java.util.List;
@@ -28,16 +29,21 @@ public final class SimulatedMember implements AutoCloseable {
 
   /** Starts the member's API server and simulator; returns once it serves HTTPS. */
   public static SimulatedMember start(MemberCluster cluster) {
+    return start(cluster, HubServer.Hosting.standalone(), null);
+  }
+
+  /**
+   * Starts the member hosted as {@code hosting} says (shared event loops and workers, an in-memory
+   * store), its simulator on {@code simThreads} ({@code null}: its own).
+   */
+  public static SimulatedMember start(
+      MemberCluster cluster, HubServer.Hosting hosting, SimThreads simThreads) {
     HubServer server =
         HubServer.create(
             new HubConfig(
-                cluster.dataDir(),
-                "127.0.0.1",
-                cluster.port(),
-                Optional.empty(),
-                List.of(),
-                false));
-    WorkloadSimulator simulator = new WorkloadSimulator(cluster, server.storage());
+                cluster.dataDir(), "127.0.0.1", cluster.port(), Optional.empty(), List.of(), false),
+            hosting);
+    WorkloadSimulator simulator = new WorkloadSimulator(cluster, server.storage(), simThreads);
     try {
       simulator.start();
       server.start();

@@ -9,6 +9,7 @@ import dev.flotilla.sim.endpoints.EndpointShapes;
 import dev.flotilla.sim.endpoints.EndpointsController;
 import dev.flotilla.sim.engine.Kinds;
 import dev.flotilla.sim.engine.SimContext;
+import dev.flotilla.sim.engine.SimThreads;
 import dev.flotilla.sim.engine.Writes;
 import dev.flotilla.sim.nodes.NodeController;
 import dev.flotilla.sim.nodes.NodeSummary;
@@ -35,11 +36,19 @@ public final class WorkloadSimulator implements AutoCloseable {
   private final ResourceStorage storage;
   private final ServiceAddresses serviceAddresses;
   private final PodAddresses podAddresses;
+  private final SimThreads sharedThreads;
   private SimContext ctx;
 
+  /** A simulator with threads of its own. */
   public WorkloadSimulator(MemberCluster cluster, ResourceStorage storage) {
+    this(cluster, storage, null);
+  }
+
+  /** A simulator on threads shared with other members ({@code null}: its own). */
+  public WorkloadSimulator(MemberCluster cluster, ResourceStorage storage, SimThreads shared) {
     this.cluster = cluster;
     this.storage = storage;
+    this.sharedThreads = shared;
     this.serviceAddresses = new ServiceAddresses(cluster.serviceCidr());
     this.podAddresses = new PodAddresses(cluster.podCidr());
   }
@@ -57,7 +66,10 @@ public final class WorkloadSimulator implements AutoCloseable {
     if (ctx != null) {
       throw new IllegalStateException("the simulator of " + cluster.name() + " already started");
     }
-    ctx = new SimContext(cluster.name(), storage);
+    ctx =
+        sharedThreads == null
+            ? new SimContext(cluster.name(), storage)
+            : new SimContext(cluster.name(), storage, sharedThreads);
     Kinds kinds = ctx.kinds();
     ctx.events().on(kinds.services(), serviceAddresses::onServiceChange);
     NodeController nodes = new NodeController(ctx, cluster);

@@ -44,32 +44,40 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 
 /**
  * Two simulated members driven over real HTTPS by fabric8, with clients built from the kubeconfig
- * contexts the fleet hands out.
+ * contexts the fleet hands out; on durable stores here, in memory in {@link
+ * SimulatedFleetInMemoryIT}.
  */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class SimulatedFleetIT {
   /** Generous: controllers are asynchronous and CI machines are busy. Never a timing assertion. */
   private static final Duration WAIT = Duration.ofSeconds(60);
 
   private static final AtomicInteger NAMESPACES = new AtomicInteger();
 
-  private static SimulatedFleet fleet;
-  private static KubernetesClient member1;
-  private static KubernetesClient member2;
+  private SimulatedFleet fleet;
+  private KubernetesClient member1;
+  private KubernetesClient member2;
+
+  /** Where the members keep their objects. */
+  SimulatedFleet.MemberStore store() {
+    return SimulatedFleet.MemberStore.DURABLE;
+  }
 
   @BeforeAll
-  static void startFleet() throws IOException {
+  void startFleet() throws IOException {
     Path dir = Files.createTempDirectory("flotilla-sim-it");
-    fleet = SimulatedFleet.start(dir, 2);
+    fleet = SimulatedFleet.start(dir, 2, store());
     List<KubeconfigContext> contexts = fleet.kubeconfigContexts();
     member1 = client(contexts.get(0));
     member2 = client(contexts.get(1));
   }
 
   @AfterAll
-  static void stopFleet() {
+  void stopFleet() {
     if (member1 != null) {
       member1.close();
     }

@@ -256,9 +256,22 @@ class PropagationIT {
         """);
     await(() -> work("member1", "short-lived", "ConfigMap"));
     await(() -> work("member2", "short-lived", "ConfigMap"));
+    assertTrue(
+        work("member1", "short-lived", "ConfigMap")
+            .path("metadata")
+            .path("finalizers")
+            .toString()
+            .contains("karmada.io/execution-controller"),
+        "Works are created with the execution controller's finalizer");
     client.configMaps().inNamespace("default").withName("short-lived").delete();
-    await(() -> work("member1", "short-lived", "ConfigMap") == null ? "gone" : null);
-    await(() -> work("member2", "short-lived", "ConfigMap") == null ? "gone" : null);
+    // No agent runs here: the execution finalizer keeps each Work, marked for deletion, until an
+    // agent has pruned its member.
+    await(() -> deleting(work("member1", "short-lived", "ConfigMap")));
+    await(() -> deleting(work("member2", "short-lived", "ConfigMap")));
+  }
+
+  private static String deleting(JsonNode work) {
+    return work == null || work.path("metadata").has("deletionTimestamp") ? "deleting" : null;
   }
 
   private static JsonNode work(String cluster, String name, String kind) {

@@ -34,8 +34,11 @@ public final class AgentAuthorizer implements Authorizer {
     return why == null ? null : Authorizer.describe(user, verb, r) + ": " + why;
   }
 
-  /** Null when allowed, else why not (appended to upstream's "cannot ..." sentence). */
-  private static String refusal(String cluster, String verb, ApiRequest r) {
+  /**
+   * Null when the agent of {@code cluster} may make resource request {@code r}, else why not
+   * (appended to upstream's "cannot ..." sentence).
+   */
+  public static String refusal(String cluster, String verb, ApiRequest r) {
     RequestInfo i = r.info();
     String group = i.group();
     String resource = i.resource();

@@ -1,5 +1,6 @@
 package dev.flotilla.apiserver.auth;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.flotilla.apiserver.objects.Json;
 import dev.flotilla.apiserver.objects.Meta;
@@ -11,6 +12,11 @@ import dev.flotilla.apiserver.storage.RangeResult;
 import dev.flotilla.apiserver.storage.Store;
 import dev.flotilla.apiserver.storage.StoreEvent;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -29,13 +35,24 @@ public final class AgentTokens implements AutoCloseable {
   public static final String DIGEST_KEY = "token-sha256";
   public static final String CLUSTER_KEY = "cluster";
 
+  /**
+   * After a rotation: the replaced token's SHA-256, accepted until {@link #PREVIOUS_EXPIRES_KEY}.
+   */
+  public static final String PREVIOUS_DIGEST_KEY = "previous-token-sha256";
+
+  /** RFC 3339 instant after which the replaced token is refused. */
+  public static final String PREVIOUS_EXPIRES_KEY = "previous-token-expires";
+
   /** Karmada's agent identity: CN system:karmada:agent:<cluster>, O system:karmada:agents. */
   public static final String USER_PREFIX = "system:karmada:agent:";
 
   public static final String GROUP = "system:karmada:agents";
 
-  private final Map<String, String> clusterByDigest = new ConcurrentHashMap<>();
-  private final Map<String, String> digestBySecret = new ConcurrentHashMap<>();
+  /** Whom a token digest stands for, and until when (null: until revoked or rotated). */
+  private record Grant(String cluster, Instant expires) {}
+
+  private final Map<String, Grant> grantByDigest = new ConcurrentHashMap<>();
+  private final Map<String, List<String>> digestsBySecret = new ConcurrentHashMap<>();
   private Store.Watch watch;
 
   /** Indexes existing agent Secrets and follows changes. */
@@ -60,26 +77,39 @@ public final class AgentTokens implements AutoCloseable {
   }
 
   private void index(String key, ObjectNode secret, boolean deleted) {
-    String old = digestBySecret.remove(key);
+    List<String> old = digestsBySecret.remove(key);
     if (old != null) {
-      clusterByDigest.remove(old);
+      old.forEach(grantByDigest::remove);
     }
-    if (deleted || !SECRET_TYPE.equals(secret.path("type").asText())) {
+    if (deleted || !SECRET_TYPE.equals(secret.path("type").asText()) || Meta.isDeleting(secret)) {
       return;
     }
-    String digest = decode(secret.path("data").path(DIGEST_KEY).asText(""));
-    String cluster = decode(secret.path("data").path(CLUSTER_KEY).asText(""));
-    if (!digest.isEmpty() && !cluster.isEmpty() && !Meta.isDeleting(secret)) {
-      clusterByDigest.put(digest, cluster);
-      digestBySecret.put(key, digest);
+    JsonNode data = secret.path("data");
+    String digest = decode(data.path(DIGEST_KEY).asText(""));
+    String cluster = decode(data.path(CLUSTER_KEY).asText(""));
+    if (digest.isEmpty() || cluster.isEmpty()) {
+      return;
     }
+    List<String> digests = new ArrayList<>();
+    grantByDigest.put(digest, new Grant(cluster, null));
+    digests.add(digest);
+    String previous = decode(data.path(PREVIOUS_DIGEST_KEY).asText(""));
+    Instant expires = parseInstant(decode(data.path(PREVIOUS_EXPIRES_KEY).asText("")));
+    if (!previous.isEmpty() && expires != null && !previous.equals(digest)) {
+      grantByDigest.put(previous, new Grant(cluster, expires));
+      digests.add(previous);
+    }
+    digestsBySecret.put(key, digests);
   }
 
   /** The agent identity a token belongs to; plug into {@link TokenAuthenticator#addSource}. */
   public Optional<UserInfo> lookup(String token) {
-    String cluster = clusterByDigest.get(TokenAuthenticator.digest(token));
-    return Optional.ofNullable(cluster)
-        .map(c -> new UserInfo(USER_PREFIX + c, USER_PREFIX + c, List.of(GROUP)));
+    Grant grant = grantByDigest.get(TokenAuthenticator.digest(token));
+    if (grant == null || (grant.expires() != null && !Instant.now().isBefore(grant.expires()))) {
+      return Optional.empty();
+    }
+    String user = USER_PREFIX + grant.cluster();
+    return Optional.of(new UserInfo(user, user, List.of(GROUP)));
   }
 
   /** The cluster an agent user acts for, or null when the user is no agent. */
@@ -103,6 +133,36 @@ public final class AgentTokens implements AutoCloseable {
     data.put(DIGEST_KEY, encode(TokenAuthenticator.digest(token)));
     data.put(CLUSTER_KEY, encode(cluster));
     return secret;
+  }
+
+  /**
+   * {@code current} (the cluster's stored agent Secret) with {@code token} as its token; the token
+   * it replaces stays valid for {@code grace} (not at all when zero), so a running agent can be
+   * given the new one without being cut off.
+   */
+  public static ObjectNode rotatedSecret(ObjectNode current, String token, Duration grace) {
+    ObjectNode secret = current.deepCopy();
+    ObjectNode data = secret.with("data");
+    String replaced = data.path(DIGEST_KEY).asText("");
+    data.put(DIGEST_KEY, encode(TokenAuthenticator.digest(token)));
+    if (grace.isZero() || grace.isNegative() || replaced.isEmpty()) {
+      data.remove(PREVIOUS_DIGEST_KEY);
+      data.remove(PREVIOUS_EXPIRES_KEY);
+    } else {
+      data.put(PREVIOUS_DIGEST_KEY, replaced);
+      data.put(
+          PREVIOUS_EXPIRES_KEY,
+          encode(Instant.now().plus(grace).truncatedTo(ChronoUnit.SECONDS).toString()));
+    }
+    return secret;
+  }
+
+  private static Instant parseInstant(String s) {
+    try {
+      return s.isEmpty() ? null : Instant.parse(s);
+    } catch (DateTimeParseException e) {
+      return null;
+    }
   }
 
   private static String encode(String s) {

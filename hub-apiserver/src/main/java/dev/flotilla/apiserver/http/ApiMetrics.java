@@ -15,12 +15,16 @@ public final class ApiMetrics {
       new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final AtomicInteger watchers = new AtomicInteger();
 
-  public ApiMetrics(Supplier<Number> storeRevision) {
+  public ApiMetrics(Supplier<Number> storeRevision, Supplier<Number> blockedEventLoops) {
     Gauge.builder("apiserver_registered_watchers", watchers, AtomicInteger::get)
         .description("Open watch streams")
         .register(registry);
     Gauge.builder("flotilla_store_revision", storeRevision, s -> s.get().doubleValue())
         .description("Newest store revision")
+        .register(registry);
+    io.micrometer.core.instrument.FunctionCounter.builder(
+            "flotilla_event_loop_blocked_reports", blockedEventLoops, s -> s.get().doubleValue())
+        .description("Times an event loop was seen running one task for too long")
         .register(registry);
     new io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics().bindTo(registry);
     new io.micrometer.core.instrument.binder.jvm.JvmGcMetrics().bindTo(registry);

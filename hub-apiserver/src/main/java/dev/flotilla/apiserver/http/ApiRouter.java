@@ -11,6 +11,7 @@ import dev.flotilla.apiserver.validation.FieldValidation;
 import dev.flotilla.apiserver.validation.WriteContext;
 import dev.flotilla.apiserver.validation.WriteRequests;
 import io.vertx.core.Context;
+import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
@@ -19,6 +20,8 @@ import io.vertx.core.http.HttpServerResponse;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -39,13 +42,22 @@ final class ApiRouter {
   private final Map<String, OperationHandler> operations;
   private final OperationHandler scale;
   private final HealthChecks health;
+  private final Executor workers;
 
   /** Extension APIs by path prefix, checked after authentication (see {@link ExtensionHandler}). */
   private final Map<String, ExtensionHandler> extensions =
       new java.util.concurrent.ConcurrentHashMap<>();
 
+  /**
+   * Create-only resources answered from memory, by "group/resource" (see {@link VirtualResource}).
+   */
+  private final Map<String, VirtualResource> virtuals =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  private volatile Impersonator impersonator = Impersonator.NONE;
+
   ApiRouter(
-      Vertx vertx,
+      Executor workers,
       ResourceStorage storage,
       TokenAuthenticator authenticator,
       Authorizer authorizer,
@@ -60,7 +72,8 @@ final class ApiRouter {
     this.maxBody = maxBody;
     this.nonResource = nonResource;
     this.metrics = metrics;
-    this.watch = new WatchHandler(vertx, storage, metrics::watchOpened, metrics::watchClosed);
+    this.workers = workers;
+    this.watch = new WatchHandler(workers, storage, metrics::watchOpened, metrics::watchClosed);
     this.operations =
         Map.of(
             "get", new GetHandler(storage),
@@ -75,6 +88,14 @@ final class ApiRouter {
 
   void addExtension(String prefix, ExtensionHandler handler) {
     extensions.put(prefix, handler);
+  }
+
+  void addVirtualResource(String group, String resource, VirtualResource handler) {
+    virtuals.put(group + "/" + resource, handler);
+  }
+
+  void setImpersonator(Impersonator impersonator) {
+    this.impersonator = impersonator;
   }
 
   void handle(HttpServerRequest http) {
@@ -104,9 +125,17 @@ final class ApiRouter {
           started);
       return;
     }
+    UserInfo acting;
+    try {
+      acting = impersonator.actingAs(user.get(), http.headers(), http.uri());
+    } catch (RuntimeException e) {
+      http.handler(ignored -> {}); // drain, as above
+      fail(http, e, "unknown", started);
+      return;
+    }
     for (Map.Entry<String, ExtensionHandler> e : extensions.entrySet()) {
       if (path.startsWith(e.getKey())) {
-        e.getValue().handle(http, user.get());
+        e.getValue().handle(http, acting);
         return;
       }
     }
@@ -119,7 +148,7 @@ final class ApiRouter {
     }
     if ("websocket".equalsIgnoreCase(http.getHeader("Upgrade"))) {
       // The upgrade must be taken before any body is read.
-      dispatch(http, user.get(), null, started);
+      dispatch(http, acting, null, started);
       return;
     }
     Buffer body = Buffer.buffer();
@@ -139,65 +168,141 @@ final class ApiRouter {
     http.endHandler(
         v -> {
           if (!rejected[0]) {
-            dispatch(http, user.get(), body, started);
+            dispatch(http, acting, body, started);
           }
         });
     http.exceptionHandler(t -> LOG.log(Level.FINE, "request failed while reading", t));
   }
 
+  /**
+   * What routing made of a request: its verb (for metrics) and either the reply to come or a watch
+   * to start on the event loop.
+   */
+  private record Routed(String verb, CompletableFuture<Reply> reply, ApiRequest watch) {}
+
+  /**
+   * Routes, authorizes and serves one request. Everything that computes (parsing the body,
+   * patching, admission, validation, storage, serializing) runs on a worker; the event loop only
+   * reads what the request carries and writes the answer.
+   */
   private void dispatch(HttpServerRequest http, UserInfo user, Buffer body, long started) {
-    String verb = "unknown";
-    try {
-      RequestInfo info = RequestInfo.parse(http.path());
-      ResourceType type = info.resourceRequest() ? resolve(info) : null;
-      if (type != null) {
-        RequestChecks.requireKnownSubresource(info, type);
+    Context context = Vertx.currentContext();
+    // Read on the loop what the worker needs: the request object itself stays on the loop.
+    HttpMethod method = http.method();
+    String path = http.path();
+    MultiMap params = http.params();
+    MultiMap headers = http.headers();
+    String[] verb = {"unknown"};
+    if (body == null) {
+      // A WebSocket upgrade is taken before the loop moves on. Routing it is light (there is no
+      // body); a watch's initial list still runs on a worker.
+      try {
+        start(http, context, route(method, path, params, headers, null, user, verb), started);
+      } catch (RuntimeException | Error e) {
+        fail(http, e, verb[0], started);
       }
-      verb = verb(http.method(), info, http);
-      ApiRequest request =
-          new ApiRequest(
-              http.method().name(), info, type, http.params(), http.headers(), body, user);
-      String denied = authorizer.deny(user, verb, request);
-      if (denied != null) {
-        throw info.resourceRequest()
-            ? ApiException.forbidden(info.group(), info.resource(), info.name(), denied)
-            : new ApiException(403, "Forbidden", denied);
-      }
-      if (!info.resourceRequest()) {
-        reply(http, nonResource.handle(request, http), verb, started);
-        return;
-      }
-      if (!type.supports(verb)) {
-        throw ApiException.methodNotAllowed(
-            "the server does not allow this method on the"
-                + " requested resource: "
-                + verb
-                + " "
-                + type.groupResource());
-      }
-      if (verb.equals("watch")) {
-        watch.handle(request, http);
-        metrics.record(verb, info.resource(), 200, started);
-        return;
-      }
-      Context context = Vertx.currentContext();
-      String finalVerb = verb;
-      CompletableFuture<Reply> reply = operation(verb, request);
-      reply.whenComplete(
-          (r, t) ->
-              context.runOnContext(
-                  v -> {
-                    if (t != null) {
-                      fail(http, t, finalVerb, started);
-                    } else {
-                      reply(http, r, finalVerb, started);
-                    }
-                  }));
-    } catch (RuntimeException | Error e) {
-      // Errors too (a StackOverflowError on hostile input, a failed assertion in a hook): the
-      // client must get a Status, not a request that never ends.
-      fail(http, e, verb, started);
+      return;
     }
+    CompletableFuture<Routed> routed;
+    try {
+      routed =
+          CompletableFuture.supplyAsync(
+              () -> route(method, path, params, headers, body, user, verb), workers);
+    } catch (RejectedExecutionException e) {
+      fail(http, ApiException.internal("the server is shutting down"), verb[0], started);
+      return;
+    }
+    routed.whenComplete(
+        (r, t) -> {
+          if (t != null) {
+            context.runOnContext(v -> fail(http, t, verb[0], started));
+          } else {
+            start(http, context, r, started);
+          }
+        });
+  }
+
+  /** Starts a routed watch on the loop, or sends the reply on the loop once it is ready. */
+  private void start(HttpServerRequest http, Context context, Routed r, long started) {
+    if (r.watch() == null) {
+      r.reply()
+          .whenComplete(
+              (reply, t) ->
+                  context.runOnContext(
+                      v -> {
+                        if (t != null) {
+                          fail(http, t, r.verb(), started);
+                        } else {
+                          reply(http, reply, r.verb(), started);
+                        }
+                      }));
+      return;
+    }
+    Runnable begin =
+        () -> {
+          try {
+            watch.handle(r.watch(), http);
+            metrics.record(r.verb(), r.watch().info().resource(), 200, started);
+          } catch (RuntimeException | Error e) {
+            fail(http, e, r.verb(), started);
+          }
+        };
+    if (Vertx.currentContext() == context) {
+      begin.run();
+    } else {
+      context.runOnContext(v -> begin.run());
+    }
+  }
+
+  /** On a worker (or, for an upgrade, the loop): resolves, authorizes and starts the operation. */
+  private Routed route(
+      HttpMethod method,
+      String path,
+      MultiMap params,
+      MultiMap headers,
+      Buffer body,
+      UserInfo user,
+      String[] verb) {
+    RequestInfo info = RequestInfo.parse(path);
+    VirtualResource virtual = virtual(info);
+    ResourceType type = info.resourceRequest() && virtual == null ? resolve(info) : null;
+    if (type != null) {
+      RequestChecks.requireKnownSubresource(info, type);
+    }
+    verb[0] = verb(method, info, params);
+    ApiRequest request = new ApiRequest(method.name(), info, type, params, headers, body, user);
+    String denied = authorizer.deny(user, verb[0], request);
+    if (denied != null) {
+      throw info.resourceRequest()
+          ? ApiException.forbidden(info.group(), info.resource(), info.name(), denied)
+          : new ApiException(403, "Forbidden", "forbidden: " + denied);
+    }
+    if (virtual != null) {
+      if (!verb[0].equals("create")) {
+        throw ApiException.methodNotAllowed(
+            "the server does not allow this method on the requested resource: "
+                + verb[0]
+                + " "
+                + info.resource());
+      }
+      return new Routed(verb[0], CompletableFuture.completedFuture(virtual.create(request)), null);
+    }
+    if (!info.resourceRequest()) {
+      return new Routed(
+          verb[0], CompletableFuture.completedFuture(nonResource.handle(request, path)), null);
+    }
+    if (!type.supports(verb[0])) {
+      throw ApiException.methodNotAllowed(
+          "the server does not allow this method on the"
+              + " requested resource: "
+              + verb[0]
+              + " "
+              + type.groupResource());
+    }
+    if (verb[0].equals("watch")) {
+      return new Routed(verb[0], null, request);
+    }
+    return new Routed(verb[0], operation(verb[0], request), null);
   }
 
   /**
@@ -224,6 +329,15 @@ final class ApiRouter {
         .call(() -> handler.handle(request));
   }
 
+  /** The virtual resource a collection request addresses, if any. */
+  private VirtualResource virtual(RequestInfo info) {
+    if (!info.resourceRequest() || info.name() != null || info.subresource() != null) {
+      return null;
+    }
+    VirtualResource v = virtuals.get(info.group() + "/" + info.resource());
+    return v != null && v.serves(info.version()) ? v : null;
+  }
+
   private ResourceType resolve(RequestInfo info) {
     return storage
         .registry()
@@ -241,7 +355,7 @@ final class ApiRouter {
                         + info.version()));
   }
 
-  private static String verb(HttpMethod method, RequestInfo info, HttpServerRequest http) {
+  private static String verb(HttpMethod method, RequestInfo info, MultiMap params) {
     if (!info.resourceRequest()) {
       return method == HttpMethod.GET || method == HttpMethod.HEAD
           ? "get"
@@ -251,7 +365,7 @@ final class ApiRouter {
     switch (method.name()) {
       case "GET":
       case "HEAD":
-        if (RequestChecks.parseBool("watch", http.getParam("watch"))) {
+        if (RequestChecks.parseBool("watch", params.get("watch"))) {
           return "watch";
         }
         return named ? "get" : "list";
@@ -316,8 +430,39 @@ final class ApiRouter {
           .headers()
           .add("Warning", "299 - \"" + w.replace("\\", "\\\\").replace("\"", "\\\"") + "\"");
     }
-    response.end(Buffer.buffer(reply.body()));
+    byte[] body = reply.body();
+    if (body.length <= WRITE_CHUNK) {
+      response.end(Buffer.buffer(body));
+    } else {
+      response.putHeader("Content-Length", Integer.toString(body.length));
+      writeFrom(response, Vertx.currentContext(), body, 0);
+    }
     return true;
+  }
+
+  /**
+   * A large body goes out a TLS record per event-loop turn: encryption (and compression) of a
+   * many-megabyte list in one go would hold the loop for tens of milliseconds or more.
+   */
+  private static final int WRITE_CHUNK = SlicedWriter.SLICE_BYTES;
+
+  private static void writeFrom(
+      HttpServerResponse response, Context context, byte[] body, int offset) {
+    if (response.closed()) {
+      return;
+    }
+    int end = Math.min(body.length, offset + WRITE_CHUNK);
+    Buffer chunk = Buffer.buffer(java.util.Arrays.copyOfRange(body, offset, end));
+    if (end == body.length) {
+      response.end(chunk);
+      return;
+    }
+    response.write(chunk);
+    if (response.writeQueueFull()) {
+      response.drainHandler(v -> writeFrom(response, context, body, end));
+    } else {
+      context.runOnContext(v -> writeFrom(response, context, body, end));
+    }
   }
 
   private void fail(HttpServerRequest http, Throwable t, String verb, long started) {

@@ -1,27 +1,39 @@
 package dev.flotilla.apiserver.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.flotilla.apiserver.ServerRuntime;
 import dev.flotilla.apiserver.auth.TokenAuthenticator;
 import dev.flotilla.apiserver.objects.ResourceStorage;
 import dev.flotilla.apiserver.openapi.OpenApiV3;
 import dev.flotilla.apiserver.registry.ResourceType;
-import io.vertx.core.Vertx;
-import io.vertx.core.VertxOptions;
-import io.vertx.core.http.HttpServer;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.net.PemKeyCertOptions;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
 
-/** The HTTPS listener: Vert.x with TLS from PEM files, one router for every request. */
+/**
+ * The HTTPS listener: Vert.x with TLS from PEM files, one router for every request, listening once
+ * per event loop of its {@link ServerRuntime} (Vert.x spreads connections over the listeners, each
+ * served on its own loop), with the request work itself on the runtime's workers.
+ */
 public final class ApiServer implements AutoCloseable {
+  private static final java.util.concurrent.atomic.AtomicInteger SHARED_EPHEMERAL =
+      new java.util.concurrent.atomic.AtomicInteger();
+
   private final ApiServerConfig config;
-  private final Vertx vertx;
+  private final ServerRuntime runtime;
   private final ApiRouter router;
-  private HttpServer server;
+  private final List<String> deployments = new ArrayList<>();
+  private volatile int port;
 
   public ApiServer(
       ApiServerConfig config,
+      ServerRuntime runtime,
       ResourceStorage storage,
       TokenAuthenticator authenticator,
       Authorizer authorizer,
@@ -30,10 +42,7 @@ public final class ApiServer implements AutoCloseable {
       ApiMetrics metrics,
       HealthChecks health) {
     this.config = config;
-    this.vertx =
-        Vertx.vertx(
-            new VertxOptions()
-                .setEventLoopPoolSize(Math.max(2, Runtime.getRuntime().availableProcessors())));
+    this.runtime = runtime;
     NonResourceHandler nonResource =
         new NonResourceHandler(
             storage.registry(),
@@ -45,7 +54,7 @@ public final class ApiServer implements AutoCloseable {
                 : ApiServer.class.getPackage().getImplementationVersion());
     this.router =
         new ApiRouter(
-            vertx,
+            runtime.workers(),
             storage,
             authenticator,
             authorizer,
@@ -55,19 +64,51 @@ public final class ApiServer implements AutoCloseable {
             health);
   }
 
+  /**
+   * Listens on every event loop. Vert.x binds the socket once and hands connections to the
+   * listeners in turn. Listeners on the same negative port share one ephemeral port, so each server
+   * asking for an ephemeral port gets a negative number of its own (servers of several simulated
+   * members share one Vert.x).
+   */
   public void start() {
-    HttpServerOptions options =
-        new HttpServerOptions()
-            .setSsl(true)
-            .setKeyCertOptions(
-                new PemKeyCertOptions()
-                    .setCertPath(config.certPath().toString())
-                    .setKeyPath(config.keyPath().toString()))
-            .setCompressionSupported(true)
-            .setMaxWebSocketFrameSize(16 * 1024 * 1024)
-            .setMaxWebSocketMessageSize(64 * 1024 * 1024);
-    server = vertx.createHttpServer(options).requestHandler(router::handle);
-    server = server.listen(config.port(), config.host()).await();
+    int listenPort = config.port() == 0 ? -SHARED_EPHEMERAL.incrementAndGet() : config.port();
+    deployments.add(
+        runtime
+            .vertx()
+            .deployVerticle(
+                () -> new Listener(listenPort),
+                new DeploymentOptions().setInstances(runtime.eventLoops()))
+            .await());
+  }
+
+  /** One HTTPS listener on the event loop Vert.x gives this verticle. */
+  private final class Listener extends VerticleBase {
+    private final int listenPort;
+
+    Listener(int listenPort) {
+      this.listenPort = listenPort;
+    }
+
+    @Override
+    public Future<?> start() {
+      return vertx
+          .createHttpServer(serverOptions())
+          .requestHandler(router::handle)
+          .listen(listenPort, config.host())
+          .onSuccess(s -> port = s.actualPort());
+    }
+  }
+
+  private HttpServerOptions serverOptions() {
+    return new HttpServerOptions()
+        .setSsl(true)
+        .setKeyCertOptions(
+            new PemKeyCertOptions()
+                .setCertPath(config.certPath().toString())
+                .setKeyPath(config.keyPath().toString()))
+        .setCompressionSupported(true)
+        .setMaxWebSocketFrameSize(16 * 1024 * 1024)
+        .setMaxWebSocketMessageSize(64 * 1024 * 1024);
   }
 
   /** Mounts an extension API under {@code prefix}; may be called before or after start. */
@@ -75,15 +116,26 @@ public final class ApiServer implements AutoCloseable {
     router.addExtension(prefix, handler);
   }
 
-  public int port() {
-    return server.actualPort();
+  /** Serves a create-only resource from memory; may be called before or after start. */
+  public void addVirtualResource(String group, String resource, VirtualResource handler) {
+    router.addVirtualResource(group, resource, handler);
   }
 
+  /** Honours Impersonate-* headers through {@code impersonator} from now on. */
+  public void setImpersonator(Impersonator impersonator) {
+    router.setImpersonator(impersonator);
+  }
+
+  public int port() {
+    return port;
+  }
+
+  /** Stops listening; the runtime (event loops and workers) belongs to the caller. */
   @Override
   public void close() {
-    if (server != null) {
-      server.close().await();
+    for (String id : deployments) {
+      runtime.vertx().undeploy(id).await();
     }
-    vertx.close().await();
+    deployments.clear();
   }
 }

@@ -25,10 +25,22 @@ public interface Authorizer {
 
   static String describe(UserInfo user, String verb, ApiRequest r) {
     RequestInfo i = r.info();
+    if (!i.resourceRequest()) {
+      return "User \""
+          + user.name()
+          + "\" cannot "
+          + verb
+          + " path \"/"
+          + String.join("/", i.pathParts())
+          + "\"";
+    }
+    // As upstream's RequestInfo, a Namespace object is in its own namespace.
+    String namespace =
+        i.namespace() == null && i.group().isEmpty() && "namespaces".equals(i.resource())
+            ? i.name()
+            : i.namespace();
     String where =
-        i.namespace() == null
-            ? " at the cluster scope"
-            : " in the namespace \"" + i.namespace() + "\"";
+        namespace == null ? " at the cluster scope" : " in the namespace \"" + namespace + "\"";
     String resource = i.subresource() == null ? i.resource() : i.resource() + "/" + i.subresource();
     return "User \""
         + user.name()

@@ -10,7 +10,6 @@ import dev.flotilla.apiserver.openapi.OpenApiV3;
 import dev.flotilla.apiserver.registry.BuiltinCatalogue;
 import dev.flotilla.apiserver.registry.ResourceRegistry;
 import dev.flotilla.apiserver.registry.ResourceType;
-import io.vertx.core.http.HttpServerRequest;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
@@ -52,12 +51,12 @@ final class NonResourceHandler {
     version.put("platform", "linux/amd64");
   }
 
-  Reply handle(ApiRequest r, HttpServerRequest http) {
+  /** Answers a GET of {@code path}; runs on a worker (a /metrics scrape reads every thread). */
+  Reply handle(ApiRequest r, String path) {
     if (!r.method().equals("GET") && !r.method().equals("HEAD")) {
-      throw ApiException.methodNotAllowed("only GET is served on " + http.path());
+      throw ApiException.methodNotAllowed("only GET is served on " + path);
     }
     List<String> parts = r.info().pathParts();
-    String path = http.path();
     if (path.equals("/version") || path.equals("/version/")) {
       return Reply.json(200, version);
     }

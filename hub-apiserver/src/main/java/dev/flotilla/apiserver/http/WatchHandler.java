@@ -2,6 +2,7 @@ package dev.flotilla.apiserver.http;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.flotilla.apiserver.concurrent.SerialExecutor;
 import dev.flotilla.apiserver.objects.ApiException;
 import dev.flotilla.apiserver.objects.Json;
 import dev.flotilla.apiserver.objects.ListOptions;
@@ -22,6 +23,11 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.http.WebSocketFrame;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -41,19 +47,22 @@ final class WatchHandler {
   /** A client that cannot keep up is cut off; it re-watches from its last resourceVersion. */
   private static final int MAX_PENDING_BYTES = 16 * 1024 * 1024;
 
-  private final Vertx vertx;
+  /** How much of a watch's initial state one event-loop turn writes. */
+  private static final int INITIAL_SLICE_BYTES = 256 * 1024;
+
+  private final Executor workers;
   private final ResourceStorage storage;
   private final Runnable opened;
   private final Runnable closed;
 
-  WatchHandler(Vertx vertx, ResourceStorage storage, Runnable opened, Runnable closed) {
-    this.vertx = vertx;
+  WatchHandler(Executor workers, ResourceStorage storage, Runnable opened, Runnable closed) {
+    this.workers = workers;
     this.storage = storage;
     this.opened = opened;
     this.closed = closed;
   }
 
-  /** Where watch events go: a chunked response or a WebSocket. */
+  /** Where watch events go: a chunked response or a WebSocket. Used on the event loop only. */
   private interface Sink {
     void send(byte[] event);
 
@@ -64,6 +73,7 @@ final class WatchHandler {
     void onClose(Runnable r);
   }
 
+  /** Called on the event loop. */
   void handle(ApiRequest r, HttpServerRequest http) {
     ListOptions options = r.listOptions();
     // Validate everything before the first byte goes out: after the headers, errors cannot be a
@@ -78,13 +88,13 @@ final class WatchHandler {
             ? timeout
             : DEFAULT_TIMEOUT_SECONDS
                 + ThreadLocalRandom.current().nextInt(DEFAULT_TIMEOUT_SECONDS);
-    Context context = vertx.getOrCreateContext();
+    Context context = Vertx.currentContext();
     TableFormat table = TableFormat.negotiate(r.headers().get("Accept"), r.param("includeObject"));
     TableWatch tables = table == null ? null : table.watch(storage, r.type());
+    Stream stream = new Stream(r, options, bookmarks, seconds, context, tables);
     if ("websocket".equalsIgnoreCase(http.getHeader("Upgrade"))) {
       http.toWebSocket()
-          .onSuccess(
-              ws -> start(r, options, bookmarks, seconds, context, asTables(tables, webSocket(ws))))
+          .onSuccess(ws -> stream.begin(webSocket(ws, context)))
           .onFailure(t -> http.response().setStatusCode(400).end());
       return;
     }
@@ -95,114 +105,188 @@ final class WatchHandler {
     response.setStatusCode(200);
     // Headers go out at once: clients treat the watch as established when they arrive.
     response.writeHead();
-    start(r, options, bookmarks, seconds, context, asTables(tables, chunked(response)));
+    stream.begin(chunked(response, context));
   }
 
-  /** With {@code Accept: ...;as=Table}, each event's object goes out as a one-row Table. */
-  private static Sink asTables(TableWatch tables, Sink sink) {
-    if (tables == null) {
-      return sink;
+  /**
+   * One watch: the initial state (read and encoded on a worker), then the store's events. An event
+   * that needs work to encode (selectors that read the object, a version conversion, a Table row)
+   * is encoded on a worker, in order; the loop only writes bytes.
+   */
+  private final class Stream {
+    private final ApiRequest r;
+    private final ListOptions options;
+    private final boolean bookmarks;
+    private final int seconds;
+    private final Context context;
+    private final WatchFilter filter;
+    private final TableWatch tables;
+    private final Executor encoder;
+    private final Executor initialReader;
+    private final AtomicBoolean done = new AtomicBoolean();
+    private long lastSent;
+    private Sink sink;
+    private Store.Watch watch;
+    private long timer = -1;
+    private long bookmarkTimer = -1;
+
+    Stream(
+        ApiRequest r,
+        ListOptions options,
+        boolean bookmarks,
+        int seconds,
+        Context context,
+        TableWatch tables) {
+      this.r = r;
+      this.options = options;
+      this.bookmarks = bookmarks;
+      this.seconds = seconds;
+      this.context = context;
+      this.filter = new WatchFilter(storage, r.type(), options);
+      this.tables = tables;
+      boolean light = !options.filters() && storage.storedAsIs(r.type()) && tables == null;
+      SerialExecutor serial = new SerialExecutor(workers);
+      // A light event is the stored bytes in an envelope: cheap enough for the store's thread.
+      this.encoder = light ? Runnable::run : serial;
+      this.initialReader = serial;
     }
-    return new Sink() {
-      @Override
-      public void send(byte[] event) {
-        sink.send(tables.transform(event));
-      }
 
-      @Override
-      public void close() {
-        sink.close();
+    /** On the loop, once the sink exists. */
+    void begin(Sink sink) {
+      this.sink = sink;
+      // The client may leave while the initial state is being read.
+      sink.onClose(this::stop);
+      String rv = options.resourceVersion();
+      if (!rv.isEmpty() && !rv.equals("0")) {
+        follow(List.of(), Meta.parseResourceVersion(rv));
+        return;
       }
-
-      @Override
-      public boolean congested() {
-        return sink.congested();
-      }
-
-      @Override
-      public void onClose(Runnable r) {
-        sink.onClose(r);
-      }
-    };
-  }
-
-  private void start(
-      ApiRequest r,
-      ListOptions options,
-      boolean bookmarks,
-      int seconds,
-      Context context,
-      Sink sink) {
-    WatchFilter filter = new WatchFilter(storage, r.type(), options);
-    String rv = options.resourceVersion();
-    long from;
-    if (rv.isEmpty() || rv.equals("0")) {
-      ListQuery.Page initial =
-          ListQuery.list(
-              storage,
-              r.type(),
-              r.info().namespace(),
-              new ListOptions(options.labels(), options.fields(), 0, null, "", false));
-      for (KeyValue kv : initial.items()) {
-        sink.send(filter.added(kv).encode());
-      }
-      from = initial.revision();
-    } else {
-      from = Meta.parseResourceVersion(rv);
-    }
-    String prefix = StorageKeys.listPrefix(r.type(), r.info().namespace());
-    AtomicBoolean done = new AtomicBoolean();
-    long[] lastSent = {from};
-    Store.Watch watch;
-    try {
-      watch =
-          storage
-              .store()
-              .watch(
-                  prefix,
-                  from,
-                  (StoreEvent e) ->
-                      context.runOnContext(
-                          v -> {
-                            if (done.get()) {
-                              return;
-                            }
-                            WatchFilter.Event event = filter.translate(e);
-                            lastSent[0] = e.revision();
-                            if (event != null) {
-                              sink.send(event.encode());
-                              if (sink.congested()) {
-                                sink.close();
-                              }
-                            }
-                          }));
-    } catch (CompactedException e) {
-      ApiException expired =
-          ApiException.expired("too old resource version: " + from + " (" + e.compacted() + ")");
-      ObjectNode error = JsonNodeFactory.instance.objectNode();
-      error.put("type", "ERROR");
-      error.set("object", expired.toStatus());
-      sink.send(Json.write(error));
-      sink.close();
-      return;
-    }
-    opened.run();
-    long timer = vertx.setTimer(seconds * 1000L, id -> sink.close());
-    long bookmarkTimer =
-        bookmarks
-            ? vertx.setPeriodic(BOOKMARK_INTERVAL_MS, id -> sink.send(bookmark(r, lastSent[0])))
-            : -1;
-    sink.onClose(
-        () -> {
-          if (done.compareAndSet(false, true)) {
-            watch.close();
-            vertx.cancelTimer(timer);
-            if (bookmarkTimer >= 0) {
-              vertx.cancelTimer(bookmarkTimer);
+      initialReader.execute(
+          () -> {
+            List<byte[]> initial = new ArrayList<>();
+            long from;
+            try {
+              ListQuery.Page page =
+                  ListQuery.list(
+                      storage,
+                      r.type(),
+                      r.info().namespace(),
+                      new ListOptions(options.labels(), options.fields(), 0, null, "", false));
+              for (KeyValue kv : page.items()) {
+                initial.add(wire(filter.added(kv).encode()));
+              }
+              from = page.revision();
+            } catch (RuntimeException e) {
+              context.runOnContext(v -> sendError(ApiException.internal(e.getMessage())));
+              return;
             }
-            closed.run();
-          }
-        });
+            context.runOnContext(v -> follow(initial, from));
+          });
+    }
+
+    /** On the loop: sends the initial state, then streams events after {@code from}. */
+    private void follow(List<byte[]> initial, long from) {
+      sendInitial(initial, 0, from);
+    }
+
+    /**
+     * Writes the initial state a slice per loop turn (TLS encrypts as it is written: megabytes in
+     * one turn would hold the loop), then subscribes; events after {@code from} are replayed.
+     */
+    private void sendInitial(List<byte[]> initial, int index, long from) {
+      if (done.get()) {
+        return;
+      }
+      int i = index;
+      for (int bytes = 0; i < initial.size() && bytes < INITIAL_SLICE_BYTES; i++) {
+        sink.send(initial.get(i));
+        bytes += initial.get(i).length;
+      }
+      if (i < initial.size()) {
+        int next = i;
+        context.runOnContext(v -> sendInitial(initial, next, from));
+        return;
+      }
+      subscribe(from);
+    }
+
+    private void subscribe(long from) {
+      lastSent = from;
+      String prefix = StorageKeys.listPrefix(r.type(), r.info().namespace());
+      try {
+        watch = storage.store().watch(prefix, from, this::onEvent);
+      } catch (CompactedException e) {
+        sendError(
+            ApiException.expired("too old resource version: " + from + " (" + e.compacted() + ")"));
+        return;
+      }
+      opened.run();
+      Vertx vertx = context.owner();
+      timer = vertx.setTimer(seconds * 1000L, id -> sink.close());
+      if (bookmarks) {
+        bookmarkTimer =
+            vertx.setPeriodic(
+                BOOKMARK_INTERVAL_MS,
+                id -> {
+                  long revision = lastSent;
+                  encoder.execute(() -> deliver(revision, wire(bookmark(r, revision))));
+                });
+      }
+    }
+
+    /** On the loop, when the client or the server ends the watch. */
+    private void stop() {
+      if (!done.compareAndSet(false, true) || watch == null) {
+        return; // never started following: nothing subscribed, nothing counted
+      }
+      watch.close();
+      context.owner().cancelTimer(timer);
+      if (bookmarkTimer >= 0) {
+        context.owner().cancelTimer(bookmarkTimer);
+      }
+      closed.run();
+    }
+
+    /** On the store's thread: encode (there or on a worker), then write on the loop. */
+    private void onEvent(StoreEvent e) {
+      if (done.get()) {
+        return;
+      }
+      encoder.execute(
+          () -> {
+            WatchFilter.Event event = done.get() ? null : filter.translate(e);
+            deliver(e.revision(), event == null ? null : wire(event.encode()));
+          });
+    }
+
+    private void deliver(long revision, byte[] bytes) {
+      context.runOnContext(
+          v -> {
+            if (done.get()) {
+              return;
+            }
+            lastSent = Math.max(lastSent, revision);
+            if (bytes != null) {
+              sink.send(bytes);
+              if (sink.congested()) {
+                sink.close();
+              }
+            }
+          });
+    }
+
+    /** The event as the client asked for it: a one-row Table with {@code Accept: ...;as=Table}. */
+    private byte[] wire(byte[] event) {
+      return tables == null ? event : tables.transform(event);
+    }
+
+    private void sendError(ApiException error) {
+      ObjectNode event = JsonNodeFactory.instance.objectNode();
+      event.put("type", "ERROR");
+      event.set("object", error.toStatus());
+      sink.send(Json.write(event));
+      sink.close();
+    }
   }
 
   private static byte[] bookmark(ApiRequest r, long revision) {
@@ -215,24 +299,45 @@ final class WatchHandler {
     return Json.write(event);
   }
 
-  private static Sink chunked(HttpServerResponse response) {
+  /**
+   * Watch events as JSON lines on a chunked response; an event larger than a slice goes out a slice
+   * per loop turn, and an end waits for what is queued (never a cut line).
+   */
+  private static Sink chunked(HttpServerResponse response, Context context) {
+    SlicedWriter writer = new SlicedWriter(context);
     return new Sink() {
       @Override
       public void send(byte[] event) {
         Buffer b = Buffer.buffer(event.length + 1).appendBytes(event).appendByte((byte) '\n');
-        response.write(b);
-      }
-
-      @Override
-      public void close() {
-        if (!response.ended() && !response.closed()) {
-          response.end();
+        if (writer.idle() && b.length() <= SlicedWriter.SLICE_BYTES) {
+          response.write(b);
+          return;
+        }
+        for (int off = 0; off < b.length(); off += SlicedWriter.SLICE_BYTES) {
+          Buffer slice = b.slice(off, Math.min(b.length(), off + SlicedWriter.SLICE_BYTES));
+          writer.add(
+              slice.length(),
+              () -> {
+                if (!response.ended() && !response.closed()) {
+                  response.write(slice);
+                }
+              });
         }
       }
 
       @Override
+      public void close() {
+        writer.whenDrained(
+            () -> {
+              if (!response.ended() && !response.closed()) {
+                response.end();
+              }
+            });
+      }
+
+      @Override
       public boolean congested() {
-        return response.writeQueueFull();
+        return response.writeQueueFull() || writer.queuedBytes() > MAX_PENDING_BYTES;
       }
 
       @Override
@@ -243,23 +348,58 @@ final class WatchHandler {
     };
   }
 
-  private static Sink webSocket(ServerWebSocket ws) {
+  /**
+   * Watch events as WebSocket text messages; a message larger than a slice goes out as a fragmented
+   * message (a text frame, then continuation frames), a frame per loop turn.
+   */
+  private static Sink webSocket(ServerWebSocket ws, Context context) {
+    SlicedWriter writer = new SlicedWriter(context);
     return new Sink() {
       @Override
       public void send(byte[] event) {
-        ws.writeTextMessage(new String(event, java.nio.charset.StandardCharsets.UTF_8));
+        if (event.length <= SlicedWriter.SLICE_BYTES) {
+          String text = new String(event, StandardCharsets.UTF_8);
+          if (writer.idle()) {
+            ws.writeTextMessage(text);
+          } else {
+            writer.add(event.length, () -> write(WebSocketFrame.textFrame(text, true)));
+          }
+          return;
+        }
+        int off = 0;
+        while (off < event.length) {
+          int end = SlicedWriter.utf8Cut(event, off + SlicedWriter.SLICE_BYTES);
+          boolean last = end == event.length;
+          WebSocketFrame frame =
+              off == 0
+                  ? WebSocketFrame.textFrame(
+                      new String(event, 0, end, StandardCharsets.UTF_8), last)
+                  : WebSocketFrame.continuationFrame(
+                      Buffer.buffer(java.util.Arrays.copyOfRange(event, off, end)), last);
+          writer.add(end - off, () -> write(frame));
+          off = end;
+        }
       }
 
-      @Override
-      public void close() {
+      private void write(WebSocketFrame frame) {
         if (!ws.isClosed()) {
-          ws.close();
+          ws.writeFrame(frame);
         }
       }
 
       @Override
+      public void close() {
+        writer.whenDrained(
+            () -> {
+              if (!ws.isClosed()) {
+                ws.close();
+              }
+            });
+      }
+
+      @Override
       public boolean congested() {
-        return false;
+        return writer.queuedBytes() > MAX_PENDING_BYTES;
       }
 
       @Override

@@ -46,6 +46,14 @@ public interface Admission {
       boolean dryRun) {
 
     /**
+     * A 403 naming the object, as upstream's NewForbidden: {@code
+     * clusterroles.rbac.authorization.k8s.io "x" is forbidden: <message>}.
+     */
+    public ApiException forbiddenObject(String message) {
+      return ApiException.forbidden(type.group(), type.plural(), name, message);
+    }
+
+    /**
      * A 403 for this write in kube-apiserver's shape: {@code works.work.karmada.io "w" is
      * forbidden: User "u" cannot create resource "works" in API group "work.karmada.io" in the
      * namespace "ns": <why>}.

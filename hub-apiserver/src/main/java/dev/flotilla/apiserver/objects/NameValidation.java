@@ -38,4 +38,18 @@ public final class NameValidation {
     }
     return problems;
   }
+
+  /** Upstream's IsValidPathSegmentName, the only rule for RBAC object names. */
+  public static List<String> pathSegment(String name) {
+    List<String> problems = new ArrayList<>();
+    if (name.equals(".") || name.equals("..")) {
+      problems.add("may not be '" + name + "'");
+    }
+    for (String bad : List.of("/", "%")) {
+      if (name.contains(bad)) {
+        problems.add("may not contain '" + bad + "'");
+      }
+    }
+    return problems;
+  }
 }

@@ -87,8 +87,12 @@ final class ObjectRules {
   }
 
   static void validateName(ResourceType type, String name) {
+    // RBAC objects are named like "system:discovery": upstream checks them only as path segments.
     List<String> problems =
-        NameValidation.check(name, LABEL_NAMED.contains(type.plural()) && type.group().isEmpty());
+        type.group().equals("rbac.authorization.k8s.io")
+            ? NameValidation.pathSegment(name)
+            : NameValidation.check(
+                name, LABEL_NAMED.contains(type.plural()) && type.group().isEmpty());
     if (!problems.isEmpty()) {
       List<ApiException.Cause> causes = new ArrayList<>();
       for (String p : problems) {

@@ -16,6 +16,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 import java.util.function.BinaryOperator;
 import java.util.function.UnaryOperator;
 
@@ -36,9 +37,17 @@ public final class ResourceStorage {
   private volatile java.util.function.BiConsumer<ResourceType, ObjectNode> dryRunView =
       (t, o) -> {};
 
-  public ResourceStorage(Store store, ResourceRegistry registry) {
+  /**
+   * Where the work after a durable write continues (decoding the result, retrying a lost race, the
+   * caller's own stages): never the store's writer thread, which would stall every commit behind
+   * it.
+   */
+  private final Executor completions;
+
+  public ResourceStorage(Store store, ResourceRegistry registry, Executor completions) {
     this.store = store;
     this.registry = registry;
+    this.completions = completions;
     this.namespaces = registry.find("", "v1", "namespaces").orElseThrow();
   }
 
@@ -154,13 +163,14 @@ public final class ResourceStorage {
     ObjectNode stored = asStorageVersion(type, obj);
     return store
         .create(StorageKeys.key(type, namespace, name), rev -> stamp(stored, rev))
-        .thenApply(
+        .thenApplyAsync(
             result -> {
               if (!result.succeeded()) {
                 throw ApiException.alreadyExists(type, name);
               }
               return toVersion(type, result.kv().value());
-            });
+            },
+            completions);
   }
 
   private void requireLiveNamespace(String namespace) {
@@ -320,7 +330,7 @@ public final class ResourceStorage {
     String key = StorageKeys.key(type, namespace, name);
     return store
         .update(key, kv.modRevision(), rev -> stamp(stored, rev))
-        .thenCompose(
+        .thenComposeAsync(
             result -> {
               if (result.succeeded()) {
                 return CompletableFuture.completedFuture(toVersion(type, result.kv().value()));
@@ -333,7 +343,8 @@ public final class ResourceStorage {
               }
               return attemptUpdate(
                   type, namespace, name, 0, false, mutate, attempt + 1, ctx, subresource, admit);
-            });
+            },
+            completions);
   }
 
   /**
@@ -491,7 +502,7 @@ public final class ResourceStorage {
     ObjectNode stored = asStorageVersion(type, last);
     return store
         .delete(StorageKeys.key(type, namespace, name), kv.modRevision(), rev -> stamp(stored, rev))
-        .thenCompose(
+        .thenComposeAsync(
             result -> {
               if (result.succeeded()) {
                 return CompletableFuture.completedFuture(toVersion(type, result.kv().value()));
@@ -501,7 +512,8 @@ public final class ResourceStorage {
               }
               // Changed under us: decide (and admit) again on the new state.
               return delete(type, namespace, name, DeleteOptions.DEFAULT, ctx);
-            });
+            },
+            completions);
   }
 
   private boolean pendingFinalization(ResourceType type, ObjectNode obj) {

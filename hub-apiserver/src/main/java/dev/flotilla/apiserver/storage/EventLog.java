@@ -87,6 +87,24 @@ public final class EventLog {
     floor = Math.max(floor, revision);
   }
 
+  /**
+   * The retained events with revisions above {@code revision}, oldest first.
+   *
+   * @throws CompactedException if some of them are no longer retained
+   */
+  public synchronized List<StoreEvent> eventsAfter(long revision) {
+    if (revision < floor) {
+      throw new CompactedException(revision, floor);
+    }
+    List<StoreEvent> out = new ArrayList<>();
+    for (StoreEvent event : window) {
+      if (event.revision() > revision) {
+        out.add(event);
+      }
+    }
+    return out;
+  }
+
   public synchronized long floor() {
     return floor;
   }

@@ -38,6 +38,21 @@ public final class TestHub implements AutoCloseable {
     return new TestHub(dataDir, HubServer.create(HubConfig.of(dataDir, 0)).start());
   }
 
+  /** Starts on a fresh directory, hosted as given (e.g. on a runtime the test watches). */
+  public static TestHub start(HubServer.Hosting hosting) {
+    try {
+      Path dataDir = Files.createTempDirectory("flotilla-it");
+      return new TestHub(dataDir, HubServer.create(HubConfig.of(dataDir, 0), hosting).start());
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Starts with {@code config} (e.g. a token file of further users), data in its data dir. */
+  public static TestHub start(HubConfig config) {
+    return new TestHub(config.dataDir(), HubServer.create(config).start());
+  }
+
   public HubServer server() {
     return server;
   }

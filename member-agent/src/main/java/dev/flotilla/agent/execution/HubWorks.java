@@ -115,7 +115,7 @@ final class HubWorks {
   private void putStatus(ObjectNode work, UnaryOperator<ObjectNode> statusFor) {
     JsonNode previous = work.get("status");
     ObjectNode status = statusFor.apply(previous instanceof ObjectNode o ? o : null);
-    if (status.equals(previous)) {
+    if (Json.same(status, previous)) {
       return;
     }
     ObjectNode copy = work.deepCopy();

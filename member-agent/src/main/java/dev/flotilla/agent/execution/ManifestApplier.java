@@ -68,12 +68,15 @@ final class ManifestApplier {
     ObjectNode desired = Manifests.desired(manifest, work, gvr.namespaced());
     String namespace = Json.namespace(desired);
     String name = Json.name(desired);
+    // Only an object outside the agent's cache (absent, or there without Karmada's label) needs a
+    // read: to refuse taking it over. A Work that may overwrite does not care which it is.
+    boolean overwrite = work.overwrites(manifest);
+    boolean unknown = managed == null && overwrite;
     GenericKubernetesResource existing =
-        managed != null ? Json.generic(managed) : resources(gvr, namespace).withName(name).get();
-    if (existing != null
-        && !managed(existing)
-        && !createdByAgent(existing)
-        && !work.overwrites(manifest)) {
+        managed != null || unknown
+            ? (managed == null ? null : Json.generic(managed))
+            : resources(gvr, namespace).withName(name).get();
+    if (existing != null && !managed(existing) && !createdByAgent(existing) && !overwrite) {
       return new Applied(ApplyOutcome.CONFLICT, Json.tree(existing), CONFLICT_MESSAGE);
     }
     String objectKey =
@@ -110,13 +113,18 @@ final class ManifestApplier {
       invalidateServedVersions(desired);
     }
     ApplyOutcome outcome =
-        existing == null
-            ? ApplyOutcome.CREATED
-            : Objects.equals(
-                    existing.getMetadata().getResourceVersion(),
-                    applied.getMetadata().getResourceVersion())
-                ? ApplyOutcome.NOOP
-                : ApplyOutcome.PATCHED;
+        unknown
+            ? (applied.getMetadata().getManagedFields() == null
+                    || applied.getMetadata().getManagedFields().size() <= 1
+                ? ApplyOutcome.CREATED
+                : ApplyOutcome.PATCHED)
+            : existing == null
+                ? ApplyOutcome.CREATED
+                : Objects.equals(
+                        existing.getMetadata().getResourceVersion(),
+                        applied.getMetadata().getResourceVersion())
+                    ? ApplyOutcome.NOOP
+                    : ApplyOutcome.PATCHED;
     return new Applied(outcome, Json.tree(applied), null);
   }
 

@@ -34,6 +34,12 @@ public final class LeaseHeartbeat {
   private final Duration leaseDuration;
   private final Clock clock;
 
+  /**
+   * The lease as our last write returned it: renewed from here without reading it first, as
+   * kubelet's node lease controller does; read again only when a write fails.
+   */
+  private volatile ObjectNode latest;
+
   public LeaseHeartbeat(
       KubernetesClient hub, String clusterName, Duration leaseDuration, Clock clock) {
     this.hub = hub;
@@ -45,8 +51,21 @@ public final class LeaseHeartbeat {
   /** Creates or renews the lease once; throws when the hub cannot be reached. */
   public void renew() {
     var leases = hub.genericKubernetesResources(LEASES).inNamespace(HubResources.LEASE_NAMESPACE);
-    GenericKubernetesResource current = leases.withName(clusterName).get();
     String now = Times.microTime(clock.instant());
+    ObjectNode known = latest;
+    if (known != null) {
+      try {
+        latest = Json.tree(leases.resource(Json.generic(renewed(known.deepCopy(), now))).update());
+        return;
+      } catch (RuntimeException e) {
+        latest = null;
+        if (!ApiErrors.isConflict(e) && !ApiErrors.isNotFound(e)) {
+          throw e;
+        }
+        // Changed or gone behind our back: read it and renew that.
+      }
+    }
+    GenericKubernetesResource current = leases.withName(clusterName).get();
     if (current == null) {
       ObjectNode lease = renewed(Json.object(), now);
       lease.put("apiVersion", "coordination.k8s.io/v1");
@@ -55,7 +74,7 @@ public final class LeaseHeartbeat {
       Json.metadata(lease).put("namespace", HubResources.LEASE_NAMESPACE);
       ((ObjectNode) lease.get("spec")).put("acquireTime", now);
       try {
-        leases.resource(Json.generic(lease)).create();
+        latest = Json.tree(leases.resource(Json.generic(lease)).create());
         return;
       } catch (RuntimeException e) {
         if (!ApiErrors.isAlreadyExists(e)) {
@@ -65,7 +84,7 @@ public final class LeaseHeartbeat {
       }
     }
     // update() sends the resourceVersion we read: a concurrent writer makes us retry next tick.
-    leases.resource(Json.generic(renewed(Json.tree(current), now))).update();
+    latest = Json.tree(leases.resource(Json.generic(renewed(Json.tree(current), now))).update());
   }
 
   private ObjectNode renewed(ObjectNode lease, String now) {

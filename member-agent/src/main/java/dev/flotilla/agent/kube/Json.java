@@ -19,6 +19,26 @@ public final class Json {
     return JsonNodeFactory.instance.objectNode();
   }
 
+  /**
+   * True when both trees hold the same JSON. Unlike {@code equals}, equal numbers are equal
+   * whatever their node type: a status built here holds longs where the one read back from the hub
+   * holds ints, and an unchanged status must not be written again.
+   */
+  public static boolean same(JsonNode a, JsonNode b) {
+    if (a == null || b == null) {
+      return a == b;
+    }
+    return a.equals(SAME_NUMBERS, b);
+  }
+
+  private static final java.util.Comparator<JsonNode> SAME_NUMBERS =
+      (x, y) -> {
+        if (x.isNumber() && y.isNumber()) {
+          return x.decimalValue().compareTo(y.decimalValue());
+        }
+        return x.equals(y) ? 0 : 1;
+      };
+
   /** A tree copy of a fabric8 object. */
   public static ObjectNode tree(Object fabric8Object) {
     return MAPPER.valueToTree(fabric8Object);

@@ -49,7 +49,7 @@ public final class ClusterStatusController {
     }
     ObjectNode tree = Json.tree(current);
     ObjectNode status = ClusterStatusBuilder.build(tree.get("status"), seen, Times.now(clock));
-    if (status.equals(tree.get("status"))) {
+    if (Json.same(status, tree.get("status"))) {
       return;
     }
     tree.set("status", status);

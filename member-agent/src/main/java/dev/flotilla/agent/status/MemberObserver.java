@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -62,8 +63,19 @@ final class MemberObserver {
 
   /** Fills group-version to resource to kind; false when some group-version failed. */
   private boolean discover(Map<String, Map<String, String>> out) {
+    Optional<Map<String, Map<String, String>>> aggregated = AggregatedDiscovery.read(member);
+    if (aggregated.isPresent()) {
+      out.putAll(aggregated.get());
+      return true;
+    }
+    return discoverByGroupVersion(member, out);
+  }
+
+  /** Discovery the long way: one request per group-version (servers before Kubernetes 1.27). */
+  static boolean discoverByGroupVersion(
+      KubernetesClient member, Map<String, Map<String, String>> out) {
     boolean complete = true;
-    complete &= addResources(out, "v1");
+    complete &= addResources(member, out, "v1");
     List<APIGroup> groups;
     try {
       groups = member.getApiGroups().getGroups();
@@ -72,13 +84,14 @@ final class MemberObserver {
     }
     for (APIGroup group : groups) {
       for (GroupVersionForDiscovery v : group.getVersions()) {
-        complete &= addResources(out, v.getGroupVersion());
+        complete &= addResources(member, out, v.getGroupVersion());
       }
     }
     return complete;
   }
 
-  private boolean addResources(Map<String, Map<String, String>> out, String groupVersion) {
+  private static boolean addResources(
+      KubernetesClient member, Map<String, Map<String, String>> out, String groupVersion) {
     try {
       APIResourceList list = member.getApiResources(groupVersion);
       if (list == null) {

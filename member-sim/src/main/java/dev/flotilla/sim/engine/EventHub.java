@@ -1,6 +1,7 @@
 package dev.flotilla.sim.engine;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.flotilla.apiserver.concurrent.SerialExecutor;
 import dev.flotilla.apiserver.objects.Json;
 import dev.flotilla.apiserver.objects.Meta;
 import dev.flotilla.apiserver.objects.StorageKeys;
@@ -14,16 +15,16 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.Executor;
 import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
  * The simulator's informers: one store watch per resource, started after a listing, feeding
- * handlers that only record facts or enqueue keys. Handlers run one at a time on one thread, in
- * revision order per resource, never on the store's dispatch thread.
+ * handlers that only record facts or enqueue keys. Handlers run one at a time, in revision order
+ * per resource, on a pool shared with other members (in turn, as on one thread), never on the
+ * store's dispatch thread.
  */
 public final class EventHub implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(EventHub.class.getName());
@@ -32,18 +33,13 @@ public final class EventHub implements AutoCloseable {
   private final ObjectReader reader;
   private final Map<ResourceType, List<Consumer<Change>>> handlers = new LinkedHashMap<>();
   private final List<Store.Watch> watches = new ArrayList<>();
-  private final ExecutorService thread;
+  private final SerialExecutor thread;
+  private volatile boolean closed;
 
-  public EventHub(String name, Store store, ObjectReader reader) {
+  public EventHub(Store store, ObjectReader reader, Executor pool) {
     this.store = store;
     this.reader = reader;
-    this.thread =
-        Executors.newSingleThreadExecutor(
-            r -> {
-              Thread t = new Thread(r, name + "-events");
-              t.setDaemon(true);
-              return t;
-            });
+    this.thread = new SerialExecutor(pool);
   }
 
   /** Registers a handler; call before {@link #start()}. */
@@ -79,6 +75,9 @@ public final class EventHub implements AutoCloseable {
   }
 
   private void onEvent(ResourceType type, StoreEvent event) {
+    if (closed) {
+      return;
+    }
     ObjectNode oldObj = event.prevKv() == null ? null : Json.read(event.prevKv().value());
     ObjectNode newObj;
     if (event.type() == StoreEvent.Type.DELETE) {
@@ -109,9 +108,9 @@ public final class EventHub implements AutoCloseable {
 
   @Override
   public void close() {
+    closed = true;
     for (Store.Watch w : watches) {
       w.close();
     }
-    thread.shutdownNow();
   }
 }

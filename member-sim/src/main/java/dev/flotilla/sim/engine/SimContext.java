@@ -3,22 +3,13 @@ package dev.flotilla.sim.engine;
 import dev.flotilla.apiserver.objects.ResourceStorage;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Executors;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.ToLongFunction;
 
 /**
  * What every simulated controller of one member shares: the resources, fresh reads, writes, the
- * event hub, and one worker pool for all the queues.
+ * event hub, and the threads for all the queues (the member's own, or a fleet's).
  */
 public final class SimContext implements AutoCloseable {
-  private static final int WORKER_THREADS = 16;
-
   /** Keys of one controller reconciled at once; leaves workers for the others. */
   private static final int PARALLELISM = 4;
 
@@ -28,37 +19,30 @@ public final class SimContext implements AutoCloseable {
   private final ObjectReader reader;
   private final Writes writes;
   private final EventHub events;
-  private final ThreadPoolExecutor workers;
-  private final ScheduledExecutorService timer;
+  private final SimThreads threads;
+  private final boolean ownsThreads;
   private final List<KeyQueue> queues = new ArrayList<>();
 
+  /** A context with threads of its own. */
   public SimContext(String clusterName, ResourceStorage storage) {
+    this(clusterName, storage, SimThreads.create("sim-" + clusterName), true);
+  }
+
+  /** A context on shared threads, which stay running when it closes. */
+  public SimContext(String clusterName, ResourceStorage storage, SimThreads shared) {
+    this(clusterName, storage, shared, false);
+  }
+
+  private SimContext(
+      String clusterName, ResourceStorage storage, SimThreads threads, boolean ownsThreads) {
     this.clusterName = clusterName;
     this.storage = storage;
     this.kinds = Kinds.of(storage.registry());
     this.reader = new ObjectReader(storage.store());
     this.writes = new Writes(storage);
-    this.events = new EventHub("sim-" + clusterName, storage.store(), reader);
-    this.workers =
-        new ThreadPoolExecutor(
-            WORKER_THREADS,
-            WORKER_THREADS,
-            30,
-            TimeUnit.SECONDS,
-            new LinkedBlockingQueue<>(),
-            daemon("sim-" + clusterName + "-worker"));
-    this.workers.allowCoreThreadTimeOut(true);
-    this.timer =
-        Executors.newSingleThreadScheduledExecutor(daemon("sim-" + clusterName + "-timer"));
-  }
-
-  private static ThreadFactory daemon(String prefix) {
-    AtomicInteger n = new AtomicInteger();
-    return r -> {
-      Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
-      t.setDaemon(true);
-      return t;
-    };
+    this.events = new EventHub(storage.store(), reader, threads.workers());
+    this.threads = threads;
+    this.ownsThreads = ownsThreads;
   }
 
   public String clusterName() {
@@ -87,7 +71,7 @@ public final class SimContext implements AutoCloseable {
 
   /** A queue on the shared workers, closed with this context. */
   public synchronized KeyQueue queue(String name, ToLongFunction<String> reconcile) {
-    KeyQueue q = new KeyQueue(name, reconcile, workers, timer, PARALLELISM);
+    KeyQueue q = new KeyQueue(name, reconcile, threads.workers(), threads.timer(), PARALLELISM);
     queues.add(q);
     return q;
   }
@@ -98,7 +82,8 @@ public final class SimContext implements AutoCloseable {
     for (KeyQueue q : queues) {
       q.close();
     }
-    timer.shutdownNow();
-    workers.shutdownNow();
+    if (ownsThreads) {
+      threads.close();
+    }
   }
 }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.flotilla.controller.runtime.Kinds;
 import dev.flotilla.controller.runtime.TemplateCache;
 import dev.flotilla.controller.runtime.Trees;
+import dev.flotilla.policies.names.Names;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -98,7 +99,7 @@ final class WorkWriter {
     var works = hub.genericKubernetesResources(Kinds.WORK).inNamespace(ns);
     if (existing == null) {
       try {
-        works.resource(Trees.generic(work)).create();
+        works.resource(Trees.generic(withExecutionFinalizer(work))).create();
       } catch (KubernetesClientException e) {
         if (e.getCode() != 409) {
           throw e;
@@ -108,6 +109,23 @@ final class WorkWriter {
     } else if (differs(Trees.tree(existing), work)) {
       works.resource(merge(existing, work)).update();
     }
+  }
+
+  /**
+   * A new Work carries the execution controller's finalizer from the start, as Karmada's binding
+   * controller creates it: deletion always waits for the member to be pruned, and the agent does
+   * not spend a write adding it.
+   */
+  static ObjectNode withExecutionFinalizer(ObjectNode work) {
+    ObjectNode copy = work.deepCopy();
+    var finalizers = copy.with("metadata").withArray("finalizers");
+    for (JsonNode f : finalizers) {
+      if (Names.EXECUTION_CONTROLLER_FINALIZER.equals(f.asText())) {
+        return copy;
+      }
+    }
+    finalizers.add(Names.EXECUTION_CONTROLLER_FINALIZER);
+    return copy;
   }
 
   private static void delete(KubernetesClient hub, GenericKubernetesResource stale) {

@@ -52,7 +52,7 @@ public final class McsHubController implements Reconciler, AutoCloseable {
   private static final Logger LOG = Logger.getLogger(McsHubController.class.getName());
   private static final String BY_SERVICE = "mcs-service";
   // Reconciles are mostly waiting on hub round trips; more workers overlap them.
-  private static final int WORKERS = 4;
+  private static final int WORKERS = 8;
 
   private final KubernetesClient hub;
   private final DerivedWorks derivedWorks;
@@ -64,6 +64,7 @@ public final class McsHubController implements Reconciler, AutoCloseable {
   private final HubServiceImports hubImports;
   private final EventRecorder events;
   private final OwnWrites written = new OwnWrites();
+
   private final ExecutorService writers =
       Executors.newFixedThreadPool(
           2 * WORKERS,
@@ -75,6 +76,9 @@ public final class McsHubController implements Reconciler, AutoCloseable {
 
   /** Rejected reports (namespace/name) and the resourceVersion last reported, to warn once each. */
   private final Map<String, String> rejected = new ConcurrentHashMap<>();
+
+  /** Import reports (namespace/name) found valid, at that resourceVersion: not parsed again. */
+  private final Map<String, String> validImports = new ConcurrentHashMap<>();
 
   public McsHubController(KubernetesClient hub, String derivedPrefix) {
     this.hub = hub;
@@ -143,16 +147,16 @@ public final class McsHubController implements Reconciler, AutoCloseable {
       boolean deleting = w.getMetadata().getDeletionTimestamp() != null;
       String role = w.getMetadata().getLabels().get(McsLabels.ROLE);
       switch (role) {
-        case "export", "import" -> {
+        case "export" -> {
           ObjectNode report = Trees.tree(w);
-          if (deleting || !accepted(cluster, role, w, report)) {
-            continue;
-          }
-          if (role.equals("import")) {
-            consumers.add(cluster);
-          } else {
+          if (!deleting && accepted(cluster, role, w, report)) {
             exports.add(toExport(cluster, report));
             exportWorks.put(cluster, w);
+          }
+        }
+        case "import" -> {
+          if (!deleting && acceptedImport(cluster, w)) {
+            consumers.add(cluster);
           }
         }
         case "derived" -> derived.put(cluster, w);
@@ -231,6 +235,22 @@ public final class McsHubController implements Reconciler, AutoCloseable {
     if (failure != null) {
       throw failure;
     }
+  }
+
+  /** {@link #accepted} for an import report, remembered per resourceVersion. */
+  private boolean acceptedImport(String cluster, GenericKubernetesResource w) {
+    String id = w.getMetadata().getNamespace() + "/" + w.getMetadata().getName();
+    String rv = w.getMetadata().getResourceVersion();
+    if (rv.equals(validImports.get(id))) {
+      return true;
+    }
+    boolean ok = accepted(cluster, "import", w, Trees.tree(w));
+    if (ok) {
+      validImports.put(id, rv);
+    } else {
+      validImports.remove(id);
+    }
+    return ok;
   }
 
   /** True when the hub may act on the report; otherwise warns once per version of it. */
