@@ -41,6 +41,9 @@ public final class ObjectLimits {
                       + Json.MAX_NESTING
                       + " levels, so it could not be read back")));
     }
+    if (sizeBound(obj) <= STORE_MAX_BYTES) {
+      return; // the common case, without serializing
+    }
     int size = Json.write(obj).length;
     if (size > STORE_MAX_BYTES && (old == null || Json.write(old).length <= STORE_MAX_BYTES)) {
       throw new ApiException(
@@ -56,6 +59,31 @@ public final class ObjectLimits {
               + STORE_MAX_BYTES
               + " bytes; keep large data outside the API");
     }
+  }
+
+  /**
+   * An upper bound of the serialized size: every character of a name or string escaped at worst six
+   * bytes long, every other value and punctuation within 32 bytes.
+   */
+  static long sizeBound(JsonNode root) {
+    long bound = 0;
+    Deque<JsonNode> nodes = new ArrayDeque<>();
+    nodes.push(root);
+    while (!nodes.isEmpty()) {
+      JsonNode n = nodes.pop();
+      bound += 32;
+      if (n.isTextual()) {
+        bound += 6L * n.textValue().length();
+      } else if (n.isObject()) {
+        for (var e : n.properties()) {
+          bound += 6L * e.getKey().length();
+          nodes.push(e.getValue());
+        }
+      } else if (n.isArray()) {
+        n.forEach(nodes::push);
+      }
+    }
+    return bound;
   }
 
   /** Nesting depth as the JSON parser counts it (a scalar is 0, {@code {}} is 1); no recursion. */
