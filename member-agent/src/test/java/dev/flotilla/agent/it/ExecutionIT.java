@@ -123,22 +123,33 @@ class ExecutionIT {
     assertEquals("True", Works.condition(applied, "Degraded"));
 
     // The member's controllers report progress; the Work status follows.
-    Deployment live = deployment("shop", "web");
-    member
-        .apps()
-        .deployments()
-        .inNamespace("shop")
-        .withName("web")
-        .editStatus(
-            d -> {
-              d.setStatus(new io.fabric8.kubernetes.api.model.apps.DeploymentStatus());
-              d.getStatus().setObservedGeneration(live.getMetadata().getGeneration());
-              d.getStatus().setReplicas(2);
-              d.getStatus().setUpdatedReplicas(2);
-              d.getStatus().setReadyReplicas(2);
-              d.getStatus().setAvailableReplicas(2);
-              return d;
-            });
+    // The agent may still be applying the Deployment (its status write follows each apply): a
+    // member controller retries a status write that lost the race, and so does this one.
+    for (int attempt = 1; ; attempt++) {
+      Deployment live = deployment("shop", "web");
+      try {
+        member
+            .apps()
+            .deployments()
+            .inNamespace("shop")
+            .withName("web")
+            .editStatus(
+                d -> {
+                  d.setStatus(new io.fabric8.kubernetes.api.model.apps.DeploymentStatus());
+                  d.getStatus().setObservedGeneration(live.getMetadata().getGeneration());
+                  d.getStatus().setReplicas(2);
+                  d.getStatus().setUpdatedReplicas(2);
+                  d.getStatus().setReadyReplicas(2);
+                  d.getStatus().setAvailableReplicas(2);
+                  return d;
+                });
+        break;
+      } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+        if (e.getCode() != 409 || attempt == 5) {
+          throw e;
+        }
+      }
+    }
     ObjectNode followed =
         Await.until(
             "Work status follows Deployment status",
