@@ -125,14 +125,45 @@ final class ApiRouter {
           started);
       return;
     }
-    UserInfo acting;
-    try {
-      acting = impersonator.actingAs(user.get(), http.headers(), http.uri());
-    } catch (RuntimeException e) {
-      http.handler(ignored -> {}); // drain, as above
-      fail(http, e, "unknown", started);
+    if (!Impersonator.requested(http.headers())) {
+      serveAs(http, user.get(), started);
       return;
     }
+    // Deciding an impersonation is an RBAC evaluation: a worker's job. The request waits paused,
+    // so no body chunk arrives before its handlers are set.
+    http.pause();
+    Context context = Vertx.currentContext();
+    MultiMap headers = http.headers();
+    String uri = http.uri();
+    UserInfo requester = user.get();
+    CompletableFuture<UserInfo> acting;
+    try {
+      acting =
+          CompletableFuture.supplyAsync(
+              () -> impersonator.actingAs(requester, headers, uri), workers);
+    } catch (RejectedExecutionException e) {
+      http.handler(ignored -> {}); // drain, as above
+      http.resume();
+      fail(http, ApiException.internal("the server is shutting down"), "unknown", started);
+      return;
+    }
+    acting.whenComplete(
+        (as, t) ->
+            context.runOnContext(
+                v -> {
+                  if (t != null) {
+                    http.handler(ignored -> {}); // drain, as above
+                    fail(http, t, "unknown", started);
+                  } else {
+                    serveAs(http, as, started);
+                  }
+                  http.resume();
+                }));
+  }
+
+  /** The rest of {@link #handle} once the acting user is known: extensions, then the API. */
+  private void serveAs(HttpServerRequest http, UserInfo acting, long started) {
+    String path = http.path();
     for (Map.Entry<String, ExtensionHandler> e : extensions.entrySet()) {
       if (path.startsWith(e.getKey())) {
         e.getValue().handle(http, acting);

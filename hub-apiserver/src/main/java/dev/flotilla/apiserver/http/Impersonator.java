@@ -19,4 +19,14 @@ public interface Impersonator {
    * @throws dev.flotilla.apiserver.objects.ApiException 403 when impersonation is not allowed
    */
   UserInfo actingAs(UserInfo requester, MultiMap headers, String uri);
+
+  /** Whether a request carries any {@code Impersonate-*} header (a scan of header names). */
+  static boolean requested(MultiMap headers) {
+    for (java.util.Map.Entry<String, String> h : headers) {
+      if (h.getKey().regionMatches(true, 0, "Impersonate-", 0, "Impersonate-".length())) {
+        return true;
+      }
+    }
+    return false;
+  }
 }

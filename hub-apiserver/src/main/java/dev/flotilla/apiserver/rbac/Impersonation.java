@@ -39,7 +39,7 @@ public final class Impersonation implements Impersonator {
 
   @Override
   public UserInfo actingAs(UserInfo requester, MultiMap headers, String uri) {
-    if (!mentionsImpersonation(headers)) {
+    if (!Impersonator.requested(headers)) {
       return requester;
     }
     String requestedUser = headers.get(USER);
@@ -117,15 +117,6 @@ public final class Impersonation implements Impersonator {
           d.reason().isEmpty() ? a.forbiddenMessage() : a.forbiddenMessage() + ": " + d.reason();
       throw ApiException.forbidden(group, resource, name, message);
     }
-  }
-
-  private static boolean mentionsImpersonation(MultiMap headers) {
-    for (Map.Entry<String, String> h : headers) {
-      if (h.getKey().regionMatches(true, 0, "Impersonate-", 0, "Impersonate-".length())) {
-        return true;
-      }
-    }
-    return false;
   }
 
   /** Namespace and name of a ServiceAccount user name, or null (upstream's SplitUsername). */
