@@ -1,9 +1,8 @@
 package dev.flotilla.controller;
 
 import dev.flotilla.controller.mcs.McsHubController;
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import dev.flotilla.controller.runtime.Namespaces;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderElectionConfigBuilder;
 import io.fabric8.kubernetes.client.extended.leaderelection.resourcelock.LeaseLock;
@@ -79,7 +78,7 @@ public final class ControllerManager implements AutoCloseable {
 
   /** Joins the leader election; controllers start when this process leads. */
   public ControllerManager start() {
-    ensureNamespace(LEASE_NAMESPACE);
+    Namespaces.ensure(hub, LEASE_NAMESPACE);
     lease =
         new ObservedLease(
             new LeaseLock(LEASE_NAMESPACE, LEASE_NAME, identity),
@@ -227,20 +226,6 @@ public final class ControllerManager implements AutoCloseable {
       terms.schedule(task, delay.toMillis(), TimeUnit.MILLISECONDS);
     } catch (RejectedExecutionException e) {
       // closed
-    }
-  }
-
-  private void ensureNamespace(String name) {
-    if (hub.namespaces().withName(name).get() == null) {
-      try {
-        hub.namespaces()
-            .resource(new NamespaceBuilder().withNewMetadata().withName(name).endMetadata().build())
-            .create();
-      } catch (KubernetesClientException e) {
-        if (e.getCode() != 409) {
-          throw e;
-        }
-      }
     }
   }
 

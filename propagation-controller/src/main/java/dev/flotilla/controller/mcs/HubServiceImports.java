@@ -2,9 +2,9 @@ package dev.flotilla.controller.mcs;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.flotilla.controller.runtime.Namespaces;
 import dev.flotilla.controller.runtime.Trees;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
@@ -61,7 +61,7 @@ final class HubServiceImports {
       return; // the user will create the hub ServiceImport; creating it first races their apply
     }
     if (cached == null) {
-      ensureNamespace(ns);
+      Namespaces.ensure(hub, ns);
       ObjectNode si = Trees.MAPPER.createObjectNode();
       si.put("apiVersion", "multicluster.x-k8s.io/v1beta1");
       si.put("kind", "ServiceImport");
@@ -124,19 +124,5 @@ final class HubServiceImports {
     ObjectNode patch = Trees.MAPPER.createObjectNode();
     patch.putObject("status").set("clusters", clustersNode);
     MergePatch.apply(hub, McsHubController.SERVICE_IMPORT, ns, svc, "status", patch.toString());
-  }
-
-  private void ensureNamespace(String name) {
-    if (hub.namespaces().withName(name).get() == null) {
-      try {
-        hub.namespaces()
-            .resource(new NamespaceBuilder().withNewMetadata().withName(name).endMetadata().build())
-            .create();
-      } catch (KubernetesClientException e) {
-        if (e.getCode() != 409) {
-          throw e;
-        }
-      }
-    }
   }
 }
