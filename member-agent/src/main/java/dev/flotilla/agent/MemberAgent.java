@@ -5,6 +5,7 @@ import dev.flotilla.agent.heartbeat.LeaseHeartbeat;
 import dev.flotilla.agent.kube.ApiErrors;
 import dev.flotilla.agent.mcs.McsAgentController;
 import dev.flotilla.agent.registration.ClusterRegistration;
+import dev.flotilla.agent.registration.McsCrdInstaller;
 import dev.flotilla.agent.status.ClusterStatusController;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Clock;
@@ -28,6 +29,7 @@ public final class MemberAgent implements AutoCloseable {
   private final AgentConfig config;
   private final Clock clock;
   private final AtomicBoolean registered = new AtomicBoolean();
+  private final AtomicBoolean mcsCrdsInstalled = new AtomicBoolean();
   private volatile boolean stopping;
   private KubernetesClient hub;
   private KubernetesClient member;
@@ -87,6 +89,17 @@ public final class MemberAgent implements AutoCloseable {
           }
         });
     every(LeaseHeartbeat.NAME, renewMs, heartbeat::renew);
+    McsCrdInstaller mcsCrds = new McsCrdInstaller(member, config.clusterName());
+    mcsCrdsInstalled.set(false);
+    every(
+        McsCrdInstaller.NAME,
+        renewMs,
+        () -> {
+          if (!mcsCrdsInstalled.get()) {
+            mcsCrds.install();
+            mcsCrdsInstalled.set(true);
+          }
+        });
     every(
         ClusterStatusController.NAME,
         config.statusInterval().toMillis(),
@@ -132,6 +145,11 @@ public final class MemberAgent implements AutoCloseable {
   /** True once the Cluster object has been created or updated on the hub. */
   public boolean registered() {
     return registered.get();
+  }
+
+  /** True once the MCS CRDs are known to be in the member (installed now or found there). */
+  public boolean mcsCrdsInstalled() {
+    return mcsCrdsInstalled.get();
   }
 
   /** True once the agent has listed its Works on the hub at least once. */

@@ -1,6 +1,5 @@
 package dev.flotilla.controller;
 
-import dev.flotilla.controller.mcs.McsHubController;
 import dev.flotilla.controller.runtime.Namespaces;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
@@ -43,7 +42,7 @@ public final class ControllerManager implements AutoCloseable {
   private final String identity;
   private final ScheduledExecutorService terms;
   private final AtomicInteger termsStarted = new AtomicInteger();
-  private volatile String derivedServicePrefix = McsHubController.DEFAULT_PREFIX;
+  private volatile String derivedServicePrefix; // null: by import origin (derived- or amcs-)
   private volatile LeaderElection timings = LeaderElection.DEFAULTS;
   private volatile ObservedLease lease;
   private volatile boolean leading; // the elector says so; controllers may still be starting
@@ -64,7 +63,11 @@ public final class ControllerManager implements AutoCloseable {
             });
   }
 
-  /** The prefix of derived Services in consumer clusters (MCS); set before {@link #start()}. */
+  /**
+   * The prefix of every derived Service in consumer clusters (MCS), or null (the default) for
+   * {@code derived-} on imports propagated from the hub and {@code amcs-} on imports created in the
+   * member; set before {@link #start()}.
+   */
   public ControllerManager derivedServicePrefix(String prefix) {
     this.derivedServicePrefix = prefix;
     return this;

@@ -29,6 +29,12 @@ public final class KarmadaMarks {
    */
   public static final String IMPLICIT_NAMESPACE = "agent.flotilla.dev/implicit-namespace";
 
+  /**
+   * On an object the agent installed on its own when the member joined (the MCS CRDs): a Work that
+   * lists it may take it over without {@code overwrite}, and releases it instead of deleting it.
+   */
+  public static final String AGENT_INSTALLED = "agent.flotilla.dev/installed";
+
   /** The server-side apply field manager of everything the agent applies. */
   public static final String FIELD_MANAGER = "flotilla";
 

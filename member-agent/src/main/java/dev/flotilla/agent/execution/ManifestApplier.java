@@ -142,7 +142,9 @@ final class ManifestApplier {
 
   private static boolean createdByAgent(GenericKubernetesResource obj) {
     var annotations = obj.getMetadata().getAnnotations();
-    return annotations != null && "true".equals(annotations.get(KarmadaMarks.IMPLICIT_NAMESPACE));
+    return annotations != null
+        && ("true".equals(annotations.get(KarmadaMarks.IMPLICIT_NAMESPACE))
+            || "true".equals(annotations.get(KarmadaMarks.AGENT_INSTALLED)));
   }
 
   /**

@@ -116,8 +116,13 @@ final class Pruner {
       return ApplyOutcome.NOOP;
     }
     String rv = live.getMetadata().getResourceVersion();
+    var annotations = live.getMetadata().getAnnotations();
+    // What the agent installed at join (the MCS CRDs) outlives the Work that took it over: deleting
+    // it would delete every ServiceExport and ServiceImport created in the member.
+    boolean installed =
+        annotations != null && "true".equals(annotations.get(KarmadaMarks.AGENT_INSTALLED));
     try {
-      if (release) {
+      if (release || installed) {
         target.patch(PatchContext.of(PatchType.JSON_MERGE), releasePatch(rv).toString());
         return ApplyOutcome.RELEASED;
       }

@@ -3,6 +3,7 @@ package dev.flotilla.agent.mcs;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.flotilla.agent.execution.KarmadaMarks;
 import dev.flotilla.agent.kube.ApiErrors;
 import dev.flotilla.agent.kube.HubResources;
 import dev.flotilla.agent.kube.Json;
@@ -434,6 +435,13 @@ public final class McsAgentController implements AutoCloseable {
     }
     ObjectNode si = Json.tree(cached);
     ObjectNode work = work(workName, "import", ns, name);
+    // Where the import came from decides the derived Service's name (derived- or amcs-): a
+    // ServiceImport the execution controller applied carries Karmada's managed label.
+    Map<String, String> labels = cached.getMetadata().getLabels();
+    boolean fromHub =
+        labels != null && KarmadaMarks.MANAGED_VALUE.equals(labels.get(KarmadaMarks.MANAGED_LABEL));
+    Json.child(Json.metadata(work), "annotations")
+        .put(McsProtocol.IMPORT_ORIGIN, fromHub ? "hub" : "member");
     ObjectNode manifest = Json.object();
     manifest.put("apiVersion", Json.text(si, "apiVersion"));
     manifest.put("kind", "ServiceImport");

@@ -22,6 +22,9 @@ public final class McsProtocol {
   public static final String EXPORT_MANAGED_BY = "endpointslice.karmada.io/managed-by";
   public static final String EXPORT_CREATED = "flotilla.dev/export-created";
 
+  /** On an import report: {@code hub} (applied from a hub Work) or {@code member} (made there). */
+  public static final String IMPORT_ORIGIN = "flotilla.dev/import-origin";
+
   /** On a derived Work: the derived Service's name in the consumer. */
   public static final String DERIVED_SERVICE = "flotilla.dev/derived-service";
 

@@ -10,22 +10,47 @@ import java.util.TreeSet;
 
 /**
  * The Work {@code mcs-derived-<ns>-<svc>} the hub gives each consumer: the derived Service {@code
- * <prefix><svc>} and one EndpointSlice set per Ready source cluster. Pure.
+ * <prefix><svc>} and one EndpointSlice set per Ready source cluster. The prefix follows where the
+ * consumer's import came from, so Karmada's and ACK One's walkthroughs both read true on one hub:
+ * {@code derived-} (Karmada) for an import propagated from the hub, {@code amcs-} (ACK One) for one
+ * created in the member; a configured prefix overrides both. Pure.
  */
 final class DerivedWorks {
-  private final String prefix;
+  /** Karmada's prefix, for imports that arrive through the hub. */
+  static final String KARMADA_PREFIX = "derived-";
 
-  DerivedWorks(String prefix) {
-    this.prefix = prefix;
+  /** ACK One Fleet's prefix, for imports created in the member. */
+  static final String ACK_PREFIX = "amcs-";
+
+  private final String override;
+
+  /**
+   * @param override the prefix of every derived Service, or null to follow each import's origin
+   */
+  DerivedWorks(String override) {
+    this.override = override;
+  }
+
+  /**
+   * The derived Service prefix for an import of {@code origin} (see {@link
+   * McsLabels#IMPORT_ORIGIN}).
+   */
+  String prefixFor(String origin) {
+    if (override != null) {
+      return override;
+    }
+    return "member".equals(origin) ? ACK_PREFIX : KARMADA_PREFIX;
   }
 
   /** The derived Service and slices for one consumer, as a Work in its execution namespace. */
   ObjectNode derivedWork(
       String consumer,
+      String origin,
       String ns,
       String svc,
       ServiceMerge.Result merged,
       List<ServiceMerge.Export> sources) {
+    String prefix = prefixFor(origin);
     String derivedName = McsLabels.truncate(prefix + svc, 63);
     ObjectNode work = Trees.MAPPER.createObjectNode();
     work.put("apiVersion", "work.karmada.io/v1alpha1");

@@ -25,7 +25,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -43,7 +43,6 @@ import java.util.logging.Logger;
  */
 public final class McsHubController implements Reconciler, AutoCloseable {
   public static final String NAME = "mcs-controller";
-  public static final String DEFAULT_PREFIX = "derived-";
   public static final ResourceDefinitionContext SERVICE_EXPORT =
       Kinds.ctx("multicluster.x-k8s.io", "v1beta1", "ServiceExport", "serviceexports", true);
   public static final ResourceDefinitionContext SERVICE_IMPORT =
@@ -80,9 +79,13 @@ public final class McsHubController implements Reconciler, AutoCloseable {
   /** Import reports (namespace/name) found valid, at that resourceVersion: not parsed again. */
   private final Map<String, String> validImports = new ConcurrentHashMap<>();
 
+  /**
+   * @param derivedPrefix the prefix of every derived Service, or null: {@code derived-} for imports
+   *     propagated from the hub, {@code amcs-} for imports created in the member
+   */
   public McsHubController(KubernetesClient hub, String derivedPrefix) {
     this.hub = hub;
-    this.derivedWorks = new DerivedWorks(derivedPrefix == null ? DEFAULT_PREFIX : derivedPrefix);
+    this.derivedWorks = new DerivedWorks(derivedPrefix);
     this.events = new EventRecorder(hub, NAME);
     this.controller = new Controller(NAME, this, WORKERS);
     this.readiness = new ClusterReadinessHandler(controller, this::servicesOf);
@@ -135,7 +138,7 @@ public final class McsHubController implements Reconciler, AutoCloseable {
     String svc = key.substring(slash + 1);
     List<ServiceMerge.Export> exports = new ArrayList<>();
     Map<String, GenericKubernetesResource> exportWorks = new HashMap<>();
-    Set<String> consumers = new TreeSet<>();
+    Map<String, String> consumers = new TreeMap<>(); // consumer -> import origin
     Map<String, GenericKubernetesResource> derived = new HashMap<>();
     for (GenericKubernetesResource w : works.getIndexer().byIndex(BY_SERVICE, key)) {
       String workNs = w.getMetadata().getNamespace();
@@ -156,7 +159,9 @@ public final class McsHubController implements Reconciler, AutoCloseable {
         }
         case "import" -> {
           if (!deleting && acceptedImport(cluster, w)) {
-            consumers.add(cluster);
+            Map<String, String> annotations = w.getMetadata().getAnnotations();
+            consumers.put(
+                cluster, annotations == null ? null : annotations.get(McsLabels.IMPORT_ORIGIN));
           }
         }
         case "derived" -> derived.put(cluster, w);
@@ -186,19 +191,21 @@ public final class McsHubController implements Reconciler, AutoCloseable {
       String svc,
       ServiceMerge.Result merged,
       List<ServiceMerge.Export> sources,
-      Set<String> consumers,
+      Map<String, String> consumers,
       Map<String, GenericKubernetesResource> derived) {
     boolean exported = !merged.exports().isEmpty();
     List<Runnable> writes = new ArrayList<>();
-    for (String consumer : consumers) {
+    for (Map.Entry<String, String> consumer : consumers.entrySet()) {
       if (exported) {
-        ObjectNode desired = derivedWorks.derivedWork(consumer, ns, svc, merged, sources);
-        GenericKubernetesResource cached = derived.remove(consumer);
+        ObjectNode desired =
+            derivedWorks.derivedWork(
+                consumer.getKey(), consumer.getValue(), ns, svc, merged, sources);
+        GenericKubernetesResource cached = derived.remove(consumer.getKey());
         writes.add(() -> upsertWork(desired, cached));
       }
     }
     for (Map.Entry<String, GenericKubernetesResource> stale : derived.entrySet()) {
-      if (!exported || !consumers.contains(stale.getKey())) {
+      if (!exported || !consumers.containsKey(stale.getKey())) {
         writes.add(() -> delete(stale.getValue()));
       }
     }
@@ -256,13 +263,16 @@ public final class McsHubController implements Reconciler, AutoCloseable {
   /** True when the hub may act on the report; otherwise warns once per version of it. */
   private boolean accepted(
       String cluster, String role, GenericKubernetesResource w, ObjectNode report) {
-    String problem =
-        McsReports.problem(
-            cluster,
-            role,
-            w.getMetadata().getName(),
-            w.getMetadata().getLabels(),
-            report.path("spec"));
+    String problem = McsReports.originProblem(role, w.getMetadata().getAnnotations());
+    if (problem == null) {
+      problem =
+          McsReports.problem(
+              cluster,
+              role,
+              w.getMetadata().getName(),
+              w.getMetadata().getLabels(),
+              report.path("spec"));
+    }
     String id = w.getMetadata().getNamespace() + "/" + w.getMetadata().getName();
     if (problem == null) {
       rejected.remove(id);

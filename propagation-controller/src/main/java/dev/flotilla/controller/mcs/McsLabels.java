@@ -13,6 +13,13 @@ public final class McsLabels {
   public static final String EXPORT_CREATED = "flotilla.dev/export-created";
   public static final String DERIVED_SERVICE = "flotilla.dev/derived-service";
   public static final String SOURCE_CLUSTERS = "flotilla.dev/source-clusters";
+
+  /**
+   * On an import report: {@code hub} when the member's ServiceImport was applied from a hub Work
+   * (Karmada style), {@code member} when it was created in the member (ACK One style).
+   */
+  public static final String IMPORT_ORIGIN = "flotilla.dev/import-origin";
+
   public static final String MANAGED_BY_ANNOTATION = "flotilla.dev/managed-by";
   public static final String KUBE_SERVICE_NAME = "kubernetes.io/service-name";
   public static final String MCS_SERVICE_NAME = "multicluster.kubernetes.io/service-name";

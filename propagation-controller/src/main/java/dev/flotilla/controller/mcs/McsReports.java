@@ -36,12 +36,32 @@ public final class McsReports {
           + McsLabels.EXECUTION_PREFIX
           + "<cluster>";
     }
+    String origin = originProblem(role, work.getMetadata().getAnnotations());
+    if (origin != null) {
+      return origin;
+    }
     return problem(
         ns.substring(McsLabels.EXECUTION_PREFIX.length()),
         role,
         work.getMetadata().getName(),
         labels,
         Trees.tree(work).path("spec"));
+  }
+
+  /**
+   * Why the report's {@link McsLabels#IMPORT_ORIGIN} cannot be acted on, or null: an import report
+   * may say {@code hub} or {@code member} (or nothing, as older agents: {@code hub}); an export
+   * report says nothing.
+   */
+  static String originProblem(String role, Map<String, String> annotations) {
+    String origin = annotations == null ? null : annotations.get(McsLabels.IMPORT_ORIGIN);
+    if (origin == null
+        || (role.equals("import") && (origin.equals("hub") || origin.equals("member")))) {
+      return null;
+    }
+    return role.equals("import")
+        ? "annotation " + McsLabels.IMPORT_ORIGIN + " must be hub or member, not \"" + origin + "\""
+        : "an export report carries no " + McsLabels.IMPORT_ORIGIN + " annotation";
   }
 
   /**
