@@ -172,6 +172,7 @@ public final class HubServer implements AutoCloseable {
       rbac.serveOn(server, authenticator);
     }
     extensions.forEach(server::addExtension);
+    subresources.forEach(s -> server.addSubresource(s.group(), s.resource(), s.sub(), s.handler()));
     server.start();
     return this;
   }
@@ -211,6 +212,31 @@ public final class HubServer implements AutoCloseable {
       Meta.metadata(ns).put("name", name);
       storage.create(namespaces, null, ns, false).join();
     }
+  }
+
+  private record Subresource(
+      String group,
+      String resource,
+      String sub,
+      dev.flotilla.apiserver.http.SubresourceHandler handler) {}
+
+  private final java.util.List<Subresource> subresources =
+      new java.util.concurrent.CopyOnWriteArrayList<>();
+
+  /**
+   * Serves a subresource of a stored resource, e.g. {@code pods/log} in a simulated member (which
+   * has no kubelet to ask); callable before or after {@link #start()}.
+   */
+  public synchronized HubServer addSubresourceHandler(
+      String group,
+      String resource,
+      String sub,
+      dev.flotilla.apiserver.http.SubresourceHandler handler) {
+    subresources.add(new Subresource(group, resource, sub, handler));
+    if (server != null) {
+      server.addSubresource(group, resource, sub, handler);
+    }
+    return this;
   }
 
   /**

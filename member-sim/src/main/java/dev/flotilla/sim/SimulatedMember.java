@@ -5,8 +5,10 @@ import dev.flotilla.apiserver.HubServer;
 import dev.flotilla.apiserver.auth.KubeconfigContext;
 import dev.flotilla.apiserver.auth.KubeconfigWriter;
 import dev.flotilla.apiserver.objects.ResourceStorage;
+import dev.flotilla.sim.dns.MemberDns;
 import dev.flotilla.sim.engine.SimThreads;
 import dev.flotilla.sim.nodes.NodeSummary;
+import dev.flotilla.sim.pods.SimulatedPods;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -20,11 +22,14 @@ public final class SimulatedMember implements AutoCloseable {
   private final MemberCluster cluster;
   private final HubServer server;
   private final WorkloadSimulator simulator;
+  private final MemberDns dns;
 
-  private SimulatedMember(MemberCluster cluster, HubServer server, WorkloadSimulator simulator) {
+  private SimulatedMember(
+      MemberCluster cluster, HubServer server, WorkloadSimulator simulator, MemberDns dns) {
     this.cluster = cluster;
     this.server = server;
     this.simulator = simulator;
+    this.dns = dns;
   }
 
   /** Starts the member's API server and simulator; returns once it serves HTTPS. */
@@ -44,16 +49,22 @@ public final class SimulatedMember implements AutoCloseable {
                 cluster.dataDir(), "127.0.0.1", cluster.port(), Optional.empty(), List.of(), false),
             hosting);
     WorkloadSimulator simulator = new WorkloadSimulator(cluster, server.storage(), simThreads);
+    MemberDns dns = null;
     try {
       simulator.start();
       server.start();
       simulator.publishApiServer(server.port());
+      dns = MemberDns.start(server.runtime().vertx(), server.storage(), server.runtime().workers());
+      SimulatedPods.install(server, cluster.name());
     } catch (RuntimeException e) {
+      if (dns != null) {
+        dns.close();
+      }
       simulator.close();
       server.close();
       throw e;
     }
-    return new SimulatedMember(cluster, server, simulator);
+    return new SimulatedMember(cluster, server, simulator, dns);
   }
 
   public MemberCluster cluster() {
@@ -101,6 +112,11 @@ public final class SimulatedMember implements AutoCloseable {
     return file;
   }
 
+  /** The member's DNS server (UDP and TCP on 127.0.0.1), as kube-system/kube-dns announces it. */
+  public MemberDns dns() {
+    return dns;
+  }
+
   /** The member's nodes and resources as a Karmada Cluster status would summarize them. */
   public NodeSummary nodeSummary() {
     return simulator.nodeSummary();
@@ -108,6 +124,7 @@ public final class SimulatedMember implements AutoCloseable {
 
   @Override
   public void close() {
+    dns.close();
     simulator.close();
     server.close();
   }

@@ -54,6 +54,10 @@ final class ApiRouter {
   private final Map<String, VirtualResource> virtuals =
       new java.util.concurrent.ConcurrentHashMap<>();
 
+  /** Subresources served by an embedding process, by "group/resource/subresource". */
+  private final Map<String, SubresourceHandler> subresources =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
   private volatile Impersonator impersonator = Impersonator.NONE;
 
   ApiRouter(
@@ -92,6 +96,10 @@ final class ApiRouter {
 
   void addVirtualResource(String group, String resource, VirtualResource handler) {
     virtuals.put(group + "/" + resource, handler);
+  }
+
+  void addSubresource(String group, String resource, String sub, SubresourceHandler handler) {
+    subresources.put(group + "/" + resource + "/" + sub, handler);
   }
 
   void setImpersonator(Impersonator impersonator) {
@@ -341,6 +349,14 @@ final class ApiRouter {
    * with its user in scope for admission.
    */
   private CompletableFuture<Reply> operation(String verb, ApiRequest request) {
+    String sub = request.info().subresource();
+    SubresourceHandler served =
+        sub == null
+            ? null
+            : subresources.get(request.type().group() + "/" + request.type().plural() + "/" + sub);
+    if (served != null) {
+      return served.handle(request);
+    }
     if ("scale".equals(request.info().subresource())) {
       return asUser(verb, request, scale);
     }

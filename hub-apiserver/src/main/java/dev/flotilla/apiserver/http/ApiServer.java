@@ -121,6 +121,12 @@ public final class ApiServer implements AutoCloseable {
     router.addVirtualResource(group, resource, handler);
   }
 
+  /** Serves {@code <resource>/<sub>} of group {@code group} with {@code handler}. */
+  public void addSubresource(
+      String group, String resource, String sub, SubresourceHandler handler) {
+    router.addSubresource(group, resource, sub, handler);
+  }
+
   /** Honours Impersonate-* headers through {@code impersonator} from now on. */
   public void setImpersonator(Impersonator impersonator) {
     router.setImpersonator(impersonator);

@@ -45,6 +45,9 @@ public final class PodStatuses {
    */
   public static ObjectNode running(
       JsonNode pod, String hostIp, String podIp, boolean nodeReady, String now) {
+    if (InteractivePods.waitsForInput(pod)) {
+      return InteractivePods.exited(pod, hostIp, now); // nobody should wait on a simulated pod
+    }
     JsonNode old = pod.path("status");
     JsonNode oldConditions = old.path("conditions");
     String started = old.path("startTime").asText(now);
