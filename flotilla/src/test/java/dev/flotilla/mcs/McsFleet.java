@@ -102,6 +102,19 @@ final class McsFleet implements AutoCloseable {
             .start());
   }
 
+  /** Waits until every member serves ServiceExports and ServiceImports (installed by its agent). */
+  void awaitMcsCrds() {
+    for (String name : members.keySet()) {
+      await(
+          "MCS CRDs served in " + name,
+          () -> members.get(name).getApiResources("multicluster.x-k8s.io/v1beta1"),
+          l ->
+              l != null
+                  && l.getResources().stream().anyMatch(r -> r.getName().equals("serviceexports"))
+                  && l.getResources().stream().anyMatch(r -> r.getName().equals("serviceimports")));
+    }
+  }
+
   void stopAgent(String name) {
     MemberAgent a = agents.remove(name);
     if (a != null) {

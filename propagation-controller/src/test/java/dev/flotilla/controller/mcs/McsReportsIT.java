@@ -60,7 +60,8 @@ class McsReportsIT {
                   .build())
           .create();
     }
-    controller = new McsHubController(client, "derived-");
+    // No configured prefix: derived Services are named by where each import came from.
+    controller = new McsHubController(client, null);
   }
 
   @AfterAll
@@ -79,6 +80,42 @@ class McsReportsIT {
         "member1",
         derived.getMetadata().getAnnotations().get(McsLabels.SOURCE_CLUSTERS),
         "the source cluster is the report's execution namespace");
+  }
+
+  @Test
+  void derivedServiceNamedByWhereTheImportCameFrom() {
+    write("member1", "export", "both", renamed(McsReportsTest.exportSpec(), "both"));
+    write("member2", "import", "both", renamed(McsReportsTest.importSpec(), "both"), "hub");
+    write("member3", "import", "both", renamed(McsReportsTest.importSpec(), "both"), "member");
+    GenericKubernetesResource karmada = await(() -> work("member2", "mcs-derived-shop-both"));
+    GenericKubernetesResource ack = await(() -> work("member3", "mcs-derived-shop-both"));
+    assertEquals(
+        "derived-both",
+        karmada.getMetadata().getAnnotations().get(McsLabels.DERIVED_SERVICE),
+        "an import propagated from the hub follows Karmada's naming");
+    assertEquals(
+        "amcs-both",
+        ack.getMetadata().getAnnotations().get(McsLabels.DERIVED_SERVICE),
+        "an import created in the member follows ACK One's naming");
+    assertTrue(Trees.tree(ack).toString().contains("\"name\":\"amcs-both\""), "the Service itself");
+  }
+
+  @Test
+  void reportWithUnknownOriginIsIgnored() {
+    write("member1", "export", "odd", renamed(McsReportsTest.exportSpec(), "odd"));
+    GenericKubernetesResource report =
+        write("member3", "import", "odd", renamed(McsReportsTest.importSpec(), "odd"), "elsewhere");
+    Event event =
+        await(
+            () ->
+                client.v1().events().inNamespace("karmada-es-member3").list().getItems().stream()
+                    .filter(e -> "InvalidReport".equals(e.getReason()))
+                    .filter(
+                        e -> report.getMetadata().getUid().equals(e.getInvolvedObject().getUid()))
+                    .findFirst()
+                    .orElse(null));
+    assertTrue(event.getMessage().contains("must be hub or member"), event.getMessage());
+    assertNull(work("member3", "mcs-derived-shop-odd"));
   }
 
   @Test
@@ -141,6 +178,11 @@ class McsReportsIT {
 
   private static GenericKubernetesResource write(
       String cluster, String role, String svc, ObjectNode spec) {
+    return write(cluster, role, svc, spec, null);
+  }
+
+  private static GenericKubernetesResource write(
+      String cluster, String role, String svc, ObjectNode spec, String origin) {
     ObjectNode work = Trees.MAPPER.createObjectNode();
     work.put("apiVersion", "work.karmada.io/v1alpha1");
     work.put("kind", "Work");
@@ -152,6 +194,9 @@ class McsReportsIT {
         .put(McsLabels.ROLE, role)
         .put(McsLabels.SERVICE_NAMESPACE, "shop")
         .put(McsLabels.SERVICE_NAME, svc);
+    if (origin != null) {
+      meta.putObject("annotations").put(McsLabels.IMPORT_ORIGIN, origin);
+    }
     work.set("spec", spec);
     return client
         .genericKubernetesResources(Kinds.WORK)
