@@ -66,9 +66,10 @@ final class HubCommand implements Runnable {
 
   @Option(
       names = "--derived-service-prefix",
-      defaultValue = "derived-",
       description =
-          "Prefix of the derived Services MCS creates in consumer clusters (default: ${DEFAULT-VALUE}).")
+          "Prefix of every derived Service MCS creates in consumer clusters. Default: by where the"
+              + " import came from, derived- (Karmada) for one propagated from the hub, amcs- (ACK"
+              + " One) for one created in the member.")
   String derivedServicePrefix;
 
   @Option(
