@@ -26,8 +26,12 @@ record Request(
   /** The request, or null when the name cannot exist (pods, wrong shape). */
   static Request parse(List<String> labels, boolean clusterset) {
     int last = labels.size() - 1;
-    // Pod records are off (the Corefile says "pods disabled"; the multicluster plugin has none).
-    if (last < 0 || !labels.get(last).equals("svc")) {
+    // The zone itself, svc.<zone> and pod.<zone> exist (NODATA); below pod nothing does, since
+    // pod records are off ("pods disabled"; the multicluster plugin has none).
+    if (last < 0 || (last == 0 && labels.get(0).equals("pod"))) {
+      return new Request(null, null, "*", "*", null, null);
+    }
+    if (!labels.get(last).equals("svc")) {
       return null;
     }
     if (last == 0) {

@@ -172,6 +172,13 @@ class DnsAnswersTest {
     assertTrue(nodata.getSection(Section.ANSWER).isEmpty());
     assertEquals(Type.SOA, nodata.getSection(Section.AUTHORITY).get(0).getType());
     assertEquals(Rcode.NOERROR, ask("shop.svc.cluster.local", Type.A).getRcode());
+    for (String apex : List.of("cluster.local", "svc.cluster.local", "pod.cluster.local")) {
+      Message m = ask(apex, Type.A);
+      assertEquals(Rcode.NOERROR, m.getRcode(), apex);
+      assertTrue(m.getSection(Section.ANSWER).isEmpty(), apex);
+    }
+    assertEquals(
+        Type.SOA, ask("clusterset.local", Type.SOA).getSection(Section.ANSWER).get(0).getType());
   }
 
   @Test
