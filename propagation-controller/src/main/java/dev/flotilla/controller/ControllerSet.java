@@ -51,6 +51,10 @@ final class ControllerSet implements AutoCloseable {
       set.add(detector, wanted);
       set.add(new dev.flotilla.controller.scheduler.SchedulerController(client, informers), wanted);
       set.add(new BindingController(client, informers, detector.templates()), wanted);
+      set.add(
+          new dev.flotilla.controller.dependencies.DependenciesDistributor(
+              client, informers, detector.templates()),
+          wanted);
       set.add(new McsHubController(client, derivedServicePrefix), wanted);
       if (!wanted.getAsBoolean()) {
         set.close();

@@ -89,7 +89,7 @@ public final class AttachedBindings {
       snapshot.put("namespace", ns);
       snapshot.put("name", name);
     }
-    if (!spec.has("placement")) {
+    if (attachedOnly(b)) {
       // Attached only: any requirer that overwrites or preserves makes it so (Karmada's resolve).
       JsonNode rs = requirer.path("spec");
       boolean overwrite =
@@ -151,6 +151,16 @@ public final class AttachedBindings {
       }
     }
     return new ArrayList<>(targets.values());
+  }
+
+  /**
+   * True for a binding only dependencies made: no policy claimed its resource (no policy name
+   * annotation), so the scheduler leaves it alone and only its requirers place it.
+   */
+  public static boolean attachedOnly(JsonNode binding) {
+    JsonNode annotations = binding.path("metadata").path("annotations");
+    return !annotations.has(Names.PP_NAME_ANNOTATION)
+        && !annotations.has(Names.CPP_NAME_ANNOTATION);
   }
 
   /** The binding's permanent id: Karmada's label, else (as Flotilla binds by it) its uid. */

@@ -79,7 +79,8 @@ class AttachedBindingsTest {
   void aBindingPlacedByItsOwnPolicyKeepsItsClustersAndSettings() {
     JsonNode placed =
         Yaml.node(
-            "metadata: {namespace: ns, name: conf-configmap}\n"
+            "metadata: {namespace: ns, name: conf-configmap,"
+                + " annotations: {propagationpolicy.karmada.io/name: p}}\n"
                 + "spec: {placement: {}, conflictResolution: Abort, clusters: [{name: m9}]}");
     JsonNode overwriting =
         Yaml.node(
