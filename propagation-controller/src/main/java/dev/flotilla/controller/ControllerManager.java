@@ -45,6 +45,7 @@ public final class ControllerManager implements AutoCloseable {
   private final AtomicInteger termsStarted = new AtomicInteger();
   private volatile String derivedServicePrefix = McsHubController.DEFAULT_PREFIX;
   private volatile LeaderElection timings = LeaderElection.DEFAULTS;
+  private volatile FailoverOptions failover = FailoverOptions.DEFAULTS;
   private volatile ObservedLease lease;
   private volatile boolean leading; // the elector says so; controllers may still be starting
   private volatile boolean closed;
@@ -73,6 +74,12 @@ public final class ControllerManager implements AutoCloseable {
   /** Lease duration, renew deadline and retry period; set before {@link #start()}. */
   public ControllerManager leaderElection(LeaderElection timings) {
     this.timings = timings;
+    return this;
+  }
+
+  /** Taint eviction and graceful eviction settings; set before {@link #start()}. */
+  public ControllerManager failover(FailoverOptions options) {
+    this.failover = options;
     return this;
   }
 
@@ -150,7 +157,7 @@ public final class ControllerManager implements AutoCloseable {
     }
     LOG.info(identity + " leads: starting controllers");
     try {
-      running = ControllerSet.start(hub, derivedServicePrefix, () -> leading && !closed);
+      running = ControllerSet.start(hub, derivedServicePrefix, failover, () -> leading && !closed);
     } catch (RuntimeException | Error e) {
       // A replica that leads but cannot run its controllers gives the lease up for another one
       // (or itself, a retry period later) rather than hold it idle.
