@@ -40,6 +40,7 @@ final class KarmadaPolicyRules {
 
   private static void propagation(JsonNode spec, List<FieldError> errors) {
     resourceSelectors(spec, errors);
+    UnsupportedKarmadaFields.propagation(spec, errors);
     boolean preemptAlways = spec.path("preemption").asText("").equals("Always");
     JsonNode selectors = spec.path("resourceSelectors");
     for (int i = 0; preemptAlways && i < selectors.size(); i++) {

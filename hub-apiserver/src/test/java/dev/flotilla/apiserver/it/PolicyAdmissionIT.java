@@ -164,6 +164,37 @@ class PolicyAdmissionIT {
     http.send("DELETE", PPS + "/valid", null, (String) null);
   }
 
+  /** What Flotilla does not act on yet is refused, not stored and ignored. */
+  @Test
+  void failoverFieldsNotSupportedYetAreRefused() {
+    String placement = "{\"clusterAffinity\":{\"clusterNames\":[\"member1\"]}}";
+    String app =
+        ",\"propagateDeps\":true,\"failover\":{\"application\":{\"decisionConditions\":"
+            + "{\"tolerationSeconds\":60},\"purgeMode\":\"Directly\"}}";
+    refused(
+        PPS,
+        pp("app-failover", "", placement).replace("}}}", "}}" + app + "}"),
+        "spec.failover.application",
+        "application failover is not supported by Flotilla yet");
+    String badPath =
+        ",\"failover\":{\"cluster\":{\"purgeMode\":\"Directly\",\"statePreservation\":"
+            + "{\"rules\":[{\"aliasLabelName\":\"a\",\"jsonPath\":\"{.items[*].name}\"}]}}}";
+    refused(
+        PPS,
+        pp("bad-path", "", placement).replace("}}}", "}}" + badPath + "}"),
+        "spec.failover.cluster.statePreservation.rules[0].jsonPath",
+        "this JSONPath is not supported by Flotilla yet");
+    String cluster = badPath.replace("{.items[*].name}", "{.readyReplicas}");
+    HttpResponse<String> ok =
+        http.send(
+            "POST",
+            PPS,
+            "application/json",
+            pp("cluster-failover", "", placement).replace("}}}", "}}" + cluster + "}"));
+    assertEquals(201, ok.statusCode(), ok.body());
+    http.send("DELETE", PPS + "/cluster-failover", null, (String) null);
+  }
+
   @Test
   void overrideRulesAreChecked() {
     String head =
