@@ -3,6 +3,7 @@ package dev.flotilla.controller;
 import dev.flotilla.controller.binding.BindingController;
 import dev.flotilla.controller.binding.GracefulEvictionController;
 import dev.flotilla.controller.cluster.ClusterHealthController;
+import dev.flotilla.controller.cluster.ClusterTaintPolicyController;
 import dev.flotilla.controller.cluster.TaintManager;
 import dev.flotilla.controller.detector.ResourceDetector;
 import dev.flotilla.controller.mcs.McsHubController;
@@ -60,6 +61,7 @@ final class ControllerSet implements AutoCloseable {
           new dev.flotilla.controller.dependencies.DependenciesDistributor(
               client, informers, detector.templates()),
           wanted);
+      set.add(new ClusterTaintPolicyController(client, informers), wanted);
       if (failover.noExecuteTaintEviction()) {
         set.add(new TaintManager(client, informers, failover.purgeMode()), wanted);
       }

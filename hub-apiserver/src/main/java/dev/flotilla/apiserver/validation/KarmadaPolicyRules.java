@@ -28,6 +28,10 @@ final class KarmadaPolicyRules {
       switch (type.kind()) {
         case "PropagationPolicy", "ClusterPropagationPolicy" -> propagation(spec, errors);
         case "OverridePolicy", "ClusterOverridePolicy" -> override(spec, errors);
+        case "ClusterTaintPolicy" -> {
+          affinity(spec.get("targetClusters"), "spec.targetClusters", errors);
+          ClusterTaintPolicyRules.check(spec, errors);
+        }
         default -> {
           // no webhook rules
         }

@@ -196,6 +196,41 @@ class PolicyAdmissionIT {
   }
 
   @Test
+  void clusterTaintPoliciesAreChecked() {
+    String ctps = "/apis/policy.karmada.io/v1alpha1/clustertaintpolicies";
+    String head =
+        "{\"apiVersion\":\"policy.karmada.io/v1alpha1\",\"kind\":\"ClusterTaintPolicy\","
+            + "\"metadata\":{\"name\":\"ctp\"},\"spec\":{";
+    String taint = "{\"key\":\"k\",\"effect\":\"NoExecute\"}";
+    refused(
+        ctps,
+        head + "\"taints\":[" + taint + "," + taint + "]}}",
+        "spec.taints[1]",
+        "duplicate taint with the same key(k) and effect(NoExecute) is not allowed");
+    refused(
+        ctps,
+        head
+            + "\"addOnConditions\":[{\"conditionType\":\"Ready\",\"operator\":\"Equals\","
+            + "\"statusValues\":[\"False\"]}],\"taints\":["
+            + taint
+            + "]}}",
+        "spec.addOnConditions[0].operator",
+        "Unsupported value: \"Equals\"");
+    HttpResponse<String> ok =
+        http.send(
+            "POST",
+            ctps,
+            "application/json",
+            head
+                + "\"addOnConditions\":[{\"conditionType\":\"Ready\",\"operator\":\"NotIn\","
+                + "\"statusValues\":[\"True\"]}],\"taints\":["
+                + taint
+                + "]}}");
+    assertEquals(201, ok.statusCode(), ok.body());
+    http.send("DELETE", ctps + "/ctp", null, (String) null);
+  }
+
+  @Test
   void overrideRulesAreChecked() {
     String head =
         "{\"apiVersion\":\"policy.karmada.io/v1alpha1\",\"kind\":\"OverridePolicy\","
