@@ -1,5 +1,6 @@
 package dev.flotilla.controller;
 
+import dev.flotilla.controller.binding.ApplicationFailoverController;
 import dev.flotilla.controller.binding.BindingController;
 import dev.flotilla.controller.binding.GracefulEvictionController;
 import dev.flotilla.controller.cluster.ClusterHealthController;
@@ -65,6 +66,7 @@ final class ControllerSet implements AutoCloseable {
       if (failover.noExecuteTaintEviction()) {
         set.add(new TaintManager(client, informers, failover.purgeMode()), wanted);
       }
+      set.add(new ApplicationFailoverController(client, informers), wanted);
       set.add(
           new GracefulEvictionController(client, informers, failover.gracefulEvictionTimeout()),
           wanted);

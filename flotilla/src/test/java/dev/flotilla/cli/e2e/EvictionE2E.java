@@ -21,7 +21,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * does not tolerate moves the workload to the remaining cluster, and the old copy stays until the
  * new one is healthy; an unreachable member gets the built-in NoExecute taint after the failover
  * eviction timeout, its workload moves (purgeMode Directly, the old copy's state carried as a
- * label), and when it comes back what was evicted from it is cleaned up there.
+ * label), and when it comes back what was evicted from it is cleaned up there; a workload that
+ * never gets ready fails over to its backup clusters ({@code failover.application}).
  *
  * <p>The new copy is held unhealthy by an OverridePolicy that keeps its pods not ready (the
  * simulator's {@code sim.flotilla.dev/ready} annotation), so each "stays until healthy" state can
@@ -227,6 +228,73 @@ class EvictionE2E {
     Await.settle(Duration.ofSeconds(2));
     assertEquals(List.of(to), Fleet.scheduledClusters(fleet.binding(ns, "Deployment", "db")));
     assertNull(deployment(fleet, from, ns, "db"), "no duplicate on the returned member");
+  }
+
+  @Test
+  void aWorkloadThatNeverGetsReadyFailsOverToTheBackupClusters() {
+    Fleet fleet = FLEET.fleet();
+    String ns = fleet.newNamespace("appfailover");
+    fleet.create(unready(ns, "app", "member1"));
+    fleet.create(
+        """
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: app, namespace: %1$s, labels: {app: app}}
+        spec:
+          replicas: 1
+          selector: {matchLabels: {app: app}}
+          template:
+            metadata: {labels: {app: app}}
+            spec: {containers: [{name: c, image: nginx:1.25}]}
+        ---
+        apiVersion: policy.karmada.io/v1alpha1
+        kind: PropagationPolicy
+        metadata: {name: app, namespace: %1$s}
+        spec:
+          propagateDeps: true
+          resourceSelectors: [{apiVersion: apps/v1, kind: Deployment, name: app}]
+          placement:
+            clusterAffinities:
+            - {affinityName: primary, clusterNames: [member1]}
+            - {affinityName: backup, clusterNames: [member3]}
+          failover:
+            application:
+              decisionConditions: {tolerationSeconds: 2}
+              purgeMode: Gracefully
+              gracePeriodSeconds: 600
+        """
+            .formatted(ns));
+    JsonNode moved =
+        Await.until(
+            "app evicted from member1 (never ready there) and scheduled to member3",
+            () -> {
+              JsonNode rb = fleet.binding(ns, "Deployment", "app");
+              return rb != null
+                      && Fleet.scheduledClusters(rb).equals(List.of("member3"))
+                      && rb.path("spec").path("gracefulEvictionTasks").size() == 1
+                  ? rb
+                  : null;
+            });
+    JsonNode task = moved.path("spec").path("gracefulEvictionTasks").get(0);
+    assertEquals("member1", task.path("fromCluster").asText(), task.toString());
+    assertEquals("ApplicationFailure", task.path("reason").asText(), task.toString());
+    assertEquals(
+        "resource-binding-application-failover-controller",
+        task.path("producer").asText(),
+        task.toString());
+    assertEquals(600, task.path("gracePeriodSeconds").asInt(), task.toString());
+    Await.until(
+        "app healthy in member3, the task ended and the copy in member1 removed",
+        () -> {
+          JsonNode rb = fleet.binding(ns, "Deployment", "app");
+          return rb.path("spec").path("gracefulEvictionTasks").isEmpty()
+              && fleet.work("member1", ns, "Deployment", "app") == null
+              && deployment(fleet, "member1", ns, "app") == null
+              && deployment(fleet, "member3", ns, "app") != null;
+        });
+    Await.settle(Duration.ofSeconds(2));
+    assertEquals(
+        List.of("member3"), Fleet.scheduledClusters(fleet.binding(ns, "Deployment", "app")));
   }
 
   /** Waits until the binding is scheduled to one cluster and healthy there; returns it. */

@@ -15,25 +15,18 @@ final class UnsupportedKarmadaFields {
   private UnsupportedKarmadaFields() {}
 
   static void propagation(JsonNode spec, List<FieldError> errors) {
-    JsonNode failover = spec.path("failover");
-    if (failover.path("application").isObject()) {
-      errors.add(
-          FieldError.forbidden(
-              "spec.failover.application",
-              "application failover is not supported by Flotilla yet: a workload that stays"
-                  + " unhealthy on a cluster would not be moved; remove failover.application"
-                  + " (cluster failover, failover.cluster, is supported)"));
-    }
-    JsonNode rules = failover.path("cluster").path("statePreservation").path("rules");
-    for (int i = 0; i < rules.size(); i++) {
-      String path = rules.get(i).path("jsonPath").asText("");
-      var why = PreservedState.unsupported(path);
-      if (why.isPresent()) {
-        errors.add(
-            FieldError.invalid(
-                "spec.failover.cluster.statePreservation.rules[" + i + "].jsonPath",
-                TextNode.valueOf(path),
-                "this JSONPath is not supported by Flotilla yet: " + why.get()));
+    for (String kind : java.util.List.of("cluster", "application")) {
+      JsonNode rules = spec.path("failover").path(kind).path("statePreservation").path("rules");
+      for (int i = 0; i < rules.size(); i++) {
+        String path = rules.get(i).path("jsonPath").asText("");
+        var why = PreservedState.unsupported(path);
+        if (why.isPresent()) {
+          errors.add(
+              FieldError.invalid(
+                  "spec.failover." + kind + ".statePreservation.rules[" + i + "].jsonPath",
+                  TextNode.valueOf(path),
+                  "this JSONPath is not supported by Flotilla yet: " + why.get()));
+        }
       }
     }
   }

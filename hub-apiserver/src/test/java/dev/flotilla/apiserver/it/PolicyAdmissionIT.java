@@ -164,18 +164,30 @@ class PolicyAdmissionIT {
     http.send("DELETE", PPS + "/valid", null, (String) null);
   }
 
-  /** What Flotilla does not act on yet is refused, not stored and ignored. */
+  /**
+   * Failover as Karmada's webhook checks it; what Flotilla cannot evaluate yet is refused, not
+   * stored and ignored.
+   */
   @Test
-  void failoverFieldsNotSupportedYetAreRefused() {
+  void failoverFieldsAreChecked() {
     String placement = "{\"clusterAffinity\":{\"clusterNames\":[\"member1\"]}}";
     String app =
         ",\"propagateDeps\":true,\"failover\":{\"application\":{\"decisionConditions\":"
             + "{\"tolerationSeconds\":60},\"purgeMode\":\"Directly\"}}";
     refused(
         PPS,
-        pp("app-failover", "", placement).replace("}}}", "}}" + app + "}"),
-        "spec.failover.application",
-        "application failover is not supported by Flotilla yet");
+        pp("app-failover", "", placement)
+            .replace("}}}", "}}" + app.replace("Directly", "Gracefully") + "}"),
+        "spec.failover.application.gracePeriodSeconds",
+        "should not be empty when purgeMode is gracefully");
+    HttpResponse<String> directly =
+        http.send(
+            "POST",
+            PPS,
+            "application/json",
+            pp("app-failover", "", placement).replace("}}}", "}}" + app + "}"));
+    assertEquals(201, directly.statusCode(), directly.body());
+    http.send("DELETE", PPS + "/app-failover", null, (String) null);
     String badPath =
         ",\"failover\":{\"cluster\":{\"purgeMode\":\"Directly\",\"statePreservation\":"
             + "{\"rules\":[{\"aliasLabelName\":\"a\",\"jsonPath\":\"{.items[*].name}\"}]}}}";

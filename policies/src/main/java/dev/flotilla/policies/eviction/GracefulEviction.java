@@ -25,6 +25,40 @@ public final class GracefulEviction {
   public static final String PRODUCER_TAINT_MANAGER = "TaintManager";
   public static final String REASON_TAINT_UNTOLERATED = "TaintUntolerated";
 
+  /**
+   * What a new task records (Karmada's TaskOptions); null fields are left out.
+   *
+   * @param suppressDeletion true keeps the old copy until someone says otherwise (purgeMode Never)
+   * @param clustersBeforeFailover where the workload ran before; preserved state is injected only
+   *     into clusters not listed
+   */
+  public record TaskOptions(
+      String purgeMode,
+      String producer,
+      String reason,
+      String message,
+      Map<String, String> preservedLabelState,
+      Integer gracePeriodSeconds,
+      Boolean suppressDeletion,
+      List<String> clustersBeforeFailover) {
+    /** A task with only purge mode, producer, reason and message. */
+    public static TaskOptions of(String purgeMode, String producer, String reason, String message) {
+      return new TaskOptions(purgeMode, producer, reason, message, null, null, null, null);
+    }
+
+    public TaskOptions withPreservedLabelState(Map<String, String> state) {
+      return new TaskOptions(
+          purgeMode,
+          producer,
+          reason,
+          message,
+          state,
+          gracePeriodSeconds,
+          suppressDeletion,
+          clustersBeforeFailover);
+    }
+  }
+
   /** What an assessment leaves: the tasks kept, the clusters whose copy may go, when to look. */
   public record Assessment(ArrayNode kept, List<String> evicted, Duration next) {}
 
@@ -34,15 +68,7 @@ public final class GracefulEviction {
    * Karmada's GracefulEvictCluster on a binding spec: false when the binding is not scheduled
    * there. A cluster that already has a task is only removed from the targets.
    */
-  public static boolean evict(
-      ObjectNode spec,
-      String cluster,
-      String purgeMode,
-      String producer,
-      String reason,
-      String message,
-      Map<String, String> preservedLabelState,
-      Instant now) {
+  public static boolean evict(ObjectNode spec, String cluster, TaskOptions options, Instant now) {
     ArrayNode clusters = (ArrayNode) spec.path("clusters");
     if (clusters.isMissingNode()) {
       return false;
@@ -62,16 +88,28 @@ public final class GracefulEviction {
     }
     ObjectNode task = spec.withArray("gracefulEvictionTasks").addObject();
     task.put("fromCluster", cluster);
-    task.put("purgeMode", purgeMode);
+    task.put("purgeMode", options.purgeMode());
     if (evicted.path("replicas").asInt(0) > 0) {
       task.put("replicas", evicted.path("replicas").asInt());
     }
-    task.put("reason", reason);
-    task.put("message", message);
-    task.put("producer", producer);
-    if (preservedLabelState != null && !preservedLabelState.isEmpty()) {
+    task.put("reason", options.reason());
+    if (options.message() != null) {
+      task.put("message", options.message());
+    }
+    task.put("producer", options.producer());
+    if (options.gracePeriodSeconds() != null) {
+      task.put("gracePeriodSeconds", options.gracePeriodSeconds());
+    }
+    if (options.suppressDeletion() != null) {
+      task.put("suppressDeletion", options.suppressDeletion());
+    }
+    if (options.preservedLabelState() != null && !options.preservedLabelState().isEmpty()) {
       ObjectNode state = task.putObject("preservedLabelState");
-      preservedLabelState.forEach(state::put);
+      options.preservedLabelState().forEach(state::put);
+    }
+    if (options.clustersBeforeFailover() != null) {
+      var before = task.putArray("clustersBeforeFailover");
+      options.clustersBeforeFailover().forEach(before::add);
     }
     task.put("creationTimestamp", now.truncatedTo(ChronoUnit.SECONDS).toString());
     return true;

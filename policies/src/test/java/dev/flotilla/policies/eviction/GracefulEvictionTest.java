@@ -24,11 +24,12 @@ class GracefulEvictionTest {
         GracefulEviction.evict(
             spec,
             "m1",
-            purgeMode,
-            GracefulEviction.PRODUCER_TAINT_MANAGER,
-            GracefulEviction.REASON_TAINT_UNTOLERATED,
-            "taint",
-            Map.of("app-state", "x"),
+            GracefulEviction.TaskOptions.of(
+                    purgeMode,
+                    GracefulEviction.PRODUCER_TAINT_MANAGER,
+                    GracefulEviction.REASON_TAINT_UNTOLERATED,
+                    "taint")
+                .withPreservedLabelState(Map.of("app-state", "x")),
             T0));
     return spec;
   }
@@ -45,7 +46,8 @@ class GracefulEvictionTest {
     assertEquals("x", task.path("preservedLabelState").path("app-state").asText());
     assertEquals(Set.of("m1"), GracefulEviction.retainedClusters(spec));
     assertFalse(
-        GracefulEviction.evict(spec, "m1", "Gracefully", "p", "r", "m", Map.of(), T0),
+        GracefulEviction.evict(
+            spec, "m1", GracefulEviction.TaskOptions.of("Gracefully", "p", "r", "m"), T0),
         "not scheduled there any more");
     assertEquals(Set.of(), GracefulEviction.retainedClusters(evicted("Directly")));
   }

@@ -135,11 +135,12 @@ public final class TaintManager implements Reconciler, AutoCloseable {
     if (!GracefulEviction.evict(
         next.with("spec"),
         cluster,
-        purgeMode,
-        GracefulEviction.PRODUCER_TAINT_MANAGER,
-        GracefulEviction.REASON_TAINT_UNTOLERATED,
-        message,
-        preserved,
+        GracefulEviction.TaskOptions.of(
+                purgeMode,
+                GracefulEviction.PRODUCER_TAINT_MANAGER,
+                GracefulEviction.REASON_TAINT_UNTOLERATED,
+                message)
+            .withPreservedLabelState(preserved),
         now)) {
       return;
     }
