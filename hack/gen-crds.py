@@ -27,6 +27,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 DEFAULT_SRC = os.path.join(ROOT, "..", "shared", "data", "crds")
 CLUSTER_INPUT = os.path.join(ROOT, "hack", "cluster-crd.yaml")
 TAINT_POLICY_INPUT = os.path.join(ROOT, "hack", "clustertaintpolicy-crd.yaml")
+REBALANCER_INPUT = os.path.join(ROOT, "hack", "workloadrebalancer-crd.yaml")
 OUT_DIR = os.path.join(ROOT, "policies", "src", "main", "resources", "crds")
 
 KARMADA = "karmada-io/karmada@f8fdd02"
@@ -43,6 +44,7 @@ INPUTS = [
     ("karmada-work.karmada.io_works.yaml", KARMADA),
     ("karmada-work.karmada.io_resourcebindings.yaml", KARMADA),
     ("karmada-work.karmada.io_clusterresourcebindings.yaml", KARMADA),
+    (REBALANCER_INPUT, KARMADA + " pkg/apis/apps/v1alpha1/workloadrebalancer_types.go"),
     ("mcs-api-multicluster.x-k8s.io_serviceexports.yaml", MCS),
     ("mcs-api-multicluster.x-k8s.io_serviceimports.yaml", MCS),
 ]
@@ -538,8 +540,35 @@ def cluster_taint_policy():
     return t
 
 
+def workload_rebalancer():
+    def ref(summary):
+        return {
+            "": summary,
+            ".apiVersion": "API group and version of the resource template.",
+            ".kind": "Kind of the resource template.",
+            ".name": "Name of the resource template.",
+            ".namespace": "Namespace of the resource template; empty for a cluster-scoped one.",
+        }
+
+    t = {
+        "": "One-off request to schedule the named workloads afresh, as if they had just been created, with the outcome per workload in its status.",
+        "spec": "The workloads to schedule again and how long to keep this object afterwards.",
+        "spec.ttlSecondsAfterFinished": "Seconds after every workload has an outcome before this object is deleted; unset keeps it.",
+        "status": "What the rebalance did so far.",
+        "status.observedGeneration": "The metadata.generation the status was computed from.",
+        "status.finishTime": "When every listed workload had an outcome.",
+        "status.observedWorkloads": "Outcome for each listed workload.",
+        "status.observedWorkloads.result": "Successful once the workload's binding was asked to schedule again, Failed when that is impossible.",
+        "status.observedWorkloads.reason": "Why it failed, for example ReferencedBindingNotFound when the workload has no binding.",
+    }
+    t.update(prefixed("spec.workloads", ref("Resource templates to schedule again, at least one.")))
+    t.update(prefixed("status.observedWorkloads.workload", ref("The workload this outcome is about.")))
+    return t
+
+
 DESCRIPTIONS = {
     "Cluster": cluster(),
+    "WorkloadRebalancer": workload_rebalancer(),
     "ClusterTaintPolicy": cluster_taint_policy(),
     "PropagationPolicy": propagation(
         "Namespaced policy that selects resource templates and propagates them to member clusters.",

@@ -70,6 +70,9 @@ final class ControllerSet implements AutoCloseable {
       set.add(
           new GracefulEvictionController(client, informers, failover.gracefulEvictionTimeout()),
           wanted);
+      set.add(
+          new dev.flotilla.controller.rebalancer.WorkloadRebalancerController(client, informers),
+          wanted);
       set.add(new McsHubController(client, derivedServicePrefix), wanted);
       if (!wanted.getAsBoolean()) {
         set.close();

@@ -105,7 +105,7 @@ class CrdManifestsTest {
   void everyManifestParsesAsAV1Crd() {
     List<ObjectNode> crds = CrdManifests.load();
     assertEquals(CrdManifests.resourceNames().size(), crds.size());
-    assertEquals(11, crds.size());
+    assertEquals(12, crds.size());
     for (ObjectNode crd : crds) {
       assertEquals("apiextensions.k8s.io/v1", crd.path("apiVersion").asText());
       assertEquals("CustomResourceDefinition", crd.path("kind").asText());
@@ -142,6 +142,7 @@ class CrdManifestsTest {
                 "ServiceExport", "Namespaced v1alpha1,v1beta1* [svcex, svcexport]",
                 "ServiceImport", "Namespaced v1alpha1,v1beta1* [svcim, svcimport]"));
     expected.put("ClusterTaintPolicy", "Cluster v1alpha1* []");
+    expected.put("WorkloadRebalancer", "Cluster v1alpha1* []");
     Map<String, String> actual = new LinkedHashMap<>();
     for (ObjectNode crd : CrdManifests.load()) {
       JsonNode spec = crd.path("spec");
@@ -397,6 +398,15 @@ class CrdManifestsTest {
             "spec.removeOnConditions",
             "spec.taints",
             "spec.taints.effect"));
+    paths.put(
+        "WorkloadRebalancer",
+        List.of(
+            "",
+            "spec",
+            "spec.workloads",
+            "spec.ttlSecondsAfterFinished",
+            "status",
+            "status.observedWorkloads.result"));
     Map<String, ObjectNode> crds = byKind();
     assertEquals(crds.keySet(), paths.keySet());
     for (Map.Entry<String, List<String>> e : paths.entrySet()) {

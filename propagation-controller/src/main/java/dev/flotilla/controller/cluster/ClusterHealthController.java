@@ -157,10 +157,10 @@ public final class ClusterHealthController implements Reconciler, AutoCloseable 
     for (JsonNode t : taints) {
       String key = t.path("key").asText();
       boolean health = key.equals(UNREACHABLE) || key.equals(NOT_READY);
-      boolean keep = !health;
-      for (String[] w : wanted) {
-        keep |= health && w[0].equals(key) && w[1].equals(t.path("effect").asText());
-      }
+      // While the cluster is unhealthy in this way, every taint of the key stays, whatever put it
+      // there (a ClusterTaintPolicy may add the NoExecute one before the timeout): removing it
+      // would fight that policy. Once healthy, the key's taints go.
+      boolean keep = !health || (key.equals(UNREACHABLE) ? unreachable : notReady);
       if (keep) {
         next.add(t);
       } else {

@@ -142,10 +142,12 @@ public final class DependenciesDistributor implements Reconciler, AutoCloseable 
   private Result releaseAll(String namespace, String name, Set<String> keep) {
     String label = AttachedBindings.dependedByLabel(namespace, name);
     boolean conflict = false;
-    for (GenericKubernetesResource b : bindings.getStore().list()) {
-      if (!namespace.equals(b.getMetadata().getNamespace())
-          || b.getMetadata().getLabels() == null
-          || !b.getMetadata().getLabels().containsKey(label)) {
+    for (GenericKubernetesResource b :
+        bindings
+            .getIndexer()
+            .byIndex(
+                io.fabric8.kubernetes.client.informers.cache.Cache.NAMESPACE_INDEX, namespace)) {
+      if (b.getMetadata().getLabels() == null || !b.getMetadata().getLabels().containsKey(label)) {
         continue;
       }
       JsonNode tree = Trees.tree(b);
