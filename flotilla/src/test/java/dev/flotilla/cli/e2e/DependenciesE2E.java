@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.flotilla.controller.runtime.Kinds;
-import dev.flotilla.controller.runtime.Trees;
 import dev.flotilla.policies.dependencies.AttachedBindings;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -242,9 +241,5 @@ class DependenciesE2E {
       case "ServiceAccount" -> member.serviceAccounts().inNamespace(ns).withName(name).get();
       default -> member.persistentVolumeClaims().inNamespace(ns).withName(name).get();
     };
-  }
-
-  static String tree(Object o) {
-    return Trees.MAPPER.valueToTree(o).toString();
   }
 }
