@@ -26,6 +26,8 @@ import yaml
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 DEFAULT_SRC = os.path.join(ROOT, "..", "shared", "data", "crds")
 CLUSTER_INPUT = os.path.join(ROOT, "hack", "cluster-crd.yaml")
+TAINT_POLICY_INPUT = os.path.join(ROOT, "hack", "clustertaintpolicy-crd.yaml")
+REBALANCER_INPUT = os.path.join(ROOT, "hack", "workloadrebalancer-crd.yaml")
 OUT_DIR = os.path.join(ROOT, "policies", "src", "main", "resources", "crds")
 
 KARMADA = "karmada-io/karmada@f8fdd02"
@@ -38,9 +40,11 @@ INPUTS = [
     ("karmada-policy.karmada.io_clusterpropagationpolicies.yaml", KARMADA),
     ("karmada-policy.karmada.io_overridepolicies.yaml", KARMADA),
     ("karmada-policy.karmada.io_clusteroverridepolicies.yaml", KARMADA),
+    (TAINT_POLICY_INPUT, KARMADA + " pkg/apis/policy/v1alpha1/clustertaint_types.go"),
     ("karmada-work.karmada.io_works.yaml", KARMADA),
     ("karmada-work.karmada.io_resourcebindings.yaml", KARMADA),
     ("karmada-work.karmada.io_clusterresourcebindings.yaml", KARMADA),
+    (REBALANCER_INPUT, KARMADA + " pkg/apis/apps/v1alpha1/workloadrebalancer_types.go"),
     ("mcs-api-multicluster.x-k8s.io_serviceexports.yaml", MCS),
     ("mcs-api-multicluster.x-k8s.io_serviceimports.yaml", MCS),
 ]
@@ -510,8 +514,62 @@ def cluster():
     return t
 
 
+def cluster_taint_policy():
+    def match(summary):
+        return {
+            "": summary,
+            ".conditionType": "Type of the Cluster status condition to look at, for example Ready.",
+            ".operator": "In matches when the condition's status is one of statusValues and NotIn when it is none of them.",
+            ".statusValues": "Condition statuses to compare with: True, False or Unknown.",
+        }
+
+    t = {
+        "": "Cluster-wide rule that adds taints to member clusters when their status conditions match and removes them when other conditions match.",
+        "spec": "Which clusters to watch, on which conditions to add or remove taints, and which taints.",
+        "spec.taints": "Taints this rule adds or removes, at least one; existing taints are compared by key and effect.",
+        "spec.taints.key": "Key of the taint.",
+        "spec.taints.value": "Value of the taint, empty by default.",
+        "spec.taints.effect": "Effect of the taint: NoSchedule keeps new placements away, NoExecute also evicts what does not tolerate it.",
+    }
+    t.update(prefixed("spec.targetClusters", cluster_affinity()))
+    t["spec.targetClusters"] = "Member clusters this rule applies to; unset means every cluster, and a cluster that stops matching keeps its taints."
+    t.update(prefixed("spec.addOnConditions", match(
+        "Conditions that must all hold for the taints to be added; with none, nothing is added.")))
+    t.update(prefixed("spec.removeOnConditions", match(
+        "Conditions that must all hold for the taints to be removed; with none, nothing is removed.")))
+    return t
+
+
+def workload_rebalancer():
+    def ref(summary):
+        return {
+            "": summary,
+            ".apiVersion": "API group and version of the resource template.",
+            ".kind": "Kind of the resource template.",
+            ".name": "Name of the resource template.",
+            ".namespace": "Namespace of the resource template; empty for a cluster-scoped one.",
+        }
+
+    t = {
+        "": "One-off request to schedule the named workloads afresh, as if they had just been created, with the outcome per workload in its status.",
+        "spec": "The workloads to schedule again and how long to keep this object afterwards.",
+        "spec.ttlSecondsAfterFinished": "Seconds after every workload has an outcome before this object is deleted; unset keeps it.",
+        "status": "What the rebalance did so far.",
+        "status.observedGeneration": "The metadata.generation the status was computed from.",
+        "status.finishTime": "When every listed workload had an outcome.",
+        "status.observedWorkloads": "Outcome for each listed workload.",
+        "status.observedWorkloads.result": "Successful once the workload's binding was asked to schedule again, Failed when that is impossible.",
+        "status.observedWorkloads.reason": "Why it failed, for example ReferencedBindingNotFound when the workload has no binding.",
+    }
+    t.update(prefixed("spec.workloads", ref("Resource templates to schedule again, at least one.")))
+    t.update(prefixed("status.observedWorkloads.workload", ref("The workload this outcome is about.")))
+    return t
+
+
 DESCRIPTIONS = {
     "Cluster": cluster(),
+    "WorkloadRebalancer": workload_rebalancer(),
+    "ClusterTaintPolicy": cluster_taint_policy(),
     "PropagationPolicy": propagation(
         "Namespaced policy that selects resource templates and propagates them to member clusters.",
         "Namespace of the resources to select; empty means the namespace of this policy."),

@@ -16,7 +16,8 @@ import picocli.CommandLine.Option;
       BenchMain.ApiServer.class,
       BenchMain.Federation.class,
       BenchMain.Mcs.class,
-      BenchMain.Discovery.class
+      BenchMain.Discovery.class,
+      BenchMain.Failover.class
     })
 public final class BenchMain implements Runnable {
 
@@ -118,6 +119,35 @@ public final class BenchMain implements Runnable {
     @Override
     public Integer call() throws Exception {
       new DiscoveryBench(instances, clusters, threads, seconds, watchers, watchChanges).run();
+      return 0;
+    }
+  }
+
+  /** Failover timeline: member lost, taint, reschedule, healthy elsewhere, old copy removed. */
+  @Command(name = "failover", mixinStandardHelpOptions = true)
+  static final class Failover implements Callable<Integer> {
+    @Option(names = "--runs", defaultValue = "20")
+    int runs;
+
+    @Option(
+        names = "--lease-seconds",
+        defaultValue = "5",
+        description = "agents' lease duration (Karmada and Flotilla default to 40)")
+    int lease;
+
+    @Option(
+        names = "--failover-eviction-timeout-seconds",
+        defaultValue = "2",
+        description = "hub's wait before the NoExecute taint (300 on a real hub by default)")
+    int evictionTimeout;
+
+    @Override
+    public Integer call() throws Exception {
+      new FailoverBench(
+              runs,
+              java.time.Duration.ofSeconds(lease),
+              java.time.Duration.ofSeconds(evictionTimeout))
+          .run();
       return 0;
     }
   }

@@ -99,11 +99,53 @@ final class HubCommand implements Runnable {
               + " ${DEFAULT-VALUE}).")
   Duration retryPeriod;
 
+  @Option(
+      names = "--enable-no-execute-taint-eviction",
+      defaultValue = "true",
+      arity = "1",
+      description =
+          "Evict workloads from clusters whose NoExecute taints they do not tolerate, and"
+              + " reschedule them (Karmada's taint manager). Default: ${DEFAULT-VALUE}.")
+  boolean noExecuteTaintEviction;
+
+  @Option(
+      names = "--failover-eviction-timeout",
+      defaultValue = "5m",
+      converter = GoDurationConverter.class,
+      description =
+          "How long a cluster stays unreachable or NotReady before it also gets the NoExecute"
+              + " taint of that key (default: ${DEFAULT-VALUE}).")
+  Duration failoverEvictionTimeout;
+
+  @Option(
+      names = "--graceful-eviction-timeout",
+      defaultValue = "10m",
+      converter = GoDurationConverter.class,
+      description =
+          "How long an evicted copy stays while its replacement is not yet healthy, when the"
+              + " eviction names no gracePeriodSeconds (default: ${DEFAULT-VALUE}).")
+  Duration gracefulEvictionTimeout;
+
+  @Option(
+      names = "--no-execute-taint-eviction-purge-mode",
+      defaultValue = "Gracefully",
+      description =
+          "How evicted copies go when the policy sets no failover.cluster: Gracefully (after"
+              + " the replacement is healthy) or Directly (default: ${DEFAULT-VALUE}).")
+  String evictionPurgeMode;
+
   @Override
   public void run() {
     LeaderElection election;
+    dev.flotilla.controller.FailoverOptions failover;
     try {
       election = new LeaderElection(leaseDuration, renewDeadline, retryPeriod);
+      failover =
+          new dev.flotilla.controller.FailoverOptions(
+              noExecuteTaintEviction,
+              failoverEvictionTimeout,
+              gracefulEvictionTimeout,
+              evictionPurgeMode);
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }
@@ -116,7 +158,8 @@ final class HubCommand implements Runnable {
     ControllerManager controllers =
         new ControllerManager(controllerClient, "flotilla-" + ProcessHandle.current().pid())
             .derivedServicePrefix(derivedServicePrefix)
-            .leaderElection(election);
+            .leaderElection(election)
+            .failover(failover);
     // Ready while the federation's controllers run: here, or in another replica that holds a live
     // lease. Liveness (/livez, /healthz) never depends on it: a standby must not be restarted.
     hub.addReadinessCheck("controllers", controllers::readinessFailure);

@@ -44,6 +44,7 @@ public final class ControllerManager implements AutoCloseable {
   private final AtomicInteger termsStarted = new AtomicInteger();
   private volatile String derivedServicePrefix; // null: by import origin (derived- or amcs-)
   private volatile LeaderElection timings = LeaderElection.DEFAULTS;
+  private volatile FailoverOptions failover = FailoverOptions.DEFAULTS;
   private volatile ObservedLease lease;
   private volatile boolean leading; // the elector says so; controllers may still be starting
   private volatile boolean closed;
@@ -76,6 +77,12 @@ public final class ControllerManager implements AutoCloseable {
   /** Lease duration, renew deadline and retry period; set before {@link #start()}. */
   public ControllerManager leaderElection(LeaderElection timings) {
     this.timings = timings;
+    return this;
+  }
+
+  /** Taint eviction and graceful eviction settings; set before {@link #start()}. */
+  public ControllerManager failover(FailoverOptions options) {
+    this.failover = options;
     return this;
   }
 
@@ -153,7 +160,7 @@ public final class ControllerManager implements AutoCloseable {
     }
     LOG.info(identity + " leads: starting controllers");
     try {
-      running = ControllerSet.start(hub, derivedServicePrefix, () -> leading && !closed);
+      running = ControllerSet.start(hub, derivedServicePrefix, failover, () -> leading && !closed);
     } catch (RuntimeException | Error e) {
       // A replica that leads but cannot run its controllers gives the lease up for another one
       // (or itself, a retry period later) rather than hold it idle.

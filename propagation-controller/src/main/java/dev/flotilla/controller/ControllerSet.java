@@ -1,7 +1,11 @@
 package dev.flotilla.controller;
 
+import dev.flotilla.controller.binding.ApplicationFailoverController;
 import dev.flotilla.controller.binding.BindingController;
+import dev.flotilla.controller.binding.GracefulEvictionController;
 import dev.flotilla.controller.cluster.ClusterHealthController;
+import dev.flotilla.controller.cluster.ClusterTaintPolicyController;
+import dev.flotilla.controller.cluster.TaintManager;
 import dev.flotilla.controller.detector.ResourceDetector;
 import dev.flotilla.controller.mcs.McsHubController;
 import dev.flotilla.controller.runtime.DecodeGuard;
@@ -38,7 +42,10 @@ final class ControllerSet implements AutoCloseable {
    * already started closed, when a controller cannot start.
    */
   static ControllerSet start(
-      KubernetesClient hub, String derivedServicePrefix, BooleanSupplier wanted) {
+      KubernetesClient hub,
+      String derivedServicePrefix,
+      FailoverOptions failover,
+      BooleanSupplier wanted) {
     UndecodableReporter undecodable = new UndecodableReporter(ControllerManager.COMPONENT);
     KubernetesClient client = DecodeGuard.client(hub, undecodable::report);
     undecodable.recordingWith(client);
@@ -46,11 +53,26 @@ final class ControllerSet implements AutoCloseable {
     try {
       HubInformers informers = new HubInformers(client);
       set.running.push(informers); // closed last
-      set.add(new ClusterHealthController(client), wanted);
+      set.add(new ClusterHealthController(client, failover.failoverEvictionTimeout()), wanted);
       ResourceDetector detector = new ResourceDetector(client, informers);
       set.add(detector, wanted);
       set.add(new dev.flotilla.controller.scheduler.SchedulerController(client, informers), wanted);
       set.add(new BindingController(client, informers, detector.templates()), wanted);
+      set.add(
+          new dev.flotilla.controller.dependencies.DependenciesDistributor(
+              client, informers, detector.templates()),
+          wanted);
+      set.add(new ClusterTaintPolicyController(client, informers), wanted);
+      if (failover.noExecuteTaintEviction()) {
+        set.add(new TaintManager(client, informers, failover.purgeMode()), wanted);
+      }
+      set.add(new ApplicationFailoverController(client, informers), wanted);
+      set.add(
+          new GracefulEvictionController(client, informers, failover.gracefulEvictionTimeout()),
+          wanted);
+      set.add(
+          new dev.flotilla.controller.rebalancer.WorkloadRebalancerController(client, informers),
+          wanted);
       set.add(new McsHubController(client, derivedServicePrefix), wanted);
       if (!wanted.getAsBoolean()) {
         set.close();

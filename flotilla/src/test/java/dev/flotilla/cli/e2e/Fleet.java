@@ -9,6 +9,7 @@ import dev.flotilla.apiserver.HubServer;
 import dev.flotilla.apiserver.auth.KubeconfigContext;
 import dev.flotilla.cli.E2ESupport;
 import dev.flotilla.controller.ControllerManager;
+import dev.flotilla.controller.FailoverOptions;
 import dev.flotilla.controller.runtime.Kinds;
 import dev.flotilla.controller.runtime.Trees;
 import dev.flotilla.policies.names.Names;
@@ -53,14 +54,33 @@ public final class Fleet implements AutoCloseable {
 
   /** How the fleet is built; agent timings are short so lease and status changes show fast. */
   public record Options(
-      int members, Duration leaseDuration, Duration renewInterval, Duration statusInterval) {
+      int members,
+      Duration leaseDuration,
+      Duration renewInterval,
+      Duration statusInterval,
+      FailoverOptions failover) {
     public static Options defaults() {
-      return new Options(3, Duration.ofSeconds(40), Duration.ofSeconds(2), Duration.ofSeconds(1));
+      return new Options(
+          3,
+          Duration.ofSeconds(40),
+          Duration.ofSeconds(2),
+          Duration.ofSeconds(1),
+          FailoverOptions.DEFAULTS);
     }
 
     /** Agents whose lease expires a few seconds after they stop. */
     public static Options shortLeases() {
-      return new Options(3, Duration.ofSeconds(5), Duration.ofMillis(500), Duration.ofSeconds(1));
+      return new Options(
+          3,
+          Duration.ofSeconds(5),
+          Duration.ofMillis(500),
+          Duration.ofSeconds(1),
+          FailoverOptions.DEFAULTS);
+    }
+
+    /** These options with the controller manager's eviction settings. */
+    public Options withFailover(FailoverOptions f) {
+      return new Options(members, leaseDuration, renewInterval, statusInterval, f);
     }
   }
 
@@ -202,6 +222,7 @@ public final class Fleet implements AutoCloseable {
   public ControllerManager startControllers() {
     controllers =
         new ControllerManager(admin, "e2e-controllers-" + managerGeneration.incrementAndGet())
+            .failover(options.failover())
             .start();
     return controllers;
   }

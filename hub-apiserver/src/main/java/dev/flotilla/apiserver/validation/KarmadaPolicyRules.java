@@ -28,6 +28,10 @@ final class KarmadaPolicyRules {
       switch (type.kind()) {
         case "PropagationPolicy", "ClusterPropagationPolicy" -> propagation(spec, errors);
         case "OverridePolicy", "ClusterOverridePolicy" -> override(spec, errors);
+        case "ClusterTaintPolicy" -> {
+          affinity(spec.get("targetClusters"), "spec.targetClusters", errors);
+          ClusterTaintPolicyRules.check(spec, errors);
+        }
         default -> {
           // no webhook rules
         }
@@ -40,6 +44,7 @@ final class KarmadaPolicyRules {
 
   private static void propagation(JsonNode spec, List<FieldError> errors) {
     resourceSelectors(spec, errors);
+    UnsupportedKarmadaFields.propagation(spec, errors);
     boolean preemptAlways = spec.path("preemption").asText("").equals("Always");
     JsonNode selectors = spec.path("resourceSelectors");
     for (int i = 0; preemptAlways && i < selectors.size(); i++) {
@@ -93,21 +98,22 @@ final class KarmadaPolicyRules {
               toleration,
               "must be greater than or equal to 0"));
     }
-    boolean graciously = app.path("purgeMode").asText("").equals("Graciously");
+    // Karmada's purge modes are Directly, Gracefully (the default) and Never.
+    boolean gracefully = app.path("purgeMode").asText("Gracefully").equals("Gracefully");
     JsonNode grace = app.get("gracePeriodSeconds");
-    if (!graciously && grace != null && !grace.isNull()) {
+    if (!gracefully && grace != null && !grace.isNull()) {
       errors.add(
           FieldError.invalid(
               path + ".gracePeriodSeconds",
               grace,
-              "only takes effect when purgeMode is graciously"));
+              "only takes effect when purgeMode is gracefully"));
     }
-    if (graciously && (grace == null || grace.isNull())) {
+    if (gracefully && (grace == null || grace.isNull())) {
       errors.add(
           FieldError.invalid(
               path + ".gracePeriodSeconds",
               null,
-              "should not be empty when purgeMode is graciously"));
+              "should not be empty when purgeMode is gracefully"));
     }
     if (grace != null && grace.isNumber() && grace.asLong() <= 0) {
       errors.add(FieldError.invalid(path + ".gracePeriodSeconds", grace, "must be greater than 0"));

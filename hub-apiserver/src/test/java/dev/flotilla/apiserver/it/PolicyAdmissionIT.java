@@ -164,6 +164,84 @@ class PolicyAdmissionIT {
     http.send("DELETE", PPS + "/valid", null, (String) null);
   }
 
+  /**
+   * Failover as Karmada's webhook checks it; what Flotilla cannot evaluate yet is refused, not
+   * stored and ignored.
+   */
+  @Test
+  void failoverFieldsAreChecked() {
+    String placement = "{\"clusterAffinity\":{\"clusterNames\":[\"member1\"]}}";
+    String app =
+        ",\"propagateDeps\":true,\"failover\":{\"application\":{\"decisionConditions\":"
+            + "{\"tolerationSeconds\":60},\"purgeMode\":\"Directly\"}}";
+    refused(
+        PPS,
+        pp("app-failover", "", placement)
+            .replace("}}}", "}}" + app.replace("Directly", "Gracefully") + "}"),
+        "spec.failover.application.gracePeriodSeconds",
+        "should not be empty when purgeMode is gracefully");
+    HttpResponse<String> directly =
+        http.send(
+            "POST",
+            PPS,
+            "application/json",
+            pp("app-failover", "", placement).replace("}}}", "}}" + app + "}"));
+    assertEquals(201, directly.statusCode(), directly.body());
+    http.send("DELETE", PPS + "/app-failover", null, (String) null);
+    String badPath =
+        ",\"failover\":{\"cluster\":{\"purgeMode\":\"Directly\",\"statePreservation\":"
+            + "{\"rules\":[{\"aliasLabelName\":\"a\",\"jsonPath\":\"{.items[*].name}\"}]}}}";
+    refused(
+        PPS,
+        pp("bad-path", "", placement).replace("}}}", "}}" + badPath + "}"),
+        "spec.failover.cluster.statePreservation.rules[0].jsonPath",
+        "this JSONPath is not supported by Flotilla yet");
+    String cluster = badPath.replace("{.items[*].name}", "{.readyReplicas}");
+    HttpResponse<String> ok =
+        http.send(
+            "POST",
+            PPS,
+            "application/json",
+            pp("cluster-failover", "", placement).replace("}}}", "}}" + cluster + "}"));
+    assertEquals(201, ok.statusCode(), ok.body());
+    http.send("DELETE", PPS + "/cluster-failover", null, (String) null);
+  }
+
+  @Test
+  void clusterTaintPoliciesAreChecked() {
+    String ctps = "/apis/policy.karmada.io/v1alpha1/clustertaintpolicies";
+    String head =
+        "{\"apiVersion\":\"policy.karmada.io/v1alpha1\",\"kind\":\"ClusterTaintPolicy\","
+            + "\"metadata\":{\"name\":\"ctp\"},\"spec\":{";
+    String taint = "{\"key\":\"k\",\"effect\":\"NoExecute\"}";
+    refused(
+        ctps,
+        head + "\"taints\":[" + taint + "," + taint + "]}}",
+        "spec.taints[1]",
+        "duplicate taint with the same key(k) and effect(NoExecute) is not allowed");
+    refused(
+        ctps,
+        head
+            + "\"addOnConditions\":[{\"conditionType\":\"Ready\",\"operator\":\"Equals\","
+            + "\"statusValues\":[\"False\"]}],\"taints\":["
+            + taint
+            + "]}}",
+        "spec.addOnConditions[0].operator",
+        "Unsupported value: \"Equals\"");
+    HttpResponse<String> ok =
+        http.send(
+            "POST",
+            ctps,
+            "application/json",
+            head
+                + "\"addOnConditions\":[{\"conditionType\":\"Ready\",\"operator\":\"NotIn\","
+                + "\"statusValues\":[\"True\"]}],\"taints\":["
+                + taint
+                + "]}}");
+    assertEquals(201, ok.statusCode(), ok.body());
+    http.send("DELETE", ctps + "/ctp", null, (String) null);
+  }
+
   @Test
   void overrideRulesAreChecked() {
     String head =

@@ -25,6 +25,8 @@ public final class CrdManifests {
           "crds/policy.karmada.io_clusterpropagationpolicies.yaml",
           "crds/policy.karmada.io_overridepolicies.yaml",
           "crds/policy.karmada.io_clusteroverridepolicies.yaml",
+          "crds/policy.karmada.io_clustertaintpolicies.yaml",
+          "crds/apps.karmada.io_workloadrebalancers.yaml",
           "crds/work.karmada.io_works.yaml",
           "crds/work.karmada.io_resourcebindings.yaml",
           "crds/work.karmada.io_clusterresourcebindings.yaml",

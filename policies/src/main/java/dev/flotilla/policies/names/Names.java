@@ -137,6 +137,16 @@ public final class Names {
     return Integer.toUnsignedLong(hash);
   }
 
+  /**
+   * Karmada's GenerateBindingReferenceKey: the safe encoding of the FNV-32a hash of {@code
+   * namespace/name} (or {@code name} for a ClusterResourceBinding), which names the {@code
+   * resourcebinding.karmada.io/depended-by-<key>} label of attached bindings.
+   */
+  public static String bindingReferenceKey(String namespace, String name) {
+    String ref = namespace == null || namespace.isEmpty() ? name : namespace + "/" + name;
+    return safeEncode(Long.toString(fnv32a(ref)));
+  }
+
   private static String safeEncode(String text) {
     StringBuilder out = new StringBuilder(text.length());
     for (int i = 0; i < text.length(); i++) {

@@ -105,7 +105,7 @@ class CrdManifestsTest {
   void everyManifestParsesAsAV1Crd() {
     List<ObjectNode> crds = CrdManifests.load();
     assertEquals(CrdManifests.resourceNames().size(), crds.size());
-    assertEquals(10, crds.size());
+    assertEquals(12, crds.size());
     for (ObjectNode crd : crds) {
       assertEquals("apiextensions.k8s.io/v1", crd.path("apiVersion").asText());
       assertEquals("CustomResourceDefinition", crd.path("kind").asText());
@@ -129,17 +129,20 @@ class CrdManifestsTest {
   void namesVersionsScopesAndShortNamesFollowUpstream() {
     // kind -> scope, versions (storage version marked with *), short names
     Map<String, String> expected =
-        Map.of(
-            "Cluster", "Cluster v1alpha1* []",
-            "PropagationPolicy", "Namespaced v1alpha1* [pp]",
-            "ClusterPropagationPolicy", "Cluster v1alpha1* [cpp]",
-            "OverridePolicy", "Namespaced v1alpha1* [op]",
-            "ClusterOverridePolicy", "Cluster v1alpha1* [cop]",
-            "Work", "Namespaced v1alpha1* [wk]",
-            "ResourceBinding", "Namespaced v1alpha1,v1alpha2* [rb]",
-            "ClusterResourceBinding", "Cluster v1alpha1,v1alpha2* [crb]",
-            "ServiceExport", "Namespaced v1alpha1,v1beta1* [svcex, svcexport]",
-            "ServiceImport", "Namespaced v1alpha1,v1beta1* [svcim, svcimport]");
+        new java.util.HashMap<>(
+            Map.of(
+                "Cluster", "Cluster v1alpha1* []",
+                "PropagationPolicy", "Namespaced v1alpha1* [pp]",
+                "ClusterPropagationPolicy", "Cluster v1alpha1* [cpp]",
+                "OverridePolicy", "Namespaced v1alpha1* [op]",
+                "ClusterOverridePolicy", "Cluster v1alpha1* [cop]",
+                "Work", "Namespaced v1alpha1* [wk]",
+                "ResourceBinding", "Namespaced v1alpha1,v1alpha2* [rb]",
+                "ClusterResourceBinding", "Cluster v1alpha1,v1alpha2* [crb]",
+                "ServiceExport", "Namespaced v1alpha1,v1beta1* [svcex, svcexport]",
+                "ServiceImport", "Namespaced v1alpha1,v1beta1* [svcim, svcimport]"));
+    expected.put("ClusterTaintPolicy", "Cluster v1alpha1* []");
+    expected.put("WorkloadRebalancer", "Cluster v1alpha1* []");
     Map<String, String> actual = new LinkedHashMap<>();
     for (ObjectNode crd : CrdManifests.load()) {
       JsonNode spec = crd.path("spec");
@@ -384,6 +387,26 @@ class CrdManifestsTest {
     for (String kind : List.of("Work", "ResourceBinding", "ClusterResourceBinding")) {
       paths.put(kind, List.of("", "spec", "status"));
     }
+    paths.put(
+        "ClusterTaintPolicy",
+        List.of(
+            "",
+            "spec",
+            "spec.targetClusters",
+            "spec.addOnConditions",
+            "spec.addOnConditions.operator",
+            "spec.removeOnConditions",
+            "spec.taints",
+            "spec.taints.effect"));
+    paths.put(
+        "WorkloadRebalancer",
+        List.of(
+            "",
+            "spec",
+            "spec.workloads",
+            "spec.ttlSecondsAfterFinished",
+            "status",
+            "status.observedWorkloads.result"));
     Map<String, ObjectNode> crds = byKind();
     assertEquals(crds.keySet(), paths.keySet());
     for (Map.Entry<String, List<String>> e : paths.entrySet()) {

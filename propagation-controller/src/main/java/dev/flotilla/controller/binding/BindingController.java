@@ -15,6 +15,8 @@ import dev.flotilla.controller.runtime.TemplateCache;
 import dev.flotilla.controller.runtime.TreeCache;
 import dev.flotilla.controller.runtime.Trees;
 import dev.flotilla.controller.runtime.TrustedBindings;
+import dev.flotilla.policies.dependencies.AttachedBindings;
+import dev.flotilla.policies.eviction.GracefulEviction;
 import dev.flotilla.policies.trust.Provenance;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -118,7 +120,7 @@ public final class BindingController implements Reconciler, AutoCloseable {
       trust.report(key, binding, refusal.get());
       return Result.DONE;
     }
-    if (binding.path("spec").path("clusters").isEmpty()
+    if (AttachedBindings.targetClusters(binding.path("spec")).isEmpty()
         && current.isEmpty()
         && !binding.path("status").has("aggregatedStatus")) {
       return Result.DONE; // not scheduled yet: no Works to write, no status to aggregate
@@ -151,9 +153,30 @@ public final class BindingController implements Reconciler, AutoCloseable {
             clusterMap(),
             trees(clusterOverrides.getStore().list(), null),
             trees(overrides.getStore().list(), Trees.text(binding, "metadata", "namespace")));
-    WorkWriter.sync(hub, desired, current);
+    WorkWriter.sync(hub, desired, withoutRetained(binding, desired, current));
     written.wrote(key, BindingStatus.aggregate(hub, ref, binding, template, current));
     return Result.DONE;
+  }
+
+  /**
+   * The Works to bring in line, less those on clusters a graceful eviction still holds: the old
+   * copy stays as it is until its task ends (then it is stale and goes).
+   */
+  private static List<GenericKubernetesResource> withoutRetained(
+      JsonNode binding, Map<String, ObjectNode> desired, List<GenericKubernetesResource> current) {
+    java.util.Set<String> retained = GracefulEviction.retainedClusters(binding.path("spec"));
+    if (retained.isEmpty()) {
+      return current;
+    }
+    List<GenericKubernetesResource> out = new ArrayList<>();
+    for (GenericKubernetesResource w : current) {
+      String cluster =
+          dev.flotilla.policies.names.Names.clusterOf(w.getMetadata().getNamespace()).orElse("");
+      if (!retained.contains(cluster) || desired.containsKey(cluster)) {
+        out.add(w);
+      }
+    }
+    return out;
   }
 
   private Result removeWorks(

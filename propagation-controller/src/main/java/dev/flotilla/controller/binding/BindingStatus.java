@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.flotilla.controller.detector.DesiredBinding;
 import dev.flotilla.controller.runtime.Kinds;
 import dev.flotilla.controller.runtime.Trees;
+import dev.flotilla.policies.dependencies.AttachedBindings;
 import dev.flotilla.policies.names.Names;
 import dev.flotilla.policies.status.StatusInterpreter;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
@@ -33,7 +34,10 @@ final class BindingStatus {
     ArrayNode aggregated = Trees.MAPPER.createArrayNode();
     List<JsonNode> memberStatuses = new ArrayList<>();
     int applied = 0;
-    int targets = binding.path("spec").path("clusters").size();
+    java.util.Set<String> targetNames = new java.util.HashSet<>();
+    AttachedBindings.targetClusters(binding.path("spec"))
+        .forEach(t -> targetNames.add(t.path("name").asText()));
+    int targets = targetNames.size();
     for (GenericKubernetesResource w : works) {
       JsonNode work = Trees.tree(w);
       String cluster = Names.clusterOf(Trees.text(work, "metadata", "namespace")).orElse(null);
@@ -42,7 +46,7 @@ final class BindingStatus {
       JsonNode appliedCondition = condition(work, "Applied");
       boolean ok =
           appliedCondition != null && "True".equals(appliedCondition.path("status").asText());
-      applied += ok ? 1 : 0;
+      applied += ok && targetNames.contains(cluster) ? 1 : 0; // not an evicted cluster's copy
       item.put("applied", ok);
       if (appliedCondition != null && !ok) {
         item.put("appliedMessage", appliedCondition.path("message").asText());

@@ -3,6 +3,7 @@ package dev.flotilla.controller.binding;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.flotilla.controller.runtime.Trees;
+import dev.flotilla.policies.dependencies.AttachedBindings;
 import dev.flotilla.policies.names.Names;
 import dev.flotilla.policies.override.OverrideResult;
 import dev.flotilla.policies.override.Overrides;
@@ -46,11 +47,16 @@ public final class DesiredWorks {
     Map<String, ObjectNode> works = new LinkedHashMap<>();
     JsonNode spec = binding.path("spec");
     boolean divided = isDivided(spec.path("placement"));
-    for (JsonNode target : spec.path("clusters")) {
+    List<JsonNode> targets = AttachedBindings.targetClusters(spec);
+    // A dependency also goes where its requirers are (Karmada's requiredBy snapshots).
+    for (JsonNode target : targets) {
       String cluster = target.path("name").asText();
       ObjectNode manifest = manifest(template);
       if (divided && target.has("replicas") && manifest.path("spec").has("replicas")) {
         manifest.with("spec").put("replicas", target.path("replicas").asInt());
+      }
+      if (targets.size() == 1) {
+        injectPreservedState(spec, cluster, manifest);
       }
       OverrideResult overridden =
           Overrides.apply(
@@ -58,6 +64,31 @@ public final class DesiredWorks {
       works.put(cluster, work(binding, template, cluster, overridden));
     }
     return works;
+  }
+
+  /**
+   * Karmada's injectReservedLabelState: a workload moved whole to one new cluster by a Directly
+   * purged eviction gets the state its old copy had, as labels.
+   */
+  private static void injectPreservedState(JsonNode spec, String cluster, ObjectNode manifest) {
+    JsonNode tasks = spec.path("gracefulEvictionTasks");
+    if (tasks.isEmpty()) {
+      return;
+    }
+    JsonNode last = tasks.get(tasks.size() - 1);
+    if (!"Directly".equals(last.path("purgeMode").asText())) {
+      return;
+    }
+    for (JsonNode before : last.path("clustersBeforeFailover")) {
+      if (cluster.equals(before.asText())) {
+        return;
+      }
+    }
+    var state = last.path("preservedLabelState").fields();
+    while (state.hasNext()) {
+      var e = state.next();
+      manifest.with("metadata").with("labels").put(e.getKey(), e.getValue().asText());
+    }
   }
 
   private static boolean isDivided(JsonNode placement) {

@@ -22,7 +22,9 @@ import java.util.List;
  * Cluster health from agent leases, as Karmada's cluster controller: every Cluster gets its
  * execution namespace; a Pull cluster whose lease expired goes Ready=Unknown with the {@code
  * cluster.karmada.io/unreachable} taint, a Ready=False one gets {@code
- * cluster.karmada.io/not-ready}, and both taints go when the cluster is healthy again.
+ * cluster.karmada.io/not-ready}: NoSchedule at once, and NoExecute (so the taint manager evicts
+ * what does not tolerate it) once it has stayed so for the failover eviction timeout. The taints go
+ * when the cluster is healthy again.
  */
 public final class ClusterHealthController implements Reconciler, AutoCloseable {
   public static final String NAME = "cluster-controller";
@@ -32,6 +34,7 @@ public final class ClusterHealthController implements Reconciler, AutoCloseable 
   private static final Duration DEFAULT_LEASE = Duration.ofSeconds(40);
 
   private final KubernetesClient hub;
+  private final Duration failoverEvictionTimeout;
   private final Controller controller;
   private final SharedIndexInformer<GenericKubernetesResource> clusters;
   private final SharedIndexInformer<Lease> leases;
@@ -40,8 +43,9 @@ public final class ClusterHealthController implements Reconciler, AutoCloseable 
       new java.util.concurrent.ConcurrentHashMap<>();
   private static final long RECHECK_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
 
-  public ClusterHealthController(KubernetesClient hub) {
+  public ClusterHealthController(KubernetesClient hub, Duration failoverEvictionTimeout) {
     this.hub = hub;
+    this.failoverEvictionTimeout = failoverEvictionTimeout;
     this.controller = new Controller(NAME, this, 1);
     this.clusters =
         hub.genericKubernetesResources(Kinds.CLUSTER).inform(EnqueueHandler.self(controller));
@@ -73,10 +77,11 @@ public final class ClusterHealthController implements Reconciler, AutoCloseable 
     String ready = readyStatus(cluster);
     boolean wantUnreachable = expired;
     boolean wantNotReady = !expired && "False".equals(ready);
-    updateTaints(name, cluster, wantUnreachable, wantNotReady);
-    return expired
-        ? Result.after(Duration.ofSeconds(5))
-        : Result.after(Duration.between(Instant.now(), expiry).plusMillis(200));
+    Duration noExecuteDue = updateTaints(name, cluster, wantUnreachable, wantNotReady);
+    Duration next =
+        expired ? Duration.ofSeconds(5) : Duration.between(Instant.now(), expiry).plusMillis(200);
+    return Result.after(
+        noExecuteDue != null && noExecuteDue.compareTo(next) < 0 ? noExecuteDue : next);
   }
 
   private Instant leaseExpiry(Lease lease, ObjectNode cluster) {
@@ -122,26 +127,54 @@ public final class ClusterHealthController implements Reconciler, AutoCloseable 
     hub.genericKubernetesResources(Kinds.CLUSTER).resource(Trees.generic(cluster)).updateStatus();
   }
 
-  private void updateTaints(
+  /**
+   * Brings the health taints in line: NoSchedule at once, NoExecute once the cluster has been
+   * unhealthy (since the NoSchedule taint's timeAdded) for the failover eviction timeout. Returns
+   * when to look again for a NoExecute taint still to come, or null.
+   */
+  private Duration updateTaints(
       String name, ObjectNode cluster, boolean unreachable, boolean notReady) {
     ArrayNode taints = cluster.with("spec").withArray("taints");
-    boolean hasUnreachable = hasTaint(taints, UNREACHABLE);
-    boolean hasNotReady = hasTaint(taints, NOT_READY);
-    if (hasUnreachable == unreachable && hasNotReady == notReady) {
-      return;
-    }
-    ArrayNode next = taints.arrayNode();
-    for (JsonNode t : taints) {
-      String key = t.path("key").asText();
-      if (!key.equals(UNREACHABLE) && !key.equals(NOT_READY)) {
-        next.add(t);
+    Instant now = Instant.now();
+    java.util.List<String[]> wanted = new java.util.ArrayList<>();
+    Duration recheck = null;
+    for (String key : List.of(UNREACHABLE, NOT_READY)) {
+      if (!(key.equals(UNREACHABLE) ? unreachable : notReady)) {
+        continue;
+      }
+      wanted.add(new String[] {key, "NoSchedule"});
+      JsonNode noSchedule = find(taints, key, "NoSchedule");
+      Instant since = noSchedule == null ? now : timeAdded(noSchedule, now);
+      Duration left = Duration.between(now, since.plus(failoverEvictionTimeout));
+      if (left.isNegative() || left.isZero()) {
+        wanted.add(new String[] {key, "NoExecute"});
+      } else if (recheck == null || left.compareTo(recheck) < 0) {
+        recheck = left.plusMillis(100);
       }
     }
-    if (unreachable) {
-      next.add(taint(next, UNREACHABLE));
+    ArrayNode next = taints.arrayNode();
+    boolean changed = false;
+    for (JsonNode t : taints) {
+      String key = t.path("key").asText();
+      boolean health = key.equals(UNREACHABLE) || key.equals(NOT_READY);
+      // While the cluster is unhealthy in this way, every taint of the key stays, whatever put it
+      // there (a ClusterTaintPolicy may add the NoExecute one before the timeout): removing it
+      // would fight that policy. Once healthy, the key's taints go.
+      boolean keep = !health || (key.equals(UNREACHABLE) ? unreachable : notReady);
+      if (keep) {
+        next.add(t);
+      } else {
+        changed = true;
+      }
     }
-    if (notReady) {
-      next.add(taint(next, NOT_READY));
+    for (String[] w : wanted) {
+      if (find(taints, w[0], w[1]) == null) {
+        next.add(taint(next, w[0], w[1], now));
+        changed = true;
+      }
+    }
+    if (!changed) {
+      return recheck;
     }
     ObjectNode patch = Trees.MAPPER.createObjectNode();
     patch.with("spec").set("taints", next);
@@ -151,23 +184,32 @@ public final class ClusterHealthController implements Reconciler, AutoCloseable 
             io.fabric8.kubernetes.client.dsl.base.PatchContext.of(
                 io.fabric8.kubernetes.client.dsl.base.PatchType.JSON_MERGE),
             patch.toString());
+    return recheck;
   }
 
-  private static ObjectNode taint(ArrayNode factory, String key) {
-    ObjectNode t = factory.objectNode();
-    t.put("key", key);
-    t.put("effect", "NoSchedule");
-    t.put("timeAdded", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
-    return t;
-  }
-
-  private static boolean hasTaint(ArrayNode taints, String key) {
+  private static JsonNode find(ArrayNode taints, String key, String effect) {
     for (JsonNode t : taints) {
-      if (key.equals(t.path("key").asText())) {
-        return true;
+      if (key.equals(t.path("key").asText()) && effect.equals(t.path("effect").asText())) {
+        return t;
       }
     }
-    return false;
+    return null;
+  }
+
+  private static Instant timeAdded(JsonNode taint, Instant otherwise) {
+    try {
+      return Instant.parse(taint.path("timeAdded").asText(""));
+    } catch (java.time.format.DateTimeParseException e) {
+      return otherwise;
+    }
+  }
+
+  private static ObjectNode taint(ArrayNode factory, String key, String effect, Instant now) {
+    ObjectNode t = factory.objectNode();
+    t.put("key", key);
+    t.put("effect", effect);
+    t.put("timeAdded", now.truncatedTo(ChronoUnit.SECONDS).toString());
+    return t;
   }
 
   private void ensureExecutionNamespace(String cluster) {

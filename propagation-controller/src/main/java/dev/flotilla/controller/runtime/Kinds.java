@@ -26,6 +26,10 @@ public final class Kinds {
           "ClusterOverridePolicy",
           "clusteroverridepolicies",
           false);
+  public static final ResourceDefinitionContext CLUSTER_TAINT_POLICY =
+      ctx("policy.karmada.io", "v1alpha1", "ClusterTaintPolicy", "clustertaintpolicies", false);
+  public static final ResourceDefinitionContext WORKLOAD_REBALANCER =
+      ctx("apps.karmada.io", "v1alpha1", "WorkloadRebalancer", "workloadrebalancers", false);
   public static final ResourceDefinitionContext RESOURCE_BINDING =
       ctx("work.karmada.io", "v1alpha2", "ResourceBinding", "resourcebindings", true);
   public static final ResourceDefinitionContext CLUSTER_RESOURCE_BINDING =

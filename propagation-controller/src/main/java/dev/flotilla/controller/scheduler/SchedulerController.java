@@ -14,6 +14,7 @@ import dev.flotilla.controller.runtime.Reconciler;
 import dev.flotilla.controller.runtime.TreeCache;
 import dev.flotilla.controller.runtime.Trees;
 import dev.flotilla.controller.runtime.TrustedBindings;
+import dev.flotilla.policies.dependencies.AttachedBindings;
 import dev.flotilla.policies.placement.ScheduleResult;
 import dev.flotilla.policies.placement.Scheduler;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
@@ -114,6 +115,10 @@ public final class SchedulerController implements Reconciler, AutoCloseable {
     }
     if (refusedKey) {
       controller.enqueue(key); // trusted again (edited back): schedule it as usual
+      return Result.DONE;
+    }
+    if (!binding.path("spec").has("placement") && AttachedBindings.attachedOnly(binding)) {
+      // No policy places it (a dependency's attached binding): its requirers' clusters do.
       return Result.DONE;
     }
     List<JsonNode> all = new ArrayList<>();
