@@ -6,6 +6,7 @@ import dev.flotilla.apiserver.auth.AgentTokens;
 import dev.flotilla.apiserver.auth.CertificateAuthority;
 import dev.flotilla.apiserver.auth.KubeconfigContext;
 import dev.flotilla.apiserver.auth.KubeconfigWriter;
+import dev.flotilla.apiserver.auth.ServiceAccounts;
 import dev.flotilla.apiserver.auth.TokenAuthenticator;
 import dev.flotilla.apiserver.controllers.CrdController;
 import dev.flotilla.apiserver.controllers.GarbageCollector;
@@ -63,6 +64,7 @@ public final class HubServer implements AutoCloseable {
   private ApiServer server;
   private Authorizer authorizer = Authorizer.MASTERS;
   private Rbac rbac;
+  private ServiceAccounts serviceAccounts;
   private final HealthChecks health = new HealthChecks();
   private final java.util.Map<String, dev.flotilla.apiserver.http.ExtensionHandler> extensions =
       new java.util.concurrent.ConcurrentHashMap<>();
@@ -133,6 +135,8 @@ public final class HubServer implements AutoCloseable {
       agentTokens.start(storage);
       authenticator.addSource(agentTokens::lookup);
       closeables.add(agentTokens);
+      serviceAccounts = ServiceAccounts.start(storage, config.dataDir(), authenticator);
+      closeables.add(serviceAccounts);
       // RBAC, after the agents' built-in scope (so an agent's 403 says what an agent may do).
       rbac = Rbac.start(storage, true);
       closeables.add(rbac);
@@ -170,6 +174,7 @@ public final class HubServer implements AutoCloseable {
             health);
     if (rbac != null) {
       rbac.serveOn(server, authenticator);
+      serviceAccounts.serveOn(server);
     }
     extensions.forEach(server::addExtension);
     server.start();

@@ -150,6 +150,35 @@ public final class CertificateAuthority {
     return caCertPem;
   }
 
+  /**
+   * Loads the EC key pair kept as {@code keyFile} (private, 0600) and {@code keyFile}'s sibling
+   * {@code .pub} file, creating both on first use (e.g. {@code pki/sa.key} and {@code sa.pub}, as
+   * kubeadm names the service account signing key).
+   */
+  public static KeyPair loadOrCreateKeyPair(Path keyFile) {
+    Path pubFile =
+        keyFile.resolveSibling(keyFile.getFileName().toString().replaceAll("\\.key$", "") + ".pub");
+    try {
+      if (Files.exists(keyFile) && Files.exists(pubFile)) {
+        try (PEMParser p = new PEMParser(new StringReader(Files.readString(pubFile)))) {
+          Object o = p.readObject();
+          if (!(o instanceof org.bouncycastle.asn1.x509.SubjectPublicKeyInfo info)) {
+            throw new IOException(pubFile + " does not hold a PEM public key");
+          }
+          return new KeyPair(new JcaPEMKeyConverter().getPublicKey(info), readPrivateKey(keyFile));
+        }
+      }
+      KeyPair kp = newKeyPair();
+      SecureFiles.write(keyFile, pem("PRIVATE KEY", kp.getPrivate().getEncoded()), true);
+      SecureFiles.write(pubFile, pem("PUBLIC KEY", kp.getPublic().getEncoded()), false);
+      return kp;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot load or create the key pair " + keyFile, e);
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("cannot create the key pair " + keyFile + ": " + e, e);
+    }
+  }
+
   private static boolean serverCertUsable(
       Path crt, Path key, X509Certificate ca, Set<String> wanted) {
     if (!Files.exists(crt) || !Files.exists(key)) {

@@ -54,6 +54,10 @@ final class ApiRouter {
   private final Map<String, VirtualResource> virtuals =
       new java.util.concurrent.ConcurrentHashMap<>();
 
+  /** Subresources served by a handler of their own, by "group/resource/subresource". */
+  private final Map<String, OperationHandler> subresources =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
   private volatile Impersonator impersonator = Impersonator.NONE;
 
   ApiRouter(
@@ -92,6 +96,10 @@ final class ApiRouter {
 
   void addVirtualResource(String group, String resource, VirtualResource handler) {
     virtuals.put(group + "/" + resource, handler);
+  }
+
+  void addSubresource(String group, String resource, String sub, OperationHandler handler) {
+    subresources.put(group + "/" + resource + "/" + sub, handler);
   }
 
   void setImpersonator(Impersonator impersonator) {
@@ -344,6 +352,10 @@ final class ApiRouter {
     if ("scale".equals(request.info().subresource())) {
       return asUser(verb, request, scale);
     }
+    OperationHandler own = ownSubresource(request.info());
+    if (own != null) {
+      return asUser(verb, request, own);
+    }
     OperationHandler handler = operations.get(verb);
     if (verb.equals("create") || verb.equals("update") || verb.equals("patch")) {
       return WriteRequests.handle(verb, request, handler);
@@ -352,6 +364,12 @@ final class ApiRouter {
       return asUser(verb, request, handler);
     }
     return handler.handle(request);
+  }
+
+  private OperationHandler ownSubresource(RequestInfo info) {
+    return info.subresource() == null || subresources.isEmpty()
+        ? null
+        : subresources.get(info.group() + "/" + info.resource() + "/" + info.subresource());
   }
 
   private static CompletableFuture<Reply> asUser(

@@ -121,6 +121,15 @@ public final class ApiServer implements AutoCloseable {
     router.addVirtualResource(group, resource, handler);
   }
 
+  /**
+   * Serves {@code group/resource/subresource} with {@code handler} (e.g. serviceaccounts/token),
+   * after authorization as any subresource; may be called before or after start.
+   */
+  public void addSubresource(
+      String group, String resource, String subresource, OperationHandler handler) {
+    router.addSubresource(group, resource, subresource, handler);
+  }
+
   /** Honours Impersonate-* headers through {@code impersonator} from now on. */
   public void setImpersonator(Impersonator impersonator) {
     router.setImpersonator(impersonator);
