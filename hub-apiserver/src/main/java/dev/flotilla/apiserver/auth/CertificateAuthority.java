@@ -179,6 +179,54 @@ public final class CertificateAuthority {
     }
   }
 
+  /** A client certificate and its private key, PEM-encoded, for a kubeconfig. */
+  public record ClientCredential(String certificatePem, String keyPem) {}
+
+  /**
+   * Issues a client certificate signed by this CA for user {@code commonName} in {@code
+   * organizations} (the groups), valid for {@code validity}.
+   */
+  public ClientCredential issueClientCertificate(
+      String commonName, List<String> organizations, Duration validity) {
+    try {
+      X509Certificate ca = readCertificate(caCertPath());
+      PrivateKey caKey = readPrivateKey(caKeyPath());
+      KeyPair kp = newKeyPair();
+      org.bouncycastle.asn1.x500.X500NameBuilder subject =
+          new org.bouncycastle.asn1.x500.X500NameBuilder(
+              org.bouncycastle.asn1.x500.style.BCStyle.INSTANCE);
+      for (String o : organizations) {
+        subject.addRDN(org.bouncycastle.asn1.x500.style.BCStyle.O, o);
+      }
+      subject.addRDN(org.bouncycastle.asn1.x500.style.BCStyle.CN, commonName);
+      Instant now = Instant.now();
+      JcaX509ExtensionUtils ext = new JcaX509ExtensionUtils();
+      X509v3CertificateBuilder b =
+          new JcaX509v3CertificateBuilder(
+                  ca,
+                  serial(),
+                  Date.from(now.minus(BACKDATE)),
+                  Date.from(now.plus(validity)),
+                  subject.build(),
+                  kp.getPublic())
+              .addExtension(Extension.basicConstraints, true, new BasicConstraints(false))
+              .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature))
+              .addExtension(
+                  Extension.extendedKeyUsage,
+                  false,
+                  new ExtendedKeyUsage(KeyPurposeId.id_kp_clientAuth))
+              .addExtension(
+                  Extension.authorityKeyIdentifier, false, ext.createAuthorityKeyIdentifier(ca));
+      X509Certificate cert = sign(b, caKey);
+      return new ClientCredential(
+          pem("CERTIFICATE", cert.getEncoded()), pem("PRIVATE KEY", kp.getPrivate().getEncoded()));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read the CA in " + pki, e);
+    } catch (GeneralSecurityException | OperatorCreationException e) {
+      throw new IllegalStateException("cannot issue a client certificate: " + e, e);
+    }
+  }
+
   private static boolean serverCertUsable(
       Path crt, Path key, X509Certificate ca, Set<String> wanted) {
     if (!Files.exists(crt) || !Files.exists(key)) {

@@ -106,6 +106,19 @@ public final class TokenAuthenticator {
   }
 
   /**
+   * Authenticates a request as kube-apiserver's union does: its verified client certificate first,
+   * then its bearer token.
+   */
+  public Optional<UserInfo> authenticate(
+      String authorizationHeaderValue, javax.net.ssl.SSLSession tls) {
+    Optional<UserInfo> byCertificate = ClientCertificates.user(tls);
+    if (byCertificate.isPresent()) {
+      return byCertificate.map(u -> u.withGroup(AUTHENTICATED_GROUP));
+    }
+    return authenticate(authorizationHeaderValue);
+  }
+
+  /**
    * Authenticates an {@code Authorization} header value of the form {@code Bearer <token>} (scheme
    * case-insensitive). Empty for a missing header, another scheme or an unknown token.
    */

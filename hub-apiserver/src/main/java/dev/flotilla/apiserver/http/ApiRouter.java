@@ -118,7 +118,8 @@ final class ApiRouter {
     if (health.handle(http)) {
       return;
     }
-    Optional<UserInfo> user = authenticator.authenticate(http.getHeader("Authorization"));
+    Optional<UserInfo> user =
+        authenticator.authenticate(http.getHeader("Authorization"), http.sslSession());
     if (user.isEmpty()) {
       http.handler(
           ignored -> {}); // drain: a client still sending its body must get to read our answer

@@ -9,8 +9,10 @@ import dev.flotilla.apiserver.registry.ResourceType;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.http.ClientAuth;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.net.PemKeyCertOptions;
+import io.vertx.core.net.PemTrustOptions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -100,7 +102,14 @@ public final class ApiServer implements AutoCloseable {
   }
 
   private HttpServerOptions serverOptions() {
-    return new HttpServerOptions()
+    HttpServerOptions options = new HttpServerOptions();
+    if (config.clientCaPath() != null) {
+      // Asked for, not required: token users send none. One that is sent must chain to the CA.
+      options
+          .setClientAuth(ClientAuth.REQUEST)
+          .setTrustOptions(new PemTrustOptions().addCertPath(config.clientCaPath().toString()));
+    }
+    return options
         .setSsl(true)
         .setKeyCertOptions(
             new PemKeyCertOptions()
