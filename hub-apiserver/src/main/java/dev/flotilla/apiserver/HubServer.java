@@ -2,6 +2,7 @@ package dev.flotilla.apiserver;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.flotilla.apiserver.agent.AgentAdmission;
+import dev.flotilla.apiserver.audit.AuditLog;
 import dev.flotilla.apiserver.auth.AgentTokens;
 import dev.flotilla.apiserver.auth.CertificateAuthority;
 import dev.flotilla.apiserver.auth.KubeconfigContext;
@@ -177,9 +178,15 @@ public final class HubServer implements AutoCloseable {
       rbac.serveOn(server, authenticator);
       serviceAccounts.serveOn(server);
     }
+    config.security().audit().flatMap(AuditLog::open).ifPresent(this::audit);
     extensions.forEach(server::addExtension);
     server.start();
     return this;
+  }
+
+  private void audit(AuditLog log) {
+    closeables.add(0, log); // closed after the listener stops, before the store
+    server.setAudit(log);
   }
 
   /** Creates or updates Flotilla's CRDs from the manifests in the policies module. */

@@ -59,6 +59,7 @@ final class ApiRouter {
       new java.util.concurrent.ConcurrentHashMap<>();
 
   private volatile Impersonator impersonator = Impersonator.NONE;
+  private volatile RequestAudit audit = RequestAudit.NONE;
 
   ApiRouter(
       Executor workers,
@@ -102,6 +103,10 @@ final class ApiRouter {
     subresources.put(group + "/" + resource + "/" + sub, handler);
   }
 
+  void setAudit(RequestAudit audit) {
+    this.audit = audit;
+  }
+
   void setImpersonator(Impersonator impersonator) {
     this.impersonator = impersonator;
   }
@@ -120,6 +125,7 @@ final class ApiRouter {
     }
     Optional<UserInfo> user =
         authenticator.authenticate(http.getHeader("Authorization"), http.sslSession());
+    audit.begin(http, user.orElse(null));
     if (user.isEmpty()) {
       http.handler(
           ignored -> {}); // drain: a client still sending its body must get to read our answer
@@ -172,6 +178,7 @@ final class ApiRouter {
 
   /** The rest of {@link #handle} once the acting user is known: extensions, then the API. */
   private void serveAs(HttpServerRequest http, UserInfo acting, long started) {
+    audit.acting(http, acting);
     String path = http.path();
     for (Map.Entry<String, ExtensionHandler> e : extensions.entrySet()) {
       if (path.startsWith(e.getKey())) {
@@ -226,6 +233,7 @@ final class ApiRouter {
    * reads what the request carries and writes the answer.
    */
   private void dispatch(HttpServerRequest http, UserInfo user, Buffer body, long started) {
+    audit.requestBody(http, body);
     Context context = Vertx.currentContext();
     // Read on the loop what the worker needs: the request object itself stays on the loop.
     HttpMethod method = http.method();
@@ -282,6 +290,7 @@ final class ApiRouter {
         () -> {
           try {
             watch.handle(r.watch(), http);
+            audit.watchStarted(http);
             metrics.record(r.verb(), r.watch().info().resource(), 200, started);
           } catch (RuntimeException | Error e) {
             fail(http, e, r.verb(), started);
@@ -450,6 +459,7 @@ final class ApiRouter {
   }
 
   private void reply(HttpServerRequest http, Reply reply, String verb, long started) {
+    audit.reply(http, reply);
     if (sendOrAbort(http.response(), reply)) {
       metrics.record(verb, resourceLabel(http), reply.status(), started);
     }

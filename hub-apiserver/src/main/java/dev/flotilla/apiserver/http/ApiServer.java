@@ -139,6 +139,11 @@ public final class ApiServer implements AutoCloseable {
     router.addSubresource(group, resource, subresource, handler);
   }
 
+  /** Tells {@code audit} about every request from now on. */
+  public void setAudit(RequestAudit audit) {
+    router.setAudit(audit);
+  }
+
   /** Honours Impersonate-* headers through {@code impersonator} from now on. */
   public void setImpersonator(Impersonator impersonator) {
     router.setImpersonator(impersonator);
