@@ -77,11 +77,13 @@ public final class AuditLog implements RequestAudit, AutoCloseable {
   private final AtomicLong written = new AtomicLong();
   private final AtomicLong lastDropWarning = new AtomicLong();
   private final Thread writer;
+  private final boolean omitsReceived;
   private volatile boolean running = true;
 
   private AuditLog(AuditPolicy policy, AuditFile file) {
     this.policy = policy;
     this.file = file;
+    this.omitsReceived = policy.alwaysOmits(Stage.RequestReceived);
     this.writer = new Thread(this::writeLoop, "audit-log-writer");
     writer.setDaemon(true);
     writer.start();
@@ -127,7 +129,9 @@ public final class AuditLog implements RequestAudit, AutoCloseable {
   public void begin(HttpServerRequest http, UserInfo user) {
     Rec rec = new Rec(http, user);
     inFlight.put(http, rec);
-    offer(new Captured(rec, Stage.RequestReceived, rec.received, 0));
+    if (!omitsReceived) {
+      offer(new Captured(rec, Stage.RequestReceived, rec.received, 0));
+    }
     // Fires once the last byte of any response (a reply, an extension's, an ended watch) is out.
     http.response().bodyEndHandler(v -> complete(http));
   }

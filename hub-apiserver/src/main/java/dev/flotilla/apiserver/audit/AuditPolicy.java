@@ -193,6 +193,12 @@ public final class AuditPolicy {
         r.has("omitManagedFields") ? r.get("omitManagedFields").asBoolean() : null);
   }
 
+  /** Whether no request is ever recorded at {@code stage} (so it need not even be noted). */
+  public boolean alwaysOmits(Stage stage) {
+    return omitStages.contains(stage)
+        || rules.stream().allMatch(r -> r.level() == Level.None || r.omitStages().contains(stage));
+  }
+
   /** The level of a request: the first matching rule's, or None. */
   public Decision decide(Request req) {
     for (Rule r : rules) {
