@@ -5,6 +5,7 @@ import dev.flotilla.apiserver.agent.AgentAdmission;
 import dev.flotilla.apiserver.audit.AuditLog;
 import dev.flotilla.apiserver.auth.AgentTokens;
 import dev.flotilla.apiserver.auth.CertificateAuthority;
+import dev.flotilla.apiserver.auth.DataDirectory;
 import dev.flotilla.apiserver.auth.KubeconfigContext;
 import dev.flotilla.apiserver.auth.KubeconfigWriter;
 import dev.flotilla.apiserver.auth.ServiceAccounts;
@@ -13,6 +14,7 @@ import dev.flotilla.apiserver.controllers.CrdController;
 import dev.flotilla.apiserver.controllers.GarbageCollector;
 import dev.flotilla.apiserver.controllers.NamespaceController;
 import dev.flotilla.apiserver.defaults.BuiltinDefaults;
+import dev.flotilla.apiserver.encryption.EncryptionConfig;
 import dev.flotilla.apiserver.http.ApiMetrics;
 import dev.flotilla.apiserver.http.ApiServer;
 import dev.flotilla.apiserver.http.ApiServerConfig;
@@ -71,6 +73,7 @@ public final class HubServer implements AutoCloseable {
       new java.util.concurrent.ConcurrentHashMap<>();
 
   private HubServer(HubConfig config, Hosting hosting) {
+    DataDirectory.prepare(config.dataDir());
     this.config = config;
     this.ownsRuntime = hosting.runtime() == null;
     this.runtime = ownsRuntime ? ServerRuntime.create() : hosting.runtime();
@@ -79,7 +82,9 @@ public final class HubServer implements AutoCloseable {
     this.store =
         hosting.inMemoryStore()
             ? new MemoryStore()
-            : SqliteStore.open(config.dataDir().resolve("store"));
+            : SqliteStore.open(
+                DataDirectory.secureStore(config.dataDir()),
+                EncryptionConfig.transformer(config.security().encryptionProviderConfig()));
     ResourceRegistry registry = new ResourceRegistry(BuiltinCatalogue.get().types());
     this.storage = new ResourceStorage(store, registry, runtime.workers());
   }
