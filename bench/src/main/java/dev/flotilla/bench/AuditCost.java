@@ -81,9 +81,17 @@ final class AuditCost {
           writerCpu += mx.getThreadCpuTime(t.getId());
         }
       }
+      double perEvent = writerCpu / 1000.0 / Math.max(1, lines);
       System.out.printf(
           "audit     writer thread CPU %.1f us per event (%d events in the live file)%n",
-          writerCpu / 1000.0 / Math.max(1, lines), lines);
+          perEvent, lines);
+      // A get costs the hub (cores / rate) of CPU at saturation; two events per request here.
+      double getCpuMicros =
+          1e6 * Runtime.getRuntime().availableProcessors() / mean(rates[2]);
+      System.out.printf(
+          "audit     writing a get's two events is %.1f%% of the hub CPU a get takes unaudited"
+              + " (%.0f us)%n",
+          100 * 2 * perEvent / getCpuMicros, getCpuMicros);
       System.out.printf(
           "audit     %d MB of RequestResponse events written for %d requests (%d cores)%n",
           bytes / (1024 * 1024),
@@ -95,6 +103,10 @@ final class AuditCost {
   private static HubClient client(HubServer hub) throws Exception {
     return new HubClient(
         hub.url(), hub.certificateAuthority().caCertPath(), hub.authenticator().adminToken());
+  }
+
+  private static double mean(double[] values) {
+    return Arrays.stream(values).average().orElse(Double.NaN);
   }
 
   private static void report(String what, double[] plain, double[] audited) {

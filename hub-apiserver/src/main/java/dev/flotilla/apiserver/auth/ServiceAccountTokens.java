@@ -55,7 +55,13 @@ public final class ServiceAccountTokens {
   private final Map<String, Verified> verified = new ConcurrentHashMap<>();
 
   /** What a valid token says, kept per token digest. */
-  private record Verified(String namespace, String name, String uid, Instant expires, String jti) {}
+  private record Verified(
+      String namespace,
+      String name,
+      String uid,
+      Instant expires,
+      String jti,
+      List<String> audiences) {}
 
   /** A newly issued token and when it expires. */
   public record Issued(String token, Instant expires) {}
@@ -130,6 +136,20 @@ public final class ServiceAccountTokens {
     return lookup(token, apiAudiences());
   }
 
+  /**
+   * For a TokenReview: the account a token stands for and which of {@code audiences} it names, if
+   * it names any; plug into {@link TokenAuthenticator#addAudienceSource}.
+   */
+  public Optional<TokenAuthenticator.Reviewed> review(String token, List<String> audiences) {
+    return lookup(token, audiences)
+        .map(
+            user -> {
+              List<String> named = verify(token, audiences).audiences();
+              return new TokenAuthenticator.Reviewed(
+                  user, audiences.stream().filter(named::contains).toList());
+            });
+  }
+
   /** As {@link #lookup(String)}, accepting a token that names one of {@code audiences}. */
   public Optional<UserInfo> lookup(String token, List<String> audiences) {
     if (!token.startsWith("eyJ") || token.chars().filter(c -> c == '.').count() != 2) {
@@ -190,7 +210,12 @@ public final class ServiceAccountTokens {
         return null;
       }
       return new Verified(
-          (String) ns, (String) name, (String) uid, exp.toInstant(), claims.getJWTID());
+          (String) ns,
+          (String) name,
+          (String) uid,
+          exp.toInstant(),
+          claims.getJWTID(),
+          List.copyOf(claims.getAudience()));
     } catch (ParseException | JOSEException | RuntimeException e) {
       return null;
     }

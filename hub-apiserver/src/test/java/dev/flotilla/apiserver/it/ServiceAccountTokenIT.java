@@ -1,6 +1,7 @@
 package dev.flotilla.apiserver.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
@@ -93,6 +94,33 @@ class ServiceAccountTokenIT {
         .resource(
             new ServiceAccountBuilder().withNewMetadata().withName(name).endMetadata().build())
         .create();
+  }
+
+  private static JsonNode tokenReview(String token, String audiences) throws IOException {
+    var http = admin.getHttpClient();
+    var request =
+        http.newHttpRequestBuilder()
+            .uri(hub.url() + "/apis/authentication.k8s.io/v1/tokenreviews")
+            .method(
+                "POST",
+                "application/json",
+                "{\"apiVersion\":\"authentication.k8s.io/v1\",\"kind\":\"TokenReview\","
+                    + "\"spec\":{\"token\":\""
+                    + token
+                    + "\",\"audiences\":"
+                    + audiences
+                    + "}}")
+            .build();
+    try {
+      var response =
+          http.sendAsync(request, String.class).get(60, java.util.concurrent.TimeUnit.SECONDS);
+      assertEquals(201, response.code(), response::body);
+      return Fabric8Support.JSON.readTree(response.body());
+    } catch (InterruptedException
+        | java.util.concurrent.ExecutionException
+        | java.util.concurrent.TimeoutException e) {
+      throw new IOException(e);
+    }
   }
 
   /** A 401 in kubectl's words (from discovery or from the request itself). */
@@ -205,6 +233,24 @@ class ServiceAccountTokenIT {
     // A token for another audience is not a credential for this hub.
     Result other = kubectl(binary, kubeconfigFor(sa + "-vault", token)).run("get", "ns");
     assertTrue(unauthorized(other), other::toString);
+
+    // A TokenReview for that audience vouches for it; one for the hub's does not.
+    JsonNode forVault = tokenReview(token, "[\"vault\",\"other\"]");
+    assertTrue(forVault.path("status").path("authenticated").asBoolean(), forVault::toString);
+    assertEquals("[\"vault\"]", forVault.path("status").path("audiences").toString());
+    assertEquals(
+        "system:serviceaccount:team-a:" + sa,
+        forVault.path("status").path("user").path("username").asText());
+    JsonNode forHub = tokenReview(token, "[]");
+    assertFalse(forHub.path("status").path("authenticated").asBoolean(), forHub::toString);
+    // A static token is a credential for this hub only.
+    JsonNode adminForVault = tokenReview(hub.adminToken(), "[\"vault\"]");
+    assertFalse(
+        adminForVault.path("status").path("authenticated").asBoolean(), adminForVault::toString);
+    JsonNode adminForHub = tokenReview(hub.adminToken(), "[]");
+    assertEquals(
+        "[\"https://kubernetes.default.svc.cluster.local\"]",
+        adminForHub.path("status").path("audiences").toString());
 
     Result tooShort = root.run("create", "token", sa, "-n", "team-a", "--duration", "5m");
     tooShort.assertFails();
