@@ -86,8 +86,7 @@ final class AuditCost {
           "audit     writer thread CPU %.1f us per event (%d events in the live file)%n",
           perEvent, lines);
       // A get costs the hub (cores / rate) of CPU at saturation; two events per request here.
-      double getCpuMicros =
-          1e6 * Runtime.getRuntime().availableProcessors() / mean(rates[2]);
+      double getCpuMicros = 1e6 * Runtime.getRuntime().availableProcessors() / mean(rates[2]);
       System.out.printf(
           "audit     writing a get's two events is %.1f%% of the hub CPU a get takes unaudited"
               + " (%.0f us)%n",
