@@ -21,21 +21,37 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class AuditCost {
   private static final int ROUNDS = 6;
-  private static final String POLICY =
-      "apiVersion: audit.k8s.io/v1\nkind: Policy\nrules:\n- level: RequestResponse\n";
 
   private final int objects;
   private final int threads;
+  private final String level;
+  private final boolean omitReceived;
 
-  AuditCost(int objects, int threads) {
+  /**
+   * @param level the one rule's level: Metadata, Request or RequestResponse
+   * @param omitReceived leave out the RequestReceived stage, as most policies do
+   */
+  AuditCost(int objects, int threads, String level, boolean omitReceived) {
     this.objects = objects;
     this.threads = threads;
+    this.level = level;
+    this.omitReceived = omitReceived;
+  }
+
+  private int eventsPerRequest() {
+    return omitReceived ? 1 : 2;
   }
 
   void run() throws Exception {
     Path work = Files.createTempDirectory("flotilla-bench-audit");
     Path policy = work.resolve("policy.yaml");
-    Files.writeString(policy, POLICY);
+    Files.writeString(
+        policy,
+        "apiVersion: audit.k8s.io/v1\nkind: Policy\n"
+            + (omitReceived ? "omitStages: [RequestReceived]\n" : "")
+            + "rules:\n- level: "
+            + level
+            + "\n");
     Path log = work.resolve("audited").resolve("audit.log");
     HubConfig plainConfig = HubConfig.of(work.resolve("plain"), 0);
     HubConfig auditedConfig =
@@ -85,16 +101,17 @@ final class AuditCost {
       System.out.printf(
           "audit     writer thread CPU %.1f us per event (%d events in the live file)%n",
           perEvent, lines);
-      // A get costs the hub (cores / rate) of CPU at saturation; two events per request here.
+      // A get costs the hub (cores / rate) of CPU at saturation.
       double getCpuMicros = 1e6 * Runtime.getRuntime().availableProcessors() / mean(rates[2]);
       System.out.printf(
-          "audit     writing a get's two events is %.1f%% of the hub CPU a get takes unaudited"
+          "audit     writing a get's %d event(s) is %.1f%% of the hub CPU a get takes unaudited"
               + " (%.0f us)%n",
-          100 * 2 * perEvent / getCpuMicros, getCpuMicros);
+          eventsPerRequest(), 100 * eventsPerRequest() * perEvent / getCpuMicros, getCpuMicros);
       System.out.printf(
-          "audit     %d MB of RequestResponse events written for %d requests (%d cores)%n",
+          "audit     %d MB of %s events written for %d requests (%d cores)%n",
           bytes / (1024 * 1024),
-          2L * objects + (long) ROUNDS * (ROUNDS + 1) / 2 * perRound,
+          level,
+          (long) ROUNDS * perRound + (long) ROUNDS * (ROUNDS + 1) / 2 * perRound,
           Runtime.getRuntime().availableProcessors());
     }
   }
@@ -116,7 +133,7 @@ final class AuditCost {
     Arrays.sort(ratios);
     double median = (ratios[(ratios.length - 1) / 2] + ratios[ratios.length / 2]) / 2;
     System.out.printf(
-        "audit     %s no audit %.0f/s, audited (RequestResponse) %.0f/s; audited/plain per round,"
+        "audit     %s no audit %.0f/s, audited %.0f/s; audited/plain per round,"
             + " median %+.1f%% (rounds %s)%n",
         what,
         Arrays.stream(plain).average().orElse(0),

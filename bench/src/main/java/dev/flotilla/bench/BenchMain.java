@@ -41,9 +41,18 @@ public final class BenchMain implements Runnable {
     @Option(names = "--threads", defaultValue = "16")
     int threads;
 
+    @Option(
+        names = "--level",
+        defaultValue = "RequestResponse",
+        description = "the policy's one level: Metadata, Request or RequestResponse")
+    String level;
+
+    @Option(names = "--omit-received", description = "omitStages: [RequestReceived]")
+    boolean omitReceived;
+
     @Override
     public Integer call() throws Exception {
-      new AuditCost(objects, threads).run();
+      new AuditCost(objects, threads, level, omitReceived).run();
       return 0;
     }
   }
