@@ -17,7 +17,8 @@ import picocli.CommandLine.Option;
       BenchMain.Federation.class,
       BenchMain.Mcs.class,
       BenchMain.Discovery.class,
-      BenchMain.Failover.class
+      BenchMain.Failover.class,
+      BenchMain.Audit.class
     })
 public final class BenchMain implements Runnable {
 
@@ -30,6 +31,31 @@ public final class BenchMain implements Runnable {
     // First, before anything creates the common pool: no thread per HTTP call on small machines.
     dev.flotilla.agent.kube.Fabric8Clients.ensureCommonPool();
     System.exit(new CommandLine(new BenchMain()).execute(args));
+  }
+
+  /** Audit log: creates/s and gets/s with every request recorded at RequestResponse, vs none. */
+  @Command(name = "audit", mixinStandardHelpOptions = true)
+  static final class Audit implements Callable<Integer> {
+    @Option(names = "--objects", defaultValue = "6000")
+    int objects;
+
+    @Option(names = "--threads", defaultValue = "16")
+    int threads;
+
+    @Option(
+        names = "--level",
+        defaultValue = "RequestResponse",
+        description = "the policy's one level: Metadata, Request or RequestResponse")
+    String level;
+
+    @Option(names = "--omit-received", description = "omitStages: [RequestReceived]")
+    boolean omitReceived;
+
+    @Override
+    public Integer call() throws Exception {
+      new AuditCost(objects, threads, level, omitReceived).run();
+      return 0;
+    }
   }
 
   /** Hub API server: creates/s vs raw SQLite, gets/s, list latency, watch delivery, memory. */

@@ -21,6 +21,8 @@ import picocli.CommandLine.Spec;
 final class HubCommand implements Runnable {
   @Spec CommandSpec spec;
 
+  @picocli.CommandLine.Mixin SecurityFlags security;
+
   @Option(
       names = "--data-dir",
       defaultValue = "./flotilla-data",
@@ -151,7 +153,8 @@ final class HubCommand implements Runnable {
     }
     HubConfig config =
         new HubConfig(
-            dataDir.toAbsolutePath(), host, port, Optional.ofNullable(tokenFile), sans, true);
+                dataDir.toAbsolutePath(), host, port, Optional.ofNullable(tokenFile), sans, true)
+            .withSecurity(security.toConfig());
     HubServer hub = HubServer.create(config).start();
     KubernetesClient controllerClient = HubClients.admin(hub);
     ControllerMetricsEndpoint controllerMetrics = ControllerMetricsEndpoint.install(hub);

@@ -1,5 +1,6 @@
 package dev.flotilla.apiserver;
 
+import dev.flotilla.apiserver.audit.AuditOptions;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -13,6 +14,7 @@ import java.util.Optional;
  * @param tokenAuthFile optional kube-style token CSV with more users
  * @param extraSans extra DNS names or IPs for the serving certificate
  * @param installFlotillaCrds install Flotilla's own CRDs at startup (false for plain members)
+ * @param security audit logging and encryption at rest
  */
 public record HubConfig(
     Path dataDir,
@@ -20,9 +22,36 @@ public record HubConfig(
     int port,
     Optional<Path> tokenAuthFile,
     List<String> extraSans,
-    boolean installFlotillaCrds) {
+    boolean installFlotillaCrds,
+    Security security) {
+
+  /**
+   * kube-apiserver's audit and encryption-at-rest settings.
+   *
+   * @param audit {@code --audit-log-path} and its companions, if auditing
+   * @param encryptionProviderConfig {@code --encryption-provider-config}, if encrypting at rest
+   */
+  public record Security(Optional<AuditOptions> audit, Optional<Path> encryptionProviderConfig) {
+    public static final Security NONE = new Security(Optional.empty(), Optional.empty());
+  }
+
+  public HubConfig(
+      Path dataDir,
+      String host,
+      int port,
+      Optional<Path> tokenAuthFile,
+      List<String> extraSans,
+      boolean installFlotillaCrds) {
+    this(dataDir, host, port, tokenAuthFile, extraSans, installFlotillaCrds, Security.NONE);
+  }
 
   public static HubConfig of(Path dataDir, int port) {
     return new HubConfig(dataDir, "127.0.0.1", port, Optional.empty(), List.of(), true);
+  }
+
+  /** This configuration with {@code security}. */
+  public HubConfig withSecurity(Security security) {
+    return new HubConfig(
+        dataDir, host, port, tokenAuthFile, extraSans, installFlotillaCrds, security);
   }
 }

@@ -2,15 +2,19 @@ package dev.flotilla.apiserver;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.flotilla.apiserver.agent.AgentAdmission;
+import dev.flotilla.apiserver.audit.AuditLog;
 import dev.flotilla.apiserver.auth.AgentTokens;
 import dev.flotilla.apiserver.auth.CertificateAuthority;
+import dev.flotilla.apiserver.auth.DataDirectory;
 import dev.flotilla.apiserver.auth.KubeconfigContext;
 import dev.flotilla.apiserver.auth.KubeconfigWriter;
+import dev.flotilla.apiserver.auth.ServiceAccounts;
 import dev.flotilla.apiserver.auth.TokenAuthenticator;
 import dev.flotilla.apiserver.controllers.CrdController;
 import dev.flotilla.apiserver.controllers.GarbageCollector;
 import dev.flotilla.apiserver.controllers.NamespaceController;
 import dev.flotilla.apiserver.defaults.BuiltinDefaults;
+import dev.flotilla.apiserver.encryption.EncryptionConfig;
 import dev.flotilla.apiserver.http.ApiMetrics;
 import dev.flotilla.apiserver.http.ApiServer;
 import dev.flotilla.apiserver.http.ApiServerConfig;
@@ -63,11 +67,13 @@ public final class HubServer implements AutoCloseable {
   private ApiServer server;
   private Authorizer authorizer = Authorizer.MASTERS;
   private Rbac rbac;
+  private ServiceAccounts serviceAccounts;
   private final HealthChecks health = new HealthChecks();
   private final java.util.Map<String, dev.flotilla.apiserver.http.ExtensionHandler> extensions =
       new java.util.concurrent.ConcurrentHashMap<>();
 
   private HubServer(HubConfig config, Hosting hosting) {
+    DataDirectory.prepare(config.dataDir());
     this.config = config;
     this.ownsRuntime = hosting.runtime() == null;
     this.runtime = ownsRuntime ? ServerRuntime.create() : hosting.runtime();
@@ -76,7 +82,9 @@ public final class HubServer implements AutoCloseable {
     this.store =
         hosting.inMemoryStore()
             ? new MemoryStore()
-            : SqliteStore.open(config.dataDir().resolve("store"));
+            : SqliteStore.open(
+                DataDirectory.secureStore(config.dataDir()),
+                EncryptionConfig.transformer(config.security().encryptionProviderConfig()));
     ResourceRegistry registry = new ResourceRegistry(BuiltinCatalogue.get().types());
     this.storage = new ResourceStorage(store, registry, runtime.workers());
   }
@@ -133,6 +141,8 @@ public final class HubServer implements AutoCloseable {
       agentTokens.start(storage);
       authenticator.addSource(agentTokens::lookup);
       closeables.add(agentTokens);
+      serviceAccounts = ServiceAccounts.start(storage, config.dataDir(), authenticator);
+      closeables.add(serviceAccounts);
       // RBAC, after the agents' built-in scope (so an agent's 403 says what an agent may do).
       rbac = Rbac.start(storage, true);
       closeables.add(rbac);
@@ -159,7 +169,8 @@ public final class HubServer implements AutoCloseable {
                 config.port(),
                 ca.serverCertPath(),
                 ca.serverKeyPath(),
-                ApiServerConfig.DEFAULT_MAX_BODY),
+                ApiServerConfig.DEFAULT_MAX_BODY,
+                ca.caCertPath()),
             runtime,
             storage,
             authenticator,
@@ -170,11 +181,18 @@ public final class HubServer implements AutoCloseable {
             health);
     if (rbac != null) {
       rbac.serveOn(server, authenticator);
+      serviceAccounts.serveOn(server);
     }
+    config.security().audit().flatMap(AuditLog::open).ifPresent(this::audit);
     extensions.forEach(server::addExtension);
     subresources.forEach(s -> server.addSubresource(s.group(), s.resource(), s.sub(), s.handler()));
     server.start();
     return this;
+  }
+
+  private void audit(AuditLog log) {
+    closeables.add(0, log); // closed after the listener stops, before the store
+    server.setAudit(log);
   }
 
   /** Creates or updates Flotilla's CRDs from the manifests in the policies module. */
@@ -218,7 +236,7 @@ public final class HubServer implements AutoCloseable {
       String group,
       String resource,
       String sub,
-      dev.flotilla.apiserver.http.SubresourceHandler handler) {}
+      dev.flotilla.apiserver.http.OperationHandler handler) {}
 
   private final java.util.List<Subresource> subresources =
       new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -231,7 +249,7 @@ public final class HubServer implements AutoCloseable {
       String group,
       String resource,
       String sub,
-      dev.flotilla.apiserver.http.SubresourceHandler handler) {
+      dev.flotilla.apiserver.http.OperationHandler handler) {
     subresources.add(new Subresource(group, resource, sub, handler));
     if (server != null) {
       server.addSubresource(group, resource, sub, handler);

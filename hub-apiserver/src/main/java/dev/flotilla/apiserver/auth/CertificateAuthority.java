@@ -150,6 +150,83 @@ public final class CertificateAuthority {
     return caCertPem;
   }
 
+  /**
+   * Loads the EC key pair kept as {@code keyFile} (private, 0600) and {@code keyFile}'s sibling
+   * {@code .pub} file, creating both on first use (e.g. {@code pki/sa.key} and {@code sa.pub}, as
+   * kubeadm names the service account signing key).
+   */
+  public static KeyPair loadOrCreateKeyPair(Path keyFile) {
+    Path pubFile =
+        keyFile.resolveSibling(keyFile.getFileName().toString().replaceAll("\\.key$", "") + ".pub");
+    try {
+      if (Files.exists(keyFile) && Files.exists(pubFile)) {
+        try (PEMParser p = new PEMParser(new StringReader(Files.readString(pubFile)))) {
+          Object o = p.readObject();
+          if (!(o instanceof org.bouncycastle.asn1.x509.SubjectPublicKeyInfo info)) {
+            throw new IOException(pubFile + " does not hold a PEM public key");
+          }
+          return new KeyPair(new JcaPEMKeyConverter().getPublicKey(info), readPrivateKey(keyFile));
+        }
+      }
+      KeyPair kp = newKeyPair();
+      SecureFiles.write(keyFile, pem("PRIVATE KEY", kp.getPrivate().getEncoded()), true);
+      SecureFiles.write(pubFile, pem("PUBLIC KEY", kp.getPublic().getEncoded()), false);
+      return kp;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot load or create the key pair " + keyFile, e);
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("cannot create the key pair " + keyFile + ": " + e, e);
+    }
+  }
+
+  /** A client certificate and its private key, PEM-encoded, for a kubeconfig. */
+  public record ClientCredential(String certificatePem, String keyPem) {}
+
+  /**
+   * Issues a client certificate signed by this CA for user {@code commonName} in {@code
+   * organizations} (the groups), valid for {@code validity}.
+   */
+  public ClientCredential issueClientCertificate(
+      String commonName, List<String> organizations, Duration validity) {
+    try {
+      X509Certificate ca = readCertificate(caCertPath());
+      PrivateKey caKey = readPrivateKey(caKeyPath());
+      KeyPair kp = newKeyPair();
+      org.bouncycastle.asn1.x500.X500NameBuilder subject =
+          new org.bouncycastle.asn1.x500.X500NameBuilder(
+              org.bouncycastle.asn1.x500.style.BCStyle.INSTANCE);
+      for (String o : organizations) {
+        subject.addRDN(org.bouncycastle.asn1.x500.style.BCStyle.O, o);
+      }
+      subject.addRDN(org.bouncycastle.asn1.x500.style.BCStyle.CN, commonName);
+      Instant now = Instant.now();
+      JcaX509ExtensionUtils ext = new JcaX509ExtensionUtils();
+      X509v3CertificateBuilder b =
+          new JcaX509v3CertificateBuilder(
+                  ca,
+                  serial(),
+                  Date.from(now.minus(BACKDATE)),
+                  Date.from(now.plus(validity)),
+                  subject.build(),
+                  kp.getPublic())
+              .addExtension(Extension.basicConstraints, true, new BasicConstraints(false))
+              .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature))
+              .addExtension(
+                  Extension.extendedKeyUsage,
+                  false,
+                  new ExtendedKeyUsage(KeyPurposeId.id_kp_clientAuth))
+              .addExtension(
+                  Extension.authorityKeyIdentifier, false, ext.createAuthorityKeyIdentifier(ca));
+      X509Certificate cert = sign(b, caKey);
+      return new ClientCredential(
+          pem("CERTIFICATE", cert.getEncoded()), pem("PRIVATE KEY", kp.getPrivate().getEncoded()));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read the CA in " + pki, e);
+    } catch (GeneralSecurityException | OperatorCreationException e) {
+      throw new IllegalStateException("cannot issue a client certificate: " + e, e);
+    }
+  }
+
   private static boolean serverCertUsable(
       Path crt, Path key, X509Certificate ca, Set<String> wanted) {
     if (!Files.exists(crt) || !Files.exists(key)) {

@@ -37,6 +37,15 @@ public final class TokenAuthenticator {
   private final Map<String, UserInfo> tokens = new ConcurrentHashMap<>();
 
   private final List<Function<String, Optional<UserInfo>>> sources = new CopyOnWriteArrayList<>();
+  private final List<java.util.function.BiFunction<String, List<String>, Optional<Reviewed>>>
+      audienceSources = new CopyOnWriteArrayList<>();
+
+  /** The audiences a credential for this hub is meant for (kube-apiserver's --api-audiences). */
+  public static final List<String> API_AUDIENCES = List.of(ServiceAccountTokens.ISSUER);
+
+  /** Who a reviewed token is, and the requested audiences it is valid for. */
+  public record Reviewed(UserInfo user, List<String> audiences) {}
+
   private final String adminToken;
   private final Path adminTokenPath;
 
@@ -103,6 +112,51 @@ public final class TokenAuthenticator {
    */
   public void addSource(Function<String, Optional<UserInfo>> source) {
     sources.add(source);
+  }
+
+  /**
+   * Adds an audience-aware source: given a token and the audiences a TokenReview asks about, who it
+   * is and for which of them (e.g. ServiceAccount tokens, which name their audiences).
+   */
+  public void addAudienceSource(
+      java.util.function.BiFunction<String, List<String>, Optional<Reviewed>> source) {
+    audienceSources.add(source);
+  }
+
+  /**
+   * A TokenReview's answer for {@code token} and the requested {@code audiences} (empty: this
+   * hub's). Audience-aware sources answer for any audience their tokens name; other tokens are
+   * credentials for this hub only, so they are valid just where the request includes its audience,
+   * as upstream's audience-agnostic authenticators.
+   */
+  public Optional<Reviewed> review(String token, List<String> audiences) {
+    List<String> wanted = audiences.isEmpty() ? API_AUDIENCES : audiences;
+    for (var source : audienceSources) {
+      Optional<Reviewed> r = source.apply(token, wanted);
+      if (r.isPresent()) {
+        return r.map(x -> new Reviewed(x.user().withGroup(AUTHENTICATED_GROUP), x.audiences()));
+      }
+    }
+    List<String> ours = wanted.stream().filter(API_AUDIENCES::contains).toList();
+    if (ours.isEmpty()) {
+      return Optional.empty();
+    }
+    return authenticate("Bearer " + token)
+        .filter(u -> !u.name().startsWith(ServiceAccountTokens.USER_PREFIX))
+        .map(u -> new Reviewed(u, ours));
+  }
+
+  /**
+   * Authenticates a request as kube-apiserver's union does: its verified client certificate first,
+   * then its bearer token.
+   */
+  public Optional<UserInfo> authenticate(
+      String authorizationHeaderValue, javax.net.ssl.SSLSession tls) {
+    Optional<UserInfo> byCertificate = ClientCertificates.user(tls);
+    if (byCertificate.isPresent()) {
+      return byCertificate.map(u -> u.withGroup(AUTHENTICATED_GROUP));
+    }
+    return authenticate(authorizationHeaderValue);
   }
 
   /**

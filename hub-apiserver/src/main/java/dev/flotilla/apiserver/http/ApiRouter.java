@@ -54,11 +54,12 @@ final class ApiRouter {
   private final Map<String, VirtualResource> virtuals =
       new java.util.concurrent.ConcurrentHashMap<>();
 
-  /** Subresources served by an embedding process, by "group/resource/subresource". */
-  private final Map<String, SubresourceHandler> subresources =
+  /** Subresources served by a handler of their own, by "group/resource/subresource". */
+  private final Map<String, OperationHandler> subresources =
       new java.util.concurrent.ConcurrentHashMap<>();
 
   private volatile Impersonator impersonator = Impersonator.NONE;
+  private volatile RequestAudit audit = RequestAudit.NONE;
 
   ApiRouter(
       Executor workers,
@@ -98,8 +99,12 @@ final class ApiRouter {
     virtuals.put(group + "/" + resource, handler);
   }
 
-  void addSubresource(String group, String resource, String sub, SubresourceHandler handler) {
+  void addSubresource(String group, String resource, String sub, OperationHandler handler) {
     subresources.put(group + "/" + resource + "/" + sub, handler);
+  }
+
+  void setAudit(RequestAudit audit) {
+    this.audit = audit;
   }
 
   void setImpersonator(Impersonator impersonator) {
@@ -118,7 +123,9 @@ final class ApiRouter {
     if (health.handle(http)) {
       return;
     }
-    Optional<UserInfo> user = authenticator.authenticate(http.getHeader("Authorization"));
+    Optional<UserInfo> user =
+        authenticator.authenticate(http.getHeader("Authorization"), http.sslSession());
+    audit.begin(http, user.orElse(null));
     if (user.isEmpty()) {
       http.handler(
           ignored -> {}); // drain: a client still sending its body must get to read our answer
@@ -171,6 +178,7 @@ final class ApiRouter {
 
   /** The rest of {@link #handle} once the acting user is known: extensions, then the API. */
   private void serveAs(HttpServerRequest http, UserInfo acting, long started) {
+    audit.acting(http, acting);
     String path = http.path();
     for (Map.Entry<String, ExtensionHandler> e : extensions.entrySet()) {
       if (path.startsWith(e.getKey())) {
@@ -225,6 +233,7 @@ final class ApiRouter {
    * reads what the request carries and writes the answer.
    */
   private void dispatch(HttpServerRequest http, UserInfo user, Buffer body, long started) {
+    audit.requestBody(http, body);
     Context context = Vertx.currentContext();
     // Read on the loop what the worker needs: the request object itself stays on the loop.
     HttpMethod method = http.method();
@@ -281,6 +290,7 @@ final class ApiRouter {
         () -> {
           try {
             watch.handle(r.watch(), http);
+            audit.watchStarted(http);
             metrics.record(r.verb(), r.watch().info().resource(), 200, started);
           } catch (RuntimeException | Error e) {
             fail(http, e, r.verb(), started);
@@ -349,16 +359,12 @@ final class ApiRouter {
    * with its user in scope for admission.
    */
   private CompletableFuture<Reply> operation(String verb, ApiRequest request) {
-    String sub = request.info().subresource();
-    SubresourceHandler served =
-        sub == null
-            ? null
-            : subresources.get(request.type().group() + "/" + request.type().plural() + "/" + sub);
-    if (served != null) {
-      return served.handle(request);
-    }
     if ("scale".equals(request.info().subresource())) {
       return asUser(verb, request, scale);
+    }
+    OperationHandler own = ownSubresource(request.info());
+    if (own != null) {
+      return asUser(verb, request, own);
     }
     OperationHandler handler = operations.get(verb);
     if (verb.equals("create") || verb.equals("update") || verb.equals("patch")) {
@@ -368,6 +374,12 @@ final class ApiRouter {
       return asUser(verb, request, handler);
     }
     return handler.handle(request);
+  }
+
+  private OperationHandler ownSubresource(RequestInfo info) {
+    return info.subresource() == null || subresources.isEmpty()
+        ? null
+        : subresources.get(info.group() + "/" + info.resource() + "/" + info.subresource());
   }
 
   private static CompletableFuture<Reply> asUser(
@@ -447,6 +459,7 @@ final class ApiRouter {
   }
 
   private void reply(HttpServerRequest http, Reply reply, String verb, long started) {
+    audit.reply(http, reply);
     if (sendOrAbort(http.response(), reply)) {
       metrics.record(verb, resourceLabel(http), reply.status(), started);
     }

@@ -9,8 +9,10 @@ import dev.flotilla.apiserver.registry.ResourceType;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.http.ClientAuth;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.net.PemKeyCertOptions;
+import io.vertx.core.net.PemTrustOptions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -100,7 +102,14 @@ public final class ApiServer implements AutoCloseable {
   }
 
   private HttpServerOptions serverOptions() {
-    return new HttpServerOptions()
+    HttpServerOptions options = new HttpServerOptions();
+    if (config.clientCaPath() != null) {
+      // Asked for, not required: token users send none. One that is sent must chain to the CA.
+      options
+          .setClientAuth(ClientAuth.REQUEST)
+          .setTrustOptions(new PemTrustOptions().addCertPath(config.clientCaPath().toString()));
+    }
+    return options
         .setSsl(true)
         .setKeyCertOptions(
             new PemKeyCertOptions()
@@ -121,10 +130,18 @@ public final class ApiServer implements AutoCloseable {
     router.addVirtualResource(group, resource, handler);
   }
 
-  /** Serves {@code <resource>/<sub>} of group {@code group} with {@code handler}. */
+  /**
+   * Serves {@code group/resource/subresource} with {@code handler} (e.g. serviceaccounts/token),
+   * after authorization as any subresource; may be called before or after start.
+   */
   public void addSubresource(
-      String group, String resource, String sub, SubresourceHandler handler) {
-    router.addSubresource(group, resource, sub, handler);
+      String group, String resource, String subresource, OperationHandler handler) {
+    router.addSubresource(group, resource, subresource, handler);
+  }
+
+  /** Tells {@code audit} about every request from now on. */
+  public void setAudit(RequestAudit audit) {
+    router.setAudit(audit);
   }
 
   /** Honours Impersonate-* headers through {@code impersonator} from now on. */

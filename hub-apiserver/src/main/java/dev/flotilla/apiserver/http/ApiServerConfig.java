@@ -10,8 +10,15 @@ import java.nio.file.Path;
  * @param certPath PEM serving certificate
  * @param keyPath PEM private key of the serving certificate
  * @param maxBodyBytes larger request bodies get 413 (kube-apiserver: 3 MiB)
+ * @param clientCaPath PEM CA whose client certificates are accepted (kube-apiserver's {@code
+ *     --client-ca-file}), or null for none
  */
 public record ApiServerConfig(
-    String host, int port, Path certPath, Path keyPath, int maxBodyBytes) {
+    String host, int port, Path certPath, Path keyPath, int maxBodyBytes, Path clientCaPath) {
   public static final int DEFAULT_MAX_BODY = 3 * 1024 * 1024;
+
+  /** Without client certificates. */
+  public ApiServerConfig(String host, int port, Path certPath, Path keyPath, int maxBodyBytes) {
+    this(host, port, certPath, keyPath, maxBodyBytes, null);
+  }
 }

@@ -2,7 +2,6 @@ package dev.flotilla.apiserver.review;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.flotilla.apiserver.auth.TokenAuthenticator;
-import dev.flotilla.apiserver.auth.UserInfo;
 import dev.flotilla.apiserver.http.ApiRequest;
 import dev.flotilla.apiserver.http.Reply;
 import dev.flotilla.apiserver.http.VirtualResource;
@@ -64,16 +63,16 @@ public final class IdentityReviews {
       throw ApiException.badRequest(
           "token is required for TokenReview in " + GROUP + ": set spec.token");
     }
-    Optional<UserInfo> user = authenticator.authenticate("Bearer " + token);
+    java.util.List<String> audiences = new java.util.ArrayList<>();
+    review.path("spec").path("audiences").forEach(a -> audiences.add(a.asText()));
+    Optional<TokenAuthenticator.Reviewed> reviewed = authenticator.review(token, audiences);
     ObjectNode status = review.putObject("status");
     // The token is a secret: the answer must not repeat it.
     ((ObjectNode) review.get("spec")).remove("token");
-    if (user.isPresent()) {
+    if (reviewed.isPresent()) {
       status.put("authenticated", true);
-      Reviews.userInfo(status.putObject("user"), user.get());
-      if (review.path("spec").path("audiences").isArray()) {
-        status.set("audiences", review.path("spec").get("audiences"));
-      }
+      Reviews.userInfo(status.putObject("user"), reviewed.get().user());
+      reviewed.get().audiences().forEach(status.withArray("audiences")::add);
     } else {
       status.putObject("user");
     }

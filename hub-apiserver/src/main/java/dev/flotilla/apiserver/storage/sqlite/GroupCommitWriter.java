@@ -41,6 +41,7 @@ final class GroupCommitWriter {
   private record Pending(Op op, CompletableFuture<WriteResult> done) {}
 
   private final Connection connection;
+  private final dev.flotilla.apiserver.storage.ValueTransformer transformer;
   private final NavigableMap<String, KeyValue> current;
   private final EventLog events;
   private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
@@ -54,8 +55,10 @@ final class GroupCommitWriter {
       NavigableMap<String, KeyValue> current,
       EventLog events,
       long revision,
-      long compacted) {
+      long compacted,
+      dev.flotilla.apiserver.storage.ValueTransformer transformer) {
     this.connection = connection;
+    this.transformer = transformer;
     this.current = current;
     this.events = events;
     this.revision = revision;
@@ -150,7 +153,7 @@ final class GroupCommitWriter {
           insert.setLong(3, event.kv().createRevision());
           insert.setLong(4, existing == null ? 0 : existing.modRevision());
           insert.setInt(5, deleted ? 1 : 0);
-          insert.setBytes(6, event.kv().value());
+          insert.setBytes(6, transformer.toStorage(op.key, event.kv().value()));
           insert.addBatch();
           touched.put(op.key, true);
           staged.put(op.key, deleted ? null : event.kv());

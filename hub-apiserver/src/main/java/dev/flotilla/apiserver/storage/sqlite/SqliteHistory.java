@@ -3,6 +3,7 @@ package dev.flotilla.apiserver.storage.sqlite;
 import dev.flotilla.apiserver.storage.KeyValue;
 import dev.flotilla.apiserver.storage.RangeResult;
 import dev.flotilla.apiserver.storage.StoreEvent;
+import dev.flotilla.apiserver.storage.ValueTransformer;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -14,7 +15,8 @@ import java.util.List;
 final class SqliteHistory {
   private SqliteHistory() {}
 
-  static RangeResult rangeAt(Connection c, String from, String to, long revision, int limit) {
+  static RangeResult rangeAt(
+      Connection c, String from, String to, long revision, int limit, ValueTransformer t) {
     String sql =
         "SELECT l.key, l.value, l.create_rev, l.rev FROM log l"
             + " WHERE l.key >= ? AND l.key < ? AND l.deleted = 0"
@@ -28,7 +30,9 @@ final class SqliteHistory {
       List<KeyValue> items = new ArrayList<>();
       try (ResultSet rs = st.executeQuery()) {
         while (rs.next()) {
-          items.add(new KeyValue(rs.getString(1), rs.getBytes(2), rs.getLong(3), rs.getLong(4)));
+          String key = rs.getString(1);
+          items.add(
+              new KeyValue(key, t.fromStorage(key, rs.getBytes(2)), rs.getLong(3), rs.getLong(4)));
         }
       }
       boolean more = limit > 0 && items.size() > limit;
@@ -39,7 +43,8 @@ final class SqliteHistory {
   }
 
   /** Events with revisions above {@code floor}, oldest first, each with its previous value. */
-  static List<StoreEvent> readSince(Connection c, long floor) throws SQLException {
+  static List<StoreEvent> readSince(Connection c, long floor, ValueTransformer t)
+      throws SQLException {
     String sql =
         "SELECT l.key, l.value, l.create_rev, l.rev, l.deleted, p.value, p.create_rev,"
             + " p.rev, p.deleted FROM log l LEFT JOIN log p ON p.rev = l.prev_rev"
@@ -49,10 +54,13 @@ final class SqliteHistory {
       st.setLong(1, floor);
       try (ResultSet rs = st.executeQuery()) {
         while (rs.next()) {
-          KeyValue kv = new KeyValue(rs.getString(1), rs.getBytes(2), rs.getLong(3), rs.getLong(4));
+          String key = rs.getString(1);
+          KeyValue kv =
+              new KeyValue(key, t.fromStorage(key, rs.getBytes(2)), rs.getLong(3), rs.getLong(4));
           KeyValue prev = null;
           if (rs.getBytes(6) != null && rs.getInt(9) == 0) {
-            prev = new KeyValue(kv.key(), rs.getBytes(6), rs.getLong(7), rs.getLong(8));
+            prev =
+                new KeyValue(key, t.fromStorage(key, rs.getBytes(6)), rs.getLong(7), rs.getLong(8));
           }
           boolean deleted = rs.getInt(5) == 1;
           events.add(

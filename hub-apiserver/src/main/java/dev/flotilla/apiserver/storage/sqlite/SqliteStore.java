@@ -7,6 +7,7 @@ import dev.flotilla.apiserver.storage.RangeResult;
 import dev.flotilla.apiserver.storage.Store;
 import dev.flotilla.apiserver.storage.StoreEvent;
 import dev.flotilla.apiserver.storage.ValueEncoder;
+import dev.flotilla.apiserver.storage.ValueTransformer;
 import dev.flotilla.apiserver.storage.WriteResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,16 +37,28 @@ public final class SqliteStore implements Store {
   private final NavigableMap<String, KeyValue> current = new ConcurrentSkipListMap<>();
   private final EventLog events;
   private final GroupCommitWriter writer;
+  private final ValueTransformer transformer;
 
   private SqliteStore(
-      Connection readConnection, Connection writeConnection, long revision, long compacted) {
+      Connection readConnection,
+      Connection writeConnection,
+      long revision,
+      long compacted,
+      ValueTransformer transformer) {
     this.readConnection = readConnection;
+    this.transformer = transformer;
     this.events = new EventLog(HISTORY_WINDOW, revision);
-    this.writer = new GroupCommitWriter(writeConnection, current, events, revision, compacted);
+    this.writer =
+        new GroupCommitWriter(writeConnection, current, events, revision, compacted, transformer);
   }
 
   /** Opens (creating if needed) the store in {@code dir}/flotilla.db and loads its state. */
   public static SqliteStore open(Path dir) {
+    return open(dir, ValueTransformer.IDENTITY);
+  }
+
+  /** As {@link #open(Path)}, with values transformed on disk (e.g. encrypted at rest). */
+  public static SqliteStore open(Path dir, ValueTransformer transformer) {
     try {
       Files.createDirectories(dir);
       String url = "jdbc:sqlite:" + dir.resolve("flotilla.db").toAbsolutePath();
@@ -55,7 +68,7 @@ public final class SqliteStore implements Store {
       SqliteSchema.tune(read);
       long revision = SqliteSchema.readMeta(write, "revision");
       long compacted = SqliteSchema.readMeta(write, "compacted");
-      SqliteStore store = new SqliteStore(read, write, revision, compacted);
+      SqliteStore store = new SqliteStore(read, write, revision, compacted, transformer);
       store.load(revision, compacted);
       store.writer.start();
       return store;
@@ -73,14 +86,18 @@ public final class SqliteStore implements Store {
         while (rs.next()) {
           if (rs.getInt(5) == 0) {
             KeyValue kv =
-                new KeyValue(rs.getString(1), rs.getBytes(2), rs.getLong(3), rs.getLong(4));
+                new KeyValue(
+                    rs.getString(1),
+                    transformer.fromStorage(rs.getString(1), rs.getBytes(2)),
+                    rs.getLong(3),
+                    rs.getLong(4));
             current.put(kv.key(), kv);
           }
         }
       }
     }
     long floor = Math.max(compacted, revision - HISTORY_WINDOW);
-    events.preload(floor, SqliteHistory.readSince(readConnection, floor));
+    events.preload(floor, SqliteHistory.readSince(readConnection, floor, transformer));
   }
 
   @Override
@@ -108,7 +125,7 @@ public final class SqliteStore implements Store {
       throw new CompactedException(revision, writer.compacted());
     }
     synchronized (readConnection) {
-      return SqliteHistory.rangeAt(readConnection, fromKey, toKey, revision, limit);
+      return SqliteHistory.rangeAt(readConnection, fromKey, toKey, revision, limit, transformer);
     }
   }
 
