@@ -14,6 +14,7 @@ public final class ApiMetrics {
   private final PrometheusMeterRegistry registry =
       new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final AtomicInteger watchers = new AtomicInteger();
+  private Supplier<long[]> storeFigures;
 
   public ApiMetrics(Supplier<Number> storeRevision, Supplier<Number> blockedEventLoops) {
     Gauge.builder("apiserver_registered_watchers", watchers, AtomicInteger::get)
@@ -29,6 +30,36 @@ public final class ApiMetrics {
     new io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics().bindTo(registry);
     new io.micrometer.core.instrument.binder.jvm.JvmGcMetrics().bindTo(registry);
     new io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics().bindTo(registry);
+  }
+
+  /**
+   * What the store holds on the heap, from a supplier of {cache bytes, cache hits, cache misses,
+   * keys, window events, window bytes}.
+   */
+  public void storeHeap(Supplier<long[]> figures) {
+    // Micrometer holds what it measures weakly; this field keeps the method reference alive.
+    this.storeFigures = figures;
+    String[] gauges = {
+      "flotilla_store_cache_bytes",
+      null,
+      null,
+      "flotilla_store_keys",
+      "flotilla_store_window_events",
+      "flotilla_store_window_bytes"
+    };
+    for (int i = 0; i < gauges.length; i++) {
+      int at = i;
+      if (gauges[i] != null) {
+        // Strong: the supplier is a method reference nothing else holds (Micrometer holds weakly).
+        Gauge.builder(gauges[i], figures, f -> f.get()[at]).register(registry);
+      }
+    }
+    io.micrometer.core.instrument.FunctionCounter.builder(
+            "flotilla_store_cache_hits", figures, f -> f.get()[1])
+        .register(registry);
+    io.micrometer.core.instrument.FunctionCounter.builder(
+            "flotilla_store_cache_misses", figures, f -> f.get()[2])
+        .register(registry);
   }
 
   void record(String verb, String resource, int code, long startedNanos) {

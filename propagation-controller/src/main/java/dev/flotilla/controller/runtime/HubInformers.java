@@ -15,6 +15,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * reported, see {@link DecodeGuard}).
  */
 public final class HubInformers implements AutoCloseable {
+  private static final java.util.Set<String> COMPACT =
+      java.util.Set.of(
+          Kinds.RESOURCE_BINDING.getPlural(), Kinds.CLUSTER_RESOURCE_BINDING.getPlural());
+
   private final KubernetesClient hub;
   private final Map<String, SharedIndexInformer<GenericKubernetesResource>> byKind =
       new ConcurrentHashMap<>();
@@ -34,7 +38,10 @@ public final class HubInformers implements AutoCloseable {
           kind.isNamespaceScoped()
               ? resources.inAnyNamespace().runnableInformer(0)
               : resources.runnableInformer(0);
-      informer.itemStore(new SkippingItemStore<>());
+      // Bindings are as many as templates: kept compact. Clusters and policies are few and read
+      // whole on every reconcile, so they stay decoded.
+      informer.itemStore(
+          COMPACT.contains(kind.getPlural()) ? new CompactItemStore() : new SkippingItemStore<>());
       if (handler != null) {
         informer.addEventHandler(handler);
       }
