@@ -71,7 +71,13 @@ final class HubProcess implements AutoCloseable {
       Thread.sleep(100);
     }
     HubProcess hub = new HubProcess(p, port, dataDir, jvmArgs, hubArgs);
-    hub.awaitReady(deadline);
+    try {
+      // Ready includes the controllers' caches synced: minutes for a large hub on a busy machine.
+      hub.awaitReady(System.nanoTime() + TimeUnit.MINUTES.toNanos(15));
+    } catch (Exception | Error e) {
+      hub.close();
+      throw e;
+    }
     return hub;
   }
 
@@ -95,9 +101,19 @@ final class HubProcess implements AutoCloseable {
 
   /** Stops this hub (SIGTERM, as an operator would) and starts it again on the same data. */
   HubProcess restart() throws Exception {
+    long t0 = System.nanoTime();
     close();
-    return start(dataDir, jvmArgs, hubArgs, port);
+    long t1 = System.nanoTime();
+    HubProcess next = start(dataDir, jvmArgs, hubArgs, port);
+    next.stopSeconds = (t1 - t0) / 1e9;
+    next.startSeconds = (System.nanoTime() - t1) / 1e9;
+    return next;
   }
+
+  /** For a restarted hub: how long the old process took to exit, and this one to be ready. */
+  double stopSeconds;
+
+  double startSeconds;
 
   private HubClient client;
 

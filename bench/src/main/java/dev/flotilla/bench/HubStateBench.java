@@ -73,6 +73,15 @@ final class HubStateBench {
           templates, works, (System.nanoTime() - t0) / 1e9, RunCost.load());
       Thread.sleep(10_000);
       System.out.printf("[memory] holding %d templates: %s%n", templates, mem(fleet));
+      jcmd(fleet, "GC.run");
+      Thread.sleep(3_000);
+      System.out.printf("[memory] after a full GC: %s%n", mem(fleet));
+      String nmt = jcmd(fleet, "VM.native_memory", "summary");
+      if (nmt.contains("Total:")) {
+        Path file = fleet.hub.dataDir.resolveSibling("hub-nmt.txt");
+        Files.writeString(file, nmt);
+        System.out.printf("[memory] hub native memory summary in %s%n", file);
+      }
     }
   }
 
@@ -147,21 +156,34 @@ final class HubStateBench {
     Map<String, String> bindingsAfter = versions(fleet.admin, BINDINGS);
     Map<String, String> templatesAfter = templateVersions(fleet.admin);
     System.out.printf(
-        "[restart] %s: API ready %.2f s after the restart began; controllers caught up at %s s;"
-            + " last reconcile at %.2f s (%s)%n",
-        label, ready, caughtUp, lastChange, RunCost.load());
+        "[restart] %s: old hub exited in %.2f s (SIGTERM), new hub ready %.2f s after its start;"
+            + " counted from the start, controllers reconciled every binding at %s s, last"
+            + " reconcile at %.2f s (%s)%n",
+        label,
+        fleet.hub.stopSeconds,
+        fleet.hub.startSeconds,
+        fromStart(caughtUp, fleet.hub.stopSeconds),
+        lastChange - fleet.hub.stopSeconds,
+        RunCost.load());
     System.out.printf(
-        "          rewritten: Works %d of %d, bindings %d of %d, templates %d of %d; store writes"
-            + " during the restart %d; hub writes by request: %s%n",
+        "          rewritten: Works %d of %d, bindings %d of %d, templates %d of %d; store revision"
+            + " %d -> %d; hub writes by request: %s%n",
         changed(worksBefore, worksAfter),
         worksBefore.size(),
         changed(bindingsBefore, bindingsAfter),
         bindingsBefore.size(),
         changed(templatesBefore, templatesAfter),
         templatesBefore.size(),
-        revisionAfter - revisionBefore,
+        revisionBefore,
+        revisionAfter,
         writes(FederationBench.requestCounts(metrics)));
     System.out.printf("          after the restart: %s%n", mem(fleet));
+  }
+
+  private static String fromStart(Map<String, Double> at, double stop) {
+    Map<String, String> out = new java.util.TreeMap<>();
+    at.forEach((k, v) -> out.put(k, String.format("%.2f", v - stop)));
+    return out.toString();
   }
 
   /** Creates the templates (16 threads) and waits until every Work exists and the hub settles. */
@@ -253,6 +275,18 @@ final class HubStateBench {
         metric(m, "flotilla_store_window_events"),
         metric(m, "flotilla_store_window_bytes") / (1 << 20),
         RunCost.load());
+  }
+
+  /** Runs jcmd against the hub (JDK tools beside this JVM), returning its output. */
+  private static String jcmd(FleetUnderTest fleet, String... command) throws Exception {
+    Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+    List<String> cmd =
+        new java.util.ArrayList<>(List.of(jcmd.toString(), Long.toString(fleet.hub.process.pid())));
+    cmd.addAll(List.of(command));
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    p.waitFor(60, TimeUnit.SECONDS);
+    return out;
   }
 
   /** name -> resourceVersion of every object of a kind, read in pages. */

@@ -59,6 +59,10 @@ class HubRestartE2E {
     fleet.create(yaml.toString());
     int works = (TEMPLATES + 1) * MEMBERS.size();
     Map<String, String> before = settled(fleet, ns, works);
+    assertEquals(
+        works + 2 * (TEMPLATES + 1),
+        before.size(),
+        "every Work, binding and template is compared: " + before.keySet());
 
     fleet.restartHub();
     // Something new after the restart: once it is applied everywhere, the restarted controllers

@@ -83,7 +83,11 @@ public final class BindingController implements Reconciler, AutoCloseable {
         informers.inform(
             Kinds.CLUSTER_RESOURCE_BINDING,
             handler(BindingController::keysIfActionable).onlyIf(Changes::beyondStatus));
-    this.works = hub.genericKubernetesResources(Kinds.WORK).inAnyNamespace().runnableInformer(0);
+    this.works =
+        hub.genericKubernetesResources(Kinds.WORK)
+            .inAnyNamespace()
+            .withLimit(HubInformers.LIST_PAGE)
+            .runnableInformer(0);
     // Every Work of the fleet: as JSON bytes, not decoded objects (templates x clusters of them).
     works.itemStore(new CompactItemStore());
     works.addIndexers(Map.of(BY_BINDING, BindingController::bindingIds));

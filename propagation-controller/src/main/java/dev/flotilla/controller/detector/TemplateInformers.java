@@ -42,7 +42,10 @@ final class TemplateInformers implements AutoCloseable {
     }
     try {
       SharedIndexInformer<GenericKubernetesResource> informer =
-          hub.genericKubernetesResources(apiVersion, kind).inAnyNamespace().runnableInformer(0);
+          hub.genericKubernetesResources(apiVersion, kind)
+              .inAnyNamespace()
+              .withLimit(dev.flotilla.controller.runtime.HubInformers.LIST_PAGE)
+              .runnableInformer(0);
       // Templates are the hub's most numerous objects with bindings and Works: kept compact.
       informer.itemStore(new CompactItemStore());
       informer.addEventHandler(handler(apiVersion, kind));

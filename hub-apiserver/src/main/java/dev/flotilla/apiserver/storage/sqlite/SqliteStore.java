@@ -133,6 +133,10 @@ public final class SqliteStore implements Store {
         return Optional.of(new KeyValue(key, value, head.createRevision(), head.modRevision()));
       }
       // Superseded and compacted between the two reads: the key has a newer head now.
+      Head now = current.get(key);
+      if (now != null && now.modRevision() == head.modRevision()) {
+        throw new IllegalStateException("the stored row of " + key + " is missing");
+      }
     }
   }
 
