@@ -14,9 +14,15 @@ public final class ApiMetrics {
   private final PrometheusMeterRegistry registry =
       new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final AtomicInteger watchers = new AtomicInteger();
+  // Micrometer holds what it measures weakly: these fields keep the suppliers (method references
+  // nothing else holds) alive, or the gauges read NaN after the first GC.
+  private final Supplier<Number> storeRevision;
+  private final Supplier<Number> blockedEventLoops;
   private Supplier<long[]> storeFigures;
 
   public ApiMetrics(Supplier<Number> storeRevision, Supplier<Number> blockedEventLoops) {
+    this.storeRevision = storeRevision;
+    this.blockedEventLoops = blockedEventLoops;
     Gauge.builder("apiserver_registered_watchers", watchers, AtomicInteger::get)
         .description("Open watch streams")
         .register(registry);
@@ -37,7 +43,6 @@ public final class ApiMetrics {
    * keys, window events, window bytes}.
    */
   public void storeHeap(Supplier<long[]> figures) {
-    // Micrometer holds what it measures weakly; this field keeps the method reference alive.
     this.storeFigures = figures;
     String[] gauges = {
       "flotilla_store_cache_bytes",
