@@ -123,6 +123,8 @@ final class HubStateBench {
     long t0 = System.nanoTime();
     fleet.restartHub();
     double ready = (System.nanoTime() - t0) / 1e9;
+    double cpuAtReady = RunCost.cpuSeconds(fleet.hub.process.pid());
+    double cpuAtLast = cpuAtReady;
     Map<String, Double> caughtUp = new HashMap<>();
     double lastChange = ready;
     double previous = -1;
@@ -142,6 +144,7 @@ final class HubStateBench {
       if (total != previous) {
         previous = total;
         lastChange = now;
+        cpuAtLast = RunCost.cpuSeconds(fleet.hub.process.pid());
         quietSince = System.nanoTime();
       } else if (System.nanoTime() - quietSince > TimeUnit.SECONDS.toNanos(3)
           && caughtUp.size() == CONTROLLERS.size()) {
@@ -165,6 +168,9 @@ final class HubStateBench {
         fromStart(caughtUp, fleet.hub.stopSeconds),
         lastChange - fleet.hub.stopSeconds,
         RunCost.load());
+    System.out.printf(
+        "          hub CPU from its start: %.1f s until ready, %.1f s until the last reconcile%n",
+        cpuAtReady, cpuAtLast);
     System.out.printf(
         "          rewritten: Works %d of %d, bindings %d of %d, templates %d of %d; store revision"
             + " %d -> %d; hub writes by request: %s%n",

@@ -33,14 +33,14 @@ public final class SqliteStore implements Store {
   /** How much of the store lives on the heap; the defaults read system properties. */
   public record Limits(long cacheBytes, int windowEvents, long windowBytes) {
     /**
-     * {@code flotilla.store.cacheMiB} (32), {@code flotilla.store.windowEvents} (50,000) and {@code
-     * flotilla.store.windowMiB} (64).
+     * {@code flotilla.store.cacheMiB} (16), {@code flotilla.store.windowEvents} (50,000) and {@code
+     * flotilla.store.windowMiB} (16).
      */
     public static Limits fromSystemProperties() {
       return new Limits(
-          Long.getLong("flotilla.store.cacheMiB", 32) << 20,
+          Long.getLong("flotilla.store.cacheMiB", 16) << 20,
           Integer.getInteger("flotilla.store.windowEvents", 50_000),
-          Long.getLong("flotilla.store.windowMiB", 32) << 20);
+          Long.getLong("flotilla.store.windowMiB", 16) << 20);
     }
   }
 
