@@ -18,7 +18,9 @@ import picocli.CommandLine.Option;
       BenchMain.Mcs.class,
       BenchMain.Discovery.class,
       BenchMain.Failover.class,
-      BenchMain.Audit.class
+      BenchMain.Audit.class,
+      BenchMain.Memory.class,
+      BenchMain.Restart.class
     })
 public final class BenchMain implements Runnable {
 
@@ -117,6 +119,46 @@ public final class BenchMain implements Runnable {
     @Override
     public Integer call() throws Exception {
       new McsBench(clusters, services, namespaces, rate, changes).run();
+      return 0;
+    }
+  }
+
+  /** Options of the hub state runs: how many templates, where they go, the hub's heap. */
+  abstract static class HubState {
+    @Option(names = "--clusters", defaultValue = "10")
+    int clusters;
+
+    @Option(names = "--hub-xmx", defaultValue = "384m", description = "the hub JVM's -Xmx")
+    String hubXmx;
+
+    @Option(
+        names = "--one-cluster-each",
+        description = "each template to one cluster (round robin) instead of to every cluster")
+    boolean oneClusterEach;
+  }
+
+  /** Hub RSS and heap holding many propagated templates, beside the empty hub. */
+  @Command(name = "memory", mixinStandardHelpOptions = true)
+  static final class Memory extends HubState implements Callable<Integer> {
+    @Option(names = "--templates", defaultValue = "10000")
+    int templates;
+
+    @Override
+    public Integer call() throws Exception {
+      new HubStateBench(templates, clusters, hubXmx, !oneClusterEach).memory();
+      return 0;
+    }
+  }
+
+  /** Hub restart with many propagated templates: catch-up time and objects rewritten. */
+  @Command(name = "restart", mixinStandardHelpOptions = true)
+  static final class Restart extends HubState implements Callable<Integer> {
+    @Option(names = "--templates", defaultValue = "30000")
+    int templates;
+
+    @Override
+    public Integer call() throws Exception {
+      new HubStateBench(templates, clusters, hubXmx, !oneClusterEach).restart();
       return 0;
     }
   }

@@ -227,7 +227,7 @@ public final class FederationBench {
    * Waits until two seconds pass without a Work or binding write on the hub (at most three
    * minutes); returns how long that took.
    */
-  private static double settle(FleetUnderTest fleet) throws Exception {
+  static double settle(FleetUnderTest fleet) throws Exception {
     long start = System.nanoTime();
     double last = propagationWrites(RunCost.sample(fleet).hubRequests());
     while (System.nanoTime() - start < TimeUnit.MINUTES.toNanos(3)) {

@@ -39,14 +39,19 @@ final class FleetUnderTest implements AutoCloseable {
       SimulatedFleet.MemberStore.valueOf(
           System.getProperty("flotilla.bench.memberStore", "MEMORY").toUpperCase());
 
-  final HubProcess hub;
+  HubProcess hub;
   final KubernetesClient admin;
   final SimulatedMembers members;
   final List<KubernetesClient> memberClients = new ArrayList<>();
   final List<String> memberNames = new ArrayList<>();
 
   FleetUnderTest(Path work, int clusters) throws Exception {
-    List<String> jvmArgs = new ArrayList<>(List.of("-Xmx1g"));
+    this(work, clusters, "1g");
+  }
+
+  /** A fleet whose hub runs with {@code -Xmx<hubXmx>}. */
+  FleetUnderTest(Path work, int clusters, String hubXmx) throws Exception {
+    List<String> jvmArgs = new ArrayList<>(List.of("-Xmx" + hubXmx));
     // e.g. -Dflotilla.bench.hubJvmArgs="-XX:StartFlightRecording=filename=/tmp/hub.jfr" to profile
     String extra = System.getProperty("flotilla.bench.hubJvmArgs", "").trim();
     if (!extra.isEmpty()) {
@@ -85,6 +90,11 @@ final class FleetUnderTest implements AutoCloseable {
       memberNames.add(ctx.name());
     }
     awaitReady(clusters);
+  }
+
+  /** Stops the hub and starts it again on the same data and port; members and agents stay. */
+  void restartHub() throws Exception {
+    hub = hub.restart();
   }
 
   private void awaitReady(int clusters) throws InterruptedException {

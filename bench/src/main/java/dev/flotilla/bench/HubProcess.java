@@ -13,10 +13,16 @@ final class HubProcess implements AutoCloseable {
   final int port;
   final Path dataDir;
 
-  private HubProcess(Process process, int port, Path dataDir) {
+  private final List<String> jvmArgs;
+  private final List<String> hubArgs;
+
+  private HubProcess(
+      Process process, int port, Path dataDir, List<String> jvmArgs, List<String> hubArgs) {
     this.process = process;
     this.port = port;
     this.dataDir = dataDir;
+    this.jvmArgs = jvmArgs;
+    this.hubArgs = hubArgs;
   }
 
   static HubProcess start(Path dataDir, List<String> jvmArgs) throws Exception {
@@ -30,6 +36,12 @@ final class HubProcess implements AutoCloseable {
     try (ServerSocket s = new ServerSocket(0)) {
       port = s.getLocalPort();
     }
+    return start(dataDir, jvmArgs, hubArgs, port);
+  }
+
+  /** Starts the hub on a given port (a restart keeps its address, so clients reconnect). */
+  static HubProcess start(Path dataDir, List<String> jvmArgs, List<String> hubArgs, int port)
+      throws Exception {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     List<String> cmd = new java.util.ArrayList<>(List.of(java));
     cmd.addAll(jvmArgs);
@@ -47,7 +59,8 @@ final class HubProcess implements AutoCloseable {
     Process p =
         new ProcessBuilder(cmd)
             .redirectErrorStream(true)
-            .redirectOutput(dataDir.resolveSibling("hub.log").toFile())
+            .redirectOutput(
+                ProcessBuilder.Redirect.appendTo(dataDir.resolveSibling("hub.log").toFile()))
             .start();
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
     while (!Files.exists(dataDir.resolve("kubeconfig"))) {
@@ -57,8 +70,50 @@ final class HubProcess implements AutoCloseable {
       }
       Thread.sleep(100);
     }
-    return new HubProcess(p, port, dataDir);
+    HubProcess hub = new HubProcess(p, port, dataDir, jvmArgs, hubArgs);
+    try {
+      // Ready includes the controllers' caches synced: minutes for a large hub on a busy machine.
+      hub.awaitReady(System.nanoTime() + TimeUnit.MINUTES.toNanos(15));
+    } catch (Exception | Error e) {
+      hub.close();
+      throw e;
+    }
+    return hub;
   }
+
+  /** Waits until /readyz answers 200 (the kubeconfig of an earlier run may already exist). */
+  private void awaitReady(long deadline) throws Exception {
+    while (true) {
+      try {
+        if (client().get("/readyz").statusCode() == 200) {
+          return;
+        }
+      } catch (java.io.IOException notYet) {
+        // not listening yet
+      }
+      if (System.nanoTime() > deadline || !process.isAlive()) {
+        throw new IllegalStateException(
+            "hub did not become ready; see " + dataDir.resolveSibling("hub.log"));
+      }
+      Thread.sleep(50);
+    }
+  }
+
+  /** Stops this hub (SIGTERM, as an operator would) and starts it again on the same data. */
+  HubProcess restart() throws Exception {
+    long t0 = System.nanoTime();
+    close();
+    long t1 = System.nanoTime();
+    HubProcess next = start(dataDir, jvmArgs, hubArgs, port);
+    next.stopSeconds = (t1 - t0) / 1e9;
+    next.startSeconds = (System.nanoTime() - t1) / 1e9;
+    return next;
+  }
+
+  /** For a restarted hub: how long the old process took to exit, and this one to be ready. */
+  double stopSeconds;
+
+  double startSeconds;
 
   private HubClient client;
 

@@ -162,6 +162,9 @@ public final class HubServer implements AutoCloseable {
         COMPACTION_INTERVAL_SECONDS,
         TimeUnit.SECONDS);
     ApiMetrics metrics = new ApiMetrics(store::currentRevision, runtime::blockedEventLoopReports);
+    if (store instanceof SqliteStore sqlite) {
+      metrics.storeHeap(sqlite::heapFigures);
+    }
     server =
         new ApiServer(
             new ApiServerConfig(

@@ -86,8 +86,8 @@ public final class Fleet implements AutoCloseable {
 
   private final Options options;
   private final Path dataDir;
-  private final HubServer hub;
-  private final KubernetesClient admin;
+  private volatile HubServer hub;
+  private volatile KubernetesClient admin;
   private final SimulatedFleet sims;
   private final List<KubernetesClient> clients = new ArrayList<>();
   private final Map<String, KubernetesClient> memberClients = new LinkedHashMap<>();
@@ -236,6 +236,20 @@ public final class Fleet implements AutoCloseable {
 
   public ControllerManager controllers() {
     return controllers;
+  }
+
+  /**
+   * Stops the controller manager and the hub, and starts both again on the same data and port, as a
+   * restart of {@code flotilla hub} does; agents and members keep running and reconnect.
+   */
+  public void restartHub() throws Exception {
+    int port = hub.port();
+    stopControllers();
+    admin.close();
+    hub.close();
+    hub = HubServer.create(HubConfig.of(dataDir.resolve("hub"), port)).start();
+    admin = E2ESupport.adminClient(hub);
+    startControllers();
   }
 
   // ---- clients ----

@@ -16,6 +16,7 @@ import dev.flotilla.apiserver.storage.Store;
 import dev.flotilla.apiserver.storage.StoreEvent;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
@@ -28,6 +29,8 @@ import java.util.concurrent.Executors;
  */
 public final class GarbageCollector implements AutoCloseable {
   public static final String NAME = "garbage-collector";
+
+  private static final int START_PAGE = 1000;
 
   private final ResourceStorage storage;
 
@@ -52,12 +55,24 @@ public final class GarbageCollector implements AutoCloseable {
   }
 
   public void start() {
-    RangeResult all =
-        storage.store().range(StorageKeys.ROOT, Store.prefixEnd(StorageKeys.ROOT), 0, 0);
+    // In pages at one revision, on the graph thread (ahead of the watch's events): the graph needs
+    // every object once, never all their values at once.
+    String end = Store.prefixEnd(StorageKeys.ROOT);
+    RangeResult first = storage.store().range(StorageKeys.ROOT, end, 0, START_PAGE);
+    long revision = first.revision();
     graphThread.execute(
         () -> {
-          for (KeyValue kv : all.items()) {
-            track(kv.key(), Json.read(kv.value()));
+          RangeResult page = first;
+          while (true) {
+            List<KeyValue> items = page.items();
+            for (KeyValue kv : items) {
+              track(kv.key(), Json.read(kv.value()));
+            }
+            if (!page.more() || items.isEmpty()) {
+              break;
+            }
+            String next = items.get(items.size() - 1).key() + "\0";
+            page = storage.store().range(next, end, revision, START_PAGE);
           }
           for (Map.Entry<String, Set<String>> e : Map.copyOf(ownersByKey).entrySet()) {
             for (String owner : e.getValue()) {
@@ -72,7 +87,7 @@ public final class GarbageCollector implements AutoCloseable {
             .store()
             .watch(
                 StorageKeys.ROOT,
-                all.revision(),
+                revision,
                 (StoreEvent e) -> graphThread.execute(() -> onEvent(e)));
   }
 

@@ -14,8 +14,15 @@ public final class ApiMetrics {
   private final PrometheusMeterRegistry registry =
       new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final AtomicInteger watchers = new AtomicInteger();
+  // Micrometer holds what it measures weakly: these fields keep the suppliers (method references
+  // nothing else holds) alive, or the gauges read NaN after the first GC.
+  private final Supplier<Number> storeRevision;
+  private final Supplier<Number> blockedEventLoops;
+  private Supplier<long[]> storeFigures;
 
   public ApiMetrics(Supplier<Number> storeRevision, Supplier<Number> blockedEventLoops) {
+    this.storeRevision = storeRevision;
+    this.blockedEventLoops = blockedEventLoops;
     Gauge.builder("apiserver_registered_watchers", watchers, AtomicInteger::get)
         .description("Open watch streams")
         .register(registry);
@@ -29,6 +36,35 @@ public final class ApiMetrics {
     new io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics().bindTo(registry);
     new io.micrometer.core.instrument.binder.jvm.JvmGcMetrics().bindTo(registry);
     new io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics().bindTo(registry);
+  }
+
+  /**
+   * What the store holds on the heap, from a supplier of {cache bytes, cache hits, cache misses,
+   * keys, window events, window bytes}.
+   */
+  public void storeHeap(Supplier<long[]> figures) {
+    this.storeFigures = figures;
+    String[] gauges = {
+      "flotilla_store_cache_bytes",
+      null,
+      null,
+      "flotilla_store_keys",
+      "flotilla_store_window_events",
+      "flotilla_store_window_bytes"
+    };
+    for (int i = 0; i < gauges.length; i++) {
+      int at = i;
+      if (gauges[i] != null) {
+        // Strong: the supplier is a method reference nothing else holds (Micrometer holds weakly).
+        Gauge.builder(gauges[i], figures, f -> f.get()[at]).register(registry);
+      }
+    }
+    io.micrometer.core.instrument.FunctionCounter.builder(
+            "flotilla_store_cache_hits", figures, f -> f.get()[1])
+        .register(registry);
+    io.micrometer.core.instrument.FunctionCounter.builder(
+            "flotilla_store_cache_misses", figures, f -> f.get()[2])
+        .register(registry);
   }
 
   void record(String verb, String resource, int code, long startedNanos) {

@@ -52,7 +52,9 @@ public final class ListQuery {
     String nextStart = null;
     try {
       while (true) {
-        int batch = limit == 0 ? 0 : Math.max(limit + 1, 256);
+        // A filtered list reads the store in pages and keeps only what matches: the whole range at
+        // once would hold every value of the kind (every Work of a fleet) for one selector.
+        int batch = limit > 0 ? Math.max(limit + 1, 256) : options.filters() ? FILTERED_BATCH : 0;
         RangeResult page = store.range(from, end, revision, batch);
         revision = page.revision();
         List<KeyValue> items = page.items();
@@ -79,6 +81,8 @@ public final class ListQuery {
     String token = nextStart == null ? null : new ContinueToken(revision, nextStart).encode();
     return new Page(matched, revision, token);
   }
+
+  private static final int FILTERED_BATCH = 1000;
 
   static boolean matches(
       ResourceStorage storage, ResourceType type, KeyValue kv, ListOptions options) {

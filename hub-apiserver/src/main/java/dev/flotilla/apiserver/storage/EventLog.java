@@ -10,11 +10,15 @@ import java.util.function.Consumer;
 /**
  * The one revision-ordered log every watch is served from: a bounded in-memory window of recent
  * events plus fan-out to live subscribers. Watchers never query the store; a watch that starts
- * below the window gets {@link CompactedException}, as etcd answers for a compacted revision.
+ * below the window gets {@link CompactedException}, as etcd answers for a compacted revision. The
+ * window is bounded in events and in the bytes of their values, so large objects cannot make it
+ * hold the heap (a watcher that falls further behind relists, as after a 410 upstream).
  */
 public final class EventLog {
   private final int capacity;
+  private final long maxBytes;
   private final ArrayDeque<StoreEvent> window = new ArrayDeque<>();
+  private long bytes;
   private final List<Subscription> subscriptions = new CopyOnWriteArrayList<>();
 
   /** Every event with a revision above this one is in the window. */
@@ -23,7 +27,13 @@ public final class EventLog {
   private long lastRevision;
 
   public EventLog(int capacity, long startRevision) {
+    this(capacity, Long.MAX_VALUE, startRevision);
+  }
+
+  /** A window of at most {@code capacity} events whose values add up to at most maxBytes. */
+  public EventLog(int capacity, long maxBytes, long startRevision) {
     this.capacity = capacity;
+    this.maxBytes = maxBytes;
     this.floor = startRevision;
     this.lastRevision = startRevision;
   }
@@ -31,7 +41,11 @@ public final class EventLog {
   /** Seeds the window with history read back at startup, oldest first. */
   public synchronized void preload(long historyFloor, List<StoreEvent> history) {
     window.clear();
-    window.addAll(history);
+    bytes = 0;
+    for (StoreEvent event : history) {
+      window.addLast(event);
+      bytes += weight(event);
+    }
     floor = historyFloor;
     trim();
   }
@@ -41,6 +55,7 @@ public final class EventLog {
     synchronized (this) {
       for (StoreEvent event : events) {
         window.addLast(event);
+        bytes += weight(event);
         lastRevision = event.revision();
       }
       trim();
@@ -82,7 +97,7 @@ public final class EventLog {
   /** Forgets events at or below {@code revision}, so watches from there get "compacted". */
   public synchronized void compact(long revision) {
     while (!window.isEmpty() && window.peekFirst().revision() <= revision) {
-      window.removeFirst();
+      bytes -= weight(window.removeFirst());
     }
     floor = Math.max(floor, revision);
   }
@@ -113,10 +128,26 @@ public final class EventLog {
     return subscriptions.size();
   }
 
+  /** Events and value bytes held in the window, for metrics and tests. */
+  public synchronized long[] size() {
+    return new long[] {window.size(), bytes};
+  }
+
   private void trim() {
-    while (window.size() > capacity) {
-      floor = window.removeFirst().revision();
+    // The newest event always stays, however large: a watcher at the head must be able to resume.
+    while (window.size() > capacity || (bytes > maxBytes && window.size() > 1)) {
+      StoreEvent dropped = window.removeFirst();
+      bytes -= weight(dropped);
+      floor = dropped.revision();
     }
+  }
+
+  /**
+   * What an event holds on its own: its value. Its previous value is the earlier event's value or a
+   * cached one, the same array, so it is not counted twice.
+   */
+  private static long weight(StoreEvent event) {
+    return event.kv().value().length + 64L;
   }
 
   /** A subscriber and the revision it has been brought up to. */

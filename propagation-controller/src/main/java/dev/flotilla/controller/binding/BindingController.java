@@ -3,6 +3,7 @@ package dev.flotilla.controller.binding;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.flotilla.controller.runtime.Changes;
+import dev.flotilla.controller.runtime.CompactItemStore;
 import dev.flotilla.controller.runtime.Controller;
 import dev.flotilla.controller.runtime.EnqueueHandler;
 import dev.flotilla.controller.runtime.EventRecorder;
@@ -84,7 +85,13 @@ public final class BindingController implements Reconciler, AutoCloseable {
         informers.inform(
             Kinds.CLUSTER_RESOURCE_BINDING,
             handler(BindingController::keysIfActionable).onlyIf(Changes::beyondStatus));
-    this.works = hub.genericKubernetesResources(Kinds.WORK).inAnyNamespace().runnableInformer(0);
+    this.works =
+        hub.genericKubernetesResources(Kinds.WORK)
+            .inAnyNamespace()
+            .withLimit(HubInformers.LIST_PAGE)
+            .runnableInformer(0);
+    // Every Work of the fleet: as JSON bytes, not decoded objects (templates x clusters of them).
+    works.itemStore(new CompactItemStore());
     works.addIndexers(Map.of(BY_BINDING, BindingController::bindingIds));
     // Finalizer-only changes (the agent's) need nothing from us; status changes are aggregated.
     works.addEventHandler(

@@ -1,5 +1,6 @@
 package dev.flotilla.controller.detector;
 
+import dev.flotilla.controller.runtime.CompactItemStore;
 import dev.flotilla.controller.runtime.Controller;
 import dev.flotilla.controller.runtime.Trees;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
@@ -43,7 +44,17 @@ final class TemplateInformers implements AutoCloseable {
       SharedIndexInformer<GenericKubernetesResource> informer =
           hub.genericKubernetesResources(apiVersion, kind)
               .inAnyNamespace()
-              .inform(handler(apiVersion, kind));
+              .withLimit(dev.flotilla.controller.runtime.HubInformers.LIST_PAGE)
+              .runnableInformer(0);
+      // Templates are the hub's most numerous objects with bindings and Works: kept compact.
+      informer.itemStore(new CompactItemStore());
+      informer.addEventHandler(handler(apiVersion, kind));
+      try {
+        informer.run();
+      } catch (RuntimeException e) {
+        informer.close();
+        throw e;
+      }
       byGvk.put(gvk, informer);
       return true;
     } catch (KubernetesClientException | IllegalArgumentException e) {

@@ -15,6 +15,16 @@ import java.util.concurrent.ConcurrentHashMap;
  * reported, see {@link DecodeGuard}).
  */
 public final class HubInformers implements AutoCloseable {
+  private static final java.util.Set<String> COMPACT =
+      java.util.Set.of(
+          Kinds.RESOURCE_BINDING.getPlural(), Kinds.CLUSTER_RESOURCE_BINDING.getPlural());
+
+  /**
+   * Informers list in pages: one response holding every binding (or Work) of a large hub would take
+   * hundreds of MiB on both sides at once, as a restart's first list does.
+   */
+  public static final long LIST_PAGE = 500;
+
   private final KubernetesClient hub;
   private final Map<String, SharedIndexInformer<GenericKubernetesResource>> byKind =
       new ConcurrentHashMap<>();
@@ -32,9 +42,12 @@ public final class HubInformers implements AutoCloseable {
       var resources = hub.genericKubernetesResources(kind);
       informer =
           kind.isNamespaceScoped()
-              ? resources.inAnyNamespace().runnableInformer(0)
-              : resources.runnableInformer(0);
-      informer.itemStore(new SkippingItemStore<>());
+              ? resources.inAnyNamespace().withLimit(LIST_PAGE).runnableInformer(0)
+              : resources.withLimit(LIST_PAGE).runnableInformer(0);
+      // Bindings are as many as templates: kept compact. Clusters and policies are few and read
+      // whole on every reconcile, so they stay decoded.
+      informer.itemStore(
+          COMPACT.contains(kind.getPlural()) ? new CompactItemStore() : new SkippingItemStore<>());
       if (handler != null) {
         informer.addEventHandler(handler);
       }

@@ -17,12 +17,25 @@ public final class OwnWrites {
   private record Written(GenericKubernetesResource object, long at) {}
 
   private final Map<String, Written> written = new ConcurrentHashMap<>();
+  private volatile long lastSweep = System.nanoTime();
 
   /** Remembers an object as the hub returned it from a write. */
   public void wrote(String key, GenericKubernetesResource stored) {
     if (stored != null) {
       Written now = new Written(stored, System.nanoTime());
       written.merge(key, now, (old, fresh) -> newer(old.object(), fresh.object()) ? old : fresh);
+      sweep(now.at());
+    }
+  }
+
+  /**
+   * Drops writes past trust that no reconcile came back for: without it every object a controller
+   * ever wrote stays here, decoded (a copy of every binding on a large hub).
+   */
+  private void sweep(long now) {
+    if (now - lastSweep > TRUST_NANOS) {
+      lastSweep = now;
+      written.values().removeIf(w -> now - w.at() > TRUST_NANOS);
     }
   }
 

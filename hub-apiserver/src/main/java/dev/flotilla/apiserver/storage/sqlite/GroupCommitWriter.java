@@ -42,7 +42,8 @@ final class GroupCommitWriter {
 
   private final Connection connection;
   private final dev.flotilla.apiserver.storage.ValueTransformer transformer;
-  private final NavigableMap<String, KeyValue> current;
+  private final NavigableMap<String, Head> current;
+  private final ValueCache values;
   private final EventLog events;
   private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
   private final Thread thread;
@@ -52,7 +53,8 @@ final class GroupCommitWriter {
 
   GroupCommitWriter(
       Connection connection,
-      NavigableMap<String, KeyValue> current,
+      NavigableMap<String, Head> current,
+      ValueCache values,
       EventLog events,
       long revision,
       long compacted,
@@ -60,6 +62,7 @@ final class GroupCommitWriter {
     this.connection = connection;
     this.transformer = transformer;
     this.current = current;
+    this.values = values;
     this.events = events;
     this.revision = revision;
     this.compacted = compacted;
@@ -140,7 +143,7 @@ final class GroupCommitWriter {
             continue;
           }
           KeyValue existing =
-              touched.containsKey(op.key) ? staged.get(op.key) : current.get(op.key);
+              touched.containsKey(op.key) ? staged.get(op.key) : currentValue(op.key);
           StoreEvent event = apply(op, existing, rev + 1);
           if (event == null) {
             results.add(new WriteResult(false, existing));
@@ -175,10 +178,16 @@ final class GroupCommitWriter {
       return;
     }
     for (StoreEvent event : committed) {
+      KeyValue kv = event.kv();
       if (event.type() == StoreEvent.Type.DELETE) {
-        current.remove(event.kv().key());
+        current.remove(kv.key());
       } else {
-        current.put(event.kv().key(), event.kv());
+        // The value first: a reader that sees the new head finds its value without a query.
+        values.put(kv.modRevision(), kv.value());
+        current.put(kv.key(), new Head(kv.createRevision(), kv.modRevision()));
+      }
+      if (event.prevKv() != null) {
+        values.forget(event.prevKv().modRevision());
       }
     }
     revision = rev;
@@ -186,6 +195,19 @@ final class GroupCommitWriter {
     for (int i = 0; i < group.size(); i++) {
       group.get(i).done.complete(results.get(i));
     }
+  }
+
+  /** The key's committed value; the row of a current head is never compacted away. */
+  private KeyValue currentValue(String key) {
+    Head head = current.get(key);
+    if (head == null) {
+      return null;
+    }
+    byte[] value = values.get(head.modRevision());
+    if (value == null) {
+      throw new IllegalStateException("the stored row of " + key + " is missing");
+    }
+    return new KeyValue(key, value, head.createRevision(), head.modRevision());
   }
 
   /** The event a write produces at {@code rev}, or null when its precondition fails. */

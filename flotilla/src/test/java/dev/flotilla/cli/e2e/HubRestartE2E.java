@@ -1,0 +1,172 @@
+package dev.flotilla.cli.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.flotilla.controller.runtime.Kinds;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * A restart of the hub (store, API server and controllers) with propagated templates rewrites
+ * nothing that did not change: every Work, binding and template keeps its resourceVersion, while
+ * the restarted controllers do propagate what is new.
+ */
+class HubRestartE2E {
+  private static final int TEMPLATES = 12;
+  private static final List<String> MEMBERS = List.of("member1", "member2", "member3");
+
+  @RegisterExtension static final FleetExtension FLEET = new FleetExtension();
+
+  @Test
+  void aRestartedHubRewritesNoWorkBindingOrTemplate() throws Exception {
+    Fleet fleet = FLEET.fleet();
+    String ns = fleet.newNamespace("hub-restart");
+    StringBuilder yaml = new StringBuilder();
+    for (int i = 0; i < TEMPLATES; i++) {
+      yaml.append(
+          """
+          apiVersion: v1
+          kind: ConfigMap
+          metadata: {name: cfg-%d, namespace: %s, labels: {restart: "yes"}}
+          data: {greeting: hello}
+          ---
+          """
+              .formatted(i, ns));
+    }
+    yaml.append(
+        Propagation.deployment(ns, "web", 2)
+            + """
+            ---
+            apiVersion: policy.karmada.io/v1alpha1
+            kind: PropagationPolicy
+            metadata: {name: all, namespace: %s}
+            spec:
+              resourceSelectors:
+              - {apiVersion: v1, kind: ConfigMap, labelSelector: {matchLabels: {restart: "yes"}}}
+              - {apiVersion: apps/v1, kind: Deployment, name: web}
+              placement:
+                clusterAffinity: {clusterNames: [member1, member2, member3]}
+            """
+                .formatted(ns));
+    fleet.create(yaml.toString());
+    int works = (TEMPLATES + 1) * MEMBERS.size();
+    Map<String, String> before = settled(fleet, ns, works);
+    assertEquals(
+        works + 2 * (TEMPLATES + 1),
+        before.size(),
+        "every Work, binding and template is compared: " + before.keySet());
+
+    fleet.restartHub();
+    // Something new after the restart: once it is applied everywhere, the restarted controllers
+    // have worked through what they listed at start (their queues are first in, first out).
+    fleet.create(
+        Propagation.configMapWithPolicy(
+            ns, "after", "{clusterAffinity: {clusterNames: [member1, member2, member3]}}"));
+    Propagation.awaitConfigMapExactlyIn(fleet, ns, "after", MEMBERS);
+    Map<String, String> after = settled(fleet, ns, works + MEMBERS.size());
+
+    Map<String, String> rewritten = new TreeMap<>();
+    before.forEach(
+        (key, rv) -> {
+          if (!rv.equals(after.get(key))) {
+            rewritten.put(key, rv + " -> " + after.get(key));
+          }
+        });
+    assertEquals(Map.of(), rewritten, "objects rewritten by the restart though nothing changed");
+  }
+
+  /**
+   * Waits until the Works exist, every Work reports Applied and the binding of every template is
+   * FullyApplied, and two reads three seconds apart find the same versions; returns kind/ns/name ->
+   * resourceVersion of every Work, binding and template in the namespace.
+   */
+  private static Map<String, String> settled(Fleet fleet, String ns, int works) {
+    return Await.until(
+        "all " + works + " Works applied and nothing changing",
+        Duration.ofMinutes(3),
+        () -> {
+          Map<String, String> first = versions(fleet, ns, works);
+          if (first == null) {
+            return null;
+          }
+          sleep(3000);
+          Map<String, String> second = versions(fleet, ns, works);
+          return first.equals(second) ? second : null;
+        });
+  }
+
+  private static Map<String, String> versions(Fleet fleet, String ns, int works) {
+    KubernetesClient hub = fleet.hubClient();
+    Map<String, String> out = new TreeMap<>();
+    List<GenericKubernetesResource> all =
+        hub.genericKubernetesResources(Kinds.WORK).inAnyNamespace().list().getItems();
+    int count = 0;
+    for (GenericKubernetesResource w : all) {
+      JsonNode tree = dev.flotilla.controller.runtime.Trees.tree(w);
+      if (!ns.equals(
+          tree.path("spec")
+              .path("workload")
+              .path("manifests")
+              .path(0)
+              .path("metadata")
+              .path("namespace")
+              .asText())) {
+        continue;
+      }
+      count++;
+      if (Fleet.condition(tree, "Applied") == null
+          || !"True".equals(Fleet.condition(tree, "Applied").path("status").asText())) {
+        return null;
+      }
+      put(out, "Work", w);
+    }
+    if (count != works) {
+      return null;
+    }
+    for (GenericKubernetesResource b : list(hub, Kinds.RESOURCE_BINDING, ns)) {
+      if (!String.valueOf(b.getAdditionalProperties().get("status")).contains("FullyApplied")
+          || String.valueOf(b.getAdditionalProperties().get("status"))
+              .contains("works have been applied")) {
+        return null; // not every Work applied yet, as the binding's aggregated status says
+      }
+      put(out, "ResourceBinding", b);
+    }
+    hub.configMaps().inNamespace(ns).list().getItems().stream()
+        .filter(c -> !c.getMetadata().getName().equals("kube-root-ca.crt"))
+        .forEach(
+            c ->
+                out.put(
+                    "ConfigMap " + c.getMetadata().getName(),
+                    c.getMetadata().getResourceVersion()));
+    var web = hub.apps().deployments().inNamespace(ns).withName("web").get();
+    out.put("Deployment web", web.getMetadata().getResourceVersion());
+    return out;
+  }
+
+  private static List<GenericKubernetesResource> list(
+      KubernetesClient hub, ResourceDefinitionContext kind, String ns) {
+    return hub.genericKubernetesResources(kind).inNamespace(ns).list().getItems();
+  }
+
+  private static void put(Map<String, String> out, String kind, GenericKubernetesResource r) {
+    out.put(
+        kind + " " + r.getMetadata().getNamespace() + "/" + r.getMetadata().getName(),
+        r.getMetadata().getResourceVersion());
+  }
+
+  private static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}
