@@ -49,6 +49,56 @@ class SqliteStoreTest extends StoreContractTest {
   }
 
   /**
+   * With values transformed on disk (as encryption at rest does) and a cache too small to hold
+   * them, every read that misses goes through the transformer: reads after a reopen, ranges and a
+   * range at an old revision all see the plain values, and the file holds none of them.
+   */
+  @Test
+  void transformedValuesAreReadBackThroughTheTransformerOnCacheMisses() throws Exception {
+    store.close();
+    dev.flotilla.apiserver.storage.ValueTransformer reversed =
+        new dev.flotilla.apiserver.storage.ValueTransformer() {
+          @Override
+          public byte[] toStorage(String key, byte[] value) {
+            return reverse(value);
+          }
+
+          @Override
+          public byte[] fromStorage(String key, byte[] stored) {
+            return reverse(stored);
+          }
+        };
+    SqliteStore.Limits tiny = new SqliteStore.Limits(256, 4, 256);
+    Path at = dir.resolve("transformed");
+    store = SqliteStore.open(at, tiny, reversed);
+    for (int i = 0; i < 40; i++) {
+      create("/t/k" + i, "plain-value-" + i + "-" + "x".repeat(40));
+    }
+    store.update("/t/k0", 1, rev -> bytes("plain-updated")).join();
+    store.close();
+    store = SqliteStore.open(at, tiny, reversed);
+    assertArrayEquals(bytes("plain-updated"), store.get("/t/k0").orElseThrow().value());
+    List<KeyValue> all = store.range("/t/", Store.prefixEnd("/t/"), 0, 0).items();
+    assertEquals(40, all.size());
+    for (KeyValue kv : all) {
+      assertTrue(new String(kv.value()).startsWith("plain-"), kv.key());
+    }
+    KeyValue old = store.range("/t/k0", Store.prefixEnd("/t/k0"), 1, 0).items().get(0);
+    assertTrue(new String(old.value()).startsWith("plain-value-0-"));
+    byte[] file = java.nio.file.Files.readAllBytes(at.resolve("flotilla.db"));
+    assertTrue(
+        !new String(file, java.nio.charset.StandardCharsets.ISO_8859_1).contains("plain-value-"));
+  }
+
+  private static byte[] reverse(byte[] in) {
+    byte[] out = new byte[in.length];
+    for (int i = 0; i < in.length; i++) {
+      out[i] = in[in.length - 1 - i];
+    }
+    return out;
+  }
+
+  /**
    * A cache of a few KiB and a window of a few events, so nearly every read misses: values read
    * back from SQLite while writers rewrite the same keys, compaction removes superseded rows and a
    * watcher follows, are always the value of the revision they are reported at.
