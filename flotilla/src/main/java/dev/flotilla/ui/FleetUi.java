@@ -60,7 +60,9 @@ public final class FleetUi implements AutoCloseable {
               ctx.response()
                   .putHeader("Cache-Control", "no-store")
                   .putHeader("X-Content-Type-Options", "nosniff")
-                  .putHeader("Referrer-Policy", "no-referrer")
+                  // same-origin, not no-referrer: under no-referrer a browser posts the login form
+                  // with "Origin: null", and the login's origin check would refuse it.
+                  .putHeader("Referrer-Policy", "same-origin")
                   .putHeader(
                       "Content-Security-Policy",
                       "default-src 'self'; frame-ancestors 'none'; form-action 'self'");
@@ -112,9 +114,13 @@ public final class FleetUi implements AutoCloseable {
 
   private void login(RoutingContext ctx) {
     String origin = ctx.request().getHeader("Origin");
-    if (origin != null && !origin.equals("https://" + ctx.request().authority())) {
+    if (origin != null && !origin.equals("https://" + ctx.request().getHeader("Host"))) {
       // A login posted from another site would plant that site's token in this browser.
-      status(ctx.response(), 403, "Forbidden", "login is accepted from this page only");
+      status(
+          ctx.response(),
+          403,
+          "Forbidden",
+          "login is accepted from this hub's own page only (the request came from " + origin + ")");
       return;
     }
     String token = ctx.request().getFormAttribute("token");

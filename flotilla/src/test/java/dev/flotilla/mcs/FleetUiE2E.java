@@ -121,6 +121,16 @@ class FleetUiE2E {
     assertEquals(401, bad.statusCode());
     assertTrue(bad.body().contains("not valid"), bad.body());
     assertTrue(bad.headers().allValues("Set-Cookie").isEmpty());
+    HttpResponse<String> planted =
+        http.send(
+            HttpRequest.newBuilder(URI.create(fleet.hubServer.url() + "/ui/login"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .header("Origin", "https://elsewhere.example")
+                .POST(HttpRequest.BodyPublishers.ofString("token=" + admin))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertEquals(403, planted.statusCode(), planted.body());
+    assertTrue(planted.headers().allValues("Set-Cookie").isEmpty());
     HttpResponse<String> good = login(admin);
     assertEquals(303, good.statusCode());
     String cookie = good.headers().firstValue("Set-Cookie").orElseThrow();
@@ -137,7 +147,8 @@ class FleetUiE2E {
   @Test
   @Order(2)
   void aUserRbacDoesNotLetListTheFleetSeesNoneOfIt() throws Exception {
-    String agent = AgentCredentials.issue(fleet.hub, "member3");
+    // An agent's token for a cluster no agent runs (re-issuing member3's would cut its agent off).
+    String agent = AgentCredentials.create(fleet.hub, "ui-viewer");
     HttpResponse<String> r = get("/ui/api/fleet", "Authorization", "Bearer " + agent);
     assertEquals(200, r.statusCode(), r.body());
     JsonNode view = JSON.readTree(r.body());
