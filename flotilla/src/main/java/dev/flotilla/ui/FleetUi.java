@@ -159,11 +159,10 @@ public final class FleetUi implements AutoCloseable {
           "Unauthorized: log in at " + PREFIX + "/ with a bearer token of this hub");
       return;
     }
-    String etag = "\"" + model.revision() + "\"";
     String ifNoneMatch = ctx.request().getHeader("If-None-Match");
     // RBAC decisions and rendering walk caches: a worker's job, not the event loop's.
     ctx.vertx()
-        .executeBlocking(() -> access.view(user.get(), model, etag, ifNoneMatch), false)
+        .executeBlocking(() -> access.view(user.get(), model, ifNoneMatch), false)
         .onComplete(
             ar -> {
               HttpServerResponse response = ctx.response();

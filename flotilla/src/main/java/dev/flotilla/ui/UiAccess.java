@@ -25,7 +25,7 @@ final class UiAccess {
   }
 
   /** The view for {@code user}; null when {@code ifNoneMatch} already names it. */
-  View view(UserInfo user, FleetModel model, String revisionTag, String ifNoneMatch) {
+  View view(UserInfo user, FleetModel model, String ifNoneMatch) {
     String clusters = deny(user, "cluster.karmada.io", "v1alpha1", "clusters");
     String templates = deny(user, "work.karmada.io", "v1alpha2", "resourcebindings");
     String services = deny(user, "work.karmada.io", "v1alpha1", "works");
@@ -33,7 +33,8 @@ final class UiAccess {
         (clusters == null ? "c" : "")
             + (templates == null ? "t" : "")
             + (services == null ? "s" : "");
-    String etag = revisionTag.substring(0, revisionTag.length() - 1) + "-" + mask + "\"";
+    // Read before the sections are drawn: a change in between makes the next poll redraw.
+    String etag = "\"" + model.revision() + "-" + mask + "\"";
     if (etag.equals(ifNoneMatch)) {
       return null;
     }
