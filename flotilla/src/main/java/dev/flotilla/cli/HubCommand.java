@@ -169,6 +169,8 @@ final class HubCommand implements Runnable {
     controllers.start();
     dev.flotilla.discovery.DiscoveryApi discovery =
         dev.flotilla.discovery.DiscoveryApi.install(hub, controllerClient);
+    dev.flotilla.ui.FleetUi fleetUi =
+        dev.flotilla.ui.FleetUi.install(hub, controllerClient, discovery.index());
     SimulatedMembers members = null;
     if (simMembers > 0) {
       try {
@@ -191,6 +193,7 @@ final class HubCommand implements Runnable {
                   }
                   controllers.close();
                   controllerMetrics.close();
+                  fleetUi.close();
                   discovery.close();
                   controllerClient.close();
                   hub.close();
@@ -198,6 +201,13 @@ final class HubCommand implements Runnable {
                 "shutdown"));
     System.out.println("Flotilla hub is serving on " + hub.url());
     System.out.println("Kubeconfig: " + kubeconfig);
+    System.out.println(
+        "Fleet view: "
+            + hub.url()
+            + dev.flotilla.ui.FleetUi.PREFIX
+            + "/ (log in with the token in "
+            + config.dataDir().resolve("admin.token")
+            + ")");
     if (simMembers > 0) {
       System.out.println(
           "Simulated members: member1..member"

@@ -36,6 +36,11 @@ public final class DiscoveryApi implements ExtensionHandler, AutoCloseable {
     return api;
   }
 
+  /** The index the API answers from (the fleet view reads it too). */
+  public InstanceIndex index() {
+    return index;
+  }
+
   @Override
   public void handle(HttpServerRequest http, UserInfo user) {
     String[] parts = http.path().substring(1).split("/");

@@ -213,6 +213,11 @@ public final class InstanceIndex implements AutoCloseable {
         namespace + "/" + service, new Snapshot("0", MAPPER.createArrayNode()));
   }
 
+  /** Every service exported at least once, by {@code <namespace>/<name>}: a copy. */
+  public Map<String, Snapshot> services() {
+    return Map.copyOf(snapshots);
+  }
+
   /** Calls {@code listener} with each later snapshot; returns the handle to stop. */
   public Runnable watch(String namespace, String service, Consumer<Snapshot> listener) {
     String key = namespace + "/" + service;

@@ -71,6 +71,8 @@ public final class HubServer implements AutoCloseable {
   private final HealthChecks health = new HealthChecks();
   private final java.util.Map<String, dev.flotilla.apiserver.http.ExtensionHandler> extensions =
       new java.util.concurrent.ConcurrentHashMap<>();
+  private final java.util.Map<String, io.vertx.core.Handler<io.vertx.core.http.HttpServerRequest>>
+      rawHandlers = new java.util.concurrent.ConcurrentHashMap<>();
 
   private HubServer(HubConfig config, Hosting hosting) {
     DataDirectory.prepare(config.dataDir());
@@ -188,6 +190,7 @@ public final class HubServer implements AutoCloseable {
     }
     config.security().audit().flatMap(AuditLog::open).ifPresent(this::audit);
     extensions.forEach(server::addExtension);
+    rawHandlers.forEach(server::addRawHandler);
     subresources.forEach(s -> server.addSubresource(s.group(), s.resource(), s.sub(), s.handler()));
     server.start();
     return this;
@@ -264,6 +267,20 @@ public final class HubServer implements AutoCloseable {
    * Serves an extra authenticated non-resource API under {@code prefix} (e.g. fleet-wide
    * discovery); callable before or after {@link #start()}.
    */
+  /**
+   * Hands {@code prefix} and everything under {@code prefix/} to {@code handler} before the API's
+   * authentication, for a surface that authenticates itself (the browser fleet view, whose cookie
+   * the API does not read). Callable before or after {@link #start()}.
+   */
+  public synchronized HubServer addRawHandler(
+      String prefix, io.vertx.core.Handler<io.vertx.core.http.HttpServerRequest> handler) {
+    rawHandlers.put(prefix, handler);
+    if (server != null) {
+      server.addRawHandler(prefix, handler);
+    }
+    return this;
+  }
+
   public synchronized HubServer addNonResourceHandler(
       String prefix, dev.flotilla.apiserver.http.ExtensionHandler handler) {
     extensions.put(prefix, handler);

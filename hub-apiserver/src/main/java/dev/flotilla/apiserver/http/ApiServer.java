@@ -8,14 +8,18 @@ import dev.flotilla.apiserver.openapi.OpenApiV3;
 import dev.flotilla.apiserver.registry.ResourceType;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.ClientAuth;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.core.net.PemTrustOptions;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
 /**
@@ -31,6 +35,7 @@ public final class ApiServer implements AutoCloseable {
   private final ServerRuntime runtime;
   private final ApiRouter router;
   private final List<String> deployments = new ArrayList<>();
+  private final Map<String, Handler<HttpServerRequest>> rawHandlers = new ConcurrentHashMap<>();
   private volatile int port;
 
   public ApiServer(
@@ -95,10 +100,31 @@ public final class ApiServer implements AutoCloseable {
     public Future<?> start() {
       return vertx
           .createHttpServer(serverOptions())
-          .requestHandler(router::handle)
+          .requestHandler(ApiServer.this::route)
           .listen(listenPort, config.host())
           .onSuccess(s -> port = s.actualPort());
     }
+  }
+
+  private void route(HttpServerRequest http) {
+    if (!rawHandlers.isEmpty()) {
+      String path = http.path();
+      for (Map.Entry<String, Handler<HttpServerRequest>> e : rawHandlers.entrySet()) {
+        if (path.equals(e.getKey()) || path.startsWith(e.getKey() + "/")) {
+          e.getValue().handle(http);
+          return;
+        }
+      }
+    }
+    router.handle(http);
+  }
+
+  /**
+   * Serves {@code prefix} and everything under {@code prefix/} with {@code handler}, before
+   * authentication: the handler must authenticate on its own. May be called before or after start.
+   */
+  public void addRawHandler(String prefix, Handler<HttpServerRequest> handler) {
+    rawHandlers.put(prefix, handler);
   }
 
   private HttpServerOptions serverOptions() {
