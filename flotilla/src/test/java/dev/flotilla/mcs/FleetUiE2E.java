@@ -39,7 +39,8 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * The fleet view at {@code /ui} against a hub with three simulated members: plain HTTPS for what an
  * unauthenticated or narrowly authorized caller gets, then headless Chromium for what a person sees
  * (cluster rows, a placement once a policy is applied, an endpoint count following a scale), saving
- * screenshots to {@code docs/ui/}. The browser part is skipped, visibly, where Debian's {@code
+ * screenshots to {@code target/ui-screenshots/} (to {@code docs/ui/} with {@code
+ * -Dflotilla.ui.updateDocs=true}). The browser part is skipped, visibly, where Debian's {@code
  * chromium} and {@code chromium-driver} are not installed.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -251,10 +252,13 @@ class FleetUiE2E {
     }
   }
 
-  /** Saves the page to docs/ui/ (linked from the README), or to target/ when it failed. */
+  /**
+   * Saves the page under target/ui-screenshots; the README's copy in docs/ui/ is refreshed only
+   * when asked ({@code -Dflotilla.ui.updateDocs=true}), so a test run leaves the tree clean.
+   */
   static void screenshot(WebDriver browser, String name, boolean forDocs) throws Exception {
     Path docs =
-        forDocs
+        forDocs && Boolean.getBoolean("flotilla.ui.updateDocs")
             ? Examples.dir("karmada-mcs").getParent().getParent().resolve("docs").resolve("ui")
             : Path.of("target", "ui-screenshots");
     Files.createDirectories(docs);
