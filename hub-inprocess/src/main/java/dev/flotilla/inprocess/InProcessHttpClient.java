@@ -34,6 +34,16 @@ public final class InProcessHttpClient
     return streams;
   }
 
+  /** The factory this client came from (clients derived from it or its Config share it). */
+  public InProcessHttpClientFactory factory() {
+    return builder.getClientFactory();
+  }
+
+  /** How many streamed responses (watches) of this client and its derived ones are open now. */
+  public int openStreams() {
+    return streams.size();
+  }
+
   @Override
   public CompletableFuture<HttpResponse<AsyncBody>> consumeBytesDirect(
       StandardHttpRequest request, AsyncBody.Consumer<List<ByteBuffer>> consumer) {
