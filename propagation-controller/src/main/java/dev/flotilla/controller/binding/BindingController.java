@@ -43,6 +43,13 @@ public final class BindingController implements Reconciler, AutoCloseable {
    */
   private static final Duration STATUS_WINDOW = Duration.ofMillis(100);
 
+  /**
+   * A binding's aggregated status is written at most once per interval, and not within one after
+   * its Works were written: the waves of member reports then make one write, not one each (see
+   * {@link StatusHold}).
+   */
+  private static final Duration STATUS_INTERVAL = Duration.ofMillis(500);
+
   private static final String BY_BINDING = "binding";
 
   private final KubernetesClient hub;
@@ -56,6 +63,8 @@ public final class BindingController implements Reconciler, AutoCloseable {
   private final SharedIndexInformer<GenericKubernetesResource> clusters;
   private final TreeCache trees = new TreeCache();
   private final OwnWrites written = new OwnWrites();
+
+  private final StatusHold statusHold = new StatusHold(STATUS_INTERVAL, System::nanoTime);
 
   /**
    * Says why a binding is left alone. The scheduler reports what {@link Provenance} refuses (this
@@ -105,6 +114,7 @@ public final class BindingController implements Reconciler, AutoCloseable {
     if (cached == null) {
       written.forget(key);
       trust.forget(key);
+      statusHold.forget(key);
       return Result.DONE;
     }
     ObjectNode binding = Trees.tree(written.newest(key, cached));
@@ -151,8 +161,19 @@ public final class BindingController implements Reconciler, AutoCloseable {
             clusterMap(),
             trees(clusterOverrides.getStore().list(), null),
             trees(overrides.getStore().list(), Trees.text(binding, "metadata", "namespace")));
-    WorkWriter.sync(hub, desired, current);
-    written.wrote(key, BindingStatus.aggregate(hub, ref, binding, template, current));
+    if (WorkWriter.sync(hub, desired, current)) {
+      statusHold.wrote(key); // their statuses are on their way
+    }
+    Duration held = statusHold.remaining(key);
+    if (!held.isZero()) {
+      return Result.after(held);
+    }
+    GenericKubernetesResource stored =
+        BindingStatus.aggregate(hub, ref, binding, template, worksOf(binding));
+    if (stored != null) {
+      statusHold.wrote(key);
+    }
+    written.wrote(key, stored);
     return Result.DONE;
   }
 
