@@ -126,12 +126,13 @@ public final class BootstrapPolicy {
     roles.add(labelled("system:aggregate-to-view", AGGREGATE_TO_VIEW, viewRules()));
     roles.add(labelled("karmada-view", AGGREGATE_TO_VIEW, karmadaRules(READ, true)));
     roles.add(labelled("karmada-edit", AGGREGATE_TO_EDIT, karmadaRules(WRITE, false)));
-    // As Karmada's controller-manager, they act on every kind: templates may be of any kind.
+    // Full rights, as Karmada's controller-manager (templates may be of any kind), so whatever
+    // they create or bind is never an escalation; narrowing this role narrows them.
     roles.add(
         own(
             CONTROLLER_MANAGER,
             rule(List.of("*"), "*", "*"),
-            PolicyRule.urls(List.of("get"), List.of("*"))));
+            PolicyRule.urls(List.of("*"), List.of("*"))));
     return roles;
   }
 
