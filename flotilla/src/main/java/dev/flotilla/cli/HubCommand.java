@@ -156,7 +156,8 @@ final class HubCommand implements Runnable {
                 dataDir.toAbsolutePath(), host, port, Optional.ofNullable(tokenFile), sans, true)
             .withSecurity(security.toConfig());
     HubServer hub = HubServer.create(config).start();
-    KubernetesClient controllerClient = HubClients.admin(hub);
+    // The controllers reach the API server in process, as their own RBAC-bound identity.
+    KubernetesClient controllerClient = HubClients.controllers(hub);
     ControllerMetricsEndpoint controllerMetrics = ControllerMetricsEndpoint.install(hub);
     ControllerManager controllers =
         new ControllerManager(controllerClient, "flotilla-" + ProcessHandle.current().pid())

@@ -10,9 +10,14 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 public final class E2ESupport {
   private E2ESupport() {}
 
-  /** The hub admin client the launcher gives its controllers. */
+  /** The hub admin client over HTTPS. */
   public static KubernetesClient adminClient(HubServer hub) {
     return HubClients.admin(hub);
+  }
+
+  /** The in-process client the launcher gives its controllers. */
+  public static KubernetesClient controllerClient(HubServer hub) {
+    return HubClients.controllers(hub);
   }
 
   /** A fresh agent token for {@code cluster}, issued as the launcher issues it. */

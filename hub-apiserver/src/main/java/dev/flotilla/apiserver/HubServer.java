@@ -325,6 +325,14 @@ public final class HubServer implements AutoCloseable {
     return server.port();
   }
 
+  /**
+   * Serves a request from a client in this process (the hub's own controllers) without a socket:
+   * same authentication, RBAC, admission and watches as HTTPS. Call after {@link #start()}.
+   */
+  public void serveInProcess(dev.flotilla.apiserver.http.ApiExchange exchange) {
+    server.serve(exchange);
+  }
+
   public String url() {
     return "https://127.0.0.1:" + port();
   }

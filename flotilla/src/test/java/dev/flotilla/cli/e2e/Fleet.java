@@ -96,6 +96,7 @@ public final class Fleet implements AutoCloseable {
   private final Map<String, MemberAgent> agents = new ConcurrentHashMap<>();
   private final AtomicInteger managerGeneration = new AtomicInteger();
   private volatile ControllerManager controllers;
+  private volatile KubernetesClient controllerClient;
 
   private Fleet(
       Options options, Path dataDir, HubServer hub, KubernetesClient admin, SimulatedFleet sims) {
@@ -220,8 +221,14 @@ public final class Fleet implements AutoCloseable {
 
   /** Starts a controller manager with a new identity; it leads once no other one does. */
   public ControllerManager startControllers() {
+    if (controllerClient == null) {
+      // As the launcher wires them: in process, as the controllers' own RBAC-bound identity.
+      controllerClient = E2ESupport.controllerClient(hub);
+      clients.add(controllerClient);
+    }
     controllers =
-        new ControllerManager(admin, "e2e-controllers-" + managerGeneration.incrementAndGet())
+        new ControllerManager(
+                controllerClient, "e2e-controllers-" + managerGeneration.incrementAndGet())
             .failover(options.failover())
             .start();
     return controllers;
@@ -256,6 +263,11 @@ public final class Fleet implements AutoCloseable {
 
   public HubServer hub() {
     return hub;
+  }
+
+  /** The client the controllers use (in process, see {@code HubClients.controllers}). */
+  public KubernetesClient controllerClient() {
+    return controllerClient;
   }
 
   /** The hub admin client (as {@code kubectl --context flotilla}). */

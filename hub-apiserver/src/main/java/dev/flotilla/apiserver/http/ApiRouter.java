@@ -225,7 +225,7 @@ final class ApiRouter {
    * What routing made of a request: its verb (for metrics) and either the reply to come or a watch
    * to start on the event loop.
    */
-  private record Routed(String verb, CompletableFuture<Reply> reply, ApiRequest watch) {}
+  record Routed(String verb, CompletableFuture<Reply> reply, ApiRequest watch) {}
 
   /**
    * Routes, authorizes and serves one request. Everything that computes (parsing the body,
@@ -304,7 +304,7 @@ final class ApiRouter {
   }
 
   /** On a worker (or, for an upgrade, the loop): resolves, authorizes and starts the operation. */
-  private Routed route(
+  Routed route(
       HttpMethod method,
       String path,
       MultiMap params,
@@ -526,15 +526,54 @@ final class ApiRouter {
   }
 
   private void fail(HttpServerRequest http, Throwable t, String verb, long started) {
+    reply(http, statusReply(t, http.method() + " " + http.uri()), verb, started);
+  }
+
+  /** The Status a failure leaves as; anything but an ApiException is a logged 500. */
+  static Reply statusReply(Throwable t, String request) {
     Throwable cause = ResourceStorage.unwrap(t);
     ApiException e;
     if (cause instanceof ApiException) {
       e = (ApiException) cause;
     } else {
-      LOG.log(Level.WARNING, "internal error serving " + http.method() + " " + http.uri(), cause);
+      LOG.log(Level.WARNING, "internal error serving " + request, cause);
       e = ApiException.internal("Internal error occurred: " + cause.getMessage());
     }
-    reply(http, Reply.json(e.code(), Json.write(e.toStatus())), verb, started);
+    return Reply.json(e.code(), Json.write(e.toStatus()));
+  }
+
+  // What the in-process pipeline (LocalPipeline) shares with this one.
+
+  TokenAuthenticator authenticator() {
+    return authenticator;
+  }
+
+  Impersonator impersonator() {
+    return impersonator;
+  }
+
+  boolean isExtension(String path) {
+    return extensions.keySet().stream().anyMatch(path::startsWith);
+  }
+
+  int maxBody() {
+    return maxBody;
+  }
+
+  Executor workers() {
+    return workers;
+  }
+
+  ApiMetrics metrics() {
+    return metrics;
+  }
+
+  WatchHandler watchHandler() {
+    return watch;
+  }
+
+  ApiException tooLargeBody() {
+    return tooLarge();
   }
 
   private ApiException tooLarge() {

@@ -34,6 +34,7 @@ public final class ApiServer implements AutoCloseable {
   private final ApiServerConfig config;
   private final ServerRuntime runtime;
   private final ApiRouter router;
+  private final LocalPipeline local;
   private final List<String> deployments = new ArrayList<>();
   private final Map<String, Handler<HttpServerRequest>> rawHandlers = new ConcurrentHashMap<>();
   private volatile int port;
@@ -69,6 +70,16 @@ public final class ApiServer implements AutoCloseable {
             nonResource,
             metrics,
             health);
+    this.local = new LocalPipeline(router, runtime.vertx(), runtime.eventLoops());
+  }
+
+  /**
+   * Serves a request from a client in this process without a socket or TLS, through the same
+   * authentication, authorization, admission and watch machinery as HTTPS (see {@link
+   * ApiExchange}). Returns at once.
+   */
+  public void serve(ApiExchange exchange) {
+    local.serve(exchange);
   }
 
   /**

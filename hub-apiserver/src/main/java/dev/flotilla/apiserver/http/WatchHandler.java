@@ -62,19 +62,37 @@ final class WatchHandler {
     this.closed = closed;
   }
 
-  /** Where watch events go: a chunked response or a WebSocket. Used on the event loop only. */
-  private interface Sink {
-    void send(byte[] event);
-
-    void close();
-
-    boolean congested();
-
-    void onClose(Runnable r);
-  }
-
   /** Called on the event loop. */
   void handle(ApiRequest r, HttpServerRequest http) {
+    Stream stream = prepare(r);
+    Context context = Vertx.currentContext();
+    if ("websocket".equalsIgnoreCase(http.getHeader("Upgrade"))) {
+      http.toWebSocket()
+          .onSuccess(ws -> stream.begin(webSocket(ws, context)))
+          .onFailure(t -> http.response().setStatusCode(400).end());
+      return;
+    }
+    HttpServerResponse response = http.response();
+    response.setChunked(true);
+    response.setWriteQueueMaxSize(MAX_PENDING_BYTES);
+    response.putHeader("Content-Type", "application/json");
+    response.setStatusCode(200);
+    // Headers go out at once: clients treat the watch as established when they arrive.
+    response.writeHead();
+    stream.begin(chunked(response, context));
+  }
+
+  /**
+   * Called on the event loop, for a client without a socket: {@code open} starts the 200 answer
+   * once the request is known to be valid (a bad one throws first, to leave as a Status).
+   */
+  void handle(ApiRequest r, java.util.function.Supplier<WatchSink> open) {
+    Stream stream = prepare(r);
+    stream.begin(open.get());
+  }
+
+  /** Validates the watch request and sets its stream up on the current event loop. */
+  private Stream prepare(ApiRequest r) {
     ListOptions options = r.listOptions();
     // Validate everything before the first byte goes out: after the headers, errors cannot be a
     // Status.
@@ -91,21 +109,7 @@ final class WatchHandler {
     Context context = Vertx.currentContext();
     TableFormat table = TableFormat.negotiate(r.headers().get("Accept"), r.param("includeObject"));
     TableWatch tables = table == null ? null : table.watch(storage, r.type());
-    Stream stream = new Stream(r, options, bookmarks, seconds, context, tables);
-    if ("websocket".equalsIgnoreCase(http.getHeader("Upgrade"))) {
-      http.toWebSocket()
-          .onSuccess(ws -> stream.begin(webSocket(ws, context)))
-          .onFailure(t -> http.response().setStatusCode(400).end());
-      return;
-    }
-    HttpServerResponse response = http.response();
-    response.setChunked(true);
-    response.setWriteQueueMaxSize(MAX_PENDING_BYTES);
-    response.putHeader("Content-Type", "application/json");
-    response.setStatusCode(200);
-    // Headers go out at once: clients treat the watch as established when they arrive.
-    response.writeHead();
-    stream.begin(chunked(response, context));
+    return new Stream(r, options, bookmarks, seconds, context, tables);
   }
 
   /**
@@ -125,7 +129,7 @@ final class WatchHandler {
     private final Executor initialReader;
     private final AtomicBoolean done = new AtomicBoolean();
     private long lastSent;
-    private Sink sink;
+    private WatchSink sink;
     private Store.Watch watch;
     private long timer = -1;
     private long bookmarkTimer = -1;
@@ -152,7 +156,7 @@ final class WatchHandler {
     }
 
     /** On the loop, once the sink exists. */
-    void begin(Sink sink) {
+    void begin(WatchSink sink) {
       this.sink = sink;
       // The client may leave while the initial state is being read.
       sink.onClose(this::stop);
@@ -303,9 +307,9 @@ final class WatchHandler {
    * Watch events as JSON lines on a chunked response; an event larger than a slice goes out a slice
    * per loop turn, and an end waits for what is queued (never a cut line).
    */
-  private static Sink chunked(HttpServerResponse response, Context context) {
+  private static WatchSink chunked(HttpServerResponse response, Context context) {
     SlicedWriter writer = new SlicedWriter(context);
-    return new Sink() {
+    return new WatchSink() {
       @Override
       public void send(byte[] event) {
         Buffer b = Buffer.buffer(event.length + 1).appendBytes(event).appendByte((byte) '\n');
@@ -352,9 +356,9 @@ final class WatchHandler {
    * Watch events as WebSocket text messages; a message larger than a slice goes out as a fragmented
    * message (a text frame, then continuation frames), a frame per loop turn.
    */
-  private static Sink webSocket(ServerWebSocket ws, Context context) {
+  private static WatchSink webSocket(ServerWebSocket ws, Context context) {
     SlicedWriter writer = new SlicedWriter(context);
-    return new Sink() {
+    return new WatchSink() {
       @Override
       public void send(byte[] event) {
         if (event.length <= SlicedWriter.SLICE_BYTES) {

@@ -19,6 +19,16 @@ public final class BootstrapPolicy {
   public static final Map<String, String> BOOTSTRAP_LABEL =
       Map.of("kubernetes.io/bootstrapping", "rbac-defaults");
 
+  /**
+   * The ClusterRole and ClusterRoleBinding of the hub's own controllers (propagation, MCS,
+   * discovery), which reach the API server in process; a real role RBAC evaluates, so an
+   * administrator sees, and can narrow, what they may do.
+   */
+  public static final String CONTROLLER_MANAGER = "system:flotilla-controller-manager";
+
+  /** The group the controllers' identity belongs to, the subject of their ClusterRoleBinding. */
+  public static final String CONTROLLER_MANAGER_GROUP = "system:flotilla-controllers";
+
   static final List<String> READ = List.of("get", "list", "watch");
   static final List<String> WRITE =
       List.of("create", "update", "patch", "delete", "deletecollection");
@@ -116,6 +126,13 @@ public final class BootstrapPolicy {
     roles.add(labelled("system:aggregate-to-view", AGGREGATE_TO_VIEW, viewRules()));
     roles.add(labelled("karmada-view", AGGREGATE_TO_VIEW, karmadaRules(READ, true)));
     roles.add(labelled("karmada-edit", AGGREGATE_TO_EDIT, karmadaRules(WRITE, false)));
+    // Full rights, as Karmada's controller-manager (templates may be of any kind), so whatever
+    // they create or bind is never an escalation; narrowing this role narrows them.
+    roles.add(
+        own(
+            CONTROLLER_MANAGER,
+            rule(List.of("*"), "*", "*"),
+            PolicyRule.urls(List.of("*"), List.of("*"))));
     return roles;
   }
 
@@ -126,7 +143,8 @@ public final class BootstrapPolicy {
         new Binding("system:basic-user", List.of("system:authenticated")),
         new Binding(
             "system:public-info-viewer", List.of("system:authenticated", "system:unauthenticated")),
-        new Binding("system:monitoring", List.of("system:monitoring")));
+        new Binding("system:monitoring", List.of("system:monitoring")),
+        new Binding(CONTROLLER_MANAGER, List.of(CONTROLLER_MANAGER_GROUP)));
   }
 
   private static PolicyRule[] editRules() {

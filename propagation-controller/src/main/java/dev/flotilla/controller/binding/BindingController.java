@@ -46,6 +46,13 @@ public final class BindingController implements Reconciler, AutoCloseable {
    */
   private static final Duration STATUS_WINDOW = Duration.ofMillis(100);
 
+  /**
+   * A binding's aggregated status is written at most once per interval, and not within one after
+   * its Works were written: the waves of member reports then make one write, not one each (see
+   * {@link StatusHold}).
+   */
+  private static final Duration STATUS_INTERVAL = Duration.ofMillis(500);
+
   private static final String BY_BINDING = "binding";
 
   private final KubernetesClient hub;
@@ -59,6 +66,8 @@ public final class BindingController implements Reconciler, AutoCloseable {
   private final SharedIndexInformer<GenericKubernetesResource> clusters;
   private final TreeCache trees = new TreeCache();
   private final OwnWrites written = new OwnWrites();
+
+  private final StatusHold statusHold = new StatusHold(STATUS_INTERVAL, System::nanoTime);
 
   /**
    * Says why a binding is left alone. The scheduler reports what {@link Provenance} refuses (this
@@ -114,6 +123,7 @@ public final class BindingController implements Reconciler, AutoCloseable {
     if (cached == null) {
       written.forget(key);
       trust.forget(key);
+      statusHold.forget(key);
       return Result.DONE;
     }
     ObjectNode binding = Trees.tree(written.newest(key, cached));
@@ -160,8 +170,19 @@ public final class BindingController implements Reconciler, AutoCloseable {
             clusterMap(),
             trees(clusterOverrides.getStore().list(), null),
             trees(overrides.getStore().list(), Trees.text(binding, "metadata", "namespace")));
-    WorkWriter.sync(hub, desired, withoutRetained(binding, desired, current));
-    written.wrote(key, BindingStatus.aggregate(hub, ref, binding, template, current));
+    if (WorkWriter.sync(hub, desired, withoutRetained(binding, desired, current))) {
+      statusHold.wrote(key); // their statuses are on their way
+    }
+    Duration held = statusHold.remaining(key);
+    if (!held.isZero()) {
+      return Result.after(held);
+    }
+    GenericKubernetesResource stored =
+        BindingStatus.aggregate(hub, ref, binding, template, worksOf(binding));
+    if (stored != null) {
+      statusHold.wrote(key);
+    }
+    written.wrote(key, stored);
     return Result.DONE;
   }
 

@@ -69,7 +69,8 @@ final class WorkWriter {
             return t;
           });
 
-  static void sync(
+  /** Writes what differs; returns true when any Work was created, updated or deleted. */
+  static boolean sync(
       KubernetesClient hub,
       Map<String, ObjectNode> desired,
       List<GenericKubernetesResource> current) {
@@ -78,11 +79,16 @@ final class WorkWriter {
       byNamespace.put(w.getMetadata().getNamespace(), w);
     }
     List<CompletableFuture<Void>> writes = new ArrayList<>();
+    boolean any = false;
     for (ObjectNode work : desired.values()) {
       GenericKubernetesResource existing =
           byNamespace.remove(Trees.text(work, "metadata", "namespace"));
-      writes.add(CompletableFuture.runAsync(() -> write(hub, work, existing), WRITERS));
+      if (existing == null || differs(Trees.tree(existing), work)) {
+        any = true;
+        writes.add(CompletableFuture.runAsync(() -> write(hub, work, existing), WRITERS));
+      }
     }
+    any |= !byNamespace.isEmpty();
     for (GenericKubernetesResource stale : byNamespace.values()) {
       writes.add(CompletableFuture.runAsync(() -> delete(hub, stale), WRITERS));
     }
@@ -91,6 +97,7 @@ final class WorkWriter {
     } catch (CompletionException e) {
       throw e.getCause() instanceof RuntimeException ? (RuntimeException) e.getCause() : e;
     }
+    return any;
   }
 
   private static void write(
@@ -106,8 +113,8 @@ final class WorkWriter {
         }
         works.withName(Trees.text(work, "metadata", "name")).edit(w -> merge(w, work));
       }
-    } else if (differs(Trees.tree(existing), work)) {
-      works.resource(merge(existing, work)).update();
+    } else {
+      works.resource(merge(existing, work)).update(); // sync calls this only when it differs
     }
   }
 

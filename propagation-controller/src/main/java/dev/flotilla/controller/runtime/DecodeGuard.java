@@ -14,6 +14,7 @@ import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.http.StandardHttpClientBuilder;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.io.IOException;
 import java.util.Optional;
@@ -40,10 +41,15 @@ public final class DecodeGuard {
    */
   public static KubernetesClient client(KubernetesClient base, Consumer<HasMetadata> reporter) {
     ObjectMapper mapper = TolerantDecoding.mapper(TOLERANT).registerModule(reporting(reporter));
-    return new KubernetesClientBuilder()
-        .withConfig(base.getConfiguration())
-        .withKubernetesSerialization(new KubernetesSerialization(mapper, true))
-        .build();
+    KubernetesClientBuilder builder =
+        new KubernetesClientBuilder()
+            .withConfig(base.getConfiguration())
+            .withKubernetesSerialization(new KubernetesSerialization(mapper, true));
+    // Same transport as base (e.g. the hub's in-process one, or shared pools), not the default.
+    if (base.getHttpClient().newBuilder() instanceof StandardHttpClientBuilder<?, ?, ?> standard) {
+      builder.withHttpClientFactory(standard.getClientFactory());
+    }
+    return builder.build();
   }
 
   /** What could not be decoded of {@code obj}, if anything (then it must be skipped). */

@@ -1,0 +1,157 @@
+package dev.flotilla.apiserver.http;
+
+import dev.flotilla.apiserver.auth.UserInfo;
+import dev.flotilla.apiserver.objects.ApiException;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import io.vertx.core.Context;
+import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The request pipeline for clients without a socket ({@link ApiExchange}): the same steps as {@link
+ * ApiRouter}'s for HTTPS (authentication from the Authorization header, impersonation, body limit,
+ * routing, RBAC, admission, validation, storage, watch), minus the socket, TLS and the event loop
+ * for everything but a watch's stream. Health endpoints and extension APIs are HTTP handlers and
+ * answer 404 here.
+ */
+final class LocalPipeline {
+  private final ApiRouter router;
+
+  /** A watch's stream lives on one event loop, as a connection's would; chosen in turn. */
+  private final Context[] loops;
+
+  private final AtomicInteger nextLoop = new AtomicInteger();
+
+  LocalPipeline(ApiRouter router, Vertx vertx, int eventLoops) {
+    this.router = router;
+    this.loops = new Context[Math.max(1, eventLoops)];
+    for (int i = 0; i < loops.length; i++) {
+      // Called off any Vert.x thread, each call makes a context on the next event loop.
+      loops[i] = vertx.getOrCreateContext();
+    }
+  }
+
+  /** Serves {@code ex}; returns at once, the work runs on the server's workers. */
+  void serve(ApiExchange ex) {
+    long started = System.nanoTime();
+    try {
+      router.workers().execute(() -> serveOnWorker(ex, started));
+    } catch (RejectedExecutionException e) {
+      ex.reply(failure(ApiException.internal("the server is shutting down"), ex));
+    }
+  }
+
+  private void serveOnWorker(ApiExchange ex, long started) {
+    String[] verb = {"unknown"};
+    ApiRouter.Routed routed;
+    try {
+      MultiMap params = params(ex.query());
+      String path = ex.path();
+      if (isHealth(path) || router.isExtension(path)) {
+        throw new ApiException(
+            404,
+            "NotFound",
+            path + " is served over HTTPS only: connect to the hub's address for it");
+      }
+      UserInfo user =
+          router
+              .authenticator()
+              .authenticate(ex.headers().get("Authorization"))
+              .orElseThrow(
+                  () ->
+                      new ApiException(
+                          401,
+                          "Unauthorized",
+                          "Unauthorized: send a valid bearer token"
+                              + " (the admin token is in the data directory's kubeconfig)"));
+      if (Impersonator.requested(ex.headers())) {
+        user = router.impersonator().actingAs(user, ex.headers(), uri(ex));
+      }
+      if (ex.body().length > router.maxBody()) {
+        throw router.tooLargeBody();
+      }
+      HttpMethod method = HttpMethod.valueOf(ex.method());
+      routed =
+          router.route(method, path, params, ex.headers(), Buffer.buffer(ex.body()), user, verb);
+    } catch (RuntimeException | Error e) {
+      finish(ex, failure(e, ex), verb[0], started);
+      return;
+    }
+    if (routed.watch() == null) {
+      routed
+          .reply()
+          .whenComplete(
+              (reply, t) -> finish(ex, t != null ? failure(t, ex) : reply, routed.verb(), started));
+      return;
+    }
+    Context loop = loops[Math.floorMod(nextLoop.getAndIncrement(), loops.length)];
+    loop.runOnContext(
+        v -> {
+          try {
+            router.watchHandler().handle(routed.watch(), () -> ex.stream(Reply.JSON));
+            record(routed.verb(), ex, 200, started);
+          } catch (RuntimeException | Error e) {
+            finish(ex, failure(e, ex), routed.verb(), started);
+          }
+        });
+  }
+
+  private void finish(ApiExchange ex, Reply reply, String verb, long started) {
+    ex.reply(reply);
+    record(verb, ex, reply.status(), started);
+  }
+
+  private void record(String verb, ApiExchange ex, int status, long started) {
+    String resource;
+    try {
+      RequestInfo info = RequestInfo.parse(ex.path());
+      resource = info.resourceRequest() ? info.resource() : "nonresource";
+    } catch (RuntimeException e) {
+      resource = "unknown";
+    }
+    router.metrics().record(verb, resource, status, started);
+  }
+
+  private static Reply failure(Throwable t, ApiExchange ex) {
+    return ApiRouter.statusReply(t, ex.method() + " " + uri(ex));
+  }
+
+  private static String uri(ApiExchange ex) {
+    return ex.query() == null ? ex.path() : ex.path() + "?" + ex.query();
+  }
+
+  private static boolean isHealth(String path) {
+    for (String root : List.of("/healthz", "/livez", "/readyz")) {
+      if (path.equals(root) || path.startsWith(root + "/")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** The query decoded as Vert.x decodes an HTTP request's (400 on a malformed escape). */
+  static MultiMap params(String query) {
+    MultiMap params = MultiMap.caseInsensitiveMultiMap();
+    if (query == null || query.isEmpty()) {
+      return params;
+    }
+    try {
+      Map<String, List<String>> decoded =
+          new QueryStringDecoder(query, StandardCharsets.UTF_8, false, 1024, true).parameters();
+      decoded.forEach(params::add);
+    } catch (IllegalArgumentException e) {
+      throw ApiException.badRequest(
+          "the query string is not valid: "
+              + e.getMessage()
+              + " (escape '%' as %25 and encode reserved characters)");
+    }
+    return params;
+  }
+}

@@ -1,0 +1,19 @@
+package dev.flotilla.apiserver.http;
+
+/**
+ * Where a watch's events go: a chunked HTTP response, a WebSocket or an in-process stream. Used on
+ * the watch's event loop only; nothing here may block.
+ */
+public interface WatchSink {
+  /** Sends one event (a JSON object, without a line end). */
+  void send(byte[] event);
+
+  /** Ends the stream once what is queued has gone out. */
+  void close();
+
+  /** True when the reader has fallen too far behind: the watch is then ended (it re-watches). */
+  boolean congested();
+
+  /** Runs {@code r} (once) when the stream ends, whichever side ended it. */
+  void onClose(Runnable r);
+}

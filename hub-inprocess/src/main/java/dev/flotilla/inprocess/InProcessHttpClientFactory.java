@@ -1,0 +1,83 @@
+package dev.flotilla.inprocess;
+
+import dev.flotilla.apiserver.http.ApiExchange;
+import io.fabric8.kubernetes.client.http.HttpClient;
+import java.util.concurrent.Executor;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
+
+/**
+ * A fabric8 {@link HttpClient.Factory} whose clients hand every request to an API server in this
+ * process (see {@link ApiExchange}) instead of opening a connection: no socket, no TLS, same
+ * authentication, RBAC, admission and watches. Watches go over HTTP streaming; build the client's
+ * Config with {@code withOnlyHttpWatches(true)} (a WebSocket attempt fails and fabric8 falls back
+ * to the same streaming watch anyway).
+ */
+public final class InProcessHttpClientFactory implements HttpClient.Factory {
+  private final Consumer<ApiExchange> server;
+  private final Executor callbacks;
+  private final LongAdder served = new LongAdder();
+
+  /**
+   * @param server serves one exchange, e.g. {@code hub::serveInProcess}
+   * @param callbacks where responses are completed and streamed bytes handed to fabric8 (its
+   *     parsing and informer dispatch must not run on the server's threads)
+   */
+  public InProcessHttpClientFactory(Consumer<ApiExchange> server, Executor callbacks) {
+    this.server = server;
+    this.callbacks = callbacks;
+  }
+
+  /**
+   * A factory on the process's shared pool of callback threads (a few daemon threads, never one per
+   * request).
+   */
+  public InProcessHttpClientFactory(Consumer<ApiExchange> server) {
+    this(server, SharedPool.CALLBACKS);
+  }
+
+  @Override
+  public InProcessHttpClientBuilder newBuilder() {
+    return new InProcessHttpClientBuilder(this);
+  }
+
+  /** Hands {@code exchange} to the server. */
+  void serve(ApiExchange exchange) {
+    served.increment();
+    server.accept(exchange);
+  }
+
+  /** How many requests this factory's clients have sent (for tests and diagnostics). */
+  public long served() {
+    return served.sum();
+  }
+
+  Executor callbacks() {
+    return callbacks;
+  }
+
+  /** Created on first use: a process without in-process clients starts no threads. */
+  private static final class SharedPool {
+    static final Executor CALLBACKS = create();
+  }
+
+  private static Executor create() {
+    int threads = Math.max(2, Runtime.getRuntime().availableProcessors());
+    AtomicInteger n = new AtomicInteger();
+    return new ThreadPoolExecutor(
+        threads,
+        threads,
+        0,
+        TimeUnit.MILLISECONDS,
+        new LinkedBlockingQueue<>(),
+        r -> {
+          Thread t = new Thread(r, "hub-inprocess-" + n.incrementAndGet());
+          t.setDaemon(true);
+          return t;
+        });
+  }
+}
