@@ -10,6 +10,7 @@ import dev.flotilla.apiserver.auth.TokenAuthenticator;
 import dev.flotilla.apiserver.controllers.CrdController;
 import dev.flotilla.apiserver.controllers.GarbageCollector;
 import dev.flotilla.apiserver.controllers.NamespaceController;
+import dev.flotilla.apiserver.controllers.RootCaPublisher;
 import dev.flotilla.apiserver.defaults.BuiltinDefaults;
 import dev.flotilla.apiserver.http.ApiMetrics;
 import dev.flotilla.apiserver.http.ApiServer;
@@ -116,6 +117,9 @@ public final class HubServer implements AutoCloseable {
     namespaces.start();
     GarbageCollector gc = new GarbageCollector(storage);
     gc.start();
+    RootCaPublisher rootCa = new RootCaPublisher(storage, ca.caCertPem());
+    rootCa.start();
+    closeables.add(rootCa);
     closeables.add(crds);
     closeables.add(namespaces);
     closeables.add(gc);
