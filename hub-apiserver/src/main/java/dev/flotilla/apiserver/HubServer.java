@@ -7,6 +7,7 @@ import dev.flotilla.apiserver.auth.CertificateAuthority;
 import dev.flotilla.apiserver.auth.KubeconfigContext;
 import dev.flotilla.apiserver.auth.KubeconfigWriter;
 import dev.flotilla.apiserver.auth.TokenAuthenticator;
+import dev.flotilla.apiserver.controllers.ApiServiceRegistration;
 import dev.flotilla.apiserver.controllers.CrdController;
 import dev.flotilla.apiserver.controllers.GarbageCollector;
 import dev.flotilla.apiserver.controllers.NamespaceController;
@@ -120,6 +121,9 @@ public final class HubServer implements AutoCloseable {
     RootCaPublisher rootCa = new RootCaPublisher(storage, ca.caCertPem());
     rootCa.start();
     closeables.add(rootCa);
+    ApiServiceRegistration apiServices = new ApiServiceRegistration(storage);
+    apiServices.start();
+    closeables.add(apiServices);
     closeables.add(crds);
     closeables.add(namespaces);
     closeables.add(gc);
