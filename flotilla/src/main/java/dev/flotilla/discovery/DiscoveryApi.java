@@ -16,8 +16,9 @@ import io.vertx.core.http.HttpServerResponse;
  * Fleet-wide discovery on the hub: {@code GET
  * /apis/discovery.flotilla.dev/v1/namespaces/<ns>/services/<svc>/instances} with {@code
  * ?cluster=<c>}, {@code ?ready=true}, {@code If-None-Match: <revision>} (304 when unchanged) and
- * {@code ?watch=true} (chunked JSON lines, one InstanceList per change). Served from the {@link
- * InstanceIndex}; who may read it is {@link DiscoveryAccess}'s rule.
+ * {@code ?watch=true} (chunked JSON lines, one InstanceList per change; {@code timeoutSeconds=N}
+ * ends the stream cleanly after N seconds). Served from the {@link InstanceIndex}; who may read it
+ * is {@link DiscoveryAccess}'s rule.
  */
 public final class DiscoveryApi implements ExtensionHandler, AutoCloseable {
   public static final String PREFIX = "/apis/discovery.flotilla.dev/";
@@ -80,7 +81,14 @@ public final class DiscoveryApi implements ExtensionHandler, AutoCloseable {
     String cluster = http.getParam("cluster");
     boolean readyOnly = "true".equals(http.getParam("ready"));
     if ("true".equals(http.getParam("watch")) || "1".equals(http.getParam("watch"))) {
-      watch(http, ns, svc, cluster, readyOnly);
+      long timeoutSeconds;
+      try {
+        timeoutSeconds = timeoutSeconds(http.getParam("timeoutSeconds"));
+      } catch (IllegalArgumentException e) {
+        error(http.response(), 400, "BadRequest", e.getMessage());
+        return;
+      }
+      watch(http, ns, svc, cluster, readyOnly, timeoutSeconds);
       return;
     }
     InstanceIndex.Snapshot s = index.get(ns, svc);
@@ -97,8 +105,33 @@ public final class DiscoveryApi implements ExtensionHandler, AutoCloseable {
         .end(rendered(ns, svc, s, cluster, readyOnly));
   }
 
+  /** The watch's lifetime, 0 for none; as kube-apiserver, a non-integer or negative is a 400. */
+  static long timeoutSeconds(String value) {
+    if (value == null || value.isEmpty()) {
+      return 0;
+    }
+    try {
+      long seconds = Long.parseLong(value);
+      if (seconds >= 0) {
+        // Beyond a year is as good as never; the cap keeps the timer's millis from overflowing.
+        return Math.min(seconds, 366L * 24 * 3600);
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new IllegalArgumentException(
+        "invalid value for query parameter timeoutSeconds: \""
+            + value
+            + "\" (use a whole number of seconds, 0 or more)");
+  }
+
   private void watch(
-      HttpServerRequest http, String ns, String svc, String cluster, boolean readyOnly) {
+      HttpServerRequest http,
+      String ns,
+      String svc,
+      String cluster,
+      boolean readyOnly,
+      long timeoutSeconds) {
     HttpServerResponse response = http.response();
     response.setChunked(true).putHeader("Content-Type", "application/json");
     Context context = Vertx.currentContext();
@@ -115,9 +148,32 @@ public final class DiscoveryApi implements ExtensionHandler, AutoCloseable {
                   response.write(rendered(ns, svc, s, cluster, readyOnly) + "\n");
                 });
     stop[0] = index.watch(ns, svc, send);
-    response.closeHandler(v -> stop[0].run());
-    http.connection().closeHandler(v -> stop[0].run());
+    long[] timer = {-1};
+    Runnable stopAll =
+        () -> {
+          stop[0].run();
+          if (timer[0] >= 0) {
+            context.owner().cancelTimer(timer[0]);
+          }
+        };
+    response.closeHandler(v -> stopAll.run());
+    http.connection().closeHandler(v -> stopAll.run());
     send.accept(index.get(ns, svc));
+    if (timeoutSeconds > 0) {
+      // As a Kubernetes watch with timeoutSeconds: the stream ends cleanly (the final chunk),
+      // and the client lists or watches again from the last revision it saw.
+      timer[0] =
+          context
+              .owner()
+              .setTimer(
+                  timeoutSeconds * 1000,
+                  id -> {
+                    stop[0].run();
+                    if (!response.ended() && !response.closed()) {
+                      response.end();
+                    }
+                  });
+    }
   }
 
   /** The answer for one filter, serialized once per snapshot however many clients ask. */

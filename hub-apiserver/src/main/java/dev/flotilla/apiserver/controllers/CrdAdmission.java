@@ -28,7 +28,7 @@ final class CrdAdmission implements ObjectHook {
 
   @Override
   public void beforeCreate(ResourceType type, ObjectNode crd) {
-    validate(type, crd);
+    validate(type, crd, null);
     ArrayNode finalizers = Meta.finalizers(crd);
     if (finalizers == null) {
       finalizers = Meta.metadata(crd).putArray("finalizers");
@@ -39,7 +39,7 @@ final class CrdAdmission implements ObjectHook {
 
   @Override
   public void beforeUpdate(ResourceType type, ObjectNode old, ObjectNode crd) {
-    validate(type, crd);
+    validate(type, crd, old);
     String oldScope = old.path("spec").path("scope").asText();
     if (!oldScope.equals(crd.path("spec").path("scope").asText())) {
       throw ApiException.invalid(
@@ -68,7 +68,7 @@ final class CrdAdmission implements ObjectHook {
     return false;
   }
 
-  private void validate(ResourceType type, ObjectNode crd) {
+  private void validate(ResourceType type, ObjectNode crd, ObjectNode old) {
     JsonNode spec = crd.path("spec");
     String name = Meta.name(crd);
     List<ApiException.Cause> causes = new ArrayList<>();
@@ -124,6 +124,7 @@ final class CrdAdmission implements ObjectHook {
                     + "\": the resource is already served by the server itself"));
       }
     }
+    CrdPatterns.check(spec, old == null ? null : old.path("spec"), causes);
     if (!causes.isEmpty()) {
       throw ApiException.invalid(type, name, causes);
     }

@@ -2,8 +2,8 @@ package dev.flotilla.apiserver.controllers;
 
 import java.util.LinkedHashSet;
 import java.util.Set;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.logging.Level;
@@ -26,13 +26,19 @@ final class WorkQueue implements AutoCloseable {
   WorkQueue(String name, Function<String, Long> reconcile) {
     this.name = name;
     this.reconcile = reconcile;
-    this.executor =
-        Executors.newSingleThreadScheduledExecutor(
+    // An idle queue gives its thread back: a process hosting many simulated members holds one
+    // queue per controller per member, and most of them are idle nearly all the time.
+    ScheduledThreadPoolExecutor pool =
+        new ScheduledThreadPoolExecutor(
+            1,
             r -> {
               Thread t = new Thread(r, name);
               t.setDaemon(true);
               return t;
             });
+    pool.setKeepAliveTime(10, TimeUnit.SECONDS);
+    pool.allowCoreThreadTimeOut(true);
+    this.executor = pool;
   }
 
   void add(String key) {

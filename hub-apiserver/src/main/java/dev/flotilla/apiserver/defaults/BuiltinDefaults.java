@@ -20,6 +20,7 @@ public final class BuiltinDefaults {
     for (String plural : List.of("deployments", "replicasets", "statefulsets", "daemonsets")) {
       storage.addHook(plural + ".apps", workloads);
     }
+    storage.addHook("secrets", new SecretDefaults());
     ResourceType services = storage.registry().find("", "v1", "services").orElseThrow();
     storage.addHook(
         "services",

@@ -87,9 +87,11 @@ final class ObjectRules {
   }
 
   static void validateName(ResourceType type, String name) {
-    // RBAC objects are named like "system:discovery": upstream checks them only as path segments.
+    // RBAC objects are named like "system:discovery", APIServices like "v1." (version.group):
+    // upstream checks them only as path segments.
     List<String> problems =
         type.group().equals("rbac.authorization.k8s.io")
+                || type.group().equals("apiregistration.k8s.io")
             ? NameValidation.pathSegment(name)
             : NameValidation.check(
                 name, LABEL_NAMED.contains(type.plural()) && type.group().isEmpty());

@@ -96,7 +96,10 @@ class AgentAuthorizationIT {
               new ConfigMapBuilder().withNewMetadata().withName("report").endMetadata().build())
           .create();
       assertEquals(
-          1, agent.configMaps().inNamespace("karmada-es-member1").list().getItems().size());
+          1,
+          agent.configMaps().inNamespace("karmada-es-member1").list().getItems().stream()
+              .filter(cm -> cm.getMetadata().getName().equals("report"))
+              .count());
       assertForbidden(
           () ->
               agent

@@ -149,7 +149,7 @@ class Fabric8CrudIT {
       client.configMaps().inNamespace(ns2).resource(configMap(n, labels, Map.of())).create();
     }
     Set<String> inNs1 =
-        client.configMaps().inNamespace(ns1).list().getItems().stream()
+        client.configMaps().inNamespace(ns1).withLabels(labels).list().getItems().stream()
             .map(cm -> cm.getMetadata().getNamespace() + "/" + cm.getMetadata().getName())
             .collect(Collectors.toSet());
     assertEquals(Set.of(ns1 + "/a", ns1 + "/b", ns1 + "/c"), inNs1);
