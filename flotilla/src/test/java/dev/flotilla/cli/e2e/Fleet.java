@@ -253,6 +253,12 @@ public final class Fleet implements AutoCloseable {
     int port = hub.port();
     stopControllers();
     admin.close();
+    if (controllerClient != null) {
+      // It is bound to the old hub in process: the new one has another router and token.
+      clients.remove(controllerClient);
+      controllerClient.close();
+      controllerClient = null;
+    }
     hub.close();
     hub = HubServer.create(HubConfig.of(dataDir.resolve("hub"), port)).start();
     admin = E2ESupport.adminClient(hub);

@@ -1,6 +1,7 @@
 package dev.flotilla.policies.dependencies;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.flotilla.policies.trust.Provenance;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -112,7 +113,9 @@ public final class PodDependencies {
       serviceAccounts.add(sa); // every namespace has "default": it never needs to travel
     }
     List<DependentObject> deps = new ArrayList<>();
-    configMaps.forEach(n -> deps.add(new DependentObject("v1", "ConfigMap", namespace, n)));
+    configMaps.stream()
+        .filter(n -> !Provenance.isControlPlaneObject("v1", "ConfigMap", n))
+        .forEach(n -> deps.add(new DependentObject("v1", "ConfigMap", namespace, n)));
     secrets.forEach(n -> deps.add(new DependentObject("v1", "Secret", namespace, n)));
     serviceAccounts.forEach(
         n -> deps.add(new DependentObject("v1", "ServiceAccount", namespace, n)));

@@ -67,6 +67,15 @@ public final class Provenance {
         && (Names.isReservedNamespace(namespace) || namespace.startsWith("kube-"));
   }
 
+  /**
+   * Objects the hub's own control plane writes into user namespaces, which every member has its own
+   * copy of: the hub's {@code kube-root-ca.crt} must never replace a member's, so it is no template
+   * and no dependency, whatever a policy selects.
+   */
+  public static boolean isControlPlaneObject(String apiVersion, String kind, String name) {
+    return "v1".equals(apiVersion) && "ConfigMap".equals(kind) && "kube-root-ca.crt".equals(name);
+  }
+
   /** Whether objects of this kind can be resource templates at all. */
   public static boolean isPropagatableKind(String apiVersion, String kind) {
     String group = apiVersion.contains("/") ? apiVersion.substring(0, apiVersion.indexOf('/')) : "";

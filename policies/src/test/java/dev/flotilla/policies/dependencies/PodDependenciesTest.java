@@ -53,6 +53,14 @@ class PodDependenciesTest {
                 + "      volumes: [{name: a, configMap: {name: cm}}, {name: b, configMap: {name: cm}}]",
             "ConfigMap/cm"),
         Arguments.of(
+            "the control plane's kube-root-ca.crt stays behind: each member has its own",
+            DEPLOY
+                + "      volumes:\n"
+                + "      - name: api\n"
+                + "        projected: {sources: [{configMap: {name: kube-root-ca.crt}}]}\n"
+                + "      - {name: b, configMap: {name: cm}}\n",
+            "ConfigMap/cm"),
+        Arguments.of(
             "StatefulSet claim templates are not dependencies",
             "apiVersion: apps/v1\nkind: StatefulSet\nmetadata: {namespace: ns, name: db}\n"
                 + "spec:\n  volumeClaimTemplates: [{metadata: {name: data}}]\n"

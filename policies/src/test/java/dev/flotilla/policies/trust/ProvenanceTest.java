@@ -101,6 +101,16 @@ class ProvenanceTest {
     assertEquals(reserved, Provenance.isReservedNamespace(namespace));
   }
 
+  @ParameterizedTest(name = "{0} {1}/{2} is the control plane's own: {3}")
+  @CsvSource({
+    "v1, ConfigMap, kube-root-ca.crt, true",
+    "v1, ConfigMap, app-config, false",
+    "v1, Secret, kube-root-ca.crt, false",
+  })
+  void controlPlaneObjects(String apiVersion, String kind, String name, boolean own) {
+    assertEquals(own, Provenance.isControlPlaneObject(apiVersion, kind, name));
+  }
+
   @ParameterizedTest(name = "policy in {0} refused: {1}")
   @CsvSource({"karmada-es-member1, true", "kube-system, true", "shop, false"})
   void policies(String namespace, boolean refused) {
