@@ -6,6 +6,7 @@ import dev.flotilla.agent.kube.ApiErrors;
 import dev.flotilla.agent.mcs.McsAgentController;
 import dev.flotilla.agent.registration.ClusterRegistration;
 import dev.flotilla.agent.status.ClusterStatusController;
+import dev.flotilla.agent.status.ReadyThreshold;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Clock;
 import java.util.concurrent.Executors;
@@ -64,7 +65,12 @@ public final class MemberAgent implements AutoCloseable {
         new LeaseHeartbeat(hub, config.clusterName(), config.leaseDuration(), clock);
     ClusterStatusController status =
         new ClusterStatusController(
-            hub, member, config.clusterName(), clock, () -> registered.set(false));
+            hub,
+            member,
+            config.clusterName(),
+            clock,
+            new ReadyThreshold(config.successThreshold(), config.failureThreshold(), clock),
+            () -> registered.set(false));
     AtomicInteger threads = new AtomicInteger();
     loops =
         Executors.newScheduledThreadPool(
