@@ -22,7 +22,8 @@ import java.util.List;
  * Cluster health from agent leases, as Karmada's cluster controller: every Cluster gets its
  * execution namespace; a Pull cluster whose lease expired goes Ready=Unknown with the {@code
  * cluster.karmada.io/unreachable} taint, a Ready=False one gets {@code
- * cluster.karmada.io/not-ready}, and both taints go when the cluster is healthy again.
+ * cluster.karmada.io/not-ready}, and both taints go when the cluster is healthy again. A deleted
+ * (unjoined) Cluster's execution namespace is released: see {@link ExecutionSpaceRelease}.
  */
 public final class ClusterHealthController implements Reconciler, AutoCloseable {
   public static final String NAME = "cluster-controller";
@@ -57,7 +58,7 @@ public final class ClusterHealthController implements Reconciler, AutoCloseable 
     GenericKubernetesResource cached = clusters.getIndexer().getByKey(name);
     if (cached == null) {
       ensuredNamespaces.remove("karmada-es-" + name); // a cluster joining again checks anew
-      return Result.DONE;
+      return ExecutionSpaceRelease.release(hub, name);
     }
     ObjectNode cluster = Trees.tree(cached);
     ensureExecutionNamespace(name);
