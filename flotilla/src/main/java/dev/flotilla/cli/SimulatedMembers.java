@@ -1,6 +1,7 @@
 package dev.flotilla.cli;
 
 import dev.flotilla.agent.AgentConfig;
+import dev.flotilla.agent.AgentThreads;
 import dev.flotilla.agent.ClientSource;
 import dev.flotilla.agent.MemberAgent;
 import dev.flotilla.agent.kube.Fabric8Clients;
@@ -22,6 +23,9 @@ import java.util.Map;
  */
 public final class SimulatedMembers implements AutoCloseable {
   private final SimulatedFleet fleet;
+  // The agents share threads as the members share event loops: a real agent is alone in its
+  // process, hundreds of simulated ones are not.
+  private final AgentThreads agentThreads = AgentThreads.shared(16);
   private final List<MemberAgent> agents = new ArrayList<>();
   private final List<KubernetesClient> clients = new ArrayList<>();
 
@@ -80,7 +84,9 @@ public final class SimulatedMembers implements AutoCloseable {
                       .zones(member.cluster().zones())
                       .labels(Map.of("flotilla.dev/simulated", "true"))
                       .apiEndpoint(member.url())
-                      .build())
+                      .build(),
+                  java.time.Clock.systemUTC(),
+                  members.agentThreads)
               .start());
     }
     return members;
@@ -108,6 +114,7 @@ public final class SimulatedMembers implements AutoCloseable {
   @Override
   public void close() {
     agents.forEach(MemberAgent::close);
+    agentThreads.close();
     clients.forEach(KubernetesClient::close);
     fleet.close();
   }
