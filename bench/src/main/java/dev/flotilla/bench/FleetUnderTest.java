@@ -46,6 +46,16 @@ final class FleetUnderTest implements AutoCloseable {
   final List<String> memberNames = new ArrayList<>();
 
   FleetUnderTest(Path work, int clusters) throws Exception {
+    this(work, clusters, true, 300);
+  }
+
+  /**
+   * A fleet; without {@code withMemberClients} the benchmark holds no client of its own per member
+   * (at a thousand members those would be a thousand more HTTP clients), and {@code readySeconds}
+   * is how long the members may take to be Ready (0: the caller waits).
+   */
+  FleetUnderTest(Path work, int clusters, boolean withMemberClients, int readySeconds)
+      throws Exception {
     List<String> jvmArgs = new ArrayList<>(List.of("-Xmx1g"));
     // e.g. -Dflotilla.bench.hubJvmArgs="-XX:StartFlightRecording=filename=/tmp/hub.jfr" to profile
     String extra = System.getProperty("flotilla.bench.hubJvmArgs", "").trim();
@@ -73,6 +83,10 @@ final class FleetUnderTest implements AutoCloseable {
             clusters,
             MEMBER_STORE);
     for (KubeconfigContext ctx : members.kubeconfigContexts()) {
+      memberNames.add(ctx.name());
+      if (!withMemberClients) {
+        continue;
+      }
       Config config =
           new ConfigBuilder()
               .withMasterUrl(ctx.serverUrl())
@@ -82,30 +96,39 @@ final class FleetUnderTest implements AutoCloseable {
               .withRequestTimeout(60_000)
               .build();
       memberClients.add(Fabric8Clients.build(config));
-      memberNames.add(ctx.name());
     }
-    awaitReady(clusters);
+    if (readySeconds > 0) {
+      awaitReady(clusters, readySeconds);
+    }
   }
 
-  private void awaitReady(int clusters) throws InterruptedException {
-    long deadline = System.nanoTime() + 300_000_000_000L;
+  private void awaitReady(int clusters, int seconds) throws InterruptedException {
+    long deadline = System.nanoTime() + seconds * 1_000_000_000L;
+    int ready = 0;
     while (System.nanoTime() < deadline) {
-      int ready = 0;
-      for (GenericKubernetesResource c :
-          admin.genericKubernetesResources(CLUSTERS).list().getItems()) {
-        if (readyIn(c.getAdditionalProperties().get("status"))) {
-          ready++;
-        }
-      }
+      ready = readyCount();
       if (ready >= clusters) {
         return;
       }
       Thread.sleep(500);
     }
-    throw new IllegalStateException("members did not become Ready");
+    throw new IllegalStateException(
+        "only " + ready + " of " + clusters + " members Ready after " + seconds + " s");
   }
 
-  private static boolean readyIn(Object status) {
+  /** Clusters on the hub whose Ready condition is True. */
+  int readyCount() {
+    int ready = 0;
+    for (GenericKubernetesResource c :
+        admin.genericKubernetesResources(CLUSTERS).list().getItems()) {
+      if (readyIn(c.getAdditionalProperties().get("status"))) {
+        ready++;
+      }
+    }
+    return ready;
+  }
+
+  static boolean readyIn(Object status) {
     if (!(status instanceof Map)) {
       return false;
     }
