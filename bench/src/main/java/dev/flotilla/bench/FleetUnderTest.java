@@ -74,14 +74,20 @@ final class FleetUnderTest implements AutoCloseable {
                     .withRequestTimeout(60_000)
                     .build())
             .build();
-    members =
-        SimulatedMembers.start(
-            "https://127.0.0.1:" + hub.port,
-            dir.resolve("pki/ca.crt"),
-            admin,
-            work.resolve("sim"),
-            clusters,
-            MEMBER_STORE);
+    try {
+      members =
+          SimulatedMembers.start(
+              "https://127.0.0.1:" + hub.port,
+              dir.resolve("pki/ca.crt"),
+              admin,
+              work.resolve("sim"),
+              clusters,
+              MEMBER_STORE);
+    } catch (Exception | Error e) {
+      admin.close();
+      hub.close(); // else the hub process outlives the benchmark
+      throw e;
+    }
     for (KubeconfigContext ctx : members.kubeconfigContexts()) {
       memberNames.add(ctx.name());
       if (!withMemberClients) {

@@ -161,21 +161,21 @@ public final class MemberAgent implements AutoCloseable {
     // scheduled when this one ends (a fixed delay, as above). A stopped or restarted agent's old
     // cycle ends at its next turn.
     int mine = generation.get();
+    java.util.concurrent.ExecutorService pool =
+        name.equals(LeaseHeartbeat.NAME) ? shared.heartbeats() : shared.workers();
     Runnable[] cycle = new Runnable[1];
     cycle[0] =
         () ->
-            shared
-                .workers()
-                .execute(
-                    () -> {
-                      if (stopping || generation.get() != mine) {
-                        return;
-                      }
-                      guarded.run();
-                      if (!stopping && generation.get() == mine) {
-                        shared.timer().schedule(cycle[0], periodMs, TimeUnit.MILLISECONDS);
-                      }
-                    });
+            pool.execute(
+                () -> {
+                  if (stopping || generation.get() != mine) {
+                    return;
+                  }
+                  guarded.run();
+                  if (!stopping && generation.get() == mine) {
+                    shared.timer().schedule(cycle[0], periodMs, TimeUnit.MILLISECONDS);
+                  }
+                });
     shared.timer().execute(cycle[0]);
   }
 
