@@ -43,7 +43,8 @@ public final class AgentThreads implements AutoCloseable {
             });
     pool.allowCoreThreadTimeOut(true);
     this.workers = pool;
-    this.heartbeats = pool("agents-heartbeat", 4);
+    // Renewals wait on the hub, not on a core: a thousand agents renew 100 times a second.
+    this.heartbeats = pool("agents-heartbeat", 16);
   }
 
   private static ExecutorService pool(String name, int threads) {
