@@ -3,7 +3,6 @@ package dev.flotilla.bench;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -116,45 +115,29 @@ public final class ApiServerBench {
     Percentiles delivery = new Percentiles();
     int events = 200;
     CountDownLatch all = new CountDownLatch(watchers * events);
-    AtomicInteger open = new AtomicInteger();
-    List<java.util.concurrent.CompletableFuture<?>> streams = new ArrayList<>();
-    for (int w = 0; w < watchers; w++) {
-      streams.add(
-          client
-              .http()
-              .sendAsync(
-                  client
-                      .request(
-                          "/api/v1/namespaces/watch/configmaps?watch=true"
-                              + "&resourceVersion="
-                              + rv
-                              + "&timeoutSeconds=300")
-                      .GET()
-                      .build(),
-                  HttpResponse.BodyHandlers.ofLines())
-              .thenAccept(
-                  r -> {
-                    open.incrementAndGet();
-                    r.body()
-                        .forEach(
-                            line -> {
-                              long now = System.nanoTime();
-                              Matcher m = NAME.matcher(line);
-                              if (m.find()) {
-                                Long sent = sentAt.get(m.group(1));
-                                if (sent != null) {
-                                  delivery.add(now - sent);
-                                }
-                                all.countDown();
-                              }
-                            });
-                  }));
-    }
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-    while (open.get() < watchers && System.nanoTime() < deadline) {
-      Thread.sleep(50);
-    }
-    System.out.printf("watch     %d watchers open%n", open.get());
+    WatchFanOut streams =
+        new WatchFanOut(
+            client,
+            "/api/v1/namespaces/watch/configmaps?watch=true&resourceVersion="
+                + rv
+                + "&timeoutSeconds=300",
+            watchers,
+            line -> {
+              long now = System.nanoTime();
+              Matcher m = NAME.matcher(line);
+              if (m.find()) {
+                Long sent = sentAt.get(m.group(1));
+                if (sent != null) {
+                  delivery.add(now - sent);
+                }
+                all.countDown();
+              }
+            });
+    streams.awaitOpen(120);
+    System.out.printf(
+        "watch     %d watchers open%s%n",
+        streams.open(),
+        streams.failed() == 0 ? "" : ", " + streams.failed() + " refused or broken");
     for (int i = 0; i < events; i++) {
       String name = "w-" + i;
       sentAt.put(name, System.nanoTime());
@@ -165,7 +148,7 @@ public final class ApiServerBench {
     System.out.printf(
         "watch     delivery (create sent -> event received) at %d watchers: %s%s%n",
         watchers, delivery.summary(), complete ? "" : " (INCOMPLETE: some events not received)");
-    streams.forEach(s -> s.cancel(true));
+    streams.close();
   }
 
   private interface Call {

@@ -6,8 +6,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code java -jar bench/target/flotilla-bench.jar apiserver|federation|mcs|discovery}: prints
- * figures.
+ * {@code java -jar bench/target/flotilla-bench.jar apiserver|federation|mcs|discovery|scale}:
+ * prints figures.
  */
 @Command(
     name = "flotilla-bench",
@@ -20,7 +20,8 @@ import picocli.CommandLine.Option;
       BenchMain.Failover.class,
       BenchMain.Audit.class,
       BenchMain.Memory.class,
-      BenchMain.Restart.class
+      BenchMain.Restart.class,
+      BenchMain.Scale.class
     })
 public final class BenchMain implements Runnable {
 
@@ -217,6 +218,30 @@ public final class BenchMain implements Runnable {
               java.time.Duration.ofSeconds(evictionTimeout))
           .run();
       return 0;
+    }
+  }
+
+  /** Many clusters on one hub: join, all Ready and staying Ready, steady writes, distribution. */
+  @Command(name = "scale", mixinStandardHelpOptions = true)
+  static final class Scale implements Callable<Integer> {
+    @Option(names = "--clusters", defaultValue = "1000")
+    int clusters;
+
+    @Option(names = "--hold", defaultValue = "60", description = "seconds the fleet is held")
+    int hold;
+
+    @Option(names = "--templates", defaultValue = "5", description = "templates distributed")
+    int templates;
+
+    @Option(
+        names = "--ready-seconds",
+        defaultValue = "900",
+        description = "how long the fleet may take to be Ready")
+    int readySeconds;
+
+    @Override
+    public Integer call() throws Exception {
+      return new ScaleBench(clusters, hold, templates, readySeconds).run() ? 0 : 1;
     }
   }
 }

@@ -46,11 +46,27 @@ final class FleetUnderTest implements AutoCloseable {
   final List<String> memberNames = new ArrayList<>();
 
   FleetUnderTest(Path work, int clusters) throws Exception {
-    this(work, clusters, "1g");
+    this(work, clusters, "1g", true, 300);
   }
 
   /** A fleet whose hub runs with {@code -Xmx<hubXmx>}. */
   FleetUnderTest(Path work, int clusters, String hubXmx) throws Exception {
+    this(work, clusters, hubXmx, true, 300);
+  }
+
+  /**
+   * A fleet; without {@code withMemberClients} the benchmark holds no client of its own per member
+   * (at a thousand members those would be a thousand more HTTP clients), and {@code readySeconds}
+   * is how long the members may take to be Ready (0: the caller waits).
+   */
+  FleetUnderTest(Path work, int clusters, boolean withMemberClients, int readySeconds)
+      throws Exception {
+    this(work, clusters, "1g", withMemberClients, readySeconds);
+  }
+
+  private FleetUnderTest(
+      Path work, int clusters, String hubXmx, boolean withMemberClients, int readySeconds)
+      throws Exception {
     List<String> jvmArgs = new ArrayList<>(List.of("-Xmx" + hubXmx));
     // e.g. -Dflotilla.bench.hubJvmArgs="-XX:StartFlightRecording=filename=/tmp/hub.jfr" to profile
     String extra = System.getProperty("flotilla.bench.hubJvmArgs", "").trim();
@@ -69,15 +85,25 @@ final class FleetUnderTest implements AutoCloseable {
                     .withRequestTimeout(60_000)
                     .build())
             .build();
-    members =
-        SimulatedMembers.start(
-            "https://127.0.0.1:" + hub.port,
-            dir.resolve("pki/ca.crt"),
-            admin,
-            work.resolve("sim"),
-            clusters,
-            MEMBER_STORE);
+    try {
+      members =
+          SimulatedMembers.start(
+              "https://127.0.0.1:" + hub.port,
+              dir.resolve("pki/ca.crt"),
+              admin,
+              work.resolve("sim"),
+              clusters,
+              MEMBER_STORE);
+    } catch (Exception | Error e) {
+      admin.close();
+      hub.close(); // else the hub process outlives the benchmark
+      throw e;
+    }
     for (KubeconfigContext ctx : members.kubeconfigContexts()) {
+      memberNames.add(ctx.name());
+      if (!withMemberClients) {
+        continue;
+      }
       Config config =
           new ConfigBuilder()
               .withMasterUrl(ctx.serverUrl())
@@ -87,9 +113,10 @@ final class FleetUnderTest implements AutoCloseable {
               .withRequestTimeout(60_000)
               .build();
       memberClients.add(Fabric8Clients.build(config));
-      memberNames.add(ctx.name());
     }
-    awaitReady(clusters);
+    if (readySeconds > 0) {
+      awaitReady(clusters, readySeconds);
+    }
   }
 
   /** Stops the hub and starts it again on the same data and port; members and agents stay. */
@@ -97,25 +124,33 @@ final class FleetUnderTest implements AutoCloseable {
     hub = hub.restart();
   }
 
-  private void awaitReady(int clusters) throws InterruptedException {
-    long deadline = System.nanoTime() + 300_000_000_000L;
+  private void awaitReady(int clusters, int seconds) throws InterruptedException {
+    long deadline = System.nanoTime() + seconds * 1_000_000_000L;
+    int ready = 0;
     while (System.nanoTime() < deadline) {
-      int ready = 0;
-      for (GenericKubernetesResource c :
-          admin.genericKubernetesResources(CLUSTERS).list().getItems()) {
-        if (readyIn(c.getAdditionalProperties().get("status"))) {
-          ready++;
-        }
-      }
+      ready = readyCount();
       if (ready >= clusters) {
         return;
       }
       Thread.sleep(500);
     }
-    throw new IllegalStateException("members did not become Ready");
+    throw new IllegalStateException(
+        "only " + ready + " of " + clusters + " members Ready after " + seconds + " s");
   }
 
-  private static boolean readyIn(Object status) {
+  /** Clusters on the hub whose Ready condition is True. */
+  int readyCount() {
+    int ready = 0;
+    for (GenericKubernetesResource c :
+        admin.genericKubernetesResources(CLUSTERS).list().getItems()) {
+      if (readyIn(c.getAdditionalProperties().get("status"))) {
+        ready++;
+      }
+    }
+    return ready;
+  }
+
+  static boolean readyIn(Object status) {
     if (!(status instanceof Map)) {
       return false;
     }

@@ -1,6 +1,7 @@
 package dev.flotilla.cli;
 
 import dev.flotilla.agent.AgentConfig;
+import dev.flotilla.agent.AgentThreads;
 import dev.flotilla.agent.ClientSource;
 import dev.flotilla.agent.MemberAgent;
 import dev.flotilla.agent.kube.Fabric8Clients;
@@ -22,8 +23,13 @@ import java.util.Map;
  */
 public final class SimulatedMembers implements AutoCloseable {
   private final SimulatedFleet fleet;
-  private final List<MemberAgent> agents = new ArrayList<>();
-  private final List<KubernetesClient> clients = new ArrayList<>();
+  // The agents share threads as the members share event loops: a real agent is alone in its
+  // process, hundreds of simulated ones are not.
+  private final AgentThreads agentThreads = AgentThreads.shared(16);
+  private final List<MemberAgent> agents =
+      java.util.Collections.synchronizedList(new ArrayList<>());
+  private final List<KubernetesClient> clients =
+      java.util.Collections.synchronizedList(new ArrayList<>());
 
   private SimulatedMembers(SimulatedFleet fleet) {
     this.fleet = fleet;
@@ -51,39 +57,68 @@ public final class SimulatedMembers implements AutoCloseable {
       throws Exception {
     SimulatedMembers members =
         new SimulatedMembers(SimulatedFleet.start(dataDir.resolve("members"), count, store));
+    // Joined a few at a time: each join is a handful of hub round trips, and a thousand of them
+    // one after another took minutes on a loaded machine.
+    java.util.concurrent.ExecutorService joining =
+        java.util.concurrent.Executors.newFixedThreadPool(
+            Math.min(8, Math.max(1, count)),
+            r -> {
+              Thread t = new Thread(r, "sim-join");
+              t.setDaemon(true);
+              return t;
+            });
+    List<java.util.concurrent.Future<?>> joins = new ArrayList<>();
     for (SimulatedMember member : members.fleet.members()) {
-      String token = AgentCredentials.issue(hubAdmin, member.name());
-      KubernetesClient hubClient = client(hubUrl, hubCa, token);
-      KubeconfigContext ctx = member.kubeconfigContext();
-      KubernetesClient memberClient =
-          Fabric8Clients.builder()
-              .withConfig(
-                  new ConfigBuilder()
-                      .withMasterUrl(ctx.serverUrl())
-                      .withCaCertData(
-                          java.util.Base64.getEncoder()
-                              .encodeToString(
-                                  ctx.caPem().getBytes(java.nio.charset.StandardCharsets.UTF_8)))
-                      .withOauthToken(ctx.token())
-                      .build())
-              .build();
-      members.clients.add(hubClient);
-      members.clients.add(memberClient);
-      members.agents.add(
-          new MemberAgent(
-                  AgentConfig.builder()
-                      .hub(ClientSource.of(hubClient))
-                      .member(ClientSource.of(memberClient))
-                      .clusterName(member.name())
-                      .provider(member.cluster().provider())
-                      .region(member.cluster().region())
-                      .zones(member.cluster().zones())
-                      .labels(Map.of("flotilla.dev/simulated", "true"))
-                      .apiEndpoint(member.url())
-                      .build())
-              .start());
+      joins.add(joining.submit(() -> members.join(member, hubUrl, hubCa, hubAdmin)));
+    }
+    joining.shutdown();
+    try {
+      for (java.util.concurrent.Future<?> f : joins) {
+        f.get();
+      }
+    } catch (java.util.concurrent.ExecutionException e) {
+      members.close();
+      throw e.getCause() instanceof Exception x ? x : e;
     }
     return members;
+  }
+
+  /** Issues one member's agent credential and starts its agent. */
+  private Void join(SimulatedMember member, String hubUrl, Path hubCa, KubernetesClient hubAdmin)
+      throws Exception {
+    String token = AgentCredentials.issue(hubAdmin, member.name());
+    KubernetesClient hubClient = client(hubUrl, hubCa, token);
+    KubeconfigContext ctx = member.kubeconfigContext();
+    KubernetesClient memberClient =
+        Fabric8Clients.builder()
+            .withConfig(
+                new ConfigBuilder()
+                    .withMasterUrl(ctx.serverUrl())
+                    .withCaCertData(
+                        java.util.Base64.getEncoder()
+                            .encodeToString(
+                                ctx.caPem().getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+                    .withOauthToken(ctx.token())
+                    .build())
+            .build();
+    clients.add(hubClient);
+    clients.add(memberClient);
+    agents.add(
+        new MemberAgent(
+                AgentConfig.builder()
+                    .hub(ClientSource.of(hubClient))
+                    .member(ClientSource.of(memberClient))
+                    .clusterName(member.name())
+                    .provider(member.cluster().provider())
+                    .region(member.cluster().region())
+                    .zones(member.cluster().zones())
+                    .labels(Map.of("flotilla.dev/simulated", "true"))
+                    .apiEndpoint(member.url())
+                    .build(),
+                java.time.Clock.systemUTC(),
+                agentThreads)
+            .start());
+    return null;
   }
 
   /** The members themselves (API servers and simulators), e.g. for in-process benchmarks. */
@@ -108,6 +143,7 @@ public final class SimulatedMembers implements AutoCloseable {
   @Override
   public void close() {
     agents.forEach(MemberAgent::close);
+    agentThreads.close();
     clients.forEach(KubernetesClient::close);
     fleet.close();
   }

@@ -57,13 +57,16 @@ public final class HubServer implements AutoCloseable {
   private final TokenAuthenticator authenticator;
   private final CertificateAuthority ca;
   private final List<AutoCloseable> closeables = new ArrayList<>();
-  private final ScheduledExecutorService compactor =
+  // One compaction thread for every server in the process: simulated members host hundreds of
+  // servers in one JVM, and each compacts once every five minutes.
+  private static final ScheduledExecutorService COMPACTOR =
       Executors.newSingleThreadScheduledExecutor(
           r -> {
             Thread t = new Thread(r, "store-compactor");
             t.setDaemon(true);
             return t;
           });
+  private volatile java.util.concurrent.ScheduledFuture<?> compaction;
   private final ServerRuntime runtime;
   private final boolean ownsRuntime;
   private ApiServer server;
@@ -160,17 +163,18 @@ public final class HubServer implements AutoCloseable {
       storage.addAdmission(new AgentAdmission());
     }
     long[] lastSeen = {store.currentRevision()};
-    compactor.scheduleWithFixedDelay(
-        () -> {
-          long target = lastSeen[0];
-          lastSeen[0] = store.currentRevision();
-          if (target > store.compactedRevision()) {
-            store.compact(target);
-          }
-        },
-        COMPACTION_INTERVAL_SECONDS,
-        COMPACTION_INTERVAL_SECONDS,
-        TimeUnit.SECONDS);
+    compaction =
+        COMPACTOR.scheduleWithFixedDelay(
+            () -> {
+              long target = lastSeen[0];
+              lastSeen[0] = store.currentRevision();
+              if (target > store.compactedRevision()) {
+                store.compact(target);
+              }
+            },
+            COMPACTION_INTERVAL_SECONDS,
+            COMPACTION_INTERVAL_SECONDS,
+            TimeUnit.SECONDS);
     ApiMetrics metrics = new ApiMetrics(store::currentRevision, runtime::blockedEventLoopReports);
     if (store instanceof SqliteStore sqlite) {
       metrics.storeHeap(sqlite::heapFigures);
@@ -367,7 +371,9 @@ public final class HubServer implements AutoCloseable {
     if (server != null) {
       server.close();
     }
-    compactor.shutdownNow();
+    if (compaction != null) {
+      compaction.cancel(false);
+    }
     for (AutoCloseable c : closeables) {
       try {
         c.close();

@@ -23,6 +23,10 @@ import java.util.Objects;
  * @param statusInterval how often Cluster status is collected and written
  * @param workers how many Works are reconciled in parallel (one at a time per Work)
  * @param resyncPeriod how often every Work is reconciled again even without events
+ * @param successThreshold how long the member must be seen healthy before a not-Ready Cluster is
+ *     reported Ready again (Karmada's {@code --cluster-success-threshold})
+ * @param failureThreshold how long the member must be seen unhealthy or unreachable before a Ready
+ *     Cluster is reported not Ready (Karmada's {@code --cluster-failure-threshold})
  */
 public record AgentConfig(
     ClientSource hub,
@@ -37,13 +41,17 @@ public record AgentConfig(
     Duration renewInterval,
     Duration statusInterval,
     int workers,
-    Duration resyncPeriod) {
+    Duration resyncPeriod,
+    Duration successThreshold,
+    Duration failureThreshold) {
 
   public static final Duration DEFAULT_LEASE_DURATION = Duration.ofSeconds(40);
   public static final Duration DEFAULT_RENEW_INTERVAL = Duration.ofSeconds(10);
   public static final Duration DEFAULT_STATUS_INTERVAL = Duration.ofSeconds(10);
   public static final int DEFAULT_WORKERS = 4;
   public static final Duration DEFAULT_RESYNC_PERIOD = Duration.ofMinutes(5);
+  public static final Duration DEFAULT_SUCCESS_THRESHOLD = Duration.ofSeconds(30);
+  public static final Duration DEFAULT_FAILURE_THRESHOLD = Duration.ofSeconds(30);
 
   public AgentConfig {
     Objects.requireNonNull(hub, "hub");
@@ -58,6 +66,8 @@ public record AgentConfig(
     statusInterval = statusInterval == null ? DEFAULT_STATUS_INTERVAL : statusInterval;
     workers = workers <= 0 ? DEFAULT_WORKERS : workers;
     resyncPeriod = resyncPeriod == null ? DEFAULT_RESYNC_PERIOD : resyncPeriod;
+    successThreshold = successThreshold == null ? DEFAULT_SUCCESS_THRESHOLD : successThreshold;
+    failureThreshold = failureThreshold == null ? DEFAULT_FAILURE_THRESHOLD : failureThreshold;
   }
 
   /** Starts a builder with the defaults; hub, member and clusterName must be set. */
@@ -85,6 +95,8 @@ public record AgentConfig(
     private Duration statusInterval;
     private int workers;
     private Duration resyncPeriod;
+    private Duration successThreshold;
+    private Duration failureThreshold;
 
     private Builder() {}
 
@@ -153,6 +165,16 @@ public record AgentConfig(
       return this;
     }
 
+    public Builder successThreshold(Duration successThreshold) {
+      this.successThreshold = successThreshold;
+      return this;
+    }
+
+    public Builder failureThreshold(Duration failureThreshold) {
+      this.failureThreshold = failureThreshold;
+      return this;
+    }
+
     public AgentConfig build() {
       return new AgentConfig(
           hub,
@@ -167,7 +189,9 @@ public record AgentConfig(
           renewInterval,
           statusInterval,
           workers,
-          resyncPeriod);
+          resyncPeriod,
+          successThreshold,
+          failureThreshold);
     }
   }
 }

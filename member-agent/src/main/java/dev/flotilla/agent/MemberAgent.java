@@ -7,6 +7,7 @@ import dev.flotilla.agent.mcs.McsAgentController;
 import dev.flotilla.agent.registration.ClusterRegistration;
 import dev.flotilla.agent.registration.McsCrdInstaller;
 import dev.flotilla.agent.status.ClusterStatusController;
+import dev.flotilla.agent.status.ReadyThreshold;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Clock;
 import java.util.concurrent.Executors;
@@ -28,6 +29,8 @@ public final class MemberAgent implements AutoCloseable {
 
   private final AgentConfig config;
   private final Clock clock;
+  private final AgentThreads shared;
+  private final AtomicInteger generation = new AtomicInteger();
   private final AtomicBoolean registered = new AtomicBoolean();
   private final AtomicBoolean mcsCrdsInstalled = new AtomicBoolean();
   private volatile boolean stopping;
@@ -42,8 +45,17 @@ public final class MemberAgent implements AutoCloseable {
   }
 
   public MemberAgent(AgentConfig config, Clock clock) {
+    this(config, clock, null);
+  }
+
+  /**
+   * An agent whose loops and reconciles run on {@code shared} threads (null: threads of its own),
+   * for many agents in one process; what it does and when is the same.
+   */
+  public MemberAgent(AgentConfig config, Clock clock, AgentThreads shared) {
     this.config = config;
     this.clock = clock;
+    this.shared = shared;
   }
 
   public AgentConfig config() {
@@ -66,18 +78,26 @@ public final class MemberAgent implements AutoCloseable {
         new LeaseHeartbeat(hub, config.clusterName(), config.leaseDuration(), clock);
     ClusterStatusController status =
         new ClusterStatusController(
-            hub, member, config.clusterName(), clock, () -> registered.set(false));
+            hub,
+            member,
+            config.clusterName(),
+            clock,
+            new ReadyThreshold(config.successThreshold(), config.failureThreshold(), clock),
+            () -> registered.set(false));
     AtomicInteger threads = new AtomicInteger();
+    generation.incrementAndGet();
     loops =
-        Executors.newScheduledThreadPool(
-            3,
-            r -> {
-              Thread t =
-                  new Thread(
-                      r, NAME + "-" + config.clusterName() + "-" + threads.incrementAndGet());
-              t.setDaemon(true);
-              return t;
-            });
+        shared != null
+            ? shared.timer()
+            : Executors.newScheduledThreadPool(
+                3,
+                r -> {
+                  Thread t =
+                      new Thread(
+                          r, NAME + "-" + config.clusterName() + "-" + threads.incrementAndGet());
+                  t.setDaemon(true);
+                  return t;
+                });
     long renewMs = config.renewInterval().toMillis();
     every(
         ClusterRegistration.NAME,
@@ -115,16 +135,25 @@ public final class MemberAgent implements AutoCloseable {
             config.executionNamespace(),
             config.workers(),
             config.resyncPeriod(),
-            clock);
+            clock,
+            shared == null ? null : shared.workers());
     execution.start();
-    mcs = new McsAgentController(hub, member, config.clusterName(), clock).start();
+    mcs =
+        new McsAgentController(
+                hub,
+                member,
+                config.clusterName(),
+                clock,
+                shared == null ? null : shared.workers(),
+                shared == null ? null : shared.timer())
+            .start();
     LOG.info(NAME + " started for cluster " + config.clusterName() + " (member " + endpoint + ")");
     return this;
   }
 
   /** Runs {@code task} now and then every {@code periodMs}, logging (not dying on) failures. */
   private void every(String name, long periodMs, Runnable task) {
-    loops.scheduleWithFixedDelay(
+    Runnable guarded =
         () -> {
           try {
             task.run();
@@ -136,10 +165,31 @@ public final class MemberAgent implements AutoCloseable {
                 Level.WARNING,
                 name + " for cluster " + config.clusterName() + " failed: " + ApiErrors.message(e));
           }
-        },
-        0,
-        periodMs,
-        TimeUnit.MILLISECONDS);
+        };
+    if (shared == null) {
+      loops.scheduleWithFixedDelay(guarded, 0, periodMs, TimeUnit.MILLISECONDS);
+      return;
+    }
+    // Shared threads: the timer only fires; the work runs on the pool, and the next run is
+    // scheduled when this one ends (a fixed delay, as above). A stopped or restarted agent's old
+    // cycle ends at its next turn.
+    int mine = generation.get();
+    java.util.concurrent.ExecutorService pool =
+        name.equals(LeaseHeartbeat.NAME) ? shared.heartbeats() : shared.workers();
+    Runnable[] cycle = new Runnable[1];
+    cycle[0] =
+        () ->
+            pool.execute(
+                () -> {
+                  if (stopping || generation.get() != mine) {
+                    return;
+                  }
+                  guarded.run();
+                  if (!stopping && generation.get() == mine) {
+                    shared.timer().schedule(cycle[0], periodMs, TimeUnit.MILLISECONDS);
+                  }
+                });
+    shared.timer().execute(cycle[0]);
   }
 
   /** True once the Cluster object has been created or updated on the hub. */
@@ -168,11 +218,14 @@ public final class MemberAgent implements AutoCloseable {
       mcs.close();
       mcs = null;
     }
-    loops.shutdownNow();
-    try {
-      loops.awaitTermination(5, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+    generation.incrementAndGet();
+    if (shared == null) {
+      loops.shutdownNow();
+      try {
+        loops.awaitTermination(5, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
     }
     if (config.hub().ownedByAgent()) {
       hub.close();

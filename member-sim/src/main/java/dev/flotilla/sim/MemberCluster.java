@@ -104,37 +104,58 @@ public record MemberCluster(
     return "zone-" + letters(i / 2) + (i % 2 + 1);
   }
 
-  /** 10.(96+i).0.0/16 (kind's 10.96.0.0/16 shifted by the index), up to index 147. */
+  /**
+   * 10.(96+i).0.0/16 (kind's 10.96.0.0/16 shifted by the index) up to index 147, /20 blocks of
+   * 172.16.0.0/12 up to index 403, then /22 blocks of 10.0.0.0/10 up to index 4499.
+   */
   public static String defaultServiceCidr(int index) {
     if (index >= 0 && index <= 147) {
       return "10." + (96 + index) + ".0.0/16";
     }
     int j = index - 148;
-    if (j < 0 || j >= 256) {
+    if (j >= 0 && j < 256) {
+      return "172." + (16 + j / 16) + "." + (j % 16) * 16 + ".0/20";
+    }
+    int k = index - 404;
+    if (k < 0 || k >= 4096) {
       throw new IllegalArgumentException("no default service CIDR for member index " + index);
     }
-    return "172." + (16 + j / 16) + "." + (j % 16) * 16 + ".0/20";
+    return "10." + k / 64 + "." + (k % 64) * 4 + ".0/22";
   }
 
-  /** 10.(244+i).0.0/16 up to index 11, then /18 blocks of 100.64.0.0/10 up to index 267. */
+  /**
+   * 10.(244+i).0.0/16 up to index 11, /18 blocks of 100.64.0.0/10 up to index 267, then /21 blocks
+   * of 10.64.0.0/11 up to index 1291.
+   */
   public static String defaultPodCidr(int index) {
     if (index >= 0 && index <= 11) {
       return "10." + (244 + index) + ".0.0/16";
     }
     int j = index - 12;
-    if (j < 0 || j >= 256) {
+    if (j >= 0 && j < 256) {
+      return "100." + (64 + j / 4) + "." + (j % 4) * 64 + ".0/18";
+    }
+    int k = index - 268;
+    if (k < 0 || k >= 1024) {
       throw new IllegalArgumentException("no default pod CIDR for member index " + index);
     }
-    return "100." + (64 + j / 4) + "." + (j % 4) * 64 + ".0/18";
+    return "10." + (64 + k / 32) + "." + (k % 32) * 8 + ".0/21";
   }
 
-  /** 192.168.i.0/24 up to index 255, then 198.18.(i-256).0/24 up to index 511. */
+  /**
+   * 192.168.i.0/24 up to index 255, 198.18.(i-256).0/24 up to index 511, then /28 blocks of
+   * 198.19.0.0/16 up to index 4607.
+   */
   public static String defaultNodeCidr(int index) {
     if (index >= 0 && index <= 255) {
       return "192.168." + index + ".0/24";
     }
     if (index >= 256 && index <= 511) {
       return "198." + (18 + (index - 256) / 256) + "." + (index - 256) % 256 + ".0/24";
+    }
+    int k = index - 512;
+    if (k >= 0 && k < 4096) {
+      return "198.19." + k / 16 + "." + (k % 16) * 16 + "/28";
     }
     throw new IllegalArgumentException("no default node CIDR for member index " + index);
   }

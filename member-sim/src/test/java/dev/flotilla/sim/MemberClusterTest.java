@@ -34,9 +34,10 @@ class MemberClusterTest {
     assertEquals("10.245.0.0/16", m1.podCidr());
     List<Ipv4Cidr> all = new ArrayList<>();
     Set<String> seen = new HashSet<>();
-    for (int i = 0; i <= 267; i++) {
+    // Past a thousand members (bench scale --clusters 1000), node ranges included.
+    for (int i = 0; i <= 1291; i++) {
       MemberCluster m = MemberCluster.of("m" + i, i, Path.of("/tmp/m"));
-      for (String c : List.of(m.serviceCidr(), m.podCidr())) {
+      for (String c : List.of(m.serviceCidr(), m.podCidr(), m.nodeCidr())) {
         Ipv4Cidr cidr = Ipv4Cidr.parse(c);
         for (Ipv4Cidr other : all) {
           if (cidr.overlaps(other)) {
@@ -47,9 +48,9 @@ class MemberClusterTest {
         seen.add(c);
       }
     }
-    assertEquals(2 * 268, seen.size());
+    assertEquals(3 * 1292, seen.size());
     assertThrows(
-        IllegalArgumentException.class, () -> MemberCluster.of("m", 268, Path.of("/tmp/m")));
+        IllegalArgumentException.class, () -> MemberCluster.of("m", 1292, Path.of("/tmp/m")));
   }
 
   @Test

@@ -55,11 +55,26 @@ public final class ExecutionController implements AutoCloseable {
       int workers,
       Duration resyncPeriod,
       Clock clock) {
+    this(hub, member, namespace, workers, resyncPeriod, clock, null);
+  }
+
+  /** As above, reconciling on {@code sharedWorkers} when not null (many agents in one process). */
+  public ExecutionController(
+      KubernetesClient hub,
+      KubernetesClient member,
+      String namespace,
+      int workers,
+      Duration resyncPeriod,
+      Clock clock,
+      java.util.concurrent.ExecutorService sharedWorkers) {
     this.hub = hub;
     this.namespace = namespace;
     this.clock = clock;
     this.resyncPeriod = resyncPeriod;
-    this.queue = new KeyedWorkQueue(NAME, workers, this::reconcile);
+    this.queue =
+        sharedWorkers == null
+            ? new KeyedWorkQueue(NAME, workers, this::reconcile)
+            : new KeyedWorkQueue(NAME, workers, this::reconcile, sharedWorkers);
     this.mapper = new ResourceMapper(member);
     this.memberObjects = new MemberObjects(member, namespace, queue::add);
     this.applier = new ManifestApplier(member, mapper);

@@ -1,16 +1,19 @@
 package dev.flotilla.agent.kube;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -23,6 +26,15 @@ public final class KeyedWorkQueue implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(KeyedWorkQueue.class.getName());
   private static final long BASE_BACKOFF_MS = 100;
   private static final long MAX_BACKOFF_MS = 30_000;
+
+  /** Delayed adds of every queue in the process: they only queue a key, so one thread does. */
+  private static final ScheduledExecutorService DELAYS =
+      Executors.newSingleThreadScheduledExecutor(
+          r -> {
+            Thread t = new Thread(r, "keyed-work-queue-delays");
+            t.setDaemon(true);
+            return t;
+          });
 
   /** Reconciles one key; throwing means "retry with backoff". */
   @FunctionalInterface
@@ -41,29 +53,62 @@ public final class KeyedWorkQueue implements AutoCloseable {
 
   private final String name;
   private final Reconciler reconciler;
+  private final int workerCount;
   private final LinkedHashSet<String> ready = new LinkedHashSet<>();
   private final Set<String> running = new HashSet<>();
   private final Set<String> dirtyWhileRunning = new HashSet<>();
   private final Map<String, Integer> failures = new HashMap<>();
-  private final List<Thread> workers = new ArrayList<>();
-  private final ScheduledExecutorService delays;
+  private final ExecutorService executor;
+  private final boolean ownExecutor;
+  private int draining; // drain tasks handed to the executor and not yet finished
   private volatile boolean closed;
 
+  /**
+   * A queue with up to {@code workerCount} threads of its own, started when keys arrive and gone
+   * after a minute without work, so an idle agent holds none.
+   */
   public KeyedWorkQueue(String name, int workerCount, Reconciler reconciler) {
-    this.name = name;
-    this.reconciler = reconciler;
-    this.delays = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, name + "-delays"));
-    for (int i = 0; i < workerCount; i++) {
-      Thread t = daemon(this::work, name + "-worker-" + i);
-      workers.add(t);
-      t.start();
-    }
+    this(name, workerCount, reconciler, ownThreads(name, workerCount), true);
   }
 
-  private static Thread daemon(Runnable r, String threadName) {
-    Thread t = new Thread(r, threadName);
-    t.setDaemon(true);
-    return t;
+  /**
+   * A queue whose reconciles run on {@code executor} (shared with other queues, e.g. by many
+   * simulated agents in one process), at most {@code workerCount} at once.
+   */
+  public KeyedWorkQueue(
+      String name, int workerCount, Reconciler reconciler, ExecutorService executor) {
+    this(name, workerCount, reconciler, executor, false);
+  }
+
+  private KeyedWorkQueue(
+      String name,
+      int workerCount,
+      Reconciler reconciler,
+      ExecutorService executor,
+      boolean ownExecutor) {
+    this.name = name;
+    this.reconciler = reconciler;
+    this.workerCount = Math.max(1, workerCount);
+    this.executor = executor;
+    this.ownExecutor = ownExecutor;
+  }
+
+  private static ExecutorService ownThreads(String name, int workerCount) {
+    AtomicInteger n = new AtomicInteger();
+    ThreadPoolExecutor pool =
+        new ThreadPoolExecutor(
+            Math.max(1, workerCount),
+            Math.max(1, workerCount),
+            60,
+            TimeUnit.SECONDS,
+            new LinkedBlockingQueue<>(),
+            r -> {
+              Thread t = new Thread(r, name + "-worker-" + n.incrementAndGet());
+              t.setDaemon(true);
+              return t;
+            });
+    pool.allowCoreThreadTimeOut(true);
+    return pool;
   }
 
   /** Queues a key now; a key already waiting is not queued twice. */
@@ -77,7 +122,19 @@ public final class KeyedWorkQueue implements AutoCloseable {
         return;
       }
       if (ready.add(key)) {
-        ready.notify();
+        startDrainIfNeeded();
+      }
+    }
+  }
+
+  /** Hands one more drain task to the executor while keys wait and workers are free. */
+  private void startDrainIfNeeded() {
+    if (draining < workerCount && draining < ready.size() + running.size()) {
+      draining++;
+      try {
+        executor.execute(this::drain);
+      } catch (RejectedExecutionException e) {
+        draining--; // the shared executor is shutting down with the process
       }
     }
   }
@@ -91,21 +148,16 @@ public final class KeyedWorkQueue implements AutoCloseable {
       add(key);
       return;
     }
-    delays.schedule(() -> add(key), millis, TimeUnit.MILLISECONDS);
+    DELAYS.schedule(() -> add(key), millis, TimeUnit.MILLISECONDS);
   }
 
-  private void work() {
-    while (!closed) {
+  /** Reconciles waiting keys until none is left, then gives the thread back. */
+  private void drain() {
+    while (true) {
       String key;
       synchronized (ready) {
-        while (ready.isEmpty() && !closed) {
-          try {
-            ready.wait();
-          } catch (InterruptedException e) {
-            return;
-          }
-        }
-        if (closed) {
+        if (closed || ready.isEmpty()) {
+          draining--;
           return;
         }
         key = ready.iterator().next();
@@ -115,8 +167,8 @@ public final class KeyedWorkQueue implements AutoCloseable {
       long again = runOne(key);
       synchronized (ready) {
         running.remove(key);
-        if (dirtyWhileRunning.remove(key) && ready.add(key)) {
-          ready.notify();
+        if (dirtyWhileRunning.remove(key) && !closed) {
+          ready.add(key);
         }
       }
       if (again >= 0) {
@@ -164,9 +216,8 @@ public final class KeyedWorkQueue implements AutoCloseable {
       ready.clear();
       ready.notifyAll();
     }
-    delays.shutdownNow();
-    for (Thread t : workers) {
-      t.interrupt();
+    if (ownExecutor) {
+      executor.shutdownNow();
     }
   }
 }

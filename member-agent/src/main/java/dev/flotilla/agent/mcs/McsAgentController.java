@@ -29,6 +29,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -51,6 +52,7 @@ public final class McsAgentController implements AutoCloseable {
   private static final String BY_SERVICE = "own-service";
   private static final Logger LOG = Logger.getLogger(McsAgentController.class.getName());
   private static final Duration RESYNC = Duration.ofSeconds(30);
+  private static final long FIRST_DISCOVERY_POLL_MS = 1000;
 
   private final KubernetesClient hub;
   private final KubernetesClient member;
@@ -59,6 +61,9 @@ public final class McsAgentController implements AutoCloseable {
   private final Clock clock;
   private final KeyedWorkQueue queue;
   private final ScheduledExecutorService poller;
+  private final ExecutorService sharedWorkers;
+  private volatile boolean closed;
+  private long discoveryBackoffMs = FIRST_DISCOVERY_POLL_MS;
   private final List<SharedIndexInformer<?>> informers = new ArrayList<>();
   private volatile SharedIndexInformer<GenericKubernetesResource> services;
   private volatile SharedIndexInformer<GenericKubernetesResource> slices;
@@ -70,19 +75,39 @@ public final class McsAgentController implements AutoCloseable {
 
   public McsAgentController(
       KubernetesClient hub, KubernetesClient member, String cluster, Clock clock) {
+    this(hub, member, cluster, clock, null, null);
+  }
+
+  /**
+   * As above; with {@code sharedWorkers} and {@code sharedTimer} (both or neither) reconciles and
+   * polls run on threads shared with other agents in the process.
+   */
+  public McsAgentController(
+      KubernetesClient hub,
+      KubernetesClient member,
+      String cluster,
+      Clock clock,
+      ExecutorService sharedWorkers,
+      ScheduledExecutorService sharedTimer) {
     this.hub = hub;
     this.member = member;
     this.cluster = cluster;
     this.namespace = "karmada-es-" + cluster;
     this.clock = clock;
-    this.queue = new KeyedWorkQueue(NAME + "-" + cluster, 2, this::reconcile);
+    this.sharedWorkers = sharedWorkers;
+    this.queue =
+        sharedWorkers == null
+            ? new KeyedWorkQueue(NAME + "-" + cluster, 2, this::reconcile)
+            : new KeyedWorkQueue(NAME + "-" + cluster, 2, this::reconcile, sharedWorkers);
     this.poller =
-        Executors.newSingleThreadScheduledExecutor(
-            r -> {
-              Thread t = new Thread(r, NAME + "-" + cluster + "-poll");
-              t.setDaemon(true);
-              return t;
-            });
+        sharedTimer != null
+            ? sharedTimer
+            : Executors.newSingleThreadScheduledExecutor(
+                r -> {
+                  Thread t = new Thread(r, NAME + "-" + cluster + "-poll");
+                  t.setDaemon(true);
+                  return t;
+                });
   }
 
   /** Starts the base informers and polls for the MCS CRDs; returns at once. */
@@ -107,7 +132,7 @@ public final class McsAgentController implements AutoCloseable {
                 .withLabel(McsProtocol.ROLE)
                 .runnableInformer(0),
             McsAgentController::workKeys);
-    poller.scheduleWithFixedDelay(this::poll, 0, 1, TimeUnit.SECONDS);
+    schedulePoll(0);
     return this;
   }
 
@@ -125,7 +150,35 @@ public final class McsAgentController implements AutoCloseable {
         s.getMetadata().getNamespace() + "/" + labels.get(McsProtocol.KUBE_SERVICE_NAME));
   }
 
-  private void poll() {
+  /**
+   * Runs {@link #poll} after {@code delayMs}, then again after the delay it asks for. With shared
+   * threads the timer only fires and the poll (which may wait on the member) runs on the pool.
+   */
+  private void schedulePoll(long delayMs) {
+    if (closed) {
+      return;
+    }
+    Runnable run = () -> schedulePoll(poll());
+    try {
+      poller.schedule(
+          sharedWorkers == null ? run : () -> sharedWorkers.execute(run),
+          delayMs,
+          TimeUnit.MILLISECONDS);
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      // shutting down
+    }
+  }
+
+  /**
+   * Looks once for the MCS kinds not yet watched and resyncs when due; returns when to look again.
+   * While the member serves no MCS API (most members never will) discovery is asked again after 1,
+   * 2, 4 ... seconds up to the resync period, not every second: across a fleet of agents that
+   * polling was most of what the members answered.
+   */
+  private long poll() {
+    if (closed) {
+      return RESYNC.toMillis();
+    }
     try {
       if (exports == null) {
         ResourceDefinitionContext ctx = served("serviceexports", "ServiceExport");
@@ -155,6 +208,12 @@ public final class McsAgentController implements AutoCloseable {
     } catch (RuntimeException e) {
       LOG.log(Level.FINE, NAME + " " + cluster + ": poll failed: " + ApiErrors.message(e));
     }
+    if (exports != null && imports != null) {
+      return Math.min(RESYNC.toMillis(), 1000); // only the resync is left to time
+    }
+    long next = discoveryBackoffMs;
+    discoveryBackoffMs = Math.min(RESYNC.toMillis(), discoveryBackoffMs * 2);
+    return next;
   }
 
   /** The preferred served version of an MCS kind (v1beta1, else v1alpha1), or null. */
@@ -577,7 +636,10 @@ public final class McsAgentController implements AutoCloseable {
 
   @Override
   public void close() {
-    poller.shutdownNow();
+    closed = true;
+    if (sharedWorkers == null) {
+      poller.shutdownNow();
+    }
     queue.close();
     synchronized (informers) {
       informers.forEach(SharedIndexInformer::stop);

@@ -23,12 +23,23 @@ final class ClusterStatusBuilder {
   private ClusterStatusBuilder() {}
 
   static ObjectNode build(JsonNode previous, MemberObservation seen, String now) {
+    return build(previous, seen, now, false);
+  }
+
+  /**
+   * As {@link #build(JsonNode, MemberObservation, String)}; with {@code holdReady} the previous
+   * Ready condition stays as it is (a flip not yet past its threshold, see {@link ReadyThreshold}).
+   */
+  static ObjectNode build(
+      JsonNode previous, MemberObservation seen, String now, boolean holdReady) {
     ObjectNode status =
         previous != null && previous.isObject()
             ? ((ObjectNode) previous).deepCopy()
             : Json.object();
     List<Condition> conditions = new ArrayList<>();
-    conditions.add(readyCondition(seen));
+    if (!holdReady || Conditions.find(status.get("conditions"), READY) == null) {
+      conditions.add(readyCondition(seen));
+    }
     if (seen.reachable()) {
       if (seen.gitVersion() != null) {
         status.put("kubernetesVersion", seen.gitVersion());
@@ -47,6 +58,11 @@ final class ClusterStatusBuilder {
     }
     status.set("conditions", Conditions.merge(status.get("conditions"), conditions, now));
     return status;
+  }
+
+  /** The Ready status {@code seen} calls for, before any threshold. */
+  static String observedReady(MemberObservation seen) {
+    return seen.reachable() && seen.healthy() ? "True" : "False";
   }
 
   private static Condition readyCondition(MemberObservation seen) {

@@ -1,7 +1,9 @@
 package dev.flotilla.agent.status;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.flotilla.agent.kube.ApiErrors;
+import dev.flotilla.agent.kube.Conditions;
 import dev.flotilla.agent.kube.HubResources;
 import dev.flotilla.agent.kube.Json;
 import dev.flotilla.agent.kube.Times;
@@ -21,8 +23,10 @@ public final class ClusterStatusController {
   private final String clusterName;
   private final Clock clock;
   private final Runnable onClusterMissing;
+  private final ReadyThreshold readyThreshold;
 
   /**
+   * @param readyThreshold how long a Ready flip must hold before it is reported
    * @param onClusterMissing called when the Cluster is absent on the hub (re-registration)
    */
   public ClusterStatusController(
@@ -30,12 +34,14 @@ public final class ClusterStatusController {
       KubernetesClient member,
       String clusterName,
       Clock clock,
+      ReadyThreshold readyThreshold,
       Runnable onClusterMissing) {
     this.hub = hub;
     this.observer = new MemberObserver(member);
     this.clusterName = clusterName;
     this.clock = clock;
     this.onClusterMissing = onClusterMissing;
+    this.readyThreshold = readyThreshold;
   }
 
   /** Observes the member and writes the status if it changed; throws if the hub fails. */
@@ -48,7 +54,14 @@ public final class ClusterStatusController {
       return;
     }
     ObjectNode tree = Json.tree(current);
-    ObjectNode status = ClusterStatusBuilder.build(tree.get("status"), seen, Times.now(clock));
+    JsonNode ready =
+        Conditions.find(tree.path("status").get("conditions"), ClusterStatusBuilder.READY);
+    String observed = ClusterStatusBuilder.observedReady(seen);
+    String reported =
+        readyThreshold.adjust(ready == null ? null : ready.path("status").asText(), observed);
+    ObjectNode status =
+        ClusterStatusBuilder.build(
+            tree.get("status"), seen, Times.now(clock), !reported.equals(observed));
     if (Json.same(status, tree.get("status"))) {
       return;
     }

@@ -46,19 +46,21 @@ final class MemberObserver {
     return new MemberObservation(true, healthy, version, enablements, complete, nodes, pods);
   }
 
-  /** As Karmada: /readyz, falling back to /healthz for servers without it. */
+  /**
+   * As Karmada: /readyz says ok; /healthz only where /readyz is not served (a 404, servers before
+   * Kubernetes 1.16). A failing /readyz is not overruled by a /healthz that passes.
+   */
   private boolean healthy() {
-    for (String path : new String[] {"/readyz", "/healthz"}) {
-      try {
-        String body = member.raw(path);
-        if (body != null && body.trim().equals("ok")) {
-          return true;
-        }
-      } catch (RuntimeException e) {
-        LOG.log(Level.FINE, "member health check " + path + " failed", e);
+    try {
+      String body = member.raw("/readyz");
+      if (body == null) {
+        body = member.raw("/healthz");
       }
+      return body != null && body.trim().equals("ok");
+    } catch (RuntimeException e) {
+      LOG.log(Level.FINE, "member health check failed", e);
+      return false;
     }
-    return false;
   }
 
   /** Fills group-version to resource to kind; false when some group-version failed. */

@@ -24,7 +24,8 @@ import java.util.List;
  * cluster.karmada.io/unreachable} taint, a Ready=False one gets {@code
  * cluster.karmada.io/not-ready}: NoSchedule at once, and NoExecute (so the taint manager evicts
  * what does not tolerate it) once it has stayed so for the failover eviction timeout. The taints go
- * when the cluster is healthy again.
+ * when the cluster is healthy again. A deleted (unjoined) Cluster's execution namespace is
+ * released: see {@link ExecutionSpaceRelease}.
  */
 public final class ClusterHealthController implements Reconciler, AutoCloseable {
   public static final String NAME = "cluster-controller";
@@ -61,7 +62,7 @@ public final class ClusterHealthController implements Reconciler, AutoCloseable 
     GenericKubernetesResource cached = clusters.getIndexer().getByKey(name);
     if (cached == null) {
       ensuredNamespaces.remove("karmada-es-" + name); // a cluster joining again checks anew
-      return Result.DONE;
+      return ExecutionSpaceRelease.release(hub, name);
     }
     ObjectNode cluster = Trees.tree(cached);
     ensureExecutionNamespace(name);

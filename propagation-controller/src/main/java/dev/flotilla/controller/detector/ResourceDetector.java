@@ -82,8 +82,7 @@ public final class ResourceDetector implements Reconciler, AutoCloseable {
     if (Provenance.isReservedNamespace(ref.namespace())) {
       return Result.DONE; // agents and the control plane write there: nothing is a template
     }
-    if (Provenance.isControlPlaneObject(
-        ref.apiVersion(), ref.kind(), ref.name())) {
+    if (Provenance.isControlPlaneObject(ref.apiVersion(), ref.kind(), ref.name())) {
       return Result.DONE; // the hub's own copy; each member has its own
     }
     ObjectNode template = Trees.tree(cached.get());
