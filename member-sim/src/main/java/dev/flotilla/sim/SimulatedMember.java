@@ -22,6 +22,13 @@ public final class SimulatedMember implements AutoCloseable {
   private final MemberCluster cluster;
   private final HubServer server;
   private final WorkloadSimulator simulator;
+
+  /**
+   * {@code false} leaves the members' DNS servers out: two sockets each, which a thousand members
+   * in one process cannot spare under a 20,000 open-file limit (see {@code bench scale}).
+   */
+  public static final String DNS_PROPERTY = "flotilla.sim.dns";
+
   private final MemberDns dns;
 
   private SimulatedMember(
@@ -54,7 +61,10 @@ public final class SimulatedMember implements AutoCloseable {
       simulator.start();
       server.start();
       simulator.publishApiServer(server.port());
-      dns = MemberDns.start(server.runtime().vertx(), server.storage(), server.runtime().workers());
+      if (Boolean.parseBoolean(System.getProperty(DNS_PROPERTY, "true"))) {
+        dns =
+            MemberDns.start(server.runtime().vertx(), server.storage(), server.runtime().workers());
+      }
       SimulatedPods.install(server, cluster.name());
     } catch (RuntimeException e) {
       if (dns != null) {
@@ -112,7 +122,10 @@ public final class SimulatedMember implements AutoCloseable {
     return file;
   }
 
-  /** The member's DNS server (UDP and TCP on 127.0.0.1), as kube-system/kube-dns announces it. */
+  /**
+   * The member's DNS server (UDP and TCP on 127.0.0.1), as kube-system/kube-dns announces it; null
+   * when started with {@code -Dflotilla.sim.dns=false}.
+   */
   public MemberDns dns() {
     return dns;
   }
@@ -124,7 +137,9 @@ public final class SimulatedMember implements AutoCloseable {
 
   @Override
   public void close() {
-    dns.close();
+    if (dns != null) {
+      dns.close();
+    }
     simulator.close();
     server.close();
   }
