@@ -27,12 +27,23 @@ class FuzzIT {
 
   private static FuzzFixture fixture;
   private static Map<String, String> before;
+  private static long revision;
   private static final Map<Integer, AtomicInteger> byStatus = new TreeMap<>();
 
   @BeforeContainer
   static void start() throws Exception {
     fixture = FuzzFixture.start();
     before = StoreSnapshot.take(fixture.hub);
+    revision = revision();
+  }
+
+  /** The store's revision: a list's resourceVersion. */
+  private static long revision() throws Exception {
+    return new com.fasterxml.jackson.databind.ObjectMapper()
+        .readTree(fixture.hub.get("/api/v1/namespaces?limit=1"))
+        .path("metadata")
+        .path("resourceVersion")
+        .asLong();
   }
 
   @Property(shrinking = net.jqwik.api.ShrinkingMode.BOUNDED)
@@ -47,6 +58,15 @@ class FuzzIT {
     assertTrue(r.status() != -1, "no answer within " + HANG + " (a hang): " + request);
     assertTrue(r.status() != 0, "connection closed without an answer: " + request);
     assertTrue(r.status() < 500, "answered " + r.status() + " " + r.text() + "\n to " + request);
+    // Whatever the answer, nothing may have been written: this request, not a later snapshot,
+    // is then the failing sample, and jqwik shrinks it.
+    long now = revision();
+    long was = revision;
+    revision = now; // so that later samples, and shrinking, are judged on their own
+    assertEquals(
+        was,
+        now,
+        "the store was written (answered " + r.status() + " " + r.text() + ") by " + request);
   }
 
   @Provide

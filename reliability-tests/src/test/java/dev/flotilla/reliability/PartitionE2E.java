@@ -34,7 +34,7 @@ class PartitionE2E {
       port = s.getLocalPort(); // fixed, so the agents find the restarted hub where they left it
     }
     Processes hub = startHub();
-    Processes sim = startSim();
+    Processes sim = startSim("--hub-kubeconfig", hubDir.resolve("kubeconfig").toString());
     try (KubernetesClient admin = Kubeconfigs.client(hubDir.resolve("kubeconfig"), "flotilla")) {
       admin.resource(Fleet.namespace(NS)).create();
       for (int i = 0; i < 5; i++) {
@@ -54,7 +54,15 @@ class PartitionE2E {
 
       sim.kill();
       admin.configMaps().inNamespace(NS).withName("cm-1").edit(c -> Fleet.withValue(c, "v2"));
-      sim = startSim();
+      // Restarted with the hub's URL, CA and token given one by one (the other way to join).
+      sim =
+          startSim(
+              "--hub-url",
+              "https://127.0.0.1:" + port,
+              "--hub-ca-file",
+              hubDir.resolve("pki/ca.crt").toString(),
+              "--hub-token-file",
+              hubDir.resolve("admin.token").toString());
       Map<String, String> afterAgentRestart =
           Fleet.awaitMembers(
               simDir, NS, MEMBERS, Map.of("cm-0", "v1", "cm-1", "v2", "cm-new", "v0"));
@@ -79,17 +87,17 @@ class PartitionE2E {
     return hub;
   }
 
-  private Processes startSim() throws Exception {
-    Processes sim =
-        Processes.flotilla(
-            "sim",
-            "sim",
-            "--hub-kubeconfig",
-            hubDir.resolve("kubeconfig").toString(),
-            "--members",
-            Integer.toString(MEMBERS.size()),
-            "--data-dir",
-            simDir.toString());
+  private Processes startSim(String... hubAccess) throws Exception {
+    List<String> args =
+        new java.util.ArrayList<>(
+            List.of(
+                "sim",
+                "--members",
+                Integer.toString(MEMBERS.size()),
+                "--data-dir",
+                simDir.toString()));
+    args.addAll(List.of(hubAccess));
+    Processes sim = Processes.flotilla("sim", args.toArray(String[]::new));
     sim.await(l -> l.startsWith("Simulated members joined"), Duration.ofMinutes(3));
     return sim;
   }

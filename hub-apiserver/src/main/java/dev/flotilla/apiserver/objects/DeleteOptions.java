@@ -25,6 +25,7 @@ public record DeleteOptions(
     String rv = null;
     boolean dryRun = queryDryRun;
     if (body != null) {
+      typeCheck(body);
       if (body.hasNonNull("propagationPolicy")) {
         policy = body.get("propagationPolicy").asText();
       } else if (body.has("orphanDependents") && body.get("orphanDependents").asBoolean()) {
@@ -48,5 +49,41 @@ public record DeleteOptions(
               + "\"");
     }
     return new DeleteOptions(policy, uid, rv, dryRun);
+  }
+
+  /**
+   * Refuses a body that does not decode as a DeleteOptions, as upstream's decoder does: one read
+   * leniently would delete what its sender meant to guard (the reliability fuzz found {@code
+   * "orphanDependents": "x"} deleting the object).
+   */
+  private static void typeCheck(JsonNode body) {
+    if (!body.isObject()) {
+      throw ApiException.badRequest("the body of a delete must be a DeleteOptions object");
+    }
+    String kind = body.path("kind").asText("DeleteOptions");
+    if (!kind.isEmpty() && !kind.equals("DeleteOptions")) {
+      throw ApiException.badRequest("the body of a delete must be a DeleteOptions, not a " + kind);
+    }
+    check(body, "orphanDependents", JsonNode::isBoolean, "a boolean");
+    check(body, "gracePeriodSeconds", JsonNode::isIntegralNumber, "an integer");
+    check(body, "propagationPolicy", JsonNode::isTextual, "a string");
+    check(body, "preconditions", JsonNode::isObject, "an object");
+    check(body.path("preconditions"), "uid", JsonNode::isTextual, "a string");
+    check(body.path("preconditions"), "resourceVersion", JsonNode::isTextual, "a string");
+    check(body, "dryRun", JsonNode::isArray, "an array");
+    for (JsonNode d : body.path("dryRun")) {
+      if (!"All".equals(d.asText())) {
+        throw ApiException.badRequest(
+            "dryRun: Unsupported value: \"" + d.asText() + "\": supported values: \"All\"");
+      }
+    }
+  }
+
+  private static void check(
+      JsonNode parent, String field, java.util.function.Predicate<JsonNode> ok, String what) {
+    JsonNode v = parent.get(field);
+    if (v != null && !v.isNull() && !ok.test(v)) {
+      throw ApiException.badRequest("DeleteOptions." + field + " must be " + what + ", got " + v);
+    }
   }
 }
