@@ -1,5 +1,6 @@
 package dev.flotilla.bench;
 
+import dev.flotilla.policies.names.Names;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
@@ -356,7 +357,7 @@ public final class FederationBench {
     while (System.nanoTime() < deadline) {
       works =
           hub.genericKubernetesResources(WORKS)
-              .inNamespace("karmada-es-member1")
+              .inNamespace(Names.executionNamespace("member1"))
               .list()
               .getItems()
               .size();

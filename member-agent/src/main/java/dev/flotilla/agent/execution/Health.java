@@ -1,7 +1,7 @@
 package dev.flotilla.agent.execution;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.flotilla.agent.kube.Conditions;
+import dev.flotilla.policies.conditions.Conditions;
 
 /**
  * Health of a member object, after Karmada's built-in InterpretHealth: workloads are healthy when

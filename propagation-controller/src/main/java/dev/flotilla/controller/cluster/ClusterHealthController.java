@@ -8,6 +8,7 @@ import dev.flotilla.controller.runtime.EnqueueHandler;
 import dev.flotilla.controller.runtime.Kinds;
 import dev.flotilla.controller.runtime.Reconciler;
 import dev.flotilla.controller.runtime.Trees;
+import dev.flotilla.policies.names.Names;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
@@ -61,7 +62,8 @@ public final class ClusterHealthController implements Reconciler, AutoCloseable 
   public Result reconcile(String name) {
     GenericKubernetesResource cached = clusters.getIndexer().getByKey(name);
     if (cached == null) {
-      ensuredNamespaces.remove("karmada-es-" + name); // a cluster joining again checks anew
+      ensuredNamespaces.remove(
+          Names.executionNamespace(name)); // a cluster joining again checks anew
       return ExecutionSpaceRelease.release(hub, name);
     }
     ObjectNode cluster = Trees.tree(cached);
@@ -214,7 +216,7 @@ public final class ClusterHealthController implements Reconciler, AutoCloseable 
   }
 
   private void ensureExecutionNamespace(String cluster) {
-    String ns = "karmada-es-" + cluster;
+    String ns = Names.executionNamespace(cluster);
     // Cluster status changes every few seconds per member; the namespace is checked once a
     // minute per cluster, not on each of them (a deleted one comes back within that minute).
     Long seen = ensuredNamespaces.get(ns);
