@@ -24,8 +24,9 @@ import java.util.logging.Logger;
  *
  * <p>Workers drain the queue on a caller-supplied executor, at most {@code parallelism} at once,
  * and give their thread back as soon as no key waits, so many idle queues can share one pool.
+ * Modules name their own queue by subclassing it with their backoff and threads.
  */
-public final class KeyedQueue implements AutoCloseable {
+public class KeyedQueue implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(KeyedQueue.class.getName());
 
   /** Returned by a reconcile that has converged: do not look again. */
@@ -115,12 +116,12 @@ public final class KeyedQueue implements AutoCloseable {
         .register(Metrics.globalRegistry);
   }
 
-  public String name() {
+  public final String name() {
     return name;
   }
 
   /** Queues a key now; a key already waiting is not queued twice. */
-  public void add(String key) {
+  public final void add(String key) {
     if (closed || key == null) {
       return;
     }
@@ -141,7 +142,7 @@ public final class KeyedQueue implements AutoCloseable {
   }
 
   /** Queues a key after {@code millis} (now when not positive). */
-  public void addAfter(String key, long millis) {
+  public final void addAfter(String key, long millis) {
     if (closed) {
       return;
     }

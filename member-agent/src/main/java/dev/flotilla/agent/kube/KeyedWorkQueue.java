@@ -8,12 +8,12 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 
 /**
- * The agent's face of the shared {@link KeyedQueue} (client-go workqueue semantics: a key waits at
- * most once, one reconcile per key runs at a time and a key added meanwhile is reconciled again
- * afterwards, failures retry with per-key exponential backoff from 100 ms to 30 s).
+ * The agent's {@link KeyedQueue} (client-go workqueue semantics: a key waits at most once, one
+ * reconcile per key runs at a time and a key added meanwhile is reconciled again afterwards,
+ * failures retry with per-key exponential backoff from 100 ms to 30 s).
  */
-public final class KeyedWorkQueue implements AutoCloseable {
-  private static final KeyedQueue.Backoff BACKOFF = new KeyedQueue.Backoff(50, 21, 30_000, 3);
+public final class KeyedWorkQueue extends KeyedQueue {
+  private static final Backoff BACKOFF = new Backoff(50, 21, 30_000, 3);
 
   /** Delayed adds of every queue in the process: they only queue a key, so one thread does. */
   private static final ScheduledExecutorService DELAYS =
@@ -39,7 +39,6 @@ public final class KeyedWorkQueue implements AutoCloseable {
     }
   }
 
-  private final KeyedQueue queue;
   private final ExecutorService executor;
   private final boolean ownExecutor;
 
@@ -66,33 +65,22 @@ public final class KeyedWorkQueue implements AutoCloseable {
       Reconciler reconciler,
       ExecutorService executor,
       boolean ownExecutor) {
+    super(
+        name,
+        key -> reconciler.reconcile(key).requeueAfterMillis(),
+        executor,
+        DELAYS,
+        workerCount,
+        BACKOFF,
+        false,
+        true);
     this.executor = executor;
     this.ownExecutor = ownExecutor;
-    this.queue =
-        new KeyedQueue(
-            name,
-            key -> reconciler.reconcile(key).requeueAfterMillis(),
-            executor,
-            DELAYS,
-            workerCount,
-            BACKOFF,
-            false,
-            true);
-  }
-
-  /** Queues a key now; a key already waiting is not queued twice. */
-  public void add(String key) {
-    queue.add(key);
-  }
-
-  /** Queues a key after a delay. */
-  public void addAfter(String key, long millis) {
-    queue.addAfter(key, millis);
   }
 
   @Override
   public void close() {
-    queue.close();
+    super.close();
     if (ownExecutor) {
       executor.shutdownNow();
     }

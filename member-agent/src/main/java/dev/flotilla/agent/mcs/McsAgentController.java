@@ -29,7 +29,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -363,7 +362,7 @@ public final class McsAgentController implements AutoCloseable {
     String workName = McsNames.workName("svcexport", ns, name);
     GenericKubernetesResource cached = exports.getStore().getByKey(ns + "/" + name);
     if (cached == null || cached.getMetadata().getDeletionTimestamp() != null) {
-      deleteWork(workName);
+      ReportWorks.delete(hub, works, namespace, workName);
       return;
     }
     ObjectNode export = Json.tree(cached);
@@ -378,7 +377,7 @@ public final class McsAgentController implements AutoCloseable {
               "NoService",
               "Service " + ns + "/" + name + " does not exist",
               now));
-      deleteWork(workName);
+      ReportWorks.delete(hub, works, namespace, workName);
     } else if ("ExternalName".equals(Json.text(Json.tree(svcCached), "spec", "type"))) {
       conditions.add(
           condition(
@@ -387,11 +386,11 @@ public final class McsAgentController implements AutoCloseable {
               "InvalidServiceType",
               "Service " + ns + "/" + name + " is of type ExternalName, which cannot be exported",
               now));
-      deleteWork(workName);
+      ReportWorks.delete(hub, works, namespace, workName);
     } else {
       conditions.add(condition("Valid", "True", "Valid", "the Service is exportable", now));
       ObjectNode work = exportWork(workName, ns, name, export, Json.tree(svcCached));
-      upsertWork(work);
+      ReportWorks.upsert(hub, works, work);
       GenericKubernetesResource reported = works.getStore().getByKey(namespace + "/" + workName);
       if (reported != null) {
         for (JsonNode c : Json.tree(reported).path("status").path("conditions")) {
@@ -413,11 +412,11 @@ public final class McsAgentController implements AutoCloseable {
 
   private ObjectNode exportWork(
       String workName, String ns, String name, ObjectNode export, ObjectNode svc) {
-    ObjectNode work = work(workName, "export", ns, name);
+    ObjectNode work = ReportWorks.work(namespace, workName, "export", ns, name);
     Json.child(Json.metadata(work), "labels").put(McsNames.EXPORT_MANAGED_BY, "ServiceExport");
     Json.child(Json.metadata(work), "annotations")
         .put(McsNames.EXPORT_CREATED, Json.text(export, "metadata", "creationTimestamp"));
-    ArrayNode manifests = manifests(work);
+    ArrayNode manifests = ReportWorks.manifests(work);
     ObjectNode se = Json.object();
     se.put("apiVersion", Json.text(export, "apiVersion"));
     se.put("kind", "ServiceExport");
@@ -490,11 +489,11 @@ public final class McsAgentController implements AutoCloseable {
     String workName = McsNames.workName("svcimport", ns, name);
     GenericKubernetesResource cached = imports.getStore().getByKey(ns + "/" + name);
     if (cached == null || cached.getMetadata().getDeletionTimestamp() != null) {
-      deleteWork(workName);
+      ReportWorks.delete(hub, works, namespace, workName);
       return;
     }
     ObjectNode si = Json.tree(cached);
-    ObjectNode work = work(workName, "import", ns, name);
+    ObjectNode work = ReportWorks.work(namespace, workName, "import", ns, name);
     // Where the import came from decides the derived Service's name (derived- or amcs-): a
     // ServiceImport the execution controller applied carries Karmada's managed label.
     Map<String, String> labels = cached.getMetadata().getLabels();
@@ -515,8 +514,8 @@ public final class McsAgentController implements AutoCloseable {
     if (si.path("spec").has("ports")) {
       spec.set("ports", si.path("spec").get("ports"));
     }
-    manifests(work).add(manifest);
-    upsertWork(work);
+    ReportWorks.manifests(work).add(manifest);
+    ReportWorks.upsert(hub, works, work);
     GenericKubernetesResource derivedWork =
         works.getStore().getByKey(namespace + "/" + McsNames.workName("mcs-derived", ns, name));
     if (derivedWork == null) {
@@ -547,91 +546,6 @@ public final class McsAgentController implements AutoCloseable {
       ObjectNode patch = Json.object();
       patch.putObject("status").set("clusters", clusters);
       resource.subresource("status").patch(PatchContext.of(PatchType.JSON_MERGE), patch.toString());
-    }
-  }
-
-  // ---- hub Works ----
-
-  private ObjectNode work(String workName, String role, String ns, String name) {
-    ObjectNode work = Json.object();
-    work.put("apiVersion", "work.karmada.io/v1alpha1");
-    work.put("kind", "Work");
-    ObjectNode meta = work.putObject("metadata");
-    meta.put("name", workName);
-    meta.put("namespace", namespace);
-    ObjectNode labels = meta.putObject("labels");
-    labels.put(McsNames.ROLE, role);
-    labels.put(McsNames.SERVICE_NAMESPACE, ns);
-    labels.put(McsNames.SERVICE_NAME, name);
-    meta.putObject("annotations");
-    ObjectNode spec = work.putObject("spec");
-    spec.put("suspendDispatching", true);
-    spec.putObject("workload").putArray("manifests");
-    return work;
-  }
-
-  private static ArrayNode manifests(ObjectNode work) {
-    return (ArrayNode) work.path("spec").path("workload").path("manifests");
-  }
-
-  private void upsertWork(ObjectNode desired) {
-    String workName = Json.name(desired);
-    GenericKubernetesResource existing = works.getStore().getByKey(namespace + "/" + workName);
-    var op = hub.genericKubernetesResources(HubResources.WORKS).inNamespace(namespace);
-    if (existing == null) {
-      try {
-        op.resource(Json.generic(desired)).create();
-        return;
-      } catch (RuntimeException e) {
-        if (!ApiErrors.isAlreadyExists(e)) {
-          throw e;
-        }
-        existing = op.withName(workName).get();
-        if (existing == null) {
-          throw e;
-        }
-      }
-    }
-    ObjectNode have = Json.tree(existing);
-    if (have.path("spec").equals(desired.path("spec"))
-        && contains(have.path("metadata").path("labels"), desired.path("metadata").path("labels"))
-        && contains(
-            have.path("metadata").path("annotations"),
-            desired.path("metadata").path("annotations"))) {
-      return;
-    }
-    have.set("spec", desired.get("spec"));
-    Json.child(Json.metadata(have), "labels")
-        .setAll((ObjectNode) desired.path("metadata").path("labels"));
-    Json.child(Json.metadata(have), "annotations")
-        .setAll((ObjectNode) desired.path("metadata").path("annotations"));
-    op.resource(Json.generic(have)).update();
-  }
-
-  private static boolean contains(JsonNode have, JsonNode want) {
-    var it = want.fields();
-    while (it.hasNext()) {
-      var e = it.next();
-      if (!Objects.equals(e.getValue(), have.get(e.getKey()))) {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  private void deleteWork(String workName) {
-    if (works.getStore().getByKey(namespace + "/" + workName) == null) {
-      return;
-    }
-    try {
-      hub.genericKubernetesResources(HubResources.WORKS)
-          .inNamespace(namespace)
-          .withName(workName)
-          .delete();
-    } catch (RuntimeException e) {
-      if (!ApiErrors.isNotFound(e)) {
-        throw e;
-      }
     }
   }
 
