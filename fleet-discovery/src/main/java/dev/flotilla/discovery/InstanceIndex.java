@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.flotilla.policies.names.McsNames;
 import dev.flotilla.policies.names.Names;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -28,9 +29,9 @@ import java.util.function.Consumer;
  */
 public final class InstanceIndex implements AutoCloseable {
   static final ObjectMapper MAPPER = new ObjectMapper();
-  private static final String ROLE = "flotilla.dev/mcs-role";
-  private static final String NS = "flotilla.dev/service-namespace";
-  private static final String SVC = "flotilla.dev/service-name";
+  private static final String ROLE = McsNames.ROLE;
+  private static final String NS = McsNames.SERVICE_NAMESPACE;
+  private static final String SVC = McsNames.SERVICE_NAME;
 
   /**
    * One service's instances at one revision. Immutable, so the answers rendered from it (one per
@@ -213,6 +214,11 @@ public final class InstanceIndex implements AutoCloseable {
   public Snapshot get(String namespace, String service) {
     return snapshots.getOrDefault(
         namespace + "/" + service, new Snapshot("0", MAPPER.createArrayNode()));
+  }
+
+  /** Whether any member ever reported {@code namespace/service} as exported. */
+  public boolean known(String namespace, String service) {
+    return snapshots.containsKey(namespace + "/" + service);
   }
 
   /** Every service exported at least once, by {@code <namespace>/<name>}: a copy. */

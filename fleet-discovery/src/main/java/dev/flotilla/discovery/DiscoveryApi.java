@@ -46,8 +46,13 @@ public final class DiscoveryApi implements ExtensionHandler, AutoCloseable {
   public void handle(HttpServerRequest http, UserInfo user) {
     String[] parts = http.path().substring(1).split("/");
     // apis, discovery.flotilla.dev, v1, namespaces, <ns>, services, <svc>, instances
-    if (!http.method().name().equals("GET")) {
-      error(http.response(), 405, "MethodNotAllowed", "only GET is served on " + http.path());
+    // HEAD answers as GET without the body (Vert.x leaves the body out of a HEAD response).
+    if (!http.method().name().equals("GET") && !http.method().name().equals("HEAD")) {
+      error(
+          http.response(),
+          405,
+          "MethodNotAllowed",
+          "only GET and HEAD are served on " + http.path());
       return;
     }
     if (parts.length == 3 && parts[2].equals("v1")) {
@@ -89,6 +94,19 @@ public final class DiscoveryApi implements ExtensionHandler, AutoCloseable {
         return;
       }
       watch(http, ns, svc, cluster, readyOnly, timeoutSeconds);
+      return;
+    }
+    if (!index.known(ns, svc)) {
+      error(
+          http.response(),
+          404,
+          "NotFound",
+          "service "
+              + ns
+              + "/"
+              + svc
+              + " is not exported by any member cluster: create a ServiceExport for it in the"
+              + " member that runs it (or, through the hub, propagate one)");
       return;
     }
     InstanceIndex.Snapshot s = index.get(ns, svc);
