@@ -4,13 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.flotilla.apiserver.HubConfig;
-import dev.flotilla.apiserver.HubServer;
-import dev.flotilla.cli.E2ESupport;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.http.HttpClient;
 import io.fabric8.kubernetes.client.http.HttpResponse;
-import java.nio.file.Files;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -21,39 +15,22 @@ class DiscoveryAnswersIT {
   private static final String GROUP_VERSION = "/apis/discovery.flotilla.dev/v1";
   private static final String UNKNOWN =
       GROUP_VERSION + "/namespaces/default/services/nobody-exports-this/instances";
-  private static HubServer hub;
-  private static KubernetesClient admin;
-  private static DiscoveryApi api;
+  private static DiscoveryHub fleet;
 
   @BeforeAll
   static void start() throws Exception {
-    hub =
-        HubServer.create(HubConfig.of(Files.createTempDirectory("flotilla-discovery-answers"), 0))
-            .start();
-    admin = E2ESupport.adminClient(hub);
-    api = DiscoveryApi.install(hub, admin);
+    fleet = new DiscoveryHub("flotilla-discovery-answers");
   }
 
   @AfterAll
   static void stop() {
-    if (api != null) {
-      api.close();
-    }
-    if (admin != null) {
-      admin.close();
-    }
-    if (hub != null) {
-      hub.close();
+    if (fleet != null) {
+      fleet.close();
     }
   }
 
   private static HttpResponse<String> send(String method, String path) throws Exception {
-    HttpClient http = admin.getHttpClient();
-    String url = admin.getMasterUrl().toString().replaceAll("/$", "") + path;
-    return http.sendAsync(
-            http.newHttpRequestBuilder().uri(url).method(method, "application/json", "").build(),
-            String.class)
-        .get(120, TimeUnit.SECONDS);
+    return fleet.send(method, path, String.class).get(120, TimeUnit.SECONDS);
   }
 
   @Test

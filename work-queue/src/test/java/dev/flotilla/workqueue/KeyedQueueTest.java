@@ -8,7 +8,6 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -18,13 +17,13 @@ import org.junit.jupiter.api.Test;
 
 class KeyedQueueTest {
   private static final KeyedQueue.Backoff FAST = new KeyedQueue.Backoff(1, 4, 50, 100);
-  private final ExecutorService workers = Executors.newFixedThreadPool(4);
-  private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
+
+  /** Workers and delayed adds on one pool, as the hub's and the controllers' queues run. */
+  private final ScheduledExecutorService pool = Executors.newScheduledThreadPool(4);
 
   @AfterEach
   void stop() {
-    workers.shutdownNow();
-    timer.shutdownNow();
+    pool.shutdownNow();
   }
 
   @Test
@@ -39,8 +38,8 @@ class KeyedQueueTest {
               done.countDown();
               return KeyedQueue.DONE;
             },
-            workers,
-            timer,
+            pool,
+            pool,
             4,
             FAST,
             false,
@@ -76,8 +75,8 @@ class KeyedQueueTest {
               inFlight.decrementAndGet();
               return KeyedQueue.DONE;
             },
-            workers,
-            timer,
+            pool,
+            pool,
             4,
             FAST,
             false,
@@ -106,8 +105,8 @@ class KeyedQueueTest {
                 }
                 return KeyedQueue.DONE;
               },
-              workers,
-              timer,
+              pool,
+              pool,
               1,
               FAST,
               true,
