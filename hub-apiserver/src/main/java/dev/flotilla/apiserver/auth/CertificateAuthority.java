@@ -115,11 +115,15 @@ public final class CertificateAuthority {
       }
       Path srvCrt = pki.resolve("server.crt");
       Path srvKey = pki.resolve("server.key");
-      if (!serverCertUsable(srvCrt, srvKey, ca, wanted)) {
+      String caPem = pem("CERTIFICATE", ca.getEncoded());
+      if (!serverCertUsable(srvCrt, srvKey, ca, wanted)
+          || !Files.readString(srvCrt).contains(caPem)) {
         KeyPair kp = newKeyPair();
         X509Certificate srv = serverCertificate(kp.getPublic(), ca, caPrivate, wanted);
         SecureFiles.write(srvKey, pem("PRIVATE KEY", kp.getPrivate().getEncoded()), true);
-        SecureFiles.write(srvCrt, pem("CERTIFICATE", srv.getEncoded()), false);
+        // The chain carries the CA too, so a joining agent can check it against the
+        // --discovery-token-ca-cert-hash pin before it trusts the hub (kubeadm's CA pinning).
+        SecureFiles.write(srvCrt, pem("CERTIFICATE", srv.getEncoded()) + caPem, false);
       }
       return new CertificateAuthority(pki, Files.readString(caCrt));
     } catch (IOException e) {
