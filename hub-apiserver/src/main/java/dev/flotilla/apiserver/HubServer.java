@@ -14,6 +14,7 @@ import dev.flotilla.apiserver.auth.TokenAuthenticator;
 import dev.flotilla.apiserver.certificates.Certificates;
 import dev.flotilla.apiserver.controllers.ApiServiceRegistration;
 import dev.flotilla.apiserver.controllers.CrdController;
+import dev.flotilla.apiserver.controllers.DefaultServiceAccounts;
 import dev.flotilla.apiserver.controllers.GarbageCollector;
 import dev.flotilla.apiserver.controllers.NamespaceController;
 import dev.flotilla.apiserver.controllers.RootCaPublisher;
@@ -137,6 +138,9 @@ public final class HubServer implements AutoCloseable {
     RootCaPublisher rootCa = new RootCaPublisher(storage, ca.caCertPem());
     rootCa.start();
     closeables.add(rootCa);
+    DefaultServiceAccounts defaultAccounts = new DefaultServiceAccounts(storage);
+    defaultAccounts.start();
+    closeables.add(defaultAccounts);
     ApiServiceRegistration apiServices = new ApiServiceRegistration(storage);
     apiServices.start();
     closeables.add(apiServices);
