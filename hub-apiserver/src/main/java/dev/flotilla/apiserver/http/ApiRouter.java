@@ -123,8 +123,46 @@ final class ApiRouter {
     if (health.handle(http)) {
       return;
     }
-    Optional<UserInfo> user =
-        authenticator.authenticate(http.getHeader("Authorization"), http.sslSession());
+    String authorization = http.getHeader("Authorization");
+    javax.net.ssl.SSLSession tls = http.sslSession();
+    if (!authenticator.costly(authorization, tls)) {
+      authenticated(http, authenticator.authenticate(authorization, tls), started);
+      return;
+    }
+    // A first-seen ServiceAccount JWT: verifying its signature is a worker's job. The request
+    // waits paused, so no body chunk arrives before its handlers are set.
+    http.pause();
+    Context context = Vertx.currentContext();
+    CompletableFuture<Optional<UserInfo>> found;
+    try {
+      found =
+          CompletableFuture.supplyAsync(
+              () -> authenticator.authenticate(authorization, tls), workers);
+    } catch (RejectedExecutionException e) {
+      http.handler(ignored -> {}); // drain, as below
+      http.resume();
+      fail(http, ApiException.internal("the server is shutting down"), "unknown", started);
+      return;
+    }
+    found.whenComplete(
+        (user, t) ->
+            context.runOnContext(
+                v -> {
+                  if (t != null) {
+                    http.handler(ignored -> {}); // drain, as below
+                    fail(http, t, "unknown", started);
+                  } else if (authenticated(http, user, started)) {
+                    return; // an impersonation decision resumes it
+                  }
+                  http.resume();
+                }));
+  }
+
+  /**
+   * The rest of {@link #handle} once the credentials are checked: 401, impersonation, serving.
+   * Returns true when it resumes the (paused) request itself, after an impersonation decision.
+   */
+  private boolean authenticated(HttpServerRequest http, Optional<UserInfo> user, long started) {
     audit.begin(http, user.orElse(null));
     if (user.isEmpty()) {
       http.handler(
@@ -138,11 +176,11 @@ final class ApiRouter {
                   + " (the admin token is in the data directory's kubeconfig)"),
           "unknown",
           started);
-      return;
+      return false;
     }
     if (!Impersonator.requested(http.headers())) {
       serveAs(http, user.get(), started);
-      return;
+      return false;
     }
     // Deciding an impersonation is an RBAC evaluation: a worker's job. The request waits paused,
     // so no body chunk arrives before its handlers are set.
@@ -160,7 +198,7 @@ final class ApiRouter {
       http.handler(ignored -> {}); // drain, as above
       http.resume();
       fail(http, ApiException.internal("the server is shutting down"), "unknown", started);
-      return;
+      return true;
     }
     acting.whenComplete(
         (as, t) ->
@@ -174,6 +212,7 @@ final class ApiRouter {
                   }
                   http.resume();
                 }));
+    return true;
   }
 
   /** The rest of {@link #handle} once the acting user is known: extensions, then the API. */
