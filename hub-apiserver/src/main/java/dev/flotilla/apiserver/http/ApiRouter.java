@@ -279,13 +279,17 @@ final class ApiRouter {
     String path = http.path();
     MultiMap params = http.params();
     MultiMap headers = http.headers();
-    String[] verb = {"unknown"};
+    // verb[0] for metrics; verb[1] and verb[2] the authorization decision and reason, for audit.
+    String[] verb = {"unknown", null, null};
     if (body == null) {
       // A WebSocket upgrade is taken before the loop moves on. Routing it is light (there is no
       // body); a watch's initial list still runs on a worker.
       try {
-        start(http, context, route(method, path, params, headers, null, user, verb), started);
+        Routed r = route(method, path, params, headers, null, user, verb);
+        authorized(http, verb);
+        start(http, context, r, started);
       } catch (RuntimeException | Error e) {
+        authorized(http, verb);
         fail(http, e, verb[0], started);
       }
       return;
@@ -301,12 +305,19 @@ final class ApiRouter {
     }
     routed.whenComplete(
         (r, t) -> {
+          authorized(http, verb);
           if (t != null) {
             context.runOnContext(v -> fail(http, t, verb[0], started));
           } else {
             start(http, context, r, started);
           }
         });
+  }
+
+  private void authorized(HttpServerRequest http, String[] verb) {
+    if (verb[1] != null) {
+      audit.authorized(http, verb[1].equals("allow"), verb[2]);
+    }
   }
 
   /** Starts a routed watch on the loop, or sends the reply on the loop once it is ready. */
@@ -328,7 +339,7 @@ final class ApiRouter {
     Runnable begin =
         () -> {
           try {
-            watch.handle(r.watch(), http);
+            watch.handle(r.watch(), http, () -> audit.watchEnded(http));
             audit.watchStarted(http);
             metrics.record(r.verb(), r.watch().info().resource(), 200, started);
           } catch (RuntimeException | Error e) {
@@ -359,8 +370,13 @@ final class ApiRouter {
     }
     verb[0] = verb(method, info, params);
     ApiRequest request = new ApiRequest(method.name(), info, type, params, headers, body, user);
-    String denied = authorizer.deny(user, verb[0], request);
-    if (denied != null) {
+    Authorizer.Verdict verdict = authorizer.authorize(user, verb[0], request);
+    if (verb.length > 2) {
+      verb[1] = verdict.allowed() ? "allow" : "forbid";
+      verb[2] = verdict.reason();
+    }
+    String denied = verdict.denial();
+    if (!verdict.allowed()) {
       throw info.resourceRequest()
           ? ApiException.forbidden(info.group(), info.resource(), info.name(), denied)
           : new ApiException(403, "Forbidden", "forbidden: " + denied);
