@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
       HubCommand.class,
       AgentCommand.class,
       AgentTokenCommand.class,
+      TokenCommand.class,
       ClusterCommand.class,
       DiscoverCommand.class,
       VersionCommand.class

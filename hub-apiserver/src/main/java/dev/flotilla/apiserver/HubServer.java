@@ -4,14 +4,17 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.flotilla.apiserver.agent.AgentAdmission;
 import dev.flotilla.apiserver.audit.AuditLog;
 import dev.flotilla.apiserver.auth.AgentTokens;
+import dev.flotilla.apiserver.auth.BootstrapTokens;
 import dev.flotilla.apiserver.auth.CertificateAuthority;
 import dev.flotilla.apiserver.auth.DataDirectory;
 import dev.flotilla.apiserver.auth.KubeconfigContext;
 import dev.flotilla.apiserver.auth.KubeconfigWriter;
 import dev.flotilla.apiserver.auth.ServiceAccounts;
 import dev.flotilla.apiserver.auth.TokenAuthenticator;
+import dev.flotilla.apiserver.certificates.Certificates;
 import dev.flotilla.apiserver.controllers.ApiServiceRegistration;
 import dev.flotilla.apiserver.controllers.CrdController;
+import dev.flotilla.apiserver.controllers.DefaultServiceAccounts;
 import dev.flotilla.apiserver.controllers.GarbageCollector;
 import dev.flotilla.apiserver.controllers.NamespaceController;
 import dev.flotilla.apiserver.controllers.RootCaPublisher;
@@ -73,6 +76,7 @@ public final class HubServer implements AutoCloseable {
   private Authorizer authorizer = Authorizer.MASTERS;
   private Rbac rbac;
   private ServiceAccounts serviceAccounts;
+  private Certificates certificates;
   private final HealthChecks health = new HealthChecks();
   private final java.util.Map<String, dev.flotilla.apiserver.http.ExtensionHandler> extensions =
       new java.util.concurrent.ConcurrentHashMap<>();
@@ -134,6 +138,9 @@ public final class HubServer implements AutoCloseable {
     RootCaPublisher rootCa = new RootCaPublisher(storage, ca.caCertPem());
     rootCa.start();
     closeables.add(rootCa);
+    DefaultServiceAccounts defaultAccounts = new DefaultServiceAccounts(storage);
+    defaultAccounts.start();
+    closeables.add(defaultAccounts);
     ApiServiceRegistration apiServices = new ApiServiceRegistration(storage);
     apiServices.start();
     closeables.add(apiServices);
@@ -161,6 +168,12 @@ public final class HubServer implements AutoCloseable {
       closeables.add(rbac);
       authorizer = rbac.authorizer();
       storage.addAdmission(new AgentAdmission());
+      BootstrapTokens bootstrapTokens = new BootstrapTokens();
+      bootstrapTokens.start(storage);
+      authenticator.addSource(bootstrapTokens::lookup);
+      closeables.add(bootstrapTokens);
+      certificates = Certificates.start(storage, ca, rbac.authorizer());
+      closeables.add(certificates);
     }
     long[] lastSeen = {store.currentRevision()};
     compaction =
@@ -199,6 +212,7 @@ public final class HubServer implements AutoCloseable {
     if (rbac != null) {
       rbac.serveOn(server, authenticator);
       serviceAccounts.serveOn(server);
+      certificates.serveOn(server);
     }
     config.security().audit().flatMap(AuditLog::open).ifPresent(this::audit);
     extensions.forEach(server::addExtension);
