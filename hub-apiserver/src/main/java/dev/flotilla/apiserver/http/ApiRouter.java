@@ -5,6 +5,7 @@ import dev.flotilla.apiserver.auth.UserInfo;
 import dev.flotilla.apiserver.objects.ApiException;
 import dev.flotilla.apiserver.objects.Json;
 import dev.flotilla.apiserver.objects.ResourceStorage;
+import dev.flotilla.apiserver.pods.PodSubresources;
 import dev.flotilla.apiserver.registry.ResourceType;
 import dev.flotilla.apiserver.scale.ScaleHandler;
 import dev.flotilla.apiserver.validation.FieldValidation;
@@ -89,6 +90,7 @@ final class ApiRouter {
             "delete", new DeleteHandler(storage),
             "deletecollection", new DeleteCollectionHandler(storage));
     this.scale = new ScaleHandler(storage);
+    PodSubresources.register(storage, (sub, handler) -> addSubresource("", "pods", sub, handler));
   }
 
   void addExtension(String prefix, ExtensionHandler handler) {
