@@ -187,7 +187,8 @@ public final class HubServer implements AutoCloseable {
                 ca.serverCertPath(),
                 ca.serverKeyPath(),
                 ApiServerConfig.DEFAULT_MAX_BODY,
-                ca.caCertPath()),
+                ca.caCertPath(),
+                config.connections()),
             runtime,
             storage,
             authenticator,
@@ -343,6 +344,11 @@ public final class HubServer implements AutoCloseable {
    */
   public void serveInProcess(dev.flotilla.apiserver.http.ApiExchange exchange) {
     server.serve(exchange);
+  }
+
+  /** The HTTPS listener, once started (connection figures for tests and metrics). */
+  public dev.flotilla.apiserver.http.ApiServer apiServer() {
+    return server;
   }
 
   public String url() {

@@ -60,6 +60,7 @@ final class ApiRouter {
       new java.util.concurrent.ConcurrentHashMap<>();
 
   private volatile Impersonator impersonator = Impersonator.NONE;
+  private volatile java.util.function.Consumer<HttpServerRequest> authenticated = http -> {};
   private volatile RequestAudit audit = RequestAudit.NONE;
 
   ApiRouter(
@@ -105,6 +106,11 @@ final class ApiRouter {
     subresources.put(group + "/" + resource + "/" + sub, handler);
   }
 
+  /** Told of every request that authenticates (the connection cap counts the others). */
+  void onAuthenticated(java.util.function.Consumer<HttpServerRequest> listener) {
+    this.authenticated = listener;
+  }
+
   void setAudit(RequestAudit audit) {
     this.audit = audit;
   }
@@ -142,6 +148,7 @@ final class ApiRouter {
           started);
       return;
     }
+    authenticated.accept(http);
     if (!Impersonator.requested(http.headers())) {
       serveAs(http, user.get(), started);
       return;
