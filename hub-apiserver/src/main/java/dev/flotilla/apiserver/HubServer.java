@@ -200,7 +200,8 @@ public final class HubServer implements AutoCloseable {
                 ca.serverCertPath(),
                 ca.serverKeyPath(),
                 ApiServerConfig.DEFAULT_MAX_BODY,
-                ca.caCertPath()),
+                ca.caCertPath(),
+                config.connections()),
             runtime,
             storage,
             authenticator,
@@ -357,6 +358,11 @@ public final class HubServer implements AutoCloseable {
    */
   public void serveInProcess(dev.flotilla.apiserver.http.ApiExchange exchange) {
     server.serve(exchange);
+  }
+
+  /** The HTTPS listener, once started (connection figures for tests and metrics). */
+  public dev.flotilla.apiserver.http.ApiServer apiServer() {
+    return server;
   }
 
   public String url() {

@@ -5,6 +5,7 @@ import dev.flotilla.apiserver.auth.UserInfo;
 import dev.flotilla.apiserver.objects.ApiException;
 import dev.flotilla.apiserver.objects.Json;
 import dev.flotilla.apiserver.objects.ResourceStorage;
+import dev.flotilla.apiserver.pods.PodSubresources;
 import dev.flotilla.apiserver.registry.ResourceType;
 import dev.flotilla.apiserver.scale.ScaleHandler;
 import dev.flotilla.apiserver.validation.FieldValidation;
@@ -59,6 +60,7 @@ final class ApiRouter {
       new java.util.concurrent.ConcurrentHashMap<>();
 
   private volatile Impersonator impersonator = Impersonator.NONE;
+  private volatile java.util.function.Consumer<HttpServerRequest> authenticated = http -> {};
   private volatile RequestAudit audit = RequestAudit.NONE;
 
   ApiRouter(
@@ -89,6 +91,7 @@ final class ApiRouter {
             "delete", new DeleteHandler(storage),
             "deletecollection", new DeleteCollectionHandler(storage));
     this.scale = new ScaleHandler(storage);
+    PodSubresources.register(storage, (sub, handler) -> addSubresource("", "pods", sub, handler));
   }
 
   void addExtension(String prefix, ExtensionHandler handler) {
@@ -101,6 +104,11 @@ final class ApiRouter {
 
   void addSubresource(String group, String resource, String sub, OperationHandler handler) {
     subresources.put(group + "/" + resource + "/" + sub, handler);
+  }
+
+  /** Told of every request that authenticates (the connection cap counts the others). */
+  void onAuthenticated(java.util.function.Consumer<HttpServerRequest> listener) {
+    this.authenticated = listener;
   }
 
   void setAudit(RequestAudit audit) {
@@ -178,6 +186,7 @@ final class ApiRouter {
           started);
       return false;
     }
+    authenticated.accept(http);
     if (!Impersonator.requested(http.headers())) {
       serveAs(http, user.get(), started);
       return false;
