@@ -162,6 +162,7 @@ public final class HubServer implements AutoCloseable {
       authorizer = rbac.authorizer();
       storage.addAdmission(new AgentAdmission());
     }
+    storage.addAdmission(new dev.flotilla.apiserver.quota.FederatedQuotaAdmission(storage));
     long[] lastSeen = {store.currentRevision()};
     compaction =
         COMPACTOR.scheduleWithFixedDelay(

@@ -66,6 +66,9 @@ final class ControllerSet implements AutoCloseable {
               client, informers, detector.templates(), interpreter),
           wanted);
       set.add(new ClusterTaintPolicyController(client, informers), wanted);
+      set.add(
+          new dev.flotilla.controller.quota.FederatedResourceQuotaController(client, informers),
+          wanted);
       if (failover.noExecuteTaintEviction()) {
         set.add(new TaintManager(client, informers, failover.purgeMode()), wanted);
       }
