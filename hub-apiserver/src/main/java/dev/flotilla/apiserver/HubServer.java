@@ -175,6 +175,7 @@ public final class HubServer implements AutoCloseable {
       certificates = Certificates.start(storage, ca, rbac.authorizer());
       closeables.add(certificates);
     }
+    storage.addAdmission(new dev.flotilla.apiserver.quota.FederatedQuotaAdmission(storage));
     long[] lastSeen = {store.currentRevision()};
     compaction =
         COMPACTOR.scheduleWithFixedDelay(

@@ -2,6 +2,7 @@ package dev.flotilla.controller.binding;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.flotilla.controller.interpreter.HubInterpreter;
 import dev.flotilla.controller.runtime.Changes;
 import dev.flotilla.controller.runtime.CompactItemStore;
 import dev.flotilla.controller.runtime.Controller;
@@ -18,6 +19,7 @@ import dev.flotilla.controller.runtime.Trees;
 import dev.flotilla.controller.runtime.TrustedBindings;
 import dev.flotilla.policies.dependencies.AttachedBindings;
 import dev.flotilla.policies.eviction.GracefulEviction;
+import dev.flotilla.policies.interpreter.InterpretationException;
 import dev.flotilla.policies.trust.Provenance;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -78,8 +80,15 @@ public final class BindingController implements Reconciler, AutoCloseable {
 
   private final KindScopes scopes;
 
-  public BindingController(KubernetesClient hub, HubInformers informers, TemplateCache templates) {
+  private final HubInterpreter interpreter;
+
+  public BindingController(
+      KubernetesClient hub,
+      HubInformers informers,
+      TemplateCache templates,
+      HubInterpreter interpreter) {
     this.hub = hub;
+    this.interpreter = interpreter;
     this.templates = templates;
     this.scopes = new KindScopes(hub);
     this.trust = new TrustedBindings(NAME, new EventRecorder(hub, NAME));
@@ -163,13 +172,21 @@ public final class BindingController implements Reconciler, AutoCloseable {
       trust.report(key, binding, misplaced.get());
       return Result.DONE;
     }
-    Map<String, ObjectNode> desired =
-        DesiredWorks.of(
-            binding,
-            template,
-            clusterMap(),
-            trees(clusterOverrides.getStore().list(), null),
-            trees(overrides.getStore().list(), Trees.text(binding, "metadata", "namespace")));
+    Map<String, ObjectNode> desired;
+    try {
+      desired =
+          DesiredWorks.of(
+              binding,
+              template,
+              clusterMap(),
+              trees(clusterOverrides.getStore().list(), null),
+              trees(overrides.getStore().list(), Trees.text(binding, "metadata", "namespace")),
+              interpreter.interpreter());
+    } catch (InterpretationException e) {
+      // No Work from a script that failed: the members keep what they have (Karmada requeues).
+      interpreter.recordFailure(binding, HubInterpreter.REVISE_FAILED, e);
+      return Result.after(Duration.ofSeconds(30));
+    }
     if (WorkWriter.sync(hub, desired, withoutRetained(binding, desired, current))) {
       statusHold.wrote(key); // their statuses are on their way
     }
@@ -178,7 +195,7 @@ public final class BindingController implements Reconciler, AutoCloseable {
       return Result.after(held);
     }
     GenericKubernetesResource stored =
-        BindingStatus.aggregate(hub, ref, binding, template, worksOf(binding));
+        BindingStatus.aggregate(hub, ref, binding, template, worksOf(binding), interpreter);
     if (stored != null) {
       statusHold.wrote(key);
     }

@@ -4,9 +4,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.flotilla.controller.detector.DesiredBinding;
+import dev.flotilla.controller.interpreter.HubInterpreter;
 import dev.flotilla.controller.runtime.Kinds;
 import dev.flotilla.controller.runtime.Trees;
 import dev.flotilla.policies.dependencies.AttachedBindings;
+import dev.flotilla.policies.interpreter.InterpretationException;
+import dev.flotilla.policies.interpreter.Operation;
 import dev.flotilla.policies.names.Names;
 import dev.flotilla.policies.status.StatusInterpreter;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
@@ -30,7 +33,8 @@ final class BindingStatus {
       BindingKey ref,
       ObjectNode binding,
       JsonNode template,
-      List<GenericKubernetesResource> works) {
+      List<GenericKubernetesResource> works,
+      HubInterpreter interpreter) {
     ArrayNode aggregated = Trees.MAPPER.createArrayNode();
     List<JsonNode> memberStatuses = new ArrayList<>();
     int applied = 0;
@@ -75,8 +79,37 @@ final class BindingStatus {
       next.set("status", status);
       stored = bindingResource(hub, ref, next).updateStatus();
     }
-    reflectOnTemplate(hub, template, memberStatuses);
+    if (interpreter.interpreter().script(template, Operation.STATUS_AGGREGATION) != null) {
+      aggregateByScript(hub, interpreter, binding, template, aggregated);
+    } else {
+      reflectOnTemplate(hub, template, memberStatuses);
+    }
     return stored;
+  }
+
+  /**
+   * A statusAggregation script's status onto the template, given the binding's aggregatedStatus
+   * items; a failing script is recorded on the binding and the template's status is left alone.
+   */
+  private static void aggregateByScript(
+      KubernetesClient hub,
+      HubInterpreter interpreter,
+      JsonNode binding,
+      JsonNode template,
+      ArrayNode items) {
+    List<JsonNode> list = new ArrayList<>();
+    items.forEach(list::add);
+    JsonNode status;
+    try {
+      status =
+          interpreter.interpreter().aggregateStatus(template, list).orElseThrow().path("status");
+    } catch (InterpretationException e) {
+      interpreter.recordFailure(binding, HubInterpreter.AGGREGATE_FAILED, e);
+      return;
+    }
+    if (status.isObject()) {
+      writeTemplateStatus(hub, template, status);
+    }
   }
 
   /** Workloads get their replica counts summed over members (Karmada's AggregateStatus). */
@@ -85,7 +118,12 @@ final class BindingStatus {
     if (!"Deployment".equals(Trees.text(template, "kind")) || statuses.isEmpty()) {
       return;
     }
-    JsonNode aggregated = StatusInterpreter.aggregateDeploymentStatus(template, statuses);
+    writeTemplateStatus(
+        hub, template, StatusInterpreter.aggregateDeploymentStatus(template, statuses));
+  }
+
+  private static void writeTemplateStatus(
+      KubernetesClient hub, JsonNode template, JsonNode aggregated) {
     if (Trees.same(aggregated, template.path("status"))) {
       return;
     }

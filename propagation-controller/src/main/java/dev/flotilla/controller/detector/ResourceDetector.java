@@ -2,6 +2,7 @@ package dev.flotilla.controller.detector;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.flotilla.controller.interpreter.HubInterpreter;
 import dev.flotilla.controller.runtime.Controller;
 import dev.flotilla.controller.runtime.HubInformers;
 import dev.flotilla.controller.runtime.Kinds;
@@ -9,6 +10,7 @@ import dev.flotilla.controller.runtime.OwnWrites;
 import dev.flotilla.controller.runtime.Reconciler;
 import dev.flotilla.controller.runtime.TemplateCache;
 import dev.flotilla.controller.runtime.Trees;
+import dev.flotilla.policies.interpreter.InterpretationException;
 import dev.flotilla.policies.matching.PolicyChoice;
 import dev.flotilla.policies.matching.PolicyMatcher;
 import dev.flotilla.policies.names.Names;
@@ -50,8 +52,12 @@ public final class ResourceDetector implements Reconciler, AutoCloseable {
   private final SharedIndexInformer<GenericKubernetesResource> clusterBindings;
   private final OwnWrites written = new OwnWrites();
 
-  public ResourceDetector(KubernetesClient hub, HubInformers informers) {
+  private final HubInterpreter interpreter;
+
+  public ResourceDetector(
+      KubernetesClient hub, HubInformers informers, HubInterpreter interpreter) {
     this.hub = hub;
+    this.interpreter = interpreter;
     this.controller = new Controller(NAME, this, WORKERS);
     this.templates = new TemplateInformers(hub, controller);
     this.bindings = informers.inform(Kinds.RESOURCE_BINDING, null);
@@ -63,6 +69,21 @@ public final class ResourceDetector implements Reconciler, AutoCloseable {
     this.clusterPolicies =
         hub.genericKubernetesResources(Kinds.CLUSTER_PROPAGATION_POLICY)
             .inform(new PolicyHandler());
+    // A changed replicaResource script changes the bindings of every template of its kind.
+    interpreter.onChange(
+        (apiVersion, kind) -> {
+          if (templates.ensure(apiVersion, kind)) {
+            for (GenericKubernetesResource t : templates.list(apiVersion, kind)) {
+              controller.enqueue(
+                  new TemplateRef(
+                          apiVersion,
+                          kind,
+                          t.getMetadata().getNamespace(),
+                          t.getMetadata().getName())
+                      .key());
+            }
+          }
+        });
     controller.start();
   }
 
@@ -160,7 +181,7 @@ public final class ResourceDetector implements Reconciler, AutoCloseable {
         written.wrote(
             key,
             client
-                .resource(Trees.generic(DesiredBinding.of(template, policy, clusterPolicy, null)))
+                .resource(Trees.generic(desired(template, policy, clusterPolicy, null)))
                 .create());
         return Result.DONE;
       } catch (KubernetesClientException e) {
@@ -174,11 +195,37 @@ public final class ResourceDetector implements Reconciler, AutoCloseable {
       }
     }
     JsonNode existingTree = Trees.tree(existing);
-    ObjectNode desired = DesiredBinding.of(template, policy, clusterPolicy, existingTree);
+    ObjectNode desired = desired(template, policy, clusterPolicy, existingTree);
     if (!Trees.same(desired, existingTree)) {
       written.wrote(key, client.resource(Trees.generic(desired)).update());
     }
     return Result.DONE;
+  }
+
+  /**
+   * The binding with replicas and requirements as the interpreter reads them. A failing
+   * replicaResource script leaves the replicas the binding had (none for a new one) and is recorded
+   * on the binding once it is stored; the built-in rule does not stand in for it.
+   */
+  private ObjectNode desired(
+      JsonNode template, JsonNode policy, boolean clusterPolicy, JsonNode existing) {
+    ObjectNode desired = DesiredBinding.of(template, policy, clusterPolicy, existing);
+    try {
+      DesiredBinding.interpretReplicas(desired, template, interpreter.interpreter());
+    } catch (InterpretationException e) {
+      ObjectNode spec = desired.with("spec");
+      for (String field : new String[] {"replicas", "replicaRequirements"}) {
+        JsonNode old = existing == null ? null : existing.path("spec").get(field);
+        if (old == null) {
+          spec.remove(field);
+        } else {
+          spec.set(field, old.deepCopy());
+        }
+      }
+      interpreter.recordFailure(
+          existing != null ? existing : desired, HubInterpreter.REPLICA_FAILED, e);
+    }
+    return desired;
   }
 
   /** Policy events re-examine every template of the kinds the policy selects. */
