@@ -15,6 +15,8 @@ import picocli.CommandLine.Command;
       AgentTokenCommand.class,
       ClusterCommand.class,
       DiscoverCommand.class,
+      WhyCommand.class,
+      PreviewCommand.class,
       VersionCommand.class
     })
 public final class FlotillaCommand implements Runnable {
