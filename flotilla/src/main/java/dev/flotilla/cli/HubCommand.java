@@ -153,7 +153,12 @@ final class HubCommand implements Runnable {
     }
     HubConfig config =
         new HubConfig(
-                dataDir.toAbsolutePath(), host, port, Optional.ofNullable(tokenFile), sans, true)
+                dataDir.toAbsolutePath().normalize(),
+                host,
+                port,
+                Optional.ofNullable(tokenFile),
+                sans,
+                true)
             .withSecurity(security.toConfig());
     HubServer hub = HubServer.create(config).start();
     // The controllers reach the API server in process, as their own RBAC-bound identity.

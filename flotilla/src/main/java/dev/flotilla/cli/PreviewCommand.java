@@ -46,10 +46,14 @@ final class PreviewCommand implements Callable<Integer> {
 
   @Mixin HubKubeconfig kubeconfig;
 
+  @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+
   @Override
   public Integer call() throws Exception {
     if (!output.equals("text") && !output.equals("json")) {
-      System.err.println("error: --output must be text or json, not \"" + output + "\"");
+      spec.commandLine()
+          .getErr()
+          .println("error: --output must be text or json, not \"" + output + "\"");
       return 2;
     }
     List<JsonNode> policies = new ArrayList<>();
@@ -65,18 +69,21 @@ final class PreviewCommand implements Callable<Integer> {
             && (kind.equals("PropagationPolicy") || kind.equals("ClusterPropagationPolicy"))) {
           policies.add(doc);
         } else {
-          System.err.println(
-              "skipped "
-                  + kind
-                  + " "
-                  + doc.path("metadata").path("name").asText()
-                  + ": only policies are previewed");
+          spec.commandLine()
+              .getErr()
+              .println(
+                  "skipped "
+                      + kind
+                      + " "
+                      + doc.path("metadata").path("name").asText()
+                      + ": only policies are previewed");
         }
       }
     }
     if (policies.isEmpty()) {
-      System.err.println(
-          "error: " + file + " holds no PropagationPolicy or ClusterPropagationPolicy");
+      spec.commandLine()
+          .getErr()
+          .println("error: " + file + " holds no PropagationPolicy or ClusterPropagationPolicy");
       return 1;
     }
     int failed = 0;
@@ -86,22 +93,28 @@ final class PreviewCommand implements Callable<Integer> {
         try {
           JsonNode previewed = dryRun(hub, policy, defaultNs);
           JsonNode preview = previewed.path("status").path("placementPreview");
-          System.out.print(
-              output.equals("json")
-                  ? Trees.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(preview) + "\n"
-                  : PreviewText.render(previewed));
+          spec.commandLine()
+              .getOut()
+              .print(
+                  output.equals("json")
+                      ? Trees.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(preview)
+                          + "\n"
+                      : PreviewText.render(previewed));
         } catch (KubernetesClientException e) {
           failed++;
-          System.err.println(
-              "error: "
-                  + policy.path("kind").asText()
-                  + " "
-                  + policy.path("metadata").path("name").asText()
-                  + ": "
-                  + (e.getStatus() != null ? e.getStatus().getMessage() : e.getMessage()));
+          spec.commandLine()
+              .getErr()
+              .println(
+                  "error: "
+                      + policy.path("kind").asText()
+                      + " "
+                      + policy.path("metadata").path("name").asText()
+                      + ": "
+                      + (e.getStatus() != null ? e.getStatus().getMessage() : e.getMessage()));
         }
       }
     }
+    spec.commandLine().getOut().flush();
     return failed == 0 ? 0 : 1;
   }
 

@@ -36,26 +36,32 @@ final class WhyCommand implements Callable<Integer> {
 
   @Mixin HubKubeconfig kubeconfig;
 
+  @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+
   @Override
   public Integer call() throws Exception {
     int slash = target.indexOf('/');
     if (slash <= 0 || slash == target.length() - 1) {
-      System.err.println(
-          "error: expected KIND/NAME, e.g. deployment/nginx; got \"" + target + "\"");
+      spec.commandLine()
+          .getErr()
+          .println("error: expected KIND/NAME, e.g. deployment/nginx; got \"" + target + "\"");
       return 2;
     }
     try (KubernetesClient hub = kubeconfig.client()) {
       Optional<ResourceKinds.Kind> kind = ResourceKinds.resolve(hub, target.substring(0, slash));
       if (kind.isEmpty()) {
-        System.err.println(
-            "error: the hub serves no resource type \""
-                + target.substring(0, slash)
-                + "\" (see kubectl api-resources)");
+        spec.commandLine()
+            .getErr()
+            .println(
+                "error: the hub serves no resource type \""
+                    + target.substring(0, slash)
+                    + "\" (see kubectl api-resources)");
         return 1;
       }
       String ns = namespace != null ? namespace : kubeconfig.namespace(hub);
       TemplateTrace trace = TemplateTrace.collect(hub, kind.get(), ns, target.substring(slash + 1));
-      System.out.print(WhyReport.render(trace));
+      spec.commandLine().getOut().print(WhyReport.render(trace));
+      spec.commandLine().getOut().flush();
       return trace.template() == null ? 1 : 0;
     }
   }

@@ -29,6 +29,7 @@ public final class PreviewText {
             c.path("name").asText()
                 + (c.path("replicas").asInt(0) > 0 ? " (" + c.path("replicas").asInt() + ")" : ""));
       }
+      chosen.sort(null);
       out.append("  ")
           .append(resource(t.path("resource")))
           .append(" -> ")
