@@ -175,7 +175,10 @@ public final class WhyReport {
             e ->
                 evicted.put(
                     e.path("fromCluster").asText(),
-                    "evicted (" + e.path("reason").asText() + "), old copy kept for now"));
+                    e.path("reason").asText()
+                        + " by "
+                        + e.path("producer").asText("?")
+                        + "; the old copy stays until the new clusters are healthy"));
     Map<String, ClusterVerdict> verdicts = new HashMap<>();
     if (!t.clusters().isEmpty() && spec.has("placement")) {
       for (ClusterVerdict v :
@@ -195,21 +198,20 @@ public final class WhyReport {
               }
             });
     out.append("\nClusters:\n");
-    out.append(
-        String.format(
-            "  %-12s %-44s %-8s %-9s %s%n", "CLUSTER", "SCHEDULE", "APPLIED", "HEALTH", "WORK"));
+    out.append(String.format(ROW, "CLUSTER", "SCHEDULE", "APPLIED", "HEALTH", "WORK"));
     for (String name : names) {
       String schedule;
+      String detail = null;
       if (selected.containsKey(name)) {
         int r = selected.get(name);
         schedule = "selected" + (r > 0 ? " (" + r + " replica" + (r == 1 ? ")" : "s)") : "");
       } else if (evicted.containsKey(name)) {
-        schedule = evicted.get(name);
+        schedule = "evicted";
+        detail = evicted.get(name);
       } else if (verdicts.containsKey(name) && !verdicts.get(name).chosen()) {
         ClusterVerdict v = verdicts.get(name);
-        schedule =
-            (v.plugin().isEmpty() ? "not selected: " : "filtered by " + v.plugin() + ": ")
-                + v.reason();
+        schedule = v.plugin().isEmpty() ? "not selected" : "filtered by " + v.plugin();
+        detail = v.reason();
       } else {
         schedule = "not selected";
       }
@@ -225,15 +227,19 @@ public final class WhyReport {
         health =
             work.path("status").path("manifestStatuses").path(0).path("health").asText("Unknown");
         if (c != null && !"True".equals(c.path("status").asText())) {
-          schedule += "; apply failed: " + c.path("message").asText();
+          detail = "apply failed: " + c.path("message").asText();
         }
       } else if (t.works().containsKey(name)) {
         workName = "(missing)";
       }
-      out.append(
-          String.format("  %-12s %-44s %-8s %-9s %s%n", name, schedule, applied, health, workName));
+      out.append(String.format(ROW, name, schedule, applied, health, workName));
+      if (detail != null) {
+        out.append("  ").append(" ".repeat(13)).append("why: ").append(detail).append("\n");
+      }
     }
   }
+
+  private static final String ROW = "  %-12s %-26s %-8s %-9s %s%n";
 
   private static void events(StringBuilder out, TemplateTrace t) {
     out.append("\nEvents (template and binding, newest last):\n");

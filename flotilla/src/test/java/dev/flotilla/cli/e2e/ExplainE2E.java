@@ -41,7 +41,7 @@ class ExplainE2E {
   }
 
   @Test
-  void describeDeploymentTellsTheStoryAndWhyShowsItsPath() {
+  void describeDeploymentTellsTheStoryAndWhyShowsItsPath() throws Exception {
     Fleet fleet = FLEET.fleet();
     String ns = fleet.newNamespace("story");
     fleet.create(
@@ -111,8 +111,68 @@ class ExplainE2E {
     assertTrue(out.matches("(?s).*member1 +selected.*True +Healthy +karmada-es-member1/.*"), out);
     assertTrue(out.matches("(?s).*member2 +selected.*True +Healthy.*"), out);
     assertTrue(out.contains("member3      filtered by ClusterAffinity"), out);
+    assertTrue(out.contains("why: cluster(s) did not match the placement cluster affinity"), out);
     assertTrue(out.contains("FullyApplied"), out);
     assertTrue(out.contains("SyncWorkSucceed"), out);
+
+    // A user who may only view the namespace sees what RBAC lets them, and is told what not.
+    Explain.Run viewer =
+        Explain.flotilla(
+            "why",
+            "deployment/web",
+            "-n",
+            ns,
+            "--kubeconfig",
+            viewerKubeconfig(fleet, ns).toString());
+    assertEquals(0, viewer.code(), viewer.all());
+    assertTrue(viewer.out().contains("claimed by PropagationPolicy " + ns + "/web"), viewer.out());
+    assertTrue(viewer.out().contains("cannot list clusters"), viewer.out());
+    assertTrue(viewer.out().contains("cannot read works in karmada-es-member1"), viewer.out());
+    assertFalse(viewer.out().contains("karmada-es-member1/"), viewer.out());
+  }
+
+  /** A kubeconfig for a ServiceAccount bound to the {@code view} ClusterRole in {@code ns}. */
+  static Path viewerKubeconfig(Fleet fleet, String ns) throws Exception {
+    fleet.create(
+        """
+        apiVersion: v1
+        kind: ServiceAccount
+        metadata: {name: viewer, namespace: %1$s}
+        ---
+        apiVersion: rbac.authorization.k8s.io/v1
+        kind: RoleBinding
+        metadata: {name: viewer, namespace: %1$s}
+        roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: view}
+        subjects: [{kind: ServiceAccount, name: viewer, namespace: %1$s}]
+        """
+            .formatted(ns));
+    String token =
+        fleet
+            .hubClient()
+            .serviceAccounts()
+            .inNamespace(ns)
+            .withName("viewer")
+            .tokenRequest(
+                new io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder()
+                    .withNewSpec()
+                    .withExpirationSeconds(3600L)
+                    .endSpec()
+                    .build())
+            .getStatus()
+            .getToken();
+    String ca =
+        java.util.Base64.getEncoder()
+            .encodeToString(Files.readAllBytes(fleet.hub().certificateAuthority().caCertPath()));
+    return write(
+        """
+        apiVersion: v1
+        kind: Config
+        clusters: [{name: hub, cluster: {server: "%1$s", certificate-authority-data: %2$s}}]
+        users: [{name: viewer, user: {token: "%3$s"}}]
+        contexts: [{name: viewer, context: {cluster: hub, user: viewer, namespace: %4$s}}]
+        current-context: viewer
+        """
+            .formatted(fleet.hub().url(), ca, token, ns));
   }
 
   @Test
@@ -191,9 +251,8 @@ class ExplainE2E {
         Explain.flotilla("why", "gadget/partial", "-n", ns, "--kubeconfig", kubeconfig.toString());
     assertEquals(0, why.code(), why.all());
     assertTrue(
-        why.out()
-            .contains(
-                "member3      filtered by APIEnablement: cluster(s) did not have the API resource"),
+        why.out().contains("member3      filtered by APIEnablement")
+            && why.out().contains("why: cluster(s) did not have the API resource"),
         why.out());
 
     // member3 gains the API: the warnings no longer hold, and are no longer listed.
