@@ -239,7 +239,7 @@ public final class WhyReport {
     }
   }
 
-  private static final String ROW = "  %-12s %-26s %-8s %-9s %s%n";
+  private static final String ROW = "  %-12s %-28s %-8s %-9s %s%n";
 
   private static void events(StringBuilder out, TemplateTrace t) {
     out.append("\nEvents (template and binding, newest last):\n");
