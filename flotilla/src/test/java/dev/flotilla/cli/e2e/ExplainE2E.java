@@ -430,6 +430,73 @@ class ExplainE2E {
         "a preview stores nothing");
   }
 
+  @Test
+  void aSuspendedBindingSaysSoAndWhenItResumes() {
+    Fleet fleet = FLEET.fleet();
+    String ns = fleet.newNamespace("suspended");
+    fleet.create(
+        """
+        apiVersion: v1
+        kind: ConfigMap
+        metadata: {name: held, namespace: %1$s}
+        data: {a: b}
+        ---
+        apiVersion: policy.karmada.io/v1alpha1
+        kind: PropagationPolicy
+        metadata: {name: held, namespace: %1$s}
+        spec:
+          resourceSelectors: [{apiVersion: v1, kind: ConfigMap, name: held}]
+          placement: {clusterAffinity: {clusterNames: [member1]}}
+          suspension: {dispatching: true}
+        """
+            .formatted(ns));
+    JsonNode suspended =
+        Await.until(
+            "the binding's Suspended condition",
+            () -> {
+              JsonNode rb = fleet.binding(ns, "ConfigMap", "held");
+              return rb != null && "True".equals(Fleet.conditionStatus(rb, "Suspended"))
+                  ? rb
+                  : null;
+            });
+    assertTrue(
+        Fleet.condition(suspended, "Suspended")
+            .path("message")
+            .asText()
+            .contains("suspension.dispatching"),
+        suspended.toString());
+    Explain.Run why =
+        Explain.flotilla("why", "configmap/held", "-n", ns, "--kubeconfig", kubeconfig.toString());
+    assertTrue(why.out().matches("(?s).*Suspended +True +DispatchingSuspended.*"), why.out());
+    fleet
+        .hubClient()
+        .genericKubernetesResources("policy.karmada.io/v1alpha1", "PropagationPolicy")
+        .inNamespace(ns)
+        .withName("held")
+        .edit(
+            p -> {
+              p.getAdditionalProperties().put("spec", withoutSuspension(p));
+              return p;
+            });
+    Await.until(
+        "Suspended turns False once dispatching resumes",
+        () -> {
+          JsonNode rb = fleet.binding(ns, "ConfigMap", "held");
+          return "False".equals(Fleet.conditionStatus(rb, "Suspended")) ? rb : null;
+        });
+    Propagation.awaitConfigMapExactlyIn(fleet, ns, "held", List.of("member1"));
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Object withoutSuspension(
+      io.fabric8.kubernetes.api.model.GenericKubernetesResource p) {
+    java.util.Map<String, Object> spec =
+        new java.util.LinkedHashMap<>(
+            (java.util.Map<String, Object>) p.getAdditionalProperties().get("spec"));
+    spec.remove("suspension");
+    return spec;
+  }
+
   static String policy(String ns, String name, String kind, String target, String clusters) {
     String apiVersion =
         switch (kind) {
