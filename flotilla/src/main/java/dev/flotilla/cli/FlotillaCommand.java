@@ -16,6 +16,8 @@ import picocli.CommandLine.Command;
       TokenCommand.class,
       ClusterCommand.class,
       DiscoverCommand.class,
+      WhyCommand.class,
+      PreviewCommand.class,
       VersionCommand.class
     })
 public final class FlotillaCommand implements Runnable {

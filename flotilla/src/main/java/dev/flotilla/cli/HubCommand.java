@@ -156,7 +156,12 @@ final class HubCommand implements Runnable {
     }
     HubConfig config =
         new HubConfig(
-                dataDir.toAbsolutePath(), host, port, Optional.ofNullable(tokenFile), sans, true)
+                dataDir.toAbsolutePath().normalize(),
+                host,
+                port,
+                Optional.ofNullable(tokenFile),
+                sans,
+                true)
             .withSecurity(security.toConfig())
             .withConnections(limits);
     HubServer hub = HubServer.create(config).start();

@@ -79,6 +79,7 @@ public final class BindingController implements Reconciler, AutoCloseable {
   private final TrustedBindings trust;
 
   private final KindScopes scopes;
+  private final EventRecorder events;
 
   private final HubInterpreter interpreter;
 
@@ -91,7 +92,8 @@ public final class BindingController implements Reconciler, AutoCloseable {
     this.interpreter = interpreter;
     this.templates = templates;
     this.scopes = new KindScopes(hub);
-    this.trust = new TrustedBindings(NAME, new EventRecorder(hub, NAME));
+    this.events = new EventRecorder(hub, NAME);
+    this.trust = new TrustedBindings(NAME, events);
     this.controller = new Controller(NAME, this, WORKERS);
     // The binding's own status (ours, the scheduler's) is an output, never an input. Bindings the
     // detector could not have made are no input either, unless they are going (their Works go).
@@ -187,20 +189,45 @@ public final class BindingController implements Reconciler, AutoCloseable {
       interpreter.recordFailure(binding, HubInterpreter.REVISE_FAILED, e);
       return Result.after(Duration.ofSeconds(30));
     }
-    if (WorkWriter.sync(hub, desired, withoutRetained(binding, desired, current))) {
+    boolean wroteWorks;
+    try {
+      wroteWorks = WorkWriter.sync(hub, desired, withoutRetained(binding, desired, current));
+    } catch (KubernetesClientException e) {
+      if (e.getCode() != 409) { // a conflict is retried at once; a failure is worth a word
+        recordSync(binding, template, "Warning", "SyncWorkFailed", e.getMessage());
+      }
+      throw e;
+    }
+    if (wroteWorks) {
       statusHold.wrote(key); // their statuses are on their way
+      recordSync(
+          binding,
+          template,
+          "Normal",
+          "SyncWorkSucceed",
+          "Sync work of "
+              + (ref.clusterScoped() ? "ClusterResourceBinding(" : "ResourceBinding(")
+              + ref.cacheKey()
+              + ") successful.");
     }
     Duration held = statusHold.remaining(key);
     if (!held.isZero()) {
       return Result.after(held);
     }
     GenericKubernetesResource stored =
-        BindingStatus.aggregate(hub, ref, binding, template, worksOf(binding), interpreter);
+        BindingStatus.aggregate(hub, ref, binding, template, worksOf(binding), interpreter, events);
     if (stored != null) {
       statusHold.wrote(key);
     }
     written.wrote(key, stored);
     return Result.DONE;
+  }
+
+  /** Karmada's SyncWorkSucceed / SyncWorkFailed, on the binding and on its template. */
+  private void recordSync(
+      JsonNode binding, JsonNode template, String type, String reason, String message) {
+    events.record(EventRecorder.Ref.of(binding), type, reason, message);
+    events.record(EventRecorder.Ref.of(template), type, reason, message);
   }
 
   /**
