@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
       AgentTokenCommand.class,
       ClusterCommand.class,
       DiscoverCommand.class,
+      MigrateCommand.class,
       VersionCommand.class
     })
 public final class FlotillaCommand implements Runnable {

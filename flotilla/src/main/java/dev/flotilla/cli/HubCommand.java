@@ -23,6 +23,8 @@ final class HubCommand implements Runnable {
 
   @picocli.CommandLine.Mixin SecurityFlags security;
 
+  @picocli.CommandLine.Mixin EtcdFlags etcd;
+
   @Option(
       names = "--data-dir",
       defaultValue = "./flotilla-data",
@@ -155,7 +157,7 @@ final class HubCommand implements Runnable {
         new HubConfig(
                 dataDir.toAbsolutePath(), host, port, Optional.ofNullable(tokenFile), sans, true)
             .withSecurity(security.toConfig());
-    HubServer hub = HubServer.create(config).start();
+    HubServer hub = HubServer.create(config, etcd.hosting()).start();
     // The controllers reach the API server in process, as their own RBAC-bound identity.
     KubernetesClient controllerClient = HubClients.controllers(hub);
     ControllerMetricsEndpoint controllerMetrics = ControllerMetricsEndpoint.install(hub);

@@ -96,7 +96,7 @@ final class EtcdEventFeed implements AutoCloseable {
             ? null
             : new KeyValue(
                 key,
-                values.read(before.getModRevision(), before.getValue()),
+                values.read(key, before.getModRevision(), before.getValue()),
                 before.getCreateRevision(),
                 before.getModRevision());
     if (e.getEventType() == WatchEvent.EventType.DELETE) {
@@ -112,7 +112,7 @@ final class EtcdEventFeed implements AutoCloseable {
       if (tombstone == null) {
         // Deleted through another hub: its last value, stamped with the delete's revision, which
         // is what that hub's tombstone holds too.
-        tombstone = prev == null ? new byte[0] : values.stampOnly(before.getValue(), rev);
+        tombstone = prev == null ? new byte[0] : values.stampOnly(key, before.getValue(), rev);
       }
       long created = prev == null ? rev : prev.createRevision();
       return new StoreEvent(
@@ -121,7 +121,7 @@ final class EtcdEventFeed implements AutoCloseable {
     KeyValue kv =
         new KeyValue(
             key,
-            values.read(now.getModRevision(), now.getValue()),
+            values.read(key, now.getModRevision(), now.getValue()),
             now.getCreateRevision(),
             now.getModRevision());
     return new StoreEvent(StoreEvent.Type.PUT, kv, prev);

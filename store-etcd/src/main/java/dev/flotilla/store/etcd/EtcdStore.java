@@ -7,6 +7,7 @@ import dev.flotilla.apiserver.storage.RangeResult;
 import dev.flotilla.apiserver.storage.Store;
 import dev.flotilla.apiserver.storage.StoreEvent;
 import dev.flotilla.apiserver.storage.ValueEncoder;
+import dev.flotilla.apiserver.storage.ValueTransformer;
 import dev.flotilla.apiserver.storage.WriteResult;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
@@ -57,10 +58,10 @@ public final class EtcdStore implements Store {
   private final EtcdEventFeed feed;
   private volatile long compacted;
 
-  private EtcdStore(Client client, Limits limits, Restamp restamp) {
+  private EtcdStore(Client client, Limits limits, Restamp restamp, ValueTransformer transformer) {
     this.client = client;
     this.kv = client.getKVClient();
-    this.values = new StampedValues(limits.cacheBytes(), restamp);
+    this.values = new StampedValues(limits.cacheBytes(), restamp, transformer);
     long now = currentRevision();
     this.events = new EventLog(limits.windowEvents(), limits.windowBytes(), now);
     this.feed = new EtcdEventFeed(client, events, values, now);
@@ -68,14 +69,21 @@ public final class EtcdStore implements Store {
 
   /** Connects to etcd and starts following it, for objects stored as Kubernetes JSON. */
   public static EtcdStore open(EtcdConnection connection) {
-    return open(connection, Limits.fromSystemProperties(), Restamp.JSON_RESOURCE_VERSION);
+    return open(connection, ValueTransformer.IDENTITY);
+  }
+
+  /** As {@link #open(EtcdConnection)}, with values transformed in etcd (encryption at rest). */
+  public static EtcdStore open(EtcdConnection connection, ValueTransformer transformer) {
+    return open(
+        connection, Limits.fromSystemProperties(), Restamp.JSON_RESOURCE_VERSION, transformer);
   }
 
   /** As {@link #open(EtcdConnection)}, with the given heap bounds and revision stamping. */
-  public static EtcdStore open(EtcdConnection connection, Limits limits, Restamp restamp) {
+  public static EtcdStore open(
+      EtcdConnection connection, Limits limits, Restamp restamp, ValueTransformer transformer) {
     Client client = connection.connect();
     try {
-      EtcdStore store = new EtcdStore(client, limits, restamp);
+      EtcdStore store = new EtcdStore(client, limits, restamp, transformer);
       store.feed.start();
       return store;
     } catch (RuntimeException e) {
@@ -141,7 +149,7 @@ public final class EtcdStore implements Store {
     ByteSequence k = bytes(key);
     return kv.txn()
         .If(new Cmp(k, Cmp.Op.EQUAL, CmpTarget.createRevision(0)))
-        .Then(Op.put(k, ByteSequence.from(value.encode(0)), PutOption.DEFAULT))
+        .Then(Op.put(k, values.toStorage(key, value.encode(0)), PutOption.DEFAULT))
         .Else(Op.get(k, GetOption.DEFAULT))
         .commit()
         .thenApply(
@@ -160,7 +168,10 @@ public final class EtcdStore implements Store {
     return kv.txn()
         .If(new Cmp(k, Cmp.Op.EQUAL, CmpTarget.modRevision(expected)))
         .Then(
-            Op.put(k, ByteSequence.from(value.encode(0)), PutOption.builder().withPrevKV().build()))
+            Op.put(
+                k,
+                values.toStorage(key, value.encode(0)),
+                PutOption.builder().withPrevKV().build()))
         .Else(Op.get(k, GetOption.DEFAULT))
         .commit()
         .thenApply(
@@ -199,7 +210,7 @@ public final class EtcdStore implements Store {
               byte[] value =
                   tombstone != null
                       ? tombstone.encode(rev)
-                      : values.read(last.getModRevision(), last.getValue());
+                      : values.read(key, last.getModRevision(), last.getValue());
               return new WriteResult(true, new KeyValue(key, value, last.getCreateRevision(), rev));
             });
   }
@@ -251,9 +262,10 @@ public final class EtcdStore implements Store {
   }
 
   private KeyValue toKeyValue(io.etcd.jetcd.KeyValue item) {
+    String key = StampedValues.key(item.getKey());
     return new KeyValue(
-        StampedValues.key(item.getKey()),
-        values.read(item.getModRevision(), item.getValue()),
+        key,
+        values.read(key, item.getModRevision(), item.getValue()),
         item.getCreateRevision(),
         item.getModRevision());
   }

@@ -56,6 +56,19 @@ public final class LocalEtcd implements AutoCloseable {
     return Optional.empty();
   }
 
+  /**
+   * Whether tests that need etcd can run here: false where it is not installed, so they skip
+   * visibly; under CI (CI=true) a missing etcd is an error instead, since CI installs it.
+   */
+  public static boolean availableForTests() {
+    boolean installed = binary().isPresent();
+    if (!installed && "true".equals(System.getenv("CI"))) {
+      throw new IllegalStateException(
+          "etcd is not installed, and CI must run the etcd tests: .ci/run installs etcd-server");
+    }
+    return installed;
+  }
+
   /** Starts an {@code size}-member cluster under {@code dir} and waits until it serves. */
   public static LocalEtcd start(Path dir, int size) throws IOException {
     LocalEtcd etcd = new LocalEtcd(dir);

@@ -2,6 +2,7 @@ package dev.flotilla.store.etcd;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.flotilla.apiserver.storage.ValueTransformer;
 import io.etcd.jetcd.ByteSequence;
 import java.nio.charset.StandardCharsets;
 
@@ -13,9 +14,11 @@ import java.nio.charset.StandardCharsets;
 final class StampedValues {
   private final Cache<Long, byte[]> cache;
   private final Restamp restamp;
+  private final ValueTransformer transformer;
 
-  StampedValues(long maxBytes, Restamp restamp) {
+  StampedValues(long maxBytes, Restamp restamp, ValueTransformer transformer) {
     this.restamp = restamp;
+    this.transformer = transformer;
     this.cache =
         Caffeine.newBuilder()
             .maximumWeight(maxBytes)
@@ -28,14 +31,20 @@ final class StampedValues {
     cache.put(revision, value);
   }
 
-  /** The value {@code stored} at {@code modRevision} reads as. */
-  byte[] read(long modRevision, ByteSequence stored) {
-    return cache.get(modRevision, rev -> restamp.at(stored.getBytes(), rev));
+  /** The value {@code stored} under {@code key} at {@code modRevision} reads as. */
+  byte[] read(String key, long modRevision, ByteSequence stored) {
+    return cache.get(
+        modRevision, rev -> restamp.at(transformer.fromStorage(key, stored.getBytes()), rev));
+  }
+
+  /** The bytes to send to etcd for a value encoded at revision 0. */
+  ByteSequence toStorage(String key, byte[] value) {
+    return ByteSequence.from(transformer.toStorage(key, value));
   }
 
   /** {@code stored} stamped with a revision other than its own (a delete's), not cached. */
-  byte[] stampOnly(ByteSequence stored, long revision) {
-    return restamp.at(stored.getBytes(), revision);
+  byte[] stampOnly(String key, ByteSequence stored, long revision) {
+    return restamp.at(transformer.fromStorage(key, stored.getBytes()), revision);
   }
 
   static String key(ByteSequence key) {

@@ -56,7 +56,10 @@ class EtcdStoreTest extends StoreContractTest {
 
   private static EtcdStore open(String prefix) {
     return EtcdStore.open(
-        etcd.connection(prefix), new EtcdStore.Limits(1 << 20, 10_000, 8 << 20), SUFFIX);
+        etcd.connection(prefix),
+        new EtcdStore.Limits(1 << 20, 10_000, 8 << 20),
+        SUFFIX,
+        dev.flotilla.apiserver.storage.ValueTransformer.IDENTITY);
   }
 
   @Test
