@@ -162,7 +162,7 @@ final class HubCommand implements Runnable {
     KubernetesClient controllerClient = HubClients.controllers(hub);
     ControllerMetricsEndpoint controllerMetrics = ControllerMetricsEndpoint.install(hub);
     ControllerManager controllers =
-        new ControllerManager(controllerClient, "flotilla-" + ProcessHandle.current().pid())
+        new ControllerManager(controllerClient, ReplicaIdentity.get())
             .derivedServicePrefix(derivedServicePrefix)
             .leaderElection(election)
             .failover(failover);
