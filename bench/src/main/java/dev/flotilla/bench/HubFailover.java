@@ -69,6 +69,27 @@ final class HubFailover {
     this.lease = lease;
   }
 
+  /** Runs the scenario {@code runs} times and prints each timeline and the medians. */
+  static void printRuns(int runs, Duration lease) throws Exception {
+    System.out.printf(
+        "hub failover on etcd: 2 hubs, 3 etcd members, lease %d s, %d cores%n",
+        lease.toSeconds(), Runtime.getRuntime().availableProcessors());
+    Percentiles taken = new Percentiles();
+    Percentiles work = new Percentiles();
+    Percentiles member = new Percentiles();
+    for (int i = 1; i <= runs; i++) {
+      Path dir = Files.createTempDirectory("flotilla-hub-failover");
+      Timeline t = new HubFailover(lease).runOnce(dir);
+      System.out.printf("run %2d  %s%n", i, t.line());
+      taken.add((long) (t.leaseTaken() * 1e9));
+      work.add((long) (t.firstWork() * 1e9));
+      member.add((long) (t.propagated() * 1e9));
+    }
+    System.out.println("lease taken after the kill: " + taken.summary());
+    System.out.println("first Work after the kill:  " + work.summary());
+    System.out.println("in a member after the kill: " + member.summary());
+  }
+
   Timeline runOnce(Path dir) throws Exception {
     try (LocalEtcd etcd = LocalEtcd.start(dir.resolve("etcd"), 3)) {
       List<String> args =
