@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
       DiscoverCommand.class,
       WhyCommand.class,
       PreviewCommand.class,
+      MigrateCommand.class,
       VersionCommand.class
     })
 public final class FlotillaCommand implements Runnable {

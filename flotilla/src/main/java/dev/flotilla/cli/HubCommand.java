@@ -24,6 +24,8 @@ final class HubCommand implements Runnable {
   @picocli.CommandLine.Mixin SecurityFlags security;
   @picocli.CommandLine.Mixin ConnectionFlags connections;
 
+  @picocli.CommandLine.Mixin EtcdFlags etcd;
+
   @Option(
       names = "--data-dir",
       defaultValue = "./flotilla-data",
@@ -164,12 +166,12 @@ final class HubCommand implements Runnable {
                 true)
             .withSecurity(security.toConfig())
             .withConnections(limits);
-    HubServer hub = HubServer.create(config).start();
+    HubServer hub = HubServer.create(config, etcd.hosting()).start();
     // The controllers reach the API server in process, as their own RBAC-bound identity.
     KubernetesClient controllerClient = HubClients.controllers(hub);
     ControllerMetricsEndpoint controllerMetrics = ControllerMetricsEndpoint.install(hub);
     ControllerManager controllers =
-        new ControllerManager(controllerClient, "flotilla-" + ProcessHandle.current().pid())
+        new ControllerManager(controllerClient, ReplicaIdentity.get())
             .derivedServicePrefix(derivedServicePrefix)
             .leaderElection(election)
             .failover(failover);

@@ -93,9 +93,14 @@ public final class HubServer implements AutoCloseable {
     this.store =
         hosting.inMemoryStore()
             ? new MemoryStore()
-            : SqliteStore.open(
-                DataDirectory.secureStore(config.dataDir()),
-                EncryptionConfig.transformer(config.security().encryptionProviderConfig()));
+            : hosting.store() != null
+                ? hosting
+                    .store()
+                    .apply(
+                        EncryptionConfig.transformer(config.security().encryptionProviderConfig()))
+                : SqliteStore.open(
+                    DataDirectory.secureStore(config.dataDir()),
+                    EncryptionConfig.transformer(config.security().encryptionProviderConfig()));
     ResourceRegistry registry = new ResourceRegistry(BuiltinCatalogue.get().types());
     this.storage = new ResourceStorage(store, registry, runtime.workers());
   }
@@ -107,8 +112,17 @@ public final class HubServer implements AutoCloseable {
    *     the server's own
    * @param inMemoryStore keep objects in memory only (simulated members: their durability is not
    *     what is measured); a hub always stores durably
+   * @param store opens another durable store (e.g. etcd) with the at-rest transformer, or null for
+   *     SQLite in the data directory
    */
-  public record Hosting(ServerRuntime runtime, boolean inMemoryStore) {
+  public record Hosting(
+      ServerRuntime runtime,
+      boolean inMemoryStore,
+      java.util.function.Function<dev.flotilla.apiserver.storage.ValueTransformer, Store> store) {
+    public Hosting(ServerRuntime runtime, boolean inMemoryStore) {
+      this(runtime, inMemoryStore, null);
+    }
+
     /** Its own threads and durable storage: what a hub runs with. */
     public static Hosting standalone() {
       return new Hosting(null, false);
