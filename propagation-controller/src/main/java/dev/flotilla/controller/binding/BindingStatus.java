@@ -30,7 +30,7 @@ final class BindingStatus {
       BindingKey ref,
       ObjectNode binding,
       JsonNode template,
-      List<GenericKubernetesResource> works) {
+      List<JsonNode> works) {
     ArrayNode aggregated = Trees.MAPPER.createArrayNode();
     List<JsonNode> memberStatuses = new ArrayList<>();
     int applied = 0;
@@ -38,8 +38,7 @@ final class BindingStatus {
     AttachedBindings.targetClusters(binding.path("spec"))
         .forEach(t -> targetNames.add(t.path("name").asText()));
     int targets = targetNames.size();
-    for (GenericKubernetesResource w : works) {
-      JsonNode work = Trees.tree(w);
+    for (JsonNode work : works) {
       String cluster = Names.clusterOf(Trees.text(work, "metadata", "namespace")).orElse(null);
       ObjectNode item = aggregated.addObject();
       item.put("clusterName", cluster);

@@ -61,6 +61,23 @@ public final class CompactItemStore implements ItemStore<GenericKubernetesResour
   }
 
   /**
+   * The object under {@code key} as a fresh Jackson tree, parsed straight from its bytes (no
+   * fabric8 object in between), or null: for readers that only look at a few fields of many
+   * objects.
+   */
+  public com.fasterxml.jackson.databind.node.ObjectNode tree(String key) {
+    Object item = items.get(key);
+    if (!(item instanceof byte[] bytes)) {
+      return null;
+    }
+    try {
+      return (com.fasterxml.jackson.databind.node.ObjectNode) Trees.MAPPER.readTree(bytes);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e); // written by us from a decoded object
+    }
+  }
+
+  /**
    * managedFields go, except a Service template's: the binding controller reads them there to tell
    * node ports a user wrote from those the hub allocated.
    */
