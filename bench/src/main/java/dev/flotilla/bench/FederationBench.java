@@ -110,6 +110,7 @@ public final class FederationBench {
     AtomicInteger arrived = new AtomicInteger();
     List<Watch> watches = memberWatches(fleet, "lat-", createdAt, latency, arrived);
     RunCost before = RunCost.sample(fleet);
+    Map<String, Double> threadsBefore = ThreadCpu.sample(fleet.hub.process.pid());
     long phaseStart = System.nanoTime();
     double rate = LATENCY_WORKS_PER_SECOND / clusters;
     int templates = (int) Math.min(this.templates, Math.max(1, Math.ceil(rate * 60)));
@@ -139,6 +140,9 @@ public final class FederationBench {
         "          paced, less the idle phase's rate over the same %.0f s: %s%n",
         (System.nanoTime() - phaseStart) / 1e9,
         quiet.net(before, after, (System.nanoTime() - phaseStart) / 1e9, templates, clusters));
+    System.out.printf(
+        "          paced, hub CPU by thread, ms/template (idle traffic included): %s%n",
+        ThreadCpu.top(threadsBefore, ThreadCpu.sample(fleet.hub.process.pid()), templates, 8));
     watches.forEach(Watch::close);
   }
 
@@ -190,6 +194,7 @@ public final class FederationBench {
                   public void onClose(WatcherException cause) {}
                 });
     RunCost before = RunCost.sample(fleet);
+    Map<String, Double> threadsBefore = ThreadCpu.sample(fleet.hub.process.pid());
     Map<String, Double> membersBefore = memberRequests(fleet);
     long start = System.nanoTime();
     ExecutorService pool = Executors.newFixedThreadPool(16);
@@ -249,6 +254,15 @@ public final class FederationBench {
         "          settled %.1f s after the last Work was created (no Work or binding write for 2 s)%n",
         settled);
     System.out.printf("          burst: %s%n", RunCost.perTemplate(before, after, count, clusters));
+    Map<String, Double> threadsAfter = ThreadCpu.sample(fleet.hub.process.pid());
+    System.out.printf(
+        "          burst, hub CPU by thread, ms/template: %s%n",
+        ThreadCpu.top(threadsBefore, threadsAfter, count, 8));
+    double schedulerCpu =
+        threadsAfter.getOrDefault("scheduler", 0.0) - threadsBefore.getOrDefault("scheduler", 0.0);
+    System.out.printf(
+        "          scheduler threads: %.1f ms CPU per binding = %.0f schedules per CPU-second%n",
+        schedulerCpu * 1000 / Math.max(1, scheduled), scheduled / Math.max(1e-9, schedulerCpu));
     printRequests("hub", before.hubRequests(), after.hubRequests(), count, "template");
     printRequests("members (all)", membersBefore, memberRequests(fleet), count, "template");
   }

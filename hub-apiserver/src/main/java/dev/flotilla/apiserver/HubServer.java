@@ -69,6 +69,7 @@ public final class HubServer implements AutoCloseable {
   private volatile java.util.concurrent.ScheduledFuture<?> compaction;
   private final ServerRuntime runtime;
   private final boolean ownsRuntime;
+  private final boolean http2;
   private ApiServer server;
   private Authorizer authorizer = Authorizer.MASTERS;
   private Rbac rbac;
@@ -83,6 +84,7 @@ public final class HubServer implements AutoCloseable {
     DataDirectory.prepare(config.dataDir());
     this.config = config;
     this.ownsRuntime = hosting.runtime() == null;
+    this.http2 = hosting.http2();
     this.runtime = ownsRuntime ? ServerRuntime.create() : hosting.runtime();
     this.ca = CertificateAuthority.loadOrCreate(config.dataDir(), config.extraSans());
     this.authenticator = TokenAuthenticator.loadOrCreate(config.dataDir(), config.tokenAuthFile());
@@ -103,8 +105,14 @@ public final class HubServer implements AutoCloseable {
    *     the server's own
    * @param inMemoryStore keep objects in memory only (simulated members: their durability is not
    *     what is measured); a hub always stores durably
+   * @param http2 also serve HTTP/2 (see {@link ApiServerConfig#http2()})
    */
-  public record Hosting(ServerRuntime runtime, boolean inMemoryStore) {
+  public record Hosting(ServerRuntime runtime, boolean inMemoryStore, boolean http2) {
+    /** HTTP/1.1 only. */
+    public Hosting(ServerRuntime runtime, boolean inMemoryStore) {
+      this(runtime, inMemoryStore, false);
+    }
+
     /** Its own threads and durable storage: what a hub runs with. */
     public static Hosting standalone() {
       return new Hosting(null, false);
@@ -187,7 +195,8 @@ public final class HubServer implements AutoCloseable {
                 ca.serverCertPath(),
                 ca.serverKeyPath(),
                 ApiServerConfig.DEFAULT_MAX_BODY,
-                ca.caCertPath()),
+                ca.caCertPath(),
+                http2),
             runtime,
             storage,
             authenticator,
