@@ -203,7 +203,7 @@ public final class BindingController implements Reconciler, AutoCloseable {
       return Result.after(held);
     }
     GenericKubernetesResource stored =
-        BindingStatus.aggregate(hub, ref, binding, template, workTreesOf(binding));
+        BindingStatus.aggregate(hub, ref, binding, template, workSummariesOf(binding));
     if (stored != null) {
       statusHold.statusWritten(key);
     }
@@ -285,18 +285,20 @@ public final class BindingController implements Reconciler, AutoCloseable {
   }
 
   /**
-   * The binding's Works as trees parsed straight from the cache's bytes, in the order of {@link
-   * #worksOf}: status aggregation reads a few fields of each, so no fabric8 object is made.
+   * What status aggregation reads of the binding's Works, in the order of {@link #worksOf}: made
+   * once per Work version from the cache's bytes (see {@link CompactItemStore#view}).
    */
-  private List<JsonNode> workTreesOf(JsonNode binding) {
-    List<JsonNode> found = new ArrayList<>();
+  private List<WorkSummary> workSummariesOf(JsonNode binding) {
+    List<WorkSummary> found = new ArrayList<>();
     for (String k : workKeys(binding)) {
-      JsonNode tree = workStore.tree(k);
-      if (tree != null) {
-        found.add(tree);
+      WorkSummary summary = workStore.view(k, WorkSummary::of);
+      if (summary != null) {
+        found.add(summary);
       }
     }
-    found.sort(java.util.Comparator.comparing(w -> Trees.text(w, "metadata", "namespace")));
+    found.sort(
+        java.util.Comparator.comparing(
+            WorkSummary::cluster, java.util.Comparator.nullsFirst(String::compareTo)));
     return found;
   }
 

@@ -7,7 +7,6 @@ import dev.flotilla.controller.detector.DesiredBinding;
 import dev.flotilla.controller.runtime.Kinds;
 import dev.flotilla.controller.runtime.Trees;
 import dev.flotilla.policies.dependencies.AttachedBindings;
-import dev.flotilla.policies.names.Names;
 import dev.flotilla.policies.status.StatusInterpreter;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -30,7 +29,7 @@ final class BindingStatus {
       BindingKey ref,
       ObjectNode binding,
       JsonNode template,
-      List<JsonNode> works) {
+      List<WorkSummary> works) {
     ArrayNode aggregated = Trees.MAPPER.createArrayNode();
     List<JsonNode> memberStatuses = new ArrayList<>();
     int applied = 0;
@@ -38,24 +37,19 @@ final class BindingStatus {
     AttachedBindings.targetClusters(binding.path("spec"))
         .forEach(t -> targetNames.add(t.path("name").asText()));
     int targets = targetNames.size();
-    for (JsonNode work : works) {
-      String cluster = Names.clusterOf(Trees.text(work, "metadata", "namespace")).orElse(null);
+    for (WorkSummary work : works) {
       ObjectNode item = aggregated.addObject();
-      item.put("clusterName", cluster);
-      JsonNode appliedCondition = condition(work, "Applied");
-      boolean ok =
-          appliedCondition != null && "True".equals(appliedCondition.path("status").asText());
-      applied += ok && targetNames.contains(cluster) ? 1 : 0; // not an evicted cluster's copy
-      item.put("applied", ok);
-      if (appliedCondition != null && !ok) {
-        item.put("appliedMessage", appliedCondition.path("message").asText());
+      item.put("clusterName", work.cluster());
+      applied += work.applied() && targetNames.contains(work.cluster()) ? 1 : 0; // not evicted
+      item.put("applied", work.applied());
+      if (work.appliedMessage() != null) {
+        item.put("appliedMessage", work.appliedMessage());
       }
-      JsonNode manifestStatus = work.path("status").path("manifestStatuses").path(0);
-      if (manifestStatus.has("status")) {
-        item.set("status", manifestStatus.get("status"));
-        memberStatuses.add(manifestStatus.get("status"));
+      if (work.status() != null) {
+        item.set("status", work.status());
+        memberStatuses.add(work.status());
       }
-      item.put("health", manifestStatus.path("health").asText("Unknown"));
+      item.put("health", work.health());
     }
     ObjectNode status = binding.with("status").deepCopy();
     status.set("aggregatedStatus", aggregated);
