@@ -12,8 +12,9 @@ import java.util.stream.Stream;
 
 /**
  * An informer's item store for kinds the hub holds by the ten thousand (Works, bindings,
- * templates): each object is kept as its JSON bytes, without managedFields, and decoded when read.
- * A decoded fabric8 object takes several times its JSON on the heap, so this is what lets the
+ * templates): each object is kept as its JSON bytes, without managedFields, deflated against a
+ * dictionary (the first object's JSON: objects of one kind look alike), and decoded when read. A
+ * decoded fabric8 object takes several times its JSON on the heap, so this is what lets the
  * controllers cache every Work of a large fleet. Reads cost a decode and return a fresh copy (which
  * callers may change freely). Like {@link SkippingItemStore}, objects that could not be decoded
  * ({@link DecodeGuard}) are tracked but never shown; they are kept as objects, being rare.
@@ -23,6 +24,9 @@ public final class CompactItemStore implements ItemStore<GenericKubernetesResour
   private static final KubernetesSerialization JSON = new KubernetesSerialization();
 
   private final Map<String, Object> items = new ConcurrentHashMap<>();
+
+  /** Each object's JSON is kept deflated against the first one's (see {@link Packer}). */
+  private final Packer packer = new Packer();
 
   @Override
   public String getKey(GenericKubernetesResource obj) {
@@ -47,7 +51,7 @@ public final class CompactItemStore implements ItemStore<GenericKubernetesResour
 
   @Override
   public Stream<GenericKubernetesResource> values() {
-    return items.values().stream().filter(CompactItemStore::shown).map(CompactItemStore::decode);
+    return items.values().stream().filter(CompactItemStore::shown).map(this::decode);
   }
 
   @Override
@@ -83,7 +87,7 @@ public final class CompactItemStore implements ItemStore<GenericKubernetesResour
     }
     T made;
     try {
-      made = view.apply(Trees.MAPPER.readTree(bytes));
+      made = view.apply(Trees.MAPPER.readTree(packer.unpack(bytes)));
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException(e); // written by us from a decoded object
     }
@@ -103,7 +107,7 @@ public final class CompactItemStore implements ItemStore<GenericKubernetesResour
    * managedFields go, except a Service template's: the binding controller reads them there to tell
    * node ports a user wrote from those the hub allocated.
    */
-  private static Object encode(GenericKubernetesResource obj) {
+  private Object encode(GenericKubernetesResource obj) {
     if (!DecodeGuard.decoded(obj)) {
       return obj;
     }
@@ -113,20 +117,22 @@ public final class CompactItemStore implements ItemStore<GenericKubernetesResour
       // The informer hands this same object to the handlers; none of them reads managedFields.
       obj.getMetadata().setManagedFields(null);
     }
-    return JSON.asJson(obj).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    return packer.pack(JSON.asJson(obj).getBytes(java.nio.charset.StandardCharsets.UTF_8));
   }
 
   private static boolean shown(Object item) {
     return item instanceof byte[];
   }
 
-  private static GenericKubernetesResource decode(Object item) {
+  private GenericKubernetesResource decode(Object item) {
     if (item == null) {
       return null;
     }
     if (item instanceof byte[] bytes) {
       return Objects.requireNonNull(
-          JSON.unmarshal(new java.io.ByteArrayInputStream(bytes), GenericKubernetesResource.class));
+          JSON.unmarshal(
+              new java.io.ByteArrayInputStream(packer.unpack(bytes)),
+              GenericKubernetesResource.class));
     }
     return (GenericKubernetesResource) item;
   }
