@@ -72,6 +72,7 @@ public final class HubServer implements AutoCloseable {
   private volatile java.util.concurrent.ScheduledFuture<?> compaction;
   private final ServerRuntime runtime;
   private final boolean ownsRuntime;
+  private final boolean http2;
   private ApiServer server;
   private Authorizer authorizer = Authorizer.MASTERS;
   private Rbac rbac;
@@ -87,6 +88,7 @@ public final class HubServer implements AutoCloseable {
     DataDirectory.prepare(config.dataDir());
     this.config = config;
     this.ownsRuntime = hosting.runtime() == null;
+    this.http2 = hosting.http2();
     this.runtime = ownsRuntime ? ServerRuntime.create() : hosting.runtime();
     this.ca = CertificateAuthority.loadOrCreate(config.dataDir(), config.extraSans());
     this.authenticator = TokenAuthenticator.loadOrCreate(config.dataDir(), config.tokenAuthFile());
@@ -112,15 +114,31 @@ public final class HubServer implements AutoCloseable {
    *     the server's own
    * @param inMemoryStore keep objects in memory only (simulated members: their durability is not
    *     what is measured); a hub always stores durably
+   * @param http2 also serve HTTP/2 (see {@link ApiServerConfig#http2()})
    * @param store opens another durable store (e.g. etcd) with the at-rest transformer, or null for
    *     SQLite in the data directory
    */
   public record Hosting(
       ServerRuntime runtime,
       boolean inMemoryStore,
+      boolean http2,
       java.util.function.Function<dev.flotilla.apiserver.storage.ValueTransformer, Store> store) {
+    /** HTTP/1.1 only, SQLite in the data directory. */
     public Hosting(ServerRuntime runtime, boolean inMemoryStore) {
-      this(runtime, inMemoryStore, null);
+      this(runtime, inMemoryStore, false, null);
+    }
+
+    /** SQLite in the data directory. */
+    public Hosting(ServerRuntime runtime, boolean inMemoryStore, boolean http2) {
+      this(runtime, inMemoryStore, http2, null);
+    }
+
+    /** HTTP/1.1 only, on the store {@code store} opens. */
+    public Hosting(
+        ServerRuntime runtime,
+        boolean inMemoryStore,
+        java.util.function.Function<dev.flotilla.apiserver.storage.ValueTransformer, Store> store) {
+      this(runtime, inMemoryStore, false, store);
     }
 
     /** Its own threads and durable storage: what a hub runs with. */
@@ -216,7 +234,8 @@ public final class HubServer implements AutoCloseable {
                 ca.serverKeyPath(),
                 ApiServerConfig.DEFAULT_MAX_BODY,
                 ca.caCertPath(),
-                config.connections()),
+                config.connections(),
+                http2),
             runtime,
             storage,
             authenticator,

@@ -163,6 +163,13 @@ public final class ApiServer implements AutoCloseable {
           .setClientAuth(ClientAuth.REQUEST)
           .setTrustOptions(new PemTrustOptions().addCertPath(config.clientCaPath().toString()));
     }
+    if (config.http2()) {
+      // kube-apiserver's --http2-max-streams-per-connection default: a client's watches and
+      // requests all fit on one connection.
+      options
+          .setUseAlpn(true)
+          .setInitialSettings(new io.vertx.core.http.Http2Settings().setMaxConcurrentStreams(1000));
+    }
     return options
         .setSsl(true)
         // A handshake is part of reading the first request head.

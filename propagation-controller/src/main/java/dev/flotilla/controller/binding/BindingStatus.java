@@ -34,7 +34,7 @@ final class BindingStatus {
       BindingKey ref,
       ObjectNode binding,
       JsonNode template,
-      List<GenericKubernetesResource> works,
+      List<WorkSummary> works,
       HubInterpreter interpreter,
       EventRecorder events) {
     ArrayNode aggregated = Trees.MAPPER.createArrayNode();
@@ -44,25 +44,19 @@ final class BindingStatus {
     AttachedBindings.targetClusters(binding.path("spec"))
         .forEach(t -> targetNames.add(t.path("name").asText()));
     int targets = targetNames.size();
-    for (GenericKubernetesResource w : works) {
-      JsonNode work = Trees.tree(w);
-      String cluster = Names.clusterOf(Trees.text(work, "metadata", "namespace")).orElse(null);
+    for (WorkSummary work : works) {
       ObjectNode item = aggregated.addObject();
-      item.put("clusterName", cluster);
-      JsonNode appliedCondition = condition(work, "Applied");
-      boolean ok =
-          appliedCondition != null && "True".equals(appliedCondition.path("status").asText());
-      applied += ok && targetNames.contains(cluster) ? 1 : 0; // not an evicted cluster's copy
-      item.put("applied", ok);
-      if (appliedCondition != null && !ok) {
-        item.put("appliedMessage", appliedCondition.path("message").asText());
+      item.put("clusterName", work.cluster());
+      applied += work.applied() && targetNames.contains(work.cluster()) ? 1 : 0; // not evicted
+      item.put("applied", work.applied());
+      if (work.appliedMessage() != null) {
+        item.put("appliedMessage", work.appliedMessage());
       }
-      JsonNode manifestStatus = work.path("status").path("manifestStatuses").path(0);
-      if (manifestStatus.has("status")) {
-        item.set("status", manifestStatus.get("status"));
-        memberStatuses.add(manifestStatus.get("status"));
+      if (work.status() != null) {
+        item.set("status", work.status());
+        memberStatuses.add(work.status());
       }
-      item.put("health", manifestStatus.path("health").asText("Unknown"));
+      item.put("health", work.health());
     }
     ObjectNode status = binding.with("status").deepCopy();
     status.set("aggregatedStatus", aggregated);

@@ -35,8 +35,11 @@ import java.util.Optional;
 public final class ResourceDetector implements Reconciler, AutoCloseable {
   public static final String NAME = "resource-detector";
 
-  /** A reconcile waits on the hub for the claim and the binding write: many can overlap. */
-  private static final int WORKERS = 8;
+  /**
+   * A reconcile waits on the hub for the claim and the binding write: many can overlap, and in a
+   * burst those writes queue behind the Works of earlier templates (see the scheduler's workers).
+   */
+  private static final int WORKERS = 16;
 
   /** Queue key asking to re-read every policy, used when a selected kind is not served yet. */
   private static final String RETRY_POLICIES = "|retry-policies|";
