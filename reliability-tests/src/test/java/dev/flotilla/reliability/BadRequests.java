@@ -136,9 +136,12 @@ final class BadRequests {
             net.jqwik.api.Tuple.of(10, Arbitraries.of(PATHS)),
             net.jqwik.api.Tuple.of(
                 1,
-                Arbitraries.strings().ofMaxLength(40).map(s -> "/api/v1/namespaces/" + NS + "/" + s)),
+                Arbitraries.strings()
+                    .ofMaxLength(40)
+                    .map(s -> "/api/v1/namespaces/" + NS + "/" + s)),
             net.jqwik.api.Tuple.of(
-                1, Arbitraries.integers().between(1, 20_000).map(n -> "/api/v1/" + "a/".repeat(n))));
+                1,
+                Arbitraries.integers().between(1, 20_000).map(n -> "/api/v1/" + "a/".repeat(n))));
     Arbitrary<List<String>> query = Arbitraries.of(QUERIES).list().ofMaxSize(3);
     Arbitrary<String> type = Arbitraries.of(TYPES);
     return Combinators.combine(method, path, query, type, Bodies.poisoned())

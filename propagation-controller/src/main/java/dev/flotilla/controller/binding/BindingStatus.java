@@ -11,7 +11,6 @@ import dev.flotilla.controller.runtime.Trees;
 import dev.flotilla.policies.dependencies.AttachedBindings;
 import dev.flotilla.policies.interpreter.InterpretationException;
 import dev.flotilla.policies.interpreter.Operation;
-import dev.flotilla.policies.names.Names;
 import dev.flotilla.policies.status.StatusInterpreter;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
