@@ -10,7 +10,7 @@ import java.util.function.Function;
  * add keys, the reconcile function runs one key at a time and returns a delay (ms) to look again,
  * or a negative number when done. Failures retry with exponential backoff per key.
  */
-final class WorkQueue implements AutoCloseable {
+public final class WorkQueue implements AutoCloseable {
   /**
    * 100 ms doubling to 30 s; retries are expected here (a namespace still terminating), so quiet.
    */
@@ -20,7 +20,7 @@ final class WorkQueue implements AutoCloseable {
   private final ScheduledThreadPoolExecutor executor;
   private final KeyedQueue queue;
 
-  WorkQueue(String name, Function<String, Long> reconcile) {
+  public WorkQueue(String name, Function<String, Long> reconcile) {
     // An idle queue gives its thread back: a process hosting many simulated members holds one
     // queue per controller per member, and most of them are idle nearly all the time.
     this.executor = Pools.scheduled(name, 1, 10);
@@ -28,11 +28,11 @@ final class WorkQueue implements AutoCloseable {
         new KeyedQueue(name, reconcile::apply, executor, executor, 1, BACKOFF, false, true);
   }
 
-  void add(String key) {
+  public void add(String key) {
     queue.add(key);
   }
 
-  void addAfter(String key, long millis) {
+  public void addAfter(String key, long millis) {
     queue.addAfter(key, millis);
   }
 

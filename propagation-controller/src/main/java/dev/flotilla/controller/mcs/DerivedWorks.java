@@ -35,7 +35,7 @@ final class DerivedWorks {
 
   /**
    * The derived Service prefix for an import of {@code origin} (see {@link
-   * McsLabels#IMPORT_ORIGIN}).
+   * McsNames#IMPORT_ORIGIN}).
    */
   String prefixFor(String origin) {
     if (override != null) {

@@ -51,7 +51,7 @@ public final class McsReports {
   }
 
   /**
-   * Why the report's {@link McsLabels#IMPORT_ORIGIN} cannot be acted on, or null: an import report
+   * Why the report's {@link McsNames#IMPORT_ORIGIN} cannot be acted on, or null: an import report
    * may say {@code hub} or {@code member} (or nothing, as older agents: {@code hub}); an export
    * report says nothing.
    */
