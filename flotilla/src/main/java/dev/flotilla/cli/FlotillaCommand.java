@@ -36,11 +36,7 @@ public final class FlotillaCommand implements Runnable {
               + " package=level pairs, e.g. info,dev.flotilla.controller=debug."
               + " Default: $FLOTILLA_LOG_LEVEL, else info.")
   void logLevel(String levels) {
-    try {
-      LogSetup.levels(levels);
-    } catch (IllegalArgumentException e) {
-      throw new CommandLine.ParameterException(new CommandLine(this), e.getMessage());
-    }
+    checked(LogSetup::levels, levels);
   }
 
   @CommandLine.Option(
@@ -51,8 +47,13 @@ public final class FlotillaCommand implements Runnable {
           "text, or json (one JSON object a line, for log collectors)."
               + " Default: $FLOTILLA_LOG_FORMAT, else text.")
   void logFormat(String format) {
+    checked(LogSetup::format, format);
+  }
+
+  /** A bad logging flag is a usage error that names the choices, before anything runs. */
+  private void checked(java.util.function.Consumer<String> setting, String value) {
     try {
-      LogSetup.format(format);
+      setting.accept(value);
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(new CommandLine(this), e.getMessage());
     }
