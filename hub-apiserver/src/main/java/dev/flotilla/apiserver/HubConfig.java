@@ -32,9 +32,19 @@ public record HubConfig(
    *
    * @param audit {@code --audit-log-path} and its companions, if auditing
    * @param encryptionProviderConfig {@code --encryption-provider-config}, if encrypting at rest
+   * @param anonymousAuth {@code --anonymous-auth}: a request without credentials is {@code
+   *     system:anonymous} in {@code system:unauthenticated} (RBAC decides), rather than a 401
    */
-  public record Security(Optional<AuditOptions> audit, Optional<Path> encryptionProviderConfig) {
+  public record Security(
+      Optional<AuditOptions> audit,
+      Optional<Path> encryptionProviderConfig,
+      boolean anonymousAuth) {
     public static final Security NONE = new Security(Optional.empty(), Optional.empty());
+
+    /** Without anonymous requests, the hub's default. */
+    public Security(Optional<AuditOptions> audit, Optional<Path> encryptionProviderConfig) {
+      this(audit, encryptionProviderConfig, false);
+    }
   }
 
   public HubConfig(

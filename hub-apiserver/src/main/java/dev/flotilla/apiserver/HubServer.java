@@ -92,6 +92,7 @@ public final class HubServer implements AutoCloseable {
     this.runtime = ownsRuntime ? ServerRuntime.create() : hosting.runtime();
     this.ca = CertificateAuthority.loadOrCreate(config.dataDir(), config.extraSans());
     this.authenticator = TokenAuthenticator.loadOrCreate(config.dataDir(), config.tokenAuthFile());
+    authenticator.allowAnonymous(config.security().anonymousAuth());
     this.store =
         hosting.inMemoryStore()
             ? new MemoryStore()

@@ -27,6 +27,16 @@ public final class TokenAuthenticator {
   /** Added to every authenticated user, as kube-apiserver's AuthenticatedGroupAdder does. */
   public static final String AUTHENTICATED_GROUP = "system:authenticated";
 
+  /** kube-apiserver's anonymous user, in {@value #UNAUTHENTICATED_GROUP} only. */
+  public static final String ANONYMOUS_USER = "system:anonymous";
+
+  public static final String UNAUTHENTICATED_GROUP = "system:unauthenticated";
+
+  private static final UserInfo ANONYMOUS =
+      new UserInfo(ANONYMOUS_USER, "", List.of(UNAUTHENTICATED_GROUP));
+
+  private volatile boolean anonymous;
+
   public static final UserInfo ADMIN =
       new UserInfo("admin", "admin", List.of("system:masters", AUTHENTICATED_GROUP));
 
@@ -191,7 +201,20 @@ public final class TokenAuthenticator {
     if (byCertificate.isPresent()) {
       return byCertificate.map(u -> u.withGroup(AUTHENTICATED_GROUP));
     }
+    if (anonymous && authorizationHeaderValue == null) {
+      // As upstream: only a request that presents no credential at all is anonymous; a wrong one
+      // stays a 401.
+      return Optional.of(ANONYMOUS);
+    }
     return authenticate(authorizationHeaderValue);
+  }
+
+  /**
+   * kube-apiserver's {@code --anonymous-auth}: whether a request with no credentials is {@code
+   * system:anonymous} (RBAC then decides; the default policy lets it read health and version).
+   */
+  public void allowAnonymous(boolean allow) {
+    this.anonymous = allow;
   }
 
   /**
