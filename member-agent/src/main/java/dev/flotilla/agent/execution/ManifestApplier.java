@@ -2,8 +2,8 @@ package dev.flotilla.agent.execution;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.flotilla.agent.kube.ApiErrors;
-import dev.flotilla.agent.kube.Conditions;
 import dev.flotilla.agent.kube.Json;
+import dev.flotilla.policies.conditions.Conditions;
 import dev.flotilla.policies.interpreter.ResourceInterpreter;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.flotilla.agent.kube.Conditions;
+import dev.flotilla.policies.conditions.Conditions;
 import dev.flotilla.policies.interpreter.Customizations;
 import dev.flotilla.policies.interpreter.ResourceInterpreter;
 import dev.flotilla.policies.interpreter.Script;

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.flotilla.controller.interpreter.HubInterpreter;
 import dev.flotilla.controller.runtime.Controller;
+import dev.flotilla.controller.runtime.EventRecorder;
 import dev.flotilla.controller.runtime.HubInformers;
 import dev.flotilla.controller.runtime.Kinds;
 import dev.flotilla.controller.runtime.OwnWrites;
@@ -34,8 +35,11 @@ import java.util.Optional;
 public final class ResourceDetector implements Reconciler, AutoCloseable {
   public static final String NAME = "resource-detector";
 
-  /** A reconcile waits on the hub for the claim and the binding write: many can overlap. */
-  private static final int WORKERS = 8;
+  /**
+   * A reconcile waits on the hub for the claim and the binding write: many can overlap, and in a
+   * burst those writes queue behind the Works of earlier templates (see the scheduler's workers).
+   */
+  private static final int WORKERS = 16;
 
   /** Queue key asking to re-read every policy, used when a selected kind is not served yet. */
   private static final String RETRY_POLICIES = "|retry-policies|";
@@ -51,6 +55,7 @@ public final class ResourceDetector implements Reconciler, AutoCloseable {
   private final SharedIndexInformer<GenericKubernetesResource> bindings;
   private final SharedIndexInformer<GenericKubernetesResource> clusterBindings;
   private final OwnWrites written = new OwnWrites();
+  private final EventRecorder events;
 
   private final HubInterpreter interpreter;
 
@@ -59,6 +64,7 @@ public final class ResourceDetector implements Reconciler, AutoCloseable {
     this.hub = hub;
     this.interpreter = interpreter;
     this.controller = new Controller(NAME, this, WORKERS);
+    this.events = new EventRecorder(hub, NAME);
     this.templates = new TemplateInformers(hub, controller);
     this.bindings = informers.inform(Kinds.RESOURCE_BINDING, null);
     this.clusterBindings = informers.inform(Kinds.CLUSTER_RESOURCE_BINDING, null);
@@ -146,8 +152,57 @@ public final class ResourceDetector implements Reconciler, AutoCloseable {
     boolean clusterPolicy = choice.kind() == PolicyChoice.PolicyKind.CLUSTER_PROPAGATION_POLICY;
     // The binding records the template version after the claim, so the claim's own watch event
     // finds the binding up to date.
-    JsonNode claimed = ClaimMarks.claim(hub, ref, template, policy, clusterPolicy);
-    return syncBinding(ref, claimed, policy, clusterPolicy);
+    try {
+      JsonNode claimed = ClaimMarks.claim(hub, ref, template, policy, clusterPolicy);
+      if (syncBinding(ref, claimed, policy, clusterPolicy)) {
+        recordApplied(template, policy, clusterPolicy, "Normal", "ApplyPolicySucceed", "succeed");
+      }
+      return Result.DONE;
+    } catch (BindingGoing e) {
+      return Result.after(java.time.Duration.ofSeconds(1));
+    } catch (KubernetesClientException e) {
+      if (e.getCode() != 409) { // a conflict is retried at once; only a failure is worth a word
+        recordApplied(
+            template,
+            policy,
+            clusterPolicy,
+            "Warning",
+            "ApplyPolicyFailed",
+            "failed: " + e.getMessage());
+      }
+      throw e;
+    }
+  }
+
+  /**
+   * Karmada's ApplyPolicySucceed / ApplyPolicyFailed, on the template ("Apply policy(ns/name)
+   * succeed") and, naming the template, on the policy.
+   */
+  private void recordApplied(
+      JsonNode template,
+      JsonNode policy,
+      boolean clusterPolicy,
+      String type,
+      String reason,
+      String outcome) {
+    String policyName =
+        clusterPolicy
+            ? "cluster policy(" + Trees.text(policy, "metadata", "name") + ")"
+            : "policy("
+                + Trees.text(policy, "metadata", "namespace")
+                + "/"
+                + Trees.text(policy, "metadata", "name")
+                + ")";
+    String what =
+        Trees.text(template, "kind")
+            + " "
+            + (Trees.text(template, "metadata", "namespace") == null
+                ? ""
+                : Trees.text(template, "metadata", "namespace") + "/")
+            + Trees.text(template, "metadata", "name");
+    events.record(
+        EventRecorder.Ref.of(template), type, reason, "Apply " + policyName + " " + outcome);
+    events.record(EventRecorder.Ref.of(policy), type, reason, "Apply to " + what + " " + outcome);
   }
 
   /** The templates this detector caches, for controllers that read them. */
@@ -156,7 +211,15 @@ public final class ResourceDetector implements Reconciler, AutoCloseable {
         templates.get(new TemplateRef(apiVersion, kind, namespace, name)).orElse(null);
   }
 
-  private Result syncBinding(
+  /** The template's old binding is being deleted: the new one waits for it to be gone. */
+  private static final class BindingGoing extends RuntimeException {
+    BindingGoing() {
+      super(null, null, false, false);
+    }
+  }
+
+  /** Creates or updates the template's binding; true when it wrote (Karmada's operationResult). */
+  private boolean syncBinding(
       TemplateRef ref, JsonNode template, JsonNode policy, boolean clusterPolicy) {
     boolean clusterScoped = ref.namespace() == null;
     ResourceDefinitionContext kind =
@@ -173,7 +236,7 @@ public final class ResourceDetector implements Reconciler, AutoCloseable {
       // The binding of a deleted template is on its way out (a delete-and-recreate): taking it
       // over would be lost with it, so the new template's binding waits for it to be gone.
       written.forget(key);
-      return Result.after(java.time.Duration.ofSeconds(1));
+      throw new BindingGoing();
     }
     GenericKubernetesResource existing = cached == null ? null : written.newest(key, cached);
     if (existing == null) {
@@ -183,7 +246,7 @@ public final class ResourceDetector implements Reconciler, AutoCloseable {
             client
                 .resource(Trees.generic(desired(template, policy, clusterPolicy, null)))
                 .create());
-        return Result.DONE;
+        return true;
       } catch (KubernetesClientException e) {
         if (e.getCode() != 409) {
           throw e;
@@ -198,8 +261,9 @@ public final class ResourceDetector implements Reconciler, AutoCloseable {
     ObjectNode desired = desired(template, policy, clusterPolicy, existingTree);
     if (!Trees.same(desired, existingTree)) {
       written.wrote(key, client.resource(Trees.generic(desired)).update());
+      return true;
     }
-    return Result.DONE;
+    return false;
   }
 
   /**
