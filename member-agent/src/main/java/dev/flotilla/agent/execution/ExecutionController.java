@@ -45,8 +45,8 @@ public final class ExecutionController implements AutoCloseable {
   private final Pruner pruner;
   private final HubWorks hubWorks;
   private final AppliedRecords records = new AppliedRecords();
-  private final ResourceInterpreter interpreter = new ResourceInterpreter();
   private final HubCustomizations customizations;
+  private final ResourceInterpreter interpreter;
   private final Set<String> reportedUndecodable =
       java.util.concurrent.ConcurrentHashMap.newKeySet();
   private SharedIndexInformer<GenericKubernetesResource> works;
@@ -79,12 +79,13 @@ public final class ExecutionController implements AutoCloseable {
             ? new KeyedWorkQueue(NAME, workers, this::reconcile)
             : new KeyedWorkQueue(NAME, workers, this::reconcile, sharedWorkers);
     this.mapper = new ResourceMapper(member);
+    // Closed with this controller; the view is shared with other agents of the same hub.
+    this.customizations = HubCustomizations.join(hub, resyncPeriod.toMillis(), this::requeueAll);
+    this.interpreter = customizations.interpreter();
     this.memberObjects = new MemberObjects(member, namespace, queue::add);
     this.applier = new ManifestApplier(member, mapper, interpreter);
     this.pruner = new Pruner(member, mapper, memberObjects);
     this.hubWorks = new HubWorks(hub);
-    this.customizations =
-        new HubCustomizations(hub, interpreter, resyncPeriod.toMillis(), this::requeueAll);
   }
 
   /** Every Work again: the interpreter's customizations changed. */
@@ -131,7 +132,6 @@ public final class ExecutionController implements AutoCloseable {
           }
         });
     works.start();
-    customizations.start();
   }
 
   /**

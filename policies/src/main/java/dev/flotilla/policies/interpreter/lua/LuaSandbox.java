@@ -127,6 +127,17 @@ public final class LuaSandbox {
     }
   }
 
+  /** Why {@code script} does not compile, or empty when it does (nothing is run). */
+  public static java.util.Optional<String> compileError(String script) {
+    try {
+      LuaC.instance.compile(
+          new ByteArrayInputStream(script.getBytes(StandardCharsets.UTF_8)), "script");
+      return java.util.Optional.empty();
+    } catch (LuaError | IOException e) {
+      return java.util.Optional.of(String.valueOf(e.getMessage()));
+    }
+  }
+
   private Prototype compile(String script) {
     synchronized (COMPILED) {
       Prototype p = COMPILED.get(script);
