@@ -4,11 +4,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.flotilla.controller.detector.DesiredBinding;
+import dev.flotilla.controller.interpreter.HubInterpreter;
 import dev.flotilla.controller.runtime.EventRecorder;
 import dev.flotilla.controller.runtime.Kinds;
 import dev.flotilla.controller.runtime.Trees;
 import dev.flotilla.policies.dependencies.AttachedBindings;
-import dev.flotilla.policies.names.Names;
+import dev.flotilla.policies.interpreter.InterpretationException;
+import dev.flotilla.policies.interpreter.Operation;
 import dev.flotilla.policies.status.StatusInterpreter;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -31,7 +33,8 @@ final class BindingStatus {
       BindingKey ref,
       ObjectNode binding,
       JsonNode template,
-      List<GenericKubernetesResource> works,
+      List<WorkSummary> works,
+      HubInterpreter interpreter,
       EventRecorder events) {
     ArrayNode aggregated = Trees.MAPPER.createArrayNode();
     List<JsonNode> memberStatuses = new ArrayList<>();
@@ -40,25 +43,19 @@ final class BindingStatus {
     AttachedBindings.targetClusters(binding.path("spec"))
         .forEach(t -> targetNames.add(t.path("name").asText()));
     int targets = targetNames.size();
-    for (GenericKubernetesResource w : works) {
-      JsonNode work = Trees.tree(w);
-      String cluster = Names.clusterOf(Trees.text(work, "metadata", "namespace")).orElse(null);
+    for (WorkSummary work : works) {
       ObjectNode item = aggregated.addObject();
-      item.put("clusterName", cluster);
-      JsonNode appliedCondition = condition(work, "Applied");
-      boolean ok =
-          appliedCondition != null && "True".equals(appliedCondition.path("status").asText());
-      applied += ok && targetNames.contains(cluster) ? 1 : 0; // not an evicted cluster's copy
-      item.put("applied", ok);
-      if (appliedCondition != null && !ok) {
-        item.put("appliedMessage", appliedCondition.path("message").asText());
+      item.put("clusterName", work.cluster());
+      applied += work.applied() && targetNames.contains(work.cluster()) ? 1 : 0; // not evicted
+      item.put("applied", work.applied());
+      if (work.appliedMessage() != null) {
+        item.put("appliedMessage", work.appliedMessage());
       }
-      JsonNode manifestStatus = work.path("status").path("manifestStatuses").path(0);
-      if (manifestStatus.has("status")) {
-        item.set("status", manifestStatus.get("status"));
-        memberStatuses.add(manifestStatus.get("status"));
+      if (work.status() != null) {
+        item.set("status", work.status());
+        memberStatuses.add(work.status());
       }
-      item.put("health", manifestStatus.path("health").asText("Unknown"));
+      item.put("health", work.health());
     }
     ObjectNode status = binding.with("status").deepCopy();
     status.set("aggregatedStatus", aggregated);
@@ -88,6 +85,10 @@ final class BindingStatus {
               + ") with AggregatedStatus"
               + " successfully.");
     }
+    if (interpreter.interpreter().script(template, Operation.STATUS_AGGREGATION) != null) {
+      aggregateByScript(hub, interpreter, binding, template, aggregated);
+      return stored;
+    }
     try {
       if (reflectOnTemplate(hub, template, memberStatuses)) {
         events.record(
@@ -112,6 +113,31 @@ final class BindingStatus {
   }
 
   /**
+   * A statusAggregation script's status onto the template, given the binding's aggregatedStatus
+   * items; a failing script is recorded on the binding and the template's status is left alone.
+   */
+  private static void aggregateByScript(
+      KubernetesClient hub,
+      HubInterpreter interpreter,
+      JsonNode binding,
+      JsonNode template,
+      ArrayNode items) {
+    List<JsonNode> list = new ArrayList<>();
+    items.forEach(list::add);
+    JsonNode status;
+    try {
+      status =
+          interpreter.interpreter().aggregateStatus(template, list).orElseThrow().path("status");
+    } catch (InterpretationException e) {
+      interpreter.recordFailure(binding, HubInterpreter.AGGREGATE_FAILED, e);
+      return;
+    }
+    if (status.isObject()) {
+      writeTemplateStatus(hub, template, status);
+    }
+  }
+
+  /**
    * Workloads get their replica counts summed over members (Karmada's AggregateStatus); true when
    * the template's status was written.
    */
@@ -120,7 +146,12 @@ final class BindingStatus {
     if (!"Deployment".equals(Trees.text(template, "kind")) || statuses.isEmpty()) {
       return false;
     }
-    JsonNode aggregated = StatusInterpreter.aggregateDeploymentStatus(template, statuses);
+    return writeTemplateStatus(
+        hub, template, StatusInterpreter.aggregateDeploymentStatus(template, statuses));
+  }
+
+  private static boolean writeTemplateStatus(
+      KubernetesClient hub, JsonNode template, JsonNode aggregated) {
     if (Trees.same(aggregated, template.path("status"))) {
       return false;
     }

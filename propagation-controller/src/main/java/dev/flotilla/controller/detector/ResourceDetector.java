@@ -2,6 +2,7 @@ package dev.flotilla.controller.detector;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.flotilla.controller.interpreter.HubInterpreter;
 import dev.flotilla.controller.runtime.Controller;
 import dev.flotilla.controller.runtime.EventRecorder;
 import dev.flotilla.controller.runtime.HubInformers;
@@ -10,6 +11,7 @@ import dev.flotilla.controller.runtime.OwnWrites;
 import dev.flotilla.controller.runtime.Reconciler;
 import dev.flotilla.controller.runtime.TemplateCache;
 import dev.flotilla.controller.runtime.Trees;
+import dev.flotilla.policies.interpreter.InterpretationException;
 import dev.flotilla.policies.matching.PolicyChoice;
 import dev.flotilla.policies.matching.PolicyMatcher;
 import dev.flotilla.policies.names.Names;
@@ -33,8 +35,11 @@ import java.util.Optional;
 public final class ResourceDetector implements Reconciler, AutoCloseable {
   public static final String NAME = "resource-detector";
 
-  /** A reconcile waits on the hub for the claim and the binding write: many can overlap. */
-  private static final int WORKERS = 8;
+  /**
+   * A reconcile waits on the hub for the claim and the binding write: many can overlap, and in a
+   * burst those writes queue behind the Works of earlier templates (see the scheduler's workers).
+   */
+  private static final int WORKERS = 16;
 
   /** Queue key asking to re-read every policy, used when a selected kind is not served yet. */
   private static final String RETRY_POLICIES = "|retry-policies|";
@@ -52,8 +57,12 @@ public final class ResourceDetector implements Reconciler, AutoCloseable {
   private final OwnWrites written = new OwnWrites();
   private final EventRecorder events;
 
-  public ResourceDetector(KubernetesClient hub, HubInformers informers) {
+  private final HubInterpreter interpreter;
+
+  public ResourceDetector(
+      KubernetesClient hub, HubInformers informers, HubInterpreter interpreter) {
     this.hub = hub;
+    this.interpreter = interpreter;
     this.controller = new Controller(NAME, this, WORKERS);
     this.events = new EventRecorder(hub, NAME);
     this.templates = new TemplateInformers(hub, controller);
@@ -66,6 +75,21 @@ public final class ResourceDetector implements Reconciler, AutoCloseable {
     this.clusterPolicies =
         hub.genericKubernetesResources(Kinds.CLUSTER_PROPAGATION_POLICY)
             .inform(new PolicyHandler());
+    // A changed replicaResource script changes the bindings of every template of its kind.
+    interpreter.onChange(
+        (apiVersion, kind) -> {
+          if (templates.ensure(apiVersion, kind)) {
+            for (GenericKubernetesResource t : templates.list(apiVersion, kind)) {
+              controller.enqueue(
+                  new TemplateRef(
+                          apiVersion,
+                          kind,
+                          t.getMetadata().getNamespace(),
+                          t.getMetadata().getName())
+                      .key());
+            }
+          }
+        });
     controller.start();
   }
 
@@ -220,7 +244,7 @@ public final class ResourceDetector implements Reconciler, AutoCloseable {
         written.wrote(
             key,
             client
-                .resource(Trees.generic(DesiredBinding.of(template, policy, clusterPolicy, null)))
+                .resource(Trees.generic(desired(template, policy, clusterPolicy, null)))
                 .create());
         return true;
       } catch (KubernetesClientException e) {
@@ -234,12 +258,38 @@ public final class ResourceDetector implements Reconciler, AutoCloseable {
       }
     }
     JsonNode existingTree = Trees.tree(existing);
-    ObjectNode desired = DesiredBinding.of(template, policy, clusterPolicy, existingTree);
+    ObjectNode desired = desired(template, policy, clusterPolicy, existingTree);
     if (!Trees.same(desired, existingTree)) {
       written.wrote(key, client.resource(Trees.generic(desired)).update());
       return true;
     }
     return false;
+  }
+
+  /**
+   * The binding with replicas and requirements as the interpreter reads them. A failing
+   * replicaResource script leaves the replicas the binding had (none for a new one) and is recorded
+   * on the binding once it is stored; the built-in rule does not stand in for it.
+   */
+  private ObjectNode desired(
+      JsonNode template, JsonNode policy, boolean clusterPolicy, JsonNode existing) {
+    ObjectNode desired = DesiredBinding.of(template, policy, clusterPolicy, existing);
+    try {
+      DesiredBinding.interpretReplicas(desired, template, interpreter.interpreter());
+    } catch (InterpretationException e) {
+      ObjectNode spec = desired.with("spec");
+      for (String field : new String[] {"replicas", "replicaRequirements"}) {
+        JsonNode old = existing == null ? null : existing.path("spec").get(field);
+        if (old == null) {
+          spec.remove(field);
+        } else {
+          spec.set(field, old.deepCopy());
+        }
+      }
+      interpreter.recordFailure(
+          existing != null ? existing : desired, HubInterpreter.REPLICA_FAILED, e);
+    }
+    return desired;
   }
 
   /** Policy events re-examine every template of the kinds the policy selects. */
