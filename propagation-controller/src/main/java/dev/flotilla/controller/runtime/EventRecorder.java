@@ -43,6 +43,7 @@ public final class EventRecorder {
 
   private final KubernetesClient hub;
   private final String component;
+
   /**
    * Shared by every recorder of the process, so a {@code ...Succeed} from one controller replaces
    * the {@code ...Failed} another recorded on the same object (the interpreter's and the binding
