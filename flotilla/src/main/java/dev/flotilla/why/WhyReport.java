@@ -69,6 +69,10 @@ public final class WhyReport {
             .append(", or preview one with `flotilla preview -f policy.yaml`.\n");
       }
       default -> {
+        if (winner == null) { // the claimant is gone or going, and no policy takes its place
+          out.append("  none: ").append(choice.reason()).append(".\n");
+          break;
+        }
         String verb =
             choice.outcome() == PolicyChoice.Outcome.CLAIMED
                 ? "claimed by "

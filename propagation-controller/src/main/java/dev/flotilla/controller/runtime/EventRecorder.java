@@ -43,7 +43,13 @@ public final class EventRecorder {
 
   private final KubernetesClient hub;
   private final String component;
-  private final EventSeries series = new EventSeries(System::nanoTime);
+
+  /**
+   * Shared by every recorder of the process, so a {@code ...Succeed} from one controller replaces
+   * the {@code ...Failed} another recorded on the same object (the interpreter's and the binding
+   * controller's AggregateStatus, say), and an object's budget is one.
+   */
+  private static final EventSeries SERIES = new EventSeries(System::nanoTime);
 
   public EventRecorder(KubernetesClient hub, String component) {
     this.hub = hub;
@@ -108,9 +114,9 @@ public final class EventRecorder {
     if (counterpart != null) {
       resolve(ref, counterpart);
     }
-    EventSeries.Entry e = series.entry(ref.key(), reason);
+    EventSeries.Entry e = SERIES.entry(ref.key(), reason);
     synchronized (e) {
-      EventSeries.Decision d = series.record(e, type, message);
+      EventSeries.Decision d = SERIES.record(e, type, message);
       switch (d.action()) {
         case CREATE, PATCH -> write(ref, reason, e);
         case HOLD -> scheduleFlush(ref, reason, e, d.delayNanos());
@@ -124,7 +130,7 @@ public final class EventRecorder {
    * kubectl describe} stops listing it.
    */
   public void resolve(Ref ref, String reason) {
-    EventSeries.Entry old = series.remove(ref.key(), reason);
+    EventSeries.Entry old = SERIES.remove(ref.key(), reason);
     if (old == null) {
       return;
     }
@@ -160,10 +166,10 @@ public final class EventRecorder {
 
   private void flush(Ref ref, String reason, EventSeries.Entry e) {
     synchronized (e) {
-      if (!e.flushDue || series.existing(ref.key(), reason) != e) {
+      if (!e.flushDue || SERIES.existing(ref.key(), reason) != e) {
         return; // resolved meanwhile
       }
-      EventSeries.Decision d = series.flush(e);
+      EventSeries.Decision d = SERIES.flush(e);
       switch (d.action()) {
         case CREATE, PATCH -> write(ref, reason, e);
         case HOLD -> scheduleFlush(ref, reason, e, d.delayNanos());
@@ -190,7 +196,7 @@ public final class EventRecorder {
               .withName(e.eventName)
               .patch(PatchContext.of(PatchType.JSON_MERGE), patch.toString());
           WRITES.increment();
-          series.written(e, e.eventName);
+          SERIES.written(e, e.eventName);
           return;
         } catch (KubernetesClientException ex) {
           if (ex.getCode() != 404) {
@@ -230,7 +236,7 @@ public final class EventRecorder {
                   .build())
           .create();
       WRITES.increment();
-      series.written(e, eventName);
+      SERIES.written(e, eventName);
     } catch (RuntimeException ex) {
       LOG.log(
           Level.FINE,

@@ -9,9 +9,9 @@ import java.util.function.LongSupplier;
  * The bookkeeping behind {@link EventRecorder}, without I/O: one Event per (object, reason) series,
  * as client-go's event correlator aggregates similar events, with repeats counted rather than
  * written each time. A series is written at most once per interval, and each object draws its
- * writes from a token bucket (client-go's spam filter: a burst of 25, then one per five minutes). A
- * repeat that may not be written now is held and written later with its count, so the newest state
- * is never lost, only late.
+ * Normal events' writes from a token bucket (client-go's spam filter: a burst of 25, then one per
+ * five minutes). A repeat that may not be written now is held and written later with its count, so
+ * the newest state is never lost, only late.
  */
 final class EventSeries {
   /** A repeat within this long of the series' last write is held and written at its end. */
@@ -108,12 +108,12 @@ final class EventSeries {
       return new Decision(Action.COUNTED, 0);
     }
     long wait = e.eventName == null ? 0 : Math.max(0, e.lastWrite + INTERVAL_NANOS - now);
-    wait = Math.max(wait, tokenWait(e.objectKey, now));
+    wait = Math.max(wait, tokenWait(e, now));
     if (wait > 0) {
       e.flushDue = true;
       return new Decision(Action.HOLD, wait);
     }
-    take(e.objectKey);
+    take(e);
     return new Decision(e.eventName == null ? Action.CREATE : Action.PATCH, 0);
   }
 
@@ -123,7 +123,7 @@ final class EventSeries {
    */
   Decision flush(Entry e) {
     long now = now();
-    long wait = tokenWait(e.objectKey, now);
+    long wait = tokenWait(e, now);
     if (wait > 0) {
       return new Decision(Action.HOLD, wait);
     }
@@ -131,7 +131,7 @@ final class EventSeries {
     if (!e.pending()) {
       return new Decision(Action.COUNTED, 0);
     }
-    take(e.objectKey);
+    take(e);
     return new Decision(e.eventName == null ? Action.CREATE : Action.PATCH, 0);
   }
 
@@ -142,16 +142,26 @@ final class EventSeries {
     e.lastWrite = now();
   }
 
-  private long tokenWait(String objectKey, long now) {
-    Bucket b = buckets.computeIfAbsent(objectKey, k -> new Bucket(now));
+  /**
+   * How long the object's budget makes {@code e} wait. Warnings do not wait on it (only on their
+   * series' interval): what went wrong must show while it holds, however busy the object was.
+   */
+  private long tokenWait(Entry e, long now) {
+    if ("Warning".equals(e.type)) {
+      return 0;
+    }
+    Bucket b = buckets.computeIfAbsent(e.objectKey, k -> new Bucket(now));
     synchronized (b) {
       refill(b, now);
       return b.tokens >= 1 ? 0 : (long) ((1 - b.tokens) * REFILL_NANOS) + 1;
     }
   }
 
-  private void take(String objectKey) {
-    Bucket b = buckets.get(objectKey);
+  private void take(Entry e) {
+    if ("Warning".equals(e.type)) {
+      return; // not drawn from the budget
+    }
+    Bucket b = buckets.get(e.objectKey);
     synchronized (b) {
       b.tokens -= 1;
     }

@@ -38,8 +38,13 @@ class EventSeriesTest {
       assertEquals(Action.CREATE, series.record(e, "Normal", "m").action());
       series.written(e, "web." + i);
     }
+    EventSeries.Entry warning = series.entry("Deployment|ns|web|u1", "SomethingFailed");
+    assertEquals(
+        Action.CREATE,
+        series.record(warning, "Warning", "shown at once").action(),
+        "a Warning does not wait on the budget");
     EventSeries.Entry over = series.entry("Deployment|ns|web|u1", "OneTooMany");
-    EventSeries.Decision d = series.record(over, "Warning", "late");
+    EventSeries.Decision d = series.record(over, "Normal", "late");
     assertEquals(Action.HOLD, d.action());
     assertTrue(d.delayNanos() > 0 && d.delayNanos() <= EventSeries.REFILL_NANOS + 1);
     assertNull(over.eventName);
