@@ -82,6 +82,49 @@ public final class LocalEtcd implements AutoCloseable {
     return etcd;
   }
 
+  /**
+   * Starts a one-member etcd from a snapshot, restored as the README says: {@code etcdctl snapshot
+   * restore} into the member's data directory, then etcd on it.
+   */
+  public static LocalEtcd restore(Path dir, Path snapshot) throws IOException, InterruptedException {
+    LocalEtcd etcd = new LocalEtcd(dir);
+    Member m = new Member("m0", freePort(), freePort());
+    etcd.members.add(m);
+    Files.createDirectories(dir);
+    Process restore =
+        new ProcessBuilder(
+                "etcdctl",
+                "snapshot",
+                "restore",
+                snapshot.toString(),
+                "--data-dir=" + dir.resolve(m.name),
+                "--name=" + m.name,
+                "--initial-cluster=" + m.name + "=http://127.0.0.1:" + m.peerPort,
+                "--initial-advertise-peer-urls=http://127.0.0.1:" + m.peerPort,
+                "--initial-cluster-token=flotilla-" + dir.getFileName())
+            .redirectErrorStream(true)
+            .redirectOutput(dir.resolve("restore.log").toFile())
+            .start();
+    if (restore.waitFor() != 0) {
+      throw new IOException("etcdctl snapshot restore failed: " + Files.readString(dir.resolve("restore.log")));
+    }
+    etcd.launch(m);
+    etcd.awaitServing();
+    return etcd;
+  }
+
+  /** {@code etcdctl snapshot save FILE} against the first member. */
+  public void snapshot(Path file) throws IOException, InterruptedException {
+    ProcessBuilder save =
+        new ProcessBuilder(
+            "etcdctl", "--endpoints=" + members.get(0).clientUrl(), "snapshot", "save", file.toString());
+    save.environment().put("ETCDCTL_API", "3");
+    Process p = save.redirectErrorStream(true).redirectOutput(dir.resolve("snapshot.log").toFile()).start();
+    if (p.waitFor() != 0) {
+      throw new IOException("etcdctl snapshot save failed: " + Files.readString(dir.resolve("snapshot.log")));
+    }
+  }
+
   public List<Member> members() {
     return members;
   }
