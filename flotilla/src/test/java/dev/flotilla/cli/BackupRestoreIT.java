@@ -68,7 +68,9 @@ class BackupRestoreIT {
       before = create(client, "before");
       Process p =
           new ProcessBuilder(
-                  "sqlite3", data.resolve("store/flotilla.db").toString(), ".backup '" + backup + "'")
+                  "sqlite3",
+                  data.resolve("store/flotilla.db").toString(),
+                  ".backup '" + backup + "'")
               .inheritIO()
               .start();
       assertEquals(0, p.waitFor(), "sqlite3 .backup");
@@ -87,7 +89,8 @@ class BackupRestoreIT {
   @Test
   void etcdSnapshotRestoresTheHubAsItWas() throws Exception {
     assumeTrue(
-        LocalEtcd.availableForTests(), "SKIPPED: etcd is not installed (apt-get install etcd-server)");
+        LocalEtcd.availableForTests(),
+        "SKIPPED: etcd is not installed (apt-get install etcd-server)");
     Path data = tmp.resolve("hub");
     Path snapshot = tmp.resolve("flotilla.snap");
     ConfigMap before;

@@ -22,10 +22,10 @@ import org.junit.jupiter.api.io.TempDir;
 class LocalUpEtcdE2E {
   @Test
   void twoReplicasOnALocalEtcdServeOneFleetAndGoDown(@TempDir Path tmp) throws Exception {
+    assumeTrue(LocalUpE2E.onPath("kubectl").isPresent(), "SKIPPED: no kubectl on PATH");
     assumeTrue(
-        LocalUpE2E.onPath("kubectl").isPresent(), "SKIPPED: no kubectl on PATH");
-    assumeTrue(
-        LocalEtcd.availableForTests(), "SKIPPED: etcd is not installed (apt-get install etcd-server)");
+        LocalEtcd.availableForTests(),
+        "SKIPPED: etcd is not installed (apt-get install etcd-server)");
     assumeTrue(LocalUpE2E.onPath("curl").isPresent(), "SKIPPED: no curl on PATH");
     Path data = tmp.resolve("data");
     int base;
@@ -56,7 +56,8 @@ class LocalUpEtcdE2E {
     try {
       assertEquals(0, up.exitCode(), up.output());
       assertEquals(5, started.size(), "two hubs and three etcd members: " + up.output());
-      for (Path kubeconfig : List.of(data.resolve("kubeconfig"), data.resolve("replica-a/kubeconfig"))) {
+      for (Path kubeconfig :
+          List.of(data.resolve("kubeconfig"), data.resolve("replica-a/kubeconfig"))) {
         LocalUpE2E.Result clusters =
             LocalUpE2E.run(
                 Map.of(),
@@ -71,7 +72,8 @@ class LocalUpEtcdE2E {
                 "jsonpath={range .items[*]}{.metadata.name}={.status.conditions[?(@.type==\"Ready\")].status} {end}");
         assertEquals(0, clusters.exitCode(), clusters.output());
         for (String member : List.of("member1", "member2", "member3")) {
-          assertTrue(clusters.output().contains(member + "=True"), kubeconfig + ": " + clusters.output());
+          assertTrue(
+              clusters.output().contains(member + "=True"), kubeconfig + ": " + clusters.output());
         }
       }
       LocalUpE2E.Result down = LocalUpE2E.run(env, script, "down", "--data-dir", data.toString());

@@ -86,7 +86,8 @@ public final class LocalEtcd implements AutoCloseable {
    * Starts a one-member etcd from a snapshot, restored as the README says: {@code etcdctl snapshot
    * restore} into the member's data directory, then etcd on it.
    */
-  public static LocalEtcd restore(Path dir, Path snapshot) throws IOException, InterruptedException {
+  public static LocalEtcd restore(Path dir, Path snapshot)
+      throws IOException, InterruptedException {
     LocalEtcd etcd = new LocalEtcd(dir);
     Member m = new Member("m0", freePort(), freePort());
     etcd.members.add(m);
@@ -106,7 +107,8 @@ public final class LocalEtcd implements AutoCloseable {
             .redirectOutput(dir.resolve("restore.log").toFile())
             .start();
     if (restore.waitFor() != 0) {
-      throw new IOException("etcdctl snapshot restore failed: " + Files.readString(dir.resolve("restore.log")));
+      throw new IOException(
+          "etcdctl snapshot restore failed: " + Files.readString(dir.resolve("restore.log")));
     }
     etcd.launch(m);
     etcd.awaitServing();
@@ -117,11 +119,17 @@ public final class LocalEtcd implements AutoCloseable {
   public void snapshot(Path file) throws IOException, InterruptedException {
     ProcessBuilder save =
         new ProcessBuilder(
-            "etcdctl", "--endpoints=" + members.get(0).clientUrl(), "snapshot", "save", file.toString());
+            "etcdctl",
+            "--endpoints=" + members.get(0).clientUrl(),
+            "snapshot",
+            "save",
+            file.toString());
     save.environment().put("ETCDCTL_API", "3");
-    Process p = save.redirectErrorStream(true).redirectOutput(dir.resolve("snapshot.log").toFile()).start();
+    Process p =
+        save.redirectErrorStream(true).redirectOutput(dir.resolve("snapshot.log").toFile()).start();
     if (p.waitFor() != 0) {
-      throw new IOException("etcdctl snapshot save failed: " + Files.readString(dir.resolve("snapshot.log")));
+      throw new IOException(
+          "etcdctl snapshot save failed: " + Files.readString(dir.resolve("snapshot.log")));
     }
   }
 
