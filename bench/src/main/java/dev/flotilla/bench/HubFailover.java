@@ -44,20 +44,22 @@ final class HubFailover {
       double propagatedAfterEtcdKill,
       int acknowledged,
       int lost,
+      int worksRewritten,
       int watchedTwice,
       int watchMissed,
       boolean watch410) {
     String line() {
       return String.format(
           "lease taken %.1f s, first Work %.1f s, in member %.1f s; after an etcd member's kill,"
-              + " in member %.1f s later; writes acknowledged %d, lost %d; watch: %d missed, %d"
-              + " twice%s",
+              + " in member %.1f s later; writes acknowledged %d, lost %d; Works rewritten %d;"
+              + " watch: %d missed, %d twice%s",
           leaseTaken,
           firstWork,
           propagated,
           propagatedAfterEtcdKill,
           acknowledged,
           lost,
+          worksRewritten,
           watchMissed,
           watchedTwice,
           watch410 ? " (ended in 410)" : "");
@@ -163,6 +165,8 @@ final class HubFailover {
     Thread writerB = writer("b", viaB, acked, writing, () -> false);
     propagate(viaB, "p0");
     until("p0 in member1 (controllers on the first hub)", () -> inMember(member1, "p0"));
+    until("p0's Works in both members", () -> workGenerations(viaB, "p0").size() == 2);
+    Map<String, Long> generations = workGenerations(viaB, "p0");
 
     long t0 = System.nanoTime();
     a.process.destroyForcibly(); // SIGKILL
@@ -174,6 +178,13 @@ final class HubFailover {
     double firstWork = since(t0);
     until("p1 in member1", () -> inMember(member1, "p1"));
     double propagated = since(t0);
+    // The new leader resumed from the store: p0's Works, unchanged, keep their generation.
+    Map<String, Long> resumed = workGenerations(viaB, "p0");
+    int rewritten =
+        (int)
+            generations.keySet().stream()
+                .filter(k -> !java.util.Objects.equals(generations.get(k), resumed.get(k)))
+                .count();
 
     long t1 = System.nanoTime();
     etcd.kill(etcd.members().get(0));
@@ -204,6 +215,7 @@ final class HubFailover {
         afterEtcdKill,
         acked.size(),
         lost,
+        rewritten,
         twice,
         missed,
         gone.get());
@@ -271,6 +283,23 @@ final class HubFailover {
             + name
             + "}]\n  placement: {clusterAffinity: {clusterNames: [member1, member2]}}\n";
     client.load(new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8))).serverSideApply();
+  }
+
+  /** The generation (spec writes) of each Work for {@code name}, by member namespace. */
+  private static Map<String, Long> workGenerations(KubernetesClient hub, String name) {
+    Map<String, Long> out = new java.util.TreeMap<>();
+    for (String ns : List.of("karmada-es-member1", "karmada-es-member2")) {
+      for (var w :
+          hub.genericKubernetesResources("work.karmada.io/v1alpha1", "Work")
+              .inNamespace(ns)
+              .list()
+              .getItems()) {
+        if (w.getMetadata().getName().startsWith(name + "-")) {
+          out.put(ns + "/" + w.getMetadata().getName(), w.getMetadata().getGeneration());
+        }
+      }
+    }
+    return out;
   }
 
   private static boolean workFor(KubernetesClient hub, String name) {

@@ -18,6 +18,13 @@ import java.util.concurrent.TimeUnit;
 public final class LocalEtcd implements AutoCloseable {
   private final Path dir;
   private final List<Member> members = new ArrayList<>();
+  private Tls tls;
+
+  /**
+   * Serving over TLS, clients authenticated by certificate: the members' serving pair and CA, and
+   * the pair clients present.
+   */
+  public record Tls(Path caFile, Path certFile, Path keyFile, Path clientCert, Path clientKey) {}
 
   /** One member of the cluster: its ports and its process, if running. */
   public static final class Member {
@@ -32,8 +39,10 @@ public final class LocalEtcd implements AutoCloseable {
       this.peerPort = peerPort;
     }
 
+    String scheme = "http";
+
     public URI clientUrl() {
-      return URI.create("http://127.0.0.1:" + clientPort);
+      return URI.create(scheme + "://127.0.0.1:" + clientPort);
     }
 
     public boolean running() {
@@ -71,15 +80,74 @@ public final class LocalEtcd implements AutoCloseable {
 
   /** Starts an {@code size}-member cluster under {@code dir} and waits until it serves. */
   public static LocalEtcd start(Path dir, int size) throws IOException {
+    return start(dir, size, null);
+  }
+
+  /** As {@link #start(Path, int)}, serving clients over TLS when {@code tls} is given. */
+  public static LocalEtcd start(Path dir, int size, Tls tls) throws IOException {
     LocalEtcd etcd = new LocalEtcd(dir);
+    etcd.tls = tls;
     for (int i = 0; i < size; i++) {
-      etcd.members.add(new Member("m" + i, freePort(), freePort()));
+      Member m = new Member("m" + i, freePort(), freePort());
+      m.scheme = tls == null ? "http" : "https";
+      etcd.members.add(m);
     }
     for (Member m : etcd.members) {
       etcd.launch(m);
     }
     etcd.awaitServing();
     return etcd;
+  }
+
+  /**
+   * Starts a one-member etcd from a snapshot, restored as the README says: {@code etcdctl snapshot
+   * restore} into the member's data directory, then etcd on it.
+   */
+  public static LocalEtcd restore(Path dir, Path snapshot)
+      throws IOException, InterruptedException {
+    LocalEtcd etcd = new LocalEtcd(dir);
+    Member m = new Member("m0", freePort(), freePort());
+    etcd.members.add(m);
+    Files.createDirectories(dir);
+    Process restore =
+        new ProcessBuilder(
+                "etcdctl",
+                "snapshot",
+                "restore",
+                snapshot.toString(),
+                "--data-dir=" + dir.resolve(m.name),
+                "--name=" + m.name,
+                "--initial-cluster=" + m.name + "=http://127.0.0.1:" + m.peerPort,
+                "--initial-advertise-peer-urls=http://127.0.0.1:" + m.peerPort,
+                "--initial-cluster-token=flotilla-" + dir.getFileName())
+            .redirectErrorStream(true)
+            .redirectOutput(dir.resolve("restore.log").toFile())
+            .start();
+    if (restore.waitFor() != 0) {
+      throw new IOException(
+          "etcdctl snapshot restore failed: " + Files.readString(dir.resolve("restore.log")));
+    }
+    etcd.launch(m);
+    etcd.awaitServing();
+    return etcd;
+  }
+
+  /** {@code etcdctl snapshot save FILE} against the first member. */
+  public void snapshot(Path file) throws IOException, InterruptedException {
+    ProcessBuilder save =
+        new ProcessBuilder(
+            "etcdctl",
+            "--endpoints=" + members.get(0).clientUrl(),
+            "snapshot",
+            "save",
+            file.toString());
+    save.environment().put("ETCDCTL_API", "3");
+    Process p =
+        save.redirectErrorStream(true).redirectOutput(dir.resolve("snapshot.log").toFile()).start();
+    if (p.waitFor() != 0) {
+      throw new IOException(
+          "etcdctl snapshot save failed: " + Files.readString(dir.resolve("snapshot.log")));
+    }
   }
 
   public List<Member> members() {
@@ -91,9 +159,17 @@ public final class LocalEtcd implements AutoCloseable {
     return String.join(",", members.stream().map(m -> m.clientUrl().toString()).toList());
   }
 
-  /** A connection to all members under {@code prefix}. */
+  /** A connection to all members under {@code prefix} (with the client pair under TLS). */
   public EtcdConnection connection(String prefix) {
-    return EtcdConnection.of(servers(), prefix);
+    if (tls == null) {
+      return EtcdConnection.of(servers(), prefix);
+    }
+    return new EtcdConnection(
+        EtcdConnection.parseServers(servers()),
+        java.util.Optional.of(tls.caFile()),
+        java.util.Optional.of(tls.clientCert()),
+        java.util.Optional.of(tls.clientKey()),
+        prefix);
   }
 
   /** SIGKILLs a member (its data stays, so {@link #restart} brings it back). */
@@ -113,22 +189,32 @@ public final class LocalEtcd implements AutoCloseable {
         String.join(
             ",", members.stream().map(x -> x.name + "=http://127.0.0.1:" + x.peerPort).toList());
     List<String> cmd =
-        List.of(
-            binary().orElseThrow(() -> new IOException("etcd is not installed")).toString(),
-            "--name=" + m.name,
-            "--data-dir=" + data,
-            "--listen-client-urls=" + m.clientUrl(),
-            "--advertise-client-urls=" + m.clientUrl(),
-            "--listen-peer-urls=http://127.0.0.1:" + m.peerPort,
-            "--initial-advertise-peer-urls=http://127.0.0.1:" + m.peerPort,
-            "--initial-cluster=" + cluster,
-            "--initial-cluster-state=new",
-            "--initial-cluster-token=flotilla-" + dir.getFileName(),
-            // A loaded machine stalls fsyncs; the defaults (100 ms / 1 s) would elect leaders in
-            // a loop there.
-            "--heartbeat-interval=250",
-            "--election-timeout=2500",
-            "--log-level=warn");
+        new ArrayList<>(
+            List.of(
+                binary().orElseThrow(() -> new IOException("etcd is not installed")).toString(),
+                "--name=" + m.name,
+                "--data-dir=" + data,
+                "--listen-client-urls=" + m.clientUrl(),
+                "--advertise-client-urls=" + m.clientUrl(),
+                "--listen-peer-urls=http://127.0.0.1:" + m.peerPort,
+                "--initial-advertise-peer-urls=http://127.0.0.1:" + m.peerPort,
+                "--initial-cluster=" + cluster,
+                "--initial-cluster-state=new",
+                "--initial-cluster-token=flotilla-" + dir.getFileName(),
+                // A loaded machine stalls fsyncs; the defaults (100 ms / 1 s) would elect leaders
+                // in
+                // a loop there.
+                "--heartbeat-interval=250",
+                "--election-timeout=2500",
+                "--log-level=warn"));
+    if (tls != null) {
+      cmd.addAll(
+          List.of(
+              "--cert-file=" + tls.certFile(),
+              "--key-file=" + tls.keyFile(),
+              "--trusted-ca-file=" + tls.caFile(),
+              "--client-cert-auth"));
+    }
     m.process =
         new ProcessBuilder(cmd)
             .redirectErrorStream(true)
