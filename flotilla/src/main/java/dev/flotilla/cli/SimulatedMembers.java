@@ -106,10 +106,6 @@ public final class SimulatedMembers implements AutoCloseable {
             .build();
     clients.add(hubClient);
     clients.add(memberClient);
-    // One request before the agent's watches start: the member speaks HTTP/2, so everything after
-    // shares this connection; watches opened all at once on a cold client each opened their own
-    // (4 per agent, both ends in this process).
-    memberClient.getKubernetesVersion();
     agents.add(
         new MemberAgent(
                 AgentConfig.builder()
