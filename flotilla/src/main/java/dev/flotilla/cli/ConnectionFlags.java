@@ -41,7 +41,19 @@ public final class ConnectionFlags {
               + " closed (default: ${DEFAULT-VALUE}).")
   int maxUnauthenticated;
 
+  @Option(
+      names = "--max-watch-buffer-bytes",
+      description =
+          "Bytes all watches together may hold for slow readers; past it the slowest watches are"
+              + " cut off and re-list (default: a quarter of the heap, at most 1 GiB).")
+  Long maxWatchBuffer;
+
   ConnectionLimits toLimits() {
-    return new ConnectionLimits(idle, readHeader, readBody, maxUnauthenticated);
+    return new ConnectionLimits(
+        idle,
+        readHeader,
+        readBody,
+        maxUnauthenticated,
+        maxWatchBuffer == null ? ConnectionLimits.DEFAULT_WATCH_BUFFER_BYTES : maxWatchBuffer);
   }
 }

@@ -39,6 +39,7 @@ final class ApiRouter {
   private final int maxBody;
   private final NonResourceHandler nonResource;
   private final WatchHandler watch;
+  private final WatchBuffers watchBuffers;
   private final ApiMetrics metrics;
   private final Map<String, OperationHandler> operations;
   private final OperationHandler scale;
@@ -71,7 +72,8 @@ final class ApiRouter {
       int maxBody,
       NonResourceHandler nonResource,
       ApiMetrics metrics,
-      HealthChecks health) {
+      HealthChecks health,
+      long watchBufferBytes) {
     this.storage = storage;
     this.health = health;
     this.authenticator = authenticator;
@@ -80,7 +82,10 @@ final class ApiRouter {
     this.nonResource = nonResource;
     this.metrics = metrics;
     this.workers = workers;
-    this.watch = new WatchHandler(workers, storage, metrics::watchOpened, metrics::watchClosed);
+    this.watchBuffers = new WatchBuffers(watchBufferBytes);
+    this.watch =
+        new WatchHandler(
+            workers, storage, metrics::watchOpened, metrics::watchClosed, watchBuffers);
     this.operations =
         Map.of(
             "get", new GetHandler(storage),
@@ -630,6 +635,10 @@ final class ApiRouter {
 
   ApiMetrics metrics() {
     return metrics;
+  }
+
+  WatchBuffers watchBuffers() {
+    return watchBuffers;
   }
 
   WatchHandler watchHandler() {

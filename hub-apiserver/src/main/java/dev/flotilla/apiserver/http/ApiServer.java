@@ -70,7 +70,8 @@ public final class ApiServer implements AutoCloseable {
             config.maxBodyBytes(),
             nonResource,
             metrics,
-            health);
+            health,
+            config.connections().maxWatchBufferBytes());
     this.local = new LocalPipeline(router, runtime.vertx(), runtime.eventLoops());
     this.guard = new ConnectionGuard(config.connections());
     router.onAuthenticated(guard::authenticated);
@@ -220,6 +221,17 @@ public final class ApiServer implements AutoCloseable {
   /** Connections that have not yet authenticated (see {@link ConnectionLimits}). */
   public int unauthenticatedConnections() {
     return guard.unauthenticated();
+  }
+
+  /** Bytes all watches hold for their clients now, and the most they held at once. */
+  public long[] watchBufferedBytes() {
+    WatchBuffers b = router.watchBuffers();
+    return new long[] {b.total(), b.peak()};
+  }
+
+  /** Watches cut off because all watches together held more than the cap. */
+  public int watchesCutForBufferCap() {
+    return router.watchBuffers().cut();
   }
 
   /** Connections closed by a connection timeout or the unauthenticated cap since start. */
