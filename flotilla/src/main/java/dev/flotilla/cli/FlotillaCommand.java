@@ -3,7 +3,10 @@ package dev.flotilla.cli;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** The one launcher: {@code flotilla hub | version}. Wiring only; the work lives in libraries. */
+/**
+ * The one launcher: {@code flotilla hub | agent | sim | ... | version}. Wiring only; the work lives
+ * in libraries.
+ */
 @Command(
     name = "flotilla",
     mixinStandardHelpOptions = true,
@@ -12,9 +15,13 @@ import picocli.CommandLine.Command;
     subcommands = {
       HubCommand.class,
       AgentCommand.class,
+      SimCommand.class,
       AgentTokenCommand.class,
+      TokenCommand.class,
       ClusterCommand.class,
       DiscoverCommand.class,
+      WhyCommand.class,
+      PreviewCommand.class,
       MigrateCommand.class,
       VersionCommand.class
     })

@@ -22,6 +22,7 @@ final class HubCommand implements Runnable {
   @Spec CommandSpec spec;
 
   @picocli.CommandLine.Mixin SecurityFlags security;
+  @picocli.CommandLine.Mixin ConnectionFlags connections;
 
   @picocli.CommandLine.Mixin EtcdFlags etcd;
 
@@ -142,8 +143,10 @@ final class HubCommand implements Runnable {
   public void run() {
     LeaderElection election;
     dev.flotilla.controller.FailoverOptions failover;
+    dev.flotilla.apiserver.http.ConnectionLimits limits;
     try {
       election = new LeaderElection(leaseDuration, renewDeadline, retryPeriod);
+      limits = connections.toLimits();
       failover =
           new dev.flotilla.controller.FailoverOptions(
               noExecuteTaintEviction,
@@ -155,8 +158,14 @@ final class HubCommand implements Runnable {
     }
     HubConfig config =
         new HubConfig(
-                dataDir.toAbsolutePath(), host, port, Optional.ofNullable(tokenFile), sans, true)
-            .withSecurity(security.toConfig());
+                dataDir.toAbsolutePath().normalize(),
+                host,
+                port,
+                Optional.ofNullable(tokenFile),
+                sans,
+                true)
+            .withSecurity(security.toConfig())
+            .withConnections(limits);
     HubServer hub = HubServer.create(config, etcd.hosting()).start();
     // The controllers reach the API server in process, as their own RBAC-bound identity.
     KubernetesClient controllerClient = HubClients.controllers(hub);

@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.flotilla.apiserver.HubServer;
 import dev.flotilla.apiserver.auth.UserInfo;
 import dev.flotilla.apiserver.http.ExtensionHandler;
+import dev.flotilla.apiserver.http.RequestChecks;
+import dev.flotilla.apiserver.objects.ApiException;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
@@ -79,8 +81,17 @@ public final class DiscoveryApi implements ExtensionHandler, AutoCloseable {
       return;
     }
     String cluster = http.getParam("cluster");
-    boolean readyOnly = "true".equals(http.getParam("ready"));
-    if ("true".equals(http.getParam("watch")) || "1".equals(http.getParam("watch"))) {
+    boolean readyOnly;
+    boolean watch;
+    try {
+      // Booleans read as the API server reads them (Go's strconv.ParseBool): watch=True works.
+      readyOnly = RequestChecks.parseBool("ready", http.getParam("ready"));
+      watch = RequestChecks.parseBool("watch", http.getParam("watch"));
+    } catch (ApiException e) {
+      error(http.response(), 400, "BadRequest", e.getMessage());
+      return;
+    }
+    if (watch) {
       long timeoutSeconds;
       try {
         timeoutSeconds = timeoutSeconds(http.getParam("timeoutSeconds"));

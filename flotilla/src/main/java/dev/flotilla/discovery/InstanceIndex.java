@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.flotilla.policies.names.Names;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
@@ -120,7 +121,7 @@ public final class InstanceIndex implements AutoCloseable {
     }
     Set<String> keys = new TreeSet<>();
     for (GenericKubernetesResource w :
-        works.getIndexer().byIndex(Cache.NAMESPACE_INDEX, "karmada-es-" + name)) {
+        works.getIndexer().byIndex(Cache.NAMESPACE_INDEX, Names.executionNamespace(name))) {
       if (keyOf(w) != null) {
         keys.add(keyOf(w));
       }
@@ -149,11 +150,12 @@ public final class InstanceIndex implements AutoCloseable {
     for (GenericKubernetesResource w : works.getIndexer().byIndex(BY_SERVICE, key)) {
       // A report that speaks for another cluster lists no instances (the MCS controller warns).
       if (w.getMetadata().getDeletionTimestamp() != null
-          || !w.getMetadata().getNamespace().startsWith("karmada-es-")
+          || !w.getMetadata().getNamespace().startsWith(Names.EXECUTION_NAMESPACE_PREFIX)
           || dev.flotilla.controller.mcs.McsReports.problem(w) != null) {
         continue;
       }
-      String cluster = w.getMetadata().getNamespace().substring("karmada-es-".length());
+      String cluster =
+          w.getMetadata().getNamespace().substring(Names.EXECUTION_NAMESPACE_PREFIX.length());
       ClusterFacts facts = clusterFacts.getOrDefault(cluster, new ClusterFacts(false, null));
       JsonNode work = MAPPER.valueToTree(w);
       for (JsonNode m : work.path("spec").path("workload").path("manifests")) {

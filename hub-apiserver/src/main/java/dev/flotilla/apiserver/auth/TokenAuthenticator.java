@@ -37,6 +37,8 @@ public final class TokenAuthenticator {
   private final Map<String, UserInfo> tokens = new ConcurrentHashMap<>();
 
   private final List<Function<String, Optional<UserInfo>>> sources = new CopyOnWriteArrayList<>();
+  private final List<java.util.function.Predicate<String>> costlyChecks =
+      new CopyOnWriteArrayList<>();
   private final List<java.util.function.BiFunction<String, List<String>, Optional<Reviewed>>>
       audienceSources = new CopyOnWriteArrayList<>();
 
@@ -112,6 +114,39 @@ public final class TokenAuthenticator {
    */
   public void addSource(Function<String, Optional<UserInfo>> source) {
     sources.add(source);
+  }
+
+  /**
+   * Adds a test of whether a token's lookup is costly (e.g. a signature to verify), so that the
+   * server authenticates such a request on a worker rather than the event loop.
+   */
+  public void addCostlyCheck(java.util.function.Predicate<String> costly) {
+    costlyChecks.add(costly);
+  }
+
+  /**
+   * Whether authenticating this request would do costly work (verify a signature), so that it must
+   * not run on an event loop. A client certificate or a known static token is never costly.
+   */
+  public boolean costly(String authorizationHeaderValue, javax.net.ssl.SSLSession tls) {
+    if (authorizationHeaderValue == null || costlyChecks.isEmpty()) {
+      return false;
+    }
+    String h = authorizationHeaderValue.trim();
+    int sp = indexOfWhitespace(h);
+    if (sp < 0) {
+      return false;
+    }
+    String token = h.substring(sp).trim();
+    if (token.isEmpty() || tokens.containsKey(digest(token))) {
+      return false;
+    }
+    for (var check : costlyChecks) {
+      if (check.test(token)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**

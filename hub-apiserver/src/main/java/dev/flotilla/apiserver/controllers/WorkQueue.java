@@ -14,7 +14,7 @@ import java.util.logging.Logger;
  * one key at a time and returns a delay (ms) to look again, or a negative number when done.
  * Failures retry with exponential backoff per key.
  */
-final class WorkQueue implements AutoCloseable {
+public final class WorkQueue implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(WorkQueue.class.getName());
 
   private final String name;
@@ -23,7 +23,7 @@ final class WorkQueue implements AutoCloseable {
   private final Set<String> queued = new LinkedHashSet<>();
   private final java.util.Map<String, Integer> failures = new java.util.HashMap<>();
 
-  WorkQueue(String name, Function<String, Long> reconcile) {
+  public WorkQueue(String name, Function<String, Long> reconcile) {
     this.name = name;
     this.reconcile = reconcile;
     // An idle queue gives its thread back: a process hosting many simulated members holds one
@@ -41,7 +41,7 @@ final class WorkQueue implements AutoCloseable {
     this.executor = pool;
   }
 
-  void add(String key) {
+  public void add(String key) {
     synchronized (queued) {
       if (!queued.add(key)) {
         return;
@@ -50,7 +50,7 @@ final class WorkQueue implements AutoCloseable {
     executor.execute(() -> run(key));
   }
 
-  void addAfter(String key, long millis) {
+  public void addAfter(String key, long millis) {
     executor.schedule(() -> add(key), millis, TimeUnit.MILLISECONDS);
   }
 

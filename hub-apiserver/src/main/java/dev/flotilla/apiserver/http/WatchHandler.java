@@ -64,7 +64,13 @@ final class WatchHandler {
 
   /** Called on the event loop. */
   void handle(ApiRequest r, HttpServerRequest http) {
+    handle(r, http, () -> {});
+  }
+
+  /** As above; {@code ended} runs on the loop once the watch ends, whoever ends it. */
+  void handle(ApiRequest r, HttpServerRequest http, Runnable ended) {
     Stream stream = prepare(r);
+    stream.ended = ended;
     Context context = Vertx.currentContext();
     if ("websocket".equalsIgnoreCase(http.getHeader("Upgrade"))) {
       http.toWebSocket()
@@ -118,6 +124,9 @@ final class WatchHandler {
    * is encoded on a worker, in order; the loop only writes bytes.
    */
   private final class Stream {
+    /** Told once the watch ends (the audit log's ResponseComplete). */
+    private Runnable ended = () -> {};
+
     private final ApiRequest r;
     private final ListOptions options;
     private final boolean bookmarks;
@@ -240,7 +249,11 @@ final class WatchHandler {
 
     /** On the loop, when the client or the server ends the watch. */
     private void stop() {
-      if (!done.compareAndSet(false, true) || watch == null) {
+      if (!done.compareAndSet(false, true)) {
+        return;
+      }
+      ended.run();
+      if (watch == null) {
         return; // never started following: nothing subscribed, nothing counted
       }
       watch.close();

@@ -10,6 +10,8 @@ import dev.flotilla.agent.kube.Json;
 import dev.flotilla.agent.kube.KeyedWorkQueue;
 import dev.flotilla.agent.kube.KeyedWorkQueue.Result;
 import dev.flotilla.agent.kube.Times;
+import dev.flotilla.policies.names.McsNames;
+import dev.flotilla.policies.names.Names;
 import io.fabric8.kubernetes.api.model.APIResource;
 import io.fabric8.kubernetes.api.model.APIResourceList;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
@@ -92,7 +94,7 @@ public final class McsAgentController implements AutoCloseable {
     this.hub = hub;
     this.member = member;
     this.cluster = cluster;
-    this.namespace = "karmada-es-" + cluster;
+    this.namespace = Names.executionNamespace(cluster);
     this.clock = clock;
     this.sharedWorkers = sharedWorkers;
     this.queue =
@@ -129,7 +131,7 @@ public final class McsAgentController implements AutoCloseable {
         inform(
             hub.genericKubernetesResources(HubResources.WORKS)
                 .inNamespace(namespace)
-                .withLabel(McsProtocol.ROLE)
+                .withLabel(McsNames.ROLE)
                 .runnableInformer(0),
             McsAgentController::workKeys);
     schedulePoll(0);
@@ -142,12 +144,11 @@ public final class McsAgentController implements AutoCloseable {
   private static List<String> ownServiceKey(GenericKubernetesResource s) {
     Map<String, String> labels = s.getMetadata().getLabels();
     if (labels == null
-        || labels.get(McsProtocol.KUBE_SERVICE_NAME) == null
-        || labels.get(McsProtocol.MCS_SERVICE_NAME) != null) {
+        || labels.get(McsNames.KUBE_SERVICE_NAME) == null
+        || labels.get(McsNames.MCS_SERVICE_NAME) != null) {
       return List.of();
     }
-    return List.of(
-        s.getMetadata().getNamespace() + "/" + labels.get(McsProtocol.KUBE_SERVICE_NAME));
+    return List.of(s.getMetadata().getNamespace() + "/" + labels.get(McsNames.KUBE_SERVICE_NAME));
   }
 
   /**
@@ -221,7 +222,7 @@ public final class McsAgentController implements AutoCloseable {
     for (String version : List.of("v1beta1", "v1alpha1")) {
       APIResourceList list;
       try {
-        list = member.getApiResources(McsProtocol.GROUP + "/" + version);
+        list = member.getApiResources(McsNames.GROUP + "/" + version);
       } catch (RuntimeException e) {
         if (ApiErrors.isNotFound(e)) {
           continue;
@@ -234,7 +235,7 @@ public final class McsAgentController implements AutoCloseable {
       for (APIResource r : list.getResources()) {
         if (plural.equals(r.getName())) {
           return new ResourceDefinitionContext.Builder()
-              .withGroup(McsProtocol.GROUP)
+              .withGroup(McsNames.GROUP)
               .withVersion(version)
               .withKind(kind)
               .withPlural(plural)
@@ -282,32 +283,32 @@ public final class McsAgentController implements AutoCloseable {
     List<String> keys = new ArrayList<>();
     keys.add(key(svc));
     Map<String, String> labels = svc.getMetadata().getLabels();
-    if (labels != null && labels.get(McsProtocol.MCS_SERVICE_NAME) != null) {
-      keys.add(svc.getMetadata().getNamespace() + "/" + labels.get(McsProtocol.MCS_SERVICE_NAME));
+    if (labels != null && labels.get(McsNames.MCS_SERVICE_NAME) != null) {
+      keys.add(svc.getMetadata().getNamespace() + "/" + labels.get(McsNames.MCS_SERVICE_NAME));
     }
     return keys;
   }
 
   private List<String> sliceKeys(GenericKubernetesResource slice) {
     Map<String, String> labels = slice.getMetadata().getLabels();
-    if (labels == null || labels.get(McsProtocol.KUBE_SERVICE_NAME) == null) {
+    if (labels == null || labels.get(McsNames.KUBE_SERVICE_NAME) == null) {
       return List.of();
     }
     List<String> keys = new ArrayList<>();
-    keys.add(slice.getMetadata().getNamespace() + "/" + labels.get(McsProtocol.KUBE_SERVICE_NAME));
-    if (labels.get(McsProtocol.MCS_SERVICE_NAME) != null) {
-      keys.add(slice.getMetadata().getNamespace() + "/" + labels.get(McsProtocol.MCS_SERVICE_NAME));
+    keys.add(slice.getMetadata().getNamespace() + "/" + labels.get(McsNames.KUBE_SERVICE_NAME));
+    if (labels.get(McsNames.MCS_SERVICE_NAME) != null) {
+      keys.add(slice.getMetadata().getNamespace() + "/" + labels.get(McsNames.MCS_SERVICE_NAME));
     }
     return keys;
   }
 
   private static List<String> workKeys(GenericKubernetesResource work) {
     Map<String, String> labels = work.getMetadata().getLabels();
-    if (labels == null || labels.get(McsProtocol.SERVICE_NAME) == null) {
+    if (labels == null || labels.get(McsNames.SERVICE_NAME) == null) {
       return List.of();
     }
     return List.of(
-        labels.get(McsProtocol.SERVICE_NAMESPACE) + "/" + labels.get(McsProtocol.SERVICE_NAME));
+        labels.get(McsNames.SERVICE_NAMESPACE) + "/" + labels.get(McsNames.SERVICE_NAME));
   }
 
   private List<String> allKeys() {
@@ -359,7 +360,7 @@ public final class McsAgentController implements AutoCloseable {
   // ---- provider side ----
 
   private void reconcileExport(String ns, String name) {
-    String workName = McsProtocol.workName("svcexport", ns, name);
+    String workName = McsNames.workName("svcexport", ns, name);
     GenericKubernetesResource cached = exports.getStore().getByKey(ns + "/" + name);
     if (cached == null || cached.getMetadata().getDeletionTimestamp() != null) {
       deleteWork(workName);
@@ -413,9 +414,9 @@ public final class McsAgentController implements AutoCloseable {
   private ObjectNode exportWork(
       String workName, String ns, String name, ObjectNode export, ObjectNode svc) {
     ObjectNode work = work(workName, "export", ns, name);
-    Json.child(Json.metadata(work), "labels").put(McsProtocol.EXPORT_MANAGED_BY, "ServiceExport");
+    Json.child(Json.metadata(work), "labels").put(McsNames.EXPORT_MANAGED_BY, "ServiceExport");
     Json.child(Json.metadata(work), "annotations")
-        .put(McsProtocol.EXPORT_CREATED, Json.text(export, "metadata", "creationTimestamp"));
+        .put(McsNames.EXPORT_CREATED, Json.text(export, "metadata", "creationTimestamp"));
     ArrayNode manifests = manifests(work);
     ObjectNode se = Json.object();
     se.put("apiVersion", Json.text(export, "apiVersion"));
@@ -486,7 +487,7 @@ public final class McsAgentController implements AutoCloseable {
   // ---- consumer side ----
 
   private void reconcileImport(String ns, String name) {
-    String workName = McsProtocol.workName("svcimport", ns, name);
+    String workName = McsNames.workName("svcimport", ns, name);
     GenericKubernetesResource cached = imports.getStore().getByKey(ns + "/" + name);
     if (cached == null || cached.getMetadata().getDeletionTimestamp() != null) {
       deleteWork(workName);
@@ -500,7 +501,7 @@ public final class McsAgentController implements AutoCloseable {
     boolean fromHub =
         labels != null && KarmadaMarks.MANAGED_VALUE.equals(labels.get(KarmadaMarks.MANAGED_LABEL));
     Json.child(Json.metadata(work), "annotations")
-        .put(McsProtocol.IMPORT_ORIGIN, fromHub ? "hub" : "member");
+        .put(McsNames.IMPORT_ORIGIN, fromHub ? "hub" : "member");
     ObjectNode manifest = Json.object();
     manifest.put("apiVersion", Json.text(si, "apiVersion"));
     manifest.put("kind", "ServiceImport");
@@ -517,13 +518,13 @@ public final class McsAgentController implements AutoCloseable {
     manifests(work).add(manifest);
     upsertWork(work);
     GenericKubernetesResource derivedWork =
-        works.getStore().getByKey(namespace + "/" + McsProtocol.workName("mcs-derived", ns, name));
+        works.getStore().getByKey(namespace + "/" + McsNames.workName("mcs-derived", ns, name));
     if (derivedWork == null) {
       return;
     }
     ObjectNode dw = Json.tree(derivedWork);
-    String derivedName = Json.annotation(dw, McsProtocol.DERIVED_SERVICE);
-    String sources = Json.annotation(dw, McsProtocol.SOURCE_CLUSTERS);
+    String derivedName = Json.annotation(dw, McsNames.DERIVED_SERVICE);
+    String sources = Json.annotation(dw, McsNames.SOURCE_CLUSTERS);
     GenericKubernetesResource derived =
         derivedName == null ? null : services.getStore().getByKey(ns + "/" + derivedName);
     if (derived == null) {
@@ -559,9 +560,9 @@ public final class McsAgentController implements AutoCloseable {
     meta.put("name", workName);
     meta.put("namespace", namespace);
     ObjectNode labels = meta.putObject("labels");
-    labels.put(McsProtocol.ROLE, role);
-    labels.put(McsProtocol.SERVICE_NAMESPACE, ns);
-    labels.put(McsProtocol.SERVICE_NAME, name);
+    labels.put(McsNames.ROLE, role);
+    labels.put(McsNames.SERVICE_NAMESPACE, ns);
+    labels.put(McsNames.SERVICE_NAME, name);
     meta.putObject("annotations");
     ObjectNode spec = work.putObject("spec");
     spec.put("suspendDispatching", true);

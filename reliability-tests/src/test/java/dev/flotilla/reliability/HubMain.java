@@ -1,0 +1,117 @@
+package dev.flotilla.reliability;
+
+import dev.flotilla.apiserver.HubConfig;
+import dev.flotilla.apiserver.HubServer;
+import dev.flotilla.apiserver.ServerRuntime;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The hub's API server in a JVM of its own, with Vert.x's blocked-thread checker at 100 ms. Prints
+ * {@code PORT <n>} once serving, and for every blocked-loop report a {@code STALL} line (the loop
+ * was held by code: it computed for at least half the time, or waited) or an {@code UNSCHEDULED}
+ * line (runnable but barely run: the operating system, on a crowded machine, not the hub).
+ *
+ * <p>Arguments: data directory, port (0: any free one).
+ */
+public final class HubMain {
+  static final long MAX_LOOP_MILLIS = 100;
+
+  private HubMain() {}
+
+  public static void main(String[] args) throws Exception {
+    ServerRuntime runtime = ServerRuntime.create(2, 4, MAX_LOOP_MILLIS);
+    LoopCpu cpu = new LoopCpu();
+    runtime.onBlockedEventLoop(
+        e -> {
+          boolean held = cpu.heldByCode(e.thread(), e.duration() / 2);
+          StringBuilder line =
+              new StringBuilder(held ? "STALL " : "UNSCHEDULED ")
+                  .append(e.thread().getName())
+                  .append(' ')
+                  .append(e.duration() / 1_000_000)
+                  .append(" ms");
+          if (held) {
+            for (StackTraceElement s : e.thread().getStackTrace()) {
+              line.append(" | ").append(s);
+            }
+          }
+          System.out.println(line);
+        });
+    HubServer hub =
+        HubServer.create(
+                HubConfig.of(Path.of(args[0]), Integer.parseInt(args[1])),
+                new HubServer.Hosting(runtime, false))
+            .start();
+    hub.writeKubeconfig(List.of());
+    System.out.println("PORT " + hub.port());
+    System.out.flush();
+    Thread.currentThread().join();
+  }
+
+  /**
+   * CPU time of each event loop, sampled every 10 ms: a loop reported blocked that used almost no
+   * CPU meanwhile, and was runnable, was waiting for a core rather than held by code.
+   */
+  static final class LoopCpu {
+    private final ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+    // thread id -> ring of {wall nanos, cpu nanos}, 300 samples (3 s)
+    private final Map<Long, long[][]> rings = new ConcurrentHashMap<>();
+    private final Map<Long, Integer> next = new ConcurrentHashMap<>();
+
+    LoopCpu() {
+      Thread t = new Thread(this::sampleForever, "loop-cpu");
+      t.setDaemon(true);
+      t.start();
+    }
+
+    private void sampleForever() {
+      while (true) {
+        Thread.getAllStackTraces().keySet().stream()
+            .filter(t -> t.getName().contains("eventloop"))
+            .forEach(this::sample);
+        try {
+          Thread.sleep(10);
+        } catch (InterruptedException e) {
+          return;
+        }
+      }
+    }
+
+    private void sample(Thread t) {
+      long[][] ring = rings.computeIfAbsent(t.getId(), id -> new long[300][2]);
+      synchronized (ring) {
+        int i = next.merge(t.getId(), 1, (a, b) -> (a + b) % ring.length);
+        ring[i][0] = System.nanoTime();
+        ring[i][1] = mx.getThreadCpuTime(t.getId());
+      }
+    }
+
+    boolean heldByCode(Thread loop, long minCpuNanos) {
+      if (loop.getState() != Thread.State.RUNNABLE) {
+        return true; // waiting on a lock, a sleep or a future: held by code
+      }
+      long[][] ring = rings.get(loop.getId());
+      if (ring == null) {
+        return true;
+      }
+      long cpuNow = mx.getThreadCpuTime(loop.getId());
+      long since = System.nanoTime() - 2 * minCpuNanos; // the task began this long ago
+      long cpuThen = -1;
+      long newestBefore = Long.MIN_VALUE;
+      synchronized (ring) {
+        for (long[] s : ring) {
+          if (s[0] != 0 && s[0] <= since && s[0] > newestBefore) {
+            newestBefore = s[0];
+            cpuThen = s[1];
+          }
+        }
+      }
+      return cpuThen < 0 || cpuNow - cpuThen >= minCpuNanos;
+    }
+  }
+}
