@@ -28,6 +28,8 @@ DEFAULT_SRC = os.path.join(ROOT, "..", "shared", "data", "crds")
 CLUSTER_INPUT = os.path.join(ROOT, "hack", "cluster-crd.yaml")
 TAINT_POLICY_INPUT = os.path.join(ROOT, "hack", "clustertaintpolicy-crd.yaml")
 REBALANCER_INPUT = os.path.join(ROOT, "hack", "workloadrebalancer-crd.yaml")
+INTERPRETER_INPUT = os.path.join(ROOT, "hack", "resourceinterpretercustomization-crd.yaml")
+QUOTA_INPUT = os.path.join(ROOT, "hack", "federatedresourcequota-crd.yaml")
 OUT_DIR = os.path.join(ROOT, "policies", "src", "main", "resources", "crds")
 
 KARMADA = "karmada-io/karmada@f8fdd02"
@@ -41,6 +43,8 @@ INPUTS = [
     ("karmada-policy.karmada.io_overridepolicies.yaml", KARMADA),
     ("karmada-policy.karmada.io_clusteroverridepolicies.yaml", KARMADA),
     (TAINT_POLICY_INPUT, KARMADA + " pkg/apis/policy/v1alpha1/clustertaint_types.go"),
+    (QUOTA_INPUT, KARMADA + " charts/karmada/_crds/bases/policy"),
+    (INTERPRETER_INPUT, KARMADA + " charts/karmada/_crds/bases/config"),
     ("karmada-work.karmada.io_works.yaml", KARMADA),
     ("karmada-work.karmada.io_resourcebindings.yaml", KARMADA),
     ("karmada-work.karmada.io_clusterresourcebindings.yaml", KARMADA),
@@ -566,7 +570,53 @@ def workload_rebalancer():
     return t
 
 
+def interpreter_customization():
+    t = {
+        "": "Lua scripts that tell Flotilla how to read and handle one kind of resource, ahead of its built-in rules.",
+        "spec": "The kind these scripts are for and the scripts themselves.",
+        "spec.target": "The resource kind the scripts interpret.",
+        "spec.target.apiVersion": "API group and version of that kind, for example apps.kruise.io/v1alpha1.",
+        "spec.target.kind": "Kind name, for example CloneSet.",
+        "spec.customizations": "One optional Lua script per operation; an operation without one falls back to shipped or built-in rules.",
+    }
+    ops = {
+        "retention": "Keeps values the member cluster owns when Flotilla updates the object there; defines Retain(desired, observed).",
+        "replicaResource": "Reads the replica count and per-replica requirements for scheduling; defines GetReplicas(obj).",
+        "replicaRevision": "Writes the replica count a member is assigned into the object; defines ReviseReplica(obj, replicas).",
+        "statusReflection": "Picks the part of a member object's status reported back to the hub; defines ReflectStatus(obj).",
+        "statusAggregation": "Merges the members' reported statuses into the template's status; defines AggregateStatus(obj, items).",
+        "healthInterpretation": "Decides whether a member object is healthy; defines InterpretHealth(obj) returning a boolean.",
+        "dependencyInterpretation": "Lists the objects that must travel with this one; defines GetDependencies(obj).",
+    }
+    for op, text in ops.items():
+        t["spec.customizations." + op] = text
+        t["spec.customizations." + op + ".luaScript"] = "Lua source run in a sandbox with a time and memory limit per call."
+    return t
+
+
+def federated_quota():
+    def hard(summary):
+        return summary
+    return {
+        "": "Namespace quota across the fleet: a total for all member clusters and a share for each.",
+        "spec": "The fleet-wide limit and the share each member cluster enforces.",
+        "spec.overall": "Fleet-wide limit per resource name; templates whose replicas would exceed it are refused.",
+        "spec.staticAssignments": "The share of each member cluster, applied there as a ResourceQuota of the same name.",
+        "spec.staticAssignments.clusterName": "Member cluster this share is for.",
+        "spec.staticAssignments.hard": hard("Limit per resource name in that member cluster."),
+        "status": "Limits and usage as last observed.",
+        "status.overall": "The fleet-wide limit in force.",
+        "status.overallUsed": "Usage summed over the member clusters.",
+        "status.aggregatedStatus": "Limit and usage reported by each member cluster.",
+        "status.aggregatedStatus.clusterName": "Member cluster these figures are from.",
+        "status.aggregatedStatus.hard": "Limit of the ResourceQuota in that cluster.",
+        "status.aggregatedStatus.used": "Usage reported by the ResourceQuota in that cluster.",
+    }
+
+
 DESCRIPTIONS = {
+    "ResourceInterpreterCustomization": interpreter_customization(),
+    "FederatedResourceQuota": federated_quota(),
     "Cluster": cluster(),
     "WorkloadRebalancer": workload_rebalancer(),
     "ClusterTaintPolicy": cluster_taint_policy(),
@@ -596,6 +646,8 @@ for _table in DESCRIPTIONS.values():
 
 # Printer column descriptions: (kind, column name) -> text. Columns not listed get none.
 COLUMN_DESCRIPTIONS = {
+    ("FederatedResourceQuota", "OVERALL"): "Fleet-wide limit.",
+    ("FederatedResourceQuota", "OVERALL_USED"): "Usage summed over member clusters.",
     ("ServiceImport", "Type"): "ClusterSetIP or Headless.",
     ("ServiceImport", "IP"): "Virtual IPs of the imported service.",
 }

@@ -7,8 +7,9 @@
 # `kind load image-archive`), and the hub on this host, listening where the kind nodes reach it.
 # Without them, or with --simulated: the hub's simulated members (`flotilla hub --sim-members 3`).
 #
-#   hack/local-up.sh [up] [--data-dir DIR] [--port PORT] [--simulated]
+#   hack/local-up.sh [up] [--data-dir DIR] [--port PORT] [--simulated | --etcd]
 #   hack/local-up.sh down [--data-dir DIR]   # stops the hub; deletes the kind clusters it made
+# --etcd: a three-member etcd here and two hub replicas on it, simulated members (local-up-etcd.sh).
 #
 # Environment: FLOTILLA_BIN (launcher command, default bin/flotilla), KIND and DOCKER (commands),
 # KIND_NODE_IMAGE (kind's node image), FLOTILLA_HUB_ADDRESS (the host as kind pods reach it),
@@ -29,6 +30,7 @@ command=up
 data_dir=./flotilla-data
 port=6443
 force_simulated=false
+use_etcd=false
 started_hub_pid=
 
 say() { printf 'local-up: %s\n' "$*"; }
@@ -38,7 +40,7 @@ die() {
 }
 
 usage() {
-  sed -n '2,15s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"
+  sed -n '2,16s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"
 }
 
 parse_args() {
@@ -53,6 +55,7 @@ parse_args() {
       --port) port=${2:?--port needs a value} && shift 2 ;;
       --port=*) port=${1#*=} && shift ;;
       --simulated) force_simulated=true && shift ;;
+      --etcd) use_etcd=true && shift ;;
       -h | --help) usage && exit 0 ;;
       *) usage >&2 && die "unknown argument: $1" ;;
     esac
@@ -402,7 +405,9 @@ up() {
     die "a hub is already running for $data_dir (pid $pid); run: $0 down --data-dir $data_dir"
   fi
   trap stop_started_hub_on_failure EXIT
-  if [[ $force_simulated == true ]]; then
+  if [[ $use_etcd == true ]]; then
+    up_etcd
+  elif [[ $force_simulated == true ]]; then
     up_simulated "--simulated"
   elif reason=$(kind_unavailable_reason) && [[ -n $reason ]]; then
     up_simulated "$reason"
@@ -439,8 +444,11 @@ down() {
     done <"$data_dir/kind/clusters"
     rm -f "$data_dir/kind/clusters"
   fi
+  down_etcd
   say "down"
 }
 
+# shellcheck source=SCRIPTDIR/local-up-etcd.sh disable=SC1091
+source "$root/hack/local-up-etcd.sh"
 parse_args "$@"
 "$command"

@@ -26,27 +26,54 @@ public final class ApiServerBench {
   private final int objects;
   private final int watchers;
   private final int threads;
+  private final List<String> stores;
 
   public ApiServerBench(int objects, int watchers, int threads) {
+    this(objects, watchers, threads, List.of("sqlite"));
+  }
+
+  /** As the other constructor, once per store ("sqlite", "etcd"), one after the other. */
+  public ApiServerBench(int objects, int watchers, int threads, List<String> stores) {
     this.objects = objects;
     this.watchers = watchers;
     this.threads = threads;
+    this.stores = stores;
   }
 
   public void run() throws Exception {
-    Path work = Files.createTempDirectory("flotilla-bench");
     System.out.printf(
         "flotilla apiserver benchmark: %d objects, %d watchers, %d client threads, %d cores%n",
         objects, watchers, threads, Runtime.getRuntime().availableProcessors());
-    double raw = RawSqliteBaseline.durableInsertsPerSecond(work.resolve("raw"), 2000);
-    System.out.printf(
-        "baseline  raw SQLite durable inserts (WAL, synchronous=FULL, 1 row/commit): %.0f/s%n",
-        raw);
-    try (HubProcess hub =
-        HubProcess.start(
-            work.resolve("hub"),
-            List.of("-Xmx1g"),
-            List.of("--token-auth-file", AuthorizationCost.tokenFile(work).toString()))) {
+    for (String store : stores) {
+      Path work = Files.createTempDirectory("flotilla-bench");
+      System.out.println("== store " + store);
+      switch (store) {
+        case "sqlite" -> {
+          double raw = RawSqliteBaseline.durableInsertsPerSecond(work.resolve("raw"), 2000);
+          System.out.printf(
+              "baseline  raw SQLite durable inserts (WAL, synchronous=FULL, 1 row/commit): %.0f/s%n",
+              raw);
+          run(work, raw, List.of());
+        }
+        case "etcd" -> {
+          try (dev.flotilla.store.etcd.LocalEtcd etcd =
+              dev.flotilla.store.etcd.LocalEtcd.start(work.resolve("etcd"), 1)) {
+            double raw = RawEtcdBaseline.putsPerSecond(etcd.connection("/raw"), objects, threads);
+            System.out.printf(
+                "baseline  raw etcd durable puts (jetcd, %d in flight, one member): %.0f/s%n",
+                threads, raw);
+            run(work, raw, List.of("--etcd-servers", etcd.servers()));
+          }
+        }
+        default -> throw new IllegalArgumentException("--store: sqlite or etcd, not " + store);
+      }
+    }
+  }
+
+  private void run(Path work, double raw, List<String> storeArgs) throws Exception {
+    List<String> hubArgs = new java.util.ArrayList<>(storeArgs);
+    hubArgs.addAll(List.of("--token-auth-file", AuthorizationCost.tokenFile(work).toString()));
+    try (HubProcess hub = HubProcess.start(work.resolve("hub"), List.of("-Xmx1g"), hubArgs)) {
       HubClient client = hub.client();
       client.post("/api/v1/namespaces", "{\"metadata\":{\"name\":\"bench\"}}");
       client.post("/api/v1/namespaces", "{\"metadata\":{\"name\":\"watch\"}}");

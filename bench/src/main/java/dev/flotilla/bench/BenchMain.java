@@ -1,5 +1,6 @@
 package dev.flotilla.bench;
 
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -18,6 +19,7 @@ import picocli.CommandLine.Option;
       BenchMain.Mcs.class,
       BenchMain.Discovery.class,
       BenchMain.Failover.class,
+      BenchMain.HubFailoverRuns.class,
       BenchMain.Audit.class,
       BenchMain.Memory.class,
       BenchMain.Restart.class,
@@ -34,6 +36,22 @@ public final class BenchMain implements Runnable {
     // First, before anything creates the common pool: no thread per HTTP call on small machines.
     dev.flotilla.agent.kube.Fabric8Clients.ensureCommonPool();
     System.exit(new CommandLine(new BenchMain()).execute(args));
+  }
+
+  /** Two hubs on a three-member etcd: the failover timeline when the leader hub dies. */
+  @Command(name = "hub-failover", mixinStandardHelpOptions = true)
+  static final class HubFailoverRuns implements Callable<Integer> {
+    @Option(names = "--runs", defaultValue = "10")
+    int runs;
+
+    @Option(names = "--lease-seconds", defaultValue = "8")
+    int leaseSeconds;
+
+    @Override
+    public Integer call() throws Exception {
+      HubFailover.printRuns(runs, java.time.Duration.ofSeconds(leaseSeconds));
+      return 0;
+    }
   }
 
   /** Audit log: creates/s and gets/s with every request recorded at RequestResponse, vs none. */
@@ -73,9 +91,16 @@ public final class BenchMain implements Runnable {
     @Option(names = "--threads", defaultValue = "32")
     int threads;
 
+    @Option(
+        names = "--store",
+        split = ",",
+        defaultValue = "sqlite",
+        description = "sqlite, etcd, or both (sqlite,etcd): one hub per store, one after the other")
+    List<String> stores;
+
     @Override
     public Integer call() throws Exception {
-      new ApiServerBench(objects, watchers, threads).run();
+      new ApiServerBench(objects, watchers, threads, stores).run();
       return 0;
     }
   }

@@ -1,5 +1,6 @@
 package dev.flotilla.bench;
 
+import dev.flotilla.policies.names.Names;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
@@ -64,8 +65,8 @@ public final class FederationBench {
         System.out.printf(
             "[%d clusters] fleet ready in %.1f s (%s)%n",
             clusters, (System.nanoTime() - started) / 1e9, RunCost.load());
-        idle(fleet, clusters);
-        latency(fleet, clusters);
+        RunCost.Idle quiet = idle(fleet, clusters);
+        latency(fleet, clusters, quiet);
         burst(fleet, clusters);
         idle(fleet, clusters);
         baseline(fleet, clusters);
@@ -86,7 +87,7 @@ public final class FederationBench {
       Double.parseDouble(System.getProperty("flotilla.bench.latencyWorksPerSecond", "20"));
 
   /** Paced creates (at most a minute of them), every template propagated to every cluster. */
-  private void latency(FleetUnderTest fleet, int clusters) throws Exception {
+  private void latency(FleetUnderTest fleet, int clusters, RunCost.Idle quiet) throws Exception {
     KubernetesClient hub = fleet.admin;
     hub.namespaces()
         .resource(new NamespaceBuilder().withNewMetadata().withName("bench").endMetadata().build())
@@ -110,6 +111,8 @@ public final class FederationBench {
     AtomicInteger arrived = new AtomicInteger();
     List<Watch> watches = memberWatches(fleet, "lat-", createdAt, latency, arrived);
     RunCost before = RunCost.sample(fleet);
+    Map<String, Double> threadsBefore = ThreadCpu.sample(fleet.hub.process.pid());
+    long phaseStart = System.nanoTime();
     double rate = LATENCY_WORKS_PER_SECOND / clusters;
     int templates = (int) Math.min(this.templates, Math.max(1, Math.ceil(rate * 60)));
     long intervalNanos = (long) (1e9 / rate);
@@ -129,9 +132,18 @@ public final class FederationBench {
         "[%d clusters] distribution latency (hub create -> object in member), %d templates paced"
             + " at %.1f/s (%.0f Works/s): %s%n",
         clusters, templates, rate, rate * clusters, latency.summary());
+    RunCost after = RunCost.sample(fleet);
     System.out.printf(
-        "          paced: %s%n",
-        RunCost.perTemplate(before, RunCost.sample(fleet), templates, clusters));
+        "          paced: %s%n", RunCost.perTemplate(before, after, templates, clusters));
+    // At 100 clusters a minute of paced creates is 12 templates: the fleet's steady traffic over
+    // that minute (leases, status) is half of the per-template figure above unless taken out.
+    System.out.printf(
+        "          paced, less the idle phase's rate over the same %.0f s: %s%n",
+        (System.nanoTime() - phaseStart) / 1e9,
+        quiet.net(before, after, (System.nanoTime() - phaseStart) / 1e9, templates, clusters));
+    System.out.printf(
+        "          paced, hub CPU by thread, ms/template (idle traffic included): %s%n",
+        ThreadCpu.top(threadsBefore, ThreadCpu.sample(fleet.hub.process.pid()), templates, 8));
     watches.forEach(Watch::close);
   }
 
@@ -161,6 +173,7 @@ public final class FederationBench {
                   public void onClose(WatcherException cause) {}
                 });
     Map<String, Long> scheduledAt = new ConcurrentHashMap<>();
+    Map<String, Long> boundAt = new ConcurrentHashMap<>();
     Watch bindingWatch =
         hub.genericKubernetesResources("work.karmada.io/v1alpha2", "ResourceBinding")
             .inNamespace("bench")
@@ -168,9 +181,12 @@ public final class FederationBench {
                 new Watcher<>() {
                   @Override
                   public void eventReceived(Action action, GenericKubernetesResource rb) {
-                    if (rb.getMetadata().getName().startsWith("burst-")
-                        && String.valueOf(rb.getAdditionalProperties().get("status"))
-                            .contains("Binding has been scheduled successfully")) {
+                    if (!rb.getMetadata().getName().startsWith("burst-")) {
+                      return;
+                    }
+                    boundAt.putIfAbsent(rb.getMetadata().getName(), System.nanoTime());
+                    if (String.valueOf(rb.getAdditionalProperties().get("status"))
+                        .contains("Binding has been scheduled successfully")) {
                       scheduledAt.putIfAbsent(rb.getMetadata().getName(), System.nanoTime());
                     }
                   }
@@ -179,6 +195,7 @@ public final class FederationBench {
                   public void onClose(WatcherException cause) {}
                 });
     RunCost before = RunCost.sample(fleet);
+    Map<String, Double> threadsBefore = ThreadCpu.sample(fleet.hub.process.pid());
     Map<String, Double> membersBefore = memberRequests(fleet);
     long start = System.nanoTime();
     ExecutorService pool = Executors.newFixedThreadPool(16);
@@ -193,6 +210,8 @@ public final class FederationBench {
     }
     pool.shutdown();
     pool.awaitTermination(10, TimeUnit.MINUTES);
+    long created = System.nanoTime();
+    RunCost atCreated = RunCost.sample(fleet);
     await(works, count * clusters, 300);
     double span = (lastWork.get() - start) / 1e9;
     int scheduled = scheduledAt.size();
@@ -210,6 +229,23 @@ public final class FederationBench {
         scheduled,
         scheduleSpan,
         scheduled / scheduleSpan);
+    long firstBound = boundAt.values().stream().mapToLong(Long::longValue).min().orElse(start);
+    long lastBound = boundAt.values().stream().mapToLong(Long::longValue).max().orElse(start);
+    long lastScheduled =
+        scheduledAt.values().stream().mapToLong(Long::longValue).max().orElse(start);
+    // The end-to-end figure above includes the 16 creating threads and the detector; these
+    // split it, so the scheduler's own throughput can be read apart.
+    System.out.printf(
+        "          templates created in %.2f s; bindings created %.2f .. %.2f s; scheduled by"
+            + " %.2f s: scheduler %.0f schedules/s from the first binding; hub CPU while"
+            + " creating %.2f s (%s)%n",
+        (created - start) / 1e9,
+        (firstBound - start) / 1e9,
+        (lastBound - start) / 1e9,
+        (lastScheduled - start) / 1e9,
+        scheduled / Math.max(1e-9, (lastScheduled - firstBound) / 1e9),
+        atCreated.hubCpuSeconds() - before.hubCpuSeconds(),
+        RunCost.load());
     workWatch.close();
     bindingWatch.close();
     // Status write-back is part of the cost: count until Works and bindings stop changing.
@@ -219,6 +255,15 @@ public final class FederationBench {
         "          settled %.1f s after the last Work was created (no Work or binding write for 2 s)%n",
         settled);
     System.out.printf("          burst: %s%n", RunCost.perTemplate(before, after, count, clusters));
+    Map<String, Double> threadsAfter = ThreadCpu.sample(fleet.hub.process.pid());
+    System.out.printf(
+        "          burst, hub CPU by thread, ms/template: %s%n",
+        ThreadCpu.top(threadsBefore, threadsAfter, count, 8));
+    double schedulerCpu =
+        threadsAfter.getOrDefault("scheduler", 0.0) - threadsBefore.getOrDefault("scheduler", 0.0);
+    System.out.printf(
+        "          scheduler threads: %.1f ms CPU per binding = %.0f schedules per CPU-second%n",
+        schedulerCpu * 1000 / Math.max(1, scheduled), scheduled / Math.max(1e-9, schedulerCpu));
     printRequests("hub", before.hubRequests(), after.hubRequests(), count, "template");
     printRequests("members (all)", membersBefore, memberRequests(fleet), count, "template");
   }
@@ -259,7 +304,7 @@ public final class FederationBench {
    * Ten seconds with nothing to propagate: what the fleet's steady traffic (leases, cluster status)
    * costs the hub, and whether anything still starts threads (a steady state should start none).
    */
-  private static void idle(FleetUnderTest fleet, int clusters) throws Exception {
+  private static RunCost.Idle idle(FleetUnderTest fleet, int clusters) throws Exception {
     RunCost before = RunCost.sample(fleet);
     Thread.sleep(10_000);
     RunCost after = RunCost.sample(fleet);
@@ -275,6 +320,7 @@ public final class FederationBench {
         RunCost.liveThreads(ProcessHandle.current().pid()),
         RunCost.load());
     printRequests("hub (idle)", before.hubRequests(), after.hubRequests(), 10, "second");
+    return RunCost.Idle.between(before, after, 10);
   }
 
   /**
@@ -356,7 +402,7 @@ public final class FederationBench {
     while (System.nanoTime() < deadline) {
       works =
           hub.genericKubernetesResources(WORKS)
-              .inNamespace("karmada-es-member1")
+              .inNamespace(Names.executionNamespace("member1"))
               .list()
               .getItems()
               .size();

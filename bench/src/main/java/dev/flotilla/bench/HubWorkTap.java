@@ -2,6 +2,7 @@ package dev.flotilla.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.flotilla.policies.names.Names;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.Watch;
@@ -17,7 +18,7 @@ import java.util.Map;
  */
 final class HubWorkTap implements AutoCloseable {
   private static final ObjectMapper MAPPER = new ObjectMapper();
-  private static final String PREFIX = "karmada-es-";
+  private static final String PREFIX = Names.EXECUTION_NAMESPACE_PREFIX;
 
   private final Watch watch;
 

@@ -1,6 +1,7 @@
 package dev.flotilla.bench;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.flotilla.policies.names.Names;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -397,7 +398,7 @@ public final class McsBench {
           fleet
               .admin
               .genericKubernetesResources("work.karmada.io/v1alpha1", "Work")
-              .inNamespace("karmada-es-" + cluster)
+              .inNamespace(Names.executionNamespace(cluster))
               .withName(name)
               .get();
       if (w == null) {

@@ -114,6 +114,29 @@ record RunCost(
         (after.simCpuSeconds - before.simCpuSeconds) * 1000 / templates);
   }
 
+  /**
+   * The fleet's steady cost per second with nothing to propagate (leases, cluster status), to take
+   * out of a slow phase's per-template figures.
+   */
+  record Idle(double cpuPerSecond, double requestsPerSecond, double writesPerSecond) {
+    static Idle between(RunCost before, RunCost after, double seconds) {
+      return new Idle(
+          (after.hubCpuSeconds - before.hubCpuSeconds) / seconds,
+          requestsBetween(before, after) / seconds,
+          writesBetween(before, after) / seconds);
+    }
+
+    /** Per-template hub CPU, requests and writes of a phase, less this rate over its duration. */
+    String net(RunCost before, RunCost after, double seconds, int templates, int clusters) {
+      return String.format(
+          "hub CPU %.1f ms/template, hub requests %.1f/template, of which writes %.1f (floor %d)",
+          (after.hubCpuSeconds - before.hubCpuSeconds - cpuPerSecond * seconds) * 1000 / templates,
+          (requestsBetween(before, after) - requestsPerSecond * seconds) / templates,
+          (writesBetween(before, after) - writesPerSecond * seconds) / templates,
+          floorWrites(clusters));
+    }
+  }
+
   /** The machine's load averages, to read noisy figures by. */
   static String load() {
     try {

@@ -161,6 +161,42 @@ public final class ScaleBench {
         usedHeapMiB(),
         RunCost.liveThreads(ProcessHandle.current().pid()),
         RunCost.load());
+    System.out.printf("steady    bench %s%n", openFiles());
+  }
+
+  /**
+   * The benchmark process's open descriptors by kind (sockets, epoll and eventfd pairs of the JDK
+   * HTTP clients' selectors), against its limit: both ends of every agent-to-member connection live
+   * here, and 1,000 members ran into the limit before.
+   */
+  static String openFiles() {
+    Map<String, Integer> kinds = new java.util.TreeMap<>();
+    int total = 0;
+    try (var fds = java.nio.file.Files.list(java.nio.file.Path.of("/proc/self/fd"))) {
+      for (java.nio.file.Path fd : (Iterable<java.nio.file.Path>) fds::iterator) {
+        try {
+          String target = java.nio.file.Files.readSymbolicLink(fd).toString();
+          kinds.merge(target.replaceAll("[0-9]+", "").replaceAll("/.*", "file"), 1, Integer::sum);
+          total++;
+        } catch (java.io.IOException e) {
+          // closed while we looked
+        }
+      }
+    } catch (java.io.IOException e) {
+      return "open files: unknown";
+    }
+    String limit = "?";
+    try {
+      for (String line :
+          java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/limits"))) {
+        if (line.startsWith("Max open files")) {
+          limit = line.replaceAll("Max open files\\s+", "").trim().split("\\s+")[0];
+        }
+      }
+    } catch (java.io.IOException e) {
+      // leave "?"
+    }
+    return "open files " + total + " (limit " + limit + "): " + kinds;
   }
 
   private static String rates(Map<String, Double> perSecond) {
@@ -252,6 +288,7 @@ public final class ScaleBench {
         templates, clusters, latency.summary(), toAll.summary());
     System.out.printf(
         "distribute %s%n", RunCost.perTemplate(before, after, Math.max(1, templates), clusters));
+    System.out.printf("distribute bench %s%n", openFiles());
     return complete;
   }
 

@@ -3,6 +3,7 @@ package dev.flotilla.cli;
 import dev.flotilla.agent.AgentConfig;
 import dev.flotilla.agent.ClientSource;
 import dev.flotilla.agent.MemberAgent;
+import dev.flotilla.agent.join.BootstrapJoin;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -59,8 +60,76 @@ final class AgentCommand implements Callable<Integer> {
       description = "The member's API URL as the hub should record it.")
   String apiEndpoint;
 
+  @Option(
+      names = "--token",
+      description =
+          "Bootstrap token (flotilla token create): join by CSR when --hub-kubeconfig does not"
+              + " exist yet, and write the issued credential there.")
+  String bootstrapToken;
+
+  @Option(names = "--hub-endpoint", description = "The hub, host:port, for a --token join.")
+  String hubEndpoint;
+
+  @Option(
+      names = "--discovery-token-ca-cert-hash",
+      split = ",",
+      description = "For a --token join: the hub CA's public-key pin, sha256:<hex>.")
+  List<String> caCertHashes = List.of();
+
+  @Option(
+      names = "--cert-expiration-seconds",
+      defaultValue = "31536000",
+      description = "For a --token join: the agent certificate's lifetime (default: one year).")
+  long certExpirationSeconds;
+
+  @Option(
+      names = "--join-timeout",
+      defaultValue = "5m",
+      converter = GoDurationConverter.class,
+      description = "For a --token join: how long to wait for the CSR's approval.")
+  java.time.Duration joinTimeout;
+
   @Override
   public Integer call() throws Exception {
+    if (!joinIfAsked()) {
+      return 2;
+    }
+    MemberAgent agent = new MemberAgent(config()).start();
+    Runtime.getRuntime().addShutdownHook(new Thread(agent::close, "shutdown"));
+    System.out.println("agent for cluster " + clusterName + " is running");
+    new CountDownLatch(1).await();
+    return 0;
+  }
+
+  /**
+   * With --token and no hub kubeconfig yet: joins by CSR and writes the issued credential there.
+   * False when the flags for a join are incomplete.
+   */
+  boolean joinIfAsked() throws Exception {
+    if (bootstrapToken != null && !java.nio.file.Files.exists(hubKubeconfig)) {
+      if (hubEndpoint == null || caCertHashes.isEmpty()) {
+        System.err.println(
+            "error: a --token join needs --hub-endpoint and --discovery-token-ca-cert-hash"
+                + " (flotilla token create --print-register-command prints them)");
+        return false;
+      }
+      BootstrapJoin.join(
+          new BootstrapJoin.Request(
+              hubEndpoint,
+              bootstrapToken,
+              caCertHashes,
+              clusterName,
+              certExpirationSeconds,
+              joinTimeout),
+          hubKubeconfig);
+      System.out.println(
+          "joined the hub as cluster " + clusterName + "; credential written to " + hubKubeconfig);
+    }
+    return true;
+  }
+
+  /** The agent's configuration from the flags. */
+  AgentConfig config() {
     Map<String, String> labelMap = new LinkedHashMap<>();
     for (String l : labels) {
       int eq = l.indexOf('=');
@@ -85,10 +154,6 @@ final class AgentCommand implements Callable<Integer> {
     if (apiEndpoint != null) {
       config.apiEndpoint(apiEndpoint);
     }
-    MemberAgent agent = new MemberAgent(config.build()).start();
-    Runtime.getRuntime().addShutdownHook(new Thread(agent::close, "shutdown"));
-    System.out.println("agent for cluster " + clusterName + " is running");
-    new CountDownLatch(1).await();
-    return 0;
+    return config.build();
   }
 }

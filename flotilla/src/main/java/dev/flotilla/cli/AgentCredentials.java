@@ -3,6 +3,7 @@ package dev.flotilla.cli;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.flotilla.apiserver.auth.AgentTokens;
 import dev.flotilla.apiserver.objects.Json;
+import dev.flotilla.policies.names.Names;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -91,7 +92,7 @@ public final class AgentCredentials {
   }
 
   private static void ensureExecutionNamespace(KubernetesClient hub, String cluster) {
-    String es = "karmada-es-" + cluster;
+    String es = Names.executionNamespace(cluster);
     try {
       hub.namespaces()
           .resource(new NamespaceBuilder().withNewMetadata().withName(es).endMetadata().build())

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.flotilla.agent.kube.Fabric8Clients;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.http.HttpClient;
+import io.fabric8.kubernetes.client.http.HttpResponse;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -12,6 +14,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -78,16 +81,25 @@ final class DiscoverCommand implements Callable<Integer> {
     if (!query.isEmpty()) {
       path.append('?').append(String.join("&", query));
     }
-    String body;
+    HttpResponse<String> response;
     try (KubernetesClient client = Fabric8Clients.build(config)) {
       String base = client.getMasterUrl().toString().replaceAll("/$", "");
-      body = client.raw(base + path);
+      HttpClient http = client.getHttpClient();
+      response =
+          http.sendAsync(http.newHttpRequestBuilder().uri(base + path).build(), String.class)
+              .get(60, TimeUnit.SECONDS);
     }
-    if (body == null) {
-      System.err.println("error: the hub does not serve fleet-wide discovery");
+    JsonNode list = new ObjectMapper().readTree(response.body() == null ? "{}" : response.body());
+    if (response.code() != 200) {
+      // The hub answers a Kubernetes Status: an unknown service is a 404 that says what to do.
+      String message = list.path("message").asText("");
+      System.err.println(
+          "error: "
+              + (message.isEmpty()
+                  ? "the hub answered " + response.code() + " (does it serve fleet-wide discovery?)"
+                  : message));
       return 1;
     }
-    JsonNode list = new ObjectMapper().readTree(body);
     if ("json".equals(output)) {
       System.out.println(list.toPrettyString());
       return 0;
@@ -103,7 +115,8 @@ final class DiscoverCommand implements Callable<Integer> {
       List<String> ports = new ArrayList<>();
       for (JsonNode p : i.path("ports")) {
         ports.add(
-            (p.has("name") ? p.path("name").asText() + ":" : "")
+            // An unnamed port (name absent or "", as EndpointSlices write it) prints as 8080/TCP.
+            (p.path("name").asText("").isEmpty() ? "" : p.path("name").asText() + ":")
                 + p.path("port").asText()
                 + "/"
                 + p.path("protocol").asText("TCP"));

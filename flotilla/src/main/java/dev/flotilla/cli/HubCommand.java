@@ -22,6 +22,9 @@ final class HubCommand implements Runnable {
   @Spec CommandSpec spec;
 
   @picocli.CommandLine.Mixin SecurityFlags security;
+  @picocli.CommandLine.Mixin ConnectionFlags connections;
+
+  @picocli.CommandLine.Mixin EtcdFlags etcd;
 
   @Option(
       names = "--data-dir",
@@ -140,8 +143,10 @@ final class HubCommand implements Runnable {
   public void run() {
     LeaderElection election;
     dev.flotilla.controller.FailoverOptions failover;
+    dev.flotilla.apiserver.http.ConnectionLimits limits;
     try {
       election = new LeaderElection(leaseDuration, renewDeadline, retryPeriod);
+      limits = connections.toLimits();
       failover =
           new dev.flotilla.controller.FailoverOptions(
               noExecuteTaintEviction,
@@ -153,14 +158,20 @@ final class HubCommand implements Runnable {
     }
     HubConfig config =
         new HubConfig(
-                dataDir.toAbsolutePath(), host, port, Optional.ofNullable(tokenFile), sans, true)
-            .withSecurity(security.toConfig());
-    HubServer hub = HubServer.create(config).start();
+                dataDir.toAbsolutePath().normalize(),
+                host,
+                port,
+                Optional.ofNullable(tokenFile),
+                sans,
+                true)
+            .withSecurity(security.toConfig())
+            .withConnections(limits);
+    HubServer hub = HubServer.create(config, etcd.hosting()).start();
     // The controllers reach the API server in process, as their own RBAC-bound identity.
     KubernetesClient controllerClient = HubClients.controllers(hub);
     ControllerMetricsEndpoint controllerMetrics = ControllerMetricsEndpoint.install(hub);
     ControllerManager controllers =
-        new ControllerManager(controllerClient, "flotilla-" + ProcessHandle.current().pid())
+        new ControllerManager(controllerClient, ReplicaIdentity.get())
             .derivedServicePrefix(derivedServicePrefix)
             .leaderElection(election)
             .failover(failover);

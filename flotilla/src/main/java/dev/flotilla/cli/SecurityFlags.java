@@ -51,6 +51,18 @@ final class SecurityFlags {
               + " at rest (aesgcm, secretbox or identity).")
   Path encryptionProviderConfig;
 
+  @Option(
+      names = "--anonymous-auth",
+      arity = "0..1",
+      defaultValue = "false",
+      fallbackValue = "true",
+      description =
+          "Serve requests that present no credential as system:anonymous (group"
+              + " system:unauthenticated), authorized by RBAC: by default it may read /healthz,"
+              + " /livez, /readyz and /version. kube-apiserver's default is true; the hub's is"
+              + " false, so a request without a token is a 401 (default: ${DEFAULT-VALUE}).")
+  boolean anonymousAuth;
+
   HubConfig.Security toConfig() {
     if (auditLogPath == null && auditPolicyFile != null) {
       throw new ParameterException(
@@ -67,6 +79,7 @@ final class SecurityFlags {
                     auditLogMaxSize,
                     auditLogMaxBackup,
                     auditLogMaxAge));
-    return new HubConfig.Security(audit, Optional.ofNullable(encryptionProviderConfig));
+    return new HubConfig.Security(
+        audit, Optional.ofNullable(encryptionProviderConfig), anonymousAuth);
   }
 }

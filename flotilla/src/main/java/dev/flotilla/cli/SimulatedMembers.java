@@ -24,8 +24,10 @@ import java.util.Map;
 public final class SimulatedMembers implements AutoCloseable {
   private final SimulatedFleet fleet;
   // The agents share threads as the members share event loops: a real agent is alone in its
-  // process, hundreds of simulated ones are not.
-  private final AgentThreads agentThreads = AgentThreads.shared(16);
+  // process with 4 Work workers of its own, hundreds of simulated ones are not. One shared worker
+  // per agent (16 to 128): with 16 for 100 agents, a template reaching all of them queued 100
+  // reconciles (member read, apply, hub status write) six deep, a tail no real fleet has.
+  private final AgentThreads agentThreads;
   private final List<MemberAgent> agents =
       java.util.Collections.synchronizedList(new ArrayList<>());
   private final List<KubernetesClient> clients =
@@ -33,6 +35,7 @@ public final class SimulatedMembers implements AutoCloseable {
 
   private SimulatedMembers(SimulatedFleet fleet) {
     this.fleet = fleet;
+    this.agentThreads = AgentThreads.shared(Math.min(128, Math.max(16, fleet.members().size())));
   }
 
   public static SimulatedMembers start(

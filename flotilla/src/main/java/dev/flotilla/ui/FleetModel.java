@@ -184,13 +184,14 @@ final class FleetModel implements AutoCloseable {
               + "/"
               + labels.path("flotilla.dev/service-name").asText();
       String ns = w.path("metadata").path("namespace").asText();
-      if (!ns.startsWith("karmada-es-") || w.path("metadata").has("deletionTimestamp")) {
+      if (!ns.startsWith(Names.EXECUTION_NAMESPACE_PREFIX)
+          || w.path("metadata").has("deletionTimestamp")) {
         continue;
       }
       service(byKey, key)
           .withArray("consumers")
           .addObject()
-          .put("cluster", ns.substring("karmada-es-".length()))
+          .put("cluster", ns.substring(Names.EXECUTION_NAMESPACE_PREFIX.length()))
           .put(
               "derivedService",
               w.path("metadata").path("annotations").path("flotilla.dev/derived-service").asText());

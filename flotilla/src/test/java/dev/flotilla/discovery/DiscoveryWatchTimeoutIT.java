@@ -61,9 +61,28 @@ class DiscoveryWatchTimeoutIT {
 
   @Test
   void watchEndsCleanlyAfterTimeoutSeconds() throws Exception {
-    HttpResponse<InputStream> response =
-        send("?watch=true&timeoutSeconds=2").get(120, TimeUnit.SECONDS);
+    // Every spelling Go's strconv.ParseBool takes for true starts a watch (Python's client sends
+    // "True"). A list is one line too, but only a list carries an ETag.
+    for (String t : List.of("true", "True", "TRUE", "t", "1")) {
+      watchEnds("?watch=" + t + "&timeoutSeconds=2");
+    }
+  }
+
+  @Test
+  void badBooleanIsBadRequest() throws Exception {
+    HttpResponse<InputStream> response = send("?watch=yes").get(120, TimeUnit.SECONDS);
+    String body;
+    try (InputStream in = response.body()) {
+      body = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+    assertEquals(400, response.code(), body);
+    assertTrue(body.contains("strconv.ParseBool"), body);
+  }
+
+  private static void watchEnds(String query) throws Exception {
+    HttpResponse<InputStream> response = send(query).get(120, TimeUnit.SECONDS);
     assertEquals(200, response.code());
+    assertEquals(null, response.header("ETag"), query + " was answered as a list");
     // Reading to the end returns only because the server ends the stream: without the timeout
     // this watch stays open (and the read is bounded by the generous wait below).
     String body =

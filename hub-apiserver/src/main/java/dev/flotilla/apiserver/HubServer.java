@@ -4,14 +4,17 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.flotilla.apiserver.agent.AgentAdmission;
 import dev.flotilla.apiserver.audit.AuditLog;
 import dev.flotilla.apiserver.auth.AgentTokens;
+import dev.flotilla.apiserver.auth.BootstrapTokens;
 import dev.flotilla.apiserver.auth.CertificateAuthority;
 import dev.flotilla.apiserver.auth.DataDirectory;
 import dev.flotilla.apiserver.auth.KubeconfigContext;
 import dev.flotilla.apiserver.auth.KubeconfigWriter;
 import dev.flotilla.apiserver.auth.ServiceAccounts;
 import dev.flotilla.apiserver.auth.TokenAuthenticator;
+import dev.flotilla.apiserver.certificates.Certificates;
 import dev.flotilla.apiserver.controllers.ApiServiceRegistration;
 import dev.flotilla.apiserver.controllers.CrdController;
+import dev.flotilla.apiserver.controllers.DefaultServiceAccounts;
 import dev.flotilla.apiserver.controllers.GarbageCollector;
 import dev.flotilla.apiserver.controllers.NamespaceController;
 import dev.flotilla.apiserver.controllers.RootCaPublisher;
@@ -69,10 +72,12 @@ public final class HubServer implements AutoCloseable {
   private volatile java.util.concurrent.ScheduledFuture<?> compaction;
   private final ServerRuntime runtime;
   private final boolean ownsRuntime;
+  private final boolean http2;
   private ApiServer server;
   private Authorizer authorizer = Authorizer.MASTERS;
   private Rbac rbac;
   private ServiceAccounts serviceAccounts;
+  private Certificates certificates;
   private final HealthChecks health = new HealthChecks();
   private final java.util.Map<String, dev.flotilla.apiserver.http.ExtensionHandler> extensions =
       new java.util.concurrent.ConcurrentHashMap<>();
@@ -83,15 +88,22 @@ public final class HubServer implements AutoCloseable {
     DataDirectory.prepare(config.dataDir());
     this.config = config;
     this.ownsRuntime = hosting.runtime() == null;
+    this.http2 = hosting.http2();
     this.runtime = ownsRuntime ? ServerRuntime.create() : hosting.runtime();
     this.ca = CertificateAuthority.loadOrCreate(config.dataDir(), config.extraSans());
     this.authenticator = TokenAuthenticator.loadOrCreate(config.dataDir(), config.tokenAuthFile());
+    authenticator.allowAnonymous(config.security().anonymousAuth());
     this.store =
         hosting.inMemoryStore()
             ? new MemoryStore()
-            : SqliteStore.open(
-                DataDirectory.secureStore(config.dataDir()),
-                EncryptionConfig.transformer(config.security().encryptionProviderConfig()));
+            : hosting.store() != null
+                ? hosting
+                    .store()
+                    .apply(
+                        EncryptionConfig.transformer(config.security().encryptionProviderConfig()))
+                : SqliteStore.open(
+                    DataDirectory.secureStore(config.dataDir()),
+                    EncryptionConfig.transformer(config.security().encryptionProviderConfig()));
     ResourceRegistry registry = new ResourceRegistry(BuiltinCatalogue.get().types());
     this.storage = new ResourceStorage(store, registry, runtime.workers());
   }
@@ -103,8 +115,33 @@ public final class HubServer implements AutoCloseable {
    *     the server's own
    * @param inMemoryStore keep objects in memory only (simulated members: their durability is not
    *     what is measured); a hub always stores durably
+   * @param http2 also serve HTTP/2 (see {@link ApiServerConfig#http2()})
+   * @param store opens another durable store (e.g. etcd) with the at-rest transformer, or null for
+   *     SQLite in the data directory
    */
-  public record Hosting(ServerRuntime runtime, boolean inMemoryStore) {
+  public record Hosting(
+      ServerRuntime runtime,
+      boolean inMemoryStore,
+      boolean http2,
+      java.util.function.Function<dev.flotilla.apiserver.storage.ValueTransformer, Store> store) {
+    /** HTTP/1.1 only, SQLite in the data directory. */
+    public Hosting(ServerRuntime runtime, boolean inMemoryStore) {
+      this(runtime, inMemoryStore, false, null);
+    }
+
+    /** SQLite in the data directory. */
+    public Hosting(ServerRuntime runtime, boolean inMemoryStore, boolean http2) {
+      this(runtime, inMemoryStore, http2, null);
+    }
+
+    /** HTTP/1.1 only, on the store {@code store} opens. */
+    public Hosting(
+        ServerRuntime runtime,
+        boolean inMemoryStore,
+        java.util.function.Function<dev.flotilla.apiserver.storage.ValueTransformer, Store> store) {
+      this(runtime, inMemoryStore, false, store);
+    }
+
     /** Its own threads and durable storage: what a hub runs with. */
     public static Hosting standalone() {
       return new Hosting(null, false);
@@ -134,6 +171,9 @@ public final class HubServer implements AutoCloseable {
     RootCaPublisher rootCa = new RootCaPublisher(storage, ca.caCertPem());
     rootCa.start();
     closeables.add(rootCa);
+    DefaultServiceAccounts defaultAccounts = new DefaultServiceAccounts(storage);
+    defaultAccounts.start();
+    closeables.add(defaultAccounts);
     ApiServiceRegistration apiServices = new ApiServiceRegistration(storage);
     apiServices.start();
     closeables.add(apiServices);
@@ -161,7 +201,14 @@ public final class HubServer implements AutoCloseable {
       closeables.add(rbac);
       authorizer = rbac.authorizer();
       storage.addAdmission(new AgentAdmission());
+      BootstrapTokens bootstrapTokens = new BootstrapTokens();
+      bootstrapTokens.start(storage);
+      authenticator.addSource(bootstrapTokens::lookup);
+      closeables.add(bootstrapTokens);
+      certificates = Certificates.start(storage, ca, rbac.authorizer());
+      closeables.add(certificates);
     }
+    storage.addAdmission(new dev.flotilla.apiserver.quota.FederatedQuotaAdmission(storage));
     long[] lastSeen = {store.currentRevision()};
     compaction =
         COMPACTOR.scheduleWithFixedDelay(
@@ -187,7 +234,9 @@ public final class HubServer implements AutoCloseable {
                 ca.serverCertPath(),
                 ca.serverKeyPath(),
                 ApiServerConfig.DEFAULT_MAX_BODY,
-                ca.caCertPath()),
+                ca.caCertPath(),
+                config.connections(),
+                http2),
             runtime,
             storage,
             authenticator,
@@ -199,6 +248,7 @@ public final class HubServer implements AutoCloseable {
     if (rbac != null) {
       rbac.serveOn(server, authenticator);
       serviceAccounts.serveOn(server);
+      certificates.serveOn(server);
     }
     config.security().audit().flatMap(AuditLog::open).ifPresent(this::audit);
     extensions.forEach(server::addExtension);
@@ -343,6 +393,11 @@ public final class HubServer implements AutoCloseable {
    */
   public void serveInProcess(dev.flotilla.apiserver.http.ApiExchange exchange) {
     server.serve(exchange);
+  }
+
+  /** The HTTPS listener, once started (connection figures for tests and metrics). */
+  public dev.flotilla.apiserver.http.ApiServer apiServer() {
+    return server;
   }
 
   public String url() {

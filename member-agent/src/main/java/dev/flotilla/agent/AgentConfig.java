@@ -1,5 +1,6 @@
 package dev.flotilla.agent;
 
+import dev.flotilla.policies.names.Names;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -77,7 +78,7 @@ public record AgentConfig(
 
   /** The hub namespace holding this cluster's Works, as Karmada names it. */
   public String executionNamespace() {
-    return "karmada-es-" + clusterName;
+    return Names.executionNamespace(clusterName);
   }
 
   /** Fluent construction of an {@link AgentConfig}. */

@@ -54,6 +54,10 @@ public final class SimulatedFleet implements AutoCloseable {
     return start(clusters, store);
   }
 
+  /** Whether members offer HTTP/2 ({@code -Dflotilla.sim.http2=false} keeps them on HTTP/1.1). */
+  static final boolean SIM_HTTP2 =
+      Boolean.parseBoolean(System.getProperty("flotilla.sim.http2", "true"));
+
   /** Starts the given members with durable stores. */
   public static SimulatedFleet start(List<MemberCluster> clusters) {
     return start(clusters, MemberStore.DURABLE);
@@ -63,7 +67,10 @@ public final class SimulatedFleet implements AutoCloseable {
   public static SimulatedFleet start(List<MemberCluster> clusters, MemberStore store) {
     ServerRuntime runtime = fleetRuntime();
     SimThreads simThreads = SimThreads.create("sim");
-    HubServer.Hosting hosting = new HubServer.Hosting(runtime, store == MemberStore.MEMORY);
+    // HTTP/2 as a real member's API server offers it: each agent's watches and requests share one
+    // connection, where HTTP/1.1 held one per watch (7 per agent, both ends in this process).
+    HubServer.Hosting hosting =
+        new HubServer.Hosting(runtime, store == MemberStore.MEMORY, SIM_HTTP2);
     // Own threads for the start (key generation dominates): the common pool may have one thread.
     ExecutorService threads =
         Executors.newFixedThreadPool(

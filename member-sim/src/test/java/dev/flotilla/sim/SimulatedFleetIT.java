@@ -213,6 +213,55 @@ class SimulatedFleetIT {
     return pods.stream().map(p -> p.getStatus().getPodIP()).collect(Collectors.toSet());
   }
 
+  /**
+   * Members offer HTTP/2 as kube-apiserver does: a JDK client negotiates it, and a watch and a get
+   * run side by side on it (one connection per client, where HTTP/1.1 held one per watch).
+   */
+  @Test
+  void membersServeHttp2ToClientsThatAskForIt() throws Exception {
+    KubeconfigContext ctx = fleet.kubeconfigContexts().get(0);
+    java.security.KeyStore trust = java.security.KeyStore.getInstance("PKCS12");
+    trust.load(null, null);
+    trust.setCertificateEntry(
+        "ca",
+        java.security.cert.CertificateFactory.getInstance("X.509")
+            .generateCertificate(
+                new java.io.ByteArrayInputStream(ctx.caPem().getBytes(StandardCharsets.UTF_8))));
+    javax.net.ssl.TrustManagerFactory tmf =
+        javax.net.ssl.TrustManagerFactory.getInstance(
+            javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+    tmf.init(trust);
+    javax.net.ssl.SSLContext tls = javax.net.ssl.SSLContext.getInstance("TLS");
+    tls.init(null, tmf.getTrustManagers(), null);
+    java.net.http.HttpClient http =
+        java.net.http.HttpClient.newBuilder()
+            .version(java.net.http.HttpClient.Version.HTTP_2)
+            .sslContext(tls)
+            .build();
+    java.util.function.Function<String, java.net.http.HttpRequest> get =
+        path ->
+            java.net.http.HttpRequest.newBuilder(java.net.URI.create(ctx.serverUrl() + path))
+                .header("Authorization", "Bearer " + ctx.token())
+                .timeout(WAIT)
+                .build();
+    var watch =
+        http.sendAsync(
+            get.apply("/api/v1/namespaces?watch=true&timeoutSeconds=30"),
+            java.net.http.HttpResponse.BodyHandlers.ofLines());
+    var version =
+        http.send(
+            get.apply("/api/v1/namespaces/default"),
+            java.net.http.HttpResponse.BodyHandlers.ofString());
+    assertEquals(200, version.statusCode(), version.body());
+    assertEquals(java.net.http.HttpClient.Version.HTTP_2, version.version());
+    var watching = watch.get(WAIT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
+    assertEquals(200, watching.statusCode());
+    assertEquals(java.net.http.HttpClient.Version.HTTP_2, watching.version());
+    assertTrue(
+        watching.body().findFirst().orElse("").contains("\"ADDED\""),
+        "the watch streams its events over HTTP/2");
+  }
+
   @Test
   void nodesAreReadyWithTopologyAndCapacity() {
     List<Node> nodes = member1.nodes().list().getItems();

@@ -7,6 +7,7 @@ import dev.flotilla.controller.cluster.ClusterHealthController;
 import dev.flotilla.controller.cluster.ClusterTaintPolicyController;
 import dev.flotilla.controller.cluster.TaintManager;
 import dev.flotilla.controller.detector.ResourceDetector;
+import dev.flotilla.controller.interpreter.HubInterpreter;
 import dev.flotilla.controller.mcs.McsHubController;
 import dev.flotilla.controller.runtime.DecodeGuard;
 import dev.flotilla.controller.runtime.HubInformers;
@@ -54,15 +55,20 @@ final class ControllerSet implements AutoCloseable {
       HubInformers informers = new HubInformers(client);
       set.running.push(informers); // closed last
       set.add(new ClusterHealthController(client, failover.failoverEvictionTimeout()), wanted);
-      ResourceDetector detector = new ResourceDetector(client, informers);
+      HubInterpreter interpreter = new HubInterpreter(client, informers);
+      set.add(interpreter, wanted);
+      ResourceDetector detector = new ResourceDetector(client, informers, interpreter);
       set.add(detector, wanted);
       set.add(new dev.flotilla.controller.scheduler.SchedulerController(client, informers), wanted);
-      set.add(new BindingController(client, informers, detector.templates()), wanted);
+      set.add(new BindingController(client, informers, detector.templates(), interpreter), wanted);
       set.add(
           new dev.flotilla.controller.dependencies.DependenciesDistributor(
-              client, informers, detector.templates()),
+              client, informers, detector.templates(), interpreter),
           wanted);
       set.add(new ClusterTaintPolicyController(client, informers), wanted);
+      set.add(
+          new dev.flotilla.controller.quota.FederatedResourceQuotaController(client, informers),
+          wanted);
       if (failover.noExecuteTaintEviction()) {
         set.add(new TaintManager(client, informers, failover.purgeMode()), wanted);
       }

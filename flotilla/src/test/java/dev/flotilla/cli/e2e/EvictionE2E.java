@@ -108,6 +108,28 @@ class EvictionE2E {
       assertEquals("Gracefully", task.path("purgeMode").asText(), task.toString());
       assertEquals("TaintManager", task.path("producer").asText(), task.toString());
       assertEquals("TaintUntolerated", task.path("reason").asText(), task.toString());
+      // The binding says so in words: Evicted and Failover conditions, and Karmada's event.
+      JsonNode said =
+          Await.until(
+              "Evicted and Failover conditions on the binding",
+              () -> {
+                JsonNode rb = fleet.binding(ns, "Deployment", "web");
+                return "True".equals(Fleet.conditionStatus(rb, "Evicted"))
+                        && "True".equals(Fleet.conditionStatus(rb, "Failover"))
+                    ? rb
+                    : null;
+              });
+      assertTrue(
+          Fleet.condition(said, "Evicted")
+              .path("message")
+              .asText()
+              .contains(from + " (TaintUntolerated by TaintManager, purgeMode Gracefully)"),
+          said.toString());
+      assertEquals("ClusterFailover", Fleet.condition(said, "Failover").path("reason").asText());
+      assertTrue(
+          Explain.reasons(Explain.events(fleet, ns, said))
+              .contains("EvictWorkloadFromClusterSucceed"),
+          "the binding's events");
 
       // The new copy is not healthy: the old one stays, Work and member copy.
       Await.settle(Duration.ofSeconds(3));
@@ -133,6 +155,19 @@ class EvictionE2E {
                 && deployment(fleet, from, ns, "web") == null;
           });
       assertEquals(List.of(to), Fleet.scheduledClusters(fleet.binding(ns, "Deployment", "web")));
+      JsonNode over =
+          Await.until(
+              "Evicted and Failover turn False once the task ends",
+              () -> {
+                JsonNode rb = fleet.binding(ns, "Deployment", "web");
+                return "False".equals(Fleet.conditionStatus(rb, "Evicted"))
+                        && "False".equals(Fleet.conditionStatus(rb, "Failover"))
+                    ? rb
+                    : null;
+              });
+      assertTrue(
+          Fleet.condition(over, "Failover").path("message").asText().contains("runs on " + to),
+          over.toString());
     } finally {
       setTaints(fleet, from, "[]");
     }

@@ -105,10 +105,10 @@ class LocalUpE2E {
     assertEquals(0, lint.exitCode(), lint.output());
   }
 
-  private record Result(int exitCode, String output) {}
+  record Result(int exitCode, String output) {}
 
   /** Runs a command to its end, stdout and stderr together; the hub it starts logs to a file. */
-  private static Result run(Map<String, String> env, String... command)
+  static Result run(Map<String, String> env, String... command)
       throws IOException, InterruptedException {
     ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
     pb.directory(repoRoot().toFile());
@@ -124,7 +124,7 @@ class LocalUpE2E {
   }
 
   /** The hub the script started, by its pid file. */
-  private static ProcessHandle hubProcess(Path data) throws IOException {
+  static ProcessHandle hubProcess(Path data) throws IOException {
     Path pidFile = data.resolve("hub.pid");
     assertTrue(Files.exists(pidFile), "local-up wrote no pid file");
     long pid = Long.parseLong(Files.readString(pidFile).strip());
@@ -132,7 +132,7 @@ class LocalUpE2E {
   }
 
   /** A stand-in for bin/flotilla that runs the launcher from this test's classpath. */
-  private static Path launcherScript(Path dir) throws IOException {
+  static Path launcherScript(Path dir) throws IOException {
     Path java = Path.of(System.getProperty("java.home"), "bin", "java");
     String classpath = System.getProperty("java.class.path");
     Path script = dir.resolve("flotilla");
@@ -147,7 +147,7 @@ class LocalUpE2E {
     return script;
   }
 
-  private static Path script() {
+  static Path script() {
     return repoRoot().resolve("hack/local-up.sh");
   }
 
@@ -161,7 +161,7 @@ class LocalUpE2E {
         "hack/local-up.sh not found above " + Path.of("").toAbsolutePath());
   }
 
-  private static Optional<Path> onPath(String name) {
+  static Optional<Path> onPath(String name) {
     for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
       if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, name))) {
         return Optional.of(Path.of(dir, name));

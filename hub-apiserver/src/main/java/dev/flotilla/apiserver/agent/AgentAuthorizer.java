@@ -10,9 +10,10 @@ import java.util.Set;
 /**
  * What a member agent may ask of the hub, judged on the request line alone (never the body, so
  * nothing is parsed here): reads of its own Cluster, its Lease and its execution namespace
- * karmada-es-&lt;cluster&gt;; writes only of its Cluster (registration and status), its Lease, the
- * Works and events of its execution namespace. Which Work or Cluster writes are allowed depends on
- * the object, so {@link AgentAdmission} decides those; everything else is 403 here.
+ * karmada-es-&lt;cluster&gt;, and of the ResourceInterpreterCustomizations; writes only of its
+ * Cluster (registration and status), its Lease, the Works and events of its execution namespace.
+ * Which Work or Cluster writes are allowed depends on the object, so {@link AgentAdmission} decides
+ * those; everything else is 403 here.
  */
 public final class AgentAuthorizer implements Authorizer {
   private static final Set<String> READS = Set.of("get", "list", "watch");
@@ -64,6 +65,12 @@ public final class AgentAuthorizer implements Authorizer {
           + executionNamespace
           + " an agent writes only Works (see below) and events; "
           + AgentWrites.WORK_RULE;
+    }
+    if (group.equals("config.karmada.io")
+        && resource.equals("resourceinterpretercustomizations")
+        && READS.contains(verb)
+        && sub == null) {
+      return null; // the agent interprets health, status and retention with them, as Karmada's
     }
     if (group.equals("cluster.karmada.io") && resource.equals("clusters")) {
       if (OWN_OBJECT_VERBS.contains(verb)

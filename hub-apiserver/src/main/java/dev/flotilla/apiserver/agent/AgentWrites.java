@@ -3,6 +3,7 @@ package dev.flotilla.apiserver.agent;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.flotilla.apiserver.objects.Admission.Operation;
+import dev.flotilla.policies.names.Names;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -25,7 +26,7 @@ import java.util.TreeSet;
  * </ul>
  */
 public final class AgentWrites {
-  public static final String EXECUTION_PREFIX = "karmada-es-";
+  public static final String EXECUTION_PREFIX = Names.EXECUTION_NAMESPACE_PREFIX;
   public static final String EXECUTION_FINALIZER = "karmada.io/execution-controller";
   public static final String MCS_ROLE = "flotilla.dev/mcs-role";
 

@@ -133,6 +133,12 @@ final class AuditEvents {
     }
     e.put("requestReceivedTimestamp", MICROS.format(rec.received));
     e.put("stageTimestamp", MICROS.format(c.at()));
+    String decision = rec.decision;
+    if (decision != null && c.stage() != AuditPolicy.Stage.RequestReceived) {
+      ObjectNode annotations = e.putObject("annotations");
+      annotations.put("authorization.k8s.io/decision", decision);
+      annotations.put("authorization.k8s.io/reason", rec.reason);
+    }
     byte[] json = Json.write(e);
     byte[] line = java.util.Arrays.copyOf(json, json.length + 1);
     line[json.length] = '\n';

@@ -48,6 +48,9 @@ public final class AuditLog implements RequestAudit, AutoCloseable {
     String bodyType;
     Reply reply;
     boolean watchStarted;
+    // Set from a worker; read by the writer after a queue hand-off.
+    volatile String decision;
+    volatile String reason;
 
     Rec(HttpServerRequest http, UserInfo user) {
       ThreadLocalRandom r = ThreadLocalRandom.current();
@@ -145,6 +148,15 @@ public final class AuditLog implements RequestAudit, AutoCloseable {
   }
 
   @Override
+  public void authorized(HttpServerRequest http, boolean allowed, String reason) {
+    Rec rec = inFlight.get(http);
+    if (rec != null) {
+      rec.reason = reason == null ? "" : reason;
+      rec.decision = allowed ? "allow" : "forbid";
+    }
+  }
+
+  @Override
   public void requestBody(HttpServerRequest http, Buffer body) {
     Rec rec = inFlight.get(http);
     if (rec != null && body != null && body.length() > 0) {
@@ -168,6 +180,12 @@ public final class AuditLog implements RequestAudit, AutoCloseable {
       rec.watchStarted = true;
       offer(new Captured(rec, Stage.ResponseStarted, Instant.now(), 200));
     }
+  }
+
+  /** A watch the client dropped never ends its response: its end is the watch's. */
+  @Override
+  public void watchEnded(HttpServerRequest http) {
+    complete(http);
   }
 
   private void complete(HttpServerRequest http) {

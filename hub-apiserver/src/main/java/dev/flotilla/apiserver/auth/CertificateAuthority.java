@@ -115,11 +115,15 @@ public final class CertificateAuthority {
       }
       Path srvCrt = pki.resolve("server.crt");
       Path srvKey = pki.resolve("server.key");
-      if (!serverCertUsable(srvCrt, srvKey, ca, wanted)) {
+      String caPem = pem("CERTIFICATE", ca.getEncoded());
+      if (!serverCertUsable(srvCrt, srvKey, ca, wanted)
+          || !Files.readString(srvCrt).contains(caPem)) {
         KeyPair kp = newKeyPair();
         X509Certificate srv = serverCertificate(kp.getPublic(), ca, caPrivate, wanted);
         SecureFiles.write(srvKey, pem("PRIVATE KEY", kp.getPrivate().getEncoded()), true);
-        SecureFiles.write(srvCrt, pem("CERTIFICATE", srv.getEncoded()), false);
+        // The chain carries the CA too, so a joining agent can check it against the
+        // --discovery-token-ca-cert-hash pin before it trusts the hub (kubeadm's CA pinning).
+        SecureFiles.write(srvCrt, pem("CERTIFICATE", srv.getEncoded()) + caPem, false);
       }
       return new CertificateAuthority(pki, Files.readString(caCrt));
     } catch (IOException e) {
@@ -224,6 +228,60 @@ public final class CertificateAuthority {
       throw new UncheckedIOException("cannot read the CA in " + pki, e);
     } catch (GeneralSecurityException | OperatorCreationException e) {
       throw new IllegalStateException("cannot issue a client certificate: " + e, e);
+    }
+  }
+
+  /**
+   * Signs a client certificate for a PKCS#10 request, as kube-controller-manager's CSR signer: the
+   * request's subject and subject alternative names, client authentication, {@code
+   * digitalSignature} (and {@code keyEncipherment} when asked), valid from five minutes ago until
+   * {@code notAfter} or the CA's own expiry, whichever is first. Returns the certificate as PEM.
+   */
+  public String signClientRequest(
+      org.bouncycastle.pkcs.PKCS10CertificationRequest request,
+      Instant notAfter,
+      boolean keyEncipherment) {
+    try {
+      X509Certificate ca = readCertificate(caCertPath());
+      PrivateKey caKey = readPrivateKey(caKeyPath());
+      Instant caEnd = ca.getNotAfter().toInstant();
+      Instant end = notAfter.isAfter(caEnd) ? caEnd : notAfter;
+      JcaX509ExtensionUtils ext = new JcaX509ExtensionUtils();
+      X509v3CertificateBuilder b =
+          new X509v3CertificateBuilder(
+                  X500Name.getInstance(ca.getSubjectX500Principal().getEncoded()),
+                  serial(),
+                  Date.from(Instant.now().minus(Duration.ofMinutes(5))),
+                  Date.from(end),
+                  request.getSubject(),
+                  request.getSubjectPublicKeyInfo())
+              .addExtension(Extension.basicConstraints, true, new BasicConstraints(false))
+              .addExtension(
+                  Extension.keyUsage,
+                  true,
+                  new KeyUsage(
+                      KeyUsage.digitalSignature | (keyEncipherment ? KeyUsage.keyEncipherment : 0)))
+              .addExtension(
+                  Extension.extendedKeyUsage,
+                  false,
+                  new ExtendedKeyUsage(KeyPurposeId.id_kp_clientAuth))
+              .addExtension(
+                  Extension.authorityKeyIdentifier, false, ext.createAuthorityKeyIdentifier(ca));
+      for (org.bouncycastle.asn1.pkcs.Attribute a :
+          request.getAttributes(
+              org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers.pkcs_9_at_extensionRequest)) {
+        org.bouncycastle.asn1.x509.Extensions requested =
+            org.bouncycastle.asn1.x509.Extensions.getInstance(a.getAttrValues().getObjectAt(0));
+        Extension sans = requested.getExtension(Extension.subjectAlternativeName);
+        if (sans != null) {
+          b.addExtension(sans);
+        }
+      }
+      return pem("CERTIFICATE", sign(b, caKey).getEncoded());
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read the CA in " + pki, e);
+    } catch (GeneralSecurityException | OperatorCreationException e) {
+      throw new IllegalStateException("cannot sign a client certificate: " + e, e);
     }
   }
 

@@ -129,8 +129,9 @@ public final class ServiceAccountTokens {
 
   /**
    * The ServiceAccount user a token stands for, if it is one of ours, unexpired, for this hub's
-   * audience, and its account still exists; plug into {@link TokenAuthenticator#addSource}. Runs on
-   * event loops: a cached token costs two map lookups.
+   * audience, and its account still exists; plug into {@link TokenAuthenticator#addSource}. A
+   * cached token costs two map lookups; a first use verifies the signature, on a worker (see {@link
+   * #needsVerification}).
    */
   public Optional<UserInfo> lookup(String token) {
     return lookup(token, apiAudiences());
@@ -148,6 +149,16 @@ public final class ServiceAccountTokens {
               return new TokenAuthenticator.Reviewed(
                   user, audiences.stream().filter(named::contains).toList());
             });
+  }
+
+  /**
+   * Whether authenticating {@code token} would verify a signature (a JWT not verified before): the
+   * caller moves such a request off the event loop first.
+   */
+  public boolean needsVerification(String token) {
+    return token.startsWith("eyJ")
+        && token.chars().filter(c -> c == '.').count() == 2
+        && !verified.containsKey(TokenAuthenticator.digest(token));
   }
 
   /** As {@link #lookup(String)}, accepting a token that names one of {@code audiences}. */

@@ -25,6 +25,7 @@ public final class ServiceAccounts implements AutoCloseable {
     ServiceAccounts accounts = new ServiceAccounts(storage, dataDir);
     accounts.index.start(storage);
     authenticator.addSource(accounts.tokens::lookup);
+    authenticator.addCostlyCheck(accounts.tokens::needsVerification);
     authenticator.addAudienceSource(accounts.tokens::review);
     return accounts;
   }

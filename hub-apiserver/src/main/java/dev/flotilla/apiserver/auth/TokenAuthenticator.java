@@ -27,6 +27,16 @@ public final class TokenAuthenticator {
   /** Added to every authenticated user, as kube-apiserver's AuthenticatedGroupAdder does. */
   public static final String AUTHENTICATED_GROUP = "system:authenticated";
 
+  /** kube-apiserver's anonymous user, in {@value #UNAUTHENTICATED_GROUP} only. */
+  public static final String ANONYMOUS_USER = "system:anonymous";
+
+  public static final String UNAUTHENTICATED_GROUP = "system:unauthenticated";
+
+  private static final UserInfo ANONYMOUS =
+      new UserInfo(ANONYMOUS_USER, "", List.of(UNAUTHENTICATED_GROUP));
+
+  private volatile boolean anonymous;
+
   public static final UserInfo ADMIN =
       new UserInfo("admin", "admin", List.of("system:masters", AUTHENTICATED_GROUP));
 
@@ -37,6 +47,8 @@ public final class TokenAuthenticator {
   private final Map<String, UserInfo> tokens = new ConcurrentHashMap<>();
 
   private final List<Function<String, Optional<UserInfo>>> sources = new CopyOnWriteArrayList<>();
+  private final List<java.util.function.Predicate<String>> costlyChecks =
+      new CopyOnWriteArrayList<>();
   private final List<java.util.function.BiFunction<String, List<String>, Optional<Reviewed>>>
       audienceSources = new CopyOnWriteArrayList<>();
 
@@ -115,6 +127,39 @@ public final class TokenAuthenticator {
   }
 
   /**
+   * Adds a test of whether a token's lookup is costly (e.g. a signature to verify), so that the
+   * server authenticates such a request on a worker rather than the event loop.
+   */
+  public void addCostlyCheck(java.util.function.Predicate<String> costly) {
+    costlyChecks.add(costly);
+  }
+
+  /**
+   * Whether authenticating this request would do costly work (verify a signature), so that it must
+   * not run on an event loop. A client certificate or a known static token is never costly.
+   */
+  public boolean costly(String authorizationHeaderValue, javax.net.ssl.SSLSession tls) {
+    if (authorizationHeaderValue == null || costlyChecks.isEmpty()) {
+      return false;
+    }
+    String h = authorizationHeaderValue.trim();
+    int sp = indexOfWhitespace(h);
+    if (sp < 0) {
+      return false;
+    }
+    String token = h.substring(sp).trim();
+    if (token.isEmpty() || tokens.containsKey(digest(token))) {
+      return false;
+    }
+    for (var check : costlyChecks) {
+      if (check.test(token)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
    * Adds an audience-aware source: given a token and the audiences a TokenReview asks about, who it
    * is and for which of them (e.g. ServiceAccount tokens, which name their audiences).
    */
@@ -156,7 +201,20 @@ public final class TokenAuthenticator {
     if (byCertificate.isPresent()) {
       return byCertificate.map(u -> u.withGroup(AUTHENTICATED_GROUP));
     }
+    if (anonymous && authorizationHeaderValue == null) {
+      // As upstream: only a request that presents no credential at all is anonymous; a wrong one
+      // stays a 401.
+      return Optional.of(ANONYMOUS);
+    }
     return authenticate(authorizationHeaderValue);
+  }
+
+  /**
+   * kube-apiserver's {@code --anonymous-auth}: whether a request with no credentials is {@code
+   * system:anonymous} (RBAC then decides; the default policy lets it read health and version).
+   */
+  public void allowAnonymous(boolean allow) {
+    this.anonymous = allow;
   }
 
   /**

@@ -42,7 +42,9 @@ public final class ApiServiceRegistration implements AutoCloseable {
     this.apiServices =
         storage.registry().find("apiregistration.k8s.io", "v1", "apiservices").orElseThrow();
     this.queue = new WorkQueue(NAME, key -> sync());
-    storage.addHook("apiservices.apiregistration.k8s.io", new LocalStatus());
+    storage.addHook(
+        "apiservices.apiregistration.k8s.io",
+        new LocalStatus(storage.registry().find("", "v1", "services").orElseThrow(), storage));
   }
 
   public void start() {
@@ -106,8 +108,7 @@ public final class ApiServiceRegistration implements AutoCloseable {
           LOG.log(Level.WARNING, NAME + ": cannot register " + e.getKey(), failed);
           failures++;
         }
-      } else if (!current.path("status").path("conditions").isArray()
-          && !current.path("spec").path("service").isObject()) {
+      } else if (!current.path("status").path("conditions").isArray()) {
         // Stored before status was kept: an update lets the hook fill it in.
         storage.guaranteedUpdate(apiServices, null, e.getKey(), 0, false, obj -> obj).join();
       }
@@ -151,8 +152,20 @@ public final class ApiServiceRegistration implements AutoCloseable {
     queue.close();
   }
 
-  /** Local APIServices are always available; those naming a service are left as written. */
+  /**
+   * Local APIServices are always available. One naming a service is not: the hub does not proxy
+   * aggregated APIs, so it reports what the aggregator's availability controller would without a
+   * reachable backend (ServiceNotFound when the Service is absent, else FailedDiscoveryCheck).
+   */
   private static final class LocalStatus implements ObjectHook {
+    private final ResourceType services;
+    private final ResourceStorage storage;
+
+    LocalStatus(ResourceType services, ResourceStorage storage) {
+      this.services = services;
+      this.storage = storage;
+    }
+
     @Override
     public void beforeCreate(ResourceType type, ObjectNode obj) {
       apply(type, obj, null);
@@ -163,7 +176,7 @@ public final class ApiServiceRegistration implements AutoCloseable {
       apply(type, obj, old);
     }
 
-    private static void apply(ResourceType type, ObjectNode obj, ObjectNode old) {
+    private void apply(ResourceType type, ObjectNode obj, ObjectNode old) {
       JsonNode spec = obj.path("spec");
       String expected = spec.path("version").asText("") + "." + spec.path("group").asText("");
       if (!expected.equals(Meta.name(obj))) {
@@ -177,25 +190,47 @@ public final class ApiServiceRegistration implements AutoCloseable {
                 + expected
                 + "\"");
       }
-      if (obj.path("spec").path("service").isObject()) {
+      JsonNode service = spec.path("service");
+      if (service.isObject()) {
+        String ns = service.path("namespace").asText("");
+        String name = service.path("name").asText("");
+        boolean present = !ns.isEmpty() && storage.find(services, ns, name).isPresent();
+        setAvailable(
+            obj,
+            old,
+            "False",
+            present ? "FailedDiscoveryCheck" : "ServiceNotFound",
+            present
+                ? "failing or missing response from service/"
+                    + name
+                    + " in \""
+                    + ns
+                    + "\": this hub does not proxy aggregated APIs"
+                : "service/" + name + " in \"" + ns + "\" is not present");
         return;
       }
+      setAvailable(obj, old, "True", "Local", "Local APIServices are always available");
+    }
+
+    /** One Available condition, keeping its transition time while the status stays the same. */
+    private static void setAvailable(
+        ObjectNode obj, ObjectNode old, String status, String reason, String message) {
       String since = Meta.now();
       JsonNode before =
           old == null ? Json.MAPPER.createArrayNode() : old.path("status").path("conditions");
       for (JsonNode c : before) {
         if (c.path("type").asText().equals("Available")
-            && c.path("status").asText().equals("True")) {
+            && c.path("status").asText().equals(status)) {
           since = c.path("lastTransitionTime").asText(since);
         }
       }
       ArrayNode conditions = obj.putObject("status").putArray("conditions");
       ObjectNode c = conditions.addObject();
       c.put("type", "Available");
-      c.put("status", "True");
+      c.put("status", status);
       c.put("lastTransitionTime", since);
-      c.put("reason", "Local");
-      c.put("message", "Local APIServices are always available");
+      c.put("reason", reason);
+      c.put("message", message);
     }
   }
 }

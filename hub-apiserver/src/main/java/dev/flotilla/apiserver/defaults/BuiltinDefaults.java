@@ -21,6 +21,7 @@ public final class BuiltinDefaults {
       storage.addHook(plural + ".apps", workloads);
     }
     storage.addHook("secrets", new SecretDefaults());
+    storage.addHook("pods", new PodDefaults());
     ResourceType services = storage.registry().find("", "v1", "services").orElseThrow();
     storage.addHook(
         "services",

@@ -22,7 +22,7 @@ final class PodTemplateDefaults {
     if (!spec.has("securityContext")) {
       spec.putObject("securityContext");
     }
-    for (String list : new String[] {"initContainers", "containers"}) {
+    for (String list : new String[] {"initContainers", "containers", "ephemeralContainers"}) {
       for (JsonNode c : spec.path(list)) {
         if (c.isObject()) {
           applyToContainer((ObjectNode) c);

@@ -5,6 +5,7 @@ import dev.flotilla.apiserver.auth.UserInfo;
 import dev.flotilla.apiserver.objects.ApiException;
 import dev.flotilla.apiserver.objects.Json;
 import dev.flotilla.apiserver.objects.ResourceStorage;
+import dev.flotilla.apiserver.pods.PodSubresources;
 import dev.flotilla.apiserver.registry.ResourceType;
 import dev.flotilla.apiserver.scale.ScaleHandler;
 import dev.flotilla.apiserver.validation.FieldValidation;
@@ -38,6 +39,7 @@ final class ApiRouter {
   private final int maxBody;
   private final NonResourceHandler nonResource;
   private final WatchHandler watch;
+  private final WatchBuffers watchBuffers;
   private final ApiMetrics metrics;
   private final Map<String, OperationHandler> operations;
   private final OperationHandler scale;
@@ -59,6 +61,7 @@ final class ApiRouter {
       new java.util.concurrent.ConcurrentHashMap<>();
 
   private volatile Impersonator impersonator = Impersonator.NONE;
+  private volatile java.util.function.Consumer<HttpServerRequest> authenticated = http -> {};
   private volatile RequestAudit audit = RequestAudit.NONE;
 
   ApiRouter(
@@ -69,7 +72,8 @@ final class ApiRouter {
       int maxBody,
       NonResourceHandler nonResource,
       ApiMetrics metrics,
-      HealthChecks health) {
+      HealthChecks health,
+      long watchBufferBytes) {
     this.storage = storage;
     this.health = health;
     this.authenticator = authenticator;
@@ -78,7 +82,10 @@ final class ApiRouter {
     this.nonResource = nonResource;
     this.metrics = metrics;
     this.workers = workers;
-    this.watch = new WatchHandler(workers, storage, metrics::watchOpened, metrics::watchClosed);
+    this.watchBuffers = new WatchBuffers(watchBufferBytes);
+    this.watch =
+        new WatchHandler(
+            workers, storage, metrics::watchOpened, metrics::watchClosed, watchBuffers);
     this.operations =
         Map.of(
             "get", new GetHandler(storage),
@@ -89,6 +96,7 @@ final class ApiRouter {
             "delete", new DeleteHandler(storage),
             "deletecollection", new DeleteCollectionHandler(storage));
     this.scale = new ScaleHandler(storage);
+    PodSubresources.register(storage, (sub, handler) -> addSubresource("", "pods", sub, handler));
   }
 
   void addExtension(String prefix, ExtensionHandler handler) {
@@ -101,6 +109,11 @@ final class ApiRouter {
 
   void addSubresource(String group, String resource, String sub, OperationHandler handler) {
     subresources.put(group + "/" + resource + "/" + sub, handler);
+  }
+
+  /** Told of every request that authenticates (the connection cap counts the others). */
+  void onAuthenticated(java.util.function.Consumer<HttpServerRequest> listener) {
+    this.authenticated = listener;
   }
 
   void setAudit(RequestAudit audit) {
@@ -123,8 +136,46 @@ final class ApiRouter {
     if (health.handle(http)) {
       return;
     }
-    Optional<UserInfo> user =
-        authenticator.authenticate(http.getHeader("Authorization"), http.sslSession());
+    String authorization = http.getHeader("Authorization");
+    javax.net.ssl.SSLSession tls = http.sslSession();
+    if (!authenticator.costly(authorization, tls)) {
+      authenticated(http, authenticator.authenticate(authorization, tls), started);
+      return;
+    }
+    // A first-seen ServiceAccount JWT: verifying its signature is a worker's job. The request
+    // waits paused, so no body chunk arrives before its handlers are set.
+    http.pause();
+    Context context = Vertx.currentContext();
+    CompletableFuture<Optional<UserInfo>> found;
+    try {
+      found =
+          CompletableFuture.supplyAsync(
+              () -> authenticator.authenticate(authorization, tls), workers);
+    } catch (RejectedExecutionException e) {
+      http.handler(ignored -> {}); // drain, as below
+      http.resume();
+      fail(http, ApiException.internal("the server is shutting down"), "unknown", started);
+      return;
+    }
+    found.whenComplete(
+        (user, t) ->
+            context.runOnContext(
+                v -> {
+                  if (t != null) {
+                    http.handler(ignored -> {}); // drain, as below
+                    fail(http, t, "unknown", started);
+                  } else if (authenticated(http, user, started)) {
+                    return; // an impersonation decision resumes it
+                  }
+                  http.resume();
+                }));
+  }
+
+  /**
+   * The rest of {@link #handle} once the credentials are checked: 401, impersonation, serving.
+   * Returns true when it resumes the (paused) request itself, after an impersonation decision.
+   */
+  private boolean authenticated(HttpServerRequest http, Optional<UserInfo> user, long started) {
     audit.begin(http, user.orElse(null));
     if (user.isEmpty()) {
       http.handler(
@@ -138,11 +189,12 @@ final class ApiRouter {
                   + " (the admin token is in the data directory's kubeconfig)"),
           "unknown",
           started);
-      return;
+      return false;
     }
+    authenticated.accept(http);
     if (!Impersonator.requested(http.headers())) {
       serveAs(http, user.get(), started);
-      return;
+      return false;
     }
     // Deciding an impersonation is an RBAC evaluation: a worker's job. The request waits paused,
     // so no body chunk arrives before its handlers are set.
@@ -160,7 +212,7 @@ final class ApiRouter {
       http.handler(ignored -> {}); // drain, as above
       http.resume();
       fail(http, ApiException.internal("the server is shutting down"), "unknown", started);
-      return;
+      return true;
     }
     acting.whenComplete(
         (as, t) ->
@@ -174,6 +226,7 @@ final class ApiRouter {
                   }
                   http.resume();
                 }));
+    return true;
   }
 
   /** The rest of {@link #handle} once the acting user is known: extensions, then the API. */
@@ -240,13 +293,17 @@ final class ApiRouter {
     String path = http.path();
     MultiMap params = http.params();
     MultiMap headers = http.headers();
-    String[] verb = {"unknown"};
+    // verb[0] for metrics; verb[1] and verb[2] the authorization decision and reason, for audit.
+    String[] verb = {"unknown", null, null};
     if (body == null) {
       // A WebSocket upgrade is taken before the loop moves on. Routing it is light (there is no
       // body); a watch's initial list still runs on a worker.
       try {
-        start(http, context, route(method, path, params, headers, null, user, verb), started);
+        Routed r = route(method, path, params, headers, null, user, verb);
+        authorized(http, verb);
+        start(http, context, r, started);
       } catch (RuntimeException | Error e) {
+        authorized(http, verb);
         fail(http, e, verb[0], started);
       }
       return;
@@ -262,12 +319,19 @@ final class ApiRouter {
     }
     routed.whenComplete(
         (r, t) -> {
+          authorized(http, verb);
           if (t != null) {
             context.runOnContext(v -> fail(http, t, verb[0], started));
           } else {
             start(http, context, r, started);
           }
         });
+  }
+
+  private void authorized(HttpServerRequest http, String[] verb) {
+    if (verb[1] != null) {
+      audit.authorized(http, verb[1].equals("allow"), verb[2]);
+    }
   }
 
   /** Starts a routed watch on the loop, or sends the reply on the loop once it is ready. */
@@ -289,7 +353,7 @@ final class ApiRouter {
     Runnable begin =
         () -> {
           try {
-            watch.handle(r.watch(), http);
+            watch.handle(r.watch(), http, () -> audit.watchEnded(http));
             audit.watchStarted(http);
             metrics.record(r.verb(), r.watch().info().resource(), 200, started);
           } catch (RuntimeException | Error e) {
@@ -320,8 +384,13 @@ final class ApiRouter {
     }
     verb[0] = verb(method, info, params);
     ApiRequest request = new ApiRequest(method.name(), info, type, params, headers, body, user);
-    String denied = authorizer.deny(user, verb[0], request);
-    if (denied != null) {
+    Authorizer.Verdict verdict = authorizer.authorize(user, verb[0], request);
+    if (verb.length > 2) {
+      verb[1] = verdict.allowed() ? "allow" : "forbid";
+      verb[2] = verdict.reason();
+    }
+    String denied = verdict.denial();
+    if (!verdict.allowed()) {
       throw info.resourceRequest()
           ? ApiException.forbidden(info.group(), info.resource(), info.name(), denied)
           : new ApiException(403, "Forbidden", "forbidden: " + denied);
@@ -566,6 +635,10 @@ final class ApiRouter {
 
   ApiMetrics metrics() {
     return metrics;
+  }
+
+  WatchBuffers watchBuffers() {
+    return watchBuffers;
   }
 
   WatchHandler watchHandler() {

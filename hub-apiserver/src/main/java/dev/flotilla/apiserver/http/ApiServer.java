@@ -38,6 +38,7 @@ public final class ApiServer implements AutoCloseable {
   private final List<String> deployments = new ArrayList<>();
   private final Map<String, Handler<HttpServerRequest>> rawHandlers = new ConcurrentHashMap<>();
   private volatile int port;
+  private final ConnectionGuard guard;
 
   public ApiServer(
       ApiServerConfig config,
@@ -69,8 +70,11 @@ public final class ApiServer implements AutoCloseable {
             config.maxBodyBytes(),
             nonResource,
             metrics,
-            health);
+            health,
+            config.connections().maxWatchBufferBytes());
     this.local = new LocalPipeline(router, runtime.vertx(), runtime.eventLoops());
+    this.guard = new ConnectionGuard(config.connections());
+    router.onAuthenticated(guard::authenticated);
   }
 
   /**
@@ -102,6 +106,7 @@ public final class ApiServer implements AutoCloseable {
   /** One HTTPS listener on the event loop Vert.x gives this verticle. */
   private final class Listener extends VerticleBase {
     private final int listenPort;
+    private long sweepTimer = -1;
 
     Listener(int listenPort) {
       this.listenPort = listenPort;
@@ -109,11 +114,24 @@ public final class ApiServer implements AutoCloseable {
 
     @Override
     public Future<?> start() {
+      ConnectionGuard.Sweep sweep = guard.sweep();
+      sweepTimer = vertx.setPeriodic(guard.periodMillis(), id -> sweep.sweep(System.nanoTime()));
       return vertx
           .createHttpServer(serverOptions())
-          .requestHandler(ApiServer.this::route)
+          .connectionHandler(sweep::opened)
+          .requestHandler(
+              http -> {
+                sweep.request(http);
+                route(http);
+              })
           .listen(listenPort, config.host())
           .onSuccess(s -> port = s.actualPort());
+    }
+
+    @Override
+    public Future<?> stop() {
+      vertx.cancelTimer(sweepTimer);
+      return Future.succeededFuture();
     }
   }
 
@@ -146,8 +164,18 @@ public final class ApiServer implements AutoCloseable {
           .setClientAuth(ClientAuth.REQUEST)
           .setTrustOptions(new PemTrustOptions().addCertPath(config.clientCaPath().toString()));
     }
+    if (config.http2()) {
+      // kube-apiserver's --http2-max-streams-per-connection default: a client's watches and
+      // requests all fit on one connection.
+      options
+          .setUseAlpn(true)
+          .setInitialSettings(new io.vertx.core.http.Http2Settings().setMaxConcurrentStreams(1000));
+    }
     return options
         .setSsl(true)
+        // A handshake is part of reading the first request head.
+        .setSslHandshakeTimeout(config.connections().readHeaderTimeout().toMillis())
+        .setSslHandshakeTimeoutUnit(java.util.concurrent.TimeUnit.MILLISECONDS)
         .setKeyCertOptions(
             new PemKeyCertOptions()
                 .setCertPath(config.certPath().toString())
@@ -188,6 +216,27 @@ public final class ApiServer implements AutoCloseable {
 
   public int port() {
     return port;
+  }
+
+  /** Connections that have not yet authenticated (see {@link ConnectionLimits}). */
+  public int unauthenticatedConnections() {
+    return guard.unauthenticated();
+  }
+
+  /** Bytes all watches hold for their clients now, and the most they held at once. */
+  public long[] watchBufferedBytes() {
+    WatchBuffers b = router.watchBuffers();
+    return new long[] {b.total(), b.peak()};
+  }
+
+  /** Watches cut off because all watches together held more than the cap. */
+  public int watchesCutForBufferCap() {
+    return router.watchBuffers().cut();
+  }
+
+  /** Connections closed by a connection timeout or the unauthenticated cap since start. */
+  public int connectionsClosedByLimits() {
+    return guard.closedByLimits();
   }
 
   /** Stops listening; the runtime (event loops and workers) belongs to the caller. */

@@ -14,6 +14,18 @@ public interface Authorizer {
    */
   String deny(UserInfo user, String verb, ApiRequest request);
 
+  /** A decision as audit records it: allowed or not, and the authorizer's reason ("" if none). */
+  record Verdict(boolean allowed, String reason, String denial) {}
+
+  /**
+   * The decision with its reason, for the audit log's {@code authorization.k8s.io/decision} and
+   * {@code /reason} annotations; {@code denial} is the 403 message when refused.
+   */
+  default Verdict authorize(UserInfo user, String verb, ApiRequest request) {
+    String denied = deny(user, verb, request);
+    return new Verdict(denied == null, "", denied);
+  }
+
   /** Masters only for resources; discovery stays readable for any authenticated user. */
   Authorizer MASTERS =
       (user, verb, request) -> {

@@ -3,6 +3,7 @@ package dev.flotilla.apiserver.http;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.flotilla.apiserver.registry.BuiltinCatalogue;
 import dev.flotilla.apiserver.registry.ResourceRegistry;
 import dev.flotilla.apiserver.registry.ResourceType;
 import java.util.ArrayList;
@@ -21,7 +22,26 @@ import java.util.regex.Pattern;
  */
 final class DiscoveryDocuments {
   /** Subresources this server actually serves; others in the catalogue stay hidden. */
-  static final Set<String> SERVED_SUBRESOURCES = Set.of("status", "scale");
+  static final Set<String> SERVED_SUBRESOURCES =
+      Set.of("status", "scale", "eviction", "binding", "ephemeralcontainers");
+
+  /**
+   * What a subresource takes and serves: the catalogue's details for a built-in type (pods/eviction
+   * is a policy/v1 Eviction, create only), else Scale or the type itself with get, patch, update.
+   */
+  private static BuiltinCatalogue.Subresource details(ResourceType t, String sub) {
+    if (t.builtin()) {
+      for (BuiltinCatalogue.Subresource d : BuiltinCatalogue.get().subresources(t)) {
+        if (d.name().equals(sub)) {
+          return d;
+        }
+      }
+    }
+    List<String> verbs = List.of("get", "patch", "update");
+    return sub.equals("scale")
+        ? new BuiltinCatalogue.Subresource(sub, "autoscaling", "v1", "Scale", verbs)
+        : new BuiltinCatalogue.Subresource(sub, t.group(), t.version(), t.kind(), verbs);
+  }
 
   private static final Pattern VERSION = Pattern.compile("v(\\d+)(?:(alpha|beta)(\\d+))?");
   private static final JsonNodeFactory F = JsonNodeFactory.instance;
@@ -122,14 +142,13 @@ final class DiscoveryDocuments {
           s.put("name", t.plural() + "/" + sub);
           s.put("singularName", "");
           s.put("namespaced", t.namespaced());
-          if (sub.equals("scale")) {
-            s.put("group", "autoscaling");
-            s.put("version", "v1");
-            s.put("kind", "Scale");
-          } else {
-            s.put("kind", t.kind());
+          BuiltinCatalogue.Subresource d = details(t, sub);
+          if (!d.group().equals(t.group()) || !d.version().equals(t.version())) {
+            s.put("group", d.group());
+            s.put("version", d.version());
           }
-          strings(s.putArray("verbs"), List.of("get", "patch", "update"));
+          s.put("kind", d.kind());
+          strings(s.putArray("verbs"), d.verbs());
         }
       }
     }
@@ -186,18 +205,12 @@ final class DiscoveryDocuments {
       if (SERVED_SUBRESOURCES.contains(sub)) {
         ObjectNode s = subs.addObject();
         s.put("subresource", sub);
-        if (sub.equals("scale")) {
-          s.putObject("responseKind")
-              .put("group", "autoscaling")
-              .put("version", "v1")
-              .put("kind", "Scale");
-        } else {
-          s.putObject("responseKind")
-              .put("group", t.group())
-              .put("version", t.version())
-              .put("kind", t.kind());
-        }
-        strings(s.putArray("verbs"), List.of("get", "patch", "update"));
+        BuiltinCatalogue.Subresource d = details(t, sub);
+        s.putObject("responseKind")
+            .put("group", d.group())
+            .put("version", d.version())
+            .put("kind", d.kind());
+        strings(s.putArray("verbs"), d.verbs());
       }
     }
     if (!subs.isEmpty()) {

@@ -18,6 +18,13 @@ public interface RequestAudit {
   /** The request acts as {@code acting} (itself, or whom it impersonates). */
   default void acting(HttpServerRequest http, UserInfo acting) {}
 
+  /**
+   * The authorizer's verdict, as kube-apiserver annotates events with {@code
+   * authorization.k8s.io/decision} ("allow" or "forbid") and {@code authorization.k8s.io/reason}.
+   * May be called from a worker.
+   */
+  default void authorized(HttpServerRequest http, boolean allowed, String reason) {}
+
   /** The request's whole body has been read. */
   default void requestBody(HttpServerRequest http, Buffer body) {}
 
@@ -26,4 +33,7 @@ public interface RequestAudit {
 
   /** A watch's response has started streaming. */
   default void watchStarted(HttpServerRequest http) {}
+
+  /** A watch has ended, by the server or because its client went away. */
+  default void watchEnded(HttpServerRequest http) {}
 }

@@ -54,8 +54,15 @@ final class WatchHandler {
   private final ResourceStorage storage;
   private final Runnable opened;
   private final Runnable closed;
+  private final WatchBuffers buffers;
 
-  WatchHandler(Executor workers, ResourceStorage storage, Runnable opened, Runnable closed) {
+  WatchHandler(
+      Executor workers,
+      ResourceStorage storage,
+      Runnable opened,
+      Runnable closed,
+      WatchBuffers buffers) {
+    this.buffers = buffers;
     this.workers = workers;
     this.storage = storage;
     this.opened = opened;
@@ -64,11 +71,21 @@ final class WatchHandler {
 
   /** Called on the event loop. */
   void handle(ApiRequest r, HttpServerRequest http) {
+    handle(r, http, () -> {});
+  }
+
+  /** As above; {@code ended} runs on the loop once the watch ends, whoever ends it. */
+  void handle(ApiRequest r, HttpServerRequest http, Runnable ended) {
     Stream stream = prepare(r);
+    stream.ended = ended;
     Context context = Vertx.currentContext();
+    // Cutting a slow reader off closes its connection: Netty then drops what it queued.
+    io.vertx.core.http.HttpConnection connection = http.connection();
+    WatchBuffers.Account account = buffers.open(context, () -> closeNow(connection));
+    stream.account = account;
     if ("websocket".equalsIgnoreCase(http.getHeader("Upgrade"))) {
       http.toWebSocket()
-          .onSuccess(ws -> stream.begin(webSocket(ws, context)))
+          .onSuccess(ws -> stream.begin(webSocket(ws, context, account)))
           .onFailure(t -> http.response().setStatusCode(400).end());
       return;
     }
@@ -79,7 +96,7 @@ final class WatchHandler {
     response.setStatusCode(200);
     // Headers go out at once: clients treat the watch as established when they arrive.
     response.writeHead();
-    stream.begin(chunked(response, context));
+    stream.begin(chunked(response, context, account));
   }
 
   /**
@@ -89,6 +106,26 @@ final class WatchHandler {
   void handle(ApiRequest r, java.util.function.Supplier<WatchSink> open) {
     Stream stream = prepare(r);
     stream.begin(open.get());
+  }
+
+  /**
+   * Closes the connection at once, on its loop. Vert.x's close and even Netty's pipeline close (TLS
+   * close_notify) queue behind the pending writes, which a client that does not read never lets
+   * drain; the channel's own close drops them, and a zero linger resets the socket so the kernel
+   * drops what it holds too.
+   */
+  private static void closeNow(io.vertx.core.http.HttpConnection connection) {
+    if (connection instanceof io.vertx.core.net.impl.ConnectionBase base) {
+      io.netty.channel.Channel channel = base.channel();
+      try {
+        channel.config().setOption(io.netty.channel.ChannelOption.SO_LINGER, 0);
+      } catch (RuntimeException e) {
+        // not a TCP socket: closing is enough
+      }
+      channel.unsafe().close(channel.voidPromise());
+    } else if (connection != null) {
+      connection.close();
+    }
   }
 
   /** Validates the watch request and sets its stream up on the current event loop. */
@@ -118,6 +155,9 @@ final class WatchHandler {
    * is encoded on a worker, in order; the loop only writes bytes.
    */
   private final class Stream {
+    /** Told once the watch ends (the audit log's ResponseComplete). */
+    private Runnable ended = () -> {};
+
     private final ApiRequest r;
     private final ListOptions options;
     private final boolean bookmarks;
@@ -131,6 +171,7 @@ final class WatchHandler {
     private long lastSent;
     private WatchSink sink;
     private Store.Watch watch;
+    private WatchBuffers.Account account;
     private long timer = -1;
     private long bookmarkTimer = -1;
 
@@ -240,7 +281,14 @@ final class WatchHandler {
 
     /** On the loop, when the client or the server ends the watch. */
     private void stop() {
-      if (!done.compareAndSet(false, true) || watch == null) {
+      if (account != null) {
+        account.release();
+      }
+      if (!done.compareAndSet(false, true)) {
+        return;
+      }
+      ended.run();
+      if (watch == null) {
         return; // never started following: nothing subscribed, nothing counted
       }
       watch.close();
@@ -273,7 +321,8 @@ final class WatchHandler {
             if (bytes != null) {
               sink.send(bytes);
               if (sink.congested()) {
-                sink.close();
+                // A graceful end would queue behind what the client is not reading: cut it off.
+                sink.abort();
               }
             }
           });
@@ -307,26 +356,36 @@ final class WatchHandler {
    * Watch events as JSON lines on a chunked response; an event larger than a slice goes out a slice
    * per loop turn, and an end waits for what is queued (never a cut line).
    */
-  private static WatchSink chunked(HttpServerResponse response, Context context) {
+  private static WatchSink chunked(
+      HttpServerResponse response, Context context, WatchBuffers.Account account) {
     SlicedWriter writer = new SlicedWriter(context);
     return new WatchSink() {
       @Override
       public void send(byte[] event) {
         Buffer b = Buffer.buffer(event.length + 1).appendBytes(event).appendByte((byte) '\n');
+        account.add(b.length());
         if (writer.idle() && b.length() <= SlicedWriter.SLICE_BYTES) {
-          response.write(b);
+          write(b);
           return;
         }
         for (int off = 0; off < b.length(); off += SlicedWriter.SLICE_BYTES) {
           Buffer slice = b.slice(off, Math.min(b.length(), off + SlicedWriter.SLICE_BYTES));
-          writer.add(
-              slice.length(),
-              () -> {
-                if (!response.ended() && !response.closed()) {
-                  response.write(slice);
-                }
-              });
+          writer.add(slice.length(), () -> write(slice));
         }
+      }
+
+      /** Held until the socket takes it: the write completes when Netty has flushed it. */
+      private void write(Buffer b) {
+        if (response.ended() || response.closed()) {
+          account.done(b.length());
+          return;
+        }
+        response.write(b).onComplete(ar -> account.done(b.length()));
+      }
+
+      @Override
+      public void abort() {
+        account.abort();
       }
 
       @Override
@@ -356,17 +415,20 @@ final class WatchHandler {
    * Watch events as WebSocket text messages; a message larger than a slice goes out as a fragmented
    * message (a text frame, then continuation frames), a frame per loop turn.
    */
-  private static WatchSink webSocket(ServerWebSocket ws, Context context) {
+  private static WatchSink webSocket(
+      ServerWebSocket ws, Context context, WatchBuffers.Account account) {
     SlicedWriter writer = new SlicedWriter(context);
     return new WatchSink() {
       @Override
       public void send(byte[] event) {
+        account.add(event.length);
         if (event.length <= SlicedWriter.SLICE_BYTES) {
           String text = new String(event, StandardCharsets.UTF_8);
           if (writer.idle()) {
-            ws.writeTextMessage(text);
+            write(WebSocketFrame.textFrame(text, true), event.length);
           } else {
-            writer.add(event.length, () -> write(WebSocketFrame.textFrame(text, true)));
+            writer.add(
+                event.length, () -> write(WebSocketFrame.textFrame(text, true), event.length));
           }
           return;
         }
@@ -380,15 +442,23 @@ final class WatchHandler {
                       new String(event, 0, end, StandardCharsets.UTF_8), last)
                   : WebSocketFrame.continuationFrame(
                       Buffer.buffer(java.util.Arrays.copyOfRange(event, off, end)), last);
-          writer.add(end - off, () -> write(frame));
+          int bytes = end - off;
+          writer.add(bytes, () -> write(frame, bytes));
           off = end;
         }
       }
 
-      private void write(WebSocketFrame frame) {
-        if (!ws.isClosed()) {
-          ws.writeFrame(frame);
+      private void write(WebSocketFrame frame, int bytes) {
+        if (ws.isClosed()) {
+          account.done(bytes);
+          return;
         }
+        ws.writeFrame(frame).onComplete(ar -> account.done(bytes));
+      }
+
+      @Override
+      public void abort() {
+        account.abort();
       }
 
       @Override

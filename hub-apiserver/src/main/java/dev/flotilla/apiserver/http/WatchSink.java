@@ -11,6 +11,14 @@ public interface WatchSink {
   /** Ends the stream once what is queued has gone out. */
   void close();
 
+  /**
+   * Ends the stream at once, dropping what is queued: for a reader too far behind, whose queue
+   * would never drain. The client sees a broken stream and re-lists.
+   */
+  default void abort() {
+    close();
+  }
+
   /** True when the reader has fallen too far behind: the watch is then ended (it re-watches). */
   boolean congested();
 

@@ -193,7 +193,9 @@ public class ApiException extends RuntimeException {
           ObjectNode n = list.addObject();
           n.put("reason", c.reason());
           n.put("message", c.message());
-          n.put("field", c.field());
+          if (c.field() != null) {
+            n.put("field", c.field()); // upstream omits an empty field (e.g. DisruptionBudget)
+          }
         }
       }
     }

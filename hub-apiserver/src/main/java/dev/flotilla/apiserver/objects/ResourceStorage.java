@@ -468,7 +468,10 @@ public final class ResourceStorage {
         false);
   }
 
-  private void checkPreconditions(
+  /**
+   * 409 as upstream when {@code current} fails the delete's uid or resourceVersion precondition.
+   */
+  public static void checkPreconditions(
       ResourceType type, String name, ObjectNode current, DeleteOptions options) {
     if (options.preconditionUid() != null && !options.preconditionUid().equals(Meta.uid(current))) {
       throw ApiException.conflict(

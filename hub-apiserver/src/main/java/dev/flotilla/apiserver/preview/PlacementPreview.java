@@ -11,6 +11,7 @@ import dev.flotilla.apiserver.objects.ResourceStorage;
 import dev.flotilla.apiserver.registry.ResourceType;
 import dev.flotilla.apiserver.selection.LabelSelector;
 import dev.flotilla.apiserver.storage.KeyValue;
+import dev.flotilla.apiserver.validation.WriteContext;
 import dev.flotilla.policies.matching.PolicyChoice;
 import dev.flotilla.policies.matching.PolicyMatcher;
 import dev.flotilla.policies.placement.ClusterVerdict;
@@ -54,6 +55,7 @@ public final class PlacementPreview {
         others(type, "clusterpropagationpolicies", clusterPolicy ? policy : null, null);
     List<JsonNode> clusters = list("cluster.karmada.io", "v1alpha1", "clusters", null);
     ArrayNode templates = Json.MAPPER.createArrayNode();
+    ArrayNode elsewhere = Json.MAPPER.createArrayNode();
     Set<String> seenKinds = new LinkedHashSet<>();
     for (JsonNode selector : policy.path("spec").path("resourceSelectors")) {
       String apiVersion = selector.path("apiVersion").asText();
@@ -74,16 +76,32 @@ public final class PlacementPreview {
               .items()) {
         ObjectNode template = storage.toVersion(templateType, kv.value());
         PolicyChoice choice = PolicyMatcher.choose(template, pps, cpps);
-        if (choice.policy() == null || !samePolicy(choice.policy(), policy)) {
-          continue;
+        if (choice.policy() != null && samePolicy(choice.policy(), policy)) {
+          ObjectNode entry = preview(template, policy, clusters);
+          ClaimNotes.currentClaimant(template, policy).ifPresent(c -> entry.put("claimedBy", c));
+          templates.add(entry);
+        } else if (ClaimNotes.selects(policy, template)) {
+          elsewhere.add(ClaimNotes.claimedElsewhere(template, choice));
         }
-        templates.add(preview(template, policy, clusters));
       }
     }
     ObjectNode status = policy.with("status");
     ObjectNode preview = status.putObject("placementPreview");
     preview.put("clusters", clusters.size());
     preview.set("templates", templates);
+    if (!elsewhere.isEmpty()) {
+      preview.set("claimedElsewhere", elsewhere);
+    }
+    List<String> unknown = ClaimNotes.unknownClusters(policy, clusters);
+    if (!unknown.isEmpty()) {
+      ArrayNode names = preview.putArray("unknownClusters");
+      unknown.forEach(names::add);
+      WriteContext.current()
+          .warn(
+              "the placement names cluster(s) that do not exist: "
+                  + String.join(", ", unknown)
+                  + " (kubectl get clusters lists them)");
+    }
   }
 
   private ObjectNode preview(ObjectNode template, ObjectNode policy, List<JsonNode> clusters) {

@@ -47,8 +47,13 @@ public final class BootstrapPolicy {
       List<PolicyRule> rules,
       List<String> aggregateFrom) {}
 
-  /** A default ClusterRoleBinding of the ClusterRole of the same name to groups. */
-  public record Binding(String name, List<String> groups) {}
+  /** A default ClusterRoleBinding of ClusterRole {@code role} to groups. */
+  public record Binding(String name, String role, List<String> groups) {
+    /** A binding of the ClusterRole of the same name, as most of upstream's are. */
+    public Binding(String name, List<String> groups) {
+      this(name, name, groups);
+    }
+  }
 
   private BootstrapPolicy() {}
 
@@ -133,6 +138,7 @@ public final class BootstrapPolicy {
             CONTROLLER_MANAGER,
             rule(List.of("*"), "*", "*"),
             PolicyRule.urls(List.of("*"), List.of("*"))));
+    roles.addAll(CertificatePolicy.clusterRoles());
     return roles;
   }
 
@@ -144,7 +150,21 @@ public final class BootstrapPolicy {
         new Binding(
             "system:public-info-viewer", List.of("system:authenticated", "system:unauthenticated")),
         new Binding("system:monitoring", List.of("system:monitoring")),
-        new Binding(CONTROLLER_MANAGER, List.of(CONTROLLER_MANAGER_GROUP)));
+        new Binding(CONTROLLER_MANAGER, List.of(CONTROLLER_MANAGER_GROUP)),
+        // Karmada's agent join (karmadactl init's bootstrap-token RBAC): bootstrap tokens may post
+        // CSRs and have agent CSRs approved by the agent CSR approver; agents may renew their own.
+        new Binding(
+            CertificatePolicy.AGENT_BOOTSTRAP,
+            CertificatePolicy.NODE_BOOTSTRAPPER,
+            List.of(CertificatePolicy.AGENT_TOKEN_GROUP)),
+        new Binding(
+            CertificatePolicy.AGENT_AUTOAPPROVE_BOOTSTRAP,
+            CertificatePolicy.CSR_AUTOAPPROVER,
+            List.of(CertificatePolicy.AGENT_TOKEN_GROUP)),
+        new Binding(
+            CertificatePolicy.AGENT_AUTOAPPROVE_ROTATION,
+            CertificatePolicy.CSR_SELF_AUTOAPPROVER,
+            List.of("system:karmada:agents")));
   }
 
   private static PolicyRule[] editRules() {
@@ -299,7 +319,7 @@ public final class BootstrapPolicy {
     return rules.toArray(PolicyRule[]::new);
   }
 
-  private static Role own(String name, PolicyRule... rules) {
+  static Role own(String name, PolicyRule... rules) {
     return new Role(name, Map.of(), List.of(rules), List.of());
   }
 
@@ -307,7 +327,7 @@ public final class BootstrapPolicy {
     return new Role(name, Map.of(aggregateTo, "true"), List.of(rules), List.of());
   }
 
-  private static PolicyRule rule(List<String> verbs, String group, String... resources) {
+  static PolicyRule rule(List<String> verbs, String group, String... resources) {
     return PolicyRule.resources(verbs, List.of(group), List.of(resources));
   }
 }

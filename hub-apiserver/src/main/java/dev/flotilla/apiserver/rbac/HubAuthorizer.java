@@ -39,6 +39,19 @@ public final class HubAuthorizer implements Authorizer {
     return d.reason().isEmpty() ? a.forbiddenMessage() : a.forbiddenMessage() + ": " + d.reason();
   }
 
+  @Override
+  public Verdict authorize(UserInfo user, String verb, ApiRequest request) {
+    Attributes a = Attributes.of(user, verb, request);
+    Decision d = decide(a, request);
+    if (d.allowed()) {
+      return new Verdict(true, d.reason(), null);
+    }
+    return new Verdict(
+        false,
+        d.reason(),
+        d.reason().isEmpty() ? a.forbiddenMessage() : a.forbiddenMessage() + ": " + d.reason());
+  }
+
   /** The chain's decision on attributes that come from no HTTP request (reviews, impersonation). */
   public Decision decide(Attributes a) {
     return decide(a, null);

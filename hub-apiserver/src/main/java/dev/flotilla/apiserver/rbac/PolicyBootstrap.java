@@ -108,7 +108,7 @@ public final class PolicyBootstrap {
     ObjectNode ref = obj.putObject("roleRef");
     ref.put("apiGroup", RbacAdmission.GROUP);
     ref.put("kind", "ClusterRole");
-    ref.put("name", binding.name());
+    ref.put("name", binding.role());
     ArrayNode subjects = obj.putArray("subjects");
     for (String group : binding.groups()) {
       subjects

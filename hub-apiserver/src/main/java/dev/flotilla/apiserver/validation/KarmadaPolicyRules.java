@@ -28,6 +28,7 @@ final class KarmadaPolicyRules {
       switch (type.kind()) {
         case "PropagationPolicy", "ClusterPropagationPolicy" -> propagation(spec, errors);
         case "OverridePolicy", "ClusterOverridePolicy" -> override(spec, errors);
+        case "FederatedResourceQuota" -> FederatedQuotaRules.check(obj, errors);
         case "ClusterTaintPolicy" -> {
           affinity(spec.get("targetClusters"), "spec.targetClusters", errors);
           ClusterTaintPolicyRules.check(spec, errors);
@@ -36,6 +37,9 @@ final class KarmadaPolicyRules {
           // no webhook rules
         }
       }
+    } else if (type.group().equals("config.karmada.io")
+        && type.kind().equals("ResourceInterpreterCustomization")) {
+      FederatedQuotaRules.luaScripts(spec, errors);
     } else if (type.group().equals("cluster.karmada.io") && type.kind().equals("Cluster")) {
       String name = obj.path("metadata").path("name").asText("");
       clusterName(name, "metadata.name", errors);

@@ -125,4 +125,52 @@ class ApiServicesIT {
     await("APIService removed", () -> get("v1beta1.apisvc.example.com") == null);
     assertTrue(availableLocal("v1.apps"));
   }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> available(String name) {
+    Map<String, Object> status =
+        (Map<String, Object>) get(name).getAdditionalProperties().get("status");
+    for (Object c : (List<Object>) status.get("conditions")) {
+      if ("Available".equals(((Map<String, Object>) c).get("type"))) {
+        return (Map<String, Object>) c;
+      }
+    }
+    throw new AssertionError("no Available condition on " + name + ": " + status);
+  }
+
+  @Test
+  void serviceBackedApiServiceIsNotAvailable() {
+    String apiService =
+        "{\"apiVersion\":\"apiregistration.k8s.io/v1\",\"kind\":\"APIService\","
+            + "\"metadata\":{\"name\":\"v1beta1.metrics.example.com\"},\"spec\":{\"group\":"
+            + "\"metrics.example.com\",\"version\":\"v1beta1\",\"groupPriorityMinimum\":100,"
+            + "\"versionPriority\":100,\"service\":{\"namespace\":\"kube-system\",\"name\":"
+            + "\"metrics-server\"}}}";
+    client.resource(apiService).create();
+    Map<String, Object> c = available("v1beta1.metrics.example.com");
+    assertEquals("False", c.get("status"));
+    assertEquals("ServiceNotFound", c.get("reason"));
+    assertEquals("service/metrics-server in \"kube-system\" is not present", c.get("message"));
+
+    client
+        .services()
+        .inNamespace("kube-system")
+        .resource(
+            new io.fabric8.kubernetes.api.model.ServiceBuilder()
+                .withNewMetadata()
+                .withName("metrics-server")
+                .endMetadata()
+                .withNewSpec()
+                .addNewPort()
+                .withPort(443)
+                .endPort()
+                .endSpec()
+                .build())
+        .create();
+    client.resource(apiService).update();
+    c = available("v1beta1.metrics.example.com");
+    assertEquals("False", c.get("status"));
+    assertEquals("FailedDiscoveryCheck", c.get("reason"));
+    client.genericKubernetesResources(APISERVICES).withName("v1beta1.metrics.example.com").delete();
+  }
 }

@@ -260,7 +260,59 @@ class AuditLogIT {
                 e.path("stage").asText().equals("ResponseStarted")
                     && e.path("verb").asText().equals("watch"));
     assertEquals("configmaps", started.path("objectRef").path("resource").asText());
+    assertEquals(
+        "allow", started.path("annotations").path("authorization.k8s.io/decision").asText());
     w.close();
+    // The client went away mid-stream: the watch still gets its ResponseComplete.
+    JsonNode complete =
+        awaitEvent(
+            "the dropped watch's ResponseComplete",
+            e ->
+                e.path("stage").asText().equals("ResponseComplete")
+                    && e.path("verb").asText().equals("watch")
+                    && e.path("auditID").equals(started.path("auditID")));
+    // 101 for a WebSocket watch (fabric8's), 200 for a chunked one, as upstream records them.
+    int code = complete.path("responseStatus").path("code").asInt();
+    assertTrue(code == 101 || code == 200, complete::toString);
+  }
+
+  @Test
+  void eventsCarryTheAuthorizationDecisionAndReason() {
+    RbacUsers.bind(admin, "default", "view", "alice");
+    try (KubernetesClient alice = hub.client("alice-token")) {
+      Fabric8Support.await(
+          "alice's view binding is in force",
+          () -> {
+            try {
+              alice.configMaps().inNamespace("default").withName("reason-probe").get();
+              return true;
+            } catch (KubernetesClientException e) {
+              return false;
+            }
+          });
+      org.junit.jupiter.api.Assertions.assertThrows(
+          KubernetesClientException.class,
+          () -> alice.configMaps().inNamespace("kube-public").withName("reason-probe").get());
+    }
+    JsonNode allowed =
+        awaitEvent(
+            "the allowed get",
+            at("ResponseComplete", "get", "configmaps", "reason-probe")
+                .and(e -> e.path("responseStatus").path("code").asInt() == 404));
+    JsonNode annotations = allowed.path("annotations");
+    assertEquals(
+        "allow", annotations.path("authorization.k8s.io/decision").asText(), allowed::toString);
+    assertEquals(
+        "RBAC: allowed by RoleBinding \"alice-view/default\" of ClusterRole \"view\" to User"
+            + " \"alice\"",
+        annotations.path("authorization.k8s.io/reason").asText());
+    JsonNode forbidden =
+        awaitEvent(
+            "a forbidden get",
+            at("ResponseComplete", "get", "configmaps", "reason-probe")
+                .and(e -> e.path("responseStatus").path("code").asInt() == 403));
+    assertEquals(
+        "forbid", forbidden.path("annotations").path("authorization.k8s.io/decision").asText());
   }
 
   private static ConfigMap cm(String name) {

@@ -301,4 +301,47 @@ class PolicyAdmissionIT {
         "metadata.name: Invalid value: \"" + name + "\": must be no more than 48 characters");
     assertEquals(404, http.get("/apis/cluster.karmada.io/v1alpha1/clusters/" + name).statusCode());
   }
+
+  @Test
+  void federatedResourceQuotasAreChecked() {
+    String frqs = "/apis/policy.karmada.io/v1alpha1/namespaces/" + NS + "/federatedresourcequotas";
+    String head =
+        "{\"apiVersion\":\"policy.karmada.io/v1alpha1\",\"kind\":\"FederatedResourceQuota\","
+            + "\"metadata\":{\"name\":\"q\"},\"spec\":{\"overall\":{\"cpu\":\"1\"},";
+    refused(
+        frqs,
+        head + "\"staticAssignments\":[{\"clusterName\":\"m1\",\"hard\":{\"cpu\":\"2\"}}]}}",
+        "spec.overall[cpu]",
+        "overall is less than assignments");
+    refused(
+        frqs,
+        head + "\"staticAssignments\":[{\"clusterName\":\"m1\",\"hard\":{\"memory\":\"1Gi\"}}]}}",
+        "spec.staticAssignments[0].hard[memory]",
+        "assignment resourceName is not exist in overall");
+    HttpResponse<String> ok =
+        http.send(
+            "POST",
+            frqs,
+            "application/json",
+            head
+                + "\"staticAssignments\":[{\"clusterName\":\"m1\",\"hard\":{\"cpu\":\"600m\"}}]}}");
+    assertEquals(201, ok.statusCode(), ok.body());
+    http.send("DELETE", frqs + "/q", null, (String) null);
+  }
+
+  @Test
+  void interpreterCustomizationScriptsMustCompile() {
+    String rics = "/apis/config.karmada.io/v1alpha1/resourceinterpretercustomizations";
+    String body =
+        "{\"apiVersion\":\"config.karmada.io/v1alpha1\",\"kind\":\"ResourceInterpreterCustomization\","
+            + "\"metadata\":{\"name\":\"r\"},\"spec\":{\"target\":{\"apiVersion\":\"v1\","
+            + "\"kind\":\"ConfigMap\"},\"customizations\":{\"healthInterpretation\":"
+            + "{\"luaScript\":\"function InterpretHealth(o) return end end\"}}}}";
+    refused(rics, body, "spec.customizations.healthInterpretation.luaScript", "Lua script error");
+    HttpResponse<String> ok =
+        http.send(
+            "POST", rics, "application/json", body.replace("return end end", "return true end"));
+    assertEquals(201, ok.statusCode(), ok.body());
+    http.send("DELETE", rics + "/r", null, (String) null);
+  }
 }

@@ -26,10 +26,30 @@ public final class TestHub implements AutoCloseable {
   }
 
   public static TestHub start() {
+    return start(storeUnderTest());
+  }
+
+  /**
+   * How the suites' hubs store: SQLite in their data directory, or the store that the factory named
+   * by {@code -Dflotilla.test.store} opens (store-etcd's {@code -Pstore-etcd} profile runs the
+   * fabric8 and kubectl suites on etcd this way).
+   */
+  @SuppressWarnings("unchecked")
+  static HubServer.Hosting storeUnderTest() {
+    String factory = System.getProperty("flotilla.test.store", "");
+    if (factory.isEmpty()) {
+      return HubServer.Hosting.standalone();
+    }
     try {
-      return start(Files.createTempDirectory("flotilla-it"));
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
+      return new HubServer.Hosting(
+          null,
+          false,
+          (java.util.function.Function<
+                  dev.flotilla.apiserver.storage.ValueTransformer,
+                  dev.flotilla.apiserver.storage.Store>)
+              Class.forName(factory).getDeclaredConstructor().newInstance());
+    } catch (ReflectiveOperationException e) {
+      throw new IllegalStateException("-Dflotilla.test.store=" + factory + ": " + e, e);
     }
   }
 
@@ -50,7 +70,7 @@ public final class TestHub implements AutoCloseable {
 
   /** Starts with {@code config} (e.g. a token file of further users), data in its data dir. */
   public static TestHub start(HubConfig config) {
-    return new TestHub(config.dataDir(), HubServer.create(config).start());
+    return new TestHub(config.dataDir(), HubServer.create(config, storeUnderTest()).start());
   }
 
   public HubServer server() {

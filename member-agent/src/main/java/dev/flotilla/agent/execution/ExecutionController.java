@@ -8,6 +8,7 @@ import dev.flotilla.agent.kube.KeyedWorkQueue;
 import dev.flotilla.agent.kube.KeyedWorkQueue.Result;
 import dev.flotilla.agent.kube.Times;
 import dev.flotilla.policies.decoding.TolerantDecoding;
+import dev.flotilla.policies.interpreter.ResourceInterpreter;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ExceptionHandler;
@@ -44,6 +45,8 @@ public final class ExecutionController implements AutoCloseable {
   private final Pruner pruner;
   private final HubWorks hubWorks;
   private final AppliedRecords records = new AppliedRecords();
+  private final HubCustomizations customizations;
+  private final ResourceInterpreter interpreter;
   private final Set<String> reportedUndecodable =
       java.util.concurrent.ConcurrentHashMap.newKeySet();
   private SharedIndexInformer<GenericKubernetesResource> works;
@@ -76,10 +79,20 @@ public final class ExecutionController implements AutoCloseable {
             ? new KeyedWorkQueue(NAME, workers, this::reconcile)
             : new KeyedWorkQueue(NAME, workers, this::reconcile, sharedWorkers);
     this.mapper = new ResourceMapper(member);
+    // Closed with this controller; the view is shared with other agents of the same hub.
+    this.customizations = HubCustomizations.join(hub, resyncPeriod.toMillis(), this::requeueAll);
+    this.interpreter = customizations.interpreter();
     this.memberObjects = new MemberObjects(member, namespace, queue::add);
-    this.applier = new ManifestApplier(member, mapper);
+    this.applier = new ManifestApplier(member, mapper, interpreter);
     this.pruner = new Pruner(member, mapper, memberObjects);
     this.hubWorks = new HubWorks(hub);
+  }
+
+  /** Every Work again: the interpreter's customizations changed. */
+  private void requeueAll() {
+    if (works != null) {
+      works.getStore().listKeys().forEach(k -> queue.add(k.substring(k.indexOf('/') + 1)));
+    }
   }
 
   /** Starts watching Works in the execution namespace; returns without waiting for the hub. */
@@ -193,7 +206,8 @@ public final class ExecutionController implements AutoCloseable {
     hubWorks.writeStatus(
         stored,
         previous ->
-            WorkStatusBuilder.build(previous, results, work.generation(), Times.now(clock)));
+            WorkStatusBuilder.build(
+                previous, results, work.generation(), Times.now(clock), interpreter));
     List<String> failures =
         results.stream()
             .filter(ManifestResult::failed)
@@ -358,6 +372,7 @@ public final class ExecutionController implements AutoCloseable {
   @Override
   public void close() {
     queue.close();
+    customizations.close();
     if (works != null) {
       works.stop();
     }

@@ -2,8 +2,9 @@ package dev.flotilla.agent.execution;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.flotilla.agent.kube.ApiErrors;
-import dev.flotilla.agent.kube.Conditions;
 import dev.flotilla.agent.kube.Json;
+import dev.flotilla.policies.conditions.Conditions;
+import dev.flotilla.policies.interpreter.ResourceInterpreter;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -53,9 +54,12 @@ final class ManifestApplier {
 
   private record LastApply(String configuration, String resourceVersion) {}
 
-  ManifestApplier(KubernetesClient member, ResourceMapper mapper) {
+  private final ResourceInterpreter interpreter;
+
+  ManifestApplier(KubernetesClient member, ResourceMapper mapper, ResourceInterpreter interpreter) {
     this.member = member;
     this.mapper = mapper;
+    this.interpreter = interpreter;
   }
 
   /**
@@ -92,11 +96,17 @@ final class ManifestApplier {
     if (existing == null && namespace != null) {
       ensureNamespace(namespace);
     }
+    // A retention script keeps the values the member owns (Karmada's Retain); a failing one fails
+    // this manifest with the script's error rather than overwrite them.
+    ObjectNode toApply =
+        existing == null
+            ? desired
+            : interpreter.retain(desired, Json.tree(existing)).orElse(desired);
     GenericKubernetesResource applied;
     try {
       applied =
           resources(gvr, namespace)
-              .resource(Json.generic(desired))
+              .resource(Json.generic(toApply))
               .fieldManager(KarmadaMarks.FIELD_MANAGER)
               .forceConflicts()
               .serverSideApply();

@@ -3,9 +3,12 @@ package dev.flotilla.agent.execution;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.flotilla.agent.kube.Conditions;
-import dev.flotilla.agent.kube.Conditions.Condition;
 import dev.flotilla.agent.kube.Json;
+import dev.flotilla.policies.conditions.Conditions;
+import dev.flotilla.policies.conditions.Conditions.Condition;
+import dev.flotilla.policies.interpreter.InterpretationException;
+import dev.flotilla.policies.interpreter.ResourceInterpreter;
+import dev.flotilla.policies.status.Health;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -20,10 +23,17 @@ final class WorkStatusBuilder {
   static final String AVAILABLE = "Available";
   static final String DEGRADED = "Degraded";
 
+  /** Reason of an Available condition that a failing interpreter script made Unknown. */
+  static final String INTERPRET_FAILED = "InterpretFailed";
+
   private WorkStatusBuilder() {}
 
   static ObjectNode build(
-      JsonNode previous, List<ManifestResult> results, long generation, String now) {
+      JsonNode previous,
+      List<ManifestResult> results,
+      long generation,
+      String now,
+      ResourceInterpreter interpreter) {
     ObjectNode status =
         previous != null && previous.isObject()
             ? ((ObjectNode) previous).deepCopy()
@@ -32,27 +42,39 @@ final class WorkStatusBuilder {
     ordered.sort(Comparator.comparingInt(ManifestResult::ordinal));
     ArrayNode manifestStatuses = status.putArray("manifestStatuses");
     List<String> unhealthy = new ArrayList<>();
+    List<String> uninterpretable = new ArrayList<>();
     int healthy = 0;
     for (ManifestResult r : ordered) {
       ObjectNode entry = manifestStatuses.addObject();
       entry.set("identifier", identifier(r));
-      if (!r.failed()
-          && r.live() != null
-          && r.live().get("status") instanceof ObjectNode s
-          && !s.isEmpty()) {
-        entry.set("status", s.deepCopy());
+      Health health = Health.UNKNOWN;
+      if (!r.failed() && r.live() != null) {
+        // Karmada's work status controller: a script that fails leaves the status out and the
+        // health Unknown, and says why; the built-in rule never stands in for it.
+        try {
+          JsonNode reflected = interpreter.reflectStatus(r.live());
+          if (reflected != null && !reflected.isEmpty()) {
+            entry.set("status", reflected);
+          }
+        } catch (InterpretationException e) {
+          uninterpretable.add(r.describe() + ": " + e.getMessage());
+        }
+        try {
+          health = interpreter.health(r.live());
+        } catch (InterpretationException e) {
+          uninterpretable.add(r.describe() + ": " + e.getMessage());
+        }
       }
-      String health = r.failed() ? Health.UNKNOWN : Health.of(r.live());
-      entry.put("health", health);
-      if (health.equals(Health.HEALTHY)) {
+      entry.put("health", health.value());
+      if (health == Health.HEALTHY) {
         healthy++;
-      } else if (health.equals(Health.UNHEALTHY)) {
+      } else if (health == Health.UNHEALTHY) {
         unhealthy.add(r.describe());
       }
     }
     List<Condition> conditions = new ArrayList<>();
     conditions.add(applied(ordered, generation));
-    conditions.add(available(ordered.size(), healthy, unhealthy, generation));
+    conditions.add(available(ordered.size(), healthy, unhealthy, uninterpretable, generation));
     conditions.add(degraded(unhealthy, generation));
     status.set("conditions", Conditions.merge(status.get("conditions"), conditions, now));
     return status;
@@ -101,7 +123,19 @@ final class WorkStatusBuilder {
   }
 
   private static Condition available(
-      int total, int healthy, List<String> unhealthy, long generation) {
+      int total,
+      int healthy,
+      List<String> unhealthy,
+      List<String> uninterpretable,
+      long generation) {
+    if (!uninterpretable.isEmpty()) {
+      return new Condition(
+          AVAILABLE,
+          "Unknown",
+          INTERPRET_FAILED,
+          "a resource interpreter script failed: " + String.join("; ", uninterpretable),
+          generation);
+    }
     if (healthy == total) {
       return new Condition(
           AVAILABLE,

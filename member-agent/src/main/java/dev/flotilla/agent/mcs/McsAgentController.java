@@ -10,6 +10,8 @@ import dev.flotilla.agent.kube.Json;
 import dev.flotilla.agent.kube.KeyedWorkQueue;
 import dev.flotilla.agent.kube.KeyedWorkQueue.Result;
 import dev.flotilla.agent.kube.Times;
+import dev.flotilla.policies.names.McsNames;
+import dev.flotilla.policies.names.Names;
 import io.fabric8.kubernetes.api.model.APIResource;
 import io.fabric8.kubernetes.api.model.APIResourceList;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
@@ -27,7 +29,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -92,7 +93,7 @@ public final class McsAgentController implements AutoCloseable {
     this.hub = hub;
     this.member = member;
     this.cluster = cluster;
-    this.namespace = "karmada-es-" + cluster;
+    this.namespace = Names.executionNamespace(cluster);
     this.clock = clock;
     this.sharedWorkers = sharedWorkers;
     this.queue =
@@ -129,7 +130,7 @@ public final class McsAgentController implements AutoCloseable {
         inform(
             hub.genericKubernetesResources(HubResources.WORKS)
                 .inNamespace(namespace)
-                .withLabel(McsProtocol.ROLE)
+                .withLabel(McsNames.ROLE)
                 .runnableInformer(0),
             McsAgentController::workKeys);
     schedulePoll(0);
@@ -142,12 +143,11 @@ public final class McsAgentController implements AutoCloseable {
   private static List<String> ownServiceKey(GenericKubernetesResource s) {
     Map<String, String> labels = s.getMetadata().getLabels();
     if (labels == null
-        || labels.get(McsProtocol.KUBE_SERVICE_NAME) == null
-        || labels.get(McsProtocol.MCS_SERVICE_NAME) != null) {
+        || labels.get(McsNames.KUBE_SERVICE_NAME) == null
+        || labels.get(McsNames.MCS_SERVICE_NAME) != null) {
       return List.of();
     }
-    return List.of(
-        s.getMetadata().getNamespace() + "/" + labels.get(McsProtocol.KUBE_SERVICE_NAME));
+    return List.of(s.getMetadata().getNamespace() + "/" + labels.get(McsNames.KUBE_SERVICE_NAME));
   }
 
   /**
@@ -221,7 +221,7 @@ public final class McsAgentController implements AutoCloseable {
     for (String version : List.of("v1beta1", "v1alpha1")) {
       APIResourceList list;
       try {
-        list = member.getApiResources(McsProtocol.GROUP + "/" + version);
+        list = member.getApiResources(McsNames.GROUP + "/" + version);
       } catch (RuntimeException e) {
         if (ApiErrors.isNotFound(e)) {
           continue;
@@ -234,7 +234,7 @@ public final class McsAgentController implements AutoCloseable {
       for (APIResource r : list.getResources()) {
         if (plural.equals(r.getName())) {
           return new ResourceDefinitionContext.Builder()
-              .withGroup(McsProtocol.GROUP)
+              .withGroup(McsNames.GROUP)
               .withVersion(version)
               .withKind(kind)
               .withPlural(plural)
@@ -282,32 +282,32 @@ public final class McsAgentController implements AutoCloseable {
     List<String> keys = new ArrayList<>();
     keys.add(key(svc));
     Map<String, String> labels = svc.getMetadata().getLabels();
-    if (labels != null && labels.get(McsProtocol.MCS_SERVICE_NAME) != null) {
-      keys.add(svc.getMetadata().getNamespace() + "/" + labels.get(McsProtocol.MCS_SERVICE_NAME));
+    if (labels != null && labels.get(McsNames.MCS_SERVICE_NAME) != null) {
+      keys.add(svc.getMetadata().getNamespace() + "/" + labels.get(McsNames.MCS_SERVICE_NAME));
     }
     return keys;
   }
 
   private List<String> sliceKeys(GenericKubernetesResource slice) {
     Map<String, String> labels = slice.getMetadata().getLabels();
-    if (labels == null || labels.get(McsProtocol.KUBE_SERVICE_NAME) == null) {
+    if (labels == null || labels.get(McsNames.KUBE_SERVICE_NAME) == null) {
       return List.of();
     }
     List<String> keys = new ArrayList<>();
-    keys.add(slice.getMetadata().getNamespace() + "/" + labels.get(McsProtocol.KUBE_SERVICE_NAME));
-    if (labels.get(McsProtocol.MCS_SERVICE_NAME) != null) {
-      keys.add(slice.getMetadata().getNamespace() + "/" + labels.get(McsProtocol.MCS_SERVICE_NAME));
+    keys.add(slice.getMetadata().getNamespace() + "/" + labels.get(McsNames.KUBE_SERVICE_NAME));
+    if (labels.get(McsNames.MCS_SERVICE_NAME) != null) {
+      keys.add(slice.getMetadata().getNamespace() + "/" + labels.get(McsNames.MCS_SERVICE_NAME));
     }
     return keys;
   }
 
   private static List<String> workKeys(GenericKubernetesResource work) {
     Map<String, String> labels = work.getMetadata().getLabels();
-    if (labels == null || labels.get(McsProtocol.SERVICE_NAME) == null) {
+    if (labels == null || labels.get(McsNames.SERVICE_NAME) == null) {
       return List.of();
     }
     return List.of(
-        labels.get(McsProtocol.SERVICE_NAMESPACE) + "/" + labels.get(McsProtocol.SERVICE_NAME));
+        labels.get(McsNames.SERVICE_NAMESPACE) + "/" + labels.get(McsNames.SERVICE_NAME));
   }
 
   private List<String> allKeys() {
@@ -359,10 +359,10 @@ public final class McsAgentController implements AutoCloseable {
   // ---- provider side ----
 
   private void reconcileExport(String ns, String name) {
-    String workName = McsProtocol.workName("svcexport", ns, name);
+    String workName = McsNames.workName("svcexport", ns, name);
     GenericKubernetesResource cached = exports.getStore().getByKey(ns + "/" + name);
     if (cached == null || cached.getMetadata().getDeletionTimestamp() != null) {
-      deleteWork(workName);
+      ReportWorks.delete(hub, works, namespace, workName);
       return;
     }
     ObjectNode export = Json.tree(cached);
@@ -377,7 +377,7 @@ public final class McsAgentController implements AutoCloseable {
               "NoService",
               "Service " + ns + "/" + name + " does not exist",
               now));
-      deleteWork(workName);
+      ReportWorks.delete(hub, works, namespace, workName);
     } else if ("ExternalName".equals(Json.text(Json.tree(svcCached), "spec", "type"))) {
       conditions.add(
           condition(
@@ -386,11 +386,11 @@ public final class McsAgentController implements AutoCloseable {
               "InvalidServiceType",
               "Service " + ns + "/" + name + " is of type ExternalName, which cannot be exported",
               now));
-      deleteWork(workName);
+      ReportWorks.delete(hub, works, namespace, workName);
     } else {
       conditions.add(condition("Valid", "True", "Valid", "the Service is exportable", now));
       ObjectNode work = exportWork(workName, ns, name, export, Json.tree(svcCached));
-      upsertWork(work);
+      ReportWorks.upsert(hub, works, work);
       GenericKubernetesResource reported = works.getStore().getByKey(namespace + "/" + workName);
       if (reported != null) {
         for (JsonNode c : Json.tree(reported).path("status").path("conditions")) {
@@ -412,11 +412,11 @@ public final class McsAgentController implements AutoCloseable {
 
   private ObjectNode exportWork(
       String workName, String ns, String name, ObjectNode export, ObjectNode svc) {
-    ObjectNode work = work(workName, "export", ns, name);
-    Json.child(Json.metadata(work), "labels").put(McsProtocol.EXPORT_MANAGED_BY, "ServiceExport");
+    ObjectNode work = ReportWorks.work(namespace, workName, "export", ns, name);
+    Json.child(Json.metadata(work), "labels").put(McsNames.EXPORT_MANAGED_BY, "ServiceExport");
     Json.child(Json.metadata(work), "annotations")
-        .put(McsProtocol.EXPORT_CREATED, Json.text(export, "metadata", "creationTimestamp"));
-    ArrayNode manifests = manifests(work);
+        .put(McsNames.EXPORT_CREATED, Json.text(export, "metadata", "creationTimestamp"));
+    ArrayNode manifests = ReportWorks.manifests(work);
     ObjectNode se = Json.object();
     se.put("apiVersion", Json.text(export, "apiVersion"));
     se.put("kind", "ServiceExport");
@@ -486,21 +486,21 @@ public final class McsAgentController implements AutoCloseable {
   // ---- consumer side ----
 
   private void reconcileImport(String ns, String name) {
-    String workName = McsProtocol.workName("svcimport", ns, name);
+    String workName = McsNames.workName("svcimport", ns, name);
     GenericKubernetesResource cached = imports.getStore().getByKey(ns + "/" + name);
     if (cached == null || cached.getMetadata().getDeletionTimestamp() != null) {
-      deleteWork(workName);
+      ReportWorks.delete(hub, works, namespace, workName);
       return;
     }
     ObjectNode si = Json.tree(cached);
-    ObjectNode work = work(workName, "import", ns, name);
+    ObjectNode work = ReportWorks.work(namespace, workName, "import", ns, name);
     // Where the import came from decides the derived Service's name (derived- or amcs-): a
     // ServiceImport the execution controller applied carries Karmada's managed label.
     Map<String, String> labels = cached.getMetadata().getLabels();
     boolean fromHub =
         labels != null && KarmadaMarks.MANAGED_VALUE.equals(labels.get(KarmadaMarks.MANAGED_LABEL));
     Json.child(Json.metadata(work), "annotations")
-        .put(McsProtocol.IMPORT_ORIGIN, fromHub ? "hub" : "member");
+        .put(McsNames.IMPORT_ORIGIN, fromHub ? "hub" : "member");
     ObjectNode manifest = Json.object();
     manifest.put("apiVersion", Json.text(si, "apiVersion"));
     manifest.put("kind", "ServiceImport");
@@ -514,16 +514,16 @@ public final class McsAgentController implements AutoCloseable {
     if (si.path("spec").has("ports")) {
       spec.set("ports", si.path("spec").get("ports"));
     }
-    manifests(work).add(manifest);
-    upsertWork(work);
+    ReportWorks.manifests(work).add(manifest);
+    ReportWorks.upsert(hub, works, work);
     GenericKubernetesResource derivedWork =
-        works.getStore().getByKey(namespace + "/" + McsProtocol.workName("mcs-derived", ns, name));
+        works.getStore().getByKey(namespace + "/" + McsNames.workName("mcs-derived", ns, name));
     if (derivedWork == null) {
       return;
     }
     ObjectNode dw = Json.tree(derivedWork);
-    String derivedName = Json.annotation(dw, McsProtocol.DERIVED_SERVICE);
-    String sources = Json.annotation(dw, McsProtocol.SOURCE_CLUSTERS);
+    String derivedName = Json.annotation(dw, McsNames.DERIVED_SERVICE);
+    String sources = Json.annotation(dw, McsNames.SOURCE_CLUSTERS);
     GenericKubernetesResource derived =
         derivedName == null ? null : services.getStore().getByKey(ns + "/" + derivedName);
     if (derived == null) {
@@ -546,91 +546,6 @@ public final class McsAgentController implements AutoCloseable {
       ObjectNode patch = Json.object();
       patch.putObject("status").set("clusters", clusters);
       resource.subresource("status").patch(PatchContext.of(PatchType.JSON_MERGE), patch.toString());
-    }
-  }
-
-  // ---- hub Works ----
-
-  private ObjectNode work(String workName, String role, String ns, String name) {
-    ObjectNode work = Json.object();
-    work.put("apiVersion", "work.karmada.io/v1alpha1");
-    work.put("kind", "Work");
-    ObjectNode meta = work.putObject("metadata");
-    meta.put("name", workName);
-    meta.put("namespace", namespace);
-    ObjectNode labels = meta.putObject("labels");
-    labels.put(McsProtocol.ROLE, role);
-    labels.put(McsProtocol.SERVICE_NAMESPACE, ns);
-    labels.put(McsProtocol.SERVICE_NAME, name);
-    meta.putObject("annotations");
-    ObjectNode spec = work.putObject("spec");
-    spec.put("suspendDispatching", true);
-    spec.putObject("workload").putArray("manifests");
-    return work;
-  }
-
-  private static ArrayNode manifests(ObjectNode work) {
-    return (ArrayNode) work.path("spec").path("workload").path("manifests");
-  }
-
-  private void upsertWork(ObjectNode desired) {
-    String workName = Json.name(desired);
-    GenericKubernetesResource existing = works.getStore().getByKey(namespace + "/" + workName);
-    var op = hub.genericKubernetesResources(HubResources.WORKS).inNamespace(namespace);
-    if (existing == null) {
-      try {
-        op.resource(Json.generic(desired)).create();
-        return;
-      } catch (RuntimeException e) {
-        if (!ApiErrors.isAlreadyExists(e)) {
-          throw e;
-        }
-        existing = op.withName(workName).get();
-        if (existing == null) {
-          throw e;
-        }
-      }
-    }
-    ObjectNode have = Json.tree(existing);
-    if (have.path("spec").equals(desired.path("spec"))
-        && contains(have.path("metadata").path("labels"), desired.path("metadata").path("labels"))
-        && contains(
-            have.path("metadata").path("annotations"),
-            desired.path("metadata").path("annotations"))) {
-      return;
-    }
-    have.set("spec", desired.get("spec"));
-    Json.child(Json.metadata(have), "labels")
-        .setAll((ObjectNode) desired.path("metadata").path("labels"));
-    Json.child(Json.metadata(have), "annotations")
-        .setAll((ObjectNode) desired.path("metadata").path("annotations"));
-    op.resource(Json.generic(have)).update();
-  }
-
-  private static boolean contains(JsonNode have, JsonNode want) {
-    var it = want.fields();
-    while (it.hasNext()) {
-      var e = it.next();
-      if (!Objects.equals(e.getValue(), have.get(e.getKey()))) {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  private void deleteWork(String workName) {
-    if (works.getStore().getByKey(namespace + "/" + workName) == null) {
-      return;
-    }
-    try {
-      hub.genericKubernetesResources(HubResources.WORKS)
-          .inNamespace(namespace)
-          .withName(workName)
-          .delete();
-    } catch (RuntimeException e) {
-      if (!ApiErrors.isNotFound(e)) {
-        throw e;
-      }
     }
   }
 

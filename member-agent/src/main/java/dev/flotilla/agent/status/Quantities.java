@@ -24,8 +24,10 @@ final class Quantities {
     if (quantity == null || quantity.isEmpty()) {
       return;
     }
-    Quantity q = new Quantity(quantity);
-    add(resource, q.getNumericalAmount(), q.getFormat() != null && q.getFormat().endsWith("i"));
+    BigDecimal amount =
+        dev.flotilla.policies.placement.Quantity.parse(quantity)
+            .orElseThrow(() -> new IllegalArgumentException("invalid quantity " + quantity));
+    add(resource, amount, quantity.strip().endsWith("i"));
   }
 
   /** Adds a plain number under a resource name (e.g. a pod count). */

@@ -2,9 +2,12 @@ package dev.flotilla.agent.execution;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.flotilla.policies.interpreter.ResourceInterpreter;
 import org.junit.jupiter.api.Test;
 
+/** The agent's health reading: the one interpreter of policies, as the agent builds it. */
 class HealthTest {
+  private static final ResourceInterpreter INTERPRETER = new ResourceInterpreter();
 
   @Test
   void interpretsHealthLikeKarmadasBuiltInInterpreter() {
@@ -59,7 +62,7 @@ class HealthTest {
     for (String[] row : rows) {
       assertEquals(
           row[0],
-          Health.of(row[1] == null ? null : ManifestsTest.parse(row[1])),
+          INTERPRETER.health(row[1] == null ? null : ManifestsTest.parse(row[1])).value(),
           String.valueOf(row[1]));
     }
   }

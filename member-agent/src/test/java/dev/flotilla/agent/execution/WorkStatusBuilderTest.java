@@ -6,7 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.flotilla.agent.kube.Conditions;
+import dev.flotilla.policies.conditions.Conditions;
+import dev.flotilla.policies.interpreter.Customizations;
+import dev.flotilla.policies.interpreter.ResourceInterpreter;
+import dev.flotilla.policies.interpreter.Script;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -50,7 +53,9 @@ class WorkStatusBuilderTest {
             ApplyOutcome.NOOP,
             ManifestsTest.parse("{'apiVersion':'v1','kind':'ConfigMap'}"),
             null);
-    ObjectNode status = WorkStatusBuilder.build(null, List.of(deployment(1, 2), cm), 4, NOW);
+    ObjectNode status =
+        WorkStatusBuilder.build(
+            null, List.of(deployment(1, 2), cm), 4, NOW, new ResourceInterpreter());
     JsonNode statuses = status.path("manifestStatuses");
     assertEquals("c", statuses.get(0).path("identifier").path("name").asText());
     assertEquals("", statuses.get(0).path("identifier").path("group").asText());
@@ -83,7 +88,9 @@ class WorkStatusBuilderTest {
             ApplyOutcome.CONFLICT,
             ManifestsTest.parse("{'status':{'x':1}}"),
             ManifestApplier.CONFLICT_MESSAGE);
-    ObjectNode status = WorkStatusBuilder.build(null, List.of(conflict, deployment(1, 0)), 1, NOW);
+    ObjectNode status =
+        WorkStatusBuilder.build(
+            null, List.of(conflict, deployment(1, 0)), 1, NOW, new ResourceInterpreter());
     JsonNode applied = Conditions.find(status.path("conditions"), "Applied");
     assertEquals("False", applied.path("status").asText());
     assertEquals("AppliedFailed", applied.path("reason").asText());
@@ -98,5 +105,27 @@ class WorkStatusBuilderTest {
     assertEquals(
         "False", Conditions.find(status.path("conditions"), "Available").path("status").asText());
     assertTrue(Conditions.isTrue(status.path("conditions"), "Degraded"));
+  }
+
+  @Test
+  void aFailingHealthScriptLeavesHealthUnknownAndSaysWhy() {
+    ResourceInterpreter interpreter = new ResourceInterpreter();
+    interpreter.setCustomizations(
+        Customizations.of(
+            List.of(
+                ManifestsTest.parse(
+                    "{'metadata':{'name':'bad'},'spec':{'target':{'apiVersion':'apps/v1',"
+                        + "'kind':'Deployment'},'customizations':{'healthInterpretation':"
+                        + "{'luaScript':'function InterpretHealth(o) error([[no way]]) end'}}}}")),
+            Script.CUSTOMIZATION));
+    ObjectNode status =
+        WorkStatusBuilder.build(null, List.of(deployment(0, 2)), 1, NOW, interpreter);
+    assertEquals("Unknown", status.path("manifestStatuses").get(0).path("health").asText());
+    JsonNode available = Conditions.find(status.path("conditions"), "Available");
+    assertEquals("InterpretFailed", available.path("reason").asText());
+    assertTrue(
+        available.path("message").asText().contains("ResourceInterpreterCustomization \"bad\""),
+        available.toString());
+    assertTrue(available.path("message").asText().contains("no way"), available.toString());
   }
 }

@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.flotilla.agent.MemberAgent;
-import dev.flotilla.agent.kube.Conditions;
 import dev.flotilla.agent.kube.HubResources;
+import dev.flotilla.policies.conditions.Conditions;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Duration;

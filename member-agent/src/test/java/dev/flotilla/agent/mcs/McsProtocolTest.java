@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.flotilla.agent.kube.Json;
+import dev.flotilla.policies.names.McsNames;
 import org.junit.jupiter.api.Test;
 
 class McsProtocolTest {
@@ -50,7 +51,7 @@ class McsProtocolTest {
 
   @Test
   void workNamesAreDnsLabels() {
-    assertEquals("svcimport-ns-svc", McsProtocol.workName("svcimport", "ns", "svc"));
-    assertEquals(63, McsProtocol.workName("svcimport", "x".repeat(40), "y".repeat(40)).length());
+    assertEquals("svcimport-ns-svc", McsNames.workName("svcimport", "ns", "svc"));
+    assertEquals(63, McsNames.workName("svcimport", "x".repeat(40), "y".repeat(40)).length());
   }
 }

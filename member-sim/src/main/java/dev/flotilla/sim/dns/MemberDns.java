@@ -5,6 +5,7 @@ import dev.flotilla.apiserver.objects.Json;
 import dev.flotilla.apiserver.objects.ResourceStorage;
 import dev.flotilla.apiserver.registry.ResourceType;
 import dev.flotilla.sim.engine.Writes;
+import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.datagram.DatagramSocket;
@@ -23,11 +24,12 @@ import org.xbill.DNS.OPTRecord;
 
 /**
  * A simulated member's cluster DNS: UDP and TCP on one loopback port, answering from a {@link
- * DnsIndex} as CoreDNS with the kubernetes and multicluster plugins would. Queries are answered on
- * the event loop that received them: an answer is a few map reads, never a wait. The member gets
- * the {@code kube-system/kube-dns} Service, annotated {@value #ENDPOINT_ANNOTATION} with where to
- * send queries, and a {@code kube-system/coredns} ConfigMap whose Corefile zones the server
- * follows.
+ * DnsIndex} as CoreDNS with the kubernetes and multicluster plugins would. Parsing a query,
+ * building its answer and encoding it run on a worker (a crafted message can be costly to decode);
+ * the event loop only receives and sends bytes. A TCP connection's answers leave in its queries'
+ * order. The member gets the {@code kube-system/kube-dns} Service, annotated {@value
+ * #ENDPOINT_ANNOTATION} with where to send queries, and a {@code kube-system/coredns} ConfigMap
+ * whose Corefile zones the server follows.
  */
 public final class MemberDns implements AutoCloseable {
   /** On Service kube-system/kube-dns: {@code 127.0.0.1:<port>}, where this member's DNS listens. */
@@ -38,17 +40,24 @@ public final class MemberDns implements AutoCloseable {
   private static final int UDP_DEFAULT_SIZE = 512;
   private static final int BIND_ATTEMPTS = 10;
 
+  /** Queries being answered at once; past it UDP queries are dropped, as a loaded server does. */
+  private static final int MAX_IN_FLIGHT = 1024;
+
   private final DnsIndex index = new DnsIndex();
   private final DnsAnswers answers = new DnsAnswers(index);
   private final DnsFeed feed;
   private final Vertx vertx;
   private final ResourceStorage storage;
+  private final Executor pool;
+  private final java.util.concurrent.atomic.AtomicInteger inFlight =
+      new java.util.concurrent.atomic.AtomicInteger();
   private DatagramSocket udp;
   private NetServer tcp;
 
   private MemberDns(Vertx vertx, ResourceStorage storage, Executor pool) {
     this.vertx = vertx;
     this.storage = storage;
+    this.pool = pool;
     this.feed = new DnsFeed(storage.store(), index, pool);
   }
 
@@ -103,12 +112,30 @@ public final class MemberDns implements AutoCloseable {
     throw new IllegalStateException("no loopback port free for both UDP and TCP DNS", last);
   }
 
+  /** On the loop: hands the datagram to a worker, whose answer is sent from the loop. */
   private void onDatagram(DatagramSocket socket, Buffer data, int port, String host) {
+    Context loop = Vertx.currentContext();
+    if (!admit()) {
+      return; // overloaded: dropped, the client retries
+    }
+    byte[] bytes = data.getBytes();
+    run(
+        pool,
+        () -> {
+          byte[] wire = udpAnswer(bytes);
+          if (wire != null) {
+            loop.runOnContext(v -> socket.send(Buffer.buffer(wire), port, host));
+          }
+        });
+  }
+
+  /** On a worker: the answer's wire form, or null for a message that is not DNS. */
+  private byte[] udpAnswer(byte[] bytes) {
     Message query;
     try {
-      query = new Message(data.getBytes());
+      query = new Message(bytes);
     } catch (IOException e) {
-      return; // not DNS: dropped, as a server does
+      return null; // not DNS: dropped, as a server does
     }
     Message response = answer(query);
     OPTRecord opt = query.getOPT();
@@ -117,11 +144,14 @@ public final class MemberDns implements AutoCloseable {
       response.addRecord(
           new OPTRecord(Math.min(max, 4096), 0, 0), org.xbill.DNS.Section.ADDITIONAL);
     }
-    socket.send(Buffer.buffer(response.toWire(max)), port, host);
+    return response.toWire(max);
   }
 
   /** TCP: each message is preceded by its length in two bytes (RFC 1035 4.2.2). */
   private void onConnection(NetSocket socket) {
+    Context loop = Vertx.currentContext();
+    // One connection's answers go out in its queries' order.
+    Executor serial = new dev.flotilla.apiserver.concurrent.SerialExecutor(pool);
     RecordParser parser = RecordParser.newFixed(2);
     boolean[] readingLength = {true};
     parser.handler(
@@ -138,14 +168,50 @@ public final class MemberDns implements AutoCloseable {
           }
           readingLength[0] = true;
           parser.fixedSizeMode(2);
-          try {
-            byte[] wire = answer(new Message(chunk.getBytes())).toWire();
-            socket.write(Buffer.buffer().appendUnsignedShort(wire.length).appendBytes(wire));
-          } catch (IOException e) {
+          if (!admit()) {
             socket.close();
+            return;
           }
+          byte[] bytes = chunk.getBytes();
+          run(
+              serial,
+              () -> {
+                byte[] wire;
+                try {
+                  wire = answer(new Message(bytes)).toWire();
+                } catch (IOException e) {
+                  loop.runOnContext(v -> socket.close());
+                  return;
+                }
+                Buffer framed = Buffer.buffer().appendUnsignedShort(wire.length).appendBytes(wire);
+                loop.runOnContext(v -> socket.write(framed));
+              });
         });
     socket.handler(parser);
+  }
+
+  private boolean admit() {
+    if (inFlight.incrementAndGet() > MAX_IN_FLIGHT) {
+      inFlight.decrementAndGet();
+      return false;
+    }
+    return true;
+  }
+
+  /** Runs an admitted query's work; a refused task is dropped like a lost packet. */
+  private void run(Executor executor, Runnable task) {
+    try {
+      executor.execute(
+          () -> {
+            try {
+              task.run();
+            } finally {
+              inFlight.decrementAndGet();
+            }
+          });
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      inFlight.decrementAndGet();
+    }
   }
 
   private Message answer(Message query) {

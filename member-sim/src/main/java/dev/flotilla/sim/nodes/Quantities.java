@@ -1,49 +1,20 @@
 package dev.flotilla.sim.nodes;
 
+import dev.flotilla.policies.placement.Quantity;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
-import java.util.Map;
 
-/** Kubernetes resource quantities ("500m", "32Gi", "1e3"): parsing and canonical output. */
+/** Kubernetes resource quantities ("500m", "32Gi", "1e3") in the canonical output kubectl shows. */
 public final class Quantities {
-  private static final Map<String, BigDecimal> SUFFIXES =
-      Map.ofEntries(
-          Map.entry("Ki", BigDecimal.valueOf(1L << 10)),
-          Map.entry("Mi", BigDecimal.valueOf(1L << 20)),
-          Map.entry("Gi", BigDecimal.valueOf(1L << 30)),
-          Map.entry("Ti", BigDecimal.valueOf(1L << 40)),
-          Map.entry("Pi", BigDecimal.valueOf(1L << 50)),
-          Map.entry("Ei", BigDecimal.valueOf(1L << 60)),
-          Map.entry("n", new BigDecimal("1e-9")),
-          Map.entry("u", new BigDecimal("1e-6")),
-          Map.entry("m", new BigDecimal("1e-3")),
-          Map.entry("k", new BigDecimal("1e3")),
-          Map.entry("M", new BigDecimal("1e6")),
-          Map.entry("G", new BigDecimal("1e9")),
-          Map.entry("T", new BigDecimal("1e12")),
-          Map.entry("P", new BigDecimal("1e15")),
-          Map.entry("E", new BigDecimal("1e18")));
+  /** Binary suffixes from the largest; {@code BINARY[i]} is 2^(10 * (6 - i)). */
   private static final String[] BINARY = {"Ei", "Pi", "Ti", "Gi", "Mi", "Ki"};
 
   private Quantities() {}
 
-  /** The quantity in base units (cores, bytes, count). */
+  /** The quantity in base units (cores, bytes, count); parsing is policies' {@link Quantity}. */
   public static BigDecimal parse(String quantity) {
-    String q = quantity.trim();
-    int end = q.length();
-    while (end > 0 && Character.isLetter(q.charAt(end - 1))) {
-      end--;
-    }
-    String number = q.substring(0, end);
-    String suffix = q.substring(end);
-    if (suffix.isEmpty()) {
-      return new BigDecimal(q);
-    }
-    BigDecimal factor = SUFFIXES.get(suffix);
-    if (factor == null) {
-      throw new NumberFormatException("unknown quantity suffix in \"" + quantity + "\"");
-    }
-    return new BigDecimal(number).multiply(factor);
+    return Quantity.parse(quantity)
+        .orElseThrow(() -> new NumberFormatException("invalid quantity \"" + quantity + "\""));
   }
 
   /** CPU as kubectl shows it: whole cores ("24") or millicores ("1500m"). */
@@ -61,8 +32,9 @@ public final class Quantities {
     if (whole.signum() == 0) {
       return "0";
     }
-    for (String suffix : BINARY) {
-      BigDecimal f = SUFFIXES.get(suffix);
+    for (int i = 0; i < BINARY.length; i++) {
+      String suffix = BINARY[i];
+      BigDecimal f = BigDecimal.valueOf(1L << (10 * (BINARY.length - i)));
       if (whole.remainder(f).signum() == 0) {
         return whole.divide(f).toBigInteger() + suffix;
       }

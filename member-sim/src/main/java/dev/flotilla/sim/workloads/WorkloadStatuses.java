@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.flotilla.apiserver.objects.Json;
-import dev.flotilla.sim.engine.Conditions;
+import dev.flotilla.policies.conditions.Conditions;
 import dev.flotilla.sim.engine.KeyQueue;
 import dev.flotilla.sim.pods.PodStatuses;
 import java.time.Instant;

@@ -26,6 +26,8 @@ public final class CrdManifests {
           "crds/policy.karmada.io_overridepolicies.yaml",
           "crds/policy.karmada.io_clusteroverridepolicies.yaml",
           "crds/policy.karmada.io_clustertaintpolicies.yaml",
+          "crds/policy.karmada.io_federatedresourcequotas.yaml",
+          "crds/config.karmada.io_resourceinterpretercustomizations.yaml",
           "crds/apps.karmada.io_workloadrebalancers.yaml",
           "crds/work.karmada.io_works.yaml",
           "crds/work.karmada.io_resourcebindings.yaml",

@@ -70,6 +70,11 @@ public final class PodDependencies {
     return fromPodSpec(podSpec, namespace);
   }
 
+  /** The dependencies of a pod template ({@code {metadata, spec}}) in {@code namespace}. */
+  public static List<DependentObject> ofPodTemplate(JsonNode podTemplate, String namespace) {
+    return fromPodSpec(podTemplate.path("spec"), namespace);
+  }
+
   /** ConfigMaps, then Secrets, ServiceAccounts and claims, each sorted by name, each once. */
   static List<DependentObject> fromPodSpec(JsonNode spec, String namespace) {
     Set<String> configMaps = new TreeSet<>();

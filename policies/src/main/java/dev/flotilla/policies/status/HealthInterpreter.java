@@ -8,7 +8,7 @@ import dev.flotilla.policies.matching.Nodes;
  * ConfigMap, CRDs...) are Healthy, as Karmada treats them; an object whose fields have the wrong
  * types is Unknown.
  */
-final class HealthInterpreter {
+public final class HealthInterpreter {
 
   /** Thrown when a field the rule needs is not of the expected type. */
   private static final class Malformed extends RuntimeException {
@@ -19,7 +19,7 @@ final class HealthInterpreter {
 
   private HealthInterpreter() {}
 
-  static Health health(JsonNode object) {
+  public static Health health(JsonNode object) {
     try {
       return healthy(object) ? Health.HEALTHY : Health.UNHEALTHY;
     } catch (Malformed e) {

@@ -73,7 +73,10 @@ public final class Provenance {
    * and no dependency, whatever a policy selects.
    */
   public static boolean isControlPlaneObject(String apiVersion, String kind, String name) {
-    return "v1".equals(apiVersion) && "ConfigMap".equals(kind) && "kube-root-ca.crt".equals(name);
+    // Each cluster makes its own of both (root-ca-cert-publisher, serviceaccount controller).
+    return "v1".equals(apiVersion)
+        && (("ConfigMap".equals(kind) && "kube-root-ca.crt".equals(name))
+            || ("ServiceAccount".equals(kind) && "default".equals(name)));
   }
 
   /** Whether objects of this kind can be resource templates at all. */

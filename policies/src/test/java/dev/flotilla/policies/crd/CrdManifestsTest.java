@@ -105,7 +105,7 @@ class CrdManifestsTest {
   void everyManifestParsesAsAV1Crd() {
     List<ObjectNode> crds = CrdManifests.load();
     assertEquals(CrdManifests.resourceNames().size(), crds.size());
-    assertEquals(12, crds.size());
+    assertEquals(14, crds.size());
     for (ObjectNode crd : crds) {
       assertEquals("apiextensions.k8s.io/v1", crd.path("apiVersion").asText());
       assertEquals("CustomResourceDefinition", crd.path("kind").asText());
@@ -143,6 +143,8 @@ class CrdManifestsTest {
                 "ServiceImport", "Namespaced v1alpha1,v1beta1* [svcim, svcimport]"));
     expected.put("ClusterTaintPolicy", "Cluster v1alpha1* []");
     expected.put("WorkloadRebalancer", "Cluster v1alpha1* []");
+    expected.put("FederatedResourceQuota", "Namespaced v1alpha1* []");
+    expected.put("ResourceInterpreterCustomization", "Cluster v1alpha1* [ric]");
     Map<String, String> actual = new LinkedHashMap<>();
     for (ObjectNode crd : CrdManifests.load()) {
       JsonNode spec = crd.path("spec");
@@ -407,6 +409,16 @@ class CrdManifestsTest {
             "spec.ttlSecondsAfterFinished",
             "status",
             "status.observedWorkloads.result"));
+    paths.put(
+        "FederatedResourceQuota",
+        List.of("", "spec", "spec.overall", "spec.staticAssignments.hard", "status.overallUsed"));
+    paths.put(
+        "ResourceInterpreterCustomization",
+        List.of(
+            "",
+            "spec.target.kind",
+            "spec.customizations.healthInterpretation.luaScript",
+            "spec.customizations.replicaResource"));
     Map<String, ObjectNode> crds = byKind();
     assertEquals(crds.keySet(), paths.keySet());
     for (Map.Entry<String, List<String>> e : paths.entrySet()) {

@@ -106,6 +106,8 @@ class ProvenanceTest {
     "v1, ConfigMap, kube-root-ca.crt, true",
     "v1, ConfigMap, app-config, false",
     "v1, Secret, kube-root-ca.crt, false",
+    "v1, ServiceAccount, default, true",
+    "v1, ServiceAccount, builder, false",
   })
   void controlPlaneObjects(String apiVersion, String kind, String name, boolean own) {
     assertEquals(own, Provenance.isControlPlaneObject(apiVersion, kind, name));

@@ -2,6 +2,7 @@ package dev.flotilla.controller.binding;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.flotilla.controller.interpreter.HubInterpreter;
 import dev.flotilla.controller.runtime.Changes;
 import dev.flotilla.controller.runtime.CompactItemStore;
 import dev.flotilla.controller.runtime.Controller;
@@ -18,6 +19,7 @@ import dev.flotilla.controller.runtime.Trees;
 import dev.flotilla.controller.runtime.TrustedBindings;
 import dev.flotilla.policies.dependencies.AttachedBindings;
 import dev.flotilla.policies.eviction.GracefulEviction;
+import dev.flotilla.policies.interpreter.InterpretationException;
 import dev.flotilla.policies.trust.Provenance;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -67,7 +69,14 @@ public final class BindingController implements Reconciler, AutoCloseable {
   private final TreeCache trees = new TreeCache();
   private final OwnWrites written = new OwnWrites();
 
-  private final StatusHold statusHold = new StatusHold(STATUS_INTERVAL, System::nanoTime);
+  /** The longest a binding's status write is held while its members' reports keep coming. */
+  private static final Duration STATUS_CEILING = Duration.ofSeconds(4);
+
+  private final StatusHold statusHold =
+      new StatusHold(STATUS_INTERVAL, STATUS_CEILING, System::nanoTime);
+
+  private final SyncMarks marks = new SyncMarks();
+  private final CompactItemStore workStore = new CompactItemStore();
 
   /**
    * Says why a binding is left alone. The scheduler reports what {@link Provenance} refuses (this
@@ -77,46 +86,70 @@ public final class BindingController implements Reconciler, AutoCloseable {
   private final TrustedBindings trust;
 
   private final KindScopes scopes;
+  private final EventRecorder events;
 
-  public BindingController(KubernetesClient hub, HubInformers informers, TemplateCache templates) {
+  private final HubInterpreter interpreter;
+
+  public BindingController(
+      KubernetesClient hub,
+      HubInformers informers,
+      TemplateCache templates,
+      HubInterpreter interpreter) {
     this.hub = hub;
+    this.interpreter = interpreter;
     this.templates = templates;
     this.scopes = new KindScopes(hub);
-    this.trust = new TrustedBindings(NAME, new EventRecorder(hub, NAME));
+    this.events = new EventRecorder(hub, NAME);
+    this.trust = new TrustedBindings(NAME, events);
     this.controller = new Controller(NAME, this, WORKERS);
     // The binding's own status (ours, the scheduler's) is an output, never an input. Bindings the
     // detector could not have made are no input either, unless they are going (their Works go).
     this.bindings =
         informers.inform(
             Kinds.RESOURCE_BINDING,
-            handler(BindingController::keysIfActionable).onlyIf(Changes::beyondStatus));
+            staleHandler(BindingController::keysIfActionable).onlyIf(Changes::beyondStatus));
     this.clusterBindings =
         informers.inform(
             Kinds.CLUSTER_RESOURCE_BINDING,
-            handler(BindingController::keysIfActionable).onlyIf(Changes::beyondStatus));
+            staleHandler(BindingController::keysIfActionable).onlyIf(Changes::beyondStatus));
     this.works =
         hub.genericKubernetesResources(Kinds.WORK)
             .inAnyNamespace()
             .withLimit(HubInformers.LIST_PAGE)
             .runnableInformer(0);
     // Every Work of the fleet: as JSON bytes, not decoded objects (templates x clusters of them).
-    works.itemStore(new CompactItemStore());
+    works.itemStore(workStore);
     works.addIndexers(Map.of(BY_BINDING, BindingController::bindingIds));
-    // Finalizer-only changes (the agent's) need nothing from us; status changes are aggregated.
+    // Status changes are aggregated; only changes beyond status can make a Work differ from what
+    // its binding asks for (see SyncMarks).
     works.addEventHandler(
-        handler(w -> BindingKey.ofWork(w).map(List::of).orElse(List.of()))
-            .onlyIf(Changes::statusOrBeyond)
-            .coalescing(STATUS_WINDOW));
+        new WorkEvents(
+            handler(w -> BindingKey.ofWork(w).map(List::of).orElse(List.of()))
+                .onlyIf(Changes::statusOrBeyond)
+                .coalescing(STATUS_WINDOW)));
     works.run();
-    this.overrides = informers.inform(Kinds.OVERRIDE_POLICY, handler(o -> allBindingKeys()));
+    this.overrides = informers.inform(Kinds.OVERRIDE_POLICY, staleHandler(o -> allBindingKeys()));
     this.clusterOverrides =
-        informers.inform(Kinds.CLUSTER_OVERRIDE_POLICY, handler(o -> allBindingKeys()));
+        informers.inform(Kinds.CLUSTER_OVERRIDE_POLICY, staleHandler(o -> allBindingKeys()));
     this.clusters = informers.inform(Kinds.CLUSTER, null);
     controller.start();
   }
 
   @Override
   public Result reconcile(String key) {
+    // Claimed before anything is read: an event from here on queues the key again, stale.
+    boolean syncWorks = marks.claim(key);
+    boolean[] synced = {false};
+    try {
+      return reconcile(key, syncWorks, synced);
+    } finally {
+      if (syncWorks && !synced[0]) {
+        marks.stale(key); // failed, or left before the Works: the next reconcile syncs
+      }
+    }
+  }
+
+  private Result reconcile(String key, boolean syncWorks, boolean[] synced) {
     BindingKey ref = BindingKey.parse(key);
     GenericKubernetesResource cached =
         (ref.clusterScoped() ? clusterBindings : bindings).getIndexer().getByKey(ref.cacheKey());
@@ -127,10 +160,9 @@ public final class BindingController implements Reconciler, AutoCloseable {
       return Result.DONE;
     }
     ObjectNode binding = Trees.tree(written.newest(key, cached));
-    List<GenericKubernetesResource> current = worksOf(binding);
     if (binding.path("metadata").has("deletionTimestamp")) {
       // Safe for any binding: only Works the hub labelled with this binding's uid are removed.
-      return removeWorks(ref, binding, current);
+      return removeWorks(ref, binding, worksOf(binding));
     }
     Optional<String> refusal = TrustedBindings.refusal(binding);
     if (refusal.isPresent()) {
@@ -138,7 +170,7 @@ public final class BindingController implements Reconciler, AutoCloseable {
       return Result.DONE;
     }
     if (AttachedBindings.targetClusters(binding.path("spec")).isEmpty()
-        && current.isEmpty()
+        && workKeys(binding).isEmpty()
         && !binding.path("status").has("aggregatedStatus")) {
       return Result.DONE; // not scheduled yet: no Works to write, no status to aggregate
     }
@@ -163,27 +195,65 @@ public final class BindingController implements Reconciler, AutoCloseable {
       trust.report(key, binding, misplaced.get());
       return Result.DONE;
     }
-    Map<String, ObjectNode> desired =
-        DesiredWorks.of(
+    if (syncWorks) {
+      Map<String, ObjectNode> desired;
+      try {
+        desired =
+            DesiredWorks.of(
+                binding,
+                template,
+                clusterMap(),
+                trees(clusterOverrides.getStore().list(), null),
+                trees(overrides.getStore().list(), Trees.text(binding, "metadata", "namespace")),
+                interpreter.interpreter());
+      } catch (InterpretationException e) {
+        // No Work from a script that failed: the members keep what they have (Karmada requeues).
+        interpreter.recordFailure(binding, HubInterpreter.REVISE_FAILED, e);
+        return Result.after(Duration.ofSeconds(30));
+      }
+      List<GenericKubernetesResource> current = worksOf(binding);
+      boolean wroteWorks;
+      try {
+        wroteWorks = WorkWriter.sync(hub, desired, withoutRetained(binding, desired, current));
+      } catch (KubernetesClientException e) {
+        if (e.getCode() != 409) { // a conflict is retried at once; a failure is worth a word
+          recordSync(binding, template, "Warning", "SyncWorkFailed", e.getMessage());
+        }
+        throw e;
+      }
+      if (wroteWorks) {
+        statusHold.worksWritten(key); // their statuses are on their way
+        recordSync(
             binding,
             template,
-            clusterMap(),
-            trees(clusterOverrides.getStore().list(), null),
-            trees(overrides.getStore().list(), Trees.text(binding, "metadata", "namespace")));
-    if (WorkWriter.sync(hub, desired, withoutRetained(binding, desired, current))) {
-      statusHold.wrote(key); // their statuses are on their way
+            "Normal",
+            "SyncWorkSucceed",
+            "Sync work of "
+                + (ref.clusterScoped() ? "ClusterResourceBinding(" : "ResourceBinding(")
+                + ref.cacheKey()
+                + ") successful.");
+      }
+      synced[0] = true;
     }
     Duration held = statusHold.remaining(key);
     if (!held.isZero()) {
       return Result.after(held);
     }
     GenericKubernetesResource stored =
-        BindingStatus.aggregate(hub, ref, binding, template, worksOf(binding));
+        BindingStatus.aggregate(
+            hub, ref, binding, template, workSummariesOf(binding), interpreter, events);
     if (stored != null) {
-      statusHold.wrote(key);
+      statusHold.statusWritten(key);
     }
     written.wrote(key, stored);
     return Result.DONE;
+  }
+
+  /** Karmada's SyncWorkSucceed / SyncWorkFailed, on the binding and on its template. */
+  private void recordSync(
+      JsonNode binding, JsonNode template, String type, String reason, String message) {
+    events.record(EventRecorder.Ref.of(binding), type, reason, message);
+    events.record(EventRecorder.Ref.of(template), type, reason, message);
   }
 
   /**
@@ -259,6 +329,34 @@ public final class BindingController implements Reconciler, AutoCloseable {
     return found;
   }
 
+  /**
+   * What status aggregation reads of the binding's Works, in the order of {@link #worksOf}: made
+   * once per Work version from the cache's bytes (see {@link CompactItemStore#view}).
+   */
+  private List<WorkSummary> workSummariesOf(JsonNode binding) {
+    List<WorkSummary> found = new ArrayList<>();
+    for (String k : workKeys(binding)) {
+      WorkSummary summary = workStore.view(k, WorkSummary::of);
+      if (summary != null) {
+        found.add(summary);
+      }
+    }
+    found.sort(
+        java.util.Comparator.comparing(
+            WorkSummary::cluster, java.util.Comparator.nullsFirst(String::compareTo)));
+    return found;
+  }
+
+  /** The cache keys of the binding's Works. */
+  private List<String> workKeys(JsonNode binding) {
+    String uid = Trees.text(binding, "metadata", "uid");
+    return uid == null
+        ? List.of()
+        : works
+            .getIndexer()
+            .indexKeys(BY_BINDING, BindingLabels.bindingIdLabel(binding) + "=" + uid);
+  }
+
   private Map<String, JsonNode> clusterMap() {
     Map<String, JsonNode> map = new HashMap<>();
     for (GenericKubernetesResource c : clusters.getStore().list()) {
@@ -289,6 +387,55 @@ public final class BindingController implements Reconciler, AutoCloseable {
     return TrustedBindings.trusted(b) || b.getMetadata().getDeletionTimestamp() != null
         ? List.of(BindingKey.of(b))
         : List.of();
+  }
+
+  /** A handler whose keys are marked stale (their Works are synced) before they are queued. */
+  private EnqueueHandler<GenericKubernetesResource> staleHandler(
+      java.util.function.Function<GenericKubernetesResource, List<String>> keys) {
+    return handler(
+        o -> {
+          List<String> mapped = keys.apply(o);
+          mapped.forEach(marks::stale);
+          return mapped;
+        });
+  }
+
+  /**
+   * Work events: a Work created, deleted or changed beyond its status marks its binding stale
+   * before {@code delegate} queues it; a status report only queues it.
+   */
+  private final class WorkEvents
+      implements io.fabric8.kubernetes.client.informers.ResourceEventHandler<
+          GenericKubernetesResource> {
+    private final EnqueueHandler<GenericKubernetesResource> delegate;
+
+    WorkEvents(EnqueueHandler<GenericKubernetesResource> delegate) {
+      this.delegate = delegate;
+    }
+
+    private void stale(GenericKubernetesResource w) {
+      BindingKey.ofWork(w).ifPresent(marks::stale);
+    }
+
+    @Override
+    public void onAdd(GenericKubernetesResource w) {
+      stale(w);
+      delegate.onAdd(w);
+    }
+
+    @Override
+    public void onUpdate(GenericKubernetesResource old, GenericKubernetesResource now) {
+      if (Changes.beyondStatus(old, now)) {
+        stale(now);
+      }
+      delegate.onUpdate(old, now);
+    }
+
+    @Override
+    public void onDelete(GenericKubernetesResource w, boolean unknown) {
+      stale(w);
+      delegate.onDelete(w, unknown);
+    }
   }
 
   private EnqueueHandler<GenericKubernetesResource> handler(

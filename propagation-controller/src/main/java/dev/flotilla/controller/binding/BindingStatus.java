@@ -4,10 +4,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.flotilla.controller.detector.DesiredBinding;
+import dev.flotilla.controller.interpreter.HubInterpreter;
+import dev.flotilla.controller.runtime.EventRecorder;
 import dev.flotilla.controller.runtime.Kinds;
 import dev.flotilla.controller.runtime.Trees;
 import dev.flotilla.policies.dependencies.AttachedBindings;
-import dev.flotilla.policies.names.Names;
+import dev.flotilla.policies.interpreter.InterpretationException;
+import dev.flotilla.policies.interpreter.Operation;
 import dev.flotilla.policies.status.StatusInterpreter;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -30,7 +33,9 @@ final class BindingStatus {
       BindingKey ref,
       ObjectNode binding,
       JsonNode template,
-      List<GenericKubernetesResource> works) {
+      List<WorkSummary> works,
+      HubInterpreter interpreter,
+      EventRecorder events) {
     ArrayNode aggregated = Trees.MAPPER.createArrayNode();
     List<JsonNode> memberStatuses = new ArrayList<>();
     int applied = 0;
@@ -38,25 +43,19 @@ final class BindingStatus {
     AttachedBindings.targetClusters(binding.path("spec"))
         .forEach(t -> targetNames.add(t.path("name").asText()));
     int targets = targetNames.size();
-    for (GenericKubernetesResource w : works) {
-      JsonNode work = Trees.tree(w);
-      String cluster = Names.clusterOf(Trees.text(work, "metadata", "namespace")).orElse(null);
+    for (WorkSummary work : works) {
       ObjectNode item = aggregated.addObject();
-      item.put("clusterName", cluster);
-      JsonNode appliedCondition = condition(work, "Applied");
-      boolean ok =
-          appliedCondition != null && "True".equals(appliedCondition.path("status").asText());
-      applied += ok && targetNames.contains(cluster) ? 1 : 0; // not an evicted cluster's copy
-      item.put("applied", ok);
-      if (appliedCondition != null && !ok) {
-        item.put("appliedMessage", appliedCondition.path("message").asText());
+      item.put("clusterName", work.cluster());
+      applied += work.applied() && targetNames.contains(work.cluster()) ? 1 : 0; // not evicted
+      item.put("applied", work.applied());
+      if (work.appliedMessage() != null) {
+        item.put("appliedMessage", work.appliedMessage());
       }
-      JsonNode manifestStatus = work.path("status").path("manifestStatuses").path(0);
-      if (manifestStatus.has("status")) {
-        item.set("status", manifestStatus.get("status"));
-        memberStatuses.add(manifestStatus.get("status"));
+      if (work.status() != null) {
+        item.set("status", work.status());
+        memberStatuses.add(work.status());
       }
-      item.put("health", manifestStatus.path("health").asText("Unknown"));
+      item.put("health", work.health());
     }
     ObjectNode status = binding.with("status").deepCopy();
     status.set("aggregatedStatus", aggregated);
@@ -69,25 +68,92 @@ final class BindingStatus {
         fully
             ? "All works have been successfully applied"
             : applied + " of " + targets + " works have been applied");
+    BindingConditions.apply(status, binding.path("spec"));
     GenericKubernetesResource stored = null;
     if (!Trees.same(status, binding.path("status"))) {
       ObjectNode next = binding.deepCopy();
       next.set("status", status);
       stored = bindingResource(hub, ref, next).updateStatus();
+      events.record(
+          EventRecorder.Ref.of(next),
+          "Normal",
+          AGGREGATE_SUCCEED,
+          "Update "
+              + (ref.clusterScoped() ? "ClusterResourceBinding" : "ResourceBinding")
+              + "("
+              + describe(next)
+              + ") with AggregatedStatus"
+              + " successfully.");
     }
-    reflectOnTemplate(hub, template, memberStatuses);
+    if (interpreter.interpreter().script(template, Operation.STATUS_AGGREGATION) != null) {
+      aggregateByScript(hub, interpreter, binding, template, aggregated);
+      return stored;
+    }
+    try {
+      if (reflectOnTemplate(hub, template, memberStatuses)) {
+        events.record(
+            EventRecorder.Ref.of(template),
+            "Normal",
+            AGGREGATE_SUCCEED,
+            "Update Resource with AggregatedStatus successfully.");
+      }
+    } catch (RuntimeException e) {
+      events.record(
+          EventRecorder.Ref.of(template), "Warning", "AggregateStatusFailed", e.getMessage());
+      throw e;
+    }
     return stored;
   }
 
-  /** Workloads get their replica counts summed over members (Karmada's AggregateStatus). */
-  private static void reflectOnTemplate(
-      KubernetesClient hub, JsonNode template, List<JsonNode> statuses) {
-    if (!"Deployment".equals(Trees.text(template, "kind")) || statuses.isEmpty()) {
+  private static final String AGGREGATE_SUCCEED = "AggregateStatusSucceed";
+
+  private static String describe(JsonNode obj) {
+    String ns = Trees.text(obj, "metadata", "namespace");
+    return (ns == null ? "" : ns + "/") + Trees.text(obj, "metadata", "name");
+  }
+
+  /**
+   * A statusAggregation script's status onto the template, given the binding's aggregatedStatus
+   * items; a failing script is recorded on the binding and the template's status is left alone.
+   */
+  private static void aggregateByScript(
+      KubernetesClient hub,
+      HubInterpreter interpreter,
+      JsonNode binding,
+      JsonNode template,
+      ArrayNode items) {
+    List<JsonNode> list = new ArrayList<>();
+    items.forEach(list::add);
+    JsonNode status;
+    try {
+      status =
+          interpreter.interpreter().aggregateStatus(template, list).orElseThrow().path("status");
+    } catch (InterpretationException e) {
+      interpreter.recordFailure(binding, HubInterpreter.AGGREGATE_FAILED, e);
       return;
     }
-    JsonNode aggregated = StatusInterpreter.aggregateDeploymentStatus(template, statuses);
+    if (status.isObject()) {
+      writeTemplateStatus(hub, template, status);
+    }
+  }
+
+  /**
+   * Workloads get their replica counts summed over members (Karmada's AggregateStatus); true when
+   * the template's status was written.
+   */
+  private static boolean reflectOnTemplate(
+      KubernetesClient hub, JsonNode template, List<JsonNode> statuses) {
+    if (!"Deployment".equals(Trees.text(template, "kind")) || statuses.isEmpty()) {
+      return false;
+    }
+    return writeTemplateStatus(
+        hub, template, StatusInterpreter.aggregateDeploymentStatus(template, statuses));
+  }
+
+  private static boolean writeTemplateStatus(
+      KubernetesClient hub, JsonNode template, JsonNode aggregated) {
     if (Trees.same(aggregated, template.path("status"))) {
-      return;
+      return false;
     }
     ObjectNode next = template.deepCopy();
     next.set("status", aggregated);
@@ -99,10 +165,12 @@ final class BindingStatus {
       (ns == null ? resources : resources.inNamespace(ns))
           .resource(Trees.generic(next))
           .updateStatus();
+      return true;
     } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
       if (e.getCode() != 409 && e.getCode() != 404) {
         throw e;
       }
+      return false;
     }
   }
 

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.flotilla.controller.runtime.Trees;
 import dev.flotilla.policies.dependencies.AttachedBindings;
+import dev.flotilla.policies.interpreter.ResourceInterpreter;
 import dev.flotilla.policies.names.Names;
 import dev.flotilla.policies.override.OverrideResult;
 import dev.flotilla.policies.override.Overrides;
@@ -44,6 +45,22 @@ public final class DesiredWorks {
       Map<String, JsonNode> clusters,
       List<JsonNode> clusterOverridePolicies,
       List<JsonNode> overridePolicies) {
+    return of(binding, template, clusters, clusterOverridePolicies, overridePolicies, null);
+  }
+
+  /**
+   * As above, revising replicas with {@code interpreter}'s replicaRevision script where one applies
+   * to the template's kind (null: built-in only).
+   *
+   * @throws dev.flotilla.policies.interpreter.InterpretationException when that script fails
+   */
+  public static Map<String, ObjectNode> of(
+      JsonNode binding,
+      JsonNode template,
+      Map<String, JsonNode> clusters,
+      List<JsonNode> clusterOverridePolicies,
+      List<JsonNode> overridePolicies,
+      ResourceInterpreter interpreter) {
     Map<String, ObjectNode> works = new LinkedHashMap<>();
     JsonNode spec = binding.path("spec");
     boolean divided = isDivided(spec.path("placement"));
@@ -52,7 +69,13 @@ public final class DesiredWorks {
     for (JsonNode target : targets) {
       String cluster = target.path("name").asText();
       ObjectNode manifest = manifest(template);
-      if (divided && target.has("replicas") && manifest.path("spec").has("replicas")) {
+      var revised =
+          divided && target.has("replicas") && interpreter != null
+              ? interpreter.reviseReplica(manifest, target.path("replicas").asLong())
+              : java.util.Optional.<ObjectNode>empty();
+      if (revised.isPresent()) {
+        manifest = revised.get();
+      } else if (divided && target.has("replicas") && manifest.path("spec").has("replicas")) {
         manifest.with("spec").put("replicas", target.path("replicas").asInt());
       }
       if (targets.size() == 1) {

@@ -8,6 +8,7 @@ import dev.flotilla.controller.runtime.EnqueueHandler;
 import dev.flotilla.controller.runtime.Kinds;
 import dev.flotilla.controller.runtime.Reconciler;
 import dev.flotilla.controller.runtime.Trees;
+import dev.flotilla.policies.names.Names;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
@@ -39,10 +40,13 @@ public final class ClusterHealthController implements Reconciler, AutoCloseable 
   private final Controller controller;
   private final SharedIndexInformer<GenericKubernetesResource> clusters;
   private final SharedIndexInformer<Lease> leases;
-  // namespace -> when it was last seen present (System.nanoTime)
-  private final java.util.Map<String, Long> ensuredNamespaces =
-      new java.util.concurrent.ConcurrentHashMap<>();
-  private static final long RECHECK_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+
+  /**
+   * Namespaces, watched: an execution namespace is checked in this cache on every reconcile, and a
+   * deleted one queues its cluster. (Reading each one from the hub once a minute per cluster was 16
+   * reads a second at 1,000 clusters.)
+   */
+  private final SharedIndexInformer<io.fabric8.kubernetes.api.model.Namespace> namespaces;
 
   public ClusterHealthController(KubernetesClient hub, Duration failoverEvictionTimeout) {
     this.hub = hub;
@@ -54,6 +58,12 @@ public final class ClusterHealthController implements Reconciler, AutoCloseable 
         hub.leases()
             .inNamespace(LEASE_NAMESPACE)
             .inform(new EnqueueHandler<>(controller, l -> List.of(l.getMetadata().getName())));
+    this.namespaces =
+        hub.namespaces()
+            .inform(
+                new EnqueueHandler<io.fabric8.kubernetes.api.model.Namespace>(
+                        controller, ns -> clusterOf(ns.getMetadata().getName()))
+                    .onlyIf((a, b) -> b.getMetadata().getDeletionTimestamp() != null));
     controller.start();
   }
 
@@ -61,7 +71,6 @@ public final class ClusterHealthController implements Reconciler, AutoCloseable 
   public Result reconcile(String name) {
     GenericKubernetesResource cached = clusters.getIndexer().getByKey(name);
     if (cached == null) {
-      ensuredNamespaces.remove("karmada-es-" + name); // a cluster joining again checks anew
       return ExecutionSpaceRelease.release(hub, name);
     }
     ObjectNode cluster = Trees.tree(cached);
@@ -213,37 +222,37 @@ public final class ClusterHealthController implements Reconciler, AutoCloseable 
     return t;
   }
 
+  /** The cluster whose execution namespace {@code namespace} is, as a queue key. */
+  private static List<String> clusterOf(String namespace) {
+    return namespace.startsWith(EXECUTION_PREFIX)
+        ? List.of(namespace.substring(EXECUTION_PREFIX.length()))
+        : List.of();
+  }
+
+  private static final String EXECUTION_PREFIX = Names.EXECUTION_NAMESPACE_PREFIX;
+
   private void ensureExecutionNamespace(String cluster) {
-    String ns = "karmada-es-" + cluster;
-    // Cluster status changes every few seconds per member; the namespace is checked once a
-    // minute per cluster, not on each of them (a deleted one comes back within that minute).
-    Long seen = ensuredNamespaces.get(ns);
-    if (seen != null && System.nanoTime() - seen < RECHECK_NANOS) {
-      return;
+    String ns = Names.executionNamespace(cluster);
+    io.fabric8.kubernetes.api.model.Namespace existing = namespaces.getIndexer().getByKey(ns);
+    if (existing != null) {
+      return; // present, or terminating: its deletion queues the cluster, which creates it again
     }
-    io.fabric8.kubernetes.api.model.Namespace existing = hub.namespaces().withName(ns).get();
-    if (existing != null && existing.getMetadata().getDeletionTimestamp() != null) {
-      ensuredNamespaces.remove(ns); // terminating: create it again once it is gone
-      return;
-    }
-    if (existing == null) {
-      try {
-        hub.namespaces()
-            .resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build())
-            .create();
-      } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
-        if (e.getCode() != 409) {
-          throw e;
-        }
+    try {
+      hub.namespaces()
+          .resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build())
+          .create();
+    } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+      if (e.getCode() != 409) {
+        throw e; // 409: made meanwhile, not in the cache yet
       }
     }
-    ensuredNamespaces.put(ns, System.nanoTime());
   }
 
   @Override
   public void close() {
     clusters.close();
     leases.close();
+    namespaces.close();
     controller.close();
   }
 }

@@ -27,7 +27,7 @@ final class ExecutionSpaceRelease {
     if (hub.genericKubernetesResources(Kinds.CLUSTER).withName(cluster).get() != null) {
       return Result.DONE; // joined again since the informer saw it go
     }
-    String ns = "karmada-es-" + cluster;
+    String ns = Names.executionNamespace(cluster);
     if (hub.namespaces().withName(ns).get() == null) {
       return Result.DONE;
     }

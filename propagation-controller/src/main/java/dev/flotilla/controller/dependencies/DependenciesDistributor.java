@@ -2,6 +2,7 @@ package dev.flotilla.controller.dependencies;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.flotilla.controller.interpreter.HubInterpreter;
 import dev.flotilla.controller.runtime.Changes;
 import dev.flotilla.controller.runtime.Controller;
 import dev.flotilla.controller.runtime.HubInformers;
@@ -12,13 +13,14 @@ import dev.flotilla.controller.runtime.Trees;
 import dev.flotilla.controller.runtime.TrustedBindings;
 import dev.flotilla.policies.dependencies.AttachedBindings;
 import dev.flotilla.policies.dependencies.DependentObject;
-import dev.flotilla.policies.dependencies.PodDependencies;
+import dev.flotilla.policies.interpreter.InterpretationException;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -51,9 +53,15 @@ public final class DependenciesDistributor implements Reconciler, AutoCloseable 
   /** "Kind/namespace/name" of a dependency to the requirer keys that listed it last time. */
   private final Map<String, Set<String>> requirersOf = new ConcurrentHashMap<>();
 
+  private final HubInterpreter interpreter;
+
   public DependenciesDistributor(
-      KubernetesClient hub, HubInformers informers, TemplateCache templates) {
+      KubernetesClient hub,
+      HubInformers informers,
+      TemplateCache templates,
+      HubInterpreter interpreter) {
     this.hub = hub;
+    this.interpreter = interpreter;
     this.templates = templates;
     this.controller = new Controller(NAME, this, WORKERS);
     this.bindings = informers.inform(Kinds.RESOURCE_BINDING, new BindingHandler());
@@ -78,7 +86,20 @@ public final class DependenciesDistributor implements Reconciler, AutoCloseable 
     if (template == null) {
       return Result.after(Duration.ofSeconds(5)); // the detector's cache is behind, or it is gone
     }
-    List<DependentObject> deps = PodDependencies.of(template);
+    List<DependentObject> deps;
+    try {
+      deps = new ArrayList<>();
+      for (DependentObject d : interpreter.interpreter().dependencies(template)) {
+        // Only the kinds this distributor follows can be carried along.
+        if ("v1".equals(d.apiVersion()) && DEPENDENCY_KINDS.contains(d.kind())) {
+          deps.add(d);
+        }
+      }
+    } catch (InterpretationException e) {
+      // What was attached stays attached until the script works again.
+      interpreter.recordFailure(binding, HubInterpreter.DEPENDENCY_FAILED, e);
+      return Result.after(Duration.ofSeconds(30));
+    }
     recordDependencies(binding, deps);
     Set<String> wanted = new HashSet<>();
     boolean missing = false;

@@ -3,6 +3,7 @@ package dev.flotilla.controller.detector;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.flotilla.controller.runtime.Trees;
+import dev.flotilla.policies.interpreter.ResourceInterpreter;
 import dev.flotilla.policies.names.Names;
 
 /**
@@ -89,6 +90,28 @@ public final class DesiredBinding {
       spec.put("conflictResolution", policySpec.path("conflictResolution").asText("Abort"));
     }
     return binding;
+  }
+
+  /**
+   * Replicas and per-replica requirements from a replicaResource script, when one applies to the
+   * template's kind; otherwise the built-in reading above stands and no requirements are set.
+   *
+   * @throws dev.flotilla.policies.interpreter.InterpretationException when the script fails
+   */
+  public static void interpretReplicas(
+      ObjectNode binding, JsonNode template, ResourceInterpreter interpreter) {
+    ObjectNode spec = binding.with("spec");
+    var interpreted = interpreter.replicas(template);
+    if (interpreted.isEmpty()) {
+      spec.remove("replicaRequirements");
+      return;
+    }
+    spec.put("replicas", interpreted.get().replicas());
+    if (interpreted.get().requirements() == null) {
+      spec.remove("replicaRequirements");
+    } else {
+      spec.set("replicaRequirements", interpreted.get().requirements());
+    }
   }
 
   private static void copy(JsonNode from, ObjectNode to, String field) {

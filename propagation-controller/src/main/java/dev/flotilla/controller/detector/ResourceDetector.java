@@ -2,13 +2,16 @@ package dev.flotilla.controller.detector;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.flotilla.controller.interpreter.HubInterpreter;
 import dev.flotilla.controller.runtime.Controller;
+import dev.flotilla.controller.runtime.EventRecorder;
 import dev.flotilla.controller.runtime.HubInformers;
 import dev.flotilla.controller.runtime.Kinds;
 import dev.flotilla.controller.runtime.OwnWrites;
 import dev.flotilla.controller.runtime.Reconciler;
 import dev.flotilla.controller.runtime.TemplateCache;
 import dev.flotilla.controller.runtime.Trees;
+import dev.flotilla.policies.interpreter.InterpretationException;
 import dev.flotilla.policies.matching.PolicyChoice;
 import dev.flotilla.policies.matching.PolicyMatcher;
 import dev.flotilla.policies.names.Names;
@@ -32,8 +35,11 @@ import java.util.Optional;
 public final class ResourceDetector implements Reconciler, AutoCloseable {
   public static final String NAME = "resource-detector";
 
-  /** A reconcile waits on the hub for the claim and the binding write: many can overlap. */
-  private static final int WORKERS = 8;
+  /**
+   * A reconcile waits on the hub for the claim and the binding write: many can overlap, and in a
+   * burst those writes queue behind the Works of earlier templates (see the scheduler's workers).
+   */
+  private static final int WORKERS = 16;
 
   /** Queue key asking to re-read every policy, used when a selected kind is not served yet. */
   private static final String RETRY_POLICIES = "|retry-policies|";
@@ -49,10 +55,16 @@ public final class ResourceDetector implements Reconciler, AutoCloseable {
   private final SharedIndexInformer<GenericKubernetesResource> bindings;
   private final SharedIndexInformer<GenericKubernetesResource> clusterBindings;
   private final OwnWrites written = new OwnWrites();
+  private final EventRecorder events;
 
-  public ResourceDetector(KubernetesClient hub, HubInformers informers) {
+  private final HubInterpreter interpreter;
+
+  public ResourceDetector(
+      KubernetesClient hub, HubInformers informers, HubInterpreter interpreter) {
     this.hub = hub;
+    this.interpreter = interpreter;
     this.controller = new Controller(NAME, this, WORKERS);
+    this.events = new EventRecorder(hub, NAME);
     this.templates = new TemplateInformers(hub, controller);
     this.bindings = informers.inform(Kinds.RESOURCE_BINDING, null);
     this.clusterBindings = informers.inform(Kinds.CLUSTER_RESOURCE_BINDING, null);
@@ -63,6 +75,21 @@ public final class ResourceDetector implements Reconciler, AutoCloseable {
     this.clusterPolicies =
         hub.genericKubernetesResources(Kinds.CLUSTER_PROPAGATION_POLICY)
             .inform(new PolicyHandler());
+    // A changed replicaResource script changes the bindings of every template of its kind.
+    interpreter.onChange(
+        (apiVersion, kind) -> {
+          if (templates.ensure(apiVersion, kind)) {
+            for (GenericKubernetesResource t : templates.list(apiVersion, kind)) {
+              controller.enqueue(
+                  new TemplateRef(
+                          apiVersion,
+                          kind,
+                          t.getMetadata().getNamespace(),
+                          t.getMetadata().getName())
+                      .key());
+            }
+          }
+        });
     controller.start();
   }
 
@@ -125,8 +152,57 @@ public final class ResourceDetector implements Reconciler, AutoCloseable {
     boolean clusterPolicy = choice.kind() == PolicyChoice.PolicyKind.CLUSTER_PROPAGATION_POLICY;
     // The binding records the template version after the claim, so the claim's own watch event
     // finds the binding up to date.
-    JsonNode claimed = ClaimMarks.claim(hub, ref, template, policy, clusterPolicy);
-    return syncBinding(ref, claimed, policy, clusterPolicy);
+    try {
+      JsonNode claimed = ClaimMarks.claim(hub, ref, template, policy, clusterPolicy);
+      if (syncBinding(ref, claimed, policy, clusterPolicy)) {
+        recordApplied(template, policy, clusterPolicy, "Normal", "ApplyPolicySucceed", "succeed");
+      }
+      return Result.DONE;
+    } catch (BindingGoing e) {
+      return Result.after(java.time.Duration.ofSeconds(1));
+    } catch (KubernetesClientException e) {
+      if (e.getCode() != 409) { // a conflict is retried at once; only a failure is worth a word
+        recordApplied(
+            template,
+            policy,
+            clusterPolicy,
+            "Warning",
+            "ApplyPolicyFailed",
+            "failed: " + e.getMessage());
+      }
+      throw e;
+    }
+  }
+
+  /**
+   * Karmada's ApplyPolicySucceed / ApplyPolicyFailed, on the template ("Apply policy(ns/name)
+   * succeed") and, naming the template, on the policy.
+   */
+  private void recordApplied(
+      JsonNode template,
+      JsonNode policy,
+      boolean clusterPolicy,
+      String type,
+      String reason,
+      String outcome) {
+    String policyName =
+        clusterPolicy
+            ? "cluster policy(" + Trees.text(policy, "metadata", "name") + ")"
+            : "policy("
+                + Trees.text(policy, "metadata", "namespace")
+                + "/"
+                + Trees.text(policy, "metadata", "name")
+                + ")";
+    String what =
+        Trees.text(template, "kind")
+            + " "
+            + (Trees.text(template, "metadata", "namespace") == null
+                ? ""
+                : Trees.text(template, "metadata", "namespace") + "/")
+            + Trees.text(template, "metadata", "name");
+    events.record(
+        EventRecorder.Ref.of(template), type, reason, "Apply " + policyName + " " + outcome);
+    events.record(EventRecorder.Ref.of(policy), type, reason, "Apply to " + what + " " + outcome);
   }
 
   /** The templates this detector caches, for controllers that read them. */
@@ -135,7 +211,15 @@ public final class ResourceDetector implements Reconciler, AutoCloseable {
         templates.get(new TemplateRef(apiVersion, kind, namespace, name)).orElse(null);
   }
 
-  private Result syncBinding(
+  /** The template's old binding is being deleted: the new one waits for it to be gone. */
+  private static final class BindingGoing extends RuntimeException {
+    BindingGoing() {
+      super(null, null, false, false);
+    }
+  }
+
+  /** Creates or updates the template's binding; true when it wrote (Karmada's operationResult). */
+  private boolean syncBinding(
       TemplateRef ref, JsonNode template, JsonNode policy, boolean clusterPolicy) {
     boolean clusterScoped = ref.namespace() == null;
     ResourceDefinitionContext kind =
@@ -152,7 +236,7 @@ public final class ResourceDetector implements Reconciler, AutoCloseable {
       // The binding of a deleted template is on its way out (a delete-and-recreate): taking it
       // over would be lost with it, so the new template's binding waits for it to be gone.
       written.forget(key);
-      return Result.after(java.time.Duration.ofSeconds(1));
+      throw new BindingGoing();
     }
     GenericKubernetesResource existing = cached == null ? null : written.newest(key, cached);
     if (existing == null) {
@@ -160,9 +244,9 @@ public final class ResourceDetector implements Reconciler, AutoCloseable {
         written.wrote(
             key,
             client
-                .resource(Trees.generic(DesiredBinding.of(template, policy, clusterPolicy, null)))
+                .resource(Trees.generic(desired(template, policy, clusterPolicy, null)))
                 .create());
-        return Result.DONE;
+        return true;
       } catch (KubernetesClientException e) {
         if (e.getCode() != 409) {
           throw e;
@@ -174,11 +258,38 @@ public final class ResourceDetector implements Reconciler, AutoCloseable {
       }
     }
     JsonNode existingTree = Trees.tree(existing);
-    ObjectNode desired = DesiredBinding.of(template, policy, clusterPolicy, existingTree);
+    ObjectNode desired = desired(template, policy, clusterPolicy, existingTree);
     if (!Trees.same(desired, existingTree)) {
       written.wrote(key, client.resource(Trees.generic(desired)).update());
+      return true;
     }
-    return Result.DONE;
+    return false;
+  }
+
+  /**
+   * The binding with replicas and requirements as the interpreter reads them. A failing
+   * replicaResource script leaves the replicas the binding had (none for a new one) and is recorded
+   * on the binding once it is stored; the built-in rule does not stand in for it.
+   */
+  private ObjectNode desired(
+      JsonNode template, JsonNode policy, boolean clusterPolicy, JsonNode existing) {
+    ObjectNode desired = DesiredBinding.of(template, policy, clusterPolicy, existing);
+    try {
+      DesiredBinding.interpretReplicas(desired, template, interpreter.interpreter());
+    } catch (InterpretationException e) {
+      ObjectNode spec = desired.with("spec");
+      for (String field : new String[] {"replicas", "replicaRequirements"}) {
+        JsonNode old = existing == null ? null : existing.path("spec").get(field);
+        if (old == null) {
+          spec.remove(field);
+        } else {
+          spec.set(field, old.deepCopy());
+        }
+      }
+      interpreter.recordFailure(
+          existing != null ? existing : desired, HubInterpreter.REPLICA_FAILED, e);
+    }
+    return desired;
   }
 
   /** Policy events re-examine every template of the kinds the policy selects. */

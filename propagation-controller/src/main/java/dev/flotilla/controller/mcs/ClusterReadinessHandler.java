@@ -1,11 +1,10 @@
 package dev.flotilla.controller.mcs;
 
+import dev.flotilla.controller.runtime.Changes;
 import dev.flotilla.controller.runtime.Controller;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
-import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
@@ -28,15 +27,7 @@ final class ClusterReadinessHandler implements ResourceEventHandler<GenericKuber
 
   /** The status of the cluster's Ready condition, read without converting the whole object. */
   static String ready(GenericKubernetesResource cluster) {
-    if (cluster.getAdditionalProperties().get("status") instanceof Map<?, ?> status
-        && status.get("conditions") instanceof List<?> conditions) {
-      for (Object c : conditions) {
-        if (c instanceof Map<?, ?> m && "Ready".equals(m.get("type"))) {
-          return String.valueOf(m.get("status"));
-        }
-      }
-    }
-    return "Unknown";
+    return Changes.conditionStatus(cluster, "Ready");
   }
 
   /**

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.flotilla.controller.runtime.Trees;
+import dev.flotilla.policies.names.McsNames;
+import dev.flotilla.policies.names.Names;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeSet;
@@ -33,7 +35,7 @@ final class DerivedWorks {
 
   /**
    * The derived Service prefix for an import of {@code origin} (see {@link
-   * McsLabels#IMPORT_ORIGIN}).
+   * McsNames#IMPORT_ORIGIN}).
    */
   String prefixFor(String origin) {
     if (override != null) {
@@ -51,22 +53,22 @@ final class DerivedWorks {
       ServiceMerge.Result merged,
       List<ServiceMerge.Export> sources) {
     String prefix = prefixFor(origin);
-    String derivedName = McsLabels.truncate(prefix + svc, 63);
+    String derivedName = McsNames.truncate(prefix + svc, 63);
     ObjectNode work = Trees.MAPPER.createObjectNode();
     work.put("apiVersion", "work.karmada.io/v1alpha1");
     work.put("kind", "Work");
     ObjectNode meta = work.putObject("metadata");
-    meta.put("name", McsLabels.workName("mcs-derived", ns, svc));
-    meta.put("namespace", McsLabels.EXECUTION_PREFIX + consumer);
+    meta.put("name", McsNames.workName("mcs-derived", ns, svc));
+    meta.put("namespace", Names.EXECUTION_NAMESPACE_PREFIX + consumer);
     ObjectNode labels = meta.putObject("labels");
-    labels.put(McsLabels.ROLE, "derived");
-    labels.put(McsLabels.SERVICE_NAMESPACE, ns);
-    labels.put(McsLabels.SERVICE_NAME, svc);
+    labels.put(McsNames.ROLE, "derived");
+    labels.put(McsNames.SERVICE_NAMESPACE, ns);
+    labels.put(McsNames.SERVICE_NAME, svc);
     ObjectNode annotations = meta.putObject("annotations");
-    annotations.put(McsLabels.DERIVED_SERVICE, derivedName);
+    annotations.put(McsNames.DERIVED_SERVICE, derivedName);
     List<String> sourceNames = new ArrayList<>();
     sources.forEach(s -> sourceNames.add(s.cluster()));
-    annotations.put(McsLabels.SOURCE_CLUSTERS, String.join(",", new TreeSet<>(sourceNames)));
+    annotations.put(McsNames.SOURCE_CLUSTERS, String.join(",", new TreeSet<>(sourceNames)));
     ArrayNode manifests = work.putObject("spec").putObject("workload").putArray("manifests");
     ObjectNode service = manifests.addObject();
     service.put("apiVersion", "v1");
@@ -74,7 +76,7 @@ final class DerivedWorks {
     ObjectNode smeta = service.putObject("metadata");
     smeta.put("name", derivedName);
     smeta.put("namespace", ns);
-    smeta.putObject("labels").put(McsLabels.MCS_SERVICE_NAME, svc);
+    smeta.putObject("labels").put(McsNames.MCS_SERVICE_NAME, svc);
     ObjectNode spec = service.putObject("spec");
     spec.put("type", "ClusterIP");
     if (merged.headless()) {
@@ -105,14 +107,14 @@ final class DerivedWorks {
         ObjectNode m = slice.putObject("metadata");
         m.put(
             "name",
-            McsLabels.truncate(
+            McsNames.truncate(
                 prefix + svc + "-" + source.cluster() + (slices.size() > 1 ? "-" + i : ""), 63));
         m.put("namespace", ns);
         ObjectNode l = m.putObject("labels");
-        l.put(McsLabels.KUBE_SERVICE_NAME, derivedName);
-        l.put(McsLabels.MCS_SERVICE_NAME, svc);
-        l.put(McsLabels.MCS_SOURCE_CLUSTER, source.cluster());
-        l.put(McsLabels.SLICE_MANAGED_BY, McsLabels.CONTROLLER);
+        l.put(McsNames.KUBE_SERVICE_NAME, derivedName);
+        l.put(McsNames.MCS_SERVICE_NAME, svc);
+        l.put(McsNames.MCS_SOURCE_CLUSTER, source.cluster());
+        l.put(McsNames.SLICE_MANAGED_BY, McsNames.CONTROLLER);
         slice.put("addressType", s.path("addressType").asText("IPv4"));
         ArrayNode endpoints = slice.putArray("endpoints");
         for (JsonNode e : s.path("endpoints")) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.flotilla.controller.runtime.Namespaces;
 import dev.flotilla.controller.runtime.Trees;
+import dev.flotilla.policies.names.McsNames;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -36,8 +37,8 @@ final class HubServiceImports {
     boolean ours =
         cached != null
             && cached.getMetadata().getAnnotations() != null
-            && McsLabels.CONTROLLER.equals(
-                cached.getMetadata().getAnnotations().get(McsLabels.MANAGED_BY_ANNOTATION));
+            && McsNames.CONTROLLER.equals(
+                cached.getMetadata().getAnnotations().get(McsNames.MANAGED_BY_ANNOTATION));
     var op = hub.genericKubernetesResources(McsHubController.SERVICE_IMPORT).inNamespace(ns);
     if (merged == null) {
       if (ours) {
@@ -68,7 +69,7 @@ final class HubServiceImports {
       ObjectNode meta = si.putObject("metadata");
       meta.put("name", svc);
       meta.put("namespace", ns);
-      meta.putObject("annotations").put(McsLabels.MANAGED_BY_ANNOTATION, McsLabels.CONTROLLER);
+      meta.putObject("annotations").put(McsNames.MANAGED_BY_ANNOTATION, McsNames.CONTROLLER);
       si.set("spec", spec);
       try {
         cached = op.resource(Trees.generic(si)).create();

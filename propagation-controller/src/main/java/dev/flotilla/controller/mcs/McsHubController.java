@@ -11,6 +11,8 @@ import dev.flotilla.controller.runtime.Kinds;
 import dev.flotilla.controller.runtime.OwnWrites;
 import dev.flotilla.controller.runtime.Reconciler;
 import dev.flotilla.controller.runtime.Trees;
+import dev.flotilla.policies.names.McsNames;
+import dev.flotilla.policies.names.Names;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -94,7 +96,7 @@ public final class McsHubController implements Reconciler, AutoCloseable {
     this.works =
         hub.genericKubernetesResources(Kinds.WORK)
             .inAnyNamespace()
-            .withLabel(McsLabels.ROLE)
+            .withLabel(McsNames.ROLE)
             .inform(
                 new EnqueueHandler<>(controller, McsHubController::keyOf)
                     .onlyIf(Changes::beyondStatus));
@@ -114,18 +116,20 @@ public final class McsHubController implements Reconciler, AutoCloseable {
 
   private static List<String> keyOf(GenericKubernetesResource w) {
     Map<String, String> labels = w.getMetadata().getLabels();
-    if (labels == null || labels.get(McsLabels.SERVICE_NAME) == null) {
+    if (labels == null || labels.get(McsNames.SERVICE_NAME) == null) {
       return List.of();
     }
     return List.of(
-        labels.get(McsLabels.SERVICE_NAMESPACE) + "/" + labels.get(McsLabels.SERVICE_NAME));
+        labels.get(McsNames.SERVICE_NAMESPACE) + "/" + labels.get(McsNames.SERVICE_NAME));
   }
 
   /** The services with an MCS Work in the cluster's execution namespace. */
   private List<String> servicesOf(String cluster) {
     Set<String> keys = new LinkedHashSet<>();
     for (GenericKubernetesResource w :
-        works.getIndexer().byIndex(Cache.NAMESPACE_INDEX, McsLabels.EXECUTION_PREFIX + cluster)) {
+        works
+            .getIndexer()
+            .byIndex(Cache.NAMESPACE_INDEX, Names.EXECUTION_NAMESPACE_PREFIX + cluster)) {
       keys.addAll(keyOf(w));
     }
     return new ArrayList<>(keys);
@@ -142,13 +146,13 @@ public final class McsHubController implements Reconciler, AutoCloseable {
     Map<String, GenericKubernetesResource> derived = new HashMap<>();
     for (GenericKubernetesResource w : works.getIndexer().byIndex(BY_SERVICE, key)) {
       String workNs = w.getMetadata().getNamespace();
-      if (!workNs.startsWith(McsLabels.EXECUTION_PREFIX)) {
+      if (!workNs.startsWith(Names.EXECUTION_NAMESPACE_PREFIX)) {
         continue;
       }
       // The cluster a report speaks for is its execution namespace's, whatever it holds.
-      String cluster = workNs.substring(McsLabels.EXECUTION_PREFIX.length());
+      String cluster = workNs.substring(Names.EXECUTION_NAMESPACE_PREFIX.length());
       boolean deleting = w.getMetadata().getDeletionTimestamp() != null;
-      String role = w.getMetadata().getLabels().get(McsLabels.ROLE);
+      String role = w.getMetadata().getLabels().get(McsNames.ROLE);
       switch (role) {
         case "export" -> {
           ObjectNode report = Trees.tree(w);
@@ -161,7 +165,7 @@ public final class McsHubController implements Reconciler, AutoCloseable {
           if (!deleting && acceptedImport(cluster, w)) {
             Map<String, String> annotations = w.getMetadata().getAnnotations();
             consumers.put(
-                cluster, annotations == null ? null : annotations.get(McsLabels.IMPORT_ORIGIN));
+                cluster, annotations == null ? null : annotations.get(McsNames.IMPORT_ORIGIN));
           }
         }
         case "derived" -> derived.put(cluster, w);
@@ -296,7 +300,7 @@ public final class McsHubController implements Reconciler, AutoCloseable {
   }
 
   private static ServiceMerge.Export toExport(String cluster, ObjectNode work) {
-    String created = Trees.text(work, "metadata", "annotations", McsLabels.EXPORT_CREATED);
+    String created = Trees.text(work, "metadata", "annotations", McsNames.EXPORT_CREATED);
     JsonNode service = Trees.MAPPER.createObjectNode();
     List<JsonNode> slices = new ArrayList<>();
     for (JsonNode m : work.path("spec").path("workload").path("manifests")) {
@@ -459,11 +463,11 @@ public final class McsHubController implements Reconciler, AutoCloseable {
     JsonNode wantAnnotations = desired.path("metadata").path("annotations");
     return have.path("spec").equals(desired.path("spec"))
         && haveAnnotations
-            .path(McsLabels.SOURCE_CLUSTERS)
-            .equals(wantAnnotations.path(McsLabels.SOURCE_CLUSTERS))
+            .path(McsNames.SOURCE_CLUSTERS)
+            .equals(wantAnnotations.path(McsNames.SOURCE_CLUSTERS))
         && haveAnnotations
-            .path(McsLabels.DERIVED_SERVICE)
-            .equals(wantAnnotations.path(McsLabels.DERIVED_SERVICE));
+            .path(McsNames.DERIVED_SERVICE)
+            .equals(wantAnnotations.path(McsNames.DERIVED_SERVICE));
   }
 
   private void delete(GenericKubernetesResource w) {

@@ -2,6 +2,8 @@ package dev.flotilla.controller.mcs;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.flotilla.controller.runtime.Trees;
+import dev.flotilla.policies.names.McsNames;
+import dev.flotilla.policies.names.Names;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -26,14 +28,14 @@ public final class McsReports {
    */
   public static String problem(GenericKubernetesResource work) {
     Map<String, String> labels = work.getMetadata().getLabels();
-    String role = labels == null ? null : labels.get(McsLabels.ROLE);
+    String role = labels == null ? null : labels.get(McsNames.ROLE);
     if (!"export".equals(role) && !"import".equals(role)) {
       return null;
     }
     String ns = work.getMetadata().getNamespace();
-    if (ns == null || !ns.startsWith(McsLabels.EXECUTION_PREFIX)) {
+    if (ns == null || !ns.startsWith(Names.EXECUTION_NAMESPACE_PREFIX)) {
       return "a report belongs in an execution namespace "
-          + McsLabels.EXECUTION_PREFIX
+          + Names.EXECUTION_NAMESPACE_PREFIX
           + "<cluster>";
     }
     String origin = originProblem(role, work.getMetadata().getAnnotations());
@@ -41,7 +43,7 @@ public final class McsReports {
       return origin;
     }
     return problem(
-        ns.substring(McsLabels.EXECUTION_PREFIX.length()),
+        ns.substring(Names.EXECUTION_NAMESPACE_PREFIX.length()),
         role,
         work.getMetadata().getName(),
         labels,
@@ -49,19 +51,19 @@ public final class McsReports {
   }
 
   /**
-   * Why the report's {@link McsLabels#IMPORT_ORIGIN} cannot be acted on, or null: an import report
+   * Why the report's {@link McsNames#IMPORT_ORIGIN} cannot be acted on, or null: an import report
    * may say {@code hub} or {@code member} (or nothing, as older agents: {@code hub}); an export
    * report says nothing.
    */
   static String originProblem(String role, Map<String, String> annotations) {
-    String origin = annotations == null ? null : annotations.get(McsLabels.IMPORT_ORIGIN);
+    String origin = annotations == null ? null : annotations.get(McsNames.IMPORT_ORIGIN);
     if (origin == null
         || (role.equals("import") && (origin.equals("hub") || origin.equals("member")))) {
       return null;
     }
     return role.equals("import")
-        ? "annotation " + McsLabels.IMPORT_ORIGIN + " must be hub or member, not \"" + origin + "\""
-        : "an export report carries no " + McsLabels.IMPORT_ORIGIN + " annotation";
+        ? "annotation " + McsNames.IMPORT_ORIGIN + " must be hub or member, not \"" + origin + "\""
+        : "an export report carries no " + McsNames.IMPORT_ORIGIN + " annotation";
   }
 
   /**
@@ -75,20 +77,20 @@ public final class McsReports {
    */
   static String problem(
       String cluster, String role, String name, Map<String, String> labels, JsonNode spec) {
-    String ns = labels.get(McsLabels.SERVICE_NAMESPACE);
-    String svc = labels.get(McsLabels.SERVICE_NAME);
+    String ns = labels.get(McsNames.SERVICE_NAMESPACE);
+    String svc = labels.get(McsNames.SERVICE_NAME);
     if (ns == null
         || svc == null
         || !DNS_LABEL.matcher(ns).matches()
         || !DNS_LABEL.matcher(svc).matches()) {
       return "labels "
-          + McsLabels.SERVICE_NAMESPACE
+          + McsNames.SERVICE_NAMESPACE
           + " and "
-          + McsLabels.SERVICE_NAME
+          + McsNames.SERVICE_NAME
           + " must name a namespace and a Service";
     }
     String kind = role.equals("export") ? "svcexport" : "svcimport";
-    String expected = McsLabels.workName(kind, ns, svc);
+    String expected = McsNames.workName(kind, ns, svc);
     if (!expected.equals(name)) {
       return "a " + role + " report of " + ns + "/" + svc + " must be named " + expected;
     }
@@ -128,7 +130,7 @@ public final class McsReports {
           services++;
         }
         case "export discovery.k8s.io/v1 EndpointSlice" -> {
-          String of = meta.path("labels").path(McsLabels.KUBE_SERVICE_NAME).asText(svc);
+          String of = meta.path("labels").path(McsNames.KUBE_SERVICE_NAME).asText(svc);
           if (!svc.equals(of) || meta.path("name").asText().isEmpty()) {
             return "EndpointSlice " + meta.path("name").asText() + " is not one of Service " + svc;
           }
@@ -157,7 +159,7 @@ public final class McsReports {
   /** A source cluster the manifest names in its labels or annotations, if any. */
   private static String sourceClaim(JsonNode meta) {
     for (String field : new String[] {"labels", "annotations"}) {
-      JsonNode value = meta.path(field).path(McsLabels.MCS_SOURCE_CLUSTER);
+      JsonNode value = meta.path(field).path(McsNames.MCS_SOURCE_CLUSTER);
       if (!value.isMissingNode()) {
         return value.asText();
       }

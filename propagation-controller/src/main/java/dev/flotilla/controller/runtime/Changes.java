@@ -52,6 +52,16 @@ public final class Changes {
         : null;
   }
 
+  /**
+   * The status of the object's condition of {@code type}, or "Unknown" when it has none; read from
+   * the raw status map without converting the whole object.
+   */
+  public static String conditionStatus(GenericKubernetesResource r, String type) {
+    java.util.Map<Object, Object> statuses = conditionStatuses(r);
+    return statuses.containsKey(type) ? String.valueOf(statuses.get(type)) : "Unknown";
+  }
+
+  /** Condition type to status, from the raw status map. */
   private static java.util.Map<Object, Object> conditionStatuses(GenericKubernetesResource r) {
     java.util.Map<Object, Object> out = new java.util.TreeMap<>();
     if (statusField(r, "conditions") instanceof java.util.List<?> conditions) {

@@ -1,5 +1,6 @@
 package dev.flotilla.controller.runtime;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.informers.cache.Cache;
 import io.fabric8.kubernetes.client.informers.cache.ItemStore;
@@ -11,8 +12,9 @@ import java.util.stream.Stream;
 
 /**
  * An informer's item store for kinds the hub holds by the ten thousand (Works, bindings,
- * templates): each object is kept as its JSON bytes, without managedFields, and decoded when read.
- * A decoded fabric8 object takes several times its JSON on the heap, so this is what lets the
+ * templates): each object is kept as its JSON bytes, without managedFields, deflated against a
+ * dictionary (the first object's JSON: objects of one kind look alike), and decoded when read. A
+ * decoded fabric8 object takes several times its JSON on the heap, so this is what lets the
  * controllers cache every Work of a large fleet. Reads cost a decode and return a fresh copy (which
  * callers may change freely). Like {@link SkippingItemStore}, objects that could not be decoded
  * ({@link DecodeGuard}) are tracked but never shown; they are kept as objects, being rare.
@@ -22,6 +24,9 @@ public final class CompactItemStore implements ItemStore<GenericKubernetesResour
   private static final KubernetesSerialization JSON = new KubernetesSerialization();
 
   private final Map<String, Object> items = new ConcurrentHashMap<>();
+
+  /** Each object's JSON is kept deflated against the first one's (see {@link Packer}). */
+  private final Packer packer = new Packer();
 
   @Override
   public String getKey(GenericKubernetesResource obj) {
@@ -46,7 +51,7 @@ public final class CompactItemStore implements ItemStore<GenericKubernetesResour
 
   @Override
   public Stream<GenericKubernetesResource> values() {
-    return items.values().stream().filter(CompactItemStore::shown).map(CompactItemStore::decode);
+    return items.values().stream().filter(CompactItemStore::shown).map(this::decode);
   }
 
   @Override
@@ -61,10 +66,48 @@ public final class CompactItemStore implements ItemStore<GenericKubernetesResour
   }
 
   /**
+   * What {@code view} makes of the object under {@code key} (parsed straight from its bytes, no
+   * fabric8 object in between), or null when there is none. Views are remembered per stored version
+   * until that version is replaced, so a reader that looks at a few fields of many objects parses
+   * each version once; {@code view} must be a pure function of the tree and its result immutable.
+   */
+  public <T> T view(String key, java.util.function.Function<JsonNode, T> view) {
+    Object item = items.get(key);
+    if (!(item instanceof byte[] bytes)) {
+      return null;
+    }
+    Object known;
+    synchronized (views) {
+      known = views.get(bytes);
+    }
+    if (known != null) {
+      @SuppressWarnings("unchecked")
+      T t = (T) known;
+      return t;
+    }
+    T made;
+    try {
+      made = view.apply(Trees.MAPPER.readTree(packer.unpack(bytes)));
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e); // written by us from a decoded object
+    }
+    synchronized (views) {
+      views.put(bytes, made);
+    }
+    return made;
+  }
+
+  /**
+   * Views by the identity of the stored bytes (arrays hash by identity): an entry goes when its
+   * version is replaced and collected, so this never holds more than one view per object.
+   */
+  private final Map<byte[], Object> views = new java.util.WeakHashMap<>();
+
+  /**
    * managedFields go, except a Service template's: the binding controller reads them there to tell
    * node ports a user wrote from those the hub allocated.
    */
-  private static Object encode(GenericKubernetesResource obj) {
+  private Object encode(GenericKubernetesResource obj) {
     if (!DecodeGuard.decoded(obj)) {
       return obj;
     }
@@ -74,20 +117,22 @@ public final class CompactItemStore implements ItemStore<GenericKubernetesResour
       // The informer hands this same object to the handlers; none of them reads managedFields.
       obj.getMetadata().setManagedFields(null);
     }
-    return JSON.asJson(obj).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    return packer.pack(JSON.asJson(obj).getBytes(java.nio.charset.StandardCharsets.UTF_8));
   }
 
   private static boolean shown(Object item) {
     return item instanceof byte[];
   }
 
-  private static GenericKubernetesResource decode(Object item) {
+  private GenericKubernetesResource decode(Object item) {
     if (item == null) {
       return null;
     }
     if (item instanceof byte[] bytes) {
       return Objects.requireNonNull(
-          JSON.unmarshal(new java.io.ByteArrayInputStream(bytes), GenericKubernetesResource.class));
+          JSON.unmarshal(
+              new java.io.ByteArrayInputStream(packer.unpack(bytes)),
+              GenericKubernetesResource.class));
     }
     return (GenericKubernetesResource) item;
   }

@@ -1,26 +1,97 @@
 package dev.flotilla.controller.runtime;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
  * Records core/v1 Events about hub objects so {@code kubectl describe} shows what controllers
- * decided. Recording never fails a reconcile.
+ * decided. Similar events are one series (one Event whose count and lastTimestamp grow, see {@link
+ * EventSeries}), so a fan-out to many clusters writes a handful of Events, not one per member. A
+ * Karmada {@code ...Succeed} event replaces its {@code ...Failed} counterpart on the same object: a
+ * warning that no longer holds is deleted rather than left listed. Recording never fails a
+ * reconcile.
  */
 public final class EventRecorder {
   private static final Logger LOG = Logger.getLogger(EventRecorder.class.getName());
+
+  /** Held repeats are written by this one daemon thread, for every recorder of the process. */
+  private static final ScheduledExecutorService FLUSHER =
+      Executors.newSingleThreadScheduledExecutor(
+          r -> {
+            Thread t = new Thread(r, "event-recorder-flush");
+            t.setDaemon(true);
+            return t;
+          });
+
+  private static final LongAdder RECORDED = new LongAdder();
+  private static final LongAdder WRITES = new LongAdder();
+
   private final KubernetesClient hub;
   private final String component;
+
+  /**
+   * Shared by every recorder of the process, so a {@code ...Succeed} from one controller replaces
+   * the {@code ...Failed} another recorded on the same object (the interpreter's and the binding
+   * controller's AggregateStatus, say), and an object's budget is one.
+   */
+  private static final EventSeries SERIES = new EventSeries(System::nanoTime);
 
   public EventRecorder(KubernetesClient hub, String component) {
     this.hub = hub;
     this.component = component;
+  }
+
+  /** The object an event is about. */
+  public record Ref(String apiVersion, String kind, String namespace, String name, String uid) {
+    /** A reference to a stored object (apiVersion, kind, metadata). */
+    public static Ref of(JsonNode obj) {
+      return new Ref(
+          Trees.text(obj, "apiVersion"),
+          Trees.text(obj, "kind"),
+          Trees.text(obj, "metadata", "namespace"),
+          Trees.text(obj, "metadata", "name"),
+          Trees.text(obj, "metadata", "uid"));
+    }
+
+    /** The resource template a (Cluster)ResourceBinding is for, from its spec.resource. */
+    public static Ref templateOf(JsonNode binding) {
+      JsonNode r = binding.path("spec").path("resource");
+      return new Ref(
+          Trees.text(r, "apiVersion"),
+          Trees.text(r, "kind"),
+          Trees.text(r, "namespace"),
+          Trees.text(r, "name"),
+          Trees.text(r, "uid"));
+    }
+
+    String key() {
+      return kind + "|" + namespace + "|" + name + "|" + uid;
+    }
+  }
+
+  /** Events recorded by every recorder of this process (each call counts). */
+  public static long recorded() {
+    return RECORDED.sum();
+  }
+
+  /** Event writes (creates and patches) made by every recorder of this process. */
+  public static long writes() {
+    return WRITES.sum();
   }
 
   /** Records an event; cluster-scoped objects get theirs in "default", as upstream. */
@@ -33,40 +104,148 @@ public final class EventRecorder {
       String type,
       String reason,
       String message) {
-    String ns = namespace == null ? "default" : namespace;
+    record(new Ref(apiVersion, kind, namespace, name, uid), type, reason, message);
+  }
+
+  /** Records an event about {@code ref}. */
+  public void record(Ref ref, String type, String reason, String message) {
+    RECORDED.increment();
+    String counterpart = counterpart(reason);
+    if (counterpart != null) {
+      resolve(ref, counterpart);
+    }
+    EventSeries.Entry e = SERIES.entry(ref.key(), reason);
+    synchronized (e) {
+      EventSeries.Decision d = SERIES.record(e, type, message);
+      switch (d.action()) {
+        case CREATE, PATCH -> write(ref, reason, e);
+        case HOLD -> scheduleFlush(ref, reason, e, d.delayNanos());
+        case COUNTED -> {}
+      }
+    }
+  }
+
+  /**
+   * The {@code reason} series on {@code ref} no longer holds: its Event is deleted, so {@code
+   * kubectl describe} stops listing it.
+   */
+  public void resolve(Ref ref, String reason) {
+    EventSeries.Entry old = SERIES.remove(ref.key(), reason);
+    if (old == null) {
+      return;
+    }
+    String eventName;
+    synchronized (old) {
+      eventName = old.eventName;
+      old.flushDue = false;
+      old.written = old.count; // a flush already scheduled finds nothing to write
+    }
+    if (eventName != null) {
+      try {
+        hub.v1().events().inNamespace(namespace(ref)).withName(eventName).delete();
+      } catch (RuntimeException ex) {
+        LOG.log(Level.FINE, "could not delete event " + eventName, ex);
+      }
+    }
+  }
+
+  /** Karmada's pairs: {@code XSucceed} and {@code XFailed}. */
+  static String counterpart(String reason) {
+    if (reason.endsWith("Succeed")) {
+      return reason.substring(0, reason.length() - "Succeed".length()) + "Failed";
+    }
+    if (reason.endsWith("Failed")) {
+      return reason.substring(0, reason.length() - "Failed".length()) + "Succeed";
+    }
+    return null;
+  }
+
+  private void scheduleFlush(Ref ref, String reason, EventSeries.Entry e, long delayNanos) {
+    FLUSHER.schedule(() -> flush(ref, reason, e), delayNanos, TimeUnit.NANOSECONDS);
+  }
+
+  private void flush(Ref ref, String reason, EventSeries.Entry e) {
+    synchronized (e) {
+      if (!e.flushDue || SERIES.existing(ref.key(), reason) != e) {
+        return; // resolved meanwhile
+      }
+      EventSeries.Decision d = SERIES.flush(e);
+      switch (d.action()) {
+        case CREATE, PATCH -> write(ref, reason, e);
+        case HOLD -> scheduleFlush(ref, reason, e, d.delayNanos());
+        case COUNTED -> {}
+      }
+    }
+  }
+
+  /** Writes the series as it stands (caller holds its monitor). */
+  private void write(Ref ref, String reason, EventSeries.Entry e) {
     String now = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
+    String ns = namespace(ref);
     try {
+      if (e.eventName != null) {
+        ObjectNode patch = Trees.MAPPER.createObjectNode();
+        patch.put("count", e.count);
+        patch.put("message", e.message);
+        patch.put("type", e.type);
+        patch.put("lastTimestamp", now);
+        try {
+          hub.v1()
+              .events()
+              .inNamespace(ns)
+              .withName(e.eventName)
+              .patch(PatchContext.of(PatchType.JSON_MERGE), patch.toString());
+          WRITES.increment();
+          SERIES.written(e, e.eventName);
+          return;
+        } catch (KubernetesClientException ex) {
+          if (ex.getCode() != 404) {
+            throw ex;
+          }
+          // Deleted or expired meanwhile: the series starts a new Event.
+        }
+      }
+      String eventName = ref.name() + "." + UUID.randomUUID().toString().substring(0, 8);
       hub.v1()
           .events()
           .inNamespace(ns)
           .resource(
               new EventBuilder()
                   .withNewMetadata()
-                  .withName(name + "." + UUID.randomUUID().toString().substring(0, 8))
+                  .withName(eventName)
                   .withNamespace(ns)
                   .endMetadata()
                   .withInvolvedObject(
                       new ObjectReferenceBuilder()
-                          .withApiVersion(apiVersion)
-                          .withKind(kind)
-                          .withNamespace(namespace)
-                          .withName(name)
-                          .withUid(uid)
+                          .withApiVersion(ref.apiVersion())
+                          .withKind(ref.kind())
+                          .withNamespace(ref.namespace())
+                          .withName(ref.name())
+                          .withUid(ref.uid())
                           .build())
-                  .withType(type)
+                  .withType(e.type)
                   .withReason(reason)
-                  .withMessage(message)
+                  .withMessage(e.message)
                   .withNewSource()
                   .withComponent(component)
                   .endSource()
                   .withFirstTimestamp(now)
                   .withLastTimestamp(now)
-                  .withCount(1)
+                  .withCount(e.count)
                   .withReportingComponent(component)
                   .build())
           .create();
-    } catch (RuntimeException e) {
-      LOG.log(Level.FINE, "could not record event " + reason + " on " + kind + " " + name, e);
+      WRITES.increment();
+      SERIES.written(e, eventName);
+    } catch (RuntimeException ex) {
+      LOG.log(
+          Level.FINE,
+          "could not record event " + reason + " on " + ref.kind() + " " + ref.name(),
+          ex);
     }
+  }
+
+  private static String namespace(Ref ref) {
+    return ref.namespace() == null ? "default" : ref.namespace();
   }
 }

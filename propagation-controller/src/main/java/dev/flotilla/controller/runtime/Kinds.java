@@ -28,6 +28,20 @@ public final class Kinds {
           false);
   public static final ResourceDefinitionContext CLUSTER_TAINT_POLICY =
       ctx("policy.karmada.io", "v1alpha1", "ClusterTaintPolicy", "clustertaintpolicies", false);
+  public static final ResourceDefinitionContext RESOURCE_INTERPRETER_CUSTOMIZATION =
+      ctx(
+          "config.karmada.io",
+          "v1alpha1",
+          "ResourceInterpreterCustomization",
+          "resourceinterpretercustomizations",
+          false);
+  public static final ResourceDefinitionContext FEDERATED_RESOURCE_QUOTA =
+      ctx(
+          "policy.karmada.io",
+          "v1alpha1",
+          "FederatedResourceQuota",
+          "federatedresourcequotas",
+          true);
   public static final ResourceDefinitionContext WORKLOAD_REBALANCER =
       ctx("apps.karmada.io", "v1alpha1", "WorkloadRebalancer", "workloadrebalancers", false);
   public static final ResourceDefinitionContext RESOURCE_BINDING =

@@ -3,6 +3,7 @@ package dev.flotilla.controller.mcs;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
+import dev.flotilla.policies.names.McsNames;
 import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -39,7 +40,7 @@ class DerivedWorksTest {
   void originAnnotationChecked(String role, String origin, String problem) {
     Map<String, String> annotations = new HashMap<>();
     if (origin != null) {
-      annotations.put(McsLabels.IMPORT_ORIGIN, origin);
+      annotations.put(McsNames.IMPORT_ORIGIN, origin);
     }
     String found = McsReports.originProblem(role, annotations);
     if (problem == null) {

@@ -10,6 +10,7 @@ import dev.flotilla.apiserver.HubConfig;
 import dev.flotilla.apiserver.HubServer;
 import dev.flotilla.controller.runtime.Kinds;
 import dev.flotilla.controller.runtime.Trees;
+import dev.flotilla.policies.names.McsNames;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
@@ -78,7 +79,7 @@ class McsReportsIT {
     GenericKubernetesResource derived = await(() -> work("member3", "mcs-derived-shop-web"));
     assertEquals(
         "member1",
-        derived.getMetadata().getAnnotations().get(McsLabels.SOURCE_CLUSTERS),
+        derived.getMetadata().getAnnotations().get(McsNames.SOURCE_CLUSTERS),
         "the source cluster is the report's execution namespace");
   }
 
@@ -91,11 +92,11 @@ class McsReportsIT {
     GenericKubernetesResource ack = await(() -> work("member3", "mcs-derived-shop-both"));
     assertEquals(
         "derived-both",
-        karmada.getMetadata().getAnnotations().get(McsLabels.DERIVED_SERVICE),
+        karmada.getMetadata().getAnnotations().get(McsNames.DERIVED_SERVICE),
         "an import propagated from the hub follows Karmada's naming");
     assertEquals(
         "amcs-both",
-        ack.getMetadata().getAnnotations().get(McsLabels.DERIVED_SERVICE),
+        ack.getMetadata().getAnnotations().get(McsNames.DERIVED_SERVICE),
         "an import created in the member follows ACK One's naming");
     assertTrue(Trees.tree(ack).toString().contains("\"name\":\"amcs-both\""), "the Service itself");
   }
@@ -123,7 +124,7 @@ class McsReportsIT {
     ObjectNode spec = renamed(McsReportsTest.exportSpec(), "forged");
     ((ObjectNode) McsReportsTest.manifestAt(spec, 2).path("metadata"))
         .putObject("labels")
-        .put(McsLabels.MCS_SOURCE_CLUSTER, "member2");
+        .put(McsNames.MCS_SOURCE_CLUSTER, "member2");
     assertIgnored("forged", spec, "claims source cluster member2");
   }
 
@@ -188,14 +189,14 @@ class McsReportsIT {
     work.put("kind", "Work");
     ObjectNode meta = work.putObject("metadata");
     meta.put(
-        "name", McsLabels.workName(role.equals("export") ? "svcexport" : "svcimport", "shop", svc));
+        "name", McsNames.workName(role.equals("export") ? "svcexport" : "svcimport", "shop", svc));
     meta.put("namespace", "karmada-es-" + cluster);
     meta.putObject("labels")
-        .put(McsLabels.ROLE, role)
-        .put(McsLabels.SERVICE_NAMESPACE, "shop")
-        .put(McsLabels.SERVICE_NAME, svc);
+        .put(McsNames.ROLE, role)
+        .put(McsNames.SERVICE_NAMESPACE, "shop")
+        .put(McsNames.SERVICE_NAME, svc);
     if (origin != null) {
-      meta.putObject("annotations").put(McsLabels.IMPORT_ORIGIN, origin);
+      meta.putObject("annotations").put(McsNames.IMPORT_ORIGIN, origin);
     }
     work.set("spec", spec);
     return client

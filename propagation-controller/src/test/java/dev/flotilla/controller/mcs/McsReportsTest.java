@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.flotilla.controller.runtime.Trees;
+import dev.flotilla.policies.names.McsNames;
 import java.util.Map;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
@@ -16,7 +17,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 class McsReportsTest {
   static final Map<String, String> LABELS =
-      Map.of(McsLabels.SERVICE_NAMESPACE, "shop", McsLabels.SERVICE_NAME, "web");
+      Map.of(McsNames.SERVICE_NAMESPACE, "shop", McsNames.SERVICE_NAME, "web");
 
   /** An export report as member1's agent writes it. */
   static ObjectNode exportSpec() {
@@ -57,7 +58,7 @@ class McsReportsTest {
     ObjectNode ownClaim = exportSpec();
     ((ObjectNode) manifestAt(ownClaim, 2).path("metadata"))
         .putObject("labels")
-        .put(McsLabels.MCS_SOURCE_CLUSTER, "member1");
+        .put(McsNames.MCS_SOURCE_CLUSTER, "member1");
     assertNull(McsReports.problem("member1", "export", "svcexport-shop-web", LABELS, ownClaim));
   }
 
@@ -70,7 +71,7 @@ class McsReportsTest {
                   s ->
                       ((ObjectNode) manifestAt(s, 2).path("metadata"))
                           .putObject("labels")
-                          .put(McsLabels.MCS_SOURCE_CLUSTER, "member2")
+                          .put(McsNames.MCS_SOURCE_CLUSTER, "member2")
             },
             new Object[] {
               "an annotation claiming another cluster",
@@ -79,7 +80,7 @@ class McsReportsTest {
                   s ->
                       ((ObjectNode) manifestAt(s, 1).path("metadata"))
                           .putObject("annotations")
-                          .put(McsLabels.MCS_SOURCE_CLUSTER, "member2")
+                          .put(McsNames.MCS_SOURCE_CLUSTER, "member2")
             },
             new Object[] {
               "another kind",
@@ -108,7 +109,7 @@ class McsReportsTest {
                   s ->
                       ((ObjectNode) manifestAt(s, 2).path("metadata"))
                           .putObject("labels")
-                          .put(McsLabels.KUBE_SERVICE_NAME, "payments")
+                          .put(McsNames.KUBE_SERVICE_NAME, "payments")
             },
             new Object[] {
               "no ServiceExport",
@@ -143,7 +144,7 @@ class McsReportsTest {
                 "member1",
                 "export",
                 "svcexport-shop-web",
-                Map.of(McsLabels.SERVICE_NAME, "web"),
+                Map.of(McsNames.SERVICE_NAME, "web"),
                 exportSpec())
             .contains("must name a namespace and a Service"));
     ObjectNode twoImports = importSpec();

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.flotilla.controller.runtime.Trees;
+import dev.flotilla.policies.names.McsNames;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -139,13 +140,13 @@ class ServiceMergeTest {
   @Test
   void longNamesAreTruncatedWithAHash() {
     String n =
-        McsLabels.workName(
+        McsNames.workName(
             "svcexport", "a-very-long-namespace-name-for-testing", "and-a-long-service-name-too");
     assertEquals(63, n.length());
     assertEquals(
         n,
-        McsLabels.workName(
+        McsNames.workName(
             "svcexport", "a-very-long-namespace-name-for-testing", "and-a-long-service-name-too"));
-    assertEquals("svcexport-default-serve", McsLabels.workName("svcexport", "default", "serve"));
+    assertEquals("svcexport-default-serve", McsNames.workName("svcexport", "default", "serve"));
   }
 }

@@ -1,0 +1,45 @@
+package dev.flotilla.apiserver.certificates;
+
+import dev.flotilla.apiserver.auth.CertificateAuthority;
+import dev.flotilla.apiserver.http.ApiServer;
+import dev.flotilla.apiserver.objects.ResourceStorage;
+import dev.flotilla.apiserver.rbac.HubAuthorizer;
+
+/**
+ * The certificates API for one hub, wired in one place: CertificateSigningRequest admission, the
+ * {@code approval} subresource, the kube-apiserver-client signer and Karmada's agent CSR approver.
+ */
+public final class Certificates implements AutoCloseable {
+  private final ResourceStorage storage;
+  private final ClientSigner signer;
+  private final AgentCsrApprover approver;
+
+  private Certificates(ResourceStorage storage, CertificateAuthority ca, HubAuthorizer authorizer) {
+    this.storage = storage;
+    this.signer = new ClientSigner(storage, ca);
+    this.approver = new AgentCsrApprover(storage, authorizer);
+  }
+
+  /** Guards CSR writes and starts the signer and the agent approver. */
+  public static Certificates start(
+      ResourceStorage storage, CertificateAuthority ca, HubAuthorizer authorizer) {
+    Certificates c = new Certificates(storage, ca, authorizer);
+    CsrAdmission admission = new CsrAdmission(authorizer);
+    storage.addHook(Csrs.PLURAL + "." + Csrs.GROUP, admission);
+    storage.addAdmission(admission);
+    c.signer.start();
+    c.approver.start();
+    return c;
+  }
+
+  /** Serves the approval subresource on {@code server}. */
+  public void serveOn(ApiServer server) {
+    server.addSubresource(Csrs.GROUP, Csrs.PLURAL, "approval", new ApprovalHandler(storage));
+  }
+
+  @Override
+  public void close() {
+    approver.close();
+    signer.close();
+  }
+}

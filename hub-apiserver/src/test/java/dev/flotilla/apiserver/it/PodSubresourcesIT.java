@@ -1,0 +1,260 @@
+package dev.flotilla.apiserver.it;
+
+import static dev.flotilla.apiserver.it.Fabric8Support.newNamespace;
+import static dev.flotilla.apiserver.it.PodFixtures.pod;
+import static dev.flotilla.apiserver.it.PodFixtures.post;
+import static dev.flotilla.apiserver.it.PodFixtures.send;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.NodeBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudgetBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The other pod subresources clients use, with fabric8 and every installed kubectl: {@code kubectl
+ * drain} through eviction, {@code pods/binding}, {@code pods/ephemeralcontainers} ({@code kubectl
+ * debug}), and {@code deployments/rollback}, which 1.33 no longer serves (404).
+ */
+class PodSubresourcesIT {
+  private static TestHub hub;
+  private static KubernetesClient client;
+
+  @BeforeAll
+  static void start() {
+    hub = TestHub.start();
+    client = hub.client();
+  }
+
+  @AfterAll
+  static void stop() {
+    client.close();
+    hub.close();
+  }
+
+  private static List<KubectlRunner.Binary> oldestAndNewest() {
+    List<KubectlRunner.Binary> all = KubectlRunner.installed();
+    assumeFalse(all.isEmpty(), KubectlRunner.notInstalledMessage());
+    return all.size() == 1 ? all : List.of(all.get(0), all.get(all.size() - 1));
+  }
+
+  private static void node(String name) {
+    client
+        .nodes()
+        .resource(new NodeBuilder().withNewMetadata().withName(name).endMetadata().build())
+        .create();
+  }
+
+  private static void bind(String ns, String pod, String node) {
+    PodFixtures.Raw r =
+        post(
+            client,
+            "/api/v1/namespaces/" + ns + "/pods/" + pod + "/binding",
+            "application/json",
+            "{\"apiVersion\":\"v1\",\"kind\":\"Binding\",\"metadata\":{\"name\":\""
+                + pod
+                + "\"},\"target\":{\"kind\":\"Node\",\"name\":\""
+                + node
+                + "\"}}");
+    assertEquals(201, r.code(), r.body());
+  }
+
+  @Test
+  void kubectlDrainEvictsAndStopsAtTheBudget() {
+    for (KubectlRunner.Binary binary : oldestAndNewest()) {
+      String ns = newNamespace(client, "drain");
+      String node = "node-" + ns;
+      node(node);
+      for (String p : List.of("a", "b")) {
+        pod(client, ns, p, "drained", "Running", true, null);
+        bind(ns, p, node);
+      }
+      try (KubectlRunner kubectl = KubectlRunner.of(binary, hub.kubeconfig())) {
+        KubectlRunner.Result drained =
+            kubectl.run("drain", node, "--force", "--timeout=60s").assertOk();
+        assertTrue(drained.stdout().contains("evicted"), drained.toString());
+        assertTrue(client.pods().inNamespace(ns).list().getItems().isEmpty());
+        assertTrue(client.nodes().withName(node).get().getSpec().getUnschedulable());
+
+        String blocked = "blocked-" + ns;
+        node(blocked);
+        pod(client, ns, "c", "guarded", "Running", true, null);
+        bind(ns, "c", blocked);
+        client
+            .policy()
+            .v1()
+            .podDisruptionBudget()
+            .inNamespace(ns)
+            .resource(
+                new PodDisruptionBudgetBuilder()
+                    .withNewMetadata()
+                    .withName("guarded")
+                    .endMetadata()
+                    .withNewSpec()
+                    .withMinAvailable(new IntOrString(1))
+                    .withNewSelector()
+                    .withMatchLabels(Map.of("app", "guarded"))
+                    .endSelector()
+                    .endSpec()
+                    .build())
+            .create();
+        KubectlRunner.Result refused =
+            kubectl.run(null, Duration.ofSeconds(180), "drain", blocked, "--force", "--timeout=8s");
+        refused.assertFails();
+        assertTrue(
+            (refused.stdout() + refused.stderr())
+                .contains("Cannot evict pod as it would violate the pod's disruption budget."),
+            refused.toString());
+        assertTrue(client.pods().inNamespace(ns).withName("c").get() != null);
+      }
+    }
+  }
+
+  @Test
+  void bindingAssignsOnceThenConflicts() {
+    String ns = newNamespace(client, "binding");
+    pod(client, ns, "p", "bound", "Pending", false, null);
+    bind(ns, "p", "node-1");
+    Pod bound = client.pods().inNamespace(ns).withName("p").get();
+    assertEquals("node-1", bound.getSpec().getNodeName());
+    assertTrue(
+        bound.getStatus().getConditions().stream()
+            .anyMatch(c -> c.getType().equals("PodScheduled") && c.getStatus().equals("True")),
+        bound.getStatus().toString());
+    String path = "/api/v1/namespaces/" + ns + "/pods/p/binding";
+    PodFixtures.Raw again =
+        post(
+            client,
+            path,
+            "application/json",
+            "{\"apiVersion\":\"v1\",\"kind\":\"Binding\",\"metadata\":{\"name\":\"p\"},"
+                + "\"target\":{\"name\":\"node-2\"}}");
+    assertEquals(409, again.code(), again.body());
+    assertTrue(again.body().contains("already assigned to node \\\"node-1\\\""), again.body());
+    PodFixtures.Raw noTarget =
+        post(
+            client,
+            path,
+            "application/json",
+            "{\"apiVersion\":\"v1\",\"kind\":\"Binding\",\"metadata\":{\"name\":\"p\"},"
+                + "\"target\":{\"kind\":\"Pod\"}}");
+    assertEquals(422, noTarget.code(), noTarget.body());
+    assertTrue(noTarget.body().contains("target.name"), noTarget.body());
+    assertTrue(noTarget.body().contains("target.kind"), noTarget.body());
+  }
+
+  @Test
+  void ephemeralContainersThroughKubectlDebugAndFabric8() {
+    String ns = newNamespace(client, "ephemeral");
+    pod(client, ns, "p", "debugged", "Running", true, null);
+    List<KubectlRunner.Binary> binaries = oldestAndNewest();
+    for (int i = 0; i < binaries.size(); i++) {
+      try (KubectlRunner kubectl = KubectlRunner.of(binaries.get(i), hub.kubeconfig())) {
+        kubectl
+            .run(
+                "-n",
+                ns,
+                "debug",
+                "p",
+                "--image=busybox",
+                "--target=main",
+                "--container=debug-" + i)
+            .assertOk();
+      }
+    }
+    Pod p = client.pods().inNamespace(ns).withName("p").get();
+    assertEquals(binaries.size(), p.getSpec().getEphemeralContainers().size());
+    assertEquals("main", p.getSpec().getEphemeralContainers().get(0).getTargetContainerName());
+
+    String path = "/api/v1/namespaces/" + ns + "/pods/p/ephemeralcontainers";
+    PodFixtures.Raw get = send(client, "GET", path, null, null);
+    assertEquals(200, get.code(), get.body());
+    assertEquals("Pod", PodEvictionIT.json(get.body()).path("kind").asText());
+
+    // Removing one, adding one with ports, and changing the image of the main container: each
+    // refused with a field path, and nothing changes.
+    PodFixtures.Raw remove =
+        send(
+            client,
+            "PATCH",
+            path,
+            "application/json-patch+json",
+            "[{\"op\":\"remove\",\"path\":\"/spec/ephemeralContainers/0\"}]");
+    assertEquals(422, remove.code(), remove.body());
+    assertTrue(remove.body().contains("may not be removed"), remove.body());
+    PodFixtures.Raw ports =
+        send(
+            client,
+            "PATCH",
+            path,
+            "application/strategic-merge-patch+json",
+            "{\"spec\":{\"ephemeralContainers\":[{\"name\":\"x\",\"image\":\"busybox\","
+                + "\"ports\":[{\"containerPort\":80}]}]}}");
+    assertEquals(422, ports.code(), ports.body());
+    assertTrue(ports.body().contains("spec.ephemeralContainers["), ports.body());
+    assertTrue(ports.body().contains(".ports"), ports.body());
+    PodFixtures.Raw other =
+        send(
+            client,
+            "PATCH",
+            path,
+            "application/merge-patch+json",
+            "{\"spec\":{\"containers\":[{\"name\":\"main\",\"image\":\"other\"}]}}");
+    assertEquals(422, other.code(), other.body());
+    assertTrue(other.body().contains("only spec.ephemeralContainers may change"), other.body());
+    assertEquals(
+        binaries.size(),
+        client
+            .pods()
+            .inNamespace(ns)
+            .withName("p")
+            .get()
+            .getSpec()
+            .getEphemeralContainers()
+            .size());
+
+    // A PUT of the Pod with one more ephemeral container is the older clients' way.
+    JsonNode current = PodEvictionIT.json(send(client, "GET", path, null, null).body());
+    ((com.fasterxml.jackson.databind.node.ArrayNode)
+            current.path("spec").path("ephemeralContainers"))
+        .addObject()
+        .put("name", "put-one")
+        .put("image", "busybox");
+    PodFixtures.Raw put = send(client, "PUT", path, "application/json", current.toString());
+    assertEquals(200, put.code(), put.body());
+    assertEquals(
+        binaries.size() + 1,
+        client
+            .pods()
+            .inNamespace(ns)
+            .withName("p")
+            .get()
+            .getSpec()
+            .getEphemeralContainers()
+            .size());
+  }
+
+  @Test
+  void deploymentRollbackIsNotServedIn133() {
+    String ns = newNamespace(client, "rollback");
+    PodFixtures.Raw r =
+        post(
+            client,
+            "/apis/apps/v1/namespaces/" + ns + "/deployments/web/rollback",
+            "application/json",
+            "{\"apiVersion\":\"apps/v1beta1\",\"kind\":\"DeploymentRollback\",\"name\":\"web\"}");
+    assertEquals(404, r.code(), r.body());
+    assertNull(client.apps().deployments().inNamespace(ns).withName("web").get());
+  }
+}

@@ -1,0 +1,152 @@
+package dev.flotilla.store.etcd;
+
+import dev.flotilla.apiserver.storage.EventLog;
+import dev.flotilla.apiserver.storage.KeyValue;
+import dev.flotilla.apiserver.storage.StoreEvent;
+import dev.flotilla.apiserver.storage.ValueEncoder;
+import io.etcd.jetcd.ByteSequence;
+import io.etcd.jetcd.Client;
+import io.etcd.jetcd.Watch;
+import io.etcd.jetcd.common.exception.CompactedException;
+import io.etcd.jetcd.options.WatchOption;
+import io.etcd.jetcd.watch.WatchEvent;
+import io.etcd.jetcd.watch.WatchResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The hub's one etcd watch: every change under the prefix, with previous values, appended to the
+ * hub's own event window, from which every client watch is served. Client watches never open etcd
+ * watches of their own, however many there are.
+ */
+final class EtcdEventFeed implements AutoCloseable {
+  private static final Logger LOG = Logger.getLogger(EtcdEventFeed.class.getName());
+  private static final ByteSequence ALL = ByteSequence.from("/", StandardCharsets.UTF_8);
+
+  private final Client client;
+  private final EventLog log;
+  private final StampedValues values;
+
+  /**
+   * Our own deletes in flight, by key: their event may arrive before etcd's answer to the delete,
+   * so the tombstone is registered before the delete is sent.
+   */
+  private final Map<String, PendingDelete> deletes = new ConcurrentHashMap<>();
+
+  /** A delete this hub sent: the revision it expects the key at (0 = any) and its tombstone. */
+  record PendingDelete(long expected, ValueEncoder tombstone) {}
+
+  private volatile long lastRevision;
+  private volatile Watch.Watcher watcher;
+  private volatile boolean closed;
+
+  EtcdEventFeed(Client client, EventLog log, StampedValues values, long startRevision) {
+    this.client = client;
+    this.log = log;
+    this.values = values;
+    this.lastRevision = startRevision;
+  }
+
+  void start() {
+    WatchOption option =
+        WatchOption.builder()
+            .isPrefix(true)
+            .withPrevKV(true)
+            .withRevision(lastRevision + 1)
+            .withProgressNotify(true)
+            .build();
+    watcher = client.getWatchClient().watch(ALL, option, this::onResponse, this::onError);
+  }
+
+  /** The newest revision the window has been brought up to. */
+  long lastRevision() {
+    return lastRevision;
+  }
+
+  void deleting(String key, PendingDelete delete) {
+    deletes.put(key, delete);
+  }
+
+  void deleted(String key, PendingDelete delete) {
+    deletes.remove(key, delete);
+  }
+
+  private void onResponse(WatchResponse response) {
+    List<StoreEvent> events = new ArrayList<>(response.getEvents().size());
+    for (WatchEvent e : response.getEvents()) {
+      events.add(toEvent(e));
+    }
+    if (!events.isEmpty()) {
+      log.publish(events);
+      lastRevision = events.get(events.size() - 1).revision();
+    }
+  }
+
+  private StoreEvent toEvent(WatchEvent e) {
+    io.etcd.jetcd.KeyValue now = e.getKeyValue();
+    io.etcd.jetcd.KeyValue before = e.getPrevKV();
+    String key = StampedValues.key(now.getKey());
+    KeyValue prev =
+        before == null || before.getModRevision() == 0
+            ? null
+            : new KeyValue(
+                key,
+                values.read(key, before.getModRevision(), before.getValue()),
+                before.getCreateRevision(),
+                before.getModRevision());
+    if (e.getEventType() == WatchEvent.EventType.DELETE) {
+      long rev = now.getModRevision();
+      PendingDelete ours = deletes.get(key);
+      byte[] tombstone = null;
+      if (ours != null
+          && ours.tombstone() != null
+          && (ours.expected() == 0
+              || before != null && ours.expected() == before.getModRevision())) {
+        tombstone = ours.tombstone().encode(rev);
+      }
+      if (tombstone == null) {
+        // Deleted through another hub: its last value, stamped with the delete's revision, which
+        // is what that hub's tombstone holds too.
+        tombstone = prev == null ? new byte[0] : values.stampOnly(key, before.getValue(), rev);
+      }
+      long created = prev == null ? rev : prev.createRevision();
+      return new StoreEvent(
+          StoreEvent.Type.DELETE, new KeyValue(key, tombstone, created, rev), prev);
+    }
+    KeyValue kv =
+        new KeyValue(
+            key,
+            values.read(key, now.getModRevision(), now.getValue()),
+            now.getCreateRevision(),
+            now.getModRevision());
+    return new StoreEvent(StoreEvent.Type.PUT, kv, prev);
+  }
+
+  private void onError(Throwable t) {
+    if (closed) {
+      return;
+    }
+    // jetcd resumes a broken watch by itself from the last revision it delivered; an error
+    // reaches us only when it cannot, e.g. that revision has been compacted meanwhile. Watchers
+    // of this hub then get 410 when they come back, and the feed follows from the present.
+    long compacted = t instanceof CompactedException c ? c.getCompactedRevision() : lastRevision;
+    LOG.log(Level.WARNING, "etcd watch ended at revision " + lastRevision + ": " + t, t);
+    log.compact(Math.max(compacted, lastRevision));
+    lastRevision = Math.max(compacted, lastRevision);
+    start();
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+    Watch.Watcher w = watcher;
+    if (w != null) {
+      w.close();
+    }
+  }
+}

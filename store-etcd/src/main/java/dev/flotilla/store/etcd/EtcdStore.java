@@ -1,0 +1,310 @@
+package dev.flotilla.store.etcd;
+
+import dev.flotilla.apiserver.storage.CompactedException;
+import dev.flotilla.apiserver.storage.EventLog;
+import dev.flotilla.apiserver.storage.KeyValue;
+import dev.flotilla.apiserver.storage.RangeResult;
+import dev.flotilla.apiserver.storage.Store;
+import dev.flotilla.apiserver.storage.StoreEvent;
+import dev.flotilla.apiserver.storage.ValueEncoder;
+import dev.flotilla.apiserver.storage.ValueTransformer;
+import dev.flotilla.apiserver.storage.WriteResult;
+import io.etcd.jetcd.ByteSequence;
+import io.etcd.jetcd.Client;
+import io.etcd.jetcd.KV;
+import io.etcd.jetcd.kv.GetResponse;
+import io.etcd.jetcd.kv.TxnResponse;
+import io.etcd.jetcd.op.Cmp;
+import io.etcd.jetcd.op.CmpTarget;
+import io.etcd.jetcd.op.Op;
+import io.etcd.jetcd.options.DeleteOption;
+import io.etcd.jetcd.options.GetOption;
+import io.etcd.jetcd.options.PutOption;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+
+/**
+ * The store on an etcd cluster, for several hub replicas: resourceVersion is etcd's revision, each
+ * write one transaction comparing the key's revision, reads linearizable, and every watch served
+ * from this hub's window of one etcd watch on the whole prefix. Keys are kube-apiserver's ({@code
+ * /registry/<group>/<resource>/[<ns>/]<name>}) under the connection's prefix.
+ */
+public final class EtcdStore implements Store {
+  private static final ByteSequence NO_KEY = bytes("/");
+  private static final long TIMEOUT_SECONDS = 60;
+
+  /** What the store keeps on the heap, as {@code SqliteStore.Limits} names them. */
+  public record Limits(long cacheBytes, int windowEvents, long windowBytes) {
+    /** The SQLite driver's system properties, so one set of flags bounds either store. */
+    public static Limits fromSystemProperties() {
+      return new Limits(
+          Long.getLong("flotilla.store.cacheMiB", 16) << 20,
+          Integer.getInteger("flotilla.store.windowEvents", 50_000),
+          Long.getLong("flotilla.store.windowMiB", 16) << 20);
+    }
+  }
+
+  private final Client client;
+  private final KV kv;
+  private final StampedValues values;
+  private final EventLog events;
+  private final EtcdEventFeed feed;
+  private volatile long compacted;
+
+  private EtcdStore(Client client, Limits limits, Restamp restamp, ValueTransformer transformer) {
+    this.client = client;
+    this.kv = client.getKVClient();
+    this.values = new StampedValues(limits.cacheBytes(), restamp, transformer);
+    long now = currentRevision();
+    this.events = new EventLog(limits.windowEvents(), limits.windowBytes(), now);
+    this.feed = new EtcdEventFeed(client, events, values, now);
+  }
+
+  /** Connects to etcd and starts following it, for objects stored as Kubernetes JSON. */
+  public static EtcdStore open(EtcdConnection connection) {
+    return open(connection, ValueTransformer.IDENTITY);
+  }
+
+  /** As {@link #open(EtcdConnection)}, with values transformed in etcd (encryption at rest). */
+  public static EtcdStore open(EtcdConnection connection, ValueTransformer transformer) {
+    return open(
+        connection, Limits.fromSystemProperties(), Restamp.JSON_RESOURCE_VERSION, transformer);
+  }
+
+  /** As {@link #open(EtcdConnection)}, with the given heap bounds and revision stamping. */
+  public static EtcdStore open(
+      EtcdConnection connection, Limits limits, Restamp restamp, ValueTransformer transformer) {
+    Client client = connection.connect();
+    try {
+      EtcdStore store = new EtcdStore(client, limits, restamp, transformer);
+      store.feed.start();
+      return store;
+    } catch (RuntimeException e) {
+      client.close();
+      throw new IllegalStateException(
+          "cannot reach etcd at " + connection.servers() + ": " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public long currentRevision() {
+    // A linearizable read of a key that never exists: its header carries the cluster's revision,
+    // so a hub never reports less than what another hub has already acknowledged.
+    GetResponse r = await(kv.get(NO_KEY, GetOption.builder().withCountOnly(true).build()));
+    return r.getHeader().getRevision();
+  }
+
+  @Override
+  public long compactedRevision() {
+    return compacted;
+  }
+
+  @Override
+  public Optional<KeyValue> get(String key) {
+    GetResponse r = await(kv.get(bytes(key)));
+    return r.getKvs().isEmpty() ? Optional.empty() : Optional.of(toKeyValue(r.getKvs().get(0)));
+  }
+
+  @Override
+  public RangeResult range(String fromKey, String toKey, long revision, int limit) {
+    GetOption.Builder option =
+        GetOption.builder().withRange(bytes(toKey)).withLimit(Math.max(0, limit));
+    if (revision > 0) {
+      option.withRevision(revision);
+    }
+    GetResponse r;
+    try {
+      r = await(kv.get(bytes(fromKey), option.build()));
+    } catch (CompactedException e) {
+      throw new CompactedException(revision, e.compacted());
+    } catch (RuntimeException e) {
+      if (isFutureRevision(e)) {
+        return range(fromKey, toKey, 0, limit); // as the embedded store, "at or after" the present
+      }
+      throw e;
+    }
+    List<KeyValue> items = new ArrayList<>(r.getKvs().size());
+    for (io.etcd.jetcd.KeyValue item : r.getKvs()) {
+      items.add(toKeyValue(item));
+    }
+    long at = revision > 0 ? revision : r.getHeader().getRevision();
+    return new RangeResult(items, at, r.isMore());
+  }
+
+  @Override
+  public long count(String fromKey, String toKey) {
+    GetOption option = GetOption.builder().withRange(bytes(toKey)).withCountOnly(true).build();
+    return await(kv.get(bytes(fromKey), option)).getCount();
+  }
+
+  @Override
+  public CompletableFuture<WriteResult> create(String key, ValueEncoder value) {
+    ByteSequence k = bytes(key);
+    return kv.txn()
+        .If(new Cmp(k, Cmp.Op.EQUAL, CmpTarget.createRevision(0)))
+        .Then(Op.put(k, values.toStorage(key, value.encode(0)), PutOption.DEFAULT))
+        .Else(Op.get(k, GetOption.DEFAULT))
+        .commit()
+        .thenApply(
+            r -> {
+              if (!r.isSucceeded()) {
+                return new WriteResult(false, current(r));
+              }
+              long rev = r.getHeader().getRevision();
+              return new WriteResult(true, written(key, value, rev, rev));
+            });
+  }
+
+  @Override
+  public CompletableFuture<WriteResult> update(String key, long expected, ValueEncoder value) {
+    ByteSequence k = bytes(key);
+    return kv.txn()
+        .If(new Cmp(k, Cmp.Op.EQUAL, CmpTarget.modRevision(expected)))
+        .Then(
+            Op.put(
+                k,
+                values.toStorage(key, value.encode(0)),
+                PutOption.builder().withPrevKV().build()))
+        .Else(Op.get(k, GetOption.DEFAULT))
+        .commit()
+        .thenApply(
+            r -> {
+              if (!r.isSucceeded()) {
+                return new WriteResult(false, current(r));
+              }
+              long rev = r.getHeader().getRevision();
+              long created = r.getPutResponses().get(0).getPrevKv().getCreateRevision();
+              return new WriteResult(true, written(key, value, created, rev));
+            });
+  }
+
+  @Override
+  public CompletableFuture<WriteResult> delete(String key, long expected, ValueEncoder tombstone) {
+    ByteSequence k = bytes(key);
+    Cmp condition =
+        expected == 0
+            ? new Cmp(k, Cmp.Op.GREATER, CmpTarget.createRevision(0))
+            : new Cmp(k, Cmp.Op.EQUAL, CmpTarget.modRevision(expected));
+    EtcdEventFeed.PendingDelete pending = new EtcdEventFeed.PendingDelete(expected, tombstone);
+    feed.deleting(key, pending);
+    return kv.txn()
+        .If(condition)
+        .Then(Op.delete(k, DeleteOption.builder().withPrevKV(true).build()))
+        .Else(Op.get(k, GetOption.DEFAULT))
+        .commit()
+        .whenComplete((r, error) -> feed.deleted(key, pending))
+        .thenApply(
+            r -> {
+              if (!r.isSucceeded()) {
+                return new WriteResult(false, current(r));
+              }
+              long rev = r.getHeader().getRevision();
+              io.etcd.jetcd.KeyValue last = r.getDeleteResponses().get(0).getPrevKvs().get(0);
+              byte[] value =
+                  tombstone != null
+                      ? tombstone.encode(rev)
+                      : values.read(key, last.getModRevision(), last.getValue());
+              return new WriteResult(true, new KeyValue(key, value, last.getCreateRevision(), rev));
+            });
+  }
+
+  @Override
+  public Watch watch(String prefix, long afterRevision, Consumer<StoreEvent> listener) {
+    return events.subscribe(prefix, afterRevision, listener);
+  }
+
+  @Override
+  public void compact(long revision) {
+    if (revision <= compacted) {
+      return;
+    }
+    try {
+      await(kv.compact(revision));
+    } catch (CompactedException e) {
+      // Another hub compacted at or past this revision already: the same outcome.
+    }
+    compacted = revision;
+    events.compact(revision);
+  }
+
+  /** How many client watches this hub's one etcd watch is fanned out to, for metrics. */
+  public int watcherCount() {
+    return events.subscriberCount();
+  }
+
+  /** The revision this hub's event window has caught up to. */
+  public long windowRevision() {
+    return feed.lastRevision();
+  }
+
+  @Override
+  public void close() {
+    feed.close();
+    client.close();
+  }
+
+  private KeyValue written(String key, ValueEncoder value, long created, long rev) {
+    byte[] stamped = value.encode(rev);
+    values.put(rev, stamped);
+    return new KeyValue(key, stamped, created, rev);
+  }
+
+  private KeyValue current(TxnResponse failed) {
+    List<io.etcd.jetcd.KeyValue> kvs = failed.getGetResponses().get(0).getKvs();
+    return kvs.isEmpty() ? null : toKeyValue(kvs.get(0));
+  }
+
+  private KeyValue toKeyValue(io.etcd.jetcd.KeyValue item) {
+    String key = StampedValues.key(item.getKey());
+    return new KeyValue(
+        key,
+        values.read(key, item.getModRevision(), item.getValue()),
+        item.getCreateRevision(),
+        item.getModRevision());
+  }
+
+  private <T> T await(CompletableFuture<T> future) {
+    try {
+      return future.get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      if (isCompacted(cause)) {
+        long oldest =
+            cause instanceof io.etcd.jetcd.common.exception.CompactedException c
+                ? c.getCompactedRevision()
+                : compacted;
+        compacted = Math.max(compacted, oldest);
+        throw new CompactedException(-1, oldest);
+      }
+      if (cause instanceof RuntimeException re) {
+        throw re;
+      }
+      throw new IllegalStateException("etcd: " + cause, cause);
+    } catch (TimeoutException e) {
+      throw new IllegalStateException("etcd did not answer in " + TIMEOUT_SECONDS + " s", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted waiting for etcd", e);
+    }
+  }
+
+  /** etcd's ErrCompacted, however jetcd wraps it (its own exception or a gRPC status). */
+  private static boolean isCompacted(Throwable e) {
+    return String.valueOf(e.getMessage()).contains("required revision has been compacted");
+  }
+
+  private static boolean isFutureRevision(Throwable e) {
+    return String.valueOf(e.getMessage()).contains("future revision");
+  }
+
+  private static ByteSequence bytes(String s) {
+    return ByteSequence.from(s, StandardCharsets.UTF_8);
+  }
+}

@@ -1,0 +1,53 @@
+package dev.flotilla.store.etcd;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.flotilla.apiserver.storage.ValueTransformer;
+import io.etcd.jetcd.ByteSequence;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Values as read at their revision, cached by that revision (unique per write in etcd, one key per
+ * transaction), so a value written or read once is not stamped again for every get, list and watch
+ * event that carries it.
+ */
+final class StampedValues {
+  private final Cache<Long, byte[]> cache;
+  private final Restamp restamp;
+  private final ValueTransformer transformer;
+
+  StampedValues(long maxBytes, Restamp restamp, ValueTransformer transformer) {
+    this.restamp = restamp;
+    this.transformer = transformer;
+    this.cache =
+        Caffeine.newBuilder()
+            .maximumWeight(maxBytes)
+            .<Long, byte[]>weigher((rev, value) -> value.length + 48)
+            .build();
+  }
+
+  /** Remembers what a write of ours reads as at its revision. */
+  void put(long revision, byte[] value) {
+    cache.put(revision, value);
+  }
+
+  /** The value {@code stored} under {@code key} at {@code modRevision} reads as. */
+  byte[] read(String key, long modRevision, ByteSequence stored) {
+    return cache.get(
+        modRevision, rev -> restamp.at(transformer.fromStorage(key, stored.getBytes()), rev));
+  }
+
+  /** The bytes to send to etcd for a value encoded at revision 0. */
+  ByteSequence toStorage(String key, byte[] value) {
+    return ByteSequence.from(transformer.toStorage(key, value));
+  }
+
+  /** {@code stored} stamped with a revision other than its own (a delete's), not cached. */
+  byte[] stampOnly(String key, ByteSequence stored, long revision) {
+    return restamp.at(transformer.fromStorage(key, stored.getBytes()), revision);
+  }
+
+  static String key(ByteSequence key) {
+    return key.toString(StandardCharsets.UTF_8);
+  }
+}
