@@ -218,8 +218,10 @@ class FleetUiE2E {
   /** The data of the next {@code changed} event; fails after a generous wait for one. */
   static String nextEvent(BlockingQueue<String> lines) throws InterruptedException {
     boolean changed = false;
+    // One deadline for the event, not per line: heartbeats arrive every 15 s regardless.
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
     while (true) {
-      String line = lines.poll(120, TimeUnit.SECONDS);
+      String line = lines.poll(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
       assertNotNull(line, "no event from /ui/api/fleet/stream within 120 s");
       if (line.equals("event: changed")) {
         changed = true;
