@@ -66,6 +66,7 @@ public final class InstanceIndex implements AutoCloseable {
   private final SharedIndexInformer<GenericKubernetesResource> clusters;
   private final Map<String, Snapshot> snapshots = new ConcurrentHashMap<>();
   private final Map<String, List<Consumer<Snapshot>>> watchers = new ConcurrentHashMap<>();
+  private final List<Runnable> anyWatchers = new CopyOnWriteArrayList<>();
   private final AtomicLong revisions = new AtomicLong();
   private final Map<String, ClusterFacts> clusterFacts = new ConcurrentHashMap<>();
 
@@ -208,6 +209,7 @@ public final class InstanceIndex implements AutoCloseable {
     for (Consumer<Snapshot> w : watchers.getOrDefault(key, List.of())) {
       w.accept(next);
     }
+    anyWatchers.forEach(Runnable::run);
   }
 
   /** The service's current instances (an empty list at revision "0" when never exported). */
@@ -231,6 +233,12 @@ public final class InstanceIndex implements AutoCloseable {
     String key = namespace + "/" + service;
     watchers.computeIfAbsent(key, k -> new CopyOnWriteArrayList<>()).add(listener);
     return () -> watchers.getOrDefault(key, List.of()).remove(listener);
+  }
+
+  /** Calls {@code listener} after any service's snapshot changes; returns the handle to stop. */
+  public Runnable watchAll(Runnable listener) {
+    anyWatchers.add(listener);
+    return () -> anyWatchers.remove(listener);
   }
 
   public boolean hasSynced() {

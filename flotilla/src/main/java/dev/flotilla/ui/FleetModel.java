@@ -15,12 +15,14 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * What the fleet view shows, kept from hub informers (Clusters, bindings, MCS derived Works) and
  * the discovery {@link InstanceIndex}: never a store query per page load. {@link #revision()}
- * changes whenever any of them does, so an unchanged view is answered with a 304.
+ * changes whenever any of them does, so an unchanged view is answered with a 304, and {@link
+ * #onChange} tells open streams that it did.
  */
 final class FleetModel implements AutoCloseable {
   static final ObjectMapper MAPPER = new ObjectMapper();
@@ -31,9 +33,13 @@ final class FleetModel implements AutoCloseable {
   private final SharedIndexInformer<GenericKubernetesResource> clusterBindings;
   private final SharedIndexInformer<GenericKubernetesResource> derived;
   private final AtomicLong revision = new AtomicLong();
+  private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
+  private final Runnable stopInstances;
 
   FleetModel(KubernetesClient hub, InstanceIndex instances) {
     this.instances = instances;
+    // Instance revisions are folded into revision(): their changes are changes of the view too.
+    this.stopInstances = instances.watchAll(this::changed);
     clusters = informer(hub.genericKubernetesResources("cluster.karmada.io/v1alpha1", "Cluster"));
     bindings =
         informer(
@@ -56,21 +62,35 @@ final class FleetModel implements AutoCloseable {
         new ResourceEventHandler<>() {
           @Override
           public void onAdd(GenericKubernetesResource obj) {
-            revision.incrementAndGet();
+            changed();
           }
 
           @Override
           public void onUpdate(GenericKubernetesResource o, GenericKubernetesResource n) {
-            revision.incrementAndGet();
+            changed();
           }
 
           @Override
           public void onDelete(GenericKubernetesResource obj, boolean unknown) {
-            revision.incrementAndGet();
+            changed();
           }
         });
     i.start();
     return i;
+  }
+
+  private void changed() {
+    revision.incrementAndGet();
+    listeners.forEach(Runnable::run);
+  }
+
+  /**
+   * Calls {@code listener} (on an informer's thread: it must not block) after each change of {@link
+   * #revision()}; returns the handle to stop.
+   */
+  Runnable onChange(Runnable listener) {
+    listeners.add(listener);
+    return () -> listeners.remove(listener);
   }
 
   /** Changes whenever anything shown changes (instance revisions are folded in). */
@@ -247,6 +267,8 @@ final class FleetModel implements AutoCloseable {
 
   @Override
   public void close() {
+    stopInstances.run();
+    listeners.clear();
     clusters.stop();
     bindings.stop();
     clusterBindings.stop();

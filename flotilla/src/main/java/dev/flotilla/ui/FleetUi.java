@@ -86,6 +86,7 @@ public final class FleetUi implements AutoCloseable {
         .handler(StaticHandler.create("dev/flotilla/ui/assets").setCachingEnabled(false));
     r.get(PREFIX + "/").handler(this::page);
     r.get(PREFIX + "/api/fleet").handler(this::fleet);
+    r.get(PREFIX + "/api/fleet/stream").handler(this::stream);
     r.route()
         .handler(
             ctx ->
@@ -149,7 +150,8 @@ public final class FleetUi implements AutoCloseable {
     redirect(ctx, PREFIX + "/");
   }
 
-  private void fleet(RoutingContext ctx) {
+  /** The user, or empty after answering 401. */
+  private Optional<UserInfo> authenticated(RoutingContext ctx) {
     Optional<UserInfo> user = user(ctx.request());
     if (user.isEmpty()) {
       status(
@@ -157,6 +159,20 @@ public final class FleetUi implements AutoCloseable {
           401,
           "Unauthorized",
           "Unauthorized: log in at " + PREFIX + "/ with a bearer token of this hub");
+    }
+    return user;
+  }
+
+  private void stream(RoutingContext ctx) {
+    if (authenticated(ctx).isPresent()) {
+      HttpServerRequest request = ctx.request();
+      FleetStream.open(ctx.vertx(), ctx.response(), model, () -> user(request).isPresent());
+    }
+  }
+
+  private void fleet(RoutingContext ctx) {
+    Optional<UserInfo> user = authenticated(ctx);
+    if (user.isEmpty()) {
       return;
     }
     String ifNoneMatch = ctx.request().getHeader("If-None-Match");

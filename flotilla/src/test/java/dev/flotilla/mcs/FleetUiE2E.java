@@ -2,6 +2,7 @@ package dev.flotilla.mcs;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -19,6 +20,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -37,11 +43,11 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * The fleet view at {@code /ui} against a hub with three simulated members: plain HTTPS for what an
- * unauthenticated or narrowly authorized caller gets, then headless Chromium for what a person sees
- * (cluster rows, a placement once a policy is applied, an endpoint count following a scale), saving
- * screenshots to {@code target/ui-screenshots/} (to {@code docs/ui/} with {@code
- * -Dflotilla.ui.updateDocs=true}). The browser part is skipped, visibly, where Debian's {@code
- * chromium} and {@code chromium-driver} are not installed.
+ * unauthenticated or narrowly authorized caller gets and the change stream, then headless Chromium
+ * for what a person sees (cluster rows, a placement once a policy is applied, an endpoint count
+ * following a scale), saving screenshots to {@code target/ui-screenshots/} (to {@code docs/ui/}
+ * with {@code -Dflotilla.ui.updateDocs=true}). The browser part is skipped, visibly, where Debian's
+ * {@code chromium} and {@code chromium-driver} are not installed.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class FleetUiE2E {
@@ -161,6 +167,87 @@ class FleetUiE2E {
 
   @Test
   @Order(3)
+  void theStreamSaysWhenTheFleetChanges() throws Exception {
+    for (String[] headers :
+        List.of(new String[0], new String[] {"Cookie", "flotilla-ui-token=not-a-token"})) {
+      HttpResponse<String> refused = get("/ui/api/fleet/stream", headers);
+      assertEquals(401, refused.statusCode(), refused.body());
+      assertEquals("Status", JSON.readTree(refused.body()).path("kind").asText());
+    }
+    String cookie = "flotilla-ui-token=" + fleet.hubServer.authenticator().adminToken();
+    HttpResponse<Stream<String>> stream =
+        http.sendAsync(
+                HttpRequest.newBuilder(URI.create(fleet.hubServer.url() + "/ui/api/fleet/stream"))
+                    .header("Cookie", cookie)
+                    .build(),
+                HttpResponse.BodyHandlers.ofLines())
+            .get(120, TimeUnit.SECONDS);
+    assertEquals(200, stream.statusCode());
+    assertTrue(
+        stream.headers().firstValue("Content-Type").orElse("").startsWith("text/event-stream"),
+        stream.headers().toString());
+    BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+    Thread reader =
+        new Thread(
+            () -> {
+              try {
+                stream.body().forEach(lines::add);
+              } catch (java.io.UncheckedIOException closedByTheTest) {
+                // the finally block below closes the stream under this reader
+              }
+            },
+            "ui-stream-reader");
+    reader.setDaemon(true);
+    reader.start();
+    try {
+      assertTrue(nextEvent(lines).matches("[0-9]+-[0-9]+"), "the first event names the revision");
+      // member3 carries nothing in this test; the taint shows in the view's clusters section.
+      taintMember3(List.of(Map.of("key", "ui-stream", "value", "test", "effect", "NoSchedule")));
+      // Fetch the view on events only: without a pushed event this times out and fails.
+      String view = "";
+      while (!view.contains("ui-stream=test:NoSchedule")) {
+        nextEvent(lines);
+        view = get("/ui/api/fleet", "Cookie", cookie).body();
+      }
+    } finally {
+      taintMember3(List.of());
+      stream.body().close();
+    }
+  }
+
+  /** The data of the next {@code changed} event; fails after a generous wait for one. */
+  static String nextEvent(BlockingQueue<String> lines) throws InterruptedException {
+    boolean changed = false;
+    // One deadline for the event, not per line: heartbeats arrive every 15 s regardless.
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+    while (true) {
+      String line = lines.poll(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
+      assertNotNull(line, "no event from /ui/api/fleet/stream within 120 s");
+      if (line.equals("event: changed")) {
+        changed = true;
+      } else if (changed && line.startsWith("data: ")) {
+        return line.substring("data: ".length());
+      }
+    }
+  }
+
+  static void taintMember3(List<Map<String, String>> taints) {
+    fleet
+        .hub
+        .genericKubernetesResources("cluster.karmada.io/v1alpha1", "Cluster")
+        .withName("member3")
+        .edit(
+            c -> {
+              @SuppressWarnings("unchecked")
+              Map<String, Object> spec =
+                  (Map<String, Object>) c.getAdditionalProperties().get("spec");
+              spec.put("taints", taints);
+              return c;
+            });
+  }
+
+  @Test
+  @Order(4)
   void aPersonSeesClustersPlacementAndEndpointCountsLive() throws Exception {
     assumeTrue(
         Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
@@ -213,6 +300,8 @@ class FleetUiE2E {
       fleet.kubectl("--context", "flotilla", "scale", "deployment/serve", "--replicas=3");
       wait.until(d -> "3".equals(attr(d, provider, "data-endpoints")));
       wait.until(d -> text(d, provider).contains("3/3 endpoints ready"));
+      // The page follows the event stream, not the polling fallback.
+      assertTrue(text(browser, "#state").contains("(streamed)"), text(browser, "#state"));
       screenshot(browser, "fleet-view.png", true);
     } catch (org.openqa.selenium.TimeoutException e) {
       screenshot(browser, "failed.png", false);

@@ -1,5 +1,7 @@
-// The fleet view: polls /ui/api/fleet every 2 s (the hub answers 304 while nothing changed; its
-// view is kept from the hub's watches) and redraws. Text goes in with textContent only.
+// The fleet view: refetches /ui/api/fleet (with its ETag) on each "changed" event of the
+// /ui/api/fleet/stream event stream, which the hub sends as its watches see the fleet change, and
+// redraws. Only where the stream cannot be had does it poll every 2 s instead (the hub answers 304
+// while nothing changed). Text goes in with textContent only.
 (function () {
   "use strict";
   var etag = null;
@@ -102,9 +104,17 @@
     s.className = "state " + (cls || "");
   }
 
-  function poll() {
+  var inFlight = false, again = false, how = "polled";
+
+  // One fetch at a time: an event arriving meanwhile fetches once more when it is done.
+  function refresh() {
+    if (inFlight) {
+      again = true;
+      return Promise.resolve();
+    }
+    inFlight = true;
     var headers = etag ? { "If-None-Match": etag } : {};
-    fetch("/ui/api/fleet", { headers: headers, credentials: "same-origin", cache: "no-store" })
+    return fetch("/ui/api/fleet", { headers: headers, credentials: "same-origin", cache: "no-store" })
       .then(function (r) {
         if (r.status === 401) {
           window.location.reload(); // the token was revoked: back to the login form
@@ -122,11 +132,41 @@
           templates(view.templates);
           services(view.services);
         }
-        state("live, checked " + new Date().toLocaleTimeString(), "live");
+        state("live (" + how + "), updated " + new Date().toLocaleTimeString(), "live");
       })
       .catch(function (e) { state("hub unreachable (" + e.message + "), retrying", "down"); })
-      .then(function () { setTimeout(poll, 2000); });
+      .then(function () {
+        inFlight = false;
+        if (again) {
+          again = false;
+          return refresh();
+        }
+      });
   }
 
-  poll();
+  function poll() {
+    refresh().then(function () { setTimeout(poll, 2000); });
+  }
+
+  function stream() {
+    if (!window.EventSource) return poll();
+    var source = new EventSource("/ui/api/fleet/stream");
+    source.addEventListener("changed", function () {
+      how = "streamed";
+      refresh();
+    });
+    source.onerror = function () {
+      // CONNECTING: the browser reconnects by itself. CLOSED: refused (a 401, say), so poll,
+      // which also takes a revoked session back to the login form.
+      if (source.readyState === EventSource.CLOSED) {
+        source.close();
+        how = "polled";
+        poll();
+      } else {
+        state("stream interrupted, reconnecting", "down");
+      }
+    };
+  }
+
+  stream();
 })();
