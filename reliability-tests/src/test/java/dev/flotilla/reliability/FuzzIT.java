@@ -18,9 +18,8 @@ import net.jqwik.api.lifecycle.BeforeContainer;
  * Fuzz: bad requests (see {@link BadRequests}) against a hub with data in it. Every one gets an
  * answer below 500 within 10 s, and the store is the same object for object, resourceVersion for
  * resourceVersion, afterwards. jqwik prints the seed of every run; a failing seed is replayed first
- * on the next run (from .jqwik-database), or pin it with {@code @Property(seed = "...")}.
- * Tries: 1,000 in the short form, 10,000 in the long ({@code jqwik.tries.default}, set by the
- * build).
+ * on the next run (from .jqwik-database), or pin it with {@code @Property(seed = "...")}. Tries:
+ * 1,000 in the short form, 10,000 in the long ({@code jqwik.tries.default}, set by the build).
  */
 class FuzzIT {
   static final Duration HANG = Duration.ofSeconds(10);
