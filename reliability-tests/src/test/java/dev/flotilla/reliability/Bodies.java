@@ -115,7 +115,15 @@ final class Bodies {
 
   private static Body deep(int depth) {
     String nested = "[".repeat(depth) + "]".repeat(depth);
-    return (type, delete) -> utf8("{\"metadata\":{\"name\":\"cm-0\",\"labels\":" + nested + "}}");
+    // As a DELETE's body the nesting sits in a typed field: a DeleteOptions that only carries
+    // unknown fields is a valid deletecollection upstream, which empties the namespace.
+    return (type, delete) ->
+        utf8(
+            delete
+                ? "{\"kind\":\"DeleteOptions\",\"apiVersion\":\"v1\",\"preconditions\":"
+                    + nested
+                    + "}"
+                : "{\"metadata\":{\"name\":\"cm-0\",\"labels\":" + nested + "}}");
   }
 
   /** YAML aliases that expand 9^levels times, around metadata no object may have. */
@@ -126,8 +134,11 @@ final class Bodies {
       y.append(String.join(", ", java.util.Collections.nCopies(9, "*a" + (i - 1))));
       y.append("]\n");
     }
-    y.append("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: 5}\n");
-    return (type, delete) -> utf8(y.toString());
+    String object = y + "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: 5}\n";
+    // A DELETE gets the expansion in a typed DeleteOptions field (see deep).
+    String options =
+        y + "kind: DeleteOptions\napiVersion: v1\npreconditions: *a" + (levels - 1) + "\n";
+    return (type, delete) -> utf8(delete ? options : object);
   }
 
   private static byte[] utf8(String s) {

@@ -23,6 +23,15 @@ final class DeleteCollectionHandler implements OperationHandler {
 
   @Override
   public CompletableFuture<Reply> handle(ApiRequest r) {
+    if (r.type().namespaced() && r.info().namespace() == null) {
+      // kube-apiserver serves only list and watch across all namespaces: `kubectl delete --all
+      // -A` deletes namespace by namespace, and a stray DELETE must not empty the whole hub.
+      throw ApiException.methodNotAllowed(
+          "deletecollection of "
+              + r.type().plural()
+              + " needs a namespace: DELETE /…/namespaces/{namespace}/"
+              + r.type().plural());
+    }
     DeleteOptions options = DeleteHandler.options(r);
     ListQuery.Page page = ListQuery.list(storage, r.type(), r.info().namespace(), r.listOptions());
     List<CompletableFuture<ObjectNode>> deletions = new ArrayList<>();

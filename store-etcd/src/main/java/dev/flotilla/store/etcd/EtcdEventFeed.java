@@ -104,10 +104,12 @@ final class EtcdEventFeed implements AutoCloseable {
       PendingDelete ours = deletes.get(key);
       byte[] tombstone = null;
       if (ours != null
-          && ours.tombstone() != null
           && (ours.expected() == 0
               || before != null && ours.expected() == before.getModRevision())) {
-        tombstone = ours.tombstone().encode(rev);
+        deletes.remove(key, ours); // consumed: its event is this one
+        if (ours.tombstone() != null) {
+          tombstone = ours.tombstone().encode(rev);
+        }
       }
       if (tombstone == null) {
         // Deleted through another hub: its last value, stamped with the delete's revision, which

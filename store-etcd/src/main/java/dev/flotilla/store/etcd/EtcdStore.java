@@ -199,7 +199,14 @@ public final class EtcdStore implements Store {
         .Then(Op.delete(k, DeleteOption.builder().withPrevKV(true).build()))
         .Else(Op.get(k, GetOption.DEFAULT))
         .commit()
-        .whenComplete((r, error) -> feed.deleted(key, pending))
+        // A delete that happened stays pending until the feed sees its event (the watch may
+        // deliver it after this response); one that did not happen goes now.
+        .whenComplete(
+            (r, error) -> {
+              if (error != null || !r.isSucceeded()) {
+                feed.deleted(key, pending);
+              }
+            })
         .thenApply(
             r -> {
               if (!r.isSucceeded()) {
