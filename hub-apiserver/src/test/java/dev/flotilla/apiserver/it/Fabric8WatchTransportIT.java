@@ -182,6 +182,13 @@ class Fabric8WatchTransportIT {
   void rawWebSocketWatch() throws Exception {
     try (KubernetesClient client = Fabric8Support.client(hub, hub.adminToken(), b -> b)) {
       String ns = newNamespace(client, "watch-ws");
+      // The hub publishes kube-root-ca.crt into every new namespace; the watch starts after it,
+      // so its first frame is the create below.
+      long deadline = System.nanoTime() + WAIT.toNanos();
+      while (client.configMaps().inNamespace(ns).withName("kube-root-ca.crt").get() == null) {
+        assertTrue(System.nanoTime() < deadline, "kube-root-ca.crt published in " + ns);
+        Thread.sleep(50);
+      }
       String rv = client.configMaps().inNamespace(ns).list().getMetadata().getResourceVersion();
       URI uri =
           WebSocket.toWebSocketUri(
