@@ -38,6 +38,18 @@ public final class EventRecorder {
             return t;
           });
 
+  /**
+   * Held repeats are written here, not on the timer thread: a write to a hub that is slow or gone
+   * (another hub in this process, stopped) must not hold every other recorder's flushes.
+   */
+  private static final java.util.concurrent.ExecutorService FLUSH_WRITERS =
+      Executors.newCachedThreadPool(
+          r -> {
+            Thread t = new Thread(r, "event-recorder-flush-write");
+            t.setDaemon(true);
+            return t;
+          });
+
   private static final LongAdder RECORDED = new LongAdder();
   private static final LongAdder WRITES = new LongAdder();
 
@@ -161,7 +173,8 @@ public final class EventRecorder {
   }
 
   private void scheduleFlush(Ref ref, String reason, EventSeries.Entry e, long delayNanos) {
-    FLUSHER.schedule(() -> flush(ref, reason, e), delayNanos, TimeUnit.NANOSECONDS);
+    FLUSHER.schedule(
+        () -> FLUSH_WRITERS.execute(() -> flush(ref, reason, e)), delayNanos, TimeUnit.NANOSECONDS);
   }
 
   private void flush(Ref ref, String reason, EventSeries.Entry e) {
