@@ -58,15 +58,13 @@ final class AuditCost {
         HubServer audited = HubServer.create(auditedConfig).start()) {
       HubClient p = client(plain);
       HubClient a = client(audited);
-      int perRound = Math.max(1, objects / ROUNDS);
       InterleavedRounds.Rates rates =
-          InterleavedRounds.run(
+          InterleavedRounds.compare(
               ROUNDS,
-              perRound,
+              objects,
               InterleavedRounds.configMaps(p, threads, "default", "cm"),
-              InterleavedRounds.configMaps(a, threads, "default", "cm"));
-      report("creates", rates.baseCreates(), rates.variantCreates());
-      report("gets   ", rates.baseGets(), rates.variantGets());
+              InterleavedRounds.configMaps(a, threads, "default", "cm"),
+              new InterleavedRounds.Names("audit     ", "no audit", "audited", "audited/plain"));
       long bytes = 0;
       try (var files = Files.list(log.getParent())) {
         for (Path f : files.filter(f -> f.getFileName().toString().startsWith("audit")).toList()) {
@@ -103,7 +101,7 @@ final class AuditCost {
           "audit     %d MB of %s events written for %d requests (%d cores)%n",
           bytes / (1024 * 1024),
           level,
-          (long) ROUNDS * perRound + (long) ROUNDS * (ROUNDS + 1) / 2 * perRound,
+          (long) ROUNDS * perRound(objects) + (long) ROUNDS * (ROUNDS + 1) / 2 * perRound(objects),
           Runtime.getRuntime().availableProcessors());
     }
   }
@@ -113,8 +111,7 @@ final class AuditCost {
         hub.url(), hub.certificateAuthority().caCertPath(), hub.authenticator().adminToken());
   }
 
-  private static void report(String what, double[] plain, double[] audited) {
-    InterleavedRounds.report(
-        "audit     ", what, "no audit", plain, "audited", audited, "audited/plain");
+  private static int perRound(int objects) {
+    return Math.max(1, objects / ROUNDS);
   }
 }

@@ -57,15 +57,14 @@ final class AuthorizationCost {
               binding("team-" + i)),
           201);
     }
-    int perRound = Math.max(1, objects / ROUNDS);
     InterleavedRounds.Rates rates =
-        InterleavedRounds.run(
+        InterleavedRounds.compare(
             ROUNDS,
-            perRound,
+            objects,
             InterleavedRounds.configMaps(admin, threads, "authz", "a"),
-            InterleavedRounds.configMaps(editor, threads, "authz", "e"));
-    report("creates", rates.baseCreates(), rates.variantCreates());
-    report("gets   ", rates.baseGets(), rates.variantGets());
+            InterleavedRounds.configMaps(editor, threads, "authz", "e"),
+            new InterleavedRounds.Names(
+                "authz     ", "admin", "RBAC-evaluated editor", "editor/admin"));
     double decision = AuthorizationDecisions.run(work.resolve("decisions"), OTHER_TEAMS);
     // The hub spends (cores / rate) of CPU per get at saturation; RBAC's share of that.
     double getCpuNanos =
@@ -74,11 +73,6 @@ final class AuthorizationCost {
         "authz     RBAC's decision is %.2f%% of the hub CPU a get takes at the admin's rate"
             + " (%.0f us)%n",
         100 * decision / getCpuNanos, getCpuNanos / 1000);
-  }
-
-  private static void report(String what, double[] admin, double[] editor) {
-    InterleavedRounds.report(
-        "authz     ", what, "admin", admin, "RBAC-evaluated editor", editor, "editor/admin");
   }
 
   private static String binding(String user) {

@@ -22,6 +22,21 @@ final class InterleavedRounds {
 
   private InterleavedRounds() {}
 
+  /** Which side is which in the printed figures, e.g. "no audit", "audited", "audited/plain". */
+  record Names(String prefix, String base, String variant, String ratio) {}
+
+  /**
+   * Runs the rounds over {@code objects} objects and prints creates and gets as {@link #report}
+   * does; returns the rates for figures of the caller's own.
+   */
+  static Rates compare(int rounds, int objects, Side base, Side variant, Names names)
+      throws Exception {
+    Rates rates = run(rounds, Math.max(1, objects / rounds), base, variant);
+    report(names, "creates", rates.baseCreates(), rates.variantCreates());
+    report(names, "gets   ", rates.baseGets(), rates.variantGets());
+    return rates;
+  }
+
   /** Runs {@code rounds} rounds of {@code perRound} creates and then gets of all created so far. */
   static Rates run(int rounds, int perRound, Side base, Side variant) throws Exception {
     Rates rates =
@@ -80,16 +95,9 @@ final class InterleavedRounds {
 
   /**
    * Prints e.g. {@code audit creates no audit 900/s, audited 850/s; audited/plain per round, median
-   * -5.6% (rounds [...])}: {@code prefix} then {@code what}, the means, the ratios.
+   * -5.6% (rounds [...])}.
    */
-  static void report(
-      String prefix,
-      String what,
-      String baseName,
-      double[] base,
-      String variantName,
-      double[] variant,
-      String ratioName) {
+  static void report(Names names, String what, double[] base, double[] variant) {
     double[] ratios = new double[base.length];
     for (int i = 0; i < base.length; i++) {
       ratios[i] = variant[i] / base[i];
@@ -98,13 +106,13 @@ final class InterleavedRounds {
     double median = (ratios[(ratios.length - 1) / 2] + ratios[ratios.length / 2]) / 2;
     System.out.printf(
         "%s%s %s %.0f/s, %s %.0f/s; %s per round, median %+.1f%% (rounds %s)%n",
-        prefix,
+        names.prefix(),
         what,
-        baseName,
+        names.base(),
         Arrays.stream(base).average().orElse(0),
-        variantName,
+        names.variant(),
         Arrays.stream(variant).average().orElse(0),
-        ratioName,
+        names.ratio(),
         100.0 * (median - 1),
         Arrays.toString(
             Arrays.stream(ratios).map(r -> Math.round(1000 * (r - 1)) / 10.0).toArray()));
