@@ -2,6 +2,7 @@ package dev.flotilla.apiserver;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.flotilla.apiserver.agent.AgentAdmission;
+import dev.flotilla.apiserver.agent.AgentRbacController;
 import dev.flotilla.apiserver.audit.AuditLog;
 import dev.flotilla.apiserver.auth.AgentTokens;
 import dev.flotilla.apiserver.auth.BootstrapTokens;
@@ -196,7 +197,6 @@ public final class HubServer implements AutoCloseable {
       closeables.add(agentTokens);
       serviceAccounts = ServiceAccounts.start(storage, config.dataDir(), authenticator);
       closeables.add(serviceAccounts);
-      // RBAC, after the agents' built-in scope (so an agent's 403 says what an agent may do).
       rbac = Rbac.start(storage, true);
       closeables.add(rbac);
       authorizer = rbac.authorizer();
@@ -207,6 +207,10 @@ public final class HubServer implements AutoCloseable {
       closeables.add(bootstrapTokens);
       certificates = Certificates.start(storage, ca, rbac.authorizer());
       closeables.add(certificates);
+      AgentRbacController agentRbac = new AgentRbacController(storage);
+      storage.addAdmission(agentRbac);
+      agentRbac.start();
+      closeables.add(agentRbac);
     }
     storage.addAdmission(new dev.flotilla.apiserver.quota.FederatedQuotaAdmission(storage));
     long[] lastSeen = {store.currentRevision()};
