@@ -5,6 +5,7 @@ import dev.flotilla.apiserver.agent.AgentAdmission;
 import dev.flotilla.apiserver.agent.AgentRbacController;
 import dev.flotilla.apiserver.audit.AuditLog;
 import dev.flotilla.apiserver.auth.AgentTokens;
+import dev.flotilla.apiserver.auth.BootstrapTokenCleaner;
 import dev.flotilla.apiserver.auth.BootstrapTokens;
 import dev.flotilla.apiserver.auth.CertificateAuthority;
 import dev.flotilla.apiserver.auth.DataDirectory;
@@ -205,6 +206,10 @@ public final class HubServer implements AutoCloseable {
       bootstrapTokens.start(storage);
       authenticator.addSource(bootstrapTokens::lookup);
       closeables.add(bootstrapTokens);
+      BootstrapTokenCleaner tokenCleaner =
+          new BootstrapTokenCleaner(storage, java.time.Clock.systemUTC());
+      tokenCleaner.start();
+      closeables.add(tokenCleaner);
       certificates = Certificates.start(storage, ca, rbac.authorizer());
       closeables.add(certificates);
       AgentRbacController agentRbac = new AgentRbacController(storage);
