@@ -203,19 +203,43 @@ class AgentRbacIT {
   }
 
   @Test
+  void anAgentAsksForCertificatesOfItsOwnIdentityOnly() throws Exception {
+    issueToken("zeta");
+    try (KubernetesClient agent = hub.client("token-of-zeta")) {
+      var csrs = agent.certificates().v1().certificateSigningRequests();
+      KubernetesClientException e =
+          Fabric8Support.fails(
+              403, () -> csrs.load(stream(agentCsr("zeta-as-eta", "eta"))).create());
+      assertTrue(
+          e.getStatus().getMessage().contains("its own identity system:karmada:agent:zeta only"),
+          e.getStatus().getMessage());
+      assertNull(
+          admin.certificates().v1().certificateSigningRequests().withName("zeta-as-eta").get());
+      assertNotNull(csrs.load(stream(agentCsr("zeta-renewal", "zeta"))).create());
+      assertNotNull(csrs.withName("zeta-renewal").get());
+    }
+  }
+
+  private static String agentCsr(String name, String cluster) {
+    return CsrFixtures.of("system:karmada:agent:" + cluster, List.of(AgentTokens.GROUP))
+        .manifest(
+            name,
+            "kubernetes.io/kube-apiserver-client",
+            List.of("digital signature", "client auth"),
+            3600);
+  }
+
+  private static ByteArrayInputStream stream(String manifest) {
+    return new ByteArrayInputStream(manifest.getBytes(StandardCharsets.UTF_8));
+  }
+
+  @Test
   void aSignedAgentCertificateComesWithItsRoles() {
-    String manifest =
-        CsrFixtures.of("system:karmada:agent:epsilon", List.of(AgentTokens.GROUP))
-            .manifest(
-                "epsilon",
-                "kubernetes.io/kube-apiserver-client",
-                List.of("digital signature", "client auth"),
-                3600);
     admin
         .certificates()
         .v1()
         .certificateSigningRequests()
-        .load(new ByteArrayInputStream(manifest.getBytes(StandardCharsets.UTF_8)))
+        .load(stream(agentCsr("epsilon", "epsilon")))
         .create();
     Fabric8Support.await(
         "epsilon's certificate",
