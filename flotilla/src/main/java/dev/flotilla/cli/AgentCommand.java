@@ -4,12 +4,18 @@ import dev.flotilla.agent.AgentConfig;
 import dev.flotilla.agent.ClientSource;
 import dev.flotilla.agent.MemberAgent;
 import dev.flotilla.agent.join.BootstrapJoin;
+import dev.flotilla.agent.join.CertificateRenewal;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -79,7 +85,9 @@ final class AgentCommand implements Callable<Integer> {
   @Option(
       names = "--cert-expiration-seconds",
       defaultValue = "31536000",
-      description = "For a --token join: the agent certificate's lifetime (default: one year).")
+      description =
+          "For a --token join: the agent certificate's lifetime (default: one year); the agent"
+              + " asks for a new one when 80% of it has passed.")
   long certExpirationSeconds;
 
   @Option(
@@ -94,11 +102,47 @@ final class AgentCommand implements Callable<Integer> {
     if (!joinIfAsked()) {
       return 2;
     }
-    MemberAgent agent = new MemberAgent(config()).start();
-    Runtime.getRuntime().addShutdownHook(new Thread(agent::close, "shutdown"));
+    AtomicReference<MemberAgent> agent = new AtomicReference<>(new MemberAgent(config()).start());
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  MemberAgent running = agent.get();
+                  if (running != null) {
+                    running.close();
+                  }
+                },
+                "shutdown"));
     System.out.println("agent for cluster " + clusterName + " is running");
+    if (CertificateRenewal.certificate(hubKubeconfig).isPresent()) {
+      ScheduledExecutorService renewal =
+          Executors.newSingleThreadScheduledExecutor(
+              r -> {
+                Thread t = new Thread(r, "certificate-renewal");
+                t.setDaemon(true);
+                return t;
+              });
+      renewal.scheduleWithFixedDelay(() -> renewIfDue(agent), 1, 1, TimeUnit.MINUTES);
+    }
     new CountDownLatch(1).await();
     return 0;
+  }
+
+  /**
+   * Renews the agent's client certificate when it is due and restarts the agent on it (its clients
+   * read the credential when built); a failure is retried at the next check, while the old
+   * certificate is still valid.
+   */
+  private void renewIfDue(AtomicReference<MemberAgent> agent) {
+    try {
+      if (CertificateRenewal.renewIfDue(hubKubeconfig, clusterName, Instant.now(), joinTimeout)) {
+        agent.getAndSet(null).close();
+        agent.set(new MemberAgent(config()).start());
+        System.out.println("renewed the agent certificate of cluster " + clusterName);
+      }
+    } catch (Exception e) {
+      System.err.println("certificate renewal failed, retrying in a minute: " + e.getMessage());
+    }
   }
 
   /**

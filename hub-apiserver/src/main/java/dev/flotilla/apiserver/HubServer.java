@@ -2,8 +2,10 @@ package dev.flotilla.apiserver;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.flotilla.apiserver.agent.AgentAdmission;
+import dev.flotilla.apiserver.agent.AgentRbacController;
 import dev.flotilla.apiserver.audit.AuditLog;
 import dev.flotilla.apiserver.auth.AgentTokens;
+import dev.flotilla.apiserver.auth.BootstrapTokenCleaner;
 import dev.flotilla.apiserver.auth.BootstrapTokens;
 import dev.flotilla.apiserver.auth.CertificateAuthority;
 import dev.flotilla.apiserver.auth.DataDirectory;
@@ -196,7 +198,6 @@ public final class HubServer implements AutoCloseable {
       closeables.add(agentTokens);
       serviceAccounts = ServiceAccounts.start(storage, config.dataDir(), authenticator);
       closeables.add(serviceAccounts);
-      // RBAC, after the agents' built-in scope (so an agent's 403 says what an agent may do).
       rbac = Rbac.start(storage, true);
       closeables.add(rbac);
       authorizer = rbac.authorizer();
@@ -205,8 +206,16 @@ public final class HubServer implements AutoCloseable {
       bootstrapTokens.start(storage);
       authenticator.addSource(bootstrapTokens::lookup);
       closeables.add(bootstrapTokens);
+      BootstrapTokenCleaner tokenCleaner =
+          new BootstrapTokenCleaner(storage, java.time.Clock.systemUTC());
+      tokenCleaner.start();
+      closeables.add(tokenCleaner);
       certificates = Certificates.start(storage, ca, rbac.authorizer());
       closeables.add(certificates);
+      AgentRbacController agentRbac = new AgentRbacController(storage);
+      storage.addAdmission(agentRbac);
+      agentRbac.start();
+      closeables.add(agentRbac);
     }
     storage.addAdmission(new dev.flotilla.apiserver.quota.FederatedQuotaAdmission(storage));
     long[] lastSeen = {store.currentRevision()};

@@ -119,6 +119,15 @@ public final class AgentTokens implements AutoCloseable {
         : null;
   }
 
+  /** The cluster an agent-token Secret grants access for, or null when it is none. */
+  public static String clusterOfSecret(ObjectNode secret) {
+    if (!SECRET_TYPE.equals(secret.path("type").asText())) {
+      return null;
+    }
+    String cluster = decode(secret.path("data").path(CLUSTER_KEY).asText(""));
+    return cluster.isEmpty() ? null : cluster;
+  }
+
   /** The Secret that grants {@code token} to the agent of {@code cluster}. */
   public static ObjectNode secretFor(String cluster, String token) {
     ObjectNode secret = Json.MAPPER.createObjectNode();

@@ -72,7 +72,7 @@ public final class BootstrapTokens implements AutoCloseable {
                         e.type() == StoreEvent.Type.DELETE));
   }
 
-  private void index(String name, ObjectNode secret, boolean deleted) {
+  void index(String name, ObjectNode secret, boolean deleted) {
     if (!name.startsWith(SECRET_PREFIX)) {
       return;
     }
@@ -112,6 +112,11 @@ public final class BootstrapTokens implements AutoCloseable {
 
   /** The bootstrap user a bearer token stands for; plug into {@link TokenAuthenticator}. */
   public Optional<UserInfo> lookup(String token) {
+    return lookup(token, Instant.now());
+  }
+
+  /** As {@link #lookup(String)}, at {@code now}. */
+  Optional<UserInfo> lookup(String token, Instant now) {
     var m = TOKEN.matcher(token);
     if (!m.matches()) {
       return Optional.empty();
@@ -121,7 +126,7 @@ public final class BootstrapTokens implements AutoCloseable {
         || !MessageDigest.isEqual(
             e.secret().getBytes(StandardCharsets.UTF_8),
             m.group(2).getBytes(StandardCharsets.UTF_8))
-        || (e.expires() != null && !Instant.now().isBefore(e.expires()))) {
+        || (e.expires() != null && !now.isBefore(e.expires()))) {
       return Optional.empty();
     }
     return Optional.of(new UserInfo(USER_PREFIX + m.group(1), "", e.groups()));

@@ -1,9 +1,11 @@
 package dev.flotilla.apiserver.certificates;
 
+import dev.flotilla.apiserver.agent.AgentRbac;
 import dev.flotilla.apiserver.auth.CertificateAuthority;
 import dev.flotilla.apiserver.http.ApiServer;
 import dev.flotilla.apiserver.objects.ResourceStorage;
 import dev.flotilla.apiserver.rbac.HubAuthorizer;
+import java.util.Set;
 
 /**
  * The certificates API for one hub, wired in one place: CertificateSigningRequest admission, the
@@ -16,7 +18,17 @@ public final class Certificates implements AutoCloseable {
 
   private Certificates(ResourceStorage storage, CertificateAuthority ca, HubAuthorizer authorizer) {
     this.storage = storage;
-    this.signer = new ClientSigner(storage, ca);
+    // An agent's scope is granted in the step that issues its certificate, so it holds it at once.
+    this.signer =
+        new ClientSigner(
+            storage,
+            ca,
+            (csr, req) -> {
+              String cluster = AgentCsrApprover.agentCluster(req, Set.copyOf(Csrs.usages(csr)));
+              if (cluster != null) {
+                AgentRbac.ensure(storage, cluster);
+              }
+            });
     this.approver = new AgentCsrApprover(storage, authorizer);
   }
 

@@ -231,6 +231,37 @@ class CertificateSigningRequestIT {
   }
 
   @Test
+  void patchOnApprovalChangesOnlyTheConditions() throws Exception {
+    String manifest =
+        CsrFixtures.of("patched", List.of())
+            .manifest("patched", SIGNER, List.of("client auth"), 3600);
+    admin.certificates().v1().certificateSigningRequests().load(stream(manifest)).create();
+    String path = "/apis/certificates.k8s.io/v1/certificatesigningrequests/patched/approval";
+    String approve =
+        "{\"spec\":{\"expirationSeconds\":86400},\"status\":{\"conditions\":[{\"type\":"
+            + "\"Approved\",\"status\":\"True\",\"reason\":\"ByPatch\",\"message\":\"m\"}]}}";
+    // dora may update /approval but not patch it: RBAC asks for the request's own verb.
+    try (KubernetesClient dora = hub.client(RbacUsers.token("dora"))) {
+      Fabric8Support.Raw refused =
+          Fabric8Support.raw(dora, "PATCH", path, "application/merge-patch+json", approve);
+      assertEquals(403, refused.code(), refused.body());
+    }
+    assertTrue(csr("patched").path("status").path("conditions").isMissingNode());
+    Fabric8Support.Raw applied =
+        Fabric8Support.raw(admin, "PATCH", path, "application/apply-patch+yaml", "{\"status\":{}}");
+    assertEquals(415, applied.code(), applied.body());
+
+    Fabric8Support.Raw patched =
+        Fabric8Support.raw(admin, "PATCH", path, "application/merge-patch+json", approve);
+    assertEquals(200, patched.code(), patched.body());
+    JsonNode stored = csr("patched");
+    assertEquals(
+        "ByPatch", stored.path("status").path("conditions").path(0).path("reason").asText());
+    assertEquals(3600, stored.path("spec").path("expirationSeconds").asInt(), "spec is fixed");
+    awaitCertificate("patched");
+  }
+
+  @Test
   void upstreamRefusalsAre403And422() throws Exception {
     String masters =
         CsrFixtures.of("root", List.of("system:masters"))
