@@ -28,6 +28,7 @@ import dev.flotilla.apiserver.http.HealthChecks;
 import dev.flotilla.apiserver.objects.Meta;
 import dev.flotilla.apiserver.objects.ResourceStorage;
 import dev.flotilla.apiserver.openapi.OpenApiV3;
+import dev.flotilla.apiserver.pods.DisruptionController;
 import dev.flotilla.apiserver.preview.PlacementPreview;
 import dev.flotilla.apiserver.rbac.Rbac;
 import dev.flotilla.apiserver.registry.BuiltinCatalogue;
@@ -168,6 +169,12 @@ public final class HubServer implements AutoCloseable {
     namespaces.start();
     GarbageCollector gc = new GarbageCollector(storage);
     gc.start();
+    DisruptionController.forStorage(storage)
+        .ifPresent(
+            disruption -> {
+              disruption.start();
+              closeables.add(disruption);
+            });
     RootCaPublisher rootCa = new RootCaPublisher(storage, ca.caCertPem());
     rootCa.start();
     closeables.add(rootCa);
