@@ -97,6 +97,7 @@ final class ApiRouter {
             "deletecollection", new DeleteCollectionHandler(storage));
     this.scale = new ScaleHandler(storage);
     PodSubresources.register(storage, (sub, handler) -> addSubresource("", "pods", sub, handler));
+    PodSubresources.legacyBindings(storage).ifPresent(b -> addVirtualResource("", "bindings", b));
   }
 
   void addExtension(String prefix, ExtensionHandler handler) {
@@ -403,7 +404,7 @@ final class ApiRouter {
                 + " "
                 + info.resource());
       }
-      return new Routed(verb[0], CompletableFuture.completedFuture(virtual.create(request)), null);
+      return new Routed(verb[0], virtual.createAsync(request), null);
     }
     if (!info.resourceRequest()) {
       return new Routed(
