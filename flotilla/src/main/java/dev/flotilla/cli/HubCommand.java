@@ -39,6 +39,15 @@ final class HubCommand implements Runnable {
   int port;
 
   @Option(
+      names = "--event-ttl",
+      defaultValue = "1h",
+      converter = GoDurationConverter.class,
+      description =
+          "Delete Events this long after their last write; 0s keeps them (default:"
+              + " ${DEFAULT-VALUE}, as kube-apiserver).")
+  java.time.Duration eventTtl;
+
+  @Option(
       names = "--bind-address",
       defaultValue = "127.0.0.1",
       description = "Address to listen on.")
@@ -166,7 +175,7 @@ final class HubCommand implements Runnable {
                 true)
             .withSecurity(security.toConfig())
             .withConnections(limits);
-    HubServer hub = HubServer.create(config, etcd.hosting()).start();
+    HubServer hub = HubServer.create(config, etcd.hosting()).eventTtl(eventTtl).start();
     // The controllers reach the API server in process, as their own RBAC-bound identity.
     KubernetesClient controllerClient = HubClients.controllers(hub);
     ControllerMetricsEndpoint controllerMetrics = ControllerMetricsEndpoint.install(hub);

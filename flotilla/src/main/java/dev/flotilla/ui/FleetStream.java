@@ -10,7 +10,7 @@ import java.util.function.BooleanSupplier;
  * One browser's server-sent-events stream at {@code /ui/api/fleet/stream}: an {@code event:
  * changed} carrying the new revision whenever the {@link FleetModel} changes, so the page refetches
  * {@code /ui/api/fleet} only then. Everything but {@link #changed} runs on the connection's event
- * loop; the token is checked again before every event and heartbeat.
+ * loop but the token's re-check before every event and heartbeat, which runs on a worker.
  */
 final class FleetStream {
   /** A burst of watch events (a rollout, an agent's status round) becomes one event. */
@@ -68,29 +68,42 @@ final class FleetStream {
   }
 
   private void send() {
-    if (closed || !authorized()) {
-      return;
-    }
-    String revision = model.revision();
-    if (!revision.equals(sent)) {
-      sent = revision;
-      write("event: changed\ndata: " + revision + "\n\n");
-    }
+    whenAuthorized(
+        () -> {
+          String revision = model.revision();
+          if (!revision.equals(sent)) {
+            sent = revision;
+            write("event: changed\ndata: " + revision + "\n\n");
+          }
+        });
   }
 
   private void beat() {
-    if (!closed && authorized()) {
-      write(": heartbeat\n\n");
-    }
+    whenAuthorized(() -> write(": heartbeat\n\n"));
   }
 
-  /** False, ending the stream, once the token no longer authenticates (revoked, expired). */
-  private boolean authorized() {
-    if (stillAuthorized.getAsBoolean()) {
-      return true;
+  /**
+   * Runs {@code then} back on this stream's loop if the token still authenticates, else ends the
+   * stream (revoked, expired). The check runs on a worker: a token no longer in the authenticator's
+   * cache is verified anew, and a signature check has no place on an event loop.
+   */
+  private void whenAuthorized(Runnable then) {
+    if (closed) {
+      return;
     }
-    end();
-    return false;
+    vertx
+        .executeBlocking(stillAuthorized::getAsBoolean, false)
+        .onComplete(
+            ar -> {
+              if (closed) {
+                return;
+              }
+              if (ar.succeeded() && ar.result()) {
+                then.run();
+              } else {
+                end();
+              }
+            });
   }
 
   private void write(String text) {

@@ -69,6 +69,10 @@ public final class FleetUi implements AutoCloseable {
                       "default-src 'self'; frame-ancestors 'none'; form-action 'self'");
               ctx.next();
             });
+    // A first-seen ServiceAccount JWT is verified (a signature check) on a worker; cached then,
+    // every later check of it on the loop is two map lookups. GETs only: a POST's body would
+    // arrive before its BodyHandler (the login checks its form token on a worker itself).
+    r.get().handler(this::verifyOffLoop);
     // Vert.x Web matches "/ui" for "/ui/" too: only the bare path is sent on to the page.
     r.get(PREFIX)
         .handler(
@@ -95,15 +99,30 @@ public final class FleetUi implements AutoCloseable {
     return r;
   }
 
-  private Optional<UserInfo> user(HttpServerRequest request) {
+  private void verifyOffLoop(RoutingContext ctx) {
+    String credential = credential(ctx.request());
+    if (credential == null || !hub.authenticator().costly(credential, null)) {
+      ctx.next();
+      return;
+    }
+    ctx.vertx()
+        .executeBlocking(() -> hub.authenticator().authenticate(credential), false)
+        .onComplete(ar -> ctx.next());
+  }
+
+  /** The request's bearer credential: its Authorization header, else the login cookie's token. */
+  private static String credential(HttpServerRequest request) {
     String header = request.getHeader("Authorization");
     if (header != null) {
-      return hub.authenticator().authenticate(header);
+      return header;
     }
     Cookie cookie = request.getCookie(COOKIE);
-    return cookie == null || cookie.getValue().isEmpty()
-        ? Optional.empty()
-        : hub.authenticator().authenticate("Bearer " + cookie.getValue());
+    return cookie == null || cookie.getValue().isEmpty() ? null : "Bearer " + cookie.getValue();
+  }
+
+  private Optional<UserInfo> user(HttpServerRequest request) {
+    String credential = credential(request);
+    return credential == null ? Optional.empty() : hub.authenticator().authenticate(credential);
   }
 
   private void page(RoutingContext ctx) {
@@ -125,9 +144,19 @@ public final class FleetUi implements AutoCloseable {
           "login is accepted from this hub's own page only (the request came from " + origin + ")");
       return;
     }
-    String token = ctx.request().getFormAttribute("token");
-    token = token == null ? "" : token.trim();
-    if (token.isEmpty() || hub.authenticator().authenticate("Bearer " + token).isEmpty()) {
+    String form = ctx.request().getFormAttribute("token");
+    String token = form == null ? "" : form.trim();
+    // The check may verify a signature: a worker's job.
+    ctx.vertx()
+        .executeBlocking(
+            () ->
+                !token.isEmpty() && hub.authenticator().authenticate("Bearer " + token).isPresent(),
+            false)
+        .onComplete(ar -> loggedIn(ctx, token, ar.succeeded() && ar.result()));
+  }
+
+  private void loggedIn(RoutingContext ctx, String token, boolean valid) {
+    if (!valid) {
       html(
           ctx.response(),
           401,

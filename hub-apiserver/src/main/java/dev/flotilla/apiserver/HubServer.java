@@ -22,6 +22,7 @@ import dev.flotilla.apiserver.controllers.NamespaceController;
 import dev.flotilla.apiserver.controllers.RootCaPublisher;
 import dev.flotilla.apiserver.defaults.BuiltinDefaults;
 import dev.flotilla.apiserver.encryption.EncryptionConfig;
+import dev.flotilla.apiserver.events.EventExpiry;
 import dev.flotilla.apiserver.http.ApiMetrics;
 import dev.flotilla.apiserver.http.ApiServer;
 import dev.flotilla.apiserver.http.ApiServerConfig;
@@ -30,6 +31,7 @@ import dev.flotilla.apiserver.http.HealthChecks;
 import dev.flotilla.apiserver.objects.Meta;
 import dev.flotilla.apiserver.objects.ResourceStorage;
 import dev.flotilla.apiserver.openapi.OpenApiV3;
+import dev.flotilla.apiserver.pods.DisruptionController;
 import dev.flotilla.apiserver.preview.PlacementPreview;
 import dev.flotilla.apiserver.rbac.Rbac;
 import dev.flotilla.apiserver.registry.BuiltinCatalogue;
@@ -77,6 +79,7 @@ public final class HubServer implements AutoCloseable {
   private final boolean http2;
   private ApiServer server;
   private Authorizer authorizer = Authorizer.MASTERS;
+  private java.time.Duration eventTtl = EventExpiry.DEFAULT_TTL;
   private Rbac rbac;
   private ServiceAccounts serviceAccounts;
   private Certificates certificates;
@@ -150,6 +153,18 @@ public final class HubServer implements AutoCloseable {
     }
   }
 
+  /**
+   * kube-apiserver's {@code --event-ttl}: Events are deleted this long after their last write; zero
+   * keeps them. Set before {@link #start}.
+   */
+  public HubServer eventTtl(java.time.Duration ttl) {
+    if (ttl.isNegative()) {
+      throw new IllegalArgumentException("--event-ttl must not be negative, got " + ttl);
+    }
+    this.eventTtl = ttl;
+    return this;
+  }
+
   /** Creates the server without listening yet, so callers can add hooks and authorizers. */
   public static HubServer create(HubConfig config) {
     return new HubServer(config, Hosting.standalone());
@@ -170,6 +185,17 @@ public final class HubServer implements AutoCloseable {
     namespaces.start();
     GarbageCollector gc = new GarbageCollector(storage);
     gc.start();
+    if (!eventTtl.isZero()) {
+      EventExpiry events = new EventExpiry(storage, eventTtl);
+      events.start();
+      closeables.add(events);
+    }
+    DisruptionController.forStorage(storage)
+        .ifPresent(
+            disruption -> {
+              disruption.start();
+              closeables.add(disruption);
+            });
     RootCaPublisher rootCa = new RootCaPublisher(storage, ca.caCertPem());
     rootCa.start();
     closeables.add(rootCa);

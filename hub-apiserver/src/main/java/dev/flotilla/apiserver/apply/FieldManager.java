@@ -241,7 +241,9 @@ public final class FieldManager {
       return applied;
     }
     ObjectNode part = JsonNodeFactory.instance.objectNode();
-    for (String f : new String[] {"apiVersion", "kind", "metadata", subresource}) {
+    // pods/ephemeralcontainers writes within the spec (its handler keeps the rest unchanged).
+    String root = subresource.equals("ephemeralcontainers") ? "spec" : subresource;
+    for (String f : new String[] {"apiVersion", "kind", "metadata", root}) {
       if (applied.has(f)) {
         part.set(f, applied.get(f));
       }

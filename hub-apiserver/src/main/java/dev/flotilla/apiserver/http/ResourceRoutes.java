@@ -51,6 +51,7 @@ final class ResourceRoutes {
             "deletecollection", new DeleteCollectionHandler(storage));
     this.scale = new ScaleHandler(storage);
     PodSubresources.register(storage, (sub, handler) -> addSubresource("", "pods", sub, handler));
+    PodSubresources.legacyBindings(storage).ifPresent(b -> addVirtualResource("", "bindings", b));
   }
 
   void addVirtualResource(String group, String resource, VirtualResource handler) {
@@ -103,7 +104,7 @@ final class ResourceRoutes {
                 + " "
                 + info.resource());
       }
-      return new Routed(verb[0], CompletableFuture.completedFuture(virtual.create(request)), null);
+      return new Routed(verb[0], virtual.createAsync(request), null);
     }
     if (!info.resourceRequest()) {
       return new Routed(

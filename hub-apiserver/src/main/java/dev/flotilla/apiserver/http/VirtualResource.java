@@ -12,4 +12,12 @@ public interface VirtualResource {
 
   /** Answers a POST to the resource's collection. */
   Reply create(ApiRequest request);
+
+  /**
+   * What the router calls: {@link #create}'s answer by default. A resource that writes to storage
+   * overrides it, so the write completes without holding a thread.
+   */
+  default java.util.concurrent.CompletableFuture<Reply> createAsync(ApiRequest request) {
+    return java.util.concurrent.CompletableFuture.completedFuture(create(request));
+  }
 }

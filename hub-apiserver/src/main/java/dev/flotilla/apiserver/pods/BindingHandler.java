@@ -34,9 +34,11 @@ final class BindingHandler implements OperationHandler {
     if (!r.method().equals("POST")) {
       throw ApiException.methodNotAllowed("the binding subresource of pods serves create only");
     }
-    String ns = r.info().namespace();
-    String name = r.info().name();
-    ObjectNode binding = r.bodyObject();
+    return bind(r, r.info().namespace(), r.info().name(), r.bodyObject());
+  }
+
+  /** Binds pod {@code name} as {@code binding} says; the legacy bindings collection comes here. */
+  CompletableFuture<Reply> bind(ApiRequest r, String ns, String name, ObjectNode binding) {
     String kind = binding.path("kind").asText("Binding");
     if (!kind.equals("Binding")) {
       throw ApiException.badRequest("the binding subresource takes a v1 Binding, got kind " + kind);

@@ -2,10 +2,13 @@ package dev.flotilla.apiserver.pods;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.flotilla.apiserver.apply.FieldManager;
+import dev.flotilla.apiserver.apply.FieldManagers;
 import dev.flotilla.apiserver.http.ApiRequest;
 import dev.flotilla.apiserver.http.OperationHandler;
 import dev.flotilla.apiserver.http.Reply;
 import dev.flotilla.apiserver.objects.ApiException;
+import dev.flotilla.apiserver.objects.Json;
 import dev.flotilla.apiserver.objects.Meta;
 import dev.flotilla.apiserver.objects.NameValidation;
 import dev.flotilla.apiserver.patch.PatchType;
@@ -25,7 +28,8 @@ import java.util.concurrent.CompletableFuture;
  * GET, PUT and PATCH of {@code pods/<name>/ephemeralcontainers}: reads and answers the Pod; writes
  * change spec.ephemeralContainers only, which may gain containers but never lose or change one, as
  * kube-apiserver's ephemeral containers strategy and validation decide. A write that changes any
- * other part of the spec is refused rather than silently dropped.
+ * other part of the spec is refused rather than silently dropped. Every write type is served,
+ * server-side apply included, and recorded in managedFields under subresource ephemeralcontainers.
  */
 final class EphemeralContainersHandler implements OperationHandler {
   /** Container fields an ephemeral container may not set (upstream's validation). */
@@ -42,10 +46,12 @@ final class EphemeralContainersHandler implements OperationHandler {
 
   private final PodObjects objects;
   private final SchemaNode podSchema;
+  private final FieldManager fields;
 
   EphemeralContainersHandler(PodObjects objects) {
     this.objects = objects;
     this.podSchema = new Schemas(BuiltinCatalogue.get(), objects.storage).forType(objects.pods);
+    this.fields = new FieldManager(objects.pods, podSchema, "ephemeralcontainers");
   }
 
   @Override
@@ -73,22 +79,37 @@ final class EphemeralContainersHandler implements OperationHandler {
                   + name
                   + ")");
         }
-        return write(r, Meta.resourceVersion(pod), current -> pod);
+        String manager =
+            FieldManagers.resolve(
+                r.param("fieldManager"), r.headers().get("User-Agent"), false, "UpdateOptions");
+        return write(r, Meta.resourceVersion(pod), current -> fields.update(current, pod, manager));
       }
       case "PATCH" -> {
         if (r.body() == null || r.body().length() == 0) {
           throw ApiException.badRequest("the PATCH request needs a patch body");
         }
         PatchType type = PatchType.of(r.contentType());
-        if (type == PatchType.APPLY) {
-          throw new ApiException(
-              415,
-              "UnsupportedMediaType",
-              "server-side apply of pods/ephemeralcontainers is not supported here: use a"
-                  + " strategic merge patch (kubectl debug sends one) or a JSON patch");
-        }
+        boolean apply = type == PatchType.APPLY;
+        FieldManagers.checkForce(r.param("force") != null, apply);
+        String manager =
+            FieldManagers.resolve(
+                r.param("fieldManager"), r.headers().get("User-Agent"), apply, "PatchOptions");
         byte[] patch = r.body().getBytes();
-        return write(r, 0, current -> Patcher.apply(type, current, patch, podSchema));
+        if (apply) {
+          // As the pods' own apply: ownership of spec.ephemeralContainers, conflicts unless forced.
+          ObjectNode config = Json.parseObject(patch, true);
+          if (config.path("kind").asText("").isEmpty()
+              || config.path("apiVersion").asText("").isEmpty()) {
+            throw ApiException.badRequest("an apply configuration must set apiVersion and kind");
+          }
+          boolean force = r.flag("force");
+          return write(r, 0, current -> fields.apply(current, config, manager, force));
+        }
+        return write(
+            r,
+            0,
+            current ->
+                fields.update(current, Patcher.apply(type, current, patch, podSchema), manager));
       }
       default ->
           throw ApiException.methodNotAllowed(
@@ -116,6 +137,10 @@ final class EphemeralContainersHandler implements OperationHandler {
                 spec.remove("ephemeralContainers");
               } else {
                 spec.set("ephemeralContainers", list.deepCopy());
+              }
+              JsonNode managed = wanted.path("metadata").get("managedFields");
+              if (managed != null) {
+                Meta.metadata(current).set("managedFields", managed);
               }
               return current;
             })

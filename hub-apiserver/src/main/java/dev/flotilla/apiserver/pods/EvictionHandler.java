@@ -18,7 +18,8 @@ import java.util.concurrent.CompletableFuture;
  * POST {@code pods/<name>/eviction}: a policy/v1 (or v1beta1) Eviction deletes the pod unless that
  * would break the PodDisruptionBudget selecting it, as kube-apiserver's eviction REST decides: 429
  * TooManyRequests when the budget allows no disruption, 500 when more than one budget selects the
- * pod, and terminal, pending or unready pods go without spending the budget.
+ * pod, and terminal, pending or unready pods go without spending the budget. An evicted pod gets
+ * the DisruptionTarget condition (reason EvictionByEvictionAPI) before it is deleted.
  */
 final class EvictionHandler implements OperationHandler {
   static final String VIOLATION =
@@ -120,9 +121,13 @@ final class EvictionHandler implements OperationHandler {
             budget.desiredHealthy(),
             budget.currentHealthy(),
             budget.disruptionsAllowed() - 1);
-    after.writeStatus(pdb, Meta.now());
-    // Tells the disruption arithmetic the pod is going, before it is gone.
-    ((ObjectNode) pdb.get("status").get("disruptedPods")).put(pod, now.toString());
+    // Tells the disruption arithmetic the pod is going, before it is gone; the disruption
+    // controller drops the entry once the pod is deleted, or after DELETION_TIMEOUT.
+    JsonNode recorded = pdb.path("status").path("disruptedPods");
+    ObjectNode disrupted = recorded.isObject() ? (ObjectNode) recorded : pdb.objectNode();
+    String stamp = Meta.now();
+    disrupted.put(pod, stamp);
+    after.writeStatus(pdb, disrupted, stamp);
     return pdb;
   }
 
@@ -144,8 +149,41 @@ final class EvictionHandler implements OperationHandler {
         options.dryRun());
   }
 
+  /**
+   * Marks the pod with the DisruptionTarget condition, then deletes it, as upstream's
+   * addConditionAndDeletePod: the mark checks the caller's preconditions against the latest pod,
+   * and a resourceVersion precondition moves on to the marked pod's.
+   */
   private CompletableFuture<Reply> delete(String ns, String name, DeleteOptions options) {
-    return objects.storage.delete(objects.pods, ns, name, options).thenCompose(gone -> success());
+    if (options.dryRun()) {
+      return objects.storage.delete(objects.pods, ns, name, options).thenCompose(g -> success());
+    }
+    return objects
+        .storage
+        .guaranteedUpdate(
+            objects.pods,
+            ns,
+            name,
+            0,
+            false,
+            latest -> {
+              options.checkPreconditions(objects.pods, name, latest);
+              DisruptionTarget.markEvicted(latest, Meta.now());
+              return latest;
+            })
+        .thenCompose(
+            marked -> {
+              DeleteOptions next =
+                  options.preconditionResourceVersion() == null
+                      ? options
+                      : new DeleteOptions(
+                          options.propagationPolicy(),
+                          options.preconditionUid(),
+                          Long.toString(Meta.resourceVersion(marked)),
+                          false);
+              return objects.storage.delete(objects.pods, ns, name, next);
+            })
+        .thenCompose(gone -> success());
   }
 
   private static CompletableFuture<Reply> success() {

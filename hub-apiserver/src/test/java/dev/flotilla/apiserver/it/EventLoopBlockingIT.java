@@ -190,6 +190,43 @@ class EventLoopBlockingIT {
                 + String.join("\n", stacks));
   }
 
+  /**
+   * The CSR admission parses the x509 request in spec.request; admission runs where the write is
+   * served, which must be a worker: this records the thread the admission chain runs on for a CSR.
+   */
+  @Test
+  void csrAdmissionRunsOnAWorker() {
+    List<String> threads = new CopyOnWriteArrayList<>();
+    hub.server()
+        .storage()
+        .addAdmission(
+            a -> {
+              if (a.type().plural().equals("certificatesigningrequests")) {
+                threads.add(
+                    Thread.currentThread().getName()
+                        + (io.vertx.core.Context.isOnEventLoopThread() ? " (event loop)" : ""));
+              }
+            });
+    try (KubernetesClient client = hub.client()) {
+      String manifest =
+          CsrFixtures.of("loop-check", List.of("team"))
+              .manifest(
+                  "loop-check",
+                  "kubernetes.io/kube-apiserver-client",
+                  List.of("client auth"),
+                  3600);
+      client
+          .resource(
+              new java.io.ByteArrayInputStream(
+                  manifest.getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+          .create();
+    }
+    assertTrue(!threads.isEmpty(), "the admission chain saw the CSR");
+    assertTrue(
+        threads.stream().noneMatch(t -> t.endsWith("(event loop)")),
+        "CSR admission ran on an event loop: " + threads);
+  }
+
   /** About {@code bytes} of data in many keys: the shape that makes parsing slow. */
   private static ConfigMap bigConfigMap(String name, int bytes) {
     Map<String, String> data = new java.util.TreeMap<>();

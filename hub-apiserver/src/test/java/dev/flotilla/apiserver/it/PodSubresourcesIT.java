@@ -155,6 +155,73 @@ class PodSubresourcesIT {
   }
 
   @Test
+  void theLegacyBindingsCollectionBindsThePod() {
+    String ns = newNamespace(client, "bindings");
+    pod(client, ns, "p", "bound", "Pending", false, null);
+    io.fabric8.kubernetes.api.model.Binding binding =
+        new io.fabric8.kubernetes.api.model.BindingBuilder()
+            .withNewMetadata()
+            .withName("p")
+            .endMetadata()
+            .withNewTarget()
+            .withKind("Node")
+            .withName("node-1")
+            .endTarget()
+            .build();
+    // fabric8's bindings() posts to /api/v1/namespaces/<ns>/bindings.
+    client.bindings().inNamespace(ns).resource(binding).create();
+    Pod bound = client.pods().inNamespace(ns).withName("p").get();
+    assertEquals("node-1", bound.getSpec().getNodeName());
+    assertTrue(
+        bound.getStatus().getConditions().stream()
+            .anyMatch(c -> c.getType().equals("PodScheduled") && c.getStatus().equals("True")),
+        bound.getStatus().toString());
+    String path = "/api/v1/namespaces/" + ns + "/bindings";
+    PodFixtures.Raw again =
+        post(
+            client,
+            path,
+            "application/json",
+            "{\"apiVersion\":\"v1\",\"kind\":\"Binding\",\"metadata\":{\"name\":\"p\"},"
+                + "\"target\":{\"name\":\"node-2\"}}");
+    assertEquals(409, again.code(), again.body());
+    assertTrue(again.body().contains("already assigned to node \\\"node-1\\\""), again.body());
+    PodFixtures.Raw missing =
+        post(
+            client,
+            path,
+            "application/json",
+            "{\"apiVersion\":\"v1\",\"kind\":\"Binding\",\"metadata\":{\"name\":\"nope\"},"
+                + "\"target\":{\"name\":\"node-2\"}}");
+    assertEquals(404, missing.code(), missing.body());
+    PodFixtures.Raw unnamed =
+        post(
+            client,
+            path,
+            "application/json",
+            "{\"apiVersion\":\"v1\",\"kind\":\"Binding\",\"target\":{\"name\":\"node-2\"}}");
+    assertEquals(400, unnamed.code(), unnamed.body());
+    assertEquals(405, send(client, "GET", path, null, null).code(), "bindings serve create only");
+
+    // kubectl create -f of a Binding posts to the same collection.
+    List<KubectlRunner.Binary> binaries = oldestAndNewest();
+    for (int i = 0; i < binaries.size(); i++) {
+      String pod = "k" + i;
+      pod(client, ns, pod, "bound", "Pending", false, null);
+      try (KubectlRunner kubectl = KubectlRunner.of(binaries.get(i), hub.kubeconfig())) {
+        String yaml =
+            "apiVersion: v1\nkind: Binding\nmetadata:\n  name: "
+                + pod
+                + "\ntarget:\n  kind: Node\n  name: node-k\n";
+        kubectl.runWithInput(yaml, "-n", ns, "create", "-f", "-").assertOk();
+        assertEquals(
+            "node-k", client.pods().inNamespace(ns).withName(pod).get().getSpec().getNodeName());
+        kubectl.runWithInput(yaml, "-n", ns, "create", "-f", "-").assertFails();
+      }
+    }
+  }
+
+  @Test
   void ephemeralContainersThroughKubectlDebugAndFabric8() {
     String ns = newNamespace(client, "ephemeral");
     pod(client, ns, "p", "debugged", "Running", true, null);
@@ -235,6 +302,86 @@ class PodSubresourcesIT {
     assertEquals(200, put.code(), put.body());
     assertEquals(
         binaries.size() + 1,
+        client
+            .pods()
+            .inNamespace(ns)
+            .withName("p")
+            .get()
+            .getSpec()
+            .getEphemeralContainers()
+            .size());
+  }
+
+  @Test
+  void ephemeralContainersTakeServerSideApply() {
+    String ns = newNamespace(client, "ephemeral-apply");
+    pod(client, ns, "p", "debugged", "Running", true, null);
+    String path = "/api/v1/namespaces/" + ns + "/pods/p/ephemeralcontainers";
+    String config =
+        "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  ephemeralContainers:\n"
+            + "  - name: applied\n    image: busybox\n    targetContainerName: main\n";
+    PodFixtures.Raw noManager = send(client, "PATCH", path, "application/apply-patch+yaml", config);
+    assertEquals(422, noManager.code(), noManager.body());
+    assertTrue(noManager.body().contains("fieldManager"), noManager.body());
+
+    PodFixtures.Raw applied =
+        send(
+            client, "PATCH", path + "?fieldManager=tester", "application/apply-patch+yaml", config);
+    assertEquals(200, applied.code(), applied.body());
+    Pod p = client.pods().inNamespace(ns).withName("p").get();
+    assertEquals("applied", p.getSpec().getEphemeralContainers().get(0).getName());
+    assertEquals("main", p.getSpec().getEphemeralContainers().get(0).getTargetContainerName());
+    var entry =
+        p.getMetadata().getManagedFields().stream()
+            .filter(m -> m.getManager().equals("tester"))
+            .findFirst()
+            .orElseThrow(() -> new AssertionError(p.getMetadata().getManagedFields().toString()));
+    assertEquals("Apply", entry.getOperation());
+    assertEquals("ephemeralcontainers", entry.getSubresource());
+    assertTrue(
+        entry
+            .getFieldsV1()
+            .getAdditionalProperties()
+            .toString()
+            .contains("k:{\"name\":\"applied\"}"),
+        entry.toString());
+
+    // A second manager's apply adds its own container beside the first.
+    String other =
+        config.replace("applied", "second").replace("    targetContainerName: main\n", "");
+    PodFixtures.Raw second =
+        send(client, "PATCH", path + "?fieldManager=other", "application/apply-patch+yaml", other);
+    assertEquals(200, second.code(), second.body());
+    assertEquals(
+        2,
+        client
+            .pods()
+            .inNamespace(ns)
+            .withName("p")
+            .get()
+            .getSpec()
+            .getEphemeralContainers()
+            .size());
+
+    // Applying without its container would remove it, which the subresource refuses; so does an
+    // apply that changes anything outside spec.ephemeralContainers.
+    String none =
+        "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  ephemeralContainers: []\n";
+    PodFixtures.Raw removal =
+        send(client, "PATCH", path + "?fieldManager=tester", "application/apply-patch+yaml", none);
+    assertEquals(422, removal.code(), removal.body());
+    assertTrue(removal.body().contains("may not be removed"), removal.body());
+    PodFixtures.Raw outside =
+        send(
+            client,
+            "PATCH",
+            path + "?fieldManager=tester",
+            "application/apply-patch+yaml",
+            config + "  nodeName: elsewhere\n");
+    assertEquals(422, outside.code(), outside.body());
+    assertTrue(outside.body().contains("only spec.ephemeralContainers may change"), outside.body());
+    assertEquals(
+        2,
         client
             .pods()
             .inNamespace(ns)

@@ -68,6 +68,16 @@ public final class TestHub implements AutoCloseable {
     }
   }
 
+  /** Starts the server {@code create} makes on a fresh directory (e.g. with a short event TTL). */
+  public static TestHub start(java.util.function.Function<Path, HubServer> create) {
+    try {
+      Path dataDir = Files.createTempDirectory("flotilla-it");
+      return new TestHub(dataDir, create.apply(dataDir).start());
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   /** Starts with {@code config} (e.g. a token file of further users), data in its data dir. */
   public static TestHub start(HubConfig config) {
     return new TestHub(config.dataDir(), HubServer.create(config, storeUnderTest()).start());
