@@ -20,8 +20,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Hostile bodies: over the 3 MiB limit (with and without Content-Length), nested 10,000 deep, with
- * duplicate keys or invalid UTF-8. Each gets a Status, nothing is stored, and the server keeps
- * serving.
+ * duplicate keys, invalid UTF-8 or numbers no integer field holds. Each gets a Status, nothing is
+ * stored, and the server keeps serving.
  */
 class BadInputLimitsIT {
   private static final String NS = "bad-limits";
@@ -296,6 +296,55 @@ class BadInputLimitsIT {
         "YAML");
     assertNothingStored();
     assertStillServing();
+  }
+
+  @Test
+  void hugeNumbers() {
+    // Numbers no int64 or int32 field holds (issue 9: "huge numbers ... get a 4xx"): each is
+    // refused naming the field, whether Jackson reads it as a double, a BigInteger or refuses it.
+    String[] huge = {"1e99999", "123456789012345678901234567890", "9223372036854775808", "-1e400"};
+    for (String n : huge) {
+      refusedNaming(
+          postJson("{\"metadata\":{\"name\":\"big\",\"generation\":" + n + "}}"), "generation", n);
+      refusedNaming(
+          http.send(
+              "POST",
+              "/apis/apps/v1/namespaces/" + NS + "/deployments",
+              "application/json",
+              "{\"apiVersion\":\"apps/v1\",\"kind\":\"Deployment\",\"metadata\":{\"name\":\"big\"},"
+                  + "\"spec\":{\"replicas\":"
+                  + n
+                  + ",\"selector\":{\"matchLabels\":{\"a\":\"b\"}},\"template\":{\"metadata\":"
+                  + "{\"labels\":{\"a\":\"b\"}},\"spec\":{\"containers\":[{\"name\":\"c\","
+                  + "\"image\":\"nginx\"}]}}}}"),
+          "replicas",
+          n);
+    }
+    // Past the parser's length limit a number is refused before any field is read.
+    assertStatus(
+        postJson("{\"metadata\":{\"name\":\"big\",\"generation\":" + "9".repeat(5000) + "}}"),
+        400,
+        "BadRequest",
+        "number");
+    assertEquals(
+        0,
+        http.getJson("/apis/apps/v1/namespaces/" + NS + "/deployments").path("items").size(),
+        "a Deployment with a huge replicas was stored");
+    assertNothingStored();
+    assertStillServing();
+  }
+
+  private static void refusedNaming(HttpResponse<String> r, String field, String number) {
+    String context =
+        number.substring(0, Math.min(40, number.length()))
+            + " -> "
+            + r.statusCode()
+            + " "
+            + r.body();
+    assertTrue(r.statusCode() == 400 || r.statusCode() == 422, context);
+    JsonNode status = Http.parse(r.body());
+    assertEquals("Status", status.path("kind").asText(), context);
+    assertTrue(status.path("message").asText().contains(field), context);
   }
 
   private static int indexOf(byte[] bytes, byte b) {

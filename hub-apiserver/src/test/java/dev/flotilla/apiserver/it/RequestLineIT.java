@@ -14,6 +14,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -23,6 +24,7 @@ import org.junit.jupiter.api.Test;
  * 400 on every path; query booleans parse as Go's strconv.ParseBool ({@code ?watch=True}, which
  * Python's client sends, is a watch); a subresource the resource does not have is 404, never the
  * parent object; and paths match exactly, so {@code DELETE .../configmaps//} deletes nothing.
+ * Neither does a DELETE whose body does not decode as a DeleteOptions (a 400).
  */
 class RequestLineIT {
   private static final String NS = "request-line";
@@ -189,5 +191,50 @@ class RequestLineIT {
         "MethodNotAllowed",
         "needs a namespace");
     assertEquals(2, http.getJson(CMS + USER_OBJECTS).path("items").size());
+  }
+
+  /** Body -> a fragment of the message that must say what is wrong with it. */
+  private static final Map<String, String> UNDECODABLE_DELETE_OPTIONS =
+      Map.of(
+          "{\"kind\":\"DeleteOptions\",\"apiVersion\":\"v1\",\"orphanDependents\":\"x\"}",
+          "orphanDependents",
+          "{\"kind\":\"DeleteOptions\",\"apiVersion\":\"v1\",\"gracePeriodSeconds\":\"x\"}",
+          "gracePeriodSeconds",
+          "{\"kind\":\"DeleteOptions\",\"apiVersion\":\"v1\",\"dryRun\":[\"Nope\"]}",
+          "dryRun",
+          "{\"kind\":\"DeleteOptions\",\"apiVersion\":\"v1\",\"propagationPolicy\":\"Bogus\"}",
+          "propagationPolicy",
+          "{\"kind\":\"DeleteOptions\",\"apiVersion\":\"v1\",\"preconditions\":[[[]]]}",
+          "preconditions",
+          "{\"kind\":\"Pod\",\"apiVersion\":\"v1\"}",
+          "Pod",
+          "[]",
+          "object");
+
+  @Test
+  void undecodableDeleteOptionsDeleteNothing() {
+    // Found by the reliability fuzz: such bodies, read leniently, deleted the object or the whole
+    // collection; upstream's decoder refuses them with 400.
+    created(CMS, "{\"metadata\":{\"name\":\"doomed\"}}");
+    for (Map.Entry<String, String> bad : UNDECODABLE_DELETE_OPTIONS.entrySet()) {
+      for (String path : List.of(CMS + "/doomed", CMS)) {
+        assertStatus(
+            http.send("DELETE", path, "application/json", bad.getKey()),
+            400,
+            "BadRequest",
+            bad.getValue());
+      }
+    }
+    assertEquals(3, http.getJson(CMS + USER_OBJECTS).path("items").size());
+    // A body that decodes is still honoured: a dry run deletes nothing, a real one deletes.
+    String dryRun = "{\"kind\":\"DeleteOptions\",\"apiVersion\":\"v1\",\"dryRun\":[\"All\"]}";
+    assertEquals(
+        200, http.send("DELETE", CMS + "/doomed", "application/json", dryRun).statusCode());
+    assertEquals(200, http.get(CMS + "/doomed").statusCode());
+    String background =
+        "{\"kind\":\"DeleteOptions\",\"apiVersion\":\"v1\",\"propagationPolicy\":\"Background\"}";
+    assertEquals(
+        200, http.send("DELETE", CMS + "/doomed", "application/json", background).statusCode());
+    assertEquals(404, http.get(CMS + "/doomed").statusCode());
   }
 }
