@@ -13,9 +13,7 @@ import dev.flotilla.apiserver.rbac.Attributes;
 import dev.flotilla.apiserver.rbac.HubAuthorizer;
 import dev.flotilla.apiserver.registry.ResourceType;
 import dev.flotilla.apiserver.storage.KeyValue;
-import dev.flotilla.apiserver.storage.RangeResult;
-import dev.flotilla.apiserver.storage.Store;
-import dev.flotilla.apiserver.storage.StoreEvent;
+import dev.flotilla.apiserver.storage.PrefixFollower;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -50,7 +48,7 @@ public final class AgentCsrApprover implements AutoCloseable {
   private final Optional<ResourceType> clusters;
   private final ResourceType secrets;
   private final WorkQueue queue;
-  private Store.Watch watch;
+  private PrefixFollower watch;
 
   AgentCsrApprover(ResourceStorage storage, HubAuthorizer authorizer) {
     this.storage = storage;
@@ -63,21 +61,19 @@ public final class AgentCsrApprover implements AutoCloseable {
 
   void start() {
     String prefix = StorageKeys.listPrefix(csrs, null);
-    RangeResult existing = storage.store().range(prefix, Store.prefixEnd(prefix), 0, 0);
     watch =
-        storage
-            .store()
-            .watch(
-                prefix,
-                existing.revision(),
-                (StoreEvent e) -> {
-                  if (e.type() == StoreEvent.Type.PUT) {
-                    queue.add(e.kv().key().substring(prefix.length()));
-                  }
-                });
-    for (KeyValue kv : existing.items()) {
-      queue.add(kv.key().substring(prefix.length()));
-    }
+        PrefixFollower.start(
+            storage.store(),
+            prefix,
+            new PrefixFollower.Cache() {
+              @Override
+              public void put(KeyValue kv) {
+                queue.add(kv.key().substring(prefix.length()));
+              }
+
+              @Override
+              public void remove(String key) {}
+            });
   }
 
   private long reconcile(String name) {

@@ -9,9 +9,7 @@ import dev.flotilla.apiserver.objects.ResourceStorage;
 import dev.flotilla.apiserver.objects.StorageKeys;
 import dev.flotilla.apiserver.registry.ResourceType;
 import dev.flotilla.apiserver.storage.KeyValue;
-import dev.flotilla.apiserver.storage.RangeResult;
-import dev.flotilla.apiserver.storage.Store;
-import dev.flotilla.apiserver.storage.StoreEvent;
+import dev.flotilla.apiserver.storage.PrefixFollower;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -39,7 +37,7 @@ public final class ClientSigner implements AutoCloseable {
   private final ResourceType csrs;
   private final CertificateAuthority ca;
   private final WorkQueue queue;
-  private Store.Watch watch;
+  private PrefixFollower watch;
 
   ClientSigner(ResourceStorage storage, CertificateAuthority ca) {
     this.storage = storage;
@@ -50,21 +48,19 @@ public final class ClientSigner implements AutoCloseable {
 
   void start() {
     String prefix = StorageKeys.listPrefix(csrs, null);
-    RangeResult existing = storage.store().range(prefix, Store.prefixEnd(prefix), 0, 0);
     watch =
-        storage
-            .store()
-            .watch(
-                prefix,
-                existing.revision(),
-                (StoreEvent e) -> {
-                  if (e.type() == StoreEvent.Type.PUT) {
-                    queue.add(e.kv().key().substring(prefix.length()));
-                  }
-                });
-    for (KeyValue kv : existing.items()) {
-      queue.add(kv.key().substring(prefix.length()));
-    }
+        PrefixFollower.start(
+            storage.store(),
+            prefix,
+            new PrefixFollower.Cache() {
+              @Override
+              public void put(KeyValue kv) {
+                queue.add(kv.key().substring(prefix.length()));
+              }
+
+              @Override
+              public void remove(String key) {}
+            });
   }
 
   private long reconcile(String name) {

@@ -15,8 +15,7 @@ import dev.flotilla.apiserver.objects.StorageKeys;
 import dev.flotilla.apiserver.registry.ResourceType;
 import dev.flotilla.apiserver.selection.LabelSelector;
 import dev.flotilla.apiserver.storage.KeyValue;
-import dev.flotilla.apiserver.storage.Store;
-import dev.flotilla.apiserver.storage.StoreEvent;
+import dev.flotilla.apiserver.storage.PrefixFollower;
 import java.util.List;
 import java.util.Set;
 
@@ -35,7 +34,7 @@ public final class NamespaceController implements AutoCloseable {
   private final ResourceStorage storage;
   private final ResourceType namespaces;
   private final WorkQueue queue;
-  private Store.Watch watch;
+  private PrefixFollower watch;
 
   public NamespaceController(ResourceStorage storage) {
     this.storage = storage;
@@ -52,26 +51,19 @@ public final class NamespaceController implements AutoCloseable {
         storage.create(namespaces, null, obj, false).join();
       }
     }
-    ListQuery.Page page =
-        ListQuery.list(
-            storage,
-            namespaces,
-            null,
-            new ListOptions(LabelSelector.parse(""), null, 0, null, "", false));
-    for (KeyValue kv : page.items()) {
-      enqueueIfDeleting(kv);
-    }
     watch =
-        storage
-            .store()
-            .watch(
-                StorageKeys.listPrefix(namespaces, null),
-                page.revision(),
-                (StoreEvent e) -> {
-                  if (e.type() == StoreEvent.Type.PUT) {
-                    enqueueIfDeleting(e.kv());
-                  }
-                });
+        PrefixFollower.start(
+            storage.store(),
+            StorageKeys.listPrefix(namespaces, null),
+            new PrefixFollower.Cache() {
+              @Override
+              public void put(KeyValue kv) {
+                enqueueIfDeleting(kv);
+              }
+
+              @Override
+              public void remove(String key) {}
+            });
   }
 
   private void enqueueIfDeleting(KeyValue kv) {

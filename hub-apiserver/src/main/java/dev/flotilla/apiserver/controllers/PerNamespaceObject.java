@@ -2,16 +2,12 @@ package dev.flotilla.apiserver.controllers;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.flotilla.apiserver.objects.ApiException;
-import dev.flotilla.apiserver.objects.ListOptions;
-import dev.flotilla.apiserver.objects.ListQuery;
 import dev.flotilla.apiserver.objects.Meta;
 import dev.flotilla.apiserver.objects.ResourceStorage;
 import dev.flotilla.apiserver.objects.StorageKeys;
 import dev.flotilla.apiserver.registry.ResourceType;
-import dev.flotilla.apiserver.selection.LabelSelector;
 import dev.flotilla.apiserver.storage.KeyValue;
-import dev.flotilla.apiserver.storage.Store;
-import dev.flotilla.apiserver.storage.StoreEvent;
+import dev.flotilla.apiserver.storage.PrefixFollower;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -27,7 +23,7 @@ abstract class PerNamespaceObject implements AutoCloseable {
   private final ResourceType namespaces;
   private final String objectName;
   private final WorkQueue queue;
-  private final List<Store.Watch> watches = new ArrayList<>();
+  private final List<PrefixFollower> watches = new ArrayList<>();
 
   PerNamespaceObject(ResourceStorage storage, ResourceType type, String objectName, String name) {
     this.storage = storage;
@@ -38,43 +34,40 @@ abstract class PerNamespaceObject implements AutoCloseable {
   }
 
   public void start() {
-    long revision = storage.store().currentRevision();
     String nsPrefix = StorageKeys.listPrefix(namespaces, null);
     String objPrefix = StorageKeys.listPrefix(type, null);
-    // Watch first, then list: a namespace made in between is seen by one or the other.
     watches.add(
-        storage
-            .store()
-            .watch(
-                nsPrefix,
-                revision,
-                (StoreEvent e) -> {
-                  if (e.type() == StoreEvent.Type.PUT) {
-                    queue.add(e.kv().key().substring(nsPrefix.length()));
-                  }
-                }));
+        PrefixFollower.start(
+            storage.store(),
+            nsPrefix,
+            new PrefixFollower.Cache() {
+              @Override
+              public void put(KeyValue kv) {
+                queue.add(kv.key().substring(nsPrefix.length()));
+              }
+
+              @Override
+              public void remove(String key) {}
+            }));
     watches.add(
-        storage
-            .store()
-            .watch(
-                objPrefix,
-                revision,
-                (StoreEvent e) -> {
-                  String rest = e.kv().key().substring(objPrefix.length());
-                  int slash = rest.indexOf('/');
-                  if (slash > 0 && rest.substring(slash + 1).equals(objectName)) {
-                    queue.add(rest.substring(0, slash));
-                  }
-                }));
-    ListQuery.Page page =
-        ListQuery.list(
-            storage,
-            namespaces,
-            null,
-            new ListOptions(LabelSelector.parse(""), null, 0, null, "", false));
-    for (KeyValue kv : page.items()) {
-      queue.add(kv.key().substring(nsPrefix.length()));
-    }
+        PrefixFollower.start(
+            storage.store(),
+            objPrefix,
+            new PrefixFollower.Cache() {
+              @Override
+              public void put(KeyValue kv) {
+                remove(kv.key());
+              }
+
+              @Override
+              public void remove(String key) {
+                String rest = key.substring(objPrefix.length());
+                int slash = rest.indexOf('/');
+                if (slash > 0 && rest.substring(slash + 1).equals(objectName)) {
+                  queue.add(rest.substring(0, slash));
+                }
+              }
+            }));
   }
 
   private long reconcileNamespace(String namespace) {
@@ -109,7 +102,7 @@ abstract class PerNamespaceObject implements AutoCloseable {
 
   @Override
   public void close() {
-    watches.forEach(Store.Watch::close);
+    watches.forEach(PrefixFollower::close);
     queue.close();
   }
 }
