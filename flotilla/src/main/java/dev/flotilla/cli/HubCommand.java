@@ -166,7 +166,9 @@ final class HubCommand implements Runnable {
                 true)
             .withSecurity(security.toConfig())
             .withConnections(limits);
-    HubServer hub = HubServer.create(config, etcd.hosting()).start();
+    // GC, namespaces, CRD cleanup, root CA, ServiceAccounts and CSRs run with the federation's
+    // controllers, in the one replica that holds the Lease.
+    HubServer hub = HubServer.create(config, etcd.hosting()).electControllers().start();
     // The controllers reach the API server in process, as their own RBAC-bound identity.
     KubernetesClient controllerClient = HubClients.controllers(hub);
     ControllerMetricsEndpoint controllerMetrics = ControllerMetricsEndpoint.install(hub);
@@ -174,7 +176,8 @@ final class HubCommand implements Runnable {
         new ControllerManager(controllerClient, ReplicaIdentity.get())
             .derivedServicePrefix(derivedServicePrefix)
             .leaderElection(election)
-            .failover(failover);
+            .failover(failover)
+            .alsoWhileLeading(hub::startSystemControllers);
     // Ready while the federation's controllers run: here, or in another replica that holds a live
     // lease. Liveness (/livez, /healthz) never depends on it: a standby must not be restarted.
     hub.addReadinessCheck("controllers", controllers::readinessFailure);

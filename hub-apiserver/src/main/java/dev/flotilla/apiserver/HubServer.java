@@ -14,10 +14,8 @@ import dev.flotilla.apiserver.auth.TokenAuthenticator;
 import dev.flotilla.apiserver.certificates.Certificates;
 import dev.flotilla.apiserver.controllers.ApiServiceRegistration;
 import dev.flotilla.apiserver.controllers.CrdController;
-import dev.flotilla.apiserver.controllers.DefaultServiceAccounts;
-import dev.flotilla.apiserver.controllers.GarbageCollector;
 import dev.flotilla.apiserver.controllers.NamespaceController;
-import dev.flotilla.apiserver.controllers.RootCaPublisher;
+import dev.flotilla.apiserver.controllers.SystemControllers;
 import dev.flotilla.apiserver.defaults.BuiltinDefaults;
 import dev.flotilla.apiserver.encryption.EncryptionConfig;
 import dev.flotilla.apiserver.http.ApiMetrics;
@@ -78,6 +76,8 @@ public final class HubServer implements AutoCloseable {
   private Rbac rbac;
   private ServiceAccounts serviceAccounts;
   private Certificates certificates;
+  private volatile boolean electedControllers;
+  private volatile SystemControllers.Parts systemParts;
   private final HealthChecks health = new HealthChecks();
   private final java.util.Map<String, dev.flotilla.apiserver.http.ExtensionHandler> extensions =
       new java.util.concurrent.ConcurrentHashMap<>();
@@ -158,6 +158,30 @@ public final class HubServer implements AutoCloseable {
     return new HubServer(config, hosting);
   }
 
+  /**
+   * Leaves the built-in controllers that write (GC, namespace lifecycle, CRD cleanup, root CA,
+   * default ServiceAccounts, APIServices, CSR signing) to a leader election: {@link #start()} then
+   * does not run them, and the caller runs {@link #startSystemControllers()} while it holds the
+   * Lease. Call before {@link #start()}.
+   */
+  public HubServer electControllers() {
+    this.electedControllers = true;
+    return this;
+  }
+
+  /**
+   * Starts one term of the built-in controllers that write (after {@link #start()}); closing the
+   * handle stops them. With {@link #electControllers()}, the caller runs exactly one term at a time
+   * while it leads.
+   */
+  public SystemControllers startSystemControllers() {
+    SystemControllers.Parts parts = systemParts;
+    if (parts == null) {
+      throw new IllegalStateException("start the hub before its controllers");
+    }
+    return SystemControllers.start(parts);
+  }
+
   /** Starts controllers, installs CRDs and begins serving HTTPS. */
   public HubServer start() {
     BuiltinDefaults.install(storage);
@@ -166,20 +190,9 @@ public final class HubServer implements AutoCloseable {
     crds.start();
     NamespaceController namespaces = new NamespaceController(storage);
     namespaces.start();
-    GarbageCollector gc = new GarbageCollector(storage);
-    gc.start();
-    RootCaPublisher rootCa = new RootCaPublisher(storage, ca.caCertPem());
-    rootCa.start();
-    closeables.add(rootCa);
-    DefaultServiceAccounts defaultAccounts = new DefaultServiceAccounts(storage);
-    defaultAccounts.start();
-    closeables.add(defaultAccounts);
-    ApiServiceRegistration apiServices = new ApiServiceRegistration(storage);
-    apiServices.start();
-    closeables.add(apiServices);
+    ApiServiceRegistration.installStatusHook(storage);
     closeables.add(crds);
     closeables.add(namespaces);
-    closeables.add(gc);
     if (config.installFlotillaCrds()) {
       installCrds();
       PlacementPreview preview = new PlacementPreview(storage);
@@ -206,7 +219,11 @@ public final class HubServer implements AutoCloseable {
       authenticator.addSource(bootstrapTokens::lookup);
       closeables.add(bootstrapTokens);
       certificates = Certificates.start(storage, ca, rbac.authorizer());
-      closeables.add(certificates);
+    }
+    systemParts =
+        new SystemControllers.Parts(storage, ca.caCertPem(), crds, namespaces, certificates);
+    if (!electedControllers) {
+      closeables.add(startSystemControllers());
     }
     storage.addAdmission(new dev.flotilla.apiserver.quota.FederatedQuotaAdmission(storage));
     long[] lastSeen = {store.currentRevision()};

@@ -31,6 +31,7 @@ public final class CrdController implements AutoCloseable {
   private final Map<String, JsonNode> crds = new ConcurrentHashMap<>();
   private final WorkQueue queue;
   private PrefixFollower watch;
+  private volatile boolean leading;
 
   public CrdController(ResourceStorage storage) {
     this.storage = storage;
@@ -65,6 +66,21 @@ public final class CrdController implements AutoCloseable {
             });
   }
 
+  /**
+   * Lets this controller write while the returned handle is open (in the replica that leads; see
+   * {@link SystemControllers}), first taking up everything pending, as a fresh start would.
+   */
+  public AutoCloseable lead() {
+    leading = true;
+    crds.forEach(
+        (name, crd) -> {
+          if (Meta.isDeleting((ObjectNode) crd)) {
+            queue.add(name);
+          }
+        });
+    return () -> leading = false;
+  }
+
   /** The openAPIV3Schema a served CRD version declares. */
   public Optional<JsonNode> schema(ResourceType type) {
     JsonNode crd = crds.get(type.groupResource());
@@ -87,7 +103,7 @@ public final class CrdController implements AutoCloseable {
   /** Deletes the CRD's objects; once none remain, drops the cleanup finalizer. */
   private long reconcile(String name) {
     JsonNode crd = crds.get(name);
-    if (crd == null || !Meta.isDeleting((ObjectNode) crd)) {
+    if (!leading || crd == null || !Meta.isDeleting((ObjectNode) crd)) {
       return -1;
     }
     List<ResourceType> types = CrdTypes.of(crd);

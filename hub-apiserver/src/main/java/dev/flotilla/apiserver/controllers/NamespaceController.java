@@ -35,6 +35,7 @@ public final class NamespaceController implements AutoCloseable {
   private final ResourceType namespaces;
   private final WorkQueue queue;
   private PrefixFollower watch;
+  private volatile boolean leading;
 
   public NamespaceController(ResourceStorage storage) {
     this.storage = storage;
@@ -73,8 +74,26 @@ public final class NamespaceController implements AutoCloseable {
     }
   }
 
+  /**
+   * Lets this controller write while the returned handle is open (in the replica that leads; see
+   * {@link SystemControllers}), first taking up everything pending, as a fresh start would.
+   */
+  public AutoCloseable lead() {
+    leading = true;
+    ListQuery.Page page =
+        ListQuery.list(
+            storage,
+            namespaces,
+            null,
+            new ListOptions(LabelSelector.parse(""), null, 0, null, "", false));
+    for (KeyValue kv : page.items()) {
+      enqueueIfDeleting(kv);
+    }
+    return () -> leading = false;
+  }
+
   private long reconcile(String name) {
-    ObjectNode ns = storage.find(namespaces, null, name).orElse(null);
+    ObjectNode ns = leading ? storage.find(namespaces, null, name).orElse(null) : null;
     if (ns == null || !Meta.isDeleting(ns)) {
       return -1;
     }
