@@ -23,6 +23,7 @@ import dev.flotilla.apiserver.http.ApiServer;
 import dev.flotilla.apiserver.http.ApiServerConfig;
 import dev.flotilla.apiserver.http.Authorizer;
 import dev.flotilla.apiserver.http.HealthChecks;
+import dev.flotilla.apiserver.objects.CreateIfAbsent;
 import dev.flotilla.apiserver.objects.Meta;
 import dev.flotilla.apiserver.objects.ResourceStorage;
 import dev.flotilla.apiserver.openapi.OpenApiV3;
@@ -221,7 +222,10 @@ public final class HubServer implements AutoCloseable {
       certificates = Certificates.start(storage, ca, rbac.authorizer());
     }
     systemParts =
-        new SystemControllers.Parts(storage, ca.caCertPem(), crds, namespaces, certificates);
+        new SystemControllers.Parts(storage, ca.caCertPem(), crds, namespaces, certificates, rbac);
+    if (electedControllers && rbac != null) {
+      rbac.standByAggregation();
+    }
     if (!electedControllers) {
       closeables.add(startSystemControllers());
     }
@@ -289,22 +293,23 @@ public final class HubServer implements AutoCloseable {
             .orElseThrow();
     for (ObjectNode manifest : CrdManifests.load()) {
       String name = Meta.name(manifest);
-      if (storage.find(crdType, null, name).isEmpty()) {
-        storage.create(crdType, null, manifest, false).join();
-      } else {
-        storage
-            .guaranteedUpdate(
-                crdType,
-                null,
-                name,
-                0,
-                false,
-                current -> {
-                  current.set("spec", manifest.get("spec"));
-                  return current;
-                })
-            .join();
+      if (storage.find(crdType, null, name).isEmpty()
+          && CreateIfAbsent.create(storage, crdType, null, manifest)) {
+        continue;
       }
+      // Stored already (by an earlier start, or by another replica starting at the same moment).
+      storage
+          .guaranteedUpdate(
+              crdType,
+              null,
+              name,
+              0,
+              false,
+              current -> {
+                current.set("spec", manifest.get("spec"));
+                return current;
+              })
+          .join();
     }
   }
 
@@ -313,7 +318,7 @@ public final class HubServer implements AutoCloseable {
     if (storage.find(namespaces, null, name).isEmpty()) {
       ObjectNode ns = dev.flotilla.apiserver.objects.Json.MAPPER.createObjectNode();
       Meta.metadata(ns).put("name", name);
-      storage.create(namespaces, null, ns, false).join();
+      CreateIfAbsent.create(storage, namespaces, null, ns);
     }
   }
 

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.flotilla.apiserver.objects.ApiException;
+import dev.flotilla.apiserver.objects.CreateIfAbsent;
 import dev.flotilla.apiserver.objects.DeleteOptions;
 import dev.flotilla.apiserver.objects.Json;
 import dev.flotilla.apiserver.objects.ListOptions;
@@ -49,7 +50,7 @@ public final class NamespaceController implements AutoCloseable {
       if (storage.find(namespaces, null, ns).isEmpty()) {
         ObjectNode obj = Json.MAPPER.createObjectNode();
         Meta.metadata(obj).put("name", ns);
-        storage.create(namespaces, null, obj, false).join();
+        CreateIfAbsent.create(storage, namespaces, null, obj);
       }
     }
     watch =

@@ -2,6 +2,7 @@ package dev.flotilla.apiserver.controllers;
 
 import dev.flotilla.apiserver.certificates.Certificates;
 import dev.flotilla.apiserver.objects.ResourceStorage;
+import dev.flotilla.apiserver.rbac.Rbac;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.logging.Level;
@@ -10,10 +11,10 @@ import java.util.logging.Logger;
 /**
  * One term of the hub's built-in controllers that write, kube-controller-manager's share of a
  * cluster: garbage collection, namespace lifecycle, CRD cleanup, the root CA publisher, default
- * ServiceAccounts, APIService registration, and the CSR signer and approver. Several replicas on
- * one store run them in exactly one of them, the one holding the controller-manager Lease, and
- * start a fresh term each time it is acquired again; what every replica needs to serve (CRD types,
- * admission, caches) runs outside, in each.
+ * ServiceAccounts, APIService registration, ClusterRole aggregation, and the CSR signer and
+ * approver. Several replicas on one store run them in exactly one of them, the one holding the
+ * controller-manager Lease, and start a fresh term each time it is acquired again; what every
+ * replica needs to serve (CRD types, admission, caches) runs outside, in each.
  */
 public final class SystemControllers implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(SystemControllers.class.getName());
@@ -24,7 +25,8 @@ public final class SystemControllers implements AutoCloseable {
       String caPem,
       CrdController crds,
       NamespaceController namespaces,
-      Certificates certificates) {}
+      Certificates certificates,
+      Rbac rbac) {}
 
   private final List<AutoCloseable> running = new ArrayList<>();
 
@@ -48,6 +50,9 @@ public final class SystemControllers implements AutoCloseable {
       ApiServiceRegistration apiServices = new ApiServiceRegistration(parts.storage());
       term.running.add(apiServices);
       apiServices.start();
+      if (parts.rbac() != null) {
+        term.running.add(parts.rbac().leadAggregation());
+      }
       if (parts.certificates() != null) {
         term.running.add(parts.certificates().startControllers());
       }
