@@ -33,6 +33,16 @@ final class AgentCommand implements Callable<Integer> {
   Path hubKubeconfig;
 
   @Option(
+      names = "--hub-servers",
+      split = ",",
+      description =
+          "Hub replicas, comma-separated URLs (https://hub-0:6443,https://hub-1:6443), used with"
+              + " the --hub-kubeconfig credential and CA instead of its server. The agent talks to"
+              + " one and moves to the next when it cannot connect. Default: the kubeconfig's"
+              + " server (one address, e.g. a load balancer in front of the replicas).")
+  List<String> hubServers = List.of();
+
+  @Option(
       names = "--member-kubeconfig",
       required = true,
       description = "Kubeconfig of the member cluster.")
@@ -102,7 +112,14 @@ final class AgentCommand implements Callable<Integer> {
     if (!joinIfAsked()) {
       return 2;
     }
-    AtomicReference<MemberAgent> agent = new AtomicReference<>(new MemberAgent(config()).start());
+    AgentConfig config;
+    try {
+      config = config();
+    } catch (IllegalArgumentException e) {
+      System.err.println("error: " + e.getMessage());
+      return 2;
+    }
+    AtomicReference<MemberAgent> agent = new AtomicReference<>(new MemberAgent(config).start());
     Runtime.getRuntime()
         .addShutdownHook(
             new Thread(
@@ -181,7 +198,10 @@ final class AgentCommand implements Callable<Integer> {
     }
     AgentConfig.Builder config =
         AgentConfig.builder()
-            .hub(ClientSource.kubeconfig(hubKubeconfig))
+            .hub(
+                ClientSource.kubeconfig(hubKubeconfig)
+                    .withServers(
+                        dev.flotilla.agent.HubReplicas.parse(String.join(",", hubServers))))
             .member(
                 memberContext == null
                     ? ClientSource.kubeconfig(memberKubeconfig)

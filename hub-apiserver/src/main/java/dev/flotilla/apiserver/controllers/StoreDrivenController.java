@@ -4,6 +4,7 @@ import dev.flotilla.apiserver.objects.ResourceStorage;
 import dev.flotilla.apiserver.objects.StorageKeys;
 import dev.flotilla.apiserver.registry.ResourceType;
 import dev.flotilla.apiserver.storage.KeyValue;
+import dev.flotilla.apiserver.storage.PrefixFollower;
 import dev.flotilla.apiserver.storage.RangeResult;
 import dev.flotilla.apiserver.storage.Store;
 import dev.flotilla.apiserver.storage.StoreEvent;
@@ -19,6 +20,7 @@ public abstract class StoreDrivenController implements AutoCloseable {
   protected final ResourceStorage storage;
   private final WorkQueue queue;
   private final List<Store.Watch> watches = new ArrayList<>();
+  private boolean closed;
 
   /** Turns a followed object's key (below the type's list prefix) into a queue key, or null. */
   @FunctionalInterface
@@ -46,18 +48,37 @@ public abstract class StoreDrivenController implements AutoCloseable {
    */
   protected final void follow(ResourceType type, String namespace, boolean existing, KeyOf keyOf) {
     String prefix = StorageKeys.listPrefix(type, namespace);
+    int slot;
+    synchronized (watches) {
+      slot = watches.size();
+      watches.add(null);
+    }
+    watchFrom(prefix, existing, keyOf, slot);
+  }
+
+  private void watchFrom(String prefix, boolean existing, KeyOf keyOf, int slot) {
     // Watch from the listed revision: an object written in between is seen by one or the other.
     RangeResult now =
         existing
             ? storage.store().range(prefix, Store.prefixEnd(prefix), 0, 0)
             : new RangeResult(List.of(), storage.store().currentRevision(), false);
-    watches.add(
+    Store.Watch watch =
         storage
             .store()
             .watch(
                 prefix,
                 now.revision(),
-                (StoreEvent e) -> enqueue(keyOf.key(e.kv().key().substring(prefix.length()), e))));
+                (StoreEvent e) -> enqueue(keyOf.key(e.kv().key().substring(prefix.length()), e)),
+                // A lost history (a compacted etcd) ends the watch: list again and reconcile every
+                // object then stored, as an informer's relist does.
+                PrefixFollower.relistLater(prefix, () -> watchFrom(prefix, true, keyOf, slot)));
+    synchronized (watches) {
+      if (closed) {
+        watch.close();
+        return;
+      }
+      watches.set(slot, watch);
+    }
     for (KeyValue kv : now.items()) {
       enqueue(keyOf.key(kv.key().substring(prefix.length()), null));
     }
@@ -80,7 +101,10 @@ public abstract class StoreDrivenController implements AutoCloseable {
 
   @Override
   public void close() {
-    watches.forEach(Store.Watch::close);
+    synchronized (watches) {
+      closed = true;
+      watches.stream().filter(w -> w != null).forEach(Store.Watch::close);
+    }
     queue.close();
   }
 }

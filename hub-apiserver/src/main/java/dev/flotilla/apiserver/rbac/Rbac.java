@@ -36,6 +36,19 @@ public final class Rbac implements AutoCloseable {
     return rbac;
   }
 
+  /**
+   * Leaves ClusterRole aggregation after startup to the replica that leads, as {@link
+   * #leadAggregation()} grants.
+   */
+  public void standByAggregation() {
+    aggregation.standBy();
+  }
+
+  /** Aggregates ClusterRoles on every change while the handle is open (one replica at a time). */
+  public AutoCloseable leadAggregation() {
+    return aggregation.lead();
+  }
+
   public HubAuthorizer authorizer() {
     return authorizer;
   }
