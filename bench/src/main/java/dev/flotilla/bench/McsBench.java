@@ -1,6 +1,7 @@
 package dev.flotilla.bench;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.flotilla.fixtures.Workloads;
 import dev.flotilla.policies.names.Names;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.Pod;

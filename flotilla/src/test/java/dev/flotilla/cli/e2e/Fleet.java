@@ -12,16 +12,15 @@ import dev.flotilla.controller.ControllerManager;
 import dev.flotilla.controller.FailoverOptions;
 import dev.flotilla.controller.runtime.Kinds;
 import dev.flotilla.controller.runtime.Trees;
+import dev.flotilla.fixtures.Await;
+import dev.flotilla.fixtures.TestClients;
 import dev.flotilla.policies.names.Names;
 import dev.flotilla.sim.SimulatedFleet;
 import dev.flotilla.sim.SimulatedMember;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
-import io.fabric8.kubernetes.client.Config;
-import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -29,7 +28,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -186,15 +184,7 @@ public final class Fleet implements AutoCloseable {
   }
 
   static KubernetesClient tokenClient(String url, String caPem, String token) {
-    Config config =
-        new ConfigBuilder()
-            .withMasterUrl(url)
-            .withCaCertData(
-                Base64.getEncoder().encodeToString(caPem.getBytes(StandardCharsets.UTF_8)))
-            .withOauthToken(token)
-            .withRequestTimeout(30_000)
-            .build();
-    return new KubernetesClientBuilder().withConfig(config).build();
+    return TestClients.fabric8(url, caPem, token);
   }
 
   // ---- the parts tests stop and start ----

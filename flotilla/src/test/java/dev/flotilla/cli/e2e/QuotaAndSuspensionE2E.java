@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.flotilla.controller.runtime.Kinds;
 import dev.flotilla.controller.runtime.Trees;
+import dev.flotilla.fixtures.Await;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceQuota;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -174,7 +175,7 @@ class QuotaAndSuspensionE2E {
     assertTrue(held.path("spec").path("suspendDispatching").asBoolean());
     JsonNode member1Work = fleet.work("member1", ns, "ConfigMap", "settings");
     assertTrue(!member1Work.path("spec").path("suspendDispatching").asBoolean(false));
-    Await.settle(Duration.ofSeconds(3));
+    Await.pause(Duration.ofSeconds(3));
     assertNull(
         fleet.member("member2").configMaps().inNamespace(ns).withName("settings").get(),
         "a suspended cluster gets nothing");

@@ -7,9 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.flotilla.apiserver.it.KubectlRunner.Binary;
-import dev.flotilla.apiserver.it.KubectlRunner.Result;
 import dev.flotilla.apiserver.openapi.OpenApiV2;
+import dev.flotilla.fixtures.KubectlRunner;
+import dev.flotilla.fixtures.KubectlRunner.Binary;
+import dev.flotilla.fixtures.KubectlRunner.Result;
+import dev.flotilla.fixtures.RawHttp;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -29,7 +31,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * object-sending commands with kubectl's default client validation.
  */
 class KubectlDiscoveryIT {
-  private static final String BINARIES = "dev.flotilla.apiserver.it.KubectlRunner#binaries";
+  private static final String BINARIES = "dev.flotilla.fixtures.KubectlRunner#binaries";
   private static TestHub hub;
   private static KubectlRunner.Pool pool;
 
@@ -193,7 +195,7 @@ class KubectlDiscoveryIT {
    */
   @Test
   void openApiV2ServesBothEncodingsAndFollowsCrds() throws Exception {
-    BadInputBodyIT.Http http = new BadInputBodyIT.Http(hub);
+    RawHttp http = hub.http();
     JsonNode doc = http.getJson("/openapi/v2");
     assertEquals("2.0", doc.path("swagger").asText());
     String pp =

@@ -3,8 +3,9 @@ package dev.flotilla.apiserver.it;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
-import dev.flotilla.apiserver.it.KubectlRunner.Background;
-import dev.flotilla.apiserver.it.KubectlRunner.Binary;
+import dev.flotilla.fixtures.KubectlRunner;
+import dev.flotilla.fixtures.KubectlRunner.Background;
+import dev.flotilla.fixtures.KubectlRunner.Binary;
 import java.time.Duration;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
@@ -17,7 +18,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * current objects, then each change made by another kubectl while it runs.
  */
 class KubectlWatchIT {
-  private static final String BINARIES = "dev.flotilla.apiserver.it.KubectlRunner#binaries";
+  private static final String BINARIES = "dev.flotilla.fixtures.KubectlRunner#binaries";
   private static final Duration WAIT = Duration.ofSeconds(60);
   private static TestHub hub;
   private static KubectlRunner.Pool pool;

@@ -4,8 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
-import dev.flotilla.apiserver.it.KubectlRunner.Background;
-import dev.flotilla.apiserver.it.KubectlRunner.Binary;
+import dev.flotilla.fixtures.KubectlRunner;
+import dev.flotilla.fixtures.KubectlRunner.Background;
+import dev.flotilla.fixtures.KubectlRunner.Binary;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -24,7 +25,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * --show-labels} and {@code get -w}. Skipped, visibly, where no kubectl is installed.
  */
 class TableIT {
-  private static final String BINARIES = "dev.flotilla.apiserver.it.KubectlRunner#binaries";
+  private static final String BINARIES = "dev.flotilla.fixtures.KubectlRunner#binaries";
   private static final Duration WAIT = Duration.ofSeconds(20);
   private static TestHub hub;
   private static KubectlRunner.Pool pool;
