@@ -1,13 +1,12 @@
 package dev.flotilla.mcs;
 
-import dev.flotilla.agent.AgentConfig;
-import dev.flotilla.agent.ClientSource;
 import dev.flotilla.agent.MemberAgent;
 import dev.flotilla.apiserver.HubConfig;
 import dev.flotilla.apiserver.HubServer;
 import dev.flotilla.apiserver.auth.KubeconfigContext;
 import dev.flotilla.cli.AgentCredentials;
 import dev.flotilla.cli.HubClients;
+import dev.flotilla.cli.e2e.Fleet;
 import dev.flotilla.controller.ControllerManager;
 import dev.flotilla.fixtures.Await;
 import dev.flotilla.fixtures.TestClients;
@@ -79,14 +78,7 @@ final class McsFleet implements AutoCloseable {
     agents.put(
         name,
         new MemberAgent(
-                AgentConfig.builder()
-                    .hub(ClientSource.of(hubClient))
-                    .member(ClientSource.of(memberClient))
-                    .clusterName(name)
-                    .provider(m.cluster().provider())
-                    .region(m.cluster().region())
-                    .zones(m.cluster().zones())
-                    .apiEndpoint(m.url())
+                Fleet.agentConfig(m, hubClient, memberClient)
                     .leaseDuration(Duration.ofSeconds(3))
                     .renewInterval(Duration.ofMillis(500))
                     .statusInterval(Duration.ofSeconds(1))

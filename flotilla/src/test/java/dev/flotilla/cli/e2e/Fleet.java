@@ -167,20 +167,29 @@ public final class Fleet implements AutoCloseable {
     memberClients.put(member.name(), memberClient);
     agentConfigs.put(
         member.name(),
-        AgentConfig.builder()
-            .hub(ClientSource.of(hubClient))
-            .member(ClientSource.of(memberClient))
-            .clusterName(member.name())
-            .provider(member.cluster().provider())
-            .region(member.cluster().region())
-            .zones(member.cluster().zones())
+        agentConfig(member, hubClient, memberClient)
             .labels(
                 Map.of("flotilla.dev/simulated", "true", ENV_LABEL, env, NAME_LABEL, member.name()))
-            .apiEndpoint(member.url())
             .leaseDuration(options.leaseDuration())
             .renewInterval(options.renewInterval())
             .statusInterval(options.statusInterval())
             .build());
+  }
+
+  /**
+   * The agent of a simulated member as the launcher configures it: its own hub credential, the
+   * member's admin client, and the member's name, topology and URL.
+   */
+  public static AgentConfig.Builder agentConfig(
+      SimulatedMember member, KubernetesClient hubClient, KubernetesClient memberClient) {
+    return AgentConfig.builder()
+        .hub(ClientSource.of(hubClient))
+        .member(ClientSource.of(memberClient))
+        .clusterName(member.name())
+        .provider(member.cluster().provider())
+        .region(member.cluster().region())
+        .zones(member.cluster().zones())
+        .apiEndpoint(member.url());
   }
 
   static KubernetesClient tokenClient(String url, String caPem, String token) {

@@ -145,23 +145,11 @@ class QuotaAndSuspensionE2E {
     Fleet fleet = FLEET.fleet();
     String ns = fleet.newNamespace("suspend");
     fleet.create(
-        """
-        apiVersion: v1
-        kind: ConfigMap
-        metadata: {name: settings, namespace: %1$s}
-        data: {mode: fast}
-        ---
-        apiVersion: policy.karmada.io/v1alpha1
-        kind: PropagationPolicy
-        metadata: {name: settings, namespace: %1$s}
-        spec:
-          resourceSelectors: [{apiVersion: v1, kind: ConfigMap, name: settings}]
-          placement:
-            clusterAffinity: {clusterNames: [member1, member2]}
-          suspension:
-            dispatchingOnClusters: {clusterNames: [member2]}
-        """
-            .formatted(ns));
+        Propagation.configMapWithPolicy(
+            ns,
+            "settings",
+            "{clusterAffinity: {clusterNames: [member1, member2]}}",
+            "  suspension: {dispatchingOnClusters: {clusterNames: [member2]}}\n"));
     Await.until(
         "member1 gets the ConfigMap",
         () -> fleet.member("member1").configMaps().inNamespace(ns).withName("settings").get());

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.flotilla.fixtures.RawHttp;
 import java.net.http.HttpResponse;
 import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -111,6 +112,15 @@ class MetadataAdmissionIT {
 
   static List<Kind> kinds() {
     return KINDS;
+  }
+
+  @BeforeAll
+  static void start() {
+    for (Kind k : KINDS) {
+      HttpResponse<String> r =
+          http.send("POST", k.collection(), "application/json", k.body("target", ""));
+      assertEquals(201, r.statusCode(), r.body());
+    }
   }
 
   private static void assertInvalid(HttpResponse<String> r, Bad bad) {

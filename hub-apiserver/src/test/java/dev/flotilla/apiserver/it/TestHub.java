@@ -6,9 +6,11 @@ import dev.flotilla.fixtures.RawHttp;
 import dev.flotilla.fixtures.TestClients;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
 
@@ -136,6 +138,30 @@ public final class TestHub implements AutoCloseable {
       clients.add(client);
     }
     return client;
+  }
+
+  /**
+   * Writes a kubeconfig (file {@code fileName} in the data directory) whose user presents the
+   * client certificate {@code certPem} with {@code keyPem} and no token; returns its path.
+   */
+  public Path certificateKubeconfig(String fileName, String certPem, String keyPem)
+      throws IOException {
+    Base64.Encoder b64 = Base64.getEncoder();
+    String ca = Files.readString(caCertPath());
+    String yaml =
+        "apiVersion: v1\nkind: Config\nclusters:\n- name: hub\n  cluster:\n    server: "
+            + url()
+            + "\n    certificate-authority-data: "
+            + b64.encodeToString(ca.getBytes(StandardCharsets.UTF_8))
+            + "\nusers:\n- name: cert\n  user:\n    client-certificate-data: "
+            + b64.encodeToString(certPem.getBytes(StandardCharsets.UTF_8))
+            + "\n    client-key-data: "
+            + b64.encodeToString(keyPem.getBytes(StandardCharsets.UTF_8))
+            + "\ncontexts:\n- name: hub\n  context:\n    cluster: hub\n    user: cert\n"
+            + "current-context: hub\n";
+    Path file = dataDir().resolve(fileName);
+    Files.writeString(file, yaml);
+    return file;
   }
 
   /** Raw HTTPS as the admin, for requests a typed client will not send. */
