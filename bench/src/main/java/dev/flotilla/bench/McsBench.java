@@ -2,6 +2,7 @@ package dev.flotilla.bench;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.flotilla.fixtures.Workloads;
+import dev.flotilla.policies.names.McsNames;
 import dev.flotilla.policies.names.Names;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -29,9 +30,6 @@ import java.util.concurrent.atomic.AtomicInteger;
  * watch-event round trip on a member API server, the hop the pipeline makes three times.
  */
 public final class McsBench {
-  private static final String MCS_NAME = "multicluster.kubernetes.io/service-name";
-  private static final String MCS_SOURCE = "multicluster.kubernetes.io/source-cluster";
-  private static final String KUBE_NAME = "kubernetes.io/service-name";
   private static final String SIM_READY = "sim.flotilla.dev/ready";
   private static final String MCS_CONTROLLER = "mcs-controller";
 
@@ -163,15 +161,16 @@ public final class McsBench {
     }
     String ns = slice.path("metadata").path("namespace").asText();
     String content = deleted ? "" : EndpointContent.of(slice);
-    if (labels.has(MCS_SOURCE) && labels.has(MCS_NAME)) {
+    if (labels.has(McsNames.MCS_SOURCE_CLUSTER) && labels.has(McsNames.MCS_SERVICE_NAME)) {
       tracker.consumerWrote(
           cluster,
-          ns + "/" + labels.path(MCS_NAME).asText(),
-          labels.path(MCS_SOURCE).asText(),
+          ns + "/" + labels.path(McsNames.MCS_SERVICE_NAME).asText(),
+          labels.path(McsNames.MCS_SOURCE_CLUSTER).asText(),
           content,
           nanos);
-    } else if (labels.has(KUBE_NAME) && !labels.has(MCS_NAME)) {
-      tracker.providerWrote(cluster, ns + "/" + labels.path(KUBE_NAME).asText(), content, nanos);
+    } else if (labels.has(McsNames.KUBE_SERVICE_NAME) && !labels.has(McsNames.MCS_SERVICE_NAME)) {
+      tracker.providerWrote(
+          cluster, ns + "/" + labels.path(McsNames.KUBE_SERVICE_NAME).asText(), content, nanos);
     }
   }
 
@@ -408,7 +407,8 @@ public final class McsBench {
       List<String> out = new ArrayList<>();
       var tree = new com.fasterxml.jackson.databind.ObjectMapper().valueToTree(w);
       for (var m : tree.path("spec").path("workload").path("manifests")) {
-        String from = m.path("metadata").path("labels").path(MCS_SOURCE).asText(null);
+        String from =
+            m.path("metadata").path("labels").path(McsNames.MCS_SOURCE_CLUSTER).asText(null);
         if ("EndpointSlice".equals(m.path("kind").asText())
             && (source == null || source.equals(from))) {
           out.add(EndpointContent.of(m));
@@ -436,8 +436,8 @@ public final class McsBench {
               .v1()
               .endpointSlices()
               .inNamespace(ns)
-              .withLabel(MCS_NAME, svc)
-              .withLabel(MCS_SOURCE, provider)
+              .withLabel(McsNames.MCS_SERVICE_NAME, svc)
+              .withLabel(McsNames.MCS_SOURCE_CLUSTER, provider)
               .list()
               .getItems()) {
         out.add(
