@@ -3,21 +3,13 @@ package dev.flotilla.apiserver.http;
 import dev.flotilla.apiserver.auth.TokenAuthenticator;
 import dev.flotilla.apiserver.auth.UserInfo;
 import dev.flotilla.apiserver.objects.ApiException;
-import dev.flotilla.apiserver.objects.Json;
 import dev.flotilla.apiserver.objects.ResourceStorage;
-import dev.flotilla.apiserver.pods.PodSubresources;
-import dev.flotilla.apiserver.registry.ResourceType;
-import dev.flotilla.apiserver.scale.ScaleHandler;
-import dev.flotilla.apiserver.validation.FieldValidation;
-import dev.flotilla.apiserver.validation.WriteContext;
-import dev.flotilla.apiserver.validation.WriteRequests;
 import io.vertx.core.Context;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.http.HttpServerResponse;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -27,37 +19,24 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * The request pipeline: health endpoints, authentication, body limits, then discovery, OpenAPI or
- * one resource operation; every failure leaves as a Kubernetes {@code Status}.
+ * The request pipeline: health endpoints, authentication, impersonation, extensions, body limits,
+ * then routing ({@link ResourceRoutes}) on a worker; every failure leaves as a Kubernetes {@code
+ * Status} ({@link ReplyWriter}).
  */
 final class ApiRouter {
   private static final Logger LOG = Logger.getLogger(ApiRouter.class.getName());
 
-  private final ResourceStorage storage;
   private final TokenAuthenticator authenticator;
-  private final Authorizer authorizer;
   private final int maxBody;
-  private final NonResourceHandler nonResource;
   private final WatchHandler watch;
   private final WatchBuffers watchBuffers;
   private final ApiMetrics metrics;
-  private final Map<String, OperationHandler> operations;
-  private final OperationHandler scale;
+  private final ResourceRoutes routes;
   private final HealthChecks health;
   private final Executor workers;
 
   /** Extension APIs by path prefix, checked after authentication (see {@link ExtensionHandler}). */
   private final Map<String, ExtensionHandler> extensions =
-      new java.util.concurrent.ConcurrentHashMap<>();
-
-  /**
-   * Create-only resources answered from memory, by "group/resource" (see {@link VirtualResource}).
-   */
-  private final Map<String, VirtualResource> virtuals =
-      new java.util.concurrent.ConcurrentHashMap<>();
-
-  /** Subresources served by a handler of their own, by "group/resource/subresource". */
-  private final Map<String, OperationHandler> subresources =
       new java.util.concurrent.ConcurrentHashMap<>();
 
   private volatile Impersonator impersonator = Impersonator.NONE;
@@ -74,29 +53,16 @@ final class ApiRouter {
       ApiMetrics metrics,
       HealthChecks health,
       long watchBufferBytes) {
-    this.storage = storage;
     this.health = health;
     this.authenticator = authenticator;
-    this.authorizer = authorizer;
     this.maxBody = maxBody;
-    this.nonResource = nonResource;
     this.metrics = metrics;
     this.workers = workers;
     this.watchBuffers = new WatchBuffers(watchBufferBytes);
     this.watch =
         new WatchHandler(
             workers, storage, metrics::watchOpened, metrics::watchClosed, watchBuffers);
-    this.operations =
-        Map.of(
-            "get", new GetHandler(storage),
-            "list", new ListHandler(storage),
-            "create", new CreateHandler(storage),
-            "update", new UpdateHandler(storage),
-            "patch", new PatchHandler(storage),
-            "delete", new DeleteHandler(storage),
-            "deletecollection", new DeleteCollectionHandler(storage));
-    this.scale = new ScaleHandler(storage);
-    PodSubresources.register(storage, (sub, handler) -> addSubresource("", "pods", sub, handler));
+    this.routes = new ResourceRoutes(storage, authorizer, nonResource);
   }
 
   void addExtension(String prefix, ExtensionHandler handler) {
@@ -104,11 +70,11 @@ final class ApiRouter {
   }
 
   void addVirtualResource(String group, String resource, VirtualResource handler) {
-    virtuals.put(group + "/" + resource, handler);
+    routes.addVirtualResource(group, resource, handler);
   }
 
   void addSubresource(String group, String resource, String sub, OperationHandler handler) {
-    subresources.put(group + "/" + resource + "/" + sub, handler);
+    routes.addSubresource(group, resource, sub, handler);
   }
 
   /** Told of every request that authenticates (the connection cap counts the others). */
@@ -275,12 +241,6 @@ final class ApiRouter {
   }
 
   /**
-   * What routing made of a request: its verb (for metrics) and either the reply to come or a watch
-   * to start on the event loop.
-   */
-  record Routed(String verb, CompletableFuture<Reply> reply, ApiRequest watch) {}
-
-  /**
    * Routes, authorizes and serves one request. Everything that computes (parsing the body,
    * patching, admission, validation, storage, serializing) runs on a worker; the event loop only
    * reads what the request carries and writes the answer.
@@ -299,7 +259,7 @@ final class ApiRouter {
       // A WebSocket upgrade is taken before the loop moves on. Routing it is light (there is no
       // body); a watch's initial list still runs on a worker.
       try {
-        Routed r = route(method, path, params, headers, null, user, verb);
+        ResourceRoutes.Routed r = routes.route(method, path, params, headers, null, user, verb);
         authorized(http, verb);
         start(http, context, r, started);
       } catch (RuntimeException | Error e) {
@@ -308,11 +268,11 @@ final class ApiRouter {
       }
       return;
     }
-    CompletableFuture<Routed> routed;
+    CompletableFuture<ResourceRoutes.Routed> routed;
     try {
       routed =
           CompletableFuture.supplyAsync(
-              () -> route(method, path, params, headers, body, user, verb), workers);
+              () -> routes.route(method, path, params, headers, body, user, verb), workers);
     } catch (RejectedExecutionException e) {
       fail(http, ApiException.internal("the server is shutting down"), verb[0], started);
       return;
@@ -335,7 +295,8 @@ final class ApiRouter {
   }
 
   /** Starts a routed watch on the loop, or sends the reply on the loop once it is ready. */
-  private void start(HttpServerRequest http, Context context, Routed r, long started) {
+  private void start(
+      HttpServerRequest http, Context context, ResourceRoutes.Routed r, long started) {
     if (r.watch() == null) {
       r.reply()
           .whenComplete(
@@ -367,251 +328,22 @@ final class ApiRouter {
     }
   }
 
-  /** On a worker (or, for an upgrade, the loop): resolves, authorizes and starts the operation. */
-  Routed route(
-      HttpMethod method,
-      String path,
-      MultiMap params,
-      MultiMap headers,
-      Buffer body,
-      UserInfo user,
-      String[] verb) {
-    RequestInfo info = RequestInfo.parse(path);
-    VirtualResource virtual = virtual(info);
-    ResourceType type = info.resourceRequest() && virtual == null ? resolve(info) : null;
-    if (type != null) {
-      RequestChecks.requireKnownSubresource(info, type);
-    }
-    verb[0] = verb(method, info, params);
-    ApiRequest request = new ApiRequest(method.name(), info, type, params, headers, body, user);
-    Authorizer.Verdict verdict = authorizer.authorize(user, verb[0], request);
-    if (verb.length > 2) {
-      verb[1] = verdict.allowed() ? "allow" : "forbid";
-      verb[2] = verdict.reason();
-    }
-    String denied = verdict.denial();
-    if (!verdict.allowed()) {
-      throw info.resourceRequest()
-          ? ApiException.forbidden(info.group(), info.resource(), info.name(), denied)
-          : new ApiException(403, "Forbidden", "forbidden: " + denied);
-    }
-    if (virtual != null) {
-      if (!verb[0].equals("create")) {
-        throw ApiException.methodNotAllowed(
-            "the server does not allow this method on the requested resource: "
-                + verb[0]
-                + " "
-                + info.resource());
-      }
-      return new Routed(verb[0], CompletableFuture.completedFuture(virtual.create(request)), null);
-    }
-    if (!info.resourceRequest()) {
-      return new Routed(
-          verb[0], CompletableFuture.completedFuture(nonResource.handle(request, path)), null);
-    }
-    if (!type.supports(verb[0])) {
-      throw ApiException.methodNotAllowed(
-          "the server does not allow this method on the"
-              + " requested resource: "
-              + verb[0]
-              + " "
-              + type.groupResource());
-    }
-    if (verb[0].equals("watch")) {
-      return new Routed(verb[0], null, request);
-    }
-    return new Routed(verb[0], operation(verb[0], request), null);
-  }
-
-  /**
-   * The scale subresource has its own handler; writes run under field validation, and every write
-   * with its user in scope for admission.
-   */
-  private CompletableFuture<Reply> operation(String verb, ApiRequest request) {
-    if ("scale".equals(request.info().subresource())) {
-      return asUser(verb, request, scale);
-    }
-    OperationHandler own = ownSubresource(request.info());
-    if (own != null) {
-      return asUser(verb, request, own);
-    }
-    OperationHandler handler = operations.get(verb);
-    if (verb.equals("create") || verb.equals("update") || verb.equals("patch")) {
-      return WriteRequests.handle(verb, request, handler);
-    }
-    if (verb.equals("delete") || verb.equals("deletecollection")) {
-      return asUser(verb, request, handler);
-    }
-    return handler.handle(request);
-  }
-
-  private OperationHandler ownSubresource(RequestInfo info) {
-    return info.subresource() == null || subresources.isEmpty()
-        ? null
-        : subresources.get(info.group() + "/" + info.resource() + "/" + info.subresource());
-  }
-
-  private static CompletableFuture<Reply> asUser(
-      String verb, ApiRequest request, OperationHandler handler) {
-    return new WriteContext(verb, FieldValidation.IGNORE, request.user())
-        .call(() -> handler.handle(request));
-  }
-
-  /** The virtual resource a collection request addresses, if any. */
-  private VirtualResource virtual(RequestInfo info) {
-    if (!info.resourceRequest() || info.name() != null || info.subresource() != null) {
-      return null;
-    }
-    VirtualResource v = virtuals.get(info.group() + "/" + info.resource());
-    return v != null && v.serves(info.version()) ? v : null;
-  }
-
-  private ResourceType resolve(RequestInfo info) {
-    return storage
-        .registry()
-        .find(info.group(), info.version(), info.resource())
-        .orElseThrow(
-            () ->
-                new ApiException(
-                    404,
-                    "NotFound",
-                    "the server could not find the"
-                        + " requested resource: "
-                        + info.resource()
-                        + " is not served in "
-                        + (info.group().isEmpty() ? "" : info.group() + "/")
-                        + info.version()));
-  }
-
-  private static String verb(HttpMethod method, RequestInfo info, MultiMap params) {
-    if (!info.resourceRequest()) {
-      return method == HttpMethod.GET || method == HttpMethod.HEAD
-          ? "get"
-          : method.name().toLowerCase();
-    }
-    boolean named = info.name() != null;
-    switch (method.name()) {
-      case "GET":
-      case "HEAD":
-        if (RequestChecks.parseBool("watch", params.get("watch"))) {
-          return "watch";
-        }
-        return named ? "get" : "list";
-      case "POST":
-        if (named && info.subresource() == null) {
-          throw ApiException.methodNotAllowed(
-              "POST is only allowed on collections; use PUT or"
-                  + " PATCH to change "
-                  + info.resource()
-                  + " \""
-                  + info.name()
-                  + "\"");
-        }
-        return "create";
-      case "PUT":
-        requireName(named, "PUT");
-        return "update";
-      case "PATCH":
-        requireName(named, "PATCH");
-        return "patch";
-      case "DELETE":
-        return named ? "delete" : "deletecollection";
-      default:
-        throw ApiException.methodNotAllowed("method " + method + " is not supported");
-    }
-  }
-
-  private static void requireName(boolean named, String method) {
-    if (!named) {
-      throw ApiException.methodNotAllowed(method + " needs an object name in the URL");
-    }
-  }
-
   private void reply(HttpServerRequest http, Reply reply, String verb, long started) {
     audit.reply(http, reply);
-    if (sendOrAbort(http.response(), reply)) {
+    if (ReplyWriter.sendOrAbort(http.response(), reply)) {
       metrics.record(verb, resourceLabel(http), reply.status(), started);
     }
   }
 
-  /**
-   * Sends {@code reply}; returns false when it could not be sent. When the head is already out (a
-   * watch that failed after it started streaming), a Status would read as part of the stream, so
-   * the connection is reset instead: the client sees a broken response, never a truncated one that
-   * looks whole, and no request is left hanging.
-   */
-  static boolean sendOrAbort(HttpServerResponse response, Reply reply) {
-    if (response.ended() || response.closed()) {
-      return false;
-    }
-    if (response.headWritten()) {
-      LOG.log(
-          Level.FINE,
-          "closing the connection: a failure after the response head ({0})",
-          reply.status());
-      response.reset();
-      return false;
-    }
-    response.setStatusCode(reply.status());
-    response.putHeader("Content-Type", reply.contentType());
-    for (String w : reply.warnings()) {
-      response
-          .headers()
-          .add("Warning", "299 - \"" + w.replace("\\", "\\\\").replace("\"", "\\\"") + "\"");
-    }
-    byte[] body = reply.body();
-    if (body.length <= WRITE_CHUNK) {
-      response.end(Buffer.buffer(body));
-    } else {
-      response.putHeader("Content-Length", Integer.toString(body.length));
-      writeFrom(response, Vertx.currentContext(), body, 0);
-    }
-    return true;
-  }
-
-  /**
-   * A large body goes out a TLS record per event-loop turn: encryption (and compression) of a
-   * many-megabyte list in one go would hold the loop for tens of milliseconds or more.
-   */
-  private static final int WRITE_CHUNK = SlicedWriter.SLICE_BYTES;
-
-  private static void writeFrom(
-      HttpServerResponse response, Context context, byte[] body, int offset) {
-    if (response.closed()) {
-      return;
-    }
-    int end = Math.min(body.length, offset + WRITE_CHUNK);
-    Buffer chunk = Buffer.buffer(java.util.Arrays.copyOfRange(body, offset, end));
-    if (end == body.length) {
-      response.end(chunk);
-      return;
-    }
-    response.write(chunk);
-    if (response.writeQueueFull()) {
-      response.drainHandler(v -> writeFrom(response, context, body, end));
-    } else {
-      context.runOnContext(v -> writeFrom(response, context, body, end));
-    }
-  }
-
   private void fail(HttpServerRequest http, Throwable t, String verb, long started) {
-    reply(http, statusReply(t, http.method() + " " + http.uri()), verb, started);
-  }
-
-  /** The Status a failure leaves as; anything but an ApiException is a logged 500. */
-  static Reply statusReply(Throwable t, String request) {
-    Throwable cause = ResourceStorage.unwrap(t);
-    ApiException e;
-    if (cause instanceof ApiException) {
-      e = (ApiException) cause;
-    } else {
-      LOG.log(Level.WARNING, "internal error serving " + request, cause);
-      e = ApiException.internal("Internal error occurred: " + cause.getMessage());
-    }
-    return Reply.json(e.code(), Json.write(e.toStatus()));
+    reply(http, ReplyWriter.statusReply(t, http.method() + " " + http.uri()), verb, started);
   }
 
   // What the in-process pipeline (LocalPipeline) shares with this one.
+
+  ResourceRoutes routes() {
+    return routes;
+  }
 
   TokenAuthenticator authenticator() {
     return authenticator;

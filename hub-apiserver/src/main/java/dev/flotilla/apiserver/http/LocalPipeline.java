@@ -50,7 +50,7 @@ final class LocalPipeline {
 
   private void serveOnWorker(ApiExchange ex, long started) {
     String[] verb = {"unknown"};
-    ApiRouter.Routed routed;
+    ResourceRoutes.Routed routed;
     try {
       MultiMap params = params(ex.query());
       String path = ex.path();
@@ -79,7 +79,9 @@ final class LocalPipeline {
       }
       HttpMethod method = HttpMethod.valueOf(ex.method());
       routed =
-          router.route(method, path, params, ex.headers(), Buffer.buffer(ex.body()), user, verb);
+          router
+              .routes()
+              .route(method, path, params, ex.headers(), Buffer.buffer(ex.body()), user, verb);
     } catch (RuntimeException | Error e) {
       finish(ex, failure(e, ex), verb[0], started);
       return;
@@ -120,7 +122,7 @@ final class LocalPipeline {
   }
 
   private static Reply failure(Throwable t, ApiExchange ex) {
-    return ApiRouter.statusReply(t, ex.method() + " " + uri(ex));
+    return ReplyWriter.statusReply(t, ex.method() + " " + uri(ex));
   }
 
   private static String uri(ApiExchange ex) {

@@ -1,6 +1,8 @@
 package dev.flotilla.apiserver.objects;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.flotilla.apiserver.registry.ResourceType;
 
 /**
  * The parts of {@code DeleteOptions} the server acts on.
@@ -49,6 +51,32 @@ public record DeleteOptions(
               + "\"");
     }
     return new DeleteOptions(policy, uid, rv, dryRun);
+  }
+
+  /**
+   * 409 as upstream when {@code current} fails this delete's uid or resourceVersion precondition.
+   */
+  public void checkPreconditions(ResourceType type, String name, ObjectNode current) {
+    if (preconditionUid != null && !preconditionUid.equals(Meta.uid(current))) {
+      throw ApiException.conflict(
+          type,
+          name,
+          "Precondition failed: UID in precondition: "
+              + preconditionUid
+              + ", UID in object meta: "
+              + Meta.uid(current));
+    }
+    String rv = preconditionResourceVersion;
+    if (rv != null && Meta.parseResourceVersion(rv) != Meta.resourceVersion(current)) {
+      throw ApiException.conflict(
+          type,
+          name,
+          "Precondition failed: ResourceVersion in"
+              + " precondition: "
+              + rv
+              + ", ResourceVersion in meta: "
+              + Meta.resourceVersion(current));
+    }
   }
 
   /**

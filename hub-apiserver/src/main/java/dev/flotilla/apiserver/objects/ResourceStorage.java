@@ -11,11 +11,9 @@ import dev.flotilla.apiserver.validation.SchemaAdmission;
 import dev.flotilla.apiserver.validation.WriteContext;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.function.BinaryOperator;
 import java.util.function.UnaryOperator;
@@ -30,12 +28,8 @@ public final class ResourceStorage {
 
   private final Store store;
   private final ResourceRegistry registry;
-  private final Map<String, List<ObjectHook>> hooks = new ConcurrentHashMap<>();
-  private final List<Admission> admissions = new java.util.concurrent.CopyOnWriteArrayList<>();
+  private final AdmissionChain chain = new AdmissionChain();
   private final ResourceType namespaces;
-  private volatile SchemaAdmission schemaAdmission;
-  private volatile java.util.function.BiConsumer<ResourceType, ObjectNode> dryRunView =
-      (t, o) -> {};
 
   /**
    * Where the work after a durable write continues (decoding the result, retrying a lost race, the
@@ -61,7 +55,7 @@ public final class ResourceStorage {
 
   /** Adds information to dry-run results (the placement preview); it must not write. */
   public void setDryRunView(java.util.function.BiConsumer<ResourceType, ObjectNode> view) {
-    this.dryRunView = view;
+    chain.setDryRunView(view);
   }
 
   /**
@@ -69,21 +63,17 @@ public final class ResourceStorage {
    * "customresourcedefinitions.apiextensions.k8s.io".
    */
   public void addHook(String groupResource, ObjectHook hook) {
-    hooks.computeIfAbsent(groupResource, k -> new ArrayList<>()).add(hook);
+    chain.addHook(groupResource, hook);
   }
 
   /** Adds validating admission that sees who writes (every resource, every write path). */
   public void addAdmission(Admission admission) {
-    admissions.add(admission);
+    chain.addAdmission(admission);
   }
 
   /** Installs schema admission (field validation, CR pruning, defaulting and validation). */
   public void setSchemaAdmission(SchemaAdmission admission) {
-    this.schemaAdmission = admission;
-  }
-
-  private List<ObjectHook> hooksFor(ResourceType type) {
-    return hooks.getOrDefault(type.groupResource(), List.of());
+    chain.setSchemaAdmission(admission);
   }
 
   // ---- reads ----
@@ -140,24 +130,13 @@ public final class ResourceStorage {
     if (type.hasSubresource("status") && !type.builtin()) {
       obj.remove("status");
     }
-    SchemaAdmission schemas = schemaAdmission;
-    WriteContext ctx = WriteContext.current();
-    if (schemas != null) {
-      schemas.decode(type, obj, null, ctx);
-    }
-    for (ObjectHook hook : hooksFor(type)) {
-      hook.beforeCreate(type, obj);
-    }
-    if (schemas != null) {
-      schemas.validate(type, obj, null);
-    }
-    admit(Admission.Operation.CREATE, ctx, type, namespace, name, null, obj, null, dryRun);
+    chain.create(WriteContext.current(), type, namespace, name, obj, dryRun);
     ObjectLimits.check(type, name, obj, null);
     if (dryRun) {
       if (store.get(StorageKeys.key(type, namespace, name)).isPresent()) {
         throw ApiException.alreadyExists(type, name);
       }
-      dryRunView.accept(type, obj);
+      chain.showDryRun(type, obj);
       return CompletableFuture.completedFuture(obj);
     }
     ObjectNode stored = asStorageVersion(type, obj);
@@ -291,32 +270,11 @@ public final class ResourceStorage {
     ObjectNode current = toVersion(type, kv.value());
     ObjectNode desired = mutate.apply(current.deepCopy());
     Meta.metadata(desired).put("resourceVersion", Long.toString(kv.modRevision()));
-    SchemaAdmission schemas = schemaAdmission;
-    if (schemas != null) {
-      schemas.decode(type, desired, current, ctx);
-    }
-    for (ObjectHook hook : hooksFor(type)) {
-      hook.beforeUpdate(type, current, desired);
-    }
-    if (schemas != null) {
-      schemas.validate(type, desired, current);
-    }
-    if (admit) {
-      admit(
-          Admission.Operation.UPDATE,
-          ctx,
-          type,
-          namespace,
-          name,
-          subresource,
-          desired,
-          current,
-          dryRun);
-    }
+    chain.update(ctx, type, namespace, name, subresource, desired, current, dryRun, admit);
     ObjectRules.settleGeneration(current, desired);
     ObjectLimits.check(type, name, desired, current);
     if (dryRun) {
-      dryRunView.accept(type, desired);
+      chain.showDryRun(type, desired);
       return CompletableFuture.completedFuture(desired);
     }
     if (sameContent(desired, current)) {
@@ -407,26 +365,15 @@ public final class ResourceStorage {
       ResourceType type, String namespace, String name, DeleteOptions options, WriteContext ctx) {
     KeyValue kv = getRaw(type, namespace, name);
     ObjectNode current = toVersion(type, kv.value());
-    checkPreconditions(type, name, current, options);
-    admit(
-        Admission.Operation.DELETE,
-        ctx,
-        type,
-        namespace,
-        name,
-        null,
-        null,
-        current,
-        options.dryRun());
+    options.checkPreconditions(type, name, current);
+    chain.delete(ctx, type, namespace, name, current, options.dryRun());
     String finalizer =
         "Orphan".equals(options.propagationPolicy())
             ? "orphan"
             : "Foreground".equals(options.propagationPolicy()) ? "foregroundDeletion" : null;
     ObjectNode marked = current.deepCopy();
     boolean pending = Meta.hasFinalizers(marked) || finalizer != null;
-    for (ObjectHook hook : hooksFor(type)) {
-      pending |= hook.onDeleteRequested(type, marked);
-    }
+    pending |= chain.deleteRequested(type, marked);
     if (!pending) {
       if (options.dryRun()) {
         return CompletableFuture.completedFuture(current);
@@ -441,9 +388,7 @@ public final class ResourceStorage {
         0,
         options.dryRun(),
         next -> {
-          for (ObjectHook hook : hooksFor(type)) {
-            hook.onDeleteRequested(type, next);
-          }
+          chain.deleteRequested(type, next);
           ObjectNode meta = Meta.metadata(next);
           if (!meta.hasNonNull("deletionTimestamp")) {
             meta.put("deletionTimestamp", Meta.now());
@@ -466,33 +411,6 @@ public final class ResourceStorage {
         ctx,
         null,
         false);
-  }
-
-  /**
-   * 409 as upstream when {@code current} fails the delete's uid or resourceVersion precondition.
-   */
-  public static void checkPreconditions(
-      ResourceType type, String name, ObjectNode current, DeleteOptions options) {
-    if (options.preconditionUid() != null && !options.preconditionUid().equals(Meta.uid(current))) {
-      throw ApiException.conflict(
-          type,
-          name,
-          "Precondition failed: UID in precondition: "
-              + options.preconditionUid()
-              + ", UID in object meta: "
-              + Meta.uid(current));
-    }
-    String rv = options.preconditionResourceVersion();
-    if (rv != null && Meta.parseResourceVersion(rv) != Meta.resourceVersion(current)) {
-      throw ApiException.conflict(
-          type,
-          name,
-          "Precondition failed: ResourceVersion in"
-              + " precondition: "
-              + rv
-              + ", ResourceVersion in meta: "
-              + Meta.resourceVersion(current));
-    }
   }
 
   private CompletableFuture<ObjectNode> deleteNow(
@@ -529,36 +447,6 @@ public final class ResourceStorage {
   }
 
   // ---- helpers ----
-
-  private void admit(
-      Admission.Operation operation,
-      WriteContext ctx,
-      ResourceType type,
-      String namespace,
-      String name,
-      String subresource,
-      ObjectNode object,
-      ObjectNode oldObject,
-      boolean dryRun) {
-    if (admissions.isEmpty()) {
-      return;
-    }
-    Admission.Attributes attributes =
-        new Admission.Attributes(
-            operation,
-            ctx.verb(),
-            ctx.user(),
-            type,
-            namespace,
-            name,
-            subresource,
-            object,
-            oldObject,
-            dryRun);
-    for (Admission a : admissions) {
-      a.validate(attributes);
-    }
-  }
 
   private List<String> servedVersions(ResourceType type) {
     List<String> versions = new ArrayList<>();

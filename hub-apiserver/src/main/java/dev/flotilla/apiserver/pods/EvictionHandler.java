@@ -9,7 +9,6 @@ import dev.flotilla.apiserver.objects.ApiException;
 import dev.flotilla.apiserver.objects.DeleteOptions;
 import dev.flotilla.apiserver.objects.Json;
 import dev.flotilla.apiserver.objects.Meta;
-import dev.flotilla.apiserver.objects.ResourceStorage;
 import java.time.Instant;
 import java.util.List;
 import java.util.Set;
@@ -49,7 +48,7 @@ final class EvictionHandler implements OperationHandler {
       return success();
     }
     // Checked before the budget is spent, so a stale eviction does not use up a disruption.
-    ResourceStorage.checkPreconditions(objects.pods, name, pod, options);
+    options.checkPreconditions(objects.pods, name, pod);
     if (ignoresBudget(pod)) {
       return delete(ns, name, pinned(options, pod));
     }

@@ -47,7 +47,7 @@ class SendOrAbortIT {
                   }
                   Reply failure =
                       Reply.json(500, Json.write(ApiException.internal("boom").toStatus()));
-                  sent.set(ApiRouter.sendOrAbort(req.response(), failure));
+                  sent.set(ReplyWriter.sendOrAbort(req.response(), failure));
                 })
             .listen(0)
             .await();

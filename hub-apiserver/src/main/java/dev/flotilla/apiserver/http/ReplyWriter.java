@@ -1,0 +1,91 @@
+package dev.flotilla.apiserver.http;
+
+import dev.flotilla.apiserver.objects.ApiException;
+import dev.flotilla.apiserver.objects.Json;
+import dev.flotilla.apiserver.objects.ResourceStorage;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerResponse;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/** Writes a {@link Reply} to the HTTP response, and turns a failure into its Status reply. */
+final class ReplyWriter {
+  private static final Logger LOG = Logger.getLogger(ReplyWriter.class.getName());
+
+  private ReplyWriter() {}
+
+  /**
+   * Sends {@code reply}; returns false when it could not be sent. When the head is already out (a
+   * watch that failed after it started streaming), a Status would read as part of the stream, so
+   * the connection is reset instead: the client sees a broken response, never a truncated one that
+   * looks whole, and no request is left hanging.
+   */
+  static boolean sendOrAbort(HttpServerResponse response, Reply reply) {
+    if (response.ended() || response.closed()) {
+      return false;
+    }
+    if (response.headWritten()) {
+      LOG.log(
+          Level.FINE,
+          "closing the connection: a failure after the response head ({0})",
+          reply.status());
+      response.reset();
+      return false;
+    }
+    response.setStatusCode(reply.status());
+    response.putHeader("Content-Type", reply.contentType());
+    for (String w : reply.warnings()) {
+      response
+          .headers()
+          .add("Warning", "299 - \"" + w.replace("\\", "\\\\").replace("\"", "\\\"") + "\"");
+    }
+    byte[] body = reply.body();
+    if (body.length <= WRITE_CHUNK) {
+      response.end(Buffer.buffer(body));
+    } else {
+      response.putHeader("Content-Length", Integer.toString(body.length));
+      writeFrom(response, Vertx.currentContext(), body, 0);
+    }
+    return true;
+  }
+
+  /**
+   * A large body goes out a TLS record per event-loop turn: encryption (and compression) of a
+   * many-megabyte list in one go would hold the loop for tens of milliseconds or more.
+   */
+  private static final int WRITE_CHUNK = SlicedWriter.SLICE_BYTES;
+
+  private static void writeFrom(
+      HttpServerResponse response, Context context, byte[] body, int offset) {
+    if (response.closed()) {
+      return;
+    }
+    int end = Math.min(body.length, offset + WRITE_CHUNK);
+    Buffer chunk = Buffer.buffer(java.util.Arrays.copyOfRange(body, offset, end));
+    if (end == body.length) {
+      response.end(chunk);
+      return;
+    }
+    response.write(chunk);
+    if (response.writeQueueFull()) {
+      response.drainHandler(v -> writeFrom(response, context, body, end));
+    } else {
+      context.runOnContext(v -> writeFrom(response, context, body, end));
+    }
+  }
+
+  /** The Status a failure leaves as; anything but an ApiException is a logged 500. */
+  static Reply statusReply(Throwable t, String request) {
+    Throwable cause = ResourceStorage.unwrap(t);
+    ApiException e;
+    if (cause instanceof ApiException) {
+      e = (ApiException) cause;
+    } else {
+      LOG.log(Level.WARNING, "internal error serving " + request, cause);
+      e = ApiException.internal("Internal error occurred: " + cause.getMessage());
+    }
+    return Reply.json(e.code(), Json.write(e.toStatus()));
+  }
+}
