@@ -3,7 +3,6 @@ package dev.flotilla.bench;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.flotilla.fixtures.Workloads;
 import dev.flotilla.policies.names.McsNames;
-import dev.flotilla.policies.names.Names;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -385,70 +384,10 @@ public final class McsBench {
           l.pending(),
           l.providerNow(),
           l.consumerNow(),
-          workContent(fleet, l.provider(), "svcexport-" + ns + "-" + svc, null),
-          workContent(fleet, l.consumer(), "mcs-derived-" + ns + "-" + svc, l.provider()),
-          consumerSlice(fleet, l.consumer(), ns, svc, l.provider()));
-    }
-  }
-
-  private static String workContent(
-      FleetUnderTest fleet, String cluster, String name, String source) {
-    try {
-      GenericKubernetesResource w =
-          fleet
-              .admin
-              .genericKubernetesResources("work.karmada.io/v1alpha1", "Work")
-              .inNamespace(Names.executionNamespace(cluster))
-              .withName(name)
-              .get();
-      if (w == null) {
-        return "none";
-      }
-      List<String> out = new ArrayList<>();
-      var tree = new com.fasterxml.jackson.databind.ObjectMapper().valueToTree(w);
-      for (var m : tree.path("spec").path("workload").path("manifests")) {
-        String from =
-            m.path("metadata").path("labels").path(McsNames.MCS_SOURCE_CLUSTER).asText(null);
-        if ("EndpointSlice".equals(m.path("kind").asText())
-            && (source == null || source.equals(from))) {
-          out.add(EndpointContent.of(m));
-        }
-      }
-      return String.join(" | ", out)
-          + "; rv "
-          + w.getMetadata().getResourceVersion()
-          + ", generation "
-          + w.getMetadata().getGeneration();
-    } catch (RuntimeException e) {
-      return "unreadable: " + e.getMessage();
-    }
-  }
-
-  private static String consumerSlice(
-      FleetUnderTest fleet, String consumer, String ns, String svc, String provider) {
-    try {
-      List<String> out = new ArrayList<>();
-      for (var s :
-          fleet
-              .memberClients
-              .get(fleet.memberNames.indexOf(consumer))
-              .discovery()
-              .v1()
-              .endpointSlices()
-              .inNamespace(ns)
-              .withLabel(McsNames.MCS_SERVICE_NAME, svc)
-              .withLabel(McsNames.MCS_SOURCE_CLUSTER, provider)
-              .list()
-              .getItems()) {
-        out.add(
-            EndpointContent.of(new com.fasterxml.jackson.databind.ObjectMapper().valueToTree(s))
-                + " (rv "
-                + s.getMetadata().getResourceVersion()
-                + ")");
-      }
-      return String.join(" | ", out);
-    } catch (RuntimeException e) {
-      return "unreadable: " + e.getMessage();
+          EndpointContent.inWork(fleet, l.provider(), "svcexport-" + ns + "-" + svc, null),
+          EndpointContent.inWork(
+              fleet, l.consumer(), "mcs-derived-" + ns + "-" + svc, l.provider()),
+          EndpointContent.inConsumerSlices(fleet, l.consumer(), ns, svc, l.provider()));
     }
   }
 
