@@ -1,10 +1,10 @@
 package dev.flotilla.apiserver.it;
 
-import static dev.flotilla.apiserver.it.BadInputBodyIT.Http.assertStatus;
+import static dev.flotilla.fixtures.RawHttp.assertStatus;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.flotilla.apiserver.it.BadInputBodyIT.Http;
+import dev.flotilla.fixtures.RawHttp;
 import java.io.BufferedReader;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -15,9 +15,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The request line read as kube-apiserver reads it: a malformed percent-escape in the query is a
@@ -33,14 +33,11 @@ class RequestLineIT {
   /** Leaves out the hub's own kube-root-ca.crt, which every namespace gets. */
   private static final String USER_OBJECTS = "?fieldSelector=metadata.name%21%3Dkube-root-ca.crt";
 
-  private static TestHub hub;
-  private static Http http;
+  @RegisterExtension static final RawHub rig = RawHub.withNamespace(NS);
+  private static final RawHttp http = rig.http();
 
   @BeforeAll
   static void start() {
-    hub = TestHub.start();
-    http = new Http(hub);
-    created("/api/v1/namespaces", "{\"metadata\":{\"name\":\"" + NS + "\"}}");
     created(CMS, "{\"metadata\":{\"name\":\"one\"},\"data\":{\"k\":\"v\"}}");
     created(CMS, "{\"metadata\":{\"name\":\"two\"},\"data\":{\"k\":\"v\"}}");
     created(
@@ -48,13 +45,6 @@ class RequestLineIT {
     created(
         "/api/v1/namespaces/" + NS + "/pods",
         "{\"metadata\":{\"name\":\"p\"},\"spec\":{\"containers\":[{\"name\":\"c\",\"image\":\"i\"}]}}");
-  }
-
-  @AfterAll
-  static void stop() {
-    if (hub != null) {
-      hub.close();
-    }
   }
 
   private static void created(String path, String body) {
@@ -67,17 +57,17 @@ class RequestLineIT {
    * status line, headers and body.
    */
   private static String raw(String method, String target) throws Exception {
-    URI base = URI.create(http.base);
+    URI base = URI.create(http.base());
     try (javax.net.ssl.SSLSocket socket =
         (javax.net.ssl.SSLSocket)
-            http.ssl.getSocketFactory().createSocket(base.getHost(), base.getPort())) {
+            http.ssl().getSocketFactory().createSocket(base.getHost(), base.getPort())) {
       socket.setSoTimeout(60_000);
       String request =
           method
               + " "
               + target
               + " HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer "
-              + http.token
+              + http.token()
               + "\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
       socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
       socket.getOutputStream().flush();
@@ -117,12 +107,12 @@ class RequestLineIT {
   void watchTrueInAnyOfGoSpellingsIsAWatch() throws Exception {
     for (String spelling : List.of("True", "TRUE", "t", "T", "1", "true")) {
       HttpRequest request =
-          HttpRequest.newBuilder(URI.create(http.base + CMS + "?watch=" + spelling))
-              .header("Authorization", "Bearer " + http.token)
+          HttpRequest.newBuilder(URI.create(http.base() + CMS + "?watch=" + spelling))
+              .header("Authorization", "Bearer " + http.token())
               .timeout(Duration.ofSeconds(60))
               .build();
       HttpResponse<InputStream> r =
-          http.client.send(request, HttpResponse.BodyHandlers.ofInputStream());
+          http.client().send(request, HttpResponse.BodyHandlers.ofInputStream());
       assertEquals(200, r.statusCode());
       try (BufferedReader in =
           new BufferedReader(new InputStreamReader(r.body(), StandardCharsets.UTF_8))) {
@@ -135,7 +125,7 @@ class RequestLineIT {
     for (String spelling : List.of("False", "FALSE", "f", "0")) {
       HttpResponse<String> r = http.get(CMS + "?watch=" + spelling);
       assertEquals(200, r.statusCode());
-      assertEquals("ConfigMapList", Http.parse(r.body()).path("kind").asText(), spelling);
+      assertEquals("ConfigMapList", RawHttp.parse(r.body()).path("kind").asText(), spelling);
     }
     assertStatus(http.get(CMS + "?watch=yes"), 400, "BadRequest", "strconv.ParseBool");
     assertStatus(
