@@ -145,6 +145,16 @@ public final class SimulatedMembers implements AutoCloseable {
             .build();
     clients.add(hubClient);
     clients.add(memberClient);
+    if (memberTransport != null) {
+      // One request before the agent's first burst: the JDK client keeps one HTTP/2 connection
+      // per server, but requests racing to a server it has none for open one each, and the extra
+      // ones then carry watches for good.
+      try {
+        memberClient.getKubernetesVersion();
+      } catch (RuntimeException e) {
+        // the agent retries on its own
+      }
+    }
     agents.add(
         new MemberAgent(
                 AgentConfig.builder()
