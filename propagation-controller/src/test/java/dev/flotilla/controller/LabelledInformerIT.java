@@ -1,6 +1,6 @@
 package dev.flotilla.controller;
 
-import static dev.flotilla.controller.HubFixture.await;
+import static dev.flotilla.fixtures.Await.until;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.flotilla.controller.runtime.HubInformers;
@@ -48,7 +48,7 @@ class LabelledInformerIT {
     try (HubInformers informers = new HubInformers(fx.client)) {
       SharedIndexInformer<GenericKubernetesResource> quotaWorks =
           informers.informLabelled(Kinds.WORK, FederatedQuotas.NAME_LABEL, null);
-      await("the labelled informer synced", quotaWorks::hasSynced);
+      until("the labelled informer synced", quotaWorks::hasSynced);
       assertEquals(Set.of(NS + "/quota-a"), keys(quotaWorks));
 
       fx.client
@@ -60,7 +60,7 @@ class LabelledInformerIT {
                 w.getMetadata().getLabels().put(FederatedQuotas.NAME_LABEL, "q");
                 return w;
               });
-      await("a Work labelled later is cached", () -> keys(quotaWorks).contains(NS + "/plain-1"));
+      until("a Work labelled later is cached", () -> keys(quotaWorks).contains(NS + "/plain-1"));
 
       fx.client
           .genericKubernetesResources(Kinds.WORK)
@@ -71,7 +71,7 @@ class LabelledInformerIT {
                 w.getMetadata().getLabels().remove(FederatedQuotas.NAME_LABEL);
                 return w;
               });
-      await(
+      until(
           "a Work whose label went leaves the cache",
           () -> !keys(quotaWorks).contains(NS + "/quota-a"));
       assertEquals(Set.of(NS + "/plain-1"), keys(quotaWorks));

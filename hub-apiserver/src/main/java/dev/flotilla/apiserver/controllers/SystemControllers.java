@@ -17,17 +17,18 @@ import java.util.logging.Logger;
 /**
  * One term of the hub's built-in controllers that write, kube-controller-manager's share of a
  * cluster: garbage collection, namespace lifecycle, CRD cleanup, the root CA publisher, default
- * ServiceAccounts, APIService registration, ClusterRole aggregation, the CSR signer and
- * approver, the bootstrap-token cleaner, agents' RBAC, PodDisruptionBudget status and Event expiry. Several replicas on one store run them in exactly one of them, the one holding the
- * controller-manager Lease, and start a fresh term each time it is acquired again; what every
- * replica needs to serve (CRD types, admission, caches) runs outside, in each.
+ * ServiceAccounts, APIService registration, ClusterRole aggregation, the CSR signer and approver,
+ * the bootstrap-token cleaner, agents' RBAC, PodDisruptionBudget status and Event expiry. Several
+ * replicas on one store run them in exactly one of them, the one holding the controller-manager
+ * Lease, and start a fresh term each time it is acquired again; what every replica needs to serve
+ * (CRD types, admission, caches) runs outside, in each.
  */
 public final class SystemControllers implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(SystemControllers.class.getName());
 
   /**
-   * What a term builds on; {@code certificates} and {@code rbac} are null on a hub without Karmada's
-   * API, and a zero {@code eventTtl} keeps Events.
+   * What a term builds on; {@code certificates} and {@code rbac} are null on a hub without
+   * Karmada's API, and a zero {@code eventTtl} keeps Events.
    */
   public record Parts(
       ResourceStorage storage,

@@ -317,7 +317,7 @@ class BadInputLimitsIT {
             + " "
             + r.body();
     assertTrue(r.statusCode() == 400 || r.statusCode() == 422, context);
-    JsonNode status = Http.parse(r.body());
+    JsonNode status = RawHttp.parse(r.body());
     assertEquals("Status", status.path("kind").asText(), context);
     assertTrue(status.path("message").asText().contains(field), context);
   }

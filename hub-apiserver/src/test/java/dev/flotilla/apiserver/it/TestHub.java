@@ -28,9 +28,13 @@ public final class TestHub implements AutoCloseable {
   private final List<KubernetesClient> clients = new ArrayList<>();
 
   private TestHub(HubConfig config, HubServer.Hosting hosting) {
+    this(config, hosting, HubServer.create(config, hosting).start());
+  }
+
+  private TestHub(HubConfig config, HubServer.Hosting hosting, HubServer started) {
     this.config = config;
     this.hosting = hosting;
-    this.server = HubServer.create(config, hosting).start();
+    this.server = started;
     this.kubeconfig = server.writeKubeconfig(List.of());
   }
 
@@ -92,7 +96,8 @@ public final class TestHub implements AutoCloseable {
   public static TestHub start(java.util.function.Function<Path, HubServer> create) {
     try {
       Path dataDir = Files.createTempDirectory("flotilla-it");
-      return new TestHub(dataDir, create.apply(dataDir).start());
+      return new TestHub(
+          HubConfig.of(dataDir, 0), HubServer.Hosting.standalone(), create.apply(dataDir).start());
     } catch (IOException e) {
       throw new IllegalStateException(e);
     }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import dev.flotilla.agent.kube.SharedJdkTransport;
 import dev.flotilla.apiserver.HubConfig;
 import dev.flotilla.apiserver.HubServer;
+import dev.flotilla.fixtures.Await;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.client.ConfigBuilder;
