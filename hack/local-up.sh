@@ -304,29 +304,8 @@ image_name() {
   tar -xOf "$(image_tar)" manifest.json | sed -n 's/.*"RepoTags":\["\([^"]*\)".*/\1/p'
 }
 
-# A kubeconfig for the agent's member side: the agent ServiceAccount's token against the
-# in-cluster API address (the launcher's agent takes a kubeconfig, not in-cluster config).
-write_member_kubeconfig() {
-  local name=$1 file=$2 token ca deadline=$((SECONDS + timeout))
-  local -a member=(kubectl --kubeconfig "$(kubeconfig)" --context "$name" -n karmada-system)
-  until token=$("${member[@]}" get secret flotilla-agent-token \
-    -o go-template='{{if .data.token}}{{.data.token | base64decode}}{{end}}' 2>/dev/null) &&
-    [[ -n $token ]]; do
-    ((SECONDS < deadline)) || die "$name: no token in secret karmada-system/flotilla-agent-token"
-    sleep 1
-  done
-  ca=$("${member[@]}" get secret flotilla-agent-token -o 'jsonpath={.data.ca\.crt}')
-  rm -f "$file"
-  kubectl --kubeconfig "$file" config set-cluster member \
-    --server=https://kubernetes.default.svc >/dev/null
-  kubectl --kubeconfig "$file" config set clusters.member.certificate-authority-data "$ca" >/dev/null
-  kubectl --kubeconfig "$file" config set-credentials flotilla-agent --token="$token" >/dev/null
-  kubectl --kubeconfig "$file" config set-context member --cluster=member \
-    --user=flotilla-agent >/dev/null
-  kubectl --kubeconfig "$file" config use-context member >/dev/null
-}
-
-# Deploys member <name>'s agent: RBAC, a Secret with both kubeconfigs, and the Deployment.
+# Deploys member <name>'s agent: RBAC, a Secret with its hub kubeconfig, and the Deployment (the
+# agent reaches its member with its ServiceAccount, in-cluster).
 deploy_agent() {
   local name=$1 hub_url=$2 image=$3 dir node_ip out
   local -a member=(kubectl --kubeconfig "$(kubeconfig)" --context "$name")
@@ -334,7 +313,6 @@ deploy_agent() {
   mkdir -p "$dir"
   say "$name: deploying the agent ($image)"
   "${member[@]}" apply -f "$agent_manifests/rbac.yaml" >/dev/null
-  write_member_kubeconfig "$name" "$dir/member.kubeconfig"
 
   out=$("$flotilla" agent-token create "$name" --hub-kubeconfig "$(kubeconfig)" \
     --output "$dir/hub.kubeconfig" 2>&1) || die "$name: flotilla agent-token create failed: $out"
@@ -346,7 +324,6 @@ deploy_agent() {
   node_ip=${node_ip#* }
   "${member[@]}" -n karmada-system create secret generic flotilla-agent \
     --from-file=hub.kubeconfig="$dir/hub.kubeconfig" \
-    --from-file=member.kubeconfig="$dir/member.kubeconfig" \
     --from-literal=cluster-name="$name" \
     --from-literal=api-endpoint="https://$node_ip:6443" \
     --dry-run=client -o yaml | "${member[@]}" apply -f - >/dev/null

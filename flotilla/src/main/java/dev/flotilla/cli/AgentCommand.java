@@ -44,8 +44,10 @@ final class AgentCommand implements Callable<Integer> {
 
   @Option(
       names = "--member-kubeconfig",
-      required = true,
-      description = "Kubeconfig of the member cluster.")
+      description =
+          "Kubeconfig of the member cluster. Without it the agent uses its pod's ServiceAccount"
+              + " (KUBERNETES_SERVICE_HOST/PORT and /var/run/secrets/kubernetes.io/serviceaccount),"
+              + " as when it runs in the member.")
   Path memberKubeconfig;
 
   @Option(
@@ -189,6 +191,24 @@ final class AgentCommand implements Callable<Integer> {
     return true;
   }
 
+  /** The member cluster from --member-kubeconfig, or the pod's in-cluster ServiceAccount. */
+  private ClientSource member() {
+    if (memberKubeconfig == null) {
+      try {
+        return ClientSource.of(
+            dev.flotilla.agent.kube.Fabric8Clients.builder()
+                .withConfig(dev.flotilla.agent.kube.InClusterConfig.load())
+                .withKubernetesSerialization(ClientSource.tolerantSerialization())
+                .build());
+      } catch (IllegalStateException e) {
+        throw new IllegalArgumentException(e.getMessage(), e);
+      }
+    }
+    return memberContext == null
+        ? ClientSource.kubeconfig(memberKubeconfig)
+        : ClientSource.kubeconfig(memberKubeconfig, memberContext);
+  }
+
   /** The agent's configuration from the flags. */
   AgentConfig config() {
     Map<String, String> labelMap = new LinkedHashMap<>();
@@ -202,10 +222,7 @@ final class AgentCommand implements Callable<Integer> {
                 ClientSource.kubeconfig(hubKubeconfig)
                     .withServers(
                         dev.flotilla.agent.HubReplicas.parse(String.join(",", hubServers))))
-            .member(
-                memberContext == null
-                    ? ClientSource.kubeconfig(memberKubeconfig)
-                    : ClientSource.kubeconfig(memberKubeconfig, memberContext))
+            .member(member())
             .clusterName(clusterName)
             .zones(zones)
             .labels(labelMap);
