@@ -50,7 +50,9 @@ public final class SharedJdkTransport extends JdkHttpClientFactory {
             .executor(Fabric8Clients.httpExecutor())
             .sslContext(sslContext(caPems))
             .proxy(HttpClient.Builder.NO_PROXY)
-            .connectTimeout(Duration.ofSeconds(10))
+            // Connections are made on the callback pool every client shares, queued behind TLS
+            // handshakes when hundreds of agents start at once: more than fabric8's 10 s default.
+            .connectTimeout(Duration.ofSeconds(30))
             .version(HttpClient.Version.HTTP_2)
             .build());
   }
