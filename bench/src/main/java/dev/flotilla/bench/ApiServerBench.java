@@ -1,17 +1,12 @@
 package dev.flotilla.bench;
 
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -78,26 +73,28 @@ public final class ApiServerBench {
       client.post("/api/v1/namespaces", "{\"metadata\":{\"name\":\"bench\"}}");
       client.post("/api/v1/namespaces", "{\"metadata\":{\"name\":\"watch\"}}");
       double creates =
-          parallel(
+          ParallelCalls.perSecond(
+              threads,
               objects,
               i ->
-                  check(
+                  ParallelCalls.expect(
                       client.post("/api/v1/namespaces/bench/configmaps", configMap("cm-" + i)),
                       201));
       System.out.printf(
           "creates   %.0f/s over HTTPS (%d threads) = %.2fx the raw durable insert rate%n",
           creates, threads, creates / raw);
       double gets =
-          parallel(
+          ParallelCalls.perSecond(
+              threads,
               objects * 2,
               i ->
-                  check(
+                  ParallelCalls.expect(
                       client.get("/api/v1/namespaces/bench/configmaps/cm-" + (i % objects)), 200));
       System.out.printf("gets      %.0f/s%n", gets);
       Percentiles list = new Percentiles();
       for (int i = 0; i < 20; i++) {
         long t = System.nanoTime();
-        check(client.get("/api/v1/namespaces/bench/configmaps"), 200);
+        ParallelCalls.expect(client.get("/api/v1/namespaces/bench/configmaps"), 200);
         list.add(System.nanoTime() - t);
       }
       System.out.printf("list      %d objects in one response: %s%n", objects, list.summary());
@@ -120,7 +117,7 @@ public final class ApiServerBench {
     String cont = "";
     do {
       String body =
-          check(
+          ParallelCalls.expect(
               client.get(
                   "/api/v1/namespaces/bench/configmaps?limit=500"
                       + (cont.isEmpty() ? "" : "&continue=" + cont)),
@@ -168,7 +165,8 @@ public final class ApiServerBench {
     for (int i = 0; i < events; i++) {
       String name = "w-" + i;
       sentAt.put(name, System.nanoTime());
-      check(client.post("/api/v1/namespaces/watch/configmaps", configMap(name)), 201);
+      ParallelCalls.expect(
+          client.post("/api/v1/namespaces/watch/configmaps", configMap(name)), 201);
       Thread.sleep(20);
     }
     boolean complete = all.await(120, TimeUnit.SECONDS);
@@ -176,43 +174,6 @@ public final class ApiServerBench {
         "watch     delivery (create sent -> event received) at %d watchers: %s%s%n",
         watchers, delivery.summary(), complete ? "" : " (INCOMPLETE: some events not received)");
     streams.close();
-  }
-
-  private interface Call {
-    void run(int i) throws Exception;
-  }
-
-  private double parallel(int count, Call call) throws Exception {
-    ExecutorService pool = Executors.newFixedThreadPool(threads);
-    AtomicInteger next = new AtomicInteger();
-    AtomicLong failures = new AtomicLong();
-    long start = System.nanoTime();
-    for (int t = 0; t < threads; t++) {
-      pool.execute(
-          () -> {
-            for (int i; (i = next.getAndIncrement()) < count; ) {
-              try {
-                call.run(i);
-              } catch (Exception e) {
-                failures.incrementAndGet();
-              }
-            }
-          });
-    }
-    pool.shutdown();
-    pool.awaitTermination(30, TimeUnit.MINUTES);
-    double seconds = (System.nanoTime() - start) / 1e9;
-    if (failures.get() > 0) {
-      System.out.printf("          (%d of %d calls failed)%n", failures.get(), count);
-    }
-    return count / seconds;
-  }
-
-  private static String check(HttpResponse<String> response, int expected) {
-    if (response.statusCode() != expected) {
-      throw new IllegalStateException("HTTP " + response.statusCode() + ": " + response.body());
-    }
-    return response.body();
   }
 
   private static String configMap(String name) {

@@ -3,15 +3,9 @@ package dev.flotilla.bench;
 import dev.flotilla.apiserver.HubConfig;
 import dev.flotilla.apiserver.HubServer;
 import dev.flotilla.apiserver.audit.AuditOptions;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.Optional;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The cost of the audit log: creates/s and gets/s of one hub without auditing against one that
@@ -64,20 +58,13 @@ final class AuditCost {
         HubServer audited = HubServer.create(auditedConfig).start()) {
       HubClient p = client(plain);
       HubClient a = client(audited);
-      int perRound = Math.max(1, objects / ROUNDS);
-      double[][] rates = new double[4][ROUNDS]; // plain creates, audited creates, plain gets, ...
-      for (int round = 0; round < ROUNDS; round++) {
-        boolean plainFirst = round % 2 == 0;
-        for (int turn = 0; turn < 2; turn++) {
-          boolean isPlain = (turn == 0) == plainFirst;
-          HubClient c = isPlain ? p : a;
-          int slot = isPlain ? 0 : 1;
-          rates[slot][round] = creates(c, round * perRound, perRound);
-          rates[slot + 2][round] = gets(c, (round + 1) * perRound);
-        }
-      }
-      report("creates", rates[0], rates[1]);
-      report("gets   ", rates[2], rates[3]);
+      InterleavedRounds.Rates rates =
+          InterleavedRounds.compare(
+              ROUNDS,
+              objects,
+              InterleavedRounds.configMaps(p, threads, "default", "cm"),
+              InterleavedRounds.configMaps(a, threads, "default", "cm"),
+              new InterleavedRounds.Names("audit     ", "no audit", "audited", "audited/plain"));
       long bytes = 0;
       try (var files = Files.list(log.getParent())) {
         for (Path f : files.filter(f -> f.getFileName().toString().startsWith("audit")).toList()) {
@@ -102,7 +89,10 @@ final class AuditCost {
           "audit     writer thread CPU %.1f us per event (%d events in the live file)%n",
           perEvent, lines);
       // A get costs the hub (cores / rate) of CPU at saturation.
-      double getCpuMicros = 1e6 * Runtime.getRuntime().availableProcessors() / mean(rates[2]);
+      double getCpuMicros =
+          1e6
+              * Runtime.getRuntime().availableProcessors()
+              / InterleavedRounds.mean(rates.baseGets());
       System.out.printf(
           "audit     writing a get's %d event(s) is %.1f%% of the hub CPU a get takes unaudited"
               + " (%.0f us)%n",
@@ -111,7 +101,7 @@ final class AuditCost {
           "audit     %d MB of %s events written for %d requests (%d cores)%n",
           bytes / (1024 * 1024),
           level,
-          (long) ROUNDS * perRound + (long) ROUNDS * (ROUNDS + 1) / 2 * perRound,
+          (long) ROUNDS * perRound(objects) + (long) ROUNDS * (ROUNDS + 1) / 2 * perRound(objects),
           Runtime.getRuntime().availableProcessors());
     }
   }
@@ -121,76 +111,7 @@ final class AuditCost {
         hub.url(), hub.certificateAuthority().caCertPath(), hub.authenticator().adminToken());
   }
 
-  private static double mean(double[] values) {
-    return Arrays.stream(values).average().orElse(Double.NaN);
-  }
-
-  private static void report(String what, double[] plain, double[] audited) {
-    double[] ratios = new double[plain.length];
-    for (int i = 0; i < plain.length; i++) {
-      ratios[i] = audited[i] / plain[i];
-    }
-    Arrays.sort(ratios);
-    double median = (ratios[(ratios.length - 1) / 2] + ratios[ratios.length / 2]) / 2;
-    System.out.printf(
-        "audit     %s no audit %.0f/s, audited %.0f/s; audited/plain per round,"
-            + " median %+.1f%% (rounds %s)%n",
-        what,
-        Arrays.stream(plain).average().orElse(0),
-        Arrays.stream(audited).average().orElse(0),
-        100.0 * (median - 1),
-        Arrays.toString(
-            Arrays.stream(ratios).map(r -> Math.round(1000 * (r - 1)) / 10.0).toArray()));
-  }
-
-  private double creates(HubClient client, int from, int count) throws Exception {
-    return parallel(
-        count,
-        i ->
-            check(
-                client.post(
-                    "/api/v1/namespaces/default/configmaps",
-                    "{\"metadata\":{\"name\":\"cm-" + (from + i) + "\"},\"data\":{\"k\":\"v\"}}"),
-                201));
-  }
-
-  private double gets(HubClient client, int existing) throws Exception {
-    return parallel(
-        existing, i -> check(client.get("/api/v1/namespaces/default/configmaps/cm-" + i), 200));
-  }
-
-  private interface Call {
-    void run(int i) throws Exception;
-  }
-
-  private double parallel(int count, Call call) throws Exception {
-    ExecutorService pool = Executors.newFixedThreadPool(threads);
-    AtomicInteger next = new AtomicInteger();
-    AtomicInteger failures = new AtomicInteger();
-    long start = System.nanoTime();
-    for (int t = 0; t < threads; t++) {
-      pool.execute(
-          () -> {
-            for (int i; (i = next.getAndIncrement()) < count; ) {
-              try {
-                call.run(i);
-              } catch (Exception e) {
-                failures.incrementAndGet();
-              }
-            }
-          });
-    }
-    pool.shutdown();
-    pool.awaitTermination(30, TimeUnit.MINUTES);
-    if (failures.get() > 0) {
-      System.out.printf("          (%d of %d calls failed)%n", failures.get(), count);
-    }
-    return count / ((System.nanoTime() - start) / 1e9);
-  }
-
-  private static void check(HttpResponse<String> response, int expected) {
-    if (response.statusCode() != expected) {
-      throw new IllegalStateException("HTTP " + response.statusCode() + ": " + response.body());
-    }
+  private static int perRound(int objects) {
+    return Math.max(1, objects / ROUNDS);
   }
 }

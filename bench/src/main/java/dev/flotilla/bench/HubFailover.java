@@ -1,7 +1,12 @@
 package dev.flotilla.bench;
 
+import dev.flotilla.agent.AgentConfig;
+import dev.flotilla.agent.ClientSource;
+import dev.flotilla.agent.MemberAgent;
 import dev.flotilla.controller.ControllerManager;
 import dev.flotilla.policies.names.Names;
+import dev.flotilla.sim.MemberCluster;
+import dev.flotilla.sim.SimulatedMember;
 import dev.flotilla.store.etcd.LocalEtcd;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
@@ -14,6 +19,7 @@ import io.fabric8.kubernetes.client.Watch;
 import io.fabric8.kubernetes.client.Watcher;
 import io.fabric8.kubernetes.client.WatcherException;
 import java.io.ByteArrayInputStream;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,14 +39,20 @@ import java.util.stream.Stream;
  * Two hub replicas (separate JVMs) on a three-member etcd, with writes going through both: the
  * leading hub is SIGKILLed, then one etcd member. One run records when the other hub took the
  * controllers' Lease, wrote its first Work and propagated to a simulated member, and checks that no
- * acknowledged write was lost and that a watcher saw every write once (or a 410).
+ * acknowledged write was lost and that a watcher saw every write once (or a 410). One more member,
+ * {@code edge}, has its agent in this process with both hubs' URLs ({@code --hub-servers}), hub A
+ * first: it must move to hub B when A dies and keep applying what the hub decides.
  */
 final class HubFailover {
+  /** A member whose agent runs in this process and lists both hubs, hub A first. */
+  static final String EDGE = "edge";
+
   /** One run's timeline (seconds after the leader hub's SIGKILL) and its losses. */
   record Timeline(
       double leaseTaken,
       double firstWork,
       double propagated,
+      double edgeFailedOver,
       double propagatedAfterEtcdKill,
       int acknowledged,
       int lost,
@@ -50,12 +62,14 @@ final class HubFailover {
       boolean watch410) {
     String line() {
       return String.format(
-          "lease taken %.1f s, first Work %.1f s, in member %.1f s; after an etcd member's kill,"
-              + " in member %.1f s later; writes acknowledged %d, lost %d; Works rewritten %d;"
+          "lease taken %.1f s, first Work %.1f s, in member %.1f s, in the edge member (its"
+              + " agent was on the killed hub) %.1f s; after an etcd member's kill, in member %.1f s"
+              + " later; writes acknowledged %d, lost %d; Works rewritten %d;"
               + " watch: %d missed, %d twice%s",
           leaseTaken,
           firstWork,
           propagated,
+          edgeFailedOver,
           propagatedAfterEtcdKill,
           acknowledged,
           lost,
@@ -117,11 +131,36 @@ final class HubFailover {
         try (HubProcess b = HubProcess.start(dataB, jvm, argsB);
             KubernetesClient viaA = client(dataA, "flotilla");
             KubernetesClient viaB = client(dataB, "flotilla");
-            KubernetesClient member1 = client(dataB, "member1")) {
-          return scenario(etcd, a, viaA, viaB, member1);
+            KubernetesClient member1 = client(dataB, "member1");
+            SimulatedMember edge =
+                SimulatedMember.start(MemberCluster.of(EDGE, 9, dir.resolve("edge")));
+            MemberAgent edgeAgent = edgeAgent(edge, dataA, viaA, viaB);
+            KubernetesClient edgeClient = kubeconfigClient(edge.writeKubeconfig(), EDGE)) {
+          return scenario(etcd, a, viaA, viaB, member1, edgeClient);
         }
       }
     }
+  }
+
+  /**
+   * The agent of a member outside either hub's process, given both hubs' URLs (hub A first) and hub
+   * A's admin credential (the replicas share CA and tokens): it works through A until A dies.
+   */
+  private static MemberAgent edgeAgent(
+      SimulatedMember edge, Path dataA, KubernetesClient viaA, KubernetesClient viaB) {
+    List<URI> hubs =
+        List.of(
+            URI.create(viaA.getMasterUrl().toString()), URI.create(viaB.getMasterUrl().toString()));
+    return new MemberAgent(
+            AgentConfig.builder()
+                .hub(
+                    ClientSource.kubeconfig(dataA.resolve("kubeconfig"), "flotilla")
+                        .withServers(hubs))
+                .member(ClientSource.kubeconfig(edge.writeKubeconfig(), EDGE))
+                .clusterName(EDGE)
+                .apiEndpoint(edge.url())
+                .build())
+        .start();
   }
 
   private Timeline scenario(
@@ -129,7 +168,8 @@ final class HubFailover {
       HubProcess a,
       KubernetesClient viaA,
       KubernetesClient viaB,
-      KubernetesClient member1)
+      KubernetesClient member1,
+      KubernetesClient edge)
       throws Exception {
     String leaderA = holder(viaB);
     viaA.namespaces()
@@ -165,6 +205,7 @@ final class HubFailover {
     Thread writerB = writer("b", viaB, acked, writing, () -> false);
     propagate(viaB, "p0");
     until("p0 in member1 (controllers on the first hub)", () -> inMember(member1, "p0"));
+    until("p0 in the edge member (its agent on the first hub)", () -> inMember(edge, "p0"));
     until("p0's Works in both members", () -> workGenerations(viaB, "p0").size() == 2);
     Map<String, Long> generations = workGenerations(viaB, "p0");
 
@@ -178,6 +219,9 @@ final class HubFailover {
     double firstWork = since(t0);
     until("p1 in member1", () -> inMember(member1, "p1"));
     double propagated = since(t0);
+    until(
+        "p1 in the edge member, its agent moved to the surviving hub", () -> inMember(edge, "p1"));
+    double edgeFailedOver = since(t0);
     // The new leader resumed from the store: p0's Works, unchanged, keep their generation.
     Map<String, Long> resumed = workGenerations(viaB, "p0");
     int rewritten =
@@ -212,6 +256,7 @@ final class HubFailover {
         leaseTaken,
         firstWork,
         propagated,
+        edgeFailedOver,
         afterEtcdKill,
         acked.size(),
         lost,
@@ -281,7 +326,9 @@ final class HubFailover {
             + ", namespace: default}\nspec:\n"
             + "  resourceSelectors: [{apiVersion: v1, kind: ConfigMap, name: "
             + name
-            + "}]\n  placement: {clusterAffinity: {clusterNames: [member1, member2]}}\n";
+            + "}]\n  placement: {clusterAffinity: {clusterNames: [member1, member2, "
+            + EDGE
+            + "]}}\n";
     client.load(new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8))).serverSideApply();
   }
 
@@ -317,7 +364,12 @@ final class HubFailover {
   }
 
   private static KubernetesClient client(Path dataDir, String context) throws Exception {
-    String kubeconfig = Files.readString(dataDir.resolve("kubeconfig"));
+    return kubeconfigClient(dataDir.resolve("kubeconfig"), context);
+  }
+
+  private static KubernetesClient kubeconfigClient(Path kubeconfigFile, String context)
+      throws Exception {
+    String kubeconfig = Files.readString(kubeconfigFile);
     return new KubernetesClientBuilder()
         .withConfig(Config.fromKubeconfig(context, kubeconfig, null))
         .build();

@@ -1,7 +1,8 @@
 package dev.flotilla.bench;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.flotilla.policies.names.Names;
+import dev.flotilla.fixtures.Workloads;
+import dev.flotilla.policies.names.McsNames;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -28,9 +29,6 @@ import java.util.concurrent.atomic.AtomicInteger;
  * watch-event round trip on a member API server, the hop the pipeline makes three times.
  */
 public final class McsBench {
-  private static final String MCS_NAME = "multicluster.kubernetes.io/service-name";
-  private static final String MCS_SOURCE = "multicluster.kubernetes.io/source-cluster";
-  private static final String KUBE_NAME = "kubernetes.io/service-name";
   private static final String SIM_READY = "sim.flotilla.dev/ready";
   private static final String MCS_CONTROLLER = "mcs-controller";
 
@@ -162,15 +160,16 @@ public final class McsBench {
     }
     String ns = slice.path("metadata").path("namespace").asText();
     String content = deleted ? "" : EndpointContent.of(slice);
-    if (labels.has(MCS_SOURCE) && labels.has(MCS_NAME)) {
+    if (labels.has(McsNames.MCS_SOURCE_CLUSTER) && labels.has(McsNames.MCS_SERVICE_NAME)) {
       tracker.consumerWrote(
           cluster,
-          ns + "/" + labels.path(MCS_NAME).asText(),
-          labels.path(MCS_SOURCE).asText(),
+          ns + "/" + labels.path(McsNames.MCS_SERVICE_NAME).asText(),
+          labels.path(McsNames.MCS_SOURCE_CLUSTER).asText(),
           content,
           nanos);
-    } else if (labels.has(KUBE_NAME) && !labels.has(MCS_NAME)) {
-      tracker.providerWrote(cluster, ns + "/" + labels.path(KUBE_NAME).asText(), content, nanos);
+    } else if (labels.has(McsNames.KUBE_SERVICE_NAME) && !labels.has(McsNames.MCS_SERVICE_NAME)) {
+      tracker.providerWrote(
+          cluster, ns + "/" + labels.path(McsNames.KUBE_SERVICE_NAME).asText(), content, nanos);
     }
   }
 
@@ -385,69 +384,10 @@ public final class McsBench {
           l.pending(),
           l.providerNow(),
           l.consumerNow(),
-          workContent(fleet, l.provider(), "svcexport-" + ns + "-" + svc, null),
-          workContent(fleet, l.consumer(), "mcs-derived-" + ns + "-" + svc, l.provider()),
-          consumerSlice(fleet, l.consumer(), ns, svc, l.provider()));
-    }
-  }
-
-  private static String workContent(
-      FleetUnderTest fleet, String cluster, String name, String source) {
-    try {
-      GenericKubernetesResource w =
-          fleet
-              .admin
-              .genericKubernetesResources("work.karmada.io/v1alpha1", "Work")
-              .inNamespace(Names.executionNamespace(cluster))
-              .withName(name)
-              .get();
-      if (w == null) {
-        return "none";
-      }
-      List<String> out = new ArrayList<>();
-      var tree = new com.fasterxml.jackson.databind.ObjectMapper().valueToTree(w);
-      for (var m : tree.path("spec").path("workload").path("manifests")) {
-        String from = m.path("metadata").path("labels").path(MCS_SOURCE).asText(null);
-        if ("EndpointSlice".equals(m.path("kind").asText())
-            && (source == null || source.equals(from))) {
-          out.add(EndpointContent.of(m));
-        }
-      }
-      return String.join(" | ", out)
-          + "; rv "
-          + w.getMetadata().getResourceVersion()
-          + ", generation "
-          + w.getMetadata().getGeneration();
-    } catch (RuntimeException e) {
-      return "unreadable: " + e.getMessage();
-    }
-  }
-
-  private static String consumerSlice(
-      FleetUnderTest fleet, String consumer, String ns, String svc, String provider) {
-    try {
-      List<String> out = new ArrayList<>();
-      for (var s :
-          fleet
-              .memberClients
-              .get(fleet.memberNames.indexOf(consumer))
-              .discovery()
-              .v1()
-              .endpointSlices()
-              .inNamespace(ns)
-              .withLabel(MCS_NAME, svc)
-              .withLabel(MCS_SOURCE, provider)
-              .list()
-              .getItems()) {
-        out.add(
-            EndpointContent.of(new com.fasterxml.jackson.databind.ObjectMapper().valueToTree(s))
-                + " (rv "
-                + s.getMetadata().getResourceVersion()
-                + ")");
-      }
-      return String.join(" | ", out);
-    } catch (RuntimeException e) {
-      return "unreadable: " + e.getMessage();
+          EndpointContent.inWork(fleet, l.provider(), "svcexport-" + ns + "-" + svc, null),
+          EndpointContent.inWork(
+              fleet, l.consumer(), "mcs-derived-" + ns + "-" + svc, l.provider()),
+          EndpointContent.inConsumerSlices(fleet, l.consumer(), ns, svc, l.provider()));
     }
   }
 

@@ -1,5 +1,6 @@
 package dev.flotilla.bench;
 
+import dev.flotilla.fixtures.Workloads;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;

@@ -14,7 +14,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Two hubs on a three-member etcd: the leading hub is SIGKILLed, then an etcd member, while writes
  * go through both hubs. No acknowledged write is lost, the other hub's controllers take over and
  * propagate to simulated members without rewriting Works that did not change, and a watcher sees
- * every write once (or a 410 to act on).
+ * every write once (or a 410 to act on). The agent of member {@code edge} talks to the killed hub
+ * and is given both hubs' URLs: propagation to it keeps working once it has moved to the other.
  */
 class HubFailoverE2E {
   @Test
@@ -29,5 +30,6 @@ class HubFailoverE2E {
     assertEquals(0, t.worksRewritten(), "Works rewritten by the new leader: " + t.line());
     assertEquals(0, t.watchedTwice(), t.line());
     assertTrue(t.watch410() || t.watchMissed() == 0, "missed without a 410: " + t.line());
+    assertTrue(t.edgeFailedOver() > 0, "the edge member got p1 after its hub died: " + t.line());
   }
 }

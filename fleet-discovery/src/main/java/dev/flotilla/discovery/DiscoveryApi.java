@@ -239,15 +239,7 @@ public final class DiscoveryApi implements ExtensionHandler, AutoCloseable {
   }
 
   private static void error(HttpServerResponse r, int code, String reason, String message) {
-    ObjectNode status = InstanceIndex.MAPPER.createObjectNode();
-    status.put("kind", "Status");
-    status.put("apiVersion", "v1");
-    status.putObject("metadata");
-    status.put("status", "Failure");
-    status.put("message", message);
-    status.put("reason", reason);
-    status.put("code", code);
-    json(r, code, status);
+    json(r, code, new ApiException(code, reason, message).toStatus());
   }
 
   @Override

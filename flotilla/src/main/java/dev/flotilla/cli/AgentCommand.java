@@ -4,12 +4,18 @@ import dev.flotilla.agent.AgentConfig;
 import dev.flotilla.agent.ClientSource;
 import dev.flotilla.agent.MemberAgent;
 import dev.flotilla.agent.join.BootstrapJoin;
+import dev.flotilla.agent.join.CertificateRenewal;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -25,6 +31,16 @@ final class AgentCommand implements Callable<Integer> {
       description =
           "Kubeconfig with the agent's hub credential (flotilla agent-token create --output).")
   Path hubKubeconfig;
+
+  @Option(
+      names = "--hub-servers",
+      split = ",",
+      description =
+          "Hub replicas, comma-separated URLs (https://hub-0:6443,https://hub-1:6443), used with"
+              + " the --hub-kubeconfig credential and CA instead of its server. The agent talks to"
+              + " one and moves to the next when it cannot connect. Default: the kubeconfig's"
+              + " server (one address, e.g. a load balancer in front of the replicas).")
+  List<String> hubServers = List.of();
 
   @Option(
       names = "--member-kubeconfig",
@@ -79,7 +95,9 @@ final class AgentCommand implements Callable<Integer> {
   @Option(
       names = "--cert-expiration-seconds",
       defaultValue = "31536000",
-      description = "For a --token join: the agent certificate's lifetime (default: one year).")
+      description =
+          "For a --token join: the agent certificate's lifetime (default: one year); the agent"
+              + " asks for a new one when 80% of it has passed.")
   long certExpirationSeconds;
 
   @Option(
@@ -94,11 +112,54 @@ final class AgentCommand implements Callable<Integer> {
     if (!joinIfAsked()) {
       return 2;
     }
-    MemberAgent agent = new MemberAgent(config()).start();
-    Runtime.getRuntime().addShutdownHook(new Thread(agent::close, "shutdown"));
+    AgentConfig config;
+    try {
+      config = config();
+    } catch (IllegalArgumentException e) {
+      System.err.println("error: " + e.getMessage());
+      return 2;
+    }
+    AtomicReference<MemberAgent> agent = new AtomicReference<>(new MemberAgent(config).start());
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  MemberAgent running = agent.get();
+                  if (running != null) {
+                    running.close();
+                  }
+                },
+                "shutdown"));
     System.out.println("agent for cluster " + clusterName + " is running");
+    if (CertificateRenewal.certificate(hubKubeconfig).isPresent()) {
+      ScheduledExecutorService renewal =
+          Executors.newSingleThreadScheduledExecutor(
+              r -> {
+                Thread t = new Thread(r, "certificate-renewal");
+                t.setDaemon(true);
+                return t;
+              });
+      renewal.scheduleWithFixedDelay(() -> renewIfDue(agent), 1, 1, TimeUnit.MINUTES);
+    }
     new CountDownLatch(1).await();
     return 0;
+  }
+
+  /**
+   * Renews the agent's client certificate when it is due and restarts the agent on it (its clients
+   * read the credential when built); a failure is retried at the next check, while the old
+   * certificate is still valid.
+   */
+  private void renewIfDue(AtomicReference<MemberAgent> agent) {
+    try {
+      if (CertificateRenewal.renewIfDue(hubKubeconfig, clusterName, Instant.now(), joinTimeout)) {
+        agent.getAndSet(null).close();
+        agent.set(new MemberAgent(config()).start());
+        System.out.println("renewed the agent certificate of cluster " + clusterName);
+      }
+    } catch (Exception e) {
+      System.err.println("certificate renewal failed, retrying in a minute: " + e.getMessage());
+    }
   }
 
   /**
@@ -137,7 +198,10 @@ final class AgentCommand implements Callable<Integer> {
     }
     AgentConfig.Builder config =
         AgentConfig.builder()
-            .hub(ClientSource.kubeconfig(hubKubeconfig))
+            .hub(
+                ClientSource.kubeconfig(hubKubeconfig)
+                    .withServers(
+                        dev.flotilla.agent.HubReplicas.parse(String.join(",", hubServers))))
             .member(
                 memberContext == null
                     ? ClientSource.kubeconfig(memberKubeconfig)

@@ -175,7 +175,10 @@ final class HubCommand implements Runnable {
                 true)
             .withSecurity(security.toConfig())
             .withConnections(limits);
-    HubServer hub = HubServer.create(config, etcd.hosting()).eventTtl(eventTtl).start();
+    // GC, namespaces, CRD cleanup, root CA, ServiceAccounts, CSRs, PDB status and Event expiry
+    // run with the federation's controllers, in the one replica that holds the Lease.
+    HubServer hub =
+        HubServer.create(config, etcd.hosting()).eventTtl(eventTtl).electControllers().start();
     // The controllers reach the API server in process, as their own RBAC-bound identity.
     KubernetesClient controllerClient = HubClients.controllers(hub);
     ControllerMetricsEndpoint controllerMetrics = ControllerMetricsEndpoint.install(hub);
@@ -183,7 +186,8 @@ final class HubCommand implements Runnable {
         new ControllerManager(controllerClient, ReplicaIdentity.get())
             .derivedServicePrefix(derivedServicePrefix)
             .leaderElection(election)
-            .failover(failover);
+            .failover(failover)
+            .alsoWhileLeading(hub::startSystemControllers);
     // Ready while the federation's controllers run: here, or in another replica that holds a live
     // lease. Liveness (/livez, /healthz) never depends on it: a standby must not be restarted.
     hub.addReadinessCheck("controllers", controllers::readinessFailure);

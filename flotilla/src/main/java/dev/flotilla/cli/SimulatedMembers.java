@@ -5,11 +5,11 @@ import dev.flotilla.agent.AgentThreads;
 import dev.flotilla.agent.ClientSource;
 import dev.flotilla.agent.MemberAgent;
 import dev.flotilla.agent.kube.Fabric8Clients;
+import dev.flotilla.agent.kube.SharedJdkTransport;
 import dev.flotilla.apiserver.HubServer;
 import dev.flotilla.apiserver.auth.KubeconfigContext;
 import dev.flotilla.sim.SimulatedFleet;
 import dev.flotilla.sim.SimulatedMember;
-import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.nio.file.Path;
@@ -33,9 +33,31 @@ public final class SimulatedMembers implements AutoCloseable {
   private final List<KubernetesClient> clients =
       java.util.Collections.synchronizedList(new ArrayList<>());
 
-  private SimulatedMembers(SimulatedFleet fleet) {
+  /**
+   * Whether the agents' clients share one JDK HTTP client for the hub and one for the members
+   * ({@code -Dflotilla.sim.sharedClients=false}: two of their own per agent, as a real agent has).
+   */
+  public static final String SHARED_CLIENTS_PROPERTY = "flotilla.sim.sharedClients";
+
+  // A real agent is one process per cluster with its own connections; here a thousand agents'
+  // selectors and connections (both ends of each member connection) would hold ~20 descriptors per
+  // cluster. Shared, the agents' hub requests use one pool, and each member is one HTTP/2
+  // connection carrying its agent's requests and watches.
+  private final SharedJdkTransport hubTransport;
+  private final SharedJdkTransport memberTransport;
+
+  private SimulatedMembers(SimulatedFleet fleet, Path hubCa) throws java.io.IOException {
     this.fleet = fleet;
     this.agentThreads = AgentThreads.shared(Math.min(128, Math.max(16, fleet.members().size())));
+    if (Boolean.parseBoolean(System.getProperty(SHARED_CLIENTS_PROPERTY, "true"))) {
+      hubTransport = SharedJdkTransport.trusting(List.of(java.nio.file.Files.readString(hubCa)));
+      memberTransport =
+          SharedJdkTransport.trusting(
+              fleet.kubeconfigContexts().stream().map(KubeconfigContext::caPem).toList());
+    } else {
+      hubTransport = null;
+      memberTransport = null;
+    }
   }
 
   public static SimulatedMembers start(
@@ -58,8 +80,14 @@ public final class SimulatedMembers implements AutoCloseable {
       int count,
       SimulatedFleet.MemberStore store)
       throws Exception {
-    SimulatedMembers members =
-        new SimulatedMembers(SimulatedFleet.start(dataDir.resolve("members"), count, store));
+    SimulatedFleet fleet = SimulatedFleet.start(dataDir.resolve("members"), count, store);
+    SimulatedMembers members;
+    try {
+      members = new SimulatedMembers(fleet, hubCa);
+    } catch (java.io.IOException | RuntimeException e) {
+      fleet.close();
+      throw e;
+    }
     // Joined a few at a time: each join is a handful of hub round trips, and a thousand of them
     // one after another took minutes on a loaded machine.
     java.util.concurrent.ExecutorService joining =
@@ -90,10 +118,18 @@ public final class SimulatedMembers implements AutoCloseable {
   private Void join(SimulatedMember member, String hubUrl, Path hubCa, KubernetesClient hubAdmin)
       throws Exception {
     String token = AgentCredentials.issue(hubAdmin, member.name());
-    KubernetesClient hubClient = client(hubUrl, hubCa, token);
+    KubernetesClient hubClient =
+        builder(hubTransport)
+            .withConfig(
+                new ConfigBuilder()
+                    .withMasterUrl(hubUrl)
+                    .withCaCertFile(hubCa.toString())
+                    .withOauthToken(token)
+                    .build())
+            .build();
     KubeconfigContext ctx = member.kubeconfigContext();
     KubernetesClient memberClient =
-        Fabric8Clients.builder()
+        builder(memberTransport)
             .withConfig(
                 new ConfigBuilder()
                     .withMasterUrl(ctx.serverUrl())
@@ -102,10 +138,23 @@ public final class SimulatedMembers implements AutoCloseable {
                             .encodeToString(
                                 ctx.caPem().getBytes(java.nio.charset.StandardCharsets.UTF_8)))
                     .withOauthToken(ctx.token())
+                    // Over HTTP/2 a watch is a stream on the member's one connection; as a
+                    // WebSocket it is an HTTP/1.1 connection of its own.
+                    .withOnlyHttpWatches(memberTransport != null && SimulatedFleet.offersHttp2())
                     .build())
             .build();
     clients.add(hubClient);
     clients.add(memberClient);
+    if (memberTransport != null) {
+      // One request before the agent's first burst: the JDK client keeps one HTTP/2 connection
+      // per server, but requests racing to a server it has none for open one each, and the extra
+      // ones then carry watches for good.
+      try {
+        memberClient.getKubernetesVersion();
+      } catch (RuntimeException e) {
+        // the agent retries on its own
+      }
+    }
     agents.add(
         new MemberAgent(
                 AgentConfig.builder()
@@ -133,14 +182,9 @@ public final class SimulatedMembers implements AutoCloseable {
     return fleet.kubeconfigContexts();
   }
 
-  private static KubernetesClient client(String url, Path ca, String token) {
-    Config config =
-        new ConfigBuilder()
-            .withMasterUrl(url)
-            .withCaCertFile(ca.toString())
-            .withOauthToken(token)
-            .build();
-    return Fabric8Clients.build(config);
+  private static io.fabric8.kubernetes.client.KubernetesClientBuilder builder(
+      SharedJdkTransport transport) {
+    return transport != null ? transport.builder() : Fabric8Clients.builder();
   }
 
   @Override

@@ -58,6 +58,9 @@ final class FleetModel implements AutoCloseable {
   private SharedIndexInformer<GenericKubernetesResource> informer(
       io.fabric8.kubernetes.client.dsl.Informable<GenericKubernetesResource> source) {
     SharedIndexInformer<GenericKubernetesResource> i = source.runnableInformer(0);
+    // Compact: the hub holds bindings by the ten thousand, and a decoded copy of each (~10 KiB) was
+    // the largest thing on a big hub's heap; the view decodes them only when it renders.
+    i.itemStore(new dev.flotilla.controller.runtime.CompactItemStore());
     i.addEventHandler(
         new ResourceEventHandler<>() {
           @Override

@@ -3,6 +3,7 @@ package dev.flotilla.ui;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.flotilla.apiserver.HubServer;
 import dev.flotilla.apiserver.auth.UserInfo;
+import dev.flotilla.apiserver.objects.ApiException;
 import dev.flotilla.discovery.InstanceIndex;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.vertx.core.http.Cookie;
@@ -235,14 +236,7 @@ public final class FleetUi implements AutoCloseable {
   }
 
   static void status(HttpServerResponse response, int code, String reason, String message) {
-    ObjectNode s = FleetModel.MAPPER.createObjectNode();
-    s.put("kind", "Status");
-    s.put("apiVersion", "v1");
-    s.putObject("metadata");
-    s.put("status", "Failure");
-    s.put("message", message);
-    s.put("reason", reason);
-    s.put("code", code);
+    ObjectNode s = new ApiException(code, reason, message).toStatus();
     response.setStatusCode(code).putHeader("Content-Type", "application/json").end(s.toString());
   }
 

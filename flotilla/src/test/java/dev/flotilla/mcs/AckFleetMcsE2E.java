@@ -4,12 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import dev.flotilla.fixtures.Workloads;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
-import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.nio.file.Path;
@@ -102,86 +99,17 @@ class AckFleetMcsE2E {
         s -> s.contains("member1"));
   }
 
-  static void ns(KubernetesClient c, String ns) {
-    c.namespaces()
-        .resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build())
-        .createOr(x -> x.update());
-  }
-
+  /** The app in its namespace, made first if need be. */
   static void app(
       KubernetesClient c, String ns, String name, int replicas, int port, String clusterIp) {
-    ns(c, ns);
-    c.apps()
-        .deployments()
-        .inNamespace(ns)
-        .resource(
-            new DeploymentBuilder()
-                .withNewMetadata()
-                .withName(name)
-                .endMetadata()
-                .withNewSpec()
-                .withReplicas(replicas)
-                .withNewSelector()
-                .addToMatchLabels("app", name)
-                .endSelector()
-                .withNewTemplate()
-                .withNewMetadata()
-                .addToLabels("app", name)
-                .endMetadata()
-                .withNewSpec()
-                .addNewContainer()
-                .withName(name)
-                .withImage("example/" + name + ":1")
-                .endContainer()
-                .endSpec()
-                .endTemplate()
-                .endSpec()
-                .build())
-        .create();
-    ServiceBuilder sb =
-        new ServiceBuilder()
-            .withNewMetadata()
-            .withName(name)
-            .endMetadata()
-            .withNewSpec()
-            .addToSelector("app", name)
-            .addNewPort()
-            .withName("http")
-            .withProtocol("TCP")
-            .withPort(port)
-            .withNewTargetPort(8080)
-            .endPort()
-            .endSpec();
-    if (clusterIp != null) {
-      sb.editSpec().withClusterIP(clusterIp).endSpec();
-    }
-    c.services().inNamespace(ns).resource(sb.build()).create();
+    Workloads.namespace(c, ns);
+    Workloads.app(c, ns, name, replicas, port, clusterIp);
   }
 
-  static void export(KubernetesClient c, String ns, String name) {
-    ObjectNode se = Generic.MAPPER.createObjectNode();
-    se.put("apiVersion", "multicluster.x-k8s.io/v1alpha1");
-    se.put("kind", "ServiceExport");
-    se.putObject("metadata").put("name", name).put("namespace", ns);
-    c.genericKubernetesResources("multicluster.x-k8s.io/v1alpha1", "ServiceExport")
-        .inNamespace(ns)
-        .resource(Generic.MAPPER.convertValue(se, GenericKubernetesResource.class))
-        .create();
-  }
-
+  /** The import in its namespace, made first if need be. */
   static void importIn(KubernetesClient c, String ns, String name, String type) {
-    ns(c, ns);
-    ObjectNode si = Generic.MAPPER.createObjectNode();
-    si.put("apiVersion", "multicluster.x-k8s.io/v1alpha1");
-    si.put("kind", "ServiceImport");
-    si.putObject("metadata").put("name", name).put("namespace", ns);
-    ObjectNode spec = si.putObject("spec");
-    spec.put("type", type);
-    spec.putArray("ports").addObject().put("name", "http").put("port", 80).put("protocol", "TCP");
-    c.genericKubernetesResources("multicluster.x-k8s.io/v1alpha1", "ServiceImport")
-        .inNamespace(ns)
-        .resource(Generic.MAPPER.convertValue(si, GenericKubernetesResource.class))
-        .create();
+    Workloads.namespace(c, ns);
+    Workloads.importIn(c, ns, name, type);
   }
 
   static Set<String> sourceClusters(KubernetesClient c, String ns, String derived) {
@@ -209,8 +137,8 @@ class AckFleetMcsE2E {
     KubernetesClient m3 = fleet.member("member3");
     app(m1, "merge", "echo", 1, 80, null);
     app(m3, "merge", "echo", 2, 80, null);
-    export(m1, "merge", "echo");
-    export(m3, "merge", "echo");
+    Workloads.export(m1, "merge", "echo");
+    Workloads.export(m3, "merge", "echo");
     importIn(m2, "merge", "echo", "ClusterSetIP");
     Set<String> all = new TreeSet<>();
     all.addAll(
@@ -236,10 +164,10 @@ class AckFleetMcsE2E {
     KubernetesClient m1 = fleet.member("member1");
     KubernetesClient m3 = fleet.member("member3");
     app(m1, "conflict", "pc", 1, 80, null);
-    export(m1, "conflict", "pc");
+    Workloads.export(m1, "conflict", "pc");
     Thread.sleep(1100); // creationTimestamps have second resolution
     app(m3, "conflict", "pc", 1, 8081, null);
-    export(m3, "conflict", "pc");
+    Workloads.export(m3, "conflict", "pc");
     McsFleet.await(
         "Conflict=True on member3's export",
         () -> Generic.condition(m3, "ServiceExport", "conflict", "pc", "Conflict"),
@@ -258,7 +186,7 @@ class AckFleetMcsE2E {
   @Order(4)
   void externalNameIsNotValid() {
     KubernetesClient m1 = fleet.member("member1");
-    ns(m1, "ext");
+    Workloads.namespace(m1, "ext");
     m1.services()
         .inNamespace("ext")
         .resource(
@@ -272,8 +200,8 @@ class AckFleetMcsE2E {
                 .endSpec()
                 .build())
         .create();
-    export(m1, "ext", "db");
-    export(m1, "ext", "missing");
+    Workloads.export(m1, "ext", "db");
+    Workloads.export(m1, "ext", "missing");
     McsFleet.await(
         "Valid=False for ExternalName",
         () -> Generic.condition(m1, "ServiceExport", "ext", "db", "Valid"),
@@ -296,7 +224,7 @@ class AckFleetMcsE2E {
     KubernetesClient m1 = fleet.member("member1");
     KubernetesClient m2 = fleet.member("member2");
     app(m1, "headless", "hl", 2, 80, "None");
-    export(m1, "headless", "hl");
+    Workloads.export(m1, "headless", "hl");
     importIn(m2, "headless", "hl", "Headless");
     Set<String> pods =
         McsFleet.await(
@@ -344,7 +272,7 @@ class AckFleetMcsE2E {
     KubernetesClient m1 = fleet.member("member1");
     KubernetesClient m2 = fleet.member("member2");
     app(m1, "follow", "web", 1, 80, null);
-    export(m1, "follow", "web");
+    Workloads.export(m1, "follow", "web");
     importIn(m2, "follow", "web", "ClusterSetIP");
     McsFleet.await(
         "derived amcs-web with port 80",

@@ -3,6 +3,7 @@ package dev.flotilla.mcs;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.flotilla.fixtures.Workloads;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -59,12 +60,12 @@ class EndpointChurnE2E {
     fleet = new McsFleet("derived-");
     for (KubernetesClient m : fleet.members.values()) {
       installMcsCrds(m);
-      AckFleetMcsE2E.ns(m, NS);
+      Workloads.namespace(m, NS);
     }
     for (int i = 0; i < SERVICES; i++) {
       for (String p : providers(i)) {
         AckFleetMcsE2E.app(fleet.member(p), NS, svc(i), 2, 80, null);
-        AckFleetMcsE2E.export(fleet.member(p), NS, svc(i));
+        Workloads.export(fleet.member(p), NS, svc(i));
       }
       for (String c : consumers(i)) {
         awaitServed(fleet.member(c));

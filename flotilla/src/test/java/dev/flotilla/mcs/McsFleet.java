@@ -1,19 +1,18 @@
 package dev.flotilla.mcs;
 
-import dev.flotilla.agent.AgentConfig;
-import dev.flotilla.agent.ClientSource;
 import dev.flotilla.agent.MemberAgent;
 import dev.flotilla.apiserver.HubConfig;
 import dev.flotilla.apiserver.HubServer;
 import dev.flotilla.apiserver.auth.KubeconfigContext;
 import dev.flotilla.cli.AgentCredentials;
 import dev.flotilla.cli.HubClients;
+import dev.flotilla.cli.e2e.Fleet;
 import dev.flotilla.controller.ControllerManager;
+import dev.flotilla.fixtures.Await;
+import dev.flotilla.fixtures.TestClients;
 import dev.flotilla.sim.SimulatedFleet;
 import dev.flotilla.sim.SimulatedMember;
-import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -21,7 +20,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -69,14 +67,7 @@ final class McsFleet implements AutoCloseable {
     SimulatedMember m = fleet.member(name);
     String token = AgentCredentials.issue(hub, name);
     KubernetesClient hubClient =
-        new KubernetesClientBuilder()
-            .withConfig(
-                new ConfigBuilder()
-                    .withMasterUrl(hubServer.url())
-                    .withCaCertFile(hubServer.certificateAuthority().caCertPath().toString())
-                    .withOauthToken(token)
-                    .build())
-            .build();
+        TestClients.fabric8(hubServer.url(), hubServer.certificateAuthority().caCertPath(), token);
     KubernetesClient memberClient =
         client(
             m.kubeconfigContext().serverUrl(),
@@ -87,14 +78,7 @@ final class McsFleet implements AutoCloseable {
     agents.put(
         name,
         new MemberAgent(
-                AgentConfig.builder()
-                    .hub(ClientSource.of(hubClient))
-                    .member(ClientSource.of(memberClient))
-                    .clusterName(name)
-                    .provider(m.cluster().provider())
-                    .region(m.cluster().region())
-                    .zones(m.cluster().zones())
-                    .apiEndpoint(m.url())
+                Fleet.agentConfig(m, hubClient, memberClient)
                     .leaseDuration(Duration.ofSeconds(3))
                     .renewInterval(Duration.ofMillis(500))
                     .statusInterval(Duration.ofSeconds(1))
@@ -146,16 +130,7 @@ final class McsFleet implements AutoCloseable {
   }
 
   private static KubernetesClient client(String url, String caPem, String token) {
-    return new KubernetesClientBuilder()
-        .withConfig(
-            new ConfigBuilder()
-                .withMasterUrl(url)
-                .withCaCertData(
-                    Base64.getEncoder().encodeToString(caPem.getBytes(StandardCharsets.UTF_8)))
-                .withOauthToken(token)
-                .withRequestTimeout(30_000)
-                .build())
-        .build();
+    return TestClients.fabric8(url, caPem, token);
   }
 
   KubernetesClient member(String name) {
@@ -177,22 +152,8 @@ final class McsFleet implements AutoCloseable {
   }
 
   /** An HTTPS client trusting the hub's CA, for the discovery API. */
-  java.net.http.HttpClient https() throws Exception {
-    java.security.cert.CertificateFactory cf =
-        java.security.cert.CertificateFactory.getInstance("X.509");
-    java.security.KeyStore ks =
-        java.security.KeyStore.getInstance(java.security.KeyStore.getDefaultType());
-    ks.load(null, null);
-    try (var in = Files.newInputStream(hubServer.certificateAuthority().caCertPath())) {
-      ks.setCertificateEntry("ca", cf.generateCertificate(in));
-    }
-    javax.net.ssl.TrustManagerFactory tmf =
-        javax.net.ssl.TrustManagerFactory.getInstance(
-            javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
-    tmf.init(ks);
-    javax.net.ssl.SSLContext ssl = javax.net.ssl.SSLContext.getInstance("TLS");
-    ssl.init(null, tmf.getTrustManagers(), null);
-    return java.net.http.HttpClient.newBuilder().sslContext(ssl).build();
+  java.net.http.HttpClient https() {
+    return TestClients.https(hubServer.certificateAuthority().caCertPath());
   }
 
   java.net.http.HttpRequest.Builder request(String path) {
@@ -205,33 +166,7 @@ final class McsFleet implements AutoCloseable {
   }
 
   static <T> T await(String what, Duration timeout, Supplier<T> probe, Predicate<T> done) {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    T last = null;
-    RuntimeException error = null;
-    while (System.nanoTime() < deadline) {
-      try {
-        last = probe.get();
-        error = null;
-        if (done.test(last)) {
-          return last;
-        }
-      } catch (RuntimeException e) {
-        error = e;
-      }
-      try {
-        Thread.sleep(200);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException(e);
-      }
-    }
-    throw new AssertionError(
-        "timed out waiting for "
-            + what
-            + "; last value: "
-            + last
-            + (error == null ? "" : "; last error: " + error),
-        error);
+    return Await.until(what, timeout, probe::get, done);
   }
 
   @Override

@@ -2,6 +2,7 @@ package dev.flotilla.apiserver;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.flotilla.apiserver.agent.AgentAdmission;
+import dev.flotilla.apiserver.agent.AgentRbacController;
 import dev.flotilla.apiserver.audit.AuditLog;
 import dev.flotilla.apiserver.auth.AgentTokens;
 import dev.flotilla.apiserver.auth.BootstrapTokens;
@@ -14,10 +15,8 @@ import dev.flotilla.apiserver.auth.TokenAuthenticator;
 import dev.flotilla.apiserver.certificates.Certificates;
 import dev.flotilla.apiserver.controllers.ApiServiceRegistration;
 import dev.flotilla.apiserver.controllers.CrdController;
-import dev.flotilla.apiserver.controllers.DefaultServiceAccounts;
-import dev.flotilla.apiserver.controllers.GarbageCollector;
 import dev.flotilla.apiserver.controllers.NamespaceController;
-import dev.flotilla.apiserver.controllers.RootCaPublisher;
+import dev.flotilla.apiserver.controllers.SystemControllers;
 import dev.flotilla.apiserver.defaults.BuiltinDefaults;
 import dev.flotilla.apiserver.encryption.EncryptionConfig;
 import dev.flotilla.apiserver.events.EventExpiry;
@@ -26,10 +25,10 @@ import dev.flotilla.apiserver.http.ApiServer;
 import dev.flotilla.apiserver.http.ApiServerConfig;
 import dev.flotilla.apiserver.http.Authorizer;
 import dev.flotilla.apiserver.http.HealthChecks;
+import dev.flotilla.apiserver.objects.CreateIfAbsent;
 import dev.flotilla.apiserver.objects.Meta;
 import dev.flotilla.apiserver.objects.ResourceStorage;
 import dev.flotilla.apiserver.openapi.OpenApiV3;
-import dev.flotilla.apiserver.pods.DisruptionController;
 import dev.flotilla.apiserver.preview.PlacementPreview;
 import dev.flotilla.apiserver.rbac.Rbac;
 import dev.flotilla.apiserver.registry.BuiltinCatalogue;
@@ -81,6 +80,8 @@ public final class HubServer implements AutoCloseable {
   private Rbac rbac;
   private ServiceAccounts serviceAccounts;
   private Certificates certificates;
+  private volatile boolean electedControllers;
+  private volatile SystemControllers.Parts systemParts;
   private final HealthChecks health = new HealthChecks();
   private final java.util.Map<String, dev.flotilla.apiserver.http.ExtensionHandler> extensions =
       new java.util.concurrent.ConcurrentHashMap<>();
@@ -173,6 +174,30 @@ public final class HubServer implements AutoCloseable {
     return new HubServer(config, hosting);
   }
 
+  /**
+   * Leaves the built-in controllers that write (GC, namespace lifecycle, CRD cleanup, root CA,
+   * default ServiceAccounts, APIServices, CSR signing) to a leader election: {@link #start()} then
+   * does not run them, and the caller runs {@link #startSystemControllers()} while it holds the
+   * Lease. Call before {@link #start()}.
+   */
+  public HubServer electControllers() {
+    this.electedControllers = true;
+    return this;
+  }
+
+  /**
+   * Starts one term of the built-in controllers that write (after {@link #start()}); closing the
+   * handle stops them. With {@link #electControllers()}, the caller runs exactly one term at a time
+   * while it leads.
+   */
+  public SystemControllers startSystemControllers() {
+    SystemControllers.Parts parts = systemParts;
+    if (parts == null) {
+      throw new IllegalStateException("start the hub before its controllers");
+    }
+    return SystemControllers.start(parts);
+  }
+
   /** Starts controllers, installs CRDs and begins serving HTTPS. */
   public HubServer start() {
     BuiltinDefaults.install(storage);
@@ -181,31 +206,9 @@ public final class HubServer implements AutoCloseable {
     crds.start();
     NamespaceController namespaces = new NamespaceController(storage);
     namespaces.start();
-    GarbageCollector gc = new GarbageCollector(storage);
-    gc.start();
-    if (!eventTtl.isZero()) {
-      EventExpiry events = new EventExpiry(storage, eventTtl);
-      events.start();
-      closeables.add(events);
-    }
-    DisruptionController.forStorage(storage)
-        .ifPresent(
-            disruption -> {
-              disruption.start();
-              closeables.add(disruption);
-            });
-    RootCaPublisher rootCa = new RootCaPublisher(storage, ca.caCertPem());
-    rootCa.start();
-    closeables.add(rootCa);
-    DefaultServiceAccounts defaultAccounts = new DefaultServiceAccounts(storage);
-    defaultAccounts.start();
-    closeables.add(defaultAccounts);
-    ApiServiceRegistration apiServices = new ApiServiceRegistration(storage);
-    apiServices.start();
-    closeables.add(apiServices);
+    ApiServiceRegistration.installStatusHook(storage);
     closeables.add(crds);
     closeables.add(namespaces);
-    closeables.add(gc);
     if (config.installFlotillaCrds()) {
       installCrds();
       PlacementPreview preview = new PlacementPreview(storage);
@@ -222,7 +225,6 @@ public final class HubServer implements AutoCloseable {
       closeables.add(agentTokens);
       serviceAccounts = ServiceAccounts.start(storage, config.dataDir(), authenticator);
       closeables.add(serviceAccounts);
-      // RBAC, after the agents' built-in scope (so an agent's 403 says what an agent may do).
       rbac = Rbac.start(storage, true);
       closeables.add(rbac);
       authorizer = rbac.authorizer();
@@ -232,7 +234,17 @@ public final class HubServer implements AutoCloseable {
       authenticator.addSource(bootstrapTokens::lookup);
       closeables.add(bootstrapTokens);
       certificates = Certificates.start(storage, ca, rbac.authorizer());
-      closeables.add(certificates);
+      // Every replica checks agents' writes; the controller part runs in the leader's term.
+      storage.addAdmission(new AgentRbacController(storage));
+    }
+    systemParts =
+        new SystemControllers.Parts(
+            storage, ca.caCertPem(), crds, namespaces, certificates, rbac, eventTtl);
+    if (electedControllers && rbac != null) {
+      rbac.standByAggregation();
+    }
+    if (!electedControllers) {
+      closeables.add(startSystemControllers());
     }
     storage.addAdmission(new dev.flotilla.apiserver.quota.FederatedQuotaAdmission(storage));
     long[] lastSeen = {store.currentRevision()};
@@ -298,22 +310,23 @@ public final class HubServer implements AutoCloseable {
             .orElseThrow();
     for (ObjectNode manifest : CrdManifests.load()) {
       String name = Meta.name(manifest);
-      if (storage.find(crdType, null, name).isEmpty()) {
-        storage.create(crdType, null, manifest, false).join();
-      } else {
-        storage
-            .guaranteedUpdate(
-                crdType,
-                null,
-                name,
-                0,
-                false,
-                current -> {
-                  current.set("spec", manifest.get("spec"));
-                  return current;
-                })
-            .join();
+      if (storage.find(crdType, null, name).isEmpty()
+          && CreateIfAbsent.create(storage, crdType, null, manifest)) {
+        continue;
       }
+      // Stored already (by an earlier start, or by another replica starting at the same moment).
+      storage
+          .guaranteedUpdate(
+              crdType,
+              null,
+              name,
+              0,
+              false,
+              current -> {
+                current.set("spec", manifest.get("spec"));
+                return current;
+              })
+          .join();
     }
   }
 
@@ -322,7 +335,7 @@ public final class HubServer implements AutoCloseable {
     if (storage.find(namespaces, null, name).isEmpty()) {
       ObjectNode ns = dev.flotilla.apiserver.objects.Json.MAPPER.createObjectNode();
       Meta.metadata(ns).put("name", name);
-      storage.create(namespaces, null, ns, false).join();
+      CreateIfAbsent.create(storage, namespaces, null, ns);
     }
   }
 

@@ -8,8 +8,10 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 
@@ -20,13 +22,31 @@ import java.util.Set;
  * @param client a ready client, or null
  * @param kubeconfig a kubeconfig file, used when {@code client} is null
  * @param context the kubeconfig context, null for the file's current context
+ * @param servers hub replicas to use instead of the kubeconfig's server (empty: that server)
  */
-public record ClientSource(KubernetesClient client, Path kubeconfig, String context) {
+public record ClientSource(
+    KubernetesClient client, Path kubeconfig, String context, List<URI> servers) {
 
   public ClientSource {
     if (client == null && kubeconfig == null) {
       throw new IllegalArgumentException("a client source needs a client or a kubeconfig path");
     }
+    servers = servers == null ? List.of() : List.copyOf(servers);
+    if (client != null && !servers.isEmpty()) {
+      throw new IllegalArgumentException("servers apply to a kubeconfig, not a ready client");
+    }
+  }
+
+  public ClientSource(KubernetesClient client, Path kubeconfig, String context) {
+    this(client, kubeconfig, context, List.of());
+  }
+
+  /**
+   * The same kubeconfig's credentials and CA against several API servers (hub replicas), moving on
+   * to the next when one cannot be reached; see {@link HubReplicas}.
+   */
+  public ClientSource withServers(List<URI> replicas) {
+    return new ClientSource(client, kubeconfig, context, replicas);
   }
 
   /** A client the caller keeps owning. */
@@ -65,10 +85,17 @@ public record ClientSource(KubernetesClient client, Path kubeconfig, String cont
     try {
       Config config =
           Config.fromKubeconfig(context, Files.readString(kubeconfig), kubeconfig.toString());
-      return Fabric8Clients.builder()
-          .withConfig(config)
-          .withKubernetesSerialization(tolerantSerialization())
-          .build();
+      var builder =
+          Fabric8Clients.builder()
+              .withConfig(config)
+              .withKubernetesSerialization(tolerantSerialization());
+      if (!servers.isEmpty()) {
+        config.setMasterUrl(servers.get(0).toString());
+        HubReplicas replicas = new HubReplicas(servers);
+        builder.withHttpClientBuilderConsumer(
+            http -> http.addOrReplaceInterceptor("hub-replicas", replicas));
+      }
+      return builder.build();
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read kubeconfig " + kubeconfig, e);
     }

@@ -58,6 +58,11 @@ public final class SimulatedFleet implements AutoCloseable {
   static final boolean SIM_HTTP2 =
       Boolean.parseBoolean(System.getProperty("flotilla.sim.http2", "true"));
 
+  /** Whether the members this process starts offer HTTP/2. */
+  public static boolean offersHttp2() {
+    return SIM_HTTP2;
+  }
+
   /** Starts the given members with durable stores. */
   public static SimulatedFleet start(List<MemberCluster> clusters) {
     return start(clusters, MemberStore.DURABLE);

@@ -7,9 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.flotilla.apiserver.auth.KubeconfigContext;
+import dev.flotilla.fixtures.Await;
+import dev.flotilla.fixtures.TestClients;
 import dev.flotilla.sim.net.Ipv4Cidr;
 import dev.flotilla.sim.nodes.NodeSummary;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
@@ -22,19 +23,14 @@ import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder;
 import io.fabric8.kubernetes.api.model.discovery.v1.Endpoint;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
-import io.fabric8.kubernetes.client.Config;
-import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -91,16 +87,7 @@ class SimulatedFleetIT {
 
   /** A client from a kubeconfig context alone: URL, CA data and token. */
   private static KubernetesClient client(KubeconfigContext context) {
-    Config config =
-        new ConfigBuilder(Config.empty())
-            .withMasterUrl(context.serverUrl())
-            .withCaCertData(
-                Base64.getEncoder()
-                    .encodeToString(context.caPem().getBytes(StandardCharsets.UTF_8)))
-            .withOauthToken(context.token())
-            .withRequestTimeout(30_000)
-            .build();
-    return new KubernetesClientBuilder().withConfig(config).build();
+    return TestClients.fabric8(context.serverUrl(), context.caPem(), context.token());
   }
 
   private static String namespace(KubernetesClient client) {
@@ -113,22 +100,7 @@ class SimulatedFleetIT {
   }
 
   private static <T> T await(String what, Supplier<T> probe) {
-    long deadline = System.nanoTime() + WAIT.toNanos();
-    while (true) {
-      T value = probe.get();
-      if (value != null && !Boolean.FALSE.equals(value)) {
-        return value;
-      }
-      if (System.nanoTime() > deadline) {
-        fail("timed out after " + WAIT.toSeconds() + "s waiting for: " + what);
-      }
-      try {
-        Thread.sleep(50);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        fail("interrupted waiting for: " + what);
-      }
-    }
+    return Await.until(what, WAIT, probe::get);
   }
 
   private static Deployment deployment(String name, int replicas) {
@@ -220,19 +192,7 @@ class SimulatedFleetIT {
   @Test
   void membersServeHttp2ToClientsThatAskForIt() throws Exception {
     KubeconfigContext ctx = fleet.kubeconfigContexts().get(0);
-    java.security.KeyStore trust = java.security.KeyStore.getInstance("PKCS12");
-    trust.load(null, null);
-    trust.setCertificateEntry(
-        "ca",
-        java.security.cert.CertificateFactory.getInstance("X.509")
-            .generateCertificate(
-                new java.io.ByteArrayInputStream(ctx.caPem().getBytes(StandardCharsets.UTF_8))));
-    javax.net.ssl.TrustManagerFactory tmf =
-        javax.net.ssl.TrustManagerFactory.getInstance(
-            javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
-    tmf.init(trust);
-    javax.net.ssl.SSLContext tls = javax.net.ssl.SSLContext.getInstance("TLS");
-    tls.init(null, tmf.getTrustManagers(), null);
+    javax.net.ssl.SSLContext tls = TestClients.trustingPem(ctx.caPem());
     java.net.http.HttpClient http =
         java.net.http.HttpClient.newBuilder()
             .version(java.net.http.HttpClient.Version.HTTP_2)

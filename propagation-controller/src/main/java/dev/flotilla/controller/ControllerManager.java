@@ -15,6 +15,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -49,6 +50,8 @@ public final class ControllerManager implements AutoCloseable {
   private volatile boolean leading; // the elector says so; controllers may still be starting
   private volatile boolean closed;
   private ControllerSet running; // confined to the terms thread
+  private AutoCloseable companionRunning; // confined to the terms thread
+  private volatile Supplier<? extends AutoCloseable> companion;
   private volatile boolean controllersRunning;
   private CompletableFuture<?> election;
 
@@ -71,6 +74,16 @@ public final class ControllerManager implements AutoCloseable {
    */
   public ControllerManager derivedServicePrefix(String prefix) {
     this.derivedServicePrefix = prefix;
+    return this;
+  }
+
+  /**
+   * More controllers to run in each term, before the federation's own: the hub's built-in
+   * controllers (GC, namespaces, CRDs, root CA, ServiceAccounts, CSRs), so they too run in exactly
+   * one replica and start afresh whenever it leads again. Set before {@link #start()}.
+   */
+  public ControllerManager alsoWhileLeading(Supplier<? extends AutoCloseable> controllers) {
+    this.companion = controllers;
     return this;
   }
 
@@ -160,8 +173,13 @@ public final class ControllerManager implements AutoCloseable {
     }
     LOG.info(identity + " leads: starting controllers");
     try {
+      Supplier<? extends AutoCloseable> more = companion;
+      if (more != null && companionRunning == null) {
+        companionRunning = more.get();
+      }
       running = ControllerSet.start(hub, derivedServicePrefix, failover, () -> leading && !closed);
     } catch (RuntimeException | Error e) {
+      stopCompanion();
       // A replica that leads but cannot run its controllers gives the lease up for another one
       // (or itself, a retry period later) rather than hold it idle.
       LOG.log(Level.WARNING, identity + ": controllers failed to start; giving up the lease", e);
@@ -173,6 +191,7 @@ public final class ControllerManager implements AutoCloseable {
     }
     if (running == null) {
       LOG.info(identity + ": leadership ended while controllers were starting");
+      stopCompanion();
       return;
     }
     termsStarted.incrementAndGet();
@@ -181,6 +200,7 @@ public final class ControllerManager implements AutoCloseable {
 
   /** Terms thread only; idempotent. */
   private void stopControllers() {
+    stopCompanion();
     if (running == null) {
       return;
     }
@@ -188,6 +208,19 @@ public final class ControllerManager implements AutoCloseable {
     controllersRunning = false;
     running.close();
     running = null;
+  }
+
+  /** Terms thread only; idempotent. */
+  private void stopCompanion() {
+    AutoCloseable c = companionRunning;
+    companionRunning = null;
+    if (c != null) {
+      try {
+        c.close();
+      } catch (Exception e) {
+        LOG.log(Level.WARNING, identity + ": stopping the hub's built-in controllers", e);
+      }
+    }
   }
 
   /** Whether this replica's controllers run now. */

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.flotilla.controller.runtime.Kinds;
 import dev.flotilla.controller.runtime.Trees;
+import dev.flotilla.fixtures.Await;
 import java.io.ByteArrayInputStream;
 import org.junit.jupiter.api.Test;
 
@@ -34,18 +35,18 @@ class ClusterTaintPolicyIT {
         ControllerManager m = new ControllerManager(fx.client, "ctp").start()) {
       fx.client.load(new ByteArrayInputStream(POLICY.getBytes())).create();
       fx.propagate("cm", "c1, c2");
-      HubFixture.await(
+      Await.until(
           "Works in c1 and c2", () -> fx.work("c1", "cm") != null && fx.work("c2", "cm") != null);
       assertEquals(0, taints(fx, "c1").size(), "Ready: no taint");
 
       ready(fx, "c1", "False");
       ready(fx, "c2", "False");
-      HubFixture.await("c1 tainted", () -> taints(fx, "c1").size() == 1 ? true : null);
+      Await.until("c1 tainted", () -> taints(fx, "c1").size() == 1 ? true : null);
       JsonNode taint = taints(fx, "c1").get(0);
       assertEquals("e2e.flotilla.dev/not-ready", taint.path("key").asText());
       assertEquals("NoExecute", taint.path("effect").asText());
       JsonNode rb =
-          HubFixture.await(
+          Await.until(
               "cm evicted from c1",
               () -> {
                 JsonNode b = binding(fx);
@@ -56,7 +57,7 @@ class ClusterTaintPolicyIT {
       assertEquals(0, taints(fx, "c2").size(), "c2 is not a target of the policy");
 
       ready(fx, "c1", "True");
-      HubFixture.await("c1 untainted", () -> taints(fx, "c1").isEmpty() ? true : null);
+      Await.until("c1 untainted", () -> taints(fx, "c1").isEmpty() ? true : null);
     }
   }
 

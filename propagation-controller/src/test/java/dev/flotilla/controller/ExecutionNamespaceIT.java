@@ -1,8 +1,8 @@
 package dev.flotilla.controller;
 
-import static dev.flotilla.controller.HubFixture.await;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
+import dev.flotilla.fixtures.Await;
 import io.fabric8.kubernetes.api.model.Namespace;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -37,12 +37,12 @@ class ExecutionNamespaceIT {
   @Test
   void aDeletedExecutionNamespaceComesBack() {
     Namespace first =
-        await(
+        Await.until(
             "karmada-es-member1 made",
             () -> fx.client.namespaces().withName("karmada-es-member1").get());
     fx.client.namespaces().withName("karmada-es-member1").delete();
     Namespace again =
-        await(
+        Await.until(
             "karmada-es-member1 made again",
             () -> {
               Namespace ns = fx.client.namespaces().withName("karmada-es-member1").get();

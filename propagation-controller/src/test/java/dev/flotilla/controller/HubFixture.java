@@ -2,66 +2,37 @@ package dev.flotilla.controller;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.flotilla.apiserver.HubConfig;
 import dev.flotilla.apiserver.HubServer;
+import dev.flotilla.apiserver.it.TestHub;
 import dev.flotilla.controller.runtime.Kinds;
 import dev.flotilla.controller.runtime.Trees;
+import dev.flotilla.fixtures.TestClients;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
-import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.io.ByteArrayInputStream;
-import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.security.KeyStore;
-import java.security.cert.CertificateFactory;
 import java.time.Duration;
-import java.util.function.Supplier;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 
 /**
  * A hub on an ephemeral port with an admin fabric8 client and Clusters registered by hand (Ready,
  * serving ConfigMaps), for controller tests over real HTTPS; plus the probes they share.
  */
 final class HubFixture implements AutoCloseable {
+  private final TestHub testHub;
   final HubServer hub;
   final KubernetesClient client;
   private final HttpClient http;
 
-  HubFixture(String... clusters) throws Exception {
-    hub = HubServer.create(HubConfig.of(Files.createTempDirectory("flotilla-ctl"), 0)).start();
-    client =
-        new KubernetesClientBuilder()
-            .withConfig(
-                new ConfigBuilder()
-                    .withMasterUrl(hub.url())
-                    .withCaCertFile(hub.certificateAuthority().caCertPath().toString())
-                    .withOauthToken(hub.authenticator().adminToken())
-                    .build())
-            .build();
-    http = HttpClient.newBuilder().sslContext(trustingHub()).build();
+  HubFixture(String... clusters) {
+    testHub = TestHub.start();
+    hub = testHub.server();
+    client = testHub.client();
+    http = TestClients.https(testHub.caCertPath());
     for (String c : clusters) {
       cluster(c);
-    }
-  }
-
-  private SSLContext trustingHub() throws Exception {
-    try (InputStream ca = Files.newInputStream(hub.certificateAuthority().caCertPath())) {
-      KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
-      trust.load(null, null);
-      trust.setCertificateEntry(
-          "flotilla-ca", CertificateFactory.getInstance("X.509").generateCertificate(ca));
-      TrustManagerFactory tmf =
-          TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-      tmf.init(trust);
-      SSLContext ssl = SSLContext.getInstance("TLS");
-      ssl.init(null, tmf.getTrustManagers(), null);
-      return ssl;
     }
   }
 
@@ -158,26 +129,8 @@ final class HubFixture implements AutoCloseable {
     }
   }
 
-  /** Polls until {@code probe} gives non-null (a generous deadline, never a timing assert). */
-  static <T> T await(String what, Supplier<T> probe) {
-    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-    while (System.nanoTime() < deadline) {
-      T value = probe.get();
-      if (value != null && !Boolean.FALSE.equals(value)) {
-        return value;
-      }
-      try {
-        Thread.sleep(100);
-      } catch (InterruptedException e) {
-        throw new IllegalStateException(e);
-      }
-    }
-    throw new AssertionError("not reached within 60 s: " + what);
-  }
-
   @Override
   public void close() {
-    client.close();
-    hub.close();
+    testHub.close();
   }
 }

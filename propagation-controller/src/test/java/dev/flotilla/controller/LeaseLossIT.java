@@ -1,6 +1,5 @@
 package dev.flotilla.controller;
 
-import static dev.flotilla.controller.HubFixture.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -11,6 +10,7 @@ import dev.flotilla.controller.cluster.ClusterHealthController;
 import dev.flotilla.controller.detector.ResourceDetector;
 import dev.flotilla.controller.mcs.McsHubController;
 import dev.flotilla.controller.scheduler.SchedulerController;
+import dev.flotilla.fixtures.Await;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -94,7 +94,7 @@ class LeaseLossIT {
 
   /** Writes the Lease as another identity would; retried on conflicts with the renewing leader. */
   private static void writeLease(String holder, ZonedDateTime renewTime, int seconds) {
-    await(
+    Await.until(
         "the Lease written as " + holder,
         () -> {
           Lease l = lease();
@@ -121,24 +121,26 @@ class LeaseLossIT {
 
   @Test
   void lostLeaseStopsControllersThenLeadershipIsTakenBackAndPropagationWorks() {
-    await("first term", () -> manager.leading());
+    Await.until("first term", () -> manager.leading());
     assertEquals("200 ok", readyz(""));
     fx.propagate("before", "member1");
-    await("Work for a ConfigMap propagated in the first term", () -> fx.work("member1", "before"));
-    int oneTermWatches = await("the first term's watches", () -> watches() > 0 ? watches() : null);
+    Await.until(
+        "Work for a ConfigMap propagated in the first term", () -> fx.work("member1", "before"));
+    int oneTermWatches =
+        Await.until("the first term's watches", () -> watches() > 0 ? watches() : null);
 
     for (int term = 2; term <= 3; term++) {
       // Another replica takes the lease and renews it far ahead: this one's renewal fails.
       ZonedDateTime now = ZonedDateTime.now(ZoneOffset.UTC);
       writeLease("replica-b", now.plusHours(1), 3600);
-      await("controllers stopped after the lease was lost", () -> !manager.leading());
+      Await.until("controllers stopped after the lease was lost", () -> !manager.leading());
       // Nothing of the old term survives: no worker thread, no open watch on the hub.
-      await("no worker left from the old term", () -> workerThreads().isEmpty());
-      await("no watch left from the old term", () -> watches() == 0);
+      Await.until("no worker left from the old term", () -> workerThreads().isEmpty());
+      Await.until("no watch left from the old term", () -> watches() == 0);
       // While replica-b is seen renewing it is a live leader and this standby is ready; once it
       // stops renewing (it wrote once), nobody's controllers run and readiness says so.
       String notReady =
-          await(
+          Await.until(
               "readyz failing while nobody leads",
               () -> readyz("").startsWith("500 ") ? readyz("") : null);
       assertEquals(
@@ -158,16 +160,17 @@ class LeaseLossIT {
 
       // replica-b gives the lease up (as a clean shutdown does): this replica leads again.
       writeLease("", now, 1);
-      await("leadership taken back", () -> manager.leading());
+      Await.until("leadership taken back", () -> manager.leading());
       assertEquals(term, manager.termsStarted());
-      await("ready again", () -> readyz("").equals("200 ok"));
+      Await.until("ready again", () -> readyz("").equals("200 ok"));
       assertEquals("200 [+]ping ok\n[+]controllers ok\nreadyz check passed\n", readyz("?verbose"));
-      assertNotNull(await("the waiting propagation", () -> fx.work("member1", waiting)));
+      assertNotNull(Await.until("the waiting propagation", () -> fx.work("member1", waiting)));
       String after = "after-" + term;
       fx.propagate(after, "member1");
-      assertNotNull(await("a new propagation in the new term", () -> fx.work("member1", after)));
+      assertNotNull(
+          Await.until("a new propagation in the new term", () -> fx.work("member1", after)));
       // One term's informers, none left over from earlier terms.
-      await("the new term's watches", () -> watches() == oneTermWatches);
+      Await.until("the new term's watches", () -> watches() == oneTermWatches);
     }
     assertEquals("replica-a", lease().getSpec().getHolderIdentity());
   }

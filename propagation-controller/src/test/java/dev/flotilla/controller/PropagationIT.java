@@ -5,17 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.flotilla.apiserver.HubConfig;
-import dev.flotilla.apiserver.HubServer;
+import dev.flotilla.apiserver.it.TestHub;
 import dev.flotilla.controller.runtime.Kinds;
 import dev.flotilla.controller.runtime.Trees;
+import dev.flotilla.fixtures.Await;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
-import io.fabric8.kubernetes.client.Config;
-import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
-import java.nio.file.Files;
-import java.time.Duration;
 import java.util.List;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterAll;
@@ -27,20 +22,14 @@ import org.junit.jupiter.api.Test;
  * Works written per cluster out, with Clusters registered by hand (no agents).
  */
 class PropagationIT {
-  private static HubServer hub;
+  private static TestHub hub;
   private static KubernetesClient client;
   private static ControllerManager controllers;
 
   @BeforeAll
   static void start() throws Exception {
-    hub = HubServer.create(HubConfig.of(Files.createTempDirectory("flotilla-prop"), 0)).start();
-    Config config =
-        new ConfigBuilder()
-            .withMasterUrl(hub.url())
-            .withCaCertFile(hub.certificateAuthority().caCertPath().toString())
-            .withOauthToken(hub.authenticator().adminToken())
-            .build();
-    client = new KubernetesClientBuilder().withConfig(config).build();
+    hub = TestHub.start();
+    client = hub.client();
     for (String[] c :
         new String[][] {
           {"member1", "region-a", "dev"},
@@ -292,18 +281,6 @@ class PropagationIT {
   }
 
   static <T> T await(Supplier<T> probe) {
-    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-    while (System.nanoTime() < deadline) {
-      T value = probe.get();
-      if (value != null) {
-        return value;
-      }
-      try {
-        Thread.sleep(100);
-      } catch (InterruptedException e) {
-        throw new IllegalStateException(e);
-      }
-    }
-    throw new AssertionError("condition not reached within 30 s");
+    return Await.until("a Work's expected state", probe::get);
   }
 }

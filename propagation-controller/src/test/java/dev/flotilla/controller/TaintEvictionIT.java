@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.flotilla.controller.runtime.Kinds;
 import dev.flotilla.controller.runtime.Trees;
+import dev.flotilla.fixtures.Await;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import org.junit.jupiter.api.Test;
@@ -24,11 +25,11 @@ class TaintEvictionIT {
     try (HubFixture fx = new HubFixture("c1", "c2");
         ControllerManager m = new ControllerManager(fx.client, "on").start()) {
       fx.propagate("cm", "c1, c2");
-      HubFixture.await(
+      Await.until(
           "Works in c1 and c2", () -> fx.work("c1", "cm") != null && fx.work("c2", "cm") != null);
       taint(fx);
       JsonNode rb =
-          HubFixture.await(
+          Await.until(
               "cm evicted from c1",
               () -> {
                 JsonNode b = binding(fx);
@@ -50,7 +51,7 @@ class TaintEvictionIT {
                 .failover(FailoverOptions.DEFAULTS.withEviction(false))
                 .start()) {
       fx.propagate("cm", "c1, c2");
-      HubFixture.await(
+      Await.until(
           "Works in c1 and c2", () -> fx.work("c1", "cm") != null && fx.work("c2", "cm") != null);
       taint(fx);
       Thread.sleep(3000); // the taint manager would act within a reconcile; there is none

@@ -1,6 +1,5 @@
 package dev.flotilla.controller;
 
-import static dev.flotilla.controller.HubFixture.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -10,6 +9,7 @@ import dev.flotilla.apiserver.objects.Meta;
 import dev.flotilla.apiserver.registry.ResourceType;
 import dev.flotilla.controller.runtime.Kinds;
 import dev.flotilla.controller.runtime.UndecodableReporter;
+import dev.flotilla.fixtures.Await;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
@@ -108,25 +108,28 @@ class UndecodableObjectIT {
 
   @Test
   void undecodableObjectsAreSkippedAndReportedWhileEverythingElsePropagates() {
-    await("controllers running", () -> manager.leading());
+    Await.until("controllers running", () -> manager.leading());
     fx.propagate("first", "member1");
     assertNotNull(
-        await("propagation despite stored bad objects", () -> fx.work("member1", "first")));
+        Await.until("propagation despite stored bad objects", () -> fx.work("member1", "first")));
 
     Event binding =
-        await("an Event on the bad binding", () -> decodeEvent("default", "stale-binding"));
+        Await.until("an Event on the bad binding", () -> decodeEvent("default", "stale-binding"));
     assertEquals("Warning", binding.getType());
     assertEquals("ResourceBinding", binding.getInvolvedObject().getKind());
     assertTrue(binding.getMessage().contains("ownerReferences"), binding.getMessage());
     assertNotNull(
-        await("an Event on the bad Work", () -> decodeEvent("karmada-es-member1", "stale-work")));
+        Await.until(
+            "an Event on the bad Work", () -> decodeEvent("karmada-es-member1", "stale-work")));
 
     // One more turns up while the controllers run: a watch event, not the first list.
     fx.propagate("second", "member1");
-    JsonWork second = new JsonWork(await("second propagated", () -> fx.work("member1", "second")));
+    JsonWork second =
+        new JsonWork(Await.until("second propagated", () -> fx.work("member1", "second")));
     corrupt("work.karmada.io", "v1alpha1", "works", "karmada-es-member1", second.name());
     fx.propagate("third", "member1");
-    assertNotNull(await("propagation after a bad watch event", () -> fx.work("member1", "third")));
+    assertNotNull(
+        Await.until("propagation after a bad watch event", () -> fx.work("member1", "third")));
 
     // Deleting the bad objects is no event the controllers stumble on either. (Raw requests: the
     // test's own typed client cannot decode the deleted object it gets back.)
@@ -139,7 +142,7 @@ class UndecodableObjectIT {
         "DELETE",
         null);
     fx.propagate("fourth", "member1");
-    assertNotNull(await("propagation after the deletes", () -> fx.work("member1", "fourth")));
+    assertNotNull(Await.until("propagation after the deletes", () -> fx.work("member1", "fourth")));
     GenericKubernetesResource rb =
         fx.client
             .genericKubernetesResources(Kinds.RESOURCE_BINDING)

@@ -1,11 +1,11 @@
 package dev.flotilla.controller;
 
-import static dev.flotilla.controller.HubFixture.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.flotilla.controller.runtime.Kinds;
+import dev.flotilla.fixtures.Await;
 import dev.flotilla.policies.names.Names;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -41,16 +41,16 @@ class UnjoinIT {
   void deletingAClusterReleasesItsWorks() {
     fx.propagate("leaving", "member1");
     fx.propagate("staying", "member2");
-    JsonNode work = await("the Work for member1", () -> fx.work("member1", "leaving"));
+    JsonNode work = Await.until("the Work for member1", () -> fx.work("member1", "leaving"));
     assertEquals(
         Names.EXECUTION_CONTROLLER_FINALIZER,
         work.path("metadata").path("finalizers").path(0).asText(),
         "Works carry the execution finalizer, which only the agent removes");
-    await("the Work for member2", () -> fx.work("member2", "staying"));
+    Await.until("the Work for member2", () -> fx.work("member2", "staying"));
 
     fx.client.genericKubernetesResources(Kinds.CLUSTER).withName("member1").delete();
 
-    await(
+    Await.until(
         "karmada-es-member1 and its Works gone",
         () -> fx.client.namespaces().withName("karmada-es-member1").get() == null);
     assertNull(
@@ -59,6 +59,6 @@ class UnjoinIT {
             .inNamespace("karmada-es-member1")
             .withName(work.path("metadata").path("name").asText())
             .get());
-    await("member2's Work still there", () -> fx.work("member2", "staying"));
+    Await.until("member2's Work still there", () -> fx.work("member2", "staying"));
   }
 }

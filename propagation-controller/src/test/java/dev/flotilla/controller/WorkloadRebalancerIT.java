@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.flotilla.controller.runtime.Kinds;
 import dev.flotilla.controller.runtime.Trees;
+import dev.flotilla.fixtures.Await;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import java.io.ByteArrayInputStream;
 import java.time.Instant;
@@ -24,7 +25,7 @@ class WorkloadRebalancerIT {
     try (HubFixture fx = new HubFixture("c1", "c2");
         ControllerManager m = new ControllerManager(fx.client, "rebalance").start()) {
       fx.propagate("cm", "c1, c2");
-      HubFixture.await("cm scheduled", () -> fx.work("c1", "cm") != null ? true : null);
+      Await.until("cm scheduled", () -> fx.work("c1", "cm") != null ? true : null);
       Thread.sleep(1100); // the rebalancer is created in a later second than the last schedule
       create(
           fx,
@@ -38,7 +39,7 @@ class WorkloadRebalancerIT {
             - {apiVersion: v1, kind: ConfigMap, namespace: default, name: missing}
           """);
       JsonNode done =
-          HubFixture.await(
+          Await.until(
               "the rebalancer finished",
               () -> {
                 JsonNode r = rebalancer(fx, "again");
@@ -52,7 +53,7 @@ class WorkloadRebalancerIT {
 
       String created = done.path("metadata").path("creationTimestamp").asText();
       JsonNode rb =
-          HubFixture.await(
+          Await.until(
               "cm's binding scheduled again after the trigger",
               () -> {
                 JsonNode b =
@@ -79,7 +80,7 @@ class WorkloadRebalancerIT {
             ttlSecondsAfterFinished: 0
             workloads: [{apiVersion: v1, kind: ConfigMap, namespace: default, name: cm}]
           """);
-      HubFixture.await("the finished rebalancer is deleted", () -> rebalancer(fx, "once") == null);
+      Await.until("the finished rebalancer is deleted", () -> rebalancer(fx, "once") == null);
       assertTrue(rebalancer(fx, "again") != null, "no TTL: kept");
     }
   }

@@ -29,7 +29,7 @@ final class Form {
 
   /** How long the soak's watchers and writers run. */
   static Duration soak() {
-    return isLong() ? Duration.ofMinutes(10) : Duration.ofMinutes(1);
+    return isLong() ? Duration.ofMinutes(10) : Duration.ofMinutes(2);
   }
 
   /** Watchers held open through the soak. */

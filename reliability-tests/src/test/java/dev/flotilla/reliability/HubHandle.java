@@ -21,7 +21,12 @@ final class HubHandle {
         hub.await(l -> l.startsWith("PORT "), Duration.ofMinutes(3)).substring(5).trim());
   }
 
-  /** The admin, with no retries: a write the hub did not acknowledge must show as a failure. */
+  /**
+   * The admin, with no retries: a write the hub did not acknowledge must show as a failure. The
+   * connect timeout (which covers the TLS handshake) is the request timeout, not fabric8's 10 s: a
+   * hub JVM that has just started on a machine at load 50 can take longer than that to complete its
+   * first, cold handshake, and a connect that times out is no verdict on the hub.
+   */
   static KubernetesClient client(Processes hub, Path dataDir) throws Exception {
     Config config =
         new ConfigBuilder()
@@ -30,6 +35,7 @@ final class HubHandle {
             .withOauthToken(Files.readString(dataDir.resolve("admin.token")).trim())
             .withRequestRetryBackoffLimit(0)
             .withRequestTimeout(60_000)
+            .withConnectionTimeout(60_000)
             .build();
     return new KubernetesClientBuilder().withConfig(config).build();
   }

@@ -15,6 +15,7 @@ final class Kubeconfigs {
         Config.fromKubeconfig(context, Files.readString(kubeconfig), kubeconfig.toString());
     config.setRequestRetryBackoffLimit(0);
     config.setRequestTimeout(30_000);
+    config.setConnectionTimeout(60_000); // a cold hub on a loaded machine (see HubHandle)
     return new KubernetesClientBuilder().withConfig(config).build();
   }
 }

@@ -20,11 +20,11 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 /**
- * Soak: 1,000 watchers and a steady write load (5 writes a second) for one minute in the short form
- * (two were too heavy beside everything else CI runs on two cores), ten in the long. No write or
- * watch fails, every watcher gets every event, no event loop of the hub is held by code for over
- * 100 ms (Vert.x's checker in the hub's process; see {@link HubMain}), and the hub's RSS stays
- * bounded (printed every sample).
+ * Soak: 1,000 watchers and a steady write load (5 writes a second) for two minutes in the short
+ * form (beside the suite's other tests, in a second JVM), ten in the long. No write or watch fails,
+ * every watcher gets every event, no event loop of the hub is held by code for over 100 ms
+ * (Vert.x's checker in the hub's process; see {@link HubMain}), and the hub's RSS stays bounded
+ * (printed every sample).
  */
 class SoakIT {
   private static final String NS = "soak";

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.flotilla.controller.runtime.Kinds;
+import dev.flotilla.fixtures.Await;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import java.time.Duration;
 import java.util.List;
@@ -73,7 +74,7 @@ class DeletionE2E {
                     .withName("kept")
                     .get()
                 == null);
-    Await.settle(Duration.ofSeconds(3)); // give a wrongful cleanup the time to show
+    Await.pause(Duration.ofSeconds(3)); // give a wrongful cleanup the time to show
 
     JsonNode rb = fleet.binding(ns, "ConfigMap", "kept");
     assertNotNull(rb, "the binding stays");

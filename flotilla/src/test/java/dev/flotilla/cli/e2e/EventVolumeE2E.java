@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.flotilla.controller.FailoverOptions;
 import dev.flotilla.controller.runtime.EventRecorder;
 import dev.flotilla.controller.runtime.Trees;
+import dev.flotilla.fixtures.Await;
 import io.fabric8.kubernetes.api.model.Event;
 import java.time.Duration;
 import java.util.HashSet;

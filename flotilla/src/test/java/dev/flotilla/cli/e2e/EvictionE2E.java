@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.flotilla.controller.FailoverOptions;
 import dev.flotilla.controller.runtime.Kinds;
+import dev.flotilla.fixtures.Await;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
@@ -132,7 +133,7 @@ class EvictionE2E {
           "the binding's events");
 
       // The new copy is not healthy: the old one stays, Work and member copy.
-      Await.settle(Duration.ofSeconds(3));
+      Await.pause(Duration.ofSeconds(3));
       assertNotNull(fleet.work(from, ns, "Deployment", "web"), "the old Work stays");
       assertNotNull(deployment(fleet, from, ns, "web"), "the old copy stays");
       assertEquals(
@@ -260,7 +261,7 @@ class EvictionE2E {
                     .isEmpty()
                 ? true
                 : null);
-    Await.settle(Duration.ofSeconds(2));
+    Await.pause(Duration.ofSeconds(2));
     assertEquals(List.of(to), Fleet.scheduledClusters(fleet.binding(ns, "Deployment", "db")));
     assertNull(deployment(fleet, from, ns, "db"), "no duplicate on the returned member");
   }
@@ -327,7 +328,7 @@ class EvictionE2E {
               && deployment(fleet, "member1", ns, "app") == null
               && deployment(fleet, "member3", ns, "app") != null;
         });
-    Await.settle(Duration.ofSeconds(2));
+    Await.pause(Duration.ofSeconds(2));
     assertEquals(
         List.of("member3"), Fleet.scheduledClusters(fleet.binding(ns, "Deployment", "app")));
   }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.flotilla.controller.runtime.Trees;
+import dev.flotilla.fixtures.Await;
 import io.fabric8.kubernetes.api.model.Event;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -435,21 +436,11 @@ class ExplainE2E {
     Fleet fleet = FLEET.fleet();
     String ns = fleet.newNamespace("suspended");
     fleet.create(
-        """
-        apiVersion: v1
-        kind: ConfigMap
-        metadata: {name: held, namespace: %1$s}
-        data: {a: b}
-        ---
-        apiVersion: policy.karmada.io/v1alpha1
-        kind: PropagationPolicy
-        metadata: {name: held, namespace: %1$s}
-        spec:
-          resourceSelectors: [{apiVersion: v1, kind: ConfigMap, name: held}]
-          placement: {clusterAffinity: {clusterNames: [member1]}}
-          suspension: {dispatching: true}
-        """
-            .formatted(ns));
+        Propagation.configMapWithPolicy(
+            ns,
+            "held",
+            "{clusterAffinity: {clusterNames: [member1]}}",
+            "  suspension: {dispatching: true}\n"));
     JsonNode suspended =
         Await.until(
             "the binding's Suspended condition",

@@ -12,16 +12,15 @@ import dev.flotilla.controller.ControllerManager;
 import dev.flotilla.controller.FailoverOptions;
 import dev.flotilla.controller.runtime.Kinds;
 import dev.flotilla.controller.runtime.Trees;
+import dev.flotilla.fixtures.Await;
+import dev.flotilla.fixtures.TestClients;
 import dev.flotilla.policies.names.Names;
 import dev.flotilla.sim.SimulatedFleet;
 import dev.flotilla.sim.SimulatedMember;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
-import io.fabric8.kubernetes.client.Config;
-import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -29,7 +28,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -169,32 +167,33 @@ public final class Fleet implements AutoCloseable {
     memberClients.put(member.name(), memberClient);
     agentConfigs.put(
         member.name(),
-        AgentConfig.builder()
-            .hub(ClientSource.of(hubClient))
-            .member(ClientSource.of(memberClient))
-            .clusterName(member.name())
-            .provider(member.cluster().provider())
-            .region(member.cluster().region())
-            .zones(member.cluster().zones())
+        agentConfig(member, hubClient, memberClient)
             .labels(
                 Map.of("flotilla.dev/simulated", "true", ENV_LABEL, env, NAME_LABEL, member.name()))
-            .apiEndpoint(member.url())
             .leaseDuration(options.leaseDuration())
             .renewInterval(options.renewInterval())
             .statusInterval(options.statusInterval())
             .build());
   }
 
+  /**
+   * The agent of a simulated member as the launcher configures it: its own hub credential, the
+   * member's admin client, and the member's name, topology and URL.
+   */
+  public static AgentConfig.Builder agentConfig(
+      SimulatedMember member, KubernetesClient hubClient, KubernetesClient memberClient) {
+    return AgentConfig.builder()
+        .hub(ClientSource.of(hubClient))
+        .member(ClientSource.of(memberClient))
+        .clusterName(member.name())
+        .provider(member.cluster().provider())
+        .region(member.cluster().region())
+        .zones(member.cluster().zones())
+        .apiEndpoint(member.url());
+  }
+
   static KubernetesClient tokenClient(String url, String caPem, String token) {
-    Config config =
-        new ConfigBuilder()
-            .withMasterUrl(url)
-            .withCaCertData(
-                Base64.getEncoder().encodeToString(caPem.getBytes(StandardCharsets.UTF_8)))
-            .withOauthToken(token)
-            .withRequestTimeout(30_000)
-            .build();
-    return new KubernetesClientBuilder().withConfig(config).build();
+    return TestClients.fabric8(url, caPem, token);
   }
 
   // ---- the parts tests stop and start ----

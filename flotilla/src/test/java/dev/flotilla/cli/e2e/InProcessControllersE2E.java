@@ -3,6 +3,7 @@ package dev.flotilla.cli.e2e;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.flotilla.fixtures.Await;
 import dev.flotilla.inprocess.InProcessHttpClient;
 import dev.flotilla.inprocess.InProcessHttpClientFactory;
 import io.fabric8.kubernetes.api.model.ConfigMap;

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.flotilla.fixtures.Await;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -84,7 +85,7 @@ class PausedHubE2E {
         Await.until("ConfigMap before in member1", () -> configMap(member, "before"));
 
         signal(hub, "STOP");
-        Await.settle(Duration.ofSeconds(3)); // past the 2 s renew deadline, as a GC pause would
+        Await.pause(Duration.ofSeconds(3)); // past the 2 s renew deadline, as a GC pause would
         signal(hub, "CONT");
 
         Await.until("the paused leader to stop its controllers", () -> line("stopped leading"));

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.flotilla.fixtures.Await;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,6 +17,16 @@ final class Propagation {
    * A ConfigMap and a PropagationPolicy selecting it by name, with a placement in YAML flow style.
    */
   static String configMapWithPolicy(String namespace, String name, String placement) {
+    return configMapWithPolicy(namespace, name, placement, "");
+  }
+
+  /**
+   * As {@link #configMapWithPolicy(String, String, String)}, the policy's spec ending with {@code
+   * moreSpec} (YAML lines at the spec's indentation, e.g. {@code " suspension: {dispatching:
+   * true}\n"}).
+   */
+  static String configMapWithPolicy(
+      String namespace, String name, String placement, String moreSpec) {
     return """
         apiVersion: v1
         kind: ConfigMap
@@ -29,7 +40,8 @@ final class Propagation {
           resourceSelectors: [{apiVersion: v1, kind: ConfigMap, name: %1$s}]
           placement: %3$s
         """
-        .formatted(name, namespace, placement);
+            .formatted(name, namespace, placement)
+        + moreSpec;
   }
 
   /** A Deployment of nginx with {@code replicas}. */

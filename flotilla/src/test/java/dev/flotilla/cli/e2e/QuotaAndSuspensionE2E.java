@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.flotilla.controller.runtime.Kinds;
 import dev.flotilla.controller.runtime.Trees;
+import dev.flotilla.fixtures.Await;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceQuota;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -144,23 +145,11 @@ class QuotaAndSuspensionE2E {
     Fleet fleet = FLEET.fleet();
     String ns = fleet.newNamespace("suspend");
     fleet.create(
-        """
-        apiVersion: v1
-        kind: ConfigMap
-        metadata: {name: settings, namespace: %1$s}
-        data: {mode: fast}
-        ---
-        apiVersion: policy.karmada.io/v1alpha1
-        kind: PropagationPolicy
-        metadata: {name: settings, namespace: %1$s}
-        spec:
-          resourceSelectors: [{apiVersion: v1, kind: ConfigMap, name: settings}]
-          placement:
-            clusterAffinity: {clusterNames: [member1, member2]}
-          suspension:
-            dispatchingOnClusters: {clusterNames: [member2]}
-        """
-            .formatted(ns));
+        Propagation.configMapWithPolicy(
+            ns,
+            "settings",
+            "{clusterAffinity: {clusterNames: [member1, member2]}}",
+            "  suspension: {dispatchingOnClusters: {clusterNames: [member2]}}\n"));
     Await.until(
         "member1 gets the ConfigMap",
         () -> fleet.member("member1").configMaps().inNamespace(ns).withName("settings").get());
@@ -174,7 +163,7 @@ class QuotaAndSuspensionE2E {
     assertTrue(held.path("spec").path("suspendDispatching").asBoolean());
     JsonNode member1Work = fleet.work("member1", ns, "ConfigMap", "settings");
     assertTrue(!member1Work.path("spec").path("suspendDispatching").asBoolean(false));
-    Await.settle(Duration.ofSeconds(3));
+    Await.pause(Duration.ofSeconds(3));
     assertNull(
         fleet.member("member2").configMaps().inNamespace(ns).withName("settings").get(),
         "a suspended cluster gets nothing");

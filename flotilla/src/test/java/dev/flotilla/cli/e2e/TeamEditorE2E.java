@@ -5,11 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.flotilla.apiserver.auth.UserInfo;
+import dev.flotilla.fixtures.Await;
+import dev.flotilla.fixtures.TestClients;
 import io.fabric8.kubernetes.api.model.rbac.RoleBindingBuilder;
-import io.fabric8.kubernetes.client.Config;
-import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -28,35 +27,7 @@ class TeamEditorE2E {
     Fleet fleet = FLEET.fleet();
     String team = fleet.newNamespace("team");
     String other = fleet.newNamespace("other");
-    fleet
-        .hub()
-        .authenticator()
-        .addToken("team-token", new UserInfo("team-dev", "u-team", List.of()));
-    fleet
-        .hubClient()
-        .rbac()
-        .roleBindings()
-        .inNamespace(team)
-        .resource(
-            new RoleBindingBuilder()
-                .withNewMetadata()
-                .withName("team-dev-edit")
-                .endMetadata()
-                .withNewRoleRef("rbac.authorization.k8s.io", "ClusterRole", "edit")
-                .addNewSubject()
-                .withApiGroup("rbac.authorization.k8s.io")
-                .withKind("User")
-                .withName("team-dev")
-                .endSubject()
-                .build())
-        .create();
-    Config config =
-        new ConfigBuilder(Config.empty())
-            .withMasterUrl(fleet.hub().url())
-            .withCaCertFile(fleet.hub().certificateAuthority().caCertPath().toString())
-            .withOauthToken("team-token")
-            .build();
-    try (KubernetesClient dev = new KubernetesClientBuilder().withConfig(config).build()) {
+    try (KubernetesClient dev = editor(fleet, team, "team")) {
       dev.load(
               new java.io.ByteArrayInputStream(
                   (Propagation.deployment(team, "web", 2) + "---\n" + policy(team, "web"))
@@ -133,28 +104,6 @@ class TeamEditorE2E {
     String team = fleet.newNamespace("deps");
     String victim = fleet.newNamespace("victim");
     fleet
-        .hub()
-        .authenticator()
-        .addToken("deps-token", new UserInfo("deps-dev", "u-deps", List.of()));
-    fleet
-        .hubClient()
-        .rbac()
-        .roleBindings()
-        .inNamespace(team)
-        .resource(
-            new RoleBindingBuilder()
-                .withNewMetadata()
-                .withName("deps-dev-edit")
-                .endMetadata()
-                .withNewRoleRef("rbac.authorization.k8s.io", "ClusterRole", "edit")
-                .addNewSubject()
-                .withApiGroup("rbac.authorization.k8s.io")
-                .withKind("User")
-                .withName("deps-dev")
-                .endSubject()
-                .build())
-        .create();
-    fleet
         .hubClient()
         .secrets()
         .inNamespace(victim)
@@ -199,13 +148,7 @@ class TeamEditorE2E {
           placement: {clusterAffinity: {clusterNames: [member1]}}
         """
             .formatted(team);
-    Config config =
-        new ConfigBuilder(Config.empty())
-            .withMasterUrl(fleet.hub().url())
-            .withCaCertFile(fleet.hub().certificateAuthority().caCertPath().toString())
-            .withOauthToken("deps-token")
-            .build();
-    try (KubernetesClient dev = new KubernetesClientBuilder().withConfig(config).build()) {
+    try (KubernetesClient dev = editor(fleet, team, "deps")) {
       dev.load(
               new java.io.ByteArrayInputStream(
                   manifests.getBytes(java.nio.charset.StandardCharsets.UTF_8)))
@@ -324,5 +267,37 @@ class TeamEditorE2E {
           placement: {clusterAffinity: {clusterNames: [member1, member2]}}
         """
         .formatted(name, namespace);
+  }
+
+  /**
+   * A client of the hub as {@code <name>-dev}, a user (token {@code <name>-token}) bound to the
+   * {@code edit} ClusterRole in {@code namespace} alone.
+   */
+  private static KubernetesClient editor(Fleet fleet, String namespace, String name) {
+    String user = name + "-dev";
+    fleet
+        .hub()
+        .authenticator()
+        .addToken(name + "-token", new UserInfo(user, "u-" + name, List.of()));
+    fleet
+        .hubClient()
+        .rbac()
+        .roleBindings()
+        .inNamespace(namespace)
+        .resource(
+            new RoleBindingBuilder()
+                .withNewMetadata()
+                .withName(user + "-edit")
+                .endMetadata()
+                .withNewRoleRef("rbac.authorization.k8s.io", "ClusterRole", "edit")
+                .addNewSubject()
+                .withApiGroup("rbac.authorization.k8s.io")
+                .withKind("User")
+                .withName(user)
+                .endSubject()
+                .build())
+        .create();
+    return TestClients.fabric8(
+        fleet.hub().url(), fleet.hub().certificateAuthority().caCertPath(), name + "-token");
   }
 }

@@ -4,9 +4,10 @@ import dev.flotilla.apiserver.auth.AgentTokens;
 import dev.flotilla.apiserver.objects.Admission;
 
 /**
- * Admission for member agents: the writes {@link AgentAuthorizer} lets through that depend on the
- * object (a Work's kind of change, a Cluster's fields, the name a create gives) are judged by
- * {@link AgentWrites}; a refusal is 403 in upstream's shape with the reason. Other users pass.
+ * Admission for member agents: what RBAC cannot express of their scope ({@link AgentRbac}) is
+ * judged on the object by {@link AgentWrites}: the name a create gives (its own Cluster and Lease),
+ * which fields of a Cluster or Work change, and that a report speaks only for its own cluster. A
+ * refusal is 403 in upstream's shape with the reason. Other users pass.
  */
 public final class AgentAdmission implements Admission {
   @Override

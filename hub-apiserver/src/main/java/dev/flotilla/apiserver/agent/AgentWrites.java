@@ -2,6 +2,8 @@ package dev.flotilla.apiserver.agent;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.flotilla.apiserver.auth.AgentTokens;
+import dev.flotilla.apiserver.certificates.Csrs;
 import dev.flotilla.apiserver.objects.Admission.Operation;
 import dev.flotilla.policies.names.Names;
 import java.util.ArrayList;
@@ -23,6 +25,7 @@ import java.util.TreeSet;
  *       {@code spec.syncMode: Pull}, apiEndpoint, id, provider, region, zones); taints and every
  *       other field stay the administrator's; status freely.
  *   <li>its Lease: only the one named after its cluster.
+ *   <li>CertificateSigningRequests: created only for its own identity (certificate renewal).
  * </ul>
  */
 public final class AgentWrites {
@@ -83,8 +86,31 @@ public final class AgentWrites {
       case "leases.coordination.k8s.io" ->
           cluster.equals(name) ? null : "an agent keeps only its own Lease \"" + cluster + "\"";
       case "events", "events.events.k8s.io" -> null;
-      default -> "an agent writes only its Cluster, its Lease, Works and events";
+      case "certificatesigningrequests.certificates.k8s.io" -> renewal(cluster, op, object);
+      default ->
+          "an agent writes only its Cluster, its Lease, Works, events and the request that"
+              + " renews its own certificate";
     };
+  }
+
+  /** An agent posts CSRs only to renew its own certificate: for its own identity, nothing else. */
+  static String renewal(String cluster, Operation op, ObjectNode csr) {
+    if (op != Operation.CREATE) {
+      return "an agent only creates the request that renews its own certificate";
+    }
+    String cn;
+    try {
+      cn = Csrs.commonName(Csrs.request(csr));
+    } catch (RuntimeException e) {
+      return null; // unreadable: CSR validation refuses it with the reason
+    }
+    return cn.equals(AgentTokens.USER_PREFIX + cluster)
+        ? null
+        : "an agent asks for certificates of its own identity "
+            + AgentTokens.USER_PREFIX
+            + cluster
+            + " only, not "
+            + cn;
   }
 
   static String work(Operation op, String subresource, ObjectNode object, ObjectNode old) {

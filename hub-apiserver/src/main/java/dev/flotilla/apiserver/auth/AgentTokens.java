@@ -8,9 +8,7 @@ import dev.flotilla.apiserver.objects.ResourceStorage;
 import dev.flotilla.apiserver.objects.StorageKeys;
 import dev.flotilla.apiserver.registry.ResourceType;
 import dev.flotilla.apiserver.storage.KeyValue;
-import dev.flotilla.apiserver.storage.RangeResult;
-import dev.flotilla.apiserver.storage.Store;
-import dev.flotilla.apiserver.storage.StoreEvent;
+import dev.flotilla.apiserver.storage.PrefixFollower;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -53,27 +51,27 @@ public final class AgentTokens implements AutoCloseable {
 
   private final Map<String, Grant> grantByDigest = new ConcurrentHashMap<>();
   private final Map<String, List<String>> digestsBySecret = new ConcurrentHashMap<>();
-  private Store.Watch watch;
+  private PrefixFollower watch;
 
   /** Indexes existing agent Secrets and follows changes. */
   public void start(ResourceStorage storage) {
     ResourceType secrets = storage.registry().find("", "v1", "secrets").orElseThrow();
     String prefix = StorageKeys.listPrefix(secrets, NAMESPACE);
-    RangeResult existing = storage.store().range(prefix, Store.prefixEnd(prefix), 0, 0);
-    for (KeyValue kv : existing.items()) {
-      index(kv.key(), Json.read(kv.value()), false);
-    }
     watch =
-        storage
-            .store()
-            .watch(
-                prefix,
-                existing.revision(),
-                (StoreEvent e) ->
-                    index(
-                        e.kv().key(),
-                        Json.read(e.kv().value()),
-                        e.type() == StoreEvent.Type.DELETE));
+        PrefixFollower.start(
+            storage.store(),
+            prefix,
+            new PrefixFollower.Cache() {
+              @Override
+              public void put(KeyValue kv) {
+                index(kv.key(), Json.read(kv.value()), false);
+              }
+
+              @Override
+              public void remove(String key) {
+                index(key, null, true);
+              }
+            });
   }
 
   private void index(String key, ObjectNode secret, boolean deleted) {
@@ -117,6 +115,15 @@ public final class AgentTokens implements AutoCloseable {
     return user.groups().contains(GROUP) && user.name().startsWith(USER_PREFIX)
         ? user.name().substring(USER_PREFIX.length())
         : null;
+  }
+
+  /** The cluster an agent-token Secret grants access for, or null when it is none. */
+  public static String clusterOfSecret(ObjectNode secret) {
+    if (!SECRET_TYPE.equals(secret.path("type").asText())) {
+      return null;
+    }
+    String cluster = decode(secret.path("data").path(CLUSTER_KEY).asText(""));
+    return cluster.isEmpty() ? null : cluster;
   }
 
   /** The Secret that grants {@code token} to the agent of {@code cluster}. */

@@ -8,9 +8,7 @@ import dev.flotilla.apiserver.objects.ResourceStorage;
 import dev.flotilla.apiserver.objects.StorageKeys;
 import dev.flotilla.apiserver.registry.ResourceType;
 import dev.flotilla.apiserver.storage.KeyValue;
-import dev.flotilla.apiserver.storage.RangeResult;
-import dev.flotilla.apiserver.storage.Store;
-import dev.flotilla.apiserver.storage.StoreEvent;
+import dev.flotilla.apiserver.storage.PrefixFollower;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
@@ -49,30 +47,30 @@ public final class BootstrapTokens implements AutoCloseable {
   private record Entry(String secret, Instant expires, List<String> groups) {}
 
   private final Map<String, Entry> byId = new ConcurrentHashMap<>();
-  private Store.Watch watch;
+  private PrefixFollower watch;
 
   /** Indexes the token Secrets and follows changes. */
   public void start(ResourceStorage storage) {
     ResourceType secrets = storage.registry().find("", "v1", "secrets").orElseThrow();
     String prefix = StorageKeys.listPrefix(secrets, NAMESPACE);
-    RangeResult existing = storage.store().range(prefix, Store.prefixEnd(prefix), 0, 0);
-    for (KeyValue kv : existing.items()) {
-      index(kv.key().substring(prefix.length()), Json.read(kv.value()), false);
-    }
     watch =
-        storage
-            .store()
-            .watch(
-                prefix,
-                existing.revision(),
-                (StoreEvent e) ->
-                    index(
-                        e.kv().key().substring(prefix.length()),
-                        Json.read(e.kv().value()),
-                        e.type() == StoreEvent.Type.DELETE));
+        PrefixFollower.start(
+            storage.store(),
+            prefix,
+            new PrefixFollower.Cache() {
+              @Override
+              public void put(KeyValue kv) {
+                index(kv.key().substring(prefix.length()), Json.read(kv.value()), false);
+              }
+
+              @Override
+              public void remove(String key) {
+                index(key.substring(prefix.length()), null, true);
+              }
+            });
   }
 
-  private void index(String name, ObjectNode secret, boolean deleted) {
+  void index(String name, ObjectNode secret, boolean deleted) {
     if (!name.startsWith(SECRET_PREFIX)) {
       return;
     }
@@ -112,6 +110,11 @@ public final class BootstrapTokens implements AutoCloseable {
 
   /** The bootstrap user a bearer token stands for; plug into {@link TokenAuthenticator}. */
   public Optional<UserInfo> lookup(String token) {
+    return lookup(token, Instant.now());
+  }
+
+  /** As {@link #lookup(String)}, at {@code now}. */
+  Optional<UserInfo> lookup(String token, Instant now) {
     var m = TOKEN.matcher(token);
     if (!m.matches()) {
       return Optional.empty();
@@ -121,7 +124,7 @@ public final class BootstrapTokens implements AutoCloseable {
         || !MessageDigest.isEqual(
             e.secret().getBytes(StandardCharsets.UTF_8),
             m.group(2).getBytes(StandardCharsets.UTF_8))
-        || (e.expires() != null && !Instant.now().isBefore(e.expires()))) {
+        || (e.expires() != null && !now.isBefore(e.expires()))) {
       return Optional.empty();
     }
     return Optional.of(new UserInfo(USER_PREFIX + m.group(1), "", e.groups()));

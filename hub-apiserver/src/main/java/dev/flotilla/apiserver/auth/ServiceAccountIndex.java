@@ -6,9 +6,7 @@ import dev.flotilla.apiserver.objects.ResourceStorage;
 import dev.flotilla.apiserver.objects.StorageKeys;
 import dev.flotilla.apiserver.registry.ResourceType;
 import dev.flotilla.apiserver.storage.KeyValue;
-import dev.flotilla.apiserver.storage.RangeResult;
-import dev.flotilla.apiserver.storage.Store;
-import dev.flotilla.apiserver.storage.StoreEvent;
+import dev.flotilla.apiserver.storage.PrefixFollower;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -19,32 +17,32 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class ServiceAccountIndex implements AutoCloseable {
   private final Map<String, String> uidByKey = new ConcurrentHashMap<>();
   private String prefix = "";
-  private Store.Watch watch;
+  private PrefixFollower watch;
 
   /** Indexes the existing ServiceAccounts and follows changes. */
   public void start(ResourceStorage storage) {
     ResourceType type = storage.registry().find("", "v1", "serviceaccounts").orElseThrow();
     prefix = StorageKeys.resourcePrefix(type);
-    RangeResult existing = storage.store().range(prefix, Store.prefixEnd(prefix), 0, 0);
-    for (KeyValue kv : existing.items()) {
-      index(kv, false);
-    }
     watch =
-        storage
-            .store()
-            .watch(
-                prefix,
-                existing.revision(),
-                (StoreEvent e) -> index(e.kv(), e.type() == StoreEvent.Type.DELETE));
-  }
+        PrefixFollower.start(
+            storage.store(),
+            prefix,
+            new PrefixFollower.Cache() {
+              @Override
+              public void put(KeyValue kv) {
+                String uid = Meta.uid(Json.read(kv.value()));
+                if (uid == null || uid.isEmpty()) {
+                  uidByKey.remove(kv.key());
+                } else {
+                  uidByKey.put(kv.key(), uid);
+                }
+              }
 
-  private void index(KeyValue kv, boolean deleted) {
-    String uid = deleted ? "" : Meta.uid(Json.read(kv.value()));
-    if (uid == null || uid.isEmpty()) {
-      uidByKey.remove(kv.key());
-    } else {
-      uidByKey.put(kv.key(), uid);
-    }
+              @Override
+              public void remove(String key) {
+                uidByKey.remove(key);
+              }
+            });
   }
 
   /** The uid of ServiceAccount {@code namespace/name}, or null when there is none. */

@@ -4,18 +4,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.flotilla.apiserver.auth.AgentTokens;
 import dev.flotilla.apiserver.auth.UserInfo;
-import dev.flotilla.apiserver.controllers.WorkQueue;
+import dev.flotilla.apiserver.controllers.StoreDrivenController;
 import dev.flotilla.apiserver.objects.ApiException;
 import dev.flotilla.apiserver.objects.Meta;
 import dev.flotilla.apiserver.objects.ResourceStorage;
-import dev.flotilla.apiserver.objects.StorageKeys;
 import dev.flotilla.apiserver.rbac.Attributes;
 import dev.flotilla.apiserver.rbac.HubAuthorizer;
 import dev.flotilla.apiserver.registry.ResourceType;
-import dev.flotilla.apiserver.storage.KeyValue;
-import dev.flotilla.apiserver.storage.RangeResult;
-import dev.flotilla.apiserver.storage.Store;
-import dev.flotilla.apiserver.storage.StoreEvent;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -37,50 +32,32 @@ import org.bouncycastle.pkcs.PKCS10CertificationRequest;
  * any token holder take over a running member's identity; that request waits for {@code kubectl
  * certificate approve}.
  */
-public final class AgentCsrApprover implements AutoCloseable {
+public final class AgentCsrApprover extends StoreDrivenController {
   public static final String NAME = "agent-csr-approving-controller";
 
   private static final Set<String> USAGES = Set.of("digital signature", "client auth");
   private static final Set<String> USAGES_WITH_ENCIPHERMENT =
       Set.of("digital signature", "key encipherment", "client auth");
 
-  private final ResourceStorage storage;
   private final HubAuthorizer authorizer;
   private final ResourceType csrs;
   private final Optional<ResourceType> clusters;
   private final ResourceType secrets;
-  private final WorkQueue queue;
-  private Store.Watch watch;
 
   AgentCsrApprover(ResourceStorage storage, HubAuthorizer authorizer) {
-    this.storage = storage;
+    super(storage, NAME);
     this.authorizer = authorizer;
     this.csrs = storage.registry().find(Csrs.GROUP, "v1", Csrs.PLURAL).orElseThrow();
     this.clusters = storage.registry().find("cluster.karmada.io", "v1alpha1", "clusters");
     this.secrets = storage.registry().find("", "v1", "secrets").orElseThrow();
-    this.queue = new WorkQueue(NAME, this::reconcile);
   }
 
   void start() {
-    String prefix = StorageKeys.listPrefix(csrs, null);
-    RangeResult existing = storage.store().range(prefix, Store.prefixEnd(prefix), 0, 0);
-    watch =
-        storage
-            .store()
-            .watch(
-                prefix,
-                existing.revision(),
-                (StoreEvent e) -> {
-                  if (e.type() == StoreEvent.Type.PUT) {
-                    queue.add(e.kv().key().substring(prefix.length()));
-                  }
-                });
-    for (KeyValue kv : existing.items()) {
-      queue.add(kv.key().substring(prefix.length()));
-    }
+    follow(csrs, null, true, PUTS);
   }
 
-  private long reconcile(String name) {
+  @Override
+  protected long reconcile(String name) {
     ObjectNode csr = storage.find(csrs, null, name).orElse(null);
     if (csr == null
         || Meta.isDeleting(csr)
@@ -187,13 +164,5 @@ public final class AgentCsrApprover implements AutoCloseable {
             });
     return new UserInfo(
         spec.path("username").asText(""), spec.path("uid").asText(""), groups, extra);
-  }
-
-  @Override
-  public void close() {
-    if (watch != null) {
-      watch.close();
-    }
-    queue.close();
   }
 }

@@ -2,22 +2,18 @@ package dev.flotilla.apiserver.certificates;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.flotilla.apiserver.auth.CertificateAuthority;
-import dev.flotilla.apiserver.controllers.WorkQueue;
+import dev.flotilla.apiserver.controllers.StoreDrivenController;
 import dev.flotilla.apiserver.objects.ApiException;
 import dev.flotilla.apiserver.objects.Meta;
 import dev.flotilla.apiserver.objects.ResourceStorage;
-import dev.flotilla.apiserver.objects.StorageKeys;
 import dev.flotilla.apiserver.registry.ResourceType;
-import dev.flotilla.apiserver.storage.KeyValue;
-import dev.flotilla.apiserver.storage.RangeResult;
-import dev.flotilla.apiserver.storage.Store;
-import dev.flotilla.apiserver.storage.StoreEvent;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
 import java.util.Set;
+import java.util.function.BiConsumer;
 import org.bouncycastle.pkcs.PKCS10CertificationRequest;
 
 /**
@@ -26,7 +22,7 @@ import org.bouncycastle.pkcs.PKCS10CertificationRequest;
  * spec.expirationSeconds} (at most {@link #MAX_DURATION}, as {@code --cluster-signing-duration}); a
  * CSR whose usages are not a client certificate's gets the Failed condition instead.
  */
-public final class ClientSigner implements AutoCloseable {
+public final class ClientSigner extends StoreDrivenController {
   public static final String NAME = "csrsigning";
 
   /** kube-controller-manager's default --cluster-signing-duration. */
@@ -35,39 +31,30 @@ public final class ClientSigner implements AutoCloseable {
   private static final Set<String> OPTIONAL_USAGES =
       Set.of("digital signature", "key encipherment");
 
-  private final ResourceStorage storage;
   private final ResourceType csrs;
   private final CertificateAuthority ca;
-  private final WorkQueue queue;
-  private Store.Watch watch;
+  private final BiConsumer<ObjectNode, PKCS10CertificationRequest> beforeSigning;
 
-  ClientSigner(ResourceStorage storage, CertificateAuthority ca) {
-    this.storage = storage;
+  /**
+   * @param beforeSigning runs before a certificate for the request is issued (e.g. to grant the
+   *     identity it names its roles); throwing retries later
+   */
+  ClientSigner(
+      ResourceStorage storage,
+      CertificateAuthority ca,
+      BiConsumer<ObjectNode, PKCS10CertificationRequest> beforeSigning) {
+    super(storage, NAME);
     this.ca = ca;
+    this.beforeSigning = beforeSigning;
     this.csrs = storage.registry().find(Csrs.GROUP, "v1", Csrs.PLURAL).orElseThrow();
-    this.queue = new WorkQueue(NAME, this::reconcile);
   }
 
   void start() {
-    String prefix = StorageKeys.listPrefix(csrs, null);
-    RangeResult existing = storage.store().range(prefix, Store.prefixEnd(prefix), 0, 0);
-    watch =
-        storage
-            .store()
-            .watch(
-                prefix,
-                existing.revision(),
-                (StoreEvent e) -> {
-                  if (e.type() == StoreEvent.Type.PUT) {
-                    queue.add(e.kv().key().substring(prefix.length()));
-                  }
-                });
-    for (KeyValue kv : existing.items()) {
-      queue.add(kv.key().substring(prefix.length()));
-    }
+    follow(csrs, null, true, PUTS);
   }
 
-  private long reconcile(String name) {
+  @Override
+  protected long reconcile(String name) {
     ObjectNode csr = storage.find(csrs, null, name).orElse(null);
     if (csr == null
         || Meta.isDeleting(csr)
@@ -83,6 +70,7 @@ public final class ClientSigner implements AutoCloseable {
       Csrs.addCondition(desired, Csrs.FAILED, "SignerValidationFailure", invalid);
     } else {
       PKCS10CertificationRequest req = Csrs.request(csr);
+      beforeSigning.accept(csr, req);
       long seconds = csr.path("spec").path("expirationSeconds").asLong(0);
       Duration ttl =
           seconds <= 0 || seconds > MAX_DURATION.getSeconds()
@@ -120,13 +108,5 @@ public final class ClientSigner implements AutoCloseable {
       }
     }
     return clientAuth ? null : "missing required usage for client certificate: client auth";
-  }
-
-  @Override
-  public void close() {
-    if (watch != null) {
-      watch.close();
-    }
-    queue.close();
   }
 }

@@ -42,6 +42,10 @@ public final class ApiServiceRegistration implements AutoCloseable {
     this.apiServices =
         storage.registry().find("apiregistration.k8s.io", "v1", "apiservices").orElseThrow();
     this.queue = new WorkQueue(NAME, key -> sync());
+  }
+
+  /** APIService status on every write, in every replica (the controller may run elsewhere). */
+  public static void installStatusHook(ResourceStorage storage) {
     storage.addHook(
         "apiservices.apiregistration.k8s.io",
         new LocalStatus(storage.registry().find("", "v1", "services").orElseThrow(), storage));

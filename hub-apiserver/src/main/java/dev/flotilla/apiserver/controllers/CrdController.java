@@ -12,8 +12,7 @@ import dev.flotilla.apiserver.objects.ResourceStorage;
 import dev.flotilla.apiserver.registry.ResourceType;
 import dev.flotilla.apiserver.selection.LabelSelector;
 import dev.flotilla.apiserver.storage.KeyValue;
-import dev.flotilla.apiserver.storage.Store;
-import dev.flotilla.apiserver.storage.StoreEvent;
+import dev.flotilla.apiserver.storage.PrefixFollower;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -31,7 +30,8 @@ public final class CrdController implements AutoCloseable {
   private final ResourceType crdType;
   private final Map<String, JsonNode> crds = new ConcurrentHashMap<>();
   private final WorkQueue queue;
-  private Store.Watch watch;
+  private PrefixFollower watch;
+  private volatile boolean leading;
 
   public CrdController(ResourceStorage storage) {
     this.storage = storage;
@@ -47,16 +47,38 @@ public final class CrdController implements AutoCloseable {
   /** Registers every stored CRD, then follows changes. */
   public void start() {
     String prefix = dev.flotilla.apiserver.objects.StorageKeys.listPrefix(crdType, null);
-    ListQuery.Page page =
-        ListQuery.list(
-            storage,
-            crdType,
-            null,
-            new ListOptions(LabelSelector.parse(""), null, 0, null, "", false));
-    for (KeyValue kv : page.items()) {
-      apply(kv.value(), false);
-    }
-    watch = storage.store().watch(prefix, page.revision(), this::onEvent);
+    watch =
+        PrefixFollower.start(
+            storage.store(),
+            prefix,
+            new PrefixFollower.Cache() {
+              @Override
+              public void put(KeyValue kv) {
+                apply(Json.read(kv.value()));
+              }
+
+              @Override
+              public void remove(String key) {
+                String name = key.substring(prefix.length());
+                crds.remove(name);
+                storage.registry().setCustom(name, List.of());
+              }
+            });
+  }
+
+  /**
+   * Lets this controller write while the returned handle is open (in the replica that leads; see
+   * {@link SystemControllers}), first taking up everything pending, as a fresh start would.
+   */
+  public AutoCloseable lead() {
+    leading = true;
+    crds.forEach(
+        (name, crd) -> {
+          if (Meta.isDeleting((ObjectNode) crd)) {
+            queue.add(name);
+          }
+        });
+    return () -> leading = false;
   }
 
   /** The openAPIV3Schema a served CRD version declares. */
@@ -69,18 +91,8 @@ public final class CrdController implements AutoCloseable {
     return schema.isMissingNode() ? Optional.empty() : Optional.of(schema);
   }
 
-  private void onEvent(StoreEvent event) {
-    apply(event.kv().value(), event.type() == StoreEvent.Type.DELETE);
-  }
-
-  private void apply(byte[] value, boolean deleted) {
-    ObjectNode crd = Json.read(value);
+  private void apply(ObjectNode crd) {
     String name = Meta.name(crd);
-    if (deleted) {
-      crds.remove(name);
-      storage.registry().setCustom(name, List.of());
-      return;
-    }
     crds.put(name, crd);
     storage.registry().setCustom(name, CrdTypes.of(crd));
     if (Meta.isDeleting(crd)) {
@@ -91,7 +103,7 @@ public final class CrdController implements AutoCloseable {
   /** Deletes the CRD's objects; once none remain, drops the cleanup finalizer. */
   private long reconcile(String name) {
     JsonNode crd = crds.get(name);
-    if (crd == null || !Meta.isDeleting((ObjectNode) crd)) {
+    if (!leading || crd == null || !Meta.isDeleting((ObjectNode) crd)) {
       return -1;
     }
     List<ResourceType> types = CrdTypes.of(crd);

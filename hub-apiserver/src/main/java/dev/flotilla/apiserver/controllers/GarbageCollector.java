@@ -11,6 +11,7 @@ import dev.flotilla.apiserver.objects.ResourceStorage;
 import dev.flotilla.apiserver.objects.StorageKeys;
 import dev.flotilla.apiserver.registry.ResourceType;
 import dev.flotilla.apiserver.storage.KeyValue;
+import dev.flotilla.apiserver.storage.PrefixFollower;
 import dev.flotilla.apiserver.storage.RangeResult;
 import dev.flotilla.apiserver.storage.Store;
 import dev.flotilla.apiserver.storage.StoreEvent;
@@ -62,6 +63,13 @@ public final class GarbageCollector implements AutoCloseable {
     long revision = first.revision();
     graphThread.execute(
         () -> {
+          // From scratch, also when listing again after the store lost history: what is no longer
+          // listed is gone, and its dependents show up below as orphans.
+          synchronized (this) {
+            keyByUid.clear();
+            dependentsByOwner.clear();
+            ownersByKey.clear();
+          }
           RangeResult page = first;
           while (true) {
             List<KeyValue> items = page.items();
@@ -88,7 +96,8 @@ public final class GarbageCollector implements AutoCloseable {
             .watch(
                 StorageKeys.ROOT,
                 revision,
-                (StoreEvent e) -> graphThread.execute(() -> onEvent(e)));
+                (StoreEvent e) -> graphThread.execute(() -> onEvent(e)),
+                PrefixFollower.relistLater(NAME, this::start));
   }
 
   private void onEvent(StoreEvent e) {

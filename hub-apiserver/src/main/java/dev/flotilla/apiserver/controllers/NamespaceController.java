@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.flotilla.apiserver.objects.ApiException;
+import dev.flotilla.apiserver.objects.CreateIfAbsent;
 import dev.flotilla.apiserver.objects.DeleteOptions;
 import dev.flotilla.apiserver.objects.Json;
 import dev.flotilla.apiserver.objects.ListOptions;
@@ -15,8 +16,7 @@ import dev.flotilla.apiserver.objects.StorageKeys;
 import dev.flotilla.apiserver.registry.ResourceType;
 import dev.flotilla.apiserver.selection.LabelSelector;
 import dev.flotilla.apiserver.storage.KeyValue;
-import dev.flotilla.apiserver.storage.Store;
-import dev.flotilla.apiserver.storage.StoreEvent;
+import dev.flotilla.apiserver.storage.PrefixFollower;
 import java.util.List;
 import java.util.Set;
 
@@ -35,7 +35,8 @@ public final class NamespaceController implements AutoCloseable {
   private final ResourceStorage storage;
   private final ResourceType namespaces;
   private final WorkQueue queue;
-  private Store.Watch watch;
+  private PrefixFollower watch;
+  private volatile boolean leading;
 
   public NamespaceController(ResourceStorage storage) {
     this.storage = storage;
@@ -49,29 +50,22 @@ public final class NamespaceController implements AutoCloseable {
       if (storage.find(namespaces, null, ns).isEmpty()) {
         ObjectNode obj = Json.MAPPER.createObjectNode();
         Meta.metadata(obj).put("name", ns);
-        storage.create(namespaces, null, obj, false).join();
+        CreateIfAbsent.create(storage, namespaces, null, obj);
       }
     }
-    ListQuery.Page page =
-        ListQuery.list(
-            storage,
-            namespaces,
-            null,
-            new ListOptions(LabelSelector.parse(""), null, 0, null, "", false));
-    for (KeyValue kv : page.items()) {
-      enqueueIfDeleting(kv);
-    }
     watch =
-        storage
-            .store()
-            .watch(
-                StorageKeys.listPrefix(namespaces, null),
-                page.revision(),
-                (StoreEvent e) -> {
-                  if (e.type() == StoreEvent.Type.PUT) {
-                    enqueueIfDeleting(e.kv());
-                  }
-                });
+        PrefixFollower.start(
+            storage.store(),
+            StorageKeys.listPrefix(namespaces, null),
+            new PrefixFollower.Cache() {
+              @Override
+              public void put(KeyValue kv) {
+                enqueueIfDeleting(kv);
+              }
+
+              @Override
+              public void remove(String key) {}
+            });
   }
 
   private void enqueueIfDeleting(KeyValue kv) {
@@ -81,8 +75,26 @@ public final class NamespaceController implements AutoCloseable {
     }
   }
 
+  /**
+   * Lets this controller write while the returned handle is open (in the replica that leads; see
+   * {@link SystemControllers}), first taking up everything pending, as a fresh start would.
+   */
+  public AutoCloseable lead() {
+    leading = true;
+    ListQuery.Page page =
+        ListQuery.list(
+            storage,
+            namespaces,
+            null,
+            new ListOptions(LabelSelector.parse(""), null, 0, null, "", false));
+    for (KeyValue kv : page.items()) {
+      enqueueIfDeleting(kv);
+    }
+    return () -> leading = false;
+  }
+
   private long reconcile(String name) {
-    ObjectNode ns = storage.find(namespaces, null, name).orElse(null);
+    ObjectNode ns = leading ? storage.find(namespaces, null, name).orElse(null) : null;
     if (ns == null || !Meta.isDeleting(ns)) {
       return -1;
     }

@@ -2,18 +2,9 @@ package dev.flotilla.apiserver.controllers;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.flotilla.apiserver.objects.ApiException;
-import dev.flotilla.apiserver.objects.ListOptions;
-import dev.flotilla.apiserver.objects.ListQuery;
 import dev.flotilla.apiserver.objects.Meta;
 import dev.flotilla.apiserver.objects.ResourceStorage;
-import dev.flotilla.apiserver.objects.StorageKeys;
 import dev.flotilla.apiserver.registry.ResourceType;
-import dev.flotilla.apiserver.selection.LabelSelector;
-import dev.flotilla.apiserver.storage.KeyValue;
-import dev.flotilla.apiserver.storage.Store;
-import dev.flotilla.apiserver.storage.StoreEvent;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * A controller that keeps one object of a given name in every live namespace, as
@@ -21,63 +12,34 @@ import java.util.List;
  * new namespaces and to the object's changes or deletion, and {@link #reconcile} creates or repairs
  * it.
  */
-abstract class PerNamespaceObject implements AutoCloseable {
-  protected final ResourceStorage storage;
+abstract class PerNamespaceObject extends StoreDrivenController {
   protected final ResourceType type;
   private final ResourceType namespaces;
   private final String objectName;
-  private final WorkQueue queue;
-  private final List<Store.Watch> watches = new ArrayList<>();
 
   PerNamespaceObject(ResourceStorage storage, ResourceType type, String objectName, String name) {
-    this.storage = storage;
+    super(storage, name);
     this.type = type;
     this.objectName = objectName;
     this.namespaces = storage.registry().find("", "v1", "namespaces").orElseThrow();
-    this.queue = new WorkQueue(name, this::reconcileNamespace);
   }
 
   public void start() {
-    long revision = storage.store().currentRevision();
-    String nsPrefix = StorageKeys.listPrefix(namespaces, null);
-    String objPrefix = StorageKeys.listPrefix(type, null);
-    // Watch first, then list: a namespace made in between is seen by one or the other.
-    watches.add(
-        storage
-            .store()
-            .watch(
-                nsPrefix,
-                revision,
-                (StoreEvent e) -> {
-                  if (e.type() == StoreEvent.Type.PUT) {
-                    queue.add(e.kv().key().substring(nsPrefix.length()));
-                  }
-                }));
-    watches.add(
-        storage
-            .store()
-            .watch(
-                objPrefix,
-                revision,
-                (StoreEvent e) -> {
-                  String rest = e.kv().key().substring(objPrefix.length());
-                  int slash = rest.indexOf('/');
-                  if (slash > 0 && rest.substring(slash + 1).equals(objectName)) {
-                    queue.add(rest.substring(0, slash));
-                  }
-                }));
-    ListQuery.Page page =
-        ListQuery.list(
-            storage,
-            namespaces,
-            null,
-            new ListOptions(LabelSelector.parse(""), null, 0, null, "", false));
-    for (KeyValue kv : page.items()) {
-      queue.add(kv.key().substring(nsPrefix.length()));
-    }
+    follow(namespaces, null, true, PUTS);
+    follow(
+        type,
+        null,
+        false,
+        (rest, event) -> {
+          int slash = rest.indexOf('/');
+          return slash > 0 && rest.substring(slash + 1).equals(objectName)
+              ? rest.substring(0, slash)
+              : null;
+        });
   }
 
-  private long reconcileNamespace(String namespace) {
+  @Override
+  protected long reconcile(String namespace) {
     ObjectNode ns = storage.find(namespaces, null, namespace).orElse(null);
     if (ns == null || Meta.isDeleting(ns)) {
       return -1;
@@ -106,10 +68,4 @@ abstract class PerNamespaceObject implements AutoCloseable {
 
   /** Puts an existing object right, if it needs it; nothing by default. */
   protected void repair(String namespace, ObjectNode current) {}
-
-  @Override
-  public void close() {
-    watches.forEach(Store.Watch::close);
-    queue.close();
-  }
 }

@@ -259,7 +259,7 @@ final class WatchHandler {
       lastSent = from;
       String prefix = StorageKeys.listPrefix(r.type(), r.info().namespace());
       try {
-        watch = storage.store().watch(prefix, from, this::onEvent);
+        watch = storage.store().watch(prefix, from, this::onEvent, this::onGone);
       } catch (CompactedException e) {
         sendError(
             ApiException.expired("too old resource version: " + from + " (" + e.compacted() + ")"));
@@ -309,6 +309,26 @@ final class WatchHandler {
             WatchFilter.Event event = done.get() ? null : filter.translate(e);
             deliver(e.revision(), event == null ? null : wire(event.encode()));
           });
+    }
+
+    /**
+     * The store lost changes this watch would have had to send (etcd compacted them while the hub's
+     * feed was cut off): end with 410 after what was already queued, as kube-apiserver's "too old
+     * resource version", so the client lists again instead of missing them.
+     */
+    private void onGone() {
+      encoder.execute(
+          () ->
+              context.runOnContext(
+                  v -> {
+                    if (!done.get()) {
+                      sendError(
+                          ApiException.expired(
+                              "too old resource version: "
+                                  + lastSent
+                                  + " (the hub's store history restarted; list again)"));
+                    }
+                  }));
     }
 
     private void deliver(long revision, byte[] bytes) {

@@ -110,18 +110,7 @@ public final class ResourceStorage {
   public CompletableFuture<ObjectNode> create(
       ResourceType type, String namespace, ObjectNode obj, boolean dryRun) {
     ObjectRules.checkTypeAndMeta(type, obj, servedVersions(type));
-    String bodyNamespace = Meta.namespace(obj);
-    if (type.namespaced()
-        && bodyNamespace != null
-        && !bodyNamespace.isEmpty()
-        && !bodyNamespace.equals(namespace)) {
-      throw ApiException.badRequest(
-          "the namespace of the provided object ("
-              + bodyNamespace
-              + ") does not match the namespace sent on the request ("
-              + namespace
-              + ")");
-    }
+    requireRequestNamespace(type, namespace, obj);
     String name = ObjectRules.assignName(type, obj);
     if (type.namespaced()) {
       requireLiveNamespace(namespace);
@@ -150,6 +139,22 @@ public final class ResourceStorage {
               return toVersion(type, result.kv().value());
             },
             completions);
+  }
+
+  /** 400 when the body names a namespace other than the request's. */
+  private static void requireRequestNamespace(ResourceType type, String namespace, ObjectNode obj) {
+    String bodyNamespace = Meta.namespace(obj);
+    if (type.namespaced()
+        && bodyNamespace != null
+        && !bodyNamespace.isEmpty()
+        && !bodyNamespace.equals(namespace)) {
+      throw ApiException.badRequest(
+          "the namespace of the provided object ("
+              + bodyNamespace
+              + ") does not match the namespace sent on the request ("
+              + namespace
+              + ")");
+    }
   }
 
   private void requireLiveNamespace(String namespace) {
@@ -209,18 +214,7 @@ public final class ResourceStorage {
               + name
               + ")");
     }
-    String bodyNamespace = Meta.namespace(obj);
-    if (type.namespaced()
-        && bodyNamespace != null
-        && !bodyNamespace.isEmpty()
-        && !bodyNamespace.equals(namespace)) {
-      throw ApiException.badRequest(
-          "the namespace of the provided object ("
-              + bodyNamespace
-              + ") does not match the namespace sent on the request ("
-              + namespace
-              + ")");
-    }
+    requireRequestNamespace(type, namespace, obj);
     long expected = Meta.resourceVersion(obj);
     return attemptUpdate(
         type,

@@ -32,6 +32,7 @@ public final class AggregationController implements AutoCloseable {
   private final RbacCache cache;
   private final ResourceType clusterRoles;
   private final AtomicBoolean queued = new AtomicBoolean();
+  private volatile boolean leading = true;
   private final ScheduledExecutorService worker =
       Executors.newSingleThreadScheduledExecutor(
           r -> {
@@ -53,8 +54,20 @@ public final class AggregationController implements AutoCloseable {
     syncAll();
   }
 
+  /** Leaves later changes to the replica that leads (see {@link #lead()}). */
+  void standBy() {
+    leading = false;
+  }
+
+  /** Aggregates on every change while the returned handle is open, starting with a full pass. */
+  AutoCloseable lead() {
+    leading = true;
+    enqueue();
+    return () -> leading = false;
+  }
+
   private void enqueue() {
-    if (queued.compareAndSet(false, true)) {
+    if (leading && queued.compareAndSet(false, true)) {
       worker.execute(this::run);
     }
   }

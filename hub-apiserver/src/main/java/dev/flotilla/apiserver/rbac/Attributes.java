@@ -3,9 +3,6 @@ package dev.flotilla.apiserver.rbac;
 import dev.flotilla.apiserver.auth.UserInfo;
 import dev.flotilla.apiserver.http.ApiRequest;
 import dev.flotilla.apiserver.http.RequestInfo;
-import io.vertx.core.MultiMap;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * What an authorizer decides on, as upstream's {@code authorizer.Attributes}: who, which verb, and
@@ -140,44 +137,5 @@ public record Attributes(
         + apiGroup
         + "\""
         + where;
-  }
-
-  /**
-   * The request another authorizer written against HTTP requests would see for these attributes
-   * (for reviews and impersonation checks, which have no HTTP request of their own).
-   */
-  public ApiRequest toRequest() {
-    MultiMap params = MultiMap.caseInsensitiveMultiMap();
-    List<String> parts = new ArrayList<>();
-    RequestInfo info;
-    if (!resourceRequest) {
-      for (String p : path.split("/")) {
-        if (!p.isEmpty()) {
-          parts.add(p);
-        }
-      }
-      info = new RequestInfo(false, parts, null, null, null, null, null, null);
-    } else {
-      boolean namespaceObject =
-          apiGroup.isEmpty() && resource.equals("namespaces") && !name.isEmpty();
-      String ns = namespace.isEmpty() || namespaceObject ? null : namespace;
-      String objectName = name.isEmpty() ? null : name;
-      if (objectName != null && (verb.equals("list") || verb.equals("watch"))) {
-        params.add("fieldSelector", "metadata.name=" + objectName);
-        objectName = null;
-      }
-      info =
-          new RequestInfo(
-              true,
-              parts,
-              apiGroup,
-              apiVersion,
-              ns,
-              resource,
-              objectName,
-              subresource.isEmpty() ? null : subresource);
-    }
-    return new ApiRequest(
-        "GET", info, null, params, MultiMap.caseInsensitiveMultiMap(), null, user);
   }
 }

@@ -296,6 +296,25 @@ public final class BootstrapPolicy {
    */
   private static PolicyRule[] karmadaRules(List<String> verbs, boolean clusters) {
     List<PolicyRule> rules = new ArrayList<>();
+    // As Karmada's karmada-view/karmada-edit; FederatedResourceQuota and the interpreter's
+    // customizations are not among them: a namespace's quota and the hub's behaviour are the
+    // administrator's.
+    rules.add(
+        rule(
+            verbs,
+            "autoscaling.karmada.io",
+            "cronfederatedhpas",
+            "cronfederatedhpas/status",
+            "federatedhpas",
+            "federatedhpas/status"));
+    rules.add(
+        rule(
+            verbs,
+            "networking.karmada.io",
+            "multiclusteringresses",
+            "multiclusteringresses/status",
+            "multiclusterservices",
+            "multiclusterservices/status"));
     rules.add(
         rule(
             verbs,

@@ -1,6 +1,6 @@
 package dev.flotilla.apiserver.rbac;
 
-import dev.flotilla.apiserver.agent.AgentAuthorizer;
+import dev.flotilla.apiserver.agent.AgentDenials;
 import dev.flotilla.apiserver.auth.AgentTokens;
 import dev.flotilla.apiserver.auth.UserInfo;
 import dev.flotilla.apiserver.http.ApiRequest;
@@ -10,9 +10,9 @@ import java.util.List;
 
 /**
  * The hub's authorizer chain, as kube-apiserver's union of authorizers: members of {@code
- * system:masters} may do anything (upstream's privileged-group authorizer); a member agent may do
- * what {@link AgentAuthorizer} allows; then RBAC. The first that allows wins; a denial carries
- * every reason given, so an agent's 403 still says what an agent may do.
+ * system:masters} may do anything (upstream's privileged-group authorizer); then RBAC. Member
+ * agents are RBAC users like any other (their roles are {@code AgentRbac}'s objects); when RBAC
+ * refuses one, the 403 also says what an agent may do ({@link AgentDenials}).
  */
 public final class HubAuthorizer implements Authorizer {
   /** Upstream's SystemPrivilegedGroup. */
@@ -22,7 +22,7 @@ public final class HubAuthorizer implements Authorizer {
   private final boolean agents;
 
   /**
-   * @param agents whether member-agent identities get their built-in scope (the hub; not members)
+   * @param agents whether a member agent's 403 explains an agent's scope (the hub; not members)
    */
   public HubAuthorizer(RbacCache rbac, boolean agents) {
     this.rbac = rbac;
@@ -32,7 +32,7 @@ public final class HubAuthorizer implements Authorizer {
   @Override
   public String deny(UserInfo user, String verb, ApiRequest request) {
     Attributes a = Attributes.of(user, verb, request);
-    Decision d = decide(a, request);
+    Decision d = decide(a);
     if (d.allowed()) {
       return null;
     }
@@ -42,7 +42,7 @@ public final class HubAuthorizer implements Authorizer {
   @Override
   public Verdict authorize(UserInfo user, String verb, ApiRequest request) {
     Attributes a = Attributes.of(user, verb, request);
-    Decision d = decide(a, request);
+    Decision d = decide(a);
     if (d.allowed()) {
       return new Verdict(true, d.reason(), null);
     }
@@ -54,29 +54,17 @@ public final class HubAuthorizer implements Authorizer {
 
   /** The chain's decision on attributes that come from no HTTP request (reviews, impersonation). */
   public Decision decide(Attributes a) {
-    return decide(a, null);
-  }
-
-  private Decision decide(Attributes a, ApiRequest request) {
     if (a.user().groups().contains(MASTERS)) {
       return Decision.ALLOW;
-    }
-    List<String> reasons = new ArrayList<>(1);
-    String cluster = agents ? AgentTokens.clusterOf(a.user()) : null;
-    if (cluster != null) {
-      if (!a.resourceRequest()) {
-        return Decision.ALLOW;
-      }
-      String why =
-          AgentAuthorizer.refusal(cluster, a.verb(), request != null ? request : a.toRequest());
-      if (why == null) {
-        return Decision.ALLOW;
-      }
-      reasons.add(why);
     }
     Decision d = rbac.index().decide(a);
     if (d.allowed()) {
       return d;
+    }
+    List<String> reasons = new ArrayList<>(2);
+    String cluster = agents ? AgentTokens.clusterOf(a.user()) : null;
+    if (cluster != null) {
+      reasons.add(AgentDenials.explain(cluster, a));
     }
     if (!d.reason().isEmpty()) {
       reasons.add(d.reason());
@@ -84,20 +72,12 @@ public final class HubAuthorizer implements Authorizer {
     return Decision.noOpinion(String.join("\n", reasons));
   }
 
-  /**
-   * What {@code user} may do in {@code namespace}, for SelfSubjectRulesReview: RBAC's rules, and
-   * "incomplete" for agents, whose scope is no list of rules.
-   */
+  /** What {@code user} may do in {@code namespace}, for SelfSubjectRulesReview: RBAC's rules. */
   public RulesReview rulesFor(UserInfo user, String namespace) {
     RbacIndex.Rules rules = rbac.index().rulesFor(user, namespace);
-    List<String> errors = new ArrayList<>(rules.errors());
-    boolean incomplete = false;
-    if (agents && AgentTokens.clusterOf(user) != null) {
-      incomplete = true;
-      errors.add("agent authorizer does not support user rule resolution");
-    }
+    List<String> errors = rules.errors();
     return new RulesReview(
-        rules.rules(), incomplete, errors.isEmpty() ? "" : RbacIndex.aggregate(errors));
+        rules.rules(), false, errors.isEmpty() ? "" : RbacIndex.aggregate(errors));
   }
 
   /** Rules for a rules review; {@code evaluationError} is "" when every binding resolved. */

@@ -3,6 +3,7 @@ package dev.flotilla.apiserver.rbac;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.flotilla.apiserver.objects.CreateIfAbsent;
 import dev.flotilla.apiserver.objects.Json;
 import dev.flotilla.apiserver.objects.Meta;
 import dev.flotilla.apiserver.objects.ResourceStorage;
@@ -40,7 +41,7 @@ public final class PolicyBootstrap {
       ObjectNode expected = roleObject(role);
       Optional<ObjectNode> existing = storage.find(clusterRoles, null, role.name());
       if (existing.isEmpty()) {
-        storage.create(clusterRoles, null, expected, false).join();
+        CreateIfAbsent.create(storage, clusterRoles, null, expected);
       } else if (autoupdate(existing.get())) {
         ObjectNode merged = mergedRole(existing.get(), expected);
         if (!merged.equals(existing.get())) {
@@ -55,7 +56,7 @@ public final class PolicyBootstrap {
       ObjectNode expected = bindingObject(binding);
       Optional<ObjectNode> existing = storage.find(clusterRoleBindings, null, binding.name());
       if (existing.isEmpty()) {
-        storage.create(clusterRoleBindings, null, expected, false).join();
+        CreateIfAbsent.create(storage, clusterRoleBindings, null, expected);
       } else if (autoupdate(existing.get())) {
         if (!existing.get().path("roleRef").equals(expected.path("roleRef"))) {
           storage
@@ -65,7 +66,7 @@ public final class PolicyBootstrap {
                   binding.name(),
                   dev.flotilla.apiserver.objects.DeleteOptions.DEFAULT)
               .join();
-          storage.create(clusterRoleBindings, null, expected, false).join();
+          CreateIfAbsent.create(storage, clusterRoleBindings, null, expected);
           continue;
         }
         ObjectNode merged = mergedBinding(existing.get(), expected);

@@ -25,7 +25,7 @@ public final class Rbac implements AutoCloseable {
    * Loads the RBAC objects, writes the default policy, aggregates, and from then on guards writes
    * of RBAC objects; blocks until all that is done.
    *
-   * @param agents whether member-agent identities get their built-in scope
+   * @param agents whether a member agent's 403 also says what an agent may do
    */
   public static Rbac start(ResourceStorage storage, boolean agents) {
     Rbac rbac = new Rbac(storage, agents);
@@ -34,6 +34,19 @@ public final class Rbac implements AutoCloseable {
     rbac.aggregation.start();
     storage.addAdmission(new RbacAdmission(rbac.authorizer));
     return rbac;
+  }
+
+  /**
+   * Leaves ClusterRole aggregation after startup to the replica that leads, as {@link
+   * #leadAggregation()} grants.
+   */
+  public void standByAggregation() {
+    aggregation.standBy();
+  }
+
+  /** Aggregates ClusterRoles on every change while the handle is open (one replica at a time). */
+  public AutoCloseable leadAggregation() {
+    return aggregation.lead();
   }
 
   public HubAuthorizer authorizer() {

@@ -4,9 +4,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.flotilla.apiserver.objects.Json;
 import dev.flotilla.apiserver.objects.StorageKeys;
 import dev.flotilla.apiserver.storage.KeyValue;
-import dev.flotilla.apiserver.storage.RangeResult;
+import dev.flotilla.apiserver.storage.PrefixFollower;
 import dev.flotilla.apiserver.storage.Store;
-import dev.flotilla.apiserver.storage.StoreEvent;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -31,20 +30,25 @@ public final class RbacCache implements AutoCloseable {
   private final AtomicLong changes = new AtomicLong();
   private volatile RbacIndex index;
   private volatile long indexedAt = -1;
-  private Store.Watch watch;
+  private PrefixFollower watch;
 
   /** Loads what is stored and follows every later change. */
   public void start(Store store) {
-    RangeResult existing = store.range(PREFIX, Store.prefixEnd(PREFIX), 0, 0);
-    for (KeyValue kv : existing.items()) {
-      apply(kv.key(), kv.value(), false);
-    }
     watch =
-        store.watch(
+        PrefixFollower.start(
+            store,
             PREFIX,
-            existing.revision(),
-            (StoreEvent e) ->
-                apply(e.kv().key(), e.kv().value(), e.type() == StoreEvent.Type.DELETE));
+            new PrefixFollower.Cache() {
+              @Override
+              public void put(KeyValue kv) {
+                apply(kv.key(), kv.value(), false);
+              }
+
+              @Override
+              public void remove(String key) {
+                apply(key, null, true);
+              }
+            });
   }
 
   /** Runs {@code listener} after any ClusterRole changes (on the store's dispatch thread). */

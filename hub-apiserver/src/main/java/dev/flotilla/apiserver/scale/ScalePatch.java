@@ -2,11 +2,12 @@ package dev.flotilla.apiserver.scale;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.github.fge.jsonpatch.JsonPatch;
-import com.github.fge.jsonpatch.JsonPatchException;
-import com.github.fge.jsonpatch.mergepatch.JsonMergePatch;
 import dev.flotilla.apiserver.objects.ApiException;
 import dev.flotilla.apiserver.objects.Json;
+import dev.flotilla.apiserver.patch.Patcher;
+import dev.flotilla.policies.jsonpatch.JsonMergePatch;
+import dev.flotilla.policies.jsonpatch.JsonPatch;
+import dev.flotilla.policies.jsonpatch.JsonPatchException;
 import java.io.IOException;
 
 /**
@@ -35,11 +36,7 @@ final class ScalePatch {
     JsonNode patched;
     try {
       if (contentType.equals(JSON_PATCH)) {
-        JsonNode ops = Json.MAPPER.readTree(patch);
-        if (ops == null || !ops.isArray()) {
-          throw ApiException.badRequest("a JSON patch must be a JSON array of operations");
-        }
-        patched = JsonPatch.fromJson(ops).apply(scale);
+        patched = JsonPatch.apply(scale, Json.MAPPER.readTree(patch));
       } else {
         JsonNode merge =
             contentType.equals(APPLY) ? Json.parseObject(patch, true) : Json.MAPPER.readTree(patch);
@@ -47,13 +44,13 @@ final class ScalePatch {
           throw ApiException.badRequest("a merge patch must be a JSON object");
         }
         ((ObjectNode) merge).remove("$patch");
-        patched = JsonMergePatch.fromJson(merge).apply(scale);
+        patched = JsonMergePatch.apply(scale, merge);
       }
     } catch (IOException e) {
       throw ApiException.badRequest(
           "the patch is not valid JSON: " + String.valueOf(e.getMessage()).split("\n")[0]);
     } catch (JsonPatchException e) {
-      throw new ApiException(422, "Invalid", "the patch could not be applied: " + e.getMessage());
+      throw Patcher.failed(e);
     }
     if (!patched.isObject()) {
       throw new ApiException(422, "Invalid", "the patch replaced the Scale with a non-object");

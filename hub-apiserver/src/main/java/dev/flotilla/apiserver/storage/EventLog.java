@@ -71,7 +71,16 @@ public final class EventLog {
 
   /** Subscribes to events under {@code prefix} with revisions above {@code afterRevision}. */
   public Store.Watch subscribe(String prefix, long afterRevision, Consumer<StoreEvent> listener) {
-    Subscription subscription = new Subscription(prefix, listener);
+    return subscribe(prefix, afterRevision, listener, () -> {});
+  }
+
+  /**
+   * As {@link #subscribe(String, long, Consumer)}; {@code gone} runs, once, if the log {@link
+   * #restart restarts} under the subscriber, which then has missed events and must list again.
+   */
+  public Store.Watch subscribe(
+      String prefix, long afterRevision, Consumer<StoreEvent> listener, Runnable gone) {
+    Subscription subscription = new Subscription(prefix, listener, gone);
     List<StoreEvent> replay = new ArrayList<>();
     synchronized (this) {
       if (afterRevision < floor) {
@@ -92,6 +101,28 @@ public final class EventLog {
     }
     subscription.replayed();
     return () -> subscriptions.remove(subscription);
+  }
+
+  /**
+   * Starts the log over at {@code revision} after its source lost events it can never deliver (etcd
+   * compacted them while the feed was cut off): the window is emptied, so a watch from below gets
+   * "compacted", and every subscriber is ended and told through its {@code gone} callback, on this
+   * thread, after the log has restarted. Nobody is left following a history with a hole in it.
+   */
+  public void restart(long revision) {
+    List<Subscription> ended;
+    synchronized (this) {
+      window.clear();
+      bytes = 0;
+      floor = Math.max(floor, revision);
+      lastRevision = Math.max(lastRevision, revision);
+      ended = new ArrayList<>(subscriptions);
+      subscriptions.clear();
+      ended.forEach(Subscription::end);
+    }
+    for (Subscription s : ended) {
+      s.gone.run();
+    }
   }
 
   /** Forgets events at or below {@code revision}, so watches from there get "compacted". */
@@ -154,17 +185,25 @@ public final class EventLog {
   private static final class Subscription {
     private final String prefix;
     private final Consumer<StoreEvent> listener;
+    private final Runnable gone;
     private final List<StoreEvent> pending = new ArrayList<>();
     private boolean replaying = true;
+    private boolean ended;
     private long seen;
 
-    Subscription(String prefix, Consumer<StoreEvent> listener) {
+    Subscription(String prefix, Consumer<StoreEvent> listener, Runnable gone) {
       this.prefix = prefix;
       this.listener = listener;
+      this.gone = gone;
+    }
+
+    synchronized void end() {
+      ended = true;
+      pending.clear();
     }
 
     synchronized void deliver(StoreEvent event) {
-      if (event.revision() <= seen || !event.kv().key().startsWith(prefix)) {
+      if (ended || event.revision() <= seen || !event.kv().key().startsWith(prefix)) {
         return;
       }
       seen = event.revision();
@@ -177,7 +216,7 @@ public final class EventLog {
 
     void replayed() {
       synchronized (this) {
-        for (Iterator<StoreEvent> it = pending.iterator(); it.hasNext(); ) {
+        for (Iterator<StoreEvent> it = pending.iterator(); !ended && it.hasNext(); ) {
           listener.accept(it.next());
           it.remove();
         }

@@ -53,6 +53,17 @@ public interface Store extends AutoCloseable {
    */
   Watch watch(String prefix, long afterRevision, Consumer<StoreEvent> listener);
 
+  /**
+   * As {@link #watch(String, long, Consumer)}; {@code gone} runs, once and on no particular thread,
+   * if the store can no longer deliver every change to this watch (a store fed from outside lost
+   * changes it cannot recover). The watch has then ended: list again and watch from the list's
+   * revision. Stores that own their history never end a watch, as here.
+   */
+  default Watch watch(
+      String prefix, long afterRevision, Consumer<StoreEvent> listener, Runnable gone) {
+    return watch(prefix, afterRevision, listener);
+  }
+
   /** Forgets history at or below {@code revision}; current values are kept. */
   void compact(long revision);
 

@@ -25,6 +25,11 @@ public final class ObjectMetaValidation {
   private static final Set<String> STRINGS =
       Set.of("name", "generateName", "namespace", "selfLink", "uid", "resourceVersion");
   private static final Set<String> INTEGERS = Set.of("generation", "deletionGracePeriodSeconds");
+  private static final ObjectNode INT64 =
+      com.fasterxml.jackson.databind.node.JsonNodeFactory.instance
+          .objectNode()
+          .put("type", "integer")
+          .put("format", "int64");
   private static final Set<String> TIMES = Set.of("creationTimestamp", "deletionTimestamp");
   private static final Set<String> STRING_MAPS = Set.of("labels", "annotations");
   private static final List<String> OWNER_STRINGS = List.of("apiVersion", "kind", "name", "uid");
@@ -64,7 +69,10 @@ public final class ObjectMetaValidation {
       if (STRINGS.contains(field)) {
         typed(v, "string", path, errors);
       } else if (INTEGERS.contains(field)) {
-        typed(v, "integer", path, errors);
+        // int64 in Go: a larger number does not decode there, so it must not be stored here.
+        if (typed(v, "integer", path, errors)) {
+          ValueChecks.number(v, INT64, path, errors);
+        }
       } else if (TIMES.contains(field)) {
         time(v, path, errors);
       } else if (STRING_MAPS.contains(field)) {

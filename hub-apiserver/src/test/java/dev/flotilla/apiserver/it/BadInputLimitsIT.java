@@ -1,11 +1,11 @@
 package dev.flotilla.apiserver.it;
 
-import static dev.flotilla.apiserver.it.BadInputBodyIT.Http.assertStatus;
+import static dev.flotilla.fixtures.RawHttp.assertStatus;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.flotilla.apiserver.it.BadInputBodyIT.Http;
+import dev.flotilla.fixtures.RawHttp;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -14,14 +14,13 @@ import java.net.URI;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import javax.net.ssl.SSLSocket;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Hostile bodies: over the 3 MiB limit (with and without Content-Length), nested 10,000 deep, with
- * duplicate keys or invalid UTF-8. Each gets a Status, nothing is stored, and the server keeps
- * serving.
+ * duplicate keys, invalid UTF-8 or numbers no integer field holds. Each gets a Status, nothing is
+ * stored, and the server keeps serving.
  */
 class BadInputLimitsIT {
   private static final String NS = "bad-limits";
@@ -31,35 +30,8 @@ class BadInputLimitsIT {
   private static final String USER_OBJECTS = "?fieldSelector=metadata.name%21%3Dkube-root-ca.crt";
 
   private static final int OVER_LIMIT = 3 * 1024 * 1024 + 64 * 1024;
-  private static TestHub hub;
-  private static Http http;
-
-  @BeforeAll
-  static void start() {
-    hub = TestHub.start();
-    http = new Http(hub);
-    assertEquals(
-        201,
-        http.send(
-                "POST",
-                "/api/v1/namespaces",
-                "application/json",
-                "{\"metadata\":{\"name\":\"" + NS + "\"}}")
-            .statusCode());
-  }
-
-  @AfterAll
-  static void stop() {
-    if (hub != null) {
-      try {
-        HttpResponse<String> health = http.get("/healthz");
-        assertEquals(200, health.statusCode());
-        assertEquals("ok", health.body());
-      } finally {
-        hub.close();
-      }
-    }
-  }
+  @RegisterExtension static final RawHub rig = RawHub.withNamespace(NS).healthyAfter();
+  private static final RawHttp http = rig.http();
 
   private static void assertNothingStored() {
     JsonNode list = http.getJson(CMS + USER_OBJECTS);
@@ -89,7 +61,7 @@ class BadInputLimitsIT {
     for (boolean chunked : new boolean[] {false, true}) {
       String response = rawPost(CMS, "application/json", json, chunked);
       assertTrue(response.startsWith("HTTP/1.1 413"), "chunked=" + chunked + ": " + response);
-      JsonNode status = Http.parse(response.substring(response.indexOf("\r\n\r\n") + 4));
+      JsonNode status = RawHttp.parse(response.substring(response.indexOf("\r\n\r\n") + 4));
       assertEquals("Status", status.path("kind").asText(), response);
       assertEquals("RequestEntityTooLarge", status.path("reason").asText(), response);
       assertEquals(413, status.path("code").asInt(), response);
@@ -104,9 +76,9 @@ class BadInputLimitsIT {
   /** POSTs {@code body} over a fresh TLS connection, reading the answer while still sending. */
   private static String rawPost(String path, String contentType, byte[] body, boolean chunked)
       throws IOException {
-    URI base = URI.create(http.base);
+    URI base = URI.create(http.base());
     try (SSLSocket socket =
-        (SSLSocket) http.ssl.getSocketFactory().createSocket(base.getHost(), base.getPort())) {
+        (SSLSocket) http.ssl().getSocketFactory().createSocket(base.getHost(), base.getPort())) {
       socket.setSoTimeout(90_000);
       socket.startHandshake();
       Thread writer =
@@ -121,7 +93,7 @@ class BadInputLimitsIT {
                               + base.getHost()
                               + "\r\n"
                               + "Authorization: Bearer "
-                              + http.token
+                              + http.token()
                               + "\r\nContent-Type: "
                               + contentType
                               + "\r\n"
@@ -275,7 +247,10 @@ class BadInputLimitsIT {
         "{\"metadata\":{\"name\":\"utf\"},\"data\":{\"k\":\"caf\u00e9\"}}"
             .getBytes(StandardCharsets.ISO_8859_1);
     assertStatus(
-        http.send("POST", CMS, "application/json", latin1, http.token), 400, "BadRequest", "UTF-8");
+        http.send("POST", CMS, "application/json", latin1, http.token()),
+        400,
+        "BadRequest",
+        "UTF-8");
     byte[] truncated =
         "{\"metadata\":{\"name\":\"utf2\"},\"data\":{\"k\":\"\u20ac\"}}"
             .getBytes(StandardCharsets.UTF_8);
@@ -284,18 +259,67 @@ class BadInputLimitsIT {
     System.arraycopy(truncated, 0, cut, 0, euro + 2);
     System.arraycopy(truncated, euro + 3, cut, euro + 2, truncated.length - euro - 3);
     assertStatus(
-        http.send("POST", CMS, "application/json", cut, http.token), 400, "BadRequest", "UTF-8");
+        http.send("POST", CMS, "application/json", cut, http.token()), 400, "BadRequest", "UTF-8");
     ByteArrayOutputStream yaml = new ByteArrayOutputStream();
     yaml.writeBytes("metadata: {name: utf3}\ndata: {k: \"".getBytes(StandardCharsets.US_ASCII));
     yaml.write(0xFF);
     yaml.writeBytes("\"}\n".getBytes(StandardCharsets.US_ASCII));
     assertStatus(
-        http.send("POST", CMS, "application/yaml", yaml.toByteArray(), http.token),
+        http.send("POST", CMS, "application/yaml", yaml.toByteArray(), http.token()),
         400,
         "BadRequest",
         "YAML");
     assertNothingStored();
     assertStillServing();
+  }
+
+  @Test
+  void hugeNumbers() {
+    // Numbers no int64 or int32 field holds (issue 9: "huge numbers ... get a 4xx"): each is
+    // refused naming the field, whether Jackson reads it as a double, a BigInteger or refuses it.
+    String[] huge = {"1e99999", "123456789012345678901234567890", "9223372036854775808", "-1e400"};
+    for (String n : huge) {
+      refusedNaming(
+          postJson("{\"metadata\":{\"name\":\"big\",\"generation\":" + n + "}}"), "generation", n);
+      refusedNaming(
+          http.send(
+              "POST",
+              "/apis/apps/v1/namespaces/" + NS + "/deployments",
+              "application/json",
+              "{\"apiVersion\":\"apps/v1\",\"kind\":\"Deployment\",\"metadata\":{\"name\":\"big\"},"
+                  + "\"spec\":{\"replicas\":"
+                  + n
+                  + ",\"selector\":{\"matchLabels\":{\"a\":\"b\"}},\"template\":{\"metadata\":"
+                  + "{\"labels\":{\"a\":\"b\"}},\"spec\":{\"containers\":[{\"name\":\"c\","
+                  + "\"image\":\"nginx\"}]}}}}"),
+          "replicas",
+          n);
+    }
+    // Past the parser's length limit a number is refused before any field is read.
+    assertStatus(
+        postJson("{\"metadata\":{\"name\":\"big\",\"generation\":" + "9".repeat(5000) + "}}"),
+        400,
+        "BadRequest",
+        "number");
+    assertEquals(
+        0,
+        http.getJson("/apis/apps/v1/namespaces/" + NS + "/deployments").path("items").size(),
+        "a Deployment with a huge replicas was stored");
+    assertNothingStored();
+    assertStillServing();
+  }
+
+  private static void refusedNaming(HttpResponse<String> r, String field, String number) {
+    String context =
+        number.substring(0, Math.min(40, number.length()))
+            + " -> "
+            + r.statusCode()
+            + " "
+            + r.body();
+    assertTrue(r.statusCode() == 400 || r.statusCode() == 422, context);
+    JsonNode status = RawHttp.parse(r.body());
+    assertEquals("Status", status.path("kind").asText(), context);
+    assertTrue(status.path("message").asText().contains(field), context);
   }
 
   private static int indexOf(byte[] bytes, byte b) {

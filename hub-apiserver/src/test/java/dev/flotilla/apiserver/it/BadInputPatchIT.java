@@ -1,14 +1,14 @@
 package dev.flotilla.apiserver.it;
 
-import static dev.flotilla.apiserver.it.BadInputBodyIT.Http.assertStatus;
+import static dev.flotilla.fixtures.RawHttp.assertStatus;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.flotilla.apiserver.it.BadInputBodyIT.Http;
+import dev.flotilla.fixtures.RawHttp;
 import java.net.http.HttpResponse;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Updates and patches the server must refuse, leaving the object exactly as it was (same
@@ -20,21 +20,11 @@ class BadInputPatchIT {
   private static final String CM = "/api/v1/namespaces/" + NS + "/configmaps/target";
   private static final String PP =
       "/apis/policy.karmada.io/v1alpha1/namespaces/" + NS + "/propagationpolicies/target-policy";
-  private static TestHub hub;
-  private static Http http;
+  @RegisterExtension static final RawHub rig = RawHub.withNamespace(NS).healthyAfter();
+  private static final RawHttp http = rig.http();
 
   @BeforeAll
   static void start() {
-    hub = TestHub.start();
-    http = new Http(hub);
-    assertEquals(
-        201,
-        http.send(
-                "POST",
-                "/api/v1/namespaces",
-                "application/json",
-                "{\"metadata\":{\"name\":\"" + NS + "\"}}")
-            .statusCode());
     HttpResponse<String> cm =
         http.send(
             "POST",
@@ -63,17 +53,6 @@ class BadInputPatchIT {
               clusterNames: [member1]
         """);
     assertEquals(201, pp.statusCode(), pp.body());
-  }
-
-  @AfterAll
-  static void stop() {
-    if (hub != null) {
-      try {
-        assertEquals("ok", http.get("/healthz").body());
-      } finally {
-        hub.close();
-      }
-    }
   }
 
   private static HttpResponse<String> patch(String path, String type, String body) {

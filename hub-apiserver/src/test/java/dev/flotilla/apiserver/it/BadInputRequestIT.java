@@ -1,16 +1,15 @@
 package dev.flotilla.apiserver.it;
 
-import static dev.flotilla.apiserver.it.BadInputBodyIT.Http.assertStatus;
+import static dev.flotilla.fixtures.RawHttp.assertStatus;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.flotilla.apiserver.it.BadInputBodyIT.Http;
+import dev.flotilla.fixtures.RawHttp;
 import java.net.URLEncoder;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Requests the server must refuse for what they address or how they ask: unknown resources and
@@ -26,35 +25,12 @@ class BadInputRequestIT {
   private static final String CM =
       "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\","
           + "\"metadata\":{\"name\":\"kept\"},\"data\":{\"k\":\"v\"}}";
-  private static TestHub hub;
-  private static Http http;
+  @RegisterExtension static final RawHub rig = RawHub.withNamespace(NS).healthyAfter();
+  private static final RawHttp http = rig.http();
 
   @BeforeAll
   static void start() {
-    hub = TestHub.start();
-    http = new Http(hub);
-    assertEquals(
-        201,
-        http.send(
-                "POST",
-                "/api/v1/namespaces",
-                "application/json",
-                "{\"metadata\":{\"name\":\"" + NS + "\"}}")
-            .statusCode());
     assertEquals(201, http.send("POST", CMS, "application/json", CM).statusCode());
-  }
-
-  @AfterAll
-  static void stop() {
-    if (hub != null) {
-      try {
-        HttpResponse<String> health = http.get("/healthz");
-        assertEquals(200, health.statusCode());
-        assertEquals("ok", health.body());
-      } finally {
-        hub.close();
-      }
-    }
   }
 
   private static String q(String value) {
@@ -186,7 +162,8 @@ class BadInputRequestIT {
     byte[] other = "{\"metadata\":{\"name\":\"intruder\"}}".getBytes(StandardCharsets.UTF_8);
     assertStatus(http.send("GET", CMS, null, null, null), 401, "Unauthorized", "token");
     assertStatus(http.send("GET", CMS, null, null, "not-the-token"), 401, "Unauthorized", "token");
-    assertStatus(http.send("GET", CMS, null, null, http.token + "x"), 401, "Unauthorized", "token");
+    assertStatus(
+        http.send("GET", CMS, null, null, http.token() + "x"), 401, "Unauthorized", "token");
     assertStatus(
         http.send("POST", CMS, "application/json", other, null), 401, "Unauthorized", "token");
     assertStatus(

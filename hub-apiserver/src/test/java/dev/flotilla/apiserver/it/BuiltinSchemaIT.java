@@ -1,12 +1,12 @@
 package dev.flotilla.apiserver.it;
 
-import static dev.flotilla.apiserver.it.BadInputBodyIT.Http.assertStatus;
+import static dev.flotilla.fixtures.RawHttp.assertStatus;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.flotilla.apiserver.it.BadInputBodyIT.Http;
+import dev.flotilla.fixtures.RawHttp;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -27,7 +27,7 @@ class BuiltinSchemaIT {
   private static final String DEPLOYS = "/apis/apps/v1/namespaces/" + NS + "/deployments";
   private static final String DEPLOY = DEPLOYS + "/web";
   private static TestHub hub;
-  private static Http http;
+  private static RawHttp http;
 
   static String deployment(String name, String specExtra) {
     return "{\"apiVersion\":\"apps/v1\",\"kind\":\"Deployment\",\"metadata\":{\"name\":\""
@@ -42,7 +42,7 @@ class BuiltinSchemaIT {
   @BeforeAll
   static void start() {
     hub = TestHub.start();
-    http = new Http(hub);
+    http = hub.http();
     created("/api/v1/namespaces", "{\"metadata\":{\"name\":\"" + NS + "\"}}");
     created(DEPLOYS, deployment("web", "\"replicas\":2,"));
     created(

@@ -5,8 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.flotilla.apiserver.it.KubectlRunner.Binary;
-import dev.flotilla.apiserver.it.KubectlRunner.Result;
+import dev.flotilla.fixtures.KubectlRunner;
+import dev.flotilla.fixtures.KubectlRunner.Binary;
+import dev.flotilla.fixtures.KubectlRunner.Result;
 import io.fabric8.kubernetes.api.model.certificates.v1.CertificateSigningRequest;
 import io.fabric8.kubernetes.api.model.certificates.v1.CertificateSigningRequestConditionBuilder;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBindingBuilder;
@@ -16,14 +17,11 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
-import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -38,16 +36,13 @@ import org.junit.jupiter.params.provider.MethodSource;
  * authenticates, for the asked duration, and refuses what upstream refuses.
  */
 class CertificateSigningRequestIT {
-  private static final Set<Integer> MINORS = Set.of(27, 33);
   private static final String SIGNER = "kubernetes.io/kube-apiserver-client";
   private static TestHub hub;
   private static KubernetesClient admin;
   private static final List<KubectlRunner> runners = new ArrayList<>();
 
   static Stream<Binary> binaries() {
-    List<Binary> all = KubectlRunner.installed();
-    List<Binary> wanted = all.stream().filter(b -> MINORS.contains(b.minor())).toList();
-    return (wanted.isEmpty() ? all : wanted).stream();
+    return KubectlRunner.oldestAndNewest();
   }
 
   @BeforeAll
@@ -231,6 +226,37 @@ class CertificateSigningRequestIT {
   }
 
   @Test
+  void patchOnApprovalChangesOnlyTheConditions() throws Exception {
+    String manifest =
+        CsrFixtures.of("patched", List.of())
+            .manifest("patched", SIGNER, List.of("client auth"), 3600);
+    admin.certificates().v1().certificateSigningRequests().load(stream(manifest)).create();
+    String path = "/apis/certificates.k8s.io/v1/certificatesigningrequests/patched/approval";
+    String approve =
+        "{\"spec\":{\"expirationSeconds\":86400},\"status\":{\"conditions\":[{\"type\":"
+            + "\"Approved\",\"status\":\"True\",\"reason\":\"ByPatch\",\"message\":\"m\"}]}}";
+    // dora may update /approval but not patch it: RBAC asks for the request's own verb.
+    try (KubernetesClient dora = hub.client(RbacUsers.token("dora"))) {
+      Fabric8Support.Raw refused =
+          Fabric8Support.raw(dora, "PATCH", path, "application/merge-patch+json", approve);
+      assertEquals(403, refused.code(), refused.body());
+    }
+    assertTrue(csr("patched").path("status").path("conditions").isMissingNode());
+    Fabric8Support.Raw applied =
+        Fabric8Support.raw(admin, "PATCH", path, "application/apply-patch+yaml", "{\"status\":{}}");
+    assertEquals(415, applied.code(), applied.body());
+
+    Fabric8Support.Raw patched =
+        Fabric8Support.raw(admin, "PATCH", path, "application/merge-patch+json", approve);
+    assertEquals(200, patched.code(), patched.body());
+    JsonNode stored = csr("patched");
+    assertEquals(
+        "ByPatch", stored.path("status").path("conditions").path(0).path("reason").asText());
+    assertEquals(3600, stored.path("spec").path("expirationSeconds").asInt(), "spec is fixed");
+    awaitCertificate("patched");
+  }
+
+  @Test
   void upstreamRefusalsAre403And422() throws Exception {
     String masters =
         CsrFixtures.of("root", List.of("system:masters"))
@@ -334,22 +360,8 @@ class CertificateSigningRequestIT {
 
   private static KubectlRunner certKubectl(
       Binary binary, String name, String certPem, String keyPem) throws IOException {
-    Base64.Encoder b64 = Base64.getEncoder();
-    String ca = Files.readString(hub.server().certificateAuthority().caCertPath());
-    String yaml =
-        "apiVersion: v1\nkind: Config\nclusters:\n- name: hub\n  cluster:\n    server: "
-            + hub.url()
-            + "\n    certificate-authority-data: "
-            + b64.encodeToString(ca.getBytes(StandardCharsets.UTF_8))
-            + "\nusers:\n- name: cert\n  user:\n    client-certificate-data: "
-            + b64.encodeToString(certPem.getBytes(StandardCharsets.UTF_8))
-            + "\n    client-key-data: "
-            + b64.encodeToString(keyPem.getBytes(StandardCharsets.UTF_8))
-            + "\ncontexts:\n- name: hub\n  context:\n    cluster: hub\n    user: cert\n"
-            + "current-context: hub\n";
-    Path file = hub.dataDir().resolve(name + ".kubeconfig");
-    Files.writeString(file, yaml);
-    KubectlRunner r = KubectlRunner.of(binary, file);
+    KubectlRunner r =
+        KubectlRunner.of(binary, hub.certificateKubeconfig(name + ".kubeconfig", certPem, keyPem));
     synchronized (runners) {
       runners.add(r);
     }

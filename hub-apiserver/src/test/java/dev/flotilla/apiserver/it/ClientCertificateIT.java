@@ -7,20 +7,18 @@ import static org.junit.jupiter.api.Assumptions.assumeFalse;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.flotilla.apiserver.auth.CertificateAuthority;
 import dev.flotilla.apiserver.auth.CertificateAuthority.ClientCredential;
-import dev.flotilla.apiserver.it.KubectlRunner.Binary;
-import dev.flotilla.apiserver.it.KubectlRunner.Result;
+import dev.flotilla.fixtures.KubectlRunner;
+import dev.flotilla.fixtures.KubectlRunner.Binary;
+import dev.flotilla.fixtures.KubectlRunner.Result;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.rbac.RoleBindingBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
-import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -33,14 +31,11 @@ import org.junit.jupiter.params.provider.MethodSource;
  * authentication gets no one in.
  */
 class ClientCertificateIT {
-  private static final Set<Integer> MINORS = Set.of(27, 33);
   private static TestHub hub;
   private static final List<KubectlRunner> runners = new ArrayList<>();
 
   static Stream<Binary> binaries() {
-    List<Binary> all = KubectlRunner.installed();
-    List<Binary> wanted = all.stream().filter(b -> MINORS.contains(b.minor())).toList();
-    return (wanted.isEmpty() ? all : wanted).stream();
+    return KubectlRunner.oldestAndNewest();
   }
 
   @BeforeAll
@@ -88,22 +83,11 @@ class ClientCertificateIT {
   /** A kubeconfig whose user presents {@code certPem}/{@code keyPem} and no token. */
   private static KubectlRunner kubectl(Binary binary, String name, String certPem, String keyPem)
       throws IOException {
-    Base64.Encoder b64 = Base64.getEncoder();
-    String ca = Files.readString(hub.server().certificateAuthority().caCertPath());
-    String yaml =
-        "apiVersion: v1\nkind: Config\nclusters:\n- name: hub\n  cluster:\n    server: "
-            + hub.url()
-            + "\n    certificate-authority-data: "
-            + b64.encodeToString(ca.getBytes(StandardCharsets.UTF_8))
-            + "\nusers:\n- name: cert\n  user:\n    client-certificate-data: "
-            + b64.encodeToString(certPem.getBytes(StandardCharsets.UTF_8))
-            + "\n    client-key-data: "
-            + b64.encodeToString(keyPem.getBytes(StandardCharsets.UTF_8))
-            + "\ncontexts:\n- name: hub\n  context:\n    cluster: hub\n    user: cert\n"
-            + "current-context: hub\n";
-    Path file = hub.dataDir().resolve(name + "-" + binary.minor() + ".kubeconfig");
-    Files.writeString(file, yaml);
-    KubectlRunner r = KubectlRunner.of(binary, file);
+    KubectlRunner r =
+        KubectlRunner.of(
+            binary,
+            hub.certificateKubeconfig(
+                name + "-" + binary.minor() + ".kubeconfig", certPem, keyPem));
     synchronized (runners) {
       runners.add(r);
     }

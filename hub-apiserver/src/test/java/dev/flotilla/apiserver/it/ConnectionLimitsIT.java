@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assumptions.assumeFalse;
 import dev.flotilla.apiserver.HubConfig;
 import dev.flotilla.apiserver.http.ApiServer;
 import dev.flotilla.apiserver.http.ConnectionLimits;
+import dev.flotilla.fixtures.KubectlRunner;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,9 +1,9 @@
 package dev.flotilla.apiserver.it;
 
-import static dev.flotilla.apiserver.it.BadInputBodyIT.Http.assertStatus;
+import static dev.flotilla.fixtures.RawHttp.assertStatus;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.flotilla.apiserver.it.BadInputBodyIT.Http;
+import dev.flotilla.fixtures.RawHttp;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterAll;
@@ -23,13 +23,13 @@ class DepthLimitIT {
   private static final String WORK = WORKS + "/deep";
   private static Path dataDir;
   private static TestHub hub;
-  private static Http http;
+  private static RawHttp http;
 
   @BeforeAll
   static void start() throws Exception {
     dataDir = java.nio.file.Files.createTempDirectory("flotilla-depth");
     hub = TestHub.start(dataDir);
-    http = new Http(hub);
+    http = hub.http();
     ok(http.send("POST", "/api/v1/namespaces", "application/json", ns()), 201);
     ok(
         http.send(
@@ -120,7 +120,7 @@ class DepthLimitIT {
     ok(http.send("POST", WORKS, "application/json", work("other")), 201);
     hub.close();
     hub = TestHub.start(dataDir);
-    http = new Http(hub);
+    http = hub.http();
     ok(http.get("/apis/work.karmada.io/v1alpha1/works"), 200);
     ok(http.send("DELETE", WORKS + "/other", null, (String) null), 200);
   }

@@ -103,11 +103,17 @@ final class Fabric8Support {
 
   /** Sends a request through the client's own HTTP stack (its token, its TLS trust). */
   static Raw raw(KubernetesClient client, String method, String path) {
+    return raw(client, method, path, "application/json", method.equals("DELETE") ? null : "{}");
+  }
+
+  /** As {@link #raw(KubernetesClient, String, String)}, with a body of {@code contentType}. */
+  static Raw raw(
+      KubernetesClient client, String method, String path, String contentType, String body) {
     HttpClient http = client.getHttpClient();
     String url = client.getMasterUrl().toString().replaceAll("/$", "") + path;
     HttpRequest.Builder builder = http.newHttpRequestBuilder().uri(url);
     if (!method.equals("GET")) {
-      builder.method(method, "application/json", method.equals("DELETE") ? null : "{}");
+      builder.method(method, contentType, body);
     }
     try {
       HttpResponse<String> response =

@@ -3,7 +3,7 @@ package dev.flotilla.apiserver.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.flotilla.apiserver.it.BadInputBodyIT.Http;
+import dev.flotilla.fixtures.RawHttp;
 import java.net.http.HttpResponse;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
@@ -21,13 +21,13 @@ import org.junit.jupiter.api.Test;
 class HealthEndpointsIT {
   private static final AtomicReference<String> failure = new AtomicReference<>();
   private static TestHub hub;
-  private static Http http;
+  private static RawHttp http;
 
   @BeforeAll
   static void start() {
     hub = TestHub.start();
     hub.server().addReadinessCheck("controllers", () -> Optional.ofNullable(failure.get()));
-    http = new Http(hub);
+    http = hub.http();
   }
 
   @AfterAll

@@ -6,13 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.flotilla.apiserver.it.KubectlRunner.Binary;
-import dev.flotilla.apiserver.it.KubectlRunner.Result;
+import dev.flotilla.fixtures.KubectlRunner;
+import dev.flotilla.fixtures.KubectlRunner.Binary;
+import dev.flotilla.fixtures.KubectlRunner.Result;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -25,15 +25,12 @@ import org.junit.jupiter.params.provider.MethodSource;
  * namespace editor, a viewer and a user no binding names.
  */
 class KubectlAuthIT {
-  private static final Set<Integer> MINORS = Set.of(27, 33);
   private static TestHub hub;
   private static final List<KubectlRunner> runners = new ArrayList<>();
 
   /** kubectl 1.27 and 1.33 where installed (every other version if neither is). */
   static Stream<Binary> binaries() {
-    List<Binary> all = KubectlRunner.installed();
-    List<Binary> wanted = all.stream().filter(b -> MINORS.contains(b.minor())).toList();
-    return (wanted.isEmpty() ? all : wanted).stream();
+    return KubectlRunner.oldestAndNewest();
   }
 
   @BeforeAll

@@ -3,21 +3,20 @@ package dev.flotilla.apiserver.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
-import dev.flotilla.apiserver.it.KubectlRunner.Binary;
-import dev.flotilla.apiserver.it.KubectlRunner.Result;
 import dev.flotilla.apiserver.registry.ResourceType;
+import dev.flotilla.fixtures.KubectlRunner;
+import dev.flotilla.fixtures.KubectlRunner.Binary;
+import dev.flotilla.fixtures.KubectlRunner.Result;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -27,7 +26,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * step checked by kubectl's output and by what the hub stored.
  */
 class KubectlBuiltinIT {
-  private static final String BINARIES = "dev.flotilla.apiserver.it.KubectlRunner#binaries";
+  private static final String BINARIES = "dev.flotilla.fixtures.KubectlRunner#binaries";
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final ObjectMapper YAML = new YAMLMapper();
 
@@ -67,35 +66,16 @@ class KubectlBuiltinIT {
         mode: blue
       """;
 
-  private static TestHub hub;
-  private static KubectlRunner.Pool pool;
-
-  @BeforeAll
-  static void start() {
-    assumeFalse(KubectlRunner.installed().isEmpty(), KubectlRunner.notInstalledMessage());
-    hub = TestHub.start();
-    pool = new KubectlRunner.Pool(hub.kubeconfig(), "kb");
-  }
-
-  @AfterAll
-  static void stop() {
-    if (pool != null) {
-      pool.close();
-    }
-    if (hub != null) {
-      hub.close();
-    }
-  }
+  @RegisterExtension static final KubectlHub rig = KubectlHub.withNamespacePrefix("kb");
 
   static Optional<ObjectNode> stored(
-      TestHub hub, String group, String version, String plural, String ns, String name) {
-    ResourceType type =
-        hub.server().storage().registry().find(group, version, plural).orElseThrow();
-    return hub.server().storage().find(type, ns, name);
+      TestHub on, String group, String version, String plural, String ns, String name) {
+    ResourceType type = on.server().storage().registry().find(group, version, plural).orElseThrow();
+    return on.server().storage().find(type, ns, name);
   }
 
   private static ObjectNode storedConfigMap(String ns, String name) {
-    return stored(hub, "", "v1", "configmaps", ns, name)
+    return stored(rig.hub(), "", "v1", "configmaps", ns, name)
         .orElseThrow(() -> new AssertionError("configmap " + ns + "/" + name + " not stored"));
   }
 
@@ -114,14 +94,15 @@ class KubectlBuiltinIT {
   @ParameterizedTest(name = "{0}")
   @MethodSource(BINARIES)
   void createAndGetInEveryFormat(Binary binary) throws Exception {
-    KubectlRunner kubectl = pool.runner(binary);
-    String ns = pool.namespace(binary);
+    KubectlRunner kubectl = rig.pool().runner(binary);
+    String ns = rig.pool().namespace(binary);
     Result created =
         kubectl.writeWithInput(DEPLOYMENT_AND_CONFIGMAP, "-n", ns, "create", "-f", "-").assertOk();
     assertEquals(
         List.of("deployment.apps/serve created", "configmap/settings created"),
         created.stdout().lines().toList());
-    ObjectNode deployment = stored(hub, "apps", "v1", "deployments", ns, "serve").orElseThrow();
+    ObjectNode deployment =
+        stored(rig.hub(), "apps", "v1", "deployments", ns, "serve").orElseThrow();
     assertEquals(ns, deployment.at("/metadata/namespace").asText());
     assertEquals(
         "jeremyot/serve:0a40de8", deployment.at("/spec/template/spec/containers/0/image").asText());
@@ -170,8 +151,8 @@ class KubectlBuiltinIT {
   @ParameterizedTest(name = "{0}")
   @MethodSource(BINARIES)
   void labelAndAnnotate(Binary binary) {
-    KubectlRunner kubectl = pool.runner(binary);
-    String ns = pool.namespace(binary);
+    KubectlRunner kubectl = rig.pool().runner(binary);
+    String ns = rig.pool().namespace(binary);
     kubectl
         .writeWithInput(configMap("tagged", "{}", "k", "v"), "-n", ns, "create", "-f", "-")
         .assertOk();
@@ -212,8 +193,8 @@ class KubectlBuiltinIT {
   @ParameterizedTest(name = "{0}")
   @MethodSource(BINARIES)
   void replaceChecksResourceVersion(Binary binary) throws Exception {
-    KubectlRunner kubectl = pool.runner(binary);
-    String ns = pool.namespace(binary);
+    KubectlRunner kubectl = rig.pool().runner(binary);
+    String ns = rig.pool().namespace(binary);
     kubectl
         .writeWithInput(configMap("replaced", "{}", "k", "one"), "-n", ns, "create", "-f", "-")
         .assertOk();
@@ -242,8 +223,8 @@ class KubectlBuiltinIT {
   @ParameterizedTest(name = "{0}")
   @MethodSource(BINARIES)
   void deleteByNameAndByFile(Binary binary) throws Exception {
-    KubectlRunner kubectl = pool.runner(binary);
-    String ns = pool.namespace(binary);
+    KubectlRunner kubectl = rig.pool().runner(binary);
+    String ns = rig.pool().namespace(binary);
     String file =
         DEPLOYMENT_AND_CONFIGMAP
             .replace("name: serve\nspec", "name: doomed\nspec")
@@ -252,18 +233,18 @@ class KubectlBuiltinIT {
     try {
       Files.writeString(path, file);
       kubectl.write("-n", ns, "create", "-f", path.toString()).assertOk();
-      assertTrue(stored(hub, "apps", "v1", "deployments", ns, "doomed").isPresent());
+      assertTrue(stored(rig.hub(), "apps", "v1", "deployments", ns, "doomed").isPresent());
 
       Result byName = kubectl.run("-n", ns, "delete", "configmap", "doomed-settings").assertOk();
       assertEquals("configmap \"doomed-settings\" deleted\n", byName.stdout());
-      assertTrue(stored(hub, "", "v1", "configmaps", ns, "doomed-settings").isEmpty());
+      assertTrue(stored(rig.hub(), "", "v1", "configmaps", ns, "doomed-settings").isEmpty());
       Result gone = kubectl.run("-n", ns, "get", "cm", "doomed-settings").assertFails();
       assertTrue(gone.stderr().contains("NotFound"), gone.toString());
 
       Result byFile =
           kubectl.run("-n", ns, "delete", "-f", path.toString(), "--ignore-not-found").assertOk();
       assertTrue(byFile.stdout().contains("deployment.apps \"doomed\" deleted"), byFile.toString());
-      assertTrue(stored(hub, "apps", "v1", "deployments", ns, "doomed").isEmpty());
+      assertTrue(stored(rig.hub(), "apps", "v1", "deployments", ns, "doomed").isEmpty());
     } finally {
       Files.deleteIfExists(path);
     }
@@ -272,8 +253,8 @@ class KubectlBuiltinIT {
   @ParameterizedTest(name = "{0}")
   @MethodSource(BINARIES)
   void clientSideApplyCreatesThenPatches(Binary binary) {
-    KubectlRunner kubectl = pool.runner(binary);
-    String ns = pool.namespace(binary);
+    KubectlRunner kubectl = rig.pool().runner(binary);
+    String ns = rig.pool().namespace(binary);
     String v1 = configMap("applied", "{tier: web}", "mode", "blue");
     assertEquals(
         "configmap/applied created\n",
@@ -313,7 +294,7 @@ class KubectlBuiltinIT {
                 deployment.replace("replicas: 1", "replicas: 3"), "-n", ns, "apply", "-f", "-")
             .assertOk();
     assertEquals("deployment.apps/applied configured\n", scaled.stdout());
-    ObjectNode stored = stored(hub, "apps", "v1", "deployments", ns, "applied").orElseThrow();
+    ObjectNode stored = stored(rig.hub(), "apps", "v1", "deployments", ns, "applied").orElseThrow();
     assertEquals(3, stored.at("/spec/replicas").asInt());
     assertEquals(
         "jeremyot/serve:0a40de8",

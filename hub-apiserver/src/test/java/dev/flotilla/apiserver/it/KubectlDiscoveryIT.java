@@ -4,12 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.flotilla.apiserver.it.KubectlRunner.Binary;
-import dev.flotilla.apiserver.it.KubectlRunner.Result;
 import dev.flotilla.apiserver.openapi.OpenApiV2;
+import dev.flotilla.fixtures.KubectlRunner;
+import dev.flotilla.fixtures.KubectlRunner.Binary;
+import dev.flotilla.fixtures.KubectlRunner.Result;
+import dev.flotilla.fixtures.RawHttp;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -18,9 +19,8 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -29,26 +29,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * object-sending commands with kubectl's default client validation.
  */
 class KubectlDiscoveryIT {
-  private static final String BINARIES = "dev.flotilla.apiserver.it.KubectlRunner#binaries";
-  private static TestHub hub;
-  private static KubectlRunner.Pool pool;
-
-  @BeforeAll
-  static void start() {
-    assumeFalse(KubectlRunner.installed().isEmpty(), KubectlRunner.notInstalledMessage());
-    hub = TestHub.start();
-    pool = new KubectlRunner.Pool(hub.kubeconfig(), "kd");
-  }
-
-  @AfterAll
-  static void stop() {
-    if (pool != null) {
-      pool.close();
-    }
-    if (hub != null) {
-      hub.close();
-    }
-  }
+  private static final String BINARIES = "dev.flotilla.fixtures.KubectlRunner#binaries";
+  @RegisterExtension static final KubectlHub rig = KubectlHub.withNamespacePrefix("kd");
 
   /** One row of {@code kubectl api-resources}: the columns, SHORTNAMES possibly empty. */
   private record Row(
@@ -79,7 +61,7 @@ class KubectlDiscoveryIT {
   @ParameterizedTest(name = "{0}")
   @MethodSource(BINARIES)
   void apiResourcesListsBuiltinAndFlotillaKinds(Binary binary) {
-    Map<String, Row> rows = apiResources(pool.runner(binary));
+    Map<String, Row> rows = apiResources(rig.pool().runner(binary));
     Row deployments = rows.get("deployments.apps/v1");
     assertNotNull(deployments, "deployments missing: " + rows.keySet());
     assertEquals("deploy", deployments.shortNames());
@@ -113,7 +95,8 @@ class KubectlDiscoveryIT {
   @MethodSource(BINARIES)
   void apiResourcesFiltersByGroupAndPrintsNames(Binary binary) {
     Result r =
-        pool.runner(binary)
+        rig.pool()
+            .runner(binary)
             .run("api-resources", "--api-group=policy.karmada.io", "-o", "name")
             .assertOk();
     List<String> names = r.stdout().lines().toList();
@@ -125,7 +108,7 @@ class KubectlDiscoveryIT {
   @ParameterizedTest(name = "{0}")
   @MethodSource(BINARIES)
   void apiVersionsListsEveryServedGroupVersion(Binary binary) {
-    Result r = pool.runner(binary).run("api-versions").assertOk();
+    Result r = rig.pool().runner(binary).run("api-versions").assertOk();
     List<String> versions = r.stdout().lines().toList();
     for (String gv :
         List.of(
@@ -150,8 +133,8 @@ class KubectlDiscoveryIT {
   @ParameterizedTest(name = "{0}")
   @MethodSource(BINARIES)
   void createAndApplyWithDefaultValidation(Binary binary) {
-    KubectlRunner kubectl = pool.runner(binary);
-    String ns = pool.namespace(binary);
+    KubectlRunner kubectl = rig.pool().runner(binary);
+    String ns = rig.pool().namespace(binary);
     kubectl.runWithInput(CONFIGMAP, "-n", ns, "create", "-f", "-").assertOk();
     kubectl
         .runWithInput(CONFIGMAP.replace("k: v", "k: w"), "-n", ns, "apply", "-f", "-")
@@ -168,8 +151,8 @@ class KubectlDiscoveryIT {
   @ParameterizedTest(name = "{0}")
   @MethodSource(BINARIES)
   void generatorCommandsCreateBuiltinObjects(Binary binary) {
-    KubectlRunner kubectl = pool.runner(binary);
-    String ns = pool.namespace(binary);
+    KubectlRunner kubectl = rig.pool().runner(binary);
+    String ns = rig.pool().namespace(binary);
     assertEquals(
         "configmap/generated created\n",
         kubectl
@@ -193,7 +176,7 @@ class KubectlDiscoveryIT {
    */
   @Test
   void openApiV2ServesBothEncodingsAndFollowsCrds() throws Exception {
-    BadInputBodyIT.Http http = new BadInputBodyIT.Http(hub);
+    RawHttp http = rig.hub().http();
     JsonNode doc = http.getJson("/openapi/v2");
     assertEquals("2.0", doc.path("swagger").asText());
     String pp =
@@ -204,9 +187,9 @@ class KubectlDiscoveryIT {
 
     HttpResponse<String> pb =
         http.send(
-            HttpRequest.newBuilder(URI.create(hub.url() + "/openapi/v2"))
+            HttpRequest.newBuilder(URI.create(rig.hub().url() + "/openapi/v2"))
                 .header("Accept", OpenApiV2.PROTOBUF_TYPE)
-                .header("Authorization", "Bearer " + hub.adminToken())
+                .header("Authorization", "Bearer " + rig.hub().adminToken())
                 .build());
     assertEquals(200, pb.statusCode());
     assertEquals(

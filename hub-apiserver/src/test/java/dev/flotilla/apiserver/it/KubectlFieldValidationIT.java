@@ -4,13 +4,12 @@ import static dev.flotilla.apiserver.it.KubectlBuiltinIT.stored;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.flotilla.apiserver.it.KubectlRunner.Binary;
-import dev.flotilla.apiserver.it.KubectlRunner.Result;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import dev.flotilla.fixtures.KubectlRunner;
+import dev.flotilla.fixtures.KubectlRunner.Binary;
+import dev.flotilla.fixtures.KubectlRunner.Result;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -22,7 +21,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * PropagationPolicy is refused with 422 naming the field.
  */
 class KubectlFieldValidationIT {
-  private static final String BINARIES = "dev.flotilla.apiserver.it.KubectlRunner#binaries";
+  private static final String BINARIES = "dev.flotilla.fixtures.KubectlRunner#binaries";
   private static final String DEPLOYMENT =
       """
       apiVersion: apps/v1
@@ -63,31 +62,13 @@ class KubectlFieldValidationIT {
           replicaScheduling:
             replicaSchedulingType: Foo
       """;
-  private static TestHub hub;
-  private static KubectlRunner.Pool pool;
-
-  @BeforeAll
-  static void start() {
-    assumeFalse(KubectlRunner.installed().isEmpty(), KubectlRunner.notInstalledMessage());
-    hub = TestHub.start();
-    pool = new KubectlRunner.Pool(hub.kubeconfig(), "kv");
-  }
-
-  @AfterAll
-  static void stop() {
-    if (pool != null) {
-      pool.close();
-    }
-    if (hub != null) {
-      hub.close();
-    }
-  }
+  @RegisterExtension static final KubectlHub rig = KubectlHub.withNamespacePrefix("kv");
 
   @ParameterizedTest(name = "{0}")
   @MethodSource(BINARIES)
   void applyOfUnknownFieldsIsRefusedStrictly(Binary binary) {
-    KubectlRunner kubectl = pool.runner(binary);
-    String ns = pool.namespace(binary);
+    KubectlRunner kubectl = rig.pool().runner(binary);
+    String ns = rig.pool().namespace(binary);
     String yaml = DEPLOYMENT.replace("NAME", "strict");
     Result r = kubectl.writeWithInput(yaml, "-n", ns, "apply", "-f", "-");
     r.assertFails();
@@ -98,7 +79,8 @@ class KubectlFieldValidationIT {
                     + " field \"spec.template.spec.containers[0].colour\""),
         r.toString());
     assertTrue(r.stderr().contains("BadRequest"), r.toString());
-    assertTrue(stored(hub, "apps", "v1", "deployments", ns, "strict").isEmpty(), "nothing stored");
+    assertTrue(
+        stored(rig.hub(), "apps", "v1", "deployments", ns, "strict").isEmpty(), "nothing stored");
 
     // An existing object: the apply patch fails the same way and changes nothing.
     kubectl
@@ -110,7 +92,7 @@ class KubectlFieldValidationIT {
             "-f",
             "-")
         .assertOk();
-    ObjectNode before = stored(hub, "apps", "v1", "deployments", ns, "strict").orElseThrow();
+    ObjectNode before = stored(rig.hub(), "apps", "v1", "deployments", ns, "strict").orElseThrow();
     Result patch =
         kubectl
             .writeWithInput(
@@ -124,14 +106,15 @@ class KubectlFieldValidationIT {
     assertTrue(
         patch.stderr().contains("strict decoding error: unknown field \"spec.foo\""),
         patch.toString());
-    assertEquals(before, stored(hub, "apps", "v1", "deployments", ns, "strict").orElseThrow());
+    assertEquals(
+        before, stored(rig.hub(), "apps", "v1", "deployments", ns, "strict").orElseThrow());
   }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource(BINARIES)
   void warnKeepsTheRequestAndPrintsTheWarnings(Binary binary) {
-    KubectlRunner kubectl = pool.runner(binary);
-    String ns = pool.namespace(binary);
+    KubectlRunner kubectl = rig.pool().runner(binary);
+    String ns = rig.pool().namespace(binary);
     Result r =
         kubectl
             .runWithInput(
@@ -148,15 +131,15 @@ class KubectlFieldValidationIT {
         r.stderr()
             .contains("Warning: unknown field" + " \"spec.template.spec.containers[0].colour\""),
         r.toString());
-    ObjectNode obj = stored(hub, "apps", "v1", "deployments", ns, "warned").orElseThrow();
+    ObjectNode obj = stored(rig.hub(), "apps", "v1", "deployments", ns, "warned").orElseThrow();
     assertFalse(obj.path("spec").has("foo"), obj.toString());
   }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource(BINARIES)
   void anInvalidPropagationPolicyIsUnprocessable(Binary binary) {
-    KubectlRunner kubectl = pool.runner(binary);
-    String ns = pool.namespace(binary);
+    KubectlRunner kubectl = rig.pool().runner(binary);
+    String ns = rig.pool().namespace(binary);
     Result r = kubectl.writeWithInput(POLICY, "-n", ns, "apply", "-f", "-").assertFails();
     assertTrue(
         r.stderr()
@@ -181,7 +164,7 @@ class KubectlFieldValidationIT {
         missing.stderr().contains("spec.resourceSelectors[0].apiVersion: Required value"),
         missing.toString());
     assertTrue(
-        stored(hub, "policy.karmada.io", "v1alpha1", "propagationpolicies", ns, "bad-policy")
+        stored(rig.hub(), "policy.karmada.io", "v1alpha1", "propagationpolicies", ns, "bad-policy")
             .isEmpty(),
         "nothing stored");
 
@@ -189,7 +172,7 @@ class KubectlFieldValidationIT {
         .writeWithInput(POLICY.replace("Foo", "Divided"), "-n", ns, "apply", "-f", "-")
         .assertOk();
     ObjectNode pp =
-        stored(hub, "policy.karmada.io", "v1alpha1", "propagationpolicies", ns, "bad-policy")
+        stored(rig.hub(), "policy.karmada.io", "v1alpha1", "propagationpolicies", ns, "bad-policy")
             .orElseThrow();
     assertEquals("Abort", pp.at("/spec/conflictResolution").asText(), "defaulted");
   }

@@ -3,19 +3,18 @@ package dev.flotilla.apiserver.it;
 import static dev.flotilla.apiserver.it.KubectlBuiltinIT.stored;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
-import dev.flotilla.apiserver.it.KubectlRunner.Binary;
-import dev.flotilla.apiserver.it.KubectlRunner.Result;
+import dev.flotilla.fixtures.KubectlRunner;
+import dev.flotilla.fixtures.KubectlRunner.Binary;
+import dev.flotilla.fixtures.KubectlRunner.Result;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -25,7 +24,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * (step 2). CRD kinds get merge patches from kubectl apply, label and annotate.
  */
 class KubectlFlotillaIT {
-  private static final String BINARIES = "dev.flotilla.apiserver.it.KubectlRunner#binaries";
+  private static final String BINARIES = "dev.flotilla.fixtures.KubectlRunner#binaries";
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final ObjectMapper YAML = new YAMLMapper();
 
@@ -84,36 +83,18 @@ class KubectlFlotillaIT {
         apiEndpoint: https://10.0.0.1:6443
         region: north
       """;
-  private static TestHub hub;
-  private static KubectlRunner.Pool pool;
-
-  @BeforeAll
-  static void start() {
-    assumeFalse(KubectlRunner.installed().isEmpty(), KubectlRunner.notInstalledMessage());
-    hub = TestHub.start();
-    pool = new KubectlRunner.Pool(hub.kubeconfig(), "kf");
-  }
-
-  @AfterAll
-  static void stop() {
-    if (pool != null) {
-      pool.close();
-    }
-    if (hub != null) {
-      hub.close();
-    }
-  }
+  @RegisterExtension static final KubectlHub rig = KubectlHub.withNamespacePrefix("kf");
 
   private static ObjectNode policy(String plural, String ns, String name) {
-    return stored(hub, "policy.karmada.io", "v1alpha1", plural, ns, name)
+    return stored(rig.hub(), "policy.karmada.io", "v1alpha1", plural, ns, name)
         .orElseThrow(() -> new AssertionError(plural + " " + ns + "/" + name + " not stored"));
   }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource(BINARIES)
   void createSeedExportAndGetIt(Binary binary) throws Exception {
-    KubectlRunner kubectl = pool.runner(binary);
-    String ns = pool.namespace(binary);
+    KubectlRunner kubectl = rig.pool().runner(binary);
+    String ns = rig.pool().namespace(binary);
     Result created = kubectl.writeWithInput(SEED_EXPORT, "-n", ns, "create", "-f", "-").assertOk();
     assertEquals(
         List.of(
@@ -124,7 +105,7 @@ class KubectlFlotillaIT {
     assertEquals("ServiceExport", pp.at("/spec/resourceSelectors/0/kind").asText());
     assertEquals("member1", pp.at("/spec/placement/clusterAffinity/clusterNames/0").asText());
     assertTrue(
-        stored(hub, "multicluster.x-k8s.io", "v1alpha1", "serviceexports", ns, "serve")
+        stored(rig.hub(), "multicluster.x-k8s.io", "v1alpha1", "serviceexports", ns, "serve")
             .isPresent());
 
     JsonNode yaml =
@@ -174,8 +155,8 @@ class KubectlFlotillaIT {
   @ParameterizedTest(name = "{0}")
   @MethodSource(BINARIES)
   void labelAnnotateAndReplacePolicy(Binary binary) throws Exception {
-    KubectlRunner kubectl = pool.runner(binary);
-    String ns = pool.namespace(binary);
+    KubectlRunner kubectl = rig.pool().runner(binary);
+    String ns = rig.pool().namespace(binary);
     String yaml =
         SEED_EXPORT
             .substring(SEED_EXPORT.indexOf("---") + 4)
@@ -215,8 +196,8 @@ class KubectlFlotillaIT {
   @ParameterizedTest(name = "{0}")
   @MethodSource(BINARIES)
   void applyPropagationAndOverridePolicies(Binary binary) {
-    KubectlRunner kubectl = pool.runner(binary);
-    String ns = pool.namespace(binary);
+    KubectlRunner kubectl = rig.pool().runner(binary);
+    String ns = rig.pool().namespace(binary);
     String pp =
         SEED_EXPORT
             .substring(SEED_EXPORT.indexOf("---") + 4)
@@ -266,18 +247,24 @@ class KubectlFlotillaIT {
             .contains("overridepolicy.policy.karmada.io \"serve-override\"" + " deleted"),
         deleted.toString());
     assertTrue(
-        stored(hub, "policy.karmada.io", "v1alpha1", "overridepolicies", ns, "serve-override")
+        stored(rig.hub(), "policy.karmada.io", "v1alpha1", "overridepolicies", ns, "serve-override")
             .isEmpty());
     kubectl.run("-n", ns, "delete", "pp", "applied-policy").assertOk();
     assertTrue(
-        stored(hub, "policy.karmada.io", "v1alpha1", "propagationpolicies", ns, "applied-policy")
+        stored(
+                rig.hub(),
+                "policy.karmada.io",
+                "v1alpha1",
+                "propagationpolicies",
+                ns,
+                "applied-policy")
             .isEmpty());
   }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource(BINARIES)
   void applyClusterScopedCluster(Binary binary) {
-    KubectlRunner kubectl = pool.runner(binary);
+    KubectlRunner kubectl = rig.pool().runner(binary);
     String name = "member-1-" + binary.minor();
     String yaml = CLUSTER.replace("NAME", name);
     assertEquals(
@@ -290,7 +277,7 @@ class KubectlFlotillaIT {
             .assertOk()
             .stdout());
     ObjectNode cluster =
-        stored(hub, "cluster.karmada.io", "v1alpha1", "clusters", null, name).orElseThrow();
+        stored(rig.hub(), "cluster.karmada.io", "v1alpha1", "clusters", null, name).orElseThrow();
     assertEquals("https://10.0.0.2:6443", cluster.at("/spec/apiEndpoint").asText());
     assertEquals("north", cluster.at("/spec/region").asText());
     assertTrue(cluster.at("/metadata/namespace").isMissingNode(), cluster.toString());
@@ -302,12 +289,13 @@ class KubectlFlotillaIT {
     kubectl.run("label", "cluster", name, "region=north").assertOk();
     assertEquals(
         "north",
-        stored(hub, "cluster.karmada.io", "v1alpha1", "clusters", null, name)
+        stored(rig.hub(), "cluster.karmada.io", "v1alpha1", "clusters", null, name)
             .orElseThrow()
             .at("/metadata/labels/region")
             .asText());
     Result deleted = kubectl.runWithInput(yaml, "delete", "-f", "-").assertOk();
     assertEquals("cluster.cluster.karmada.io \"" + name + "\" deleted\n", deleted.stdout());
-    assertTrue(stored(hub, "cluster.karmada.io", "v1alpha1", "clusters", null, name).isEmpty());
+    assertTrue(
+        stored(rig.hub(), "cluster.karmada.io", "v1alpha1", "clusters", null, name).isEmpty());
   }
 }

@@ -3,19 +3,19 @@ package dev.flotilla.apiserver.it;
 import static dev.flotilla.apiserver.it.KubectlBuiltinIT.stored;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.flotilla.apiserver.it.KubectlRunner.Binary;
-import dev.flotilla.apiserver.it.KubectlRunner.Result;
+import dev.flotilla.fixtures.KubectlRunner;
+import dev.flotilla.fixtures.KubectlRunner.Binary;
+import dev.flotilla.fixtures.KubectlRunner.Result;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -26,7 +26,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * declares {@code subresources.scale}.
  */
 class KubectlScaleIT {
-  private static final String BINARIES = "dev.flotilla.apiserver.it.KubectlRunner#binaries";
+  private static final String BINARIES = "dev.flotilla.fixtures.KubectlRunner#binaries";
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String WORKLOADS =
       """
@@ -96,15 +96,11 @@ class KubectlScaleIT {
                 spec: {type: object, properties: {replicas: {type: integer, maximum: 10}}}
                 status: {type: object, properties: {replicas: {type: integer}}}
       """;
-  private static TestHub hub;
-  private static KubectlRunner.Pool pool;
+  @RegisterExtension static final KubectlHub rig = KubectlHub.withNamespacePrefix("ks");
 
   @BeforeAll
   static void start() {
-    assumeFalse(KubectlRunner.installed().isEmpty(), KubectlRunner.notInstalledMessage());
-    hub = TestHub.start();
-    pool = new KubectlRunner.Pool(hub.kubeconfig(), "ks");
-    try (KubernetesClient client = hub.client()) {
+    try (KubernetesClient client = rig.hub().client()) {
       client
           .apiextensions()
           .v1()
@@ -120,25 +116,18 @@ class KubectlScaleIT {
     }
   }
 
-  @AfterAll
-  static void stop() {
-    if (pool != null) {
-      pool.close();
-    }
-    if (hub != null) {
-      hub.close();
-    }
-  }
-
   private static long replicas(String group, String plural, String ns, String name) {
-    return stored(hub, group, "v1", plural, ns, name).orElseThrow().at("/spec/replicas").asLong();
+    return stored(rig.hub(), group, "v1", plural, ns, name)
+        .orElseThrow()
+        .at("/spec/replicas")
+        .asLong();
   }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource(BINARIES)
   void scaleWorkloadsAndCustomResources(Binary binary) throws Exception {
-    KubectlRunner kubectl = pool.runner(binary);
-    String ns = pool.namespace(binary);
+    KubectlRunner kubectl = rig.pool().runner(binary);
+    String ns = rig.pool().namespace(binary);
     kubectl.writeWithInput(WORKLOADS, "-n", ns, "apply", "-f", "-").assertOk();
 
     Result scaled = kubectl.run("-n", ns, "scale", "deploy", "web", "--replicas=5").assertOk();
@@ -146,7 +135,7 @@ class KubectlScaleIT {
     assertEquals(5, replicas("apps", "deployments", ns, "web"));
     assertEquals(
         2,
-        stored(hub, "apps", "v1", "deployments", ns, "web")
+        stored(rig.hub(), "apps", "v1", "deployments", ns, "web")
             .orElseThrow()
             .at("/metadata/generation")
             .asLong());

@@ -5,7 +5,8 @@ import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.flotilla.apiserver.it.KubectlRunner.Result;
+import dev.flotilla.fixtures.KubectlRunner;
+import dev.flotilla.fixtures.KubectlRunner.Result;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Duration;
 import java.util.List;
@@ -29,7 +30,7 @@ import org.junit.jupiter.api.BeforeAll;
  * where kubectl's output is not the point.
  */
 abstract class KubectlScenario {
-  static final String BINARIES = "dev.flotilla.apiserver.it.KubectlRunner#binaries";
+  static final String BINARIES = "dev.flotilla.fixtures.KubectlRunner#binaries";
   static final Duration WAIT = Duration.ofSeconds(20);
   static final ObjectMapper JSON = new ObjectMapper();
 

@@ -7,8 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.flotilla.apiserver.it.KubectlRunner.Binary;
-import dev.flotilla.apiserver.it.KubectlRunner.Result;
+import dev.flotilla.fixtures.KubectlRunner;
+import dev.flotilla.fixtures.KubectlRunner.Binary;
+import dev.flotilla.fixtures.KubectlRunner.Result;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;

@@ -5,9 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.flotilla.apiserver.it.KubectlRunner.Background;
-import dev.flotilla.apiserver.it.KubectlRunner.Binary;
-import dev.flotilla.apiserver.it.KubectlRunner.Result;
+import dev.flotilla.fixtures.KubectlRunner;
+import dev.flotilla.fixtures.KubectlRunner.Background;
+import dev.flotilla.fixtures.KubectlRunner.Binary;
+import dev.flotilla.fixtures.KubectlRunner.Result;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import java.util.List;

@@ -1,14 +1,13 @@
 package dev.flotilla.apiserver.it;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
-import dev.flotilla.apiserver.it.KubectlRunner.Background;
-import dev.flotilla.apiserver.it.KubectlRunner.Binary;
+import dev.flotilla.fixtures.KubectlRunner;
+import dev.flotilla.fixtures.KubectlRunner.Background;
+import dev.flotilla.fixtures.KubectlRunner.Binary;
 import java.time.Duration;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -17,27 +16,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  * current objects, then each change made by another kubectl while it runs.
  */
 class KubectlWatchIT {
-  private static final String BINARIES = "dev.flotilla.apiserver.it.KubectlRunner#binaries";
+  private static final String BINARIES = "dev.flotilla.fixtures.KubectlRunner#binaries";
   private static final Duration WAIT = Duration.ofSeconds(60);
-  private static TestHub hub;
-  private static KubectlRunner.Pool pool;
-
-  @BeforeAll
-  static void start() {
-    assumeFalse(KubectlRunner.installed().isEmpty(), KubectlRunner.notInstalledMessage());
-    hub = TestHub.start();
-    pool = new KubectlRunner.Pool(hub.kubeconfig(), "kw");
-  }
-
-  @AfterAll
-  static void stop() {
-    if (pool != null) {
-      pool.close();
-    }
-    if (hub != null) {
-      hub.close();
-    }
-  }
+  @RegisterExtension static final KubectlHub rig = KubectlHub.withNamespacePrefix("kw");
 
   /** True when some line of the watch output is "EVENT name ..." (--output-watch-events). */
   private static boolean printed(String output, String event, String name) {
@@ -53,8 +34,8 @@ class KubectlWatchIT {
   @ParameterizedTest(name = "{0}")
   @MethodSource(BINARIES)
   void watchConfigMaps(Binary binary) {
-    KubectlRunner kubectl = pool.runner(binary);
-    String ns = pool.namespace(binary);
+    KubectlRunner kubectl = rig.pool().runner(binary);
+    String ns = rig.pool().namespace(binary);
     kubectl.writeWithInput(configMap("before"), "-n", ns, "create", "-f", "-").assertOk();
     try (Background watch =
         kubectl.background("-n", ns, "get", "configmaps", "-w", "--output-watch-events")) {
@@ -75,8 +56,8 @@ class KubectlWatchIT {
   @ParameterizedTest(name = "{0}")
   @MethodSource(BINARIES)
   void watchOnePropagationPolicyAsYaml(Binary binary) {
-    KubectlRunner kubectl = pool.runner(binary);
-    String ns = pool.namespace(binary);
+    KubectlRunner kubectl = rig.pool().runner(binary);
+    String ns = rig.pool().namespace(binary);
     String pp =
         KubectlFlotillaIT.SEED_EXPORT.substring(KubectlFlotillaIT.SEED_EXPORT.indexOf("---") + 4);
     kubectl.writeWithInput(pp, "-n", ns, "create", "-f", "-").assertOk();

@@ -1,15 +1,15 @@
 package dev.flotilla.apiserver.it;
 
-import static dev.flotilla.apiserver.it.BadInputBodyIT.Http.assertStatus;
+import static dev.flotilla.fixtures.RawHttp.assertStatus;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.flotilla.apiserver.it.BadInputBodyIT.Http;
+import dev.flotilla.fixtures.RawHttp;
 import java.net.http.HttpResponse;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -22,8 +22,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class MetadataAdmissionIT {
   private static final String NS = "bad-meta";
-  private static TestHub hub;
-  private static Http http;
+  @RegisterExtension static final RawHub rig = RawHub.withNamespace(NS);
+  private static final RawHttp http = rig.http();
 
   /** A kind under test: its collection path, and the body of a valid object named "target". */
   record Kind(String name, String collection, String apiVersion, String kind, String rest) {
@@ -116,27 +116,10 @@ class MetadataAdmissionIT {
 
   @BeforeAll
   static void start() {
-    hub = TestHub.start();
-    http = new Http(hub);
-    assertEquals(
-        201,
-        http.send(
-                "POST",
-                "/api/v1/namespaces",
-                "application/json",
-                "{\"metadata\":{\"name\":\"" + NS + "\"}}")
-            .statusCode());
     for (Kind k : KINDS) {
       HttpResponse<String> r =
           http.send("POST", k.collection(), "application/json", k.body("target", ""));
       assertEquals(201, r.statusCode(), r.body());
-    }
-  }
-
-  @AfterAll
-  static void stop() {
-    if (hub != null) {
-      hub.close();
     }
   }
 

@@ -1,14 +1,14 @@
 package dev.flotilla.apiserver.it;
 
-import static dev.flotilla.apiserver.it.BadInputBodyIT.Http.assertStatus;
+import static dev.flotilla.fixtures.RawHttp.assertStatus;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.flotilla.apiserver.it.BadInputBodyIT.Http;
+import dev.flotilla.fixtures.RawHttp;
 import java.net.http.HttpResponse;
 import java.util.concurrent.CompletableFuture;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * CRD {@code pattern}s run on a linear-time engine (RE2/J, as Go's regexp upstream): {@code
@@ -22,20 +22,11 @@ class PatternSafetyIT {
   private static final String CONDITION_TYPE =
       "^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?"
           + "(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])$";
-  private static TestHub hub;
-  private static Http http;
+  @RegisterExtension static final RawHub rig = RawHub.withNamespace(NS);
+  private static final RawHttp http = rig.http();
 
   @BeforeAll
   static void start() {
-    hub = TestHub.start();
-    http = new Http(hub);
-    ok(
-        http.send(
-            "POST",
-            "/api/v1/namespaces",
-            "application/json",
-            "{\"metadata\":{\"name\":\"" + NS + "\"}}"),
-        201);
     String crd =
         "{\"apiVersion\":\"apiextensions.k8s.io/v1\",\"kind\":\"CustomResourceDefinition\","
             + "\"metadata\":{\"name\":\"gadgets.example.com\"},\"spec\":{\"group\":\"example.com\","
@@ -55,13 +46,6 @@ class PatternSafetyIT {
             "application/json",
             crd),
         201);
-  }
-
-  @AfterAll
-  static void stop() {
-    if (hub != null) {
-      hub.close();
-    }
   }
 
   private static void ok(HttpResponse<String> r, int code) {

@@ -1,15 +1,14 @@
 package dev.flotilla.apiserver.it;
 
-import static dev.flotilla.apiserver.it.BadInputBodyIT.Http.assertStatus;
+import static dev.flotilla.fixtures.RawHttp.assertStatus;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.flotilla.apiserver.it.BadInputBodyIT.Http;
+import dev.flotilla.fixtures.RawHttp;
 import java.net.http.HttpResponse;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Karmada policies are refused at admission as Karmada's validating webhook refuses them, with 422
@@ -24,28 +23,8 @@ class PolicyAdmissionIT {
       "/apis/policy.karmada.io/v1alpha1/namespaces/" + NS + "/propagationpolicies";
   private static final String OPS =
       "/apis/policy.karmada.io/v1alpha1/namespaces/" + NS + "/overridepolicies";
-  private static TestHub hub;
-  private static Http http;
-
-  @BeforeAll
-  static void start() {
-    hub = TestHub.start();
-    http = new Http(hub);
-    HttpResponse<String> r =
-        http.send(
-            "POST",
-            "/api/v1/namespaces",
-            "application/json",
-            "{\"metadata\":{\"name\":\"" + NS + "\"}}");
-    assertEquals(201, r.statusCode(), r.body());
-  }
-
-  @AfterAll
-  static void stop() {
-    if (hub != null) {
-      hub.close();
-    }
-  }
+  @RegisterExtension static final RawHub rig = RawHub.withNamespace(NS);
+  private static final RawHttp http = rig.http();
 
   private static String pp(String name, String selectorExtra, String placement) {
     return "{\"apiVersion\":\"policy.karmada.io/v1alpha1\",\"kind\":\"PropagationPolicy\","

@@ -1,10 +1,10 @@
 package dev.flotilla.apiserver.it;
 
-import static dev.flotilla.apiserver.it.BadInputBodyIT.Http.assertStatus;
+import static dev.flotilla.fixtures.RawHttp.assertStatus;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.flotilla.apiserver.it.BadInputBodyIT.Http;
+import dev.flotilla.fixtures.RawHttp;
 import java.io.BufferedReader;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -14,15 +14,17 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
+import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The request line read as kube-apiserver reads it: a malformed percent-escape in the query is a
  * 400 on every path; query booleans parse as Go's strconv.ParseBool ({@code ?watch=True}, which
  * Python's client sends, is a watch); a subresource the resource does not have is 404, never the
  * parent object; and paths match exactly, so {@code DELETE .../configmaps//} deletes nothing.
+ * Neither does a DELETE whose body does not decode as a DeleteOptions (a 400).
  */
 class RequestLineIT {
   private static final String NS = "request-line";
@@ -31,14 +33,11 @@ class RequestLineIT {
   /** Leaves out the hub's own kube-root-ca.crt, which every namespace gets. */
   private static final String USER_OBJECTS = "?fieldSelector=metadata.name%21%3Dkube-root-ca.crt";
 
-  private static TestHub hub;
-  private static Http http;
+  @RegisterExtension static final RawHub rig = RawHub.withNamespace(NS);
+  private static final RawHttp http = rig.http();
 
   @BeforeAll
   static void start() {
-    hub = TestHub.start();
-    http = new Http(hub);
-    created("/api/v1/namespaces", "{\"metadata\":{\"name\":\"" + NS + "\"}}");
     created(CMS, "{\"metadata\":{\"name\":\"one\"},\"data\":{\"k\":\"v\"}}");
     created(CMS, "{\"metadata\":{\"name\":\"two\"},\"data\":{\"k\":\"v\"}}");
     created(
@@ -46,13 +45,6 @@ class RequestLineIT {
     created(
         "/api/v1/namespaces/" + NS + "/pods",
         "{\"metadata\":{\"name\":\"p\"},\"spec\":{\"containers\":[{\"name\":\"c\",\"image\":\"i\"}]}}");
-  }
-
-  @AfterAll
-  static void stop() {
-    if (hub != null) {
-      hub.close();
-    }
   }
 
   private static void created(String path, String body) {
@@ -65,17 +57,17 @@ class RequestLineIT {
    * status line, headers and body.
    */
   private static String raw(String method, String target) throws Exception {
-    URI base = URI.create(http.base);
+    URI base = URI.create(http.base());
     try (javax.net.ssl.SSLSocket socket =
         (javax.net.ssl.SSLSocket)
-            http.ssl.getSocketFactory().createSocket(base.getHost(), base.getPort())) {
+            http.ssl().getSocketFactory().createSocket(base.getHost(), base.getPort())) {
       socket.setSoTimeout(60_000);
       String request =
           method
               + " "
               + target
               + " HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer "
-              + http.token
+              + http.token()
               + "\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
       socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
       socket.getOutputStream().flush();
@@ -115,12 +107,12 @@ class RequestLineIT {
   void watchTrueInAnyOfGoSpellingsIsAWatch() throws Exception {
     for (String spelling : List.of("True", "TRUE", "t", "T", "1", "true")) {
       HttpRequest request =
-          HttpRequest.newBuilder(URI.create(http.base + CMS + "?watch=" + spelling))
-              .header("Authorization", "Bearer " + http.token)
+          HttpRequest.newBuilder(URI.create(http.base() + CMS + "?watch=" + spelling))
+              .header("Authorization", "Bearer " + http.token())
               .timeout(Duration.ofSeconds(60))
               .build();
       HttpResponse<InputStream> r =
-          http.client.send(request, HttpResponse.BodyHandlers.ofInputStream());
+          http.client().send(request, HttpResponse.BodyHandlers.ofInputStream());
       assertEquals(200, r.statusCode());
       try (BufferedReader in =
           new BufferedReader(new InputStreamReader(r.body(), StandardCharsets.UTF_8))) {
@@ -133,7 +125,7 @@ class RequestLineIT {
     for (String spelling : List.of("False", "FALSE", "f", "0")) {
       HttpResponse<String> r = http.get(CMS + "?watch=" + spelling);
       assertEquals(200, r.statusCode());
-      assertEquals("ConfigMapList", Http.parse(r.body()).path("kind").asText(), spelling);
+      assertEquals("ConfigMapList", RawHttp.parse(r.body()).path("kind").asText(), spelling);
     }
     assertStatus(http.get(CMS + "?watch=yes"), 400, "BadRequest", "strconv.ParseBool");
     assertStatus(
@@ -189,5 +181,50 @@ class RequestLineIT {
         "MethodNotAllowed",
         "needs a namespace");
     assertEquals(2, http.getJson(CMS + USER_OBJECTS).path("items").size());
+  }
+
+  /** Body -> a fragment of the message that must say what is wrong with it. */
+  private static final Map<String, String> UNDECODABLE_DELETE_OPTIONS =
+      Map.of(
+          "{\"kind\":\"DeleteOptions\",\"apiVersion\":\"v1\",\"orphanDependents\":\"x\"}",
+          "orphanDependents",
+          "{\"kind\":\"DeleteOptions\",\"apiVersion\":\"v1\",\"gracePeriodSeconds\":\"x\"}",
+          "gracePeriodSeconds",
+          "{\"kind\":\"DeleteOptions\",\"apiVersion\":\"v1\",\"dryRun\":[\"Nope\"]}",
+          "dryRun",
+          "{\"kind\":\"DeleteOptions\",\"apiVersion\":\"v1\",\"propagationPolicy\":\"Bogus\"}",
+          "propagationPolicy",
+          "{\"kind\":\"DeleteOptions\",\"apiVersion\":\"v1\",\"preconditions\":[[[]]]}",
+          "preconditions",
+          "{\"kind\":\"Pod\",\"apiVersion\":\"v1\"}",
+          "Pod",
+          "[]",
+          "object");
+
+  @Test
+  void undecodableDeleteOptionsDeleteNothing() {
+    // Found by the reliability fuzz: such bodies, read leniently, deleted the object or the whole
+    // collection; upstream's decoder refuses them with 400.
+    created(CMS, "{\"metadata\":{\"name\":\"doomed\"}}");
+    for (Map.Entry<String, String> bad : UNDECODABLE_DELETE_OPTIONS.entrySet()) {
+      for (String path : List.of(CMS + "/doomed", CMS)) {
+        assertStatus(
+            http.send("DELETE", path, "application/json", bad.getKey()),
+            400,
+            "BadRequest",
+            bad.getValue());
+      }
+    }
+    assertEquals(3, http.getJson(CMS + USER_OBJECTS).path("items").size());
+    // A body that decodes is still honoured: a dry run deletes nothing, a real one deletes.
+    String dryRun = "{\"kind\":\"DeleteOptions\",\"apiVersion\":\"v1\",\"dryRun\":[\"All\"]}";
+    assertEquals(
+        200, http.send("DELETE", CMS + "/doomed", "application/json", dryRun).statusCode());
+    assertEquals(200, http.get(CMS + "/doomed").statusCode());
+    String background =
+        "{\"kind\":\"DeleteOptions\",\"apiVersion\":\"v1\",\"propagationPolicy\":\"Background\"}";
+    assertEquals(
+        200, http.send("DELETE", CMS + "/doomed", "application/json", background).statusCode());
+    assertEquals(404, http.get(CMS + "/doomed").statusCode());
   }
 }

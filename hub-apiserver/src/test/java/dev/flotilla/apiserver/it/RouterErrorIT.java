@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.flotilla.apiserver.objects.ObjectHook;
 import dev.flotilla.apiserver.registry.ResourceType;
+import dev.flotilla.fixtures.RawHttp;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.AfterAll;
@@ -20,7 +21,7 @@ import org.junit.jupiter.api.Test;
  */
 class RouterErrorIT {
   private static TestHub hub;
-  private static BadInputBodyIT.Http http;
+  private static RawHttp http;
 
   @BeforeAll
   static void start() {
@@ -35,7 +36,7 @@ class RouterErrorIT {
                 throw new StackOverflowError("hook recursed too deep");
               }
             });
-    http = new BadInputBodyIT.Http(hub);
+    http = hub.http();
   }
 
   @AfterAll
@@ -56,7 +57,7 @@ class RouterErrorIT {
                 .getBytes(StandardCharsets.UTF_8),
             hub.adminToken());
     assertEquals(500, r.statusCode(), r.body());
-    JsonNode status = BadInputBodyIT.Http.JSON.readTree(r.body());
+    JsonNode status = RawHttp.JSON.readTree(r.body());
     assertEquals("Status", status.path("kind").asText());
     assertEquals("InternalError", status.path("reason").asText());
     assertTrue(status.path("message").asText().contains("hook recursed too deep"), r.body());

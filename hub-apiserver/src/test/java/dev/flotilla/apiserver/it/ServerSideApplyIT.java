@@ -10,8 +10,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.flotilla.apiserver.it.KubectlRunner.Binary;
-import dev.flotilla.apiserver.it.KubectlRunner.Result;
+import dev.flotilla.fixtures.KubectlRunner;
+import dev.flotilla.fixtures.KubectlRunner.Binary;
+import dev.flotilla.fixtures.KubectlRunner.Result;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.ManagedFieldsEntry;

@@ -8,8 +8,9 @@ import static org.junit.jupiter.api.Assumptions.assumeFalse;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.flotilla.apiserver.auth.KubeconfigContext;
 import dev.flotilla.apiserver.auth.KubeconfigWriter;
-import dev.flotilla.apiserver.it.KubectlRunner.Binary;
-import dev.flotilla.apiserver.it.KubectlRunner.Result;
+import dev.flotilla.fixtures.KubectlRunner;
+import dev.flotilla.fixtures.KubectlRunner.Binary;
+import dev.flotilla.fixtures.KubectlRunner.Result;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -21,7 +22,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
-import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -34,15 +34,12 @@ import org.junit.jupiter.params.provider.MethodSource;
  * and tokens that stop working once their ServiceAccount is deleted.
  */
 class ServiceAccountTokenIT {
-  private static final Set<Integer> MINORS = Set.of(27, 33);
   private static TestHub hub;
   private static KubernetesClient admin;
   private static final List<KubectlRunner> runners = new ArrayList<>();
 
   static Stream<Binary> binaries() {
-    List<Binary> all = KubectlRunner.installed();
-    List<Binary> wanted = all.stream().filter(b -> MINORS.contains(b.minor())).toList();
-    return (wanted.isEmpty() ? all : wanted).stream();
+    return KubectlRunner.oldestAndNewest();
   }
 
   @BeforeAll

@@ -1,19 +1,18 @@
 package dev.flotilla.apiserver.it;
 
-import static dev.flotilla.apiserver.it.BadInputBodyIT.Http.assertStatus;
+import static dev.flotilla.fixtures.RawHttp.assertStatus;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.flotilla.apiserver.it.BadInputBodyIT.Http;
+import dev.flotilla.fixtures.RawHttp;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.net.http.HttpResponse;
 import java.util.Base64;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Size and syntax limits as upstream: ConfigMap and Secret data at most 1 MiB (issue 9 stored a 2
@@ -25,32 +24,12 @@ class SizeLimitsIT {
   private static final String NS = "sizes";
   private static final String CMS = "/api/v1/namespaces/" + NS + "/configmaps";
   private static final int MIB = 1024 * 1024;
-  private static TestHub hub;
-  private static Http http;
-
-  @BeforeAll
-  static void start() {
-    hub = TestHub.start();
-    http = new Http(hub);
-    HttpResponse<String> r =
-        http.send(
-            "POST",
-            "/api/v1/namespaces",
-            "application/json",
-            "{\"metadata\":{\"name\":\"" + NS + "\"}}");
-    assertEquals(201, r.statusCode(), r.body());
-  }
-
-  @AfterAll
-  static void stop() {
-    if (hub != null) {
-      hub.close();
-    }
-  }
+  @RegisterExtension static final RawHub rig = RawHub.withNamespace(NS);
+  private static final RawHttp http = rig.http();
 
   @Test
   void configMapOverOneMebibyteIsRefused() {
-    try (KubernetesClient client = hub.client()) {
+    try (KubernetesClient client = rig.hub().client()) {
       KubernetesClientException e =
           assertThrows(
               KubernetesClientException.class,

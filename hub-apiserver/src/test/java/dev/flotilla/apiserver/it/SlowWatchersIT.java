@@ -1,6 +1,7 @@
 package dev.flotilla.apiserver.it;
 
 import static dev.flotilla.apiserver.it.Fabric8Support.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.flotilla.apiserver.HubConfig;
@@ -40,7 +41,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Watchers that never read, under write load: what the hub holds for all of them stays under the
  * overall cap (the slowest are cut off), a watcher that reads gets every event, and once the slow
- * clients are gone nothing is held for them.
+ * clients are gone nothing is held for them. A lone watcher that never reads is cut off by its own
+ * 16 MiB cap.
  */
 class SlowWatchersIT {
   private static final long CAP = 24L << 20;
@@ -179,6 +181,28 @@ class SlowWatchersIT {
     }
     await("nothing held once the slow clients are gone", () -> api().watchBufferedBytes()[0] == 0);
     System.out.printf("heap used after the slow clients left: %d MiB%n", usedHeap() >> 20);
+  }
+
+  @Test
+  void oneWatcherPastItsOwnBufferIsCutOff() throws Exception {
+    // 23 MiB of events for one watcher that never reads: past its own 16 MiB (the loopback socket
+    // absorbs a few MiB), under the 24 MiB of all watches together, so its own cap must cut it.
+    String ns = Fabric8Support.newNamespace(client, "one-slow-watch");
+    int cutByOverallCap = api().watchesCutForBufferCap();
+    try (Socket slow = slowWatch(ns)) {
+      for (int i = 0; i < 230; i++) {
+        client
+            .configMaps()
+            .inNamespace(ns)
+            .resource(Fabric8Support.configMap("cm-" + i, Map.of(), Map.of("d", PAYLOAD)))
+            .create();
+      }
+      // Closed, so that the client re-lists, as kube-apiserver closes a watch that cannot keep up.
+      assertTrue(closedByServer(slow), "the hub kept a watch open holding over 16 MiB");
+    }
+    assertEquals(
+        cutByOverallCap, api().watchesCutForBufferCap(), "cut by the overall cap, not its own");
+    await("nothing held once the watch is cut", () -> api().watchBufferedBytes()[0] == 0);
   }
 
   /** Reads what the kernel holds; true when the hub closed or reset the connection. */

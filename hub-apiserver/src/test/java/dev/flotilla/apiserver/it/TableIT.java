@@ -2,10 +2,10 @@ package dev.flotilla.apiserver.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
-import dev.flotilla.apiserver.it.KubectlRunner.Background;
-import dev.flotilla.apiserver.it.KubectlRunner.Binary;
+import dev.flotilla.fixtures.KubectlRunner;
+import dev.flotilla.fixtures.KubectlRunner.Background;
+import dev.flotilla.fixtures.KubectlRunner.Binary;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -13,8 +13,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -24,28 +23,10 @@ import org.junit.jupiter.params.provider.MethodSource;
  * --show-labels} and {@code get -w}. Skipped, visibly, where no kubectl is installed.
  */
 class TableIT {
-  private static final String BINARIES = "dev.flotilla.apiserver.it.KubectlRunner#binaries";
+  private static final String BINARIES = "dev.flotilla.fixtures.KubectlRunner#binaries";
   private static final Duration WAIT = Duration.ofSeconds(20);
-  private static TestHub hub;
-  private static KubectlRunner.Pool pool;
+  @RegisterExtension static final KubectlHub rig = KubectlHub.withNamespacePrefix("tb");
   private static final Set<Integer> seeded = new HashSet<>();
-
-  @BeforeAll
-  static void start() {
-    assumeFalse(KubectlRunner.installed().isEmpty(), KubectlRunner.notInstalledMessage());
-    hub = TestHub.start();
-    pool = new KubectlRunner.Pool(hub.kubeconfig(), "tb");
-  }
-
-  @AfterAll
-  static void stop() {
-    if (pool != null) {
-      pool.close();
-    }
-    if (hub != null) {
-      hub.close();
-    }
-  }
 
   private static String deployment(String name, String ns) {
     return """
@@ -114,10 +95,10 @@ class TableIT {
 
   /** The binary's runner, with its namespace holding the objects the tests print. */
   private static KubectlRunner seed(Binary binary) {
-    KubectlRunner kubectl = pool.runner(binary);
+    KubectlRunner kubectl = rig.pool().runner(binary);
     synchronized (seeded) {
       if (seeded.add(binary.minor())) {
-        String ns = pool.namespace(binary);
+        String ns = rig.pool().namespace(binary);
         kubectl.writeWithInput(objects(ns, cluster(binary)), "create", "-f", "-").assertOk();
         String status =
             "{\"status\":{\"replicas\":3,\"readyReplicas\":2,\"updatedReplicas\":3,"
@@ -176,7 +157,7 @@ class TableIT {
   @MethodSource(BINARIES)
   void deploymentsShowReplicaColumns(Binary binary) {
     KubectlRunner kubectl = seed(binary);
-    String ns = pool.namespace(binary);
+    String ns = rig.pool().namespace(binary);
     List<List<String>> t = table(kubectl.run("-n", ns, "get", "deployments").assertOk().stdout());
     assertEquals(List.of("NAME", "READY", "UP-TO-DATE", "AVAILABLE", "AGE"), t.get(0));
     List<String> web = row(t, "web");
@@ -188,7 +169,7 @@ class TableIT {
   @MethodSource(BINARIES)
   void wideAddsContainersImagesAndSelector(Binary binary) {
     KubectlRunner kubectl = seed(binary);
-    String ns = pool.namespace(binary);
+    String ns = rig.pool().namespace(binary);
     List<List<String>> t =
         table(kubectl.run("-n", ns, "get", "deploy", "web", "-o", "wide").assertOk().stdout());
     assertEquals(
@@ -204,7 +185,7 @@ class TableIT {
   @MethodSource(BINARIES)
   void showLabelsReadsTheRowsMetadata(Binary binary) {
     KubectlRunner kubectl = seed(binary);
-    String ns = pool.namespace(binary);
+    String ns = rig.pool().namespace(binary);
     List<List<String>> t =
         table(kubectl.run("-n", ns, "get", "deploy", "web", "--show-labels").assertOk().stdout());
     assertEquals("LABELS", t.get(0).get(t.get(0).size() - 1));
@@ -216,7 +197,7 @@ class TableIT {
   @MethodSource(BINARIES)
   void servicesShowTypeClusterIpAndPorts(Binary binary) {
     KubectlRunner kubectl = seed(binary);
-    String ns = pool.namespace(binary);
+    String ns = rig.pool().namespace(binary);
     List<List<String>> t = table(kubectl.run("-n", ns, "get", "svc").assertOk().stdout());
     assertEquals(List.of("NAME", "TYPE", "CLUSTER-IP", "EXTERNAL-IP", "PORT(S)", "AGE"), t.get(0));
     assertEquals(List.of("web", "NodePort", "10.96.0.12", "<none>"), row(t, "web").subList(0, 4));
@@ -261,7 +242,7 @@ class TableIT {
   @MethodSource(BINARIES)
   void propagationPoliciesByShortName(Binary binary) {
     KubectlRunner kubectl = seed(binary);
-    String ns = pool.namespace(binary);
+    String ns = rig.pool().namespace(binary);
     List<List<String>> t = table(kubectl.run("-n", ns, "get", "pp").assertOk().stdout());
     assertEquals(List.of("NAME", "CONFLICT-RESOLUTION", "PRIORITY", "AGE"), t.get(0));
     assertEquals(List.of("web-pp", "Overwrite", "5"), row(t, "web-pp").subList(0, 3));
@@ -280,16 +261,16 @@ class TableIT {
             .matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ"),
         crd.toString());
     List<List<String>> ns =
-        table(kubectl.run("get", "namespace", pool.namespace(binary)).assertOk().stdout());
+        table(kubectl.run("get", "namespace", rig.pool().namespace(binary)).assertOk().stdout());
     assertEquals(List.of("NAME", "STATUS", "AGE"), ns.get(0));
-    assertEquals("Active", row(ns, pool.namespace(binary)).get(1));
+    assertEquals("Active", row(ns, rig.pool().namespace(binary)).get(1));
   }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource(BINARIES)
   void watchPrintsOneHeaderThenARowPerChange(Binary binary) {
     KubectlRunner kubectl = seed(binary);
-    String ns = pool.namespace(binary);
+    String ns = rig.pool().namespace(binary);
     Pattern before = Pattern.compile("(?m)^watched\\s+2/3\\s+3\\s+2\\s+\\S+$");
     Pattern after = Pattern.compile("(?m)^watched\\s+3/3\\s+3\\s+3\\s+\\S+$");
     try (Background watch = kubectl.background("-n", ns, "get", "deploy", "watched", "-w")) {

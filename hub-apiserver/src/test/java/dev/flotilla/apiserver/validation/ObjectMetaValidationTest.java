@@ -66,6 +66,8 @@ class ObjectMetaValidationTest {
         "{\"namespace\":[]}                                     | metadata.namespace",
         "{\"generation\":\"1\"}                                 | metadata.generation",
         "{\"generation\":1.5}                                   | metadata.generation",
+        "{\"generation\":9223372036854775808}                   | metadata.generation",
+        "{\"deletionGracePeriodSeconds\":-1e30}                 | metadata.deletionGracePeriodSeconds",
         "{\"creationTimestamp\":\"yesterday\"}                  | metadata.creationTimestamp",
         "{\"deletionTimestamp\":{}}                             | metadata.deletionTimestamp",
         "{\"labels\":\"a=b\"}                                   | metadata.labels",

@@ -80,24 +80,8 @@ public final class BootstrapJoin {
                 .withOauthToken(r.token())
                 .withRequestTimeout(30_000)
                 .build())) {
-      client
-          .certificates()
-          .v1()
-          .certificateSigningRequests()
-          .resource(
-              new CertificateSigningRequestBuilder()
-                  .withNewMetadata()
-                  .withName(name)
-                  .endMetadata()
-                  .withNewSpec()
-                  .withRequest(b64(csr(r.cluster(), key)))
-                  .withSignerName(SIGNER)
-                  .withExpirationSeconds((int) Math.min(Integer.MAX_VALUE, r.expirationSeconds()))
-                  .withUsages("digital signature", "key encipherment", "client auth")
-                  .endSpec()
-                  .build())
-          .create();
-      String certificate = awaitCertificate(client, name, r.timeout());
+      String certificate =
+          requestCertificate(client, name, r.cluster(), key, r.expirationSeconds(), r.timeout());
       writeKubeconfig(
           output,
           server,
@@ -105,6 +89,38 @@ public final class BootstrapJoin {
           new String(Base64.getDecoder().decode(certificate), StandardCharsets.US_ASCII),
           pem("PRIVATE KEY", key.getPrivate().getEncoded()));
     }
+  }
+
+  /**
+   * Posts a CSR {@code name} for the agent identity of {@code cluster} with {@code key} and returns
+   * the signed certificate (base64 PEM) once issued.
+   */
+  static String requestCertificate(
+      KubernetesClient client,
+      String name,
+      String cluster,
+      KeyPair key,
+      long expirationSeconds,
+      Duration timeout)
+      throws InterruptedException {
+    client
+        .certificates()
+        .v1()
+        .certificateSigningRequests()
+        .resource(
+            new CertificateSigningRequestBuilder()
+                .withNewMetadata()
+                .withName(name)
+                .endMetadata()
+                .withNewSpec()
+                .withRequest(b64(csr(cluster, key)))
+                .withSignerName(SIGNER)
+                .withExpirationSeconds((int) Math.min(Integer.MAX_VALUE, expirationSeconds))
+                .withUsages("digital signature", "key encipherment", "client auth")
+                .endSpec()
+                .build())
+        .create();
+    return awaitCertificate(client, name, timeout);
   }
 
   private static String awaitCertificate(KubernetesClient client, String name, Duration timeout)
@@ -162,7 +178,7 @@ public final class BootstrapJoin {
     }
   }
 
-  private static KeyPair newKey() {
+  static KeyPair newKey() {
     try {
       // RSA as karmadactl register: fabric8's kubeconfig loader reads PKCS#8 RSA keys, not EC.
       KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
@@ -173,8 +189,8 @@ public final class BootstrapJoin {
     }
   }
 
-  private static void writeKubeconfig(
-      Path file, String server, String caPem, String certPem, String keyPem) throws IOException {
+  static void writeKubeconfig(Path file, String server, String caPem, String certPem, String keyPem)
+      throws IOException {
     String yaml =
         "apiVersion: v1\nkind: Config\nclusters:\n- name: flotilla\n  cluster:\n    server: "
             + server
@@ -212,7 +228,7 @@ public final class BootstrapJoin {
     }
   }
 
-  private static String suffix() {
+  static String suffix() {
     String alphabet = "bcdfghjklmnpqrstvwxz2456789";
     StringBuilder b = new StringBuilder();
     for (int i = 0; i < 5; i++) {
@@ -221,7 +237,7 @@ public final class BootstrapJoin {
     return b.toString();
   }
 
-  private static String pem(String type, byte[] der) {
+  static String pem(String type, byte[] der) {
     return "-----BEGIN "
         + type
         + "-----\n"
@@ -231,7 +247,7 @@ public final class BootstrapJoin {
         + "-----\n";
   }
 
-  private static String b64(String s) {
+  static String b64(String s) {
     return Base64.getEncoder().encodeToString(s.getBytes(StandardCharsets.US_ASCII));
   }
 }

@@ -69,6 +69,11 @@ public final class Fabric8Clients {
     return java.util.concurrent.ForkJoinPool.getCommonPoolParallelism();
   }
 
+  /** The JDK HTTP clients' shared callback pool, for transports built apart from fabric8's. */
+  static ExecutorService httpExecutor() {
+    return HTTP;
+  }
+
   private static ExecutorService fixed(String name, int threads) {
     AtomicInteger n = new AtomicInteger();
     ThreadFactory factory =

@@ -8,58 +8,34 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.flotilla.agent.MemberAgent;
+import dev.flotilla.fixtures.Await;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Work execution against a real hub and a real member API server over HTTPS. */
 class ExecutionIT {
   private static final String CLUSTER = "member1";
   private static final String ES = "karmada-es-" + CLUSTER;
 
-  private static TestServer hubServer;
-  private static TestServer memberServer;
-  private static KubernetesClient hub;
-  private static KubernetesClient member;
-  private static MemberAgent agent;
-
-  @BeforeAll
-  static void start() {
-    hubServer = TestServer.hub();
-    memberServer = TestServer.member();
-    hub = hubServer.client();
-    member = memberServer.client();
-    Works.ensureNamespace(hub, ES);
-    agent = AgentFixture.start(hubServer, memberServer, CLUSTER);
-  }
-
-  @AfterAll
-  static void stop() {
-    if (agent != null) {
-      agent.stop();
-    }
-    memberServer.close();
-    hubServer.close();
-  }
+  @RegisterExtension
+  static final AgentRig rig = AgentRig.servers(CLUSTER).withExecutionNamespace().withAgent();
 
   private static ConfigMap configMap(String ns, String name) {
-    return member.configMaps().inNamespace(ns).withName(name).get();
+    return rig.member().configMaps().inNamespace(ns).withName(name).get();
   }
 
   private static Deployment deployment(String ns, String name) {
-    return member.apps().deployments().inNamespace(ns).withName(name).get();
+    return rig.member().apps().deployments().inNamespace(ns).withName(name).get();
   }
 
   private static ObjectNode awaitApplied(String work, String status) {
     return Await.until(
         "Work " + work + " Applied=" + status,
-        () -> Works.get(hub, ES, work),
+        () -> Works.get(rig.hub(), ES, work),
         w -> w != null && status.equals(Works.condition(w, "Applied")));
   }
 
@@ -76,7 +52,7 @@ class ExecutionIT {
     Json.metadataOf(work)
         .putObject("annotations")
         .put("resourcetemplate.karmada.io/uid", "template-uid-1");
-    Works.create(hub, work);
+    Works.create(rig.hub(), work);
 
     ConfigMap cm =
         Await.until("ConfigMap in member", () -> configMap("shop", "settings"), c -> c != null);
@@ -89,7 +65,7 @@ class ExecutionIT {
     Await.until("Deployment in member", () -> deployment("shop", "web") != null);
     assertEquals(
         "true",
-        member
+        rig.member()
             .namespaces()
             .withName("shop")
             .get()
@@ -128,7 +104,7 @@ class ExecutionIT {
     for (int attempt = 1; ; attempt++) {
       Deployment live = deployment("shop", "web");
       try {
-        member
+        rig.member()
             .apps()
             .deployments()
             .inNamespace("shop")
@@ -153,7 +129,7 @@ class ExecutionIT {
     ObjectNode followed =
         Await.until(
             "Work status follows Deployment status",
-            () -> Works.get(hub, ES, "shop"),
+            () -> Works.get(rig.hub(), ES, "shop"),
             w ->
                 w.path("status")
                         .path("manifestStatuses")
@@ -166,11 +142,11 @@ class ExecutionIT {
         "Healthy", followed.path("status").path("manifestStatuses").get(2).path("health").asText());
     Await.until(
         "Work Available",
-        () -> "True".equals(Works.condition(Works.get(hub, ES, "shop"), "Available")));
+        () -> "True".equals(Works.condition(Works.get(rig.hub(), ES, "shop"), "Available")));
 
     // Updating the Work updates the member.
     Works.edit(
-        hub,
+        rig.hub(),
         ES,
         "shop",
         w -> ((ObjectNode) Works.manifests(w).get(1).path("data")).put("color", "green"));
@@ -179,18 +155,18 @@ class ExecutionIT {
         () -> "green".equals(configMap("shop", "settings").getData().get("color")));
 
     // Removing a manifest prunes its object, and only it.
-    Works.edit(hub, ES, "shop", w -> Works.manifests(w).remove(1));
+    Works.edit(rig.hub(), ES, "shop", w -> Works.manifests(w).remove(1));
     Await.until("ConfigMap pruned", () -> configMap("shop", "settings") == null);
     assertNotNull(deployment("shop", "web"));
     Await.until(
         "status lists two manifests",
-        () -> Works.get(hub, ES, "shop").path("status").path("manifestStatuses").size() == 2);
+        () -> Works.get(rig.hub(), ES, "shop").path("status").path("manifestStatuses").size() == 2);
 
     // Deleting the Work prunes everything, then the finalizer goes and so does the Work.
-    Works.delete(hub, ES, "shop");
+    Works.delete(rig.hub(), ES, "shop");
     Await.until("Deployment pruned", () -> deployment("shop", "web") == null);
-    Await.until("Namespace pruned", () -> member.namespaces().withName("shop").get() == null);
-    Await.until("Work gone", () -> Works.get(hub, ES, "shop") == null);
+    Await.until("Namespace pruned", () -> rig.member().namespaces().withName("shop").get() == null);
+    Await.until("Work gone", () -> Works.get(rig.hub(), ES, "shop") == null);
   }
 
   @Test
@@ -198,12 +174,12 @@ class ExecutionIT {
     ObjectNode work =
         Works.work(ES, "kept", List.of(Works.configMap("keep", "stays", Map.of("k", "v"))));
     ((ObjectNode) work.get("spec")).put("preserveResourcesOnDeletion", true);
-    Works.create(hub, work);
+    Works.create(rig.hub(), work);
     awaitApplied("kept", "True");
     assertNotNull(configMap("keep", "stays"));
 
-    Works.delete(hub, ES, "kept");
-    Await.until("Work gone", () -> Works.get(hub, ES, "kept") == null);
+    Works.delete(rig.hub(), ES, "kept");
+    Await.until("Work gone", () -> Works.get(rig.hub(), ES, "kept") == null);
     ConfigMap cm = configMap("keep", "stays");
     assertNotNull(cm, "preserveResourcesOnDeletion keeps the object");
     assertEquals("v", cm.getData().get("k"));
@@ -215,8 +191,8 @@ class ExecutionIT {
 
   @Test
   void abortLeavesAnUnmanagedObjectAndOverwriteTakesItOver() {
-    Works.ensureNamespace(member, "legacy");
-    member
+    Works.ensureNamespace(rig.member(), "legacy");
+    rig.member()
         .configMaps()
         .inNamespace("legacy")
         .resource(
@@ -229,7 +205,7 @@ class ExecutionIT {
         .create();
 
     Works.create(
-        hub,
+        rig.hub(),
         Works.work(
             ES,
             "takeover",
@@ -251,7 +227,7 @@ class ExecutionIT {
             && untouched.getMetadata().getLabels().containsKey("karmada.io/managed"));
 
     Works.edit(
-        hub,
+        rig.hub(),
         ES,
         "takeover",
         w ->
@@ -270,7 +246,7 @@ class ExecutionIT {
     String group = "shapes.example.com";
     // The custom resource comes first in the Work; the agent still applies the CRD first.
     Works.create(
-        hub,
+        rig.hub(),
         Works.work(
             ES,
             "widgets",
@@ -283,7 +259,7 @@ class ExecutionIT {
     assertEquals("widgets", statuses.get(0).path("identifier").path("resource").asText());
     assertEquals(group, statuses.get(0).path("identifier").path("group").asText());
     var widget =
-        member
+        rig.member()
             .genericKubernetesResources(group + "/v1", "Widget")
             .inNamespace("gadgets")
             .withName("small")
@@ -291,7 +267,7 @@ class ExecutionIT {
     assertNotNull(widget);
     assertEquals("true", widget.getMetadata().getLabels().get("karmada.io/managed"));
     assertNotNull(
-        member
+        rig.member()
             .genericKubernetesResources(group + "/v1", "Widget")
             .inNamespace("default")
             .withName("plain")
@@ -304,17 +280,17 @@ class ExecutionIT {
     ObjectNode suspended =
         Works.work(ES, "paused", List.of(Works.configMap("pause", "later", Map.of("k", "v"))));
     ((ObjectNode) suspended.get("spec")).put("suspendDispatching", true);
-    Works.create(hub, suspended);
+    Works.create(rig.hub(), suspended);
     // A Work created afterwards is applied: by then the suspended one has been looked at.
     Works.create(
-        hub,
+        rig.hub(),
         Works.work(
             ES,
             "after-pause",
             List.of(Works.configMap("pause-marker", "marker", Map.of("k", "v")))));
     awaitApplied("after-pause", "True");
     assertNull(configMap("pause", "later"));
-    ObjectNode paused = Works.get(hub, ES, "paused");
+    ObjectNode paused = Works.get(rig.hub(), ES, "paused");
     assertFalse(
         paused
             .path("metadata")
@@ -323,7 +299,10 @@ class ExecutionIT {
             .contains("karmada.io/execution-controller"));
 
     Works.edit(
-        hub, ES, "paused", w -> ((ObjectNode) w.get("spec")).put("suspendDispatching", false));
+        rig.hub(),
+        ES,
+        "paused",
+        w -> ((ObjectNode) w.get("spec")).put("suspendDispatching", false));
     awaitApplied("paused", "True");
     assertNotNull(configMap("pause", "later"));
   }
@@ -331,14 +310,14 @@ class ExecutionIT {
   @Test
   void fieldsDroppedFromAManifestAreRemovedFromTheMember() {
     Works.create(
-        hub,
+        rig.hub(),
         Works.work(
             ES,
             "shrinking",
             List.of(Works.configMap("shrink", "settings", Map.of("a", "1", "b", "2")))));
     awaitApplied("shrinking", "True");
     Works.edit(
-        hub,
+        rig.hub(),
         ES,
         "shrinking",
         w -> ((ObjectNode) Works.manifests(w).get(0).path("data")).remove("b"));

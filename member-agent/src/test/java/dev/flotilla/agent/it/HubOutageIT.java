@@ -4,76 +4,55 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.flotilla.agent.MemberAgent;
+import dev.flotilla.fixtures.Await;
 import io.fabric8.kubernetes.api.model.ConfigMap;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** While the hub is down the member is left alone; when it is back the agent carries on. */
 class HubOutageIT {
   private static final String CLUSTER = "member-outage";
   private static final String ES = "karmada-es-" + CLUSTER;
 
-  private static TestServer hubServer;
-  private static TestServer memberServer;
-  private static KubernetesClient hub;
-  private static KubernetesClient member;
-  private static MemberAgent agent;
-
-  @BeforeAll
-  static void start() {
-    hubServer = TestServer.hub();
-    memberServer = TestServer.member();
-    hub = hubServer.client();
-    member = memberServer.client();
-    Works.ensureNamespace(hub, ES);
-    agent = AgentFixture.start(hubServer, memberServer, CLUSTER);
-  }
-
-  @AfterAll
-  static void stop() {
-    agent.stop();
-    memberServer.close();
-    hubServer.close();
-  }
+  @RegisterExtension
+  static final AgentRig rig = AgentRig.servers(CLUSTER).withExecutionNamespace().withAgent();
 
   private static ConfigMap configMap() {
-    return member.configMaps().inNamespace("steady").withName("settings").get();
+    return rig.member().configMaps().inNamespace("steady").withName("settings").get();
   }
 
   @Test
   void hubOutageLeavesTheMemberUntouched() {
     Works.create(
-        hub,
+        rig.hub(),
         Works.work(ES, "steady", List.of(Works.configMap("steady", "settings", Map.of("k", "1")))));
     Await.until(
-        "applied", () -> "True".equals(Works.condition(Works.get(hub, ES, "steady"), "Applied")));
+        "applied",
+        () -> "True".equals(Works.condition(Works.get(rig.hub(), ES, "steady"), "Applied")));
     String rv = configMap().getMetadata().getResourceVersion();
 
-    hubServer.stopServing();
+    rig.hubServer().stopServing();
     Await.until(
         "hub unreachable",
         () -> {
           try {
-            hub.namespaces().withName(ES).get();
+            rig.hub().namespaces().withName(ES).get();
             return false;
           } catch (RuntimeException e) {
             return true;
           }
         });
     // Give the agent's watches time to fail and retry against the dead hub.
-    Await.sleep(3000);
+    Await.pause(java.time.Duration.ofMillis(3000));
     ConfigMap during = configMap();
     assertNotNull(during, "nothing is pruned because the hub cannot be listed");
     assertEquals(rv, during.getMetadata().getResourceVersion());
 
-    hubServer.resumeServing();
+    rig.hubServer().resumeServing();
     Works.edit(
-        hub,
+        rig.hub(),
         ES,
         "steady",
         w -> ((ObjectNode) Works.manifests(w).get(0).path("data")).put("k", "2"));
@@ -86,7 +65,8 @@ class HubOutageIT {
 
   private static String renewTime() {
     var lease =
-        hub.genericKubernetesResources("coordination.k8s.io/v1", "Lease")
+        rig.hub()
+            .genericKubernetesResources("coordination.k8s.io/v1", "Lease")
             .inNamespace("karmada-cluster")
             .withName(CLUSTER)
             .get();

@@ -4,17 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.flotilla.agent.MemberAgent;
+import dev.flotilla.fixtures.Await;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The agent runs the hub's ResourceInterpreterCustomizations: a health script decides the health
@@ -25,35 +23,14 @@ class InterpreterIT {
   private static final String CLUSTER = "member1";
   private static final String ES = "karmada-es-" + CLUSTER;
 
-  private static TestServer hubServer;
-  private static TestServer memberServer;
-  private static KubernetesClient hub;
-  private static KubernetesClient member;
-  private static MemberAgent agent;
-
-  @BeforeAll
-  static void start() {
-    hubServer = TestServer.hub();
-    memberServer = TestServer.member();
-    hub = hubServer.client();
-    member = memberServer.client();
-    Works.ensureNamespace(hub, ES);
-    agent = AgentFixture.start(hubServer, memberServer, CLUSTER);
-  }
-
-  @AfterAll
-  static void stop() {
-    if (agent != null) {
-      agent.stop();
-    }
-    memberServer.close();
-    hubServer.close();
-  }
+  @RegisterExtension
+  static final AgentRig rig = AgentRig.servers(CLUSTER).withExecutionNamespace().withAgent();
 
   @Test
   void healthAndRetentionScriptsRunInTheAgent() {
     GenericKubernetesResource ric =
-        hub.getKubernetesSerialization()
+        rig.hub()
+            .getKubernetesSerialization()
             .unmarshal(
                 """
                 apiVersion: config.karmada.io/v1alpha1
@@ -74,24 +51,24 @@ class InterpreterIT {
                         end
                 """,
                 GenericKubernetesResource.class);
-    hub.resource(ric).create();
+    rig.hub().resource(ric).create();
     ObjectNode work =
         Works.work(
             ES,
             "kept",
             List.of(Works.configMap("interp", "cm", Map.of("owner", "hub", "ready", "no"))));
-    Works.create(hub, work);
+    Works.create(rig.hub(), work);
     // Unhealthy, where the built-in rule calls every ConfigMap Healthy: the script is loaded.
     Await.until(
         "the Work reports the script's health", () -> health("kept"), h -> "Unhealthy".equals(h));
 
-    member
+    rig.member()
         .configMaps()
         .inNamespace("interp")
         .withName("cm")
         .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"data\":{\"owner\":\"member\"}}");
     Works.edit(
-        hub,
+        rig.hub(),
         ES,
         "kept",
         w ->
@@ -102,13 +79,13 @@ class InterpreterIT {
         "the Work reports Healthy once ready is yes",
         () -> health("kept"),
         h -> "Healthy".equals(h));
-    ConfigMap cm = member.configMaps().inNamespace("interp").withName("cm").get();
+    ConfigMap cm = rig.member().configMaps().inNamespace("interp").withName("cm").get();
     assertEquals("yes", cm.getData().get("ready"));
     assertEquals("member", cm.getData().get("owner"), "retention kept the member's value");
   }
 
   private static String health(String work) {
-    ObjectNode w = Works.get(hub, ES, work);
+    ObjectNode w = Works.get(rig.hub(), ES, work);
     JsonNode h = w == null ? null : w.at("/status/manifestStatuses/0/health");
     return h == null || h.isMissingNode() ? null : h.asText();
   }

@@ -5,15 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.flotilla.agent.MemberAgent;
+import dev.flotilla.fixtures.Await;
 import dev.flotilla.policies.crd.CrdManifests;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The agent installs the MCS CRDs in its member when it joins (ACK One's fleet does the same); a
@@ -25,33 +23,11 @@ class McsCrdInstallIT {
   private static final String ES = "karmada-es-" + CLUSTER;
   private static final String EXPORTS = "serviceexports.multicluster.x-k8s.io";
 
-  private static TestServer hubServer;
-  private static TestServer memberServer;
-  private static KubernetesClient hub;
-  private static KubernetesClient member;
-  private static MemberAgent agent;
-
-  @BeforeAll
-  static void start() {
-    hubServer = TestServer.hub();
-    memberServer = TestServer.member();
-    hub = hubServer.client();
-    member = memberServer.client();
-    Works.ensureNamespace(hub, ES);
-    agent = AgentFixture.start(hubServer, memberServer, CLUSTER);
-  }
-
-  @AfterAll
-  static void stop() {
-    if (agent != null) {
-      agent.stop();
-    }
-    memberServer.close();
-    hubServer.close();
-  }
+  @RegisterExtension
+  static final AgentRig rig = AgentRig.servers(CLUSTER).withExecutionNamespace().withAgent();
 
   private static CustomResourceDefinition crd(String name) {
-    return member.apiextensions().v1().customResourceDefinitions().withName(name).get();
+    return rig.member().apiextensions().v1().customResourceDefinitions().withName(name).get();
   }
 
   private static String managed(CustomResourceDefinition crd) {
@@ -70,17 +46,17 @@ class McsCrdInstallIT {
     }
 
     ObjectNode manifest = CrdManifests.load("crds/multicluster.x-k8s.io_serviceexports.yaml");
-    Works.create(hub, Works.work(ES, "mcs-crd", List.of(manifest)));
+    Works.create(rig.hub(), Works.work(ES, "mcs-crd", List.of(manifest)));
     ObjectNode applied =
         Await.until(
             "Work mcs-crd applied",
-            () -> Works.get(hub, ES, "mcs-crd"),
+            () -> Works.get(rig.hub(), ES, "mcs-crd"),
             w -> w != null && Works.condition(w, "Applied") != null);
     assertEquals("True", Works.condition(applied, "Applied"), applied.toString());
     assertEquals("true", managed(crd(EXPORTS)), "taken over by the Work");
 
-    Works.delete(hub, ES, "mcs-crd");
-    Await.until("Work gone", () -> Works.get(hub, ES, "mcs-crd") == null);
+    Works.delete(rig.hub(), ES, "mcs-crd");
+    Await.until("Work gone", () -> Works.get(rig.hub(), ES, "mcs-crd") == null);
     CustomResourceDefinition after = crd(EXPORTS);
     assertNotNull(after, "the agent's CRD outlives the Work that took it over");
     assertNull(managed(after), "released from Karmada management");

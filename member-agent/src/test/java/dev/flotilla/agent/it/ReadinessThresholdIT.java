@@ -4,20 +4,19 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.flotilla.agent.MemberAgent;
 import dev.flotilla.agent.kube.HubResources;
+import dev.flotilla.fixtures.Await;
 import dev.flotilla.policies.conditions.Conditions;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The Cluster's Ready condition follows Karmada's failure and success thresholds: a member whose
@@ -30,17 +29,11 @@ class ReadinessThresholdIT {
 
   private static final AtomicBoolean failing = new AtomicBoolean();
   private static final AtomicInteger failedChecks = new AtomicInteger();
-  private static TestServer hubServer;
-  private static TestServer memberServer;
-  private static KubernetesClient hub;
-  private static MemberAgent agent;
+  @RegisterExtension static final AgentRig rig = AgentRig.servers(CLUSTER);
 
   @BeforeAll
   static void start() {
-    hubServer = TestServer.hub();
-    memberServer = TestServer.member();
-    hub = hubServer.client();
-    memberServer
+    rig.memberServer()
         .server()
         .addReadinessCheck(
             "flaky",
@@ -51,25 +44,16 @@ class ReadinessThresholdIT {
               }
               return Optional.empty();
             });
-    agent =
-        new MemberAgent(
-                AgentFixture.config(hubServer, memberServer, CLUSTER)
-                    .failureThreshold(FAILURE_THRESHOLD)
-                    .successThreshold(Duration.ofSeconds(2))
-                    .build())
-            .start();
-  }
-
-  @AfterAll
-  static void stop() {
-    agent.stop();
-    memberServer.close();
-    hubServer.close();
+    rig.startAgent(
+        rig.config()
+            .failureThreshold(FAILURE_THRESHOLD)
+            .successThreshold(Duration.ofSeconds(2))
+            .build());
   }
 
   private static String ready() {
     GenericKubernetesResource c =
-        hub.genericKubernetesResources(HubResources.CLUSTERS).withName(CLUSTER).get();
+        rig.hub().genericKubernetesResources(HubResources.CLUSTERS).withName(CLUSTER).get();
     if (c == null) {
       return null;
     }
@@ -95,7 +79,7 @@ class ReadinessThresholdIT {
     int afterBlip = failedChecks.get();
     for (int i = 0; i < 30; i++) { // 3 s: several status syncs after the blip
       seen.add(ready());
-      Await.sleep(100);
+      Await.pause(java.time.Duration.ofMillis(100));
     }
     assertTrue(seen.stream().allMatch("True"::equals), "Ready flipped on a blip: " + seen);
     assertEquals(afterBlip, failedChecks.get(), "no failure after the blip");
@@ -118,7 +102,7 @@ class ReadinessThresholdIT {
     long deadline = System.nanoTime() + timeout.toNanos();
     String now = ready();
     while (status.equals(now) && System.nanoTime() < deadline) {
-      Await.sleep(100);
+      Await.pause(java.time.Duration.ofMillis(100));
       now = ready();
     }
     return now;

@@ -10,45 +10,30 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.flotilla.agent.MemberAgent;
 import dev.flotilla.agent.kube.HubResources;
 import dev.flotilla.agent.kube.Json;
+import dev.flotilla.fixtures.Await;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Registration, lease heartbeat and Cluster status against real hub and member servers. */
 class RegistrationIT {
   private static final String CLUSTER = "member-reg";
   private static final String MICRO_TIME = "\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{6}Z";
 
-  private static TestServer hubServer;
-  private static TestServer memberServer;
-  private static KubernetesClient hub;
-  private static KubernetesClient member;
+  @RegisterExtension static final AgentRig rig = AgentRig.servers(CLUSTER);
+
   private static MemberAgent agent;
 
   @BeforeAll
   static void start() {
-    hubServer = TestServer.hub();
-    memberServer = TestServer.member();
-    hub = hubServer.client();
-    member = memberServer.client();
     adminPrepares();
     memberHasNodesAndPods();
-    agent = AgentFixture.start(hubServer, memberServer, CLUSTER);
-  }
-
-  @AfterAll
-  static void stop() {
-    if (agent != null) {
-      agent.stop();
-    }
-    memberServer.close();
-    hubServer.close();
+    agent = rig.startAgent();
   }
 
   /** An admin pre-creates the Cluster with a taint and a label the agent must keep. */
@@ -63,13 +48,16 @@ class RegistrationIT {
     ObjectNode taint = spec.putArray("taints").addObject();
     taint.put("key", "maintenance");
     taint.put("effect", "NoSchedule");
-    hub.genericKubernetesResources(HubResources.CLUSTERS).resource(Json.generic(cluster)).create();
+    rig.hub()
+        .genericKubernetesResources(HubResources.CLUSTERS)
+        .resource(Json.generic(cluster))
+        .create();
   }
 
   private static void memberHasNodesAndPods() {
     for (int i = 0; i < 2; i++) {
       boolean ready = i == 0;
-      member
+      rig.member()
           .nodes()
           .resource(
               new NodeBuilder()
@@ -88,10 +76,10 @@ class RegistrationIT {
                   .build())
           .create();
     }
-    Works.ensureNamespace(member, "apps");
-    member.pods().inNamespace("apps").resource(pod("running", "node-0", "Running")).create();
-    member.pods().inNamespace("apps").resource(pod("pending", null, "Pending")).create();
-    member.pods().inNamespace("apps").resource(pod("done", "node-0", "Succeeded")).create();
+    Works.ensureNamespace(rig.member(), "apps");
+    rig.member().pods().inNamespace("apps").resource(pod("running", "node-0", "Running")).create();
+    rig.member().pods().inNamespace("apps").resource(pod("pending", null, "Pending")).create();
+    rig.member().pods().inNamespace("apps").resource(pod("done", "node-0", "Succeeded")).create();
   }
 
   private static io.fabric8.kubernetes.api.model.Pod pod(String name, String node, String phase) {
@@ -118,13 +106,14 @@ class RegistrationIT {
 
   private static ObjectNode cluster() {
     GenericKubernetesResource c =
-        hub.genericKubernetesResources(HubResources.CLUSTERS).withName(CLUSTER).get();
+        rig.hub().genericKubernetesResources(HubResources.CLUSTERS).withName(CLUSTER).get();
     return c == null ? null : Json.tree(c);
   }
 
   @Test
   void registersThePullClusterWithoutClobberingAdminFields() {
-    String kubeSystemUid = member.namespaces().withName("kube-system").get().getMetadata().getUid();
+    String kubeSystemUid =
+        rig.member().namespaces().withName("kube-system").get().getMetadata().getUid();
     ObjectNode cluster =
         Await.until(
             "Cluster registered",
@@ -132,7 +121,7 @@ class RegistrationIT {
             c -> c != null && kubeSystemUid.equals(c.path("spec").path("id").asText()));
     JsonNode spec = cluster.path("spec");
     assertEquals("Pull", spec.path("syncMode").asText());
-    assertEquals(memberServer.url() + "/", spec.path("apiEndpoint").asText());
+    assertEquals(rig.memberServer().url() + "/", spec.path("apiEndpoint").asText());
     assertEquals("flotilla-sim", spec.path("provider").asText());
     assertEquals("eu-west", spec.path("region").asText());
     assertEquals("[\"eu-west-a\",\"eu-west-b\"]", spec.path("zones").toString());
@@ -143,13 +132,14 @@ class RegistrationIT {
     assertEquals("payments", cluster.path("metadata").path("labels").path("team").asText());
     assertEquals("test", cluster.path("metadata").path("labels").path("env").asText());
     Await.until("agent reports registered", agent::registered);
-    assertNotNull(hub.namespaces().withName("karmada-es-" + CLUSTER).get());
+    assertNotNull(rig.hub().namespaces().withName("karmada-es-" + CLUSTER).get());
   }
 
   @Test
   void renewsItsLease() {
     var lease =
-        hub.genericKubernetesResources("coordination.k8s.io/v1", "Lease")
+        rig.hub()
+            .genericKubernetesResources("coordination.k8s.io/v1", "Lease")
             .inNamespace("karmada-cluster")
             .withName(CLUSTER);
     ObjectNode first =

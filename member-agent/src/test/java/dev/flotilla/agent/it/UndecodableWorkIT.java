@@ -6,8 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import dev.flotilla.agent.AgentConfig;
 import dev.flotilla.agent.ClientSource;
 import dev.flotilla.agent.MemberAgent;
+import dev.flotilla.apiserver.it.TestHub;
 import dev.flotilla.apiserver.objects.Meta;
 import dev.flotilla.apiserver.registry.ResourceType;
+import dev.flotilla.fixtures.Await;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.util.List;
@@ -30,8 +32,8 @@ class UndecodableWorkIT {
 
   @Test
   void anUndecodableWorkIsSkippedAndTheOthersAreApplied() {
-    try (TestServer hubServer = TestServer.hub();
-        TestServer memberServer = TestServer.member()) {
+    try (TestHub hubServer = TestHub.start();
+        TestHub memberServer = TestHub.member()) {
       KubernetesClient hub = hubServer.client();
       KubernetesClient member = memberServer.client();
       Works.create(
@@ -59,7 +61,7 @@ class UndecodableWorkIT {
               })
           .join();
       AgentConfig config =
-          AgentFixture.config(hubServer, memberServer, CLUSTER)
+          AgentRig.config(hubServer, memberServer, CLUSTER)
               .hub(ClientSource.kubeconfig(hubServer.kubeconfig()))
               .build();
       MemberAgent agent = new MemberAgent(config).start();

@@ -3,14 +3,9 @@ package dev.flotilla.agent.status;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.flotilla.apiserver.HubConfig;
-import dev.flotilla.apiserver.HubServer;
-import io.fabric8.kubernetes.client.ConfigBuilder;
+import dev.flotilla.apiserver.it.TestHub;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
-import java.nio.file.Files;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -22,24 +17,8 @@ import org.junit.jupiter.api.Test;
 class AggregatedDiscoveryIT {
   @Test
   void aggregatedDiscoverySeesWhatTheLongWalkSees() throws Exception {
-    HubConfig config =
-        new HubConfig(
-            Files.createTempDirectory("agent-it-discovery"),
-            "127.0.0.1",
-            0,
-            Optional.empty(),
-            List.of(),
-            false);
-    try (HubServer server = HubServer.create(config).start();
-        KubernetesClient member =
-            new KubernetesClientBuilder()
-                .withConfig(
-                    new ConfigBuilder()
-                        .withMasterUrl(server.url())
-                        .withCaCertFile(server.certificateAuthority().caCertPath().toString())
-                        .withOauthToken(server.authenticator().adminToken())
-                        .build())
-                .build()) {
+    try (TestHub server = TestHub.member();
+        KubernetesClient member = server.client()) {
       Optional<Map<String, Map<String, String>>> aggregated = AggregatedDiscovery.read(member);
       assertTrue(aggregated.isPresent(), "the member answers aggregated discovery");
       Map<String, Map<String, String>> walked = new LinkedHashMap<>();

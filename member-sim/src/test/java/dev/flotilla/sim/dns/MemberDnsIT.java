@@ -1,12 +1,12 @@
 package dev.flotilla.sim.dns;
 
-import static dev.flotilla.sim.testing.MemberClients.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.flotilla.fixtures.Await;
+import dev.flotilla.fixtures.TestClients;
 import dev.flotilla.sim.MemberCluster;
 import dev.flotilla.sim.SimulatedMember;
-import dev.flotilla.sim.testing.MemberClients;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -43,7 +43,9 @@ class MemberDnsIT {
     member =
         SimulatedMember.start(
             MemberCluster.of("member1", 1, Files.createTempDirectory("flotilla-dns-it")));
-    client = MemberClients.client(member);
+    client =
+        TestClients.fabric8(
+            member.url(), member.kubeconfigContext().caPem(), member.kubeconfigContext().token());
     Service kubeDns = client.services().inNamespace("kube-system").withName("kube-dns").get();
     String endpoint = kubeDns.getMetadata().getAnnotations().get(MemberDns.ENDPOINT_ANNOTATION);
     String[] hostPort = endpoint.split(":");
@@ -136,7 +138,7 @@ class MemberDnsIT {
         client.services().inNamespace("shop").withName("web").get().getSpec().getClusterIP();
     for (SimpleResolver r : new SimpleResolver[] {udp, tcp}) {
       Message a =
-          await(
+          Await.until(
               "web A",
               () -> ask(r, "web.shop.svc.cluster.local", Type.A),
               m -> m.getRcode() == Rcode.NOERROR && !answers(m).isEmpty());
@@ -146,7 +148,7 @@ class MemberDnsIT {
           answers(ask(r, "_http._tcp.web.shop.svc.cluster.local", Type.SRV)));
     }
     Set<String> podIps =
-        await(
+        Await.until(
             "two ready pods",
             () -> {
               Set<String> ips = new TreeSet<>();
@@ -164,7 +166,7 @@ class MemberDnsIT {
             },
             s -> s.size() == 2);
     Message headless =
-        await(
+        Await.until(
             "headless A",
             () -> ask(udp, "web-pods.shop.svc.cluster.local", Type.A),
             m -> answers(m).equals(podIps));
@@ -192,7 +194,7 @@ class MemberDnsIT {
                 .endMetadata()
                 .build())
         .serverSideApply();
-    await(
+    Await.until(
         "ServiceImport served",
         () -> client.getApiResources("multicluster.x-k8s.io/v1alpha1"),
         l ->
@@ -223,7 +225,7 @@ class MemberDnsIT {
             .create();
     assertEquals("api", si.getMetadata().getName());
     Message a =
-        await(
+        Await.until(
             "clusterset A",
             () -> ask(udp, "api.mcs.svc.clusterset.local", Type.A),
             m -> !answers(m).isEmpty());
@@ -243,7 +245,7 @@ class MemberDnsIT {
                   c.getData().get("Corefile").replace("multicluster clusterset.local", ""));
           return c;
         });
-    await(
+    Await.until(
         "clusterset zone dropped",
         () -> ask(udp, "api.mcs.svc.clusterset.local", Type.A).getRcode(),
         rc -> rc == Rcode.REFUSED);
@@ -252,7 +254,7 @@ class MemberDnsIT {
           c.getData().put("Corefile", Corefile.DEFAULT_TEXT);
           return c;
         });
-    await(
+    Await.until(
         "clusterset zone back",
         () -> ask(udp, "api.mcs.svc.clusterset.local", Type.A).getRcode(),
         rc -> rc == Rcode.NOERROR);

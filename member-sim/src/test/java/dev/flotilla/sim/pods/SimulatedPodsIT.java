@@ -1,17 +1,17 @@
 package dev.flotilla.sim.pods;
 
-import static dev.flotilla.sim.testing.MemberClients.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.flotilla.fixtures.Await;
+import dev.flotilla.fixtures.KubectlRunner;
+import dev.flotilla.fixtures.KubectlRunner.Result;
+import dev.flotilla.fixtures.TestClients;
 import dev.flotilla.sim.MemberCluster;
 import dev.flotilla.sim.SimulatedMember;
-import dev.flotilla.sim.testing.Kubectls;
-import dev.flotilla.sim.testing.Kubectls.Result;
-import dev.flotilla.sim.testing.MemberClients;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.nio.file.Files;
@@ -41,7 +41,9 @@ class SimulatedPodsIT {
         SimulatedMember.start(
             MemberCluster.of("member1", 1, Files.createTempDirectory("flotilla-pods-it")));
     kubeconfig = member.writeKubeconfig();
-    client = MemberClients.client(member);
+    client =
+        TestClients.fabric8(
+            member.url(), member.kubeconfigContext().caPem(), member.kubeconfigContext().token());
     client
         .load(
             new java.io.ByteArrayInputStream(
@@ -59,7 +61,7 @@ class SimulatedPodsIT {
                     .getBytes()))
         .serverSideApply();
     Pod running =
-        await(
+        Await.until(
                 "a running web pod",
                 () ->
                     client.pods().inNamespace("default").withLabel("app", "web").list().getItems(),
@@ -78,22 +80,28 @@ class SimulatedPodsIT {
     }
   }
 
-  private Path kubectl(int minor) {
-    var binary = Kubectls.binary(minor);
+  private KubectlRunner kubectl(int minor) {
+    var binary = KubectlRunner.installed(minor);
     assumeTrue(binary.isPresent(), "kubectl.1." + minor + " is not installed");
-    return binary.get();
+    return KubectlRunner.of(binary.get(), kubeconfig);
   }
 
   @ParameterizedTest(name = "kubectl 1.{0}")
   @ValueSource(ints = {27, 33})
   void logsSayThePodIsSimulated(int minor) {
-    Result r = Kubectls.run(kubectl(minor), kubeconfig, 120, "logs", pod);
+    try (KubectlRunner k = kubectl(minor)) {
+      logsSayThePodIsSimulated(k);
+    }
+  }
+
+  private void logsSayThePodIsSimulated(KubectlRunner k) {
+    Result r = k.run("logs", pod);
     assertEquals(0, r.exitCode(), r.toString());
     assertEquals(1, r.stdout().lines().count(), r.toString());
     assertTrue(
         r.stdout().contains("is simulated by Flotilla in member cluster member1"), r.toString());
     assertFalse(r.stdout().contains("\"kind\""), "the Pod's JSON in place of logs: " + r);
-    Result wrong = Kubectls.run(kubectl(minor), kubeconfig, 120, "logs", pod, "-c", "nope");
+    Result wrong = k.run("logs", pod, "-c", "nope");
     assertNotEquals(0, wrong.exitCode());
     assertTrue(
         wrong.stderr().contains("container nope is not valid for pod " + pod), wrong.toString());
@@ -102,14 +110,19 @@ class SimulatedPodsIT {
   @ParameterizedTest(name = "kubectl 1.{0}")
   @ValueSource(ints = {27, 33})
   void execAttachAndPortForwardAreRefused(int minor) {
-    Path k = kubectl(minor);
+    try (KubectlRunner k = kubectl(minor)) {
+      execAttachAndPortForwardAreRefused(k);
+    }
+  }
+
+  private void execAttachAndPortForwardAreRefused(KubectlRunner k) {
     for (String[] args :
         new String[][] {
           {"exec", pod, "--", "ls"},
           {"attach", pod},
           {"port-forward", pod, "18080:80"},
         }) {
-      Result r = Kubectls.run(k, kubeconfig, 120, args);
+      Result r = k.run(args);
       assertNotEquals(0, r.exitCode(), r.toString());
       assertTrue(r.stderr().contains("is simulated by Flotilla"), args[0] + ": " + r);
     }
@@ -118,19 +131,19 @@ class SimulatedPodsIT {
   @ParameterizedTest(name = "kubectl 1.{0}")
   @ValueSource(ints = {27, 33})
   void runInteractiveEndsAtOnce(int minor) {
-    Result r =
-        Kubectls.run(
-            kubectl(minor),
-            kubeconfig,
-            120,
-            "run",
-            "-i",
-            "--rm",
-            "--restart=Never",
-            "--image=jeremyot/request:0a40de8",
-            "request-" + minor,
-            "--",
-            "--duration=3s");
+    Result r;
+    try (KubectlRunner k = kubectl(minor)) {
+      r =
+          k.run(
+              "run",
+              "-i",
+              "--rm",
+              "--restart=Never",
+              "--image=jeremyot/request:0a40de8",
+              "request-" + minor,
+              "--",
+              "--duration=3s");
+    }
     assertEquals(InteractivePods.EXIT_CODE, r.exitCode(), r.toString());
     assertTrue(r.stderr().contains("terminated (Simulated)"), r.toString());
     assertFalse(r.stderr().contains("timed out"), r.toString());

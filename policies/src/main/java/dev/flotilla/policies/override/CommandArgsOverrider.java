@@ -27,7 +27,7 @@ final class CommandArgsOverrider {
     List<JsonNode> containers =
         Nodes.list(Nodes.at(object, prefix.substring(1).split("/")), "containers");
     String containerName = Nodes.text(overrider, "containerName");
-    List<JsonPatch.Operation> patches = new ArrayList<>();
+    List<OverridePatch.Operation> patches = new ArrayList<>();
     for (int i = 0; i < containers.size(); i++) {
       JsonNode container = containers.get(i);
       if (!containerName.equals(Nodes.text(container, "name"))) {
@@ -38,9 +38,9 @@ final class CommandArgsOverrider {
       List<String> current = absent ? List.of() : texts(container.path(field));
       ArrayNode value = Nodes.MAPPER.createArrayNode();
       changed(current, overrider).forEach(value::add);
-      patches.add(new JsonPatch.Operation(absent ? "add" : "replace", path, value));
+      patches.add(new OverridePatch.Operation(absent ? "add" : "replace", path, value));
     }
-    return JsonPatch.apply(object, patches);
+    return OverridePatch.apply(object, patches);
   }
 
   private static List<String> changed(List<String> current, JsonNode overrider) {

@@ -44,11 +44,12 @@ final class FieldOverrider {
     String patched;
     try {
       if (!yamlOps.isEmpty()) {
-        JsonNode document = JsonPatch.apply(YAML.readTree(current.asText()), operations(yamlOps));
+        JsonNode document =
+            OverridePatch.apply(YAML.readTree(current.asText()), operations(yamlOps));
         patched = YAML.writeValueAsString(YAML.treeToValue(document, Object.class));
       } else if (!jsonOps.isEmpty()) {
         JsonNode document =
-            JsonPatch.apply(Nodes.MAPPER.readTree(current.asText()), operations(jsonOps));
+            OverridePatch.apply(Nodes.MAPPER.readTree(current.asText()), operations(jsonOps));
         patched = Nodes.MAPPER.writeValueAsString(document);
       } else {
         return object;
@@ -63,18 +64,18 @@ final class FieldOverrider {
               + e.getOriginalMessage(),
           e);
     }
-    List<JsonPatch.Operation> set =
+    List<OverridePatch.Operation> set =
         List.of(
-            new JsonPatch.Operation(
+            new OverridePatch.Operation(
                 "replace", fieldPath, Nodes.MAPPER.getNodeFactory().textNode(patched)));
-    return JsonPatch.apply(object, set);
+    return OverridePatch.apply(object, set);
   }
 
-  private static List<JsonPatch.Operation> operations(List<JsonNode> ops) {
-    List<JsonPatch.Operation> out = new ArrayList<>();
+  private static List<OverridePatch.Operation> operations(List<JsonNode> ops) {
+    List<OverridePatch.Operation> out = new ArrayList<>();
     for (JsonNode op : ops) {
       out.add(
-          new JsonPatch.Operation(
+          new OverridePatch.Operation(
               Nodes.text(op, "operator"), Nodes.text(op, "subPath"), op.get("value")));
     }
     return out;

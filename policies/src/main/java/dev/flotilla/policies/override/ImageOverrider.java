@@ -15,7 +15,7 @@ final class ImageOverrider {
   private ImageOverrider() {}
 
   static JsonNode apply(JsonNode object, JsonNode overrider) {
-    List<JsonPatch.Operation> patches = new ArrayList<>();
+    List<OverridePatch.Operation> patches = new ArrayList<>();
     JsonNode predicate = Nodes.at(overrider, "predicate");
     if (Nodes.present(predicate)) {
       String path = Nodes.text(predicate, "path");
@@ -35,7 +35,7 @@ final class ImageOverrider {
                 overrider));
       }
     }
-    return JsonPatch.apply(object, patches);
+    return OverridePatch.apply(object, patches);
   }
 
   /**
@@ -65,7 +65,7 @@ final class ImageOverrider {
     return current.asText();
   }
 
-  private static JsonPatch.Operation replace(String path, String image, JsonNode overrider) {
+  private static OverridePatch.Operation replace(String path, String image, JsonNode overrider) {
     if (!path.startsWith("/")) {
       throw new OverrideException("imagePath should be start with / character");
     }
@@ -103,7 +103,7 @@ final class ImageOverrider {
           throw new OverrideException(
               "unsupported image component(" + Nodes.text(overrider, "component") + ")");
     }
-    return new JsonPatch.Operation("replace", path, TextNode.valueOf(reference.toString()));
+    return new OverridePatch.Operation("replace", path, TextNode.valueOf(reference.toString()));
   }
 
   private static String strip(String path) {

@@ -37,12 +37,12 @@ public final class Overriders {
     for (JsonNode o : Nodes.list(overriders, "fieldOverrider")) {
       result = FieldOverrider.apply(result, o);
     }
-    List<JsonPatch.Operation> plaintext = new ArrayList<>();
+    List<OverridePatch.Operation> plaintext = new ArrayList<>();
     for (JsonNode o : Nodes.list(overriders, "plaintext")) {
       plaintext.add(
-          new JsonPatch.Operation(
+          new OverridePatch.Operation(
               Nodes.text(o, "operator"), Nodes.text(o, "path"), o.get("value")));
     }
-    return JsonPatch.apply(result, plaintext);
+    return OverridePatch.apply(result, plaintext);
   }
 }

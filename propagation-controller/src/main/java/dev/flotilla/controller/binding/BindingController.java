@@ -375,10 +375,15 @@ public final class BindingController implements Reconciler, AutoCloseable {
     return out;
   }
 
+  /**
+   * Every binding's key, from the caches' keys alone (no binding decoded: an override policy change
+   * must not cost a decode of every binding); a binding the controllers leave alone is refused by
+   * its reconcile.
+   */
   private List<String> allBindingKeys() {
     List<String> keys = new ArrayList<>();
-    bindings.getStore().list().forEach(b -> keys.addAll(keysIfActionable(b)));
-    clusterBindings.getStore().list().forEach(b -> keys.addAll(keysIfActionable(b)));
+    bindings.getIndexer().listKeys().forEach(k -> keys.add("rb|" + k));
+    clusterBindings.getIndexer().listKeys().forEach(k -> keys.add("crb|" + k));
     return keys;
   }
 

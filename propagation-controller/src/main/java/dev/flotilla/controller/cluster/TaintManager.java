@@ -75,10 +75,18 @@ public final class TaintManager implements Reconciler, AutoCloseable {
     }
     Instant now = Instant.now();
     Duration next = RETRY;
-    List<GenericKubernetesResource> all = new ArrayList<>(bindings.getStore().list());
-    all.addAll(clusterBindings.getStore().list());
-    for (GenericKubernetesResource b : all) {
-      if (b.getMetadata().getDeletionTimestamp() != null || !TrustedBindings.trusted(b)) {
+    // One binding decoded at a time: a list of them all would hold every binding on the heap.
+    List<java.util.function.Supplier<GenericKubernetesResource>> all = new ArrayList<>();
+    bindings.getIndexer().listKeys().forEach(k -> all.add(() -> bindings.getIndexer().getByKey(k)));
+    clusterBindings
+        .getIndexer()
+        .listKeys()
+        .forEach(k -> all.add(() -> clusterBindings.getIndexer().getByKey(k)));
+    for (var read : all) {
+      GenericKubernetesResource b = read.get();
+      if (b == null
+          || b.getMetadata().getDeletionTimestamp() != null
+          || !TrustedBindings.trusted(b)) {
         continue;
       }
       ObjectNode binding = Trees.tree(b);

@@ -79,15 +79,7 @@ public final class ResourceDetector implements Reconciler, AutoCloseable {
     interpreter.onChange(
         (apiVersion, kind) -> {
           if (templates.ensure(apiVersion, kind)) {
-            for (GenericKubernetesResource t : templates.list(apiVersion, kind)) {
-              controller.enqueue(
-                  new TemplateRef(
-                          apiVersion,
-                          kind,
-                          t.getMetadata().getNamespace(),
-                          t.getMetadata().getName())
-                      .key());
-            }
+            templates.refs(apiVersion, kind).forEach(t -> controller.enqueue(t.key()));
           }
         });
     controller.start();
@@ -330,12 +322,7 @@ public final class ResourceDetector implements Reconciler, AutoCloseable {
           controller.enqueueAfter(RETRY_POLICIES, Duration.ofSeconds(2));
           continue;
         }
-        for (GenericKubernetesResource t : templates.list(apiVersion, kind)) {
-          controller.enqueue(
-              new TemplateRef(
-                      apiVersion, kind, t.getMetadata().getNamespace(), t.getMetadata().getName())
-                  .key());
-        }
+        templates.refs(apiVersion, kind).forEach(t -> controller.enqueue(t.key()));
       }
     }
   }

@@ -72,10 +72,27 @@ final class TemplateInformers implements AutoCloseable {
     return Optional.ofNullable(informer.getIndexer().getByKey(key));
   }
 
-  /** Every cached template of a kind. */
-  List<GenericKubernetesResource> list(String apiVersion, String kind) {
+  /**
+   * Every cached template of a kind, from the cache's keys: none is decoded. A policy event (each
+   * policy, as a restarted hub lists them) re-examines every template of its kinds, and decoding
+   * them all to read their names cost a decode of every template per policy, and held them all on
+   * the heap at once.
+   */
+  List<TemplateRef> refs(String apiVersion, String kind) {
     SharedIndexInformer<GenericKubernetesResource> informer = byGvk.get(apiVersion + "/" + kind);
-    return informer == null ? List.of() : new ArrayList<>(informer.getStore().list());
+    if (informer == null) {
+      return List.of();
+    }
+    List<TemplateRef> out = new ArrayList<>();
+    for (String key : informer.getIndexer().listKeys()) {
+      int slash = key.indexOf('/'); // "namespace/name", or "name" when cluster-scoped
+      out.add(
+          slash < 0
+              ? new TemplateRef(apiVersion, kind, null, key)
+              : new TemplateRef(
+                  apiVersion, kind, key.substring(0, slash), key.substring(slash + 1)));
+    }
+    return out;
   }
 
   java.util.Set<String> kinds() {

@@ -38,7 +38,9 @@ public final class FederatedResourceQuotaController implements Reconciler, AutoC
     this.hub = hub;
     this.controller = new Controller(NAME, this, 2);
     this.quotas = informers.inform(Kinds.FEDERATED_RESOURCE_QUOTA, handler(false));
-    this.works = informers.inform(Kinds.WORK, handler(true));
+    // Only the quotas' own Works: a decoded copy of every Work of the fleet was the largest thing
+    // on a big hub's heap (10 KiB per Work, 100,000 Works at 10,000 templates x 10 clusters).
+    this.works = informers.informLabelled(Kinds.WORK, FederatedQuotas.NAME_LABEL, handler(true));
     controller.start();
   }
 

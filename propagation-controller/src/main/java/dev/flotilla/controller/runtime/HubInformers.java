@@ -59,6 +59,38 @@ public final class HubInformers implements AutoCloseable {
     return informer;
   }
 
+  /**
+   * The shared informer of the objects of a kind that carry {@code label} (any value), all
+   * namespaces; handler may be null. For a controller that looks at a few objects of a kind the hub
+   * holds by the hundred thousand (a quota's Works among every Work of the fleet): the hub filters,
+   * so this process neither receives nor caches the rest.
+   */
+  public synchronized SharedIndexInformer<GenericKubernetesResource> informLabelled(
+      ResourceDefinitionContext kind,
+      String label,
+      ResourceEventHandler<GenericKubernetesResource> handler) {
+    String key = kind.getGroup() + "/" + kind.getVersion() + "/" + kind.getPlural() + "?" + label;
+    SharedIndexInformer<GenericKubernetesResource> informer = byKind.get(key);
+    if (informer == null) {
+      var resources = hub.genericKubernetesResources(kind);
+      informer =
+          (kind.isNamespaceScoped()
+                  ? resources.inAnyNamespace().withLabel(label)
+                  : resources.withLabel(label))
+              .withLimit(LIST_PAGE)
+              .runnableInformer(0);
+      informer.itemStore(new SkippingItemStore<>());
+      if (handler != null) {
+        informer.addEventHandler(handler);
+      }
+      informer.run();
+      byKind.put(key, informer);
+    } else if (handler != null) {
+      informer.addEventHandler(handler);
+    }
+    return informer;
+  }
+
   @Override
   public void close() {
     byKind.values().forEach(SharedIndexInformer::close);

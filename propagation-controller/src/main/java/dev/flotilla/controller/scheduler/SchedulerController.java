@@ -219,18 +219,16 @@ public final class SchedulerController implements Reconciler, AutoCloseable {
         crb ? Kinds.CLUSTER_RESOURCE_BINDING : Kinds.RESOURCE_BINDING);
   }
 
+  /**
+   * Every binding's key, from the caches' keys alone: decoding every binding to filter the trusted
+   * ones cost a full decode of the hub's bindings (and a list of them all on the heap at once) per
+   * Cluster change, ten times over as a restarted hub lists its Clusters. A binding the controllers
+   * must leave alone is refused by its reconcile, which reports it once per version as before.
+   */
   private List<String> allBindingKeys() {
     List<String> keys = new ArrayList<>();
-    for (GenericKubernetesResource b : bindings.getStore().list()) {
-      if (TrustedBindings.trusted(b)) {
-        keys.add("rb|" + b.getMetadata().getNamespace() + "/" + b.getMetadata().getName());
-      }
-    }
-    for (GenericKubernetesResource b : clusterBindings.getStore().list()) {
-      if (TrustedBindings.trusted(b)) {
-        keys.add("crb|" + b.getMetadata().getName());
-      }
-    }
+    bindings.getIndexer().listKeys().forEach(k -> keys.add("rb|" + k));
+    clusterBindings.getIndexer().listKeys().forEach(k -> keys.add("crb|" + k));
     return keys;
   }
 

@@ -6,18 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.flotilla.apiserver.HubConfig;
-import dev.flotilla.apiserver.HubServer;
+import dev.flotilla.apiserver.it.TestHub;
 import dev.flotilla.controller.runtime.Kinds;
 import dev.flotilla.controller.runtime.Trees;
+import dev.flotilla.fixtures.Await;
 import dev.flotilla.policies.names.McsNames;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
-import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
-import java.nio.file.Files;
 import java.util.List;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterAll;
@@ -31,24 +28,14 @@ import org.junit.jupiter.api.Test;
  * them is served.
  */
 class McsReportsIT {
-  private static HubServer hub;
+  private static TestHub hub;
   private static KubernetesClient client;
   private static McsHubController controller;
 
   @BeforeAll
   static void start() throws Exception {
-    hub =
-        HubServer.create(HubConfig.of(Files.createTempDirectory("flotilla-mcs-reports"), 0))
-            .start();
-    client =
-        new KubernetesClientBuilder()
-            .withConfig(
-                new ConfigBuilder()
-                    .withMasterUrl(hub.url())
-                    .withCaCertFile(hub.certificateAuthority().caCertPath().toString())
-                    .withOauthToken(hub.authenticator().adminToken())
-                    .build())
-            .build();
+    hub = TestHub.start();
+    client = hub.client();
     for (String c : List.of("member1", "member2", "member3")) {
       readyCluster(c);
       client
@@ -238,19 +225,6 @@ class McsReportsIT {
   }
 
   private static <T> T await(Supplier<T> probe) {
-    long deadline = System.nanoTime() + 60_000_000_000L;
-    while (System.nanoTime() < deadline) {
-      T value = probe.get();
-      if (value != null) {
-        return value;
-      }
-      try {
-        Thread.sleep(100);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException(e);
-      }
-    }
-    throw new AssertionError("timed out");
+    return Await.until("the MCS reports' expected state", probe::get);
   }
 }

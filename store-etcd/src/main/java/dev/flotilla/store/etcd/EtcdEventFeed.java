@@ -16,6 +16,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -31,6 +35,19 @@ final class EtcdEventFeed implements AutoCloseable {
   private final Client client;
   private final EventLog log;
   private final StampedValues values;
+  private final LongSupplier currentRevision;
+
+  /**
+   * Where the feed recovers, off jetcd's threads: recovering reads etcd, and a read awaited on the
+   * thread that would deliver its answer never ends.
+   */
+  private final ScheduledExecutorService recovery =
+      Executors.newSingleThreadScheduledExecutor(
+          r -> {
+            Thread t = new Thread(r, "etcd-feed-recovery");
+            t.setDaemon(true);
+            return t;
+          });
 
   /**
    * Our own deletes in flight, by key: their event may arrive before etcd's answer to the delete,
@@ -44,12 +61,24 @@ final class EtcdEventFeed implements AutoCloseable {
   private volatile long lastRevision;
   private volatile Watch.Watcher watcher;
   private volatile boolean closed;
+  private volatile int restarts;
 
-  EtcdEventFeed(Client client, EventLog log, StampedValues values, long startRevision) {
+  EtcdEventFeed(
+      Client client,
+      EventLog log,
+      StampedValues values,
+      long startRevision,
+      LongSupplier currentRevision) {
     this.client = client;
     this.log = log;
     this.values = values;
     this.lastRevision = startRevision;
+    this.currentRevision = currentRevision;
+  }
+
+  /** How many times the feed lost history and started over from a fresh revision. */
+  int restarts() {
+    return restarts;
   }
 
   void start() {
@@ -133,19 +162,58 @@ final class EtcdEventFeed implements AutoCloseable {
     if (closed) {
       return;
     }
-    // jetcd resumes a broken watch by itself from the last revision it delivered; an error
-    // reaches us only when it cannot, e.g. that revision has been compacted meanwhile. Watchers
-    // of this hub then get 410 when they come back, and the feed follows from the present.
-    long compacted = t instanceof CompactedException c ? c.getCompactedRevision() : lastRevision;
-    LOG.log(Level.WARNING, "etcd watch ended at revision " + lastRevision + ": " + t, t);
-    log.compact(Math.max(compacted, lastRevision));
-    lastRevision = Math.max(compacted, lastRevision);
+    Watch.Watcher broken = watcher;
+    if (broken != null) {
+      broken.close();
+    }
+    if (t instanceof CompactedException c) {
+      // jetcd resumes a broken watch by itself from the last revision it delivered; this error
+      // means that revision was compacted while the watch was cut off, so the changes in between
+      // are gone for good. Nobody may go on as if they had seen them: the window starts over at
+      // the present and every watcher of this hub is ended (a client gets 410 and lists again).
+      LOG.warning(
+          "etcd watch cannot resume after revision "
+              + lastRevision
+              + ": compacted up to "
+              + c.getCompactedRevision()
+              + "; every watch of this hub ends and lists again");
+      recovery.execute(this::restartFromPresent);
+    } else {
+      // Anything else (etcd unreachable for longer than jetcd retries): resume where the window
+      // stands; if that revision is gone by then, etcd says so and we come back above.
+      LOG.log(Level.WARNING, "etcd watch ended at revision " + lastRevision + ": " + t, t);
+      recovery.schedule(this::resume, 1, TimeUnit.SECONDS);
+    }
+  }
+
+  private void resume() {
+    if (!closed) {
+      start();
+    }
+  }
+
+  private void restartFromPresent() {
+    if (closed) {
+      return;
+    }
+    long now;
+    try {
+      now = currentRevision.getAsLong();
+    } catch (RuntimeException e) {
+      LOG.log(Level.WARNING, "etcd unreachable while restarting the watch; retrying", e);
+      recovery.schedule(this::restartFromPresent, 1, TimeUnit.SECONDS);
+      return;
+    }
+    lastRevision = now;
+    restarts++;
+    log.restart(now);
     start();
   }
 
   @Override
   public void close() {
     closed = true;
+    recovery.shutdownNow();
     Watch.Watcher w = watcher;
     if (w != null) {
       w.close();

@@ -29,6 +29,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
+import java.util.logging.Logger;
 
 /**
  * The store on an etcd cluster, for several hub replicas: resourceVersion is etcd's revision, each
@@ -37,6 +38,7 @@ import java.util.function.Consumer;
  * /registry/<group>/<resource>/[<ns>/]<name>}) under the connection's prefix.
  */
 public final class EtcdStore implements Store {
+  private static final Logger LOG = Logger.getLogger(EtcdStore.class.getName());
   private static final ByteSequence NO_KEY = bytes("/");
   private static final long TIMEOUT_SECONDS = 60;
 
@@ -64,7 +66,7 @@ public final class EtcdStore implements Store {
     this.values = new StampedValues(limits.cacheBytes(), restamp, transformer);
     long now = currentRevision();
     this.events = new EventLog(limits.windowEvents(), limits.windowBytes(), now);
-    this.feed = new EtcdEventFeed(client, events, values, now);
+    this.feed = new EtcdEventFeed(client, events, values, now, this::currentRevision);
   }
 
   /** Connects to etcd and starts following it, for objects stored as Kubernetes JSON. */
@@ -222,9 +224,28 @@ public final class EtcdStore implements Store {
             });
   }
 
+  /**
+   * A watch for callers that cannot list again (tests, benchmarks): if this store has to end it
+   * (see {@link #watch(String, long, Consumer, Runnable)}) that is logged as an error. The hub's
+   * own watchers all pass a {@code gone} callback.
+   */
   @Override
   public Watch watch(String prefix, long afterRevision, Consumer<StoreEvent> listener) {
-    return events.subscribe(prefix, afterRevision, listener);
+    return watch(
+        prefix,
+        afterRevision,
+        listener,
+        () ->
+            LOG.severe(
+                "a watch on "
+                    + prefix
+                    + " was ended by a compacted etcd watch and its caller cannot list again"));
+  }
+
+  @Override
+  public Watch watch(
+      String prefix, long afterRevision, Consumer<StoreEvent> listener, Runnable gone) {
+    return events.subscribe(prefix, afterRevision, listener, gone);
   }
 
   @Override
@@ -244,6 +265,11 @@ public final class EtcdStore implements Store {
   /** How many client watches this hub's one etcd watch is fanned out to, for metrics. */
   public int watcherCount() {
     return events.subscriberCount();
+  }
+
+  /** How many times this hub's etcd watch lost history and every watch was ended, for tests. */
+  public int feedRestarts() {
+    return feed.restarts();
   }
 
   /** The revision this hub's event window has caught up to. */

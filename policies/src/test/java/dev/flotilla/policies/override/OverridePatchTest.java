@@ -10,7 +10,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-class JsonPatchTest {
+class OverridePatchTest {
 
   private static final String DOC = "{\"a\":{\"b\":1},\"list\":[1,2,3],\"k/x\":\"v\"}";
 
@@ -65,9 +65,10 @@ class JsonPatchTest {
   @MethodSource("cases")
   void apply(String name, String op, String path, String value, String expected) {
     var result =
-        JsonPatch.apply(
+        OverridePatch.apply(
             Yaml.node(DOC),
-            List.of(new JsonPatch.Operation(op, path, value == null ? null : Yaml.node(value))));
+            List.of(
+                new OverridePatch.Operation(op, path, value == null ? null : Yaml.node(value))));
     assertEquals(expected, result.toString());
   }
 
@@ -88,7 +89,7 @@ class JsonPatchTest {
     assertThrows(
         OverrideException.class,
         () ->
-            JsonPatch.apply(
-                Yaml.node(DOC), List.of(new JsonPatch.Operation(op, path, Yaml.node("1")))));
+            OverridePatch.apply(
+                Yaml.node(DOC), List.of(new OverridePatch.Operation(op, path, Yaml.node("1")))));
   }
 }
