@@ -60,7 +60,7 @@ final class ConnectionGuard {
       } else if (channel != null) {
         // Not through the pipeline: TLS would queue its close_notify until the handshake the
         // client never makes. Nothing was said on this connection; the socket just goes.
-        channel.eventLoop().execute(() -> channel.unsafe().close(channel.voidPromise()));
+        closeSocket(channel);
       }
     }
 
@@ -146,6 +146,19 @@ final class ConnectionGuard {
     unauthenticatedInOrder.add(s);
     if (unauthenticated.incrementAndGet() > limits.maxUnauthenticated()) {
       closeOldestUnauthenticated();
+    }
+  }
+
+  /** Closes on the channel's own loop, following it should it move (Vert.x may re-register it). */
+  private static void closeSocket(Channel channel) {
+    if (!channel.isOpen()) {
+      return;
+    }
+    io.netty.channel.EventLoop loop = channel.eventLoop();
+    if (loop.inEventLoop() && channel.isRegistered()) {
+      channel.unsafe().close(channel.voidPromise());
+    } else {
+      loop.execute(() -> closeSocket(channel));
     }
   }
 
