@@ -41,16 +41,20 @@ public final class ServerRuntime implements AutoCloseable {
   private ServerRuntime(int eventLoops, int workerThreads, long maxEventLoopMillis, String name) {
     this.eventLoops = eventLoops;
     this.vertx =
-        Vertx.vertx(
-            new VertxOptions()
-                .setEventLoopPoolSize(eventLoops)
-                .setMaxEventLoopExecuteTime(maxEventLoopMillis)
-                .setMaxEventLoopExecuteTimeUnit(TimeUnit.MILLISECONDS)
-                .setBlockedThreadCheckInterval(Math.max(10, maxEventLoopMillis / 4))
-                .setBlockedThreadCheckIntervalUnit(TimeUnit.MILLISECONDS)
-                // Vert.x's own worker pool is unused (requests run on ours): keep it small.
-                .setWorkerPoolSize(2)
-                .setInternalBlockingPoolSize(2));
+        Vertx.builder()
+            // Listeners learn of each connection before its TLS handshake (the connection cap).
+            .withTransport(dev.flotilla.apiserver.http.AcceptHooks.transport())
+            .with(
+                new VertxOptions()
+                    .setEventLoopPoolSize(eventLoops)
+                    .setMaxEventLoopExecuteTime(maxEventLoopMillis)
+                    .setMaxEventLoopExecuteTimeUnit(TimeUnit.MILLISECONDS)
+                    .setBlockedThreadCheckInterval(Math.max(10, maxEventLoopMillis / 4))
+                    .setBlockedThreadCheckIntervalUnit(TimeUnit.MILLISECONDS)
+                    // Vert.x's own worker pool is unused (requests run on ours): keep it small.
+                    .setWorkerPoolSize(2)
+                    .setInternalBlockingPoolSize(2))
+            .build();
     ((VertxInternal) vertx).blockedThreadChecker().setThreadBlockedHandler(this::blocked);
     AtomicInteger n = new AtomicInteger();
     this.workers =

@@ -38,6 +38,7 @@ public final class ApiServer implements AutoCloseable {
   private final List<String> deployments = new ArrayList<>();
   private final Map<String, Handler<HttpServerRequest>> rawHandlers = new ConcurrentHashMap<>();
   private volatile int port;
+  private final java.util.function.Consumer<io.netty.channel.Channel> acceptHook;
   private final ConnectionGuard guard;
 
   public ApiServer(
@@ -75,6 +76,7 @@ public final class ApiServer implements AutoCloseable {
     this.local = new LocalPipeline(router, runtime.vertx(), runtime.eventLoops());
     this.guard = new ConnectionGuard(config.connections());
     router.onAuthenticated(guard::authenticated);
+    this.acceptHook = guard::accepted;
   }
 
   /**
@@ -125,7 +127,12 @@ public final class ApiServer implements AutoCloseable {
                 route(http);
               })
           .listen(listenPort, config.host())
-          .onSuccess(s -> port = s.actualPort());
+          .onSuccess(
+              s -> {
+                port = s.actualPort();
+                // Connections still in their TLS handshake count toward the unauthenticated cap.
+                AcceptHooks.register(port, acceptHook);
+              });
     }
 
     @Override
@@ -242,6 +249,7 @@ public final class ApiServer implements AutoCloseable {
   /** Stops listening; the runtime (event loops and workers) belongs to the caller. */
   @Override
   public void close() {
+    AcceptHooks.unregister(port, acceptHook);
     for (String id : deployments) {
       runtime.vertx().undeploy(id).await();
     }

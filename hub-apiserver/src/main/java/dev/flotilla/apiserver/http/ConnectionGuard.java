@@ -1,5 +1,6 @@
 package dev.flotilla.apiserver.http;
 
+import io.netty.channel.Channel;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServerRequest;
 import java.util.HashSet;
@@ -32,9 +33,13 @@ final class ConnectionGuard {
     this.limits = limits;
   }
 
+  /** Accepted connections still in their TLS handshake, by channel, counted toward the cap. */
+  private final Map<Channel, State> handshaking = new ConcurrentHashMap<>();
+
   /** One connection's state; fields are written on its loop only, read by the cap from others. */
   private final class State {
-    final HttpConnection connection;
+    volatile HttpConnection connection;
+    final Channel channel;
     final long openedAt = System.nanoTime();
     final AtomicBoolean counted = new AtomicBoolean(true);
     volatile HttpServerRequest request;
@@ -42,8 +47,21 @@ final class ConnectionGuard {
     volatile long idleSince;
     volatile boolean streaming;
 
-    State(HttpConnection connection) {
+    State(HttpConnection connection, Channel channel) {
       this.connection = connection;
+      this.channel = channel;
+    }
+
+    /** Closes the connection, or the bare channel while it is still handshaking. */
+    void close() {
+      HttpConnection c = connection;
+      if (c != null) {
+        c.close();
+      } else if (channel != null) {
+        // Not through the pipeline: TLS would queue its close_notify until the handshake the
+        // client never makes. Nothing was said on this connection; the socket just goes.
+        closeSocket(channel);
+      }
     }
 
     /** Leaves the unauthenticated count once (authenticated or closed). */
@@ -60,7 +78,10 @@ final class ConnectionGuard {
     private final Set<State> mine = new HashSet<>();
 
     void opened(HttpConnection connection) {
-      State s = new State(connection);
+      Channel channel = channelOf(connection);
+      State accepted = channel == null ? null : handshaking.remove(channel);
+      State s = accepted != null ? accepted : new State(connection, channel);
+      s.connection = connection;
       states.put(connection, s);
       mine.add(s);
       connection.closeHandler(
@@ -69,9 +90,10 @@ final class ConnectionGuard {
             states.remove(connection);
             s.uncount();
           });
-      unauthenticatedInOrder.add(s);
-      if (unauthenticated.incrementAndGet() > limits.maxUnauthenticated()) {
-        closeOldestUnauthenticated();
+      if (accepted == null) {
+        count(s); // no accept hook saw it (a Vert.x built without AcceptHooks)
+      } else if (!accepted.counted.get()) {
+        connection.close(); // the cap closed it during its handshake
       }
     }
 
@@ -99,6 +121,49 @@ final class ConnectionGuard {
 
   Sweep sweep() {
     return new Sweep();
+  }
+
+  /**
+   * A TCP connection was accepted, before its TLS handshake: it counts toward the cap from now on,
+   * until it authenticates or closes; past the cap the oldest unauthenticated one is closed.
+   */
+  void accepted(Channel channel) {
+    State s = new State(null, channel);
+    handshaking.put(channel, s);
+    channel
+        .closeFuture()
+        .addListener(
+            f -> {
+              handshaking.remove(channel);
+              if (s.connection == null) {
+                s.uncount(); // closed in its handshake; otherwise the connection's close counts
+              }
+            });
+    count(s);
+  }
+
+  private void count(State s) {
+    unauthenticatedInOrder.add(s);
+    if (unauthenticated.incrementAndGet() > limits.maxUnauthenticated()) {
+      closeOldestUnauthenticated();
+    }
+  }
+
+  /** Closes on the channel's own loop, following it should it move (Vert.x may re-register it). */
+  private static void closeSocket(Channel channel) {
+    if (!channel.isOpen()) {
+      return;
+    }
+    io.netty.channel.EventLoop loop = channel.eventLoop();
+    if (loop.inEventLoop() && channel.isRegistered()) {
+      channel.unsafe().close(channel.voidPromise());
+    } else {
+      loop.execute(() -> closeSocket(channel));
+    }
+  }
+
+  private static Channel channelOf(HttpConnection connection) {
+    return connection instanceof io.vertx.core.net.impl.ConnectionBase base ? base.channel() : null;
   }
 
   /** How often each listener sweeps: a quarter of the shortest timeout, between 0.1 and 5 s. */
@@ -150,7 +215,7 @@ final class ConnectionGuard {
       if (oldest.counted.compareAndSet(true, false)) {
         unauthenticated.decrementAndGet();
         closedByLimits.incrementAndGet();
-        oldest.connection.close();
+        oldest.close();
         return;
       }
     }

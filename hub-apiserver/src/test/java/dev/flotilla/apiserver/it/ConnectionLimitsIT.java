@@ -9,6 +9,7 @@ import dev.flotilla.apiserver.HubConfig;
 import dev.flotilla.apiserver.http.ApiServer;
 import dev.flotilla.apiserver.http.ConnectionLimits;
 import dev.flotilla.fixtures.KubectlRunner;
+import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -174,6 +175,56 @@ class ConnectionLimitsIT {
       for (Socket s : sockets) {
         s.close();
       }
+    }
+  }
+
+  /**
+   * Connections that never start their TLS handshake count toward the cap from the moment they are
+   * accepted: on a hub whose timeouts are far away, the oldest past the cap are closed at once.
+   */
+  @Test
+  void connectionsStillHandshakingCountTowardTheCap() throws Exception {
+    int cap = 50;
+    int extra = 100;
+    Duration far = Duration.ofSeconds(300);
+    try (TestHub patient =
+        TestHub.start(
+            HubConfig.of(Files.createTempDirectory("flotilla-handshake"), 0)
+                .withConnections(new ConnectionLimits(far, far, far, cap)))) {
+      URI url = URI.create(patient.url());
+      ApiServer server = patient.server().apiServer();
+      List<Socket> sockets = new ArrayList<>();
+      ExecutorService pool = Executors.newFixedThreadPool(16);
+      try {
+        for (int i = 0; i < cap + extra; i++) {
+          Socket s = new Socket();
+          s.connect(new InetSocketAddress(url.getHost(), url.getPort()), 60_000);
+          s.setSoTimeout(120_000); // far below the 300 s timeouts: only the cap closes them
+          sockets.add(s);
+        }
+        await(
+            "the handshaking connections counted, up to the cap",
+            () -> server.unauthenticatedConnections() == cap);
+        // The oldest go first; connections accepted on two loops at once may swap places, so
+        // the check leaves the youngest of the closed ones some slack.
+        List<CompletableFuture<Boolean>> oldest = new ArrayList<>();
+        for (Socket s : sockets.subList(0, extra - 20)) {
+          oldest.add(CompletableFuture.supplyAsync(() -> closedByServer(s), pool));
+        }
+        for (CompletableFuture<Boolean> c : oldest) {
+          assertTrue(c.get(600, TimeUnit.SECONDS), "an old handshaking connection left open");
+        }
+        assertEquals(cap, server.unauthenticatedConnections());
+        try (KubernetesClient client = patient.client()) {
+          assertTrue(client.namespaces().withName("default").get() != null);
+        }
+      } finally {
+        pool.shutdownNow();
+        for (Socket s : sockets) {
+          s.close();
+        }
+      }
+      await("closed connections uncounted", () -> server.unauthenticatedConnections() == 0);
     }
   }
 
