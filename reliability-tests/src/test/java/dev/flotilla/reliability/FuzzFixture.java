@@ -24,8 +24,7 @@ final class FuzzFixture implements AutoCloseable {
   static FuzzFixture start() throws Exception {
     Path dir = Files.createTempDirectory("flotilla-fuzz");
     Processes p = Processes.start("fuzz-hub", "768m", HubMain.class.getName(), dir.toString(), "0");
-    int port =
-        Integer.parseInt(p.await(l -> l.startsWith("PORT "), Duration.ofMinutes(3)).substring(5));
+    int port = Integer.parseInt(p.await(l -> l.startsWith("PORT "), Processes.START).substring(5));
     FuzzFixture f = new FuzzFixture(p, RawHttps.forHub(port, dir));
     f.seed();
     return f;

@@ -54,7 +54,9 @@ class FuzzIT {
     synchronized (byStatus) {
       byStatus.computeIfAbsent(r.status(), s -> new AtomicInteger()).incrementAndGet();
     }
-    assertTrue(r.status() != -1, "no answer within " + HANG + " (a hang): " + request);
+    assertTrue(
+        r.status() != -1,
+        "no answer within " + HANG + " (a hang), machine load " + load() + ": " + request);
     assertTrue(r.status() != 0, "connection closed without an answer: " + request);
     assertTrue(r.status() < 500, "answered " + r.status() + " " + r.text() + "\n to " + request);
     // Whatever the answer, nothing may have been written: this request, not a later snapshot,
@@ -66,6 +68,15 @@ class FuzzIT {
         was,
         now,
         "the store was written (answered " + r.status() + " " + r.text() + ") by " + request);
+  }
+
+  /** The machine's load averages, shown with a hang: the verdict stands, the figure explains. */
+  private static String load() {
+    try {
+      return java.nio.file.Files.readString(java.nio.file.Path.of("/proc/loadavg")).trim();
+    } catch (java.io.IOException e) {
+      return "unknown";
+    }
   }
 
   @Provide

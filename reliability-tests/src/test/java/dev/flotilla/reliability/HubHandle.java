@@ -6,7 +6,6 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 
 /** Starting a {@link HubMain} process and reaching it with fabric8 or raw HTTPS. */
 final class HubHandle {
@@ -18,7 +17,7 @@ final class HubHandle {
 
   static int port(Processes hub) throws InterruptedException {
     return Integer.parseInt(
-        hub.await(l -> l.startsWith("PORT "), Duration.ofMinutes(3)).substring(5).trim());
+        hub.await(l -> l.startsWith("PORT "), Processes.START).substring(5).trim());
   }
 
   /**

@@ -6,7 +6,6 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -83,7 +82,7 @@ class PartitionE2E {
     Processes hub =
         Processes.flotilla(
             "hub", "hub", "--data-dir", hubDir.toString(), "--port", Integer.toString(port));
-    hub.await(l -> l.startsWith("Flotilla hub is serving on"), Duration.ofMinutes(3));
+    hub.await(l -> l.startsWith("Flotilla hub is serving on"), Processes.START);
     return hub;
   }
 
@@ -98,7 +97,7 @@ class PartitionE2E {
                 simDir.toString()));
     args.addAll(List.of(hubAccess));
     Processes sim = Processes.flotilla("sim", args.toArray(String[]::new));
-    sim.await(l -> l.startsWith("Simulated members joined"), Duration.ofMinutes(3));
+    sim.await(l -> l.startsWith("Simulated members joined"), Processes.START);
     return sim;
   }
 }

@@ -18,6 +18,12 @@ import java.util.function.Predicate;
  * what it prints.
  */
 final class Processes implements AutoCloseable {
+  /**
+   * How long a hub or {@code flotilla sim} may take to start: patience, not a verdict. At load 100
+   * on two cores a hub took over 3 minutes to bind its port.
+   */
+  static final Duration START = Duration.ofMinutes(10);
+
   private final String name;
   private final Process process;
   private final List<String> lines = new CopyOnWriteArrayList<>();

@@ -62,6 +62,8 @@ final class RawHttps {
       socket.setSoTimeout((int) deadline.toMillis());
       try {
         write(socket.getOutputStream(), method, target, contentType, body, true);
+      } catch (SocketTimeoutException e) {
+        return new Response(-1, "", new byte[0]); // the TLS handshake took the whole deadline
       } catch (java.net.SocketException e) {
         // The server may answer (414, 413) and close before reading all we send: read that answer.
       }
