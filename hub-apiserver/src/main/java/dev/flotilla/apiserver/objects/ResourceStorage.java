@@ -336,12 +336,41 @@ public final class ResourceStorage {
             throw ApiException.conflict(type, name);
           }
           ObjectRules.checkTypeAndMeta(type, patched, servedVersions(type));
+          checkPatchedName(namespace, name, patched);
           return track.apply(current, ObjectRules.mergeUpdate(type, current, patched, statusOnly));
         },
         0,
         WriteContext.current(),
         statusOnly ? "status" : null,
         true);
+  }
+
+  /**
+   * A patch may not rename or move its object: kube-apiserver's checkName answers 400 when the
+   * patched name or namespace differs from the URL's, rather than storing the URL's name over it.
+   */
+  private static void checkPatchedName(String namespace, String name, ObjectNode patched) {
+    String patchedName = Meta.name(patched);
+    if (!name.equals(patchedName)) {
+      throw ApiException.badRequest(
+          "the name of the object ("
+              + (patchedName == null ? "" : patchedName)
+              + ") does not match the name on the URL ("
+              + name
+              + ")");
+    }
+    String patchedNs = Meta.namespace(patched);
+    if (namespace != null
+        && patchedNs != null
+        && !patchedNs.isEmpty()
+        && !patchedNs.equals(namespace)) {
+      throw ApiException.badRequest(
+          "the namespace of the object ("
+              + patchedNs
+              + ") does not match the namespace on the URL ("
+              + namespace
+              + ")");
+    }
   }
 
   // ---- delete ----

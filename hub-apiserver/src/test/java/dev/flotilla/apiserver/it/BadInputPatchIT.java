@@ -216,4 +216,32 @@ class BadInputPatchIT {
         http.send("PUT", CM, "application/json", "[]"), 400, "BadRequest", "single object");
     assertEquals(before, http.getJson(CM));
   }
+
+  /** A patch may not rename or move its object (found by the fuzz: it was stored with 200). */
+  @Test
+  void patchMustNotRenameOrMoveTheObject() {
+    JsonNode before = http.getJson(CM);
+    assertStatus(
+        patch(
+            CM,
+            "application/json-patch+json",
+            "[{\"op\":\"add\",\"path\":\"/metadata/name\",\"value\":\"Bad_Name!\"}]"),
+        400,
+        "BadRequest",
+        "the name of the object (Bad_Name!) does not match the name on the URL (target)");
+    assertStatus(
+        patch(CM, "application/merge-patch+json", "{\"metadata\":{\"name\":null}}"),
+        400,
+        "BadRequest",
+        "does not match the name on the URL");
+    assertStatus(
+        patch(
+            CM,
+            "application/strategic-merge-patch+json",
+            "{\"metadata\":{\"namespace\":\"default\"},\"data\":{\"k\":\"moved\"}}"),
+        400,
+        "BadRequest",
+        "the namespace of the object (default) does not match the namespace on the URL");
+    assertEquals(before, http.getJson(CM));
+  }
 }
