@@ -9,9 +9,10 @@
  * and rule matches, no store read, nothing that blocks.
  *
  * <p>{@link dev.flotilla.apiserver.rbac.HubAuthorizer} is the chain (system:masters, then RBAC;
- * member agents' scope is RBAC objects too, see {@code agent.AgentRbac}); reviews and impersonation ask it the same questions HTTP requests do.
- * {@link dev.flotilla.apiserver.rbac.RbacAdmission} prevents escalation on writes of RBAC objects;
- * {@link dev.flotilla.apiserver.rbac.AggregationController} and {@link
+ * member agents' scope is RBAC objects too, see {@code agent.AgentRbac}); reviews and impersonation
+ * ask it the same questions HTTP requests do. {@link dev.flotilla.apiserver.rbac.RbacAdmission}
+ * prevents escalation on writes of RBAC objects; {@link
+ * dev.flotilla.apiserver.rbac.AggregationController} and {@link
  * dev.flotilla.apiserver.rbac.PolicyBootstrap} keep the default and aggregated roles as upstream's
  * controller and post-start hook do.
  */
