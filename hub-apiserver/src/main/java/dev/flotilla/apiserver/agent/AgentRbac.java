@@ -130,8 +130,12 @@ public final class AgentRbac {
                   try {
                     storage.create(type, item.namespace(), item.object().deepCopy(), false).join();
                   } catch (RuntimeException e) {
+                    // 403/404: its namespace is terminating or gone; the controller puts the role
+                    // back when the namespace is made again.
                     if (!(ResourceStorage.unwrap(e) instanceof ApiException api)
-                        || api.code() != 409) {
+                        || !(api.code() == 409
+                            || (item.namespace() != null
+                                && (api.code() == 403 || api.code() == 404)))) {
                       throw e;
                     }
                   }
