@@ -7,6 +7,7 @@ import dev.flotilla.apiserver.objects.ApiException;
 import dev.flotilla.apiserver.objects.DeleteOptions;
 import dev.flotilla.apiserver.objects.Json;
 import dev.flotilla.apiserver.objects.ResourceStorage;
+import dev.flotilla.apiserver.rbac.BootstrapPolicy;
 import dev.flotilla.apiserver.rbac.PolicyRule;
 import dev.flotilla.apiserver.registry.ResourceType;
 import dev.flotilla.apiserver.validation.WriteContext;
@@ -19,8 +20,10 @@ import java.util.List;
  * interpreter customizations, its namespaces, CSRs for renewal), Role and RoleBinding {@code
  * system:karmada:<c>:agent-work} in {@code karmada-es-<c>} (reads there, Works, Work status,
  * events), and {@code system:karmada:<c>:agent-lease} in {@value AgentTokens#NAMESPACE} (its
- * Lease). Each binds only the user {@code system:karmada:agent:<c>}. What RBAC cannot say (the name
- * a create gives, which fields change, what a report holds) is {@link AgentAdmission}'s.
+ * Lease). Each binds only the user {@code system:karmada:agent:<c>}. Issuing a credential again
+ * puts back what an administrator changed, unless the object is annotated {@code
+ * rbac.authorization.kubernetes.io/autoupdate: "false"}. What RBAC cannot say (the name a create
+ * gives, which fields change, what a report holds) is {@link AgentAdmission}'s.
  */
 public final class AgentRbac {
   public static final String GROUP = "rbac.authorization.k8s.io";
@@ -114,7 +117,11 @@ public final class AgentRbac {
               for (Item item : objects(cluster)) {
                 ResourceType type = type(storage, item.plural());
                 String name = item.object().path("metadata").path("name").asText();
-                if (storage.find(type, item.namespace(), name).isPresent()) {
+                var existing = storage.find(type, item.namespace(), name);
+                if (existing.isPresent()) {
+                  if (keep(existing.get(), item.object())) {
+                    continue;
+                  }
                   storage
                       .guaranteedUpdate(
                           type, item.namespace(), name, 0, false, c -> withGrant(c, item.object()))
@@ -123,8 +130,12 @@ public final class AgentRbac {
                   try {
                     storage.create(type, item.namespace(), item.object().deepCopy(), false).join();
                   } catch (RuntimeException e) {
+                    // 403/404: its namespace is terminating or gone; the controller puts the role
+                    // back when the namespace is made again.
                     if (!(ResourceStorage.unwrap(e) instanceof ApiException api)
-                        || api.code() != 409) {
+                        || !(api.code() == 409
+                            || (item.namespace() != null
+                                && (api.code() == 403 || api.code() == 404)))) {
                       throw e;
                     }
                   }
@@ -165,6 +176,25 @@ public final class AgentRbac {
     return storage
         .find(type(storage, "clusterrolebindings"), null, clusterRoleName(cluster))
         .isPresent();
+  }
+
+  /**
+   * Whether an existing object stays as it is: it already grants what it should, or an
+   * administrator marked it {@code rbac.authorization.kubernetes.io/autoupdate: "false"} (as for
+   * the default roles) to keep a narrowed scope.
+   */
+  private static boolean keep(ObjectNode existing, ObjectNode desired) {
+    if ("false"
+        .equals(
+            existing
+                .path("metadata")
+                .path("annotations")
+                .path(BootstrapPolicy.AUTOUPDATE)
+                .asText())) {
+      return true;
+    }
+    return existing.path("rules").equals(desired.path("rules"))
+        && existing.path("subjects").equals(desired.path("subjects"));
   }
 
   private static ObjectNode withGrant(ObjectNode current, ObjectNode desired) {

@@ -24,6 +24,7 @@ public final class AgentRbacController extends StoreDrivenController implements 
   private static final String TOKEN_DELETED = "token-deleted/";
   private static final String CLUSTER_DELETED = "cluster-deleted/";
   private static final String EXISTING = "existing/";
+  private static final String NAMESPACE_MADE = "namespace-made/";
 
   private final ResourceType secrets;
   private final ResourceType namespaces;
@@ -51,6 +52,16 @@ public final class AgentRbacController extends StoreDrivenController implements 
           }
           return event.type() == StoreEvent.Type.DELETE ? TOKEN_DELETED + cluster : null;
         });
+    // An execution namespace deleted and made again (a controller released it meanwhile) lost the
+    // agent's Role in it: an agent that holds its credential gets it back.
+    follow(
+        namespaces,
+        null,
+        false,
+        (name, event) ->
+            event != null && event.isCreate() && name.startsWith(Names.EXECUTION_NAMESPACE_PREFIX)
+                ? NAMESPACE_MADE + name.substring(Names.EXECUTION_NAMESPACE_PREFIX.length())
+                : null);
     clusters.ifPresent(
         t ->
             follow(
@@ -79,6 +90,11 @@ public final class AgentRbacController extends StoreDrivenController implements 
       case CLUSTER_DELETED -> {
         if (!registered) {
           AgentRbac.remove(storage, cluster);
+        }
+      }
+      case NAMESPACE_MADE -> {
+        if (token || AgentRbac.granted(storage, cluster)) {
+          AgentRbac.ensure(storage, cluster);
         }
       }
       default -> {
