@@ -13,8 +13,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
-import java.util.logging.Level;
-import java.util.logging.Logger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The threads API servers run on: Vert.x event loops that only move bytes, and a bounded pool of
@@ -27,7 +27,7 @@ import java.util.logging.Logger;
  * use this to fail on any blocked loop).
  */
 public final class ServerRuntime implements AutoCloseable {
-  private static final Logger LOG = Logger.getLogger(ServerRuntime.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(ServerRuntime.class);
 
   /** How long one event-loop task may run before it is reported, as kube users would notice. */
   public static final long DEFAULT_MAX_EVENT_LOOP_MILLIS = 200;
@@ -128,9 +128,9 @@ public final class ServerRuntime implements AutoCloseable {
       // Long enough to be worth a stack: where the loop is stuck.
       Throwable where = new Throwable("blocked here");
       where.setStackTrace(event.thread().getStackTrace());
-      LOG.log(Level.WARNING, message, where);
+      LOG.warn(message, where);
     } else {
-      LOG.warning(message);
+      LOG.warn(message);
     }
     listeners.forEach(l -> l.accept(event));
   }

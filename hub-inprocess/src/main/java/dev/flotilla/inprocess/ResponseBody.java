@@ -7,8 +7,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
-import java.util.logging.Level;
-import java.util.logging.Logger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A response body handed to fabric8 as it is produced. The server adds bytes without ever waiting
@@ -18,7 +18,7 @@ import java.util.logging.Logger;
  * far behind is ended by the server and re-watched by fabric8, as over HTTPS.
  */
 final class ResponseBody implements AsyncBody {
-  private static final Logger LOG = Logger.getLogger(ResponseBody.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(ResponseBody.class);
 
   /** As the HTTPS watch's write queue bound. */
   static final long MAX_QUEUED_BYTES = 16L * 1024 * 1024;
@@ -142,7 +142,7 @@ final class ResponseBody implements AsyncBody {
     try {
       consumer.consume(batch, this);
     } catch (Exception | Error e) {
-      LOG.log(Level.FINE, "the consumer of an in-process response failed", e);
+      LOG.debug("the consumer of an in-process response failed", e);
       done.completeExceptionally(e);
       cancel();
     } finally {

@@ -6,7 +6,8 @@ import io.fabric8.kubernetes.client.http.Interceptor;
 import java.net.URI;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.logging.Logger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The agent's way to several hub replicas on one store: every request goes to the replica in use,
@@ -15,7 +16,7 @@ import java.util.logging.Logger;
  * the same etcd history). Credentials and the CA are the kubeconfig's, shared by the replicas.
  */
 public final class HubReplicas implements Interceptor {
-  private static final Logger LOG = Logger.getLogger(HubReplicas.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(HubReplicas.class);
 
   private final List<URI> servers;
   private final AtomicInteger current = new AtomicInteger();
@@ -61,7 +62,7 @@ public final class HubReplicas implements Interceptor {
     int seen = current.get();
     URI failed = servers.get(Math.floorMod(seen, servers.size()));
     if (sameServer(request.uri(), failed) && current.compareAndSet(seen, seen + 1)) {
-      LOG.warning("hub " + failed + " unreachable (" + failure + "); moving to " + current());
+      LOG.warn("hub " + failed + " unreachable (" + failure + "); moving to " + current());
     }
   }
 

@@ -15,8 +15,8 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.logging.Level;
-import java.util.logging.Logger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One pull-mode member agent (Karmada's karmada-agent): registers the member as a Cluster on the
@@ -25,7 +25,7 @@ import java.util.logging.Logger;
  */
 public final class MemberAgent implements AutoCloseable {
   public static final String NAME = "member-agent";
-  private static final Logger LOG = Logger.getLogger(MemberAgent.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(MemberAgent.class);
 
   private final AgentConfig config;
   private final Clock clock;
@@ -161,8 +161,7 @@ public final class MemberAgent implements AutoCloseable {
             if (stopping) {
               return;
             }
-            LOG.log(
-                Level.WARNING,
+            LOG.warn(
                 name + " for cluster " + config.clusterName() + " failed: " + ApiErrors.message(e));
           }
         };

@@ -16,8 +16,8 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
-import java.util.logging.Level;
-import java.util.logging.Logger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Runs the federation controllers while this process holds the {@code
@@ -32,7 +32,7 @@ import java.util.logging.Logger;
  * controllers run from this replica's point of view.
  */
 public final class ControllerManager implements AutoCloseable {
-  private static final Logger LOG = Logger.getLogger(ControllerManager.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(ControllerManager.class);
   public static final String LEASE_NAMESPACE = "karmada-system";
   public static final String LEASE_NAME = "flotilla-controller-manager";
 
@@ -138,7 +138,7 @@ public final class ControllerManager implements AutoCloseable {
               .build()
               .start();
     } catch (RuntimeException e) {
-      LOG.log(Level.WARNING, identity + ": could not join the leader election; retrying", e);
+      LOG.warn(identity + ": could not join the leader election; retrying", e);
       submit(this::join, t.retryPeriod());
       return;
     }
@@ -182,7 +182,7 @@ public final class ControllerManager implements AutoCloseable {
       stopCompanion();
       // A replica that leads but cannot run its controllers gives the lease up for another one
       // (or itself, a retry period later) rather than hold it idle.
-      LOG.log(Level.WARNING, identity + ": controllers failed to start; giving up the lease", e);
+      LOG.warn(identity + ": controllers failed to start; giving up the lease", e);
       CompletableFuture<?> current = election;
       if (current != null) {
         current.cancel(true);
@@ -218,7 +218,7 @@ public final class ControllerManager implements AutoCloseable {
       try {
         c.close();
       } catch (Exception e) {
-        LOG.log(Level.WARNING, identity + ": stopping the hub's built-in controllers", e);
+        LOG.warn(identity + ": stopping the hub's built-in controllers", e);
       }
     }
   }
@@ -289,7 +289,7 @@ public final class ControllerManager implements AutoCloseable {
     try {
       terms.submit(this::stopControllers).get();
     } catch (Exception e) {
-      LOG.log(Level.FINE, "stopping controllers on close", e);
+      LOG.debug("stopping controllers on close", e);
     }
     terms.shutdownNow();
   }

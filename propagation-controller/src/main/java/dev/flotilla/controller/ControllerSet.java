@@ -16,8 +16,8 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.function.BooleanSupplier;
-import java.util.logging.Level;
-import java.util.logging.Logger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The controllers of one leadership term, on a client of their own: closing the set closes the
@@ -26,7 +26,7 @@ import java.util.logging.Logger;
  * into the next.
  */
 final class ControllerSet implements AutoCloseable {
-  private static final Logger LOG = Logger.getLogger(ControllerSet.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(ControllerSet.class);
 
   private final KubernetesClient client;
   private final UndecodableReporter undecodable;
@@ -109,7 +109,7 @@ final class ControllerSet implements AutoCloseable {
       try {
         c.close();
       } catch (Exception | Error e) {
-        LOG.log(Level.WARNING, "could not stop " + c.getClass().getSimpleName(), e);
+        LOG.warn("could not stop " + c.getClass().getSimpleName(), e);
       }
     }
     undecodable.close();

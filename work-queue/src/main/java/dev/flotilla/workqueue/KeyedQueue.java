@@ -12,8 +12,9 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.logging.Level;
-import java.util.logging.Logger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
 
 /**
  * A keyed work queue with client-go's workqueue guarantees: a key added many times while it waits
@@ -27,7 +28,7 @@ import java.util.logging.Logger;
  * Modules name their own queue by subclassing it with their backoff and threads.
  */
 public class KeyedQueue implements AutoCloseable {
-  private static final Logger LOG = Logger.getLogger(KeyedQueue.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(KeyedQueue.class);
 
   /** Returned by a reconcile that has converged: do not look again. */
   public static final long DONE = -1;
@@ -268,18 +269,18 @@ public class KeyedQueue implements AutoCloseable {
         retries.increment();
       }
       boolean loud = n > backoff.quietRetries();
-      LOG.log(
-          loud ? Level.WARNING : Level.FINE,
-          name
-              + ": reconcile of "
-              + key
-              + " failed (attempt "
-              + n
-              + "), retrying in "
-              + delay
-              + " ms: "
-              + e,
-          loud ? null : e);
+      LOG.atLevel(loud ? Level.WARN : Level.DEBUG)
+          .setCause(loud ? null : e)
+          .log(
+              name
+                  + ": reconcile of "
+                  + key
+                  + " failed (attempt "
+                  + n
+                  + "), retrying in "
+                  + delay
+                  + " ms: "
+                  + e);
       return delay;
     }
   }

@@ -18,8 +18,8 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.logging.Level;
-import java.util.logging.Logger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The audit log backend: the request pipeline's event loops only note what a request carries and
@@ -29,7 +29,7 @@ import java.util.logging.Logger;
  * counted, as upstream's batching backend does, rather than slowing every request.
  */
 public final class AuditLog implements RequestAudit, AutoCloseable {
-  private static final Logger LOG = Logger.getLogger(AuditLog.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(AuditLog.class);
   private static final int QUEUE = 16_384;
   private static final int BATCH = 1_024;
 
@@ -98,7 +98,7 @@ public final class AuditLog implements RequestAudit, AutoCloseable {
    */
   public static java.util.Optional<AuditLog> open(AuditOptions options) {
     if (options.policyFile().isEmpty()) {
-      LOG.warning(
+      LOG.warn(
           "--audit-log-path is set but --audit-policy-file is not: no audit events will be"
               + " recorded");
       return java.util.Optional.empty();
@@ -205,7 +205,7 @@ public final class AuditLog implements RequestAudit, AutoCloseable {
     long now = System.nanoTime();
     long last = lastDropWarning.get();
     if (now - last > TimeUnit.SECONDS.toNanos(10) && lastDropWarning.compareAndSet(last, now)) {
-      LOG.warning(
+      LOG.warn(
           "audit log writer cannot keep up: "
               + dropped.get()
               + " events dropped so far (the disk is too slow or the policy records too much)");
@@ -237,7 +237,7 @@ public final class AuditLog implements RequestAudit, AutoCloseable {
         return;
       } catch (IOException | RuntimeException e) {
         batch.clear();
-        LOG.log(Level.WARNING, "writing the audit log failed", e);
+        LOG.warn("writing the audit log failed", e);
       }
     }
   }
@@ -251,7 +251,7 @@ public final class AuditLog implements RequestAudit, AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (IOException e) {
-      LOG.log(Level.WARNING, "closing the audit log failed", e);
+      LOG.warn("closing the audit log failed", e);
     }
   }
 }

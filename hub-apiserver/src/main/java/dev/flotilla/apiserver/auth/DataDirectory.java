@@ -9,8 +9,9 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.logging.Logger;
 import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Owner-only modes for the data directory: it is created 0700 and the store 0700 with its database
@@ -19,7 +20,7 @@ import java.util.stream.Stream;
  * start, with the command that fixes it; the hub does not change modes an operator chose.
  */
 public final class DataDirectory {
-  private static final Logger LOG = Logger.getLogger(DataDirectory.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(DataDirectory.class);
   private static final Set<PosixFilePermission> OTHERS =
       Set.of(
           PosixFilePermission.GROUP_READ,
@@ -42,7 +43,7 @@ public final class DataDirectory {
         return List.of();
       }
       List<String> warnings = looseModes(dataDir);
-      warnings.forEach(LOG::warning);
+      warnings.forEach(LOG::warn);
       return warnings;
     } catch (IOException e) {
       throw new UncheckedIOException("cannot prepare the data directory " + dataDir, e);

@@ -2,15 +2,15 @@ package dev.flotilla.apiserver.concurrent;
 
 import java.util.ArrayDeque;
 import java.util.concurrent.Executor;
-import java.util.logging.Level;
-import java.util.logging.Logger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Runs tasks one at a time and in submission order on a shared pool, without a thread of its own:
  * one watch's events encoded on the API workers, one simulated member's store events.
  */
 public final class SerialExecutor implements Executor {
-  private static final Logger LOG = Logger.getLogger(SerialExecutor.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(SerialExecutor.class);
 
   /** Tasks run per turn before the pool gets its thread back, so one busy user cannot hog it. */
   private static final int BATCH = 64;
@@ -48,7 +48,7 @@ public final class SerialExecutor implements Executor {
       try {
         next.run();
       } catch (RuntimeException e) {
-        LOG.log(Level.WARNING, "a serial task failed", e);
+        LOG.warn("a serial task failed", e);
       }
     }
     pool.execute(this::drain); // more to do: queue behind other work

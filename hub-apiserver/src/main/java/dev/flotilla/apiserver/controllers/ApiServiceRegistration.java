@@ -18,8 +18,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.logging.Level;
-import java.util.logging.Logger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * An apiregistration.k8s.io/v1 APIService for every group/version the hub serves, built-in or from
@@ -31,7 +31,7 @@ public final class ApiServiceRegistration implements AutoCloseable {
   public static final String NAME = "apiservice-registration";
   static final String AUTOMANAGED = "kube-aggregator.kubernetes.io/automanaged";
   private static final String KEY = "all";
-  private static final Logger LOG = Logger.getLogger(ApiServiceRegistration.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(ApiServiceRegistration.class);
 
   private final ResourceStorage storage;
   private final ResourceType apiServices;
@@ -109,7 +109,7 @@ public final class ApiServiceRegistration implements AutoCloseable {
           create(e.getKey(), e.getValue());
         } catch (RuntimeException failed) {
           // One refused object must not keep the others from being registered.
-          LOG.log(Level.WARNING, NAME + ": cannot register " + e.getKey(), failed);
+          LOG.warn(NAME + ": cannot register " + e.getKey(), failed);
           failures++;
         }
       } else if (!current.path("status").path("conditions").isArray()) {

@@ -11,8 +11,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.logging.Level;
-import java.util.logging.Logger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One term of the hub's built-in controllers that write, kube-controller-manager's share of a
@@ -24,7 +24,7 @@ import java.util.logging.Logger;
  * (CRD types, admission, caches) runs outside, in each.
  */
 public final class SystemControllers implements AutoCloseable {
-  private static final Logger LOG = Logger.getLogger(SystemControllers.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(SystemControllers.class);
 
   /**
    * What a term builds on; {@code certificates} and {@code rbac} are null on a hub without
@@ -100,7 +100,7 @@ public final class SystemControllers implements AutoCloseable {
       try {
         running.get(i).close();
       } catch (Exception e) {
-        LOG.log(Level.WARNING, "stopping a system controller", e);
+        LOG.warn("stopping a system controller", e);
       }
     }
     running.clear();

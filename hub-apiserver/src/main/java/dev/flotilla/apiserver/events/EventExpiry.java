@@ -20,8 +20,8 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.logging.Level;
-import java.util.logging.Logger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * kube-apiserver's {@code --event-ttl}: an Event (core/v1 and events.k8s.io/v1) is deleted once
@@ -36,7 +36,7 @@ public final class EventExpiry implements AutoCloseable {
   /** kube-apiserver's default {@code --event-ttl}. */
   public static final Duration DEFAULT_TTL = Duration.ofHours(1);
 
-  private static final Logger LOG = Logger.getLogger(EventExpiry.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(EventExpiry.class);
   private static final int PAGE = 1000;
 
   private final ResourceStorage storage;
@@ -152,7 +152,7 @@ public final class EventExpiry implements AutoCloseable {
           written.remove(w.key(), w);
         } else if (!(cause instanceof ApiException api && api.code() == 409)) {
           // 409: written again since, the watch has its new time. Anything else: next sweep.
-          LOG.log(Level.FINE, "could not expire " + w.key(), cause);
+          LOG.debug("could not expire " + w.key(), cause);
         }
       }
     }

@@ -15,8 +15,8 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.logging.Level;
-import java.util.logging.Logger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The request pipeline: health endpoints, authentication, impersonation, extensions, body limits,
@@ -24,7 +24,7 @@ import java.util.logging.Logger;
  * Status} ({@link ReplyWriter}).
  */
 final class ApiRouter {
-  private static final Logger LOG = Logger.getLogger(ApiRouter.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(ApiRouter.class);
 
   private final TokenAuthenticator authenticator;
   private final int maxBody;
@@ -237,7 +237,7 @@ final class ApiRouter {
             dispatch(http, acting, body, started);
           }
         });
-    http.exceptionHandler(t -> LOG.log(Level.FINE, "request failed while reading", t));
+    http.exceptionHandler(t -> LOG.debug("request failed while reading", t));
   }
 
   /**

@@ -11,8 +11,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.logging.Level;
-import java.util.logging.Logger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Enforces {@link ConnectionLimits} on one server's connections: header, body and idle timeouts
@@ -21,7 +21,7 @@ import java.util.logging.Logger;
  * never timed out once their request is whole.
  */
 final class ConnectionGuard {
-  private static final Logger LOG = Logger.getLogger(ConnectionGuard.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(ConnectionGuard.class);
 
   private final ConnectionLimits limits;
   private final Map<HttpConnection, State> states = new ConcurrentHashMap<>();
@@ -112,7 +112,7 @@ final class ConnectionGuard {
         String why = expired(s, now);
         if (why != null) {
           closedByLimits.incrementAndGet();
-          LOG.log(Level.FINE, "closing a connection: {0}", why);
+          LOG.debug("closing a connection: {}", why);
           s.connection.close();
         }
       }

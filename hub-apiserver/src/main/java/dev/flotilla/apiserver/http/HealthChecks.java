@@ -10,8 +10,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.logging.Level;
-import java.util.logging.Logger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@code /healthz}, {@code /livez} and {@code /readyz} as kube-apiserver answers them: named
@@ -22,7 +22,7 @@ import java.util.logging.Logger;
  * embedding process plugs in (the launcher adds {@code controllers}).
  */
 public final class HealthChecks {
-  private static final Logger LOG = Logger.getLogger(HealthChecks.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(HealthChecks.class);
 
   /**
    * One named check. It answers from memory: it runs on an event loop and must never block.
@@ -86,7 +86,7 @@ public final class HealthChecks {
       if (failure.isPresent()) {
         failed.add(name);
         lines.append("[-]").append(name).append(" failed: reason withheld\n");
-        LOG.log(Level.FINE, "{0} check {1} failed: {2}", new Object[] {endpoint, name, failure});
+        LOG.debug("{} check {} failed: {}", endpoint, name, failure);
       } else {
         lines.append("[+]").append(name).append(" ok\n");
       }

@@ -7,12 +7,12 @@ import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
-import java.util.logging.Level;
-import java.util.logging.Logger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** Writes a {@link Reply} to the HTTP response, and turns a failure into its Status reply. */
 final class ReplyWriter {
-  private static final Logger LOG = Logger.getLogger(ReplyWriter.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(ReplyWriter.class);
 
   private ReplyWriter() {}
 
@@ -27,10 +27,7 @@ final class ReplyWriter {
       return false;
     }
     if (response.headWritten()) {
-      LOG.log(
-          Level.FINE,
-          "closing the connection: a failure after the response head ({0})",
-          reply.status());
+      LOG.debug("closing the connection: a failure after the response head ({})", reply.status());
       response.reset();
       return false;
     }
@@ -83,7 +80,7 @@ final class ReplyWriter {
     if (cause instanceof ApiException) {
       e = (ApiException) cause;
     } else {
-      LOG.log(Level.WARNING, "internal error serving " + request, cause);
+      LOG.warn("internal error serving " + request, cause);
       e = ApiException.internal("Internal error occurred: " + cause.getMessage());
     }
     return Reply.json(e.code(), Json.write(e.toStatus()));

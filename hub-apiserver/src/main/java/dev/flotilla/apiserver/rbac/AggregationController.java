@@ -15,8 +15,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.logging.Level;
-import java.util.logging.Logger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Upstream's clusterrole-aggregation controller: a ClusterRole with an aggregationRule gets as its
@@ -26,7 +26,7 @@ import java.util.logging.Logger;
  */
 public final class AggregationController implements AutoCloseable {
   public static final String NAME = "clusterrole-aggregation-controller";
-  private static final Logger LOG = Logger.getLogger(AggregationController.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(AggregationController.class);
 
   private final ResourceStorage storage;
   private final RbacCache cache;
@@ -77,7 +77,7 @@ public final class AggregationController implements AutoCloseable {
     try {
       syncAll();
     } catch (RuntimeException e) {
-      LOG.log(Level.FINE, NAME + ": sync failed, retrying in 1 s", e);
+      LOG.debug(NAME + ": sync failed, retrying in 1 s", e);
       worker.schedule(this::enqueue, 1, TimeUnit.SECONDS);
     }
   }

@@ -6,8 +6,8 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.logging.Level;
-import java.util.logging.Logger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Keeps an in-memory cache of every key under one prefix: the stored values, then each change; and
@@ -15,7 +15,7 @@ import java.util.logging.Logger;
  * tells the cache which keys went away meanwhile, as an informer's relist does.
  */
 public final class PrefixFollower implements AutoCloseable {
-  private static final Logger LOG = Logger.getLogger(PrefixFollower.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(PrefixFollower.class);
 
   /**
    * Where relists run: off the store's dispatch thread, which must not block, and one at a time (a
@@ -65,11 +65,11 @@ public final class PrefixFollower implements AutoCloseable {
     return () ->
         RELISTS.execute(
             () -> {
-              LOG.warning(who + ": the store ended its watch (history lost); listing again");
+              LOG.warn(who + ": the store ended its watch (history lost); listing again");
               try {
                 relist.run();
               } catch (RuntimeException e) {
-                LOG.log(Level.SEVERE, who + ": listing again failed", e);
+                LOG.error(who + ": listing again failed", e);
               }
             });
   }

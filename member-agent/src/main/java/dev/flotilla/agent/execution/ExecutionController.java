@@ -23,7 +23,8 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.logging.Logger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Karmada's execution controller in pull mode: applies the Works of this cluster's execution
@@ -32,7 +33,7 @@ import java.util.logging.Logger;
  */
 public final class ExecutionController implements AutoCloseable {
   public static final String NAME = "execution-controller";
-  private static final Logger LOG = Logger.getLogger(ExecutionController.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(ExecutionController.class);
 
   private final KubernetesClient hub;
   private final String namespace;
@@ -108,7 +109,7 @@ public final class ExecutionController implements AutoCloseable {
     works.exceptionHandler(
         (started, t) -> {
           if (ExceptionHandler.isDeserializationException(t)) {
-            LOG.warning(NAME + ": a Work in " + namespace + " cannot be decoded, retrying: " + t);
+            LOG.warn(NAME + ": a Work in " + namespace + " cannot be decoded, retrying: " + t);
           }
           return true;
         });
@@ -179,7 +180,7 @@ public final class ExecutionController implements AutoCloseable {
     if (undecodable.isPresent()) {
       // Applying a Work read with fields missing could prune what its real manifest keeps.
       if (reportedUndecodable.add(name + "@" + cached.getMetadata().getResourceVersion())) {
-        LOG.warning(
+        LOG.warn(
             NAME
                 + ": skipping Work "
                 + namespace
@@ -309,7 +310,7 @@ public final class ExecutionController implements AutoCloseable {
       records.record(work, key, applied.live());
       ApplyOutcome outcome = applied.outcome();
       if (outcome != ApplyOutcome.NOOP) {
-        LOG.fine(() -> NAME + ": " + outcome + " " + key + " for Work " + work.name());
+        LOG.atDebug().log(() -> NAME + ": " + outcome + " " + key + " for Work " + work.name());
       }
     }
     return applied;
@@ -341,7 +342,7 @@ public final class ExecutionController implements AutoCloseable {
       }
     }
     for (ManifestResult r : pruner.prune(work, keep, work.preserveOnDeletion())) {
-      LOG.info(
+      LOG.atInfo().log(
           () ->
               NAME
                   + ": "
@@ -361,7 +362,7 @@ public final class ExecutionController implements AutoCloseable {
     }
     watchMemberObjects(work, resolveTargets(work));
     for (ManifestResult r : pruner.prune(work, Set.of(), work.preserveOnDeletion())) {
-      LOG.info(
+      LOG.atInfo().log(
           () -> NAME + ": " + r.outcome() + " " + r.describe() + " of deleted Work " + work.name());
     }
     hubWorks.removeFinalizer(work);

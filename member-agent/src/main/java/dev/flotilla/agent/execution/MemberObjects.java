@@ -17,7 +17,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
-import java.util.logging.Logger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Informers on the member for every resource type the agent has applied, limited to objects
@@ -26,7 +27,7 @@ import java.util.logging.Logger;
  * their caches answer "what did this Work apply" for pruning and status.
  */
 final class MemberObjects implements AutoCloseable {
-  private static final Logger LOG = Logger.getLogger(MemberObjects.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(MemberObjects.class);
   private static final String BY_WORK = "work";
   private static final long SYNC_TIMEOUT_SECONDS = 30;
 
@@ -121,7 +122,7 @@ final class MemberObjects implements AutoCloseable {
             enqueue(obj);
           }
         });
-    LOG.fine(() -> "watching member " + gvr);
+    LOG.atDebug().log(() -> "watching member " + gvr);
     return informer;
   }
 

@@ -35,8 +35,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
-import java.util.logging.Level;
-import java.util.logging.Logger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The agent's MCS controller. Provider side: every ServiceExport in the member is reported to the
@@ -51,7 +51,7 @@ import java.util.logging.Logger;
 public final class McsAgentController implements AutoCloseable {
   public static final String NAME = "mcs-agent-controller";
   private static final String BY_SERVICE = "own-service";
-  private static final Logger LOG = Logger.getLogger(McsAgentController.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(McsAgentController.class);
   private static final Duration RESYNC = Duration.ofSeconds(30);
   private static final long FIRST_DISCOVERY_POLL_MS = 1000;
 
@@ -206,7 +206,7 @@ public final class McsAgentController implements AutoCloseable {
         allKeys().forEach(queue::add);
       }
     } catch (RuntimeException e) {
-      LOG.log(Level.FINE, NAME + " " + cluster + ": poll failed: " + ApiErrors.message(e));
+      LOG.debug(NAME + " " + cluster + ": poll failed: " + ApiErrors.message(e));
     }
     if (exports != null && imports != null) {
       return Math.min(RESYNC.toMillis(), 1000); // only the resync is left to time

@@ -12,7 +12,8 @@ import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
-import java.util.logging.Logger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Creates or updates this member's {@code Cluster} on the hub (syncMode Pull, endpoint, id,
@@ -21,7 +22,7 @@ import java.util.logging.Logger;
  */
 public final class ClusterRegistration {
   public static final String NAME = "cluster-registration";
-  private static final Logger LOG = Logger.getLogger(ClusterRegistration.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(ClusterRegistration.class);
 
   private final KubernetesClient hub;
   private final KubernetesClient member;

@@ -9,7 +9,8 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.logging.Logger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Installs the MCS CRDs ({@code serviceexports} and {@code serviceimports} of {@code
@@ -21,7 +22,7 @@ import java.util.logging.Logger;
  */
 public final class McsCrdInstaller {
   public static final String NAME = "mcs-crd-installer";
-  private static final Logger LOG = Logger.getLogger(McsCrdInstaller.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(McsCrdInstaller.class);
 
   /** The manifests installed, by classpath resource name. */
   static final List<String> MANIFESTS =

@@ -11,12 +11,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.logging.Level;
-import java.util.logging.Logger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** Reads what the Cluster status reports from the member: health, version, discovery, nodes. */
 final class MemberObserver {
-  private static final Logger LOG = Logger.getLogger(MemberObserver.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(MemberObserver.class);
 
   private final KubernetesClient member;
 
@@ -29,7 +29,7 @@ final class MemberObserver {
     try {
       version = member.getKubernetesVersion().getGitVersion();
     } catch (RuntimeException e) {
-      LOG.log(Level.FINE, "member unreachable", e);
+      LOG.debug("member unreachable", e);
       return MemberObservation.unreachable();
     }
     boolean healthy = healthy();
@@ -41,7 +41,7 @@ final class MemberObserver {
       nodes = member.nodes().list().getItems();
       pods = member.pods().inAnyNamespace().list().getItems();
     } catch (RuntimeException e) {
-      LOG.log(Level.FINE, "cannot list member nodes or pods", e);
+      LOG.debug("cannot list member nodes or pods", e);
     }
     return new MemberObservation(true, healthy, version, enablements, complete, nodes, pods);
   }
@@ -58,7 +58,7 @@ final class MemberObserver {
       }
       return body != null && body.trim().equals("ok");
     } catch (RuntimeException e) {
-      LOG.log(Level.FINE, "member health check failed", e);
+      LOG.debug("member health check failed", e);
       return false;
     }
   }
@@ -108,7 +108,7 @@ final class MemberObserver {
       out.put(groupVersion, resources);
       return true;
     } catch (RuntimeException e) {
-      LOG.log(Level.FINE, "discovery of " + groupVersion + " failed", e);
+      LOG.debug("discovery of " + groupVersion + " failed", e);
       return false;
     }
   }

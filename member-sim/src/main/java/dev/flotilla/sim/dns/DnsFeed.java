@@ -11,8 +11,8 @@ import dev.flotilla.apiserver.storage.StoreEvent;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executor;
-import java.util.logging.Level;
-import java.util.logging.Logger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Keeps a {@link DnsIndex} up to date from the member's store: lists, then watches, namespaces,
@@ -21,7 +21,7 @@ import java.util.logging.Logger;
  * on one serial task queue over a shared pool, never on the store's dispatch thread.
  */
 final class DnsFeed implements AutoCloseable {
-  private static final Logger LOG = Logger.getLogger(DnsFeed.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(DnsFeed.class);
   static final String NAMESPACES = StorageKeys.ROOT + "core/namespaces/";
   static final String SERVICES = StorageKeys.ROOT + "core/services/";
   static final String SLICES = StorageKeys.ROOT + "discovery.k8s.io/endpointslices/";
@@ -59,7 +59,7 @@ final class DnsFeed implements AutoCloseable {
     try {
       apply(e.kv().key(), e.type() == StoreEvent.Type.DELETE ? null : Json.read(e.kv().value()));
     } catch (RuntimeException ex) {
-      LOG.log(Level.WARNING, "DNS index update failed for " + e.kv().key(), ex);
+      LOG.warn("DNS index update failed for " + e.kv().key(), ex);
     }
   }
 

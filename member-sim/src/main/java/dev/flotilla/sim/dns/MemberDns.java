@@ -17,8 +17,8 @@ import io.vertx.core.parsetools.RecordParser;
 import java.io.IOException;
 import java.util.Optional;
 import java.util.concurrent.Executor;
-import java.util.logging.Level;
-import java.util.logging.Logger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.OPTRecord;
 
@@ -35,7 +35,7 @@ public final class MemberDns implements AutoCloseable {
   /** On Service kube-system/kube-dns: {@code 127.0.0.1:<port>}, where this member's DNS listens. */
   public static final String ENDPOINT_ANNOTATION = "sim.flotilla.dev/dns-endpoint";
 
-  private static final Logger LOG = Logger.getLogger(MemberDns.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(MemberDns.class);
   private static final String HOST = "127.0.0.1";
   private static final int UDP_DEFAULT_SIZE = 512;
   private static final int BIND_ATTEMPTS = 10;
@@ -218,7 +218,7 @@ public final class MemberDns implements AutoCloseable {
     try {
       return answers.answer(query);
     } catch (RuntimeException e) {
-      LOG.log(Level.WARNING, "DNS query failed: " + query.getQuestion(), e);
+      LOG.warn("DNS query failed: " + query.getQuestion(), e);
       Message failed = new Message(query.getHeader().getID());
       failed.getHeader().setFlag(org.xbill.DNS.Flags.QR);
       failed.getHeader().setRcode(org.xbill.DNS.Rcode.SERVFAIL);

@@ -17,8 +17,8 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.function.Consumer;
-import java.util.logging.Level;
-import java.util.logging.Logger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The simulator's informers: one store watch per resource, started after a listing, feeding
@@ -27,7 +27,7 @@ import java.util.logging.Logger;
  * store's dispatch thread.
  */
 public final class EventHub implements AutoCloseable {
-  private static final Logger LOG = Logger.getLogger(EventHub.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(EventHub.class);
 
   private final Store store;
   private final ObjectReader reader;
@@ -98,10 +98,7 @@ public final class EventHub implements AutoCloseable {
       try {
         handler.accept(change);
       } catch (RuntimeException ex) {
-        LOG.log(
-            Level.WARNING,
-            "event handler failed on " + change.type().plural() + " " + change.key(),
-            ex);
+        LOG.warn("event handler failed on " + change.type().plural() + " " + change.key(), ex);
       }
     }
   }

@@ -24,7 +24,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.logging.Logger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Karmada's NoExecute taint manager: for each Cluster with NoExecute taints, every binding
@@ -36,7 +37,7 @@ import java.util.logging.Logger;
  */
 public final class TaintManager implements Reconciler, AutoCloseable {
   public static final String NAME = "taint-manager";
-  private static final Logger LOG = Logger.getLogger(TaintManager.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(TaintManager.class);
   private static final Duration RETRY = Duration.ofSeconds(10);
 
   private final KubernetesClient hub;

@@ -44,8 +44,8 @@ public final class ResourceDetector implements Reconciler, AutoCloseable {
   /** Queue key asking to re-read every policy, used when a selected kind is not served yet. */
   private static final String RETRY_POLICIES = "|retry-policies|";
 
-  private static final java.util.logging.Logger LOG =
-      java.util.logging.Logger.getLogger(ResourceDetector.class.getName());
+  private static final org.slf4j.Logger LOG =
+      org.slf4j.LoggerFactory.getLogger(ResourceDetector.class);
 
   private final KubernetesClient hub;
   private final Controller controller;
@@ -305,7 +305,7 @@ public final class ResourceDetector implements Reconciler, AutoCloseable {
     private void touch(GenericKubernetesResource policy) {
       Optional<String> refused = refusal(policy);
       if (refused.isPresent()) {
-        LOG.warning(NAME + ": ignored: " + refused.get());
+        LOG.warn(NAME + ": ignored: " + refused.get());
         return;
       }
       JsonNode tree = Trees.tree(policy);

@@ -13,14 +13,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.logging.Logger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One informer per template kind that some policy selects, started on demand: the detector only
  * watches kinds a policy could claim, never the whole hub.
  */
 final class TemplateInformers implements AutoCloseable {
-  private static final Logger LOG = Logger.getLogger(TemplateInformers.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(TemplateInformers.class);
 
   private final KubernetesClient hub;
   private final Controller controller;
@@ -58,7 +59,7 @@ final class TemplateInformers implements AutoCloseable {
       byGvk.put(gvk, informer);
       return true;
     } catch (KubernetesClientException | IllegalArgumentException e) {
-      LOG.fine("not watching " + gvk + " yet: " + e.getMessage());
+      LOG.debug("not watching " + gvk + " yet: " + e.getMessage());
       return false;
     }
   }

@@ -33,7 +33,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.logging.Logger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The hub's MCS controller, keyed by (namespace, service): merges the exports agents report, writes
@@ -50,7 +51,7 @@ public final class McsHubController implements Reconciler, AutoCloseable {
   public static final ResourceDefinitionContext SERVICE_IMPORT =
       Kinds.ctx("multicluster.x-k8s.io", "v1beta1", "ServiceImport", "serviceimports", true);
 
-  private static final Logger LOG = Logger.getLogger(McsHubController.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(McsHubController.class);
   private static final String BY_SERVICE = "mcs-service";
   // Reconciles are mostly waiting on hub round trips; more workers overlap them.
   private static final int WORKERS = 8;
@@ -285,7 +286,7 @@ public final class McsHubController implements Reconciler, AutoCloseable {
     String rv = w.getMetadata().getResourceVersion();
     if (!rv.equals(rejected.put(id, rv))) {
       String message = "MCS " + role + " report ignored: " + problem;
-      LOG.warning(NAME + ": Work " + id + ": " + message);
+      LOG.warn(NAME + ": Work " + id + ": " + message);
       events.record(
           "work.karmada.io/v1alpha1",
           "Work",

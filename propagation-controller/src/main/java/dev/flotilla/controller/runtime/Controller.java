@@ -5,7 +5,8 @@ import dev.flotilla.workqueue.Pools;
 import java.time.Duration;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.logging.Logger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A controller's queue and workers: the shared {@link KeyedQueue} (keys deduplicated while queued,
@@ -14,7 +15,7 @@ import java.util.logging.Logger;
  * reconcile time, retries) per controller name in Micrometer's global registry.
  */
 public final class Controller implements AutoCloseable {
-  private static final Logger LOG = Logger.getLogger(Controller.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(Controller.class);
   private static final KeyedQueue.Backoff BACKOFF = new KeyedQueue.Backoff(5, 20, 30_000, 3);
   private static final Duration CLOSE_WAIT = Duration.ofSeconds(10);
 
@@ -77,7 +78,7 @@ public final class Controller implements AutoCloseable {
     executor.shutdownNow();
     try {
       if (!executor.awaitTermination(CLOSE_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
-        LOG.warning(name + ": a reconcile did not stop within " + CLOSE_WAIT);
+        LOG.warn(name + ": a reconcile did not stop within " + CLOSE_WAIT);
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

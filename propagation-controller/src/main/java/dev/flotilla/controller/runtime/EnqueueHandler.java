@@ -5,8 +5,8 @@ import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import java.time.Duration;
 import java.util.function.BiPredicate;
 import java.util.function.Function;
-import java.util.logging.Level;
-import java.util.logging.Logger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * An informer handler that only maps events to keys and enqueues them. An object the client could
@@ -14,7 +14,7 @@ import java.util.logging.Logger;
  * deletion is, so that whatever was derived from an earlier good version is cleaned up.
  */
 public final class EnqueueHandler<T extends HasMetadata> implements ResourceEventHandler<T> {
-  private static final Logger LOG = Logger.getLogger(EnqueueHandler.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(EnqueueHandler.class);
   private final Controller controller;
   private final Function<T, Iterable<String>> keys;
   private final BiPredicate<T, T> updateMatters;
@@ -52,7 +52,7 @@ public final class EnqueueHandler<T extends HasMetadata> implements ResourceEven
     } catch (RuntimeException e) {
       // A key function that trips on an odd object must not take the informer's handler down.
       String name = obj.getMetadata() == null ? null : obj.getMetadata().getName();
-      LOG.log(Level.WARNING, controller.name() + ": cannot map " + name + " to keys", e);
+      LOG.warn(controller.name() + ": cannot map " + name + " to keys", e);
       return;
     }
     for (String key : mapped) {

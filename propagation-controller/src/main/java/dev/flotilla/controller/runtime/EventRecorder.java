@@ -15,8 +15,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
-import java.util.logging.Level;
-import java.util.logging.Logger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Records core/v1 Events about hub objects so {@code kubectl describe} shows what controllers
@@ -27,7 +27,7 @@ import java.util.logging.Logger;
  * reconcile.
  */
 public final class EventRecorder {
-  private static final Logger LOG = Logger.getLogger(EventRecorder.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(EventRecorder.class);
 
   /** Held repeats are written by this one daemon thread, for every recorder of the process. */
   private static final ScheduledExecutorService FLUSHER =
@@ -156,7 +156,7 @@ public final class EventRecorder {
       try {
         hub.v1().events().inNamespace(namespace(ref)).withName(eventName).delete();
       } catch (RuntimeException ex) {
-        LOG.log(Level.FINE, "could not delete event " + eventName, ex);
+        LOG.debug("could not delete event " + eventName, ex);
       }
     }
   }
@@ -251,10 +251,7 @@ public final class EventRecorder {
       WRITES.increment();
       SERIES.written(e, eventName);
     } catch (RuntimeException ex) {
-      LOG.log(
-          Level.FINE,
-          "could not record event " + reason + " on " + ref.kind() + " " + ref.name(),
-          ex);
+      LOG.debug("could not record event " + reason + " on " + ref.kind() + " " + ref.name(), ex);
     }
   }
 

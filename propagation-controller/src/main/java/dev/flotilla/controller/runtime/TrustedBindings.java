@@ -6,7 +6,8 @@ import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.logging.Logger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The controllers' entry check on bindings ({@link Provenance}): informer handlers drop the keys of
@@ -15,7 +16,7 @@ import java.util.logging.Logger;
  */
 public final class TrustedBindings {
   public static final String REASON = "BindingRefused";
-  private static final Logger LOG = Logger.getLogger(TrustedBindings.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(TrustedBindings.class);
 
   private final String controller;
   private final EventRecorder events;
@@ -62,7 +63,7 @@ public final class TrustedBindings {
     }
     Provenance.Binding b = Provenance.Binding.of(binding);
     String message = "ignored: " + why;
-    LOG.warning(controller + ": " + b.describe() + " " + message);
+    LOG.warn(controller + ": " + b.describe() + " " + message);
     if (events != null) {
       events.record(
           Trees.text(binding, "apiVersion"),

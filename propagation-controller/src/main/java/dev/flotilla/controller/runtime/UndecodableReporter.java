@@ -7,7 +7,8 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.logging.Logger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Reports objects the controllers skip because they cannot be decoded ({@link DecodeGuard}): a
@@ -15,7 +16,7 @@ import java.util.logging.Logger;
  * however often it is listed or watched. Events are written off the decoding thread.
  */
 public final class UndecodableReporter implements AutoCloseable {
-  private static final Logger LOG = Logger.getLogger(UndecodableReporter.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(UndecodableReporter.class);
   public static final String REASON = "DecodeFailed";
   private static final int REMEMBERED = 10_000;
 
@@ -67,7 +68,7 @@ public final class UndecodableReporter implements AutoCloseable {
         "skipped: the controllers cannot decode this object ("
             + problem
             + "); fix or delete it (kubectl edit / kubectl delete)";
-    LOG.warning(key + " " + message);
+    LOG.warn(key + " " + message);
     EventRecorder r = recorder;
     if (r == null || meta == null || meta.getName() == null) {
       return;

@@ -20,8 +20,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
-import java.util.logging.Level;
-import java.util.logging.Logger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The hub's one etcd watch: every change under the prefix, with previous values, appended to the
@@ -29,7 +29,7 @@ import java.util.logging.Logger;
  * watches of their own, however many there are.
  */
 final class EtcdEventFeed implements AutoCloseable {
-  private static final Logger LOG = Logger.getLogger(EtcdEventFeed.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(EtcdEventFeed.class);
   private static final ByteSequence ALL = ByteSequence.from("/", StandardCharsets.UTF_8);
 
   private final Client client;
@@ -171,7 +171,7 @@ final class EtcdEventFeed implements AutoCloseable {
       // means that revision was compacted while the watch was cut off, so the changes in between
       // are gone for good. Nobody may go on as if they had seen them: the window starts over at
       // the present and every watcher of this hub is ended (a client gets 410 and lists again).
-      LOG.warning(
+      LOG.warn(
           "etcd watch cannot resume after revision "
               + lastRevision
               + ": compacted up to "
@@ -181,7 +181,7 @@ final class EtcdEventFeed implements AutoCloseable {
     } else {
       // Anything else (etcd unreachable for longer than jetcd retries): resume where the window
       // stands; if that revision is gone by then, etcd says so and we come back above.
-      LOG.log(Level.WARNING, "etcd watch ended at revision " + lastRevision + ": " + t, t);
+      LOG.warn("etcd watch ended at revision " + lastRevision + ": " + t, t);
       recovery.schedule(this::resume, 1, TimeUnit.SECONDS);
     }
   }
@@ -200,7 +200,7 @@ final class EtcdEventFeed implements AutoCloseable {
     try {
       now = currentRevision.getAsLong();
     } catch (RuntimeException e) {
-      LOG.log(Level.WARNING, "etcd unreachable while restarting the watch; retrying", e);
+      LOG.warn("etcd unreachable while restarting the watch; retrying", e);
       recovery.schedule(this::restartFromPresent, 1, TimeUnit.SECONDS);
       return;
     }

@@ -29,7 +29,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
-import java.util.logging.Logger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The store on an etcd cluster, for several hub replicas: resourceVersion is etcd's revision, each
@@ -38,7 +39,7 @@ import java.util.logging.Logger;
  * /registry/<group>/<resource>/[<ns>/]<name>}) under the connection's prefix.
  */
 public final class EtcdStore implements Store {
-  private static final Logger LOG = Logger.getLogger(EtcdStore.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(EtcdStore.class);
   private static final ByteSequence NO_KEY = bytes("/");
   private static final long TIMEOUT_SECONDS = 60;
 
@@ -236,7 +237,7 @@ public final class EtcdStore implements Store {
         afterRevision,
         listener,
         () ->
-            LOG.severe(
+            LOG.error(
                 "a watch on "
                     + prefix
                     + " was ended by a compacted etcd watch and its caller cannot list again"));

@@ -16,8 +16,8 @@ import java.util.NavigableMap;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.logging.Level;
-import java.util.logging.Logger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The single writer: drains queued writes, checks each compare-and-swap against the current state,
@@ -25,7 +25,7 @@ import java.util.logging.Logger;
  * acknowledges. One fsync per group is what makes durable writes fast.
  */
 final class GroupCommitWriter {
-  private static final Logger LOG = Logger.getLogger(GroupCommitWriter.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(GroupCommitWriter.class);
   private static final int MAX_GROUP = 1000;
 
   enum OpKind {
@@ -169,7 +169,7 @@ final class GroupCommitWriter {
       SqliteSchema.writeMeta(connection, "compacted", compacted);
       connection.commit();
     } catch (SQLException | RuntimeException e) {
-      LOG.log(Level.SEVERE, "store commit failed; the group is rejected", e);
+      LOG.error("store commit failed; the group is rejected", e);
       rollback();
       for (Pending p : group) {
         p.done.completeExceptionally(
