@@ -110,7 +110,12 @@ public final class AgentRbac {
    * scope with it.
    */
   public static void ensure(ResourceStorage storage, String cluster) {
-    WriteContext.internal()
+    // Called from admission on a worker: the writes it joins must not need a worker to finish.
+    ResourceStorage.callBlocking(() -> ensureNow(storage, cluster));
+  }
+
+  private static Void ensureNow(ResourceStorage storage, String cluster) {
+    return WriteContext.internal()
         .call(
             () -> {
               ensureNamespace(storage, Names.executionNamespace(cluster));
@@ -147,7 +152,11 @@ public final class AgentRbac {
 
   /** Deletes every object of {@link #objects} (those still there); blocks until done. */
   public static void remove(ResourceStorage storage, String cluster) {
-    WriteContext.internal()
+    ResourceStorage.callBlocking(() -> removeNow(storage, cluster));
+  }
+
+  private static Void removeNow(ResourceStorage storage, String cluster) {
+    return WriteContext.internal()
         .call(
             () -> {
               List<Item> items = new java.util.ArrayList<>(objects(cluster));

@@ -38,6 +38,55 @@ public final class ResourceStorage {
    */
   private final Executor completions;
 
+  /**
+   * Continuations of writes whose caller blocks a worker on them (see {@link #callBlocking}). It
+   * grows with its callers, so they cannot starve the pool they wait on.
+   */
+  private static final java.util.concurrent.ExecutorService BLOCKING_COMPLETIONS =
+      java.util.concurrent.Executors.newCachedThreadPool(
+          r -> {
+            Thread t = new Thread(r, "storage-blocking-completion");
+            t.setDaemon(true);
+            return t;
+          });
+
+  private static final ThreadLocal<Boolean> BLOCKING_CALLER = new ThreadLocal<>();
+
+  /** Runs a continuation for a blocking caller, its own further writes marked the same way. */
+  private static final Executor FOR_BLOCKING_CALLERS =
+      r ->
+          BLOCKING_COMPLETIONS.execute(
+              () ->
+                  callBlocking(
+                      () -> {
+                        r.run();
+                        return null;
+                      }));
+
+  /**
+   * Runs {@code body}, which joins the writes it makes, with those writes' continuations off the
+   * worker pool. Admission that writes (an agent credential granting its roles) runs on a worker
+   * and waits for its writes; on the workers, a few such requests at once would hold every worker
+   * while their continuations queue behind them, and the hub would stop.
+   */
+  public static <T> T callBlocking(java.util.function.Supplier<T> body) {
+    Boolean previous = BLOCKING_CALLER.get();
+    BLOCKING_CALLER.set(Boolean.TRUE);
+    try {
+      return body.get();
+    } finally {
+      if (previous == null) {
+        BLOCKING_CALLER.remove();
+      } else {
+        BLOCKING_CALLER.set(previous);
+      }
+    }
+  }
+
+  private Executor completions() {
+    return Boolean.TRUE.equals(BLOCKING_CALLER.get()) ? FOR_BLOCKING_CALLERS : completions;
+  }
+
   public ResourceStorage(Store store, ResourceRegistry registry, Executor completions) {
     this.store = store;
     this.registry = registry;
@@ -138,7 +187,7 @@ public final class ResourceStorage {
               }
               return toVersion(type, result.kv().value());
             },
-            completions);
+            completions());
   }
 
   /** 400 when the body names a namespace other than the request's. */
@@ -296,7 +345,7 @@ public final class ResourceStorage {
               return attemptUpdate(
                   type, namespace, name, 0, false, mutate, attempt + 1, ctx, subresource, admit);
             },
-            completions);
+            completions());
   }
 
   /**
@@ -457,7 +506,7 @@ public final class ResourceStorage {
               // Changed under us: decide (and admit) again on the new state.
               return delete(type, namespace, name, DeleteOptions.DEFAULT, ctx);
             },
-            completions);
+            completions());
   }
 
   private boolean pendingFinalization(ResourceType type, ObjectNode obj) {

@@ -107,6 +107,38 @@ class AgentRbacIT {
             == null;
   }
 
+  /**
+   * Many credentials issued at once: each grant joins its own writes from admission on a worker,
+   * and more of them than the hub has workers once held every worker while their writes waited
+   * behind them (the hub stopped answering at `--sim-members 10`).
+   */
+  @Test
+  void manyTokensIssuedAtOnceAllGetTheirRoles() throws Exception {
+    int clusters = 16;
+    java.util.concurrent.ExecutorService pool =
+        java.util.concurrent.Executors.newFixedThreadPool(clusters);
+    try {
+      List<java.util.concurrent.Future<?>> issued = new java.util.ArrayList<>();
+      for (int i = 0; i < clusters; i++) {
+        String cluster = "burst" + i;
+        issued.add(
+            pool.submit(
+                () -> {
+                  issueToken(cluster);
+                  return null;
+                }));
+      }
+      for (java.util.concurrent.Future<?> f : issued) {
+        f.get(120, java.util.concurrent.TimeUnit.SECONDS);
+      }
+      for (int i = 0; i < clusters; i++) {
+        assertTrue(rolesPresent("burst" + i), "roles of burst" + i);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
   @Test
   void aTokenComesWithItsRolesAndTheRolesAreTheScope() throws Exception {
     issueToken("alpha"); // no execution namespace yet: granting the scope makes it

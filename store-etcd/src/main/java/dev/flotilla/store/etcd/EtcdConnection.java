@@ -72,7 +72,10 @@ public record EtcdConnection(
             // A member that died is retried on the others for a while, not given up at once.
             .retryMaxDuration(Duration.ofSeconds(60))
             .keepaliveTime(Duration.ofSeconds(10))
-            .keepaliveTimeout(Duration.ofSeconds(5));
+            .keepaliveTimeout(Duration.ofSeconds(5))
+            // A list of many objects is one range response; gRPC's 4 MiB default refused a list
+            // of 10,000 ConfigMaps (9 MB). kube-apiserver's etcd client takes up to 2 GiB too.
+            .maxInboundMessageSize(Integer.MAX_VALUE);
     if (caFile.isPresent() || certFile.isPresent()) {
       try {
         b.sslContext(

@@ -63,6 +63,17 @@ class EtcdStoreTest extends StoreContractTest {
   }
 
   @Test
+  void aRangeLargerThanGrpcsDefaultMessageIsRead() {
+    try (EtcdStore store = open("/big" + PREFIXES.incrementAndGet())) {
+      String filler = "x".repeat(600 * 1024);
+      for (int i = 0; i < 10; i++) {
+        store.create("/big/k" + i, rev -> bytes(filler + "@" + rev)).join();
+      }
+      assertEquals(10, store.range("/big/", Store.prefixEnd("/big/"), 0, 0).items().size());
+    }
+  }
+
+  @Test
   void twoStoresOnOneEtcdShareOneHistoryAndEachFansOutItsOwnWatch() throws Exception {
     String prefix = "/shared" + PREFIXES.incrementAndGet();
     try (EtcdStore a = open(prefix);
