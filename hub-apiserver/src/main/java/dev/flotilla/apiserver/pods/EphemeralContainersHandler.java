@@ -132,6 +132,17 @@ final class EphemeralContainersHandler implements OperationHandler {
               ObjectNode wanted = desired.apply(current.deepCopy());
               JsonNode list = wanted.path("spec").path("ephemeralContainers");
               validate(name, current, wanted);
+              JsonNode before = current.path("spec").path("ephemeralContainers");
+              boolean unchanged =
+                  (list.isMissingNode() || list.isNull())
+                      ? before.isMissingNode() || before.isNull()
+                      : list.equals(before);
+              if (unchanged) {
+                // Only spec.ephemeralContainers is written here; a request that changes nothing
+                // else (metadata it may not touch is dropped) writes nothing, managedFields
+                // included, as upstream's no-op update (the fuzz found a bumped revision).
+                return current;
+              }
               ObjectNode spec = (ObjectNode) current.path("spec");
               if (list.isMissingNode() || list.isNull()) {
                 spec.remove("ephemeralContainers");
