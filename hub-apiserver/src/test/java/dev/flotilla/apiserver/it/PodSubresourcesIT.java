@@ -313,6 +313,26 @@ class PodSubresourcesIT {
             .size());
   }
 
+  /** A patch there that touches only what the subresource ignores writes nothing (fuzz find). */
+  @Test
+  void ephemeralContainersPatchOfMetadataOnlyWritesNothing() {
+    String ns = newNamespace(client, "ephemeral-noop");
+    pod(client, ns, "p", "debugged", "Running", true, null);
+    String before =
+        client.pods().inNamespace(ns).withName("p").get().getMetadata().getResourceVersion();
+    PodFixtures.Raw patched =
+        send(
+            client,
+            "PATCH",
+            "/api/v1/namespaces/" + ns + "/pods/p/ephemeralcontainers",
+            "application/json-patch+json",
+            "[{\"op\":\"add\",\"path\":\"/metadata/labels\",\"value\":{\"bad key!\":\"v\"}}]");
+    assertTrue(patched.code() < 500, patched.body());
+    assertEquals(
+        before,
+        client.pods().inNamespace(ns).withName("p").get().getMetadata().getResourceVersion());
+  }
+
   @Test
   void ephemeralContainersTakeServerSideApply() {
     String ns = newNamespace(client, "ephemeral-apply");
