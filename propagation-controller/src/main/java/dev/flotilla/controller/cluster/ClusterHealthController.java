@@ -13,11 +13,14 @@ import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Cluster health from agent leases, as Karmada's cluster controller: every Cluster gets its
@@ -26,7 +29,7 @@ import java.util.List;
  * cluster.karmada.io/not-ready}: NoSchedule at once, and NoExecute (so the taint manager evicts
  * what does not tolerate it) once it has stayed so for the failover eviction timeout. The taints go
  * when the cluster is healthy again. A deleted (unjoined) Cluster's execution namespace is
- * released: see {@link ExecutionSpaceRelease}.
+ * released, and only then: see {@link ExecutionSpaceRelease}.
  */
 public final class ClusterHealthController implements Reconciler, AutoCloseable {
   public static final String NAME = "cluster-controller";
@@ -39,6 +42,10 @@ public final class ClusterHealthController implements Reconciler, AutoCloseable 
   private final Duration failoverEvictionTimeout;
   private final Controller controller;
   private final SharedIndexInformer<GenericKubernetesResource> clusters;
+
+  /** Clusters whose delete the informer delivered, until their execution space is released. */
+  private final Set<String> departed = ConcurrentHashMap.newKeySet();
+
   private final SharedIndexInformer<Lease> leases;
 
   /**
@@ -53,7 +60,7 @@ public final class ClusterHealthController implements Reconciler, AutoCloseable 
     this.failoverEvictionTimeout = failoverEvictionTimeout;
     this.controller = new Controller(NAME, this, 1);
     this.clusters =
-        hub.genericKubernetesResources(Kinds.CLUSTER).inform(EnqueueHandler.self(controller));
+        hub.genericKubernetesResources(Kinds.CLUSTER).inform(new DeletesSeen(controller));
     this.leases =
         hub.leases()
             .inNamespace(LEASE_NAMESPACE)
@@ -71,8 +78,13 @@ public final class ClusterHealthController implements Reconciler, AutoCloseable 
   public Result reconcile(String name) {
     GenericKubernetesResource cached = clusters.getIndexer().getByKey(name);
     if (cached == null) {
-      return ExecutionSpaceRelease.release(hub, name);
+      Result released = ExecutionSpaceRelease.release(hub, name, departed.contains(name));
+      if (released == Result.DONE) {
+        departed.remove(name);
+      }
+      return released;
     }
+    departed.remove(name);
     ObjectNode cluster = Trees.tree(cached);
     ensureExecutionNamespace(name);
     if (!"Pull".equals(Trees.text(cluster, "spec", "syncMode"))) {
@@ -245,6 +257,31 @@ public final class ClusterHealthController implements Reconciler, AutoCloseable 
       if (e.getCode() != 409) {
         throw e; // 409: made meanwhile, not in the cache yet
       }
+    }
+  }
+
+  /** Enqueues every Cluster event, and notes deletes first so that the reconcile sees them. */
+  private final class DeletesSeen implements ResourceEventHandler<GenericKubernetesResource> {
+    private final EnqueueHandler<GenericKubernetesResource> enqueue;
+
+    DeletesSeen(Controller controller) {
+      this.enqueue = EnqueueHandler.self(controller);
+    }
+
+    @Override
+    public void onAdd(GenericKubernetesResource obj) {
+      enqueue.onAdd(obj);
+    }
+
+    @Override
+    public void onUpdate(GenericKubernetesResource oldObj, GenericKubernetesResource newObj) {
+      enqueue.onUpdate(oldObj, newObj);
+    }
+
+    @Override
+    public void onDelete(GenericKubernetesResource obj, boolean deletedFinalStateUnknown) {
+      departed.add(obj.getMetadata().getName());
+      enqueue.onDelete(obj, deletedFinalStateUnknown);
     }
   }
 

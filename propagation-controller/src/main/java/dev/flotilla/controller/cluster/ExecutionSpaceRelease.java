@@ -11,6 +11,7 @@ import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * What unjoining a cluster leaves on the hub, cleaned up as Karmada's cluster controller and {@code
@@ -19,20 +20,34 @@ import java.time.Duration;
  * (and hold the namespace in Terminating). The finalizer is taken off every Work there and the
  * namespace is deleted, which deletes the Works. What the Works applied in the member is left as it
  * is: the member is no longer reachable through the hub.
+ *
+ * <p>Only for a cluster that has left: the caller saw its Cluster deleted, or the namespace holds
+ * Works (something was distributed to it, so it had joined; its delete went unseen, e.g. while
+ * another replica led). A Cluster merely absent is not enough: the namespace is made with the
+ * agent's credential, before the agent creates its Cluster, and releasing it then took the agent's
+ * Role in it away until the agent-RBAC controller restored it (transient 403s at the join).
  */
 final class ExecutionSpaceRelease {
   private ExecutionSpaceRelease() {}
 
-  static Result release(KubernetesClient hub, String cluster) {
+  /**
+   * Releases {@code cluster}'s execution namespace if its Cluster is absent from the store and it
+   * has left: {@code seenDeleted}, or Works are there.
+   */
+  static Result release(KubernetesClient hub, String cluster, boolean seenDeleted) {
     if (hub.genericKubernetesResources(Kinds.CLUSTER).withName(cluster).get() != null) {
-      return Result.DONE; // joined again since the informer saw it go
+      return Result.DONE; // joined again since the informer saw it go, or joined just now
     }
     String ns = Names.executionNamespace(cluster);
     if (hub.namespaces().withName(ns).get() == null) {
       return Result.DONE;
     }
-    for (GenericKubernetesResource work :
-        hub.genericKubernetesResources(Kinds.WORK).inNamespace(ns).list().getItems()) {
+    List<GenericKubernetesResource> works =
+        hub.genericKubernetesResources(Kinds.WORK).inNamespace(ns).list().getItems();
+    if (!seenDeleted && works.isEmpty()) {
+      return Result.DONE; // not joined yet: its agent is about to create the Cluster
+    }
+    for (GenericKubernetesResource work : works) {
       ObjectNode tree = Trees.tree(work);
       if (!withoutFinalizer(tree)) {
         continue;
