@@ -1,5 +1,6 @@
 package dev.flotilla.bench;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -7,6 +8,8 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -16,6 +19,7 @@ import java.util.regex.Pattern;
  * watchers, and the hub's heap and RSS. Prints figures; asserts nothing.
  */
 public final class ApiServerBench {
+  private static final ObjectMapper MAPPER = new ObjectMapper();
   private static final Pattern NAME = Pattern.compile("\"name\":\"(w-\\d+)\"");
 
   private final int objects;
@@ -130,15 +134,20 @@ public final class ApiServerBench {
 
   /** Opens the watchers, writes objects one by one, and measures write-sent to event-received. */
   private void watchDelivery(HubClient client) throws Exception {
+    // The list's own resourceVersion, not an item's: an item's is older, and after the creates
+    // above it lies below the hub's event window, so every watch ended at once with 410 Expired.
     String rv =
-        client
-            .get("/api/v1/namespaces/watch/configmaps")
-            .body()
-            .replaceAll("(?s).*\"resourceVersion\":\"(\\d+)\".*", "$1");
+        MAPPER
+            .readTree(client.get("/api/v1/namespaces/watch/configmaps").body())
+            .path("metadata")
+            .path("resourceVersion")
+            .asText();
     Map<String, Long> sentAt = new ConcurrentHashMap<>();
     Percentiles delivery = new Percentiles();
     int events = 200;
     CountDownLatch all = new CountDownLatch(watchers * events);
+    AtomicInteger errors = new AtomicInteger();
+    AtomicReference<String> firstError = new AtomicReference<>();
     WatchFanOut streams =
         new WatchFanOut(
             client,
@@ -155,13 +164,18 @@ public final class ApiServerBench {
                   delivery.add(now - sent);
                 }
                 all.countDown();
+              } else if (line.startsWith("{\"type\":\"ERROR\"")) {
+                errors.incrementAndGet();
+                firstError.compareAndSet(null, line);
               }
             });
     streams.awaitOpen(120);
     System.out.printf(
         "watch     %d watchers open%s%n",
         streams.open(),
-        streams.failed() == 0 ? "" : ", " + streams.failed() + " refused or broken");
+        streams.failed() == 0
+            ? ""
+            : ", " + streams.failed() + " refused or broken, the first: " + streams.firstFailure());
     for (int i = 0; i < events; i++) {
       String name = "w-" + i;
       sentAt.put(name, System.nanoTime());
@@ -173,6 +187,11 @@ public final class ApiServerBench {
     System.out.printf(
         "watch     delivery (create sent -> event received) at %d watchers: %s%s%n",
         watchers, delivery.summary(), complete ? "" : " (INCOMPLETE: some events not received)");
+    if (errors.get() > 0) {
+      System.out.printf(
+          "watch     %d watches ended with an ERROR event, the first: %s%n",
+          errors.get(), firstError.get());
+    }
     streams.close();
   }
 

@@ -7,6 +7,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
 /**
@@ -21,6 +22,7 @@ import java.util.function.Consumer;
 final class WatchFanOut implements AutoCloseable {
   private final AtomicInteger open = new AtomicInteger();
   private final AtomicInteger failed = new AtomicInteger();
+  private final AtomicReference<String> firstFailure = new AtomicReference<>();
   private final List<CompletableFuture<?>> streams = new ArrayList<>();
   private final List<Flow.Subscription> subscriptions = new ArrayList<>();
 
@@ -46,7 +48,14 @@ final class WatchFanOut implements AutoCloseable {
   private void countFailure(HttpResponse<Void> response, Throwable error) {
     if (error != null || response.statusCode() != 200) {
       failed.incrementAndGet();
+      firstFailure.compareAndSet(
+          null, error != null ? String.valueOf(error) : "HTTP " + response.statusCode());
     }
+  }
+
+  /** Why the first refused or broken watch failed, or null. */
+  String firstFailure() {
+    return firstFailure.get();
   }
 
   /** Watches whose response headers arrived (status 200 comes before any event). */
