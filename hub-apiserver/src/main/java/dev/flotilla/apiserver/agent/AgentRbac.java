@@ -13,6 +13,8 @@ import dev.flotilla.apiserver.registry.ResourceType;
 import dev.flotilla.apiserver.validation.WriteContext;
 import dev.flotilla.policies.names.Names;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
 
 /**
  * A member agent's scope as RBAC objects, under the names {@code karmadactl register} gives them:
@@ -106,57 +108,71 @@ public final class AgentRbac {
 
   /**
    * Creates (or puts back) every object of {@link #objects}, and the execution namespace they need;
-   * blocks until written. The hub's own write: whoever may issue an agent credential grants its
-   * scope with it.
+   * blocks until written (controllers, on threads of their own).
    */
   public static void ensure(ResourceStorage storage, String cluster) {
-    // Called from admission on a worker: the writes it joins must not need a worker to finish.
-    ResourceStorage.callBlocking(() -> ensureNow(storage, cluster));
+    ensureAsync(storage, cluster).join();
   }
 
-  private static Void ensureNow(ResourceStorage storage, String cluster) {
-    return WriteContext.internal()
-        .call(
-            () -> {
-              ensureNamespace(storage, Names.executionNamespace(cluster));
-              for (Item item : objects(cluster)) {
-                ResourceType type = type(storage, item.plural());
-                String name = item.object().path("metadata").path("name").asText();
-                var existing = storage.find(type, item.namespace(), name);
-                if (existing.isPresent()) {
-                  if (keep(existing.get(), item.object())) {
-                    continue;
-                  }
-                  storage
-                      .guaranteedUpdate(
-                          type, item.namespace(), name, 0, false, c -> withGrant(c, item.object()))
-                      .join();
-                } else {
-                  try {
-                    storage.create(type, item.namespace(), item.object().deepCopy(), false).join();
-                  } catch (RuntimeException e) {
-                    // 403/404: its namespace is terminating or gone; the controller puts the role
-                    // back when the namespace is made again.
-                    if (!(ResourceStorage.unwrap(e) instanceof ApiException api)
-                        || !(api.code() == 409
-                            || (item.namespace() != null
-                                && (api.code() == 403 || api.code() == 404)))) {
-                      throw e;
-                    }
-                  }
-                }
+  /**
+   * As {@link #ensure}, without blocking: one write after the other, each continuing on whichever
+   * thread finished the last. Admission on a worker uses this, so that no worker waits on writes
+   * whose continuations need a worker (16 credentials at once used to stop a 4-worker hub). The
+   * hub's own write: whoever may issue an agent credential grants its scope with it.
+   */
+  public static CompletableFuture<Void> ensureAsync(ResourceStorage storage, String cluster) {
+    CompletableFuture<Void> done = ensureNamespace(storage, Names.executionNamespace(cluster));
+    for (Item item : objects(cluster)) {
+      done = done.thenCompose(v -> ensureItem(storage, item));
+    }
+    return done;
+  }
+
+  private static CompletableFuture<Void> ensureItem(ResourceStorage storage, Item item) {
+    ResourceType type = type(storage, item.plural());
+    String name = item.object().path("metadata").path("name").asText();
+    var existing = storage.find(type, item.namespace(), name);
+    if (existing.isPresent()) {
+      if (keep(existing.get(), item.object())) {
+        return CompletableFuture.completedFuture(null);
+      }
+      return internal(
+              () ->
+                  storage.guaranteedUpdate(
+                      type, item.namespace(), name, 0, false, c -> withGrant(c, item.object())))
+          .thenApply(o -> null);
+    }
+    return internal(() -> storage.create(type, item.namespace(), item.object().deepCopy(), false))
+        .handle(
+            (o, e) -> {
+              // 403/404: its namespace is terminating or gone; the controller puts the role back
+              // when the namespace is made again.
+              if (e != null
+                  && (!(ResourceStorage.unwrap(e) instanceof ApiException api)
+                      || !(api.code() == 409
+                          || (item.namespace() != null
+                              && (api.code() == 403 || api.code() == 404))))) {
+                throw ResourceStorage.unwrap(e);
               }
               return null;
             });
   }
 
-  /** Deletes every object of {@link #objects} (those still there); blocks until done. */
-  public static void remove(ResourceStorage storage, String cluster) {
-    ResourceStorage.callBlocking(() -> removeNow(storage, cluster));
+  /** Starts a write as the hub itself; a refusal thrown at once comes back as a failed future. */
+  private static <T> CompletableFuture<T> internal(Supplier<CompletableFuture<T>> write) {
+    try {
+      return WriteContext.internal().call(write);
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
   }
 
-  private static Void removeNow(ResourceStorage storage, String cluster) {
-    return WriteContext.internal()
+  /**
+   * Deletes every object of {@link #objects} (those still there); blocks until done (controllers,
+   * on threads of their own).
+   */
+  public static void remove(ResourceStorage storage, String cluster) {
+    WriteContext.internal()
         .call(
             () -> {
               List<Item> items = new java.util.ArrayList<>(objects(cluster));
@@ -215,20 +231,23 @@ public final class AgentRbac {
     return current;
   }
 
-  private static void ensureNamespace(ResourceStorage storage, String name) {
+  private static CompletableFuture<Void> ensureNamespace(ResourceStorage storage, String name) {
     ResourceType namespaces = storage.registry().find("", "v1", "namespaces").orElseThrow();
     if (storage.find(namespaces, null, name).isPresent()) {
-      return;
+      return CompletableFuture.completedFuture(null);
     }
     ObjectNode ns = Json.MAPPER.createObjectNode();
     ns.put("apiVersion", "v1").put("kind", "Namespace").putObject("metadata").put("name", name);
-    try {
-      storage.create(namespaces, null, ns, false).join();
-    } catch (RuntimeException e) {
-      if (!(ResourceStorage.unwrap(e) instanceof ApiException api) || api.code() != 409) {
-        throw e;
-      }
-    }
+    return internal(() -> storage.create(namespaces, null, ns, false))
+        .handle(
+            (o, e) -> {
+              if (e != null
+                  && (!(ResourceStorage.unwrap(e) instanceof ApiException api)
+                      || api.code() != 409)) {
+                throw ResourceStorage.unwrap(e);
+              }
+              return null;
+            });
   }
 
   private static ResourceType type(ResourceStorage storage, String plural) {

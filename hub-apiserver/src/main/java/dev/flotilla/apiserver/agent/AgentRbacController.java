@@ -10,6 +10,7 @@ import dev.flotilla.apiserver.registry.ResourceType;
 import dev.flotilla.apiserver.storage.StoreEvent;
 import dev.flotilla.policies.names.Names;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Keeps each agent's RBAC objects ({@link AgentRbac}) with its credential, as {@code karmadactl
@@ -116,24 +117,11 @@ public final class AgentRbacController extends StoreDrivenController implements 
         .isPresent();
   }
 
-  /**
-   * Grants an agent-token Secret's cluster its roles before the Secret is stored: the step that
-   * issues the credential grants its scope.
-   */
+  /** An agent-token Secret must be named after its cluster. */
   @Override
   public void validate(Attributes a) {
-    if (a.dryRun()
-        || a.operation() == Operation.DELETE
-        || a.subresource() != null
-        || !a.type().groupResource().equals("secrets")
-        || !AgentTokens.NAMESPACE.equals(a.namespace())) {
-      return;
-    }
-    String cluster = AgentTokens.clusterOfSecret(a.object());
-    if (cluster == null) {
-      return;
-    }
-    if (!a.name().equals(AgentTokens.SECRET_PREFIX + cluster)) {
+    String cluster = tokenCluster(a);
+    if (cluster != null && !a.name().equals(AgentTokens.SECRET_PREFIX + cluster)) {
       // Revoking deletes the Secret by the cluster's name; another name would outlive it.
       throw ApiException.invalid(
           a.type(),
@@ -145,6 +133,27 @@ public final class AgentRbacController extends StoreDrivenController implements 
               + AgentTokens.SECRET_PREFIX
               + cluster);
     }
-    AgentRbac.ensure(storage, cluster);
+  }
+
+  /**
+   * Grants an agent-token Secret's cluster its roles before the Secret is stored: the step that
+   * issues the credential grants its scope. Without a worker waiting on those writes.
+   */
+  @Override
+  public CompletableFuture<?> beforeStore(Attributes a) {
+    String cluster = tokenCluster(a);
+    return cluster == null ? null : AgentRbac.ensureAsync(storage, cluster);
+  }
+
+  /** The cluster of an agent-token Secret being written (not dry run, not deleted), or null. */
+  private static String tokenCluster(Attributes a) {
+    if (a.dryRun()
+        || a.operation() == Operation.DELETE
+        || a.subresource() != null
+        || !a.type().groupResource().equals("secrets")
+        || !AgentTokens.NAMESPACE.equals(a.namespace())) {
+      return null;
+    }
+    return AgentTokens.clusterOfSecret(a.object());
   }
 }

@@ -3,6 +3,7 @@ package dev.flotilla.apiserver.objects;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.flotilla.apiserver.auth.UserInfo;
 import dev.flotilla.apiserver.registry.ResourceType;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Validating admission that may decide by who asks, as kube-apiserver's admission plugins see
@@ -15,6 +16,16 @@ public interface Admission {
 
   /** Refuses by throwing; returning means admitted. */
   void validate(Attributes request);
+
+  /**
+   * Work a create or update waits for before it is stored, once every admission admitted it (not
+   * for dry runs or deletes), or null for none: an agent's roles written with its credential. It
+   * must not block; the write goes on when the future completes and fails if it fails, so no worker
+   * thread waits on writes whose own continuations need a worker.
+   */
+  default CompletableFuture<?> beforeStore(Attributes request) {
+    return null;
+  }
 
   /** What is written, by whom. */
   enum Operation {

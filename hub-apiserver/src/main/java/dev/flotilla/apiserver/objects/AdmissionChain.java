@@ -7,6 +7,7 @@ import dev.flotilla.apiserver.validation.WriteContext;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BiConsumer;
@@ -43,8 +44,11 @@ final class AdmissionChain {
     dryRunView.accept(type, obj);
   }
 
-  /** Decodes, defaults, validates and admits a new object; {@code obj} may be changed. */
-  void create(
+  /**
+   * Decodes, defaults, validates and admits a new object; {@code obj} may be changed. Returns what
+   * the store write must wait for ({@link Admission#beforeStore}), or null.
+   */
+  CompletableFuture<?> create(
       WriteContext ctx,
       ResourceType type,
       String namespace,
@@ -61,14 +65,15 @@ final class AdmissionChain {
     if (schemas != null) {
       schemas.validate(type, obj, null);
     }
-    admit(Admission.Operation.CREATE, ctx, type, namespace, name, null, obj, null, dryRun);
+    return admit(Admission.Operation.CREATE, ctx, type, namespace, name, null, obj, null, dryRun);
   }
 
   /**
    * Decodes, defaults and validates an update of {@code current} to {@code desired}; admits it too
-   * unless {@code admit} is false (a deletion's marking, already admitted as the DELETE).
+   * unless {@code admit} is false (a deletion's marking, already admitted as the DELETE). Returns
+   * what the store write must wait for, or null.
    */
-  void update(
+  CompletableFuture<?> update(
       WriteContext ctx,
       ResourceType type,
       String namespace,
@@ -88,18 +93,19 @@ final class AdmissionChain {
     if (schemas != null) {
       schemas.validate(type, desired, current);
     }
-    if (admit) {
-      admit(
-          Admission.Operation.UPDATE,
-          ctx,
-          type,
-          namespace,
-          name,
-          subresource,
-          desired,
-          current,
-          dryRun);
+    if (!admit) {
+      return null;
     }
+    return admit(
+        Admission.Operation.UPDATE,
+        ctx,
+        type,
+        namespace,
+        name,
+        subresource,
+        desired,
+        current,
+        dryRun);
   }
 
   /** Admits the deletion of {@code current}. */
@@ -126,7 +132,7 @@ final class AdmissionChain {
     return hooks.getOrDefault(type.groupResource(), List.of());
   }
 
-  private void admit(
+  private CompletableFuture<?> admit(
       Admission.Operation operation,
       WriteContext ctx,
       ResourceType type,
@@ -137,7 +143,7 @@ final class AdmissionChain {
       ObjectNode oldObject,
       boolean dryRun) {
     if (admissions.isEmpty()) {
-      return;
+      return null;
     }
     Admission.Attributes attributes =
         new Admission.Attributes(
@@ -154,5 +160,21 @@ final class AdmissionChain {
     for (Admission a : admissions) {
       a.validate(attributes);
     }
+    if (dryRun) {
+      return null;
+    }
+    List<CompletableFuture<?>> waits = new ArrayList<>();
+    for (Admission a : admissions) {
+      CompletableFuture<?> wait = a.beforeStore(attributes);
+      if (wait != null) {
+        if (operation == Admission.Operation.DELETE) {
+          throw new IllegalStateException("beforeStore is for creates and updates, not deletes");
+        }
+        waits.add(wait);
+      }
+    }
+    return waits.isEmpty()
+        ? null
+        : CompletableFuture.allOf(waits.toArray(CompletableFuture[]::new));
   }
 }

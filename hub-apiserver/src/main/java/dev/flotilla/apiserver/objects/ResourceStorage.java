@@ -16,6 +16,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.function.BinaryOperator;
+import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 
 /**
@@ -37,55 +38,6 @@ public final class ResourceStorage {
    * it.
    */
   private final Executor completions;
-
-  /**
-   * Continuations of writes whose caller blocks a worker on them (see {@link #callBlocking}). It
-   * grows with its callers, so they cannot starve the pool they wait on.
-   */
-  private static final java.util.concurrent.ExecutorService BLOCKING_COMPLETIONS =
-      java.util.concurrent.Executors.newCachedThreadPool(
-          r -> {
-            Thread t = new Thread(r, "storage-blocking-completion");
-            t.setDaemon(true);
-            return t;
-          });
-
-  private static final ThreadLocal<Boolean> BLOCKING_CALLER = new ThreadLocal<>();
-
-  /** Runs a continuation for a blocking caller, its own further writes marked the same way. */
-  private static final Executor FOR_BLOCKING_CALLERS =
-      r ->
-          BLOCKING_COMPLETIONS.execute(
-              () ->
-                  callBlocking(
-                      () -> {
-                        r.run();
-                        return null;
-                      }));
-
-  /**
-   * Runs {@code body}, which joins the writes it makes, with those writes' continuations off the
-   * worker pool. Admission that writes (an agent credential granting its roles) runs on a worker
-   * and waits for its writes; on the workers, a few such requests at once would hold every worker
-   * while their continuations queue behind them, and the hub would stop.
-   */
-  public static <T> T callBlocking(java.util.function.Supplier<T> body) {
-    Boolean previous = BLOCKING_CALLER.get();
-    BLOCKING_CALLER.set(Boolean.TRUE);
-    try {
-      return body.get();
-    } finally {
-      if (previous == null) {
-        BLOCKING_CALLER.remove();
-      } else {
-        BLOCKING_CALLER.set(previous);
-      }
-    }
-  }
-
-  private Executor completions() {
-    return Boolean.TRUE.equals(BLOCKING_CALLER.get()) ? FOR_BLOCKING_CALLERS : completions;
-  }
 
   public ResourceStorage(Store store, ResourceRegistry registry, Executor completions) {
     this.store = store;
@@ -123,6 +75,17 @@ public final class ResourceStorage {
   /** Installs schema admission (field validation, CR pruning, defaulting and validation). */
   public void setSchemaAdmission(SchemaAdmission admission) {
     chain.setSchemaAdmission(admission);
+  }
+
+  /**
+   * {@code write} once {@code admitted} (admission's {@link Admission#beforeStore} work) is done,
+   * continuing on a worker without one waiting; at once when there is none.
+   */
+  private <T> CompletableFuture<T> after(
+      CompletableFuture<?> admitted, Supplier<CompletableFuture<T>> write) {
+    return admitted == null
+        ? write.get()
+        : admitted.thenComposeAsync(v -> write.get(), completions);
   }
 
   // ---- reads ----
@@ -168,7 +131,8 @@ public final class ResourceStorage {
     if (type.hasSubresource("status") && !type.builtin()) {
       obj.remove("status");
     }
-    chain.create(WriteContext.current(), type, namespace, name, obj, dryRun);
+    CompletableFuture<?> admitted =
+        chain.create(WriteContext.current(), type, namespace, name, obj, dryRun);
     ObjectLimits.check(type, name, obj, null);
     if (dryRun) {
       if (store.get(StorageKeys.key(type, namespace, name)).isPresent()) {
@@ -178,8 +142,9 @@ public final class ResourceStorage {
       return CompletableFuture.completedFuture(obj);
     }
     ObjectNode stored = asStorageVersion(type, obj);
-    return store
-        .create(StorageKeys.key(type, namespace, name), rev -> stamp(stored, rev))
+    return after(
+            admitted,
+            () -> store.create(StorageKeys.key(type, namespace, name), rev -> stamp(stored, rev)))
         .thenApplyAsync(
             result -> {
               if (!result.succeeded()) {
@@ -187,7 +152,7 @@ public final class ResourceStorage {
               }
               return toVersion(type, result.kv().value());
             },
-            completions());
+            completions);
   }
 
   /** 400 when the body names a namespace other than the request's. */
@@ -313,39 +278,54 @@ public final class ResourceStorage {
     ObjectNode current = toVersion(type, kv.value());
     ObjectNode desired = mutate.apply(current.deepCopy());
     Meta.metadata(desired).put("resourceVersion", Long.toString(kv.modRevision()));
-    chain.update(ctx, type, namespace, name, subresource, desired, current, dryRun, admit);
+    CompletableFuture<?> admitted =
+        chain.update(ctx, type, namespace, name, subresource, desired, current, dryRun, admit);
     ObjectRules.settleGeneration(current, desired);
     ObjectLimits.check(type, name, desired, current);
     if (dryRun) {
       chain.showDryRun(type, desired);
       return CompletableFuture.completedFuture(desired);
     }
-    if (sameContent(desired, current)) {
-      return CompletableFuture.completedFuture(current);
-    }
-    if (Meta.isDeleting(desired) && !pendingFinalization(type, desired)) {
-      // The last finalizer went: the store deletes, which is no DELETE request to admit.
-      return deleteNow(type, namespace, name, kv, desired, WriteContext.internal());
-    }
-    ObjectNode stored = asStorageVersion(type, desired);
-    String key = StorageKeys.key(type, namespace, name);
-    return store
-        .update(key, kv.modRevision(), rev -> stamp(stored, rev))
-        .thenComposeAsync(
-            result -> {
-              if (result.succeeded()) {
-                return CompletableFuture.completedFuture(toVersion(type, result.kv().value()));
-              }
-              if (result.kv() == null) {
-                throw ApiException.notFound(type, name);
-              }
-              if (expectedRv != 0 || attempt >= MAX_RETRIES) {
-                throw ApiException.conflict(type, name);
-              }
-              return attemptUpdate(
-                  type, namespace, name, 0, false, mutate, attempt + 1, ctx, subresource, admit);
-            },
-            completions());
+    return after(
+        admitted,
+        () -> {
+          if (sameContent(desired, current)) {
+            return CompletableFuture.completedFuture(current);
+          }
+          if (Meta.isDeleting(desired) && !pendingFinalization(type, desired)) {
+            // The last finalizer went: the store deletes, which is no DELETE request to admit.
+            return deleteNow(type, namespace, name, kv, desired, WriteContext.internal());
+          }
+          ObjectNode stored = asStorageVersion(type, desired);
+          String key = StorageKeys.key(type, namespace, name);
+          return store
+              .update(key, kv.modRevision(), rev -> stamp(stored, rev))
+              .thenComposeAsync(
+                  result -> {
+                    if (result.succeeded()) {
+                      return CompletableFuture.completedFuture(
+                          toVersion(type, result.kv().value()));
+                    }
+                    if (result.kv() == null) {
+                      throw ApiException.notFound(type, name);
+                    }
+                    if (expectedRv != 0 || attempt >= MAX_RETRIES) {
+                      throw ApiException.conflict(type, name);
+                    }
+                    return attemptUpdate(
+                        type,
+                        namespace,
+                        name,
+                        0,
+                        false,
+                        mutate,
+                        attempt + 1,
+                        ctx,
+                        subresource,
+                        admit);
+                  },
+                  completions);
+        });
   }
 
   /**
@@ -506,7 +486,7 @@ public final class ResourceStorage {
               // Changed under us: decide (and admit) again on the new state.
               return delete(type, namespace, name, DeleteOptions.DEFAULT, ctx);
             },
-            completions());
+            completions);
   }
 
   private boolean pendingFinalization(ResourceType type, ObjectNode obj) {
