@@ -58,6 +58,12 @@ final class RbacUsers {
 
   /** Binds ClusterRole {@code role} to {@code user} in {@code namespace}, as the admin. */
   static RoleBinding bind(KubernetesClient admin, String namespace, String role, String user) {
+    return bind(admin, namespace, "ClusterRole", role, user);
+  }
+
+  /** Binds {@code kind} (Role or ClusterRole) {@code role} to {@code user} in {@code namespace}. */
+  static RoleBinding bind(
+      KubernetesClient admin, String namespace, String kind, String role, String user) {
     return admin
         .rbac()
         .roleBindings()
@@ -69,7 +75,7 @@ final class RbacUsers {
                 .endMetadata()
                 .withNewRoleRef()
                 .withApiGroup("rbac.authorization.k8s.io")
-                .withKind("ClusterRole")
+                .withKind(kind)
                 .withName(role)
                 .endRoleRef()
                 .addNewSubject()
