@@ -22,9 +22,8 @@ import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * An agent's scope is RBAC data under Karmada's names: issuing its credential (a token Secret, or a
@@ -33,6 +32,8 @@ import org.junit.jupiter.api.Test;
  * them.
  */
 class AgentRbacIT {
+  @RegisterExtension static final Fabric8Hub RIG = Fabric8Hub.plain();
+
   private static final ResourceDefinitionContext CLUSTERS =
       new ResourceDefinitionContext.Builder()
           .withGroup("cluster.karmada.io")
@@ -49,23 +50,9 @@ class AgentRbacIT {
           .withPlural("works")
           .withNamespaced(true)
           .build();
-  private static TestHub hub;
-  private static KubernetesClient admin;
-
-  @BeforeAll
-  static void start() {
-    hub = TestHub.start();
-    admin = hub.client();
-  }
-
-  @AfterAll
-  static void stop() {
-    admin.close();
-    hub.close();
-  }
 
   private static void issueToken(String cluster) throws Exception {
-    admin
+    RIG.admin()
         .secrets()
         .inNamespace(AgentTokens.NAMESPACE)
         .resource(
@@ -75,16 +62,16 @@ class AgentRbacIT {
   }
 
   private static boolean rolesPresent(String cluster) {
-    return admin.rbac().clusterRoles().withName("system:karmada:" + cluster + ":agent").get()
+    return RIG.admin().rbac().clusterRoles().withName("system:karmada:" + cluster + ":agent").get()
             != null
-        && admin
+        && RIG.admin()
                 .rbac()
                 .roleBindings()
                 .inNamespace("karmada-es-" + cluster)
                 .withName("system:karmada:" + cluster + ":agent-work")
                 .get()
             != null
-        && admin
+        && RIG.admin()
                 .rbac()
                 .roleBindings()
                 .inNamespace(AgentTokens.NAMESPACE)
@@ -94,11 +81,15 @@ class AgentRbacIT {
   }
 
   private static boolean rolesGone(String cluster) {
-    return admin.rbac().clusterRoles().withName("system:karmada:" + cluster + ":agent").get()
+    return RIG.admin().rbac().clusterRoles().withName("system:karmada:" + cluster + ":agent").get()
             == null
-        && admin.rbac().clusterRoleBindings().withName("system:karmada:" + cluster + ":agent").get()
+        && RIG.admin()
+                .rbac()
+                .clusterRoleBindings()
+                .withName("system:karmada:" + cluster + ":agent")
+                .get()
             == null
-        && admin
+        && RIG.admin()
                 .rbac()
                 .roleBindings()
                 .inNamespace(AgentTokens.NAMESPACE)
@@ -142,11 +133,11 @@ class AgentRbacIT {
   @Test
   void aTokenComesWithItsRolesAndTheRolesAreTheScope() throws Exception {
     issueToken("alpha"); // no execution namespace yet: granting the scope makes it
-    try (KubernetesClient agent = hub.client("token-of-alpha")) {
+    try (KubernetesClient agent = RIG.hub().client("token-of-alpha")) {
       assertNotNull(agent.genericKubernetesResources(WORKS).inNamespace("karmada-es-alpha").list());
       assertTrue(rolesPresent("alpha"));
       ClusterRoleBinding binding =
-          admin.rbac().clusterRoleBindings().withName("system:karmada:alpha:agent").get();
+          RIG.admin().rbac().clusterRoleBindings().withName("system:karmada:alpha:agent").get();
       assertEquals("system:karmada:alpha:agent", binding.getRoleRef().getName());
       assertEquals(
           List.of("User/system:karmada:agent:alpha"),
@@ -170,7 +161,7 @@ class AgentRbacIT {
           rules.getStatus().getResourceRules().toString());
 
       // The administrator takes the Work role away: the agent loses exactly that.
-      admin
+      RIG.admin()
           .rbac()
           .roleBindings()
           .inNamespace("karmada-es-alpha")
@@ -192,7 +183,7 @@ class AgentRbacIT {
   void revokingTheTokenRemovesTheRoles() throws Exception {
     issueToken("beta");
     assertTrue(rolesPresent("beta"));
-    admin
+    RIG.admin()
         .secrets()
         .inNamespace(AgentTokens.NAMESPACE)
         .withName(AgentTokens.SECRET_PREFIX + "beta")
@@ -203,19 +194,19 @@ class AgentRbacIT {
   @Test
   void unjoiningTheClusterRemovesTheRoles() throws Exception {
     issueToken("gamma");
-    try (KubernetesClient agent = hub.client("token-of-gamma")) {
+    try (KubernetesClient agent = RIG.hub().client("token-of-gamma")) {
       GenericKubernetesResource cluster = new GenericKubernetesResource();
       cluster.setApiVersion("cluster.karmada.io/v1alpha1");
       cluster.setKind("Cluster");
       cluster.setMetadata(new ObjectMetaBuilder().withName("gamma").build());
       cluster.setAdditionalProperties(Map.of("spec", Map.of("syncMode", "Pull")));
       agent.genericKubernetesResources(CLUSTERS).resource(cluster).create();
-      admin.genericKubernetesResources(CLUSTERS).withName("gamma").delete();
+      RIG.admin().genericKubernetesResources(CLUSTERS).withName("gamma").delete();
       Fabric8Support.await("gamma's roles removed", () -> rolesGone("gamma"));
       cluster.getMetadata().setResourceVersion(null);
       Fabric8Support.fails(
           403, () -> agent.genericKubernetesResources(CLUSTERS).resource(cluster).create());
-      assertNull(admin.genericKubernetesResources(CLUSTERS).withName("gamma").get());
+      assertNull(RIG.admin().genericKubernetesResources(CLUSTERS).withName("gamma").get());
     }
   }
 
@@ -226,18 +217,18 @@ class AgentRbacIT {
     Fabric8Support.fails(
         422,
         () ->
-            admin
+            RIG.admin()
                 .secrets()
                 .inNamespace(AgentTokens.NAMESPACE)
                 .resource(Json.MAPPER.treeToValue(secret, Secret.class))
                 .create());
-    assertNull(admin.rbac().clusterRoles().withName("system:karmada:delta:agent").get());
+    assertNull(RIG.admin().rbac().clusterRoles().withName("system:karmada:delta:agent").get());
   }
 
   @Test
   void anAgentAsksForCertificatesOfItsOwnIdentityOnly() throws Exception {
     issueToken("zeta");
-    try (KubernetesClient agent = hub.client("token-of-zeta")) {
+    try (KubernetesClient agent = RIG.hub().client("token-of-zeta")) {
       var csrs = agent.certificates().v1().certificateSigningRequests();
       KubernetesClientException e =
           Fabric8Support.fails(
@@ -246,7 +237,12 @@ class AgentRbacIT {
           e.getStatus().getMessage().contains("its own identity system:karmada:agent:zeta only"),
           e.getStatus().getMessage());
       assertNull(
-          admin.certificates().v1().certificateSigningRequests().withName("zeta-as-eta").get());
+          RIG.admin()
+              .certificates()
+              .v1()
+              .certificateSigningRequests()
+              .withName("zeta-as-eta")
+              .get());
       assertNotNull(csrs.load(stream(agentCsr("zeta-renewal", "zeta"))).create());
       assertNotNull(csrs.withName("zeta-renewal").get());
     }
@@ -267,7 +263,7 @@ class AgentRbacIT {
 
   @Test
   void aSignedAgentCertificateComesWithItsRoles() {
-    admin
+    RIG.admin()
         .certificates()
         .v1()
         .certificateSigningRequests()
@@ -276,7 +272,8 @@ class AgentRbacIT {
     Fabric8Support.await(
         "epsilon's certificate",
         () -> {
-          var csr = admin.certificates().v1().certificateSigningRequests().withName("epsilon");
+          var csr =
+              RIG.admin().certificates().v1().certificateSigningRequests().withName("epsilon");
           var status = csr.get().getStatus();
           return status != null && status.getCertificate() != null;
         });

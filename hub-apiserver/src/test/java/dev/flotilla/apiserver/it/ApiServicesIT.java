@@ -7,19 +7,19 @@ import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import dev.flotilla.fixtures.KubectlRunner;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Every served group/version has an APIService that reports Available=True (Local), as {@code
  * kubectl get apiservices} shows on a real cluster; a CRD's group/version gets one while served.
  */
 class ApiServicesIT {
+  @RegisterExtension static final Fabric8Hub RIG = Fabric8Hub.plain();
+
   private static final ResourceDefinitionContext APISERVICES =
       new ResourceDefinitionContext.Builder()
           .withGroup("apiregistration.k8s.io")
@@ -28,23 +28,9 @@ class ApiServicesIT {
           .withKind("APIService")
           .withNamespaced(false)
           .build();
-  private static TestHub hub;
-  private static KubernetesClient client;
-
-  @BeforeAll
-  static void start() {
-    hub = TestHub.start();
-    client = hub.client();
-  }
-
-  @AfterAll
-  static void stop() {
-    client.close();
-    hub.close();
-  }
 
   private static GenericKubernetesResource get(String name) {
-    return client.genericKubernetesResources(APISERVICES).withName(name).get();
+    return RIG.admin().genericKubernetesResources(APISERVICES).withName(name).get();
   }
 
   @SuppressWarnings("unchecked")
@@ -86,7 +72,7 @@ class ApiServicesIT {
     await("v1.apps Available (Local)", () -> availableLocal("v1.apps"));
     KubectlRunner.Binary newest =
         KubectlRunner.installed().get(KubectlRunner.installed().size() - 1);
-    try (KubectlRunner kubectl = KubectlRunner.of(newest, hub.kubeconfig())) {
+    try (KubectlRunner kubectl = KubectlRunner.of(newest, RIG.hub().kubeconfig())) {
       String out = kubectl.run("get", "apiservices", "v1.apps", "v1.").assertOk().stdout();
       List<String> lines = out.strip().lines().toList();
       assertEquals(
@@ -109,7 +95,7 @@ class ApiServicesIT {
             + "\"kind\":\"Widget\"},\"versions\":[{\"name\":\"v1beta1\",\"served\":true,"
             + "\"storage\":true,\"schema\":{\"openAPIV3Schema\":{\"type\":\"object\","
             + "\"x-kubernetes-preserve-unknown-fields\":true}}}]}}";
-    client.resource(crd).create();
+    RIG.admin().resource(crd).create();
     await("v1beta1.apisvc.example.com", () -> availableLocal("v1beta1.apisvc.example.com"));
     assertEquals(
         "true",
@@ -117,7 +103,7 @@ class ApiServicesIT {
             .getMetadata()
             .getLabels()
             .get("kube-aggregator.kubernetes.io/automanaged"));
-    client
+    RIG.admin()
         .apiextensions()
         .v1()
         .customResourceDefinitions()
@@ -147,13 +133,13 @@ class ApiServicesIT {
             + "\"metrics.example.com\",\"version\":\"v1beta1\",\"groupPriorityMinimum\":100,"
             + "\"versionPriority\":100,\"service\":{\"namespace\":\"kube-system\",\"name\":"
             + "\"metrics-server\"}}}";
-    client.resource(apiService).create();
+    RIG.admin().resource(apiService).create();
     Map<String, Object> c = available("v1beta1.metrics.example.com");
     assertEquals("False", c.get("status"));
     assertEquals("ServiceNotFound", c.get("reason"));
     assertEquals("service/metrics-server in \"kube-system\" is not present", c.get("message"));
 
-    client
+    RIG.admin()
         .services()
         .inNamespace("kube-system")
         .resource(
@@ -168,10 +154,13 @@ class ApiServicesIT {
                 .endSpec()
                 .build())
         .create();
-    client.resource(apiService).update();
+    RIG.admin().resource(apiService).update();
     c = available("v1beta1.metrics.example.com");
     assertEquals("False", c.get("status"));
     assertEquals("FailedDiscoveryCheck", c.get("reason"));
-    client.genericKubernetesResources(APISERVICES).withName("v1beta1.metrics.example.com").delete();
+    RIG.admin()
+        .genericKubernetesResources(APISERVICES)
+        .withName("v1beta1.metrics.example.com")
+        .delete();
   }
 }

@@ -10,32 +10,18 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The hub's tokencleaner deletes expired bootstrap-token Secrets, as kube-controller-manager's
  * does, and leaves live tokens and other Secrets alone; a deleted token authenticates no one.
  */
 class BootstrapTokenCleanerIT {
-  private static TestHub hub;
-  private static KubernetesClient admin;
-
-  @BeforeAll
-  static void start() {
-    hub = TestHub.start();
-    admin = hub.client();
-  }
-
-  @AfterAll
-  static void stop() {
-    admin.close();
-    hub.close();
-  }
+  @RegisterExtension static final Fabric8Hub RIG = Fabric8Hub.plain();
 
   private static void create(String token, Instant expires) throws Exception {
-    admin
+    RIG.admin()
         .secrets()
         .inNamespace(BootstrapTokens.NAMESPACE)
         .resource(
@@ -45,7 +31,7 @@ class BootstrapTokenCleanerIT {
   }
 
   private static Secret get(String name) {
-    return admin.secrets().inNamespace(BootstrapTokens.NAMESPACE).withName(name).get();
+    return RIG.admin().secrets().inNamespace(BootstrapTokens.NAMESPACE).withName(name).get();
   }
 
   @Test
@@ -54,7 +40,7 @@ class BootstrapTokenCleanerIT {
     create("live01.0123456789abcdef", now.plus(1, ChronoUnit.DAYS));
     create("never1.0123456789abcdef", null);
     // Not a bootstrap token, though named and dated like one.
-    admin
+    RIG.admin()
         .secrets()
         .inNamespace(BootstrapTokens.NAMESPACE)
         .resource(
@@ -73,13 +59,13 @@ class BootstrapTokenCleanerIT {
         "the expired token's Secret deleted", () -> get("bootstrap-token-gone01") == null);
     Fabric8Support.await(
         "the token that expired meanwhile deleted", () -> get("bootstrap-token-soon01") == null);
-    try (KubernetesClient expired = hub.client(soon)) {
+    try (KubernetesClient expired = RIG.hub().client(soon)) {
       Fabric8Support.fails(401, () -> expired.namespaces().list());
     }
     assertNotNull(get("bootstrap-token-live01"));
     assertNotNull(get("bootstrap-token-never1"));
     assertNotNull(get("bootstrap-token-other1"));
-    try (KubernetesClient live = hub.client("live01.0123456789abcdef")) {
+    try (KubernetesClient live = RIG.hub().client("live01.0123456789abcdef")) {
       // Authenticated (403, not 401): the live token still works.
       Fabric8Support.fails(403, () -> live.namespaces().list());
     }

@@ -18,15 +18,13 @@ import io.fabric8.kubernetes.api.model.PodConditionBuilder;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudgetBuilder;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudgetStatus;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The disruption controller, seen through fabric8 and kubectl: a PodDisruptionBudget's status
@@ -35,23 +33,10 @@ import org.junit.jupiter.api.Test;
  * the pod DisruptionTarget before it deletes it, and a stale DisruptionTarget turns False.
  */
 class DisruptionControllerIT {
-  private static TestHub hub;
-  private static KubernetesClient client;
-
-  @BeforeAll
-  static void start() {
-    hub = TestHub.start();
-    client = hub.client();
-  }
-
-  @AfterAll
-  static void stop() {
-    client.close();
-    hub.close();
-  }
+  @RegisterExtension static final Fabric8Hub RIG = Fabric8Hub.plain();
 
   private static void budget(String ns, String app, IntOrString min) {
-    client
+    RIG.admin()
         .policy()
         .v1()
         .podDisruptionBudget()
@@ -72,7 +57,7 @@ class DisruptionControllerIT {
   }
 
   private static PodDisruptionBudget get(String ns, String name) {
-    return client.policy().v1().podDisruptionBudget().inNamespace(ns).withName(name).get();
+    return RIG.admin().policy().v1().podDisruptionBudget().inNamespace(ns).withName(name).get();
   }
 
   /** Waits until the budget's status passes {@code test}; returns that status. */
@@ -105,7 +90,7 @@ class DisruptionControllerIT {
   }
 
   private static void setConditions(String ns, String pod, List<PodCondition> conditions) {
-    client
+    RIG.admin()
         .pods()
         .inNamespace(ns)
         .withName(pod)
@@ -127,9 +112,9 @@ class DisruptionControllerIT {
 
   @Test
   void statusFollowsPodsAndSpec() {
-    String ns = newNamespace(client, "pdb-status");
+    String ns = newNamespace(RIG.admin(), "pdb-status");
     for (String p : new String[] {"a", "b", "c"}) {
-      pod(client, ns, p, "web", "Running", true, null);
+      pod(RIG.admin(), ns, p, "web", "Running", true, null);
     }
     budget(ns, "web", new IntOrString(2));
     PodDisruptionBudgetStatus s =
@@ -147,7 +132,7 @@ class DisruptionControllerIT {
     assertEquals("False", c.getStatus());
     assertEquals("InsufficientPods", c.getReason());
 
-    client
+    RIG.admin()
         .policy()
         .v1()
         .podDisruptionBudget()
@@ -162,14 +147,14 @@ class DisruptionControllerIT {
     assertTrue(figures(s, 3, 1, 2, 1), s.toString());
     assertEquals("SufficientPods", allowedCondition(s).getReason());
 
-    client.pods().inNamespace(ns).withName("a").delete();
+    RIG.admin().pods().inNamespace(ns).withName("a").delete();
     awaitStatus(ns, "web", "a deleted", st -> figures(st, 2, 1, 1, 0));
 
     // kubectl reads the controller's figure: ALLOWED DISRUPTIONS 0 for the oldest and newest.
     List<KubectlRunner.Binary> all = KubectlRunner.installed();
     assumeFalse(all.isEmpty(), KubectlRunner.notInstalledMessage());
     for (KubectlRunner.Binary binary : List.of(all.get(0), all.get(all.size() - 1))) {
-      try (KubectlRunner kubectl = KubectlRunner.of(binary, hub.kubeconfig())) {
+      try (KubectlRunner kubectl = KubectlRunner.of(binary, RIG.hub().kubeconfig())) {
         String out = kubectl.run("-n", ns, "get", "pdb", "web").assertOk().stdout();
         assertTrue(out.contains("ALLOWED DISRUPTIONS"), binary + ": " + out);
         assertTrue(out.matches("(?s).*\\nweb\\s+1\\s+N/A\\s+0\\s.*"), binary + ": " + out);
@@ -179,9 +164,9 @@ class DisruptionControllerIT {
 
   @Test
   void evictionMarksThePodAndTheControllerForgetsIt() {
-    String ns = newNamespace(client, "pdb-evict");
-    Pod held = pod(client, ns, "held", "api", "Running", true, null);
-    client
+    String ns = newNamespace(RIG.admin(), "pdb-evict");
+    Pod held = pod(RIG.admin(), ns, "held", "api", "Running", true, null);
+    RIG.admin()
         .pods()
         .inNamespace(ns)
         .withName("held")
@@ -190,14 +175,14 @@ class DisruptionControllerIT {
               p.getMetadata().setFinalizers(List.of("example.com/hold"));
               return p;
             });
-    pod(client, ns, "b", "api", "Running", true, null);
-    pod(client, ns, "c", "api", "Running", true, null);
+    pod(RIG.admin(), ns, "b", "api", "Running", true, null);
+    pod(RIG.admin(), ns, "c", "api", "Running", true, null);
     budget(ns, "api", new IntOrString(1));
     awaitStatus(ns, "api", "3 healthy, 1 needed", st -> figures(st, 3, 1, 3, 2));
 
-    assertTrue(client.pods().inNamespace(ns).withName("held").evict());
+    assertTrue(RIG.admin().pods().inNamespace(ns).withName("held").evict());
     // The finalizer keeps the evicted pod, so the mark the eviction put on it can be read.
-    Pod evicted = client.pods().inNamespace(ns).withName("held").get();
+    Pod evicted = RIG.admin().pods().inNamespace(ns).withName("held").get();
     assertNotNull(evicted.getMetadata().getDeletionTimestamp());
     PodCondition target =
         evicted.getStatus().getConditions().stream()
@@ -220,7 +205,7 @@ class DisruptionControllerIT {
             "held dropped from disruptedPods",
             st -> figures(st, 3, 1, 2, 1) && !st.getDisruptedPods().containsKey("held"));
     assertEquals("SufficientPods", allowedCondition(s).getReason());
-    client
+    RIG.admin()
         .pods()
         .inNamespace(ns)
         .withName("held")
@@ -233,15 +218,15 @@ class DisruptionControllerIT {
 
   @Test
   void disruptedPodsExpireAfterTwoMinutes() {
-    String ns = newNamespace(client, "pdb-expire");
+    String ns = newNamespace(RIG.admin(), "pdb-expire");
     for (String p : new String[] {"a", "b", "c", "d"}) {
-      pod(client, ns, p, "db", "Running", true, null);
+      pod(RIG.admin(), ns, p, "db", "Running", true, null);
     }
     budget(ns, "db", new IntOrString(1));
     awaitStatus(ns, "db", "4 healthy", st -> figures(st, 4, 1, 4, 3));
     Instant now = Instant.now();
     // b was evicted just now, a 100 s ago (its two minutes end in 20 s), c 10 minutes ago.
-    client
+    RIG.admin()
         .policy()
         .v1()
         .podDisruptionBudget()
@@ -274,9 +259,9 @@ class DisruptionControllerIT {
 
   @Test
   void aStaleDisruptionTargetTurnsFalse() {
-    String ns = newNamespace(client, "pdb-stale");
-    pod(client, ns, "stale", "x", "Running", true, null);
-    pod(client, ns, "kubelet", "x", "Running", true, null);
+    String ns = newNamespace(RIG.admin(), "pdb-stale");
+    pod(RIG.admin(), ns, "stale", "x", "Running", true, null);
+    pod(RIG.admin(), ns, "kubelet", "x", "Running", true, null);
     Instant old = Instant.now().minusSeconds(600);
     setConditions(
         ns,
@@ -299,7 +284,15 @@ class DisruptionControllerIT {
   }
 
   private static PodCondition target(String ns, String pod) {
-    return client.pods().inNamespace(ns).withName(pod).get().getStatus().getConditions().stream()
+    return RIG
+        .admin()
+        .pods()
+        .inNamespace(ns)
+        .withName(pod)
+        .get()
+        .getStatus()
+        .getConditions()
+        .stream()
         .filter(c -> c.getType().equals("DisruptionTarget"))
         .findFirst()
         .orElseThrow();

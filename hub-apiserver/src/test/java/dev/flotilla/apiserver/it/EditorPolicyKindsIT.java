@@ -22,6 +22,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -33,6 +34,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * objects, in their namespace and in others, as they were.
  */
 class EditorPolicyKindsIT {
+  @RegisterExtension static final Fabric8Hub RIG = Fabric8Hub.withRbacUsers();
+
   private static final ResourceDefinitionContext QUOTAS =
       new ResourceDefinitionContext.Builder()
           .withGroup("policy.karmada.io")
@@ -58,39 +61,36 @@ class EditorPolicyKindsIT {
           + "'kind':'Deployment'},'customizations':{'replicaResource':{'luaScript':"
           + "'function GetReplicas(obj) return 0, {} end'}}}}";
   private static final List<KubectlRunner> runners = new ArrayList<>();
-  private static TestHub hub;
-  private static KubernetesClient admin;
 
   @BeforeAll
   static void start() {
-    hub = RbacUsers.startHub();
-    admin = hub.client();
     for (String ns : List.of("team-a", "team-b")) {
-      admin
+      RIG.admin()
           .namespaces()
           .resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build())
           .create();
     }
-    RbacUsers.bind(admin, "team-a", "edit", "alice");
-    RbacUsers.bind(admin, "team-a", "admin", "ann");
-    admin
+    RbacUsers.bind(RIG.admin(), "team-a", "edit", "alice");
+    RbacUsers.bind(RIG.admin(), "team-a", "admin", "ann");
+    RIG.admin()
         .genericKubernetesResources(QUOTAS)
         .inNamespace("team-a")
         .resource(generic(QUOTA))
         .create();
-    admin
+    RIG.admin()
         .genericKubernetesResources(QUOTAS)
         .inNamespace("team-b")
         .resource(generic(QUOTA))
         .create();
-    admin.genericKubernetesResources(CUSTOMIZATIONS).resource(generic(CUSTOMIZATION)).create();
+    RIG.admin()
+        .genericKubernetesResources(CUSTOMIZATIONS)
+        .resource(generic(CUSTOMIZATION))
+        .create();
   }
 
   @AfterAll
   static void stop() {
     runners.forEach(KubectlRunner::close);
-    admin.close();
-    hub.close();
   }
 
   static Stream<KubectlRunner.Binary> binaries() {
@@ -109,7 +109,7 @@ class EditorPolicyKindsIT {
   @Test
   void editorsAndNamespaceAdminsCannotTouchQuotasOrCustomizations() {
     for (String user : List.of("alice", "ann")) {
-      try (KubernetesClient team = hub.client(RbacUsers.token(user))) {
+      try (KubernetesClient team = RIG.hub().client(RbacUsers.token(user))) {
         // A positive control: the same user does propagate in its namespace.
         assertNotNull(
             team.genericKubernetesResources(
@@ -173,7 +173,7 @@ class EditorPolicyKindsIT {
       }
     }
     for (String ns : List.of("team-a", "team-b")) {
-      var stored = admin.genericKubernetesResources(QUOTAS).inNamespace(ns).list().getItems();
+      var stored = RIG.admin().genericKubernetesResources(QUOTAS).inNamespace(ns).list().getItems();
       assertEquals(
           List.of("team-quota"), stored.stream().map(q -> q.getMetadata().getName()).toList());
       assertEquals(
@@ -185,14 +185,14 @@ class EditorPolicyKindsIT {
               .path("cpu")
               .asText());
     }
-    var customizations = admin.genericKubernetesResources(CUSTOMIZATIONS).list().getItems();
+    var customizations = RIG.admin().genericKubernetesResources(CUSTOMIZATIONS).list().getItems();
     assertEquals(
         List.of("deployments"),
         customizations.stream().map(c -> c.getMetadata().getName()).toList());
     assertEquals(
         generic(CUSTOMIZATION).getAdditionalProperties().get("spec"),
         customizations.get(0).getAdditionalProperties().get("spec"));
-    assertNull(admin.genericKubernetesResources(CUSTOMIZATIONS).withName("by-alice").get());
+    assertNull(RIG.admin().genericKubernetesResources(CUSTOMIZATIONS).withName("by-alice").get());
   }
 
   @ParameterizedTest(name = "{0}")
@@ -200,7 +200,7 @@ class EditorPolicyKindsIT {
   void canIAnswersNoForQuotasAndCustomizations(KubectlRunner.Binary binary) {
     assumeFalse(KubectlRunner.installed().isEmpty(), KubectlRunner.notInstalledMessage());
     for (String user : List.of("alice", "ann")) {
-      KubectlRunner kubectl = KubectlRunner.of(binary, RbacUsers.kubeconfig(hub, user));
+      KubectlRunner kubectl = KubectlRunner.of(binary, RbacUsers.kubeconfig(RIG.hub(), user));
       synchronized (runners) {
         runners.add(kubectl);
       }

@@ -23,9 +23,9 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * RBAC over HTTPS with fabric8, as each identity: the admin, a namespace editor, a viewer, a
@@ -33,6 +33,8 @@ import org.junit.jupiter.api.Test;
  * kube-apiserver's words.
  */
 class RbacIT {
+  @RegisterExtension static final Fabric8Hub RIG = Fabric8Hub.withRbacUsers();
+
   static final ResourceDefinitionContext PROPAGATION_POLICIES =
       new ResourceDefinitionContext.Builder()
           .withGroup("policy.karmada.io")
@@ -50,36 +52,21 @@ class RbacIT {
           .withNamespaced(false)
           .build();
 
-  private static TestHub hub;
-  private static KubernetesClient admin;
-
   @BeforeAll
   static void start() {
-    hub = RbacUsers.startHub();
-    admin = hub.client();
     for (String ns : List.of("team-a", "team-b")) {
-      admin
+      RIG.admin()
           .namespaces()
           .resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build())
           .create();
     }
-    RbacUsers.bind(admin, "team-a", "edit", "alice");
-    RbacUsers.bind(admin, "team-a", "view", "victor");
-    RbacUsers.bind(admin, "team-b", "admin", "ann");
-  }
-
-  @AfterAll
-  static void stop() {
-    if (admin != null) {
-      admin.close();
-    }
-    if (hub != null) {
-      hub.close();
-    }
+    RbacUsers.bind(RIG.admin(), "team-a", "edit", "alice");
+    RbacUsers.bind(RIG.admin(), "team-a", "view", "victor");
+    RbacUsers.bind(RIG.admin(), "team-b", "admin", "ann");
   }
 
   private static KubernetesClient as(String user) {
-    return client(hub, RbacUsers.token(user), b -> b);
+    return client(RIG.hub(), RbacUsers.token(user), b -> b);
   }
 
   @Test
@@ -95,14 +82,14 @@ class RbacIT {
             "system:public-info-viewer",
             "karmada-view",
             "karmada-edit")) {
-      ClusterRole role = admin.rbac().clusterRoles().withName(name).get();
+      ClusterRole role = RIG.admin().rbac().clusterRoles().withName(name).get();
       assertNotNull(role, name);
       assertEquals(
           "true",
           role.getMetadata().getAnnotations().get("rbac.authorization.kubernetes.io/autoupdate"),
           name);
     }
-    ClusterRole view = admin.rbac().clusterRoles().withName("view").get();
+    ClusterRole view = RIG.admin().rbac().clusterRoles().withName("view").get();
     assertTrue(
         view.getRules().stream()
             .anyMatch(
@@ -113,14 +100,14 @@ class RbacIT {
         "view reads PropagationPolicies: " + view.getRules());
     // Aggregation chains: edit takes view's reads, admin takes edit's writes.
     assertTrue(
-        admin.rbac().clusterRoles().withName("edit").get().getRules().stream()
+        RIG.admin().rbac().clusterRoles().withName("edit").get().getRules().stream()
             .anyMatch(
                 r ->
                     r.getApiGroups().contains("apps")
                         && r.getResources().contains("deployments")
                         && r.getVerbs().contains("list")),
         "edit lists Deployments");
-    ClusterRole adminRole = admin.rbac().clusterRoles().withName("admin").get();
+    ClusterRole adminRole = RIG.admin().rbac().clusterRoles().withName("admin").get();
     for (String group :
         List.of("policy.karmada.io", "work.karmada.io", "multicluster.x-k8s.io", "apps")) {
       assertTrue(
@@ -130,7 +117,7 @@ class RbacIT {
     }
     assertEquals(
         "system:masters",
-        admin
+        RIG.admin()
             .rbac()
             .clusterRoleBindings()
             .withName("cluster-admin")
@@ -167,7 +154,7 @@ class RbacIT {
       assertEquals(
           "forbidden: User \"nobody\" cannot get path \"/metrics\"",
           metrics.json().path("message").asText());
-      assertEquals(200, raw(admin, "GET", "/metrics").code());
+      assertEquals(200, raw(RIG.admin(), "GET", "/metrics").code());
     }
   }
 
@@ -224,14 +211,14 @@ class RbacIT {
                   .create());
       failsWith(403, "Forbidden", () -> RbacUsers.bind(alice, "team-a", "admin", "alice"));
       assertFalse(
-          admin.apps().deployments().inNamespace("team-b").list().getItems().stream()
+          RIG.admin().apps().deployments().inNamespace("team-b").list().getItems().stream()
               .anyMatch(d -> d.getMetadata().getName().equals("web")));
     }
   }
 
   @Test
   void aViewerReadsButNeverWritesNorReadsSecrets() {
-    admin
+    RIG.admin()
         .configMaps()
         .inNamespace("team-a")
         .resource(Fabric8Support.configMap("c", Map.of(), Map.of()))
@@ -291,7 +278,7 @@ class RbacIT {
       failsWith(404, "NotFound", () -> RbacUsers.bind(ann, "team-b", "no-such-role", "dora"));
 
       // The bind verb on one role, and escalate on roles, lift exactly those limits.
-      admin
+      RIG.admin()
           .rbac()
           .clusterRoles()
           .resource(
@@ -313,7 +300,7 @@ class RbacIT {
                           .build())
                   .build())
           .create();
-      RbacUsers.bind(admin, "team-b", "delegate-cluster-admin", "ann");
+      RbacUsers.bind(RIG.admin(), "team-b", "delegate-cluster-admin", "ann");
       RbacUsers.bind(ann, "team-b", "cluster-admin", "dora");
       ann.rbac()
           .roles()
@@ -326,7 +313,7 @@ class RbacIT {
 
   @Test
   void anAggregationRuleNeedsEverythingAndLabelledRulesFlowIntoView() {
-    admin
+    RIG.admin()
         .rbac()
         .clusterRoles()
         .resource(
@@ -342,7 +329,7 @@ class RbacIT {
                         .build())
                 .build())
         .create();
-    admin
+    RIG.admin()
         .rbac()
         .clusterRoleBindings()
         .resource(
@@ -383,7 +370,7 @@ class RbacIT {
               + " cluster-admin privileges to use the aggregationRule",
           e.getStatus().getMessage());
     }
-    admin
+    RIG.admin()
         .rbac()
         .clusterRoles()
         .resource(
@@ -406,20 +393,20 @@ class RbacIT {
             List.of("view", "edit", "admin").stream()
                 .allMatch(
                     r ->
-                        admin.rbac().clusterRoles().withName(r).get().getRules().stream()
+                        RIG.admin().rbac().clusterRoles().withName(r).get().getRules().stream()
                             .anyMatch(rule -> rule.getResources().contains("widgets"))));
-    admin.rbac().clusterRoles().withName("widgets-view").delete();
+    RIG.admin().rbac().clusterRoles().withName("widgets-view").delete();
     await(
         "view forgets widgets",
         () ->
-            admin.rbac().clusterRoles().withName("view").get().getRules().stream()
+            RIG.admin().rbac().clusterRoles().withName("view").get().getRules().stream()
                 .noneMatch(rule -> rule.getResources().contains("widgets")));
   }
 
   @Test
   void impersonationNeedsTheImpersonateVerbAndActsAsExactlyThatUser() {
     try (KubernetesClient asAlice =
-        client(hub, hub.adminToken(), b -> b.withImpersonateUsername("alice"))) {
+        client(RIG.hub(), RIG.hub().adminToken(), b -> b.withImpersonateUsername("alice"))) {
       asAlice.apps().deployments().inNamespace("team-a").list();
       KubernetesClientException e =
           failsWith(403, "Forbidden", () -> asAlice.secrets().inNamespace("default").list());
@@ -429,7 +416,7 @@ class RbacIT {
           e.getStatus().getMessage());
     }
     try (KubernetesClient aliceAsAnn =
-        client(hub, RbacUsers.token("alice"), b -> b.withImpersonateUsername("ann"))) {
+        client(RIG.hub(), RbacUsers.token("alice"), b -> b.withImpersonateUsername("ann"))) {
       KubernetesClientException e =
           failsWith(403, "Forbidden", () -> aliceAsAnn.configMaps().inNamespace("team-b").list());
       assertEquals(
@@ -439,7 +426,7 @@ class RbacIT {
     }
     try (KubernetesClient masters =
         client(
-            hub,
+            RIG.hub(),
             RbacUsers.token("alice"),
             b -> b.withImpersonateUsername("alice").withImpersonateGroups("system:masters"))) {
       KubernetesClientException e =
@@ -453,7 +440,7 @@ class RbacIT {
     // edit grants impersonating the ServiceAccounts of its namespace, and only those.
     try (KubernetesClient sa =
         client(
-            hub,
+            RIG.hub(),
             RbacUsers.token("alice"),
             b -> b.withImpersonateUsername("system:serviceaccount:team-a:default"))) {
       KubernetesClientException e =
