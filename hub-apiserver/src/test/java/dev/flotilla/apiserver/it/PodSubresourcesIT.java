@@ -71,6 +71,25 @@ class PodSubresourcesIT {
     assertEquals(201, r.code(), r.body());
   }
 
+  private static int ephemeralCount(String ns) {
+    return client
+        .pods()
+        .inNamespace(ns)
+        .withName("p")
+        .get()
+        .getSpec()
+        .getEphemeralContainers()
+        .size();
+  }
+
+  /** The reply has {@code code} and its body says each of {@code fragments}. */
+  private static void assertReply(int code, PodFixtures.Raw reply, String... fragments) {
+    assertEquals(code, reply.code(), reply.body());
+    for (String f : fragments) {
+      assertTrue(reply.body().contains(f), reply.body());
+    }
+  }
+
   @Test
   void kubectlDrainEvictsAndStopsAtTheBudget() {
     for (KubectlRunner.Binary binary : oldestAndNewest()) {
@@ -141,8 +160,7 @@ class PodSubresourcesIT {
             "application/json",
             "{\"apiVersion\":\"v1\",\"kind\":\"Binding\",\"metadata\":{\"name\":\"p\"},"
                 + "\"target\":{\"name\":\"node-2\"}}");
-    assertEquals(409, again.code(), again.body());
-    assertTrue(again.body().contains("already assigned to node \\\"node-1\\\""), again.body());
+    assertReply(409, again, "already assigned to node \\\"node-1\\\"");
     PodFixtures.Raw noTarget =
         post(
             client,
@@ -150,9 +168,7 @@ class PodSubresourcesIT {
             "application/json",
             "{\"apiVersion\":\"v1\",\"kind\":\"Binding\",\"metadata\":{\"name\":\"p\"},"
                 + "\"target\":{\"kind\":\"Pod\"}}");
-    assertEquals(422, noTarget.code(), noTarget.body());
-    assertTrue(noTarget.body().contains("target.name"), noTarget.body());
-    assertTrue(noTarget.body().contains("target.kind"), noTarget.body());
+    assertReply(422, noTarget, "target.name", "target.kind");
   }
 
   @Test
@@ -185,8 +201,7 @@ class PodSubresourcesIT {
             "application/json",
             "{\"apiVersion\":\"v1\",\"kind\":\"Binding\",\"metadata\":{\"name\":\"p\"},"
                 + "\"target\":{\"name\":\"node-2\"}}");
-    assertEquals(409, again.code(), again.body());
-    assertTrue(again.body().contains("already assigned to node \\\"node-1\\\""), again.body());
+    assertReply(409, again, "already assigned to node \\\"node-1\\\"");
     PodFixtures.Raw missing =
         post(
             client,
@@ -259,8 +274,7 @@ class PodSubresourcesIT {
             path,
             "application/json-patch+json",
             "[{\"op\":\"remove\",\"path\":\"/spec/ephemeralContainers/0\"}]");
-    assertEquals(422, remove.code(), remove.body());
-    assertTrue(remove.body().contains("may not be removed"), remove.body());
+    assertReply(422, remove, "may not be removed");
     PodFixtures.Raw ports =
         send(
             client,
@@ -269,9 +283,7 @@ class PodSubresourcesIT {
             "application/strategic-merge-patch+json",
             "{\"spec\":{\"ephemeralContainers\":[{\"name\":\"x\",\"image\":\"busybox\","
                 + "\"ports\":[{\"containerPort\":80}]}]}}");
-    assertEquals(422, ports.code(), ports.body());
-    assertTrue(ports.body().contains("spec.ephemeralContainers["), ports.body());
-    assertTrue(ports.body().contains(".ports"), ports.body());
+    assertReply(422, ports, "spec.ephemeralContainers[", ".ports");
     PodFixtures.Raw other =
         send(
             client,
@@ -279,18 +291,8 @@ class PodSubresourcesIT {
             path,
             "application/merge-patch+json",
             "{\"spec\":{\"containers\":[{\"name\":\"main\",\"image\":\"other\"}]}}");
-    assertEquals(422, other.code(), other.body());
-    assertTrue(other.body().contains("only spec.ephemeralContainers may change"), other.body());
-    assertEquals(
-        binaries.size(),
-        client
-            .pods()
-            .inNamespace(ns)
-            .withName("p")
-            .get()
-            .getSpec()
-            .getEphemeralContainers()
-            .size());
+    assertReply(422, other, "only spec.ephemeralContainers may change");
+    assertEquals(binaries.size(), ephemeralCount(ns));
 
     // A PUT of the Pod with one more ephemeral container is the older clients' way.
     JsonNode current = PodEvictionIT.json(send(client, "GET", path, null, null).body());
@@ -301,16 +303,7 @@ class PodSubresourcesIT {
         .put("image", "busybox");
     PodFixtures.Raw put = send(client, "PUT", path, "application/json", current.toString());
     assertEquals(200, put.code(), put.body());
-    assertEquals(
-        binaries.size() + 1,
-        client
-            .pods()
-            .inNamespace(ns)
-            .withName("p")
-            .get()
-            .getSpec()
-            .getEphemeralContainers()
-            .size());
+    assertEquals(binaries.size() + 1, ephemeralCount(ns));
   }
 
   /** A patch there that touches only what the subresource ignores writes nothing (fuzz find). */
@@ -342,8 +335,7 @@ class PodSubresourcesIT {
         "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  ephemeralContainers:\n"
             + "  - name: applied\n    image: busybox\n    targetContainerName: main\n";
     PodFixtures.Raw noManager = send(client, "PATCH", path, "application/apply-patch+yaml", config);
-    assertEquals(422, noManager.code(), noManager.body());
-    assertTrue(noManager.body().contains("fieldManager"), noManager.body());
+    assertReply(422, noManager, "fieldManager");
 
     PodFixtures.Raw applied =
         send(
@@ -373,16 +365,7 @@ class PodSubresourcesIT {
     PodFixtures.Raw second =
         send(client, "PATCH", path + "?fieldManager=other", "application/apply-patch+yaml", other);
     assertEquals(200, second.code(), second.body());
-    assertEquals(
-        2,
-        client
-            .pods()
-            .inNamespace(ns)
-            .withName("p")
-            .get()
-            .getSpec()
-            .getEphemeralContainers()
-            .size());
+    assertEquals(2, ephemeralCount(ns));
 
     // Applying without its container would remove it, which the subresource refuses; so does an
     // apply that changes anything outside spec.ephemeralContainers.
@@ -390,8 +373,7 @@ class PodSubresourcesIT {
         "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  ephemeralContainers: []\n";
     PodFixtures.Raw removal =
         send(client, "PATCH", path + "?fieldManager=tester", "application/apply-patch+yaml", none);
-    assertEquals(422, removal.code(), removal.body());
-    assertTrue(removal.body().contains("may not be removed"), removal.body());
+    assertReply(422, removal, "may not be removed");
     PodFixtures.Raw outside =
         send(
             client,
@@ -399,18 +381,8 @@ class PodSubresourcesIT {
             path + "?fieldManager=tester",
             "application/apply-patch+yaml",
             config + "  nodeName: elsewhere\n");
-    assertEquals(422, outside.code(), outside.body());
-    assertTrue(outside.body().contains("only spec.ephemeralContainers may change"), outside.body());
-    assertEquals(
-        2,
-        client
-            .pods()
-            .inNamespace(ns)
-            .withName("p")
-            .get()
-            .getSpec()
-            .getEphemeralContainers()
-            .size());
+    assertReply(422, outside, "only spec.ephemeralContainers may change");
+    assertEquals(2, ephemeralCount(ns));
   }
 
   @Test
