@@ -102,20 +102,14 @@ class ConcurrentBootstrapIT {
 
   private static CompletableFuture<HubServer> start(
       CountDownLatch go, Path dir, int port, Path tokens, EtcdConnection connection) {
-    return CompletableFuture.supplyAsync(
-        () -> {
-          try {
-            go.await();
-          } catch (InterruptedException e) {
-            throw new IllegalStateException(e);
-          }
-          HubConfig config =
-              new HubConfig(dir, "127.0.0.1", port, Optional.of(tokens), List.of(), true);
-          return HubServer.create(
-                  config, new HubServer.Hosting(null, false, t -> EtcdStore.open(connection, t)))
-              .start();
-        },
-        r -> new Thread(r, "start-" + dir.getFileName()).start());
+    HubConfig config = new HubConfig(dir, "127.0.0.1", port, Optional.of(tokens), List.of(), true);
+    return ConcurrentHubStartIT.startingTogether(
+        go,
+        "start-" + dir.getFileName(),
+        () ->
+            HubServer.create(
+                    config, new HubServer.Hosting(null, false, t -> EtcdStore.open(connection, t)))
+                .start());
   }
 
   /** Name -> uid (and resourceVersion) of every ClusterRole and ClusterRoleBinding. */
