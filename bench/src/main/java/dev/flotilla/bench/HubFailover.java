@@ -89,8 +89,8 @@ final class HubFailover {
   /** Runs the scenario {@code runs} times and prints each timeline and the medians. */
   static void printRuns(int runs, Duration lease) throws Exception {
     System.out.printf(
-        "hub failover on etcd: 2 hubs, 3 etcd members, lease %d s, %d cores%n",
-        lease.toSeconds(), Runtime.getRuntime().availableProcessors());
+        "hub failover on etcd: 2 hubs, 3 etcd members, lease %d s, %d cores, load average %.1f%n",
+        lease.toSeconds(), Runtime.getRuntime().availableProcessors(), loadAverage());
     Percentiles taken = new Percentiles();
     Percentiles work = new Percentiles();
     Percentiles member = new Percentiles();
@@ -102,9 +102,16 @@ final class HubFailover {
       work.add((long) (t.firstWork() * 1e9));
       member.add((long) (t.propagated() * 1e9));
     }
-    System.out.println("lease taken after the kill: " + taken.summary());
-    System.out.println("first Work after the kill:  " + work.summary());
-    System.out.println("in a member after the kill: " + member.summary());
+    System.out.printf(
+        "timeline over %d runs, load average %.1f at the end:%n", runs, loadAverage());
+    System.out.println("  leader hub killed -> controllers back (Lease taken): " + taken.summary());
+    System.out.println("  leader hub killed -> first Work written:             " + work.summary());
+    System.out.println(
+        "  leader hub killed -> in a member:                    " + member.summary());
+  }
+
+  private static double loadAverage() {
+    return java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
   }
 
   Timeline runOnce(Path dir) throws Exception {

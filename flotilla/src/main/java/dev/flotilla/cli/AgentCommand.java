@@ -38,8 +38,10 @@ final class AgentCommand implements Callable<Integer> {
       description =
           "Hub replicas, comma-separated URLs (https://hub-0:6443,https://hub-1:6443), used with"
               + " the --hub-kubeconfig credential and CA instead of its server. The agent talks to"
-              + " one and moves to the next when it cannot connect. Default: the kubeconfig's"
-              + " server (one address, e.g. a load balancer in front of the replicas).")
+              + " one, moves to the next when it cannot connect, answers 503 or another 5xx three"
+              + " times in a row, and goes back to the first listed once its /readyz answers 200."
+              + " Default: the kubeconfig's server (one address, e.g. a load balancer in front of"
+              + " the replicas).")
   List<String> hubServers = List.of();
 
   @Option(

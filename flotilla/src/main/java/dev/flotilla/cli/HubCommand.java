@@ -213,6 +213,8 @@ final class HubCommand implements Runnable {
         .addShutdownHook(
             new Thread(
                 () -> {
+                  // Agents and clients see 503 and ended watches, and move to another replica.
+                  hub.drain();
                   if (started != null) {
                     started.close();
                   }

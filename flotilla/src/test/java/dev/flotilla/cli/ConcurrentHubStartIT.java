@@ -61,6 +61,13 @@ class ConcurrentHubStartIT {
 
   private static CompletableFuture<HubServer> starting(
       CountDownLatch go, Path dir, EtcdConnection connection) {
+    return startingTogether(
+        go, "start-" + dir.getFileName(), () -> EtcdHubIT.etcdHub(dir, connection));
+  }
+
+  /** Starts a hub on a thread of its own once {@code go} opens, so several start at one moment. */
+  static CompletableFuture<HubServer> startingTogether(
+      CountDownLatch go, String thread, java.util.function.Supplier<HubServer> start) {
     return CompletableFuture.supplyAsync(
         () -> {
           try {
@@ -68,8 +75,8 @@ class ConcurrentHubStartIT {
           } catch (InterruptedException e) {
             throw new IllegalStateException(e);
           }
-          return EtcdHubIT.etcdHub(dir, connection);
+          return start.get();
         },
-        r -> new Thread(r, "start-" + dir.getFileName()).start());
+        r -> new Thread(r, thread).start());
   }
 }

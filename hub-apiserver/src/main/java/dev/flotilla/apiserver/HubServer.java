@@ -42,6 +42,7 @@ import dev.flotilla.policies.crd.CrdManifests;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -399,6 +400,24 @@ public final class HubServer implements AutoCloseable {
   public HubServer addReadinessCheck(String name, HealthChecks.Check check) {
     health.addReadinessCheck(name, check);
     return this;
+  }
+
+  /**
+   * Takes this replica out of service (before a shutdown, or for maintenance): {@code /readyz}
+   * fails its {@code shutdown} check, every other request gets a 503, and open watches end, so
+   * clients and agents move to another replica. {@link #resume()} undoes it.
+   */
+  public void drain() {
+    // kube-apiserver's readiness check of the same name; listed from the first drain on.
+    health.addReadinessCheck(
+        "shutdown",
+        () -> server.draining() ? Optional.of("this replica is draining") : Optional.empty());
+    server.drain();
+  }
+
+  /** Serves again after {@link #drain()}. */
+  public void resume() {
+    server.resume();
   }
 
   /** The authorizer requests pass once started (e.g. to measure what a decision costs). */

@@ -43,7 +43,8 @@ public record ClientSource(
 
   /**
    * The same kubeconfig's credentials and CA against several API servers (hub replicas), moving on
-   * to the next when one cannot be reached; see {@link HubReplicas}.
+   * to the next when one cannot be reached or is not ready, and back to the first when it is ready
+   * again; see {@link HubReplicas}.
    */
   public ClientSource withServers(List<URI> replicas) {
     return new ClientSource(client, kubeconfig, context, replicas);
@@ -93,7 +94,10 @@ public record ClientSource(
         config.setMasterUrl(servers.get(0).toString());
         HubReplicas replicas = new HubReplicas(servers);
         builder.withHttpClientBuilderConsumer(
-            http -> http.addOrReplaceInterceptor("hub-replicas", replicas));
+            http -> http.addOrReplaceInterceptor(HubReplicas.NAME, replicas));
+        KubernetesClient client = builder.build();
+        ReplicaProbe.start(replicas, client.getHttpClient());
+        return client;
       }
       return builder.build();
     } catch (IOException e) {

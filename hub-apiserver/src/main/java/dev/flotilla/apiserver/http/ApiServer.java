@@ -38,6 +38,7 @@ public final class ApiServer implements AutoCloseable {
   private final List<String> deployments = new ArrayList<>();
   private final Map<String, Handler<HttpServerRequest>> rawHandlers = new ConcurrentHashMap<>();
   private volatile int port;
+  private volatile boolean draining;
   private final java.util.function.Consumer<io.netty.channel.Channel> acceptHook;
   private final ConnectionGuard guard;
 
@@ -142,7 +143,31 @@ public final class ApiServer implements AutoCloseable {
     }
   }
 
+  /**
+   * Stops serving this replica's clients so they go to another: every request but the health
+   * endpoints gets a 503 Status from now on, and every open watch ends (its client reconnects, and
+   * a 503 there sends it on). {@link #resume()} serves again.
+   */
+  public void drain() {
+    draining = true;
+    router.watchBuffers().abortAll();
+  }
+
+  /** Serves requests again after {@link #drain()}. */
+  public void resume() {
+    draining = false;
+  }
+
+  /** True between {@link #drain()} and {@link #resume()}. */
+  public boolean draining() {
+    return draining;
+  }
+
   private void route(HttpServerRequest http) {
+    if (draining && !HealthChecks.isHealthPath(http.path())) {
+      ReplyWriter.unavailable(http, "this hub replica is shutting down; use another replica");
+      return;
+    }
     if (!rawHandlers.isEmpty()) {
       String path = http.path();
       for (Map.Entry<String, Handler<HttpServerRequest>> e : rawHandlers.entrySet()) {

@@ -50,6 +50,16 @@ public final class HealthChecks {
     readiness.put(name, check);
   }
 
+  /** True when {@code path} is {@code /healthz}, {@code /livez}, {@code /readyz} or under one. */
+  static boolean isHealthPath(String path) {
+    for (String endpoint : new String[] {"/healthz", "/livez", "/readyz"}) {
+      if (path.equals(endpoint) || path.startsWith(endpoint + "/")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** True when {@code path} is a health endpoint (then the response has been sent). */
   boolean handle(HttpServerRequest http) {
     String path = http.path();

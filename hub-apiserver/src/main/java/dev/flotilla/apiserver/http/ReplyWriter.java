@@ -73,6 +73,20 @@ final class ReplyWriter {
     }
   }
 
+  /**
+   * A 503 ServiceUnavailable Status with {@code Retry-After: 1}, closing the connection so the
+   * client's next request opens a new one (perhaps to another replica).
+   */
+  static void unavailable(io.vertx.core.http.HttpServerRequest http, String message) {
+    HttpServerResponse response = http.response();
+    response.putHeader("Retry-After", "1");
+    response.putHeader("Connection", "close");
+    sendOrAbort(
+        response,
+        Reply.json(
+            503, Json.write(new ApiException(503, "ServiceUnavailable", message).toStatus())));
+  }
+
   /** The Status a failure leaves as; anything but an ApiException is a logged 500. */
   static Reply statusReply(Throwable t, String request) {
     Throwable cause = ResourceStorage.unwrap(t);

@@ -1,6 +1,7 @@
 package dev.flotilla.apiserver.http;
 
 import io.vertx.core.Context;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -112,6 +113,14 @@ final class WatchBuffers {
       victim.release(); // counted out now, so the next pick is another watch
       cut.incrementAndGet();
       victim.context.runOnContext(v -> victim.abort.run());
+    }
+  }
+
+  /** Ends every open watch now (each on its loop): their clients reconnect, e.g. elsewhere. */
+  void abortAll() {
+    for (Account a : List.copyOf(accounts)) {
+      a.release();
+      a.context.runOnContext(v -> a.abort.run());
     }
   }
 

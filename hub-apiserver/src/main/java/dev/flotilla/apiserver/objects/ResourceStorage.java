@@ -294,7 +294,8 @@ public final class ResourceStorage {
           }
           if (Meta.isDeleting(desired) && !pendingFinalization(type, desired)) {
             // The last finalizer went: the store deletes, which is no DELETE request to admit.
-            return deleteNow(type, namespace, name, kv, desired, WriteContext.internal());
+            return deleteNow(
+                type, namespace, name, kv, desired, WriteContext.internal(), DeleteOptions.DEFAULT);
           }
           ObjectNode stored = asStorageVersion(type, desired);
           String key = StorageKeys.key(type, namespace, name);
@@ -430,7 +431,7 @@ public final class ResourceStorage {
       if (options.dryRun()) {
         return CompletableFuture.completedFuture(current);
       }
-      return deleteNow(type, namespace, name, kv, current, ctx);
+      return deleteNow(type, namespace, name, kv, current, ctx, options);
     }
     // Admitted as a DELETE above; marking it is no separate UPDATE for admission, as upstream.
     return attemptUpdate(
@@ -471,7 +472,8 @@ public final class ResourceStorage {
       String name,
       KeyValue kv,
       ObjectNode last,
-      WriteContext ctx) {
+      WriteContext ctx,
+      DeleteOptions options) {
     ObjectNode stored = asStorageVersion(type, last);
     return store
         .delete(StorageKeys.key(type, namespace, name), kv.modRevision(), rev -> stamp(stored, rev))
@@ -483,8 +485,9 @@ public final class ResourceStorage {
               if (result.kv() == null) {
                 throw ApiException.notFound(type, name);
               }
-              // Changed under us: decide (and admit) again on the new state.
-              return delete(type, namespace, name, DeleteOptions.DEFAULT, ctx);
+              // Changed under us: decide (and admit) again on the new state, with the same
+              // preconditions (a delete guarded by a resourceVersion must not take a newer one).
+              return delete(type, namespace, name, options, ctx);
             },
             completions);
   }

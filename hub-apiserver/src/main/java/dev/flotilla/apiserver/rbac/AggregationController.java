@@ -33,6 +33,14 @@ public final class AggregationController implements AutoCloseable {
   private final ResourceType clusterRoles;
   private final AtomicBoolean queued = new AtomicBoolean();
   private volatile boolean leading = true;
+
+  /**
+   * Whether a pass may also remove rules. Only the replica that leads does; a replica starting up
+   * only adds, since its cache may not yet hold a role another replica has just written, and
+   * aggregating without it would take that role's rules away from everyone for a moment.
+   */
+  private volatile boolean exact;
+
   private final ScheduledExecutorService worker =
       Executors.newSingleThreadScheduledExecutor(
           r -> {
@@ -48,7 +56,10 @@ public final class AggregationController implements AutoCloseable {
         storage.registry().find(RbacAdmission.GROUP, "v1", "clusterroles").orElseThrow();
   }
 
-  /** Aggregates once now (so the hub serves with complete default roles), then on every change. */
+  /**
+   * Aggregates once now, adding rules only (so the hub serves with complete default roles), then on
+   * every change until {@link #standBy()}.
+   */
   public void start() {
     cache.onClusterRoleChange(this::enqueue);
     syncAll();
@@ -57,13 +68,18 @@ public final class AggregationController implements AutoCloseable {
   /** Leaves later changes to the replica that leads (see {@link #lead()}). */
   void standBy() {
     leading = false;
+    exact = false;
   }
 
   /** Aggregates on every change while the returned handle is open, starting with a full pass. */
   AutoCloseable lead() {
+    exact = true;
     leading = true;
     enqueue();
-    return () -> leading = false;
+    return () -> {
+      leading = false;
+      exact = false;
+    };
   }
 
   private void enqueue() {
@@ -95,6 +111,7 @@ public final class AggregationController implements AutoCloseable {
   /** One pass; true when it wrote something. */
   private boolean syncPass() {
     boolean wrote = false;
+    boolean replace = exact;
     Map<String, ObjectNode> all = new TreeMap<>(cache.clusterRoles());
     for (Map.Entry<String, ObjectNode> e : all.entrySet()) {
       JsonNode rule = e.getValue().path("aggregationRule");
@@ -102,7 +119,8 @@ public final class AggregationController implements AutoCloseable {
         continue;
       }
       ArrayNode wanted = aggregatedRules(e.getKey(), rule, all);
-      if (!wanted.equals(e.getValue().path("rules"))) {
+      JsonNode have = e.getValue().path("rules");
+      if (!(replace ? wanted : union(have, wanted)).equals(have)) {
         storage
             .guaranteedUpdate(
                 clusterRoles,
@@ -111,7 +129,7 @@ public final class AggregationController implements AutoCloseable {
                 0,
                 false,
                 current -> {
-                  current.set("rules", wanted);
+                  current.set("rules", replace ? wanted : union(current.path("rules"), wanted));
                   return current;
                 })
             .join();
@@ -119,6 +137,22 @@ public final class AggregationController implements AutoCloseable {
       }
     }
     return wrote;
+  }
+
+  /** {@code have} (in its order) followed by the rules of {@code wanted} it lacks. */
+  static ArrayNode union(JsonNode have, ArrayNode wanted) {
+    ArrayNode out = Json.MAPPER.createArrayNode();
+    List<JsonNode> present = new ArrayList<>();
+    for (JsonNode r : have) {
+      out.add(r.deepCopy());
+      present.add(PolicyRule.fromJson(r).toJson());
+    }
+    for (JsonNode r : wanted) {
+      if (!present.contains(r)) {
+        out.add(r.deepCopy());
+      }
+    }
+    return out;
   }
 
   /** The rules {@code name}'s aggregationRule selects from {@code all} (sorted by name). */

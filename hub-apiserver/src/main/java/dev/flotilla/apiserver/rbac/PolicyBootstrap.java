@@ -3,7 +3,9 @@ package dev.flotilla.apiserver.rbac;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.flotilla.apiserver.objects.ApiException;
 import dev.flotilla.apiserver.objects.CreateIfAbsent;
+import dev.flotilla.apiserver.objects.DeleteOptions;
 import dev.flotilla.apiserver.objects.Json;
 import dev.flotilla.apiserver.objects.Meta;
 import dev.flotilla.apiserver.objects.ResourceStorage;
@@ -12,15 +14,19 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.BinaryOperator;
 
 /**
  * Writes the {@link BootstrapPolicy} at start, as kube-apiserver's RBAC post-start hook: missing
  * objects are created; existing ones not annotated {@code rbac.authorization.kubernetes.io/
  * autoupdate: "false"} get back any missing rule, aggregation selector, subject, label and
  * annotation (nothing an administrator added is removed); a binding whose roleRef changed is
- * recreated.
+ * recreated. Several replicas may run it at once on one store (see {@code ensure}).
  */
 public final class PolicyBootstrap {
+  /** Lost races tolerated per object before starting fails: each means another writer won. */
+  private static final int MAX_ATTEMPTS = 20;
+
   private final ResourceStorage storage;
   private final ResourceType clusterRoles;
   private final ResourceType clusterRoleBindings;
@@ -38,51 +44,78 @@ public final class PolicyBootstrap {
   /** Creates or reconciles every default role and binding; blocks until written. */
   public void reconcile() {
     for (BootstrapPolicy.Role role : BootstrapPolicy.clusterRoles()) {
-      ObjectNode expected = roleObject(role);
-      Optional<ObjectNode> existing = storage.find(clusterRoles, null, role.name());
-      if (existing.isEmpty()) {
-        CreateIfAbsent.create(storage, clusterRoles, null, expected);
-      } else if (autoupdate(existing.get())) {
-        ObjectNode merged = mergedRole(existing.get(), expected);
-        if (!merged.equals(existing.get())) {
-          storage
-              .guaranteedUpdate(
-                  clusterRoles, null, role.name(), 0, false, c -> mergedRole(c, expected))
-              .join();
-        }
-      }
+      ensure(clusterRoles, roleObject(role), PolicyBootstrap::mergedRole, false);
     }
     for (BootstrapPolicy.Binding binding : BootstrapPolicy.clusterRoleBindings()) {
-      ObjectNode expected = bindingObject(binding);
-      Optional<ObjectNode> existing = storage.find(clusterRoleBindings, null, binding.name());
-      if (existing.isEmpty()) {
-        CreateIfAbsent.create(storage, clusterRoleBindings, null, expected);
-      } else if (autoupdate(existing.get())) {
-        if (!existing.get().path("roleRef").equals(expected.path("roleRef"))) {
-          storage
-              .delete(
-                  clusterRoleBindings,
-                  null,
-                  binding.name(),
-                  dev.flotilla.apiserver.objects.DeleteOptions.DEFAULT)
-              .join();
-          CreateIfAbsent.create(storage, clusterRoleBindings, null, expected);
-          continue;
+      ensure(clusterRoleBindings, bindingObject(binding), PolicyBootstrap::mergedBinding, true);
+    }
+  }
+
+  /**
+   * Makes one default object present and complete, safe against other replicas doing the same at
+   * the same moment on one store: it is created if absent; what it lacks is added with a
+   * compare-and-swap on the version just read, and only when something is missing; a binding whose
+   * roleRef differs (roleRef cannot be updated) is deleted only if it is still the very object read
+   * (uid and resourceVersion preconditions), so a binding another replica has just written is never
+   * deleted. A lost race (409, or 404 after a delete) is read and judged again.
+   */
+  private void ensure(
+      ResourceType type,
+      ObjectNode expected,
+      BinaryOperator<ObjectNode> merge,
+      boolean replaceOnRoleRefChange) {
+    String name = Meta.metadata(expected).path("name").asText();
+    for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      Optional<ObjectNode> found = storage.find(type, null, name);
+      try {
+        if (found.isEmpty()) {
+          if (CreateIfAbsent.create(storage, type, null, expected)) {
+            return;
+          }
+          continue; // another replica created it: judge what it wrote
         }
-        ObjectNode merged = mergedBinding(existing.get(), expected);
-        if (!merged.equals(existing.get())) {
-          storage
-              .guaranteedUpdate(
-                  clusterRoleBindings,
-                  null,
-                  binding.name(),
-                  0,
-                  false,
-                  c -> mergedBinding(c, expected))
-              .join();
+        ObjectNode existing = found.get();
+        if (!autoupdate(existing)) {
+          return;
+        }
+        if (replaceOnRoleRefChange && !existing.path("roleRef").equals(expected.path("roleRef"))) {
+          DeleteOptions onlyThisOne =
+              new DeleteOptions(
+                  null, Meta.uid(existing), Long.toString(Meta.resourceVersion(existing)), false);
+          storage.delete(type, null, name, onlyThisOne).join();
+          continue; // created on the next pass, unless another replica was quicker
+        }
+        if (merge.apply(existing, expected).equals(existing)) {
+          return;
+        }
+        storage
+            .guaranteedUpdate(
+                type,
+                null,
+                name,
+                Meta.resourceVersion(existing),
+                false,
+                current -> merge.apply(current, expected))
+            .join();
+        return;
+      } catch (RuntimeException e) {
+        if (!lostRace(e)) {
+          throw e;
         }
       }
     }
+    throw new IllegalStateException(
+        "the default RBAC object "
+            + name
+            + " kept changing under this replica; "
+            + MAX_ATTEMPTS
+            + " attempts to reconcile it lost a race");
+  }
+
+  /** A 409 (changed meanwhile) or 404 (deleted meanwhile): read again and judge anew. */
+  private static boolean lostRace(RuntimeException e) {
+    Throwable cause = ResourceStorage.unwrap(e);
+    return cause instanceof ApiException api && (api.code() == 409 || api.code() == 404);
   }
 
   private static boolean autoupdate(ObjectNode obj) {
