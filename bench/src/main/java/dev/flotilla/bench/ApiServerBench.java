@@ -52,24 +52,33 @@ public final class ApiServerBench {
       System.out.println("== store " + store);
       switch (store) {
         case "sqlite" -> {
+          CreateCost rawCost =
+              CreateCost.start(new CreateCost.Pids(-1, -1), java.util.Optional.empty());
           double raw = RawSqliteBaseline.durableInsertsPerSecond(work.resolve("raw"), 2000);
           System.out.printf(
               "baseline  raw SQLite durable inserts (WAL, synchronous=FULL, 1 row/commit): %.0f/s%n",
               raw);
+          rawCost.print("baseline", 2000);
           run(work, raw, List.of(), java.util.Optional.empty());
         }
         case "etcd" -> {
           try (dev.flotilla.store.etcd.LocalEtcd etcd =
               dev.flotilla.store.etcd.LocalEtcd.start(work.resolve("etcd"), 1)) {
+            dev.flotilla.store.etcd.LocalEtcd.Member member = etcd.members().get(0);
+            CreateCost rawCost =
+                CreateCost.start(
+                    new CreateCost.Pids(-1, member.pid()),
+                    java.util.Optional.of(member.clientUrl()));
             double raw = RawEtcdBaseline.putsPerSecond(etcd.connection("/raw"), objects, threads);
             System.out.printf(
                 "baseline  raw etcd durable puts (jetcd, %d in flight, one member): %.0f/s%n",
                 threads, raw);
+            rawCost.print("baseline", objects);
             run(
                 work,
                 raw,
                 List.of("--etcd-servers", etcd.servers()),
-                java.util.Optional.of(etcd.members().get(0).clientUrl()));
+                java.util.Optional.of(member));
           }
         }
         default -> throw new IllegalArgumentException("--store: sqlite or etcd, not " + store);
@@ -78,7 +87,10 @@ public final class ApiServerBench {
   }
 
   private void run(
-      Path work, double raw, List<String> storeArgs, java.util.Optional<java.net.URI> etcd)
+      Path work,
+      double raw,
+      List<String> storeArgs,
+      java.util.Optional<dev.flotilla.store.etcd.LocalEtcd.Member> etcd)
       throws Exception {
     List<String> hubArgs = new java.util.ArrayList<>(storeArgs);
     hubArgs.addAll(List.of("--token-auth-file", AuthorizationCost.tokenFile(work).toString()));
@@ -107,7 +119,12 @@ public final class ApiServerBench {
       System.out.printf(
           "creates   %.0f/s cold (the hub's first %d creates, its JIT warming up) = %.2fx raw%n",
           cold, warmup, cold / raw);
-      CreateCost cost = CreateCost.start(hub.process.pid(), etcd);
+      CreateCost cost =
+          CreateCost.start(
+              new CreateCost.Pids(
+                  hub.process.pid(),
+                  etcd.map(dev.flotilla.store.etcd.LocalEtcd.Member::pid).orElse(-1L)),
+              etcd.map(dev.flotilla.store.etcd.LocalEtcd.Member::clientUrl));
       double creates =
           ParallelCalls.perSecond(
               threads,
@@ -120,7 +137,7 @@ public final class ApiServerBench {
           "creates   %.0f/s over HTTPS (%d threads, one request each in flight) = %.2fx the raw"
               + " durable rate%n",
           creates, threads, creates / raw);
-      cost.print(objects);
+      cost.print("creates", objects);
       if (createsOnly) {
         return;
       }
