@@ -332,8 +332,7 @@ public final class EtcdStore implements Store {
   }
 
   private KeyValue written(String key, ValueEncoder value, long created, long rev) {
-    byte[] stamped = value.encode(rev);
-    values.put(rev, stamped);
+    byte[] stamped = values.written(rev, value::encode);
     return new KeyValue(key, stamped, created, rev);
   }
 
