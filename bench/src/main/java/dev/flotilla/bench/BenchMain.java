@@ -98,9 +98,14 @@ public final class BenchMain implements Runnable {
         description = "sqlite, etcd, or both (sqlite,etcd): one hub per store, one after the other")
     List<String> stores;
 
+    @Option(
+        names = "--creates-only",
+        description = "stop each store's run after the baseline and the creates (to study them)")
+    boolean createsOnly;
+
     @Override
     public Integer call() throws Exception {
-      new ApiServerBench(objects, watchers, threads, stores).run();
+      new ApiServerBench(objects, watchers, threads, stores).createsOnly(createsOnly).run();
       return 0;
     }
   }

@@ -3,6 +3,7 @@ package dev.flotilla.apiserver.controllers;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.flotilla.apiserver.objects.ActiveNamespaces;
 import dev.flotilla.apiserver.objects.ApiException;
 import dev.flotilla.apiserver.objects.CreateIfAbsent;
 import dev.flotilla.apiserver.objects.DeleteOptions;
@@ -42,7 +43,7 @@ public final class NamespaceController implements AutoCloseable {
     this.storage = storage;
     this.namespaces = storage.registry().find("", "v1", "namespaces").orElseThrow();
     this.queue = new WorkQueue(NAME, this::reconcile);
-    storage.addHook("namespaces", new Admission());
+    storage.addHook("namespaces", new Admission(storage.activeNamespaces()));
   }
 
   public void start() {
@@ -60,19 +61,23 @@ public final class NamespaceController implements AutoCloseable {
             new PrefixFollower.Cache() {
               @Override
               public void put(KeyValue kv) {
-                enqueueIfDeleting(kv);
+                ObjectNode ns = enqueueIfDeleting(kv);
+                storage.activeNamespaces().observed(Meta.name(ns), Meta.isDeleting(ns));
               }
 
               @Override
-              public void remove(String key) {}
+              public void remove(String key) {
+                storage.activeNamespaces().forget(key.substring(key.lastIndexOf('/') + 1));
+              }
             });
   }
 
-  private void enqueueIfDeleting(KeyValue kv) {
+  private ObjectNode enqueueIfDeleting(KeyValue kv) {
     ObjectNode ns = Json.read(kv.value());
     if (Meta.isDeleting(ns)) {
       queue.add(Meta.name(ns));
     }
+    return ns;
   }
 
   /**
@@ -157,6 +162,12 @@ public final class NamespaceController implements AutoCloseable {
 
   /** Defaults and phase for namespaces; deletion waits for the "kubernetes" finalizer. */
   private static final class Admission implements ObjectHook {
+    private final ActiveNamespaces active;
+
+    Admission(ActiveNamespaces active) {
+      this.active = active;
+    }
+
     @Override
     public void beforeCreate(ResourceType type, ObjectNode ns) {
       ObjectNode spec = ns.with("spec");
@@ -197,6 +208,7 @@ public final class NamespaceController implements AutoCloseable {
             "Forbidden",
             "namespace \"" + Meta.name(ns) + "\" is forbidden: this namespace may not be deleted");
       }
+      active.deleteRequested(Meta.name(ns));
       ns.with("status").put("phase", "Terminating");
       return ns.path("spec").path("finalizers").size() > 0;
     }

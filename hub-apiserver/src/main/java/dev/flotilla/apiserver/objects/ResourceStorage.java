@@ -31,6 +31,7 @@ public final class ResourceStorage {
   private final ResourceRegistry registry;
   private final AdmissionChain chain = new AdmissionChain();
   private final ResourceType namespaces;
+  private final ActiveNamespaces activeNamespaces = new ActiveNamespaces();
 
   /**
    * Where the work after a durable write continues (decoding the result, retrying a lost race, the
@@ -52,6 +53,11 @@ public final class ResourceStorage {
 
   public ResourceRegistry registry() {
     return registry;
+  }
+
+  /** What the namespace controller's watch feeds, so creates need not read their namespace. */
+  public ActiveNamespaces activeNamespaces() {
+    return activeNamespaces;
   }
 
   /** Adds information to dry-run results (the placement preview); it must not write. */
@@ -172,6 +178,9 @@ public final class ResourceStorage {
   }
 
   private void requireLiveNamespace(String namespace) {
+    if (activeNamespaces.knownActive(namespace)) {
+      return;
+    }
     Optional<KeyValue> ns = store.get(StorageKeys.key(namespaces, null, namespace));
     if (ns.isEmpty()) {
       throw ApiException.notFound(namespaces, namespace);

@@ -67,6 +67,14 @@ public interface Store extends AutoCloseable {
   /** Forgets history at or below {@code revision}; current values are kept. */
   void compact(long revision);
 
+  /**
+   * One round of a hub's periodic compaction, to {@code revision}. A store that several hubs share
+   * lets only one of them compact per round (the others do nothing); a store of its own compacts.
+   */
+  default void compactRound(long revision) {
+    compact(revision);
+  }
+
   /** A running watch; cancel it to stop delivery. */
   interface Watch extends AutoCloseable {
     @Override

@@ -108,7 +108,9 @@ final class EtcdEventFeed implements AutoCloseable {
   private void onResponse(WatchResponse response) {
     List<StoreEvent> events = new ArrayList<>(response.getEvents().size());
     for (WatchEvent e : response.getEvents()) {
-      events.add(toEvent(e));
+      if (!e.getKeyValue().getKey().equals(EtcdStore.COMPACT_KEY)) { // the store's, no object
+        events.add(toEvent(e));
+      }
     }
     if (!events.isEmpty()) {
       log.publish(events);

@@ -41,6 +41,10 @@ import org.slf4j.LoggerFactory;
 public final class EtcdStore implements Store {
   private static final Logger LOG = LoggerFactory.getLogger(EtcdStore.class);
   private static final ByteSequence NO_KEY = bytes("/");
+
+  /** Where replicas record the last periodic compaction (kube-apiserver's compact_rev_key). */
+  static final ByteSequence COMPACT_KEY = bytes("/compact_rev_key");
+
   private static final long TIMEOUT_SECONDS = 60;
 
   /** What the store keeps on the heap, as {@code SqliteStore.Limits} names them. */
@@ -60,6 +64,9 @@ public final class EtcdStore implements Store {
   private final EventLog events;
   private final EtcdEventFeed feed;
   private volatile long compacted;
+
+  /** The version of {@link #COMPACT_KEY} this hub last saw: rounds compacted so far, by anyone. */
+  private long compactRounds;
 
   private EtcdStore(Client client, Limits limits, Restamp restamp, ValueTransformer transformer) {
     this.client = client;
@@ -263,6 +270,46 @@ public final class EtcdStore implements Store {
     events.compact(revision);
   }
 
+  /**
+   * kube-apiserver's way for several replicas on one etcd to compact once per round between them
+   * (its {@code compact_rev_key}): a transaction puts the revision into {@link #COMPACT_KEY} only
+   * if the key's version is still the one this hub last saw, and only the replica whose transaction
+   * succeeds compacts. The others learn the new version and try again next round, so as long as the
+   * winner lives it keeps winning, and when it dies the next replica's round takes over.
+   */
+  @Override
+  public void compactRound(long revision) {
+    if (revision <= compacted) {
+      return;
+    }
+    try {
+      TxnResponse r =
+          await(
+              kv.txn()
+                  .If(new Cmp(COMPACT_KEY, Cmp.Op.EQUAL, CmpTarget.version(compactRounds)))
+                  .Then(Op.put(COMPACT_KEY, bytes(Long.toString(revision)), PutOption.DEFAULT))
+                  .Else(Op.get(COMPACT_KEY, GetOption.DEFAULT))
+                  .commit());
+      if (r.isSucceeded()) {
+        compactRounds++;
+        compact(revision);
+        return;
+      }
+      List<io.etcd.jetcd.KeyValue> kvs = r.getGetResponses().get(0).getKvs();
+      compactRounds = kvs.isEmpty() ? 0 : kvs.get(0).getVersion();
+      if (!kvs.isEmpty()) {
+        // Another replica compacted to this revision: its history is gone for us too.
+        long theirs = Long.parseLong(kvs.get(0).getValue().toString(StandardCharsets.UTF_8));
+        if (theirs > compacted) {
+          compacted = theirs;
+          events.compact(theirs);
+        }
+      }
+    } catch (RuntimeException e) {
+      LOG.warn("periodic compaction to revision " + revision + " failed; next round retries", e);
+    }
+  }
+
   /** How many client watches this hub's one etcd watch is fanned out to, for metrics. */
   public int watcherCount() {
     return events.subscriberCount();
@@ -285,8 +332,7 @@ public final class EtcdStore implements Store {
   }
 
   private KeyValue written(String key, ValueEncoder value, long created, long rev) {
-    byte[] stamped = value.encode(rev);
-    values.put(rev, stamped);
+    byte[] stamped = values.written(rev, value::encode);
     return new KeyValue(key, stamped, created, rev);
   }
 

@@ -48,6 +48,11 @@ public final class LocalEtcd implements AutoCloseable {
     public boolean running() {
       return process != null && process.isAlive();
     }
+
+    /** The member's process id, for benchmarks that read its CPU time (-1 when not running). */
+    public long pid() {
+      return running() ? process.pid() : -1;
+    }
   }
 
   private LocalEtcd(Path dir) {

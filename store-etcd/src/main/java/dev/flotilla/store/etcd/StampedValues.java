@@ -26,9 +26,12 @@ final class StampedValues {
             .build();
   }
 
-  /** Remembers what a write of ours reads as at its revision. */
-  void put(long revision, byte[] value) {
-    cache.put(revision, value);
+  /**
+   * What a write of ours reads as at its revision, encoded once: the watch may have delivered the
+   * write's event before etcd's answer, and then already stamped the stored value.
+   */
+  byte[] written(long revision, java.util.function.LongFunction<byte[]> encode) {
+    return cache.get(revision, encode::apply);
   }
 
   /** The value {@code stored} under {@code key} at {@code modRevision} reads as. */

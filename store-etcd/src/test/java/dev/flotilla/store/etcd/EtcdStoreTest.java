@@ -2,8 +2,10 @@ package dev.flotilla.store.etcd;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.flotilla.apiserver.storage.CompactedException;
 import dev.flotilla.apiserver.storage.Store;
 import dev.flotilla.apiserver.storage.StoreContractTest;
 import dev.flotilla.apiserver.storage.StoreEvent;
@@ -109,6 +111,48 @@ class EtcdStoreTest extends StoreContractTest {
           deleted.kv().value(),
           "a delete made by another hub reads as the last value at the delete's revision");
       assertEquals(a.currentRevision(), b.currentRevision());
+    }
+  }
+
+  /**
+   * Periodic compaction on several replicas: in each round only the replica whose compare-and-swap
+   * on the compaction key succeeds compacts, the others learn of it and compact nothing; when the
+   * winner stops, the next round of another replica compacts.
+   */
+  @Test
+  void periodicCompactionRunsInOneReplicaPerRound() {
+    String prefix = "/compacting" + PREFIXES.incrementAndGet();
+    try (EtcdStore a = open(prefix);
+        EtcdStore b = open(prefix)) {
+      long[] revs = new long[8];
+      for (int i = 0; i < revs.length; i++) {
+        revs[i] = a.create("/c/k" + i, rev -> bytes("v@" + rev)).join().kv().modRevision();
+      }
+      // Round 1: a, then b (b's round comes later, to a later revision).
+      a.compactRound(revs[1]);
+      b.compactRound(revs[3]);
+      assertEquals(revs[1], a.compactedRevision());
+      assertEquals(revs[1], b.compactedRevision(), "b learns the round's compaction from etcd");
+      assertEquals(
+          3,
+          b.range("/c/", Store.prefixEnd("/c/"), revs[2], 0).items().size(),
+          "b did not compact in a round a had compacted: history after a's revision is readable");
+      // Round 2: the same, a wins again.
+      a.compactRound(revs[4]);
+      b.compactRound(revs[5]);
+      assertEquals(
+          5,
+          b.range("/c/", Store.prefixEnd("/c/"), revs[4], 0).items().size(),
+          "round 2 compacted to a's revision only");
+      assertThrows(
+          CompactedException.class,
+          () -> b.range("/c/", Store.prefixEnd("/c/"), revs[3], 0),
+          "a compacted in round 2");
+      // Once a stops taking part, b's next round compacts (b knows the last round).
+      b.compactRound(revs[6]);
+      assertEquals(revs[6], b.compactedRevision());
+      assertThrows(
+          CompactedException.class, () -> b.range("/c/", Store.prefixEnd("/c/"), revs[5], 0));
     }
   }
 }
