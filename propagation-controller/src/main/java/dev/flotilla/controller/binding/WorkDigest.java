@@ -20,20 +20,24 @@ import java.util.Map;
  * update it.
  *
  * @param key the informer's key, namespace/name
- * @param resourceVersion the version this digest was made from
+ * @param revision the resourceVersion this digest was made from, when it is a plain number
+ * @param revisionText that resourceVersion when it is not one (null otherwise)
  * @param metaHash generation, deletion timestamp, finalizers and owner references, hashed
  * @param entries 64-bit hashes of each label ('l') and annotation ('a'), sorted
- * @param spec the spec's content hash
+ * @param specHigh the spec's content hash, first half
+ * @param specLow the spec's content hash, second half
  * @param bindingIds the binding permanent-id labels, as index values {@code label=uid}
  * @param bindingKey the binding's queue key (from the Work's annotations), or null
  * @param summary what status aggregation reads
  */
 record WorkDigest(
     String key,
-    String resourceVersion,
+    long revision,
+    String revisionText,
     long metaHash,
     long[] entries,
-    ContentHash.Hash spec,
+    long specHigh,
+    long specLow,
     List<String> bindingIds,
     String bindingKey,
     WorkSummary summary) {
@@ -53,15 +57,29 @@ record WorkDigest(
                     meta.getFinalizers(),
                     meta.getOwnerReferences()))
             .high();
+    ContentHash.Hash spec = ContentHash.ofPlain(work.getAdditionalProperties().get("spec"));
+    String rv = meta.getResourceVersion();
+    boolean numeric = rv != null && PLAIN_NUMBER.matcher(rv).matches();
     return new WorkDigest(
         key,
-        meta.getResourceVersion(),
+        numeric ? Long.parseLong(rv) : 0,
+        numeric ? null : rv,
         metaHash,
         entries,
-        ContentHash.ofPlain(work.getAdditionalProperties().get("spec")),
+        spec.high(),
+        spec.low(),
         bindingIds(meta.getLabels()),
         BindingKey.ofWork(work).orElse(null),
         WorkSummary.of(work));
+  }
+
+  /** A resourceVersion kept as a long: the store's revisions are plain numbers. */
+  private static final java.util.regex.Pattern PLAIN_NUMBER =
+      java.util.regex.Pattern.compile("0|[1-9][0-9]{0,17}");
+
+  /** The resourceVersion this digest was made from. */
+  String resourceVersion() {
+    return revisionText != null ? revisionText : Long.toString(revision);
   }
 
   String namespace() {
@@ -78,7 +96,8 @@ record WorkDigest(
    * and each label and annotation it sets (others, added by someone else, are left alone).
    */
   boolean differsFrom(ObjectNode desired) {
-    if (!spec.equals(ContentHash.of(desired.path("spec")))) {
+    ContentHash.Hash spec = ContentHash.of(desired.path("spec"));
+    if (spec.high() != specHigh || spec.low() != specLow) {
       return true;
     }
     return !contains('l', desired.path("metadata").path("labels"))
@@ -102,7 +121,7 @@ record WorkDigest(
    * Changes.beyondStatus}); the same version counts as a change, as a resync does there.
    */
   boolean beyondStatus(WorkDigest now) {
-    return java.util.Objects.equals(resourceVersion, now.resourceVersion)
+    return (revision == now.revision && java.util.Objects.equals(revisionText, now.revisionText))
         || metaHash != now.metaHash
         || !Arrays.equals(entries, now.entries);
   }
@@ -115,7 +134,16 @@ record WorkDigest(
   /** This digest with its strings and summary replaced by shared instances. */
   WorkDigest sharing(String key, List<String> bindingIds, String bindingKey, WorkSummary summary) {
     return new WorkDigest(
-        key, resourceVersion, metaHash, entries, spec, bindingIds, bindingKey, summary);
+        key,
+        revision,
+        revisionText,
+        metaHash,
+        entries,
+        specHigh,
+        specLow,
+        bindingIds,
+        bindingKey,
+        summary);
   }
 
   /**
@@ -130,7 +158,7 @@ record WorkDigest(
     ObjectMeta meta = new ObjectMeta();
     meta.setNamespace(namespace());
     meta.setName(name());
-    meta.setResourceVersion(resourceVersion);
+    meta.setResourceVersion(resourceVersion());
     Map<String, String> labels = new HashMap<>();
     for (String id : bindingIds) {
       int eq = id.indexOf('=');

@@ -33,7 +33,7 @@ final class WorkDigests implements ItemStore<GenericKubernetesResource> {
   /** Shared cluster names and plain summaries: a few per cluster. */
   private final Map<Object, Object> shared = new ConcurrentHashMap<>();
 
-  private record Group(String id, String bindingKey, String[] keys) {}
+  private record Group(String id, List<String> ids, String bindingKey, String[] keys) {}
 
   @Override
   public String getKey(GenericKubernetesResource obj) {
@@ -64,8 +64,11 @@ final class WorkDigests implements ItemStore<GenericKubernetesResource> {
         bindingKey = g.bindingKey();
       }
     }
-    WorkDigest digest =
-        made.sharing(canonicalKey, List.copyOf(ids), bindingKey, share(made.summary()));
+    // The usual Work carries one binding id: its list is the group's, shared by the binding's
+    // Works.
+    Group first = ids.size() == 1 ? byBinding.get(ids.get(0)) : null;
+    List<String> idList = first != null ? first.ids() : List.copyOf(ids);
+    WorkDigest digest = made.sharing(canonicalKey, idList, bindingKey, share(made.summary()));
     digests.put(canonicalKey, digest);
     if (old == null) {
       index(digest, true);
@@ -138,7 +141,13 @@ final class WorkDigests implements ItemStore<GenericKubernetesResource> {
     for (String id : d.bindingIds()) {
       if (add) {
         byBinding.merge(
-            id, new Group(id, d.bindingKey(), new String[] {d.key()}), WorkDigests::plus);
+            id,
+            new Group(
+                id,
+                d.bindingIds().size() == 1 ? d.bindingIds() : List.of(id),
+                d.bindingKey(),
+                new String[] {d.key()}),
+            WorkDigests::plus);
       } else {
         byBinding.computeIfPresent(id, (k, g) -> minus(g, d.key()));
       }
@@ -154,7 +163,7 @@ final class WorkDigests implements ItemStore<GenericKubernetesResource> {
     }
     String[] keys = Arrays.copyOf(g.keys(), g.keys().length + 1);
     keys[g.keys().length] = key;
-    return new Group(g.id(), g.bindingKey(), keys);
+    return new Group(g.id(), g.ids(), g.bindingKey(), keys);
   }
 
   private static Group minus(Group g, String key) {
@@ -169,7 +178,7 @@ final class WorkDigests implements ItemStore<GenericKubernetesResource> {
     String[] out = new String[keys.length - 1];
     System.arraycopy(keys, 0, out, 0, at);
     System.arraycopy(keys, at + 1, out, at, keys.length - at - 1);
-    return new Group(g.id(), g.bindingKey(), out);
+    return new Group(g.id(), g.ids(), g.bindingKey(), out);
   }
 
   private String share(String s) {

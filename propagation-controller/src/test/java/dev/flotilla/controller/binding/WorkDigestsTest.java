@@ -108,6 +108,7 @@ class WorkDigestsTest {
     GenericKubernetesResource old = store.put("karmada-es-m1/cm-configmap", reported);
     WorkDigest.Stub stub = assertInstanceOf(WorkDigest.Stub.class, old);
     assertEquals("5", stub.getMetadata().getResourceVersion());
+    assertEquals("5", stub.digest().resourceVersion());
     assertEquals(
         java.util.Optional.of("rb|default/cm-configmap"), BindingKey.ofWork(stub), "its binding");
     WorkDigest now = WorkDigest.of(reported);
@@ -135,7 +136,7 @@ class WorkDigestsTest {
     store.put("karmada-es-m1/other-configmap", b);
     WorkDigest da = store.digest("karmada-es-m1/cm-configmap");
     WorkDigest db = store.digest("karmada-es-m1/other-configmap");
-    assertSame(da.bindingIds().get(0), db.bindingIds().get(0));
+    assertSame(da.bindingIds(), db.bindingIds());
     assertSame(da.bindingKey(), db.bindingKey());
     assertSame(da.summary(), db.summary());
   }
