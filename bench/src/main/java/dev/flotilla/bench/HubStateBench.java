@@ -66,16 +66,28 @@ final class HubStateBench {
       Thread.sleep(10_000);
       System.out.printf(
           "[memory] baseline, empty hub with %d clusters: %s%n", clusters, mem(fleet));
+      double baselineLive = liveMiB(fleet, "hub-histogram-baseline.txt");
       long t0 = System.nanoTime();
       int works = propagate(fleet);
       System.out.printf(
-          "[memory] %d templates, %d Works propagated in %.0f s (%s)%n",
-          templates, works, (System.nanoTime() - t0) / 1e9, RunCost.load());
+          "[memory] %d templates, %d Works propagated in %.0f s, hub CPU %.0f s since its start"
+              + " (%s)%n",
+          templates,
+          works,
+          (System.nanoTime() - t0) / 1e9,
+          RunCost.cpuSeconds(fleet.hub.process.pid()),
+          RunCost.load());
       Thread.sleep(10_000);
       System.out.printf("[memory] holding %d templates: %s%n", templates, mem(fleet));
       jcmd(fleet, "GC.run");
       Thread.sleep(3_000);
       System.out.printf("[memory] after a full GC: %s%n", mem(fleet));
+      double live = liveMiB(fleet, "hub-histogram.txt");
+      double keys = metric(fleet.hub.client().get("/metrics").body(), "flotilla_store_keys");
+      System.out.printf(
+          "[memory] live heap after a full GC: %.1f MiB (baseline %.1f MiB): %.0f bytes per store"
+              + " key over the baseline, %.0f keys (histograms beside the hub's data)%n",
+          live, baselineLive, (live - baselineLive) * (1 << 20) / keys, keys);
       String nmt = jcmd(fleet, "VM.native_memory", "summary");
       if (nmt.contains("Total:")) {
         Path file = fleet.hub.dataDir.resolveSibling("hub-nmt.txt");
@@ -310,6 +322,18 @@ final class HubStateBench {
         metric(m, "flotilla_store_window_events"),
         metric(m, "flotilla_store_window_bytes") / (1 << 20),
         RunCost.load());
+  }
+
+  /**
+   * The hub's live heap in MiB: {@code GC.class_histogram} runs a full GC and counts what survives
+   * it; the histogram is kept in {@code file} beside the hub's data directory.
+   */
+  private static double liveMiB(FleetUnderTest fleet, String file) throws Exception {
+    String histogram = jcmd(fleet, "GC.class_histogram");
+    Files.writeString(fleet.hub.dataDir.resolveSibling(file), histogram);
+    java.util.regex.Matcher total =
+        java.util.regex.Pattern.compile("(?m)^Total\\s+\\d+\\s+(\\d+)").matcher(histogram);
+    return total.find() ? Long.parseLong(total.group(1)) / (double) (1 << 20) : Double.NaN;
   }
 
   /** Runs jcmd against the hub (JDK tools beside this JVM), returning its output. */

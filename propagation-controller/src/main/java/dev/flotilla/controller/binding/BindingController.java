@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.flotilla.controller.interpreter.HubInterpreter;
 import dev.flotilla.controller.runtime.Changes;
-import dev.flotilla.controller.runtime.CompactItemStore;
 import dev.flotilla.controller.runtime.Controller;
 import dev.flotilla.controller.runtime.EnqueueHandler;
 import dev.flotilla.controller.runtime.EventRecorder;
@@ -25,6 +24,7 @@ import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.fabric8.kubernetes.client.informers.cache.Cache;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -55,8 +55,6 @@ public final class BindingController implements Reconciler, AutoCloseable {
    */
   private static final Duration STATUS_INTERVAL = Duration.ofMillis(500);
 
-  private static final String BY_BINDING = "binding";
-
   private final KubernetesClient hub;
   private final Controller controller;
   private final TemplateCache templates;
@@ -76,7 +74,7 @@ public final class BindingController implements Reconciler, AutoCloseable {
       new StatusHold(STATUS_INTERVAL, STATUS_CEILING, System::nanoTime);
 
   private final SyncMarks marks = new SyncMarks();
-  private final CompactItemStore workStore = new CompactItemStore();
+  private final WorkDigests workStore = new WorkDigests();
 
   /**
    * Says why a binding is left alone. The scheduler reports what {@link Provenance} refuses (this
@@ -117,16 +115,11 @@ public final class BindingController implements Reconciler, AutoCloseable {
             .inAnyNamespace()
             .withLimit(HubInformers.LIST_PAGE)
             .runnableInformer(0);
-    // Every Work of the fleet: as JSON bytes, not decoded objects (templates x clusters of them).
+    // Every Work of the fleet, as a digest each (see WorkDigests), indexed there by binding: the
+    // informer's own namespace index would hold every key once more, and nothing reads it.
     works.itemStore(workStore);
-    works.addIndexers(Map.of(BY_BINDING, BindingController::bindingIds));
-    // Status changes are aggregated; only changes beyond status can make a Work differ from what
-    // its binding asks for (see SyncMarks).
-    works.addEventHandler(
-        new WorkEvents(
-            handler(w -> BindingKey.ofWork(w).map(List::of).orElse(List.of()))
-                .onlyIf(Changes::statusOrBeyond)
-                .coalescing(STATUS_WINDOW)));
+    works.getIndexer().removeIndexer(Cache.NAMESPACE_INDEX);
+    works.addEventHandler(new WorkEvents(controller, marks, STATUS_WINDOW));
     works.run();
     this.overrides = informers.inform(Kinds.OVERRIDE_POLICY, staleHandler(o -> allBindingKeys()));
     this.clusterOverrides =
@@ -170,7 +163,7 @@ public final class BindingController implements Reconciler, AutoCloseable {
       return Result.DONE;
     }
     if (AttachedBindings.targetClusters(binding.path("spec")).isEmpty()
-        && workKeys(binding).isEmpty()
+        && worksOf(binding).isEmpty()
         && !binding.path("status").has("aggregatedStatus")) {
       return Result.DONE; // not scheduled yet: no Works to write, no status to aggregate
     }
@@ -211,7 +204,7 @@ public final class BindingController implements Reconciler, AutoCloseable {
         interpreter.recordFailure(binding, HubInterpreter.REVISE_FAILED, e);
         return Result.after(Duration.ofSeconds(30));
       }
-      List<GenericKubernetesResource> current = worksOf(binding);
+      List<WorkDigest> current = worksOf(binding);
       boolean wroteWorks;
       try {
         wroteWorks = WorkWriter.sync(hub, desired, withoutRetained(binding, desired, current));
@@ -260,16 +253,15 @@ public final class BindingController implements Reconciler, AutoCloseable {
    * The Works to bring in line, less those on clusters a graceful eviction still holds: the old
    * copy stays as it is until its task ends (then it is stale and goes).
    */
-  private static List<GenericKubernetesResource> withoutRetained(
-      JsonNode binding, Map<String, ObjectNode> desired, List<GenericKubernetesResource> current) {
+  private static List<WorkDigest> withoutRetained(
+      JsonNode binding, Map<String, ObjectNode> desired, List<WorkDigest> current) {
     java.util.Set<String> retained = GracefulEviction.retainedClusters(binding.path("spec"));
     if (retained.isEmpty()) {
       return current;
     }
-    List<GenericKubernetesResource> out = new ArrayList<>();
-    for (GenericKubernetesResource w : current) {
-      String cluster =
-          dev.flotilla.policies.names.Names.clusterOf(w.getMetadata().getNamespace()).orElse("");
+    List<WorkDigest> out = new ArrayList<>();
+    for (WorkDigest w : current) {
+      String cluster = dev.flotilla.policies.names.Names.clusterOf(w.namespace()).orElse("");
       if (!retained.contains(cluster) || desired.containsKey(cluster)) {
         out.add(w);
       }
@@ -277,14 +269,13 @@ public final class BindingController implements Reconciler, AutoCloseable {
     return out;
   }
 
-  private Result removeWorks(
-      BindingKey ref, ObjectNode binding, List<GenericKubernetesResource> current) {
+  private Result removeWorks(BindingKey ref, ObjectNode binding, List<WorkDigest> current) {
     if (!current.isEmpty()) {
-      for (GenericKubernetesResource w : current) {
+      for (WorkDigest w : current) {
         try {
           hub.genericKubernetesResources(Kinds.WORK)
-              .inNamespace(w.getMetadata().getNamespace())
-              .withName(w.getMetadata().getName())
+              .inNamespace(w.namespace())
+              .withName(w.name())
               .delete();
         } catch (KubernetesClientException e) {
           if (e.getCode() != 404) {
@@ -298,63 +289,29 @@ public final class BindingController implements Reconciler, AutoCloseable {
     return Result.DONE;
   }
 
-  /** The binding permanent ids a Work is labelled with (index values). */
-  private static List<String> bindingIds(GenericKubernetesResource work) {
-    Map<String, String> labels = work.getMetadata().getLabels();
-    if (labels == null) {
-      return List.of();
-    }
-    List<String> ids = new ArrayList<>(1);
-    for (String label : List.of(BindingLabels.RB_ID, BindingLabels.CRB_ID)) {
-      String id = labels.get(label);
-      if (id != null) {
-        ids.add(label + "=" + id);
-      }
-    }
-    return ids;
-  }
-
-  private List<GenericKubernetesResource> worksOf(JsonNode binding) {
+  /** The digests of the binding's Works, ordered by namespace. */
+  private List<WorkDigest> worksOf(JsonNode binding) {
     String uid = Trees.text(binding, "metadata", "uid");
     if (uid == null) {
       return List.of();
     }
-    List<GenericKubernetesResource> found =
-        new ArrayList<>(
-            works
-                .getIndexer()
-                .byIndex(BY_BINDING, BindingLabels.bindingIdLabel(binding) + "=" + uid));
+    List<WorkDigest> found =
+        new ArrayList<>(workStore.ofBinding(BindingLabels.bindingIdLabel(binding) + "=" + uid));
     // A stable order, so the aggregated status only changes when a Work does.
-    found.sort(java.util.Comparator.comparing(w -> w.getMetadata().getNamespace()));
+    found.sort(java.util.Comparator.comparing(WorkDigest::namespace));
     return found;
   }
 
-  /**
-   * What status aggregation reads of the binding's Works, in the order of {@link #worksOf}: made
-   * once per Work version from the cache's bytes (see {@link CompactItemStore#view}).
-   */
+  /** What status aggregation reads of the binding's Works, ordered by cluster. */
   private List<WorkSummary> workSummariesOf(JsonNode binding) {
     List<WorkSummary> found = new ArrayList<>();
-    for (String k : workKeys(binding)) {
-      WorkSummary summary = workStore.view(k, WorkSummary::of);
-      if (summary != null) {
-        found.add(summary);
-      }
+    for (WorkDigest w : worksOf(binding)) {
+      found.add(w.summary());
     }
     found.sort(
         java.util.Comparator.comparing(
             WorkSummary::cluster, java.util.Comparator.nullsFirst(String::compareTo)));
     return found;
-  }
-
-  /** The cache keys of the binding's Works. */
-  private List<String> workKeys(JsonNode binding) {
-    String uid = Trees.text(binding, "metadata", "uid");
-    return uid == null
-        ? List.of()
-        : works
-            .getIndexer()
-            .indexKeys(BY_BINDING, BindingLabels.bindingIdLabel(binding) + "=" + uid);
   }
 
   private Map<String, JsonNode> clusterMap() {
@@ -403,44 +360,6 @@ public final class BindingController implements Reconciler, AutoCloseable {
           mapped.forEach(marks::stale);
           return mapped;
         });
-  }
-
-  /**
-   * Work events: a Work created, deleted or changed beyond its status marks its binding stale
-   * before {@code delegate} queues it; a status report only queues it.
-   */
-  private final class WorkEvents
-      implements io.fabric8.kubernetes.client.informers.ResourceEventHandler<
-          GenericKubernetesResource> {
-    private final EnqueueHandler<GenericKubernetesResource> delegate;
-
-    WorkEvents(EnqueueHandler<GenericKubernetesResource> delegate) {
-      this.delegate = delegate;
-    }
-
-    private void stale(GenericKubernetesResource w) {
-      BindingKey.ofWork(w).ifPresent(marks::stale);
-    }
-
-    @Override
-    public void onAdd(GenericKubernetesResource w) {
-      stale(w);
-      delegate.onAdd(w);
-    }
-
-    @Override
-    public void onUpdate(GenericKubernetesResource old, GenericKubernetesResource now) {
-      if (Changes.beyondStatus(old, now)) {
-        stale(now);
-      }
-      delegate.onUpdate(old, now);
-    }
-
-    @Override
-    public void onDelete(GenericKubernetesResource w, boolean unknown) {
-      stale(w);
-      delegate.onDelete(w, unknown);
-    }
   }
 
   private EnqueueHandler<GenericKubernetesResource> handler(

@@ -18,6 +18,22 @@ import dev.flotilla.policies.names.Names;
 record WorkSummary(
     String cluster, boolean applied, String appliedMessage, JsonNode status, String health) {
 
+  /** The summary of a decoded Work: its status is converted to a tree, the rest is not read. */
+  static WorkSummary of(io.fabric8.kubernetes.api.model.GenericKubernetesResource work) {
+    com.fasterxml.jackson.databind.node.ObjectNode tree = Trees.MAPPER.createObjectNode();
+    tree.putObject("metadata").put("namespace", work.getMetadata().getNamespace());
+    Object status = work.getAdditionalProperties().get("status");
+    if (status != null) {
+      tree.set("status", Trees.MAPPER.valueToTree(status));
+    }
+    return of(tree);
+  }
+
+  /** This summary with its cluster name and health replaced by shared instances. */
+  WorkSummary sharing(String cluster, String health) {
+    return new WorkSummary(cluster, applied, appliedMessage, status, health);
+  }
+
   static WorkSummary of(JsonNode work) {
     String cluster = Names.clusterOf(Trees.text(work, "metadata", "namespace")).orElse(null);
     JsonNode appliedCondition = BindingStatus.condition(work, "Applied");

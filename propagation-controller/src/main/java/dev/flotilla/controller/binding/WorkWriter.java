@@ -69,53 +69,61 @@ final class WorkWriter {
             return t;
           });
 
-  /** Writes what differs; returns true when any Work was created, updated or deleted. */
+  /**
+   * Writes what differs from the digests of the current Works; returns true when any Work was
+   * created, updated or deleted. A Work whose digest differs is read from the hub before it is
+   * updated (the digest holds no Work) and left alone if the Work read no longer differs.
+   */
   static boolean sync(
-      KubernetesClient hub,
-      Map<String, ObjectNode> desired,
-      List<GenericKubernetesResource> current) {
-    Map<String, GenericKubernetesResource> byNamespace = new HashMap<>();
-    for (GenericKubernetesResource w : current) {
-      byNamespace.put(w.getMetadata().getNamespace(), w);
+      KubernetesClient hub, Map<String, ObjectNode> desired, List<WorkDigest> current) {
+    Map<String, WorkDigest> byNamespace = new HashMap<>();
+    for (WorkDigest w : current) {
+      byNamespace.put(w.namespace(), w);
     }
-    List<CompletableFuture<Void>> writes = new ArrayList<>();
-    boolean any = false;
+    List<CompletableFuture<Boolean>> writes = new ArrayList<>();
     for (ObjectNode work : desired.values()) {
-      GenericKubernetesResource existing =
-          byNamespace.remove(Trees.text(work, "metadata", "namespace"));
-      if (existing == null || differs(Trees.tree(existing), work)) {
-        any = true;
-        writes.add(CompletableFuture.runAsync(() -> write(hub, work, existing), WRITERS));
+      WorkDigest existing = byNamespace.remove(Trees.text(work, "metadata", "namespace"));
+      if (existing == null || existing.differsFrom(work)) {
+        writes.add(CompletableFuture.supplyAsync(() -> write(hub, work, existing), WRITERS));
       }
     }
-    any |= !byNamespace.isEmpty();
-    for (GenericKubernetesResource stale : byNamespace.values()) {
-      writes.add(CompletableFuture.runAsync(() -> delete(hub, stale), WRITERS));
+    for (WorkDigest stale : byNamespace.values()) {
+      writes.add(CompletableFuture.supplyAsync(() -> delete(hub, stale), WRITERS));
     }
     try {
       CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new)).join();
     } catch (CompletionException e) {
       throw e.getCause() instanceof RuntimeException ? (RuntimeException) e.getCause() : e;
     }
-    return any;
+    return writes.stream().anyMatch(CompletableFuture::join);
   }
 
-  private static void write(
-      KubernetesClient hub, ObjectNode work, GenericKubernetesResource existing) {
+  /** Creates or updates one Work; returns false when the Work read from the hub was already so. */
+  private static boolean write(KubernetesClient hub, ObjectNode work, WorkDigest existing) {
     String ns = Trees.text(work, "metadata", "namespace");
     var works = hub.genericKubernetesResources(Kinds.WORK).inNamespace(ns);
-    if (existing == null) {
+    GenericKubernetesResource current =
+        existing == null ? null : works.withName(existing.name()).get();
+    if (current == null) {
       try {
         works.resource(Trees.generic(withExecutionFinalizer(work))).create();
+        return true;
       } catch (KubernetesClientException e) {
         if (e.getCode() != 409) {
           throw e;
         }
-        works.withName(Trees.text(work, "metadata", "name")).edit(w -> merge(w, work));
+        current = works.withName(Trees.text(work, "metadata", "name")).get();
+        if (current == null) {
+          throw e; // created and deleted meanwhile: the reconcile is retried
+        }
       }
-    } else {
-      works.resource(merge(existing, work)).update(); // sync calls this only when it differs
     }
+    if (!differs(Trees.tree(current), work)) {
+      return false; // the digest was behind the hub; the Work's event is on its way
+    }
+    // The update carries the resourceVersion read: a change since then is a conflict, retried.
+    works.resource(merge(current, work)).update();
+    return true;
   }
 
   /**
@@ -135,17 +143,18 @@ final class WorkWriter {
     return copy;
   }
 
-  private static void delete(KubernetesClient hub, GenericKubernetesResource stale) {
+  private static boolean delete(KubernetesClient hub, WorkDigest stale) {
     try {
       hub.genericKubernetesResources(Kinds.WORK)
-          .inNamespace(stale.getMetadata().getNamespace())
-          .withName(stale.getMetadata().getName())
+          .inNamespace(stale.namespace())
+          .withName(stale.name())
           .delete();
     } catch (KubernetesClientException e) {
       if (e.getCode() != 404) {
         throw e;
       }
     }
+    return true;
   }
 
   private static boolean differs(JsonNode existing, ObjectNode desired) {

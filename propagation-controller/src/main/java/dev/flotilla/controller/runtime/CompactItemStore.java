@@ -1,6 +1,5 @@
 package dev.flotilla.controller.runtime;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.informers.cache.Cache;
 import io.fabric8.kubernetes.client.informers.cache.ItemStore;
@@ -64,44 +63,6 @@ public final class CompactItemStore implements ItemStore<GenericKubernetesResour
     Object item = items.get(key);
     return item == null || !shown(item) ? null : decode(item);
   }
-
-  /**
-   * What {@code view} makes of the object under {@code key} (parsed straight from its bytes, no
-   * fabric8 object in between), or null when there is none. Views are remembered per stored version
-   * until that version is replaced, so a reader that looks at a few fields of many objects parses
-   * each version once; {@code view} must be a pure function of the tree and its result immutable.
-   */
-  public <T> T view(String key, java.util.function.Function<JsonNode, T> view) {
-    Object item = items.get(key);
-    if (!(item instanceof byte[] bytes)) {
-      return null;
-    }
-    Object known;
-    synchronized (views) {
-      known = views.get(bytes);
-    }
-    if (known != null) {
-      @SuppressWarnings("unchecked")
-      T t = (T) known;
-      return t;
-    }
-    T made;
-    try {
-      made = view.apply(Trees.MAPPER.readTree(packer.unpack(bytes)));
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e); // written by us from a decoded object
-    }
-    synchronized (views) {
-      views.put(bytes, made);
-    }
-    return made;
-  }
-
-  /**
-   * Views by the identity of the stored bytes (arrays hash by identity): an entry goes when its
-   * version is replaced and collected, so this never holds more than one view per object.
-   */
-  private final Map<byte[], Object> views = new java.util.WeakHashMap<>();
 
   /**
    * managedFields go, except a Service template's: the binding controller reads them there to tell

@@ -23,6 +23,16 @@ final class EventSeries {
   /** Series not recorded for this long are forgotten (kube-apiserver's default event TTL). */
   static final long FORGET_NANOS = 3_600_000_000_000L;
 
+  /**
+   * The most series remembered, as client-go's event correlator keeps an LRU cache of 4,096. A hub
+   * holding 10,000 templates records about seven series for each (its binding's sync, schedule and
+   * status, each on binding and template): an hour of them was ~30 MiB of heap. Past this, a sweep
+   * forgets the Normal series seen longest ago with nothing left to write; one that repeats later
+   * starts a new Event, as in client-go. Warnings stay (a Succeed must find its Failed to delete
+   * it).
+   */
+  static final int MAX_SERIES = 4096;
+
   /** What to do with a recorded event. */
   enum Action {
     /** Create a new Event object for the series. */
@@ -79,13 +89,24 @@ final class EventSeries {
     this.clock = nanoClock;
   }
 
+  /** How many series are remembered. */
+  int size() {
+    return series.size();
+  }
+
   long now() {
     return clock.getAsLong();
   }
 
   Entry entry(String objectKey, String reason) {
     sweepSometimes();
-    return series.computeIfAbsent(objectKey + "|" + reason, k -> new Entry(objectKey));
+    return series.computeIfAbsent(
+        objectKey + "|" + reason,
+        k -> {
+          Entry e = new Entry(objectKey);
+          e.lastSeen = now(); // new, so last in line to be forgotten
+          return e;
+        });
   }
 
   /** The series of {@code reason} on the object, if one was recorded. */
@@ -187,6 +208,7 @@ final class EventSeries {
         }
       }
     }
+    forgetLeastRecent();
     buckets
         .entrySet()
         .removeIf(
@@ -196,5 +218,41 @@ final class EventSeries {
                 return en.getValue().tokens >= BURST;
               }
             });
+  }
+
+  /**
+   * Past {@link #MAX_SERIES}: forgets the least recently seen Normal series with nothing to write,
+   * and the budgets of objects left with no series (they start again from a full burst).
+   */
+  private void forgetLeastRecent() {
+    int excess = series.size() - MAX_SERIES;
+    if (excess <= 0) {
+      return;
+    }
+    java.util.List<Map.Entry<String, Long>> idle = new java.util.ArrayList<>();
+    for (Map.Entry<String, Entry> en : series.entrySet()) {
+      Entry e = en.getValue();
+      synchronized (e) {
+        if (!e.flushDue && !"Warning".equals(e.type)) {
+          idle.add(Map.entry(en.getKey(), e.lastSeen));
+        }
+      }
+    }
+    idle.sort(Map.Entry.comparingByValue());
+    for (Map.Entry<String, Long> candidate : idle.subList(0, Math.min(excess, idle.size()))) {
+      Entry e = series.get(candidate.getKey());
+      if (e != null) {
+        synchronized (e) {
+          if (!e.flushDue && e.lastSeen == candidate.getValue()) {
+            series.remove(candidate.getKey(), e);
+          }
+        }
+      }
+    }
+    if (buckets.size() > MAX_SERIES) {
+      java.util.Set<String> objects = new java.util.HashSet<>();
+      series.values().forEach(e -> objects.add(e.objectKey));
+      buckets.keySet().retainAll(objects);
+    }
   }
 }

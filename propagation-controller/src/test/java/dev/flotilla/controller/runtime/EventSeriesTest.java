@@ -62,4 +62,31 @@ class EventSeriesTest {
     assertEquals("ApplyPolicySucceed", EventRecorder.counterpart("ApplyPolicyFailed"));
     assertNull(EventRecorder.counterpart("ScheduleBindingFilteredClusters"));
   }
+
+  @Test
+  void pastTheCapTheIdleNormalSeriesSeenLongestAgoAreForgotten() {
+    EventSeries.Entry warning = series.entry("ResourceBinding|ns|w|u0", "SyncWorkFailed");
+    assertEquals(Action.CREATE, series.record(warning, "Warning", "failed").action());
+    series.written(warning, "w.1");
+    EventSeries.Entry held = series.entry("ResourceBinding|ns|h|u0", "SyncWorkSucceed");
+    series.record(held, "Normal", "first");
+    series.written(held, "h.1");
+    assertEquals(Action.HOLD, series.record(held, "Normal", "second").action());
+    int total = EventSeries.MAX_SERIES * 2;
+    for (int i = 0; i < total; i++) {
+      clock.addAndGet(1_000L);
+      EventSeries.Entry e = series.entry("ConfigMap|ns|cm" + i + "|u" + i, "ApplyPolicySucceed");
+      series.record(e, "Normal", "m");
+      series.written(e, "cm" + i + ".1");
+    }
+    assertTrue(
+        series.size() <= EventSeries.MAX_SERIES + 1024,
+        "bounded: " + series.size() + " series remembered");
+    assertEquals(warning, series.existing("ResourceBinding|ns|w|u0", "SyncWorkFailed"), "kept");
+    assertEquals(held, series.existing("ResourceBinding|ns|h|u0", "SyncWorkSucceed"), "kept");
+    assertNull(series.existing("ConfigMap|ns|cm0|u0", "ApplyPolicySucceed"), "the oldest went");
+    String newest = "ConfigMap|ns|cm" + (total - 1) + "|u" + (total - 1);
+    assertEquals(
+        "cm" + (total - 1) + ".1", series.existing(newest, "ApplyPolicySucceed").eventName);
+  }
 }
