@@ -18,6 +18,8 @@ final class StartupSplit {
       Pattern.compile("^flotilla_startup_(seconds|cpu_seconds)\\{phase=\"([^\"]+)\"\\} (\\S+)$");
   private static final Pattern WORK_CPU =
       Pattern.compile("^workqueue_work_cpu_seconds_total\\{name=\"([^\"]+)\"\\} (\\S+)$");
+  private static final Pattern RECONCILES =
+      Pattern.compile("^workqueue_work_duration_seconds_count\\{name=\"([^\"]+)\"\\} (\\S+)$");
 
   private StartupSplit() {}
 
@@ -27,6 +29,7 @@ final class StartupSplit {
   static List<String> render(String metrics) {
     Map<String, double[]> phases = new TreeMap<>();
     Map<String, Double> queueCpu = new TreeMap<>();
+    Map<String, Double> reconciles = new TreeMap<>();
     for (String line : metrics.split("\n")) {
       Matcher m = PHASE.matcher(line);
       if (m.matches()) {
@@ -37,6 +40,10 @@ final class StartupSplit {
       Matcher w = WORK_CPU.matcher(line);
       if (w.matches()) {
         queueCpu.put(w.group(1), Double.parseDouble(w.group(2)));
+      }
+      Matcher r = RECONCILES.matcher(line);
+      if (r.matches()) {
+        reconciles.put(r.group(1), Double.parseDouble(r.group(2)));
       }
     }
     List<Map.Entry<String, double[]>> ordered = new ArrayList<>(phases.entrySet());
@@ -51,11 +58,16 @@ final class StartupSplit {
               e.getKey(), at[0], at[1], at[1] - previousCpu));
       previousCpu = at[1];
     }
-    StringBuilder cpu = new StringBuilder("reconcile CPU by controller (s):");
+    StringBuilder cpu = new StringBuilder("reconcile CPU by controller (s, reconciles):");
     queueCpu.entrySet().stream()
         .sorted((a, b) -> Double.compare(b.getValue(), a.getValue()))
         .filter(e -> e.getValue() >= 0.05)
-        .forEach(e -> cpu.append(String.format(" %s %.1f", e.getKey(), e.getValue())));
+        .forEach(
+            e ->
+                cpu.append(
+                    String.format(
+                        " %s %.1f (%.0f)",
+                        e.getKey(), e.getValue(), reconciles.getOrDefault(e.getKey(), 0.0))));
     out.add(cpu.toString());
     return out;
   }
