@@ -196,6 +196,13 @@ final class HubStateBench {
         revisionAfter,
         writes(FederationBench.requestCounts(metrics)));
     System.out.printf("          after the restart: %s%n", mem(fleet));
+    System.out.println("          the new hub's start by phase (seconds since its JVM began):");
+    for (String line : StartupSplit.render(fleet.hub.client().get("/metrics/controllers").body())) {
+      System.out.println("            " + line);
+    }
+    System.out.printf(
+        "          hub CPU by thread group (ms, live threads only): %s%n",
+        ThreadCpu.top(Map.of(), ThreadCpu.sample(fleet.hub.process.pid()), 1, 14));
   }
 
   private static String fromStart(Map<String, Double> at, double stop) {

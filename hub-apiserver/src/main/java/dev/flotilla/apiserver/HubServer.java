@@ -109,6 +109,7 @@ public final class HubServer implements AutoCloseable {
                 : SqliteStore.open(
                     DataDirectory.secureStore(config.dataDir()),
                     EncryptionConfig.transformer(config.security().encryptionProviderConfig()));
+    dev.flotilla.workqueue.StartupTimeline.first("store opened");
     ResourceRegistry registry = new ResourceRegistry(BuiltinCatalogue.get().types());
     this.storage = new ResourceStorage(store, registry, runtime.workers());
   }
@@ -294,6 +295,7 @@ public final class HubServer implements AutoCloseable {
     rawHandlers.forEach(server::addRawHandler);
     subresources.forEach(s -> server.addSubresource(s.group(), s.resource(), s.sub(), s.handler()));
     server.start();
+    dev.flotilla.workqueue.StartupTimeline.first("api serving");
     return this;
   }
 

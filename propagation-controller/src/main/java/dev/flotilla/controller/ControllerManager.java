@@ -172,6 +172,7 @@ public final class ControllerManager implements AutoCloseable {
       return;
     }
     LOG.info(identity + " leads: starting controllers");
+    dev.flotilla.workqueue.StartupTimeline.first("leading");
     try {
       Supplier<? extends AutoCloseable> more = companion;
       if (more != null && companionRunning == null) {
@@ -196,6 +197,7 @@ public final class ControllerManager implements AutoCloseable {
     }
     termsStarted.incrementAndGet();
     controllersRunning = true;
+    dev.flotilla.workqueue.StartupTimeline.first("controllers started");
   }
 
   /** Terms thread only; idempotent. */

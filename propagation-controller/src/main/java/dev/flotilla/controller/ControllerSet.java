@@ -12,6 +12,7 @@ import dev.flotilla.controller.mcs.McsHubController;
 import dev.flotilla.controller.runtime.DecodeGuard;
 import dev.flotilla.controller.runtime.HubInformers;
 import dev.flotilla.controller.runtime.UndecodableReporter;
+import dev.flotilla.workqueue.StartupTimeline;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -95,6 +96,8 @@ final class ControllerSet implements AutoCloseable {
   }
 
   private void add(AutoCloseable controller, BooleanSupplier wanted) {
+    // Constructors return once their informers have listed: this marks each one's caches synced.
+    StartupTimeline.first("synced " + controller.getClass().getSimpleName());
     running.push(controller);
     if (!wanted.getAsBoolean()) {
       throw new Abandoned();

@@ -68,6 +68,9 @@ public class KeyedQueue implements AutoCloseable {
   private final Timer queueDuration;
   private final Timer workDuration;
   private final Counter retries;
+  private final Counter workCpu;
+  private static final java.lang.management.ThreadMXBean THREADS =
+      java.lang.management.ManagementFactory.getThreadMXBean();
   private int activeWorkers;
   private boolean started;
   private volatile boolean closed;
@@ -104,6 +107,13 @@ public class KeyedQueue implements AutoCloseable {
         metrics
             ? Counter.builder("workqueue.retries")
                 .description("Reconciles that failed and were queued again with backoff")
+                .tag("name", name)
+                .register(Metrics.globalRegistry)
+            : null;
+    this.workCpu =
+        metrics
+            ? Counter.builder("workqueue.work.cpu.seconds")
+                .description("CPU time of this queue's reconciles (a restart's catch-up cost)")
                 .tag("name", name)
                 .register(Metrics.globalRegistry)
             : null;
@@ -223,6 +233,10 @@ public class KeyedQueue implements AutoCloseable {
       synchronized (this) {
         if (closed || queued.isEmpty()) {
           activeWorkers--;
+          if (workCpu != null && running.isEmpty() && !closed) {
+            // The last time the queue ran dry: after a restart, when this controller caught up.
+            StartupTimeline.latest("drained " + name);
+          }
           return;
         }
         key = queued.iterator().next();
@@ -233,7 +247,11 @@ public class KeyedQueue implements AutoCloseable {
       if (since != null && queueDuration != null) {
         queueDuration.record(start - since, TimeUnit.NANOSECONDS);
       }
+      long cpuBefore = workCpu == null ? 0 : THREADS.getCurrentThreadCpuTime();
       long again = runOne(key);
+      if (workCpu != null) {
+        workCpu.increment((THREADS.getCurrentThreadCpuTime() - cpuBefore) / 1e9);
+      }
       if (workDuration != null) {
         workDuration.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
       }

@@ -18,11 +18,17 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * A restart of the hub (store, API server and controllers) with propagated templates rewrites
  * nothing that did not change: every Work, binding and template keeps its resourceVersion, while
- * the restarted controllers do propagate what is new.
+ * the restarted controllers do propagate what is new. The templates take the paths a restart must
+ * recompute identically: an override on one cluster, a namespaced and a cluster-scoped policy (a
+ * ClusterResourceBinding), a workload with replicas.
  */
 class HubRestartE2E {
   private static final int TEMPLATES = 12;
   private static final List<String> MEMBERS = List.of("member1", "member2", "member3");
+
+  /** The last status read of each binding, to say what a rewrite changed. */
+  private static final Map<String, String> STATUSES =
+      new java.util.concurrent.ConcurrentHashMap<>();
 
   @RegisterExtension static final FleetExtension FLEET = new FleetExtension();
 
@@ -55,13 +61,42 @@ class HubRestartE2E {
               - {apiVersion: apps/v1, kind: Deployment, name: web}
               placement:
                 clusterAffinity: {clusterNames: [member1, member2, member3]}
+            ---
+            apiVersion: policy.karmada.io/v1alpha1
+            kind: OverridePolicy
+            metadata: {name: greet, namespace: %1$s}
+            spec:
+              resourceSelectors:
+              - {apiVersion: v1, kind: ConfigMap, labelSelector: {matchLabels: {restart: "yes"}}}
+              overrideRules:
+              - targetCluster: {clusterNames: [member2]}
+                overriders:
+                  plaintext:
+                  - {path: /data/greeting, operator: replace, value: hallo}
+            ---
+            apiVersion: rbac.authorization.k8s.io/v1
+            kind: ClusterRole
+            metadata: {name: %2$s}
+            rules:
+            - {apiGroups: [""], resources: [configmaps], verbs: [get]}
+            ---
+            apiVersion: policy.karmada.io/v1alpha1
+            kind: ClusterPropagationPolicy
+            metadata: {name: %2$s}
+            spec:
+              resourceSelectors:
+              - {apiVersion: rbac.authorization.k8s.io/v1, kind: ClusterRole, name: %2$s}
+              placement:
+                clusterAffinity: {clusterNames: [member1, member2, member3]}
             """
-                .formatted(ns));
+                .formatted(ns, clusterRole(ns)));
     fleet.create(yaml.toString());
-    int works = (TEMPLATES + 1) * MEMBERS.size();
+    // One Work per member for each template and for the ClusterRole.
+    int works = (TEMPLATES + 2) * MEMBERS.size();
     Map<String, String> before = settled(fleet, ns, works);
+    Map<String, String> statusesBefore = Map.copyOf(STATUSES);
     assertEquals(
-        works + 2 * (TEMPLATES + 1),
+        works + 2 * (TEMPLATES + 2),
         before.size(),
         "every Work, binding and template is compared: " + before.keySet());
 
@@ -81,7 +116,19 @@ class HubRestartE2E {
             rewritten.put(key, rv + " -> " + after.get(key));
           }
         });
-    assertEquals(Map.of(), rewritten, "objects rewritten by the restart though nothing changed");
+    StringBuilder how = new StringBuilder();
+    rewritten.keySet().stream()
+        .filter(STATUSES::containsKey)
+        .forEach(
+            k ->
+                how.append("\n")
+                    .append(k)
+                    .append(" status before: ")
+                    .append(statusesBefore.get(k))
+                    .append("\n after: ")
+                    .append(STATUSES.get(k)));
+    assertEquals(
+        Map.of(), rewritten, "objects rewritten by the restart though nothing changed" + how);
   }
 
   /**
@@ -104,6 +151,11 @@ class HubRestartE2E {
         });
   }
 
+  /** The cluster-scoped template of the test in {@code ns} (names are per test namespace). */
+  private static String clusterRole(String ns) {
+    return "restart-" + ns;
+  }
+
   private static Map<String, String> versions(Fleet fleet, String ns, int works) {
     KubernetesClient hub = fleet.hubClient();
     Map<String, String> out = new TreeMap<>();
@@ -112,14 +164,9 @@ class HubRestartE2E {
     int count = 0;
     for (GenericKubernetesResource w : all) {
       JsonNode tree = dev.flotilla.controller.runtime.Trees.tree(w);
-      if (!ns.equals(
-          tree.path("spec")
-              .path("workload")
-              .path("manifests")
-              .path(0)
-              .path("metadata")
-              .path("namespace")
-              .asText())) {
+      JsonNode manifest = tree.path("spec").path("workload").path("manifests").path(0);
+      if (!ns.equals(manifest.path("metadata").path("namespace").asText())
+          && !clusterRole(ns).equals(manifest.path("metadata").path("name").asText())) {
         continue;
       }
       count++;
@@ -138,8 +185,38 @@ class HubRestartE2E {
               .contains("works have been applied")) {
         return null; // not every Work applied yet, as the binding's aggregated status says
       }
+      JsonNode status = dev.flotilla.controller.runtime.Trees.tree(b).path("status");
+      if (b.getMetadata().getName().equals("web-deployment")) {
+        // The workload's members still report (pods becoming ready) until every copy is Healthy:
+        // a status that changes after this is the members', not the restart's.
+        for (JsonNode item : status.path("aggregatedStatus")) {
+          if (!"Healthy".equals(item.path("health").asText())) {
+            return null;
+          }
+        }
+      }
       put(out, "ResourceBinding", b);
+      STATUSES.put(
+          "ResourceBinding " + b.getMetadata().getNamespace() + "/" + b.getMetadata().getName(),
+          status.toString());
     }
+    for (GenericKubernetesResource b :
+        hub.genericKubernetesResources(Kinds.CLUSTER_RESOURCE_BINDING).list().getItems()) {
+      if (b.getMetadata().getName().startsWith(clusterRole(ns) + "-")) {
+        if (!String.valueOf(b.getAdditionalProperties().get("status")).contains("FullyApplied")) {
+          return null;
+        }
+        put(out, "ClusterResourceBinding", b);
+      }
+    }
+    out.put(
+        "ClusterRole",
+        hub.rbac()
+            .clusterRoles()
+            .withName(clusterRole(ns))
+            .get()
+            .getMetadata()
+            .getResourceVersion());
     hub.configMaps().inNamespace(ns).list().getItems().stream()
         .filter(c -> !c.getMetadata().getName().equals("kube-root-ca.crt"))
         .forEach(

@@ -55,6 +55,13 @@ public final class GarbageCollector implements AutoCloseable {
     this.queue = new WorkQueue(NAME, this::reconcile);
   }
 
+  /**
+   * The graph is built from metadata alone (uids, owners, deletion): every stored object passes
+   * through it at start and on each write, and a full parse of each (a Work's manifests, a
+   * template's spec) was most of its cost.
+   */
+  private static final Set<String> METADATA = Set.of("metadata");
+
   public void start() {
     // In pages at one revision, on the graph thread (ahead of the watch's events): the graph needs
     // every object once, never all their values at once.
@@ -74,7 +81,7 @@ public final class GarbageCollector implements AutoCloseable {
           while (true) {
             List<KeyValue> items = page.items();
             for (KeyValue kv : items) {
-              track(kv.key(), Json.read(kv.value()));
+              track(kv.key(), Json.readFields(kv.value(), METADATA));
             }
             if (!page.more() || items.isEmpty()) {
               break;
@@ -102,7 +109,7 @@ public final class GarbageCollector implements AutoCloseable {
 
   private void onEvent(StoreEvent e) {
     String key = e.kv().key();
-    ObjectNode obj = Json.read(e.kv().value());
+    ObjectNode obj = Json.readFields(e.kv().value(), METADATA);
     if (e.type() == StoreEvent.Type.DELETE) {
       untrack(key, obj);
       String uid = Meta.uid(obj);

@@ -39,6 +39,11 @@ public final class EventExpiry implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(EventExpiry.class);
   private static final int PAGE = 1000;
 
+  /** The fields {@link #lastActivity} reads: every stored Event is read at start, only these. */
+  private static final java.util.Set<String> TIMESTAMPS =
+      java.util.Set.of(
+          "metadata", "lastTimestamp", "eventTime", "deprecatedLastTimestamp", "series");
+
   private final ResourceStorage storage;
   private final Duration ttl;
   private final List<ResourceType> types = new ArrayList<>();
@@ -98,7 +103,7 @@ public final class EventExpiry implements AutoCloseable {
       while (true) {
         RangeResult page = storage.store().range(from, end, revision, PAGE);
         for (KeyValue kv : page.items()) {
-          Instant at = lastActivity(Json.read(kv.value()), now);
+          Instant at = lastActivity(Json.readFields(kv.value(), TIMESTAMPS), now);
           written.putIfAbsent(kv.key(), new Written(type, kv.key(), kv.modRevision(), at));
         }
         if (!page.more() || page.items().isEmpty()) {

@@ -28,6 +28,10 @@ public final class Json {
   public static final ObjectMapper YAML = configure(new YAMLMapper(new YAMLFactory()), MAX_NESTING);
   private static final ObjectMapper STORED = configure(new ObjectMapper(), MAX_STORED_NESTING);
 
+  /** One field's value inside a stored object: the object's further fields follow it. */
+  private static final com.fasterxml.jackson.databind.ObjectReader STORED_SUBTREE =
+      STORED.readerFor(JsonNode.class).without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+
   private Json() {}
 
   private static ObjectMapper configure(ObjectMapper mapper, int maxNesting) {
@@ -63,6 +67,34 @@ public final class Json {
   public static ObjectNode read(byte[] stored) {
     try {
       return (ObjectNode) STORED.readTree(stored);
+    } catch (IOException e) {
+      throw new IllegalStateException("stored object is not JSON", e);
+    }
+  }
+
+  /**
+   * Only the named top-level fields of a stored object (those it has), parsed until all of them
+   * were seen: the rest is skipped without building a tree, and left unread after the last one. For
+   * readers of every stored object (the garbage collector's graph needs only metadata, Event expiry
+   * a few timestamps), where a full parse of each value was most of a restart's cost.
+   */
+  public static ObjectNode readFields(byte[] stored, java.util.Set<String> fields) {
+    ObjectNode out = STORED.createObjectNode();
+    try (JsonParser p = STORED.getFactory().createParser(stored)) {
+      if (p.nextToken() != com.fasterxml.jackson.core.JsonToken.START_OBJECT) {
+        throw new IllegalStateException("stored object is not a JSON object");
+      }
+      while (out.size() < fields.size()
+          && p.nextToken() == com.fasterxml.jackson.core.JsonToken.FIELD_NAME) {
+        String name = p.currentName();
+        p.nextToken();
+        if (fields.contains(name)) {
+          out.set(name, STORED_SUBTREE.readValue(p));
+        } else {
+          p.skipChildren();
+        }
+      }
+      return out;
     } catch (IOException e) {
       throw new IllegalStateException("stored object is not JSON", e);
     }

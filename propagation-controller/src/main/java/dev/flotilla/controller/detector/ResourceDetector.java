@@ -59,6 +59,14 @@ public final class ResourceDetector implements Reconciler, AutoCloseable {
 
   private final HubInterpreter interpreter;
 
+  /**
+   * Policies as trees, converted once per version: every template's reconcile reads every policy of
+   * its namespace, and a restart reconciles every template (30,000 templates x 10 policies were
+   * 300,000 conversions).
+   */
+  private final dev.flotilla.controller.runtime.TreeCache policyTrees =
+      new dev.flotilla.controller.runtime.TreeCache();
+
   public ResourceDetector(
       KubernetesClient hub, HubInformers informers, HubInterpreter interpreter) {
     this.hub = hub;
@@ -114,14 +122,14 @@ public final class ResourceDetector implements Reconciler, AutoCloseable {
         if (ref.namespace().equals(p.getMetadata().getNamespace())
             && p.getMetadata().getDeletionTimestamp() == null
             && refusal(p).isEmpty()) {
-          pps.add(Trees.tree(p));
+          pps.add(policyTrees.tree(p));
         }
       }
     }
     List<JsonNode> cpps = new ArrayList<>();
     for (GenericKubernetesResource p : clusterPolicies.getStore().list()) {
       if (p.getMetadata().getDeletionTimestamp() == null) {
-        cpps.add(Trees.tree(p));
+        cpps.add(policyTrees.tree(p));
       }
     }
     PolicyChoice choice = PolicyMatcher.choose(template, pps, cpps);
