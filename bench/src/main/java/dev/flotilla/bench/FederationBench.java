@@ -114,6 +114,7 @@ public final class FederationBench {
     ControllerQueues queuesBefore = ControllerQueues.sample(fleet);
     RunCost before = RunCost.sample(fleet);
     Map<String, Double> threadsBefore = ThreadCpu.sample(fleet.hub.process.pid());
+    Map<String, Double> simThreadsBefore = ThreadCpu.sample(ProcessHandle.current().pid());
     long phaseStart = System.nanoTime();
     double rate = LATENCY_WORKS_PER_SECOND / clusters;
     int templates = (int) Math.min(this.templates, Math.max(1, Math.ceil(rate * 60)));
@@ -152,6 +153,11 @@ public final class FederationBench {
     System.out.printf(
         "          paced, hub CPU by thread, ms/template (idle traffic included): %s%n",
         ThreadCpu.top(threadsBefore, ThreadCpu.sample(fleet.hub.process.pid()), templates, 8));
+    // The agent stage runs here, in the simulation: which of its threads the time went to.
+    System.out.printf(
+        "          paced, simulation CPU by thread, ms/template: %s%n",
+        ThreadCpu.top(
+            simThreadsBefore, ThreadCpu.sample(ProcessHandle.current().pid()), templates, 10));
     watches.forEach(Watch::close);
   }
 
