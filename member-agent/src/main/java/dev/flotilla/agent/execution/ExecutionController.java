@@ -308,6 +308,13 @@ public final class ExecutionController implements AutoCloseable {
       records.forget(work, key);
     } else {
       records.record(work, key, applied.live());
+      if (applied.outcome() != ApplyOutcome.NOOP && applied.live() != null) {
+        memberObjects.applied(
+            gvr,
+            key.namespace(),
+            key.name(),
+            applied.live().path("metadata").path("resourceVersion").asText(null));
+      }
       ApplyOutcome outcome = applied.outcome();
       if (outcome != ApplyOutcome.NOOP) {
         LOG.atDebug().log(() -> NAME + ": " + outcome + " " + key + " for Work " + work.name());

@@ -38,6 +38,7 @@ final class MemberObjects implements AutoCloseable {
   private final String workNamespace;
   private final Consumer<String> enqueueWork;
   private final Map<Gvr, Watched> informers = new ConcurrentHashMap<>();
+  private final OwnApplies ownApplies = new OwnApplies();
 
   private record Watched(
       SharedIndexInformer<GenericKubernetesResource> informer, CompletableFuture<Void> started) {}
@@ -108,22 +109,45 @@ final class MemberObjects implements AutoCloseable {
         new ResourceEventHandler<>() {
           @Override
           public void onAdd(GenericKubernetesResource obj) {
-            enqueue(obj);
+            if (!ownApplies.echo(key(gvr, obj), obj.getMetadata().getResourceVersion())) {
+              enqueue(obj);
+            }
           }
 
           @Override
           public void onUpdate(GenericKubernetesResource oldObj, GenericKubernetesResource newObj) {
+            if (java.util.Objects.equals(workOf(oldObj), workOf(newObj))
+                && ownApplies.echo(key(gvr, newObj), newObj.getMetadata().getResourceVersion())) {
+              return; // our own apply, whose reconcile already saw this version
+            }
             enqueue(oldObj);
             enqueue(newObj);
           }
 
           @Override
           public void onDelete(GenericKubernetesResource obj, boolean finalStateUnknown) {
+            ownApplies.forget(key(gvr, obj));
             enqueue(obj);
           }
         });
     LOG.atDebug().log(() -> "watching member " + gvr);
     return informer;
+  }
+
+  /**
+   * The agent's own apply of an object returned {@code resourceVersion}: the watch event of that
+   * version queues no reconcile (see {@link OwnApplies}).
+   */
+  void applied(Gvr gvr, String namespace, String name, String resourceVersion) {
+    ownApplies.applied(key(gvr, namespace, name), resourceVersion);
+  }
+
+  private static String key(Gvr gvr, GenericKubernetesResource obj) {
+    return key(gvr, obj.getMetadata().getNamespace(), obj.getMetadata().getName());
+  }
+
+  private static String key(Gvr gvr, String namespace, String name) {
+    return gvr + "|" + (namespace == null ? "" : namespace) + "|" + name;
   }
 
   /** The Work name if the object was applied by a Work of this cluster's namespace. */

@@ -327,4 +327,35 @@ class ExecutionIT {
         () -> !configMap("shrink", "settings").getData().containsKey("b"));
     assertEquals("1", configMap("shrink", "settings").getData().get("a"));
   }
+
+  /**
+   * The agent skips the watch event of the version its own apply returned (OwnApplies); a change
+   * someone makes in the member after that apply is still news, and the Work's content comes back.
+   */
+  @Test
+  void anObjectEditedInTheMemberAfterTheApplyIsRestored() {
+    Works.create(
+        rig.hub(),
+        Works.work(
+            ES,
+            "drift",
+            List.of(
+                Works.namespace("drift"),
+                Works.configMap("drift", "settings", Map.of("color", "blue")))));
+    awaitApplied("drift", "True");
+    Await.until("ConfigMap in member", () -> configMap("drift", "settings"), c -> c != null);
+    rig.member()
+        .configMaps()
+        .inNamespace("drift")
+        .withName("settings")
+        .edit(
+            c -> {
+              c.getData().put("color", "red");
+              return c;
+            });
+    Await.until(
+        "the Work's content restored in the member",
+        () -> configMap("drift", "settings"),
+        c -> "blue".equals(c.getData().get("color")));
+  }
 }

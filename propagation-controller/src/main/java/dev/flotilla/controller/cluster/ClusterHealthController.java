@@ -200,12 +200,8 @@ public final class ClusterHealthController implements Reconciler, AutoCloseable 
     }
     ObjectNode patch = Trees.MAPPER.createObjectNode();
     patch.with("spec").set("taints", next);
-    hub.genericKubernetesResources(Kinds.CLUSTER)
-        .withName(name)
-        .patch(
-            io.fabric8.kubernetes.client.dsl.base.PatchContext.of(
-                io.fabric8.kubernetes.client.dsl.base.PatchType.JSON_MERGE),
-            patch.toString());
+    dev.flotilla.controller.runtime.MergePatch.apply(
+        hub, Kinds.CLUSTER, null, name, null, patch.toString());
     return recheck;
   }
 

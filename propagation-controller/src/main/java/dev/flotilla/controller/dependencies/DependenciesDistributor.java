@@ -204,13 +204,13 @@ public final class DependenciesDistributor implements Reconciler, AutoCloseable 
     }
     ObjectNode patch = Trees.MAPPER.createObjectNode();
     patch.with("metadata").with("annotations").put(AttachedBindings.DEPENDENCIES_ANNOTATION, value);
-    hub.genericKubernetesResources(Kinds.RESOURCE_BINDING)
-        .inNamespace(Trees.text(binding, "metadata", "namespace"))
-        .withName(Trees.text(binding, "metadata", "name"))
-        .patch(
-            io.fabric8.kubernetes.client.dsl.base.PatchContext.of(
-                io.fabric8.kubernetes.client.dsl.base.PatchType.JSON_MERGE),
-            patch.toString());
+    dev.flotilla.controller.runtime.MergePatch.apply(
+        hub,
+        Kinds.RESOURCE_BINDING,
+        Trees.text(binding, "metadata", "namespace"),
+        Trees.text(binding, "metadata", "name"),
+        null,
+        patch.toString());
   }
 
   private JsonNode template(JsonNode r) {

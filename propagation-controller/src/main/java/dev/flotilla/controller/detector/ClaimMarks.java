@@ -2,11 +2,10 @@ package dev.flotilla.controller.detector;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.flotilla.controller.runtime.MergePatch;
 import dev.flotilla.controller.runtime.Trees;
 import dev.flotilla.policies.names.Names;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.dsl.base.PatchContext;
-import io.fabric8.kubernetes.client.dsl.base.PatchType;
 
 /**
  * The marks a claimed template carries, as Karmada writes them: the policy's name (and namespace)
@@ -85,11 +84,7 @@ final class ClaimMarks {
     ObjectNode meta = patch.putObject("metadata");
     meta.set("annotations", annotations);
     meta.set("labels", labels);
-    var resources = hub.genericKubernetesResources(ref.apiVersion(), ref.kind());
-    var one =
-        ref.namespace() == null
-            ? resources.withName(ref.name())
-            : resources.inNamespace(ref.namespace()).withName(ref.name());
-    return one.patch(PatchContext.of(PatchType.JSON_MERGE), patch.toString());
+    return MergePatch.apply(
+        hub, ref.apiVersion(), ref.kind(), ref.namespace(), ref.name(), patch.toString());
   }
 }

@@ -2,6 +2,7 @@ package dev.flotilla.controller.mcs;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.flotilla.controller.runtime.MergePatch;
 import dev.flotilla.controller.runtime.Namespaces;
 import dev.flotilla.controller.runtime.Trees;
 import dev.flotilla.policies.names.McsNames;

@@ -8,6 +8,7 @@ import dev.flotilla.controller.runtime.Controller;
 import dev.flotilla.controller.runtime.EnqueueHandler;
 import dev.flotilla.controller.runtime.EventRecorder;
 import dev.flotilla.controller.runtime.Kinds;
+import dev.flotilla.controller.runtime.MergePatch;
 import dev.flotilla.controller.runtime.OwnWrites;
 import dev.flotilla.controller.runtime.Reconciler;
 import dev.flotilla.controller.runtime.Trees;

@@ -203,10 +203,17 @@ public final class EventRecorder {
         patch.put("type", e.type);
         patch.put("lastTimestamp", now);
         try {
+          // Given the object (its name), fabric8 patches without reading it first.
           hub.v1()
               .events()
               .inNamespace(ns)
-              .withName(e.eventName)
+              .resource(
+                  new io.fabric8.kubernetes.api.model.EventBuilder()
+                      .withNewMetadata()
+                      .withName(e.eventName)
+                      .withNamespace(ns)
+                      .endMetadata()
+                      .build())
               .patch(PatchContext.of(PatchType.JSON_MERGE), patch.toString());
           WRITES.increment();
           SERIES.written(e, e.eventName);

@@ -55,6 +55,15 @@ public final class SchedulerController implements Reconciler, AutoCloseable {
   private static final java.time.Duration UNSCHEDULABLE_RETRY = java.time.Duration.ofSeconds(30);
 
   /**
+   * Bindings whose placement or Scheduled condition this scheduler wrote: sampled over time, the
+   * scheduler's own rate, apart from how fast bindings reach it.
+   */
+  private final io.micrometer.core.instrument.Counter schedulesWritten =
+      io.micrometer.core.instrument.Counter.builder("flotilla.scheduler.schedules.written")
+          .description("Bindings whose placement or Scheduled condition the scheduler wrote")
+          .register(io.micrometer.core.instrument.Metrics.globalRegistry);
+
+  /**
    * Queue key prefix of a binding the detector could not have made: its reconcile only reports why
    * it is left alone (the scheduler, first to see a binding, is the one that says so).
    */
@@ -144,7 +153,9 @@ public final class SchedulerController implements Reconciler, AutoCloseable {
         next.with("spec").set("clusters", targets);
       }
     }
+    boolean wrote = false;
     if (!Trees.same(next.path("spec"), spec)) {
+      wrote = true;
       GenericKubernetesResource stored = resource(crb).resource(Trees.generic(next)).update();
       written.wrote(key, stored);
       next = Trees.tree(stored);
@@ -160,6 +171,10 @@ public final class SchedulerController implements Reconciler, AutoCloseable {
       next.set("status", status);
       written.wrote(key, resource(crb).resource(Trees.generic(next)).updateStatus());
       recordOutcome(next, result);
+      wrote = true;
+    }
+    if (wrote) {
+      schedulesWritten.increment();
     }
     // Capacity (resource summaries) is not an event the scheduler reacts to; an unschedulable
     // binding is tried again on a timer, as Karmada retries unschedulable bindings.
