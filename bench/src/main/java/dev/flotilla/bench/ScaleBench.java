@@ -48,6 +48,7 @@ public final class ScaleBench {
         RunCost.load());
     Path work = Files.createTempDirectory("flotilla-scale");
     long t0 = System.nanoTime();
+    Map<String, Double> benchAtStart = ThreadCpu.sample(ProcessHandle.current().pid());
     // The hub is what is measured, not the members' DNS (two sockets per member): without it a
     // thousand members fit this machine's 20,000 open files. -Dflotilla.sim.dns=true keeps it.
     if (System.getProperty(SimulatedMember.DNS_PROPERTY) == null) {
@@ -65,6 +66,7 @@ public final class ScaleBench {
           RunCost.liveThreads(ProcessHandle.current().pid()),
           RunCost.load());
       int ready = awaitAllReady(fleet, t0);
+      printJoinCost(fleet, benchAtStart, t0);
       if (ready < clusters) {
         System.out.printf(
             "scale result: FAIL: only %d of %d clusters Ready after %d s%n",
@@ -93,6 +95,26 @@ public final class ScaleBench {
       }
       return ok;
     }
+  }
+
+  /**
+   * Where the join's CPU went, hub apart from the simulation (members, simulators, agents in this
+   * process), by thread group: the hub's from its start, this process's from the bench's start.
+   */
+  private static void printJoinCost(FleetUnderTest fleet, Map<String, Double> benchAtStart, long t0)
+      throws Exception {
+    long hubPid = fleet.hub.process.pid();
+    long self = ProcessHandle.current().pid();
+    Map<String, Double> hub = ThreadCpu.sample(hubPid);
+    Map<String, Double> bench = ThreadCpu.sample(self);
+    System.out.printf(
+        "join      CPU over %.0f s: hub %.1f s (%s); bench %.1f s (%s) [s per thread group]%n",
+        seconds(t0),
+        RunCost.cpuSeconds(hubPid),
+        ThreadCpu.top(Map.of(), hub, 1000, 8),
+        bench.values().stream().mapToDouble(Double::doubleValue).sum()
+            - benchAtStart.values().stream().mapToDouble(Double::doubleValue).sum(),
+        ThreadCpu.top(benchAtStart, bench, 1000, 10));
   }
 
   private static double seconds(long since) {
@@ -126,10 +148,17 @@ public final class ScaleBench {
    */
   private void hold(FleetUnderTest fleet) throws Exception {
     RunCost before = RunCost.sample(fleet);
+    Map<String, Double> hubThreads = ThreadCpu.sample(fleet.hub.process.pid());
+    Map<String, Double> benchThreads = ThreadCpu.sample(ProcessHandle.current().pid());
     long t = System.nanoTime();
     Thread.sleep(TimeUnit.SECONDS.toMillis(holdSeconds));
     RunCost after = RunCost.sample(fleet);
     double s = seconds(t);
+    int held = (int) Math.max(1, Math.round(s));
+    System.out.printf(
+        "steady    CPU by thread group, ms per s: hub %s; bench %s%n",
+        ThreadCpu.top(hubThreads, ThreadCpu.sample(fleet.hub.process.pid()), held, 6),
+        ThreadCpu.top(benchThreads, ThreadCpu.sample(ProcessHandle.current().pid()), held, 10));
     Map<String, Double> writes = new java.util.TreeMap<>();
     Map<String, Double> reads = new java.util.TreeMap<>();
     for (Map.Entry<String, Double> e : after.hubRequests().entrySet()) {

@@ -48,6 +48,17 @@ public final class ConnectionFlags {
               + " cut off and re-list (default: a quarter of the heap, at most 1 GiB).")
   Long maxWatchBuffer;
 
+  @Option(
+      names = "--http2",
+      negatable = true,
+      defaultValue = "true",
+      fallbackValue = "true",
+      description =
+          "Offer HTTP/2 (ALPN h2, 1,000 streams per connection) beside HTTP/1.1, as kube-apiserver"
+              + " does: a client's requests and watches share one connection. --no-http2 serves"
+              + " HTTP/1.1 only (default: ${DEFAULT-VALUE}).")
+  boolean http2;
+
   ConnectionLimits toLimits() {
     return new ConnectionLimits(
         idle,

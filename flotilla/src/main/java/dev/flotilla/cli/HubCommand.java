@@ -178,7 +178,10 @@ final class HubCommand implements Runnable {
     // GC, namespaces, CRD cleanup, root CA, ServiceAccounts, CSRs, PDB status and Event expiry
     // run with the federation's controllers, in the one replica that holds the Lease.
     HubServer hub =
-        HubServer.create(config, etcd.hosting()).eventTtl(eventTtl).electControllers().start();
+        HubServer.create(config, etcd.hosting().withHttp2(connections.http2))
+            .eventTtl(eventTtl)
+            .electControllers()
+            .start();
     // The controllers reach the API server in process, as their own RBAC-bound identity.
     KubernetesClient controllerClient = HubClients.controllers(hub);
     ControllerMetricsEndpoint controllerMetrics = ControllerMetricsEndpoint.install(hub);

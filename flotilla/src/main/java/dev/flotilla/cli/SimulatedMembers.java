@@ -41,21 +41,43 @@ public final class SimulatedMembers implements AutoCloseable {
 
   // A real agent is one process per cluster with its own connections; here a thousand agents'
   // selectors and connections (both ends of each member connection) would hold ~20 descriptors per
-  // cluster. Shared, the agents' hub requests use one pool, and each member is one HTTP/2
-  // connection carrying its agent's requests and watches.
-  private final SharedJdkTransport hubTransport;
+  // cluster. Shared, each member is one HTTP/2 connection carrying its agent's requests and
+  // watches, and the agents reach the hub through a few transports, each one HTTP/2 connection
+  // (where the hub offers it) for AGENTS_PER_HUB_TRANSPORT agents' requests and watches.
+  private final List<SharedJdkTransport> hubTransports;
   private final SharedJdkTransport memberTransport;
+
+  // Decoding as a real agent's clients decode (tolerant of a malformed object's metadata), one
+  // instance for every simulated client: each fabric8 client otherwise builds its own Jackson
+  // mapper and caches its own deserializers for every model class it meets, ~2 MiB of reflection
+  // data per client (half the simulation's live heap at 200 members, and CPU to build it). A real
+  // agent has two clients in its process; the mapper holds no per-client state.
+  private final io.fabric8.kubernetes.client.utils.KubernetesSerialization serialization =
+      ClientSource.tolerantSerialization();
+
+  /**
+   * Agents per hub transport: two watches each and their requests stay well under the hub's 1,000
+   * streams per connection (the JDK client fails a request past the server's limit rather than
+   * opening another connection), and the agents' connections spread over the hub's event loops.
+   */
+  static final int AGENTS_PER_HUB_TRANSPORT = 64;
 
   private SimulatedMembers(SimulatedFleet fleet, Path hubCa) throws java.io.IOException {
     this.fleet = fleet;
     this.agentThreads = AgentThreads.shared(Math.min(128, Math.max(16, fleet.members().size())));
     if (Boolean.parseBoolean(System.getProperty(SHARED_CLIENTS_PROPERTY, "true"))) {
-      hubTransport = SharedJdkTransport.trusting(List.of(java.nio.file.Files.readString(hubCa)));
+      String hubCaPem = java.nio.file.Files.readString(hubCa);
+      int n = (fleet.members().size() + AGENTS_PER_HUB_TRANSPORT - 1) / AGENTS_PER_HUB_TRANSPORT;
+      List<SharedJdkTransport> transports = new ArrayList<>();
+      for (int i = 0; i < Math.max(1, n); i++) {
+        transports.add(SharedJdkTransport.trusting(List.of(hubCaPem)));
+      }
+      hubTransports = List.copyOf(transports);
       memberTransport =
           SharedJdkTransport.trusting(
               fleet.kubeconfigContexts().stream().map(KubeconfigContext::caPem).toList());
     } else {
-      hubTransport = null;
+      hubTransports = null;
       memberTransport = null;
     }
   }
@@ -99,8 +121,15 @@ public final class SimulatedMembers implements AutoCloseable {
               return t;
             });
     List<java.util.concurrent.Future<?>> joins = new ArrayList<>();
-    for (SimulatedMember member : members.fleet.members()) {
-      joins.add(joining.submit(() -> members.join(member, hubUrl, hubCa, hubAdmin)));
+    members.warmUpHubTransports(hubUrl);
+    List<SimulatedMember> all = members.fleet.members();
+    for (int i = 0; i < all.size(); i++) {
+      SimulatedMember member = all.get(i);
+      SharedJdkTransport hubTransport =
+          members.hubTransports == null
+              ? null
+              : members.hubTransports.get(i / AGENTS_PER_HUB_TRANSPORT);
+      joins.add(joining.submit(() -> members.join(member, hubTransport, hubUrl, hubCa, hubAdmin)));
     }
     joining.shutdown();
     try {
@@ -115,7 +144,12 @@ public final class SimulatedMembers implements AutoCloseable {
   }
 
   /** Issues one member's agent credential and starts its agent. */
-  private Void join(SimulatedMember member, String hubUrl, Path hubCa, KubernetesClient hubAdmin)
+  private Void join(
+      SimulatedMember member,
+      SharedJdkTransport hubTransport,
+      String hubUrl,
+      Path hubCa,
+      KubernetesClient hubAdmin)
       throws Exception {
     String token = AgentCredentials.issue(hubAdmin, member.name());
     KubernetesClient hubClient =
@@ -125,6 +159,9 @@ public final class SimulatedMembers implements AutoCloseable {
                     .withMasterUrl(hubUrl)
                     .withCaCertFile(hubCa.toString())
                     .withOauthToken(token)
+                    // Where the hub offers HTTP/2, a watch is a stream on the transport's one
+                    // connection; as a WebSocket it is an HTTP/1.1 connection of its own.
+                    .withOnlyHttpWatches(hubTransport != null)
                     .build())
             .build();
     KubeconfigContext ctx = member.kubeconfigContext();
@@ -173,6 +210,31 @@ public final class SimulatedMembers implements AutoCloseable {
     return null;
   }
 
+  /**
+   * One request through each hub transport before the agents start: requests racing to a server the
+   * JDK client has no connection to open one each, and the extra ones then carry watches.
+   */
+  private void warmUpHubTransports(String hubUrl) {
+    if (hubTransports == null) {
+      return;
+    }
+    for (SharedJdkTransport t : hubTransports) {
+      try {
+        t.httpClient()
+            .send(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create(hubUrl + "/livez"))
+                    .timeout(java.time.Duration.ofSeconds(30))
+                    .build(),
+                java.net.http.HttpResponse.BodyHandlers.discarding());
+      } catch (java.io.IOException e) {
+        // the agents retry on their own
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+  }
+
   /** The members themselves (API servers and simulators), e.g. for in-process benchmarks. */
   public SimulatedFleet fleet() {
     return fleet;
@@ -182,9 +244,10 @@ public final class SimulatedMembers implements AutoCloseable {
     return fleet.kubeconfigContexts();
   }
 
-  private static io.fabric8.kubernetes.client.KubernetesClientBuilder builder(
+  private io.fabric8.kubernetes.client.KubernetesClientBuilder builder(
       SharedJdkTransport transport) {
-    return transport != null ? transport.builder() : Fabric8Clients.builder();
+    return (transport != null ? transport.builder() : Fabric8Clients.builder())
+        .withKubernetesSerialization(serialization);
   }
 
   @Override

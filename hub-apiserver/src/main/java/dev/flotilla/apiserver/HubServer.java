@@ -148,6 +148,11 @@ public final class HubServer implements AutoCloseable {
       this(runtime, inMemoryStore, false, store);
     }
 
+    /** The same hosting, offering HTTP/2 or not. */
+    public Hosting withHttp2(boolean offer) {
+      return new Hosting(runtime, inMemoryStore, offer, store);
+    }
+
     /** Its own threads and durable storage: what a hub runs with. */
     public static Hosting standalone() {
       return new Hosting(null, false);
