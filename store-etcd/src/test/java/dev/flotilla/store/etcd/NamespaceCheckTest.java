@@ -91,15 +91,7 @@ class NamespaceCheckTest {
           "20 creates in an Active namespace read the namespace from the store");
 
       // Deleted through this hub: the next create is refused at once, the watch notwithstanding.
-      onA.configMaps()
-          .inNamespace("team")
-          .resource(
-              new ConfigMapBuilder(cm("held"))
-                  .editMetadata()
-                  .addToFinalizers("example.com/hold")
-                  .endMetadata()
-                  .build())
-          .create();
+      holdOpen(onA, "team");
       onA.namespaces().withName("team").delete();
       KubernetesClientException refused =
           assertThrows(
@@ -108,15 +100,7 @@ class NamespaceCheckTest {
       assertEquals(403, refused.getCode(), refused.getMessage());
 
       // Deleted through the other hub: refused once A's watch has shown it Terminating.
-      onA.configMaps()
-          .inNamespace("elsewhere")
-          .resource(
-              new ConfigMapBuilder(cm("held"))
-                  .editMetadata()
-                  .addToFinalizers("example.com/hold")
-                  .endMetadata()
-                  .build())
-          .create();
+      holdOpen(onA, "elsewhere");
       onB.namespaces().withName("elsewhere").delete();
       Await.until(
           "hub A to refuse creates in a namespace hub B deleted",
@@ -130,6 +114,13 @@ class NamespaceCheckTest {
             }
           });
     }
+  }
+
+  /** An object with a finalizer, so a deleted namespace stays Terminating. */
+  private static void holdOpen(KubernetesClient client, String namespace) {
+    ConfigMap held = cm("held");
+    held.getMetadata().setFinalizers(java.util.List.of("example.com/hold"));
+    client.configMaps().inNamespace(namespace).resource(held).create();
   }
 
   private static ConfigMap cm(String name) {
