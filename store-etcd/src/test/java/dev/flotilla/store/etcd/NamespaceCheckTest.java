@@ -2,6 +2,7 @@ package dev.flotilla.store.etcd;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.flotilla.apiserver.HubServer;
 import dev.flotilla.apiserver.it.TestHub;
@@ -30,7 +31,10 @@ import org.junit.jupiter.api.io.TempDir;
 class NamespaceCheckTest {
   @TempDir Path dir;
 
-  /** Counts store reads by key. */
+  /**
+   * Counts store reads by key made on the API workers, where requests run (the hub's controllers,
+   * which read namespaces on their own threads, are not what this test is about).
+   */
   private static final class ReadCounting extends ForwardingStore {
     final Map<String, AtomicInteger> reads = new ConcurrentHashMap<>();
 
@@ -40,7 +44,9 @@ class NamespaceCheckTest {
 
     @Override
     public Optional<KeyValue> get(String key) {
-      reads.computeIfAbsent(key, k -> new AtomicInteger()).incrementAndGet();
+      if (Thread.currentThread().getName().startsWith("api-worker")) {
+        reads.computeIfAbsent(key, k -> new AtomicInteger()).incrementAndGet();
+      }
       return super.get(key);
     }
 
@@ -80,7 +86,10 @@ class NamespaceCheckTest {
               a.server().storage().activeNamespaces().knownActive("team")
                   && a.server().storage().activeNamespaces().knownActive("elsewhere"));
 
-      String teamKey = "/registry/namespaces/team";
+      Await.until(
+          "the namespace's default ServiceAccount (the controllers done with it)",
+          () -> onA.serviceAccounts().inNamespace("team").withName("default").get() != null);
+      String teamKey = "/registry/core/namespaces/team";
       int before = storeOfA[0].reads(teamKey);
       for (int i = 0; i < 20; i++) {
         onA.configMaps().inNamespace("team").resource(cm("cm-" + i)).create();
@@ -98,6 +107,9 @@ class NamespaceCheckTest {
               KubernetesClientException.class,
               () -> onA.configMaps().inNamespace("team").resource(cm("late")).create());
       assertEquals(403, refused.getCode(), refused.getMessage());
+      assertTrue(
+          storeOfA[0].reads(teamKey) > before,
+          "a create in a namespace deleted through this hub reads it from the store");
 
       // Deleted through the other hub: refused once A's watch has shown it Terminating.
       holdOpen(onA, "elsewhere");
