@@ -99,13 +99,12 @@ class EventLogRestartTest {
   }
 
   /** A store whose watches drop events while {@code losing}, and keep their gone callbacks. */
-  private static final class LossyStore implements Store {
-    private final Store inner;
+  private static final class LossyStore extends ForwardingStore {
     final List<Runnable> gone = new CopyOnWriteArrayList<>();
     volatile boolean losing;
 
     LossyStore(Store inner) {
-      this.inner = inner;
+      super(inner);
     }
 
     @Override
@@ -125,59 +124,6 @@ class EventLogRestartTest {
     @Override
     public Watch watch(String prefix, long afterRevision, Consumer<StoreEvent> listener) {
       throw new AssertionError("the follower must pass a gone callback");
-    }
-
-    @Override
-    public long currentRevision() {
-      return inner.currentRevision();
-    }
-
-    @Override
-    public long compactedRevision() {
-      return inner.compactedRevision();
-    }
-
-    @Override
-    public java.util.Optional<KeyValue> get(String key) {
-      return inner.get(key);
-    }
-
-    @Override
-    public RangeResult range(String fromKey, String toKey, long revision, int limit) {
-      return inner.range(fromKey, toKey, revision, limit);
-    }
-
-    @Override
-    public long count(String fromKey, String toKey) {
-      return inner.count(fromKey, toKey);
-    }
-
-    @Override
-    public java.util.concurrent.CompletableFuture<WriteResult> create(
-        String key, ValueEncoder value) {
-      return inner.create(key, value);
-    }
-
-    @Override
-    public java.util.concurrent.CompletableFuture<WriteResult> update(
-        String key, long expected, ValueEncoder value) {
-      return inner.update(key, expected, value);
-    }
-
-    @Override
-    public java.util.concurrent.CompletableFuture<WriteResult> delete(
-        String key, long expected, ValueEncoder tombstone) {
-      return inner.delete(key, expected, tombstone);
-    }
-
-    @Override
-    public void compact(long revision) {
-      inner.compact(revision);
-    }
-
-    @Override
-    public void close() {
-      inner.close();
     }
   }
 }
