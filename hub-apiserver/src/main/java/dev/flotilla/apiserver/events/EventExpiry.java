@@ -44,7 +44,11 @@ public final class EventExpiry implements AutoCloseable {
   private final List<ResourceType> types = new ArrayList<>();
   private final Map<String, Written> written = new ConcurrentHashMap<>();
   private final List<Store.Watch> watches = new ArrayList<>();
-  private final ScheduledThreadPoolExecutor timer = Pools.scheduled(NAME, 1, 10);
+  // One timer for every server in the process, as compaction (HubServer): a process hosting a
+  // thousand simulated members held a thousand timer threads, each sweeping once a minute.
+  private static final ScheduledThreadPoolExecutor TIMER = Pools.scheduled(NAME, 1, 10);
+  private volatile boolean closed;
+  private volatile java.util.concurrent.ScheduledFuture<?> sweeps;
 
   /** When an Event's key was last written, and at which revision. */
   private record Written(ResourceType type, String key, long revision, Instant at) {}
@@ -80,9 +84,23 @@ public final class EventExpiry implements AutoCloseable {
                     }
                   }));
     }
-    timer.execute(() -> listStored(revision));
+    TIMER.execute(
+        () -> {
+          if (!closed) {
+            listStored(revision);
+          }
+        });
     long period = Math.max(1_000, Math.min(60_000, ttl.toMillis() / 10));
-    timer.scheduleWithFixedDelay(this::sweep, period, period, TimeUnit.MILLISECONDS);
+    sweeps =
+        TIMER.scheduleWithFixedDelay(
+            () -> {
+              if (!closed) {
+                sweep();
+              }
+            },
+            period,
+            period,
+            TimeUnit.MILLISECONDS);
   }
 
   /**
@@ -160,7 +178,10 @@ public final class EventExpiry implements AutoCloseable {
 
   @Override
   public void close() {
+    closed = true;
+    if (sweeps != null) {
+      sweeps.cancel(false);
+    }
     watches.forEach(Store.Watch::close);
-    timer.shutdownNow();
   }
 }
