@@ -15,13 +15,13 @@ import dev.flotilla.apiserver.storage.PrefixFollower;
 import dev.flotilla.apiserver.storage.RangeResult;
 import dev.flotilla.apiserver.storage.Store;
 import dev.flotilla.apiserver.storage.StoreEvent;
-import dev.flotilla.workqueue.Pools;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 /**
  * Garbage collection by ownerReferences, as kube-controller-manager does it: dependents of a
@@ -35,12 +35,14 @@ public final class GarbageCollector implements AutoCloseable {
 
   private final ResourceStorage storage;
 
-  /**
-   * Graph bookkeeping runs on its own thread, off the store's writer thread: one at most, so in
-   * order, released when idle (a process hosting a thousand simulated members held a thousand idle
-   * ones).
-   */
-  private final ExecutorService graphThread = Pools.workers(NAME + "-graph", 1, 30);
+  /** Graph bookkeeping runs on its own thread, off the store's writer thread. */
+  private final ExecutorService graphThread =
+      Executors.newSingleThreadExecutor(
+          r -> {
+            Thread t = new Thread(r, NAME + "-graph");
+            t.setDaemon(true);
+            return t;
+          });
 
   private final Map<String, String> keyByUid = new HashMap<>();
   private final Map<String, Set<String>> dependentsByOwner = new HashMap<>();

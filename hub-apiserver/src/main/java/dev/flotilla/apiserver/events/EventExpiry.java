@@ -44,11 +44,7 @@ public final class EventExpiry implements AutoCloseable {
   private final List<ResourceType> types = new ArrayList<>();
   private final Map<String, Written> written = new ConcurrentHashMap<>();
   private final List<Store.Watch> watches = new ArrayList<>();
-  // One timer for every server in the process, as compaction (HubServer): a process hosting a
-  // thousand simulated members held a thousand timer threads, each sweeping once a minute.
-  private static final ScheduledThreadPoolExecutor TIMER = Pools.scheduled(NAME, 1, 10);
-  private volatile boolean closed;
-  private volatile java.util.concurrent.ScheduledFuture<?> sweeps;
+  private final ScheduledThreadPoolExecutor timer = Pools.scheduled(NAME, 1, 10);
 
   /** When an Event's key was last written, and at which revision. */
   private record Written(ResourceType type, String key, long revision, Instant at) {}
@@ -84,23 +80,9 @@ public final class EventExpiry implements AutoCloseable {
                     }
                   }));
     }
-    TIMER.execute(
-        () -> {
-          if (!closed) {
-            listStored(revision);
-          }
-        });
+    timer.execute(() -> listStored(revision));
     long period = Math.max(1_000, Math.min(60_000, ttl.toMillis() / 10));
-    sweeps =
-        TIMER.scheduleWithFixedDelay(
-            () -> {
-              if (!closed) {
-                sweep();
-              }
-            },
-            period,
-            period,
-            TimeUnit.MILLISECONDS);
+    timer.scheduleWithFixedDelay(this::sweep, period, period, TimeUnit.MILLISECONDS);
   }
 
   /**
@@ -178,10 +160,7 @@ public final class EventExpiry implements AutoCloseable {
 
   @Override
   public void close() {
-    closed = true;
-    if (sweeps != null) {
-      sweeps.cancel(false);
-    }
     watches.forEach(Store.Watch::close);
+    timer.shutdownNow();
   }
 }
