@@ -1,5 +1,6 @@
 package dev.flotilla.apiserver;
 
+import dev.flotilla.apiserver.concurrent.RankedWorkers;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.internal.VertxInternal;
@@ -7,8 +8,6 @@ import io.vertx.core.internal.threadchecker.BlockedThreadEvent;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -58,12 +57,8 @@ public final class ServerRuntime implements AutoCloseable {
     ((VertxInternal) vertx).blockedThreadChecker().setThreadBlockedHandler(this::blocked);
     AtomicInteger n = new AtomicInteger();
     this.workers =
-        new ThreadPoolExecutor(
+        new RankedWorkers(
             workerThreads,
-            workerThreads,
-            0,
-            TimeUnit.MILLISECONDS,
-            new LinkedBlockingQueue<>(),
             r -> {
               Thread t = new Thread(r, name + "-worker-" + n.incrementAndGet());
               t.setDaemon(true);
@@ -96,7 +91,10 @@ public final class ServerRuntime implements AutoCloseable {
     return eventLoops;
   }
 
-  /** Where request work runs; never an event loop. */
+  /**
+   * Where request work runs, with an urgent lane for leases ({@link RankedWorkers}); never an event
+   * loop.
+   */
   public ExecutorService workers() {
     return workers;
   }

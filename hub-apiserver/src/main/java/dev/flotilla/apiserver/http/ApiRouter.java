@@ -2,6 +2,7 @@ package dev.flotilla.apiserver.http;
 
 import dev.flotilla.apiserver.auth.TokenAuthenticator;
 import dev.flotilla.apiserver.auth.UserInfo;
+import dev.flotilla.apiserver.concurrent.RankedWorkers;
 import dev.flotilla.apiserver.objects.ApiException;
 import dev.flotilla.apiserver.objects.ResourceStorage;
 import io.vertx.core.Context;
@@ -33,6 +34,10 @@ final class ApiRouter {
   private final ApiMetrics metrics;
   private final ResourceRoutes routes;
   private final HealthChecks health;
+
+  /** Where Lease objects live: {@code coordination.k8s.io} serves only leases (and candidates). */
+  private static final String LEASES = "/apis/coordination.k8s.io/";
+
   private final Executor workers;
 
   /** Extension APIs by path prefix, checked after authentication (see {@link ExtensionHandler}). */
@@ -272,7 +277,8 @@ final class ApiRouter {
     try {
       routed =
           CompletableFuture.supplyAsync(
-              () -> routes.route(method, path, params, headers, body, user, verb), workers);
+              () -> routes.route(method, path, params, headers, body, user, verb),
+              workersFor(path));
     } catch (RejectedExecutionException e) {
       fail(http, ApiException.internal("the server is shutting down"), verb[0], started);
       return;
@@ -363,6 +369,14 @@ final class ApiRouter {
 
   Executor workers() {
     return workers;
+  }
+
+  /**
+   * The workers' lane for a request to {@code path}: Leases (cluster heartbeats, leader election)
+   * go first, so a burst of Work writes cannot make a cluster's lease lapse.
+   */
+  Executor workersFor(String path) {
+    return path.startsWith(LEASES) ? RankedWorkers.urgentLane(workers) : workers;
   }
 
   ApiMetrics metrics() {

@@ -2,6 +2,7 @@ package dev.flotilla.apiserver.objects;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.flotilla.apiserver.concurrent.RankedWorkers;
 import dev.flotilla.apiserver.registry.ResourceRegistry;
 import dev.flotilla.apiserver.registry.ResourceType;
 import dev.flotilla.apiserver.storage.KeyValue;
@@ -45,6 +46,14 @@ public final class ResourceStorage {
     this.registry = registry;
     this.completions = completions;
     this.namespaces = registry.find("", "v1", "namespaces").orElseThrow();
+  }
+
+  /**
+   * Where a write continues once the store answers: the workers, in the lane of the request that
+   * made it (a lease renewal's continuation stays urgent though a store thread submits it).
+   */
+  private Executor completions() {
+    return RankedWorkers.keepingRank(completions);
   }
 
   public Store store() {
@@ -91,7 +100,7 @@ public final class ResourceStorage {
       CompletableFuture<?> admitted, Supplier<CompletableFuture<T>> write) {
     return admitted == null
         ? write.get()
-        : admitted.thenComposeAsync(v -> write.get(), completions);
+        : admitted.thenComposeAsync(v -> write.get(), completions());
   }
 
   // ---- reads ----
@@ -158,7 +167,7 @@ public final class ResourceStorage {
               }
               return toVersion(type, result.kv().value());
             },
-            completions);
+            completions());
   }
 
   /** 400 when the body names a namespace other than the request's. */
@@ -334,7 +343,7 @@ public final class ResourceStorage {
                         subresource,
                         admit);
                   },
-                  completions);
+                  completions());
         });
   }
 
@@ -498,7 +507,7 @@ public final class ResourceStorage {
               // preconditions (a delete guarded by a resourceVersion must not take a newer one).
               return delete(type, namespace, name, options, ctx);
             },
-            completions);
+            completions());
   }
 
   private boolean pendingFinalization(ResourceType type, ObjectNode obj) {

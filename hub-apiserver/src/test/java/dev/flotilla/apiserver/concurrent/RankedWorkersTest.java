@@ -1,0 +1,120 @@
+package dev.flotilla.apiserver.concurrent;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class RankedWorkersTest {
+  private RankedWorkers pool;
+  private final CountDownLatch gate = new CountDownLatch(1);
+  private final List<String> ran = new CopyOnWriteArrayList<>();
+
+  @BeforeEach
+  void oneBusyWorker() {
+    pool = new RankedWorkers(1, Thread::new);
+    // The only worker waits, so everything submitted next queues behind it.
+    pool.execute(
+        () -> {
+          try {
+            gate.await();
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+        });
+  }
+
+  @AfterEach
+  void stop() {
+    pool.shutdownNow();
+  }
+
+  @Test
+  void anUrgentTaskOvertakesOrdinaryOnesAndEachLaneKeepsItsOrder() throws Exception {
+    for (int i = 0; i < 5; i++) {
+      String name = "work-" + i;
+      pool.execute(() -> ran.add(name));
+    }
+    pool.urgent().execute(() -> ran.add("lease-1"));
+    pool.urgent().execute(() -> ran.add("lease-2"));
+    finish(7);
+    assertEquals(
+        List.of("lease-1", "lease-2", "work-0", "work-1", "work-2", "work-3", "work-4"), ran);
+  }
+
+  @Test
+  void whatAnUrgentTaskSubmitsIsUrgent() throws Exception {
+    pool.execute(() -> ran.add("work-0"));
+    pool.urgent()
+        .execute(
+            () -> {
+              ran.add("lease");
+              pool.execute(() -> ran.add("lease-step-1"));
+              pool.execute(() -> ran.add("lease-step-2"));
+            });
+    finish(4);
+    // The urgent task's own submissions overtake work-0, which was queued before them.
+    assertEquals(List.of("lease", "lease-step-1", "lease-step-2", "work-0"), ran);
+  }
+
+  @Test
+  void aContinuationSubmittedFromAnotherThreadKeepsTheRankChosenWhileUrgent() throws Exception {
+    ExecutorService store = Executors.newSingleThreadExecutor();
+    try {
+      CompletableFuture<Executor> chosen = new CompletableFuture<>();
+      CompletableFuture<Executor> chosenOrdinary = new CompletableFuture<>();
+      pool.urgent().execute(() -> chosen.complete(RankedWorkers.keepingRank(pool)));
+      pool.execute(() -> chosenOrdinary.complete(RankedWorkers.keepingRank(pool)));
+      gate.countDown();
+      Executor urgentLane = chosen.get(30, TimeUnit.SECONDS);
+      Executor ordinaryLane = chosenOrdinary.get(30, TimeUnit.SECONDS);
+      CountDownLatch busy = new CountDownLatch(1);
+      pool.execute(
+          () -> {
+            try {
+              busy.await();
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+            }
+          });
+      // The store's thread submits both continuations, the ordinary one first.
+      store.submit(() -> ordinaryLane.execute(() -> ran.add("ordinary"))).get();
+      store.submit(() -> urgentLane.execute(() -> ran.add("urgent"))).get();
+      busy.countDown();
+      awaitSize(2);
+      assertEquals(List.of("urgent", "ordinary"), ran);
+    } finally {
+      store.shutdownNow();
+    }
+  }
+
+  @Test
+  void aPoolWithoutLanesIsItsOwnUrgentLane() {
+    Executor plain = Runnable::run;
+    assertTrue(RankedWorkers.urgentLane(plain) == plain);
+    assertTrue(RankedWorkers.keepingRank(plain) == plain);
+  }
+
+  private void finish(int tasks) throws InterruptedException {
+    gate.countDown();
+    awaitSize(tasks);
+  }
+
+  private void awaitSize(int tasks) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (ran.size() < tasks && System.nanoTime() < deadline) {
+      Thread.sleep(5);
+    }
+    assertEquals(tasks, ran.size(), "tasks run: " + ran);
+  }
+}
