@@ -76,7 +76,9 @@ class SchedulerPassesIT {
             "binding of " + name + " on c2 alone",
             () -> "[c2]".equals(clusters(fx, name)) ? true : null);
       }
-      // A binding event that changes none of its scheduling inputs is skipped without a write.
+      // A binding event that changes none of its scheduling inputs (a label: placement reads none
+      // of
+      // a binding's) is skipped without a write.
       double skippedBefore = skipped();
       for (int i = 0; i < BINDINGS; i++) {
         fx.client
@@ -85,7 +87,7 @@ class SchedulerPassesIT {
             .withName("cm" + i + "-configmap")
             .edit(
                 b -> {
-                  b.getMetadata().getAnnotations().put("example.dev/touched", "yes");
+                  b.getMetadata().getLabels().put("example.dev/touched", "yes");
                   return b;
                 });
       }

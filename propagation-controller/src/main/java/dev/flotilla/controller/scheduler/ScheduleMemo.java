@@ -1,14 +1,11 @@
 package dev.flotilla.controller.scheduler;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.flotilla.controller.runtime.ContentHash;
-import dev.flotilla.policies.placement.Bindings;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -27,24 +24,39 @@ final class ScheduleMemo {
 
   private final Map<String, Entry> byKey = new ConcurrentHashMap<>();
 
-  /** The hash of a binding's scheduling inputs over {@code clusters} (not deleting, in order). */
+  /**
+   * The hash of a binding's scheduling inputs over {@code clusters} (not deleting, in order), read
+   * from the decoded object: uid (so kind and name), generation (spec), annotations (whether a
+   * policy places it) and the scheduler's status fields.
+   */
   static ContentHash.Hash inputs(
-      JsonNode binding, List<GenericKubernetesResource> clusters, ClusterViews views) {
-    JsonNode meta = binding.path("metadata");
-    ObjectNode status = JsonNodeFactory.instance.objectNode();
+      GenericKubernetesResource binding,
+      List<GenericKubernetesResource> clusters,
+      ClusterViews views) {
+    var meta = binding.getMetadata();
+    Map<?, ?> status = map(binding.getAdditionalProperties().get("status"));
+    Map<String, Object> scheduler = new TreeMap<>();
     for (String field : STATUS_FIELDS) {
-      status.set(field, binding.path("status").get(field));
+      scheduler.put(field, status.get(field));
     }
-    for (JsonNode c : binding.path("status").path("conditions")) {
-      if ("Scheduled".equals(c.path("type").asText())) {
-        status.set("scheduled", c);
+    if (status.get("conditions") instanceof List<?> conditions) {
+      for (Object c : conditions) {
+        if (c instanceof Map<?, ?> m && "Scheduled".equals(m.get("type"))) {
+          scheduler.put("scheduled", m);
+        }
       }
     }
-    boolean workload = Bindings.isWorkload(binding.path("spec"));
+    Map<?, ?> spec = map(binding.getAdditionalProperties().get("spec"));
+    // Karmada's IsWorkload, widened: any of these keys makes the replica estimate read capacity.
+    boolean workload =
+        spec.containsKey("replicas")
+            || spec.containsKey("replicaRequirements")
+            || spec.containsKey("components");
     List<Object> all = new ArrayList<>();
-    all.add(meta.path("uid").asText());
-    all.add(meta.path("generation").asLong());
-    all.add(status);
+    all.add(meta.getUid());
+    all.add(meta.getGeneration());
+    all.add(meta.getAnnotations());
+    all.add(scheduler);
     for (GenericKubernetesResource c : clusters) {
       ClusterViews.View v = views.view(c);
       all.add(c.getMetadata().getName());
@@ -56,6 +68,10 @@ final class ScheduleMemo {
       }
     }
     return ContentHash.ofPlain(all);
+  }
+
+  private static Map<?, ?> map(Object o) {
+    return o instanceof Map<?, ?> m ? m : Map.of();
   }
 
   /** The memo of {@code key} if it was made from {@code inputs}, else null. */

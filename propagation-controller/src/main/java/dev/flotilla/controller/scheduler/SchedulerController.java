@@ -146,7 +146,22 @@ public final class SchedulerController implements Reconciler, AutoCloseable {
       memo.forget(key);
       return Result.DONE;
     }
-    ObjectNode binding = Trees.tree(written.newest(key, cached));
+    GenericKubernetesResource newest = written.newest(key, cached);
+    List<GenericKubernetesResource> live = new ArrayList<>();
+    for (GenericKubernetesResource c : clusters.getStore().list()) {
+      if (c.getMetadata().getDeletionTimestamp() == null) {
+        live.add(c);
+      }
+    }
+    // Checked before the binding is converted to a tree: that conversion was most of the cost of a
+    // reconcile that ends up writing nothing, as every pass after a restart's first does.
+    var inputs = ScheduleMemo.inputs(newest, live, clusterViews);
+    ScheduleMemo.Entry same = refusedKey ? null : memo.unchanged(key, inputs);
+    if (same != null) {
+      skipped.increment();
+      return same.scheduled() ? Result.DONE : Result.after(UNSCHEDULABLE_RETRY);
+    }
+    ObjectNode binding = Trees.tree(newest);
     var refusal = TrustedBindings.refusal(binding);
     if (refusal.isPresent()) {
       trust.report(key, binding, refusal.get());
@@ -159,18 +174,6 @@ public final class SchedulerController implements Reconciler, AutoCloseable {
     if (!binding.path("spec").has("placement") && AttachedBindings.attachedOnly(binding)) {
       // No policy places it (a dependency's attached binding): its requirers' clusters do.
       return Result.DONE;
-    }
-    List<GenericKubernetesResource> live = new ArrayList<>();
-    for (GenericKubernetesResource c : clusters.getStore().list()) {
-      if (c.getMetadata().getDeletionTimestamp() == null) {
-        live.add(c);
-      }
-    }
-    var inputs = ScheduleMemo.inputs(binding, live, clusterViews);
-    ScheduleMemo.Entry same = memo.unchanged(key, inputs);
-    if (same != null) {
-      skipped.increment();
-      return same.scheduled() ? Result.DONE : Result.after(UNSCHEDULABLE_RETRY);
     }
     List<JsonNode> all = new ArrayList<>();
     live.forEach(c -> all.add(clusterTrees.tree(c)));
