@@ -69,6 +69,24 @@ public final class SchedulerController implements Reconciler, AutoCloseable {
    */
   private static final String REFUSED = "refused|";
 
+  /**
+   * Queue key standing for "every binding": Cluster events queue it (coalesced), and its reconcile
+   * queues each binding once, so the dozens of Cluster changes a restarted hub sees (agents
+   * reconnecting) cost one pass over the bindings instead of one each.
+   */
+  static final String ALL_BINDINGS = "clusters|all";
+
+  private static final java.time.Duration CLUSTER_COALESCE = java.time.Duration.ofSeconds(1);
+
+  private final ClusterViews clusterViews = new ClusterViews();
+  private final ScheduleMemo memo = new ScheduleMemo();
+
+  /** Binding reconciles skipped because none of their scheduling inputs changed. */
+  private final io.micrometer.core.instrument.Counter skipped =
+      io.micrometer.core.instrument.Counter.builder("flotilla.scheduler.unchanged.skipped")
+          .description("Binding reconciles skipped: no scheduling input changed since the last")
+          .register(io.micrometer.core.instrument.Metrics.globalRegistry);
+
   public SchedulerController(KubernetesClient hub, HubInformers informers) {
     this.hub = hub;
     this.controller = new Controller(NAME, this, WORKERS);
@@ -99,8 +117,9 @@ public final class SchedulerController implements Reconciler, AutoCloseable {
     this.clusters =
         informers.inform(
             Kinds.CLUSTER,
-            new EnqueueHandler<GenericKubernetesResource>(controller, c -> allBindingKeys())
-                .onlyIf(Changes::placementRelevant));
+            new EnqueueHandler<GenericKubernetesResource>(controller, c -> List.of(ALL_BINDINGS))
+                .onlyIf(ClusterViews::placementChanged)
+                .coalescing(CLUSTER_COALESCE));
     controller.start();
   }
 
@@ -111,6 +130,10 @@ public final class SchedulerController implements Reconciler, AutoCloseable {
 
   @Override
   public Result reconcile(String queued) {
+    if (ALL_BINDINGS.equals(queued)) {
+      allBindingKeys().forEach(controller::enqueue);
+      return Result.DONE;
+    }
     boolean refusedKey = queued.startsWith(REFUSED);
     String key = refusedKey ? queued.substring(REFUSED.length()) : queued;
     boolean crb = key.startsWith("crb|");
@@ -120,9 +143,25 @@ public final class SchedulerController implements Reconciler, AutoCloseable {
     if (cached == null || cached.getMetadata().getDeletionTimestamp() != null) {
       written.forget(key);
       trust.forget(key);
+      memo.forget(key);
       return Result.DONE;
     }
-    ObjectNode binding = Trees.tree(written.newest(key, cached));
+    GenericKubernetesResource newest = written.newest(key, cached);
+    List<GenericKubernetesResource> live = new ArrayList<>();
+    for (GenericKubernetesResource c : clusters.getStore().list()) {
+      if (c.getMetadata().getDeletionTimestamp() == null) {
+        live.add(c);
+      }
+    }
+    // Checked before the binding is converted to a tree: that conversion was most of the cost of a
+    // reconcile that ends up writing nothing, as every pass after a restart's first does.
+    var inputs = ScheduleMemo.inputs(newest, live, clusterViews);
+    ScheduleMemo.Entry same = refusedKey ? null : memo.unchanged(key, inputs);
+    if (same != null) {
+      skipped.increment();
+      return same.scheduled() ? Result.DONE : Result.after(UNSCHEDULABLE_RETRY);
+    }
+    ObjectNode binding = Trees.tree(newest);
     var refusal = TrustedBindings.refusal(binding);
     if (refusal.isPresent()) {
       trust.report(key, binding, refusal.get());
@@ -137,11 +176,7 @@ public final class SchedulerController implements Reconciler, AutoCloseable {
       return Result.DONE;
     }
     List<JsonNode> all = new ArrayList<>();
-    for (GenericKubernetesResource c : clusters.getStore().list()) {
-      if (c.getMetadata().getDeletionTimestamp() == null) {
-        all.add(clusterTrees.tree(c));
-      }
-    }
+    live.forEach(c -> all.add(clusterTrees.tree(c)));
     JsonNode spec = binding.path("spec");
     ScheduleResult result = scheduler.schedule(null, spec, binding.path("status"), all);
     ObjectNode next = binding.deepCopy();
@@ -175,6 +210,9 @@ public final class SchedulerController implements Reconciler, AutoCloseable {
     }
     if (wrote) {
       schedulesWritten.increment();
+      memo.forget(key); // its follow-up event schedules it again from what was written
+    } else {
+      memo.remember(key, inputs, result.scheduled());
     }
     // Capacity (resource summaries) is not an event the scheduler reacts to; an unschedulable
     // binding is tried again on a timer, as Karmada retries unschedulable bindings.
