@@ -74,6 +74,11 @@ final class ScheduleMemo {
     return o instanceof Map<?, ?> m ? m : Map.of();
   }
 
+  /** Whether {@code key} has a memo to compare against. */
+  boolean remembers(String key) {
+    return byKey.containsKey(key);
+  }
+
   /** The memo of {@code key} if it was made from {@code inputs}, else null. */
   Entry unchanged(String key, ContentHash.Hash inputs) {
     Entry e = byKey.get(key);

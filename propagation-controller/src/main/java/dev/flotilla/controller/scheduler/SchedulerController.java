@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.flotilla.controller.runtime.Changes;
+import dev.flotilla.controller.runtime.ContentHash;
 import dev.flotilla.controller.runtime.Controller;
 import dev.flotilla.controller.runtime.EnqueueHandler;
 import dev.flotilla.controller.runtime.EventRecorder;
@@ -154,9 +155,11 @@ public final class SchedulerController implements Reconciler, AutoCloseable {
       }
     }
     // Checked before the binding is converted to a tree: that conversion was most of the cost of a
-    // reconcile that ends up writing nothing, as every pass after a restart's first does.
-    var inputs = ScheduleMemo.inputs(newest, live, clusterViews);
-    ScheduleMemo.Entry same = refusedKey ? null : memo.unchanged(key, inputs);
+    // reconcile that ends up writing nothing, as every pass after a restart's first does. A binding
+    // with no memo (a new one, or one just written) skips the hash: its schedule writes, mostly.
+    ContentHash.Hash inputs =
+        refusedKey || !memo.remembers(key) ? null : ScheduleMemo.inputs(newest, live, clusterViews);
+    ScheduleMemo.Entry same = inputs == null ? null : memo.unchanged(key, inputs);
     if (same != null) {
       skipped.increment();
       return same.scheduled() ? Result.DONE : Result.after(UNSCHEDULABLE_RETRY);
@@ -212,7 +215,10 @@ public final class SchedulerController implements Reconciler, AutoCloseable {
       schedulesWritten.increment();
       memo.forget(key); // its follow-up event schedules it again from what was written
     } else {
-      memo.remember(key, inputs, result.scheduled());
+      memo.remember(
+          key,
+          inputs != null ? inputs : ScheduleMemo.inputs(newest, live, clusterViews),
+          result.scheduled());
     }
     // Capacity (resource summaries) is not an event the scheduler reacts to; an unschedulable
     // binding is tried again on a timer, as Karmada retries unschedulable bindings.
