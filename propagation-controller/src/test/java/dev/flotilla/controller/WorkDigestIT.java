@@ -8,7 +8,6 @@ import dev.flotilla.controller.runtime.Trees;
 import dev.flotilla.fixtures.Await;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
-import java.io.ByteArrayInputStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -41,21 +40,7 @@ class WorkDigestIT {
   }
 
   private static void propagateToBoth(String name) {
-    fx.client
-        .load(
-            new ByteArrayInputStream(
-                ("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: "
-                        + name
-                        + ", namespace: default}\ndata: {k: v}\n---\n"
-                        + "apiVersion: policy.karmada.io/v1alpha1\nkind: PropagationPolicy\n"
-                        + "metadata: {name: "
-                        + name
-                        + ", namespace: default}\nspec:\n"
-                        + "  resourceSelectors: [{apiVersion: v1, kind: ConfigMap, name: "
-                        + name
-                        + "}]\n  placement: {clusterAffinity: {clusterNames: [member1, member2]}}\n")
-                    .getBytes()))
-        .serverSideApply();
+    fx.propagate(name, "member1, member2");
   }
 
   private static void mergePatch(JsonNode work, String patch) {
