@@ -102,6 +102,16 @@ public final class ResourceDetector implements Reconciler, AutoCloseable {
       return Result.DONE;
     }
     TemplateRef ref = TemplateRef.parse(key);
+    // Read before the template: a change seen after this is queued again and kept for that turn.
+    String changeSeen = templates.changeSeen(ref);
+    Result result = reconcile(ref, changeSeen);
+    if (result == Result.DONE) {
+      templates.changeSynced(ref, changeSeen);
+    }
+    return result;
+  }
+
+  private Result reconcile(TemplateRef ref, String changeSeen) {
     Optional<GenericKubernetesResource> cached = templates.get(ref);
     if (cached.isEmpty()) {
       return Result.DONE; // deleted: the binding goes by garbage collection (owner reference)
@@ -154,7 +164,7 @@ public final class ResourceDetector implements Reconciler, AutoCloseable {
     // finds the binding up to date.
     try {
       JsonNode claimed = ClaimMarks.claim(hub, ref, template, policy, clusterPolicy);
-      if (syncBinding(ref, claimed, policy, clusterPolicy)) {
+      if (syncBinding(ref, claimed, policy, clusterPolicy, changeSeen != null)) {
         recordApplied(template, policy, clusterPolicy, "Normal", "ApplyPolicySucceed", "succeed");
       }
       return Result.DONE;
@@ -220,7 +230,11 @@ public final class ResourceDetector implements Reconciler, AutoCloseable {
 
   /** Creates or updates the template's binding; true when it wrote (Karmada's operationResult). */
   private boolean syncBinding(
-      TemplateRef ref, JsonNode template, JsonNode policy, boolean clusterPolicy) {
+      TemplateRef ref,
+      JsonNode template,
+      JsonNode policy,
+      boolean clusterPolicy,
+      boolean changeSeen) {
     boolean clusterScoped = ref.namespace() == null;
     ResourceDefinitionContext kind =
         clusterScoped ? Kinds.CLUSTER_RESOURCE_BINDING : Kinds.RESOURCE_BINDING;
@@ -259,11 +273,30 @@ public final class ResourceDetector implements Reconciler, AutoCloseable {
     }
     JsonNode existingTree = Trees.tree(existing);
     ObjectNode desired = desired(template, policy, clusterPolicy, existingTree);
-    if (!Trees.same(desired, existingTree)) {
+    boolean write =
+        !Trees.same(desired, existingTree)
+            && (changeSeen || !onlyTemplateVersionMoved(desired, existingTree));
+    if (write) {
       written.wrote(key, client.resource(Trees.generic(desired)).update());
-      return true;
     }
-    return false;
+    return write;
+  }
+
+  /**
+   * True when the desired binding differs from the existing one only in the template version it
+   * records: the template changed since only in status (our own aggregated status), or before this
+   * process saw it (the binding controller renders Works from the template it reads, not from that
+   * version, so nothing is lost by leaving it).
+   */
+  private static boolean onlyTemplateVersionMoved(ObjectNode desired, JsonNode existing) {
+    JsonNode was = existing.path("spec").path("resource");
+    if (!was.path("uid").equals(desired.path("spec").path("resource").path("uid"))
+        || !was.has("resourceVersion")) {
+      return false;
+    }
+    ObjectNode kept = desired.deepCopy();
+    kept.with("spec").with("resource").set("resourceVersion", was.get("resourceVersion"));
+    return Trees.same(kept, existing);
   }
 
   /**

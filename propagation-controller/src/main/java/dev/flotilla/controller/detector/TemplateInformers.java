@@ -28,6 +28,16 @@ final class TemplateInformers implements AutoCloseable {
   private final Map<String, SharedIndexInformer<GenericKubernetesResource>> byGvk =
       new ConcurrentHashMap<>();
 
+  /**
+   * Per template key, the resourceVersion of a change beyond status that this process saw and the
+   * detector has not yet carried into the binding. Without one, a binding whose recorded template
+   * version is older differs from the template only by status writes (or by a change made before
+   * this process started, which the binding controller renders from the template it reads anyway),
+   * so the detector leaves the recorded version alone instead of rewriting every such binding when
+   * a restarted hub lists its templates.
+   */
+  private final Map<String, String> changed = new ConcurrentHashMap<>();
+
   TemplateInformers(KubernetesClient hub, Controller controller) {
     this.hub = hub;
     this.controller = controller;
@@ -113,12 +123,15 @@ final class TemplateInformers implements AutoCloseable {
         // changes neither the claim nor the binding; reacting would rewrite the binding's
         // resourceVersion and start the scheduler and binding controller on every status round.
         if (!statusOnly(oldObj, newObj)) {
-          controller.enqueue(ref(newObj).key());
+          String key = ref(newObj).key();
+          changed.put(key, String.valueOf(newObj.getMetadata().getResourceVersion()));
+          controller.enqueue(key);
         }
       }
 
       @Override
       public void onDelete(GenericKubernetesResource obj, boolean unknown) {
+        changed.remove(ref(obj).key());
         controller.enqueue(ref(obj).key());
       }
 
@@ -129,13 +142,30 @@ final class TemplateInformers implements AutoCloseable {
     };
   }
 
-  /** True when the two versions differ only in status, resourceVersion and managedFields. */
+  /** The version of the last unsynced change beyond status seen for {@code ref}, or null. */
+  String changeSeen(TemplateRef ref) {
+    return changed.get(ref.key());
+  }
+
+  /** The binding now records {@code version} (from {@link #changeSeen}) or a later one. */
+  void changeSynced(TemplateRef ref, String version) {
+    if (version != null) {
+      changed.remove(ref.key(), version);
+    }
+  }
+
+  /**
+   * True when the two versions differ only in status, resourceVersion and managedFields. Numbers
+   * compare by value: the cached copy and the watched one are decoded apart, and one may hold a
+   * number as an int where the other holds a long (every aggregated status write of a Deployment
+   * looked like a spec change and rewrote its binding).
+   */
   static boolean statusOnly(GenericKubernetesResource before, GenericKubernetesResource after) {
     if (java.util.Objects.equals(
         before.getMetadata().getResourceVersion(), after.getMetadata().getResourceVersion())) {
       return false; // a resync: look again
     }
-    return withoutVolatileParts(before).equals(withoutVolatileParts(after));
+    return Trees.same(withoutVolatileParts(before), withoutVolatileParts(after));
   }
 
   private static com.fasterxml.jackson.databind.JsonNode withoutVolatileParts(

@@ -44,4 +44,14 @@ class TemplateInformersTest {
             deployment("1", Map.of("app", "web"), 3, 1),
             deployment("1", Map.of("app", "web"), 3, 1)));
   }
+
+  @Test
+  void numbersCompareByValueAsTheCacheAndTheWatchDecodeThemApart() {
+    GenericKubernetesResource cached = deployment("1", Map.of("app", "web"), 3, 1);
+    GenericKubernetesResource watched = deployment("2", Map.of("app", "web"), 3, 3);
+    watched.setAdditionalProperty("spec", Map.of("replicas", 3L));
+    assertTrue(TemplateInformers.statusOnly(cached, watched));
+    watched.setAdditionalProperty("spec", Map.of("replicas", 4L));
+    assertFalse(TemplateInformers.statusOnly(cached, watched));
+  }
 }
