@@ -39,12 +39,13 @@ class LocalUpE2E {
         Map.of(
             "FLOTILLA_BIN", launcherScript(tmp).toString(),
             "KIND", tmp.resolve("no-kind-here").toString(),
-            "FLOTILLA_UP_TIMEOUT", "90");
+            // Generous: on a loaded machine the simulated fleet took over 90 s to be Ready.
+            "FLOTILLA_UP_TIMEOUT", "300");
 
     Result up = run(env, script().toString(), "--data-dir", data.toString(), "--port", "0");
+    assertEquals(0, up.exitCode(), up.output());
     ProcessHandle hub = hubProcess(data);
     try {
-      assertEquals(0, up.exitCode(), up.output());
       assertTrue(up.output().contains("using SIMULATED members"), up.output());
       assertTrue(up.output().contains("no kind on PATH"), up.output());
 
@@ -116,7 +117,7 @@ class LocalUpE2E {
     pb.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
     Process p = pb.start();
     String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    if (!p.waitFor(90, TimeUnit.SECONDS)) {
+    if (!p.waitFor(60, TimeUnit.SECONDS)) { // after its output ended: it is exiting
       p.destroyForcibly();
       return new Result(-1, output + "\n(timed out)");
     }
