@@ -85,7 +85,9 @@ class PausedHubE2E {
         Await.until("ConfigMap before in member1", () -> configMap(member, "before"));
 
         signal(hub, "STOP");
-        Await.pause(Duration.ofSeconds(3)); // past the 2 s renew deadline, as a GC pause would
+        // Past the 3 s lease and the 2 s renew deadline with margin, as a long GC pause would be:
+        // under load a 3 s pause left the leader renewing as if nothing had happened.
+        Await.pause(Duration.ofSeconds(6));
         signal(hub, "CONT");
 
         Await.until("the paused leader to stop its controllers", () -> line("stopped leading"));
