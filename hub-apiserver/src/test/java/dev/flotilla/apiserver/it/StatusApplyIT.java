@@ -48,21 +48,25 @@ class StatusApplyIT {
     return able.isEmpty() ? Stream.of((Binary) null) : able.stream();
   }
 
-  private static String deployment(String name, String extraLabel, int replicas, String status) {
-    return "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: "
-        + name
-        + "\n  labels:\n    app: "
-        + name
-        + "\n"
-        + (extraLabel == null ? "" : "    tier: " + extraLabel + "\n")
-        + "spec:\n  replicas: "
-        + replicas
-        + "\n  selector:\n    matchLabels:\n      app: "
-        + name
-        + "\n  template:\n    metadata:\n      labels:\n        app: "
-        + name
-        + "\n    spec:\n      containers:\n      - name: app\n        image: nginx:1.25\n"
+  /** ServerSideApplyIT's Deployment (label {@code tier: x} when {@code tier}), with a status. */
+  private static String deployment(int replicas, boolean tier, String status) {
+    return ServerSideApplyIT.deployment("web", replicas, tier ? "tier" : null, null)
         + (status == null ? "" : "status:\n" + status);
+  }
+
+  private static void statusApply(KubectlRunner kubectl, String ns, String manifest) {
+    kubectl
+        .writeWithInput(
+            manifest,
+            "-n",
+            ns,
+            "apply",
+            "--server-side",
+            "--subresource=status",
+            "--field-manager=status-writer",
+            "-f",
+            "-")
+        .assertOk();
   }
 
   private static ObjectNode stored(String ns, String name) {
@@ -107,27 +111,16 @@ class StatusApplyIT {
     KubectlRunner kubectl = rig.pool().runner(binary);
     String ns = rig.pool().namespace(binary);
     kubectl
-        .writeWithInput(
-            deployment("web", null, 2, null), "-n", ns, "apply", "--server-side", "-f", "-")
+        .writeWithInput(deployment(2, false, null), "-n", ns, "apply", "--server-side", "-f", "-")
         .assertOk();
 
     // The same manifest with a changed label, a new label, other replicas and a status: only the
     // status is written; the label change is no conflict with kubectl, which owns the label.
-    String withStatus =
-        deployment("web", "edge", 7, "  replicas: 3\n  readyReplicas: 2\n")
-            .replace("    app: web\n  ", "    app: other\n  ");
-    kubectl
-        .writeWithInput(
-            withStatus,
-            "-n",
-            ns,
-            "apply",
-            "--server-side",
-            "--subresource=status",
-            "--field-manager=status-writer",
-            "-f",
-            "-")
-        .assertOk();
+    statusApply(
+        kubectl,
+        ns,
+        deployment(7, true, "  replicas: 3\n  readyReplicas: 2\n")
+            .replaceFirst("app: web", "app: other"));
     ObjectNode after = stored(ns, "web");
     assertEquals(3, after.at("/status/replicas").asInt(), after.toString());
     assertEquals(2, after.at("/spec/replicas").asInt(), "spec is not the status's: " + after);
@@ -136,18 +129,7 @@ class StatusApplyIT {
     assertObjectOwnerKept(after, "kubectl");
 
     // Dropping a status field from the next status apply removes it: the manager owned it.
-    kubectl
-        .writeWithInput(
-            deployment("web", null, 2, "  replicas: 3\n"),
-            "-n",
-            ns,
-            "apply",
-            "--server-side",
-            "--subresource=status",
-            "--field-manager=status-writer",
-            "-f",
-            "-")
-        .assertOk();
+    statusApply(kubectl, ns, deployment(2, false, "  replicas: 3\n"));
     ObjectNode shrunk = stored(ns, "web");
     assertTrue(shrunk.at("/status/readyReplicas").isMissingNode(), shrunk.toString());
     assertStatusOnly(shrunk, "status-writer", "replicas");

@@ -3,13 +3,11 @@ package dev.flotilla.controller.runtime;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.flotilla.apiserver.it.TestHub;
+import dev.flotilla.apiserver.it.Fabric8Hub;
 import io.fabric8.kubernetes.api.model.Event;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Events are named after their series, so a series the recorder forgot (past its cap of {@link
@@ -17,23 +15,10 @@ import org.junit.jupiter.api.Test;
  * on in it, instead of listing a second Event for the same thing.
  */
 class EventNamesIT {
-  private static TestHub hub;
-  private static KubernetesClient client;
-
-  @BeforeAll
-  static void start() {
-    hub = TestHub.start();
-    client = hub.client();
-  }
-
-  @AfterAll
-  static void stop() {
-    client.close();
-    hub.close();
-  }
+  @RegisterExtension static final Fabric8Hub rig = Fabric8Hub.plain();
 
   private static List<Event> events(String ns, String objectName) {
-    return client.v1().events().inNamespace(ns).list().getItems().stream()
+    return rig.admin().v1().events().inNamespace(ns).list().getItems().stream()
         .filter(e -> e.getInvolvedObject().getName().equals(objectName))
         .toList();
   }
@@ -41,7 +26,7 @@ class EventNamesIT {
   @Test
   void aForgottenSeriesThatRepeatsCountsOnInItsEvent() {
     EventSeries series = new EventSeries(System::nanoTime);
-    EventRecorder recorder = new EventRecorder(client, "test-controller", series);
+    EventRecorder recorder = new EventRecorder(rig.admin(), "test-controller", series);
     EventRecorder.Ref ref = new EventRecorder.Ref("v1", "ConfigMap", "default", "web", "uid-1");
     recorder.record(ref, "Normal", "ApplyPolicySucceed", "applied once");
     List<Event> first = events("default", "web");
