@@ -5,10 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.flotilla.apiserver.HubConfig;
 import dev.flotilla.apiserver.HubServer;
-import dev.flotilla.apiserver.storage.KeyValue;
-import dev.flotilla.apiserver.storage.RangeResult;
+import dev.flotilla.apiserver.storage.ForwardingStore;
 import dev.flotilla.apiserver.storage.Store;
-import dev.flotilla.apiserver.storage.StoreEvent;
 import dev.flotilla.apiserver.storage.ValueEncoder;
 import dev.flotilla.apiserver.storage.WriteResult;
 import dev.flotilla.controller.ControllerManager;
@@ -21,12 +19,10 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
-import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -136,7 +132,14 @@ class SystemControllersElectionIT {
   }
 
   /** One replica's store, counting its writes of ConfigMaps and ServiceAccounts. */
-  private record CountingStore(Store inner, AtomicInteger writes) implements Store {
+  private static final class CountingStore extends ForwardingStore {
+    private final AtomicInteger writes;
+
+    CountingStore(Store inner, AtomicInteger writes) {
+      super(inner);
+      this.writes = writes;
+    }
+
     private void count(String key) {
       if (key.contains("/configmaps/") || key.contains("/serviceaccounts/")) {
         writes.incrementAndGet();
@@ -159,51 +162,6 @@ class SystemControllersElectionIT {
     public CompletableFuture<WriteResult> delete(String key, long expected, ValueEncoder value) {
       count(key);
       return inner.delete(key, expected, value);
-    }
-
-    @Override
-    public long currentRevision() {
-      return inner.currentRevision();
-    }
-
-    @Override
-    public long compactedRevision() {
-      return inner.compactedRevision();
-    }
-
-    @Override
-    public Optional<KeyValue> get(String key) {
-      return inner.get(key);
-    }
-
-    @Override
-    public RangeResult range(String fromKey, String toKey, long revision, int limit) {
-      return inner.range(fromKey, toKey, revision, limit);
-    }
-
-    @Override
-    public long count(String fromKey, String toKey) {
-      return inner.count(fromKey, toKey);
-    }
-
-    @Override
-    public Watch watch(String prefix, long after, Consumer<StoreEvent> listener) {
-      return inner.watch(prefix, after, listener);
-    }
-
-    @Override
-    public Watch watch(String prefix, long after, Consumer<StoreEvent> listener, Runnable gone) {
-      return inner.watch(prefix, after, listener, gone);
-    }
-
-    @Override
-    public void compact(long revision) {
-      inner.compact(revision);
-    }
-
-    @Override
-    public void close() {
-      inner.close();
     }
   }
 }

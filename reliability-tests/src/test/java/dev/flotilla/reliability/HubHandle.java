@@ -15,6 +15,12 @@ final class HubHandle {
     return Processes.start(name, "768m", HubMain.class.getName(), dataDir.toString(), "0");
   }
 
+  /** A hub that prints the classes its event loops load once it serves (see {@link HubMain}). */
+  static Processes startPrintingLoopClassLoads(String name, Path dataDir) throws Exception {
+    return Processes.start(
+        name, "768m", HubMain.class.getName(), dataDir.toString(), "0", "--loop-class-loads");
+  }
+
   static int port(Processes hub) throws InterruptedException {
     return Integer.parseInt(
         hub.await(l -> l.startsWith("PORT "), Processes.START).substring(5).trim());

@@ -3,14 +3,10 @@ package dev.flotilla.reliability;
 import dev.flotilla.apiserver.HubConfig;
 import dev.flotilla.apiserver.HubServer;
 import dev.flotilla.apiserver.ServerRuntime;
-import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
-import io.fabric8.kubernetes.client.Watch;
-import io.fabric8.kubernetes.client.Watcher;
-import io.fabric8.kubernetes.client.WatcherException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
@@ -18,16 +14,21 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import jdk.jfr.consumer.RecordedThread;
+import jdk.jfr.consumer.RecordingStream;
 
 /**
  * The hub's API server in a JVM of its own, with Vert.x's blocked-thread checker at 100 ms. Prints
  * {@code PORT <n>} once serving, and for every blocked-loop report a {@code STALL} line (the loop
  * was held by code: it computed for at least half the time, or waited) or an {@code UNSCHEDULED}
  * line (runnable but barely run: the operating system, on a crowded machine, not the hub). Reports
- * before the hub serves (class loading while it binds, and while it takes its first watch) are not
- * printed.
+ * before the hub serves (class loading while it binds, and while it answers its first request over
+ * TLS) are not printed. A first watch is served and counted: the hub loads its classes at start.
  *
- * <p>Arguments: data directory, port (0: any free one).
+ * <p>Arguments: data directory, port (0: any free one), and optionally {@code --loop-class-loads}:
+ * then every class loaded on an event loop once the hub serves is printed as a {@code LOOP-CLASS
+ * <thread> <class>} line (JFR's jdk.ClassLoad), with a {@code CLASSLOAD-FLUSH} line after each
+ * batch of such events is delivered.
  */
 public final class HubMain {
   static final long MAX_LOOP_MILLIS = 100;
@@ -67,7 +68,10 @@ public final class HubMain {
                 new HubServer.Hosting(runtime, false))
             .start();
     hub.writeKubeconfig(List.of());
-    firstWatch(hub.port(), Path.of(args[0]));
+    firstRequest(hub.port(), Path.of(args[0]));
+    if (args.length > 2 && args[2].equals("--loop-class-loads")) {
+      printLoopClassLoads();
+    }
     serving = true;
     System.out.println("PORT " + hub.port());
     System.out.flush();
@@ -75,12 +79,11 @@ public final class HubMain {
   }
 
   /**
-   * Opens and closes one watch before the suite measures: a JVM's first WebSocket upgrade loads
-   * Vert.x classes on the event loop that takes it (112-217 ms of a loop's CPU in a loaded CI run),
-   * a one-time start-up cost like the class loading while the hub binds, which is not counted
-   * either.
+   * Answers one request before the suite measures: a JVM's first TLS handshake and HTTP request
+   * load their classes on the event loop that takes them (350 ms of a loop's CPU at load 50), a
+   * one-time start-up cost like the class loading while the hub binds, which is not counted either.
    */
-  private static void firstWatch(int port, Path dataDir) throws Exception {
+  private static void firstRequest(int port, Path dataDir) throws Exception {
     Config config =
         new ConfigBuilder()
             .withMasterUrl("https://127.0.0.1:" + port)
@@ -89,21 +92,26 @@ public final class HubMain {
             .withRequestTimeout(60_000)
             .withConnectionTimeout(60_000)
             .build();
-    try (KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build();
-        Watch w =
-            client
-                .configMaps()
-                .inNamespace("default")
-                .watch(
-                    new Watcher<ConfigMap>() {
-                      @Override
-                      public void eventReceived(Action action, ConfigMap resource) {}
-
-                      @Override
-                      public void onClose(WatcherException cause) {}
-                    })) {
-      // fabric8 returns once the upgrade is answered: the loop has taken its first WebSocket.
+    try (KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build()) {
+      client.configMaps().inNamespace("default").list();
     }
+  }
+
+  /** Prints each class loaded on an event loop from now on (see the class comment). */
+  private static void printLoopClassLoads() {
+    RecordingStream classLoads = new RecordingStream();
+    classLoads.enable("jdk.ClassLoad").withoutThreshold().withoutStackTrace();
+    classLoads.onEvent(
+        "jdk.ClassLoad",
+        e -> {
+          RecordedThread t = e.getThread();
+          String thread = t == null ? "" : String.valueOf(t.getJavaName());
+          if (thread.contains("eventloop")) {
+            System.out.println("LOOP-CLASS " + thread + " " + e.getClass("loadedClass").getName());
+          }
+        });
+    classLoads.onFlush(() -> System.out.println("CLASSLOAD-FLUSH"));
+    classLoads.startAsync();
   }
 
   /**

@@ -61,7 +61,10 @@ final class Processes implements AutoCloseable {
             new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
       for (String line; (line = out.readLine()) != null; ) {
         lines.add(line);
-        if (!line.startsWith("STALL ") && !line.startsWith("UNSCHEDULED ")) {
+        if (!line.startsWith("STALL ")
+            && !line.startsWith("UNSCHEDULED ")
+            && !line.startsWith("LOOP-CLASS ")
+            && !line.startsWith("CLASSLOAD-FLUSH")) {
           System.out.println("[" + name + "] " + line);
         }
       }

@@ -231,7 +231,13 @@ public final class FieldManager {
     return new Attempt(merged, managed, Map.of());
   }
 
-  /** What an apply may set here: no status through the object, only status through /status. */
+  /**
+   * What an apply may set here: no status through the object, only status through /status. A
+   * subresource write keeps the stored metadata and spec (the status split, as kube-apiserver's
+   * status strategies reset them), so an apply through it leaves them out of the merge: it neither
+   * owns them nor conflicts with their owners, and its managedFields entry holds only what is
+   * written.
+   */
   private ObjectNode appliedPart(ObjectNode config) {
     ObjectNode applied = config.deepCopy();
     if (subresource == null) {
@@ -243,7 +249,7 @@ public final class FieldManager {
     ObjectNode part = JsonNodeFactory.instance.objectNode();
     // pods/ephemeralcontainers writes within the spec (its handler keeps the rest unchanged).
     String root = subresource.equals("ephemeralcontainers") ? "spec" : subresource;
-    for (String f : new String[] {"apiVersion", "kind", "metadata", root}) {
+    for (String f : new String[] {"apiVersion", "kind", root}) {
       if (applied.has(f)) {
         part.set(f, applied.get(f));
       }

@@ -41,6 +41,7 @@ public final class ApiServer implements AutoCloseable {
   private volatile boolean draining;
   private final java.util.function.Consumer<io.netty.channel.Channel> acceptHook;
   private final ConnectionGuard guard;
+  private final java.util.concurrent.CompletableFuture<?> watchClasses;
 
   public ApiServer(
       ApiServerConfig config,
@@ -54,6 +55,7 @@ public final class ApiServer implements AutoCloseable {
       HealthChecks health) {
     this.config = config;
     this.runtime = runtime;
+    this.watchClasses = WatchClassPreload.begin(runtime.workers());
     NonResourceHandler nonResource =
         new NonResourceHandler(
             storage.registry(),
@@ -96,6 +98,14 @@ public final class ApiServer implements AutoCloseable {
    * members share one Vert.x).
    */
   public void start() {
+    try {
+      // Loaded before the loops serve, so no first watch loads them on its loop.
+      watchClasses.get(60, java.util.concurrent.TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+      // Only a start-up optimisation: serve without it.
+    }
     int listenPort = config.port() == 0 ? -SHARED_EPHEMERAL.incrementAndGet() : config.port();
     deployments.add(
         runtime

@@ -122,7 +122,8 @@ final class PatchHandler implements OperationHandler {
   private CompletableFuture<Reply> applyExisting(
       ApiRequest r, FieldManager fields, String manager, ObjectNode config, boolean force) {
     // The apply computes the object and its managedFields together; the managedFields are
-    // carried over the status split that storage applies afterwards.
+    // carried over the status split that storage applies afterwards. Through /status the apply
+    // merges only the status (FieldManager.appliedPart), so they describe what the split keeps.
     AtomicReference<JsonNode> managed = new AtomicReference<>();
     return storage
         .patch(

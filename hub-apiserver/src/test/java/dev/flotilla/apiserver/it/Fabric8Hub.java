@@ -11,7 +11,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * client on it, both closed after the class. Registered with {@code @RegisterExtension}; it runs
  * before the class's own {@code @BeforeAll}, which may use {@link #admin()}.
  */
-final class Fabric8Hub implements BeforeAllCallback, AfterAllCallback {
+public final class Fabric8Hub implements BeforeAllCallback, AfterAllCallback {
   private final Supplier<TestHub> starter;
   private TestHub hub;
   private KubernetesClient admin;
@@ -21,12 +21,12 @@ final class Fabric8Hub implements BeforeAllCallback, AfterAllCallback {
   }
 
   /** A hub as {@link TestHub#start()} makes it. */
-  static Fabric8Hub plain() {
+  public static Fabric8Hub plain() {
     return new Fabric8Hub(TestHub::start);
   }
 
   /** A hub whose token file names the RBAC tests' users ({@link RbacUsers}). */
-  static Fabric8Hub withRbacUsers() {
+  public static Fabric8Hub withRbacUsers() {
     return new Fabric8Hub(RbacUsers::startHub);
   }
 
@@ -46,12 +46,12 @@ final class Fabric8Hub implements BeforeAllCallback, AfterAllCallback {
     }
   }
 
-  TestHub hub() {
+  public TestHub hub() {
     return hub;
   }
 
   /** The admin's client. */
-  KubernetesClient admin() {
+  public KubernetesClient admin() {
     return admin;
   }
 }

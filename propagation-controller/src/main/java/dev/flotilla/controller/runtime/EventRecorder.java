@@ -2,14 +2,17 @@ package dev.flotilla.controller.runtime;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.HexFormat;
 import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -63,9 +66,17 @@ public final class EventRecorder {
    */
   private static final EventSeries SERIES = new EventSeries(System::nanoTime);
 
+  private final EventSeries series;
+
   public EventRecorder(KubernetesClient hub, String component) {
+    this(hub, component, SERIES);
+  }
+
+  /** A recorder on its own series bookkeeping (tests). */
+  EventRecorder(KubernetesClient hub, String component, EventSeries series) {
     this.hub = hub;
     this.component = component;
+    this.series = series;
   }
 
   /** The object an event is about. */
@@ -126,9 +137,9 @@ public final class EventRecorder {
     if (counterpart != null) {
       resolve(ref, counterpart);
     }
-    EventSeries.Entry e = SERIES.entry(ref.key(), reason);
+    EventSeries.Entry e = series.entry(ref.key(), reason);
     synchronized (e) {
-      EventSeries.Decision d = SERIES.record(e, type, message);
+      EventSeries.Decision d = series.record(e, type, message);
       switch (d.action()) {
         case CREATE, PATCH -> write(ref, reason, e);
         case HOLD -> scheduleFlush(ref, reason, e, d.delayNanos());
@@ -142,7 +153,7 @@ public final class EventRecorder {
    * kubectl describe} stops listing it.
    */
   public void resolve(Ref ref, String reason) {
-    EventSeries.Entry old = SERIES.remove(ref.key(), reason);
+    EventSeries.Entry old = series.remove(ref.key(), reason);
     if (old == null) {
       return;
     }
@@ -179,10 +190,10 @@ public final class EventRecorder {
 
   private void flush(Ref ref, String reason, EventSeries.Entry e) {
     synchronized (e) {
-      if (!e.flushDue || SERIES.existing(ref.key(), reason) != e) {
+      if (!e.flushDue || series.existing(ref.key(), reason) != e) {
         return; // resolved meanwhile
       }
-      EventSeries.Decision d = SERIES.flush(e);
+      EventSeries.Decision d = series.flush(e);
       switch (d.action()) {
         case CREATE, PATCH -> write(ref, reason, e);
         case HOLD -> scheduleFlush(ref, reason, e, d.delayNanos());
@@ -196,70 +207,152 @@ public final class EventRecorder {
     String now = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
     String ns = namespace(ref);
     try {
-      if (e.eventName != null) {
-        ObjectNode patch = Trees.MAPPER.createObjectNode();
-        patch.put("count", e.count);
-        patch.put("message", e.message);
-        patch.put("type", e.type);
-        patch.put("lastTimestamp", now);
-        try {
-          // Given the object (its name), fabric8 patches without reading it first.
-          hub.v1()
-              .events()
-              .inNamespace(ns)
-              .resource(
-                  new io.fabric8.kubernetes.api.model.EventBuilder()
-                      .withNewMetadata()
-                      .withName(e.eventName)
-                      .withNamespace(ns)
-                      .endMetadata()
-                      .build())
-              .patch(PatchContext.of(PatchType.JSON_MERGE), patch.toString());
-          WRITES.increment();
-          SERIES.written(e, e.eventName);
-          return;
-        } catch (KubernetesClientException ex) {
-          if (ex.getCode() != 404) {
-            throw ex;
-          }
-          // Deleted or expired meanwhile: the series starts a new Event.
-        }
+      if (e.eventName != null && patch(ns, e.eventName, e, now, null)) {
+        WRITES.increment();
+        series.written(e, e.eventName);
+        return;
       }
-      String eventName = ref.name() + "." + UUID.randomUUID().toString().substring(0, 8);
+      // New, or deleted or expired meanwhile: the series' Event is created under its own name.
+      String eventName = eventName(ref, reason);
+      try {
+        create(ref, reason, e, ns, eventName, now);
+      } catch (KubernetesClientException ex) {
+        if (ex.getCode() != 409) {
+          throw ex;
+        }
+        // The series was forgotten (past the cap, by a restart, in another replica) while its
+        // Event stayed: the repeat counts on in that Event rather than listing a second one.
+        eventName = adopt(ref, reason, e, ns, eventName, now);
+      }
+      WRITES.increment();
+      series.written(e, eventName);
+    } catch (RuntimeException ex) {
+      LOG.debug("could not record event " + reason + " on " + ref.kind() + " " + ref.name(), ex);
+    }
+  }
+
+  /**
+   * The series' Event name: {@code <object>.<16 hex digits>}, the shape of client-go's names, with
+   * the digits taken from the series (object, uid and reason) instead of the clock, so a repeat
+   * finds its Event without remembering it.
+   */
+  static String eventName(Ref ref, String reason) {
+    try {
+      byte[] d =
+          java.security.MessageDigest.getInstance("SHA-256")
+              .digest((ref.key() + "|" + reason).getBytes(StandardCharsets.UTF_8));
+      return ref.name() + "." + HexFormat.of().formatHex(d, 0, 8);
+    } catch (java.security.NoSuchAlgorithmException ex) {
+      throw new IllegalStateException(ex); // every JDK has SHA-256
+    }
+  }
+
+  /** Merge-patches the series' count and latest event into {@code name}; false when it is gone. */
+  private boolean patch(String ns, String name, EventSeries.Entry e, String now, String version) {
+    ObjectNode patch = Trees.MAPPER.createObjectNode();
+    if (version != null) {
+      patch.putObject("metadata").put("resourceVersion", version);
+    }
+    patch.put("count", e.count);
+    patch.put("message", e.message);
+    patch.put("type", e.type);
+    patch.put("lastTimestamp", now);
+    try {
+      // Given the object (its name), fabric8 patches without reading it first.
       hub.v1()
           .events()
           .inNamespace(ns)
           .resource(
               new EventBuilder()
                   .withNewMetadata()
-                  .withName(eventName)
+                  .withName(name)
                   .withNamespace(ns)
                   .endMetadata()
-                  .withInvolvedObject(
-                      new ObjectReferenceBuilder()
-                          .withApiVersion(ref.apiVersion())
-                          .withKind(ref.kind())
-                          .withNamespace(ref.namespace())
-                          .withName(ref.name())
-                          .withUid(ref.uid())
-                          .build())
-                  .withType(e.type)
-                  .withReason(reason)
-                  .withMessage(e.message)
-                  .withNewSource()
-                  .withComponent(component)
-                  .endSource()
-                  .withFirstTimestamp(now)
-                  .withLastTimestamp(now)
-                  .withCount(e.count)
-                  .withReportingComponent(component)
                   .build())
-          .create();
-      WRITES.increment();
-      SERIES.written(e, eventName);
-    } catch (RuntimeException ex) {
-      LOG.debug("could not record event " + reason + " on " + ref.kind() + " " + ref.name(), ex);
+          .patch(PatchContext.of(PatchType.JSON_MERGE), patch.toString());
+      return true;
+    } catch (KubernetesClientException ex) {
+      if (ex.getCode() != 404) {
+        throw ex;
+      }
+      return false;
     }
+  }
+
+  /**
+   * Takes over the Event found under the series' name: the count goes on from the Event's own, with
+   * the version read as the patch's precondition so a concurrent writer's count is not lost. An
+   * Event of another series under that name (a hash collision) is left, and this one gets a name of
+   * its own. Returns the name written.
+   */
+  private String adopt(
+      Ref ref, String reason, EventSeries.Entry e, String ns, String name, String now) {
+    int unwritten = e.count - e.written;
+    for (int attempt = 0; ; attempt++) {
+      Event existing = hub.v1().events().inNamespace(ns).withName(name).get();
+      if (existing == null) {
+        create(ref, reason, e, ns, name, now); // deleted since: create it after all
+        return name;
+      }
+      if (!sameSeries(existing, ref, reason)) {
+        String own = name + "-" + UUID.randomUUID().toString().substring(0, 8);
+        create(ref, reason, e, ns, own, now);
+        return own;
+      }
+      int base = existing.getCount() == null ? 1 : existing.getCount();
+      e.count = base + unwritten;
+      try {
+        if (patch(ns, name, e, now, existing.getMetadata().getResourceVersion())) {
+          return name;
+        }
+      } catch (KubernetesClientException ex) {
+        if (ex.getCode() != 409 || attempt >= 2) {
+          throw ex;
+        }
+      }
+    }
+  }
+
+  private static boolean sameSeries(Event event, Ref ref, String reason) {
+    io.fabric8.kubernetes.api.model.ObjectReference o = event.getInvolvedObject();
+    return o != null
+        && reason.equals(event.getReason())
+        && java.util.Objects.equals(o.getKind(), ref.kind())
+        && java.util.Objects.equals(o.getName(), ref.name())
+        && java.util.Objects.equals(o.getUid(), ref.uid());
+  }
+
+  private void create(
+      Ref ref, String reason, EventSeries.Entry e, String ns, String eventName, String now) {
+    hub.v1()
+        .events()
+        .inNamespace(ns)
+        .resource(
+            new EventBuilder()
+                .withNewMetadata()
+                .withName(eventName)
+                .withNamespace(ns)
+                .endMetadata()
+                .withInvolvedObject(
+                    new ObjectReferenceBuilder()
+                        .withApiVersion(ref.apiVersion())
+                        .withKind(ref.kind())
+                        .withNamespace(ref.namespace())
+                        .withName(ref.name())
+                        .withUid(ref.uid())
+                        .build())
+                .withType(e.type)
+                .withReason(reason)
+                .withMessage(e.message)
+                .withNewSource()
+                .withComponent(component)
+                .endSource()
+                .withFirstTimestamp(now)
+                .withLastTimestamp(now)
+                .withCount(e.count)
+                .withReportingComponent(component)
+                .build())
+        .create();
   }
 
   private static String namespace(Ref ref) {

@@ -28,8 +28,8 @@ final class EventSeries {
    * holding 10,000 templates records about seven series for each (its binding's sync, schedule and
    * status, each on binding and template): an hour of them was ~30 MiB of heap. Past this, a sweep
    * forgets the Normal series seen longest ago with nothing left to write; one that repeats later
-   * starts a new Event, as in client-go. Warnings stay (a Succeed must find its Failed to delete
-   * it).
+   * finds its Event by name and counts on in it (see {@link EventRecorder#eventName}). Warnings
+   * stay (a Succeed must find its Failed to delete it).
    */
   static final int MAX_SERIES = 4096;
 
