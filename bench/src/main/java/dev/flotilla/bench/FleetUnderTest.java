@@ -46,12 +46,17 @@ final class FleetUnderTest implements AutoCloseable {
   final List<String> memberNames = new ArrayList<>();
 
   FleetUnderTest(Path work, int clusters) throws Exception {
-    this(work, clusters, "1g", true, 300);
+    this(work, clusters, "1g", List.of(), true, 300);
   }
 
   /** A fleet whose hub runs with {@code -Xmx<hubXmx>}. */
   FleetUnderTest(Path work, int clusters, String hubXmx) throws Exception {
-    this(work, clusters, hubXmx, true, 300);
+    this(work, clusters, hubXmx, List.of());
+  }
+
+  /** A fleet whose hub runs with {@code -Xmx<hubXmx>} and {@code hubJvmArgs}. */
+  FleetUnderTest(Path work, int clusters, String hubXmx, List<String> hubJvmArgs) throws Exception {
+    this(work, clusters, hubXmx, hubJvmArgs, true, 300);
   }
 
   /**
@@ -61,13 +66,19 @@ final class FleetUnderTest implements AutoCloseable {
    */
   FleetUnderTest(Path work, int clusters, boolean withMemberClients, int readySeconds)
       throws Exception {
-    this(work, clusters, "1g", withMemberClients, readySeconds);
+    this(work, clusters, "1g", List.of(), withMemberClients, readySeconds);
   }
 
   private FleetUnderTest(
-      Path work, int clusters, String hubXmx, boolean withMemberClients, int readySeconds)
+      Path work,
+      int clusters,
+      String hubXmx,
+      List<String> hubJvmArgs,
+      boolean withMemberClients,
+      int readySeconds)
       throws Exception {
     List<String> jvmArgs = new ArrayList<>(List.of("-Xmx" + hubXmx));
+    jvmArgs.addAll(hubJvmArgs);
     // e.g. -Dflotilla.bench.hubJvmArgs="-XX:StartFlightRecording=filename=/tmp/hub.jfr" to profile
     String extra = System.getProperty("flotilla.bench.hubJvmArgs", "").trim();
     if (!extra.isEmpty()) {

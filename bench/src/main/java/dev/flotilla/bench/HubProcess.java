@@ -44,6 +44,10 @@ final class HubProcess implements AutoCloseable {
       throws Exception {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     List<String> cmd = new java.util.ArrayList<>(List.of(java));
+    java.util.Map<String, String> env = new java.util.HashMap<>();
+    if (Boolean.parseBoolean(System.getProperty("flotilla.bench.hubDefaults", "true"))) {
+      defaults(cmd, env, jvmArgs);
+    }
     cmd.addAll(jvmArgs);
     cmd.addAll(
         List.of(
@@ -56,8 +60,10 @@ final class HubProcess implements AutoCloseable {
             "--port",
             Integer.toString(port)));
     cmd.addAll(hubArgs);
+    ProcessBuilder builder = new ProcessBuilder(cmd);
+    env.forEach(builder.environment()::putIfAbsent);
     Process p =
-        new ProcessBuilder(cmd)
+        builder
             .redirectErrorStream(true)
             .redirectOutput(
                 ProcessBuilder.Redirect.appendTo(dataDir.resolveSibling("hub.log").toFile()))
@@ -81,6 +87,37 @@ final class HubProcess implements AutoCloseable {
       throw e;
     }
     return hub;
+  }
+
+  /**
+   * The hub's defaults as {@code bin/flotilla hub} applies them ({@code hub-jvm.options} in the
+   * launcher's resources): JVM options before the benchmark's own, environment variables unless
+   * set; the collector is left out when {@code jvmArgs} names one. {@code
+   * -Dflotilla.bench.hubDefaults=false} measures a hub without them.
+   */
+  private static void defaults(
+      List<String> cmd, java.util.Map<String, String> env, List<String> jvmArgs)
+      throws IOException {
+    try (var in = HubProcess.class.getResourceAsStream("/dev/flotilla/cli/hub-jvm.options")) {
+      if (in == null) {
+        throw new IllegalStateException("hub-jvm.options is missing from the classpath");
+      }
+      boolean ownCollector = jvmArgs.stream().anyMatch(a -> a.matches("-XX:\\+Use\\w*GC"));
+      for (String line :
+          new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).split("\n")) {
+        line = line.trim();
+        if (line.isEmpty() || line.startsWith("#")) {
+          continue;
+        }
+        if (line.startsWith("-")) {
+          if (!(ownCollector && line.matches("-XX:\\+Use\\w*GC"))) {
+            cmd.add(line);
+          }
+        } else if (line.contains("=")) {
+          env.put(line.substring(0, line.indexOf('=')), line.substring(line.indexOf('=') + 1));
+        }
+      }
+    }
   }
 
   /** Waits until /readyz answers 200 (the kubeconfig of an earlier run may already exist). */

@@ -62,11 +62,15 @@ final class HubStateBench {
 
   /** RSS and heap of the hub empty, then holding the templates. */
   void memory() throws Exception {
-    try (FleetUnderTest fleet = fleet()) {
+    // NMT splits the RSS outside the heap (about 5 MiB of its own, counted in its line).
+    try (FleetUnderTest fleet = fleet(List.of("-XX:NativeMemoryTracking=summary"))) {
       Thread.sleep(10_000);
       System.out.printf(
           "[memory] baseline, empty hub with %d clusters: %s%n", clusters, mem(fleet));
       double baselineLive = liveMiB(fleet, "hub-histogram-baseline.txt");
+      System.out.printf(
+          "[memory] baseline, after a full GC: %s%n",
+          HubFootprint.describe(fleet.hub.process.pid()));
       long t0 = System.nanoTime();
       int works = propagate(fleet);
       System.out.printf(
@@ -77,11 +81,15 @@ final class HubStateBench {
           (System.nanoTime() - t0) / 1e9,
           RunCost.cpuSeconds(fleet.hub.process.pid()),
           RunCost.load());
-      Thread.sleep(10_000);
+      // At rest: pool threads idle for a minute have gone, as on a hub nobody is writing to.
+      Thread.sleep(70_000);
       System.out.printf("[memory] holding %d templates: %s%n", templates, mem(fleet));
       jcmd(fleet, "GC.run");
       Thread.sleep(3_000);
       System.out.printf("[memory] after a full GC: %s%n", mem(fleet));
+      System.out.printf(
+          "[memory] holding %d templates, after a full GC: %s%n",
+          templates, HubFootprint.describe(fleet.hub.process.pid()));
       double live = liveMiB(fleet, "hub-histogram.txt");
       double keys = metric(fleet.hub.client().get("/metrics").body(), "flotilla_store_keys");
       System.out.printf(
@@ -99,7 +107,7 @@ final class HubStateBench {
 
   /** Restart of the empty hub (baseline), then of the hub holding the templates. */
   void restart() throws Exception {
-    try (FleetUnderTest fleet = fleet()) {
+    try (FleetUnderTest fleet = fleet(List.of())) {
       Thread.sleep(5_000);
       restartOnce(fleet, "baseline, no templates", 0);
       long t0 = System.nanoTime();
@@ -112,7 +120,7 @@ final class HubStateBench {
     }
   }
 
-  private FleetUnderTest fleet() throws Exception {
+  private FleetUnderTest fleet(List<String> hubJvmArgs) throws Exception {
     System.out.printf(
         "hub state benchmark: %d templates on %d simulated clusters (%s), hub -Xmx%s, %d cores (%s)%n",
         templates,
@@ -122,7 +130,7 @@ final class HubStateBench {
         Runtime.getRuntime().availableProcessors(),
         RunCost.load());
     Path work = Files.createTempDirectory("flotilla-state-bench");
-    return new FleetUnderTest(work, clusters, hubXmx);
+    return new FleetUnderTest(work, clusters, hubXmx, hubJvmArgs);
   }
 
   private void restartOnce(FleetUnderTest fleet, String label, int bindingsExpected)
@@ -343,16 +351,9 @@ final class HubStateBench {
     return total.find() ? Long.parseLong(total.group(1)) / (double) (1 << 20) : Double.NaN;
   }
 
-  /** Runs jcmd against the hub (JDK tools beside this JVM), returning its output. */
+  /** Runs jcmd against the hub, returning its output. */
   private static String jcmd(FleetUnderTest fleet, String... command) throws Exception {
-    Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
-    List<String> cmd =
-        new java.util.ArrayList<>(List.of(jcmd.toString(), Long.toString(fleet.hub.process.pid())));
-    cmd.addAll(List.of(command));
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    p.waitFor(60, TimeUnit.SECONDS);
-    return out;
+    return HubFootprint.jcmd(fleet.hub.process.pid(), command);
   }
 
   /** name -> resourceVersion of every object of a kind, read in pages. */

@@ -51,8 +51,11 @@ public final class EventExpiry implements AutoCloseable {
   private final List<Store.Watch> watches = new ArrayList<>();
   private final ScheduledThreadPoolExecutor timer = Pools.scheduled(NAME, 1, 10);
 
-  /** When an Event's key was last written, and at which revision. */
-  private record Written(ResourceType type, String key, long revision, Instant at) {}
+  /**
+   * When an Event's key was last written (epoch milliseconds), and at which revision: no more, as
+   * there is one per stored Event (tens of thousands on a busy hub); the key is the map's.
+   */
+  private record Written(long revision, long atMillis) {}
 
   /** Expires the Events of {@code storage} {@code ttl} after their last write. */
   public EventExpiry(ResourceStorage storage, Duration ttl) {
@@ -81,7 +84,8 @@ public final class EventExpiry implements AutoCloseable {
                     if (e.type() == StoreEvent.Type.DELETE) {
                       written.remove(key);
                     } else {
-                      written.put(key, new Written(type, key, e.kv().modRevision(), Instant.now()));
+                      written.put(
+                          key, new Written(e.kv().modRevision(), System.currentTimeMillis()));
                     }
                   }));
     }
@@ -104,7 +108,7 @@ public final class EventExpiry implements AutoCloseable {
         RangeResult page = storage.store().range(from, end, revision, PAGE);
         for (KeyValue kv : page.items()) {
           Instant at = lastActivity(Json.readFields(kv.value(), TIMESTAMPS), now);
-          written.putIfAbsent(kv.key(), new Written(type, kv.key(), kv.modRevision(), at));
+          written.putIfAbsent(kv.key(), new Written(kv.modRevision(), at.toEpochMilli()));
         }
         if (!page.more() || page.items().isEmpty()) {
           break;
@@ -135,32 +139,44 @@ public final class EventExpiry implements AutoCloseable {
 
   /** Deletes every Event whose TTL has passed, unless it was written again meanwhile. */
   void sweep() {
-    Instant cutoff = Instant.now().minus(ttl);
-    for (Written w : written.values().toArray(new Written[0])) {
-      if (w.at().isAfter(cutoff)) {
+    long cutoff = System.currentTimeMillis() - ttl.toMillis();
+    for (Map.Entry<String, Written> e : List.copyOf(written.entrySet())) {
+      String key = e.getKey();
+      Written w = e.getValue();
+      ResourceType type = typeOf(key);
+      if (w.atMillis() > cutoff || type == null) {
         continue;
       }
-      String rest = w.key().substring(StorageKeys.resourcePrefix(w.type()).length());
+      String rest = key.substring(StorageKeys.resourcePrefix(type).length());
       int slash = rest.indexOf('/');
       try {
         storage
             .delete(
-                w.type(),
+                type,
                 rest.substring(0, slash),
                 rest.substring(slash + 1),
                 new DeleteOptions(null, null, Long.toString(w.revision()), false))
             .join();
-        written.remove(w.key(), w);
-      } catch (RuntimeException e) {
-        RuntimeException cause = ResourceStorage.unwrap(e);
+        written.remove(key, w);
+      } catch (RuntimeException ex) {
+        RuntimeException cause = ResourceStorage.unwrap(ex);
         if (cause instanceof ApiException api && api.code() == 404) {
-          written.remove(w.key(), w);
+          written.remove(key, w);
         } else if (!(cause instanceof ApiException api && api.code() == 409)) {
           // 409: written again since, the watch has its new time. Anything else: next sweep.
-          LOG.debug("could not expire " + w.key(), cause);
+          LOG.debug("could not expire " + key, cause);
         }
       }
     }
+  }
+
+  private ResourceType typeOf(String key) {
+    for (ResourceType type : types) {
+      if (key.startsWith(StorageKeys.resourcePrefix(type))) {
+        return type;
+      }
+    }
+    return null;
   }
 
   @Override

@@ -6,6 +6,7 @@ import dev.flotilla.controller.runtime.Kinds;
 import dev.flotilla.controller.runtime.TemplateCache;
 import dev.flotilla.controller.runtime.Trees;
 import dev.flotilla.policies.names.Names;
+import dev.flotilla.workqueue.Pools;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -16,7 +17,6 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 
 /** The apply step for Works: create what is missing, update what differs, delete the rest. */
 final class WorkWriter {
@@ -60,14 +60,7 @@ final class WorkWriter {
   }
 
   /** Works for many clusters are written concurrently: one binding can fan out to 100 clusters. */
-  private static final ExecutorService WRITERS =
-      Executors.newFixedThreadPool(
-          32,
-          r -> {
-            Thread t = new Thread(r, "work-writer");
-            t.setDaemon(true);
-            return t;
-          });
+  private static final ExecutorService WRITERS = Pools.workers("work-writer", 32, 60);
 
   /**
    * Writes what differs from the digests of the current Works; returns true when any Work was

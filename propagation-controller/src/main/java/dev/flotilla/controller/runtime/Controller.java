@@ -25,7 +25,9 @@ public final class Controller implements AutoCloseable {
 
   public Controller(String name, Reconciler reconciler, int workers) {
     this.name = name;
-    this.executor = Pools.scheduled(name, workers, 0);
+    // Idle workers go after a minute: each holds a thread stack (100-200 KiB touched), and a hub
+    // at rest needs few of its hundred-odd controller threads.
+    this.executor = Pools.scheduled(name, workers, 60);
     // Keys queued before start wait: informers deliver events while their owner is being built.
     this.queue =
         new KeyedQueue(

@@ -1,6 +1,7 @@
 package dev.flotilla.controller.runtime;
 
 import java.nio.ByteBuffer;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.zip.DataFormatException;
 import java.util.zip.Deflater;
 import java.util.zip.Inflater;
@@ -13,9 +14,16 @@ import java.util.zip.Inflater;
  * bytes) then the zlib stream.
  */
 final class Packer {
-  private static final ThreadLocal<Deflater> DEFLATERS =
-      ThreadLocal.withInitial(() -> new Deflater(Deflater.BEST_SPEED));
-  private static final ThreadLocal<Inflater> INFLATERS = ThreadLocal.withInitial(Inflater::new);
+  /**
+   * zlib's state lives outside the heap (about 270 KiB a Deflater, 40 KiB an Inflater): a few are
+   * kept for whichever thread packs next. One per thread, as before, held that much for each of the
+   * hundred-odd controller, informer and writer threads that ever packed, and pooled threads that
+   * came and went left theirs behind until a full GC ran their cleaners.
+   */
+  private static final int KEEP = Math.max(2, Runtime.getRuntime().availableProcessors());
+
+  private static final ArrayBlockingQueue<Deflater> DEFLATERS = new ArrayBlockingQueue<>(KEEP);
+  private static final ArrayBlockingQueue<Inflater> INFLATERS = new ArrayBlockingQueue<>(KEEP);
 
   private volatile byte[] dictionary;
 
@@ -29,25 +37,47 @@ final class Packer {
         dict = dictionary;
       }
     }
-    Deflater deflater = DEFLATERS.get();
-    deflater.reset();
-    deflater.setDictionary(dict);
-    deflater.setInput(plain);
-    deflater.finish();
-    byte[] out = new byte[4 + plain.length + plain.length / 8 + 64];
-    int n = 4;
-    while (!deflater.finished()) {
-      if (n == out.length) {
-        out = java.util.Arrays.copyOf(out, out.length * 2);
-      }
-      n += deflater.deflate(out, n, out.length - n);
+    Deflater deflater = DEFLATERS.poll();
+    if (deflater == null) {
+      deflater = new Deflater(Deflater.BEST_SPEED);
     }
-    ByteBuffer.wrap(out).putInt(0, plain.length);
-    return java.util.Arrays.copyOf(out, n);
+    try {
+      deflater.reset();
+      deflater.setDictionary(dict);
+      deflater.setInput(plain);
+      deflater.finish();
+      byte[] out = new byte[4 + plain.length + plain.length / 8 + 64];
+      int n = 4;
+      while (!deflater.finished()) {
+        if (n == out.length) {
+          out = java.util.Arrays.copyOf(out, out.length * 2);
+        }
+        n += deflater.deflate(out, n, out.length - n);
+      }
+      ByteBuffer.wrap(out).putInt(0, plain.length);
+      return java.util.Arrays.copyOf(out, n);
+    } finally {
+      if (!DEFLATERS.offer(deflater)) {
+        deflater.end();
+      }
+    }
   }
 
   byte[] unpack(byte[] packed) {
-    Inflater inflater = INFLATERS.get();
+    Inflater inflater = INFLATERS.poll();
+    if (inflater == null) {
+      inflater = new Inflater();
+    }
+    try {
+      return inflate(inflater, packed);
+    } finally {
+      if (!INFLATERS.offer(inflater)) {
+        inflater.end();
+      }
+    }
+  }
+
+  private byte[] inflate(Inflater inflater, byte[] packed) {
     inflater.reset();
     inflater.setInput(packed, 4, packed.length - 4);
     byte[] plain = new byte[ByteBuffer.wrap(packed).getInt(0)];

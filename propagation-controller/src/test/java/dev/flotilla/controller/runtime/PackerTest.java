@@ -42,4 +42,36 @@ class PackerTest {
     assertArrayEquals(other, packer.unpack(packer.pack(other)));
     assertArrayEquals(new byte[0], packer.unpack(packer.pack(new byte[0])));
   }
+
+  /** The zlib streams are shared by every thread and packer: each use must start clean. */
+  @Test
+  void packersOfDifferentKindsShareZlibStreamsAcrossThreads() throws Exception {
+    Packer works = new Packer();
+    Packer others = new Packer();
+    works.pack(work(0));
+    others.pack("{\"kind\":\"Other\",\"spec\":{\"y\":1}}".getBytes(StandardCharsets.UTF_8));
+    java.util.concurrent.ExecutorService pool =
+        java.util.concurrent.Executors.newFixedThreadPool(8);
+    try {
+      java.util.List<java.util.concurrent.Future<?>> done = new java.util.ArrayList<>();
+      for (int t = 0; t < 8; t++) {
+        int thread = t;
+        done.add(
+            pool.submit(
+                () -> {
+                  for (int i = 0; i < 300; i++) {
+                    Packer packer = (i + thread) % 2 == 0 ? works : others;
+                    byte[] doc = work(i * 8 + thread);
+                    assertArrayEquals(doc, packer.unpack(packer.pack(doc)), "document " + i);
+                  }
+                  return null;
+                }));
+      }
+      for (java.util.concurrent.Future<?> f : done) {
+        f.get(5, java.util.concurrent.TimeUnit.MINUTES);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
 }

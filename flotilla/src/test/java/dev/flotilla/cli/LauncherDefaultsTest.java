@@ -1,0 +1,95 @@
+package dev.flotilla.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code bin/flotilla hub} gives the JVM the defaults of {@code hub-jvm.options}, before {@code
+ * FLOTILLA_JAVA_OPTS}; other commands get none. Runs the real script in a copy of the repository's
+ * layout, with a {@code java} on PATH that prints what it was given.
+ */
+class LauncherDefaultsTest {
+  private static final String OPTIONS =
+      "flotilla/src/main/resources/dev/flotilla/cli/hub-jvm.options";
+
+  @TempDir Path root;
+
+  @BeforeEach
+  void layOut() throws Exception {
+    Path repo = repoRoot();
+    Files.createDirectories(root.resolve("bin"));
+    Files.copy(repo.resolve("bin/flotilla"), root.resolve("bin/flotilla"));
+    Files.createDirectories(root.resolve(OPTIONS).getParent());
+    Files.copy(repo.resolve(OPTIONS), root.resolve(OPTIONS));
+    Files.createDirectories(root.resolve("flotilla/target"));
+    Files.createFile(root.resolve("flotilla/target/flotilla.jar")); // present: no build
+    Path java = root.resolve("fakebin/java");
+    Files.createDirectories(java.getParent());
+    Files.writeString(
+        java, "#!/bin/sh\necho \"MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-}\"\necho \"$@\"\n");
+    java.toFile().setExecutable(true);
+  }
+
+  @Test
+  void hubGetsTheDefaultsBeforeTheUsersOptions() throws Exception {
+    List<String> out = run(Map.of("FLOTILLA_JAVA_OPTS", "-Xmx320m"), "hub", "--port", "1");
+    assertEquals("MALLOC_ARENA_MAX=2", out.get(0));
+    assertTrue(
+        out.get(1).startsWith("-XX:+UseSerialGC -XX:TrimNativeHeapInterval=5000 -Xmx320m -jar "),
+        out.get(1));
+    assertTrue(out.get(1).endsWith("flotilla.jar hub --port 1"), out.get(1));
+  }
+
+  @Test
+  void theUsersCollectorAndEnvironmentWin() throws Exception {
+    List<String> out =
+        run(Map.of("FLOTILLA_JAVA_OPTS", "-XX:+UseG1GC", "MALLOC_ARENA_MAX", "4"), "hub");
+    assertEquals("MALLOC_ARENA_MAX=4", out.get(0));
+    assertTrue(
+        out.get(1).startsWith("-XX:TrimNativeHeapInterval=5000 -XX:+UseG1GC -jar "), out.get(1));
+  }
+
+  @Test
+  void otherCommandsAndTheOptOutGetNone() throws Exception {
+    assertTrue(run(Map.of(), "agent").get(1).startsWith("-jar "));
+    List<String> out = run(Map.of("FLOTILLA_HUB_DEFAULTS", "0"), "hub");
+    assertEquals("MALLOC_ARENA_MAX=", out.get(0));
+    assertTrue(out.get(1).startsWith("-jar "), out.get(1));
+  }
+
+  private List<String> run(Map<String, String> env, String... args) throws Exception {
+    List<String> cmd =
+        new java.util.ArrayList<>(List.of("bash", root.resolve("bin/flotilla").toString()));
+    cmd.addAll(List.of(args));
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+    pb.environment().remove("FLOTILLA_JAVA_OPTS");
+    pb.environment().remove("MALLOC_ARENA_MAX");
+    pb.environment().remove("FLOTILLA_HUB_DEFAULTS");
+    pb.environment().put("PATH", root.resolve("fakebin") + ":" + System.getenv("PATH"));
+    pb.environment().putAll(env);
+    Process p = pb.start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertTrue(p.waitFor(2, TimeUnit.MINUTES), "bin/flotilla did not finish");
+    assertEquals(0, p.exitValue(), out);
+    return out.lines().toList();
+  }
+
+  private static Path repoRoot() {
+    for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
+      if (Files.isRegularFile(p.resolve("bin/flotilla"))) {
+        return p;
+      }
+    }
+    throw new IllegalStateException("bin/flotilla not found above " + Path.of("").toAbsolutePath());
+  }
+}
