@@ -108,7 +108,25 @@ public final class MemberAgent implements AutoCloseable {
             registered.set(true);
           }
         });
-    every(LeaseHeartbeat.NAME, renewMs, heartbeat::renew);
+    // A renewal that failed or came late may have let the hub mark the Cluster Ready=Unknown:
+    // the status loop then reads the Cluster again instead of trusting what it last wrote.
+    long[] lastRenewed = {0};
+    every(
+        LeaseHeartbeat.NAME,
+        renewMs,
+        () -> {
+          try {
+            heartbeat.renew();
+          } catch (RuntimeException e) {
+            status.forget();
+            throw e;
+          }
+          long now = System.nanoTime();
+          if (lastRenewed[0] != 0 && now - lastRenewed[0] > 2 * renewMs * 1_000_000L) {
+            status.forget();
+          }
+          lastRenewed[0] = now;
+        });
     McsCrdInstaller mcsCrds = new McsCrdInstaller(member, config.clusterName());
     mcsCrdsInstalled.set(false);
     every(
