@@ -108,8 +108,10 @@ public final class MemberAgent implements AutoCloseable {
             registered.set(true);
           }
         });
-    // A renewal that failed or came late may have let the hub mark the Cluster Ready=Unknown:
-    // the status loop then reads the Cluster again instead of trusting what it last wrote.
+    // A renewal that failed, or came so late that the lease may have looked expired to the hub
+    // (more than half its duration after the previous one), may have let the hub mark the Cluster
+    // Ready=Unknown: the status loop then reads the Cluster instead of trusting what it last wrote.
+    long lateNanos = config.leaseDuration().toNanos() / 2;
     long[] lastRenewed = {0};
     every(
         LeaseHeartbeat.NAME,
@@ -122,7 +124,7 @@ public final class MemberAgent implements AutoCloseable {
             throw e;
           }
           long now = System.nanoTime();
-          if (lastRenewed[0] != 0 && now - lastRenewed[0] > 2 * renewMs * 1_000_000L) {
+          if (lastRenewed[0] != 0 && now - lastRenewed[0] > lateNanos) {
             status.forget();
           }
           lastRenewed[0] = now;
