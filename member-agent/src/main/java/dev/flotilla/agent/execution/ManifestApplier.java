@@ -152,15 +152,24 @@ final class ManifestApplier {
     if (existing == null && namespace != null) {
       ensureNamespace(namespace);
     }
-    if (existing != null) {
-      FieldOwnership.adoptCreate(member, gvr, existing);
-    }
     // A retention script keeps the values the member owns (Karmada's Retain); a failing one fails
     // this manifest with the script's error rather than overwrite them.
     ObjectNode toApply =
         existing == null
             ? desired
             : interpreter.retain(desired, Json.tree(existing)).orElse(desired);
+    if (existing != null && managed(existing)) {
+      ObjectNode live = Json.tree(existing);
+      if (FieldOwnership.alreadyApplied(live, toApply)) {
+        // What an apply would change is ownership alone (the agent's create recorded it as an
+        // Update): a write for nothing, as after every restart.
+        remember(gvr, namespace, name, desired, existing);
+        return new Applied(ApplyOutcome.NOOP, live, null);
+      }
+    }
+    if (existing != null) {
+      FieldOwnership.adoptCreate(member, gvr, existing, desired);
+    }
     GenericKubernetesResource applied;
     try {
       applied =
