@@ -108,7 +108,27 @@ public final class MemberAgent implements AutoCloseable {
             registered.set(true);
           }
         });
-    every(LeaseHeartbeat.NAME, renewMs, heartbeat::renew);
+    // A renewal that failed, or came so late that the lease may have looked expired to the hub
+    // (more than half its duration after the previous one), may have let the hub mark the Cluster
+    // Ready=Unknown: the status loop then reads the Cluster instead of trusting what it last wrote.
+    long lateNanos = config.leaseDuration().toNanos() / 2;
+    long[] lastRenewed = {0};
+    every(
+        LeaseHeartbeat.NAME,
+        renewMs,
+        () -> {
+          try {
+            heartbeat.renew();
+          } catch (RuntimeException e) {
+            status.forget();
+            throw e;
+          }
+          long now = System.nanoTime();
+          if (lastRenewed[0] != 0 && now - lastRenewed[0] > lateNanos) {
+            status.forget();
+          }
+          lastRenewed[0] = now;
+        });
     McsCrdInstaller mcsCrds = new McsCrdInstaller(member, config.clusterName());
     mcsCrdsInstalled.set(false);
     every(

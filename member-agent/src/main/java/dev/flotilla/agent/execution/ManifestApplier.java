@@ -2,6 +2,7 @@ package dev.flotilla.agent.execution;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.flotilla.agent.kube.ApiErrors;
+import dev.flotilla.agent.kube.CreateAs;
 import dev.flotilla.agent.kube.Json;
 import dev.flotilla.policies.conditions.Conditions;
 import dev.flotilla.policies.interpreter.ResourceInterpreter;
@@ -16,8 +17,9 @@ import java.util.Objects;
 
 /**
  * Applies one manifest to the member with server-side apply (field manager {@code flotilla},
- * forced): refuses to take over an existing unmanaged object unless the Work allows it, creates the
- * target namespace when missing, and waits for an applied CRD to be Established.
+ * forced), or creates it when the agent's cache does not hold it: refuses to take over an existing
+ * unmanaged object unless the Work allows it, creates the target namespace when missing, and waits
+ * for an applied CRD to be Established.
  */
 final class ManifestApplier {
   static final String CONFLICT_MESSAGE =
@@ -72,26 +74,80 @@ final class ManifestApplier {
     ObjectNode desired = Manifests.desired(manifest, work, gvr.namespaced());
     String namespace = Json.namespace(desired);
     String name = Json.name(desired);
-    // Only an object outside the agent's cache (absent, or there without Karmada's label) needs a
-    // read: to refuse taking it over. A Work that may overwrite does not care which it is.
     boolean overwrite = work.overwrites(manifest);
-    boolean unknown = managed == null && overwrite;
-    GenericKubernetesResource existing =
-        managed != null || unknown
-            ? (managed == null ? null : Json.generic(managed))
-            : resources(gvr, namespace).withName(name).get();
+    if (managed == null && !overwrite) {
+      // Outside the cache: absent, or there without Karmada's label. A create answers which in the
+      // same request that makes the object (Karmada's agent creates on a cache miss too); only an
+      // object that is there is read, to refuse taking it over.
+      Applied created = create(gvr, namespace, desired);
+      if (created != null) {
+        return created;
+      }
+      GenericKubernetesResource existing = resources(gvr, namespace).withName(name).get();
+      return applyOver(work, gvr, manifest, desired, existing, false);
+    }
+    // A Work that may overwrite does not care whether an object outside the cache is there.
+    return applyOver(
+        work,
+        gvr,
+        manifest,
+        desired,
+        managed == null ? null : Json.generic(managed),
+        managed == null);
+  }
+
+  /**
+   * Creates {@code desired}; null when it already exists. The create makes the agent's field
+   * manager an Update manager, which {@link FieldOwnership} turns into the Apply manager before the
+   * object's next apply, so fields the Work drops later still go.
+   */
+  private Applied create(Gvr gvr, String namespace, ObjectNode desired) {
+    if (namespace != null) {
+      ensureNamespace(namespace);
+    }
+    GenericKubernetesResource created;
+    try {
+      created =
+          CreateAs.create(
+              member, gvr.context(), namespace, desired.toString(), KarmadaMarks.FIELD_MANAGER);
+    } catch (RuntimeException e) {
+      if (ApiErrors.isAlreadyExists(e)) {
+        return null;
+      }
+      if (namespace != null && ApiErrors.isNotFound(e)) {
+        knownNamespaces.remove(namespace); // deleted behind our back: look again next time
+      }
+      throw e;
+    }
+    remember(gvr, namespace, Json.name(desired), desired, created);
+    return new Applied(ApplyOutcome.CREATED, Json.tree(created), null);
+  }
+
+  /**
+   * Server-side apply over {@code existing} (null: absent), refusing an unmanaged object unless the
+   * Work overwrites; {@code unknown} when whether it exists was not looked at.
+   */
+  private Applied applyOver(
+      WorkView work,
+      Gvr gvr,
+      ObjectNode manifest,
+      ObjectNode desired,
+      GenericKubernetesResource existing,
+      boolean unknown) {
+    String namespace = Json.namespace(desired);
+    String name = Json.name(desired);
+    boolean overwrite = work.overwrites(manifest);
     if (existing != null && !managed(existing) && !createdByAgent(existing) && !overwrite) {
       return new Applied(ApplyOutcome.CONFLICT, Json.tree(existing), CONFLICT_MESSAGE);
     }
-    String objectKey =
-        gvr.context().getGroup() + "/" + gvr.context().getPlural() + "/" + namespace + "/" + name;
     String configuration = desired.toString();
-    LastApply last = lastApplied.get(objectKey);
-    if (managed != null
+    LastApply last = lastApplied.get(objectKey(gvr, namespace, name));
+    if (existing != null
+        && managed(existing)
         && last != null
         && last.configuration().equals(configuration)
         && last.resourceVersion().equals(existing.getMetadata().getResourceVersion())) {
-      return new Applied(ApplyOutcome.NOOP, managed, null);
+      return new Applied(ApplyOutcome.NOOP, Json.tree(existing), null);
     }
     if (existing == null && namespace != null) {
       ensureNamespace(namespace);
@@ -102,6 +158,18 @@ final class ManifestApplier {
         existing == null
             ? desired
             : interpreter.retain(desired, Json.tree(existing)).orElse(desired);
+    if (existing != null && managed(existing)) {
+      ObjectNode live = Json.tree(existing);
+      if (FieldOwnership.alreadyApplied(live, toApply)) {
+        // What an apply would change is ownership alone (the agent's create recorded it as an
+        // Update): a write for nothing, as after every restart.
+        remember(gvr, namespace, name, desired, existing);
+        return new Applied(ApplyOutcome.NOOP, live, null);
+      }
+    }
+    if (existing != null) {
+      FieldOwnership.adoptCreate(member, gvr, existing, desired);
+    }
     GenericKubernetesResource applied;
     try {
       applied =
@@ -116,12 +184,7 @@ final class ManifestApplier {
       }
       throw e;
     }
-    lastApplied.put(
-        objectKey, new LastApply(configuration, applied.getMetadata().getResourceVersion()));
-    if (gvr.isCrd()) {
-      awaitEstablished(name);
-      invalidateServedVersions(desired);
-    }
+    remember(gvr, namespace, name, desired, applied);
     ApplyOutcome outcome =
         unknown
             ? (applied.getMetadata().getManagedFields() == null
@@ -136,6 +199,32 @@ final class ManifestApplier {
                     ? ApplyOutcome.NOOP
                     : ApplyOutcome.PATCHED;
     return new Applied(outcome, Json.tree(applied), null);
+  }
+
+  private static String objectKey(Gvr gvr, String namespace, String name) {
+    return gvr.context().getGroup()
+        + "/"
+        + gvr.context().getPlural()
+        + "/"
+        + namespace
+        + "/"
+        + name;
+  }
+
+  /** Notes what was written (for the no-op check) and waits for a written CRD. */
+  private void remember(
+      Gvr gvr,
+      String namespace,
+      String name,
+      ObjectNode desired,
+      GenericKubernetesResource written) {
+    lastApplied.put(
+        objectKey(gvr, namespace, name),
+        new LastApply(desired.toString(), written.getMetadata().getResourceVersion()));
+    if (gvr.isCrd()) {
+      awaitEstablished(name);
+      invalidateServedVersions(desired);
+    }
   }
 
   private NonNamespaceOperation<GenericKubernetesResource, ?, Resource<GenericKubernetesResource>>

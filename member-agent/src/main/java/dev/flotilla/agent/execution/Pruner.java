@@ -3,11 +3,10 @@ package dev.flotilla.agent.execution;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.flotilla.agent.kube.ApiErrors;
 import dev.flotilla.agent.kube.Json;
+import dev.flotilla.agent.kube.PatchByName;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.Resource;
-import io.fabric8.kubernetes.client.dsl.base.PatchContext;
-import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -18,10 +17,10 @@ import java.util.Set;
 /**
  * Removes from the member what a Work applied and no longer wants: objects that left the Work, or
  * all of them when the Work is deleted. Objects are found in the member caches and in the Work's
- * last reported manifest statuses (which survive agent restarts); each is re-read and removed only
- * if it still names this Work, with its resourceVersion as a precondition. With {@code
- * preserveResourcesOnDeletion} objects are released instead: left in place without the agent's
- * label and annotations.
+ * last reported manifest statuses (which survive agent restarts); each is removed only if it still
+ * names this Work (as cached, else as read), with its resourceVersion as a precondition. With
+ * {@code preserveResourcesOnDeletion} objects are released instead: left in place without the
+ * agent's label and annotations.
  */
 final class Pruner {
   /** One object considered for pruning. */
@@ -106,30 +105,59 @@ final class Pruner {
   }
 
   private ApplyOutcome remove(WorkView work, Candidate c, boolean release) {
+    String namespace = c.gvr().namespaced() ? c.key().namespace() : null;
+    // The member cache holds what the agent applied; an object it does not hold (not yet seen, or
+    // not labelled) is read. A cached copy that is stale fails the resourceVersion precondition
+    // and is read then.
+    var cached = objects.get(c.gvr(), c.key().namespace(), c.key().name());
+    if (cached.isPresent()) {
+      try {
+        return remove(work, c, namespace, cached.get(), release);
+      } catch (RuntimeException e) {
+        if (!ApiErrors.isConflict(e)) {
+          throw e;
+        }
+      }
+    }
     var op = member.genericKubernetesResources(c.gvr().context());
     Resource<GenericKubernetesResource> target =
-        c.gvr().namespaced()
-            ? op.inNamespace(c.key().namespace()).withName(c.key().name())
-            : op.withName(c.key().name());
+        namespace == null
+            ? op.withName(c.key().name())
+            : op.inNamespace(namespace).withName(c.key().name());
     GenericKubernetesResource live = target.get();
-    if (live == null || !work.owns(Json.tree(live))) {
+    return live == null ? ApplyOutcome.NOOP : remove(work, c, namespace, Json.tree(live), release);
+  }
+
+  /** Deletes or releases {@code live} if it names this Work, only at its resourceVersion. */
+  private ApplyOutcome remove(
+      WorkView work, Candidate c, String namespace, ObjectNode live, boolean release) {
+    if (!work.owns(live)) {
       return ApplyOutcome.NOOP;
     }
-    String rv = live.getMetadata().getResourceVersion();
-    var annotations = live.getMetadata().getAnnotations();
+    String rv = Json.text(live, "metadata", "resourceVersion");
     // What the agent installed at join (the MCS CRDs) outlives the Work that took it over: deleting
     // it would delete every ServiceExport and ServiceImport created in the member.
-    boolean installed =
-        annotations != null && "true".equals(annotations.get(KarmadaMarks.AGENT_INSTALLED));
+    boolean installed = "true".equals(Json.annotation(live, KarmadaMarks.AGENT_INSTALLED));
     try {
       if (release || installed) {
-        target.patch(PatchContext.of(PatchType.JSON_MERGE), releasePatch(rv).toString());
+        PatchByName.merge(
+            member,
+            c.gvr().context(),
+            namespace,
+            c.key().name(),
+            null,
+            releasePatch(rv).toString());
         return ApplyOutcome.RELEASED;
       }
-      if (live.getMetadata().getDeletionTimestamp() != null) {
+      if (live.path("metadata").hasNonNull("deletionTimestamp")) {
         return ApplyOutcome.NOOP;
       }
-      target.lockResourceVersion(rv).delete();
+      var op = member.genericKubernetesResources(c.gvr().context());
+      (namespace == null
+              ? op.withName(c.key().name())
+              : op.inNamespace(namespace).withName(c.key().name()))
+          .lockResourceVersion(rv)
+          .delete();
       return ApplyOutcome.DELETED;
     } catch (RuntimeException e) {
       if (ApiErrors.isNotFound(e)) {

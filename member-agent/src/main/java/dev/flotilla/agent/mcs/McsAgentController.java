@@ -9,6 +9,7 @@ import dev.flotilla.agent.kube.HubResources;
 import dev.flotilla.agent.kube.Json;
 import dev.flotilla.agent.kube.KeyedWorkQueue;
 import dev.flotilla.agent.kube.KeyedWorkQueue.Result;
+import dev.flotilla.agent.kube.PatchByName;
 import dev.flotilla.agent.kube.Times;
 import dev.flotilla.policies.names.McsNames;
 import dev.flotilla.policies.names.Names;
@@ -17,8 +18,6 @@ import io.fabric8.kubernetes.api.model.APIResourceList;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.dsl.base.PatchContext;
-import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.fabric8.kubernetes.client.informers.ExceptionHandler;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
@@ -464,12 +463,8 @@ public final class McsAgentController implements AutoCloseable {
     }
     ObjectNode patch = Json.object();
     patch.putObject("status").set("conditions", next);
-    member
-        .genericKubernetesResources(exportCtx)
-        .inNamespace(Json.namespace(export))
-        .withName(Json.name(export))
-        .subresource("status")
-        .patch(PatchContext.of(PatchType.JSON_MERGE), patch.toString());
+    PatchByName.merge(
+        member, exportCtx, Json.namespace(export), Json.name(export), "status", patch.toString());
   }
 
   private static ObjectNode condition(
@@ -530,11 +525,10 @@ public final class McsAgentController implements AutoCloseable {
       return;
     }
     ObjectNode specPatch = ImportMirror.specPatch(Json.tree(derived), si.path("spec"));
-    var resource = member.genericKubernetesResources(importCtx).inNamespace(ns).withName(name);
     if (specPatch != null) {
       ObjectNode patch = Json.object();
       patch.set("spec", specPatch);
-      resource.patch(PatchContext.of(PatchType.JSON_MERGE), patch.toString());
+      PatchByName.merge(member, importCtx, ns, name, null, patch.toString());
     }
     ArrayNode clusters = Json.MAPPER.createArrayNode();
     if (sources != null && !sources.isBlank()) {
@@ -545,7 +539,7 @@ public final class McsAgentController implements AutoCloseable {
     if (!clusters.equals(si.path("status").path("clusters"))) {
       ObjectNode patch = Json.object();
       patch.putObject("status").set("clusters", clusters);
-      resource.subresource("status").patch(PatchContext.of(PatchType.JSON_MERGE), patch.toString());
+      PatchByName.merge(member, importCtx, ns, name, "status", patch.toString());
     }
   }
 

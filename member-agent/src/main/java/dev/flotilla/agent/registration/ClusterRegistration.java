@@ -6,12 +6,11 @@ import dev.flotilla.agent.kube.ApiErrors;
 import dev.flotilla.agent.kube.HubResources;
 import dev.flotilla.agent.kube.Json;
 import dev.flotilla.agent.kube.JsonSubset;
+import dev.flotilla.agent.kube.PatchByName;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.dsl.base.PatchContext;
-import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,28 +49,26 @@ public final class ClusterRegistration {
     ensureNamespace(HubResources.LEASE_NAMESPACE);
     ensureNamespace(config.executionNamespace());
     var clusters = hub.genericKubernetesResources(HubResources.CLUSTERS);
-    GenericKubernetesResource existing = clusters.withName(config.clusterName()).get();
-    if (existing == null) {
-      try {
-        clusters
-            .resource(Json.generic(ClusterSpecs.newCluster(config.clusterName(), facts)))
-            .create();
-        LOG.info(NAME + ": created Cluster " + config.clusterName());
-        return;
-      } catch (RuntimeException e) {
-        if (!ApiErrors.isAlreadyExists(e)) {
-          throw e;
-        }
-        existing = clusters.withName(config.clusterName()).require();
+    // Create first: a joining member (the common case, 1,000 at once at scale) needs no read. Only
+    // a Cluster that is there already is read, to patch it only when it lacks something.
+    try {
+      clusters
+          .resource(Json.generic(ClusterSpecs.newCluster(config.clusterName(), facts)))
+          .create();
+      LOG.info(NAME + ": created Cluster " + config.clusterName());
+      return;
+    } catch (RuntimeException e) {
+      if (!ApiErrors.isAlreadyExists(e)) {
+        throw e;
       }
     }
+    GenericKubernetesResource existing = clusters.withName(config.clusterName()).require();
     ObjectNode patch = ClusterSpecs.patch(facts);
     if (JsonSubset.contains(Json.tree(existing), patch)) {
       return;
     }
-    clusters
-        .withName(config.clusterName())
-        .patch(PatchContext.of(PatchType.JSON_MERGE), patch.toString());
+    PatchByName.merge(
+        hub, HubResources.CLUSTERS, null, config.clusterName(), null, patch.toString());
     LOG.info(NAME + ": updated Cluster " + config.clusterName());
   }
 
@@ -81,7 +78,10 @@ public final class ClusterRegistration {
     return kubeSystem == null ? null : kubeSystem.getMetadata().getUid();
   }
 
-  /** Creates a hub namespace if absent; an agent without the right to do so relies on the hub. */
+  /**
+   * Creates a hub namespace if absent; an agent without the right to do so relies on the hub. Read
+   * first: an agent may get these namespaces but not create them, and a refused create is a denial.
+   */
   private void ensureNamespace(String name) {
     try {
       if (hub.namespaces().withName(name).get() != null) {
