@@ -132,6 +132,90 @@ class HubRestartE2E {
   }
 
   /**
+   * Agents resume their Work watches across a hub restart from the last version they saw: no agent
+   * lists its Works again, and a Work changed on the restarted hub before the agents' watches are
+   * back still reaches its member. The change is made while no controller runs (so only the agent
+   * can carry it), right after the hub serves again; an agent that resumed from the hub's newest
+   * version, or only relisted on a timer, would leave the member's copy as it was.
+   */
+  @Test
+  void agentsResumeTheirWatchesAndApplyAWorkChangedDuringTheRestart() throws Exception {
+    Fleet fleet = FLEET.fleet();
+    String ns = fleet.newNamespace("watch-resume");
+    fleet.create(
+        Propagation.configMapWithPolicy(
+            ns, "moving", "{clusterAffinity: {clusterNames: [member1]}}"));
+    Propagation.awaitConfigMapExactlyIn(fleet, ns, "moving", List.of("member1"));
+    String work =
+        Await.until(
+                "the Work of moving applied",
+                () -> {
+                  JsonNode w = fleet.work("member1", ns, "ConfigMap", "moving");
+                  return w != null && Fleet.condition(w, "Applied") != null ? w : null;
+                })
+            .path("metadata")
+            .path("name")
+            .asText();
+    String executionNs = "karmada-es-member1";
+
+    fleet.restartHubWithoutControllers();
+    try {
+      // By name, not by list: the Work lists the new hub serves are counted below.
+      var works = fleet.hubClient().genericKubernetesResources(Kinds.WORK).inNamespace(executionNs);
+      GenericKubernetesResource stored = works.withName(work).get();
+      @SuppressWarnings("unchecked")
+      Map<String, Object> spec = (Map<String, Object>) stored.getAdditionalProperties().get("spec");
+      @SuppressWarnings("unchecked")
+      Map<String, Object> workload = (Map<String, Object>) spec.get("workload");
+      @SuppressWarnings("unchecked")
+      Map<String, Object> manifest =
+          (Map<String, Object>) ((List<Object>) workload.get("manifests")).get(0);
+      manifest.put("data", Map.of("greeting", "changed-during-restart"));
+      works.resource(stored).update();
+
+      Await.until(
+          "member1 holds the Work's change made while its agent reconnected",
+          Duration.ofMinutes(3),
+          () -> {
+            var cm = Propagation.memberConfigMap(fleet, "member1", ns, "moving");
+            return cm != null && "changed-during-restart".equals(cm.getData().get("greeting"))
+                ? cm
+                : null;
+          });
+      assertEquals(
+          0.0,
+          workLists(fleet),
+          "Work list requests on the restarted hub with no controller running: an agent listed"
+              + " its Works again instead of resuming its watch");
+    } finally {
+      fleet.startControllers();
+    }
+    // The restarted controllers put the template's content back; the agent applies that too.
+    Await.until(
+        "member1 holds the template's content again",
+        Duration.ofMinutes(3),
+        () -> {
+          var cm = Propagation.memberConfigMap(fleet, "member1", ns, "moving");
+          return cm != null && "hello".equals(cm.getData().get("greeting")) ? cm : null;
+        });
+  }
+
+  /** Work list requests the hub has answered since its start, from its own /metrics. */
+  private static double workLists(Fleet fleet) {
+    return fleet
+        .hubClient()
+        .raw(fleet.hub().url() + "/metrics")
+        .lines()
+        .filter(
+            l ->
+                l.startsWith("apiserver_request_total{")
+                    && l.contains("resource=\"works\"")
+                    && l.contains("verb=\"list\""))
+        .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+        .sum();
+  }
+
+  /**
    * Waits until the Works exist, every Work reports Applied and the binding of every template is
    * FullyApplied, and two reads three seconds apart find the same versions; returns kind/ns/name ->
    * resourceVersion of every Work, binding and template in the namespace.
