@@ -189,6 +189,9 @@ final class HubStateBench {
       }
       Thread.sleep(200);
     }
+    // Sampled before this benchmark reads every Work, binding and template back (below): those
+    // reads are the benchmark's, not the restart's, and cost the hub's event loops and workers.
+    Map<String, Double> threads = ThreadCpu.sample(fleet.hub.process.pid());
     Thread.sleep(5_000); // agents reconnect and report; anything they cause is counted too
     String metrics = fleet.hub.client().get("/metrics").body();
     long revisionAfter = (long) metric(metrics, "flotilla_store_revision");
@@ -230,9 +233,8 @@ final class HubStateBench {
     for (String line : StartupSplit.render(controllerMetrics)) {
       System.out.println("            " + line);
     }
-    Map<String, Double> threads = ThreadCpu.sample(fleet.hub.process.pid());
     System.out.printf(
-        "          hub CPU by thread group (ms, live threads only): %s%n",
+        "          hub CPU by thread group at the last reconcile (ms, live threads only): %s%n",
         ThreadCpu.top(Map.of(), threads, 1, 14));
     return new Restarted(lastChange - fleet.hub.stopSeconds, cpuAtLast, controllerMetrics, threads);
   }
