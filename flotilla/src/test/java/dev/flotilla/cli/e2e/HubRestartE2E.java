@@ -136,8 +136,8 @@ class HubRestartE2E {
    * member. The change is made while no controller runs (so only the agent can carry it), right
    * after the hub serves again: an agent that resumed its watch from a newer version than it saw
    * would leave the member's copy as it was (its cache, and so its resyncs, still hold the old
-   * Work). Whether agents resume rather than list again is measured by {@code bench restart}
-   * (its reads line), not asserted here: fabric8 lists again on some reconnects.
+   * Work). Whether agents resume rather than list again is measured by {@code bench restart} (its
+   * reads line), not asserted here: fabric8 lists again on some reconnects.
    */
   @Test
   void agentsApplyAWorkChangedOnTheRestartedHubBeforeTheirWatchesAreBack() throws Exception {
