@@ -161,17 +161,25 @@ class HubRestartE2E {
 
     fleet.restartHubWithoutControllers();
     try {
-      var works = fleet.hubClient().genericKubernetesResources(Kinds.WORK).inNamespace(executionNs);
-      GenericKubernetesResource stored = works.withName(work).get();
-      @SuppressWarnings("unchecked")
-      Map<String, Object> spec = (Map<String, Object>) stored.getAdditionalProperties().get("spec");
-      @SuppressWarnings("unchecked")
-      Map<String, Object> workload = (Map<String, Object>) spec.get("workload");
-      @SuppressWarnings("unchecked")
-      Map<String, Object> manifest =
-          (Map<String, Object>) ((List<Object>) workload.get("manifests")).get(0);
-      manifest.put("data", Map.of("greeting", "changed-during-restart"));
-      works.resource(stored).update();
+      // Retried: the hub has only just started serving, and a busy machine may time a request out.
+      Await.until(
+          "the Work edited on the restarted hub",
+          Duration.ofMinutes(2),
+          () -> {
+            var works =
+                fleet.hubClient().genericKubernetesResources(Kinds.WORK).inNamespace(executionNs);
+            GenericKubernetesResource stored = works.withName(work).get();
+            @SuppressWarnings("unchecked")
+            Map<String, Object> spec =
+                (Map<String, Object>) stored.getAdditionalProperties().get("spec");
+            @SuppressWarnings("unchecked")
+            Map<String, Object> workload = (Map<String, Object>) spec.get("workload");
+            @SuppressWarnings("unchecked")
+            Map<String, Object> manifest =
+                (Map<String, Object>) ((List<Object>) workload.get("manifests")).get(0);
+            manifest.put("data", Map.of("greeting", "changed-during-restart"));
+            return works.resource(stored).update();
+          });
 
       Await.until(
           "member1 holds the Work's change made while its agent reconnected",
