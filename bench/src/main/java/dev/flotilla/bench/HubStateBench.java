@@ -109,16 +109,41 @@ final class HubStateBench {
   void restart() throws Exception {
     try (FleetUnderTest fleet = fleet(List.of())) {
       Thread.sleep(5_000);
-      restartOnce(fleet, "baseline, no templates", 0);
+      Restarted baseline = restartOnce(fleet, "baseline, no templates", 0);
       long t0 = System.nanoTime();
       int works = propagate(fleet);
       System.out.printf(
           "[restart] %d templates, %d Works propagated in %.0f s (%s)%n",
           templates, works, (System.nanoTime() - t0) / 1e9, RunCost.load());
       FederationBench.settle(fleet);
-      restartOnce(fleet, templates + " templates", templates);
+      Restarted loaded = restartOnce(fleet, templates + " templates", templates);
+      System.out.printf(
+          "[restart] caught up %.2f s after the new hub's start (baseline %.2f s; aim 30 s);"
+              + " hub CPU until then %.1f s (baseline %.1f s): %.2f ms per template over the"
+              + " baseline%n",
+          loaded.caughtUpSeconds,
+          baseline.caughtUpSeconds,
+          loaded.cpuAtLast,
+          baseline.cpuAtLast,
+          (loaded.cpuAtLast - baseline.cpuAtLast) * 1000 / templates);
+      System.out.println("          hub CPU by start phase, against the empty hub's restart:");
+      for (String line :
+          StartupSplit.perTemplate(
+              baseline.controllerMetrics, loaded.controllerMetrics, templates)) {
+        System.out.println("            " + line);
+      }
+      System.out.printf(
+          "          hub CPU by thread group over the baseline (ms per template): %s%n",
+          ThreadCpu.top(baseline.threads, loaded.threads, templates, 14));
     }
   }
+
+  /** What one restart left to compare with another: the hub's own figures at the end. */
+  private record Restarted(
+      double caughtUpSeconds,
+      double cpuAtLast,
+      String controllerMetrics,
+      Map<String, Double> threads) {}
 
   private FleetUnderTest fleet(List<String> hubJvmArgs) throws Exception {
     System.out.printf(
@@ -133,7 +158,7 @@ final class HubStateBench {
     return new FleetUnderTest(work, clusters, hubXmx, hubJvmArgs);
   }
 
-  private void restartOnce(FleetUnderTest fleet, String label, int bindingsExpected)
+  private Restarted restartOnce(FleetUnderTest fleet, String label, int bindingsExpected)
       throws Exception {
     Map<String, String> worksBefore = versions(fleet.admin, WORKS);
     Map<String, String> bindingsBefore = versions(fleet.admin, BINDINGS);
@@ -172,6 +197,9 @@ final class HubStateBench {
       }
       Thread.sleep(200);
     }
+    // Sampled before this benchmark reads every Work, binding and template back (below): those
+    // reads are the benchmark's, not the restart's, and cost the hub's event loops and workers.
+    Map<String, Double> threads = ThreadCpu.sample(fleet.hub.process.pid());
     Thread.sleep(5_000); // agents reconnect and report; anything they cause is counted too
     String metrics = fleet.hub.client().get("/metrics").body();
     long revisionAfter = (long) metric(metrics, "flotilla_store_revision");
@@ -203,14 +231,20 @@ final class HubStateBench {
         revisionBefore,
         revisionAfter,
         writes(FederationBench.requestCounts(metrics)));
+    System.out.printf(
+        "          reads on the restarted hub (lists count pages; agents that resume their"
+            + " watches list no Works): %s%n",
+        reads(FederationBench.requestCounts(metrics)));
     System.out.printf("          after the restart: %s%n", mem(fleet));
     System.out.println("          the new hub's start by phase (seconds since its JVM began):");
-    for (String line : StartupSplit.render(fleet.hub.client().get("/metrics/controllers").body())) {
+    String controllerMetrics = fleet.hub.client().get("/metrics/controllers").body();
+    for (String line : StartupSplit.render(controllerMetrics)) {
       System.out.println("            " + line);
     }
     System.out.printf(
-        "          hub CPU by thread group (ms, live threads only): %s%n",
-        ThreadCpu.top(Map.of(), ThreadCpu.sample(fleet.hub.process.pid()), 1, 14));
+        "          hub CPU by thread group at the last reconcile (ms, live threads only): %s%n",
+        ThreadCpu.top(Map.of(), threads, 1, 14));
+    return new Restarted(lastChange - fleet.hub.stopSeconds, cpuAtLast, controllerMetrics, threads);
   }
 
   private static String fromStart(Map<String, Double> at, double stop) {
@@ -393,11 +427,19 @@ final class HubStateBench {
 
   /** Write requests (not reads) the restarted hub has served, "verb resource code" -> count. */
   private static Map<String, Double> writes(Map<String, Double> requests) {
+    return byVerb(requests, List.of("create", "update", "patch", "delete"));
+  }
+
+  /** List and watch requests the restarted hub has served, "verb resource code" -> count. */
+  private static Map<String, Double> reads(Map<String, Double> requests) {
+    return byVerb(requests, List.of("list", "watch"));
+  }
+
+  private static Map<String, Double> byVerb(Map<String, Double> requests, List<String> verbs) {
     Map<String, Double> out = new java.util.TreeMap<>();
     requests.forEach(
         (k, v) -> {
-          String verb = k.substring(0, k.indexOf(' '));
-          if (List.of("create", "update", "patch", "delete").contains(verb)) {
+          if (verbs.contains(k.substring(0, k.indexOf(' ')))) {
             out.put(k, v);
           }
         });

@@ -249,6 +249,15 @@ public final class Fleet implements AutoCloseable {
    * restart of {@code flotilla hub} does; agents and members keep running and reconnect.
    */
   public void restartHub() throws Exception {
+    restartHubWithoutControllers();
+    startControllers();
+  }
+
+  /**
+   * As {@link #restartHub()}, leaving the controllers stopped: what reaches the members until
+   * {@link #startControllers()} is the Works as stored and what the test writes.
+   */
+  public void restartHubWithoutControllers() throws Exception {
     int port = hub.port();
     stopControllers();
     admin.close();
@@ -261,7 +270,6 @@ public final class Fleet implements AutoCloseable {
     hub.close();
     hub = HubServer.create(HubConfig.of(dataDir.resolve("hub"), port)).start();
     admin = E2ESupport.adminClient(hub);
-    startControllers();
   }
 
   // ---- clients ----
