@@ -65,6 +65,12 @@ public final class Scheduler {
    */
   public ScheduleResult schedule(
       JsonNode placement, JsonNode bindingSpec, JsonNode bindingStatus, List<JsonNode> clusters) {
+    return Bindings.withTargetsIndexed(
+        bindingSpec, () -> scheduleIndexed(placement, bindingSpec, bindingStatus, clusters));
+  }
+
+  private ScheduleResult scheduleIndexed(
+      JsonNode placement, JsonNode bindingSpec, JsonNode bindingStatus, List<JsonNode> clusters) {
     ObjectNode effective =
         Placements.withDefaults(placement != null ? placement : Nodes.at(bindingSpec, "placement"));
     boolean fresh = rescheduleRequested(bindingSpec, bindingStatus);

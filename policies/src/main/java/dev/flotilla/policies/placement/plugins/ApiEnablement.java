@@ -41,24 +41,44 @@ public final class ApiEnablement implements FilterPlugin {
     return Result.unschedulable("cluster(s) did not have the API resource");
   }
 
-  /** Whether {@code cluster} serves {@code apiVersion}/{@code kind}. */
+  /**
+   * Whether {@code cluster} serves {@code apiVersion}/{@code kind}. Every binding asks this of
+   * every cluster, whose list holds dozens of group-versions, so the walk reads the nodes in place
+   * (no copied lists, no path arrays).
+   */
   public static Status status(JsonNode cluster, String apiVersion, String kind) {
-    for (JsonNode enablement : Nodes.list(cluster, "status", "apiEnablements")) {
-      if (!apiVersion.equals(Nodes.text(enablement, "groupVersion"))) {
-        continue;
-      }
-      for (JsonNode resource : Nodes.list(enablement, "resources")) {
-        if (kind.equals(Nodes.text(resource, "kind"))) {
-          return Status.ENABLED;
+    JsonNode status = cluster == null ? null : cluster.get("status");
+    if (status == null) {
+      return Status.UNKNOWN;
+    }
+    JsonNode enablements = status.get("apiEnablements");
+    if (enablements != null && enablements.isArray()) {
+      for (JsonNode enablement : enablements) {
+        if (!apiVersion.equals(textOf(enablement, "groupVersion"))) {
+          continue;
+        }
+        JsonNode resources = enablement.get("resources");
+        if (resources != null && resources.isArray()) {
+          for (JsonNode resource : resources) {
+            if (kind.equals(textOf(resource, "kind"))) {
+              return Status.ENABLED;
+            }
+          }
         }
       }
     }
-    for (JsonNode condition : Nodes.list(cluster, "status", "conditions")) {
+    for (JsonNode condition : Nodes.list(status, "conditions")) {
       if ("CompleteAPIEnablements".equals(Nodes.text(condition, "type"))
           && "True".equals(Nodes.text(condition, "status"))) {
         return Status.DISABLED;
       }
     }
     return Status.UNKNOWN;
+  }
+
+  /** The text of {@code field}, "" when it is absent or not a string (as {@link Nodes#text}). */
+  private static String textOf(JsonNode node, String field) {
+    JsonNode value = node.get(field);
+    return value != null && value.isTextual() ? value.textValue() : "";
   }
 }
