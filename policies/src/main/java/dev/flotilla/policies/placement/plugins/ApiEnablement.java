@@ -43,8 +43,8 @@ public final class ApiEnablement implements FilterPlugin {
 
   /**
    * Whether {@code cluster} serves {@code apiVersion}/{@code kind}. Every binding asks this of
-   * every cluster, whose list holds dozens of group-versions, so the walk reads the nodes in place
-   * (no copied lists, no path arrays).
+   * every cluster, whose list holds dozens of group-versions: it is read once per list ({@link
+   * EnabledApis}).
    */
   public static Status status(JsonNode cluster, String apiVersion, String kind) {
     JsonNode status = cluster == null ? null : cluster.get("status");
@@ -52,20 +52,10 @@ public final class ApiEnablement implements FilterPlugin {
       return Status.UNKNOWN;
     }
     JsonNode enablements = status.get("apiEnablements");
-    if (enablements != null && enablements.isArray()) {
-      for (JsonNode enablement : enablements) {
-        if (!apiVersion.equals(textOf(enablement, "groupVersion"))) {
-          continue;
-        }
-        JsonNode resources = enablement.get("resources");
-        if (resources != null && resources.isArray()) {
-          for (JsonNode resource : resources) {
-            if (kind.equals(textOf(resource, "kind"))) {
-              return Status.ENABLED;
-            }
-          }
-        }
-      }
+    if (enablements != null
+        && enablements.isArray()
+        && EnabledApis.lists(enablements, apiVersion, kind)) {
+      return Status.ENABLED;
     }
     for (JsonNode condition : Nodes.list(status, "conditions")) {
       if ("CompleteAPIEnablements".equals(Nodes.text(condition, "type"))
@@ -74,11 +64,5 @@ public final class ApiEnablement implements FilterPlugin {
       }
     }
     return Status.UNKNOWN;
-  }
-
-  /** The text of {@code field}, "" when it is absent or not a string (as {@link Nodes#text}). */
-  private static String textOf(JsonNode node, String field) {
-    JsonNode value = node.get(field);
-    return value != null && value.isTextual() ? value.textValue() : "";
   }
 }
