@@ -23,7 +23,8 @@ import picocli.CommandLine.Option;
       BenchMain.Audit.class,
       BenchMain.Memory.class,
       BenchMain.Restart.class,
-      BenchMain.Scale.class
+      BenchMain.Scale.class,
+      BenchMain.Schedule.class
     })
 public final class BenchMain implements Runnable {
 
@@ -190,6 +191,22 @@ public final class BenchMain implements Runnable {
     @Override
     public Integer call() throws Exception {
       new HubStateBench(templates, clusters, hubXmx, !oneClusterEach).restart();
+      return 0;
+    }
+  }
+
+  /** The placement algorithm's CPU per binding over simulated-like clusters. */
+  @Command(name = "schedule", mixinStandardHelpOptions = true)
+  static final class Schedule implements Callable<Integer> {
+    @Option(names = "--clusters", defaultValue = "100")
+    int clusters;
+
+    @Option(names = "--rounds", defaultValue = "2000", description = "schedules per figure")
+    int rounds;
+
+    @Override
+    public Integer call() {
+      SchedulerCost.run(clusters, rounds);
       return 0;
     }
   }

@@ -65,6 +65,12 @@ public final class Scheduler {
    */
   public ScheduleResult schedule(
       JsonNode placement, JsonNode bindingSpec, JsonNode bindingStatus, List<JsonNode> clusters) {
+    return Bindings.withTargetsIndexed(
+        bindingSpec, () -> scheduleIndexed(placement, bindingSpec, bindingStatus, clusters));
+  }
+
+  private ScheduleResult scheduleIndexed(
+      JsonNode placement, JsonNode bindingSpec, JsonNode bindingStatus, List<JsonNode> clusters) {
     ObjectNode effective =
         Placements.withDefaults(placement != null ? placement : Nodes.at(bindingSpec, "placement"));
     boolean fresh = rescheduleRequested(bindingSpec, bindingStatus);
@@ -113,6 +119,7 @@ public final class Scheduler {
     Map<String, ClusterVerdict> verdicts = new LinkedHashMap<>();
     Map<String, Integer> histogram = new TreeMap<>();
     List<JsonNode> feasible = new ArrayList<>();
+    List<FilterPlugin> filters = registry.filters(); // once, not once per cluster
     for (JsonNode cluster : clusters) {
       String name = Nodes.name(cluster);
       if (Nodes.deleting(cluster)) {
@@ -120,7 +127,7 @@ public final class Scheduler {
         verdicts.put(name, ClusterVerdict.rejected(name, "", "cluster is being deleted"));
         continue;
       }
-      ClusterVerdict rejected = runFilters(placement, bindingSpec, cluster);
+      ClusterVerdict rejected = runFilters(filters, placement, bindingSpec, cluster);
       if (rejected == null) {
         feasible.add(cluster);
       } else {
@@ -186,8 +193,9 @@ public final class Scheduler {
     }
   }
 
-  private ClusterVerdict runFilters(JsonNode placement, JsonNode bindingSpec, JsonNode cluster) {
-    for (FilterPlugin filter : registry.filters()) {
+  private static ClusterVerdict runFilters(
+      List<FilterPlugin> filters, JsonNode placement, JsonNode bindingSpec, JsonNode cluster) {
+    for (FilterPlugin filter : filters) {
       Result result = filter.filter(placement, bindingSpec, cluster);
       if (!result.schedulable()) {
         return ClusterVerdict.rejected(Nodes.name(cluster), filter.name(), result.message());
@@ -199,9 +207,10 @@ public final class Scheduler {
   private List<Candidate> candidates(
       JsonNode placement, JsonNode term, JsonNode bindingSpec, List<JsonNode> feasible) {
     List<Candidate> out = new ArrayList<>();
+    List<ScorePlugin> scorers = registry.scorers();
     for (JsonNode cluster : feasible) {
       long score = 0;
-      for (ScorePlugin scorer : registry.scorers()) {
+      for (ScorePlugin scorer : scorers) {
         score += scorer.score(placement, bindingSpec, cluster);
       }
       String name = Nodes.name(cluster);

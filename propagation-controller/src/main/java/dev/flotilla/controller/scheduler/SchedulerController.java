@@ -191,12 +191,11 @@ public final class SchedulerController implements Reconciler, AutoCloseable {
         next.with("spec").set("clusters", targets);
       }
     }
-    boolean wrote = false;
+    GenericKubernetesResource last = null; // the last version written, if any
     if (!Trees.same(next.path("spec"), spec)) {
-      wrote = true;
-      GenericKubernetesResource stored = resource(crb).resource(Trees.generic(next)).update();
-      written.wrote(key, stored);
-      next = Trees.tree(stored);
+      last = resource(crb).resource(Trees.generic(next)).update();
+      written.wrote(key, last);
+      next = Trees.tree(last);
     }
     ObjectNode status = next.with("status").deepCopy();
     setScheduled(status, result);
@@ -207,13 +206,17 @@ public final class SchedulerController implements Reconciler, AutoCloseable {
     if (!Trees.same(status, next.path("status"))) {
       status.put("lastScheduledTime", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
       next.set("status", status);
-      written.wrote(key, resource(crb).resource(Trees.generic(next)).updateStatus());
+      last = resource(crb).resource(Trees.generic(next)).updateStatus();
+      written.wrote(key, last);
       recordOutcome(next, result);
-      wrote = true;
     }
-    if (wrote) {
+    if (last != null) {
       schedulesWritten.increment();
-      memo.forget(key); // its follow-up event schedules it again from what was written
+      // Remembered as written: the watch event of this very write (its spec, a new generation)
+      // must not cost a second full schedule, which at 100 clusters was as dear as the first.
+      // Karmada's scheduler likewise leaves a binding whose placement it has just applied. Any
+      // later change of its inputs (spec, annotations, a Cluster's view) misses the memo.
+      memo.remember(key, ScheduleMemo.inputs(last, live, clusterViews), result.scheduled());
     } else {
       memo.remember(
           key,

@@ -41,19 +41,23 @@ public final class ApiEnablement implements FilterPlugin {
     return Result.unschedulable("cluster(s) did not have the API resource");
   }
 
-  /** Whether {@code cluster} serves {@code apiVersion}/{@code kind}. */
+  /**
+   * Whether {@code cluster} serves {@code apiVersion}/{@code kind}. Every binding asks this of
+   * every cluster, whose list holds dozens of group-versions: it is read once per list ({@link
+   * EnabledApis}).
+   */
   public static Status status(JsonNode cluster, String apiVersion, String kind) {
-    for (JsonNode enablement : Nodes.list(cluster, "status", "apiEnablements")) {
-      if (!apiVersion.equals(Nodes.text(enablement, "groupVersion"))) {
-        continue;
-      }
-      for (JsonNode resource : Nodes.list(enablement, "resources")) {
-        if (kind.equals(Nodes.text(resource, "kind"))) {
-          return Status.ENABLED;
-        }
-      }
+    JsonNode status = cluster == null ? null : cluster.get("status");
+    if (status == null) {
+      return Status.UNKNOWN;
     }
-    for (JsonNode condition : Nodes.list(cluster, "status", "conditions")) {
+    JsonNode enablements = status.get("apiEnablements");
+    if (enablements != null
+        && enablements.isArray()
+        && EnabledApis.lists(enablements, apiVersion, kind)) {
+      return Status.ENABLED;
+    }
+    for (JsonNode condition : Nodes.list(status, "conditions")) {
       if ("CompleteAPIEnablements".equals(Nodes.text(condition, "type"))
           && "True".equals(Nodes.text(condition, "status"))) {
         return Status.DISABLED;
