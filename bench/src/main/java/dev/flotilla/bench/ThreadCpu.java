@@ -40,6 +40,12 @@ final class ThreadCpu {
 
   /** The groups that used the most CPU between two samples, in ms per unit, largest first. */
   static String top(Map<String, Double> before, Map<String, Double> after, int units, int n) {
+    return top(before, after, units, n, "%.1f");
+  }
+
+  /** As above, each figure printed with {@code format} (e.g. "%.3f" for small costs). */
+  static String top(
+      Map<String, Double> before, Map<String, Double> after, int units, int n, String format) {
     List<Map.Entry<String, Double>> diffs = new ArrayList<>();
     for (Map.Entry<String, Double> e : after.entrySet()) {
       double d = e.getValue() - before.getOrDefault(e.getKey(), 0.0);
@@ -51,7 +57,9 @@ final class ThreadCpu {
     StringBuilder sb = new StringBuilder();
     for (Map.Entry<String, Double> e : diffs.subList(0, Math.min(n, diffs.size()))) {
       sb.append(sb.length() == 0 ? "" : ", ")
-          .append(String.format("%s %.1f", e.getKey(), e.getValue() * 1000 / units));
+          .append(e.getKey())
+          .append(' ')
+          .append(String.format(format, e.getValue() * 1000 / units));
     }
     return sb.toString();
   }

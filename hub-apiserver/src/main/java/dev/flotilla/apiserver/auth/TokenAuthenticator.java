@@ -258,13 +258,34 @@ public final class TokenAuthenticator {
 
   /** Hex SHA-256 of a token, the form tokens are indexed and stored in. */
   public static String digest(String token) {
-    try {
-      MessageDigest md = MessageDigest.getInstance("SHA-256");
-      return HexFormat.of().formatHex(md.digest(token.getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is required of every Java runtime", e);
+    byte[] bytes = token.getBytes(StandardCharsets.UTF_8);
+    LastDigest last = LAST_DIGEST.get();
+    // A request's token is digested by costly() and again by authenticate(), on one thread. The
+    // memo is compared in constant time, as the digest lookup is, and it holds no user: a revoked
+    // token fails at the lookup that follows.
+    if (last != null && MessageDigest.isEqual(last.token(), bytes)) {
+      return last.digest();
     }
+    MessageDigest md = SHA_256.get();
+    String digest = HexFormat.of().formatHex(md.digest(bytes));
+    LAST_DIGEST.set(new LastDigest(bytes, digest));
+    return digest;
   }
+
+  private record LastDigest(byte[] token, String digest) {}
+
+  private static final ThreadLocal<LastDigest> LAST_DIGEST = new ThreadLocal<>();
+
+  /** One SHA-256 per thread: getInstance looks the provider up on every call. */
+  private static final ThreadLocal<MessageDigest> SHA_256 =
+      ThreadLocal.withInitial(
+          () -> {
+            try {
+              return MessageDigest.getInstance("SHA-256");
+            } catch (NoSuchAlgorithmException e) {
+              throw new IllegalStateException("SHA-256 is required of every Java runtime", e);
+            }
+          });
 
   /**
    * Parses kube-apiserver's {@code --token-auth-file} CSV: {@code

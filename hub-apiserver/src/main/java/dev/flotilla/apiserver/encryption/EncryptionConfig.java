@@ -255,14 +255,22 @@ public final class EncryptionConfig implements ValueTransformer {
     if (!storageKey.startsWith(StorageKeys.ROOT)) {
       return Optional.empty();
     }
-    String rest = storageKey.substring(StorageKeys.ROOT.length());
-    String[] parts = rest.split("/", 3);
-    if (parts.length < 2) {
+    // Runs on every write and read: one lookup by "<group>/<resource>", no split per key.
+    int start = StorageKeys.ROOT.length();
+    int slash = storageKey.indexOf('/', start);
+    if (slash < 0) {
       return Optional.empty();
     }
-    String group = parts[0].equals("core") ? "" : parts[0];
-    String resource = parts[1];
-    return byResource.computeIfAbsent(group + "/" + resource, k -> find(group, resource));
+    int end = storageKey.indexOf('/', slash + 1);
+    String groupResource = storageKey.substring(start, end < 0 ? storageKey.length() : end);
+    Optional<Entry> known = byResource.get(groupResource);
+    if (known != null) {
+      return known;
+    }
+    String group = storageKey.substring(start, slash);
+    String resource = groupResource.substring(slash + 1 - start);
+    return byResource.computeIfAbsent(
+        groupResource, k -> find(group.equals("core") ? "" : group, resource));
   }
 
   private Optional<Entry> find(String group, String resource) {

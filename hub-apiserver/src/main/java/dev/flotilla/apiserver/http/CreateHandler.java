@@ -39,7 +39,7 @@ final class CreateHandler implements OperationHandler {
             .update(null, r.bodyObject(), manager);
     boolean dryRun = r.dryRun();
     return storage
-        .create(r.type(), r.info().namespace(), obj, dryRun)
+        .createJson(r.type(), r.info().namespace(), obj, dryRun)
         .thenApply(created -> Reply.json(dryRun ? 200 : 201, created));
   }
 }

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -89,6 +88,17 @@ public final class Meta {
 
   /** Kubernetes timestamps are RFC 3339 at second precision. */
   public static String now() {
-    return Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
+    long second = Math.floorDiv(System.currentTimeMillis(), 1000);
+    Stamp last = lastStamp;
+    if (last.second() != second) {
+      // Formatted once a second, not once per write: every create stamps it twice.
+      last = new Stamp(second, Instant.ofEpochSecond(second).toString());
+      lastStamp = last;
+    }
+    return last.text();
   }
+
+  private record Stamp(long second, String text) {}
+
+  private static volatile Stamp lastStamp = new Stamp(Long.MIN_VALUE, "");
 }

@@ -106,6 +106,29 @@ final class ObjectRules {
     }
   }
 
+  /**
+   * A random (version 4) UUID from this thread's own generator: {@code UUID.randomUUID} draws from
+   * one generator behind one lock, shared by every API worker.
+   */
+  static String newUid() {
+    byte[] b = new byte[16];
+    UID_RANDOM.get().nextBytes(b);
+    b[6] = (byte) ((b[6] & 0x0f) | 0x40); // version 4
+    b[8] = (byte) ((b[8] & 0x3f) | 0x80); // IETF variant
+    java.nio.ByteBuffer bytes = java.nio.ByteBuffer.wrap(b);
+    return new UUID(bytes.getLong(), bytes.getLong()).toString();
+  }
+
+  private static final ThreadLocal<SecureRandom> UID_RANDOM =
+      ThreadLocal.withInitial(
+          () -> {
+            try {
+              return SecureRandom.getInstance("DRBG");
+            } catch (java.security.NoSuchAlgorithmException e) {
+              return new SecureRandom();
+            }
+          });
+
   /** Stamps a new object's system metadata; status is the server's unless the kind has none. */
   static void stampCreate(ResourceType type, ObjectNode obj, String namespace) {
     ObjectNode meta = Meta.metadata(obj);
@@ -114,7 +137,7 @@ final class ObjectRules {
     } else {
       meta.remove("namespace");
     }
-    meta.put("uid", UUID.randomUUID().toString());
+    meta.put("uid", newUid());
     meta.put("creationTimestamp", Meta.now());
     // Like kube-apiserver: kinds with a spec (and every custom resource) track generation;
     // plain data kinds such as ConfigMap and Secret do not.

@@ -17,6 +17,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.function.BinaryOperator;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 
@@ -136,6 +137,33 @@ public final class ResourceStorage {
 
   public CompletableFuture<ObjectNode> create(
       ResourceType type, String namespace, ObjectNode obj, boolean dryRun) {
+    return create(type, namespace, obj, dryRun, stored -> toVersion(type, stored), o -> o);
+  }
+
+  /**
+   * As {@link #create}, answering the created object as JSON in the request's version: the stored
+   * bytes as they are when that is the storage version, so a create's answer is not parsed and
+   * written again.
+   */
+  public CompletableFuture<byte[]> createJson(
+      ResourceType type, String namespace, ObjectNode obj, boolean dryRun) {
+    boolean asIs = storedAsIs(type);
+    return create(
+        type,
+        namespace,
+        obj,
+        dryRun,
+        stored -> asIs ? stored : Json.write(toVersion(type, stored)),
+        Json::write);
+  }
+
+  private <T> CompletableFuture<T> create(
+      ResourceType type,
+      String namespace,
+      ObjectNode obj,
+      boolean dryRun,
+      Function<byte[], T> fromStored,
+      Function<ObjectNode, T> fromDryRun) {
     ObjectRules.checkTypeAndMeta(type, obj, servedVersions(type));
     requireRequestNamespace(type, namespace, obj);
     String name = ObjectRules.assignName(type, obj);
@@ -154,7 +182,7 @@ public final class ResourceStorage {
         throw ApiException.alreadyExists(type, name);
       }
       chain.showDryRun(type, obj);
-      return CompletableFuture.completedFuture(obj);
+      return CompletableFuture.completedFuture(fromDryRun.apply(obj));
     }
     ObjectNode stored = asStorageVersion(type, obj);
     return after(
@@ -165,7 +193,7 @@ public final class ResourceStorage {
               if (!result.succeeded()) {
                 throw ApiException.alreadyExists(type, name);
               }
-              return toVersion(type, result.kv().value());
+              return fromStored.apply(result.kv().value());
             },
             completions());
   }
@@ -524,7 +552,8 @@ public final class ResourceStorage {
   private List<String> servedVersions(ResourceType type) {
     List<String> versions = new ArrayList<>();
     for (ResourceType t : registry.all()) {
-      if (t.groupResource().equals(type.groupResource())) {
+      // Compared by parts: groupResource() builds a string, and this runs over every type.
+      if (t.plural().equals(type.plural()) && t.group().equals(type.group())) {
         versions.add(t.version());
       }
     }

@@ -40,6 +40,9 @@ public final class DuplicateFields {
 
   /** The duplicates of {@code body}; empty when there are none or the body does not parse. */
   public static Optional<Found> scan(byte[] body, boolean yaml) {
+    if (!yaml && strictlyUnique(body)) {
+      return Optional.empty();
+    }
     List<String> paths = new ArrayList<>();
     try (JsonParser p = (yaml ? YAML : JSON).createParser(body)) {
       p.disable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
@@ -54,6 +57,23 @@ public final class DuplicateFields {
       return paths.isEmpty() ? Optional.empty() : Optional.of(new Found(tree, List.copyOf(paths)));
     } catch (IOException | RuntimeException e) {
       return Optional.empty(); // the handler reports the syntax error
+    }
+  }
+
+  /**
+   * True when a JSON body reads to its end with Jackson's own duplicate detection on: then it has
+   * no duplicates, found without building a tree and a path per field (nearly every body). Anything
+   * else, duplicates or not JSON, is left to the full scan.
+   */
+  private static boolean strictlyUnique(byte[] body) {
+    try (JsonParser p = JSON.createParser(body)) {
+      p.enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+      while (p.nextToken() != null) {
+        // tokens only
+      }
+      return true;
+    } catch (IOException | RuntimeException e) {
+      return false;
     }
   }
 

@@ -183,12 +183,23 @@ public final class ObjectMetaValidation {
     if (!typed(v, "string", path, errors)) {
       return;
     }
+    String text = v.asText();
+    if (text.equals(lastValidTime)) {
+      return;
+    }
     try {
-      OffsetDateTime.parse(v.asText());
+      OffsetDateTime.parse(text);
+      lastValidTime = text;
     } catch (DateTimeParseException e) {
       errors.add(FieldError.invalid(path, v, "must be an RFC 3339 date-time"));
     }
   }
+
+  /**
+   * The last timestamp found valid: the writes of one second mostly carry the same one (creation
+   * and managedFields times), and parsing each took about 3% of the hub CPU of a create.
+   */
+  private static volatile String lastValidTime = "";
 
   /** True when {@code v} has JSON type {@code want}; else records the error as the schema does. */
   private static boolean typed(JsonNode v, String want, String path, List<FieldError> errors) {

@@ -128,4 +128,28 @@ class TokenAuthenticatorTest {
     a.revoke(a.adminToken());
     assertEquals(Optional.empty(), a.authenticate("Bearer " + a.adminToken()));
   }
+
+  @Test
+  void aDigestRememberedForARequestNeverOutlivesRevocationOrRotation() {
+    TokenAuthenticator a = TokenAuthenticator.loadOrCreate(dir, Optional.empty());
+    // With a costly check, costly() digests the token before authenticate() does: the second
+    // digest comes from the thread's memo, which must not keep a revoked token valid.
+    a.addCostlyCheck(t -> t.startsWith("jwt."));
+    a.addToken("tok-aaaa", new UserInfo("alice", "1", List.of()));
+    a.addToken("tok-bbbb", new UserInfo("bob", "2", List.of()));
+    assertEquals(false, a.costly("Bearer tok-aaaa", null));
+    assertEquals("alice", a.authenticate("Bearer tok-aaaa").orElseThrow().name());
+    // Same length, other token: its own digest, not the memo's.
+    assertEquals(false, a.costly("Bearer tok-bbbb", null));
+    assertEquals("bob", a.authenticate("Bearer tok-bbbb").orElseThrow().name());
+    assertEquals(TokenAuthenticator.digest("tok-bbbb"), TokenAuthenticator.digest("tok-bbbb"));
+    assertNotEquals(TokenAuthenticator.digest("tok-aaaa"), TokenAuthenticator.digest("tok-bbbb"));
+
+    a.revoke("tok-bbbb");
+    assertEquals(Optional.empty(), a.authenticate("Bearer tok-bbbb"));
+    assertEquals(Optional.empty(), a.authenticate("Bearer tok-bbbb"));
+
+    a.addToken("tok-aaaa", new UserInfo("carol", "3", List.of()));
+    assertEquals("carol", a.authenticate("Bearer tok-aaaa").orElseThrow().name());
+  }
 }

@@ -44,4 +44,19 @@ class DuplicateFieldsTest {
     assertTrue(DuplicateFields.scan(bytes("{\"a\":"), false).isEmpty());
     assertTrue(DuplicateFields.scan(bytes(""), false).isEmpty());
   }
+
+  @Test
+  void theQuickPassAgreesWithTheFullScan() {
+    // Sibling objects may share keys; a duplicate deep in an array is still found.
+    assertTrue(
+        DuplicateFields.scan(bytes("{\"items\":[{\"a\":1},{\"a\":2}],\"a\":3}"), false).isEmpty());
+    assertEquals(
+        List.of("items[1].a"),
+        DuplicateFields.scan(bytes("{\"items\":[{\"a\":1},{\"a\":2,\"a\":4}]}"), false)
+            .orElseThrow()
+            .paths());
+    // A duplicate then broken JSON, or trailing content: the handler reports the body instead.
+    assertTrue(DuplicateFields.scan(bytes("{\"a\":1,\"a\":2,"), false).isEmpty());
+    assertTrue(DuplicateFields.scan(bytes("{\"a\":1,\"a\":2} {}"), false).isEmpty());
+  }
 }

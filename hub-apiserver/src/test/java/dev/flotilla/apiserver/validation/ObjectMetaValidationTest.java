@@ -95,4 +95,18 @@ class ObjectMetaValidationTest {
   void messagesReadAsKubeApiserverSchemaErrors(String metadata, String message) {
     assertEquals(message, ObjectMetaValidation.check(tree(metadata)).get(0).message());
   }
+
+  @org.junit.jupiter.api.Test
+  void aValidTimestampSeenBeforeDoesNotLetAnInvalidOneThrough() {
+    String valid = "{\"creationTimestamp\":\"2024-02-28T03:04:05Z\"}";
+    String invalid = "{\"creationTimestamp\":\"2024-02-30T03:04:05Z\"}";
+    assertEquals(List.of(), fields(valid));
+    assertEquals(List.of(), fields(valid));
+    assertEquals(List.of("metadata.creationTimestamp"), fields(invalid));
+    assertEquals(List.of("metadata.creationTimestamp"), fields(invalid));
+    assertEquals(List.of(), fields(valid));
+    assertEquals(
+        List.of("metadata.managedFields[0].time"),
+        fields("{\"managedFields\":[{\"time\":\"2024-02-30T03:04:05Z\"}]}"));
+  }
 }
