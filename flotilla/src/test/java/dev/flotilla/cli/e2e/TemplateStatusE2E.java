@@ -45,7 +45,24 @@ class TemplateStatusE2E {
                         .equals(templates.withName("web").get().getStatus().getReadyReplicas())
                 ? true
                 : null);
-    JsonNode before = fleet.binding(ns, "Deployment", "web");
+    // The controllers' own follow-ups (the claim's watch event, the scheduler's) are done first:
+    // scheduled at its generation, and the same generation a second later.
+    JsonNode before =
+        Await.until(
+            "the binding settles",
+            () -> {
+              JsonNode first = fleet.binding(ns, "Deployment", "web");
+              if (first.path("status").path("schedulerObservedGeneration").asLong()
+                  != first.path("metadata").path("generation").asLong()) {
+                return null;
+              }
+              Thread.sleep(1000);
+              JsonNode second = fleet.binding(ns, "Deployment", "web");
+              return second.path("metadata").path("generation").asLong()
+                      == first.path("metadata").path("generation").asLong()
+                  ? second
+                  : null;
+            });
 
     // Someone else's status write, on top of the hub's own rounds.
     Deployment t = templates.withName("web").get();
@@ -57,7 +74,12 @@ class TemplateStatusE2E {
       assertEquals(
           before.path("metadata").path("generation").asLong(),
           now.path("metadata").path("generation").asLong(),
-          "a status write moved the binding: " + now.path("spec").path("resource"));
+          "a status write moved the binding: "
+              + before.path("spec")
+              + " -> "
+              + now.path("spec")
+              + " template "
+              + templates.withName("web").get().getMetadata().getResourceVersion());
       assertEquals(
           before.path("spec").path("resource").path("resourceVersion").asText(),
           now.path("spec").path("resource").path("resourceVersion").asText());

@@ -164,7 +164,7 @@ public final class ResourceDetector implements Reconciler, AutoCloseable {
     // finds the binding up to date.
     try {
       JsonNode claimed = ClaimMarks.claim(hub, ref, template, policy, clusterPolicy);
-      if (syncBinding(ref, claimed, policy, clusterPolicy, changeSeen != null)) {
+      if (syncBinding(ref, claimed, policy, clusterPolicy, changeSeen)) {
         recordApplied(template, policy, clusterPolicy, "Normal", "ApplyPolicySucceed", "succeed");
       }
       return Result.DONE;
@@ -234,7 +234,7 @@ public final class ResourceDetector implements Reconciler, AutoCloseable {
       JsonNode template,
       JsonNode policy,
       boolean clusterPolicy,
-      boolean changeSeen) {
+      String changeSeen) {
     boolean clusterScoped = ref.namespace() == null;
     ResourceDefinitionContext kind =
         clusterScoped ? Kinds.CLUSTER_RESOURCE_BINDING : Kinds.RESOURCE_BINDING;
@@ -273,9 +273,16 @@ public final class ResourceDetector implements Reconciler, AutoCloseable {
     }
     JsonNode existingTree = Trees.tree(existing);
     ObjectNode desired = desired(template, policy, clusterPolicy, existingTree);
+    // A change seen needs recording only if the binding records an older version: the binding a
+    // claim just created records the claim, and its watch event may be reconciled after a status
+    // write (which must not move the binding) has reached the cache.
+    boolean changeUnrecorded =
+        changeSeen != null
+            && olderThan(
+                Trees.text(existingTree, "spec", "resource", "resourceVersion"), changeSeen);
     boolean write =
         !Trees.same(desired, existingTree)
-            && (changeSeen || !onlyTemplateVersionMoved(desired, existingTree));
+            && (changeUnrecorded || !onlyTemplateVersionMoved(desired, existingTree));
     if (write) {
       written.wrote(key, client.resource(Trees.generic(desired)).update());
     }
@@ -288,6 +295,15 @@ public final class ResourceDetector implements Reconciler, AutoCloseable {
    * process saw it (the binding controller renders Works from the template it reads, not from that
    * version, so nothing is lost by leaving it).
    */
+  /** True unless both are store revisions and {@code recorded} is at least {@code seen}. */
+  private static boolean olderThan(String recorded, String seen) {
+    try {
+      return Long.parseLong(recorded) < Long.parseLong(seen);
+    } catch (NumberFormatException | NullPointerException e) {
+      return true;
+    }
+  }
+
   private static boolean onlyTemplateVersionMoved(ObjectNode desired, JsonNode existing) {
     JsonNode was = existing.path("spec").path("resource");
     if (!was.path("uid").equals(desired.path("spec").path("resource").path("uid"))
