@@ -156,7 +156,7 @@ public final class SchedulerController implements Reconciler, AutoCloseable {
     }
     // Checked before the binding is converted to a tree: that conversion was most of the cost of a
     // reconcile that ends up writing nothing, as every pass after a restart's first does. A binding
-    // with no memo (a new one, or one just written) skips the hash: its schedule writes, mostly.
+    // with no memo (a new one, or one forgotten) skips the hash: its schedule writes, mostly.
     ContentHash.Hash inputs =
         refusedKey || !memo.remembers(key) ? null : ScheduleMemo.inputs(newest, live, clusterViews);
     ScheduleMemo.Entry same = inputs == null ? null : memo.unchanged(key, inputs);
