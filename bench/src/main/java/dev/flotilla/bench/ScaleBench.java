@@ -75,10 +75,10 @@ public final class ScaleBench {
       }
       boolean ok;
       try (ReadinessTap tap = new ReadinessTap(fleet.admin)) {
-        hold(fleet);
+        RunCost.Idle idle = hold(fleet);
         int stillReady = fleet.readyCount();
         List<String> flips = tap.drain();
-        int arrivedAll = distribute(fleet);
+        int arrivedAll = distribute(fleet, idle);
         flips.addAll(tap.drain());
         ok = stillReady == clusters && flips.isEmpty() && arrivedAll == templates;
         System.out.printf(
@@ -146,7 +146,7 @@ public final class ScaleBench {
    * the steady traffic), its CPU and RSS, and the benchmark process's own CPU (members, simulators,
    * agents) apart.
    */
-  private void hold(FleetUnderTest fleet) throws Exception {
+  private RunCost.Idle hold(FleetUnderTest fleet) throws Exception {
     RunCost before = RunCost.sample(fleet);
     Map<String, Double> hubThreads = ThreadCpu.sample(fleet.hub.process.pid());
     Map<String, Double> benchThreads = ThreadCpu.sample(ProcessHandle.current().pid());
@@ -191,6 +191,7 @@ public final class ScaleBench {
         RunCost.liveThreads(ProcessHandle.current().pid()),
         RunCost.load());
     System.out.printf("steady    bench %s%n", openFiles());
+    return RunCost.Idle.between(before, after, s);
   }
 
   /**
@@ -244,9 +245,11 @@ public final class ScaleBench {
   /**
    * One template at a time to every cluster: from the hub create to the ConfigMap's commit in each
    * member's store (an in-process store watch, so no benchmark client is in the figure). Returns
-   * how many templates reached every cluster.
+   * how many templates reached every cluster. The hub's cost is printed whole and less the held
+   * fleet's steady rate over the same time: at 1,000 clusters the leases alone write about 100
+   * times a second, so a slower run showed more writes per template with no more template writes.
    */
-  private int distribute(FleetUnderTest fleet) throws Exception {
+  private int distribute(FleetUnderTest fleet, RunCost.Idle idle) throws Exception {
     fleet
         .admin
         .namespaces()
@@ -277,6 +280,7 @@ public final class ScaleBench {
     int complete = 0;
     Percentiles toAll = new Percentiles();
     RunCost before = RunCost.sample(fleet);
+    long start = System.nanoTime();
     try {
       for (int i = 0; i < templates; i++) {
         String name = "scale-" + i;
@@ -311,12 +315,16 @@ public final class ScaleBench {
       watches.forEach(Store.Watch::close);
     }
     RunCost after = RunCost.sample(fleet);
+    double took = seconds(start);
     System.out.printf(
         "distribute %d templates one at a time to %d clusters: per cluster (hub create -> member"
             + " commit) %s; last cluster %s%n",
         templates, clusters, latency.summary(), toAll.summary());
     System.out.printf(
         "distribute %s%n", RunCost.perTemplate(before, after, Math.max(1, templates), clusters));
+    System.out.printf(
+        "distribute less the steady rate over %.1f s: %s%n",
+        took, idle.net(before, after, took, Math.max(1, templates), clusters));
     System.out.printf("distribute bench %s%n", openFiles());
     return complete;
   }

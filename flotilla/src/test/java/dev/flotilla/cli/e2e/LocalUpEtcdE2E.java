@@ -6,12 +6,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.flotilla.store.etcd.LocalEtcd;
+import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -28,10 +32,7 @@ class LocalUpEtcdE2E {
         "SKIPPED: etcd is not installed (apt-get install etcd-server)");
     assumeTrue(LocalUpE2E.onPath("curl").isPresent(), "SKIPPED: no curl on PATH");
     Path data = tmp.resolve("data");
-    int base;
-    try (ServerSocket s = new ServerSocket(0)) {
-      base = Math.min(s.getLocalPort(), 60000);
-    }
+    int base = freePortBase();
     Map<String, String> env =
         Map.of(
             "FLOTILLA_BIN", LocalUpE2E.launcherScript(tmp).toString(),
@@ -55,7 +56,10 @@ class LocalUpEtcdE2E {
             .toList();
     try {
       assertEquals(0, up.exitCode(), up.output());
-      assertEquals(5, started.size(), "two hubs and three etcd members: " + up.output());
+      assertEquals(
+          5,
+          started.size(),
+          "two hubs and three etcd members, but " + gone(pidFiles, data) + "\n" + up.output());
       for (Path kubeconfig :
           List.of(data.resolve("kubeconfig"), data.resolve("replica-a/kubeconfig"))) {
         LocalUpE2E.Result clusters =
@@ -85,6 +89,60 @@ class LocalUpEtcdE2E {
     } finally {
       started.forEach(ProcessHandle::destroyForcibly);
     }
+  }
+
+  /**
+   * A base for local-up's etcd ports (BASE..BASE+2 for clients, BASE+100..BASE+102 for peers) below
+   * Linux's ephemeral range, with all six free now: a base taken from an ephemeral port put the
+   * peer ports where outgoing connections of the same run could already hold them.
+   */
+  private static int freePortBase() throws Exception {
+    Random random = new Random();
+    for (int attempt = 0; attempt < 200; attempt++) {
+      int base = 20000 + random.nextInt(12000);
+      if (IntStream.of(0, 1, 2, 100, 101, 102).allMatch(offset -> bindable(base + offset))) {
+        return base;
+      }
+    }
+    throw new IllegalStateException("no six free ports for etcd below 32768");
+  }
+
+  private static boolean bindable(int port) {
+    try (ServerSocket s = new ServerSocket()) {
+      s.setReuseAddress(false);
+      s.bind(new InetSocketAddress("127.0.0.1", port));
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  /** Which of the processes is not running, with the end of its log, to tell a failed start. */
+  private static String gone(List<Path> pidFiles, Path data) {
+    StringBuilder out = new StringBuilder();
+    for (Path pid : pidFiles) {
+      boolean alive =
+          Files.exists(pid)
+              && ProcessHandle.of(Long.parseLong(read(pid)))
+                  .map(ProcessHandle::isAlive)
+                  .orElse(false);
+      if (alive) {
+        continue;
+      }
+      String name = pid.getFileName().toString().replace(".pid", ".log");
+      Path log = pid.resolveSibling(name);
+      out.append(data.relativize(pid)).append(Files.exists(pid) ? " exited" : " missing");
+      try {
+        List<String> lines = Files.exists(log) ? Files.readAllLines(log) : List.of();
+        out.append("; end of ").append(data.relativize(log)).append(":\n");
+        lines
+            .subList(Math.max(0, lines.size() - 30), lines.size())
+            .forEach(l -> out.append("  ").append(l).append('\n'));
+      } catch (IOException e) {
+        out.append(" (log unreadable: ").append(e).append(")\n");
+      }
+    }
+    return out.toString();
   }
 
   private static String read(Path p) {

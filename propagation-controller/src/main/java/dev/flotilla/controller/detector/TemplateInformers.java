@@ -110,7 +110,7 @@ final class TemplateInformers implements AutoCloseable {
     return byGvk.keySet();
   }
 
-  private ResourceEventHandler<GenericKubernetesResource> handler(String apiVersion, String kind) {
+  ResourceEventHandler<GenericKubernetesResource> handler(String apiVersion, String kind) {
     return new ResourceEventHandler<>() {
       @Override
       public void onAdd(GenericKubernetesResource obj) {
@@ -122,8 +122,14 @@ final class TemplateInformers implements AutoCloseable {
         // As Karmada's detector: a status-only update (our own aggregated status, above all)
         // changes neither the claim nor the binding; reacting would rewrite the binding's
         // resourceVersion and start the scheduler and binding controller on every status round.
-        if (!statusOnly(oldObj, newObj)) {
-          String key = ref(newObj).key();
+        String key = ref(newObj).key();
+        if (java.util.Objects.equals(
+            oldObj.getMetadata().getResourceVersion(), newObj.getMetadata().getResourceVersion())) {
+          // A relist (after a watch ended) replays what the cache holds: look again, but it is no
+          // change. Marking it one made the binding record the template's newest version, which
+          // after status writes moved the binding and rescheduled it for nothing.
+          controller.enqueue(key);
+        } else if (!statusOnly(oldObj, newObj)) {
           changed.put(key, String.valueOf(newObj.getMetadata().getResourceVersion()));
           controller.enqueue(key);
         }

@@ -14,8 +14,11 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.HexFormat;
 import java.util.UUID;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
@@ -43,15 +46,28 @@ public final class EventRecorder {
 
   /**
    * Held repeats are written here, not on the timer thread: a write to a hub that is slow or gone
-   * (another hub in this process, stopped) must not hold every other recorder's flushes.
+   * (another hub in this process, stopped) must not hold every other recorder's flushes. At most
+   * eight at once, the rest queued: an unbounded pool grew to 42 threads under a burst of series,
+   * each holding a stack for the minute it idled.
    */
-  private static final java.util.concurrent.ExecutorService FLUSH_WRITERS =
-      Executors.newCachedThreadPool(
-          r -> {
-            Thread t = new Thread(r, "event-recorder-flush-write");
-            t.setDaemon(true);
-            return t;
-          });
+  private static final ExecutorService FLUSH_WRITERS = flushWriters();
+
+  private static ExecutorService flushWriters() {
+    ThreadPoolExecutor pool =
+        new ThreadPoolExecutor(
+            8,
+            8,
+            60,
+            TimeUnit.SECONDS,
+            new LinkedBlockingQueue<>(),
+            r -> {
+              Thread t = new Thread(r, "event-recorder-flush-write");
+              t.setDaemon(true);
+              return t;
+            });
+    pool.allowCoreThreadTimeOut(true);
+    return pool;
+  }
 
   /**
    * Event writes run here, never on the reconcile that records them, as client-go's recorder writes
