@@ -45,10 +45,13 @@ public final class EventRecorder {
           });
 
   /**
-   * Held repeats are written here, not on the timer thread: a write to a hub that is slow or gone
-   * (another hub in this process, stopped) must not hold every other recorder's flushes. At most
-   * eight at once, the rest queued: an unbounded pool grew to 42 threads under a burst of series,
-   * each holding a stack for the minute it idled.
+   * Every write runs here: never on the reconcile that records it, as client-go's recorder writes
+   * from its own goroutine (in a burst each write waited about 160 ms on the hub's queue, a third
+   * of the detector's time per template and half the scheduler's), and for held repeats not on the
+   * timer thread, so a hub that is slow or gone (another hub in this process, stopped) holds no
+   * other recorder's flushes. At most eight at once, the rest queued: an unbounded pool grew to 42
+   * threads under a burst of series, each holding a stack for the minute it idled. Events are the
+   * least urgent writes: a backlog only delays what describe shows.
    */
   private static final ExecutorService FLUSH_WRITERS = flushWriters();
 
@@ -69,15 +72,6 @@ public final class EventRecorder {
     return pool;
   }
 
-  /**
-   * Event writes run here, never on the reconcile that records them, as client-go's recorder writes
-   * from its own goroutine. In a burst each write waited about 160 ms on the hub's queue, and a
-   * reconcile recorded one or two: a third of the detector's time per template and half the
-   * scheduler's. Events are the least urgent writes: a backlog only delays what describe shows.
-   */
-  private static final java.util.concurrent.Executor WRITERS =
-      dev.flotilla.workqueue.Pools.workers("event-writer", 16, 60);
-
   private static final LongAdder RECORDED = new LongAdder();
   private static final LongAdder WRITES = new LongAdder();
 
@@ -95,7 +89,7 @@ public final class EventRecorder {
   private final java.util.concurrent.Executor writers;
 
   public EventRecorder(KubernetesClient hub, String component) {
-    this(hub, component, SERIES, WRITERS);
+    this(hub, component, SERIES, FLUSH_WRITERS);
   }
 
   /** A recorder on its own series bookkeeping, writing on the recording thread (tests). */
