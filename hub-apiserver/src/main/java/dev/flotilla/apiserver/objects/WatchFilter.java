@@ -60,15 +60,13 @@ public final class WatchFilter {
   }
 
   /**
-   * What the selectors read of a stored object: a label selector reads metadata alone, parsed
+   * What the selectors read of a stored object: a label selector reads the labels alone, parsed
    * without the rest. The hub's controllers watch Works by label (MCS, quotas): every Work create
    * and status write of the fleet was parsed whole, twice, for each of them.
    */
   private ObjectNode selected(byte[] stored) {
-    return options.fields() == null ? Json.readFields(stored, METADATA) : Json.read(stored);
+    return options.fields() == null ? Json.readLabels(stored) : Json.read(stored);
   }
-
-  private static final java.util.Set<String> METADATA = java.util.Set.of("metadata");
 
   /** An object of the initial state, as an ADDED event. */
   public Event added(KeyValue kv) {
