@@ -375,8 +375,8 @@ final class ApiRouter {
 
   /**
    * The workers' lane for a request to {@code path}: Leases (cluster heartbeats, leader election)
-   * go first, so a burst of Work writes cannot make a cluster's lease lapse; Works go after the
-   * ordinary requests queued soon after them (see {@link RankedWorkers}).
+   * go first, so a burst of Work writes cannot make a cluster's lease lapse; Work writes go after
+   * the ordinary requests queued soon after them (see {@link RankedWorkers}).
    */
   Executor workersFor(String path) {
     if (path.startsWith(LEASES)) {
@@ -385,9 +385,15 @@ final class ApiRouter {
     return isWorks(path) ? RankedWorkers.bulkLane(workers) : workers;
   }
 
-  /** Works and their status: the per-cluster fan-out, served after the writes that lead to it. */
+  /**
+   * Works: the per-cluster fan-out, served after the writes that lead to it. Not their status: an
+   * agent's report finishes a template's distribution, and held back it spread each binding's
+   * reports over a longer time, so its aggregated status was written more often.
+   */
   private static boolean isWorks(String path) {
-    return path.startsWith(WORK_GROUP) && (path.endsWith("/works") || path.contains("/works/"));
+    return path.startsWith(WORK_GROUP)
+        && (path.endsWith("/works") || path.contains("/works/"))
+        && !path.endsWith("/status");
   }
 
   ApiMetrics metrics() {
