@@ -36,10 +36,11 @@ public final class ResourceDetector implements Reconciler, AutoCloseable {
   public static final String NAME = "resource-detector";
 
   /**
-   * A reconcile waits on the hub for the claim and the binding write: many can overlap, and in a
-   * burst those writes queue behind the Works of earlier templates (see the scheduler's workers).
+   * A reconcile is two waits on the hub (the claim, then the binding write): many can overlap. In a
+   * 100-cluster burst with 16 workers, templates waited 1.9 s (median) in this queue while each
+   * reconcile took 80 ms, so the detector paced the bindings; as many as the scheduler's.
    */
-  private static final int WORKERS = 16;
+  private static final int WORKERS = 32;
 
   /** Queue key asking to re-read every policy, used when a selected kind is not served yet. */
   private static final String RETRY_POLICIES = "|retry-policies|";
