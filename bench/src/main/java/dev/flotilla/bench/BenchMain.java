@@ -104,9 +104,29 @@ public final class BenchMain implements Runnable {
         description = "stop each store's run after the baseline and the creates (to study them)")
     boolean createsOnly;
 
+    @Option(
+        names = "--create-protocol",
+        defaultValue = "h2",
+        description =
+            "h2 (the creates' clients share one connection, as client-go does) or http1.1 (a"
+                + " connection per client thread)")
+    String createProtocol;
+
     @Override
     public Integer call() throws Exception {
-      new ApiServerBench(objects, watchers, threads, stores).createsOnly(createsOnly).run();
+      java.net.http.HttpClient.Version version =
+          switch (createProtocol) {
+            case "h2" -> java.net.http.HttpClient.Version.HTTP_2;
+            case "http1.1" -> java.net.http.HttpClient.Version.HTTP_1_1;
+            default ->
+                throw new CommandLine.ParameterException(
+                    new CommandLine(this),
+                    "--create-protocol: h2 or http1.1, not " + createProtocol);
+          };
+      new ApiServerBench(objects, watchers, threads, stores)
+          .createsOnly(createsOnly)
+          .createProtocol(version)
+          .run();
       return 0;
     }
   }
