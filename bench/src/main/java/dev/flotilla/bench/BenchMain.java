@@ -114,18 +114,13 @@ public final class BenchMain implements Runnable {
 
     @Override
     public Integer call() throws Exception {
-      java.net.http.HttpClient.Version version =
-          switch (createProtocol) {
-            case "h2" -> java.net.http.HttpClient.Version.HTTP_2;
-            case "http1.1" -> java.net.http.HttpClient.Version.HTTP_1_1;
-            default ->
-                throw new CommandLine.ParameterException(
-                    new CommandLine(this),
-                    "--create-protocol: h2 or http1.1, not " + createProtocol);
-          };
+      if (!createProtocol.equals("h2") && !createProtocol.equals("http1.1")) {
+        throw new CommandLine.ParameterException(
+            new CommandLine(this), "--create-protocol: h2 or http1.1, not " + createProtocol);
+      }
       new ApiServerBench(objects, watchers, threads, stores)
           .createsOnly(createsOnly)
-          .createProtocol(version)
+          .createsOverHttp2(createProtocol.equals("h2"))
           .run();
       return 0;
     }
