@@ -41,14 +41,7 @@ class JsonResourceVersionTest {
 
   @Test
   void withoutTheFieldTheTreeAddsIt() throws Exception {
-    byte[] stored = bytes("{\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"x\"}}");
-    assertNull(JsonResourceVersion.splice(stored, 7));
-    assertEquals(
-        "7",
-        MAPPER
-            .readTree(Restamp.JSON_RESOURCE_VERSION.at(stored, 7))
-            .at("/metadata/resourceVersion")
-            .asText());
+    assertStampedThroughTheTree("{\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"x\"}}");
   }
 
   @Test
@@ -60,7 +53,11 @@ class JsonResourceVersionTest {
 
   @Test
   void aResourceVersionThatIsNotAStringGoesTheTreesWay() throws Exception {
-    byte[] stored = bytes("{\"metadata\":{\"resourceVersion\":12}}");
+    assertStampedThroughTheTree("{\"metadata\":{\"resourceVersion\":12}}");
+  }
+
+  private static void assertStampedThroughTheTree(String json) throws Exception {
+    byte[] stored = bytes(json);
     assertNull(JsonResourceVersion.splice(stored, 7));
     assertEquals(
         "7",
