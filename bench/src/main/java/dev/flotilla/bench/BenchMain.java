@@ -104,9 +104,24 @@ public final class BenchMain implements Runnable {
         description = "stop each store's run after the baseline and the creates (to study them)")
     boolean createsOnly;
 
+    @Option(
+        names = "--create-protocol",
+        defaultValue = "h2",
+        description =
+            "h2 (the creates' clients share one connection, as client-go does) or http1.1 (a"
+                + " connection per client thread)")
+    String createProtocol;
+
     @Override
     public Integer call() throws Exception {
-      new ApiServerBench(objects, watchers, threads, stores).createsOnly(createsOnly).run();
+      if (!createProtocol.equals("h2") && !createProtocol.equals("http1.1")) {
+        throw new CommandLine.ParameterException(
+            new CommandLine(this), "--create-protocol: h2 or http1.1, not " + createProtocol);
+      }
+      new ApiServerBench(objects, watchers, threads, stores)
+          .createsOnly(createsOnly)
+          .createsOverHttp2(createProtocol.equals("h2"))
+          .run();
       return 0;
     }
   }
