@@ -102,6 +102,9 @@ final class HubStateBench {
         Files.writeString(file, nmt);
         System.out.printf("[memory] hub native memory summary in %s%n", file);
       }
+      UnpagedLists.everyExecutionNamespace(fleet);
+      System.out.printf("[memory] after the lists: %s%n", mem(fleet));
+      UnpagedLists.requireHealthyHub(fleet);
     }
   }
 
