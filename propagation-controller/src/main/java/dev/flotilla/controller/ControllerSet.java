@@ -57,6 +57,9 @@ final class ControllerSet implements AutoCloseable {
       HubInformers informers = HubInformers.startingTogether(client);
       set.running.push(informers); // closed last
       set.add(new ClusterHealthController(client, failover.failoverEvictionTimeout()), wanted);
+      // Built before the detector starts listing every template: it syncs informers of its own,
+      // and the shared lists (startAll) should not wait behind them.
+      set.add(new McsHubController(client, derivedServicePrefix), wanted);
       HubInterpreter interpreter = new HubInterpreter(client, informers);
       set.add(interpreter, wanted);
       ResourceDetector detector = new ResourceDetector(client, informers, interpreter);
@@ -81,7 +84,6 @@ final class ControllerSet implements AutoCloseable {
       set.add(
           new dev.flotilla.controller.rebalancer.WorkloadRebalancerController(client, informers),
           wanted);
-      set.add(new McsHubController(client, derivedServicePrefix), wanted);
       if (!informers.startAll(wanted)) {
         set.close();
         return null;
