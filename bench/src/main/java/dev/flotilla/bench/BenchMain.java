@@ -203,9 +203,20 @@ public final class BenchMain implements Runnable {
     @Option(names = "--templates", defaultValue = "30000")
     int templates;
 
+    @Option(
+        names = "--hub-jars",
+        split = ",",
+        description =
+            "restart the hub from these jars in turn (an A/B of builds on one setup; a jar not"
+                + " there yet is waited for); default: this jar")
+    List<String> hubJars = List.of();
+
+    @Option(names = "--rounds", defaultValue = "1", description = "loaded restarts to make")
+    int rounds;
+
     @Override
     public Integer call() throws Exception {
-      new HubStateBench(templates, clusters, hubXmx, !oneClusterEach).restart();
+      new HubStateBench(templates, clusters, hubXmx, !oneClusterEach).restart(hubJars, rounds);
       return 0;
     }
   }
