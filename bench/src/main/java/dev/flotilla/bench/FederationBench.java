@@ -217,6 +217,7 @@ public final class FederationBench {
                   @Override
                   public void onClose(WatcherException cause) {}
                 });
+    ControllerQueues queuesBefore = ControllerQueues.sample(fleet);
     RunCost before = RunCost.sample(fleet);
     Map<String, Double> threadsBefore = ThreadCpu.sample(fleet.hub.process.pid());
     Map<String, Double> membersBefore = memberRequests(fleet);
@@ -274,6 +275,8 @@ public final class FederationBench {
         scheduled / Math.max(1e-9, (lastScheduled - firstBound) / 1e9),
         atCreated.hubCpuSeconds() - before.hubCpuSeconds(),
         RunCost.load());
+    // Each controller's queue wait and reconcile time in the burst: which stage paces it.
+    ControllerQueues.sample(fleet).since(queuesBefore).print();
     workWatch.close();
     bindingWatch.close();
     // Status write-back is part of the cost: count until Works and bindings stop changing.

@@ -8,22 +8,37 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The API workers, with two lanes: urgent tasks run before every ordinary task already queued, each
+ * The API workers, with three lanes: urgent tasks run before every other task already queued, bulk
+ * tasks after the ordinary tasks queued up to {@link #BULK_HANDICAP} submissions after them, each
  * lane in submission order. Lease renewals are urgent, as kube-apiserver's API Priority and
  * Fairness gives leader election and node heartbeats their own level: a Cluster's lease that waits
- * behind a thousand Work writes lapses, and the cluster flips to not Ready.
+ * behind a thousand Work writes lapses, and the cluster flips to not Ready. Works are bulk: a
+ * binding fans out to a Work per cluster, and the binding and schedule writes of the next templates
+ * (four per template) waited behind a hundred Work writes each, so a burst's bindings were
+ * scheduled no faster than the Works of earlier ones were written.
  *
  * <p>A request makes several hops through the pool (routing, then the continuation after each store
- * write). A task submitted while an urgent task runs is urgent too; a continuation that a store
- * thread submits keeps its rank when the request chose its executor with {@link
+ * write). A task submitted while an urgent or bulk task runs takes its rank; a continuation that a
+ * store thread submits keeps its rank when the request chose its executor with {@link
  * #keepingRank(Executor)} while it ran.
  */
 public final class RankedWorkers extends ThreadPoolExecutor {
-  /** Whether the task running on this thread is urgent. */
-  private static final ThreadLocal<Boolean> URGENT_NOW = ThreadLocal.withInitial(() -> false);
+  /**
+   * How many later submissions of ordinary tasks a bulk task lets pass: a bounded wait, so bulk
+   * tasks are never starved by a steady stream of ordinary ones.
+   */
+  static final long BULK_HANDICAP = 512;
+
+  private static final int URGENT = 0;
+  private static final int ORDINARY = 1;
+  private static final int BULK = 2;
+
+  /** The rank of the task running on this thread. */
+  private static final ThreadLocal<Integer> RANK_NOW = ThreadLocal.withInitial(() -> ORDINARY);
 
   private final AtomicLong order = new AtomicLong();
-  private final Executor urgent = task -> super.execute(rank(task, true));
+  private final Executor urgent = task -> super.execute(rank(task, URGENT));
+  private final Executor bulk = task -> super.execute(rank(task, BULK));
 
   public RankedWorkers(int threads, ThreadFactory threadFactory) {
     super(threads, threads, 0, TimeUnit.MILLISECONDS, new PriorityBlockingQueue<>(), threadFactory);
@@ -31,7 +46,7 @@ public final class RankedWorkers extends ThreadPoolExecutor {
 
   @Override
   public void execute(Runnable task) {
-    super.execute(task instanceof Ranked ? task : rank(task, URGENT_NOW.get()));
+    super.execute(task instanceof Ranked ? task : rank(task, RANK_NOW.get()));
   }
 
   /** This pool's urgent lane. */
@@ -39,43 +54,59 @@ public final class RankedWorkers extends ThreadPoolExecutor {
     return urgent;
   }
 
+  /** This pool's bulk lane. */
+  public Executor bulk() {
+    return bulk;
+  }
+
   /** {@code pool}'s urgent lane when it has one, else {@code pool} itself. */
   public static Executor urgentLane(Executor pool) {
     return pool instanceof RankedWorkers ranked ? ranked.urgent() : pool;
   }
 
+  /** {@code pool}'s bulk lane when it has one, else {@code pool} itself. */
+  public static Executor bulkLane(Executor pool) {
+    return pool instanceof RankedWorkers ranked ? ranked.bulk() : pool;
+  }
+
   /**
-   * {@code pool}, or its urgent lane when the calling task is urgent: for continuations that
-   * another thread (a store's) submits later, so they keep the rank of the request they continue.
+   * {@code pool}, or its lane of the calling task's rank: for continuations that another thread (a
+   * store's) submits later, so they keep the rank of the request they continue.
    */
   public static Executor keepingRank(Executor pool) {
-    return URGENT_NOW.get() ? urgentLane(pool) : pool;
+    return switch (RANK_NOW.get()) {
+      case URGENT -> urgentLane(pool);
+      case BULK -> bulkLane(pool);
+      default -> pool;
+    };
   }
 
-  private Ranked rank(Runnable task, boolean isUrgent) {
-    return new Ranked(task, isUrgent, order.getAndIncrement());
+  private Ranked rank(Runnable task, int rank) {
+    long n = order.getAndIncrement();
+    return new Ranked(task, rank, rank == BULK ? n + BULK_HANDICAP : n);
   }
 
-  /** A task with its lane and its place in submission order. */
-  private record Ranked(Runnable task, boolean urgent, long order)
+  /** A task with its rank and its place in line (submission order, plus the bulk handicap). */
+  private record Ranked(Runnable task, int rank, long place)
       implements Runnable, Comparable<Ranked> {
     @Override
     public void run() {
-      boolean outer = URGENT_NOW.get();
-      URGENT_NOW.set(urgent);
+      int outer = RANK_NOW.get();
+      RANK_NOW.set(rank);
       try {
         task.run();
       } finally {
-        URGENT_NOW.set(outer);
+        RANK_NOW.set(outer);
       }
     }
 
     @Override
     public int compareTo(Ranked other) {
-      if (urgent != other.urgent) {
-        return urgent ? -1 : 1;
+      if ((rank == URGENT) != (other.rank == URGENT)) {
+        return rank == URGENT ? -1 : 1;
       }
-      return Long.compare(order, other.order);
+      int byPlace = Long.compare(place, other.place);
+      return byPlace != 0 ? byPlace : Integer.compare(rank, other.rank); // bulk after, on a tie
     }
   }
 }

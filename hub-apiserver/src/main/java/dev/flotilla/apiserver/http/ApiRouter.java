@@ -38,6 +38,8 @@ final class ApiRouter {
   /** Where Lease objects live: {@code coordination.k8s.io} serves only leases (and candidates). */
   private static final String LEASES = "/apis/coordination.k8s.io/";
 
+  private static final String WORK_GROUP = "/apis/work.karmada.io/";
+
   private final Executor workers;
 
   /** Extension APIs by path prefix, checked after authentication (see {@link ExtensionHandler}). */
@@ -373,10 +375,25 @@ final class ApiRouter {
 
   /**
    * The workers' lane for a request to {@code path}: Leases (cluster heartbeats, leader election)
-   * go first, so a burst of Work writes cannot make a cluster's lease lapse.
+   * go first, so a burst of Work writes cannot make a cluster's lease lapse; Work writes go after
+   * the ordinary requests queued soon after them (see {@link RankedWorkers}).
    */
   Executor workersFor(String path) {
-    return path.startsWith(LEASES) ? RankedWorkers.urgentLane(workers) : workers;
+    if (path.startsWith(LEASES)) {
+      return RankedWorkers.urgentLane(workers);
+    }
+    return isWorks(path) ? RankedWorkers.bulkLane(workers) : workers;
+  }
+
+  /**
+   * Works: the per-cluster fan-out, served after the writes that lead to it. Not their status: an
+   * agent's report finishes a template's distribution, and held back it spread each binding's
+   * reports over a longer time, so its aggregated status was written more often.
+   */
+  private static boolean isWorks(String path) {
+    return path.startsWith(WORK_GROUP)
+        && (path.endsWith("/works") || path.contains("/works/"))
+        && !path.endsWith("/status");
   }
 
   ApiMetrics metrics() {

@@ -100,6 +100,41 @@ public final class Json {
     }
   }
 
+  /**
+   * A stored object's labels alone, as {@code {"metadata":{"labels":{...}}}}: read up to the end of
+   * {@code metadata.labels}, the rest of metadata skipped without building a tree (a Work's
+   * managedFields are most of its metadata). For label selectors over every event of a kind.
+   */
+  public static ObjectNode readLabels(byte[] stored) {
+    ObjectNode out = STORED.createObjectNode();
+    ObjectNode meta = out.putObject("metadata");
+    try (JsonParser p = STORED.getFactory().createParser(stored)) {
+      if (p.nextToken() != com.fasterxml.jackson.core.JsonToken.START_OBJECT) {
+        throw new IllegalStateException("stored object is not a JSON object");
+      }
+      while (p.nextToken() == com.fasterxml.jackson.core.JsonToken.FIELD_NAME) {
+        boolean isMeta = p.currentName().equals("metadata");
+        if (p.nextToken() != com.fasterxml.jackson.core.JsonToken.START_OBJECT || !isMeta) {
+          p.skipChildren();
+          continue;
+        }
+        while (p.nextToken() == com.fasterxml.jackson.core.JsonToken.FIELD_NAME) {
+          boolean isLabels = p.currentName().equals("labels");
+          p.nextToken();
+          if (isLabels) {
+            meta.set("labels", STORED_SUBTREE.readValue(p));
+            return out;
+          }
+          p.skipChildren();
+        }
+        return out; // metadata without labels
+      }
+      return out;
+    } catch (IOException e) {
+      throw new IllegalStateException("stored object is not JSON", e);
+    }
+  }
+
   public static byte[] write(JsonNode node) {
     try {
       return MAPPER.writeValueAsBytes(node);

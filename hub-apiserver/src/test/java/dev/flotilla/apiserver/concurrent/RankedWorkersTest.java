@@ -99,9 +99,42 @@ class RankedWorkersTest {
   }
 
   @Test
+  void bulkTasksWaitForOrdinaryOnesSubmittedAfterThemAndTakeTheirRankAlong() throws Exception {
+    pool.bulk()
+        .execute(
+            () -> {
+              ran.add("work-0");
+              // Bulk like its parent, so after work-1 (queued earlier); as an ordinary task it
+              // would have gone first.
+              pool.execute(() -> ran.add("work-0-step"));
+            });
+    pool.bulk().execute(() -> ran.add("work-1"));
+    pool.execute(() -> ran.add("binding-0"));
+    pool.urgent().execute(() -> ran.add("lease"));
+    pool.execute(() -> ran.add("binding-1"));
+    finish(6);
+    assertEquals(
+        List.of("lease", "binding-0", "binding-1", "work-0", "work-1", "work-0-step"), ran);
+  }
+
+  @Test
+  void aBulkTaskIsPassedByABoundedNumberOfLaterOrdinaryTasks() throws Exception {
+    pool.bulk().execute(() -> ran.add("work"));
+    int later = (int) RankedWorkers.BULK_HANDICAP + 10;
+    for (int i = 0; i < later; i++) {
+      int n = i;
+      pool.execute(() -> ran.add("ordinary-" + n));
+    }
+    finish(later + 1);
+    // The bulk task was the first submitted: only the ordinary tasks within the handicap pass it.
+    assertEquals((int) RankedWorkers.BULK_HANDICAP, ran.indexOf("work"), ran.toString());
+  }
+
+  @Test
   void aPoolWithoutLanesIsItsOwnUrgentLane() {
     Executor plain = Runnable::run;
     assertTrue(RankedWorkers.urgentLane(plain) == plain);
+    assertTrue(RankedWorkers.bulkLane(plain) == plain);
     assertTrue(RankedWorkers.keepingRank(plain) == plain);
   }
 

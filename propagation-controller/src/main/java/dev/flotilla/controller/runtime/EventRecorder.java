@@ -30,7 +30,7 @@ import org.slf4j.LoggerFactory;
  * EventSeries}), so a fan-out to many clusters writes a handful of Events, not one per member. A
  * Karmada {@code ...Succeed} event replaces its {@code ...Failed} counterpart on the same object: a
  * warning that no longer holds is deleted rather than left listed. Recording never fails a
- * reconcile.
+ * reconcile, and never waits for the hub: the writes run on threads of their own.
  */
 public final class EventRecorder {
   private static final Logger LOG = LoggerFactory.getLogger(EventRecorder.class);
@@ -45,10 +45,13 @@ public final class EventRecorder {
           });
 
   /**
-   * Held repeats are written here, not on the timer thread: a write to a hub that is slow or gone
-   * (another hub in this process, stopped) must not hold every other recorder's flushes. At most
-   * eight at once, the rest queued: an unbounded pool grew to 42 threads under a burst of series,
-   * each holding a stack for the minute it idled.
+   * Every write runs here: never on the reconcile that records it, as client-go's recorder writes
+   * from its own goroutine (in a burst each write waited about 160 ms on the hub's queue, a third
+   * of the detector's time per template and half the scheduler's), and for held repeats not on the
+   * timer thread, so a hub that is slow or gone (another hub in this process, stopped) holds no
+   * other recorder's flushes. At most eight at once, the rest queued: an unbounded pool grew to 42
+   * threads under a burst of series, each holding a stack for the minute it idled. Events are the
+   * least urgent writes: a backlog only delays what describe shows.
    */
   private static final ExecutorService FLUSH_WRITERS = flushWriters();
 
@@ -83,16 +86,27 @@ public final class EventRecorder {
   private static final EventSeries SERIES = new EventSeries(System::nanoTime);
 
   private final EventSeries series;
+  private final java.util.concurrent.Executor writers;
 
   public EventRecorder(KubernetesClient hub, String component) {
-    this(hub, component, SERIES);
+    this(hub, component, SERIES, FLUSH_WRITERS);
   }
 
-  /** A recorder on its own series bookkeeping (tests). */
+  /** A recorder on its own series bookkeeping, writing on the recording thread (tests). */
   EventRecorder(KubernetesClient hub, String component, EventSeries series) {
+    this(hub, component, series, Runnable::run);
+  }
+
+  /** A recorder on its own series bookkeeping whose writes run on {@code writers} (tests). */
+  EventRecorder(
+      KubernetesClient hub,
+      String component,
+      EventSeries series,
+      java.util.concurrent.Executor writers) {
     this.hub = hub;
     this.component = component;
     this.series = series;
+    this.writers = writers;
   }
 
   /** The object an event is about. */
@@ -157,11 +171,31 @@ public final class EventRecorder {
     synchronized (e) {
       EventSeries.Decision d = series.record(e, type, message);
       switch (d.action()) {
-        case CREATE, PATCH -> write(ref, reason, e);
+        case CREATE, PATCH -> queueWrite(ref, reason, e);
         case HOLD -> scheduleFlush(ref, reason, e, d.delayNanos());
         case COUNTED -> {}
       }
     }
+  }
+
+  /**
+   * Hands the write to {@link #writers} (caller holds the monitor). Until it runs the series counts
+   * as held, so repeats meanwhile are counted into that one write instead of writing again.
+   */
+  private void queueWrite(Ref ref, String reason, EventSeries.Entry e) {
+    e.flushDue = true;
+    writers.execute(
+        () -> {
+          synchronized (e) {
+            if (!e.flushDue || series.existing(ref.key(), reason) != e) {
+              return; // resolved meanwhile: its counterpart replaced it
+            }
+            e.flushDue = false;
+            if (e.pending()) {
+              write(ref, reason, e);
+            }
+          }
+        });
   }
 
   /**
