@@ -108,8 +108,8 @@ public final class BenchMain implements Runnable {
         names = "--create-protocol",
         defaultValue = "h2",
         description =
-            "h2 (the creates' clients share one connection, as client-go does) or http1.1 (a"
-                + " connection per client thread)")
+            "h2 (a Netty client sends the creates as streams on one connection, as client-go"
+                + " does) or http1.1 (JDK clients, a connection per client thread)")
     String createProtocol;
 
     @Override

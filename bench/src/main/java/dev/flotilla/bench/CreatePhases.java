@@ -30,7 +30,7 @@ final class CreatePhases implements AutoCloseable {
                 hub.dataDir.resolve("pki/ca.crt"),
                 Files.readString(hub.dataDir.resolve("admin.token")).trim())
             : null;
-    this.http1 = http2 ? null : hub.client(java.net.http.HttpClient.Version.HTTP_1_1);
+    this.http1 = http2 ? null : hub.client();
   }
 
   /** {@code count} creates in {@code namespace}, named by {@code name}; creates per second. */

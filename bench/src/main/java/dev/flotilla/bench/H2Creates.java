@@ -25,7 +25,6 @@ import java.util.function.IntFunction;
 final class H2Creates implements AutoCloseable {
   private final Vertx vertx;
   private final HttpClientAgent http;
-  private final int port;
   private final String token;
 
   H2Creates(int port, Path caCert, String token) {
@@ -40,7 +39,6 @@ final class H2Creates implements AutoCloseable {
                 .setDefaultHost("127.0.0.1")
                 .setDefaultPort(port),
             new PoolOptions().setHttp2MaxSize(1));
-    this.port = port;
     this.token = token;
   }
 
@@ -112,10 +110,6 @@ final class H2Creates implements AutoCloseable {
         .toCompletionStage()
         .toCompletableFuture()
         .get(60, TimeUnit.SECONDS);
-  }
-
-  int port() {
-    return port;
   }
 
   @Override

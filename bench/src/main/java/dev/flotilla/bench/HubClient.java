@@ -20,15 +20,6 @@ final class HubClient {
   private final String token;
 
   HubClient(String base, Path caCert, String token) throws Exception {
-    this(base, caCert, token, HttpClient.Version.HTTP_1_1);
-  }
-
-  /**
-   * With {@code HTTP_2} the JDK client negotiates h2 (ALPN) and multiplexes every thread's requests
-   * as streams on one connection, as client-go does; {@code HTTP_1_1} opens a connection per
-   * request in flight.
-   */
-  HubClient(String base, Path caCert, String token, HttpClient.Version version) throws Exception {
     KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
     trust.load(null, null);
     trust.setCertificateEntry(
@@ -43,7 +34,7 @@ final class HubClient {
     this.http =
         HttpClient.newBuilder()
             .sslContext(ssl)
-            .version(version)
+            .version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(10))
             .build();
     this.base = base;

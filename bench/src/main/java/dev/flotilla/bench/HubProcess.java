@@ -187,15 +187,6 @@ final class HubProcess implements AutoCloseable {
     return client;
   }
 
-  /** A new admin client of this hub speaking {@code version} (HTTP/1.1, or h2 by ALPN). */
-  HubClient client(java.net.http.HttpClient.Version version) throws Exception {
-    return new HubClient(
-        "https://127.0.0.1:" + port,
-        dataDir.resolve("pki/ca.crt"),
-        Files.readString(dataDir.resolve("admin.token")).trim(),
-        version);
-  }
-
   /** A client of this hub with another user's bearer token. */
   HubClient client(String token) throws Exception {
     return new HubClient("https://127.0.0.1:" + port, dataDir.resolve("pki/ca.crt"), token);
