@@ -47,6 +47,18 @@ public final class ApiServerBench {
     return this;
   }
 
+  private boolean http2 = true;
+
+  /**
+   * The protocol of the create phases' clients: h2 (the default, as client-go speaks to
+   * kube-apiserver) sends the requests as streams on one connection; HTTP/1.1 gives each request in
+   * flight a connection of its own (the figures before session 9).
+   */
+  public ApiServerBench createsOverHttp2(boolean h2) {
+    this.http2 = h2;
+    return this;
+  }
+
   public void run() throws Exception {
     System.out.printf(
         "flotilla apiserver benchmark: %d objects, %d watchers, %d client threads, %d cores%n",
@@ -69,6 +81,9 @@ public final class ApiServerBench {
           try (dev.flotilla.store.etcd.LocalEtcd etcd =
               dev.flotilla.store.etcd.LocalEtcd.start(work.resolve("etcd"), 1)) {
             dev.flotilla.store.etcd.LocalEtcd.Member member = etcd.members().get(0);
+            // The client's JIT warms up first, as the hub's does before its creates.
+            RawEtcdBaseline.putsPerSecond(
+                etcd.connection("/raw-warmup"), Math.max(1, objects / 5), threads);
             CreateCost rawCost =
                 CreateCost.start(
                     new CreateCost.Pids(-1, member.pid()),
@@ -109,39 +124,29 @@ public final class ApiServerBench {
       client.post("/api/v1/namespaces", "{\"metadata\":{\"name\":\"bench\"}}");
       client.post("/api/v1/namespaces", "{\"metadata\":{\"name\":\"watch\"}}");
       client.post("/api/v1/namespaces", "{\"metadata\":{\"name\":\"warmup\"}}");
-      // The hub's JIT warms up on creates elsewhere first (printed, not the figure): the raw
-      // baseline is etcd's steady rate, so the hub's is measured steady too.
-      int warmup = Math.max(1, objects / 5);
-      double cold =
-          ParallelCalls.perSecond(
-              threads,
-              warmup,
-              i ->
-                  ParallelCalls.expect(
-                      client.post("/api/v1/namespaces/warmup/configmaps", configMap("cm-" + i)),
-                      201));
-      System.out.printf(
-          "creates   %.0f/s cold (the hub's first %d creates, its JIT warming up) = %.2fx raw%n",
-          cold, warmup, cold / raw);
-      CreateCost cost =
-          CreateCost.start(
-              new CreateCost.Pids(
-                  hub.process.pid(),
-                  etcd.map(dev.flotilla.store.etcd.LocalEtcd.Member::pid).orElse(-1L)),
-              etcd.map(dev.flotilla.store.etcd.LocalEtcd.Member::clientUrl));
-      double creates =
-          ParallelCalls.perSecond(
-              threads,
-              objects,
-              i ->
-                  ParallelCalls.expect(
-                      client.post("/api/v1/namespaces/bench/configmaps", configMap("cm-" + i)),
-                      201));
-      System.out.printf(
-          "creates   %.0f/s over HTTPS (%d threads, one request each in flight) = %.2fx the raw"
-              + " durable rate%n",
-          creates, threads, creates / raw);
-      cost.print("creates", objects);
+      try (CreatePhases creator = new CreatePhases(hub, threads, http2)) {
+        // The hub's JIT warms up on creates elsewhere first (printed, not the figure): the raw
+        // baseline is etcd's steady rate, so the hub's is measured steady too.
+        int first = Math.max(1, objects / 5);
+        creator.warmUp(
+            "warmup",
+            first,
+            Math.max(1000, objects / 10),
+            first + objects,
+            raw,
+            i -> configMap("cm-" + i));
+        CreateCost cost =
+            CreateCost.start(
+                new CreateCost.Pids(
+                    hub.process.pid(),
+                    etcd.map(dev.flotilla.store.etcd.LocalEtcd.Member::pid).orElse(-1L)),
+                etcd.map(dev.flotilla.store.etcd.LocalEtcd.Member::clientUrl));
+        double creates = creator.run("bench", objects, i -> configMap("cm-" + i));
+        System.out.printf(
+            "creates   %.0f/s over HTTPS, %s = %.2fx the raw durable rate%n",
+            creates, creator.protocol(), creates / raw);
+        cost.print("creates", objects);
+      }
       if (createsOnly) {
         return;
       }

@@ -104,9 +104,24 @@ public final class BenchMain implements Runnable {
         description = "stop each store's run after the baseline and the creates (to study them)")
     boolean createsOnly;
 
+    @Option(
+        names = "--create-protocol",
+        defaultValue = "h2",
+        description =
+            "h2 (a Netty client sends the creates as streams on one connection, as client-go"
+                + " does) or http1.1 (JDK clients, a connection per client thread)")
+    String createProtocol;
+
     @Override
     public Integer call() throws Exception {
-      new ApiServerBench(objects, watchers, threads, stores).createsOnly(createsOnly).run();
+      if (!createProtocol.equals("h2") && !createProtocol.equals("http1.1")) {
+        throw new CommandLine.ParameterException(
+            new CommandLine(this), "--create-protocol: h2 or http1.1, not " + createProtocol);
+      }
+      new ApiServerBench(objects, watchers, threads, stores)
+          .createsOnly(createsOnly)
+          .createsOverHttp2(createProtocol.equals("h2"))
+          .run();
       return 0;
     }
   }
@@ -188,9 +203,20 @@ public final class BenchMain implements Runnable {
     @Option(names = "--templates", defaultValue = "30000")
     int templates;
 
+    @Option(
+        names = "--hub-jars",
+        split = ",",
+        description =
+            "restart the hub from these jars in turn (an A/B of builds on one setup; a jar not"
+                + " there yet is waited for); default: this jar")
+    List<String> hubJars = List.of();
+
+    @Option(names = "--rounds", defaultValue = "1", description = "loaded restarts to make")
+    int rounds;
+
     @Override
     public Integer call() throws Exception {
-      new HubStateBench(templates, clusters, hubXmx, !oneClusterEach).restart();
+      new HubStateBench(templates, clusters, hubXmx, !oneClusterEach).restart(hubJars, rounds);
       return 0;
     }
   }

@@ -135,6 +135,11 @@ final class FleetUnderTest implements AutoCloseable {
     hub = hub.restart();
   }
 
+  /** Restarts the hub on its data with its classes from {@code classpath} (null: this jar). */
+  void restartHub(String classpath) throws Exception {
+    hub = classpath == null ? hub.restart() : hub.restart(classpath);
+  }
+
   private void awaitReady(int clusters, int seconds) throws InterruptedException {
     long deadline = System.nanoTime() + seconds * 1_000_000_000L;
     int ready = 0;

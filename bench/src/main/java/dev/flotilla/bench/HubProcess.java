@@ -15,14 +15,21 @@ final class HubProcess implements AutoCloseable {
 
   private final List<String> jvmArgs;
   private final List<String> hubArgs;
+  private final String classpath;
 
   private HubProcess(
-      Process process, int port, Path dataDir, List<String> jvmArgs, List<String> hubArgs) {
+      Process process,
+      int port,
+      Path dataDir,
+      List<String> jvmArgs,
+      List<String> hubArgs,
+      String classpath) {
     this.process = process;
     this.port = port;
     this.dataDir = dataDir;
     this.jvmArgs = jvmArgs;
     this.hubArgs = hubArgs;
+    this.classpath = classpath;
   }
 
   static HubProcess start(Path dataDir, List<String> jvmArgs) throws Exception {
@@ -42,6 +49,13 @@ final class HubProcess implements AutoCloseable {
   /** Starts the hub on a given port (a restart keeps its address, so clients reconnect). */
   static HubProcess start(Path dataDir, List<String> jvmArgs, List<String> hubArgs, int port)
       throws Exception {
+    return start(dataDir, jvmArgs, hubArgs, port, System.getProperty("java.class.path"));
+  }
+
+  /** As above, the hub's classes from {@code classpath} (another build's jar, for an A/B). */
+  static HubProcess start(
+      Path dataDir, List<String> jvmArgs, List<String> hubArgs, int port, String classpath)
+      throws Exception {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     List<String> cmd = new java.util.ArrayList<>(List.of(java));
     java.util.Map<String, String> env = new java.util.HashMap<>();
@@ -52,7 +66,7 @@ final class HubProcess implements AutoCloseable {
     cmd.addAll(
         List.of(
             "-cp",
-            System.getProperty("java.class.path"),
+            classpath,
             "dev.flotilla.cli.FlotillaCommand",
             "hub",
             "--data-dir",
@@ -78,7 +92,7 @@ final class HubProcess implements AutoCloseable {
       }
       Thread.sleep(100);
     }
-    HubProcess hub = new HubProcess(p, port, dataDir, jvmArgs, hubArgs);
+    HubProcess hub = new HubProcess(p, port, dataDir, jvmArgs, hubArgs, classpath);
     try {
       // Ready includes the controllers' caches synced: minutes for a large hub on a busy machine.
       hub.awaitReady(System.nanoTime() + TimeUnit.MINUTES.toNanos(15));
@@ -140,10 +154,15 @@ final class HubProcess implements AutoCloseable {
 
   /** Stops this hub (SIGTERM, as an operator would) and starts it again on the same data. */
   HubProcess restart() throws Exception {
+    return restart(classpath);
+  }
+
+  /** As {@link #restart()}, the new hub's classes from {@code classpath}. */
+  HubProcess restart(String classpath) throws Exception {
     long t0 = System.nanoTime();
     close();
     long t1 = System.nanoTime();
-    HubProcess next = start(dataDir, jvmArgs, hubArgs, port);
+    HubProcess next = start(dataDir, jvmArgs, hubArgs, port, classpath);
     next.stopSeconds = (t1 - t0) / 1e9;
     next.startSeconds = (System.nanoTime() - t1) / 1e9;
     return next;

@@ -102,40 +102,81 @@ final class HubStateBench {
         Files.writeString(file, nmt);
         System.out.printf("[memory] hub native memory summary in %s%n", file);
       }
+      UnpagedLists.everyExecutionNamespace(fleet);
+      System.out.printf("[memory] after the lists: %s%n", mem(fleet));
+      UnpagedLists.requireHealthyHub(fleet);
     }
   }
 
-  /** Restart of the empty hub (baseline), then of the hub holding the templates. */
-  void restart() throws Exception {
+  /**
+   * Restart of the empty hub (baseline), then of the hub holding the templates, {@code rounds}
+   * times. With {@code jars}, each restart takes the hub's classes from the next jar in turn (each
+   * jar gets its own empty-hub baseline), so two builds are compared on one setup, alternately.
+   */
+  void restart(List<String> jars, int rounds) throws Exception {
+    List<String> from = jars.isEmpty() ? java.util.Collections.singletonList(null) : jars;
     try (FleetUnderTest fleet = fleet(List.of())) {
       Thread.sleep(5_000);
-      Restarted baseline = restartOnce(fleet, "baseline, no templates", 0);
+      Map<String, Restarted> baselines = new HashMap<>();
+      for (String jar : new java.util.LinkedHashSet<>(from)) {
+        // A jar still being built gets the first one's baseline (setup does not wait for it).
+        if (jar == null || Files.exists(Path.of(jar))) {
+          baselines.put(
+              String.valueOf(jar),
+              restartOnce(fleet, "baseline, no templates" + built(jar), 0, jar));
+        }
+      }
       long t0 = System.nanoTime();
       int works = propagate(fleet);
       System.out.printf(
           "[restart] %d templates, %d Works propagated in %.0f s (%s)%n",
           templates, works, (System.nanoTime() - t0) / 1e9, RunCost.load());
       FederationBench.settle(fleet);
-      Restarted loaded = restartOnce(fleet, templates + " templates", templates);
-      System.out.printf(
-          "[restart] caught up %.2f s after the new hub's start (baseline %.2f s; aim 30 s);"
-              + " hub CPU until then %.1f s (baseline %.1f s): %.2f ms per template over the"
-              + " baseline%n",
-          loaded.caughtUpSeconds,
-          baseline.caughtUpSeconds,
-          loaded.cpuAtLast,
-          baseline.cpuAtLast,
-          (loaded.cpuAtLast - baseline.cpuAtLast) * 1000 / templates);
-      System.out.println("          hub CPU by start phase, against the empty hub's restart:");
-      for (String line :
-          StartupSplit.perTemplate(
-              baseline.controllerMetrics, loaded.controllerMetrics, templates)) {
-        System.out.println("            " + line);
+      for (int round = 0; round < rounds * from.size(); round++) {
+        String jar = from.get(round % from.size());
+        Restarted baseline =
+            baselines.getOrDefault(String.valueOf(jar), baselines.get(String.valueOf(from.get(0))));
+        Restarted loaded =
+            restartOnce(fleet, templates + " templates" + built(jar), templates, awaitJar(jar));
+        summary(baseline, loaded);
       }
-      System.out.printf(
-          "          hub CPU by thread group over the baseline (ms per template): %s%n",
-          ThreadCpu.top(baseline.threads, loaded.threads, templates, 14));
     }
+  }
+
+  private void summary(Restarted baseline, Restarted loaded) {
+    System.out.printf(
+        "[restart] caught up %.2f s after the new hub's start (baseline %.2f s; aim 30 s);"
+            + " hub CPU until then %.1f s (baseline %.1f s): %.2f ms per template over the"
+            + " baseline%n",
+        loaded.caughtUpSeconds,
+        baseline.caughtUpSeconds,
+        loaded.cpuAtLast,
+        baseline.cpuAtLast,
+        (loaded.cpuAtLast - baseline.cpuAtLast) * 1000 / templates);
+    System.out.println("          hub CPU by start phase, against the empty hub's restart:");
+    for (String line :
+        StartupSplit.perTemplate(baseline.controllerMetrics, loaded.controllerMetrics, templates)) {
+      System.out.println("            " + line);
+    }
+    System.out.printf(
+        "          hub CPU by thread group over the baseline (ms per template): %s%n",
+        ThreadCpu.top(baseline.threads, loaded.threads, templates, 14));
+  }
+
+  private static String built(String jar) {
+    return jar == null ? "" : " (hub from " + jar + ")";
+  }
+
+  /** The jar once it exists (another build may still be making it); null stays null. */
+  private static String awaitJar(String jar) throws InterruptedException {
+    if (jar == null) {
+      return null;
+    }
+    long deadline = System.nanoTime() + TimeUnit.HOURS.toNanos(2);
+    while (!Files.exists(Path.of(jar)) && System.nanoTime() < deadline) {
+      Thread.sleep(5_000);
+    }
+    return jar;
   }
 
   /** What one restart left to compare with another: the hub's own figures at the end. */
@@ -158,15 +199,15 @@ final class HubStateBench {
     return new FleetUnderTest(work, clusters, hubXmx, hubJvmArgs);
   }
 
-  private Restarted restartOnce(FleetUnderTest fleet, String label, int bindingsExpected)
-      throws Exception {
+  private Restarted restartOnce(
+      FleetUnderTest fleet, String label, int bindingsExpected, String classpath) throws Exception {
     Map<String, String> worksBefore = versions(fleet.admin, WORKS);
     Map<String, String> bindingsBefore = versions(fleet.admin, BINDINGS);
     Map<String, String> templatesBefore = templateVersions(fleet.admin);
     long revisionBefore =
         (long) metric(fleet.hub.client().get("/metrics").body(), "flotilla_store_revision");
     long t0 = System.nanoTime();
-    fleet.restartHub();
+    fleet.restartHub(classpath);
     double ready = (System.nanoTime() - t0) / 1e9;
     double cpuAtReady = RunCost.cpuSeconds(fleet.hub.process.pid());
     double cpuAtLast = cpuAtReady;

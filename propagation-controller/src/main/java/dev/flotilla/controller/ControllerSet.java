@@ -53,9 +53,13 @@ final class ControllerSet implements AutoCloseable {
     undecodable.recordingWith(client);
     ControllerSet set = new ControllerSet(client, undecodable);
     try {
-      HubInformers informers = new HubInformers(client);
+      // Every controller adds its handlers first; the shared informers then list once, together.
+      HubInformers informers = HubInformers.startingTogether(client);
       set.running.push(informers); // closed last
       set.add(new ClusterHealthController(client, failover.failoverEvictionTimeout()), wanted);
+      // Built before the detector starts listing every template: it syncs informers of its own,
+      // and the shared lists (startAll) should not wait behind them.
+      set.add(new McsHubController(client, derivedServicePrefix), wanted);
       HubInterpreter interpreter = new HubInterpreter(client, informers);
       set.add(interpreter, wanted);
       ResourceDetector detector = new ResourceDetector(client, informers, interpreter);
@@ -80,7 +84,11 @@ final class ControllerSet implements AutoCloseable {
       set.add(
           new dev.flotilla.controller.rebalancer.WorkloadRebalancerController(client, informers),
           wanted);
-      set.add(new McsHubController(client, derivedServicePrefix), wanted);
+      if (!informers.startAll(wanted)) {
+        set.close();
+        return null;
+      }
+      StartupTimeline.first("shared informers synced");
       if (!wanted.getAsBoolean()) {
         set.close();
         return null;
@@ -96,8 +104,9 @@ final class ControllerSet implements AutoCloseable {
   }
 
   private void add(AutoCloseable controller, BooleanSupplier wanted) {
-    // Constructors return once their informers have listed: this marks each one's caches synced.
-    StartupTimeline.first("synced " + controller.getClass().getSimpleName());
+    // Constructors return once their own informers have listed; the shared ones list later, all
+    // together (startAll), and the controllers that read them start reconciling after that.
+    StartupTimeline.first("built " + controller.getClass().getSimpleName());
     running.push(controller);
     if (!wanted.getAsBoolean()) {
       throw new Abandoned();

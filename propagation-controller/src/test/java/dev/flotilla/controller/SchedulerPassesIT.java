@@ -91,11 +91,12 @@ class SchedulerPassesIT {
             .genericKubernetesResources(Kinds.RESOURCE_BINDING)
             .inNamespace("default")
             .withName("cm" + i + "-configmap")
-            .edit(
-                b -> {
-                  b.getMetadata().getLabels().put("example.dev/touched", "yes");
-                  return b;
-                });
+            // A merge patch without a resourceVersion, as `kubectl label` sends: the binding
+            // controller may write the binding's status meanwhile (edit's 409 under load).
+            .patch(
+                io.fabric8.kubernetes.client.dsl.base.PatchContext.of(
+                    io.fabric8.kubernetes.client.dsl.base.PatchType.JSON_MERGE),
+                "{\"metadata\":{\"labels\":{\"example.dev/touched\":\"yes\"}}}");
       }
       Await.until(
           "the scheduler to skip the touched bindings",

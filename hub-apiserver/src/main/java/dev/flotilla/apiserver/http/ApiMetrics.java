@@ -14,6 +14,9 @@ public final class ApiMetrics {
   private final PrometheusMeterRegistry registry =
       new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final AtomicInteger watchers = new AtomicInteger();
+  private final AtomicInteger listStreams = new AtomicInteger();
+  private final java.util.concurrent.atomic.AtomicLong listStreamBytes =
+      new java.util.concurrent.atomic.AtomicLong();
   // Micrometer holds what it measures weakly: these fields keep the suppliers (method references
   // nothing else holds) alive, or the gauges read NaN after the first GC.
   private final Supplier<Number> storeRevision;
@@ -32,6 +35,15 @@ public final class ApiMetrics {
     io.micrometer.core.instrument.FunctionCounter.builder(
             "flotilla_event_loop_blocked_reports", blockedEventLoops, s -> s.get().doubleValue())
         .description("Times an event loop was seen running one task for too long")
+        .register(registry);
+    Gauge.builder("flotilla_list_streams", listStreams, AtomicInteger::get)
+        .description("Unpaged lists being streamed now")
+        .register(registry);
+    io.micrometer.core.instrument.FunctionCounter.builder(
+            "flotilla_list_stream_bytes",
+            listStreamBytes,
+            java.util.concurrent.atomic.AtomicLong::get)
+        .description("Bytes of streamed lists made so far (sent, or waiting to be)")
         .register(registry);
     new io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics().bindTo(registry);
     new io.micrometer.core.instrument.binder.jvm.JvmGcMetrics().bindTo(registry);
@@ -97,6 +109,18 @@ public final class ApiMetrics {
       new java.util.concurrent.ConcurrentHashMap<>();
   private final java.util.Map<String, Timer> timers =
       new java.util.concurrent.ConcurrentHashMap<>();
+
+  void listStreamStarted() {
+    listStreams.incrementAndGet();
+  }
+
+  void listStreamEnded() {
+    listStreams.decrementAndGet();
+  }
+
+  void listStreamBytes(int bytes) {
+    listStreamBytes.addAndGet(bytes);
+  }
 
   void watchOpened() {
     watchers.incrementAndGet();

@@ -338,7 +338,7 @@ final class ApiRouter {
 
   private void reply(HttpServerRequest http, Reply reply, String verb, long started) {
     audit.reply(http, reply);
-    if (ReplyWriter.sendOrAbort(http.response(), reply)) {
+    if (ReplyWriter.sendOrAbort(http.response(), reply, workers, metrics)) {
       metrics.record(verb, resourceLabel(http), reply.status(), started);
     }
   }

@@ -7,6 +7,7 @@ import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
+import java.util.concurrent.Executor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,6 +24,18 @@ final class ReplyWriter {
    * looks whole, and no request is left hanging.
    */
   static boolean sendOrAbort(HttpServerResponse response, Reply reply) {
+    if (reply.streamed()) {
+      throw new IllegalStateException("a streamed reply needs workers to make its pieces");
+    }
+    return sendOrAbort(response, reply, null, null);
+  }
+
+  /**
+   * As {@link #sendOrAbort(HttpServerResponse, Reply)}; a streamed reply's pieces are made on
+   * {@code workers} ({@link StreamedReply}), counted in {@code metrics}.
+   */
+  static boolean sendOrAbort(
+      HttpServerResponse response, Reply reply, Executor workers, ApiMetrics metrics) {
     if (response.ended() || response.closed()) {
       return false;
     }
@@ -31,13 +44,11 @@ final class ReplyWriter {
       response.reset();
       return false;
     }
-    response.setStatusCode(reply.status());
-    response.putHeader("Content-Type", reply.contentType());
-    for (String w : reply.warnings()) {
-      response
-          .headers()
-          .add("Warning", "299 - \"" + w.replace("\\", "\\\\").replace("\"", "\\\"") + "\"");
+    if (reply.streamed()) {
+      StreamedReply.send(response, reply, workers, Vertx.currentContext(), metrics);
+      return true;
     }
+    head(response, reply);
     byte[] body = reply.body();
     if (body.length <= WRITE_CHUNK) {
       response.end(Buffer.buffer(body));
@@ -48,6 +59,17 @@ final class ReplyWriter {
     return true;
   }
 
+  /** Status, content type and warnings. */
+  static void head(HttpServerResponse response, Reply reply) {
+    response.setStatusCode(reply.status());
+    response.putHeader("Content-Type", reply.contentType());
+    for (String w : reply.warnings()) {
+      response
+          .headers()
+          .add("Warning", "299 - \"" + w.replace("\\", "\\\\").replace("\"", "\\\"") + "\"");
+    }
+  }
+
   /**
    * A large body goes out a TLS record per event-loop turn: encryption (and compression) of a
    * many-megabyte list in one go would hold the loop for tens of milliseconds or more.
@@ -56,20 +78,34 @@ final class ReplyWriter {
 
   private static void writeFrom(
       HttpServerResponse response, Context context, byte[] body, int offset) {
+    writeFrom(response, context, body, offset, null);
+  }
+
+  /**
+   * Writes {@code body} from {@code offset} a slice per loop turn, waiting for the connection to
+   * drain whenever its write queue is full; then ends the response, or, when {@code then} is given,
+   * runs it once the connection can take more (the writer of a streamed reply asks for its next
+   * piece there, so a client that reads slowly holds the hub to one piece in flight).
+   */
+  static void writeFrom(
+      HttpServerResponse response, Context context, byte[] body, int offset, Runnable then) {
     if (response.closed()) {
       return;
     }
     int end = Math.min(body.length, offset + WRITE_CHUNK);
     Buffer chunk = Buffer.buffer(java.util.Arrays.copyOfRange(body, offset, end));
-    if (end == body.length) {
+    if (end == body.length && then == null) {
       response.end(chunk);
       return;
     }
-    response.write(chunk);
+    if (end > offset) {
+      response.write(chunk);
+    }
+    Runnable next = end == body.length ? then : () -> writeFrom(response, context, body, end, then);
     if (response.writeQueueFull()) {
-      response.drainHandler(v -> writeFrom(response, context, body, end));
+      response.drainHandler(v -> next.run());
     } else {
-      context.runOnContext(v -> writeFrom(response, context, body, end));
+      context.runOnContext(v -> next.run());
     }
   }
 

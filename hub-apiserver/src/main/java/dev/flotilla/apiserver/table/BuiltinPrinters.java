@@ -69,6 +69,11 @@ final class BuiltinPrinters {
     public List<JsonNode> order(List<JsonNode> items) {
       return order == null ? items : order.apply(items);
     }
+
+    @Override
+    public boolean keepsStoreOrder() {
+      return order == null;
+    }
   }
 
   private static Map<String, Printer> load() {

@@ -22,6 +22,11 @@ public interface Printer {
     return items;
   }
 
+  /** False when {@link #order} sorts: such a list's rows cannot be sent as they are read. */
+  default boolean keepsStoreOrder() {
+    return true;
+  }
+
   /**
    * One table row.
    *

@@ -129,6 +129,44 @@ public final class TableFormat {
             Instant.now()));
   }
 
+  /**
+   * A LIST's Table made a piece at a time, for a list sent as it is read; null when the kind's
+   * printer sorts its rows (it needs them all first).
+   */
+  public Rows rows(ResourceStorage storage, ResourceType type, long revision) {
+    Printer printer = Printers.forType(storage, type);
+    return printer.keepsStoreOrder() ? new Rows(printer, Long.toString(revision)) : null;
+  }
+
+  /**
+   * The pieces of one streamed Table, byte for byte what {@link #list} writes for the same objects:
+   * the head up to the opening of {@code rows}, then rows, then {@link #TAIL}.
+   */
+  public final class Rows {
+    private final Printer printer;
+    private final String resourceVersion;
+    private final Instant now = Instant.now();
+
+    private Rows(Printer printer, String resourceVersion) {
+      this.printer = printer;
+      this.resourceVersion = resourceVersion;
+    }
+
+    /** The Table up to and including {@code "rows":[}. */
+    public byte[] head() {
+      byte[] empty = Json.write(table(printer, List.of(), true, resourceVersion, null, now));
+      return java.util.Arrays.copyOf(empty, empty.length - TAIL.length);
+    }
+
+    /** The row of one object, without separators. */
+    public byte[] row(JsonNode obj) {
+      return Json.write(TableFormat.this.row(printer, obj, now));
+    }
+  }
+
+  /** What closes a streamed Table: the rows array and the Table. */
+  public static final byte[] TAIL = {']', '}'};
+
   /** A per-watch encoder: each event's object becomes a one-row Table. */
   public TableWatch watch(ResourceStorage storage, ResourceType type) {
     return new TableWatch(this, Printers.forType(storage, type));

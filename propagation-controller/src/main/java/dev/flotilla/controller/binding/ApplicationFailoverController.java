@@ -58,7 +58,7 @@ public final class ApplicationFailoverController implements Reconciler, AutoClos
             Kinds.CLUSTER_RESOURCE_BINDING,
             new EnqueueHandler<GenericKubernetesResource>(controller, b -> keys(b))
                 .onlyIf(Changes::statusOrBeyond));
-    controller.start();
+    informers.whenSynced(controller::start);
   }
 
   /** Bindings that fail over, or did (so what is remembered of them goes). */

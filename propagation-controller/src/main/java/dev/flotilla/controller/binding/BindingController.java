@@ -120,12 +120,12 @@ public final class BindingController implements Reconciler, AutoCloseable {
     works.itemStore(workStore);
     works.getIndexer().removeIndexer(Cache.NAMESPACE_INDEX);
     works.addEventHandler(new WorkEvents(controller, marks, STATUS_WINDOW));
-    works.run();
+    informers.startWithOthers(works); // listed beside the bindings, not after them
     this.overrides = informers.inform(Kinds.OVERRIDE_POLICY, staleHandler(o -> allBindingKeys()));
     this.clusterOverrides =
         informers.inform(Kinds.CLUSTER_OVERRIDE_POLICY, staleHandler(o -> allBindingKeys()));
     this.clusters = informers.inform(Kinds.CLUSTER, null);
-    controller.start();
+    informers.whenSynced(controller::start);
   }
 
   @Override

@@ -52,7 +52,7 @@ public final class GracefulEvictionController implements Reconciler, AutoCloseab
             new EnqueueHandler<GenericKubernetesResource>(
                     controller, GracefulEvictionController::keys)
                 .onlyIf(Changes::statusOrBeyond));
-    controller.start();
+    informers.whenSynced(controller::start);
   }
 
   private static List<String> keys(GenericKubernetesResource b) {

@@ -52,7 +52,7 @@ public final class ClusterTaintPolicyController implements Reconciler, AutoClose
         informers.inform(
             Kinds.CLUSTER_TAINT_POLICY,
             new EnqueueHandler<GenericKubernetesResource>(controller, p -> allClusters()));
-    controller.start();
+    informers.whenSynced(controller::start);
   }
 
   private List<String> allClusters() {

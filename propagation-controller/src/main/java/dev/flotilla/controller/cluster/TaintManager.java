@@ -61,7 +61,7 @@ public final class TaintManager implements Reconciler, AutoCloseable {
             new EnqueueHandler<GenericKubernetesResource>(
                     controller, c -> List.of(c.getMetadata().getName()))
                 .onlyIf(Changes::beyondStatus));
-    controller.start();
+    informers.whenSynced(controller::start);
   }
 
   @Override

@@ -65,7 +65,7 @@ public final class DependenciesDistributor implements Reconciler, AutoCloseable 
     this.templates = templates;
     this.controller = new Controller(NAME, this, WORKERS);
     this.bindings = informers.inform(Kinds.RESOURCE_BINDING, new BindingHandler());
-    controller.start();
+    informers.whenSynced(controller::start);
   }
 
   @Override

@@ -91,7 +91,7 @@ public final class ResourceDetector implements Reconciler, AutoCloseable {
             templates.refs(apiVersion, kind).forEach(t -> controller.enqueue(t.key()));
           }
         });
-    controller.start();
+    informers.whenSynced(controller::start);
   }
 
   @Override

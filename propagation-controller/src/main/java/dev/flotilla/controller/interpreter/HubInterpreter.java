@@ -65,7 +65,8 @@ public final class HubInterpreter implements AutoCloseable {
                 reload();
               }
             });
-    reload();
+    // Once listed: with informers started together, the cache is still empty here.
+    informers.whenSynced(this::reload);
   }
 
   /** The interpreter, with the hub's current customizations. */

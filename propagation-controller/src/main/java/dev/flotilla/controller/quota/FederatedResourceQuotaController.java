@@ -41,7 +41,7 @@ public final class FederatedResourceQuotaController implements Reconciler, AutoC
     // Only the quotas' own Works: a decoded copy of every Work of the fleet was the largest thing
     // on a big hub's heap (10 KiB per Work, 100,000 Works at 10,000 templates x 10 clusters).
     this.works = informers.informLabelled(Kinds.WORK, FederatedQuotas.NAME_LABEL, handler(true));
-    controller.start();
+    informers.whenSynced(controller::start);
   }
 
   private ResourceEventHandler<GenericKubernetesResource> handler(boolean work) {

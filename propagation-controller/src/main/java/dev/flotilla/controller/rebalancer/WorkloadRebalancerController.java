@@ -38,7 +38,7 @@ public final class WorkloadRebalancerController implements Reconciler, AutoClose
     this.hub = hub;
     this.controller = new Controller(NAME, this, 1);
     this.rebalancers = informers.inform(Kinds.WORKLOAD_REBALANCER, EnqueueHandler.self(controller));
-    controller.start();
+    informers.whenSynced(controller::start);
   }
 
   @Override

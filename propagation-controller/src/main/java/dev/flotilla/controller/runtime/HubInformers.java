@@ -5,6 +5,8 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -13,6 +15,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * and the hub streams (and this process caches) every binding or Cluster once, not once per
  * controller. Their caches never show an object the client could not decode (it is skipped and
  * reported, see {@link DecodeGuard}).
+ *
+ * <p>Made with {@link #startingTogether}, informers are not started as they are asked for but all
+ * at once by {@link #startAll}, once every controller has added its handlers: a handler added to an
+ * informer that has already listed is handed every cached object again (a decode of each binding
+ * per controller at a restart), and kinds listed one after another leave the second core idle.
  */
 public final class HubInformers implements AutoCloseable {
   private static final java.util.Set<String> COMPACT =
@@ -29,8 +36,100 @@ public final class HubInformers implements AutoCloseable {
   private final Map<String, SharedIndexInformer<GenericKubernetesResource>> byKind =
       new ConcurrentHashMap<>();
 
+  /** Informers made but not started yet, and what waits for them (only before startAll). */
+  private final List<SharedIndexInformer<?>> pending = new ArrayList<>();
+
+  private final List<Runnable> afterSync = new ArrayList<>();
+  private boolean started;
+
+  /** Informers start (and list) as they are asked for. */
   public HubInformers(KubernetesClient hub) {
+    this(hub, true);
+  }
+
+  private HubInformers(KubernetesClient hub, boolean started) {
     this.hub = hub;
+    this.started = started;
+  }
+
+  /**
+   * Informers are made and given their handlers as asked for, and started together by {@link
+   * #startAll}; until then none has listed, so controllers must not read them ({@link
+   * #whenSynced}).
+   */
+  public static HubInformers startingTogether(KubernetesClient hub) {
+    return new HubInformers(hub, false);
+  }
+
+  /**
+   * Starts {@code informer} (a controller's own, not shared) with the shared ones, so its list runs
+   * beside theirs; at once, waiting for its list, once they have started. The caller closes it.
+   */
+  public void startWithOthers(SharedIndexInformer<?> informer) {
+    synchronized (this) {
+      if (!started) {
+        pending.add(informer);
+        return;
+      }
+    }
+    informer.run();
+  }
+
+  /**
+   * Runs {@code action} once every informer asked for before {@link #startAll} has listed (at once
+   * if they have): a controller starts reconciling only when the caches it reads are complete.
+   */
+  public void whenSynced(Runnable action) {
+    synchronized (this) {
+      if (!started) {
+        afterSync.add(action);
+        return;
+      }
+    }
+    action.run();
+  }
+
+  /**
+   * Starts every informer asked for so far, all at once, waits until each has listed, then runs
+   * what waits for that in the order it was asked; later informers start as they are asked for.
+   * Returns false, with nothing run, when {@code wanted} turns false meanwhile.
+   */
+  public boolean startAll(java.util.function.BooleanSupplier wanted) {
+    List<SharedIndexInformer<?>> toStart;
+    synchronized (this) {
+      toStart = new ArrayList<>(pending);
+      pending.clear();
+    }
+    List<java.util.concurrent.CompletableFuture<Void>> lists = new ArrayList<>();
+    for (SharedIndexInformer<?> informer : toStart) {
+      lists.add(informer.start().toCompletableFuture());
+    }
+    java.util.concurrent.CompletableFuture<Void> all =
+        java.util.concurrent.CompletableFuture.allOf(
+            lists.toArray(new java.util.concurrent.CompletableFuture<?>[0]));
+    while (true) {
+      try {
+        all.get(1, java.util.concurrent.TimeUnit.SECONDS);
+        break;
+      } catch (java.util.concurrent.TimeoutException e) {
+        if (!wanted.getAsBoolean()) {
+          return false;
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return false;
+      } catch (java.util.concurrent.ExecutionException e) {
+        throw new IllegalStateException("an informer could not list", e.getCause());
+      }
+    }
+    List<Runnable> actions;
+    synchronized (this) {
+      started = true;
+      actions = new ArrayList<>(afterSync);
+      afterSync.clear();
+    }
+    actions.forEach(Runnable::run);
+    return true;
   }
 
   /** The shared informer of a kind (all namespaces), started on first use; handler may be null. */
@@ -51,7 +150,7 @@ public final class HubInformers implements AutoCloseable {
       if (handler != null) {
         informer.addEventHandler(handler);
       }
-      informer.run();
+      startOrDefer(informer);
       byKind.put(key, informer);
     } else if (handler != null) {
       informer.addEventHandler(handler);
@@ -83,12 +182,21 @@ public final class HubInformers implements AutoCloseable {
       if (handler != null) {
         informer.addEventHandler(handler);
       }
-      informer.run();
+      startOrDefer(informer);
       byKind.put(key, informer);
     } else if (handler != null) {
       informer.addEventHandler(handler);
     }
     return informer;
+  }
+
+  /** Holding the lock: lists now, or leaves it to {@link #startAll}. */
+  private void startOrDefer(SharedIndexInformer<GenericKubernetesResource> informer) {
+    if (started) {
+      informer.run();
+    } else {
+      pending.add(informer);
+    }
   }
 
   @Override

@@ -121,7 +121,7 @@ public final class SchedulerController implements Reconciler, AutoCloseable {
             new EnqueueHandler<GenericKubernetesResource>(controller, c -> List.of(ALL_BINDINGS))
                 .onlyIf(ClusterViews::placementChanged)
                 .coalescing(CLUSTER_COALESCE));
-    controller.start();
+    informers.whenSynced(controller::start);
   }
 
   /** The binding's queue key, or its {@link #REFUSED} key when it is not to be scheduled. */

@@ -75,7 +75,10 @@ public record EtcdConnection(
             .keepaliveTimeout(Duration.ofSeconds(5))
             // A list of many objects is one range response; gRPC's 4 MiB default refused a list
             // of 10,000 ConfigMaps (9 MB). kube-apiserver's etcd client takes up to 2 GiB too.
-            .maxInboundMessageSize(Integer.MAX_VALUE);
+            .maxInboundMessageSize(Integer.MAX_VALUE)
+            // Calls start on the caller's thread and answer on gRPC's (see InlineCalls).
+            .executorService(new InlineCalls.CallerRuns())
+            .interceptor(new InlineCalls.UnaryOnTransport());
     if (caFile.isPresent() || certFile.isPresent()) {
       try {
         b.sslContext(

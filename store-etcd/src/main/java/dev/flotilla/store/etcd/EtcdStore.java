@@ -157,9 +157,10 @@ public final class EtcdStore implements Store {
   @Override
   public CompletableFuture<WriteResult> create(String key, ValueEncoder value) {
     ByteSequence k = bytes(key);
+    byte[] atZero = value.encode(0);
     return kv.txn()
         .If(new Cmp(k, Cmp.Op.EQUAL, CmpTarget.createRevision(0)))
-        .Then(Op.put(k, values.toStorage(key, value.encode(0)), PutOption.DEFAULT))
+        .Then(Op.put(k, values.toStorage(key, atZero), PutOption.DEFAULT))
         .Else(Op.get(k, GetOption.DEFAULT))
         .commit()
         .thenApply(
@@ -168,20 +169,17 @@ public final class EtcdStore implements Store {
                 return new WriteResult(false, current(r));
               }
               long rev = r.getHeader().getRevision();
-              return new WriteResult(true, written(key, value, rev, rev));
+              return new WriteResult(true, written(key, atZero, rev, rev));
             });
   }
 
   @Override
   public CompletableFuture<WriteResult> update(String key, long expected, ValueEncoder value) {
     ByteSequence k = bytes(key);
+    byte[] atZero = value.encode(0);
     return kv.txn()
         .If(new Cmp(k, Cmp.Op.EQUAL, CmpTarget.modRevision(expected)))
-        .Then(
-            Op.put(
-                k,
-                values.toStorage(key, value.encode(0)),
-                PutOption.builder().withPrevKV().build()))
+        .Then(Op.put(k, values.toStorage(key, atZero), PutOption.builder().withPrevKV().build()))
         .Else(Op.get(k, GetOption.DEFAULT))
         .commit()
         .thenApply(
@@ -191,7 +189,7 @@ public final class EtcdStore implements Store {
               }
               long rev = r.getHeader().getRevision();
               long created = r.getPutResponses().get(0).getPrevKv().getCreateRevision();
-              return new WriteResult(true, written(key, value, created, rev));
+              return new WriteResult(true, written(key, atZero, created, rev));
             });
   }
 
@@ -331,9 +329,12 @@ public final class EtcdStore implements Store {
     client.close();
   }
 
-  private KeyValue written(String key, ValueEncoder value, long created, long rev) {
-    byte[] stamped = values.written(rev, value::encode);
-    return new KeyValue(key, stamped, created, rev);
+  /**
+   * What a write of ours reads as: the value it stored, stamped as every reader stamps it (not
+   * encoded a second time), so its answer and its watch event are the same bytes.
+   */
+  private KeyValue written(String key, byte[] atZero, long created, long rev) {
+    return new KeyValue(key, values.written(rev, atZero), created, rev);
   }
 
   private KeyValue current(TxnResponse failed) {

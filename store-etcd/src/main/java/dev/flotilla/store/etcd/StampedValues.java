@@ -27,11 +27,12 @@ final class StampedValues {
   }
 
   /**
-   * What a write of ours reads as at its revision, encoded once: the watch may have delivered the
-   * write's event before etcd's answer, and then already stamped the stored value.
+   * What a write of ours that stored {@code atZero} (before the transformer) reads as at its
+   * revision, stamped once: the watch may have delivered the write's event before etcd's answer,
+   * and then already stamped the stored value.
    */
-  byte[] written(long revision, java.util.function.LongFunction<byte[]> encode) {
-    return cache.get(revision, encode::apply);
+  byte[] written(long revision, byte[] atZero) {
+    return cache.get(revision, rev -> restamp.at(atZero, rev));
   }
 
   /** The value {@code stored} under {@code key} at {@code modRevision} reads as. */
