@@ -95,22 +95,41 @@ public final class HubInformers implements AutoCloseable {
    * Returns false, with nothing run, when {@code wanted} turns false meanwhile.
    */
   public boolean startAll(java.util.function.BooleanSupplier wanted) {
-    List<SharedIndexInformer<?>> toStart;
-    synchronized (this) {
-      toStart = new ArrayList<>(pending);
-      pending.clear();
+    List<Runnable> actions;
+    while (true) {
+      List<SharedIndexInformer<?>> toStart;
+      synchronized (this) {
+        if (pending.isEmpty()) {
+          started = true; // an informer asked for while the others listed has listed too
+          actions = new ArrayList<>(afterSync);
+          afterSync.clear();
+          break;
+        }
+        toStart = new ArrayList<>(pending);
+        pending.clear();
+      }
+      if (!listed(toStart, wanted)) {
+        return false;
+      }
     }
-    List<java.util.concurrent.CompletableFuture<Void>> lists = new ArrayList<>();
-    for (SharedIndexInformer<?> informer : toStart) {
-      lists.add(informer.start().toCompletableFuture());
+    actions.forEach(Runnable::run);
+    return true;
+  }
+
+  /** Starts the informers at once and waits until each has listed; false if no longer wanted. */
+  private static boolean listed(
+      List<SharedIndexInformer<?>> informers, java.util.function.BooleanSupplier wanted) {
+    java.util.concurrent.CompletableFuture<?>[] lists =
+        new java.util.concurrent.CompletableFuture<?>[informers.size()];
+    for (int i = 0; i < lists.length; i++) {
+      lists[i] = informers.get(i).start().toCompletableFuture();
     }
     java.util.concurrent.CompletableFuture<Void> all =
-        java.util.concurrent.CompletableFuture.allOf(
-            lists.toArray(new java.util.concurrent.CompletableFuture<?>[0]));
+        java.util.concurrent.CompletableFuture.allOf(lists);
     while (true) {
       try {
         all.get(1, java.util.concurrent.TimeUnit.SECONDS);
-        break;
+        return true;
       } catch (java.util.concurrent.TimeoutException e) {
         if (!wanted.getAsBoolean()) {
           return false;
@@ -122,14 +141,6 @@ public final class HubInformers implements AutoCloseable {
         throw new IllegalStateException("an informer could not list", e.getCause());
       }
     }
-    List<Runnable> actions;
-    synchronized (this) {
-      started = true;
-      actions = new ArrayList<>(afterSync);
-      afterSync.clear();
-    }
-    actions.forEach(Runnable::run);
-    return true;
   }
 
   /** The shared informer of a kind (all namespaces), started on first use; handler may be null. */
