@@ -304,9 +304,14 @@ public final class FederationBench {
    * minutes); returns how long that took.
    */
   static double settle(FleetUnderTest fleet) throws Exception {
+    return settle(fleet, TimeUnit.MINUTES.toNanos(3));
+  }
+
+  /** As {@link #settle(FleetUnderTest)}, waiting at most {@code maxNanos}. */
+  static double settle(FleetUnderTest fleet, long maxNanos) throws Exception {
     long start = System.nanoTime();
     double last = propagationWrites(RunCost.sample(fleet).hubRequests());
-    while (System.nanoTime() - start < TimeUnit.MINUTES.toNanos(3)) {
+    while (System.nanoTime() - start < maxNanos) {
       Thread.sleep(2000);
       double now = propagationWrites(RunCost.sample(fleet).hubRequests());
       if (now == last) {
