@@ -37,15 +37,8 @@ public final class ListQuery {
       ContinueToken token = ContinueToken.decode(options.continueToken());
       from = prefix + token.start();
       revision = token.revision();
-    } else if (!options.resourceVersion().isEmpty() && !options.resourceVersion().equals("0")) {
-      long asked = Meta.parseResourceVersion(options.resourceVersion());
-      if (asked > store.currentRevision()) {
-        throw new ApiException(
-            504,
-            "Timeout",
-            "Too large resource version: " + asked + ", current: " + store.currentRevision());
-      }
-      revision = options.exact() ? asked : 0;
+    } else {
+      revision = askedRevision(store, options);
     }
     int limit = Math.max(0, options.limit());
     List<KeyValue> matched = new ArrayList<>();
@@ -98,20 +91,26 @@ public final class ListQuery {
         || (options.continueToken() != null && !options.continueToken().isEmpty())) {
       throw new IllegalArgumentException("a scan is for unpaged lists");
     }
-    long revision = 0;
-    Store store = storage.store();
-    if (!options.resourceVersion().isEmpty() && !options.resourceVersion().equals("0")) {
-      long asked = Meta.parseResourceVersion(options.resourceVersion());
-      if (asked > store.currentRevision()) {
-        throw new ApiException(
-            504,
-            "Timeout",
-            "Too large resource version: " + asked + ", current: " + store.currentRevision());
-      }
-      revision = options.exact() ? asked : 0;
-    }
     String prefix = StorageKeys.listPrefix(type, namespace);
-    return new Scan(storage, type, options, prefix, revision);
+    return new Scan(storage, type, options, prefix, askedRevision(storage.store(), options));
+  }
+
+  /**
+   * The revision a first page is read at: the asked one for resourceVersionMatch=Exact, else 0 (the
+   * current state, at least as new as any resourceVersion asked); 504 for a future one.
+   */
+  private static long askedRevision(Store store, ListOptions options) {
+    if (options.resourceVersion().isEmpty() || options.resourceVersion().equals("0")) {
+      return 0;
+    }
+    long asked = Meta.parseResourceVersion(options.resourceVersion());
+    if (asked > store.currentRevision()) {
+      throw new ApiException(
+          504,
+          "Timeout",
+          "Too large resource version: " + asked + ", current: " + store.currentRevision());
+    }
+    return options.exact() ? asked : 0;
   }
 
   /**
