@@ -144,6 +144,27 @@ class InProcessClientIT {
     assertTrue(factory.served() - before >= 6, "requests went through the in-process factory");
   }
 
+  /**
+   * An unpaged list longer than one store batch is streamed over HTTP; in process it arrives whole,
+   * every item once.
+   */
+  @Test
+  void anUnpagedListLongerThanABatchArrivesWhole() {
+    String ns = namespace("unpaged");
+    for (int i = 0; i < 300; i++) {
+      admin.configMaps().inNamespace(ns).resource(configMap(ns, "cm-" + i, "v")).create();
+    }
+    long before = factory.served();
+    var names =
+        controller.configMaps().inNamespace(ns).list().getItems().stream()
+            .map(c -> c.getMetadata().getName())
+            .filter(n -> n.startsWith("cm-")) // not the namespace's kube-root-ca.crt
+            .toList();
+    assertTrue(factory.served() > before, "served in process");
+    assertEquals(300, names.size());
+    assertEquals(300, names.stream().distinct().count());
+  }
+
   @Test
   void anUnknownTokenIsUnauthorized() {
     try (KubernetesClient stranger = inProcess("not-a-token", 0)) {

@@ -9,6 +9,7 @@ import dev.flotilla.apiserver.audit.AuditLog.Rec;
 import dev.flotilla.apiserver.audit.AuditPolicy.Decision;
 import dev.flotilla.apiserver.audit.AuditPolicy.Level;
 import dev.flotilla.apiserver.auth.UserInfo;
+import dev.flotilla.apiserver.http.Reply;
 import dev.flotilla.apiserver.http.RequestInfo;
 import dev.flotilla.apiserver.objects.Json;
 import dev.flotilla.apiserver.protobuf.ProtobufBodyDecoder;
@@ -119,17 +120,7 @@ final class AuditEvents {
         && d.level() == Level.RequestResponse
         && rec.reply != null
         && rec.reply.contentType().startsWith("application/json")) {
-      String raw = new String(rec.reply.body(), StandardCharsets.UTF_8);
-      if (!d.omitManagedFields() && raw.indexOf('\n') < 0 && raw.startsWith("{")) {
-        // Our own compact JSON, spliced in as it is: no parse and re-serialization per event.
-        e.putRawValue("responseObject", new RawValue(raw));
-      } else {
-        JsonNode response = parse(rec.reply.body(), "application/json");
-        if (response != null) {
-          e.set(
-              "responseObject", d.omitManagedFields() ? withoutManagedFields(response) : response);
-        }
-      }
+      appendResponse(e, d, rec.reply);
     }
     e.put("requestReceivedTimestamp", MICROS.format(rec.received));
     e.put("stageTimestamp", MICROS.format(c.at()));
@@ -237,5 +228,29 @@ final class AuditEvents {
       }
     }
     return node;
+  }
+
+  /**
+   * The reply's body as {@code responseObject}. A streamed list is read again from the store here,
+   * once; if that fails (its revision compacted since), this event goes without it rather than the
+   * batch of events it is written with.
+   */
+  private static void appendResponse(ObjectNode e, Decision d, Reply reply) {
+    byte[] body;
+    try {
+      body = reply.body();
+    } catch (RuntimeException failed) {
+      return;
+    }
+    String raw = new String(body, StandardCharsets.UTF_8);
+    if (!d.omitManagedFields() && raw.indexOf('\n') < 0 && raw.startsWith("{")) {
+      // Our own compact JSON, spliced in as it is: no parse and re-serialization per event.
+      e.putRawValue("responseObject", new RawValue(raw));
+    } else {
+      JsonNode response = parse(body, "application/json");
+      if (response != null) {
+        e.set("responseObject", d.omitManagedFields() ? withoutManagedFields(response) : response);
+      }
+    }
   }
 }

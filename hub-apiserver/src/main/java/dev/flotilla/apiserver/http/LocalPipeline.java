@@ -106,8 +106,16 @@ final class LocalPipeline {
   }
 
   private void finish(ApiExchange ex, Reply reply, String verb, long started) {
-    ex.reply(reply);
-    record(verb, ex, reply.status(), started);
+    Reply whole;
+    try {
+      // A streamed list is read once, and a batch that fails (its revision compacted since the
+      // first) is answered with its Status rather than leaving the caller to its timeout.
+      whole = reply.whole();
+    } catch (RuntimeException | Error e) {
+      whole = failure(e, ex);
+    }
+    ex.reply(whole);
+    record(verb, ex, whole.status(), started);
   }
 
   private void record(String verb, ApiExchange ex, int status, long started) {

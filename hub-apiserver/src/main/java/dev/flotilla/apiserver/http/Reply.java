@@ -48,6 +48,14 @@ public record Reply(
   }
 
   /**
+   * This reply with its body whole: a streamed body is read once, here (on a worker: it reads the
+   * store), and may throw as a piece of it fails.
+   */
+  public Reply whole() {
+    return pieces == null ? this : new Reply(status, contentType, body(), warnings);
+  }
+
+  /**
    * The whole body. A streamed one is read to its end here, which reads the store: call it on a
    * worker, and only where the whole body is wanted (the in-process path, an audit record).
    */
