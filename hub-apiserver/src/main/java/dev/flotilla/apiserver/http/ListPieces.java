@@ -80,8 +80,10 @@ final class ListPieces implements Reply.Pieces {
       append(out, first);
       first = null;
     }
-    // A selector may match nothing in a batch: read on until there is something to send.
-    while (!scan.done() && out.size() == 0) {
+    // One batch per call, even when a selector matches nothing in it (an empty piece): the writer
+    // asks again only while the client is still there, so a client that left does not hold a
+    // worker scanning the rest of the kind.
+    if (!scan.done() && out.size() == 0) {
       append(out, scan.next());
     }
     if (scan.done()) {
