@@ -127,10 +127,14 @@ class EvictionE2E {
               .contains(from + " (TaintUntolerated by TaintManager, purgeMode Gracefully)"),
           said.toString());
       assertEquals("ClusterFailover", Fleet.condition(said, "Failover").path("reason").asText());
-      assertTrue(
-          Explain.reasons(Explain.events(fleet, ns, said))
-              .contains("EvictWorkloadFromClusterSucceed"),
-          "the binding's events");
+      // Events are written off the reconcile that records them: they follow the conditions.
+      Await.until(
+          "the binding's EvictWorkloadFromClusterSucceed event",
+          () ->
+              Explain.reasons(Explain.events(fleet, ns, said))
+                      .contains("EvictWorkloadFromClusterSucceed")
+                  ? true
+                  : null);
 
       // The new copy is not healthy: the old one stays, Work and member copy.
       Await.pause(Duration.ofSeconds(3));

@@ -86,9 +86,13 @@ class ExplainE2E {
                 .inNamespace(ns)
                 .withName("web")
                 .get());
-    assertTrue(
-        Explain.reasons(Explain.events(fleet, ns, policy)).contains("ApplyPolicySucceed"),
-        "the policy has its ApplyPolicySucceed");
+    // Events are written off the reconcile that records them, so this one may follow the others.
+    Await.until(
+        "the policy has its ApplyPolicySucceed",
+        () ->
+            Explain.reasons(Explain.events(fleet, ns, policy)).contains("ApplyPolicySucceed")
+                ? true
+                : null);
 
     for (String minor : List.of("27", "33")) {
       Explain.Run describe =

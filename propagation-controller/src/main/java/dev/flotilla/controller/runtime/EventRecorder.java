@@ -13,7 +13,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.HexFormat;
+import java.util.Map;
 import java.util.UUID;
+import java.util.WeakHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -45,17 +47,23 @@ public final class EventRecorder {
           });
 
   /**
-   * Every write runs here: never on the reconcile that records it, as client-go's recorder writes
-   * from its own goroutine (in a burst each write waited about 160 ms on the hub's queue, a third
-   * of the detector's time per template and half the scheduler's), and for held repeats not on the
-   * timer thread, so a hub that is slow or gone (another hub in this process, stopped) holds no
-   * other recorder's flushes. At most eight at once, the rest queued: an unbounded pool grew to 42
-   * threads under a burst of series, each holding a stack for the minute it idled. Events are the
-   * least urgent writes: a backlog only delays what describe shows.
+   * Every write runs on its hub's writers: never on the reconcile that records it, as client-go's
+   * recorder writes from its own goroutine (in a burst each write waited about 160 ms on the hub's
+   * queue, a third of the detector's time per template and half the scheduler's), and for held
+   * repeats not on the timer thread. One pool per hub client, so a hub that is slow or gone
+   * (another hub in this process, stopped) holds only its own Events: with one pool for the
+   * process, writes to stopped hubs took all its threads and a new hub's Events waited minutes. At
+   * most eight threads per hub, the rest queued (an unbounded pool grew to 42 threads under a burst
+   * of series); idle threads exit. Events are the least urgent writes: a backlog only delays what
+   * describe shows.
    */
-  private static final ExecutorService FLUSH_WRITERS = flushWriters();
+  private static final Map<KubernetesClient, ExecutorService> WRITERS = new WeakHashMap<>();
 
-  private static ExecutorService flushWriters() {
+  private static synchronized ExecutorService writersFor(KubernetesClient hub) {
+    return WRITERS.computeIfAbsent(hub, h -> newWriters());
+  }
+
+  private static ExecutorService newWriters() {
     ThreadPoolExecutor pool =
         new ThreadPoolExecutor(
             8,
@@ -89,7 +97,7 @@ public final class EventRecorder {
   private final java.util.concurrent.Executor writers;
 
   public EventRecorder(KubernetesClient hub, String component) {
-    this(hub, component, SERIES, FLUSH_WRITERS);
+    this(hub, component, SERIES, writersFor(hub));
   }
 
   /** A recorder on its own series bookkeeping, writing on the recording thread (tests). */
@@ -235,7 +243,7 @@ public final class EventRecorder {
 
   private void scheduleFlush(Ref ref, String reason, EventSeries.Entry e, long delayNanos) {
     FLUSHER.schedule(
-        () -> FLUSH_WRITERS.execute(() -> flush(ref, reason, e)), delayNanos, TimeUnit.NANOSECONDS);
+        () -> writers.execute(() -> flush(ref, reason, e)), delayNanos, TimeUnit.NANOSECONDS);
   }
 
   private void flush(Ref ref, String reason, EventSeries.Entry e) {
