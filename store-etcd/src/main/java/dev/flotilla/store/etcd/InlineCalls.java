@@ -18,7 +18,8 @@ import java.util.concurrent.TimeUnit;
  * the Netty thread that read it. That is safe because nothing blocking runs there: the driver's own
  * completions only stamp bytes, its blocking reads wait on their callers' threads, and the hub's
  * storage continues every write on its own workers ({@code thenApplyAsync}). Streaming calls (the
- * event feed's watch) keep gRPC's executor, so the watch's processing never runs on Netty's loop.
+ * event feed's watch) keep the executor they had. (With jetcd's Vert.x channel their callbacks
+ * already ran on that channel's event loop before this class; nothing here changes that.)
  */
 final class InlineCalls {
   private InlineCalls() {}
