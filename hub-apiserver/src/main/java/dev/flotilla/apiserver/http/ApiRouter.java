@@ -2,7 +2,6 @@ package dev.flotilla.apiserver.http;
 
 import dev.flotilla.apiserver.auth.TokenAuthenticator;
 import dev.flotilla.apiserver.auth.UserInfo;
-import dev.flotilla.apiserver.concurrent.RankedWorkers;
 import dev.flotilla.apiserver.objects.ApiException;
 import dev.flotilla.apiserver.objects.ResourceStorage;
 import io.vertx.core.Context;
@@ -34,11 +33,6 @@ final class ApiRouter {
   private final ApiMetrics metrics;
   private final ResourceRoutes routes;
   private final HealthChecks health;
-
-  /** Where Lease objects live: {@code coordination.k8s.io} serves only leases (and candidates). */
-  private static final String LEASES = "/apis/coordination.k8s.io/";
-
-  private static final String WORK_GROUP = "/apis/work.karmada.io/";
 
   private final Executor workers;
 
@@ -280,7 +274,7 @@ final class ApiRouter {
       routed =
           CompletableFuture.supplyAsync(
               () -> routes.route(method, path, params, headers, body, user, verb),
-              workersFor(path));
+              workersFor(method.name(), path));
     } catch (RejectedExecutionException e) {
       fail(http, ApiException.internal("the server is shutting down"), verb[0], started);
       return;
@@ -373,27 +367,9 @@ final class ApiRouter {
     return workers;
   }
 
-  /**
-   * The workers' lane for a request to {@code path}: Leases (cluster heartbeats, leader election)
-   * go first, so a burst of Work writes cannot make a cluster's lease lapse; Work writes go after
-   * the ordinary requests queued soon after them (see {@link RankedWorkers}).
-   */
-  Executor workersFor(String path) {
-    if (path.startsWith(LEASES)) {
-      return RankedWorkers.urgentLane(workers);
-    }
-    return isWorks(path) ? RankedWorkers.bulkLane(workers) : workers;
-  }
-
-  /**
-   * Works: the per-cluster fan-out, served after the writes that lead to it. Not their status: an
-   * agent's report finishes a template's distribution, and held back it spread each binding's
-   * reports over a longer time, so its aggregated status was written more often.
-   */
-  private static boolean isWorks(String path) {
-    return path.startsWith(WORK_GROUP)
-        && (path.endsWith("/works") || path.contains("/works/"))
-        && !path.endsWith("/status");
+  /** The workers' lane for a request (see {@link WorkerLane}). */
+  Executor workersFor(String method, String path) {
+    return WorkerLane.of(method, path).of(workers);
   }
 
   ApiMetrics metrics() {

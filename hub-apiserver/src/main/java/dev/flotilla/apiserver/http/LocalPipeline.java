@@ -42,7 +42,7 @@ final class LocalPipeline {
   void serve(ApiExchange ex) {
     long started = System.nanoTime();
     try {
-      router.workersFor(ex.path()).execute(() -> serveOnWorker(ex, started));
+      router.workersFor(ex.method(), ex.path()).execute(() -> serveOnWorker(ex, started));
     } catch (RejectedExecutionException e) {
       ex.reply(failure(ApiException.internal("the server is shutting down"), ex));
     }
