@@ -57,10 +57,10 @@ public final class EventRecorder {
    * of series); idle threads exit. Events are the least urgent writes: a backlog only delays what
    * describe shows.
    */
-  private static final Map<KubernetesClient, ExecutorService> WRITERS = new WeakHashMap<>();
+  private static final Map<KubernetesClient, SeriesStrands> WRITERS = new WeakHashMap<>();
 
-  private static synchronized ExecutorService writersFor(KubernetesClient hub) {
-    return WRITERS.computeIfAbsent(hub, h -> newWriters());
+  private static synchronized SeriesStrands writersFor(KubernetesClient hub) {
+    return WRITERS.computeIfAbsent(hub, h -> new SeriesStrands(newWriters()));
   }
 
   private static ExecutorService newWriters() {
@@ -83,6 +83,28 @@ public final class EventRecorder {
   private static final LongAdder RECORDED = new LongAdder();
   private static final LongAdder WRITES = new LongAdder();
 
+  /** Flushes scheduled and not yet handed to the writers. */
+  private static final java.util.concurrent.atomic.AtomicLong HELD =
+      new java.util.concurrent.atomic.AtomicLong();
+
+  static {
+    // On the hub's /metrics/controllers: how far the Event writes lag what was recorded.
+    io.micrometer.core.instrument.FunctionCounter.builder(
+            "flotilla_events_recorded", RECORDED, LongAdder::sum)
+        .description("Events recorded by the controllers (each repeat counts)")
+        .register(io.micrometer.core.instrument.Metrics.globalRegistry);
+    io.micrometer.core.instrument.FunctionCounter.builder(
+            "flotilla_event_writes", WRITES, LongAdder::sum)
+        .description("Event creates and patches the controllers made")
+        .register(io.micrometer.core.instrument.Metrics.globalRegistry);
+    io.micrometer.core.instrument.Gauge.builder("flotilla_event_writes_owed", SeriesStrands::owed)
+        .description("Event writes and deletes queued or running on the writers")
+        .register(io.micrometer.core.instrument.Metrics.globalRegistry);
+    io.micrometer.core.instrument.Gauge.builder("flotilla_event_flushes_held", HELD::get)
+        .description("Series whose repeats wait for their interval or their object's budget")
+        .register(io.micrometer.core.instrument.Metrics.globalRegistry);
+  }
+
   private final KubernetesClient hub;
   private final String component;
 
@@ -94,7 +116,9 @@ public final class EventRecorder {
   private static final EventSeries SERIES = new EventSeries(System::nanoTime);
 
   private final EventSeries series;
-  private final java.util.concurrent.Executor writers;
+
+  /** The hub's writers, each series' writes and delete in order (see {@link SeriesStrands}). */
+  private final SeriesStrands writers;
 
   public EventRecorder(KubernetesClient hub, String component) {
     this(hub, component, SERIES, writersFor(hub));
@@ -102,7 +126,7 @@ public final class EventRecorder {
 
   /** A recorder on its own series bookkeeping, writing on the recording thread (tests). */
   EventRecorder(KubernetesClient hub, String component, EventSeries series) {
-    this(hub, component, series, Runnable::run);
+    this(hub, component, series, new SeriesStrands(Runnable::run));
   }
 
   /** A recorder on its own series bookkeeping whose writes run on {@code writers} (tests). */
@@ -111,6 +135,11 @@ public final class EventRecorder {
       String component,
       EventSeries series,
       java.util.concurrent.Executor writers) {
+    this(hub, component, series, new SeriesStrands(writers));
+  }
+
+  private EventRecorder(
+      KubernetesClient hub, String component, EventSeries series, SeriesStrands writers) {
     this.hub = hub;
     this.component = component;
     this.series = series;
@@ -168,7 +197,10 @@ public final class EventRecorder {
     record(new Ref(apiVersion, kind, namespace, name, uid), type, reason, message);
   }
 
-  /** Records an event about {@code ref}. */
+  /**
+   * Records an event about {@code ref}. Only bookkeeping runs here: the write, and the delete of a
+   * counterpart it replaces, run on the hub's writers.
+   */
   public void record(Ref ref, String type, String reason, String message) {
     RECORDED.increment();
     String counterpart = counterpart(reason);
@@ -187,39 +219,37 @@ public final class EventRecorder {
   }
 
   /**
-   * Hands the write to {@link #writers} (caller holds the monitor). Until it runs the series counts
-   * as held, so repeats meanwhile are counted into that one write instead of writing again.
+   * Hands the write to {@link #writers} (caller holds the monitor). Until it has been written the
+   * series counts as held, so repeats meanwhile are counted into a later write instead of writing
+   * again.
    */
   private void queueWrite(Ref ref, String reason, EventSeries.Entry e) {
     e.flushDue = true;
-    writers.execute(
-        () -> {
-          synchronized (e) {
-            if (!e.flushDue || series.existing(ref.key(), reason) != e) {
-              return; // resolved meanwhile: its counterpart replaced it
-            }
-            e.flushDue = false;
-            if (e.pending()) {
-              write(ref, reason, e);
-            }
-          }
-        });
+    writers.execute(seriesKey(ref, reason), () -> writeOut(ref, reason, e, false));
   }
 
   /**
    * The {@code reason} series on {@code ref} no longer holds: its Event is deleted, so {@code
-   * kubectl describe} stops listing it.
+   * kubectl describe} stops listing it. The delete runs on the writers, after any write of the
+   * series still under way (its Event's name may come from that write) and before any write of a
+   * series recorded again under the same name.
    */
   public void resolve(Ref ref, String reason) {
     EventSeries.Entry old = series.remove(ref.key(), reason);
     if (old == null) {
       return;
     }
+    synchronized (old) {
+      old.flushDue = false;
+      old.written = old.count; // a flush already scheduled finds nothing to write
+    }
+    writers.execute(seriesKey(ref, reason), () -> delete(ref, old));
+  }
+
+  private void delete(Ref ref, EventSeries.Entry old) {
     String eventName;
     synchronized (old) {
       eventName = old.eventName;
-      old.flushDue = false;
-      old.written = old.count; // a flush already scheduled finds nothing to write
     }
     if (eventName != null) {
       try {
@@ -242,51 +272,106 @@ public final class EventRecorder {
   }
 
   private void scheduleFlush(Ref ref, String reason, EventSeries.Entry e, long delayNanos) {
+    HELD.incrementAndGet();
     FLUSHER.schedule(
-        () -> writers.execute(() -> flush(ref, reason, e)), delayNanos, TimeUnit.NANOSECONDS);
+        () -> {
+          HELD.decrementAndGet();
+          writers.execute(seriesKey(ref, reason), () -> writeOut(ref, reason, e, true));
+        },
+        delayNanos,
+        TimeUnit.NANOSECONDS);
   }
 
-  private void flush(Ref ref, String reason, EventSeries.Entry e) {
+  /** What a write sends: the series as it stood when the write began. */
+  private record Pending(String eventName, String type, String message, int count, int written) {
+    static Pending of(EventSeries.Entry e) {
+      return new Pending(e.eventName, e.type, e.message, e.count, e.written);
+    }
+  }
+
+  /** Where a write left the series' Event: its name and the count it holds. */
+  private record Written(String eventName, int count) {}
+
+  /**
+   * Writes the series out, on its strand of the writers. The monitor is held only to read the
+   * series and to note the write, never during the request: a reconcile recording on the series
+   * meanwhile counts its event and goes on. {@code flush}: a held repeat's timer, which asks the
+   * series first whether the object's budget allows a write now.
+   */
+  private void writeOut(Ref ref, String reason, EventSeries.Entry e, boolean flush) {
+    Pending p;
     synchronized (e) {
       if (!e.flushDue || series.existing(ref.key(), reason) != e) {
-        return; // resolved meanwhile
+        return; // resolved meanwhile: its counterpart replaced it
       }
-      EventSeries.Decision d = series.flush(e);
-      switch (d.action()) {
-        case CREATE, PATCH -> write(ref, reason, e);
-        case HOLD -> scheduleFlush(ref, reason, e, d.delayNanos());
-        case COUNTED -> {}
+      if (flush) {
+        EventSeries.Decision d = series.flush(e);
+        switch (d.action()) {
+          case HOLD -> {
+            scheduleFlush(ref, reason, e, d.delayNanos());
+            return;
+          }
+          case COUNTED -> {
+            return;
+          }
+          case CREATE, PATCH -> e.flushDue = true; // held while the write runs
+        }
+      } else if (!e.pending()) {
+        e.flushDue = false;
+        return;
+      }
+      p = Pending.of(e);
+    }
+    Written w = write(ref, reason, p);
+    synchronized (e) {
+      if (w == null) {
+        e.flushDue = false; // failed: the next record writes again, as before the write
+        return;
+      }
+      series.written(e, w.eventName(), p.count(), w.count());
+      if (series.existing(ref.key(), reason) != e) {
+        return; // resolved while it was written: the delete queued behind this write removes it
+      }
+      EventSeries.Decision d = series.afterWrite(e);
+      if (d.action() == EventSeries.Action.HOLD) {
+        scheduleFlush(ref, reason, e, d.delayNanos());
       }
     }
   }
 
-  /** Writes the series as it stands (caller holds its monitor). */
-  private void write(Ref ref, String reason, EventSeries.Entry e) {
+  /** Writes {@code p} (no monitor held); null when it failed. */
+  private Written write(Ref ref, String reason, Pending p) {
     String now = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
     String ns = namespace(ref);
     try {
-      if (e.eventName != null && patch(ns, e.eventName, e, now, null)) {
+      if (p.eventName() != null && patch(ns, p.eventName(), p, p.count(), now, null)) {
         WRITES.increment();
-        series.written(e, e.eventName);
-        return;
+        return new Written(p.eventName(), p.count());
       }
       // New, or deleted or expired meanwhile: the series' Event is created under its own name.
       String eventName = eventName(ref, reason);
+      Written w;
       try {
-        create(ref, reason, e, ns, eventName, now);
+        create(ref, reason, p, ns, eventName, now);
+        w = new Written(eventName, p.count());
       } catch (KubernetesClientException ex) {
         if (ex.getCode() != 409) {
           throw ex;
         }
         // The series was forgotten (past the cap, by a restart, in another replica) while its
         // Event stayed: the repeat counts on in that Event rather than listing a second one.
-        eventName = adopt(ref, reason, e, ns, eventName, now);
+        w = adopt(ref, reason, p, ns, eventName, now);
       }
       WRITES.increment();
-      series.written(e, eventName);
+      return w;
     } catch (RuntimeException ex) {
       LOG.debug("could not record event " + reason + " on " + ref.kind() + " " + ref.name(), ex);
+      return null;
     }
+  }
+
+  private static String seriesKey(Ref ref, String reason) {
+    return ref.key() + "|" + reason;
   }
 
   /**
@@ -305,15 +390,15 @@ public final class EventRecorder {
     }
   }
 
-  /** Merge-patches the series' count and latest event into {@code name}; false when it is gone. */
-  private boolean patch(String ns, String name, EventSeries.Entry e, String now, String version) {
+  /** Merge-patches {@code count} and the latest event into {@code name}; false when it is gone. */
+  private boolean patch(String ns, String name, Pending p, int count, String now, String version) {
     ObjectNode patch = Trees.MAPPER.createObjectNode();
     if (version != null) {
       patch.putObject("metadata").put("resourceVersion", version);
     }
-    patch.put("count", e.count);
-    patch.put("message", e.message);
-    patch.put("type", e.type);
+    patch.put("count", count);
+    patch.put("message", p.message());
+    patch.put("type", p.type());
     patch.put("lastTimestamp", now);
     try {
       // Given the object (its name), fabric8 patches without reading it first.
@@ -341,27 +426,26 @@ public final class EventRecorder {
    * Takes over the Event found under the series' name: the count goes on from the Event's own, with
    * the version read as the patch's precondition so a concurrent writer's count is not lost. An
    * Event of another series under that name (a hash collision) is left, and this one gets a name of
-   * its own. Returns the name written.
+   * its own. Returns the name written and the count it holds.
    */
-  private String adopt(
-      Ref ref, String reason, EventSeries.Entry e, String ns, String name, String now) {
-    int unwritten = e.count - e.written;
+  private Written adopt(Ref ref, String reason, Pending p, String ns, String name, String now) {
+    int unwritten = p.count() - p.written();
     for (int attempt = 0; ; attempt++) {
       Event existing = hub.v1().events().inNamespace(ns).withName(name).get();
       if (existing == null) {
-        create(ref, reason, e, ns, name, now); // deleted since: create it after all
-        return name;
+        create(ref, reason, p, ns, name, now); // deleted since: create it after all
+        return new Written(name, p.count());
       }
       if (!sameSeries(existing, ref, reason)) {
         String own = name + "-" + UUID.randomUUID().toString().substring(0, 8);
-        create(ref, reason, e, ns, own, now);
-        return own;
+        create(ref, reason, p, ns, own, now);
+        return new Written(own, p.count());
       }
       int base = existing.getCount() == null ? 1 : existing.getCount();
-      e.count = base + unwritten;
+      int count = base + unwritten;
       try {
-        if (patch(ns, name, e, now, existing.getMetadata().getResourceVersion())) {
-          return name;
+        if (patch(ns, name, p, count, now, existing.getMetadata().getResourceVersion())) {
+          return new Written(name, count);
         }
       } catch (KubernetesClientException ex) {
         if (ex.getCode() != 409 || attempt >= 2) {
@@ -380,8 +464,7 @@ public final class EventRecorder {
         && java.util.Objects.equals(o.getUid(), ref.uid());
   }
 
-  private void create(
-      Ref ref, String reason, EventSeries.Entry e, String ns, String eventName, String now) {
+  private void create(Ref ref, String reason, Pending p, String ns, String eventName, String now) {
     hub.v1()
         .events()
         .inNamespace(ns)
@@ -399,15 +482,15 @@ public final class EventRecorder {
                         .withName(ref.name())
                         .withUid(ref.uid())
                         .build())
-                .withType(e.type)
+                .withType(p.type())
                 .withReason(reason)
-                .withMessage(e.message)
+                .withMessage(p.message())
                 .withNewSource()
                 .withComponent(component)
                 .endSource()
                 .withFirstTimestamp(now)
                 .withLastTimestamp(now)
-                .withCount(e.count)
+                .withCount(p.count())
                 .withReportingComponent(component)
                 .build())
         .create();

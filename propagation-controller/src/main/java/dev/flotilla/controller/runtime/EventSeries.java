@@ -158,9 +158,35 @@ final class EventSeries {
 
   /** The write of {@code e} up to its current count went out (caller holds the monitor). */
   void written(Entry e, String eventName) {
+    written(e, eventName, e.count, e.count);
+  }
+
+  /**
+   * A write of {@code e} went out (caller holds the monitor): {@code sent} is the count it took
+   * from the series, {@code stored} the count the Event now holds. They differ when the write
+   * adopted an Event the series had forgotten: the series then counts on from the Event's count,
+   * with the repeats recorded while the write ran still unwritten.
+   */
+  void written(Entry e, String eventName, int sent, int stored) {
     e.eventName = eventName;
-    e.written = e.count;
+    e.count += stored - sent;
+    e.written = stored;
     e.lastWrite = now();
+  }
+
+  /**
+   * After a write of {@code e} ended (caller holds the monitor; {@code flushDue} was kept set while
+   * it ran, so repeats meanwhile were counted, not written): HOLD when such repeats wait, for the
+   * rest of the series' interval (and the object's budget), else COUNTED and nothing is due.
+   */
+  Decision afterWrite(Entry e) {
+    if (!e.pending()) {
+      e.flushDue = false;
+      return new Decision(Action.COUNTED, 0);
+    }
+    long now = now();
+    long wait = Math.max(1, Math.max(e.lastWrite + INTERVAL_NANOS - now, tokenWait(e, now)));
+    return new Decision(Action.HOLD, wait);
   }
 
   /**

@@ -13,7 +13,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * Recording an event hands its write to the recorder's writers and returns: the reconcile that
  * recorded it does not wait for the hub. Repeats recorded before the write ran are counted into it,
- * and a series resolved before its write ran is never written.
+ * a series resolved before its write ran is never written, and a resolved series' Event is deleted
+ * by the writers too, in order with the writes of its series.
  */
 class EventWritesIT {
   @RegisterExtension static final Fabric8Hub rig = Fabric8Hub.plain();
@@ -65,5 +66,50 @@ class EventWritesIT {
     List<Event> written = events("flips");
     assertEquals(1, written.size(), "the failure no longer holds: " + written);
     assertEquals("ScheduleBindingSucceed", written.get(0).getReason());
+  }
+
+  private static List<String> reasons(String objectName) {
+    return events(objectName).stream().map(Event::getReason).sorted().toList();
+  }
+
+  @Test
+  void theEventOfAResolvedSeriesIsDeletedByTheWritersNotByTheRecordingThread() {
+    EventRecorder recorder = recorder();
+    EventRecorder.Ref ref = new EventRecorder.Ref("v1", "ConfigMap", "default", "heals", "u-3");
+    recorder.record(ref, "Warning", "ScheduleBindingFailed", "no cluster fits");
+    runQueued();
+    assertEquals(List.of("ScheduleBindingFailed"), reasons("heals"));
+
+    recorder.record(ref, "Normal", "ScheduleBindingSucceed", "scheduled");
+    assertEquals(
+        List.of("ScheduleBindingFailed"), reasons("heals"), "no request on the recording thread");
+
+    runQueued();
+    assertEquals(List.of("ScheduleBindingSucceed"), reasons("heals"));
+  }
+
+  @Test
+  void aSeriesRecordedAgainAfterItsDeleteIsWrittenAfterTheDeleteWhateverOrderTheWritersRunIn() {
+    EventRecorder recorder = recorder();
+    EventRecorder.Ref ref = new EventRecorder.Ref("v1", "ConfigMap", "default", "flaps", "u-4");
+    recorder.record(ref, "Warning", "ScheduleBindingFailed", "no cluster fits");
+    runQueued();
+    recorder.record(ref, "Normal", "ScheduleBindingSucceed", "scheduled");
+    recorder.record(ref, "Warning", "ScheduleBindingFailed", "no cluster fits again");
+
+    // The newest task first: the new Failed Event's create still follows the old one's delete,
+    // which shares its name (a create first would count on in the old Event, then lose it).
+    java.util.Deque<Runnable> newestFirst = new java.util.ArrayDeque<>();
+    while (!queued.isEmpty()) {
+      newestFirst.push(queued.poll());
+    }
+    newestFirst.forEach(Runnable::run);
+    runQueued();
+
+    List<Event> written = events("flaps");
+    assertEquals(1, written.size(), written.toString());
+    assertEquals("ScheduleBindingFailed", written.get(0).getReason());
+    assertEquals("no cluster fits again", written.get(0).getMessage());
+    assertEquals(1, written.get(0).getCount(), "a new series, not the old one counted on");
   }
 }
