@@ -341,13 +341,17 @@ public final class FederationBench {
    * costs the hub, and whether anything still starts threads (a steady state should start none).
    */
   private static RunCost.Idle idle(FleetUnderTest fleet, int clusters) throws Exception {
+    return idle(fleet, clusters + " clusters");
+  }
+
+  private static RunCost.Idle idle(FleetUnderTest fleet, String label) throws Exception {
     RunCost before = RunCost.sample(fleet);
     Thread.sleep(10_000);
     RunCost after = RunCost.sample(fleet);
     System.out.printf(
-        "[%d clusters] idle 10 s: hub CPU %.2f s, hub requests %.1f/s, threads started: hub %.0f,"
+        "[%s] idle 10 s: hub CPU %.2f s, hub requests %.1f/s, threads started: hub %.0f,"
             + " sim %d; live threads: hub %d, sim %d (%s)%n",
-        clusters,
+        label,
         after.hubCpuSeconds() - before.hubCpuSeconds(),
         RunCost.requestsBetween(before, after) / 10,
         after.hubThreadsStarted() - before.hubThreadsStarted(),
@@ -453,6 +457,33 @@ public final class FederationBench {
         "[memory] hub (API server + controllers, one JVM) holding %d propagated templates"
             + " (%d Works, plus bindings and the templates): heap used %.0f MiB, RSS %.0f MiB%n",
         memoryTemplates, works, ApiServerBench.heapMiB(metrics), fleet.hub.rssMiB());
+    // Nothing changes from here: the hub should write nothing but leases and cluster status.
+    for (int round = 0; round < 3; round++) {
+      printEventBacklog(fleet);
+      idle(fleet, "memory, " + (round * 20) + " s after");
+      Thread.sleep(10_000);
+    }
+    printEventBacklog(fleet);
+  }
+
+  /** The controllers' Event writes: recorded, written, and still owed or held. */
+  private static void printEventBacklog(FleetUnderTest fleet) throws Exception {
+    String metrics = fleet.hub.client().get("/metrics/controllers").body();
+    System.out.printf(
+        "          events: %.0f recorded, %.0f written; %.0f writes owed, %.0f flushes held%n",
+        gauge(metrics, "flotilla_events_recorded_total"),
+        gauge(metrics, "flotilla_event_writes_total"),
+        gauge(metrics, "flotilla_event_writes_owed"),
+        gauge(metrics, "flotilla_event_flushes_held"));
+  }
+
+  private static double gauge(String metrics, String name) {
+    for (String line : metrics.split("\n")) {
+      if (line.startsWith(name + " ") || line.startsWith(name + "{")) {
+        return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+      }
+    }
+    return Double.NaN;
   }
 
   private static List<Watch> memberWatches(

@@ -49,8 +49,15 @@ final class HubProcess implements AutoCloseable {
   /** Starts the hub on a given port (a restart keeps its address, so clients reconnect). */
   static HubProcess start(Path dataDir, List<String> jvmArgs, List<String> hubArgs, int port)
       throws Exception {
-    return start(dataDir, jvmArgs, hubArgs, port, System.getProperty("java.class.path"));
+    return start(dataDir, jvmArgs, hubArgs, port, HUB_CLASSPATH);
   }
+
+  /**
+   * The hub's classes: {@code -Dflotilla.bench.hubClasspath=<jar>} runs another build's hub under
+   * this benchmark (an A/B of the hub alone, with the same phases and figures).
+   */
+  private static final String HUB_CLASSPATH =
+      System.getProperty("flotilla.bench.hubClasspath", System.getProperty("java.class.path"));
 
   /** As above, the hub's classes from {@code classpath} (another build's jar, for an A/B). */
   static HubProcess start(
