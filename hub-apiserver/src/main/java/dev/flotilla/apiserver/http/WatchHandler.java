@@ -137,6 +137,7 @@ final class WatchHandler {
       Meta.parseResourceVersion(options.resourceVersion());
     }
     boolean bookmarks = r.flag("allowWatchBookmarks");
+    WatchStart start = WatchStart.of(r, bookmarks);
     int timeout = r.intParam("timeoutSeconds", 0);
     int seconds =
         timeout > 0
@@ -146,7 +147,7 @@ final class WatchHandler {
     Context context = Vertx.currentContext();
     TableFormat table = TableFormat.negotiate(r.headers().get("Accept"), r.param("includeObject"));
     TableWatch tables = table == null ? null : table.watch(storage, r.type());
-    return new Stream(r, options, bookmarks, seconds, context, tables);
+    return new Stream(r, options, bookmarks, start, seconds, context, tables);
   }
 
   /**
@@ -161,6 +162,7 @@ final class WatchHandler {
     private final ApiRequest r;
     private final ListOptions options;
     private final boolean bookmarks;
+    private final WatchStart start;
     private final int seconds;
     private final Context context;
     private final WatchFilter filter;
@@ -179,12 +181,14 @@ final class WatchHandler {
         ApiRequest r,
         ListOptions options,
         boolean bookmarks,
+        WatchStart start,
         int seconds,
         Context context,
         TableWatch tables) {
       this.r = r;
       this.options = options;
       this.bookmarks = bookmarks;
+      this.start = start;
       this.seconds = seconds;
       this.context = context;
       this.filter = new WatchFilter(storage, r.type(), options);
@@ -202,7 +206,8 @@ final class WatchHandler {
       // The client may leave while the initial state is being read.
       sink.onClose(this::stop);
       String rv = options.resourceVersion();
-      if (!rv.isEmpty() && !rv.equals("0")) {
+      boolean anyVersion = rv.isEmpty() || rv.equals("0");
+      if (!start.initialState() && !anyVersion) {
         follow(List.of(), Meta.parseResourceVersion(rv));
         return;
       }
@@ -211,16 +216,34 @@ final class WatchHandler {
             List<byte[]> initial = new ArrayList<>();
             long from;
             try {
-              ListQuery.Page page =
-                  ListQuery.list(
-                      storage,
-                      r.type(),
-                      r.info().namespace(),
-                      new ListOptions(options.labels(), options.fields(), 0, null, "", false));
-              for (KeyValue kv : page.items()) {
-                initial.add(wire(filter.added(kv).encode()));
+              if (!start.initialState()) {
+                // sendInitialEvents=false without a version: the changes from now on.
+                from = storage.store().currentRevision();
+              } else {
+                // Not older than the asked version (a future one is a 504, as for a list).
+                ListQuery.Page page =
+                    ListQuery.list(
+                        storage,
+                        r.type(),
+                        r.info().namespace(),
+                        new ListOptions(
+                            options.labels(),
+                            options.fields(),
+                            0,
+                            null,
+                            anyVersion ? "" : rv,
+                            false));
+                for (KeyValue kv : page.items()) {
+                  initial.add(wire(filter.added(kv).encode()));
+                }
+                from = page.revision();
+                if (start.endBookmark()) {
+                  initial.add(wire(bookmark(r, from, true)));
+                }
               }
-              from = page.revision();
+            } catch (ApiException e) {
+              context.runOnContext(v -> sendError(e));
+              return;
             } catch (RuntimeException e) {
               context.runOnContext(v -> sendError(ApiException.internal(e.getMessage())));
               return;
@@ -274,7 +297,7 @@ final class WatchHandler {
                 BOOKMARK_INTERVAL_MS,
                 id -> {
                   long revision = lastSent;
-                  encoder.execute(() -> deliver(revision, wire(bookmark(r, revision))));
+                  encoder.execute(() -> deliver(revision, wire(bookmark(r, revision, false))));
                 });
       }
     }
@@ -362,13 +385,20 @@ final class WatchHandler {
     }
   }
 
-  private static byte[] bookmark(ApiRequest r, long revision) {
+  /**
+   * A BOOKMARK at {@code revision}; {@code initialEnd} marks the end of a watch's initial state.
+   */
+  private static byte[] bookmark(ApiRequest r, long revision, boolean initialEnd) {
     ObjectNode event = JsonNodeFactory.instance.objectNode();
     event.put("type", "BOOKMARK");
     ObjectNode obj = event.putObject("object");
     obj.put("kind", r.type().kind());
     obj.put("apiVersion", r.type().apiVersion());
-    obj.putObject("metadata").put("resourceVersion", Long.toString(revision));
+    ObjectNode metadata = obj.putObject("metadata");
+    metadata.put("resourceVersion", Long.toString(revision));
+    if (initialEnd) {
+      metadata.putObject("annotations").put(WatchStart.INITIAL_EVENTS_END, "true");
+    }
     return Json.write(event);
   }
 

@@ -1,0 +1,192 @@
+package dev.flotilla.apiserver.it;
+
+import static dev.flotilla.fixtures.RawHttp.assertStatus;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.flotilla.fixtures.RawHttp;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The watch-list request of client-go's WatchListClient ({@code sendInitialEvents}): the state as
+ * ADDED events, then a bookmark annotated {@code k8s.io/initial-events-end} at the state's
+ * revision, then the changes; {@code sendInitialEvents=false} starts without the state; the
+ * parameter combinations upstream refuses get its 422.
+ */
+class WatchListIT {
+  private static final String NS = "watch-list";
+  private static final String CMS = "/api/v1/namespaces/" + NS + "/configmaps";
+  private static final String USER = "fieldSelector=metadata.name%21%3Dkube-root-ca.crt";
+
+  @RegisterExtension static final RawHub rig = RawHub.withNamespace(NS).healthyAfter();
+  private static final RawHttp http = rig.http();
+
+  @BeforeAll
+  static void seed() {
+    for (String name : List.of("a", "b", "c")) {
+      create(name);
+    }
+  }
+
+  private static void create(String name) {
+    HttpResponse<String> r =
+        http.send(
+            "POST",
+            CMS,
+            "application/json",
+            "{\"metadata\":{\"name\":\"" + name + "\"},\"data\":{\"k\":\"v\"}}");
+    assertEquals(201, r.statusCode(), r.body());
+  }
+
+  private static List<JsonNode> events(String query) {
+    HttpResponse<String> r = http.get(CMS + "?watch=true&timeoutSeconds=2&" + USER + "&" + query);
+    assertEquals(200, r.statusCode(), r.body());
+    List<JsonNode> events = new ArrayList<>();
+    r.body().lines().filter(l -> !l.isBlank()).forEach(l -> events.add(RawHttp.parse(l)));
+    return events;
+  }
+
+  /** The objects a list shows now, sorted by name. */
+  private static List<String> listedNames() {
+    List<String> names = new ArrayList<>();
+    http.getJson(CMS + "?" + USER)
+        .path("items")
+        .forEach(i -> names.add(i.path("metadata").path("name").asText()));
+    return names.stream().sorted().toList();
+  }
+
+  @Test
+  void theStateComesFirstThenABookmarkMarksItsEnd() {
+    long listed =
+        Long.parseLong(
+            http.getJson(CMS + "?" + USER).path("metadata").path("resourceVersion").asText());
+    List<JsonNode> events =
+        events("sendInitialEvents=true&resourceVersionMatch=NotOlderThan&allowWatchBookmarks=true");
+    List<String> names = new ArrayList<>();
+    for (JsonNode e : events.subList(0, events.size() - 1)) {
+      assertEquals("ADDED", e.path("type").asText(), e.toString());
+      names.add(e.path("object").path("metadata").path("name").asText());
+    }
+    assertEquals(listedNames(), names.stream().sorted().toList(), events.toString());
+    JsonNode end = events.get(events.size() - 1);
+    assertEquals("BOOKMARK", end.path("type").asText(), events.toString());
+    JsonNode meta = end.path("object").path("metadata");
+    assertEquals("true", meta.path("annotations").path("k8s.io/initial-events-end").asText());
+    assertTrue(
+        Long.parseLong(meta.path("resourceVersion").asText()) >= listed,
+        "the bookmark's revision is not older than the list before it: " + end);
+  }
+
+  @Test
+  void withoutBookmarksTheStateComesWithoutTheMarker() {
+    List<JsonNode> events = events("sendInitialEvents=true&resourceVersionMatch=NotOlderThan");
+    assertEquals(listedNames().size(), events.size(), events.toString());
+    assertTrue(events.stream().allMatch(e -> e.path("type").asText().equals("ADDED")));
+  }
+
+  @Test
+  void noInitialEventsFromAVersionSendsOnlyLaterChanges() {
+    String rv = http.getJson(CMS + "?" + USER).path("metadata").path("resourceVersion").asText();
+    create("after-" + rv);
+    List<JsonNode> events =
+        events(
+            "sendInitialEvents=false&resourceVersionMatch=NotOlderThan&allowWatchBookmarks=true"
+                + "&resourceVersion="
+                + rv);
+    assertEquals(1, events.size(), events.toString());
+    assertEquals("ADDED", events.get(0).path("type").asText());
+    assertEquals(
+        "after-" + rv, events.get(0).path("object").path("metadata").path("name").asText());
+  }
+
+  @Test
+  void noInitialEventsWithoutAVersionStartsNow() throws Exception {
+    HttpRequest request =
+        HttpRequest.newBuilder(
+                URI.create(
+                    http.base()
+                        + CMS
+                        + "?watch=true&timeoutSeconds=30&"
+                        + USER
+                        + "&sendInitialEvents=false&resourceVersionMatch=NotOlderThan"))
+            .header("Authorization", "Bearer " + http.token())
+            .timeout(Duration.ofSeconds(60))
+            .build();
+    HttpResponse<Stream<String>> r =
+        http.client()
+            .sendAsync(request, HttpResponse.BodyHandlers.ofLines())
+            .get(30, TimeUnit.SECONDS);
+    assertEquals(200, r.statusCode());
+    // When the watch has subscribed is not observable: create until one change arrives.
+    Thread creator =
+        new Thread(
+            () -> {
+              for (int i = 0; i < 100 && !Thread.currentThread().isInterrupted(); i++) {
+                create("now-" + i);
+                try {
+                  Thread.sleep(200);
+                } catch (InterruptedException e) {
+                  return;
+                }
+              }
+            });
+    creator.start();
+    try (Stream<String> lines = r.body()) {
+      Iterator<String> it = lines.iterator();
+      JsonNode first = RawHttp.parse(it.next());
+      assertEquals("ADDED", first.path("type").asText(), first.toString());
+      String name = first.path("object").path("metadata").path("name").asText();
+      assertTrue(name.startsWith("now-"), "no initial state, only changes: " + first);
+    } finally {
+      creator.interrupt();
+      creator.join();
+    }
+  }
+
+  @Test
+  void combinationsUpstreamRefusesAre422() {
+    JsonNode s =
+        assertStatus(
+            http.get(CMS + "?watch=true&sendInitialEvents=true"),
+            422,
+            "Invalid",
+            "sendInitialEvents requires setting resourceVersionMatch to NotOlderThan");
+    assertEquals("ListOptions", s.path("details").path("kind").asText(), s.toString());
+    assertEquals("meta.k8s.io", s.path("details").path("group").asText(), s.toString());
+    assertStatus(
+        http.get(CMS + "?watch=true&sendInitialEvents=true&resourceVersionMatch=Exact"),
+        422,
+        "Invalid",
+        "resourceVersionMatch to NotOlderThan");
+    assertStatus(
+        http.get(CMS + "?watch=true&resourceVersionMatch=NotOlderThan&resourceVersion=1"),
+        422,
+        "Invalid",
+        "resourceVersionMatch is forbidden for watch unless sendInitialEvents is provided");
+    assertStatus(
+        http.get(CMS + "?sendInitialEvents=true"),
+        422,
+        "Invalid",
+        "sendInitialEvents is forbidden for list");
+    assertStatus(
+        http.get(CMS + "?watch=true&sendInitialEvents=maybe&resourceVersionMatch=NotOlderThan"),
+        400,
+        "BadRequest",
+        "sendInitialEvents");
+    assertFalse(
+        http.getJson(CMS + "?" + USER).path("items").isEmpty(), "nothing was changed by them");
+  }
+}
