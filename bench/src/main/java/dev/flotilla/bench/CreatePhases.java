@@ -60,13 +60,12 @@ final class CreatePhases implements AutoCloseable {
    * cold rate), then rounds of {@code round} until the JIT compiler's share of the hub's CPU in a
    * round falls under 10%, or {@code most} creates in all. Prints what it took.
    */
-  void warmUp(
-      String namespace, int first, int round, int most, double raw, IntFunction<String> body)
+  void warmUp(String namespace, int first, int round, int most, IntFunction<String> body)
       throws Exception {
+    long started = System.nanoTime();
     double cold = run(namespace, first, body);
     System.out.printf(
-        "creates   %.0f/s cold (the hub's first %d creates, its JIT warming up) = %.2fx raw%n",
-        cold, first, cold / raw);
+        "creates   %.0f/s cold (the hub's first %d creates, its JIT warming up)%n", cold, first);
     int done = first;
     double share = 1;
     int rounds = 0;
@@ -84,11 +83,12 @@ final class CreatePhases implements AutoCloseable {
       }
     }
     System.out.printf(
-        "warm-up   %d creates in all (%d more rounds of %d), the JIT compiler's share of the hub's"
-            + " CPU in the last round %.0f%%%s%n",
+        "warm-up   %d creates in all (%d more rounds of %d) in %.0f s, the JIT compiler's share of"
+            + " the hub's CPU in the last round %.0f%%%s%n",
         done,
         rounds,
         round,
+        (System.nanoTime() - started) / 1e9,
         share * 100,
         share < SETTLED_JIT_SHARE ? "" : " (not settled: the measured creates include JIT work)");
   }

@@ -212,6 +212,13 @@ public final class LocalEtcd implements AutoCloseable {
                 "--heartbeat-interval=250",
                 "--election-timeout=2500",
                 "--log-level=warn"));
+    // More etcd flags for a benchmark to compare, e.g. -Dflotilla.localEtcd.args=
+    // "--backend-batch-interval=10ms" (bench/README.md, "Session 10, etcdrate").
+    for (String arg : System.getProperty("flotilla.localEtcd.args", "").trim().split("\\s+")) {
+      if (!arg.isEmpty()) {
+        cmd.add(arg);
+      }
+    }
     if (tls != null) {
       cmd.addAll(
           List.of(
