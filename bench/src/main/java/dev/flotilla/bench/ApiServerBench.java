@@ -75,7 +75,7 @@ public final class ApiServerBench {
               "baseline  raw SQLite durable inserts (WAL, synchronous=FULL, 1 row/commit): %.0f/s%n",
               raw);
           rawCost.print("baseline", 2000);
-          run(work, () -> raw, List.of(), java.util.Optional.empty());
+          run(work, hubPid -> raw, List.of(), java.util.Optional.empty());
         }
         case "etcd" -> {
           try (dev.flotilla.store.etcd.LocalEtcd etcd =
@@ -89,14 +89,16 @@ public final class ApiServerBench {
                 RawEtcdBaseline.FILLER);
             // Measured after the hub's warm-up, putting the bytes the hub stored for a create.
             Baseline baseline =
-                () -> {
+                hubPid -> {
                   byte[] value =
                       RawEtcdBaseline.storedValue(
                           etcd.connection(dev.flotilla.store.etcd.EtcdConnection.DEFAULT_PREFIX),
                           "/registry/core/configmaps/warmup/cm-0");
                   CreateCost rawCost =
                       CreateCost.start(
-                          new CreateCost.Pids(-1, member.pid()),
+                          // The hub's own CPU meanwhile is printed too: it runs beside the
+                          // baseline, idle once its warm-up is over, and must stay near zero.
+                          new CreateCost.Pids(hubPid, member.pid()),
                           java.util.Optional.of(member.clientUrl()));
                   double raw =
                       RawEtcdBaseline.putsPerSecond(
@@ -122,7 +124,8 @@ public final class ApiServerBench {
 
   /** The raw durable write rate the creates are compared with, measured when called. */
   private interface Baseline {
-    double perSecond() throws Exception;
+    /** Measured while the hub {@code hubPid} is up (idle): its CPU meanwhile is printed. */
+    double perSecond(long hubPid) throws Exception;
   }
 
   private void run(
@@ -150,13 +153,14 @@ public final class ApiServerBench {
         // in wall time: a fast hub's rounds are short, so it may need more of them than a slow
         // one's (a quiet run of session 9 stopped at objects more, its JIT still at 49%).
         int first = Math.max(1, objects / 5);
-        creator.warmUp(
-            "warmup",
-            first,
-            Math.max(1000, objects / 10),
-            first + 3 * objects,
-            i -> configMap("cm-" + i));
-        double raw = baseline.perSecond();
+        int warmed =
+            creator.warmUp(
+                "warmup",
+                first,
+                Math.max(1000, objects / 10),
+                first + 3 * objects,
+                i -> configMap("cm-" + i));
+        double raw = baseline.perSecond(hub.process.pid());
         CreateCost cost =
             CreateCost.start(
                 new CreateCost.Pids(
@@ -197,7 +201,7 @@ public final class ApiServerBench {
       String metrics = client.get("/metrics").body();
       System.out.printf(
           "memory    hub heap used %.0f MiB, RSS %.0f MiB (holding %d objects)%n",
-          heapMiB(metrics), hub.rssMiB(), objects + Math.max(1, objects / 5) + 200);
+          heapMiB(metrics), hub.rssMiB(), objects + warmed + 200);
     }
   }
 

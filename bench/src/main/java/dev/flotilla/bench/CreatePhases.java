@@ -60,7 +60,8 @@ final class CreatePhases implements AutoCloseable {
    * cold rate), then rounds of {@code round} until the JIT compiler's share of the hub's CPU in a
    * round falls under 10%, or {@code most} creates in all. Prints what it took.
    */
-  void warmUp(String namespace, int first, int round, int most, IntFunction<String> body)
+  /** Returns how many creates the warm-up made (they stay in the hub). */
+  int warmUp(String namespace, int first, int round, int most, IntFunction<String> body)
       throws Exception {
     long started = System.nanoTime();
     double cold = run(namespace, first, body);
@@ -91,6 +92,7 @@ final class CreatePhases implements AutoCloseable {
         (System.nanoTime() - started) / 1e9,
         share * 100,
         share < SETTLED_JIT_SHARE ? "" : " (not settled: the measured creates include JIT work)");
+    return done;
   }
 
   /** CPU seconds of the JIT compiler threads between two samples. */

@@ -106,10 +106,8 @@ public record ApiRequest(
     if (limit < 0) {
       throw ApiException.badRequest("limit must not be negative");
     }
+    // resourceVersionMatch is checked with its companions by ListOptionChecks (422, as upstream).
     String match = param("resourceVersionMatch", "");
-    if (!match.isEmpty() && !match.equals("Exact") && !match.equals("NotOlderThan")) {
-      throw ApiException.badRequest("resourceVersionMatch must be Exact or NotOlderThan");
-    }
     return new ListOptions(
         labels,
         fields,

@@ -32,6 +32,7 @@ final class DeleteCollectionHandler implements OperationHandler {
               + " needs a namespace: DELETE /…/namespaces/{namespace}/"
               + r.type().plural());
     }
+    ListOptionChecks.list(r);
     DeleteOptions options = DeleteHandler.options(r);
     ListQuery.Page page = ListQuery.list(storage, r.type(), r.info().namespace(), r.listOptions());
     List<CompletableFuture<ObjectNode>> deletions = new ArrayList<>();

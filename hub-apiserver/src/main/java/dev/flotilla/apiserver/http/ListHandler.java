@@ -26,7 +26,7 @@ final class ListHandler implements OperationHandler {
 
   @Override
   public CompletableFuture<Reply> handle(ApiRequest r) {
-    WatchStart.refuseOnList(r);
+    ListOptionChecks.list(r);
     ListOptions options = r.listOptions();
     String namespace = r.info().namespace();
     ListQuery.Page page;

@@ -43,11 +43,20 @@ enum WorkerLane {
     };
   }
 
+  /**
+   * By path segments, not substrings: {@code /apis/work.karmada.io/<v>/namespaces/<ns>/works} and
+   * {@code .../works/<name>}, so a namespace named "works" or a Work named "status" is read right.
+   */
   private static boolean isWorkWrite(String method, String path) {
     boolean write = method.equals("POST") || method.equals("PUT") || method.equals("PATCH");
-    return write
-        && path.startsWith(WORK_GROUP)
-        && (path.endsWith("/works") || path.contains("/works/"))
-        && !path.endsWith("/status");
+    if (!write || !path.startsWith(WORK_GROUP)) {
+      return false;
+    }
+    int query = path.indexOf('?');
+    String[] segments = (query < 0 ? path : path.substring(0, query)).substring(1).split("/", -1);
+    // apis, work.karmada.io, version, namespaces, ns, works[, name]
+    return (segments.length == 6 || segments.length == 7)
+        && segments[3].equals("namespaces")
+        && segments[5].equals("works");
   }
 }

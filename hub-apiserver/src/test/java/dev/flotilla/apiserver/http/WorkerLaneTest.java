@@ -24,6 +24,11 @@ class WorkerLaneTest {
     // Other kinds of the group, and other groups.
     "POST,   /apis/work.karmada.io/v1alpha2/namespaces/default/resourcebindings,         ORDINARY",
     "POST,   /api/v1/namespaces/default/configmaps,                                      ORDINARY",
+    // Segments, not substrings: a namespace named works, a Work named status.
+    "POST,   /apis/work.karmada.io/v1alpha2/namespaces/works/resourcebindings,           ORDINARY",
+    "PUT,    /apis/work.karmada.io/v1alpha2/namespaces/works/resourcebindings/works,     ORDINARY",
+    "PUT,    /apis/work.karmada.io/v1alpha1/namespaces/karmada-es-m1/works/status,       BULK",
+    "POST,   /apis/work.karmada.io/v1alpha1/namespaces/karmada-es-m1/works?dryRun=All,   BULK",
     // Leases first, whatever the method.
     "PUT,    /apis/coordination.k8s.io/v1/namespaces/karmada-cluster/leases/m1,          URGENT",
     "GET,    /apis/coordination.k8s.io/v1/namespaces/karmada-cluster/leases/m1,          URGENT",

@@ -127,10 +127,10 @@ class BadInputRequestIT {
     assertStatus(http.get(CMS + "?resourceVersion=abc"), 400, "BadRequest", "resourceVersion");
     assertStatus(http.get(CMS + "?resourceVersion=-1"), 400, "BadRequest", "resourceVersion");
     assertStatus(
-        http.get(CMS + "?resourceVersionMatch=Sometime"),
-        400,
-        "BadRequest",
-        "resourceVersionMatch");
+        http.get(CMS + "?resourceVersion=1&resourceVersionMatch=Sometime"),
+        422,
+        "Invalid",
+        "resourceVersionMatch: Unsupported value: \"Sometime\"");
     assertStatus(http.get(CMS + "?limit=1&continue=not-a-token"), 400, "BadRequest", "continue");
     assertStatus(
         http.get(CMS + "?watch=true&resourceVersion=abc"), 400, "BadRequest", "resourceVersion");

@@ -157,6 +157,45 @@ class WatchListIT {
   }
 
   @Test
+  void theStateFromAVersionIsNotOlderThanIt() {
+    String rv = http.getJson(CMS + "?" + USER).path("metadata").path("resourceVersion").asText();
+    create("newer-" + rv);
+    List<JsonNode> events =
+        events(
+            "sendInitialEvents=true&resourceVersionMatch=NotOlderThan&allowWatchBookmarks=true"
+                + "&resourceVersion="
+                + rv);
+    List<String> names = new ArrayList<>();
+    events.stream()
+        .filter(e -> e.path("type").asText().equals("ADDED"))
+        .forEach(e -> names.add(e.path("object").path("metadata").path("name").asText()));
+    assertEquals(listedNames(), names.stream().sorted().toList(), events.toString());
+    assertTrue(names.contains("newer-" + rv), "the state includes what came after it: " + names);
+    assertEquals("BOOKMARK", events.get(events.size() - 1).path("type").asText());
+  }
+
+  @Test
+  void aFutureVersionEndsTheWatchWithA504() {
+    long future =
+        Long.parseLong(
+                http.getJson(CMS + "?" + USER).path("metadata").path("resourceVersion").asText())
+            + 1_000_000;
+    List<JsonNode> events =
+        events(
+            "sendInitialEvents=true&resourceVersionMatch=NotOlderThan&resourceVersion=" + future);
+    assertEquals(1, events.size(), events.toString());
+    assertEquals("ERROR", events.get(0).path("type").asText());
+    assertEquals(504, events.get(0).path("object").path("code").asInt(), events.toString());
+    assertTrue(
+        events
+            .get(0)
+            .path("object")
+            .path("message")
+            .asText()
+            .contains("Too large resource version"));
+  }
+
+  @Test
   void combinationsUpstreamRefusesAre422() {
     JsonNode s =
         assertStatus(
@@ -166,6 +205,33 @@ class WatchListIT {
             "sendInitialEvents requires setting resourceVersionMatch to NotOlderThan");
     assertEquals("ListOptions", s.path("details").path("kind").asText(), s.toString());
     assertEquals("meta.k8s.io", s.path("details").path("group").asText(), s.toString());
+    assertTrue(s.path("details").path("name").isMissingNode(), "no empty name: " + s);
+    JsonNode two =
+        assertStatus(
+            http.get(CMS + "?watch=true&sendInitialEvents=true&resourceVersionMatch=Bogus"),
+            422,
+            "Invalid",
+            "resourceVersionMatch: Unsupported value: \"Bogus\"");
+    assertEquals(2, two.path("details").path("causes").size(), two.toString());
+    assertTrue(two.path("message").asText().contains("is invalid: ["), two.toString());
+    assertStatus(
+        http.get(
+            CMS
+                + "?watch=true&sendInitialEvents=true&resourceVersionMatch=NotOlderThan"
+                + "&continue=abc"),
+        422,
+        "Invalid",
+        "resourceVersionMatch is forbidden when continue is provided");
+    assertStatus(
+        http.get(CMS + "?resourceVersionMatch=NotOlderThan"),
+        422,
+        "Invalid",
+        "resourceVersionMatch is forbidden unless resourceVersion is provided");
+    assertStatus(
+        http.get(CMS + "?resourceVersionMatch=Exact&resourceVersion=0"),
+        422,
+        "Invalid",
+        "resourceVersionMatch \"exact\" is forbidden for resourceVersion \"0\"");
     assertStatus(
         http.get(CMS + "?watch=true&sendInitialEvents=true&resourceVersionMatch=Exact"),
         422,

@@ -45,7 +45,15 @@ final class SeriesStrands {
           return q;
         });
     if (start[0]) {
-      pool.execute(() -> drain(key));
+      try {
+        pool.execute(() -> drain(key));
+      } catch (java.util.concurrent.RejectedExecutionException e) {
+        // The pool is shut (its hub client closed): drop the key's tasks, or the key would stay
+        // taken and every later task for it would queue behind a drain that never runs.
+        ArrayDeque<Runnable> dropped = waiting.remove(key);
+        OWED.addAndGet(-(dropped == null ? 1 : dropped.size()));
+        LOG.debug("event writers closed: {} dropped", key);
+      }
     }
   }
 
@@ -69,7 +77,9 @@ final class SeriesStrands {
       }
       try {
         next[0].run();
-      } catch (RuntimeException e) {
+      } catch (RuntimeException | Error e) {
+        // Even an Error ends only this task: leaving the loop would leave the key taken, and the
+        // series would never be written again.
         LOG.warn("event write task failed", e);
       } finally {
         OWED.decrementAndGet();

@@ -80,20 +80,18 @@ class EventWriteStallIT {
     EventRecorder recorder = new EventRecorder(client, "test-controller", series, writer);
     EventRecorder.Ref ref = new EventRecorder.Ref("v1", "ConfigMap", "default", "slow", "u-1");
     recorder.record(ref, "Normal", "SyncWorkSucceed", "first");
-    atHub.await(); // the create is at the hub, unanswered
+    assertTrue(atHub.await(60, TimeUnit.SECONDS), "the create never reached the hub");
 
     Thread repeat =
         new Thread(() -> recorder.record(ref, "Normal", "SyncWorkSucceed", "second"), "reconcile");
     repeat.start();
-    // Either it ends, or it blocks on a monitor the writer holds through its request.
-    Thread.State state;
-    while ((state = repeat.getState()) != Thread.State.TERMINATED
-        && state != Thread.State.BLOCKED) {
-      Thread.onSpinWait();
-    }
+    // Either it ends, or it waits (on a monitor, or a lock or future) for the writer's request:
+    // the hub holds its answer, so a repeat still running after a minute is waiting for it.
+    repeat.join(60_000);
+    Thread.State state = repeat.getState();
+    answer.countDown(); // first, so a failing run does not leave the writer hanging
     assertEquals(Thread.State.TERMINATED, state, "the repeat waited for the hub's answer");
 
-    answer.countDown();
     writer.shutdown();
     assertTrue(writer.awaitTermination(30, TimeUnit.SECONDS));
     assertEquals(List.of("POST /api/v1/namespaces/default/events"), requests);
