@@ -147,13 +147,14 @@ public final class ApiServerBench {
       client.post("/api/v1/namespaces", "{\"metadata\":{\"name\":\"bench\"}}");
       client.post("/api/v1/namespaces", "{\"metadata\":{\"name\":\"watch\"}}");
       client.post("/api/v1/namespaces", "{\"metadata\":{\"name\":\"warmup\"}}");
+      int warmed;
       try (CreatePhases creator = new CreatePhases(hub, threads, http2)) {
         // The hub's JIT warms up on creates elsewhere first (printed, not the figure): the raw
         // baseline is etcd's steady rate, so the hub's is measured steady too. The JIT compiles
         // in wall time: a fast hub's rounds are short, so it may need more of them than a slow
         // one's (a quiet run of session 9 stopped at objects more, its JIT still at 49%).
         int first = Math.max(1, objects / 5);
-        int warmed =
+        warmed =
             creator.warmUp(
                 "warmup",
                 first,
