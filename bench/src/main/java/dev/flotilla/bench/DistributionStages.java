@@ -211,6 +211,7 @@ final class DistributionStages implements AutoCloseable {
     lines.add("  agent, object in member -> Work status Applied: " + status.summary());
     lines.add(
         "  binding controller, last Work status -> all applied in binding: " + aggregate.summary());
+    lines.add("  last member of each template, in creation order: " + lastByTemplate());
     pairs.sort((a, b) -> Long.compare(b[0], a[0]));
     lines.add("  slowest 1% of pairs: " + split(pairs, Math.max(1, pairs.size() / 100)));
     lines.add("  slowest 10% of pairs: " + split(pairs, Math.max(1, pairs.size() / 10)));
@@ -220,6 +221,28 @@ final class DistributionStages implements AutoCloseable {
                 pairs.subList(pairs.size() / 2, Math.min(pairs.size(), pairs.size() / 2 + 1)), 1)
             + (incomplete > 0 ? "; " + incomplete + " incomplete timelines left out" : ""));
     return lines;
+  }
+
+  /**
+   * Created -> object in its last member, per template in creation order: whether the slowest pairs
+   * are spread over the phase or all belong to its first templates (run while both JVMs still
+   * compile the code they run; the paced phase is each run's first work).
+   */
+  private String lastByTemplate() {
+    StringBuilder sb = new StringBuilder();
+    templates.values().stream()
+        .filter(t -> t.created != 0)
+        .sorted(java.util.Comparator.comparingLong(t -> t.created))
+        .forEach(
+            t -> {
+              long last = 0;
+              for (long[] at : t.clusters.values()) {
+                last = Math.max(last, at[MEMBER]);
+              }
+              sb.append(sb.length() == 0 ? "" : ", ")
+                  .append(last == 0 ? "-" : String.format("%.0f", (last - t.created) / 1e6));
+            });
+    return sb + " ms";
   }
 
   /** Mean of each stage over the first {@code n} of {@code pairs} (sorted slowest first). */

@@ -67,6 +67,9 @@ public final class FederationBench {
             clusters, (System.nanoTime() - started) / 1e9, RunCost.load());
         RunCost.Idle quiet = idle(fleet, clusters);
         latency(fleet, clusters, quiet);
+        if (PACED_ONLY) {
+          continue;
+        }
         burst(fleet, clusters);
         idle(fleet, clusters);
         baseline(fleet, clusters);
@@ -77,6 +80,9 @@ public final class FederationBench {
       }
     }
   }
+
+  /** {@code -Dflotilla.bench.pacedOnly=true}: each fleet size's paced phase alone. */
+  private static final boolean PACED_ONLY = Boolean.getBoolean("flotilla.bench.pacedOnly");
 
   /**
    * Creates per second in the latency phase: below what the fleet sustains, so the figures are
@@ -106,6 +112,7 @@ public final class FederationBench {
           placement:
             clusterAffinity: {labelSelector: {matchLabels: {flotilla.dev/simulated: "true"}}}
         """);
+    warmUp(fleet, clusters);
     Map<String, Long> createdAt = new ConcurrentHashMap<>();
     Percentiles latency = new Percentiles();
     AtomicInteger arrived = new AtomicInteger();
@@ -150,6 +157,14 @@ public final class FederationBench {
         "          paced, less the idle phase's rate over the same %.0f s: %s%n",
         (System.nanoTime() - phaseStart) / 1e9,
         quiet.net(before, after, (System.nanoTime() - phaseStart) / 1e9, templates, clusters));
+    System.out.println(
+        "          "
+            + cpuSplit(
+                threadsBefore,
+                ThreadCpu.sample(fleet.hub.process.pid()),
+                simThreadsBefore,
+                ThreadCpu.sample(ProcessHandle.current().pid()),
+                templates));
     System.out.printf(
         "          paced, hub CPU by thread, ms/template (idle traffic included): %s%n",
         ThreadCpu.top(threadsBefore, ThreadCpu.sample(fleet.hub.process.pid()), templates, 8));
@@ -159,6 +174,84 @@ public final class FederationBench {
         ThreadCpu.top(
             simThreadsBefore, ThreadCpu.sample(ProcessHandle.current().pid()), templates, 10));
     watches.forEach(Watch::close);
+  }
+
+  /**
+   * Templates distributed before the paced phase ({@code -Dflotilla.bench.pacedWarmup=N}, default
+   * 0): the paced phase is otherwise each run's first work, measured while the hub's and the
+   * simulation's JIT compilers still compile the code it runs. Their latency is printed apart.
+   */
+  private static final int PACED_WARMUP = Integer.getInteger("flotilla.bench.pacedWarmup", 0);
+
+  private void warmUp(FleetUnderTest fleet, int clusters) throws Exception {
+    if (PACED_WARMUP <= 0) {
+      return;
+    }
+    Map<String, Long> createdAt = new ConcurrentHashMap<>();
+    Percentiles latency = new Percentiles();
+    AtomicInteger arrived = new AtomicInteger();
+    List<Watch> watches = memberWatches(fleet, "warm-", createdAt, latency, arrived, null);
+    long started = System.nanoTime();
+    // At the paced phase's rate, so its latency here is the cold-JVM figure to set beside it.
+    long intervalNanos = (long) (1e9 * clusters / LATENCY_WORKS_PER_SECOND);
+    for (int i = 0; i < PACED_WARMUP; i++) {
+      String name = "warm-" + i;
+      if (i > 0) {
+        TimeUnit.NANOSECONDS.sleep(started + i * intervalNanos - System.nanoTime());
+      }
+      createdAt.put(name, System.nanoTime());
+      fleet.admin.configMaps().inNamespace("bench").resource(configMap(name, "latency")).create();
+    }
+    await(arrived, PACED_WARMUP * clusters, 300);
+    watches.forEach(Watch::close);
+    settle(fleet);
+    System.out.printf(
+        "[%d clusters] warm-up (cold JVMs): %d templates at the paced rate, distributed in %.1f s:"
+            + " %s (%s)%n",
+        clusters,
+        PACED_WARMUP,
+        (System.nanoTime() - started) / 1e9,
+        latency.summary(),
+        RunCost.load());
+  }
+
+  /**
+   * The paced phase's CPU per template in both processes, the JIT compilers' apart, and the floor
+   * the two cores put under a template's distribution: its CPU less the JIT's, spread over both.
+   */
+  private static String cpuSplit(
+      Map<String, Double> hubBefore,
+      Map<String, Double> hubAfter,
+      Map<String, Double> simBefore,
+      Map<String, Double> simAfter,
+      int templates) {
+    double[] hub = jitAndRest(hubBefore, hubAfter);
+    double[] sim = jitAndRest(simBefore, simAfter);
+    int cores = Runtime.getRuntime().availableProcessors();
+    return String.format(
+        "paced CPU ms/template (idle traffic included): hub %.1f (JIT %.1f), simulation %.1f"
+            + " (JIT %.1f); without the JIT, hub + simulation over %d cores = %.1f ms",
+        (hub[0] + hub[1]) * 1000 / templates,
+        hub[0] * 1000 / templates,
+        (sim[0] + sim[1]) * 1000 / templates,
+        sim[0] * 1000 / templates,
+        cores,
+        (hub[1] + sim[1]) * 1000 / templates / cores);
+  }
+
+  /** CPU seconds between two samples: the JIT compiler threads', then every other thread's. */
+  private static double[] jitAndRest(Map<String, Double> before, Map<String, Double> after) {
+    double jit = 0;
+    double rest = 0;
+    for (Map.Entry<String, Double> e : after.entrySet()) {
+      double d = e.getValue() - before.getOrDefault(e.getKey(), 0.0);
+      if (e.getKey().contains("CompilerThre")) {
+        jit += d;
+      } else {
+        rest += d;
+      }
+    }
+    return new double[] {jit, rest};
   }
 
   /**
