@@ -15,9 +15,10 @@ import org.slf4j.LoggerFactory;
  * A watch's WebSocket without a socket: each event the server sends reaches fabric8's listener
  * whole, as one text message (fabric8's HTTP watch instead splits a stream into lines a character
  * at a time). As over a real WebSocket, the listener gets one message per {@link #request()} (the
- * first is implied by {@link Listener#onOpen}); signals go one at a time on the callback executor,
- * never on the server's threads. The server adds events without waiting; they queue here, bounded
- * by {@link #congested()} as the HTTP stream's body is.
+ * first is implied by {@link Listener#onOpen}); signals go one at a time, on the callback executor
+ * or on the thread that asked for the message, never on the server's threads. The server adds
+ * events without waiting; they queue here, bounded by {@link #congested()} as the HTTP stream's
+ * body is.
  *
  * <p>Ends: the server's close reaches the listener as {@code onClose(1000)} after what is queued;
  * the client's {@link #sendClose} drops what is queued, ends the server's watch and is echoed as
@@ -155,11 +156,26 @@ final class LocalWebSocket implements WebSocket, OpenStreams.Stream {
     return 0;
   }
 
+  /**
+   * When no signal is running, the next message is delivered on the calling thread (fabric8's,
+   * which asks once it has handled the last one): a hop less per event than handing it to the
+   * callback executor. A request made from within the listener's own callback only counts: its
+   * message goes through the executor after the callback returns, so delivery never recurses.
+   */
   @Override
   public void request() {
+    boolean here;
     synchronized (this) {
       demand++;
-      schedule();
+      here = !scheduled && opened && !terminated && !queue.isEmpty();
+      if (here) {
+        scheduled = true;
+      } else {
+        schedule();
+      }
+    }
+    if (here) {
+      deliver();
     }
   }
 
@@ -182,7 +198,7 @@ final class LocalWebSocket implements WebSocket, OpenStreams.Stream {
     }
   }
 
-  /** On the callback executor, one at a time: one message or the terminal signal. */
+  /** One at a time: one message or the terminal signal. */
   private void deliver() {
     byte[] message = null;
     Runnable end = null;
