@@ -313,6 +313,7 @@ public final class FederationBench {
     ControllerQueues queuesBefore = ControllerQueues.sample(fleet);
     RunCost before = RunCost.sample(fleet);
     Map<String, Double> threadsBefore = ThreadCpu.sample(fleet.hub.process.pid());
+    Map<String, Double> simThreadsBefore = ThreadCpu.sample(ProcessHandle.current().pid());
     Map<String, Double> membersBefore = memberRequests(fleet);
     SchedulerRate schedulerRate = new SchedulerRate(fleet);
     long start = System.nanoTime();
@@ -383,6 +384,10 @@ public final class FederationBench {
     System.out.printf(
         "          burst, hub CPU by thread, ms/template: %s%n",
         ThreadCpu.top(threadsBefore, threadsAfter, count, 8));
+    // The members and agents share the hub's cores: which side's CPU bounds the Works/s.
+    System.out.printf(
+        "          burst, simulation CPU by thread, ms/template: %s%n",
+        ThreadCpu.top(simThreadsBefore, ThreadCpu.sample(ProcessHandle.current().pid()), count, 8));
     double schedulerCpu =
         threadsAfter.getOrDefault("scheduler", 0.0) - threadsBefore.getOrDefault("scheduler", 0.0);
     System.out.printf(

@@ -29,8 +29,8 @@ public final class HubClients {
             .withMasterUrl(hub.url())
             .withOauthToken(token)
             .withRequestTimeout(30_000)
-            // Watches stream over the in-process "HTTP" path; WebSockets have no equivalent here.
-            .withOnlyHttpWatches(true)
+            // fabric8's default, WebSocket watches: in process each event reaches the informer as
+            // one message (the HTTP watch splits its stream into lines a character at a time).
             .build();
     return Fabric8Clients.builder()
         .withConfig(config)

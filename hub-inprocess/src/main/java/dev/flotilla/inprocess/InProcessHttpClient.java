@@ -62,16 +62,32 @@ public final class InProcessHttpClient
   }
 
   /**
-   * Not served in process: watches use HTTP streaming (fabric8 falls back to it when a WebSocket
-   * fails), and the hub's controllers neither exec nor attach.
+   * A watch over a WebSocket in process: each event reaches the listener as one message (see {@link
+   * LocalWebSocket}). The server answers what is not a watch as over HTTPS; the hub's controllers
+   * neither exec nor attach.
    */
   @Override
   public CompletableFuture<WebSocketResponse> buildWebSocketDirect(
       StandardWebSocketBuilder builder, WebSocket.Listener listener) {
-    return CompletableFuture.failedFuture(
-        new IOException(
-            "WebSockets are not served in process: watch with HTTP streaming"
-                + " (Config onlyHttpWatches)"));
+    if (isClosed()) {
+      return CompletableFuture.failedFuture(new IOException("the in-process client is closed"));
+    }
+    if (builder.getSubprotocol() != null) {
+      // exec, attach and port-forward ask for one; a watch does not.
+      return CompletableFuture.failedFuture(
+          new IOException("no WebSocket subprotocol is served in process"));
+    }
+    InProcessHttpClientFactory factory = this.builder.getClientFactory();
+    LocalWebSocketExchange exchange;
+    try {
+      exchange =
+          new LocalWebSocketExchange(
+              builder.asHttpRequest(), listener, factory.callbacks(), streams);
+    } catch (IOException | RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+    factory.serve(exchange);
+    return exchange.response();
   }
 
   /** Ends the streams still open (watches), as closing a connection pool would. */

@@ -13,9 +13,8 @@ import java.util.function.Consumer;
 /**
  * A fabric8 {@link HttpClient.Factory} whose clients hand every request to an API server in this
  * process (see {@link ApiExchange}) instead of opening a connection: no socket, no TLS, same
- * authentication, RBAC, admission and watches. Watches go over HTTP streaming; build the client's
- * Config with {@code withOnlyHttpWatches(true)} (a WebSocket attempt fails and fabric8 falls back
- * to the same streaming watch anyway).
+ * authentication, RBAC, admission and watches. Watches go over an in-process WebSocket (fabric8's
+ * default; each event one message) or, with {@code withOnlyHttpWatches(true)}, over HTTP streaming.
  */
 public final class InProcessHttpClientFactory implements HttpClient.Factory {
   private final Consumer<ApiExchange> server;

@@ -1,6 +1,5 @@
 package dev.flotilla.inprocess;
 
-import dev.flotilla.apiserver.http.ApiExchange;
 import dev.flotilla.apiserver.http.Reply;
 import dev.flotilla.apiserver.http.WatchSink;
 import io.fabric8.kubernetes.client.http.AsyncBody;
@@ -8,12 +7,9 @@ import io.fabric8.kubernetes.client.http.HttpRequest;
 import io.fabric8.kubernetes.client.http.HttpResponse;
 import io.fabric8.kubernetes.client.http.StandardHttpRequest;
 import io.vertx.core.Context;
-import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -26,19 +22,14 @@ import java.util.concurrent.Executor;
  * One fabric8 request as the in-process server sees it, and the response fabric8 gets back: a whole
  * reply as a one-chunk body, or a watch as a {@link ResponseBody} the server streams into.
  */
-final class LocalExchange implements ApiExchange {
-  private static final byte[] NO_BODY = new byte[0];
-
+final class LocalExchange extends LocalRequest {
   /**
    * Each event goes to fabric8 as its own buffer, the line end as another: fabric8's line splitter
    * decodes buffer by buffer, so one never ends inside a character or event.
    */
   private static final ByteBuffer LINE_END = ByteBuffer.wrap(new byte[] {'\n'}).asReadOnlyBuffer();
 
-  private final StandardHttpRequest request;
   private final Executor callbacks;
-  private final MultiMap headers = MultiMap.caseInsensitiveMultiMap();
-  private final byte[] body;
   private final ResponseBody responseBody;
   private final OpenStreams streams;
   private final CompletableFuture<HttpResponse<AsyncBody>> response = new CompletableFuture<>();
@@ -49,14 +40,9 @@ final class LocalExchange implements ApiExchange {
       Executor callbacks,
       OpenStreams streams)
       throws IOException {
-    this.request = request;
+    super(request);
     this.callbacks = callbacks;
     this.streams = streams;
-    request.headers().forEach(headers::add);
-    if (request.getContentType() != null) {
-      headers.set("Content-Type", request.getContentType());
-    }
-    this.body = bodyBytes(request.body());
     this.responseBody = new ResponseBody(consumer, callbacks);
     // fabric8 gives up on a request by cancelling its response (a timeout, a closed watch): the
     // server's side of it then ends too.
@@ -70,32 +56,6 @@ final class LocalExchange implements ApiExchange {
 
   CompletableFuture<HttpResponse<AsyncBody>> response() {
     return response;
-  }
-
-  @Override
-  public String method() {
-    return request.method() == null ? "GET" : request.method();
-  }
-
-  @Override
-  public String path() {
-    String path = request.uri().getRawPath();
-    return path == null || path.isEmpty() ? "/" : path;
-  }
-
-  @Override
-  public String query() {
-    return request.uri().getRawQuery();
-  }
-
-  @Override
-  public MultiMap headers() {
-    return headers;
-  }
-
-  @Override
-  public byte[] body() {
-    return body;
   }
 
   @Override
@@ -150,24 +110,6 @@ final class LocalExchange implements ApiExchange {
   private void complete(int status, Map<String, List<String>> responseHeaders) {
     HttpResponse<AsyncBody> r = new LocalResponse(status, responseHeaders, responseBody, request);
     callbacks.execute(() -> response.complete(r));
-  }
-
-  private static byte[] bodyBytes(StandardHttpRequest.BodyContent content) throws IOException {
-    if (content == null) {
-      return NO_BODY;
-    }
-    if (content instanceof StandardHttpRequest.StringBodyContent s) {
-      return s.getContent().getBytes(StandardCharsets.UTF_8);
-    }
-    if (content instanceof StandardHttpRequest.ByteArrayBodyContent b) {
-      return b.getContent();
-    }
-    if (content instanceof StandardHttpRequest.InputStreamBodyContent in) {
-      try (InputStream stream = in.getContent()) {
-        return stream.readAllBytes();
-      }
-    }
-    throw new IOException("unsupported request body: " + content.getClass().getName());
   }
 
   /** A response of the in-process server, as fabric8 reads one. */

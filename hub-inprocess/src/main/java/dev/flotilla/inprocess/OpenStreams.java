@@ -3,13 +3,25 @@ package dev.flotilla.inprocess;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
-/** The response bodies of one client (and its derived clients) that have not ended yet. */
+/**
+ * The streams (watch response bodies and WebSockets) of one client (and its derived clients) that
+ * have not ended yet.
+ */
 final class OpenStreams {
-  private final Set<ResponseBody> open = ConcurrentHashMap.newKeySet();
+  /** One stream the server writes into until either side ends it. */
+  interface Stream {
+    /** The client gives up on the stream: the server's side of it ends too. */
+    void cancel();
 
-  void add(ResponseBody body) {
-    open.add(body);
-    body.onEnd(() -> open.remove(body));
+    /** Runs {@code r} once when the stream ends from either side (at once if it has). */
+    void onEnd(Runnable r);
+  }
+
+  private final Set<Stream> open = ConcurrentHashMap.newKeySet();
+
+  void add(Stream stream) {
+    open.add(stream);
+    stream.onEnd(() -> open.remove(stream));
   }
 
   int size() {
@@ -17,8 +29,8 @@ final class OpenStreams {
   }
 
   void cancelAll() {
-    for (ResponseBody body : open) {
-      body.cancel();
+    for (Stream stream : open) {
+      stream.cancel();
     }
   }
 }

@@ -17,7 +17,7 @@ import org.slf4j.LoggerFactory;
  * one call at a time. The queue is bounded by {@link #congested()}: a watch whose reader falls that
  * far behind is ended by the server and re-watched by fabric8, as over HTTPS.
  */
-final class ResponseBody implements AsyncBody {
+final class ResponseBody implements AsyncBody, OpenStreams.Stream {
   private static final Logger LOG = LoggerFactory.getLogger(ResponseBody.class);
 
   /** As the HTTPS watch's write queue bound. */
@@ -72,7 +72,8 @@ final class ResponseBody implements AsyncBody {
    * Runs {@code r} once when the body ends from either side: the server ended it or the client
    * cancelled it (at once if that has happened).
    */
-  void onEnd(Runnable r) {
+  @Override
+  public void onEnd(Runnable r) {
     synchronized (this) {
       if (!endNotified) {
         onEnd.add(r);

@@ -13,6 +13,7 @@ import dev.flotilla.apiserver.HubServer;
 import dev.flotilla.apiserver.rbac.BootstrapPolicy;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.ListOptionsBuilder;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
 import io.fabric8.kubernetes.client.Config;
@@ -23,6 +24,8 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.Watch;
 import io.fabric8.kubernetes.client.Watcher;
 import io.fabric8.kubernetes.client.WatcherException;
+import io.fabric8.kubernetes.client.dsl.internal.WatchConnectionManager;
+import io.fabric8.kubernetes.client.dsl.internal.WatchHTTPManager;
 import io.fabric8.kubernetes.client.http.HttpClient;
 import io.fabric8.kubernetes.client.http.HttpResponse;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
@@ -31,6 +34,7 @@ import java.nio.file.Files;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -38,6 +42,8 @@ import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * fabric8 over the in-process path against a real hub: requests are authenticated as the
@@ -53,6 +59,9 @@ class InProcessClientIT {
   private static InProcessHttpClientFactory factory;
   private static KubernetesClient controller;
 
+  /** The same identity with fabric8's default: watches over a WebSocket. */
+  private static KubernetesClient controllerWs;
+
   @BeforeAll
   static void start() throws Exception {
     hub =
@@ -66,15 +75,21 @@ class InProcessClientIT {
             .build();
     admin = new KubernetesClientBuilder().withConfig(adminConfig).build();
     factory = new InProcessHttpClientFactory(hub::serveInProcess);
-    controller = inProcess(ControllerIdentity.issue(hub), 10);
+    String token = ControllerIdentity.issue(hub);
+    controller = inProcess(token, 10, false);
+    controllerWs = inProcess(token, 10, true);
   }
 
   private static KubernetesClient inProcess(String token, int retries) {
+    return inProcess(token, retries, false);
+  }
+
+  private static KubernetesClient inProcess(String token, int retries, boolean webSocket) {
     Config config =
         new ConfigBuilder()
             .withMasterUrl(hub.url())
             .withOauthToken(token)
-            .withOnlyHttpWatches(true)
+            .withOnlyHttpWatches(!webSocket)
             .withRequestRetryBackoffLimit(retries)
             .build();
     return new KubernetesClientBuilder().withConfig(config).withHttpClientFactory(factory).build();
@@ -82,7 +97,7 @@ class InProcessClientIT {
 
   @AfterAll
   static void stop() {
-    for (AutoCloseable c : new AutoCloseable[] {controller, admin, hub}) {
+    for (AutoCloseable c : new AutoCloseable[] {controller, controllerWs, admin, hub}) {
       try {
         if (c != null) {
           c.close();
@@ -226,15 +241,17 @@ class InProcessClientIT {
     }
   }
 
-  @Test
-  void watchReceivesEventsAndEndsCleanlyOnClose() throws Exception {
+  @ParameterizedTest(name = "webSocket={0}")
+  @ValueSource(booleans = {false, true})
+  void watchReceivesEventsAndEndsCleanlyOnClose(boolean webSocket) throws Exception {
+    KubernetesClient client = webSocket ? controllerWs : controller;
     String ns = namespace("watch");
     BlockingQueue<String> events = new LinkedBlockingQueue<>();
     CountDownLatch closed = new CountDownLatch(1);
-    InProcessHttpClient http = (InProcessHttpClient) controller.getHttpClient();
+    InProcessHttpClient http = (InProcessHttpClient) client.getHttpClient();
     int openBefore = http.streams().size();
     Watch watch =
-        controller
+        client
             .configMaps()
             .inNamespace(ns)
             .withoutField("metadata.name", ROOT_CA)
@@ -257,7 +274,10 @@ class InProcessClientIT {
                   }
                 });
     awaitValue("the watch stream is open", () -> http.streams().size() > openBefore ? true : null);
-    // Multi-byte characters: each event reaches fabric8's line reader whole.
+    // The transport fabric8 chose: no fallback from a refused WebSocket to HTTP streaming.
+    assertEquals(
+        webSocket ? WatchConnectionManager.class : WatchHTTPManager.class, watch.getClass());
+    // Multi-byte characters: each event reaches fabric8 whole (one line, or one message).
     admin.configMaps().inNamespace(ns).resource(configMap(ns, "w", "grüße ✓")).create();
     admin
         .configMaps()
@@ -283,13 +303,14 @@ class InProcessClientIT {
     assertNull(events.poll(), "nothing after the close");
   }
 
-  @Test
-  void informerListsAndFollowsOverTheInProcessPath() throws Exception {
+  @ParameterizedTest(name = "webSocket={0}")
+  @ValueSource(booleans = {false, true})
+  void informerListsAndFollowsOverTheInProcessPath(boolean webSocket) throws Exception {
     String ns = namespace("informer");
     admin.configMaps().inNamespace(ns).resource(configMap(ns, "first", "1")).create();
     BlockingQueue<String> seen = new LinkedBlockingQueue<>();
     SharedIndexInformer<ConfigMap> informer =
-        controller
+        (webSocket ? controllerWs : controller)
             .configMaps()
             .inNamespace(ns)
             .withoutField("metadata.name", ROOT_CA)
@@ -320,6 +341,109 @@ class InProcessClientIT {
       assertEquals("update first 2", seen.poll(WAIT.toSeconds(), TimeUnit.SECONDS));
     } finally {
       informer.close();
+    }
+  }
+
+  /**
+   * A watch the server ends (its timeoutSeconds) is started again by fabric8 from the last
+   * resourceVersion it saw: nothing is lost or repeated across the ends.
+   */
+  @ParameterizedTest(name = "webSocket={0}")
+  @ValueSource(booleans = {false, true})
+  void aWatchTheServerEndsResumesWhereItWas(boolean webSocket) throws Exception {
+    String ns = namespace("resume");
+    InProcessHttpClientFactory own = new InProcessHttpClientFactory(hub::serveInProcess);
+    Config config =
+        new ConfigBuilder()
+            .withMasterUrl(hub.url())
+            .withOauthToken(ControllerIdentity.issue(hub))
+            .withOnlyHttpWatches(!webSocket)
+            .withWatchReconnectInterval(10)
+            .build();
+    try (KubernetesClient client =
+        new KubernetesClientBuilder().withConfig(config).withHttpClientFactory(own).build()) {
+      Recorder recorder = new Recorder();
+      try (Watch watch =
+          client
+              .configMaps()
+              .inNamespace(ns)
+              .withoutField("metadata.name", ROOT_CA)
+              // Over 2 s: fabric8 takes a watch ended sooner without an event for a 410.
+              .watch(new ListOptionsBuilder().withTimeoutSeconds(3L).build(), recorder)) {
+        admin.configMaps().inNamespace(ns).resource(configMap(ns, "a", "1")).create();
+        assertEquals("ADDED a", recorder.events.poll(WAIT.toSeconds(), TimeUnit.SECONDS));
+        long served = own.served();
+        awaitValue(
+            "the server ended the watch twice and fabric8 watched again",
+            () -> own.served() >= served + 2 ? true : null);
+        admin.configMaps().inNamespace(ns).resource(configMap(ns, "b", "1")).create();
+        assertEquals("ADDED b", recorder.events.poll(WAIT.toSeconds(), TimeUnit.SECONDS));
+        assertNull(recorder.closed.getNow(null), "the watch is still open");
+      }
+      assertNull(recorder.events.poll(), "nothing repeated: " + recorder.events);
+    }
+  }
+
+  /** A watch from a compacted resourceVersion is closed with 410 Gone, over either transport. */
+  @ParameterizedTest(name = "webSocket={0}")
+  @ValueSource(booleans = {false, true})
+  void aCompactedResourceVersionIsGone(boolean webSocket) throws Exception {
+    String ns = namespace("gone");
+    ConfigMap first =
+        admin.configMaps().inNamespace(ns).resource(configMap(ns, "old", "1")).create();
+    admin.configMaps().inNamespace(ns).withName("old").edit(cm -> configMap(ns, "old", "2"));
+    long current = hub.storage().store().currentRevision();
+    hub.storage().store().compact(current);
+    Recorder recorder = new Recorder();
+    try (Watch ignored =
+        (webSocket ? controllerWs : controller)
+            .configMaps()
+            .inNamespace(ns)
+            .watch(
+                new ListOptionsBuilder()
+                    .withResourceVersion(first.getMetadata().getResourceVersion())
+                    .build(),
+                recorder)) {
+      WatcherException cause = recorder.closed.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+      assertTrue(cause.isHttpGone(), "410 Gone expected, got " + cause);
+    }
+    assertTrue(recorder.events.isEmpty(), "no events: " + recorder.events);
+  }
+
+  /**
+   * A WebSocket watch the server refuses fails at once with the server's Status, as a refused
+   * upgrade over HTTPS does (fabric8's HTTP watch instead retries a refused stream in the
+   * background).
+   */
+  @Test
+  void aRefusedWebSocketWatchFailsWithTheServersStatus() {
+    try (KubernetesClient stranger = inProcess("not-a-token", 0, true)) {
+      KubernetesClientException e =
+          assertThrows(
+              KubernetesClientException.class,
+              () -> stranger.configMaps().inNamespace("default").watch(new Recorder()).close());
+      assertEquals(401, e.getCode(), e.getMessage());
+    }
+  }
+
+  /** A watcher's record: events as "ACTION name", and how it was closed. */
+  private static final class Recorder implements Watcher<ConfigMap> {
+    final BlockingQueue<String> events = new LinkedBlockingQueue<>();
+    final CompletableFuture<WatcherException> closed = new CompletableFuture<>();
+
+    @Override
+    public void eventReceived(Action action, ConfigMap cm) {
+      events.add(action + " " + cm.getMetadata().getName());
+    }
+
+    @Override
+    public void onClose(WatcherException cause) {
+      closed.complete(cause);
+    }
+
+    @Override
+    public void onClose() {
+      closed.complete(null);
     }
   }
 
