@@ -18,10 +18,15 @@ final class OpenStreams {
   }
 
   private final Set<Stream> open = ConcurrentHashMap.newKeySet();
+  private volatile boolean closed;
 
+  /** A stream that starts after the client closed is cancelled at once, not left to run. */
   void add(Stream stream) {
     open.add(stream);
     stream.onEnd(() -> open.remove(stream));
+    if (closed) {
+      stream.cancel();
+    }
   }
 
   int size() {
@@ -29,6 +34,7 @@ final class OpenStreams {
   }
 
   void cancelAll() {
+    closed = true; // before the loop: an add racing it sees the flag or is in the set
     for (Stream stream : open) {
       stream.cancel();
     }
