@@ -5,8 +5,6 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.Executor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,7 +32,7 @@ final class LocalWebSocket implements WebSocket, OpenStreams.Stream {
   private final Listener listener;
   private final Executor callbacks;
   private final ArrayDeque<byte[]> queue = new ArrayDeque<>();
-  private final List<Runnable> onEnd = new ArrayList<>();
+  private final EndCallbacks onEnd = new EndCallbacks();
   private long queuedBytes;
   private long demand;
   private boolean opened;
@@ -48,7 +46,6 @@ final class LocalWebSocket implements WebSocket, OpenStreams.Stream {
 
   private boolean terminated;
   private boolean scheduled;
-  private boolean endNotified;
 
   LocalWebSocket(Listener listener, Executor callbacks) {
     this.listener = listener;
@@ -99,13 +96,7 @@ final class LocalWebSocket implements WebSocket, OpenStreams.Stream {
 
   @Override
   public void onEnd(Runnable r) {
-    synchronized (this) {
-      if (!endNotified) {
-        onEnd.add(r);
-        return;
-      }
-    }
-    r.run();
+    onEnd.add(r);
   }
 
   /** The client is closed: what is queued is dropped and the listener told of an error. */
@@ -247,15 +238,6 @@ final class LocalWebSocket implements WebSocket, OpenStreams.Stream {
   }
 
   private void notifyEnd() {
-    List<Runnable> toRun;
-    synchronized (this) {
-      if (endNotified) {
-        return;
-      }
-      endNotified = true;
-      toRun = new ArrayList<>(onEnd);
-      onEnd.clear();
-    }
-    toRun.forEach(Runnable::run);
+    onEnd.end();
   }
 }

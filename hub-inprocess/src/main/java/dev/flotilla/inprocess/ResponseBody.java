@@ -27,10 +27,9 @@ final class ResponseBody implements AsyncBody, OpenStreams.Stream {
   private final Executor callbacks;
   private final CompletableFuture<Void> done = new CompletableFuture<>();
   private final ArrayDeque<ByteBuffer> queue = new ArrayDeque<>();
-  private final List<Runnable> onEnd = new ArrayList<>();
+  private final EndCallbacks onEnd = new EndCallbacks();
   private long queuedBytes;
   private boolean ended;
-  private boolean endNotified;
   private boolean requested;
   private boolean scheduled;
 
@@ -74,13 +73,7 @@ final class ResponseBody implements AsyncBody, OpenStreams.Stream {
    */
   @Override
   public void onEnd(Runnable r) {
-    synchronized (this) {
-      if (!endNotified) {
-        onEnd.add(r);
-        return;
-      }
-    }
-    r.run();
+    onEnd.add(r);
   }
 
   @Override
@@ -155,15 +148,6 @@ final class ResponseBody implements AsyncBody, OpenStreams.Stream {
   }
 
   private void notifyEnd() {
-    List<Runnable> callbacksToRun;
-    synchronized (this) {
-      if (endNotified) {
-        return;
-      }
-      endNotified = true;
-      callbacksToRun = new ArrayList<>(onEnd);
-      onEnd.clear();
-    }
-    callbacksToRun.forEach(Runnable::run);
+    onEnd.end();
   }
 }
