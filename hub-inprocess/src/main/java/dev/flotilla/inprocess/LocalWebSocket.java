@@ -86,7 +86,7 @@ final class LocalWebSocket implements WebSocket, OpenStreams.Stream {
         schedule();
       }
     }
-    notifyEnd();
+    onEnd.end();
   }
 
   /** True when more than {@link ResponseBody#MAX_QUEUED_BYTES} wait for the listener. */
@@ -112,7 +112,7 @@ final class LocalWebSocket implements WebSocket, OpenStreams.Stream {
         schedule();
       }
     }
-    notifyEnd();
+    onEnd.end();
   }
 
   /** Refused: a watch has nothing to send, and the server reads nothing from its socket. */
@@ -137,7 +137,7 @@ final class LocalWebSocket implements WebSocket, OpenStreams.Stream {
       }
       schedule();
     }
-    notifyEnd();
+    onEnd.end();
     return true;
   }
 
@@ -225,7 +225,7 @@ final class LocalWebSocket implements WebSocket, OpenStreams.Stream {
         outputClosed = true;
         dropQueue();
       }
-      notifyEnd();
+      onEnd.end();
       if (tell) {
         listener.onError(this, e);
       }
@@ -235,9 +235,5 @@ final class LocalWebSocket implements WebSocket, OpenStreams.Stream {
         schedule();
       }
     }
-  }
-
-  private void notifyEnd() {
-    onEnd.end();
   }
 }

@@ -59,7 +59,7 @@ final class ResponseBody implements AsyncBody, OpenStreams.Stream {
       ended = true;
       schedule();
     }
-    notifyEnd();
+    onEnd.end();
   }
 
   /** True when more than {@link #MAX_QUEUED_BYTES} wait for the consumer. */
@@ -100,7 +100,7 @@ final class ResponseBody implements AsyncBody, OpenStreams.Stream {
       ended = true;
     }
     done.cancel(false);
-    notifyEnd();
+    onEnd.end();
   }
 
   /** Holding the lock: hands the queue over when the consumer wants it, or completes the body. */
@@ -145,9 +145,5 @@ final class ResponseBody implements AsyncBody, OpenStreams.Stream {
         schedule();
       }
     }
-  }
-
-  private void notifyEnd() {
-    onEnd.end();
   }
 }
