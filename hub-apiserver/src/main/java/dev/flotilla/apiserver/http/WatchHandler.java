@@ -50,6 +50,12 @@ final class WatchHandler {
   /** How much of a watch's initial state one event-loop turn writes. */
   private static final int INITIAL_SLICE_BYTES = 256 * 1024;
 
+  /** How much of the initial state may wait unread in the client's buffers before more is read. */
+  private static final long INITIAL_AHEAD_BYTES = 1024 * 1024;
+
+  /** How often a watch whose client is behind on its initial state looks again. */
+  private static final long INITIAL_WAIT_MS = 5;
+
   private final Executor workers;
   private final ResourceStorage storage;
   private final Runnable opened;
@@ -208,74 +214,113 @@ final class WatchHandler {
       String rv = options.resourceVersion();
       boolean anyVersion = rv.isEmpty() || rv.equals("0");
       if (!start.initialState() && !anyVersion) {
-        follow(List.of(), Meta.parseResourceVersion(rv));
+        subscribe(Meta.parseResourceVersion(rv));
         return;
       }
       initialReader.execute(
           () -> {
-            List<byte[]> initial = new ArrayList<>();
-            long from;
             try {
               if (!start.initialState()) {
                 // sendInitialEvents=false without a version: the changes from now on.
-                from = storage.store().currentRevision();
-              } else {
-                // Not older than the asked version (a future one is a 504, as for a list).
-                ListQuery.Page page =
-                    ListQuery.list(
-                        storage,
-                        r.type(),
-                        r.info().namespace(),
-                        new ListOptions(
-                            options.labels(),
-                            options.fields(),
-                            0,
-                            null,
-                            anyVersion ? "" : rv,
-                            false));
-                for (KeyValue kv : page.items()) {
-                  initial.add(wire(filter.added(kv).encode()));
-                }
-                from = page.revision();
-                if (start.endBookmark()) {
-                  initial.add(wire(bookmark(r, from, true)));
-                }
+                long now = storage.store().currentRevision();
+                context.runOnContext(v -> subscribe(now));
+                return;
               }
-            } catch (ApiException e) {
-              context.runOnContext(v -> sendError(e));
-              return;
+              // Not older than the asked version (a future one is a 504, as for a list).
+              ListQuery.Scan scan =
+                  ListQuery.scan(
+                      storage,
+                      r.type(),
+                      r.info().namespace(),
+                      new ListOptions(
+                          options.labels(),
+                          options.fields(),
+                          0,
+                          null,
+                          anyVersion ? "" : rv,
+                          false));
+              readInitial(scan);
             } catch (RuntimeException e) {
-              context.runOnContext(v -> sendError(ApiException.internal(e.getMessage())));
-              return;
+              fail(e);
             }
-            context.runOnContext(v -> follow(initial, from));
           });
     }
 
-    /** On the loop: sends the initial state, then streams events after {@code from}. */
-    private void follow(List<byte[]> initial, long from) {
-      sendInitial(initial, 0, from);
+    /**
+     * On the reader: the next store batch of the initial state as ADDED events (and the end
+     * bookmark after the last), handed to the loop. One batch at a time, so a watch of a whole kind
+     * never holds the kind's values in memory, as an unpaged list does not.
+     */
+    private void readInitial(ListQuery.Scan scan) {
+      if (done.get()) {
+        return;
+      }
+      List<byte[]> events = new ArrayList<>();
+      try {
+        List<KeyValue> batch = scan.next();
+        if (batch != null) {
+          for (KeyValue kv : batch) {
+            events.add(wire(filter.added(kv).encode()));
+          }
+        }
+        if (scan.done() && start.endBookmark()) {
+          events.add(wire(bookmark(r, scan.revision(), true)));
+        }
+      } catch (RuntimeException e) {
+        fail(e);
+        return;
+      }
+      context.runOnContext(v -> sendInitial(events, 0, scan));
+    }
+
+    /** Ends the watch with the error as a Status event, on the loop. */
+    private void fail(RuntimeException e) {
+      ApiException error =
+          e instanceof ApiException api ? api : ApiException.internal(e.getMessage());
+      context.runOnContext(v -> sendError(error));
     }
 
     /**
-     * Writes the initial state a slice per loop turn (TLS encrypts as it is written: megabytes in
-     * one turn would hold the loop), then subscribes; events after {@code from} are replayed.
+     * Writes a batch of the initial state a slice per loop turn (TLS encrypts as it is written:
+     * megabytes in one turn would hold the loop). Then the next batch is read once the client has
+     * taken most of what was written, or, after the last, the watch subscribes: events after the
+     * state's revision are replayed.
      */
-    private void sendInitial(List<byte[]> initial, int index, long from) {
+    private void sendInitial(List<byte[]> events, int index, ListQuery.Scan scan) {
       if (done.get()) {
         return;
       }
       int i = index;
-      for (int bytes = 0; i < initial.size() && bytes < INITIAL_SLICE_BYTES; i++) {
-        sink.send(initial.get(i));
-        bytes += initial.get(i).length;
+      for (int bytes = 0; i < events.size() && bytes < INITIAL_SLICE_BYTES; i++) {
+        sink.send(events.get(i));
+        bytes += events.get(i).length;
       }
-      if (i < initial.size()) {
+      if (i < events.size()) {
         int next = i;
-        context.runOnContext(v -> sendInitial(initial, next, from));
+        context.runOnContext(v -> sendInitial(events, next, scan));
         return;
       }
-      subscribe(from);
+      if (scan.done()) {
+        subscribe(scan.revision());
+        return;
+      }
+      whenTaken(() -> initialReader.execute(() -> readInitial(scan)));
+    }
+
+    /**
+     * Runs {@code next} on the loop once the client holds less than {@link #INITIAL_AHEAD_BYTES}
+     * unread: a slow reader paces the reading of the state instead of the hub queuing all of it. An
+     * in-process sink has no socket account and takes what it is given.
+     */
+    private void whenTaken(Runnable next) {
+      if (done.get()) {
+        return;
+      }
+      if (account == null || account.pending() <= INITIAL_AHEAD_BYTES) {
+        next.run();
+        return;
+      }
+      context.owner().setTimer(INITIAL_WAIT_MS, id -> whenTaken(next));
     }
 
     private void subscribe(long from) {
@@ -397,7 +442,9 @@ final class WatchHandler {
     ObjectNode metadata = obj.putObject("metadata");
     metadata.put("resourceVersion", Long.toString(revision));
     if (initialEnd) {
-      metadata.putObject("annotations").put(WatchStart.INITIAL_EVENTS_END, "true");
+      ObjectNode annotations = metadata.putObject("annotations");
+      annotations.put(WatchStart.INITIAL_EVENTS_END, "true");
+      annotations.put(WatchStart.LIST_BLUEPRINT, WatchStart.listBlueprint(r.type()));
     }
     return Json.write(event);
   }
