@@ -341,7 +341,11 @@ final class WatchHandler {
             vertx.setPeriodic(
                 BOOKMARK_INTERVAL_MS,
                 id -> {
-                  long revision = lastSent;
+                  // The store's progress for this watch, not only its last event: a watcher of a
+                  // quiet collection keeps a resourceVersion that stays inside the store's window,
+                  // so it can resume (after a hub restart too) instead of listing again. Every
+                  // event up to it is already queued on the encoder, ahead of this bookmark.
+                  long revision = Math.max(lastSent, watch.progress());
                   encoder.execute(() -> deliver(revision, wire(bookmark(r, revision, false))));
                 });
       }
