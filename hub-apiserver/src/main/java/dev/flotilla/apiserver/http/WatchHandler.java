@@ -310,13 +310,14 @@ final class WatchHandler {
     /**
      * Runs {@code next} on the loop once the client holds less than {@link #INITIAL_AHEAD_BYTES}
      * unread: a slow reader paces the reading of the state instead of the hub queuing all of it. An
-     * in-process sink has no socket account and takes what it is given.
+     * in-process sink has no socket account: its own bound on what it queues paces it.
      */
     private void whenTaken(Runnable next) {
       if (done.get()) {
         return;
       }
-      if (account == null || account.pending() <= INITIAL_AHEAD_BYTES) {
+      boolean behind = account == null ? sink.congested() : account.pending() > INITIAL_AHEAD_BYTES;
+      if (!behind) {
         next.run();
         return;
       }
