@@ -56,6 +56,9 @@ final class WatchHandler {
   /** How often a watch whose client is behind on its initial state looks again. */
   private static final long INITIAL_WAIT_MS = 5;
 
+  /** The longest such wait, for a reader that has stalled. */
+  private static final long INITIAL_MAX_WAIT_MS = 500;
+
   private final Executor workers;
   private final ResourceStorage storage;
   private final Runnable opened;
@@ -211,6 +214,9 @@ final class WatchHandler {
       this.sink = sink;
       // The client may leave while the initial state is being read.
       sink.onClose(this::stop);
+      // timeoutSeconds counts from the start, the initial state included: a client that stops
+      // reading it is not held forever.
+      timer = context.owner().setTimer(seconds * 1000L, id -> sink.close());
       String rv = options.resourceVersion();
       boolean anyVersion = rv.isEmpty() || rv.equals("0");
       if (!start.initialState() && !anyVersion) {
@@ -304,27 +310,33 @@ final class WatchHandler {
         subscribe(scan.revision());
         return;
       }
-      whenTaken(() -> initialReader.execute(() -> readInitial(scan)));
+      whenTaken(() -> initialReader.execute(() -> readInitial(scan)), INITIAL_WAIT_MS);
     }
 
     /**
      * Runs {@code next} on the loop once the client holds less than {@link #INITIAL_AHEAD_BYTES}
      * unread: a slow reader paces the reading of the state instead of the hub queuing all of it. An
-     * in-process sink has no socket account: its own bound on what it queues paces it.
+     * in-process sink has no socket account: it says itself when it holds enough.
      */
-    private void whenTaken(Runnable next) {
+    private void whenTaken(Runnable next, long wait) {
       if (done.get()) {
         return;
       }
-      boolean behind = account == null ? sink.congested() : account.pending() > INITIAL_AHEAD_BYTES;
+      boolean behind = account == null ? sink.behind() : account.pending() > INITIAL_AHEAD_BYTES;
       if (!behind) {
         next.run();
         return;
       }
-      context.owner().setTimer(INITIAL_WAIT_MS, id -> whenTaken(next));
+      // Looks again soon, then less often: a reader that stalls costs a few timers a second.
+      context
+          .owner()
+          .setTimer(wait, id -> whenTaken(next, Math.min(wait * 2, INITIAL_MAX_WAIT_MS)));
     }
 
     private void subscribe(long from) {
+      if (done.get()) {
+        return; // the client left while the start was being read
+      }
       lastSent = from;
       String prefix = StorageKeys.listPrefix(r.type(), r.info().namespace());
       try {
@@ -336,7 +348,6 @@ final class WatchHandler {
       }
       opened.run();
       Vertx vertx = context.owner();
-      timer = vertx.setTimer(seconds * 1000L, id -> sink.close());
       if (bookmarks) {
         bookmarkTimer =
             vertx.setPeriodic(
@@ -361,11 +372,13 @@ final class WatchHandler {
         return;
       }
       ended.run();
+      if (timer >= 0) {
+        context.owner().cancelTimer(timer);
+      }
       if (watch == null) {
         return; // never started following: nothing subscribed, nothing counted
       }
       watch.close();
-      context.owner().cancelTimer(timer);
       if (bookmarkTimer >= 0) {
         context.owner().cancelTimer(bookmarkTimer);
       }

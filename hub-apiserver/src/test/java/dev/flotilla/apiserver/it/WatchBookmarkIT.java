@@ -5,12 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.flotilla.fixtures.RawHttp;
-import java.net.URI;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.util.Iterator;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -37,21 +33,12 @@ class WatchBookmarkIT {
     assertEquals(201, quiet.statusCode(), quiet.body());
     String secrets = "/api/v1/namespaces/watch-bookmark-quiet/secrets";
     String from = http.getJson(secrets).path("metadata").path("resourceVersion").asText();
-    HttpRequest request =
-        HttpRequest.newBuilder(
-                URI.create(
-                    http.base()
-                        + secrets
-                        + "?watch=true&allowWatchBookmarks=true&timeoutSeconds=40"
-                        + "&resourceVersion="
-                        + from))
-            .header("Authorization", "Bearer " + http.token())
-            .timeout(Duration.ofSeconds(90))
-            .build();
     HttpResponse<Stream<String>> r =
-        http.client()
-            .sendAsync(request, HttpResponse.BodyHandlers.ofLines())
-            .get(30, TimeUnit.SECONDS);
+        http.lines(
+            secrets
+                + "?watch=true&allowWatchBookmarks=true&timeoutSeconds=40"
+                + "&resourceVersion="
+                + from);
     assertEquals(200, r.statusCode());
     // A write elsewhere, after the watch's start: the watched collection never changes.
     HttpResponse<String> elsewhere =

@@ -72,31 +72,47 @@ final class SeriesStrands {
     return OWED.get();
   }
 
-  /** Drains {@code key} on {@code on}, whose task is at its head. */
+  /**
+   * Drains {@code key} on {@code on}, whose task is at its head; a pool that is shut (its hub
+   * client closed) has its task dropped and the next one is started, or the key would stay taken
+   * and every later task for it would queue for good.
+   */
   private void startOn(Executor on, String key) {
-    try {
-      on.execute(() -> drain(key, on));
-    } catch (java.util.concurrent.RejectedExecutionException e) {
-      // The pool is shut (its hub client closed): drop its task at the head and go on with the
-      // rest, or the key would stay taken and every later task for it would queue for good.
-      waiting.compute(
-          key,
-          (k, q) -> {
-            if (q != null) {
-              q.poll();
-            }
-            return q;
-          });
-      OWED.decrementAndGet();
-      LOG.debug("event writers closed: a task of {} dropped", key);
-      drain(key, null);
+    Executor next = on;
+    while (next != null) {
+      Executor pool = next;
+      try {
+        pool.execute(() -> drain(key, pool));
+        return;
+      } catch (java.util.concurrent.RejectedExecutionException e) {
+        OWED.decrementAndGet();
+        LOG.debug("event writers closed: a task of {} dropped", key);
+        next = dropHead(key);
+      }
     }
   }
 
-  /**
-   * Runs the key's tasks while they are {@code on}'s; a task of another pool is handed to it
-   * ({@code on} null: whoever is at the head is handed over).
-   */
+  /** Drops the key's head task; returns the pool of the one after it, or null (key released). */
+  private Executor dropHead(String key) {
+    Executor[] after = {null};
+    waiting.compute(
+        key,
+        (k, q) -> {
+          if (q == null) {
+            return null;
+          }
+          q.poll();
+          Entry head = q.peek();
+          if (head == null) {
+            return null;
+          }
+          after[0] = head.pool();
+          return q;
+        });
+    return after[0];
+  }
+
+  /** Runs the key's tasks while they are {@code on}'s; a task of another pool is handed to it. */
   private void drain(String key, Executor on) {
     while (true) {
       Entry[] next = {null};
