@@ -99,6 +99,11 @@ final class LocalExchange extends LocalRequest {
       }
 
       @Override
+      public boolean behind() {
+        return responseBody.behind();
+      }
+
+      @Override
       public void onClose(Runnable r) {
         // The watch stops on its own loop, whichever side ended it.
         responseBody.onEnd(() -> loop.runOnContext(v -> r.run()));

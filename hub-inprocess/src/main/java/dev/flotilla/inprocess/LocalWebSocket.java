@@ -94,6 +94,11 @@ final class LocalWebSocket implements WebSocket, OpenStreams.Stream {
     return queuedBytes > ResponseBody.MAX_QUEUED_BYTES;
   }
 
+  /** True when a quarter of that waits: a watch's initial state then waits to be read on. */
+  synchronized boolean behind() {
+    return queuedBytes > ResponseBody.MAX_QUEUED_BYTES / 4;
+  }
+
   @Override
   public void onEnd(Runnable r) {
     onEnd.add(r);

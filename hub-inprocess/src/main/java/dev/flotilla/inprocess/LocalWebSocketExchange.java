@@ -103,6 +103,11 @@ final class LocalWebSocketExchange extends LocalRequest {
       }
 
       @Override
+      public boolean behind() {
+        return ws.behind();
+      }
+
+      @Override
       public void onClose(Runnable r) {
         // The watch stops on its own loop, whichever side ended it.
         ws.onEnd(() -> loop.runOnContext(v -> r.run()));

@@ -67,6 +67,11 @@ final class ResponseBody implements AsyncBody, OpenStreams.Stream {
     return queuedBytes > MAX_QUEUED_BYTES;
   }
 
+  /** True when a quarter of that waits: a watch's initial state then waits to be read on. */
+  synchronized boolean behind() {
+    return queuedBytes > MAX_QUEUED_BYTES / 4;
+  }
+
   /**
    * Runs {@code r} once when the body ends from either side: the server ended it or the client
    * cancelled it (at once if that has happened).

@@ -50,6 +50,15 @@ final class WatchHandler {
   /** How much of a watch's initial state one event-loop turn writes. */
   private static final int INITIAL_SLICE_BYTES = 256 * 1024;
 
+  /** How much of the initial state may wait unread in the client's buffers before more is read. */
+  private static final long INITIAL_AHEAD_BYTES = 1024 * 1024;
+
+  /** How often a watch whose client is behind on its initial state looks again. */
+  private static final long INITIAL_WAIT_MS = 5;
+
+  /** The longest such wait, for a reader that has stalled. */
+  private static final long INITIAL_MAX_WAIT_MS = 500;
+
   private final Executor workers;
   private final ResourceStorage storage;
   private final Runnable opened;
@@ -205,80 +214,129 @@ final class WatchHandler {
       this.sink = sink;
       // The client may leave while the initial state is being read.
       sink.onClose(this::stop);
+      // timeoutSeconds counts from the start, the initial state included: a client that stops
+      // reading it is not held forever.
+      timer = context.owner().setTimer(seconds * 1000L, id -> sink.close());
       String rv = options.resourceVersion();
       boolean anyVersion = rv.isEmpty() || rv.equals("0");
       if (!start.initialState() && !anyVersion) {
-        follow(List.of(), Meta.parseResourceVersion(rv));
+        subscribe(Meta.parseResourceVersion(rv));
         return;
       }
       initialReader.execute(
           () -> {
-            List<byte[]> initial = new ArrayList<>();
-            long from;
             try {
               if (!start.initialState()) {
                 // sendInitialEvents=false without a version: the changes from now on.
-                from = storage.store().currentRevision();
-              } else {
-                // Not older than the asked version (a future one is a 504, as for a list).
-                ListQuery.Page page =
-                    ListQuery.list(
-                        storage,
-                        r.type(),
-                        r.info().namespace(),
-                        new ListOptions(
-                            options.labels(),
-                            options.fields(),
-                            0,
-                            null,
-                            anyVersion ? "" : rv,
-                            false));
-                for (KeyValue kv : page.items()) {
-                  initial.add(wire(filter.added(kv).encode()));
-                }
-                from = page.revision();
-                if (start.endBookmark()) {
-                  initial.add(wire(bookmark(r, from, true)));
-                }
+                long now = storage.store().currentRevision();
+                context.runOnContext(v -> subscribe(now));
+                return;
               }
-            } catch (ApiException e) {
-              context.runOnContext(v -> sendError(e));
-              return;
+              // Not older than the asked version (a future one is a 504, as for a list).
+              ListQuery.Scan scan =
+                  ListQuery.scan(
+                      storage,
+                      r.type(),
+                      r.info().namespace(),
+                      new ListOptions(
+                          options.labels(),
+                          options.fields(),
+                          0,
+                          null,
+                          anyVersion ? "" : rv,
+                          false));
+              readInitial(scan);
             } catch (RuntimeException e) {
-              context.runOnContext(v -> sendError(ApiException.internal(e.getMessage())));
-              return;
+              fail(e);
             }
-            context.runOnContext(v -> follow(initial, from));
           });
     }
 
-    /** On the loop: sends the initial state, then streams events after {@code from}. */
-    private void follow(List<byte[]> initial, long from) {
-      sendInitial(initial, 0, from);
+    /**
+     * On the reader: the next store batch of the initial state as ADDED events (and the end
+     * bookmark after the last), handed to the loop. One batch at a time, so a watch of a whole kind
+     * never holds the kind's values in memory, as an unpaged list does not.
+     */
+    private void readInitial(ListQuery.Scan scan) {
+      if (done.get()) {
+        return;
+      }
+      List<byte[]> events = new ArrayList<>();
+      try {
+        List<KeyValue> batch = scan.next();
+        if (batch != null) {
+          for (KeyValue kv : batch) {
+            events.add(wire(filter.added(kv).encode()));
+          }
+        }
+        if (scan.done() && start.endBookmark()) {
+          events.add(wire(bookmark(r, scan.revision(), true)));
+        }
+      } catch (RuntimeException e) {
+        fail(e);
+        return;
+      }
+      context.runOnContext(v -> sendInitial(events, 0, scan));
+    }
+
+    /** Ends the watch with the error as a Status event, on the loop. */
+    private void fail(RuntimeException e) {
+      ApiException error =
+          e instanceof ApiException api ? api : ApiException.internal(e.getMessage());
+      context.runOnContext(v -> sendError(error));
     }
 
     /**
-     * Writes the initial state a slice per loop turn (TLS encrypts as it is written: megabytes in
-     * one turn would hold the loop), then subscribes; events after {@code from} are replayed.
+     * Writes a batch of the initial state a slice per loop turn (TLS encrypts as it is written:
+     * megabytes in one turn would hold the loop). Then the next batch is read once the client has
+     * taken most of what was written, or, after the last, the watch subscribes: events after the
+     * state's revision are replayed.
      */
-    private void sendInitial(List<byte[]> initial, int index, long from) {
+    private void sendInitial(List<byte[]> events, int index, ListQuery.Scan scan) {
       if (done.get()) {
         return;
       }
       int i = index;
-      for (int bytes = 0; i < initial.size() && bytes < INITIAL_SLICE_BYTES; i++) {
-        sink.send(initial.get(i));
-        bytes += initial.get(i).length;
+      for (int bytes = 0; i < events.size() && bytes < INITIAL_SLICE_BYTES; i++) {
+        sink.send(events.get(i));
+        bytes += events.get(i).length;
       }
-      if (i < initial.size()) {
+      if (i < events.size()) {
         int next = i;
-        context.runOnContext(v -> sendInitial(initial, next, from));
+        context.runOnContext(v -> sendInitial(events, next, scan));
         return;
       }
-      subscribe(from);
+      if (scan.done()) {
+        subscribe(scan.revision());
+        return;
+      }
+      whenTaken(() -> initialReader.execute(() -> readInitial(scan)), INITIAL_WAIT_MS);
+    }
+
+    /**
+     * Runs {@code next} on the loop once the client holds less than {@link #INITIAL_AHEAD_BYTES}
+     * unread: a slow reader paces the reading of the state instead of the hub queuing all of it. An
+     * in-process sink has no socket account: it says itself when it holds enough.
+     */
+    private void whenTaken(Runnable next, long wait) {
+      if (done.get()) {
+        return;
+      }
+      boolean behind = account == null ? sink.behind() : account.pending() > INITIAL_AHEAD_BYTES;
+      if (!behind) {
+        next.run();
+        return;
+      }
+      // Looks again soon, then less often: a reader that stalls costs a few timers a second.
+      context
+          .owner()
+          .setTimer(wait, id -> whenTaken(next, Math.min(wait * 2, INITIAL_MAX_WAIT_MS)));
     }
 
     private void subscribe(long from) {
+      if (done.get()) {
+        return; // the client left while the start was being read
+      }
       lastSent = from;
       String prefix = StorageKeys.listPrefix(r.type(), r.info().namespace());
       try {
@@ -290,13 +348,16 @@ final class WatchHandler {
       }
       opened.run();
       Vertx vertx = context.owner();
-      timer = vertx.setTimer(seconds * 1000L, id -> sink.close());
       if (bookmarks) {
         bookmarkTimer =
             vertx.setPeriodic(
                 BOOKMARK_INTERVAL_MS,
                 id -> {
-                  long revision = lastSent;
+                  // The store's progress for this watch, not only its last event: a watcher of a
+                  // quiet collection keeps a resourceVersion that stays inside the store's window,
+                  // so it can resume (after a hub restart too) instead of listing again. Every
+                  // event up to it is already queued on the encoder, ahead of this bookmark.
+                  long revision = Math.max(lastSent, watch.progress());
                   encoder.execute(() -> deliver(revision, wire(bookmark(r, revision, false))));
                 });
       }
@@ -311,11 +372,13 @@ final class WatchHandler {
         return;
       }
       ended.run();
+      if (timer >= 0) {
+        context.owner().cancelTimer(timer);
+      }
       if (watch == null) {
         return; // never started following: nothing subscribed, nothing counted
       }
       watch.close();
-      context.owner().cancelTimer(timer);
       if (bookmarkTimer >= 0) {
         context.owner().cancelTimer(bookmarkTimer);
       }
@@ -397,7 +460,9 @@ final class WatchHandler {
     ObjectNode metadata = obj.putObject("metadata");
     metadata.put("resourceVersion", Long.toString(revision));
     if (initialEnd) {
-      metadata.putObject("annotations").put(WatchStart.INITIAL_EVENTS_END, "true");
+      ObjectNode annotations = metadata.putObject("annotations");
+      annotations.put(WatchStart.INITIAL_EVENTS_END, "true");
+      annotations.put(WatchStart.LIST_BLUEPRINT, WatchStart.listBlueprint(r.type()));
     }
     return Json.write(event);
   }

@@ -22,6 +22,15 @@ public interface WatchSink {
   /** True when the reader has fallen too far behind: the watch is then ended (it re-watches). */
   boolean congested();
 
+  /**
+   * True when the reader holds enough unread that a watch's initial state should wait before more
+   * of it is read; well below {@link #congested()}, so the state's end leaves room for the changes
+   * that follow it.
+   */
+  default boolean behind() {
+    return congested();
+  }
+
   /** Runs {@code r} (once) when the stream ends, whichever side ended it. */
   void onClose(Runnable r);
 }

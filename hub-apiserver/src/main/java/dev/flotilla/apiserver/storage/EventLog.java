@@ -62,10 +62,15 @@ public final class EventLog {
     }
     // Delivered outside the lock: a subscriber registering now has already replayed these from
     // the window, and Subscription.deliver drops anything at or below what it has seen.
+    if (events.isEmpty()) {
+      return;
+    }
+    long last = events.get(events.size() - 1).revision();
     for (Subscription s : subscriptions) {
       for (StoreEvent event : events) {
         s.deliver(event);
       }
+      s.passed(last);
     }
   }
 
@@ -100,7 +105,17 @@ public final class EventLog {
       listener.accept(event);
     }
     subscription.replayed();
-    return () -> subscriptions.remove(subscription);
+    return new Store.Watch() {
+      @Override
+      public void close() {
+        subscriptions.remove(subscription);
+      }
+
+      @Override
+      public long progress() {
+        return subscription.progress();
+      }
+    };
   }
 
   /**
@@ -191,6 +206,9 @@ public final class EventLog {
     private boolean ended;
     private long seen;
 
+    /** Every event up to here that matches the prefix has reached the listener. */
+    private long progress;
+
     Subscription(String prefix, Consumer<StoreEvent> listener, Runnable gone) {
       this.prefix = prefix;
       this.listener = listener;
@@ -221,7 +239,19 @@ public final class EventLog {
           it.remove();
         }
         replaying = false;
+        progress = Math.max(progress, seen);
       }
+    }
+
+    /** The log has published up to {@code revision} and handed this subscriber its share. */
+    synchronized void passed(long revision) {
+      if (!replaying && !ended) {
+        progress = Math.max(progress, revision);
+      }
+    }
+
+    synchronized long progress() {
+      return progress;
     }
   }
 }

@@ -79,6 +79,15 @@ public interface Store extends AutoCloseable {
   interface Watch extends AutoCloseable {
     @Override
     void close();
+
+    /**
+     * A revision up to which every change under the watch's prefix has been handed to its listener,
+     * though the store's later changes were elsewhere: what a bookmark may carry so a quiet
+     * watcher's resourceVersion keeps up with the store's (0 when unknown).
+     */
+    default long progress() {
+      return 0;
+    }
   }
 
   /** Returns the smallest key greater than every key with the given prefix. */

@@ -7,14 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.flotilla.fixtures.RawHttp;
-import java.net.URI;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -85,6 +81,18 @@ class WatchListIT {
     assertEquals("BOOKMARK", end.path("type").asText(), events.toString());
     JsonNode meta = end.path("object").path("metadata");
     assertEquals("true", meta.path("annotations").path("k8s.io/initial-events-end").asText());
+    JsonNode blueprint =
+        RawHttp.parse(
+            new String(
+                java.util.Base64.getDecoder()
+                    .decode(
+                        meta.path("annotations")
+                            .path("kubernetes.io/initial-events-list-blueprint")
+                            .asText()),
+                java.nio.charset.StandardCharsets.UTF_8));
+    assertEquals("ConfigMapList", blueprint.path("kind").asText(), blueprint.toString());
+    assertEquals("v1", blueprint.path("apiVersion").asText(), blueprint.toString());
+    assertTrue(blueprint.path("items").isEmpty(), "an empty list: " + blueprint);
     assertTrue(
         Long.parseLong(meta.path("resourceVersion").asText()) >= listed,
         "the bookmark's revision is not older than the list before it: " + end);
@@ -114,21 +122,12 @@ class WatchListIT {
 
   @Test
   void noInitialEventsWithoutAVersionStartsNow() throws Exception {
-    HttpRequest request =
-        HttpRequest.newBuilder(
-                URI.create(
-                    http.base()
-                        + CMS
-                        + "?watch=true&timeoutSeconds=30&"
-                        + USER
-                        + "&sendInitialEvents=false&resourceVersionMatch=NotOlderThan"))
-            .header("Authorization", "Bearer " + http.token())
-            .timeout(Duration.ofSeconds(60))
-            .build();
     HttpResponse<Stream<String>> r =
-        http.client()
-            .sendAsync(request, HttpResponse.BodyHandlers.ofLines())
-            .get(30, TimeUnit.SECONDS);
+        http.lines(
+            CMS
+                + "?watch=true&timeoutSeconds=30&"
+                + USER
+                + "&sendInitialEvents=false&resourceVersionMatch=NotOlderThan");
     assertEquals(200, r.statusCode());
     // When the watch has subscribed is not observable: create until one change arrives.
     Thread creator =
@@ -172,6 +171,107 @@ class WatchListIT {
     assertEquals(listedNames(), names.stream().sorted().toList(), events.toString());
     assertTrue(names.contains("newer-" + rv), "the state includes what came after it: " + names);
     assertEquals("BOOKMARK", events.get(events.size() - 1).path("type").asText());
+  }
+
+  /**
+   * A state of many store batches (several MiB) is read and sent a batch at a time, all at the
+   * state's one revision: with creates landing while it streams, every object comes exactly once,
+   * before the end bookmark when the state holds it and after it otherwise.
+   */
+  @Test
+  void aLargeStateComesOnceAtOneRevisionWhileWritesLand() throws Exception {
+    String ns = "watch-list-bulk";
+    HttpResponse<String> made =
+        http.send(
+            "POST",
+            "/api/v1/namespaces",
+            "application/json",
+            "{\"metadata\":{\"name\":\"" + ns + "\"}}");
+    assertEquals(201, made.statusCode(), made.body());
+    String cms = "/api/v1/namespaces/" + ns + "/configmaps";
+    String payload = "x".repeat(32 * 1024);
+    int seeded = 200;
+    for (int i = 0; i < seeded; i++) {
+      HttpResponse<String> r =
+          http.send(
+              "POST",
+              cms,
+              "application/json",
+              "{\"metadata\":{\"name\":\"bulk-"
+                  + i
+                  + "\",\"labels\":{\"bulk\":\"yes\"}},\"data\":{\"k\":\""
+                  + payload
+                  + "\"}}");
+      assertEquals(201, r.statusCode(), r.body());
+    }
+    HttpResponse<Stream<String>> r =
+        http.lines(
+            cms
+                + "?watch=true&timeoutSeconds=15"
+                + "&sendInitialEvents=true&resourceVersionMatch=NotOlderThan"
+                + "&allowWatchBookmarks=true");
+    assertEquals(200, r.statusCode());
+    int late = 20;
+    Thread creator =
+        new Thread(
+            () -> {
+              for (int i = 0; i < late; i++) {
+                http.send(
+                    "POST",
+                    cms,
+                    "application/json",
+                    "{\"metadata\":{\"name\":\"late-" + i + "\",\"labels\":{\"bulk\":\"yes\"}}}");
+              }
+            });
+    creator.start();
+    List<JsonNode> events = new ArrayList<>();
+    try (Stream<String> lines = r.body()) {
+      Iterator<String> it = lines.iterator();
+      while (it.hasNext()) {
+        String line = it.next();
+        if (!line.isBlank()) {
+          events.add(RawHttp.parse(line));
+        }
+        if (events.size() < 150) {
+          Thread.sleep(5); // a reader slower than the hub: the state waits for it
+        }
+      }
+    } finally {
+      creator.join();
+    }
+    long end = -1;
+    List<Long> before = new ArrayList<>();
+    java.util.Map<String, Integer> seen = new java.util.HashMap<>();
+    for (JsonNode e : events) {
+      JsonNode meta = e.path("object").path("metadata");
+      long rv = Long.parseLong(meta.path("resourceVersion").asText());
+      if (e.path("type").asText().equals("BOOKMARK")) {
+        if (meta.path("annotations").has("k8s.io/initial-events-end")) {
+          assertEquals(-1, end, "one end bookmark");
+          end = rv;
+        }
+        continue;
+      }
+      assertEquals("ADDED", e.path("type").asText(), e.toString());
+      String name = meta.path("name").asText();
+      if (name.equals("kube-root-ca.crt")) {
+        continue; // the hub's own, published into every namespace as it appears
+      }
+      seen.merge(name, 1, Integer::sum);
+      if (end < 0) {
+        assertTrue(name.startsWith("bulk-") || name.startsWith("late-"), name);
+        before.add(rv);
+      } else {
+        assertTrue(rv > end, "after the end bookmark only later changes: " + name + " " + rv);
+        assertTrue(name.startsWith("late-"), "the state came whole before its end: " + name);
+      }
+    }
+    assertTrue(end > 0, "the end bookmark came");
+    long state = end;
+    assertTrue(
+        before.stream().allMatch(rv -> rv <= state), "the state is at its revision: " + before);
+    assertEquals(seeded + late, seen.size(), "every object, once: " + seen.keySet());
+    assertTrue(seen.values().stream().allMatch(n -> n == 1), "none twice: " + seen);
   }
 
   @Test

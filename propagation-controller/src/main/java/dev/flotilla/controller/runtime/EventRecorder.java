@@ -55,12 +55,14 @@ public final class EventRecorder {
    * process, writes to stopped hubs took all its threads and a new hub's Events waited minutes. At
    * most eight threads per hub, the rest queued (an unbounded pool grew to 42 threads under a burst
    * of series); idle threads exit. Events are the least urgent writes: a backlog only delays what
-   * describe shows.
+   * describe shows. The order of a series' writes is the process's, across clients (see {@link
+   * SeriesStrands#PROCESS_ORDER}).
    */
   private static final Map<KubernetesClient, SeriesStrands> WRITERS = new WeakHashMap<>();
 
   private static synchronized SeriesStrands writersFor(KubernetesClient hub) {
-    return WRITERS.computeIfAbsent(hub, h -> new SeriesStrands(newWriters()));
+    return WRITERS.computeIfAbsent(
+        hub, h -> new SeriesStrands(newWriters(), SeriesStrands.PROCESS_ORDER));
   }
 
   private static ExecutorService newWriters() {

@@ -53,6 +53,84 @@ class SeriesStrandsTest {
     awaitSize(ran, 1);
   }
 
+  /**
+   * Two clients' strands in one order (a controller set started over on a new client): the new
+   * one's task for a key waits for the old one's, and runs on its own pool.
+   */
+  @Test
+  void aKeysTasksKeepTheirOrderAcrossPoolsSharingIt() throws Exception {
+    ExecutorService oldPool = Executors.newSingleThreadExecutor(r -> new Thread(r, "old"));
+    ExecutorService newPool = Executors.newSingleThreadExecutor(r -> new Thread(r, "new"));
+    try {
+      java.util.Map<String, java.util.ArrayDeque<SeriesStrands.Entry>> order =
+          new java.util.concurrent.ConcurrentHashMap<>();
+      SeriesStrands before = new SeriesStrands(oldPool, order);
+      SeriesStrands after = new SeriesStrands(newPool, order);
+      java.util.concurrent.CountDownLatch createInFlight =
+          new java.util.concurrent.CountDownLatch(1);
+      List<String> ran = new CopyOnWriteArrayList<>();
+      before.execute(
+          "k",
+          () -> {
+            try {
+              createInFlight.await(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+            }
+            ran.add("create on " + Thread.currentThread().getName());
+          });
+      after.execute("k", () -> ran.add("delete on " + Thread.currentThread().getName()));
+      after.execute("other", () -> ran.add("other on " + Thread.currentThread().getName()));
+      awaitSize(ran, 1);
+      assertEquals(List.of("other on new"), ran, "another key does not wait");
+      createInFlight.countDown();
+      awaitSize(ran, 3);
+      assertEquals(List.of("other on new", "create on old", "delete on new"), ran);
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      while (!order.isEmpty() && System.nanoTime() < deadline) {
+        Thread.sleep(5); // the drain releases the key just after the task's end
+      }
+      assertTrue(order.isEmpty(), "no key left taken: " + order);
+    } finally {
+      oldPool.shutdownNow();
+      newPool.shutdownNow();
+    }
+  }
+
+  @Test
+  void aClosedPoolsTaskIsDroppedAndTheNextStillRuns() throws Exception {
+    ExecutorService closed = Executors.newSingleThreadExecutor();
+    closed.shutdown();
+    ExecutorService open = Executors.newSingleThreadExecutor();
+    try {
+      java.util.Map<String, java.util.ArrayDeque<SeriesStrands.Entry>> order =
+          new java.util.concurrent.ConcurrentHashMap<>();
+      List<String> ran = new CopyOnWriteArrayList<>();
+      java.util.concurrent.CountDownLatch first = new java.util.concurrent.CountDownLatch(1);
+      SeriesStrands live = new SeriesStrands(open, order);
+      SeriesStrands dead = new SeriesStrands(closed, order);
+      live.execute(
+          "k",
+          () -> {
+            try {
+              first.await(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+            }
+            ran.add("first");
+          });
+      for (int i = 0; i < 3; i++) {
+        dead.execute("k", () -> ran.add("never"));
+      }
+      live.execute("k", () -> ran.add("after"));
+      first.countDown();
+      awaitSize(ran, 2);
+      assertEquals(List.of("first", "after"), ran, "the shut pool's tasks are dropped, in line");
+    } finally {
+      open.shutdownNow();
+    }
+  }
+
   private static void awaitSize(List<String> list, int size) throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
     while (list.size() < size && System.nanoTime() < deadline) {
