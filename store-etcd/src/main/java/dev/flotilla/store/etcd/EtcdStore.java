@@ -103,6 +103,17 @@ public final class EtcdStore implements Store {
   public static EtcdStore open(
       EtcdConnection connection, Limits limits, Restamp restamp, ValueTransformer transformer) {
     ClientBuilder settings = connection.settings();
+    try {
+      return open(settings, limits, restamp, transformer);
+    } catch (RuntimeException e) {
+      throw new IllegalStateException(
+          "cannot reach etcd at " + connection.servers() + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** As above, on jetcd client settings as {@link EtcdConnection#settings()} makes them. */
+  static EtcdStore open(
+      ClientBuilder settings, Limits limits, Restamp restamp, ValueTransformer transformer) {
     Client client = settings.build();
     TxnCalls txns = TxnCalls.open(settings);
     try {
@@ -112,8 +123,7 @@ public final class EtcdStore implements Store {
     } catch (RuntimeException e) {
       txns.close();
       client.close();
-      throw new IllegalStateException(
-          "cannot reach etcd at " + connection.servers() + ": " + e.getMessage(), e);
+      throw e;
     }
   }
 

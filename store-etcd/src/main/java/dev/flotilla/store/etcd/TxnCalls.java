@@ -25,11 +25,12 @@ import java.util.concurrent.TimeUnit;
  * Netty thread that read it (nothing blocking runs there: see {@link InlineCalls}).
  *
  * <p>The channel is this class's own, to the same members with the same settings as the jetcd
- * client's (target, TLS, keepalive, connect timeout, load-balancing policy, wait-for-ready), so a
- * member that dies is left for the next as jetcd's channel does. A call that fails {@code
- * UNAVAILABLE} (a member gone, no leader, a leader change, etcd's own request timeout) is sent
- * again with jetcd's backoff for up to the client's {@code retryMaxDuration}: etcd may have applied
- * the first attempt, so the caller learns that an answer is a retry's and checks for its own write.
+ * client's (target, TLS, keepalive, connect timeout, load-balancing policy, wait-for-ready, the
+ * interceptors), so a member that dies is left for the next as jetcd's channel does. A call that
+ * fails {@code UNAVAILABLE} (a member gone, no leader, a leader change, etcd's own request timeout)
+ * is sent again with jetcd's backoff for up to the client's {@code retryMaxDuration}: etcd may have
+ * applied the first attempt, so the caller learns that an answer is a retry's and checks for its
+ * own write.
  */
 final class TxnCalls implements AutoCloseable {
   /** etcd's answer, and whether an earlier attempt of the same request may have been applied. */
@@ -87,6 +88,9 @@ final class TxnCalls implements AutoCloseable {
     }
     if (settings.loadBalancerPolicy() != null) {
       b.defaultLoadBalancingPolicy(settings.loadBalancerPolicy());
+    }
+    if (settings.interceptors() != null) {
+      b.intercept(settings.interceptors());
     }
     return new TxnCalls(b.build(), settings);
   }
