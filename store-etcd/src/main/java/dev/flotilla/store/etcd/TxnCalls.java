@@ -61,7 +61,10 @@ final class TxnCalls implements AutoCloseable {
     NettyChannelBuilder b =
         NettyChannelBuilder.forTarget(settings.target())
             // Answers complete on the transport thread, as InlineCalls has jetcd's unary calls.
-            .directExecutor();
+            .directExecutor()
+            // gRPC's own retry buffers every call in a RetriableStream (a share of each create's
+            // CPU); this class retries UNAVAILABLE itself, and no other policy is configured.
+            .disableRetry();
     if (settings.sslContext() != null) {
       b.negotiationType(NegotiationType.TLS).sslContext(settings.sslContext());
     } else {
