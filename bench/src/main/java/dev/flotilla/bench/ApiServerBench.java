@@ -100,9 +100,11 @@ public final class ApiServerBench {
                           // baseline, idle once its warm-up is over, and must stay near zero.
                           new CreateCost.Pids(hubPid, member.pid()),
                           java.util.Optional.of(member.clientUrl()));
+                  EtcdInFlight rawInFlight = EtcdInFlight.start(member.clientUrl());
                   double raw =
                       RawEtcdBaseline.putsPerSecond(
                           etcd.connection("/raw"), objects, threads, value);
+                  rawInFlight.print("baseline");
                   System.out.printf(
                       "baseline  raw etcd durable puts (jetcd, %d in flight, one member), each of the"
                           + " %d bytes the hub stored for a create (the request body is %d): %.0f/s%n",
@@ -168,7 +170,12 @@ public final class ApiServerBench {
                     hub.process.pid(),
                     etcd.map(dev.flotilla.store.etcd.LocalEtcd.Member::pid).orElse(-1L)),
                 etcd.map(dev.flotilla.store.etcd.LocalEtcd.Member::clientUrl));
+        java.util.Optional<EtcdInFlight> inFlight =
+            etcd.map(m -> EtcdInFlight.start(m.clientUrl()));
         double creates = creator.run("bench", objects, i -> configMap("cm-" + i));
+        if (inFlight.isPresent()) {
+          inFlight.get().print("creates");
+        }
         System.out.printf(
             "creates   %.0f/s over HTTPS, %s = %.2fx the raw durable rate%n",
             creates, creator.protocol(), creates / raw);

@@ -172,6 +172,24 @@ class EtcdHubIT {
           assertEquals(created.getMetadata().getUid(), viaB.getMetadata().getUid());
           assertEquals(
               created.getMetadata().getResourceVersion(), viaB.getMetadata().getResourceVersion());
+          // A second create of the name, from the other hub, finds it in etcd: 409 AlreadyExists.
+          io.fabric8.kubernetes.client.KubernetesClientException exists =
+              org.junit.jupiter.api.Assertions.assertThrows(
+                  io.fabric8.kubernetes.client.KubernetesClientException.class,
+                  () ->
+                      clientB
+                          .configMaps()
+                          .inNamespace("default")
+                          .resource(
+                              new ConfigMapBuilder()
+                                  .withNewMetadata()
+                                  .withName("shared")
+                                  .endMetadata()
+                                  .withData(Map.of("n", "other"))
+                                  .build())
+                          .create());
+          assertEquals(409, exists.getCode());
+          assertEquals("AlreadyExists", exists.getStatus().getReason());
           viaB.getData().put("n", "2");
           clientB.configMaps().inNamespace("default").resource(viaB).update();
           // A's copy is stale now: its update is refused with a conflict, from either hub.

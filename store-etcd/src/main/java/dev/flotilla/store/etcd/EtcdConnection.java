@@ -64,6 +64,11 @@ public record EtcdConnection(
 
   /** A jetcd client on these servers, its keys under the prefix. */
   public Client connect() {
+    return settings().build();
+  }
+
+  /** The jetcd client's settings, which {@link TxnCalls} sets its own channel up with too. */
+  ClientBuilder settings() {
     ClientBuilder b =
         Client.builder()
             .endpoints(servers.toArray(URI[]::new))
@@ -92,6 +97,6 @@ public record EtcdConnection(
         throw new IllegalArgumentException("etcd TLS files: " + e.getMessage(), e);
       }
     }
-    return b.build();
+    return b;
   }
 }
