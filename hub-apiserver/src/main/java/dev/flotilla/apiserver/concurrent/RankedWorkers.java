@@ -6,6 +6,7 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The API workers, with four lanes: urgent tasks run before every other task already queued,
@@ -48,7 +49,16 @@ public final class RankedWorkers extends ThreadPoolExecutor {
   /** The rank of the task running on this thread. */
   private static final ThreadLocal<Integer> RANK_NOW = ThreadLocal.withInitial(() -> ORDINARY);
 
+  /** The lanes' names, by rank, as the metrics label them. */
+  public static final java.util.List<String> LANES =
+      java.util.List.of("urgent", "control", "ordinary", "bulk");
+
   private final AtomicLong order = new AtomicLong();
+
+  /** Per rank: tasks started, and the nanoseconds they waited in the queue. */
+  private final LongAdder[] started = adders();
+
+  private final LongAdder[] waited = adders();
   private final Executor urgent = task -> super.execute(rank(task, URGENT));
   private final Executor control = task -> super.execute(rank(task, CONTROL));
   private final Executor bulk = task -> super.execute(rank(task, BULK));
@@ -105,6 +115,32 @@ public final class RankedWorkers extends ThreadPoolExecutor {
     };
   }
 
+  /** Tasks of lane {@code LANES.get(rank)} started so far. */
+  public long tasksStarted(int rank) {
+    return started[rank].sum();
+  }
+
+  /** Seconds the tasks of lane {@code LANES.get(rank)} started so far waited in the queue. */
+  public double secondsWaited(int rank) {
+    return waited[rank].sum() / 1e9;
+  }
+
+  @Override
+  protected void beforeExecute(Thread t, Runnable task) {
+    if (task instanceof Ranked r) {
+      started[r.rank].increment();
+      waited[r.rank].add(System.nanoTime() - r.queued);
+    }
+  }
+
+  private static LongAdder[] adders() {
+    LongAdder[] a = new LongAdder[4];
+    for (int i = 0; i < a.length; i++) {
+      a[i] = new LongAdder();
+    }
+    return a;
+  }
+
   private Ranked rank(Runnable task, int rank) {
     long n = order.getAndIncrement();
     long place =
@@ -113,14 +149,14 @@ public final class RankedWorkers extends ThreadPoolExecutor {
           case CONTROL -> n - CONTROL_LEAD;
           default -> n;
         };
-    return new Ranked(task, rank, place);
+    return new Ranked(task, rank, place, System.nanoTime());
   }
 
   /**
    * A task with its rank and its place in line (submission order, plus the bulk handicap or less
    * the control lead).
    */
-  private record Ranked(Runnable task, int rank, long place)
+  private record Ranked(Runnable task, int rank, long place, long queued)
       implements Runnable, Comparable<Ranked> {
     @Override
     public void run() {
