@@ -119,6 +119,7 @@ public final class FederationBench {
     DistributionStages stages = new DistributionStages(hub, "bench", "lat-", clusters);
     List<Watch> watches = memberWatches(fleet, "lat-", createdAt, latency, arrived, stages);
     ControllerQueues queuesBefore = ControllerQueues.sample(fleet);
+    WorkerLaneWaits lanesBefore = WorkerLaneWaits.sample(fleet);
     RunCost before = RunCost.sample(fleet);
     Map<String, Double> threadsBefore = ThreadCpu.sample(fleet.hub.process.pid());
     Map<String, Double> simThreadsBefore = ThreadCpu.sample(ProcessHandle.current().pid());
@@ -147,6 +148,9 @@ public final class FederationBench {
     stages.awaitAggregated(30);
     stages.report().forEach(l -> System.out.println("          " + l));
     ControllerQueues.sample(fleet).since(queuesBefore).print();
+    System.out.printf(
+        "          hub API worker lanes: %s%n",
+        WorkerLaneWaits.sample(fleet).since(lanesBefore).summary(templates));
     stages.close();
     RunCost after = RunCost.sample(fleet);
     System.out.printf(
@@ -311,6 +315,7 @@ public final class FederationBench {
                   public void onClose(WatcherException cause) {}
                 });
     ControllerQueues queuesBefore = ControllerQueues.sample(fleet);
+    WorkerLaneWaits lanesBefore = WorkerLaneWaits.sample(fleet);
     RunCost before = RunCost.sample(fleet);
     Map<String, Double> threadsBefore = ThreadCpu.sample(fleet.hub.process.pid());
     Map<String, Double> simThreadsBefore = ThreadCpu.sample(ProcessHandle.current().pid());
@@ -371,6 +376,9 @@ public final class FederationBench {
         RunCost.load());
     // Each controller's queue wait and reconcile time in the burst: which stage paces it.
     ControllerQueues.sample(fleet).since(queuesBefore).print();
+    System.out.printf(
+        "          hub API worker lanes: %s%n",
+        WorkerLaneWaits.sample(fleet).since(lanesBefore).summary(count));
     workWatch.close();
     bindingWatch.close();
     // Status write-back is part of the cost: count until Works and bindings stop changing.

@@ -271,6 +271,9 @@ public final class HubServer implements AutoCloseable {
     if (store instanceof SqliteStore sqlite) {
       metrics.storeHeap(sqlite::heapFigures);
     }
+    if (runtime.workers() instanceof dev.flotilla.apiserver.concurrent.RankedWorkers ranked) {
+      metrics.workerLanes(ranked); // held strongly: the runtime holds its workers
+    }
     server =
         new ApiServer(
             new ApiServerConfig(

@@ -79,6 +79,27 @@ public final class ApiMetrics {
         .register(registry);
   }
 
+  /**
+   * The API workers' lanes: tasks started and the seconds they waited queued, per lane (each hop of
+   * a request through the pool is a task), so a run shows which lane waited.
+   */
+  public void workerLanes(dev.flotilla.apiserver.concurrent.RankedWorkers workers) {
+    for (int i = 0; i < dev.flotilla.apiserver.concurrent.RankedWorkers.LANES.size(); i++) {
+      int rank = i;
+      String lane = dev.flotilla.apiserver.concurrent.RankedWorkers.LANES.get(i);
+      io.micrometer.core.instrument.FunctionCounter.builder(
+              "flotilla_apiserver_worker_tasks", workers, w -> w.tasksStarted(rank))
+          .tag("lane", lane)
+          .description("API worker tasks started, by lane")
+          .register(registry);
+      io.micrometer.core.instrument.FunctionCounter.builder(
+              "flotilla_apiserver_worker_queue_wait_seconds", workers, w -> w.secondsWaited(rank))
+          .tag("lane", lane)
+          .description("Seconds API worker tasks waited queued, by lane")
+          .register(registry);
+    }
+  }
+
   void record(String verb, String resource, int code, long startedNanos) {
     // Looked up in maps of our own: building and registering a meter per request was about 1% of
     // a create's CPU. The keys are as bounded as the registry's meters.

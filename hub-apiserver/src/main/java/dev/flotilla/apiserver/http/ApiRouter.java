@@ -274,7 +274,7 @@ final class ApiRouter {
       routed =
           CompletableFuture.supplyAsync(
               () -> routes.route(method, path, params, headers, body, user, verb),
-              workersFor(method.name(), path));
+              workersFor(method.name(), path, Impersonator.requested(headers) ? null : user));
     } catch (RejectedExecutionException e) {
       fail(http, ApiException.internal("the server is shutting down"), verb[0], started);
       return;
@@ -367,9 +367,12 @@ final class ApiRouter {
     return workers;
   }
 
-  /** The workers' lane for a request (see {@link WorkerLane}). */
-  Executor workersFor(String method, String path) {
-    return WorkerLane.of(method, path).of(workers);
+  /**
+   * The workers' lane for a request (see {@link WorkerLane}); {@code requester} null when not
+   * authenticated yet or impersonating.
+   */
+  Executor workersFor(String method, String path, UserInfo requester) {
+    return WorkerLane.of(method, path, requester).of(workers);
   }
 
   ApiMetrics metrics() {

@@ -11,6 +11,7 @@ import io.vertx.core.http.HttpMethod;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -38,17 +39,32 @@ final class LocalPipeline {
     }
   }
 
-  /** Serves {@code ex}; returns at once, the work runs on the server's workers. */
+  /**
+   * Serves {@code ex}; returns at once, the work runs on the server's workers. A known token is
+   * looked up here (a digest and a map read), as the HTTPS pipeline does on its event loop, so that
+   * the lane can follow the user; a token whose check is costly (a signature) waits in the ordinary
+   * lane and is checked on a worker.
+   */
   void serve(ApiExchange ex) {
     long started = System.nanoTime();
+    String authorization = ex.headers().get("Authorization");
+    Optional<UserInfo> known =
+        router.authenticator().costly(authorization, null)
+            ? null
+            : router.authenticator().authenticate(authorization);
+    UserInfo requester =
+        known == null || Impersonator.requested(ex.headers()) ? null : known.orElse(null);
     try {
-      router.workersFor(ex.method(), ex.path()).execute(() -> serveOnWorker(ex, started));
+      router
+          .workersFor(ex.method(), ex.path(), requester)
+          .execute(() -> serveOnWorker(ex, known, started));
     } catch (RejectedExecutionException e) {
       ex.reply(failure(ApiException.internal("the server is shutting down"), ex));
     }
   }
 
-  private void serveOnWorker(ApiExchange ex, long started) {
+  /** {@code known} is the authentication's outcome, or null when it is still to be done. */
+  private void serveOnWorker(ApiExchange ex, Optional<UserInfo> known, long started) {
     String[] verb = {"unknown"};
     ResourceRoutes.Routed routed;
     try {
@@ -61,9 +77,9 @@ final class LocalPipeline {
             path + " is served over HTTPS only: connect to the hub's address for it");
       }
       UserInfo user =
-          router
-              .authenticator()
-              .authenticate(ex.headers().get("Authorization"))
+          (known != null
+                  ? known
+                  : router.authenticator().authenticate(ex.headers().get("Authorization")))
               .orElseThrow(
                   () ->
                       new ApiException(

@@ -131,10 +131,50 @@ class RankedWorkersTest {
   }
 
   @Test
+  void controlTasksGoBetweenUrgentAndOrdinaryAndTakeTheirRankAlong() throws Exception {
+    pool.bulk().execute(() -> ran.add("work"));
+    pool.execute(() -> ran.add("status-0"));
+    pool.control()
+        .execute(
+            () -> {
+              ran.add("schedule");
+              // Control like its parent: ahead of status-0 and status-1, queued before it.
+              pool.execute(() -> ran.add("schedule-step"));
+            });
+    pool.execute(() -> ran.add("status-1"));
+    pool.urgent().execute(() -> ran.add("lease"));
+    finish(6);
+    assertEquals(
+        List.of("lease", "schedule", "schedule-step", "status-0", "status-1", "work"), ran);
+  }
+
+  @Test
+  void aControlTaskPassesABoundedNumberOfEarlierOrdinaryTasks() throws Exception {
+    int earlier = (int) RankedWorkers.CONTROL_LEAD + 10;
+    for (int i = 0; i < earlier; i++) {
+      int n = i;
+      pool.execute(() -> ran.add("ordinary-" + n));
+    }
+    pool.control().execute(() -> ran.add("control"));
+    finish(earlier + 1);
+    // Only the ordinary tasks submitted more than the lead before it stay ahead of it.
+    assertEquals(10, ran.indexOf("control"), ran.subList(0, 12).toString());
+  }
+
+  @Test
+  void aContinuationKeepsTheControlRank() throws Exception {
+    CompletableFuture<Executor> chosen = new CompletableFuture<>();
+    pool.control().execute(() -> chosen.complete(RankedWorkers.keepingRank(pool)));
+    gate.countDown();
+    assertTrue(chosen.get(30, TimeUnit.SECONDS) == pool.control());
+  }
+
+  @Test
   void aPoolWithoutLanesIsItsOwnUrgentLane() {
     Executor plain = Runnable::run;
     assertTrue(RankedWorkers.urgentLane(plain) == plain);
     assertTrue(RankedWorkers.bulkLane(plain) == plain);
+    assertTrue(RankedWorkers.controlLane(plain) == plain);
     assertTrue(RankedWorkers.keepingRank(plain) == plain);
   }
 
