@@ -110,6 +110,9 @@ public final class FieldManager {
     Typed.Comparison c = Typed.compare(before, after, schema).without(ignored);
     FieldSet changed = c.changed();
     for (ManagedFields.Entry e : managed.entries()) {
+      if (e.fields().disjointAtTop(changed) && e.fields().disjointAtTop(c.removed())) {
+        continue; // untouched (this request decoded it: nobody else holds it)
+      }
       managed.put(e.with(e.fields().difference(changed).difference(c.removed()), e.time()));
     }
     FieldSet mine = changed.difference(STRIPPED);
