@@ -24,7 +24,8 @@ import picocli.CommandLine.Option;
       BenchMain.Memory.class,
       BenchMain.Restart.class,
       BenchMain.Scale.class,
-      BenchMain.Schedule.class
+      BenchMain.Schedule.class,
+      BenchMain.StatusWrites.class
     })
 public final class BenchMain implements Runnable {
 
@@ -37,6 +38,25 @@ public final class BenchMain implements Runnable {
     // First, before anything creates the common pool: no thread per HTTP call on small machines.
     dev.flotilla.agent.kube.Fabric8Clients.ensureCommonPool();
     System.exit(new CommandLine(new BenchMain()).execute(args));
+  }
+
+  /** The hub's CPU per Work status write, per thread group: an A/B of the update path. */
+  @Command(name = "statuswrite", mixinStandardHelpOptions = true)
+  static final class StatusWrites implements Callable<Integer> {
+    @Option(names = "--works", defaultValue = "2000")
+    int works;
+
+    @Option(names = "--rounds", defaultValue = "10")
+    int rounds;
+
+    @Option(names = "--threads", defaultValue = "4")
+    int threads;
+
+    @Override
+    public Integer call() throws Exception {
+      new StatusWriteCost(works, rounds, threads).run();
+      return 0;
+    }
   }
 
   /** Two hubs on a three-member etcd: the failover timeline when the leader hub dies. */

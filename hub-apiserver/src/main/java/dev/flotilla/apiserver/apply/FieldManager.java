@@ -88,7 +88,12 @@ public final class FieldManager {
       if (live != null && managed.isEmpty()) {
         return desired; // as upstream: objects nobody tracks stay untracked until an apply
       }
-      record(managed, clean(live), desired, manager);
+      if ("status".equals(subresource) && live != null) {
+        // The status split kept the stored metadata and spec: only the status can differ.
+        record(managed, statusPart(live), statusPart(desired), manager);
+      } else {
+        record(managed, clean(live), desired, manager);
+      }
       return encode(desired, managed);
     } catch (RuntimeException e) {
       JsonNode kept = live == null ? null : live.path("metadata").get("managedFields");
@@ -105,6 +110,9 @@ public final class FieldManager {
     Typed.Comparison c = Typed.compare(before, after, schema).without(ignored);
     FieldSet changed = c.changed();
     for (ManagedFields.Entry e : managed.entries()) {
+      if (e.fields().disjointAtTop(changed) && e.fields().disjointAtTop(c.removed())) {
+        continue; // untouched (this request decoded it: nobody else holds it)
+      }
       managed.put(e.with(e.fields().difference(changed).difference(c.removed()), e.time()));
     }
     FieldSet mine = changed.difference(STRIPPED);
@@ -270,6 +278,20 @@ public final class FieldManager {
     empty.put("apiVersion", type.apiVersion());
     empty.put("kind", type.kind());
     return empty;
+  }
+
+  /**
+   * apiVersion, kind and status of {@code obj}, the same nodes (not copies): compared, not changed.
+   */
+  private static ObjectNode statusPart(ObjectNode obj) {
+    ObjectNode part = obj.objectNode();
+    for (String f : new String[] {"apiVersion", "kind", "status"}) {
+      JsonNode v = obj.get(f);
+      if (v != null) {
+        part.set(f, v);
+      }
+    }
+    return part;
   }
 
   private ObjectNode clean(ObjectNode live) {

@@ -188,6 +188,28 @@ public final class FieldSet {
     return out;
   }
 
+  /**
+   * True when no path of {@code other} starts where one of this set's paths does: this set less
+   * {@code other} is this set. A status write's changes ({@code f:status}) and the spec owners'
+   * sets answer so, and then need no copy.
+   */
+  public boolean disjointAtTop(FieldSet other) {
+    if (other.member) {
+      return false;
+    }
+    for (String token : other.children.keySet()) {
+      if (children.containsKey(token)) {
+        return false;
+      }
+    }
+    for (FieldSet c : children.values()) {
+      if (c.isEmpty()) {
+        return false; // a difference would drop it: not the same set as written
+      }
+    }
+    return true;
+  }
+
   /** The paths in both sets. */
   public FieldSet intersection(FieldSet other) {
     FieldSet out = new FieldSet();

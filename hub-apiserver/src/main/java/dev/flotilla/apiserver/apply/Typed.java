@@ -105,6 +105,9 @@ final class Typed {
     if (l == null && r == null) {
       return;
     }
+    if (l != null && l.equals(r)) {
+      return; // equal trees differ nowhere: no need to walk them path by path
+    }
     JsonNode shape = r != null ? r : l;
     boolean sameShape = l == null || r == null || l.getNodeType() == r.getNodeType();
     if (!sameShape || !(shape.isObject() || shape.isArray())) {

@@ -85,13 +85,13 @@ final class AdmissionChain {
       boolean admit) {
     SchemaAdmission schemas = schemaAdmission;
     if (schemas != null) {
-      schemas.decode(type, desired, current, ctx);
+      schemas.decode(type, desired, current, ctx, subresource);
     }
     for (ObjectHook hook : hooksFor(type)) {
       hook.beforeUpdate(type, current, desired);
     }
     if (schemas != null) {
-      schemas.validate(type, desired, current);
+      schemas.validate(type, desired, current, subresource);
     }
     if (!admit) {
       return null;

@@ -3,6 +3,7 @@ package dev.flotilla.apiserver.objects;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.flotilla.apiserver.concurrent.RankedWorkers;
+import dev.flotilla.apiserver.patch.JsonValues;
 import dev.flotilla.apiserver.registry.ResourceRegistry;
 import dev.flotilla.apiserver.registry.ResourceType;
 import dev.flotilla.apiserver.storage.KeyValue;
@@ -343,7 +344,10 @@ public final class ResourceStorage {
             return deleteNow(
                 type, namespace, name, kv, desired, WriteContext.internal(), DeleteOptions.DEFAULT);
           }
-          ObjectNode stored = asStorageVersion(type, desired);
+          // desired is this attempt's own (a retry builds its own): stored as it is when its
+          // version is the storage version, and then it is the answer too, not parsed back.
+          boolean asIs = storedAsIs(type);
+          ObjectNode stored = asIs ? desired : asStorageVersion(type, desired);
           String key = StorageKeys.key(type, namespace, name);
           return store
               .update(key, kv.modRevision(), rev -> stamp(stored, rev))
@@ -351,7 +355,7 @@ public final class ResourceStorage {
                   result -> {
                     if (result.succeeded()) {
                       return CompletableFuture.completedFuture(
-                          toVersion(type, result.kv().value()));
+                          asIs ? stored : toVersion(type, result.kv().value()));
                     }
                     if (result.kv() == null) {
                       throw ApiException.notFound(type, name);
@@ -571,8 +575,10 @@ public final class ResourceStorage {
    * hold longs where parsed trees hold ints, and Jackson's equals tells those apart.
    */
   private static boolean sameContent(ObjectNode desired, ObjectNode current) {
-    return desired.equals(current)
-        || java.util.Arrays.equals(Json.write(desired), Json.write(current));
+    // Trees that differ in value (the usual update) differ as text too: not written to find out.
+    return JsonValues.same(desired, current)
+        && (desired.equals(current)
+            || java.util.Arrays.equals(Json.write(desired), Json.write(current)));
   }
 
   /** The bytes to store at {@code rev}: the object carries its own resourceVersion. */

@@ -1,8 +1,8 @@
 package dev.flotilla.apiserver.patch;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.flotilla.apiserver.objects.Meta;
 import dev.flotilla.apiserver.objects.ResourceStorage;
+import dev.flotilla.apiserver.objects.StorageKeys;
 import dev.flotilla.apiserver.registry.BuiltinCatalogue;
 import dev.flotilla.apiserver.registry.ResourceType;
 import java.util.HashMap;
@@ -93,16 +93,19 @@ public final class Schemas {
       return Optional.empty();
     }
     String crdName = type.plural() + "." + type.group();
+    // Every update and patch asks: the stored CRD is parsed only when its revision moved.
     return storage
-        .find(crdType.get(), null, crdName)
+        .store()
+        .get(StorageKeys.key(crdType.get(), null, crdName))
         .map(
-            crd -> {
-              long rv = Meta.resourceVersion(crd);
+            kv -> {
+              long rv = kv.modRevision();
               String key = crdName + "/" + type.version();
               Cached cached = customs.get(key);
               if (cached != null && cached.resourceVersion() == rv) {
                 return cached.schema();
               }
+              JsonNode crd = storage.toVersion(crdType.get(), kv.value());
               SchemaNode schema =
                   SchemaNode.of(versionSchema(crd, type.version()), null)
                       .withFields(Map.of("metadata", objectMeta()));

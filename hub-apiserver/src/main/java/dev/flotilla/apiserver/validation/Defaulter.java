@@ -47,6 +47,24 @@ final class Defaulter {
     }
   }
 
+  /**
+   * Defaults one field of {@code obj} as {@link #apply} would at {@code obj}'s level, and nothing
+   * else (a status write's status, the rest of the object being stored and defaulted already).
+   */
+  static void applyField(ObjectNode obj, JsonNode schema, String name) {
+    if (schema == null || !schema.isObject()) {
+      return;
+    }
+    JsonNode props = schema.get("properties");
+    JsonNode own = props != null && props.isObject() ? props.get(name) : null;
+    JsonNode additional = schema.get("additionalProperties");
+    if (own != null) {
+      fill(obj, name, own);
+    } else if (additional != null && additional.isObject() && obj.has(name)) {
+      fill(obj, name, additional);
+    }
+  }
+
   private static void fill(ObjectNode obj, String name, JsonNode schema) {
     JsonNode current = obj.get(name);
     if (current == null || (current.isNull() && !schema.path("nullable").asBoolean(false))) {

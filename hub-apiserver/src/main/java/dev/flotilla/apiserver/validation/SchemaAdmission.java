@@ -42,6 +42,22 @@ public final class SchemaAdmission {
    * @param old the stored object an update or patch starts from, null on create
    */
   public void decode(ResourceType type, ObjectNode obj, ObjectNode old, WriteContext ctx) {
+    decode(type, obj, old, ctx, null);
+  }
+
+  /**
+   * As {@link #decode(ResourceType, ObjectNode, ObjectNode, WriteContext)}, for a write through
+   * {@code subresource} (null for the object itself). A custom resource's status write carries the
+   * stored object but for its status (the status split keeps the stored metadata and spec, as
+   * kube-apiserver's status strategy resets them), so only the status is pruned, reported and
+   * defaulted: the rest was when it was stored.
+   */
+  public void decode(
+      ResourceType type, ObjectNode obj, ObjectNode old, WriteContext ctx, String subresource) {
+    if (statusOfCustomResource(type, old, subresource)) {
+      decodeStatus(type, obj, old, ctx);
+      return;
+    }
     List<String> problems = new ArrayList<>(ctx.bodyProblems());
     Optional<JsonNode> schema = schemaOf(type);
     if (schema.isPresent()) {
@@ -69,6 +85,45 @@ public final class SchemaAdmission {
     }
   }
 
+  private static boolean statusOfCustomResource(
+      ResourceType type, ObjectNode old, String subresource) {
+    return "status".equals(subresource) && old != null && !type.builtin();
+  }
+
+  private void decodeStatus(ResourceType type, ObjectNode obj, ObjectNode old, WriteContext ctx) {
+    List<String> problems = new ArrayList<>(ctx.bodyProblems());
+    Optional<JsonNode> schema = schemaOf(type);
+    if (schema.isPresent()) {
+      // The root's rules for the one field: pruned as the whole object's walk would prune it.
+      ObjectNode part = statusPart(obj);
+      List<String> unknown = pruner.prune(part, schema.get(), true);
+      if (!unknown.isEmpty()) {
+        unknown.removeAll(pruner.prune(statusPart(old).deepCopy(), schema.get(), true));
+      }
+      for (String field : unknown) {
+        problems.add("unknown field " + FieldError.quote(field));
+      }
+      Defaulter.applyField(part, schema.get(), "status");
+      pruner.prune(part, schema.get(), true);
+      if (part.has("status")) {
+        obj.set("status", part.get("status"));
+      } else {
+        obj.remove("status");
+      }
+    }
+    report(type, problems, ctx);
+  }
+
+  /** An object holding only {@code obj}'s status (the same node, not a copy), if it has one. */
+  private static ObjectNode statusPart(ObjectNode obj) {
+    ObjectNode part = obj.objectNode();
+    JsonNode status = obj.get("status");
+    if (status != null) {
+      part.set("status", status);
+    }
+    return part;
+  }
+
   /**
    * 422 Invalid when the object, as it would be stored, breaks its kind's rules: a custom resource
    * its CRD's schema (Karmada's policies and clusters also its webhook's rules, {@link
@@ -76,6 +131,15 @@ public final class SchemaAdmission {
    * annotations for every kind ({@link MetadataRules}).
    */
   public void validate(ResourceType type, ObjectNode obj, ObjectNode old) {
+    validate(type, obj, old, null);
+  }
+
+  /**
+   * As {@link #validate(ResourceType, ObjectNode, ObjectNode)}, for a write through {@code
+   * subresource}: a custom resource's status write changes nothing but the status, and ratcheting
+   * lets the unchanged rest through, so the schema is checked for the status alone.
+   */
+  public void validate(ResourceType type, ObjectNode obj, ObjectNode old, String subresource) {
     List<FieldError> errors = new ArrayList<>();
     if (type.builtin()) {
       BuiltinRules.check(type, obj, errors);
@@ -87,7 +151,15 @@ public final class SchemaAdmission {
         errors.removeAll(before);
       }
     } else {
-      crdSchemas.apply(type).ifPresent(s -> errors.addAll(SchemaValidator.validate(obj, old, s)));
+      boolean statusOnly = statusOfCustomResource(type, old, subresource);
+      crdSchemas
+          .apply(type)
+          .ifPresent(
+              s ->
+                  errors.addAll(
+                      statusOnly
+                          ? SchemaValidator.validateField(obj, old, s, "status")
+                          : SchemaValidator.validate(obj, old, s)));
       if (errors.isEmpty()) {
         // Karmada's webhook rules read a schema-valid object, as its webhook sees a decoded one.
         KarmadaPolicyRules.check(type, obj, errors);

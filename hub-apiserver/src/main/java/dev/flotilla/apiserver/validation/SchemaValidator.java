@@ -15,10 +15,32 @@ import java.util.Map;
 final class SchemaValidator {
   private final List<FieldError> errors = new ArrayList<>();
 
+  /** The one root field walked into (null: all); the others are known equal to the old ones. */
+  private final String onlyRootField;
+
+  private SchemaValidator(String onlyRootField) {
+    this.onlyRootField = onlyRootField;
+  }
+
   /** Every error of {@code value} (with {@code old} for ratcheting, null on create). */
   static List<FieldError> validate(JsonNode value, JsonNode old, JsonNode schema) {
-    SchemaValidator v = new SchemaValidator();
+    SchemaValidator v = new SchemaValidator(null);
     v.check(value, old, schema, "", true);
+    return v.errors;
+  }
+
+  /**
+   * The errors of an update that can change only the root field {@code field} (a write through the
+   * status subresource): every other root field is the stored one, which ratcheting lets through
+   * unvalidated, so only the root's own constraints and {@code field} are checked.
+   */
+  static List<FieldError> validateField(
+      ObjectNode value, ObjectNode old, JsonNode schema, String field) {
+    SchemaValidator v = new SchemaValidator(field);
+    if (schema != null && schema.isObject()) {
+      v.object(value, old, schema, "", true);
+      v.composition(value, schema, "");
+    }
     return v.errors;
   }
 
@@ -83,7 +105,8 @@ final class SchemaValidator {
       if (childSchema == null && additional != null && additional.isObject()) {
         childSchema = additional;
       }
-      if (childSchema == null) {
+      if (childSchema == null
+          || (resource && onlyRootField != null && !onlyRootField.equals(name))) {
         continue;
       }
       JsonNode oldChild = old == null || !old.isObject() ? null : old.get(name);
@@ -191,7 +214,7 @@ final class SchemaValidator {
   }
 
   private static List<FieldError> validate(JsonNode value, JsonNode branch) {
-    SchemaValidator v = new SchemaValidator();
+    SchemaValidator v = new SchemaValidator(null);
     v.check(value, null, branch, "", false);
     return v.errors;
   }

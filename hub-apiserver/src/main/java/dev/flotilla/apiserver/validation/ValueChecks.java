@@ -7,6 +7,7 @@ import java.time.OffsetDateTime;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
@@ -47,8 +48,7 @@ final class ValueChecks {
     }
     if (s.has("pattern")) {
       String regex = s.get("pattern").asText();
-      com.google.re2j.Pattern p = pattern(regex);
-      if (p != null && !p.matcher(text).find()) {
+      if (!matches(regex, text)) {
         out.add(FieldError.invalid(path, value, path + " in body should match '" + regex + "'"));
       }
     }
@@ -134,6 +134,40 @@ final class ValueChecks {
     }
     double d = v.doubleValue();
     return !Double.isInfinite(d) && d == Math.rint(d);
+  }
+
+  /**
+   * Short values that matched their pattern: the same condition types and reasons come in every
+   * status write (one per Work and cluster), and matching costs more than a lookup. Bounded:
+   * emptied when full.
+   */
+  private static final Map<String, Set<String>> MATCHED = new ConcurrentHashMap<>();
+
+  private static final int MATCHED_PATTERNS = 256;
+  private static final int MATCHED_MAX = 64; // values per pattern: a few MiB at most in all
+  private static final int MATCHED_MAX_LENGTH = 128;
+
+  /** True when {@code text} matches {@code regex}, or RE2 cannot compile it (nor could Go). */
+  static boolean matches(String regex, String text) {
+    boolean remember = text.length() <= MATCHED_MAX_LENGTH;
+    Set<String> matched = remember ? MATCHED.get(regex) : null;
+    if (matched != null && matched.contains(text)) {
+      return true;
+    }
+    com.google.re2j.Pattern p = pattern(regex);
+    boolean ok = p == null || p.matcher(text).find();
+    if (ok && remember && p != null && PATTERNS.containsKey(regex)) {
+      if (matched == null && MATCHED.size() < MATCHED_PATTERNS) {
+        matched = MATCHED.computeIfAbsent(regex, r -> ConcurrentHashMap.newKeySet());
+      }
+      if (matched != null) {
+        if (matched.size() >= MATCHED_MAX) {
+          matched.clear();
+        }
+        matched.add(text);
+      }
+    }
+    return ok;
   }
 
   /** The RE2 form of a schema pattern, null when RE2 cannot compile it (nor could Go). */
