@@ -35,8 +35,8 @@ final class WorkAdds implements AutoCloseable {
   private final java.util.Set<String> seen = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   /**
-   * Watches Works on the fleet's hub, calling {@code onAdded} once with each added Work's name
-   * (Works that exist already come first, as ADDED events).
+   * Watches Works on the fleet's hub, calling {@code onAdded} once with each added Work's name (one
+   * per member namespace; Works that exist already come first, as ADDED events).
    */
   WorkAdds(FleetUnderTest fleet, Consumer<String> onAdded) throws IOException {
     HubProcess hub = fleet.hub;
@@ -77,7 +77,9 @@ final class WorkAdds implements AutoCloseable {
             }
             if ("ERROR".equals(event[0])) {
               resourceVersion = null; // e.g. 410 Gone: start over; seen keeps the count right
-            } else if ("ADDED".equals(event[0]) && event[2] != null && seen.add(event[2])) {
+            } else if ("ADDED".equals(event[0])
+                && event[2] != null
+                && seen.add(event[3] + "/" + event[2])) {
               onAdded.accept(event[2]);
             }
           }
@@ -90,9 +92,9 @@ final class WorkAdds implements AutoCloseable {
     }
   }
 
-  /** One watch event from its opening brace: its type, resourceVersion and name. */
+  /** One watch event from its opening brace: its type, resourceVersion, name and namespace. */
   private static String[] event(JsonParser p) throws IOException {
-    String[] out = new String[3];
+    String[] out = new String[4];
     while (p.nextToken() == JsonToken.FIELD_NAME) {
       String field = p.currentName();
       JsonToken value = p.nextToken();
@@ -107,6 +109,8 @@ final class WorkAdds implements AutoCloseable {
               p.nextToken();
               if ("name".equals(m)) {
                 out[2] = p.getText();
+              } else if ("namespace".equals(m)) {
+                out[3] = p.getText();
               } else if ("resourceVersion".equals(m)) {
                 out[1] = p.getText();
               } else {
