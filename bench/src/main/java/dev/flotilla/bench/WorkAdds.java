@@ -93,7 +93,7 @@ final class WorkAdds implements AutoCloseable {
   }
 
   /** One watch event from its opening brace: its type, resourceVersion, name and namespace. */
-  private static String[] event(JsonParser p) throws IOException {
+  static String[] event(JsonParser p) throws IOException {
     String[] out = new String[4];
     while (p.nextToken() == JsonToken.FIELD_NAME) {
       String field = p.currentName();
