@@ -17,7 +17,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * #applied} reports so the caller queues the Work again.
  */
 final class OwnApplies {
-  /** A version our apply returned, or one of these two states while an apply is in flight. */
+  /** What is known of the agent's own apply of an object: the version it returned, or in flight. */
   private sealed interface State permits Expected, InFlight {}
 
   private record Expected(String resourceVersion) implements State {}
