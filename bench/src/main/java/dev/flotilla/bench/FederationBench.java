@@ -265,6 +265,33 @@ public final class FederationBench {
   private static final int BURST_THREADS = Integer.getInteger("flotilla.bench.burstThreads", 64);
 
   /**
+   * Whether the burst counts Works with {@link WorkAdds} (default) or, with {@code
+   * -Dflotilla.bench.lightWorkWatch=false}, with a fabric8 watch decoding every Work event in this
+   * JVM, as before session 11 (its CPU counted as the simulation's).
+   */
+  private static final boolean LIGHT_WORK_WATCH =
+      Boolean.parseBoolean(System.getProperty("flotilla.bench.lightWorkWatch", "true"));
+
+  /** A fabric8 watch of all Works calling {@code added} with the name of each one added. */
+  private static Watch fabric8WorkWatch(
+      KubernetesClient hub, java.util.function.Consumer<String> added) {
+    return hub.genericKubernetesResources(WORKS)
+        .inAnyNamespace()
+        .watch(
+            new Watcher<>() {
+              @Override
+              public void eventReceived(Action action, GenericKubernetesResource w) {
+                if (action == Action.ADDED) {
+                  added.accept(w.getMetadata().getName());
+                }
+              }
+
+              @Override
+              public void onClose(WatcherException cause) {}
+            });
+  }
+
+  /**
    * Creates as fast as {@link #BURST_THREADS} threads can, then counts Works and scheduled bindings
    * per second.
    */
@@ -274,24 +301,17 @@ public final class FederationBench {
     AtomicLong firstWork = new AtomicLong();
     AtomicLong lastWork = new AtomicLong();
     AtomicInteger works = new AtomicInteger();
-    Watch workWatch =
-        hub.genericKubernetesResources(WORKS)
-            .inAnyNamespace()
-            .watch(
-                new Watcher<>() {
-                  @Override
-                  public void eventReceived(Action action, GenericKubernetesResource w) {
-                    if (action == Action.ADDED && w.getMetadata().getName().startsWith("burst-")) {
-                      long now = System.nanoTime();
-                      firstWork.compareAndSet(0, now);
-                      lastWork.set(now);
-                      works.incrementAndGet();
-                    }
-                  }
-
-                  @Override
-                  public void onClose(WatcherException cause) {}
-                });
+    java.util.function.Consumer<String> added =
+        name -> {
+          if (name.startsWith("burst-")) {
+            long now = System.nanoTime();
+            firstWork.compareAndSet(0, now);
+            lastWork.set(now);
+            works.incrementAndGet();
+          }
+        };
+    AutoCloseable workWatch =
+        LIGHT_WORK_WATCH ? new WorkAdds(fleet, added) : fabric8WorkWatch(hub, added);
     Map<String, Long> scheduledAt = new ConcurrentHashMap<>();
     Map<String, Long> boundAt = new ConcurrentHashMap<>();
     Watch bindingWatch =

@@ -192,7 +192,13 @@ public final class ExecutionController implements AutoCloseable {
       }
       return Result.DONE;
     }
-    WorkView work = WorkView.of(hubWorks.newest(name, Json.tree(cached)));
+    // Read without managedFields (the reconcile never looks at them); the finalizer writes send
+    // the Work back whole, so they get the full copy.
+    WorkView read = WorkView.of(hubWorks.newest(name, Json.treeToRead(cached)));
+    WorkView work =
+        read.deleting() || !read.hasFinalizer()
+            ? WorkView.of(hubWorks.newest(name, Json.tree(cached)))
+            : read;
     if (work.deleting()) {
       return finalizeDeletion(work);
     }
@@ -299,22 +305,26 @@ public final class ExecutionController implements AutoCloseable {
   private ManifestApplier.Applied applyAndRemember(
       WorkView work, Gvr gvr, ObjectKey key, ObjectNode manifest, ObjectNode managed) {
     ManifestApplier.Applied applied;
+    memberObjects.applying(gvr, key.namespace(), key.name());
     try {
       applied = applier.apply(work, gvr, manifest, managed);
     } catch (RuntimeException e) {
       applied = new ManifestApplier.Applied(ApplyOutcome.FAILED, null, ApiErrors.message(e));
     }
+    String wrote =
+        applied.outcome().failed()
+                || applied.outcome() == ApplyOutcome.NOOP
+                || applied.live() == null
+            ? null
+            : applied.live().path("metadata").path("resourceVersion").asText(null);
+    if (memberObjects.applied(gvr, key.namespace(), key.name(), wrote)) {
+      // The member's watch showed a version of the object other than ours while we wrote it.
+      queue.add(work.name());
+    }
     if (applied.outcome().failed()) {
       records.forget(work, key);
     } else {
       records.record(work, key, applied.live());
-      if (applied.outcome() != ApplyOutcome.NOOP && applied.live() != null) {
-        memberObjects.applied(
-            gvr,
-            key.namespace(),
-            key.name(),
-            applied.live().path("metadata").path("resourceVersion").asText(null));
-      }
       ApplyOutcome outcome = applied.outcome();
       if (outcome != ApplyOutcome.NOOP) {
         LOG.atDebug().log(() -> NAME + ": " + outcome + " " + key + " for Work " + work.name());

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.flotilla.agent.kube.ApiErrors;
 import dev.flotilla.agent.kube.HubResources;
 import dev.flotilla.agent.kube.Json;
+import dev.flotilla.agent.kube.JsonRequests;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.util.Objects;
@@ -118,7 +119,27 @@ final class HubWorks {
     if (Json.same(status, previous)) {
       return;
     }
-    remember(Json.tree(resource(statusBody(work, status)).status().update()));
+    remember(putStatusBody(statusBody(work, status)));
+  }
+
+  /**
+   * PUTs {@code body} to the Work's status subresource as JSON text and reads the reply as a tree:
+   * the agent holds both as trees, and fabric8's typed update would convert each through a fabric8
+   * object (the reply is the whole Work, manifests and managedFields included).
+   */
+  private ObjectNode putStatusBody(ObjectNode body) {
+    String url =
+        JsonRequests.collectionUrl(hub, HubResources.WORKS, Json.namespace(body))
+            .append('/')
+            .append(Json.name(body))
+            .append("/status")
+            .toString();
+    String reply = JsonRequests.put(hub, url, body.toString());
+    try {
+      return (ObjectNode) Json.MAPPER.readTree(reply);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException | ClassCastException e) {
+      throw new IllegalStateException("the hub's reply to a Work status write is no object", e);
+    }
   }
 
   /**

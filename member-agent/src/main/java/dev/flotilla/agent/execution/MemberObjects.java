@@ -135,11 +135,20 @@ final class MemberObjects implements AutoCloseable {
   }
 
   /**
-   * The agent's own apply of an object returned {@code resourceVersion}: the watch event of that
-   * version queues no reconcile (see {@link OwnApplies}).
+   * The agent is about to apply this object: its watch events are held until {@link #applied} (see
+   * {@link OwnApplies}).
    */
-  void applied(Gvr gvr, String namespace, String name, String resourceVersion) {
-    ownApplies.applied(key(gvr, namespace, name), resourceVersion);
+  void applying(Gvr gvr, String namespace, String name) {
+    ownApplies.applying(key(gvr, namespace, name));
+  }
+
+  /**
+   * The agent's own apply of an object returned {@code resourceVersion} (null: it failed or wrote
+   * nothing): the watch event of that version queues no reconcile (see {@link OwnApplies}). True
+   * when the watch showed another version meanwhile, which the caller queues its Work for.
+   */
+  boolean applied(Gvr gvr, String namespace, String name, String resourceVersion) {
+    return ownApplies.applied(key(gvr, namespace, name), resourceVersion);
   }
 
   private static String key(Gvr gvr, GenericKubernetesResource obj) {

@@ -44,6 +44,26 @@ public final class Json {
     return MAPPER.valueToTree(fabric8Object);
   }
 
+  /**
+   * Writes fabric8 objects without {@code metadata.managedFields}: the server's record of who set
+   * which field, which the agent's reads never look at and which is often the largest part of a
+   * Work's metadata.
+   */
+  private static final ObjectMapper WITHOUT_MANAGED_FIELDS =
+      new ObjectMapper()
+          .addMixIn(io.fabric8.kubernetes.api.model.ObjectMeta.class, NoManagedFields.class);
+
+  @com.fasterxml.jackson.annotation.JsonIgnoreProperties({"managedFields"})
+  private abstract static class NoManagedFields {}
+
+  /**
+   * A tree copy of a fabric8 object to read, without {@code metadata.managedFields}; not to be sent
+   * back whole in an update (use {@link #tree}).
+   */
+  public static ObjectNode treeToRead(Object fabric8Object) {
+    return WITHOUT_MANAGED_FIELDS.valueToTree(fabric8Object);
+  }
+
   /** A fabric8 generic object from a tree. */
   public static GenericKubernetesResource generic(JsonNode tree) {
     return MAPPER.convertValue(tree, GenericKubernetesResource.class);
