@@ -203,8 +203,7 @@ public final class EtcdStore implements Store {
             .build();
     return txns.txn(request)
         .thenApply(
-            answer -> {
-              io.etcd.jetcd.api.TxnResponse r = answer.response();
+            r -> {
               if (r.getSucceeded()) {
                 long rev = r.getHeader().getRevision();
                 return new WriteResult(true, written(key, atZero, rev, rev));
@@ -215,12 +214,6 @@ public final class EtcdStore implements Store {
                 return new WriteResult(false, null);
               }
               io.etcd.jetcd.api.KeyValue there = kvs.get(0);
-              // A retried create whose first attempt etcd applied finds its own bytes (they hold
-              // the object's uid): that is this create's success, not another writer's object.
-              if (answer.retried() && there.getValue().equals(stored) && there.getVersion() == 1) {
-                return new WriteResult(
-                    true, written(key, atZero, there.getCreateRevision(), there.getModRevision()));
-              }
               return new WriteResult(
                   false,
                   new KeyValue(

@@ -26,15 +26,15 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>The channel is this class's own, to the same members with the same settings as the jetcd
  * client's (target, TLS, keepalive, connect timeout, load-balancing policy, wait-for-ready, the
- * interceptors), so a member that dies is left for the next as jetcd's channel does. A call that
- * fails {@code UNAVAILABLE} (a member gone, no leader, a leader change, etcd's own request timeout)
- * is sent again with jetcd's backoff for up to the client's {@code retryMaxDuration}: etcd may have
- * applied the first attempt, so the caller learns that an answer is a retry's and checks for its
- * own write.
+ * interceptors; round robin over the members unless another policy is set, as jetcd has it), so a
+ * member that dies is left for the next as jetcd's channel does. A call is sent again (with jetcd's
+ * backoff, for up to the client's {@code retryMaxDuration}) only when etcd refused it before
+ * proposing it: its member had no leader, or it was too far behind to take more. Any other failure
+ * may have been applied (a lost answer, "request timed out" across a leader change); re-sending a
+ * create then could bring back an object deleted meanwhile, so it fails, as etcd's own client
+ * leaves such writes to its caller.
  */
 final class TxnCalls implements AutoCloseable {
-  /** etcd's answer, and whether an earlier attempt of the same request may have been applied. */
-  record Answer(TxnResponse response, boolean retried) {}
 
   private final ManagedChannel channel;
   private final CallOptions options;
@@ -61,10 +61,9 @@ final class TxnCalls implements AutoCloseable {
     NettyChannelBuilder b =
         NettyChannelBuilder.forTarget(settings.target())
             // Answers complete on the transport thread, as InlineCalls has jetcd's unary calls.
-            .directExecutor()
-            // gRPC's own retry buffers every call in a RetriableStream (a share of each create's
-            // CPU); this class retries UNAVAILABLE itself, and no other policy is configured.
-            .disableRetry();
+            // gRPC's transparent retry stays on (a call whose stream never reached etcd is sent
+            // again, as on jetcd's channel); no other retry policy is configured.
+            .directExecutor();
     if (settings.sslContext() != null) {
       b.negotiationType(NegotiationType.TLS).sslContext(settings.sslContext());
     } else {
@@ -89,9 +88,8 @@ final class TxnCalls implements AutoCloseable {
       b.withOption(
           ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) settings.connectTimeout().toMillis());
     }
-    if (settings.loadBalancerPolicy() != null) {
-      b.defaultLoadBalancingPolicy(settings.loadBalancerPolicy());
-    }
+    b.defaultLoadBalancingPolicy(
+        settings.loadBalancerPolicy() != null ? settings.loadBalancerPolicy() : "round_robin");
     if (settings.interceptors() != null) {
       b.intercept(settings.interceptors());
     }
@@ -103,19 +101,27 @@ final class TxnCalls implements AutoCloseable {
     return namespace.concat(ByteString.copyFrom(key, StandardCharsets.UTF_8));
   }
 
-  /** Sends {@code request}, again while etcd answers UNAVAILABLE and the retry time lasts. */
-  CompletableFuture<Answer> txn(TxnRequest request) {
-    CompletableFuture<Answer> answer = new CompletableFuture<>();
-    attempt(request, answer, System.nanoTime() + retryForNanos, firstDelayMillis, false);
+  /** Sends {@code request}, again while etcd refuses it unapplied and the retry time lasts. */
+  CompletableFuture<TxnResponse> txn(TxnRequest request) {
+    CompletableFuture<TxnResponse> answer = new CompletableFuture<>();
+    attempt(request, answer, System.nanoTime() + retryForNanos, firstDelayMillis);
     return answer;
   }
 
+  /**
+   * True for etcd's refusals that come before a proposal: nothing of the request was applied.
+   * etcd's Go client retries writes only when it knows this much; its messages are its interface.
+   */
+  static boolean neverApplied(Throwable error) {
+    Status status = Status.fromThrowable(error);
+    String message = status.getDescription() == null ? "" : status.getDescription();
+    return (status.getCode() == Status.Code.UNAVAILABLE && message.equals("etcdserver: no leader"))
+        || (status.getCode() == Status.Code.RESOURCE_EXHAUSTED
+            && message.equals("etcdserver: too many requests"));
+  }
+
   private void attempt(
-      TxnRequest request,
-      CompletableFuture<Answer> answer,
-      long giveUpAt,
-      long delayMillis,
-      boolean retried) {
+      TxnRequest request, CompletableFuture<TxnResponse> answer, long giveUpAt, long delayMillis) {
     ClientCalls.asyncUnaryCall(
         channel.newCall(KVGrpc.getTxnMethod(), options),
         request,
@@ -129,7 +135,8 @@ final class TxnCalls implements AutoCloseable {
 
           @Override
           public void onError(Throwable error) {
-            if (Status.fromThrowable(error).getCode() == Status.Code.UNAVAILABLE
+            if (neverApplied(error)
+                && !channel.isShutdown()
                 && System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(delayMillis) < giveUpAt) {
               CompletableFuture.delayedExecutor(delayMillis, TimeUnit.MILLISECONDS)
                   .execute(
@@ -138,8 +145,7 @@ final class TxnCalls implements AutoCloseable {
                               request,
                               answer,
                               giveUpAt,
-                              Math.min(delayMillis * 2, maxDelayMillis),
-                              true));
+                              Math.min(delayMillis * 2, maxDelayMillis)));
             } else {
               answer.completeExceptionally(error);
             }
@@ -147,7 +153,7 @@ final class TxnCalls implements AutoCloseable {
 
           @Override
           public void onCompleted() {
-            answer.complete(new Answer(response, retried));
+            answer.complete(response);
           }
         });
   }
