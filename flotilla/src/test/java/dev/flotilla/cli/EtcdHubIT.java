@@ -121,6 +121,16 @@ class EtcdHubIT {
         assertTrue(
             Long.parseLong(updated.getMetadata().getResourceVersion())
                 > Long.parseLong(after.getMetadata().getResourceVersion()));
+        // The answer carries the revision etcd wrote (etcd tells it only at commit).
+        assertEquals(
+            client
+                .configMaps()
+                .inNamespace("moved")
+                .withName("settings")
+                .get()
+                .getMetadata()
+                .getResourceVersion(),
+            updated.getMetadata().getResourceVersion());
       }
     }
   }

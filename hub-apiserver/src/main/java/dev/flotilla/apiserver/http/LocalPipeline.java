@@ -48,10 +48,7 @@ final class LocalPipeline {
   void serve(ApiExchange ex) {
     long started = System.nanoTime();
     String authorization = ex.headers().get("Authorization");
-    Optional<UserInfo> known =
-        router.authenticator().costly(authorization, null)
-            ? null
-            : router.authenticator().authenticate(authorization);
+    Optional<UserInfo> known = knownNow(authorization);
     UserInfo requester =
         known == null || Impersonator.requested(ex.headers()) ? null : known.orElse(null);
     try {
@@ -60,6 +57,21 @@ final class LocalPipeline {
           .execute(() -> serveOnWorker(ex, known, started));
     } catch (RejectedExecutionException e) {
       ex.reply(failure(ApiException.internal("the server is shutting down"), ex));
+    }
+  }
+
+  /**
+   * The caller's user when a cheap lookup tells it; null to leave the check to a worker, where a
+   * failure becomes the request's answer (a token source that throws answers there, not on the
+   * caller's thread).
+   */
+  private Optional<UserInfo> knownNow(String authorization) {
+    try {
+      return router.authenticator().costly(authorization, null)
+          ? null
+          : router.authenticator().authenticate(authorization);
+    } catch (RuntimeException e) {
+      return null;
     }
   }
 

@@ -354,8 +354,15 @@ public final class ResourceStorage {
               .thenComposeAsync(
                   result -> {
                     if (result.succeeded()) {
-                      return CompletableFuture.completedFuture(
-                          asIs ? stored : toVersion(type, result.kv().value()));
+                      if (!asIs) {
+                        return CompletableFuture.completedFuture(
+                            toVersion(type, result.kv().value()));
+                      }
+                      // The revision the store wrote: a store that learns it only at commit
+                      // (etcd) stamps its bytes after encoding, so the tree may still hold 0.
+                      Meta.metadata(stored)
+                          .put("resourceVersion", Long.toString(result.kv().modRevision()));
+                      return CompletableFuture.completedFuture(stored);
                     }
                     if (result.kv() == null) {
                       throw ApiException.notFound(type, name);

@@ -58,6 +58,9 @@ final class ValueCache {
 
   /** Bytes held, and hits and misses so far, for metrics and benchmarks. */
   long[] stats() {
+    // Evictions run after writes, on Caffeine's own schedule: settle them so the figure is the
+    // bound's, not a moment's overshoot.
+    cache.cleanUp();
     var stats = cache.stats();
     long weight = cache.policy().eviction().map(e -> e.weightedSize().orElse(0)).orElse(0L);
     return new long[] {weight, stats.hitCount(), stats.missCount()};
