@@ -281,7 +281,9 @@ class FleetUiE2E {
       String placement = "tr[data-template='default/Deployment/serve'] [data-placement='member1']";
       wait.until(d -> text(d, placement).contains("Healthy"));
       String row = "tr[data-template='default/Deployment/serve']";
-      assertTrue(text(browser, row).contains("PropagationPolicy/mcs-workload"), text(browser, row));
+      // Waited for, not read once: the table is re-rendered as it refreshes, and a row read
+      // during that is stale (text() answers "").
+      wait.until(d -> text(d, row).contains("PropagationPolicy/mcs-workload"));
       fleet.kubectl(
           "--context",
           "flotilla",
@@ -301,7 +303,7 @@ class FleetUiE2E {
       wait.until(d -> "3".equals(attr(d, provider, "data-endpoints")));
       wait.until(d -> text(d, provider).contains("3/3 endpoints ready"));
       // The page follows the event stream, not the polling fallback.
-      assertTrue(text(browser, "#state").contains("(streamed)"), text(browser, "#state"));
+      wait.until(d -> text(d, "#state").contains("(streamed)"));
       screenshot(browser, "fleet-view.png", true);
     } catch (org.openqa.selenium.TimeoutException e) {
       screenshot(browser, "failed.png", false);
