@@ -37,26 +37,17 @@ public final class JsonRequests {
 
   /** POSTs {@code body} to {@code url}; returns the reply's body. */
   public static String post(KubernetesClient client, String url, String body) {
-    return send(
-        client,
-        client
-            .getHttpClient()
-            .newHttpRequestBuilder()
-            .uri(URI.create(url))
-            .post("application/json", body)
-            .build());
+    return send(client, request(client, url).post("application/json", body).build());
   }
 
   /** PUTs {@code body} to {@code url}; returns the reply's body. */
   public static String put(KubernetesClient client, String url, String body) {
-    return send(
-        client,
-        client
-            .getHttpClient()
-            .newHttpRequestBuilder()
-            .uri(URI.create(url))
-            .put("application/json", body)
-            .build());
+    return send(client, request(client, url).put("application/json", body).build());
+  }
+
+  private static io.fabric8.kubernetes.client.http.HttpRequest.Builder request(
+      KubernetesClient client, String url) {
+    return client.getHttpClient().newHttpRequestBuilder().uri(URI.create(url));
   }
 
   /**
