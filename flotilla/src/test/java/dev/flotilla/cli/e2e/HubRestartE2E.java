@@ -26,7 +26,10 @@ class HubRestartE2E {
   private static final int TEMPLATES = 12;
   private static final List<String> MEMBERS = List.of("member1", "member2", "member3");
 
-  /** The last status read of each binding, to say what a rewrite changed. */
+  /**
+   * The last read of each binding (metadata with managedFields, spec, status), to say what a
+   * rewrite changed and which manager wrote it.
+   */
   private static final Map<String, String> STATUSES =
       new java.util.concurrent.ConcurrentHashMap<>();
 
@@ -123,7 +126,7 @@ class HubRestartE2E {
             k ->
                 how.append("\n")
                     .append(k)
-                    .append(" status before: ")
+                    .append(" before: ")
                     .append(statusesBefore.get(k))
                     .append("\n after: ")
                     .append(STATUSES.get(k)));
@@ -270,7 +273,7 @@ class HubRestartE2E {
       put(out, "ResourceBinding", b);
       STATUSES.put(
           "ResourceBinding " + b.getMetadata().getNamespace() + "/" + b.getMetadata().getName(),
-          status.toString());
+          withoutMemberStatus(dev.flotilla.controller.runtime.Trees.tree(b)).toString());
     }
     for (GenericKubernetesResource b :
         hub.genericKubernetesResources(Kinds.CLUSTER_RESOURCE_BINDING).list().getItems()) {
@@ -299,6 +302,14 @@ class HubRestartE2E {
     var web = hub.apps().deployments().inNamespace(ns).withName("web").get();
     out.put("Deployment web", web.getMetadata().getResourceVersion());
     return out;
+  }
+
+  /** The binding without its members' aggregated status, which the members own and is long. */
+  private static JsonNode withoutMemberStatus(JsonNode binding) {
+    com.fasterxml.jackson.databind.node.ObjectNode copy =
+        (com.fasterxml.jackson.databind.node.ObjectNode) binding.deepCopy();
+    copy.with("status").remove("aggregatedStatus");
+    return copy;
   }
 
   private static List<GenericKubernetesResource> list(

@@ -183,7 +183,7 @@ public final class SchedulerController implements Reconciler, AutoCloseable {
     JsonNode spec = binding.path("spec");
     ScheduleResult result = scheduler.schedule(null, spec, binding.path("status"), all);
     ObjectNode next = binding.deepCopy();
-    if (result.updatesTargets()) {
+    if (result.updatesTargets() && !sameAssignment(result.clustersJson(), spec.path("clusters"))) {
       ArrayNode targets = result.clustersJson();
       if (targets.isEmpty()) {
         next.with("spec").remove("clusters");
@@ -248,6 +248,31 @@ public final class SchedulerController implements Reconciler, AutoCloseable {
         events.record(ref, "Warning", ScheduleReport.FILTERED_REASON, filtered);
       }
     }
+  }
+
+  /**
+   * True when both lists give the same replicas to the same clusters, in any order. The order
+   * follows the clusters' free capacity, which moves as members run pods: a schedule that only
+   * reorders (a restarted hub schedules every binding once) is no change, and writing it would bump
+   * the binding's generation and restart its reconciles for nothing.
+   */
+  static boolean sameAssignment(JsonNode next, JsonNode current) {
+    if (!current.isArray() || next.size() != current.size()) {
+      return false;
+    }
+    java.util.Map<String, JsonNode> byName = new java.util.HashMap<>();
+    for (JsonNode c : current) {
+      if (byName.put(c.path("name").asText(), c) != null) {
+        return false;
+      }
+    }
+    for (JsonNode c : next) {
+      JsonNode was = byName.get(c.path("name").asText());
+      if (was == null || !Trees.same(was, c)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static void setScheduled(ObjectNode status, ScheduleResult result) {
