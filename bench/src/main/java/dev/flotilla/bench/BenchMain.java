@@ -37,6 +37,10 @@ public final class BenchMain implements Runnable {
   public static void main(String[] args) {
     // First, before anything creates the common pool: no thread per HTTP call on small machines.
     dev.flotilla.agent.kube.Fabric8Clients.ensureCommonPool();
+    // Agents reach their simulated members in process (what a real agent spends on its own
+    // cluster's API server is not the hub's cost); -Dflotilla.sim.memberTransport=https for TLS.
+    System.getProperties()
+        .putIfAbsent(dev.flotilla.cli.SimulatedMembers.MEMBER_TRANSPORT_PROPERTY, "inprocess");
     System.exit(new CommandLine(new BenchMain()).execute(args));
   }
 

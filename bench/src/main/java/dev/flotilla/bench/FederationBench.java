@@ -53,10 +53,12 @@ public final class FederationBench {
   public void run() throws Exception {
     System.out.printf(
         "flotilla federation benchmark: %d cores, templates per run %d, members on %s stores"
-            + " sharing loops and threads, common pool parallelism %d%n",
+            + " sharing loops and threads, agents reach members over %s, common pool"
+            + " parallelism %d%n",
         Runtime.getRuntime().availableProcessors(),
         templates,
         FleetUnderTest.MEMBER_STORE,
+        System.getProperty(dev.flotilla.cli.SimulatedMembers.MEMBER_TRANSPORT_PROPERTY),
         java.util.concurrent.ForkJoinPool.getCommonPoolParallelism());
     for (int clusters : clusterCounts) {
       Path work = Files.createTempDirectory("flotilla-fed-bench");

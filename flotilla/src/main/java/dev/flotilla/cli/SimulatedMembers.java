@@ -47,6 +47,29 @@ public final class SimulatedMembers implements AutoCloseable {
   private final List<SharedJdkTransport> hubTransports;
   private final SharedJdkTransport memberTransport;
 
+  /**
+   * How each agent reaches its simulated member: {@code https} (the default: TLS and HTTP/2 on
+   * loopback, as a real agent reaches its cluster's API server) or {@code inprocess} (requests
+   * handed to the member's API server in this process, as the hub's controllers reach the hub: same
+   * authentication, admission, store and watches, no socket or TLS). A real agent's traffic with
+   * its own cluster costs that cluster's machines, not the hub's; {@code bench} takes {@code
+   * inprocess} so that the simulation's share of the one machine is smaller.
+   */
+  public static final String MEMBER_TRANSPORT_PROPERTY = "flotilla.sim.memberTransport";
+
+  private final boolean inProcessMembers =
+      "inprocess".equals(System.getProperty(MEMBER_TRANSPORT_PROPERTY, "https"));
+
+  /**
+   * Where in-process member replies are completed and their bytes handed to fabric8 (parsing,
+   * informer dispatch): the simulation's own threads, never the members' workers or event loops,
+   * nor the pool the hub's in-process controllers use when the members run in the hub's process.
+   */
+  private final java.util.concurrent.ExecutorService memberCallbacks;
+
+  private final List<dev.flotilla.inprocess.InProcessHttpClientFactory> inProcessTransports =
+      new java.util.concurrent.CopyOnWriteArrayList<>();
+
   // Decoding as a real agent's clients decode (tolerant of a malformed object's metadata), one
   // instance for every simulated client: each fabric8 client otherwise builds its own Jackson
   // mapper and caches its own deserializers for every model class it meets, ~2 MiB of reflection
@@ -65,6 +88,7 @@ public final class SimulatedMembers implements AutoCloseable {
   private SimulatedMembers(SimulatedFleet fleet, Path hubCa) throws java.io.IOException {
     this.fleet = fleet;
     this.agentThreads = AgentThreads.shared(Math.min(128, Math.max(16, fleet.members().size())));
+    this.memberCallbacks = inProcessMembers ? memberCallbackPool() : null;
     if (Boolean.parseBoolean(System.getProperty(SHARED_CLIENTS_PROPERTY, "true"))) {
       String hubCaPem = java.nio.file.Files.readString(hubCa);
       int n = (fleet.members().size() + AGENTS_PER_HUB_TRANSPORT - 1) / AGENTS_PER_HUB_TRANSPORT;
@@ -74,8 +98,10 @@ public final class SimulatedMembers implements AutoCloseable {
       }
       hubTransports = List.copyOf(transports);
       memberTransport =
-          SharedJdkTransport.trusting(
-              fleet.kubeconfigContexts().stream().map(KubeconfigContext::caPem).toList());
+          inProcessMembers
+              ? null
+              : SharedJdkTransport.trusting(
+                  fleet.kubeconfigContexts().stream().map(KubeconfigContext::caPem).toList());
     } else {
       hubTransports = null;
       memberTransport = null;
@@ -166,20 +192,7 @@ public final class SimulatedMembers implements AutoCloseable {
             .build();
     KubeconfigContext ctx = member.kubeconfigContext();
     KubernetesClient memberClient =
-        builder(memberTransport)
-            .withConfig(
-                new ConfigBuilder()
-                    .withMasterUrl(ctx.serverUrl())
-                    .withCaCertData(
-                        java.util.Base64.getEncoder()
-                            .encodeToString(
-                                ctx.caPem().getBytes(java.nio.charset.StandardCharsets.UTF_8)))
-                    .withOauthToken(ctx.token())
-                    // Over HTTP/2 a watch is a stream on the member's one connection; as a
-                    // WebSocket it is an HTTP/1.1 connection of its own.
-                    .withOnlyHttpWatches(memberTransport != null && SimulatedFleet.offersHttp2())
-                    .build())
-            .build();
+        inProcessMembers ? inProcessClient(member, ctx) : httpsClient(ctx);
     clients.add(hubClient);
     clients.add(memberClient);
     if (memberTransport != null) {
@@ -208,6 +221,64 @@ public final class SimulatedMembers implements AutoCloseable {
                 agentThreads)
             .start());
     return null;
+  }
+
+  /** The agent's client of its member over HTTPS, on the shared member transport if any. */
+  private KubernetesClient httpsClient(KubeconfigContext ctx) {
+    return builder(memberTransport)
+        .withConfig(
+            new ConfigBuilder()
+                .withMasterUrl(ctx.serverUrl())
+                .withCaCertData(
+                    java.util.Base64.getEncoder()
+                        .encodeToString(
+                            ctx.caPem().getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+                .withOauthToken(ctx.token())
+                // Over HTTP/2 a watch is a stream on the member's one connection; as a
+                // WebSocket it is an HTTP/1.1 connection of its own.
+                .withOnlyHttpWatches(memberTransport != null && SimulatedFleet.offersHttp2())
+                .build())
+        .build();
+  }
+
+  /**
+   * The agent's client of its member in process, with the member's admin token (the agent's
+   * credential there, as over HTTPS); watches are in-process WebSockets, one message per event.
+   */
+  private KubernetesClient inProcessClient(SimulatedMember member, KubeconfigContext ctx) {
+    var transport =
+        new dev.flotilla.inprocess.InProcessHttpClientFactory(
+            member.server()::serveInProcess, memberCallbacks);
+    inProcessTransports.add(transport);
+    return Fabric8Clients.builder()
+        .withConfig(
+            new ConfigBuilder()
+                .withMasterUrl(ctx.serverUrl())
+                .withOauthToken(ctx.token())
+                .withRequestTimeout(60_000)
+                .build())
+        .withHttpClientFactory(transport)
+        .withKubernetesSerialization(serialization)
+        .build();
+  }
+
+  /** Requests the agents sent their members in process (none over HTTPS), for tests. */
+  long inProcessMemberRequests() {
+    return inProcessTransports.stream()
+        .mapToLong(dev.flotilla.inprocess.InProcessHttpClientFactory::served)
+        .sum();
+  }
+
+  private static java.util.concurrent.ExecutorService memberCallbackPool() {
+    int threads = Math.max(2, Runtime.getRuntime().availableProcessors());
+    java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
+    return java.util.concurrent.Executors.newFixedThreadPool(
+        threads,
+        r -> {
+          Thread t = new Thread(r, "sim-member-io-" + n.incrementAndGet());
+          t.setDaemon(true);
+          return t;
+        });
   }
 
   /**
@@ -255,6 +326,9 @@ public final class SimulatedMembers implements AutoCloseable {
     agents.forEach(MemberAgent::close);
     agentThreads.close();
     clients.forEach(KubernetesClient::close);
+    if (memberCallbacks != null) {
+      memberCallbacks.shutdown();
+    }
     fleet.close();
   }
 }

@@ -163,6 +163,20 @@ class InProcessClientIT {
    * An unpaged list longer than one store batch is streamed over HTTP; in process it arrives whole,
    * every item once.
    */
+  /**
+   * Health endpoints answer in process as over HTTPS (a simulated member's agent probes its
+   * member's /readyz in process): ok, the verbose listing, and a 404 for a check that does not
+   * exist.
+   */
+  @Test
+  void healthEndpointsAnswerInProcessAsOverHttps() {
+    assertEquals("ok", controller.raw("/readyz"));
+    assertEquals("ok", controller.raw("/livez"));
+    assertEquals(admin.raw("/readyz?verbose"), controller.raw("/readyz?verbose"));
+    assertTrue(controller.raw("/readyz?verbose").contains("[+]ping ok"));
+    assertNull(controller.raw("/livez/no-such-check"), "a 404 reads as null");
+  }
+
   @Test
   void anUnpagedListLongerThanABatchArrivesWhole() {
     String ns = namespace("unpaged");

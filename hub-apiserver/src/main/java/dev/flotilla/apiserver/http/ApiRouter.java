@@ -417,4 +417,9 @@ final class ApiRouter {
       return 0;
     }
   }
+
+  /** The health endpoints, which clients in process reach too. */
+  HealthChecks health() {
+    return health;
+  }
 }

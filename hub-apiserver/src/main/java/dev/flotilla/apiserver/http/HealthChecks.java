@@ -60,29 +60,43 @@ public final class HealthChecks {
     return false;
   }
 
+  /** What a health endpoint answers: an HTTP status and a plain-text body. */
+  record Answer(int status, String body) {}
+
   /** True when {@code path} is a health endpoint (then the response has been sent). */
   boolean handle(HttpServerRequest http) {
-    String path = http.path();
+    Answer answer = answer(http.path(), http.query());
+    if (answer == null) {
+      return false;
+    }
+    send(http, answer.status(), answer.body());
+    return true;
+  }
+
+  /**
+   * The answer to {@code path} with {@code rawQuery} (may be null), or null when the path is not a
+   * health endpoint: the same for HTTPS and for clients in process (a simulated member's agent
+   * probes its member's {@code /readyz} in process as over HTTPS).
+   */
+  Answer answer(String path, String rawQuery) {
     for (String endpoint : new String[] {"healthz", "livez", "readyz"}) {
       String root = "/" + endpoint;
       if (path.equals(root)) {
-        answerAll(http, endpoint, checks(endpoint));
-        return true;
+        return answerAll(rawQuery, endpoint, checks(endpoint));
       }
       if (path.startsWith(root + "/")) {
-        answerOne(http, endpoint, path.substring(root.length() + 1));
-        return true;
+        return answerOne(endpoint, path.substring(root.length() + 1));
       }
     }
-    return false;
+    return null;
   }
 
   private synchronized Map<String, Check> checks(String endpoint) {
     return endpoint.equals("readyz") ? new LinkedHashMap<>(readiness) : Map.of("ping", PING);
   }
 
-  private void answerAll(HttpServerRequest http, String endpoint, Map<String, Check> checks) {
-    Map<String, List<String>> query = query(http.query());
+  private Answer answerAll(String rawQuery, String endpoint, Map<String, Check> checks) {
+    Map<String, List<String>> query = query(rawQuery);
     Set<String> excluded = new LinkedHashSet<>(query.getOrDefault("exclude", List.of()));
     StringBuilder lines = new StringBuilder();
     List<String> failed = new ArrayList<>();
@@ -108,26 +122,23 @@ public final class HealthChecks {
           .append('\n');
     }
     if (!failed.isEmpty()) {
-      send(http, 500, lines + endpoint + " check failed\n");
+      return new Answer(500, lines + endpoint + " check failed\n");
     } else if (query.containsKey("verbose")) {
-      send(http, 200, lines + endpoint + " check passed\n");
-    } else {
-      send(http, 200, "ok");
+      return new Answer(200, lines + endpoint + " check passed\n");
     }
+    return new Answer(200, "ok");
   }
 
-  private void answerOne(HttpServerRequest http, String endpoint, String name) {
+  private Answer answerOne(String endpoint, String name) {
     Check check = checks(endpoint).get(name);
     if (check == null) {
-      send(http, 404, "404 page not found\n");
-      return;
+      return new Answer(404, "404 page not found\n");
     }
     Optional<String> failure = run(check);
     if (failure.isPresent()) {
-      send(http, 500, "internal server error: " + failure.get() + "\n");
-    } else {
-      send(http, 200, "ok");
+      return new Answer(500, "internal server error: " + failure.get() + "\n");
     }
+    return new Answer(200, "ok");
   }
 
   /** A check that throws is a failing check, never a 500 without a body. */

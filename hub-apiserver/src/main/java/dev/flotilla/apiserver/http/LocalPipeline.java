@@ -19,8 +19,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * The request pipeline for clients without a socket ({@link ApiExchange}): the same steps as {@link
  * ApiRouter}'s for HTTPS (authentication from the Authorization header, impersonation, body limit,
  * routing, RBAC, admission, validation, storage, watch), minus the socket, TLS and the event loop
- * for everything but a watch's stream. Health endpoints and extension APIs are HTTP handlers and
- * answer 404 here.
+ * for everything but a watch's stream. Health endpoints answer as over HTTPS; extension APIs are
+ * HTTP handlers and answer 404 here.
  */
 final class LocalPipeline {
   private final ApiRouter router;
@@ -47,6 +47,18 @@ final class LocalPipeline {
    */
   void serve(ApiExchange ex) {
     long started = System.nanoTime();
+    // Answered here, as the HTTPS pipeline answers them before authentication: the checks answer
+    // from memory and never block.
+    HealthChecks.Answer health = router.health().answer(ex.path(), ex.query());
+    if (health != null) {
+      ex.reply(
+          new Reply(
+              health.status(),
+              "text/plain; charset=utf-8",
+              health.body().getBytes(java.nio.charset.StandardCharsets.UTF_8),
+              List.of()));
+      return;
+    }
     String authorization = ex.headers().get("Authorization");
     Optional<UserInfo> known = knownNow(authorization);
     UserInfo requester =
@@ -82,7 +94,7 @@ final class LocalPipeline {
     try {
       MultiMap params = params(ex.query());
       String path = ex.path();
-      if (isHealth(path) || router.isExtension(path)) {
+      if (router.isExtension(path)) {
         throw new ApiException(
             404,
             "NotFound",
@@ -163,15 +175,6 @@ final class LocalPipeline {
 
   private static String uri(ApiExchange ex) {
     return ex.query() == null ? ex.path() : ex.path() + "?" + ex.query();
-  }
-
-  private static boolean isHealth(String path) {
-    for (String root : List.of("/healthz", "/livez", "/readyz")) {
-      if (path.equals(root) || path.startsWith(root + "/")) {
-        return true;
-      }
-    }
-    return false;
   }
 
   /** The query decoded as Vert.x decodes an HTTP request's (400 on a malformed escape). */
