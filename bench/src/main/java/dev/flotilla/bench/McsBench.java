@@ -53,7 +53,8 @@ public final class McsBench {
     System.out.printf(
         "flotilla mcs benchmark: %d cores (common pool parallelism %d), %d clusters, %d services"
             + " in %d namespaces: %d exports (1-2 providers each), %d imports (2-3 consumers each),"
-            + " %d consumer/provider slice pairs, 2 pods per export%n",
+            + " %d consumer/provider slice pairs, 2 pods per export; agents reach members over"
+            + " %s%n",
         Runtime.getRuntime().availableProcessors(),
         java.util.concurrent.ForkJoinPool.getCommonPoolParallelism(),
         clusters,
@@ -61,7 +62,8 @@ public final class McsBench {
         namespaces,
         topology.exports(),
         topology.imports(),
-        topology.pairs());
+        topology.pairs(),
+        System.getProperty(dev.flotilla.cli.SimulatedMembers.MEMBER_TRANSPORT_PROPERTY));
     Path work = Files.createTempDirectory("flotilla-mcs-bench");
     long started = System.nanoTime();
     try (FleetUnderTest fleet = new FleetUnderTest(work, clusters)) {

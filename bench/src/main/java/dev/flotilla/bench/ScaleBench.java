@@ -41,10 +41,12 @@ public final class ScaleBench {
   /** Runs the benchmark; true when every check passed. */
   public boolean run() throws Exception {
     System.out.printf(
-        "flotilla scale benchmark: %d clusters, %d cores, bench heap max %d MiB (%s)%n",
+        "flotilla scale benchmark: %d clusters, %d cores, bench heap max %d MiB, agents reach"
+            + " members over %s (%s)%n",
         clusters,
         Runtime.getRuntime().availableProcessors(),
         Runtime.getRuntime().maxMemory() >> 20,
+        System.getProperty(dev.flotilla.cli.SimulatedMembers.MEMBER_TRANSPORT_PROPERTY),
         RunCost.load());
     Path work = Files.createTempDirectory("flotilla-scale");
     long t0 = System.nanoTime();

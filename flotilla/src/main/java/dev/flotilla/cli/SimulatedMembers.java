@@ -252,11 +252,7 @@ public final class SimulatedMembers implements AutoCloseable {
     inProcessTransports.add(transport);
     return Fabric8Clients.builder()
         .withConfig(
-            new ConfigBuilder()
-                .withMasterUrl(ctx.serverUrl())
-                .withOauthToken(ctx.token())
-                .withRequestTimeout(60_000)
-                .build())
+            new ConfigBuilder().withMasterUrl(ctx.serverUrl()).withOauthToken(ctx.token()).build())
         .withHttpClientFactory(transport)
         .withKubernetesSerialization(serialization)
         .build();
@@ -326,9 +322,9 @@ public final class SimulatedMembers implements AutoCloseable {
     agents.forEach(MemberAgent::close);
     agentThreads.close();
     clients.forEach(KubernetesClient::close);
-    if (memberCallbacks != null) {
-      memberCallbacks.shutdown();
-    }
     fleet.close();
+    if (memberCallbacks != null) {
+      memberCallbacks.shutdown(); // after the members: a reply still on its way has a thread
+    }
   }
 }

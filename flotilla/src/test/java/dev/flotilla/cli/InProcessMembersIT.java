@@ -31,14 +31,31 @@ class InProcessMembersIT {
       throws Exception {
     String before = System.getProperty(SimulatedMembers.MEMBER_TRANSPORT_PROPERTY);
     System.setProperty(SimulatedMembers.MEMBER_TRANSPORT_PROPERTY, "inprocess");
-    HubServer hub = HubServer.create(HubConfig.of(dir.resolve("hub"), 0)).start();
-    try (KubernetesClient admin = HubClients.admin(hub);
+    try (AutoCloseable restore = () -> restore(before);
+        HubServer hub = HubServer.create(HubConfig.of(dir.resolve("hub"), 0)).start();
+        KubernetesClient admin = HubClients.admin(hub);
         KubernetesClient controllerClient = HubClients.controllers(hub);
         ControllerManager controllers =
             new ControllerManager(controllerClient, "inprocess-members").start();
         SimulatedMembers members =
             SimulatedMembers.start(
                 hub, admin, dir.resolve("sim"), 2, SimulatedFleet.MemberStore.MEMORY)) {
+      // Ready needs the member's /readyz, probed in process too.
+      Await.until(
+          "both Clusters Ready",
+          java.time.Duration.ofMinutes(2),
+          () ->
+              admin
+                      .genericKubernetesResources("cluster.karmada.io/v1alpha1", "Cluster")
+                      .list()
+                      .getItems()
+                      .stream()
+                      .filter(
+                          c ->
+                              String.valueOf(c.getAdditionalProperties().get("status"))
+                                  .contains("type=Ready, status=True"))
+                      .count()
+                  == 2);
       admin
           .load(
               new java.io.ByteArrayInputStream(
@@ -94,13 +111,14 @@ class InProcessMembersIT {
       assertTrue(
           members.inProcessMemberRequests() > 0,
           "the agents' member requests went through the in-process transport");
-    } finally {
-      hub.close();
-      if (before == null) {
-        System.clearProperty(SimulatedMembers.MEMBER_TRANSPORT_PROPERTY);
-      } else {
-        System.setProperty(SimulatedMembers.MEMBER_TRANSPORT_PROPERTY, before);
-      }
+    }
+  }
+
+  private static void restore(String before) {
+    if (before == null) {
+      System.clearProperty(SimulatedMembers.MEMBER_TRANSPORT_PROPERTY);
+    } else {
+      System.setProperty(SimulatedMembers.MEMBER_TRANSPORT_PROPERTY, before);
     }
   }
 

@@ -160,10 +160,6 @@ class InProcessClientIT {
   }
 
   /**
-   * An unpaged list longer than one store batch is streamed over HTTP; in process it arrives whole,
-   * every item once.
-   */
-  /**
    * Health endpoints answer in process as over HTTPS (a simulated member's agent probes its
    * member's /readyz in process): ok, the verbose listing, and a 404 for a check that does not
    * exist.
@@ -177,6 +173,10 @@ class InProcessClientIT {
     assertNull(controller.raw("/livez/no-such-check"), "a 404 reads as null");
   }
 
+  /**
+   * An unpaged list longer than one store batch is streamed over HTTP; in process it arrives whole,
+   * every item once.
+   */
   @Test
   void anUnpagedListLongerThanABatchArrivesWhole() {
     String ns = namespace("unpaged");

@@ -267,7 +267,7 @@ public final class SchedulerController implements Reconciler, AutoCloseable {
       }
     }
     for (JsonNode c : next) {
-      JsonNode was = byName.get(c.path("name").asText());
+      JsonNode was = byName.remove(c.path("name").asText()); // removed: a name twice differs
       if (was == null || !Trees.same(was, c)) {
         return false;
       }

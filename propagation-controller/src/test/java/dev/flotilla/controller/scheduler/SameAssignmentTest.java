@@ -47,5 +47,9 @@ class SameAssignmentTest {
         SchedulerController.sameAssignment(
             clusters("[{\"name\":\"m1\",\"replicas\":2},{\"name\":\"m2\",\"replicas\":2}]"),
             clusters("[{\"name\":\"m1\",\"replicas\":2},{\"name\":\"m1\",\"replicas\":2}]")));
+    assertFalse(
+        SchedulerController.sameAssignment(
+            clusters("[{\"name\":\"m1\",\"replicas\":2},{\"name\":\"m1\",\"replicas\":2}]"),
+            clusters("[{\"name\":\"m1\",\"replicas\":2},{\"name\":\"m2\",\"replicas\":2}]")));
   }
 }
