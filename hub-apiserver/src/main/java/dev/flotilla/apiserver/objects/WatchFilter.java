@@ -2,9 +2,11 @@ package dev.flotilla.apiserver.objects;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.flotilla.apiserver.registry.ResourceType;
+import dev.flotilla.apiserver.selection.LabelSelector;
 import dev.flotilla.apiserver.storage.KeyValue;
 import dev.flotilla.apiserver.storage.StoreEvent;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 
 /**
  * Turns store events into what one watcher sees: ADDED / MODIFIED / DELETED after its selectors,
@@ -30,11 +32,57 @@ public final class WatchFilter {
     }
   }
 
+  /**
+   * The label keys the selector needs present (=, ==, in, exists, &gt;, &lt;), each as the quoted
+   * JSON string the stored bytes would hold: an object whose bytes lack one cannot match, and is
+   * not parsed to find out. The hub's controllers watch Works by label (MCS, quotas); most Works
+   * carry neither label, and parsing each Work event twice per such watch cost 3% of the hub's CPU
+   * in a burst.
+   */
+  private final List<byte[]> requiredKeys;
+
   public WatchFilter(ResourceStorage storage, ResourceType type, ListOptions options) {
     this.storage = storage;
     this.type = type;
     this.options = options;
     this.asIs = storage.storedAsIs(type);
+    List<byte[]> keys = new java.util.ArrayList<>();
+    for (LabelSelector.Requirement r : options.labels().requirements()) {
+      switch (r.operator()) {
+        case IN, EQUALS, DOUBLE_EQUALS, EXISTS, GREATER_THAN, LESS_THAN ->
+            keys.add(Json.write(com.fasterxml.jackson.databind.node.TextNode.valueOf(r.key())));
+        default -> {}
+      }
+    }
+    this.requiredKeys = List.copyOf(keys);
+  }
+
+  /** False when {@code stored} cannot match the label selector (a required key is absent). */
+  private boolean mayMatch(byte[] stored) {
+    for (byte[] key : requiredKeys) {
+      if (!contains(stored, key)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static boolean contains(byte[] haystack, byte[] needle) {
+    byte first = needle[0];
+    int last = haystack.length - needle.length;
+    outer:
+    for (int i = 0; i <= last; i++) {
+      if (haystack[i] != first) {
+        continue;
+      }
+      for (int j = 1; j < needle.length; j++) {
+        if (haystack[i + j] != needle[j]) {
+          continue outer;
+        }
+      }
+      return true;
+    }
+    return false;
   }
 
   /** The event this watcher should get, or null. */
@@ -46,10 +94,8 @@ public final class WatchFilter {
               : event.isCreate() ? "ADDED" : "MODIFIED";
       return new Event(kind, bytes(event.kv()));
     }
-    ObjectNode now = selected(event.kv().value());
-    boolean matchesNow = ListQuery.matches(now, options);
-    boolean matchedBefore =
-        event.prevKv() != null && ListQuery.matches(selected(event.prevKv().value()), options);
+    boolean matchesNow = matches(event.kv().value());
+    boolean matchedBefore = event.prevKv() != null && matches(event.prevKv().value());
     if (event.type() == StoreEvent.Type.DELETE) {
       return matchesNow ? new Event("DELETED", bytes(event.kv())) : null;
     }
@@ -57,6 +103,10 @@ public final class WatchFilter {
       return new Event(matchedBefore ? "MODIFIED" : "ADDED", bytes(event.kv()));
     }
     return matchedBefore ? new Event("DELETED", bytes(event.kv())) : null;
+  }
+
+  private boolean matches(byte[] stored) {
+    return mayMatch(stored) && ListQuery.matches(selected(stored), options);
   }
 
   /**

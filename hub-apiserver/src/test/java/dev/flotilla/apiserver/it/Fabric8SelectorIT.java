@@ -7,6 +7,7 @@ import static dev.flotilla.apiserver.it.Fabric8Support.newNamespace;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -207,6 +208,64 @@ class Fabric8SelectorIT {
         Set.of(),
         names(
             client.v1().events().inNamespace(ns).withField("involvedObject.name", "pod-z").list()));
+  }
+
+  /**
+   * A label-selected watch sees an object as ADDED when it starts to match, MODIFIED while it does,
+   * DELETED when it stops matching (a label changed) and nothing of others; a watch for objects
+   * without a label sees the ones that lack it.
+   */
+  @Test
+  void labelSelectedWatchesSeeObjectsEnterAndLeaveTheirSelection() throws Exception {
+    BlockingQueue<String> selected = new LinkedBlockingQueue<>();
+    BlockingQueue<String> unlabelled = new LinkedBlockingQueue<>();
+    var cms = client.configMaps().inNamespace(ns);
+    try (Watch w = cms.withLabel("tier", "web").watch(recorder(selected));
+        Watch u = cms.withoutLabel("tier").watch(recorder(unlabelled))) {
+      cms.resource(configMap("moving", Map.of(), Map.of("k", "1"))).create();
+      cms.withName("moving")
+          .edit(
+              cm ->
+                  new ConfigMapBuilder(cm)
+                      .editMetadata()
+                      .addToLabels("tier", "web")
+                      .endMetadata()
+                      .build());
+      cms.withName("moving").edit(cm -> new ConfigMapBuilder(cm).addToData("k", "2").build());
+      cms.withName("moving")
+          .edit(
+              cm ->
+                  new ConfigMapBuilder(cm)
+                      .editMetadata()
+                      .addToLabels("tier", "db")
+                      .endMetadata()
+                      .build());
+      cms.withName("moving").delete();
+      assertEquals("ADDED moving", selected.poll(WAIT.toSeconds(), TimeUnit.SECONDS));
+      assertEquals("MODIFIED moving", selected.poll(WAIT.toSeconds(), TimeUnit.SECONDS));
+      assertEquals("DELETED moving", selected.poll(WAIT.toSeconds(), TimeUnit.SECONDS));
+      assertEquals("ADDED moving", unlabelled.poll(WAIT.toSeconds(), TimeUnit.SECONDS));
+      assertEquals("DELETED moving", unlabelled.poll(WAIT.toSeconds(), TimeUnit.SECONDS));
+    }
+    assertEquals(null, selected.poll(), "nothing after it left the selection");
+    assertEquals(null, unlabelled.poll(), "nothing while it carried the label");
+    // The object's other events were seen by the selected watch, so the unlabelled one had them
+    // offered too and left them out.
+  }
+
+  /** Records the events of "moving" (the namespace holds other tests' objects too). */
+  private static Watcher<ConfigMap> recorder(BlockingQueue<String> events) {
+    return new Watcher<>() {
+      @Override
+      public void eventReceived(Action action, ConfigMap cm) {
+        if (action != Action.BOOKMARK && "moving".equals(cm.getMetadata().getName())) {
+          events.add(action + " " + cm.getMetadata().getName());
+        }
+      }
+
+      @Override
+      public void onClose(WatcherException cause) {}
+    };
   }
 
   @Test
