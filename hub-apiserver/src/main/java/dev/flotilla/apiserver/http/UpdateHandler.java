@@ -52,7 +52,7 @@ final class UpdateHandler implements OperationHandler {
           "the name of the object () does not match the name on the URL (" + r.info().name() + ")");
     }
     return storage
-        .update(
+        .updateJson(
             r.type(),
             r.info().namespace(),
             r.info().name(),

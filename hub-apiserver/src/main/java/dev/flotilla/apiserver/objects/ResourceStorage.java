@@ -265,6 +265,34 @@ public final class ResourceStorage {
       boolean statusOnly,
       boolean dryRun,
       BinaryOperator<ObjectNode> track) {
+    return write(type, namespace, name, obj, statusOnly, dryRun, track).thenApply(Written::tree);
+  }
+
+  /**
+   * As {@link #update(ResourceType, String, String, ObjectNode, boolean, boolean, BinaryOperator)},
+   * answered as the stored object's JSON: the bytes the store wrote when they are it (an object
+   * stored in the version it is served in), which a status write of every Work otherwise wrote out
+   * a second time for its reply.
+   */
+  public CompletableFuture<byte[]> updateJson(
+      ResourceType type,
+      String namespace,
+      String name,
+      ObjectNode obj,
+      boolean statusOnly,
+      boolean dryRun,
+      BinaryOperator<ObjectNode> track) {
+    return write(type, namespace, name, obj, statusOnly, dryRun, track).thenApply(Written::json);
+  }
+
+  private CompletableFuture<Written> write(
+      ResourceType type,
+      String namespace,
+      String name,
+      ObjectNode obj,
+      boolean statusOnly,
+      boolean dryRun,
+      BinaryOperator<ObjectNode> track) {
     ObjectRules.checkTypeAndMeta(type, obj, servedVersions(type));
     String bodyName = Meta.name(obj);
     if (bodyName != null && !bodyName.equals(name)) {
@@ -277,7 +305,7 @@ public final class ResourceStorage {
     }
     requireRequestNamespace(type, namespace, obj);
     long expected = Meta.resourceVersion(obj);
-    return attemptUpdate(
+    return attemptWrite(
         type,
         namespace,
         name,
@@ -318,6 +346,32 @@ public final class ResourceStorage {
       WriteContext ctx,
       String subresource,
       boolean admit) {
+    return attemptWrite(
+            type, namespace, name, expectedRv, dryRun, mutate, attempt, ctx, subresource, admit)
+        .thenApply(Written::tree);
+  }
+
+  /**
+   * An update's outcome: the object, and the bytes the store holds for it when those are its JSON
+   * as the client gets it (stored as is), else null.
+   */
+  private record Written(ObjectNode tree, byte[] bytes) {
+    byte[] json() {
+      return bytes != null ? bytes : Json.write(tree);
+    }
+  }
+
+  private CompletableFuture<Written> attemptWrite(
+      ResourceType type,
+      String namespace,
+      String name,
+      long expectedRv,
+      boolean dryRun,
+      UnaryOperator<ObjectNode> mutate,
+      int attempt,
+      WriteContext ctx,
+      String subresource,
+      boolean admit) {
     KeyValue kv = getRaw(type, namespace, name);
     if (expectedRv != 0 && expectedRv != kv.modRevision()) {
       throw ApiException.conflict(type, name);
@@ -331,18 +385,26 @@ public final class ResourceStorage {
     ObjectLimits.check(type, name, desired, current);
     if (dryRun) {
       chain.showDryRun(type, desired);
-      return CompletableFuture.completedFuture(desired);
+      return CompletableFuture.completedFuture(new Written(desired, null));
     }
     return after(
         admitted,
         () -> {
           if (sameContent(desired, current)) {
-            return CompletableFuture.completedFuture(current);
+            return CompletableFuture.completedFuture(
+                new Written(current, storedAsIs(type) ? kv.value() : null));
           }
           if (Meta.isDeleting(desired) && !pendingFinalization(type, desired)) {
             // The last finalizer went: the store deletes, which is no DELETE request to admit.
             return deleteNow(
-                type, namespace, name, kv, desired, WriteContext.internal(), DeleteOptions.DEFAULT);
+                    type,
+                    namespace,
+                    name,
+                    kv,
+                    desired,
+                    WriteContext.internal(),
+                    DeleteOptions.DEFAULT)
+                .thenApply(gone -> new Written(gone, null));
           }
           // desired is this attempt's own (a retry builds its own): stored as it is when its
           // version is the storage version, and then it is the answer too, not parsed back.
@@ -356,13 +418,16 @@ public final class ResourceStorage {
                     if (result.succeeded()) {
                       if (!asIs) {
                         return CompletableFuture.completedFuture(
-                            toVersion(type, result.kv().value()));
+                            new Written(toVersion(type, result.kv().value()), null));
                       }
                       // The revision the store wrote: a store that learns it only at commit
-                      // (etcd) stamps its bytes after encoding, so the tree may still hold 0.
+                      // (etcd) stamps its bytes after encoding, so the tree may still hold 0. The
+                      // store's bytes carry it (etcd's stamped after commit): they are the answer's
+                      // JSON, not written again.
                       Meta.metadata(stored)
                           .put("resourceVersion", Long.toString(result.kv().modRevision()));
-                      return CompletableFuture.completedFuture(stored);
+                      return CompletableFuture.completedFuture(
+                          new Written(stored, result.kv().value()));
                     }
                     if (result.kv() == null) {
                       throw ApiException.notFound(type, name);
@@ -370,7 +435,7 @@ public final class ResourceStorage {
                     if (expectedRv != 0 || attempt >= MAX_RETRIES) {
                       throw ApiException.conflict(type, name);
                     }
-                    return attemptUpdate(
+                    return attemptWrite(
                         type,
                         namespace,
                         name,

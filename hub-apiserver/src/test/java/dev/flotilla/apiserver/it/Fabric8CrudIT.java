@@ -100,6 +100,11 @@ class Fabric8CrudIT {
     assertEquals(
         "green",
         client.configMaps().inNamespace(ns).withName("settings").get().getData().get("color"));
+    // The update's answer is the stored object exactly (the store's bytes), as a GET reads it; a
+    // PUT of what is stored changes nothing and answers with it too.
+    assertEquals(client.configMaps().inNamespace(ns).withName("settings").get(), updated);
+    ConfigMap unchanged = client.configMaps().inNamespace(ns).resource(updated).update();
+    assertEquals(updated, unchanged, "a no-op update answers with the stored object");
 
     assertFalse(client.configMaps().inNamespace(ns).withName("settings").delete().isEmpty());
     assertNull(client.configMaps().inNamespace(ns).withName("settings").get());
