@@ -88,7 +88,10 @@ public final class SimulatedMembers implements AutoCloseable {
   private SimulatedMembers(SimulatedFleet fleet, Path hubCa) throws java.io.IOException {
     this.fleet = fleet;
     this.agentThreads = AgentThreads.shared(Math.min(128, Math.max(16, fleet.members().size())));
-    this.memberCallbacks = inProcessMembers ? memberCallbackPool() : null;
+    this.memberCallbacks =
+        inProcessMembers
+            ? dev.flotilla.inprocess.InProcessHttpClientFactory.callbackPool("sim-member-io-")
+            : null;
     if (Boolean.parseBoolean(System.getProperty(SHARED_CLIENTS_PROPERTY, "true"))) {
       String hubCaPem = java.nio.file.Files.readString(hubCa);
       int n = (fleet.members().size() + AGENTS_PER_HUB_TRANSPORT - 1) / AGENTS_PER_HUB_TRANSPORT;
@@ -263,18 +266,6 @@ public final class SimulatedMembers implements AutoCloseable {
     return inProcessTransports.stream()
         .mapToLong(dev.flotilla.inprocess.InProcessHttpClientFactory::served)
         .sum();
-  }
-
-  private static java.util.concurrent.ExecutorService memberCallbackPool() {
-    int threads = Math.max(2, Runtime.getRuntime().availableProcessors());
-    java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
-    return java.util.concurrent.Executors.newFixedThreadPool(
-        threads,
-        r -> {
-          Thread t = new Thread(r, "sim-member-io-" + n.incrementAndGet());
-          t.setDaemon(true);
-          return t;
-        });
   }
 
   /**

@@ -61,10 +61,14 @@ public final class InProcessHttpClientFactory implements HttpClient.Factory {
 
   /** Created on first use: a process without in-process clients starts no threads. */
   private static final class SharedPool {
-    static final Executor CALLBACKS = create();
+    static final Executor CALLBACKS = callbackPool("hub-inprocess-");
   }
 
-  private static Executor create() {
+  /**
+   * A pool for the {@code callbacks} of a factory: one daemon thread per core (at least two), named
+   * {@code threadPrefix} and a number. Shut it down when its clients are closed.
+   */
+  public static java.util.concurrent.ExecutorService callbackPool(String threadPrefix) {
     int threads = Math.max(2, Runtime.getRuntime().availableProcessors());
     AtomicInteger n = new AtomicInteger();
     return new ThreadPoolExecutor(
@@ -74,7 +78,7 @@ public final class InProcessHttpClientFactory implements HttpClient.Factory {
         TimeUnit.MILLISECONDS,
         new LinkedBlockingQueue<>(),
         r -> {
-          Thread t = new Thread(r, "hub-inprocess-" + n.incrementAndGet());
+          Thread t = new Thread(r, threadPrefix + n.incrementAndGet());
           t.setDaemon(true);
           return t;
         });

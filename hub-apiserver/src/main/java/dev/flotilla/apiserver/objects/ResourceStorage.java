@@ -305,7 +305,7 @@ public final class ResourceStorage {
     }
     requireRequestNamespace(type, namespace, obj);
     long expected = Meta.resourceVersion(obj);
-    return attemptWrite(
+    return attemptUpdate(
         type,
         namespace,
         name,
@@ -332,22 +332,16 @@ public final class ResourceStorage {
       boolean dryRun,
       UnaryOperator<ObjectNode> mutate) {
     return attemptUpdate(
-        type, namespace, name, expectedRv, dryRun, mutate, 0, WriteContext.current(), null, true);
-  }
-
-  private CompletableFuture<ObjectNode> attemptUpdate(
-      ResourceType type,
-      String namespace,
-      String name,
-      long expectedRv,
-      boolean dryRun,
-      UnaryOperator<ObjectNode> mutate,
-      int attempt,
-      WriteContext ctx,
-      String subresource,
-      boolean admit) {
-    return attemptWrite(
-            type, namespace, name, expectedRv, dryRun, mutate, attempt, ctx, subresource, admit)
+            type,
+            namespace,
+            name,
+            expectedRv,
+            dryRun,
+            mutate,
+            0,
+            WriteContext.current(),
+            null,
+            true)
         .thenApply(Written::tree);
   }
 
@@ -361,7 +355,7 @@ public final class ResourceStorage {
     }
   }
 
-  private CompletableFuture<Written> attemptWrite(
+  private CompletableFuture<Written> attemptUpdate(
       ResourceType type,
       String namespace,
       String name,
@@ -435,7 +429,7 @@ public final class ResourceStorage {
                     if (expectedRv != 0 || attempt >= MAX_RETRIES) {
                       throw ApiException.conflict(type, name);
                     }
-                    return attemptWrite(
+                    return attemptUpdate(
                         type,
                         namespace,
                         name,
@@ -475,26 +469,28 @@ public final class ResourceStorage {
       boolean dryRun,
       BinaryOperator<ObjectNode> track) {
     return attemptUpdate(
-        type,
-        namespace,
-        name,
-        0,
-        dryRun,
-        current -> {
-          long currentRv = Meta.resourceVersion(current);
-          ObjectNode patched = patch.apply(current.deepCopy());
-          long wanted = Meta.resourceVersion(patched);
-          if (wanted != 0 && wanted != currentRv) {
-            throw ApiException.conflict(type, name);
-          }
-          ObjectRules.checkTypeAndMeta(type, patched, servedVersions(type));
-          checkPatchedName(namespace, name, patched);
-          return track.apply(current, ObjectRules.mergeUpdate(type, current, patched, statusOnly));
-        },
-        0,
-        WriteContext.current(),
-        statusOnly ? "status" : null,
-        true);
+            type,
+            namespace,
+            name,
+            0,
+            dryRun,
+            current -> {
+              long currentRv = Meta.resourceVersion(current);
+              ObjectNode patched = patch.apply(current.deepCopy());
+              long wanted = Meta.resourceVersion(patched);
+              if (wanted != 0 && wanted != currentRv) {
+                throw ApiException.conflict(type, name);
+              }
+              ObjectRules.checkTypeAndMeta(type, patched, servedVersions(type));
+              checkPatchedName(namespace, name, patched);
+              return track.apply(
+                  current, ObjectRules.mergeUpdate(type, current, patched, statusOnly));
+            },
+            0,
+            WriteContext.current(),
+            statusOnly ? "status" : null,
+            true)
+        .thenApply(Written::tree);
   }
 
   /**
@@ -557,35 +553,38 @@ public final class ResourceStorage {
     }
     // Admitted as a DELETE above; marking it is no separate UPDATE for admission, as upstream.
     return attemptUpdate(
-        type,
-        namespace,
-        name,
-        0,
-        options.dryRun(),
-        next -> {
-          chain.deleteRequested(type, next);
-          ObjectNode meta = Meta.metadata(next);
-          if (!meta.hasNonNull("deletionTimestamp")) {
-            meta.put("deletionTimestamp", Meta.now());
-            meta.put("deletionGracePeriodSeconds", 0);
-          }
-          if (finalizer != null) {
-            ArrayNode list =
-                Meta.finalizers(next) == null ? meta.putArray("finalizers") : Meta.finalizers(next);
-            boolean present = false;
-            for (var f : list) {
-              present |= f.asText().equals(finalizer);
-            }
-            if (!present) {
-              list.add(finalizer);
-            }
-          }
-          return next;
-        },
-        0,
-        ctx,
-        null,
-        false);
+            type,
+            namespace,
+            name,
+            0,
+            options.dryRun(),
+            next -> {
+              chain.deleteRequested(type, next);
+              ObjectNode meta = Meta.metadata(next);
+              if (!meta.hasNonNull("deletionTimestamp")) {
+                meta.put("deletionTimestamp", Meta.now());
+                meta.put("deletionGracePeriodSeconds", 0);
+              }
+              if (finalizer != null) {
+                ArrayNode list =
+                    Meta.finalizers(next) == null
+                        ? meta.putArray("finalizers")
+                        : Meta.finalizers(next);
+                boolean present = false;
+                for (var f : list) {
+                  present |= f.asText().equals(finalizer);
+                }
+                if (!present) {
+                  list.add(finalizer);
+                }
+              }
+              return next;
+            },
+            0,
+            ctx,
+            null,
+            false)
+        .thenApply(Written::tree);
   }
 
   private CompletableFuture<ObjectNode> deleteNow(
