@@ -642,14 +642,13 @@ public final class ResourceStorage {
   }
 
   /**
-   * True when an update would store nothing new. Compared as JSON text, because trees built in code
-   * hold longs where parsed trees hold ints, and Jackson's equals tells those apart.
+   * True when an update would store nothing new: compared by value, as Go compares decoded objects.
+   * Neither Jackson's equals (trees built in code hold longs where parsed trees hold ints) nor the
+   * JSON text (a created object's metadata keeps the order the create built it in, an updated one
+   * the order of its update) would do: either made the first no-op write after a create a write.
    */
   private static boolean sameContent(ObjectNode desired, ObjectNode current) {
-    // Trees that differ in value (the usual update) differ as text too: not written to find out.
-    return JsonValues.same(desired, current)
-        && (desired.equals(current)
-            || java.util.Arrays.equals(Json.write(desired), Json.write(current)));
+    return JsonValues.same(desired, current);
   }
 
   /** The bytes to store at {@code rev}: the object carries its own resourceVersion. */
