@@ -72,7 +72,9 @@ public final class FederationBench {
         if (PACED_ONLY) {
           continue;
         }
-        burst(fleet, clusters);
+        for (int b = 1; b <= BURSTS; b++) {
+          burst(fleet, clusters, b);
+        }
         idle(fleet, clusters);
         baseline(fleet, clusters);
         System.out.printf("[%d clusters] done (%s)%n", clusters, RunCost.load());
@@ -267,6 +269,14 @@ public final class FederationBench {
   private static final int BURST_THREADS = Integer.getInteger("flotilla.bench.burstThreads", 64);
 
   /**
+   * Bursts one after another ({@code -Dflotilla.bench.bursts}, default 2). The first meets both
+   * JVMs with their JIT compilers still busy (about a quarter of the CPU in a 200-template burst);
+   * the second shows what the same processes do once compiled, as a hub that has run a while would.
+   * Each is printed whole.
+   */
+  private static final int BURSTS = Integer.getInteger("flotilla.bench.bursts", 2);
+
+  /**
    * Whether the burst counts Works with {@link WorkAdds} (default) or, with {@code
    * -Dflotilla.bench.lightWorkWatch=false}, with a fabric8 watch decoding every Work event in this
    * JVM, as before session 11 (its CPU counted as the simulation's).
@@ -297,15 +307,17 @@ public final class FederationBench {
    * Creates as fast as {@link #BURST_THREADS} threads can, then counts Works and scheduled bindings
    * per second.
    */
-  private void burst(FleetUnderTest fleet, int clusters) throws Exception {
+  private void burst(FleetUnderTest fleet, int clusters, int round) throws Exception {
     KubernetesClient hub = fleet.admin;
+    // Names per round, so that each round counts only its own Works and bindings.
+    String prefix = round == 1 ? "burst-" : "burst" + round + "-";
     int count = templates;
     AtomicLong firstWork = new AtomicLong();
     AtomicLong lastWork = new AtomicLong();
     AtomicInteger works = new AtomicInteger();
     java.util.function.Consumer<String> added =
         name -> {
-          if (name.startsWith("burst-")) {
+          if (name.startsWith(prefix)) {
             long now = System.nanoTime();
             firstWork.compareAndSet(0, now);
             lastWork.set(now);
@@ -323,7 +335,7 @@ public final class FederationBench {
                 new Watcher<>() {
                   @Override
                   public void eventReceived(Action action, GenericKubernetesResource rb) {
-                    if (!rb.getMetadata().getName().startsWith("burst-")) {
+                    if (!rb.getMetadata().getName().startsWith(prefix)) {
                       return;
                     }
                     boundAt.putIfAbsent(rb.getMetadata().getName(), System.nanoTime());
@@ -351,7 +363,7 @@ public final class FederationBench {
           () ->
               hub.configMaps()
                   .inNamespace("bench")
-                  .resource(configMap("burst-" + n, "burst"))
+                  .resource(configMap(prefix + n, "burst"))
                   .create());
     }
     pool.shutdown();
@@ -366,9 +378,10 @@ public final class FederationBench {
         (scheduledAt.values().stream().mapToLong(Long::longValue).max().orElse(start) - start)
             / 1e9;
     System.out.printf(
-        "[%d clusters] burst of %d templates: %d Works in %.2f s = %.0f Works/s; %d bindings"
+        "[%d clusters] burst%s of %d templates: %d Works in %.2f s = %.0f Works/s; %d bindings"
             + " scheduled in %.2f s = %.0f schedules/s%n",
         clusters,
+        round == 1 ? "" : " " + round + " (the JVMs compiled by the bursts before)",
         count,
         works.get(),
         span,
