@@ -38,9 +38,11 @@ public final class ResourceDetector implements Reconciler, AutoCloseable {
   /**
    * A reconcile is two waits on the hub (the claim, then the binding write): many can overlap. In a
    * 100-cluster burst with 16 workers, templates waited 1.9 s (median) in this queue while each
-   * reconcile took 80 ms, so the detector paced the bindings; as many as the scheduler's.
+   * reconcile took 80 ms, so the detector paced the bindings; with 32, still 239 ms against a
+   * reconcile of 91 ms (each template is reconciled twice: its claim's echo), and the bindings
+   * reached the scheduler over a second.
    */
-  private static final int WORKERS = 32;
+  private static final int WORKERS = 64;
 
   /** Queue key asking to re-read every policy, used when a selected kind is not served yet. */
   private static final String RETRY_POLICIES = "|retry-policies|";
@@ -253,7 +255,10 @@ public final class ResourceDetector implements Reconciler, AutoCloseable {
       written.forget(key);
       throw new BindingGoing();
     }
-    GenericKubernetesResource existing = cached == null ? null : written.newest(key, cached);
+    // Our own write stands in for a cache that has not seen it yet, a create too: the claim's echo
+    // reconciles the template again at once, and in a burst the binding's create was often not in
+    // the cache by then (a second create, a 409 and a GET for a fifth of the templates).
+    GenericKubernetesResource existing = written.newest(key, cached);
     if (existing == null) {
       try {
         written.wrote(
@@ -285,7 +290,16 @@ public final class ResourceDetector implements Reconciler, AutoCloseable {
         !Trees.same(desired, existingTree)
             && (changeUnrecorded || !onlyTemplateVersionMoved(desired, existingTree));
     if (write) {
-      written.wrote(key, client.resource(Trees.generic(desired)).update());
+      try {
+        written.wrote(key, client.resource(Trees.generic(desired)).update());
+      } catch (KubernetesClientException e) {
+        if (e.getCode() == 404 || e.getCode() == 409) {
+          // The copy we worked from is gone or stale (deleted, replaced): the retry reads the
+          // cache.
+          written.forget(key);
+        }
+        throw e;
+      }
     }
     return write;
   }
