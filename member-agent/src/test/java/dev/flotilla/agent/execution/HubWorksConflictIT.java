@@ -94,6 +94,10 @@ class HubWorksConflictIT {
         stored.at("/metadata/resourceVersion").asText(),
         writes.newest("plain", work).at("/metadata/resourceVersion").asText(),
         "the reply is remembered as the newest copy");
+    assertEquals(
+        "True",
+        writes.newest("plain", work).at("/status/conditions/0/status").asText(),
+        "the newest copy is the reply, read whole when asked for");
   }
 
   @Test
