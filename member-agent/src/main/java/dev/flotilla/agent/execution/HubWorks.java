@@ -31,8 +31,8 @@ final class HubWorks {
   /**
    * A write's reply: the tree, or the JSON text read into one only if a reconcile needs it. A
    * status write's reply is the whole Work, and the informer nearly always shows that version
-   * before the Work's next reconcile: parsing every reply into a tree was a quarter of the agents'
-   * reconcile CPU in a 100-cluster burst, for a copy that was then dropped unread.
+   * before the Work's next reconcile: parsing every reply into a tree was an eighth of the agents'
+   * reconcile samples in a 100-cluster burst, for a copy that was then dropped unread.
    */
   private record Written(ObjectNode tree, String json, long revision) {
     ObjectNode read() {
