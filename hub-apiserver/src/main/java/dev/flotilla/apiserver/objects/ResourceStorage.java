@@ -370,7 +370,12 @@ public final class ResourceStorage {
     if (expectedRv != 0 && expectedRv != kv.modRevision()) {
       throw ApiException.conflict(type, name);
     }
-    ObjectNode current = toVersion(type, kv.value());
+    ObjectNode current = Json.read(kv.value());
+    // An object kept in an older storage version is written even when nothing else changes: a
+    // no-op update is how storage migrates (kubectl replace, the storage version migrator).
+    boolean inStorageVersion =
+        registry.storageType(type).apiVersion().equals(current.path("apiVersion").asText());
+    current.put("apiVersion", type.apiVersion());
     ObjectNode desired = mutate.apply(current.deepCopy());
     Meta.metadata(desired).put("resourceVersion", Long.toString(kv.modRevision()));
     CompletableFuture<?> admitted =
@@ -384,7 +389,7 @@ public final class ResourceStorage {
     return after(
         admitted,
         () -> {
-          if (sameContent(desired, current)) {
+          if (inStorageVersion && sameContent(desired, current)) {
             return CompletableFuture.completedFuture(
                 new Written(current, storedAsIs(type) ? kv.value() : null));
           }
