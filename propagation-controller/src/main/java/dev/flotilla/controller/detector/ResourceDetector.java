@@ -38,11 +38,11 @@ public final class ResourceDetector implements Reconciler, AutoCloseable {
   /**
    * A reconcile is two waits on the hub (the claim, then the binding write): many can overlap. In a
    * 100-cluster burst with 16 workers, templates waited 1.9 s (median) in this queue while each
-   * reconcile took 80 ms, so the detector paced the bindings; with 32, still 239 ms against a
-   * reconcile of 91 ms (each template is reconciled twice: its claim's echo), and the bindings
-   * reached the scheduler over a second.
+   * reconcile took 80 ms, so the detector paced the bindings; as many as the scheduler's. With 64,
+   * the bindings came no sooner to the scheduler's end: its writes then queued behind the
+   * detector's on the hub's workers (bench/README, session 13).
    */
-  private static final int WORKERS = 64;
+  private static final int WORKERS = 32;
 
   /** Queue key asking to re-read every policy, used when a selected kind is not served yet. */
   private static final String RETRY_POLICIES = "|retry-policies|";
@@ -259,6 +259,11 @@ public final class ResourceDetector implements Reconciler, AutoCloseable {
     // reconciles the template again at once, and in a burst the binding's create was often not in
     // the cache by then (a second create, a 409 and a GET for a fifth of the templates).
     GenericKubernetesResource existing = written.newest(key, cached);
+    if (cached == null && existing != null && !bindsTemplate(existing, template)) {
+      // Written for an earlier template of this name (deleted, its binding collected since).
+      written.forget(key);
+      existing = null;
+    }
     if (existing == null) {
       try {
         written.wrote(
@@ -302,6 +307,12 @@ public final class ResourceDetector implements Reconciler, AutoCloseable {
       }
     }
     return write;
+  }
+
+  /** True when {@code binding} is the binding of this very template (its uid), not a namesake's. */
+  private static boolean bindsTemplate(GenericKubernetesResource binding, JsonNode template) {
+    String uid = Trees.text(template, "metadata", "uid");
+    return uid != null && uid.equals(Trees.text(Trees.tree(binding), "spec", "resource", "uid"));
   }
 
   /**
