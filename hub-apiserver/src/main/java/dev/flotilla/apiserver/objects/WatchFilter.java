@@ -87,6 +87,12 @@ public final class WatchFilter {
 
   /** The event this watcher should get, or null. */
   public Event translate(StoreEvent event) {
+    if (event.type() == StoreEvent.Type.DELETE && event.kv().value().length == 0) {
+      // A delete whose last value the store could not recover (made through another hub, its
+      // previous revision compacted away): no selector can be judged, and a watcher that holds
+      // the object must still hear that it is gone; one that never had it ignores the delete.
+      return new Event("DELETED", bytes(event.kv()));
+    }
     if (!options.filters()) {
       String kind =
           event.type() == StoreEvent.Type.DELETE
@@ -124,6 +130,28 @@ public final class WatchFilter {
   }
 
   private byte[] bytes(KeyValue kv) {
+    if (kv.value().length == 0) {
+      return Json.write(identityOnly(kv));
+    }
     return asIs ? kv.value() : Json.write(storage.toVersion(type, kv.value()));
+  }
+
+  /**
+   * What a deleted object's key says of it: kind, name, namespace, and the delete's revision as its
+   * resourceVersion; enough for a client to drop it from its cache.
+   */
+  private ObjectNode identityOnly(KeyValue kv) {
+    String rest = kv.key().substring(StorageKeys.resourcePrefix(type).length());
+    int slash = rest.indexOf('/');
+    ObjectNode obj = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+    obj.put("apiVersion", type.apiVersion());
+    obj.put("kind", type.kind());
+    ObjectNode meta = obj.putObject("metadata");
+    meta.put("name", type.namespaced() && slash >= 0 ? rest.substring(slash + 1) : rest);
+    if (type.namespaced() && slash >= 0) {
+      meta.put("namespace", rest.substring(0, slash));
+    }
+    meta.put("resourceVersion", Long.toString(kv.modRevision()));
+    return obj;
   }
 }
