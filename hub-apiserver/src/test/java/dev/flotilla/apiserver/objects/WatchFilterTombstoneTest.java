@@ -57,6 +57,17 @@ class WatchFilterTombstoneTest {
   }
 
   @Test
+  void aTypeServedInAnotherVersionThanStoredIsNamedInTheWatchedVersion() {
+    ResourceType hpaV1 =
+        registry.find("autoscaling", "v1", "horizontalpodautoscalers").orElseThrow();
+    JsonNode obj =
+        deleted(hpaV1, "/registry/autoscaling/horizontalpodautoscalers/shop/web", options(null));
+    assertEquals("autoscaling/v1", obj.path("apiVersion").asText());
+    assertEquals("HorizontalPodAutoscaler", obj.path("kind").asText());
+    assertEquals("web", obj.at("/metadata/name").asText());
+  }
+
+  @Test
   void aClusterScopedObjectHasNoNamespace() {
     ResourceType roles =
         registry.find("rbac.authorization.k8s.io", "v1", "clusterroles").orElseThrow();

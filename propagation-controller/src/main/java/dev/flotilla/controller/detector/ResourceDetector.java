@@ -280,6 +280,11 @@ public final class ResourceDetector implements Reconciler, AutoCloseable {
         if (existing == null) {
           throw e;
         }
+        if (existing.getMetadata().getDeletionTimestamp() != null) {
+          // A namesake's binding on its way out, as above: taken over, it would go with it.
+          written.forget(key);
+          throw new BindingGoing();
+        }
       }
     }
     JsonNode existingTree = Trees.tree(existing);
