@@ -147,14 +147,13 @@ public final class EventExpiry implements AutoCloseable {
       if (w.atMillis() > cutoff || type == null) {
         continue;
       }
-      String rest = key.substring(StorageKeys.resourcePrefix(type).length());
-      int slash = rest.indexOf('/');
+      StorageKeys.ObjectName named = StorageKeys.name(type, key);
       try {
         storage
             .delete(
                 type,
-                rest.substring(0, slash),
-                rest.substring(slash + 1),
+                named.namespace(),
+                named.name(),
                 new DeleteOptions(null, null, Long.toString(w.revision()), false))
             .join();
         written.remove(key, w);

@@ -250,29 +250,16 @@ public final class ResourceStorage {
       ObjectNode obj,
       boolean statusOnly,
       boolean dryRun) {
-    return update(type, namespace, name, obj, statusOnly, dryRun, (live, desired) -> desired);
+    return write(type, namespace, name, obj, statusOnly, dryRun, (live, desired) -> desired)
+        .thenApply(Written::tree);
   }
 
   /**
-   * PUT semantics as above; {@code track} turns (live, desired) into the object to store, e.g. to
-   * record field ownership in metadata.managedFields.
-   */
-  public CompletableFuture<ObjectNode> update(
-      ResourceType type,
-      String namespace,
-      String name,
-      ObjectNode obj,
-      boolean statusOnly,
-      boolean dryRun,
-      BinaryOperator<ObjectNode> track) {
-    return write(type, namespace, name, obj, statusOnly, dryRun, track).thenApply(Written::tree);
-  }
-
-  /**
-   * As {@link #update(ResourceType, String, String, ObjectNode, boolean, boolean, BinaryOperator)},
-   * answered as the stored object's JSON: the bytes the store wrote when they are it (an object
-   * stored in the version it is served in), which a status write of every Work otherwise wrote out
-   * a second time for its reply.
+   * PUT semantics as {@link #update}, {@code track} turning (live, desired) into the object to
+   * store (e.g. to record field ownership in metadata.managedFields), answered as the stored
+   * object's JSON: the bytes the store wrote when they are it (an object stored in the version it
+   * is served in), which a status write of every Work otherwise wrote out a second time for its
+   * reply.
    */
   public CompletableFuture<byte[]> updateJson(
       ResourceType type,
@@ -389,7 +376,12 @@ public final class ResourceStorage {
     return after(
         admitted,
         () -> {
-          if (inStorageVersion && sameContent(desired, current)) {
+          // Nothing new to store, judged by value as Go compares decoded objects: neither Jackson's
+          // equals (trees built in code hold longs where parsed ones hold ints) nor the JSON text
+          // (a
+          // created object's metadata keeps the create's order) would do, either made the first
+          // no-op write after a create a write.
+          if (inStorageVersion && JsonValues.same(desired, current)) {
             return CompletableFuture.completedFuture(
                 new Written(current, storedAsIs(type) ? kv.value() : null));
           }
@@ -644,16 +636,6 @@ public final class ResourceStorage {
     ObjectNode copy = obj.deepCopy();
     copy.put("apiVersion", registry.storageType(type).apiVersion());
     return copy;
-  }
-
-  /**
-   * True when an update would store nothing new: compared by value, as Go compares decoded objects.
-   * Neither Jackson's equals (trees built in code hold longs where parsed trees hold ints) nor the
-   * JSON text (a created object's metadata keeps the order the create built it in, an updated one
-   * the order of its update) would do: either made the first no-op write after a create a write.
-   */
-  private static boolean sameContent(ObjectNode desired, ObjectNode current) {
-    return JsonValues.same(desired, current);
   }
 
   /** The bytes to store at {@code rev}: the object carries its own resourceVersion. */

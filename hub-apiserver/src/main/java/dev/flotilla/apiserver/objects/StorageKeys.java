@@ -24,4 +24,16 @@ public final class StorageKeys {
   public static String key(ResourceType type, String namespace, String name) {
     return listPrefix(type, namespace) + name;
   }
+
+  /** Namespace (null for a cluster-scoped type) and name of an object by its key. */
+  public record ObjectName(String namespace, String name) {}
+
+  /** The inverse of {@link #key}: names never hold a '/', so the first one splits. */
+  public static ObjectName name(ResourceType type, String key) {
+    String rest = key.substring(resourcePrefix(type).length());
+    int slash = rest.indexOf('/');
+    return type.namespaced() && slash >= 0
+        ? new ObjectName(rest.substring(0, slash), rest.substring(slash + 1))
+        : new ObjectName(null, rest);
+  }
 }

@@ -141,15 +141,14 @@ public final class WatchFilter {
    * resourceVersion; enough for a client to drop it from its cache.
    */
   private ObjectNode identityOnly(KeyValue kv) {
-    String rest = kv.key().substring(StorageKeys.resourcePrefix(type).length());
-    int slash = rest.indexOf('/');
+    StorageKeys.ObjectName named = StorageKeys.name(type, kv.key());
     ObjectNode obj = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
     obj.put("apiVersion", type.apiVersion());
     obj.put("kind", type.kind());
     ObjectNode meta = obj.putObject("metadata");
-    meta.put("name", type.namespaced() && slash >= 0 ? rest.substring(slash + 1) : rest);
-    if (type.namespaced() && slash >= 0) {
-      meta.put("namespace", rest.substring(0, slash));
+    meta.put("name", named.name());
+    if (named.namespace() != null) {
+      meta.put("namespace", named.namespace());
     }
     meta.put("resourceVersion", Long.toString(kv.modRevision()));
     return obj;

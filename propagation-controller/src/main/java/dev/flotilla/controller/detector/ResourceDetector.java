@@ -249,12 +249,7 @@ public final class ResourceDetector implements Reconciler, AutoCloseable {
             : hub.genericKubernetesResources(kind).inNamespace(ref.namespace());
     GenericKubernetesResource cached =
         (clusterScoped ? clusterBindings : bindings).getIndexer().getByKey(key);
-    if (cached != null && cached.getMetadata().getDeletionTimestamp() != null) {
-      // The binding of a deleted template is on its way out (a delete-and-recreate): taking it
-      // over would be lost with it, so the new template's binding waits for it to be gone.
-      written.forget(key);
-      throw new BindingGoing();
-    }
+    waitIfGoing(key, cached);
     // Our own write stands in for a cache that has not seen it yet, a create too: the claim's echo
     // reconciles the template again at once, and in a burst the binding's create was often not in
     // the cache by then (a second create, a 409 and a GET for a fifth of the templates).
@@ -280,11 +275,7 @@ public final class ResourceDetector implements Reconciler, AutoCloseable {
         if (existing == null) {
           throw e;
         }
-        if (existing.getMetadata().getDeletionTimestamp() != null) {
-          // A namesake's binding on its way out, as above: taken over, it would go with it.
-          written.forget(key);
-          throw new BindingGoing();
-        }
+        waitIfGoing(key, existing);
       }
     }
     JsonNode existingTree = Trees.tree(existing);
@@ -312,6 +303,18 @@ public final class ResourceDetector implements Reconciler, AutoCloseable {
       }
     }
     return write;
+  }
+
+  /**
+   * The binding of a deleted template on its way out (a delete-and-recreate), whether the cache or
+   * a GET shows it: taking it over would be lost with it, so the new template's binding waits for
+   * it to be gone.
+   */
+  private void waitIfGoing(String key, GenericKubernetesResource binding) {
+    if (binding != null && binding.getMetadata().getDeletionTimestamp() != null) {
+      written.forget(key);
+      throw new BindingGoing();
+    }
   }
 
   /** True when {@code binding} is the binding of this very template (its uid), not a namesake's. */
