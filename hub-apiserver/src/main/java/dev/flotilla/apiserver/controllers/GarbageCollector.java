@@ -109,15 +109,16 @@ public final class GarbageCollector implements AutoCloseable {
 
   private void onEvent(StoreEvent e) {
     String key = e.kv().key();
-    ObjectNode obj = Json.readFields(e.kv().value(), METADATA);
     if (e.type() == StoreEvent.Type.DELETE) {
-      untrack(key, obj);
-      String uid = Meta.uid(obj);
-      for (String dependent : dependentsByOwner.getOrDefault(uid, Set.of())) {
-        queue.add(dependent);
+      String uid = untrack(key, e.kv().value());
+      if (uid != null) {
+        for (String dependent : dependentsByOwner.getOrDefault(uid, Set.of())) {
+          queue.add(dependent);
+        }
       }
       return;
     }
+    ObjectNode obj = Json.readFields(e.kv().value(), METADATA);
     track(key, obj);
     if (Meta.isDeleting(obj)) {
       queue.add(key);
@@ -151,8 +152,17 @@ public final class GarbageCollector implements AutoCloseable {
     }
   }
 
-  private synchronized void untrack(String key, ObjectNode obj) {
-    String uid = Meta.uid(obj);
+  /**
+   * Forgets the object deleted at {@code key}; returns its uid, or null when it was not tracked.
+   * {@code value} is its last value, or empty where the store's delete event carries none (etcd
+   * when the previous value was compacted away, or a delete made through another hub): then its uid
+   * is found by key, a scan of the graph, as such deletes are rare.
+   */
+  private synchronized String untrack(String key, byte[] value) {
+    String uid =
+        value == null || value.length == 0
+            ? uidAt(key)
+            : Meta.uid(Json.readFields(value, METADATA));
     if (uid != null && key.equals(keyByUid.get(uid))) {
       keyByUid.remove(uid);
     }
@@ -160,6 +170,16 @@ public final class GarbageCollector implements AutoCloseable {
     if (owners != null) {
       owners.forEach(o -> removeDependent(o, key));
     }
+    return uid;
+  }
+
+  private String uidAt(String key) {
+    for (Map.Entry<String, String> e : keyByUid.entrySet()) {
+      if (e.getValue().equals(key)) {
+        return e.getKey();
+      }
+    }
+    return null;
   }
 
   private void removeDependent(String owner, String key) {
