@@ -14,5 +14,5 @@ public interface Restamp {
    * For Kubernetes objects in JSON: sets {@code metadata.resourceVersion}, in place in the bytes
    * when the object has one already.
    */
-  Restamp JSON_RESOURCE_VERSION = new JsonResourceVersion();
+  Restamp JSON_RESOURCE_VERSION = dev.flotilla.apiserver.storage.JsonResourceVersion::at;
 }

@@ -1,4 +1,4 @@
-package dev.flotilla.store.etcd;
+package dev.flotilla.apiserver.storage;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -23,7 +23,7 @@ class JsonResourceVersionTest {
             + " } [\",\"list\":[1,{\"a\":[true,null]},-2.5],\"metadata\":{\"name\":\"e\","
             + "\"labels\":{\"resourceVersion\":\"0\"},\"resourceVersion\":\"0\",\"uid\":\"u\"},"
             + "\"data\":{\"k\":\"}\"}}";
-    byte[] at = Restamp.JSON_RESOURCE_VERSION.at(bytes(stored), 1234567);
+    byte[] at = JsonResourceVersion.at(bytes(stored), 1234567);
     ObjectNode expected = (ObjectNode) MAPPER.readTree(stored);
     ((ObjectNode) expected.get("metadata")).put("resourceVersion", "1234567");
     assertArrayEquals(MAPPER.writeValueAsBytes(expected), at);
@@ -36,7 +36,7 @@ class JsonResourceVersionTest {
     byte[] at9 = bytes("{\"metadata\":{\"resourceVersion\":\"987654321\",\"name\":\"x\"},\"s\":1}");
     assertEquals(
         "{\"metadata\":{\"resourceVersion\":\"5\",\"name\":\"x\"},\"s\":1}",
-        new String(Restamp.JSON_RESOURCE_VERSION.at(at9, 5), StandardCharsets.UTF_8));
+        new String(JsonResourceVersion.at(at9, 5), StandardCharsets.UTF_8));
   }
 
   @Test
@@ -47,7 +47,7 @@ class JsonResourceVersionTest {
   @Test
   void whatIsNotAnObjectOfOursIsReadAsItIs() {
     for (String s : new String[] {"plain text", "[1,2]", "{\"metadata\":", "{\"a\":\"b", ""}) {
-      assertArrayEquals(bytes(s), Restamp.JSON_RESOURCE_VERSION.at(bytes(s), 3), s);
+      assertArrayEquals(bytes(s), JsonResourceVersion.at(bytes(s), 3), s);
     }
   }
 
@@ -62,7 +62,7 @@ class JsonResourceVersionTest {
     assertEquals(
         "7",
         MAPPER
-            .readTree(Restamp.JSON_RESOURCE_VERSION.at(stored, 7))
+            .readTree(JsonResourceVersion.at(stored, 7))
             .at("/metadata/resourceVersion")
             .asText());
   }
