@@ -12,7 +12,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.NavigableMap;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -42,7 +41,7 @@ final class GroupCommitWriter {
 
   private final Connection connection;
   private final dev.flotilla.apiserver.storage.ValueTransformer transformer;
-  private final NavigableMap<String, Head> current;
+  private final Heads current;
   private final ValueCache values;
   private final EventLog events;
   private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
@@ -53,7 +52,7 @@ final class GroupCommitWriter {
 
   GroupCommitWriter(
       Connection connection,
-      NavigableMap<String, Head> current,
+      Heads current,
       ValueCache values,
       EventLog events,
       long revision,

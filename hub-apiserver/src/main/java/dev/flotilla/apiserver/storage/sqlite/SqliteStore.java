@@ -18,10 +18,8 @@ import java.sql.ResultSet;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.NavigableMap;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.function.Consumer;
 
 /**
@@ -48,7 +46,7 @@ public final class SqliteStore implements Store {
   private static final int READ_CONNECTIONS = 3;
 
   private final ReadPool reads;
-  private final NavigableMap<String, Head> current = new ConcurrentSkipListMap<>();
+  private final Heads current = new Heads();
   private final ValueCache values;
   private final EventLog events;
   private final GroupCommitWriter writer;
@@ -177,7 +175,7 @@ public final class SqliteStore implements Store {
     long revision = writer.revision();
     List<Map.Entry<String, Head>> heads = new ArrayList<>();
     boolean more = false;
-    for (Map.Entry<String, Head> e : current.subMap(fromKey, true, toKey, false).entrySet()) {
+    for (Map.Entry<String, Head> e : current.range(fromKey, toKey).entrySet()) {
       if (limit > 0 && heads.size() == limit) {
         more = true;
         break;
@@ -208,7 +206,7 @@ public final class SqliteStore implements Store {
 
   @Override
   public long count(String fromKey, String toKey) {
-    return current.subMap(fromKey, true, toKey, false).size();
+    return current.range(fromKey, toKey).size();
   }
 
   @Override
