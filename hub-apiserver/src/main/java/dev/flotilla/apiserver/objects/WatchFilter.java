@@ -39,18 +39,20 @@ public final class WatchFilter {
    * carry neither label, and parsing each Work event twice per such watch cost 3% of the hub's CPU
    * in a burst.
    */
-  private final List<byte[]> requiredKeys;
+  private final List<BytePattern> requiredKeys;
 
   public WatchFilter(ResourceStorage storage, ResourceType type, ListOptions options) {
     this.storage = storage;
     this.type = type;
     this.options = options;
     this.asIs = storage.storedAsIs(type);
-    List<byte[]> keys = new java.util.ArrayList<>();
+    List<BytePattern> keys = new java.util.ArrayList<>();
     for (LabelSelector.Requirement r : options.labels().requirements()) {
       switch (r.operator()) {
         case IN, EQUALS, DOUBLE_EQUALS, EXISTS, GREATER_THAN, LESS_THAN ->
-            keys.add(Json.write(com.fasterxml.jackson.databind.node.TextNode.valueOf(r.key())));
+            keys.add(
+                new BytePattern(
+                    Json.write(com.fasterxml.jackson.databind.node.TextNode.valueOf(r.key()))));
         default -> {}
       }
     }
@@ -59,30 +61,12 @@ public final class WatchFilter {
 
   /** False when {@code stored} cannot match the label selector (a required key is absent). */
   private boolean mayMatch(byte[] stored) {
-    for (byte[] key : requiredKeys) {
-      if (!contains(stored, key)) {
+    for (BytePattern key : requiredKeys) {
+      if (!key.in(stored)) {
         return false;
       }
     }
     return true;
-  }
-
-  private static boolean contains(byte[] haystack, byte[] needle) {
-    byte first = needle[0];
-    int last = haystack.length - needle.length;
-    outer:
-    for (int i = 0; i <= last; i++) {
-      if (haystack[i] != first) {
-        continue;
-      }
-      for (int j = 1; j < needle.length; j++) {
-        if (haystack[i + j] != needle[j]) {
-          continue outer;
-        }
-      }
-      return true;
-    }
-    return false;
   }
 
   /** The event this watcher should get, or null. */
