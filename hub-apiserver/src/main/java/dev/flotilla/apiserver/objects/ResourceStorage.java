@@ -640,13 +640,12 @@ public final class ResourceStorage {
     return copy;
   }
 
-  /** The bytes to store at {@code rev}: the object carries its own resourceVersion. */
   /**
-   * {@code obj} encoded here, at revision 0, with the store's revision put into those bytes when it
-   * is known: the store's writer (one thread for every write on SQLite) then copies bytes instead
-   * of writing the whole tree, which was a tenth of the hub's CPU in a burst of Works, all of it on
-   * that thread. The tree keeps revision 0; callers answer from the store's bytes or set the
-   * revision themselves.
+   * The bytes to store: {@code obj} encoded here, at revision 0, with the store's revision put into
+   * those bytes when it is known (the object carries its own resourceVersion). The store's writer,
+   * one thread for every write on SQLite, then copies bytes instead of writing the whole tree: half
+   * of its Java samples in a 100-cluster burst. The tree keeps revision 0; callers answer from the
+   * store's bytes or set the revision themselves.
    */
   private static ValueEncoder encodedNow(ObjectNode obj) {
     Meta.metadata(obj).put("resourceVersion", "0");

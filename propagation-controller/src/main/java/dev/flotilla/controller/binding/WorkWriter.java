@@ -59,8 +59,13 @@ final class WorkWriter {
     }
   }
 
-  /** Works for many clusters are written concurrently: one binding can fan out to 100 clusters. */
-  private static final ExecutorService WRITERS = Pools.workers("work-writer", 32, 60);
+  /**
+   * Works for many clusters are written concurrently: one binding can fan out to 100 clusters. 64
+   * ({@code -Dflotilla.workWriters}): in a 100-cluster burst on 2 cores, 32 writers left the cores
+   * idle a sixth of the time, each waiting out its Work's round trip (bench/README.md, session 14).
+   */
+  private static final ExecutorService WRITERS =
+      Pools.workers("work-writer", Integer.getInteger("flotilla.workWriters", 64), 60);
 
   /**
    * Writes what differs from the digests of the current Works; returns true when any Work was
@@ -68,7 +73,10 @@ final class WorkWriter {
    * updated (the digest holds no Work) and left alone if the Work read no longer differs.
    */
   static boolean sync(
-      KubernetesClient hub, Map<String, ObjectNode> desired, List<WorkDigest> current) {
+      KubernetesClient hub,
+      Map<String, ObjectNode> desired,
+      List<WorkDigest> current,
+      OwnCreates ownCreates) {
     Map<String, WorkDigest> byNamespace = new HashMap<>();
     for (WorkDigest w : current) {
       byNamespace.put(w.namespace(), w);
@@ -77,7 +85,8 @@ final class WorkWriter {
     for (ObjectNode work : desired.values()) {
       WorkDigest existing = byNamespace.remove(Trees.text(work, "metadata", "namespace"));
       if (existing == null || existing.differsFrom(work)) {
-        writes.add(CompletableFuture.supplyAsync(() -> write(hub, work, existing), WRITERS));
+        writes.add(
+            CompletableFuture.supplyAsync(() -> write(hub, work, existing, ownCreates), WRITERS));
       }
     }
     for (WorkDigest stale : byNamespace.values()) {
@@ -92,17 +101,23 @@ final class WorkWriter {
   }
 
   /** Creates or updates one Work; returns false when the Work read from the hub was already so. */
-  private static boolean write(KubernetesClient hub, ObjectNode work, WorkDigest existing) {
+  private static boolean write(
+      KubernetesClient hub, ObjectNode work, WorkDigest existing, OwnCreates ownCreates) {
     String ns = Trees.text(work, "metadata", "namespace");
     var works = hub.genericKubernetesResources(Kinds.WORK).inNamespace(ns);
     GenericKubernetesResource current =
         existing == null ? null : works.withName(existing.name()).get();
     if (current == null) {
+      String key = ns + "/" + Trees.text(work, "metadata", "name");
+      ownCreates.creating(key);
       try {
-        works.resource(Trees.generic(withExecutionFinalizer(work))).create();
+        GenericKubernetesResource created =
+            works.resource(Trees.generic(withExecutionFinalizer(work))).create();
+        ownCreates.created(key, created.getMetadata().getResourceVersion());
         return true;
-      } catch (KubernetesClientException e) {
-        if (e.getCode() != 409) {
+      } catch (RuntimeException e) {
+        ownCreates.forget(key);
+        if (!(e instanceof KubernetesClientException k) || k.getCode() != 409) {
           throw e;
         }
         current = works.withName(Trees.text(work, "metadata", "name")).get();

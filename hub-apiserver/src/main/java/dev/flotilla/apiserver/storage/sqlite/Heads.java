@@ -9,8 +9,9 @@ import java.util.concurrent.ConcurrentSkipListMap;
  * The head of every current key, in key order for ranges and by hash for point reads. Every write
  * and most reads look up one key (the writer's compare, a get before an update), and in the skip
  * list each lookup compared long keys that share their prefixes down a dozen levels: a quarter of
- * the writer thread's time in a burst of Works. Only the store's writer (and its load at start)
- * changes them; a point read may see a new head a moment before a range does, both after commit.
+ * the writer thread's Java samples (JFR) in a burst of Works. Only the store's writer (and its load
+ * at start) changes them; a point read may see a new head a moment before a range does, both after
+ * commit.
  */
 final class Heads {
   private final NavigableMap<String, Head> ordered = new ConcurrentSkipListMap<>();
