@@ -75,7 +75,6 @@ public final class BindingController implements Reconciler, AutoCloseable {
 
   private final SyncMarks marks = new SyncMarks();
   private final WorkDigests workStore = new WorkDigests();
-  private final OwnCreates ownCreates = new OwnCreates();
 
   /**
    * Says why a binding is left alone. The scheduler reports what {@link Provenance} refuses (this
@@ -120,7 +119,7 @@ public final class BindingController implements Reconciler, AutoCloseable {
     // informer's own namespace index would hold every key once more, and nothing reads it.
     works.itemStore(workStore);
     works.getIndexer().removeIndexer(Cache.NAMESPACE_INDEX);
-    works.addEventHandler(new WorkEvents(controller, marks, ownCreates, STATUS_WINDOW));
+    works.addEventHandler(new WorkEvents(controller, marks, STATUS_WINDOW));
     informers.startWithOthers(works); // listed beside the bindings, not after them
     this.overrides = informers.inform(Kinds.OVERRIDE_POLICY, staleHandler(o -> allBindingKeys()));
     this.clusterOverrides =
@@ -208,8 +207,7 @@ public final class BindingController implements Reconciler, AutoCloseable {
       List<WorkDigest> current = worksOf(binding);
       boolean wroteWorks;
       try {
-        wroteWorks =
-            WorkWriter.sync(hub, desired, withoutRetained(binding, desired, current), ownCreates);
+        wroteWorks = WorkWriter.sync(hub, desired, withoutRetained(binding, desired, current));
       } catch (KubernetesClientException e) {
         if (e.getCode() != 409) { // a conflict is retried at once; a failure is worth a word
           recordSync(binding, template, "Warning", "SyncWorkFailed", e.getMessage());

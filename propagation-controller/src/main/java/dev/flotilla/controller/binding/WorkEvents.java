@@ -9,31 +9,24 @@ import java.util.Optional;
 
 /**
  * The binding controller's Work events, compared by digest ({@link WorkDigests} keeps no Work): a
- * Work created (but by this controller's own sync), deleted or changed beyond its status marks its
- * binding stale (its Works are synced on the next reconcile); a change of what status aggregation
- * reads only queues the binding, once per window however many members report. Other status changes
- * are no news to this controller.
+ * Work created, deleted or changed beyond its status marks its binding stale (its Works are synced
+ * on the next reconcile); a change of what status aggregation reads only queues the binding, once
+ * per window however many members report. Other status changes are no news to this controller.
  */
 final class WorkEvents implements ResourceEventHandler<GenericKubernetesResource> {
   private final Controller controller;
   private final SyncMarks marks;
-  private final OwnCreates ownCreates;
   private final Duration window;
 
-  WorkEvents(Controller controller, SyncMarks marks, OwnCreates ownCreates, Duration window) {
+  WorkEvents(Controller controller, SyncMarks marks, Duration window) {
     this.controller = controller;
     this.marks = marks;
-    this.ownCreates = ownCreates;
     this.window = window;
   }
 
   @Override
   public void onAdd(GenericKubernetesResource w) {
     if (DecodeGuard.problem(w).isEmpty()) {
-      WorkDigest d = WorkDigest.of(w);
-      if (ownCreates.isEcho(d.key(), d.resourceVersion())) {
-        return; // what the binding's own sync wrote
-      }
       binding(w).ifPresent(this::stale);
     }
   }
@@ -69,7 +62,6 @@ final class WorkEvents implements ResourceEventHandler<GenericKubernetesResource
 
   @Override
   public void onDelete(GenericKubernetesResource w, boolean unknown) {
-    ownCreates.forget(w.getMetadata().getNamespace() + "/" + w.getMetadata().getName());
     binding(w).ifPresent(this::stale);
   }
 

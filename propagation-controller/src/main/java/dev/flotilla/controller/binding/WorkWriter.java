@@ -73,10 +73,7 @@ final class WorkWriter {
    * updated (the digest holds no Work) and left alone if the Work read no longer differs.
    */
   static boolean sync(
-      KubernetesClient hub,
-      Map<String, ObjectNode> desired,
-      List<WorkDigest> current,
-      OwnCreates ownCreates) {
+      KubernetesClient hub, Map<String, ObjectNode> desired, List<WorkDigest> current) {
     Map<String, WorkDigest> byNamespace = new HashMap<>();
     for (WorkDigest w : current) {
       byNamespace.put(w.namespace(), w);
@@ -85,8 +82,7 @@ final class WorkWriter {
     for (ObjectNode work : desired.values()) {
       WorkDigest existing = byNamespace.remove(Trees.text(work, "metadata", "namespace"));
       if (existing == null || existing.differsFrom(work)) {
-        writes.add(
-            CompletableFuture.supplyAsync(() -> write(hub, work, existing, ownCreates), WRITERS));
+        writes.add(CompletableFuture.supplyAsync(() -> write(hub, work, existing), WRITERS));
       }
     }
     for (WorkDigest stale : byNamespace.values()) {
@@ -101,23 +97,17 @@ final class WorkWriter {
   }
 
   /** Creates or updates one Work; returns false when the Work read from the hub was already so. */
-  private static boolean write(
-      KubernetesClient hub, ObjectNode work, WorkDigest existing, OwnCreates ownCreates) {
+  private static boolean write(KubernetesClient hub, ObjectNode work, WorkDigest existing) {
     String ns = Trees.text(work, "metadata", "namespace");
     var works = hub.genericKubernetesResources(Kinds.WORK).inNamespace(ns);
     GenericKubernetesResource current =
         existing == null ? null : works.withName(existing.name()).get();
     if (current == null) {
-      String key = ns + "/" + Trees.text(work, "metadata", "name");
-      ownCreates.creating(key);
       try {
-        GenericKubernetesResource created =
-            works.resource(Trees.generic(withExecutionFinalizer(work))).create();
-        ownCreates.created(key, created.getMetadata().getResourceVersion());
+        works.resource(Trees.generic(withExecutionFinalizer(work))).create();
         return true;
-      } catch (RuntimeException e) {
-        ownCreates.forget(key);
-        if (!(e instanceof KubernetesClientException k) || k.getCode() != 409) {
+      } catch (KubernetesClientException e) {
+        if (e.getCode() != 409) {
           throw e;
         }
         current = works.withName(Trees.text(work, "metadata", "name")).get();
