@@ -378,11 +378,10 @@ public final class ResourceStorage {
     return after(
         admitted,
         () -> {
-          // Nothing new to store, judged by value as Go compares decoded objects: neither Jackson's
-          // equals (trees built in code hold longs where parsed ones hold ints) nor the JSON text
-          // (a
-          // created object's metadata keeps the create's order) would do, either made the first
-          // no-op write after a create a write.
+          // Nothing new to store, judged by value as Go compares decoded objects: neither
+          // Jackson's equals (trees built in code hold longs where parsed ones hold ints) nor the
+          // JSON text (a created object's metadata keeps the create's order) would do; either
+          // made the first no-op write after a create a write.
           if (inStorageVersion && JsonValues.same(desired, current)) {
             return CompletableFuture.completedFuture(
                 new Written(current, storedAsIs(type) ? kv.value() : null));
