@@ -11,6 +11,7 @@ import dev.flotilla.controller.interpreter.HubInterpreter;
 import dev.flotilla.controller.mcs.McsHubController;
 import dev.flotilla.controller.runtime.DecodeGuard;
 import dev.flotilla.controller.runtime.HubInformers;
+import dev.flotilla.controller.runtime.Precedence;
 import dev.flotilla.controller.runtime.UndecodableReporter;
 import dev.flotilla.workqueue.StartupTimeline;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -62,10 +63,16 @@ final class ControllerSet implements AutoCloseable {
       set.add(new McsHubController(client, derivedServicePrefix), wanted);
       HubInterpreter interpreter = new HubInterpreter(client, informers);
       set.add(interpreter, wanted);
-      ResourceDetector detector = new ResourceDetector(client, informers, interpreter);
+      // New templates and bindings are placed before placed ones fan out (see Precedence).
+      Precedence precedence = Precedence.forHub();
+      ResourceDetector detector = new ResourceDetector(client, informers, interpreter, precedence);
       set.add(detector, wanted);
-      set.add(new dev.flotilla.controller.scheduler.SchedulerController(client, informers), wanted);
-      set.add(new BindingController(client, informers, detector.templates(), interpreter), wanted);
+      set.add(
+          new dev.flotilla.controller.scheduler.SchedulerController(client, informers, precedence),
+          wanted);
+      set.add(
+          new BindingController(client, informers, detector.templates(), interpreter, precedence),
+          wanted);
       set.add(
           new dev.flotilla.controller.dependencies.DependenciesDistributor(
               client, informers, detector.templates(), interpreter),

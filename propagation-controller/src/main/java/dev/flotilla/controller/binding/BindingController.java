@@ -11,6 +11,7 @@ import dev.flotilla.controller.runtime.HubInformers;
 import dev.flotilla.controller.runtime.KindScopes;
 import dev.flotilla.controller.runtime.Kinds;
 import dev.flotilla.controller.runtime.OwnWrites;
+import dev.flotilla.controller.runtime.Precedence;
 import dev.flotilla.controller.runtime.Reconciler;
 import dev.flotilla.controller.runtime.TemplateCache;
 import dev.flotilla.controller.runtime.TreeCache;
@@ -88,13 +89,18 @@ public final class BindingController implements Reconciler, AutoCloseable {
 
   private final HubInterpreter interpreter;
 
+  /** Work writes yield to templates and bindings still being placed. */
+  private final Precedence precedence;
+
   public BindingController(
       KubernetesClient hub,
       HubInformers informers,
       TemplateCache templates,
-      HubInterpreter interpreter) {
+      HubInterpreter interpreter,
+      Precedence precedence) {
     this.hub = hub;
     this.interpreter = interpreter;
+    this.precedence = precedence;
     this.templates = templates;
     this.scopes = new KindScopes(hub);
     this.events = new EventRecorder(hub, NAME);
@@ -207,7 +213,8 @@ public final class BindingController implements Reconciler, AutoCloseable {
       List<WorkDigest> current = worksOf(binding);
       boolean wroteWorks;
       try {
-        wroteWorks = WorkWriter.sync(hub, desired, withoutRetained(binding, desired, current));
+        wroteWorks =
+            WorkWriter.sync(hub, precedence, desired, withoutRetained(binding, desired, current));
       } catch (KubernetesClientException e) {
         if (e.getCode() != 409) { // a conflict is retried at once; a failure is worth a word
           recordSync(binding, template, "Warning", "SyncWorkFailed", e.getMessage());

@@ -3,6 +3,7 @@ package dev.flotilla.controller.binding;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.flotilla.controller.runtime.Kinds;
+import dev.flotilla.controller.runtime.Precedence;
 import dev.flotilla.controller.runtime.TemplateCache;
 import dev.flotilla.controller.runtime.Trees;
 import dev.flotilla.policies.names.Names;
@@ -17,6 +18,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
+import java.util.function.Supplier;
 
 /** The apply step for Works: create what is missing, update what differs, delete the rest. */
 final class WorkWriter {
@@ -73,7 +75,10 @@ final class WorkWriter {
    * updated (the digest holds no Work) and left alone if the Work read no longer differs.
    */
   static boolean sync(
-      KubernetesClient hub, Map<String, ObjectNode> desired, List<WorkDigest> current) {
+      KubernetesClient hub,
+      Precedence precedence,
+      Map<String, ObjectNode> desired,
+      List<WorkDigest> current) {
     Map<String, WorkDigest> byNamespace = new HashMap<>();
     for (WorkDigest w : current) {
       byNamespace.put(w.namespace(), w);
@@ -82,11 +87,15 @@ final class WorkWriter {
     for (ObjectNode work : desired.values()) {
       WorkDigest existing = byNamespace.remove(Trees.text(work, "metadata", "namespace"));
       if (existing == null || existing.differsFrom(work)) {
-        writes.add(CompletableFuture.supplyAsync(() -> write(hub, work, existing), WRITERS));
+        writes.add(
+            CompletableFuture.supplyAsync(
+                () -> inTurn(precedence, () -> write(hub, work, existing)), WRITERS));
       }
     }
     for (WorkDigest stale : byNamespace.values()) {
-      writes.add(CompletableFuture.supplyAsync(() -> delete(hub, stale), WRITERS));
+      writes.add(
+          CompletableFuture.supplyAsync(
+              () -> inTurn(precedence, () -> delete(hub, stale)), WRITERS));
     }
     try {
       CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new)).join();
@@ -94,6 +103,15 @@ final class WorkWriter {
       throw e.getCause() instanceof RuntimeException ? (RuntimeException) e.getCause() : e;
     }
     return writes.stream().anyMatch(CompletableFuture::join);
+  }
+
+  private static boolean inTurn(Precedence precedence, Supplier<Boolean> write) {
+    precedence.enterFanOut();
+    try {
+      return write.get();
+    } finally {
+      precedence.exitFanOut();
+    }
   }
 
   /** Creates or updates one Work; returns false when the Work read from the hub was already so. */

@@ -8,6 +8,7 @@ import dev.flotilla.controller.runtime.EventRecorder;
 import dev.flotilla.controller.runtime.HubInformers;
 import dev.flotilla.controller.runtime.Kinds;
 import dev.flotilla.controller.runtime.OwnWrites;
+import dev.flotilla.controller.runtime.Precedence;
 import dev.flotilla.controller.runtime.Reconciler;
 import dev.flotilla.controller.runtime.TemplateCache;
 import dev.flotilla.controller.runtime.Trees;
@@ -71,10 +72,13 @@ public final class ResourceDetector implements Reconciler, AutoCloseable {
       new dev.flotilla.controller.runtime.TreeCache();
 
   public ResourceDetector(
-      KubernetesClient hub, HubInformers informers, HubInterpreter interpreter) {
+      KubernetesClient hub,
+      HubInformers informers,
+      HubInterpreter interpreter,
+      Precedence precedence) {
     this.hub = hub;
     this.interpreter = interpreter;
-    this.controller = new Controller(NAME, this, WORKERS);
+    this.controller = new Controller(NAME, this, WORKERS, precedence);
     this.events = new EventRecorder(hub, NAME);
     this.templates = new TemplateInformers(hub, controller);
     this.bindings = informers.inform(Kinds.RESOURCE_BINDING, null);

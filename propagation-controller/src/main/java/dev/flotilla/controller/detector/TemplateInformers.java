@@ -114,7 +114,7 @@ final class TemplateInformers implements AutoCloseable {
     return new ResourceEventHandler<>() {
       @Override
       public void onAdd(GenericKubernetesResource obj) {
-        controller.enqueue(ref(obj).key());
+        controller.enqueueArrival(ref(obj).key());
       }
 
       @Override

@@ -22,9 +22,19 @@ public final class Controller implements AutoCloseable {
   private final String name;
   private final ScheduledExecutorService executor;
   private final KeyedQueue queue;
+  private final Precedence precedence;
 
   public Controller(String name, Reconciler reconciler, int workers) {
+    this(name, reconciler, workers, null);
+  }
+
+  /**
+   * A controller whose new objects ({@link #enqueueArrival}) hold the fan-out back until their
+   * first reconcile ({@link Precedence}); null for none.
+   */
+  public Controller(String name, Reconciler reconciler, int workers, Precedence precedence) {
     this.name = name;
+    this.precedence = precedence;
     // Idle workers go after a minute: each holds a thread stack (100-200 KiB touched), and a hub
     // at rest needs few of its hundred-odd controller threads.
     this.executor = Pools.scheduled(name, workers, 60);
@@ -33,8 +43,14 @@ public final class Controller implements AutoCloseable {
         new KeyedQueue(
             name,
             key -> {
-              Duration again = reconciler.reconcile(key).requeueAfter();
-              return again == null ? KeyedQueue.DONE : again.toMillis();
+              try {
+                Duration again = reconciler.reconcile(key).requeueAfter();
+                return again == null ? KeyedQueue.DONE : again.toMillis();
+              } finally {
+                if (precedence != null) {
+                  precedence.placed(name + "|" + key);
+                }
+              }
             },
             executor,
             executor,
@@ -50,6 +66,17 @@ public final class Controller implements AutoCloseable {
 
   /** Queues a key; a no-op if it is already queued. */
   public void enqueue(String key) {
+    queue.add(key);
+  }
+
+  /**
+   * Queues the key of an object that has just appeared: with a {@link Precedence}, Work writes
+   * yield to it until its first reconcile ends.
+   */
+  public void enqueueArrival(String key) {
+    if (precedence != null && key != null) {
+      precedence.arrived(name + "|" + key);
+    }
     queue.add(key);
   }
 

@@ -46,6 +46,10 @@ public final class EnqueueHandler<T extends HasMetadata> implements ResourceEven
   }
 
   private void enqueue(T obj) {
+    enqueue(obj, false);
+  }
+
+  private void enqueue(T obj, boolean arrival) {
     Iterable<String> mapped;
     try {
       mapped = keys.apply(obj);
@@ -56,7 +60,9 @@ public final class EnqueueHandler<T extends HasMetadata> implements ResourceEven
       return;
     }
     for (String key : mapped) {
-      if (coalesce == null) {
+      if (coalesce == null && arrival) {
+        controller.enqueueArrival(key);
+      } else if (coalesce == null) {
         controller.enqueue(key);
       } else {
         controller.enqueueCoalesced(key, coalesce);
@@ -72,7 +78,7 @@ public final class EnqueueHandler<T extends HasMetadata> implements ResourceEven
   @Override
   public void onAdd(T obj) {
     if (DecodeGuard.problem(obj).isEmpty()) {
-      enqueue(obj);
+      enqueue(obj, true);
     }
   }
 

@@ -11,6 +11,7 @@ import dev.flotilla.controller.runtime.EventRecorder;
 import dev.flotilla.controller.runtime.HubInformers;
 import dev.flotilla.controller.runtime.Kinds;
 import dev.flotilla.controller.runtime.OwnWrites;
+import dev.flotilla.controller.runtime.Precedence;
 import dev.flotilla.controller.runtime.Reconciler;
 import dev.flotilla.controller.runtime.TreeCache;
 import dev.flotilla.controller.runtime.Trees;
@@ -88,9 +89,9 @@ public final class SchedulerController implements Reconciler, AutoCloseable {
           .description("Binding reconciles skipped: no scheduling input changed since the last")
           .register(io.micrometer.core.instrument.Metrics.globalRegistry);
 
-  public SchedulerController(KubernetesClient hub, HubInformers informers) {
+  public SchedulerController(KubernetesClient hub, HubInformers informers, Precedence precedence) {
     this.hub = hub;
-    this.controller = new Controller(NAME, this, WORKERS);
+    this.controller = new Controller(NAME, this, WORKERS, precedence);
     this.events = new EventRecorder(hub, "karmada-scheduler");
     this.trust = new TrustedBindings(NAME, events);
     // Status-only changes (the binding controller's aggregated status, our own Scheduled

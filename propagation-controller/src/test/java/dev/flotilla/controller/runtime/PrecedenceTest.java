@@ -1,0 +1,124 @@
+package dev.flotilla.controller.runtime;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+class PrecedenceTest {
+  private static final long MS = 1_000_000;
+  private final AtomicLong now = new AtomicLong(1_000 * MS);
+
+  private Precedence precedence() {
+    return new Precedence(2, 2_000, 1_000, now::get);
+  }
+
+  private static CompletableFuture<Void> enterLater(Precedence p) {
+    return CompletableFuture.runAsync(p::enterFanOut);
+  }
+
+  @Test
+  void writesGoAllAtOnceWhenNothingWaitsToBePlaced() {
+    Precedence p = precedence();
+    for (int i = 0; i < 10; i++) {
+      p.enterFanOut();
+    }
+    assertEquals(10, p.inFlight());
+  }
+
+  @Test
+  void anArrivalHoldsWritesBeyondItsShareUntilItIsPlaced() throws Exception {
+    Precedence p = precedence();
+    p.arrived("scheduler|rb|ns/a");
+    p.enterFanOut();
+    p.enterFanOut();
+    CompletableFuture<Void> third = enterLater(p);
+    Thread.sleep(200);
+    assertFalse(third.isDone(), "a third write went while an arrival waited");
+    p.placed("scheduler|rb|ns/a");
+    third.get(5, TimeUnit.SECONDS);
+    assertEquals(3, p.inFlight());
+  }
+
+  @Test
+  void aFinishedWriteLetsOneHeldWriteGo() throws Exception {
+    Precedence p = precedence();
+    p.arrived("resource-detector|a");
+    p.enterFanOut();
+    p.enterFanOut();
+    CompletableFuture<Void> third = enterLater(p);
+    Thread.sleep(100);
+    assertFalse(third.isDone());
+    p.exitFanOut();
+    third.get(5, TimeUnit.SECONDS);
+    assertEquals(2, p.inFlight());
+    assertTrue(p.busy(), "the arrival still waits");
+  }
+
+  @Test
+  void anArrivalNeverReconciledStopsCountingAfterItsTimeToLive() throws Exception {
+    Precedence p = precedence();
+    p.arrived("scheduler|rb|ns/gone");
+    p.enterFanOut();
+    p.enterFanOut();
+    CompletableFuture<Void> third = enterLater(p);
+    Thread.sleep(100);
+    assertFalse(third.isDone());
+    now.addAndGet(2_001 * MS);
+    third.get(5, TimeUnit.SECONDS);
+    assertFalse(p.busy());
+  }
+
+  @Test
+  void aWriteIsHeldNoLongerThanTheMaximumWait() throws Exception {
+    Precedence p = precedence();
+    p.arrived("resource-detector|a");
+    p.enterFanOut();
+    p.enterFanOut();
+    CompletableFuture<Void> third = enterLater(p);
+    Thread.sleep(100);
+    assertFalse(third.isDone());
+    // Arrivals stay fresh (each new one younger than the time-to-live), yet the write goes.
+    now.addAndGet(600 * MS);
+    p.arrived("resource-detector|b");
+    now.addAndGet(500 * MS);
+    third.get(5, TimeUnit.SECONDS);
+    assertTrue(p.busy());
+  }
+
+  @Test
+  void aControllerPlacesItsArrivalWhenItsFirstReconcileEnds() throws Exception {
+    Precedence p = precedence();
+    CountDownLatch reconciled = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    try (Controller c =
+        new Controller(
+            "test-placer",
+            key -> {
+              reconciled.countDown();
+              release.await();
+              return Reconciler.Result.DONE;
+            },
+            1,
+            p)) {
+      c.enqueueArrival("ns/a");
+      assertTrue(p.busy(), "an arrival queued before the controller starts counts");
+      c.start();
+      assertTrue(reconciled.await(5, TimeUnit.SECONDS));
+      assertTrue(p.busy(), "placed only once the reconcile has ended");
+      release.countDown();
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+      while (p.busy() && System.nanoTime() < deadline) {
+        Thread.sleep(5);
+      }
+      assertFalse(p.busy());
+      c.enqueue("ns/b"); // an ordinary change is no arrival
+      assertFalse(p.busy());
+    }
+  }
+}
