@@ -22,14 +22,19 @@ final class Pruner {
   /** Prunes {@code obj}, a whole resource, against its root schema; returns what went. */
   List<String> prune(ObjectNode obj, JsonNode rootSchema, boolean structural) {
     List<String> removed = new ArrayList<>();
-    walk(obj, rootSchema, "", structural, true, removed);
+    walk(obj, rootSchema, new StringBuilder(), structural, true, removed);
     return removed;
   }
 
+  /**
+   * {@code path} is where {@code value} sits, grown and cut back as the walk goes down and up: a
+   * path string per field visited was 4% of what a 100-cluster burst allocated on the hub, and only
+   * a removed field needs one.
+   */
   private void walk(
       JsonNode value,
       JsonNode schema,
-      String path,
+      StringBuilder path,
       boolean structural,
       boolean resource,
       List<String> removed) {
@@ -40,8 +45,11 @@ final class Pruner {
     if (value.isArray()) {
       JsonNode items = s.get("items");
       if (items != null && items.isObject()) {
+        int at = path.length();
         for (int i = 0; i < value.size(); i++) {
-          walk(value.get(i), items, path + "[" + i + "]", structural, false, removed);
+          path.append('[').append(i).append(']');
+          walk(value.get(i), items, path, structural, false, removed);
+          path.setLength(at);
         }
       }
       return;
@@ -62,13 +70,18 @@ final class Pruner {
     ObjectNode obj = (ObjectNode) value;
     List<String> names = new ArrayList<>();
     obj.fieldNames().forEachRemaining(names::add);
+    int at = path.length();
     for (String name : names) {
-      String child = path.isEmpty() ? name : path + "." + name;
+      path.setLength(at);
+      if (at > 0) {
+        path.append('.');
+      }
+      path.append(name);
       if (embedded && (name.equals("apiVersion") || name.equals("kind"))) {
         continue;
       }
       if (embedded && name.equals("metadata")) {
-        walk(obj.get(name), schemas.objectMeta(), child, false, false, removed);
+        walk(obj.get(name), schemas.objectMeta(), path, false, false, removed);
         continue;
       }
       JsonNode childSchema = props == null ? null : props.get(name);
@@ -81,13 +94,14 @@ final class Pruner {
       }
       if (childSchema == null) {
         if (!open) {
-          removed.add(child);
+          removed.add(path.toString());
           obj.remove(name);
         }
         continue;
       }
-      walk(obj.get(name), childSchema, child, structural, false, removed);
+      walk(obj.get(name), childSchema, path, structural, false, removed);
     }
+    path.setLength(at);
   }
 
   private static String type(JsonNode schema) {
