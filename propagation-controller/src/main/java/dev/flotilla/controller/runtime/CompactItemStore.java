@@ -20,7 +20,7 @@ import java.util.stream.Stream;
  */
 public final class CompactItemStore implements ItemStore<GenericKubernetesResource> {
   /** Plain decoding: what is stored here was already decoded once, and cleanly. */
-  private static final KubernetesSerialization JSON = new KubernetesSerialization();
+  private static final KubernetesSerialization JSON = new JsonFirstSerialization();
 
   private final Map<String, Object> items = new ConcurrentHashMap<>();
 

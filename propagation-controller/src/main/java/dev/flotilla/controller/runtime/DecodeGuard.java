@@ -15,7 +15,6 @@ import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.http.StandardHttpClientBuilder;
-import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.io.IOException;
 import java.util.Optional;
 import java.util.Set;
@@ -44,7 +43,7 @@ public final class DecodeGuard {
     KubernetesClientBuilder builder =
         new KubernetesClientBuilder()
             .withConfig(base.getConfiguration())
-            .withKubernetesSerialization(new KubernetesSerialization(mapper, true));
+            .withKubernetesSerialization(new JsonFirstSerialization(mapper));
     // Same transport as base (e.g. the hub's in-process one, or shared pools), not the default.
     if (base.getHttpClient().newBuilder() instanceof StandardHttpClientBuilder<?, ?, ?> standard) {
       builder.withHttpClientFactory(standard.getClientFactory());

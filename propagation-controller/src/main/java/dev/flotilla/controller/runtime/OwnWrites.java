@@ -16,7 +16,7 @@ public final class OwnWrites {
   private static final long TRUST_NANOS = TimeUnit.SECONDS.toNanos(10);
 
   /** Plain decoding: what is kept here was written by the hub and decoded once, cleanly. */
-  private static final KubernetesSerialization JSON = new KubernetesSerialization();
+  private static final KubernetesSerialization JSON = new JsonFirstSerialization();
 
   /**
    * The written object as packed JSON without managedFields, and its resourceVersion: a burst of
