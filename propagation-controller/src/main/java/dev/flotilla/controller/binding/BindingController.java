@@ -76,6 +76,7 @@ public final class BindingController implements Reconciler, AutoCloseable {
 
   private final SyncMarks marks = new SyncMarks();
   private final WorkDigests workStore = new WorkDigests();
+  private final CreatedWorks created = new CreatedWorks();
 
   /**
    * Says why a binding is left alone. The scheduler reports what {@link Provenance} refuses (this
@@ -161,7 +162,7 @@ public final class BindingController implements Reconciler, AutoCloseable {
     ObjectNode binding = Trees.tree(written.newest(key, cached));
     if (binding.path("metadata").has("deletionTimestamp")) {
       // Safe for any binding: only Works the hub labelled with this binding's uid are removed.
-      return removeWorks(ref, binding, worksOf(binding));
+      return removeWorks(ref, binding, worksToSync(binding));
     }
     Optional<String> refusal = TrustedBindings.refusal(binding);
     if (refusal.isPresent()) {
@@ -210,11 +211,12 @@ public final class BindingController implements Reconciler, AutoCloseable {
         interpreter.recordFailure(binding, HubInterpreter.REVISE_FAILED, e);
         return Result.after(Duration.ofSeconds(30));
       }
-      List<WorkDigest> current = worksOf(binding);
+      List<WorkDigest> current = worksToSync(binding);
       boolean wroteWorks;
       try {
         wroteWorks =
-            WorkWriter.sync(hub, precedence, desired, withoutRetained(binding, desired, current));
+            WorkWriter.sync(
+                hub, precedence, desired, withoutRetained(binding, desired, current), created);
       } catch (KubernetesClientException e) {
         if (e.getCode() != 409) { // a conflict is retried at once; a failure is worth a word
           recordSync(binding, template, "Warning", "SyncWorkFailed", e.getMessage());
@@ -297,6 +299,33 @@ public final class BindingController implements Reconciler, AutoCloseable {
   }
 
   /** The digests of the binding's Works, ordered by namespace. */
+  /**
+   * The binding's Works as a sync must see them: the informer's, and those this controller created
+   * that the informer has not shown yet ({@link CreatedWorks}).
+   */
+  private List<WorkDigest> worksToSync(JsonNode binding) {
+    String uid = Trees.text(binding, "metadata", "uid");
+    long informerRevision = informerRevision();
+    if (uid == null || informerRevision <= 0) {
+      return worksOf(binding);
+    }
+    return created.with(
+        BindingLabels.bindingIdLabel(binding) + "=" + uid,
+        worksOf(binding),
+        () -> informerRevision,
+        key -> workStore.get(key) != null);
+  }
+
+  /** The revision the Work informer has applied every event up to; 0 when unknown. */
+  private long informerRevision() {
+    String rv = works.lastSyncResourceVersion();
+    try {
+      return rv == null ? 0 : Long.parseLong(rv);
+    } catch (NumberFormatException e) {
+      return 0;
+    }
+  }
+
   private List<WorkDigest> worksOf(JsonNode binding) {
     String uid = Trees.text(binding, "metadata", "uid");
     if (uid == null) {

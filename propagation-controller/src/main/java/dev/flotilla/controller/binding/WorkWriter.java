@@ -2,6 +2,7 @@ package dev.flotilla.controller.binding;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.flotilla.controller.runtime.Keys;
 import dev.flotilla.controller.runtime.Kinds;
 import dev.flotilla.controller.runtime.Precedence;
 import dev.flotilla.controller.runtime.TemplateCache;
@@ -72,13 +73,15 @@ final class WorkWriter {
   /**
    * Writes what differs from the digests of the current Works; returns true when any Work was
    * created, updated or deleted. A Work whose digest differs is read from the hub before it is
-   * updated (the digest holds no Work) and left alone if the Work read no longer differs.
+   * updated (the digest holds no Work) and left alone if the Work read no longer differs. {@code
+   * created} learns of each Work created (as the hub stored it) and deleted.
    */
   static boolean sync(
       KubernetesClient hub,
       Precedence precedence,
       Map<String, ObjectNode> desired,
-      List<WorkDigest> current) {
+      List<WorkDigest> current,
+      CreatedWorks created) {
     Map<String, WorkDigest> byNamespace = new HashMap<>();
     for (WorkDigest w : current) {
       byNamespace.put(w.namespace(), w);
@@ -89,13 +92,13 @@ final class WorkWriter {
       if (existing == null || existing.differsFrom(work)) {
         writes.add(
             CompletableFuture.supplyAsync(
-                () -> inTurn(precedence, () -> write(hub, work, existing)), WRITERS));
+                () -> inTurn(precedence, () -> write(hub, work, existing, created)), WRITERS));
       }
     }
     for (WorkDigest stale : byNamespace.values()) {
       writes.add(
           CompletableFuture.supplyAsync(
-              () -> inTurn(precedence, () -> delete(hub, stale)), WRITERS));
+              () -> inTurn(precedence, () -> delete(hub, stale, created)), WRITERS));
     }
     try {
       CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new)).join();
@@ -115,14 +118,17 @@ final class WorkWriter {
   }
 
   /** Creates or updates one Work; returns false when the Work read from the hub was already so. */
-  private static boolean write(KubernetesClient hub, ObjectNode work, WorkDigest existing) {
+  private static boolean write(
+      KubernetesClient hub, ObjectNode work, WorkDigest existing, CreatedWorks created) {
     String ns = Trees.text(work, "metadata", "namespace");
     var works = hub.genericKubernetesResources(Kinds.WORK).inNamespace(ns);
     GenericKubernetesResource current =
         existing == null ? null : works.withName(existing.name()).get();
     if (current == null) {
       try {
-        works.resource(Trees.generic(withExecutionFinalizer(work))).create();
+        GenericKubernetesResource made =
+            works.resource(Trees.generic(withExecutionFinalizer(work))).create();
+        created.created(WorkDigest.of(Keys.of(made), made));
         return true;
       } catch (KubernetesClientException e) {
         if (e.getCode() != 409) {
@@ -159,7 +165,8 @@ final class WorkWriter {
     return copy;
   }
 
-  private static boolean delete(KubernetesClient hub, WorkDigest stale) {
+  private static boolean delete(KubernetesClient hub, WorkDigest stale, CreatedWorks created) {
+    created.deleted(stale);
     try {
       hub.genericKubernetesResources(Kinds.WORK)
           .inNamespace(stale.namespace())
