@@ -170,7 +170,7 @@ public final class BindingController implements Reconciler, AutoCloseable {
       return Result.DONE;
     }
     if (AttachedBindings.targetClusters(binding.path("spec")).isEmpty()
-        && worksOf(binding).isEmpty()
+        && worksToSync(binding).isEmpty()
         && !binding.path("status").has("aggregatedStatus")) {
       return Result.DONE; // not scheduled yet: no Works to write, no status to aggregate
     }
@@ -298,7 +298,6 @@ public final class BindingController implements Reconciler, AutoCloseable {
     return Result.DONE;
   }
 
-  /** The digests of the binding's Works, ordered by namespace. */
   /**
    * The binding's Works as a sync must see them: the informer's, and those this controller created
    * that the informer has not shown yet ({@link CreatedWorks}).
@@ -326,6 +325,7 @@ public final class BindingController implements Reconciler, AutoCloseable {
     }
   }
 
+  /** The digests of the binding's Works the informer holds, ordered by namespace. */
   private List<WorkDigest> worksOf(JsonNode binding) {
     String uid = Trees.text(binding, "metadata", "uid");
     if (uid == null) {

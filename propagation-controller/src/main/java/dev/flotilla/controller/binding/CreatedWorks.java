@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 import java.util.function.Predicate;
 
@@ -21,16 +22,45 @@ import java.util.function.Predicate;
  * also lets a sync delete the Work of a cluster the binding left before the informer saw it.
  */
 final class CreatedWorks {
+  /**
+   * How long a record is kept at most: far beyond any informer lag, and a record dropped early only
+   * costs the repeated create it was there to spare. Records of a binding that is never synced
+   * again (deleted meanwhile) go this way.
+   */
+  private static final long KEPT_NANOS = TimeUnit.MINUTES.toNanos(5);
+
+  private record Created(WorkDigest work, long at) {}
+
   /** By binding id ({@code label=uid}), then Work key. */
-  private final Map<String, Map<String, WorkDigest>> byBinding = new ConcurrentHashMap<>();
+  private final Map<String, Map<String, Created>> byBinding = new ConcurrentHashMap<>();
+
+  private final LongSupplier clock;
+  private volatile long nextSweep;
+
+  CreatedWorks(LongSupplier clock) {
+    this.clock = clock;
+    this.nextSweep = clock.getAsLong() + KEPT_NANOS;
+  }
+
+  CreatedWorks() {
+    this(System::nanoTime);
+  }
 
   /** Records a Work created from the hub's answer; one without a plain revision is not kept. */
   void created(WorkDigest work) {
     if (work.revisionText() != null || work.revision() <= 0) {
       return;
     }
+    long now = clock.getAsLong();
     for (String id : work.bindingIds()) {
-      byBinding.computeIfAbsent(id, k -> new ConcurrentHashMap<>()).put(work.key(), work);
+      byBinding
+          .computeIfAbsent(id, k -> new ConcurrentHashMap<>())
+          .put(work.key(), new Created(work, now));
+    }
+    if (now - nextSweep >= 0) {
+      nextSweep = now + KEPT_NANOS;
+      byBinding.values().forEach(m -> m.values().removeIf(c -> now - c.at() > KEPT_NANOS));
+      byBinding.values().removeIf(Map::isEmpty);
     }
   }
 
@@ -41,17 +71,23 @@ final class CreatedWorks {
    */
   List<WorkDigest> with(
       String id, List<WorkDigest> seen, LongSupplier informerRevision, Predicate<String> held) {
-    Map<String, WorkDigest> created = byBinding.get(id);
+    Map<String, Created> created = byBinding.get(id);
     if (created == null) {
       return seen;
     }
     long passed = informerRevision.getAsLong();
+    long now = clock.getAsLong();
     Set<String> keys = new HashSet<>();
     seen.forEach(w -> keys.add(w.key()));
     List<WorkDigest> out = new ArrayList<>(seen);
-    for (WorkDigest w : created.values()) {
-      if (w.revision() <= passed || keys.contains(w.key()) || held.test(w.key())) {
-        created.remove(w.key(), w);
+    for (Created c : created.values()) {
+      WorkDigest w = c.work();
+      if (w.revision() <= passed || keys.contains(w.key()) || now - c.at() > KEPT_NANOS) {
+        created.remove(w.key(), c);
+      } else if (held.test(w.key())) {
+        // Shown between the read of seen and now: the informer has it from here on.
+        created.remove(w.key(), c);
+        out.add(w);
       } else {
         out.add(w);
       }
@@ -62,10 +98,10 @@ final class CreatedWorks {
     return out;
   }
 
-  /** Forgets a Work being deleted: a sync must not count it as there. */
+  /** Forgets a Work deleted (or found gone): a sync must not count it as there. */
   void deleted(WorkDigest work) {
     for (String id : work.bindingIds()) {
-      Map<String, WorkDigest> created = byBinding.get(id);
+      Map<String, Created> created = byBinding.get(id);
       if (created != null) {
         created.remove(work.key());
       }

@@ -166,7 +166,6 @@ final class WorkWriter {
   }
 
   private static boolean delete(KubernetesClient hub, WorkDigest stale, CreatedWorks created) {
-    created.deleted(stale);
     try {
       hub.genericKubernetesResources(Kinds.WORK)
           .inNamespace(stale.namespace())
@@ -174,9 +173,10 @@ final class WorkWriter {
           .delete();
     } catch (KubernetesClientException e) {
       if (e.getCode() != 404) {
-        throw e;
+        throw e; // still there: a retry must see it
       }
     }
+    created.deleted(stale);
     return true;
   }
 

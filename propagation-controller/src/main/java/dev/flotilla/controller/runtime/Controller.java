@@ -47,7 +47,7 @@ public final class Controller implements AutoCloseable {
                 Duration again = reconciler.reconcile(key).requeueAfter();
                 return again == null ? KeyedQueue.DONE : again.toMillis();
               } finally {
-                if (precedence != null) {
+                if (precedence != null && precedence.waiting()) {
                   precedence.placed(name + "|" + key);
                 }
               }

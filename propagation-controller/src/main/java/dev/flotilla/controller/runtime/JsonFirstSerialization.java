@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 
@@ -12,8 +13,8 @@ import java.io.InputStream;
  * stream it decodes in a fresh 8 KiB {@code BufferedInputStream} to look for YAML first; the hub's
  * controllers decode every watch event and response that way (their bytes already in memory), and
  * those buffers were 13% of what the hub allocated in a 100-cluster burst (bench/README.md, session
- * 15). A stream that can mark itself is looked at in place; YAML, and streams that cannot, go
- * fabric8's way.
+ * 15). Bytes in a {@code ByteArrayInputStream} (what fabric8 hands over for a watch event or a
+ * response body it holds) are looked at in place; YAML, and other streams, go fabric8's way.
  */
 public final class JsonFirstSerialization extends KubernetesSerialization {
   private final ObjectMapper mapper;
@@ -31,19 +32,15 @@ public final class JsonFirstSerialization extends KubernetesSerialization {
 
   @Override
   public <T> T unmarshal(InputStream is, TypeReference<T> type) {
-    if (!is.markSupported()) {
-      return super.unmarshal(is, type);
+    if (!(is instanceof ByteArrayInputStream bytes)) {
+      return super.unmarshal(is, type); // a stream being read: fabric8 buffers it
     }
+    bytes.mark(0); // a ByteArrayInputStream keeps everything; the limit means nothing to it
     int first;
-    try {
-      is.mark(Integer.MAX_VALUE);
-      do {
-        first = is.read();
-      } while (first > -1 && Character.isWhitespace(first));
-      is.reset();
-    } catch (IOException e) {
-      throw KubernetesClientException.launderThrowable(e);
-    }
+    do {
+      first = bytes.read();
+    } while (first > -1 && Character.isWhitespace(first));
+    bytes.reset();
     if (first != '{' && first != '[') {
       return super.unmarshal(is, type); // YAML, or nothing: fabric8's own handling
     }

@@ -41,6 +41,7 @@ public final class Precedence {
     this.arrivalTtlNanos = TimeUnit.MILLISECONDS.toNanos(arrivalTtlMillis);
     this.maxWaitNanos = TimeUnit.MILLISECONDS.toNanos(maxWaitMillis);
     this.clock = clock;
+    this.nextPurge = clock.getAsLong();
   }
 
   /**
@@ -57,9 +58,14 @@ public final class Precedence {
     arrivals.putIfAbsent(key, clock.getAsLong());
   }
 
+  /** Whether any arrival is recorded, however old: a cheap look before {@link #placed}. */
+  public boolean waiting() {
+    return !arrivals.isEmpty();
+  }
+
   /** {@code key} has been reconciled (or given up on): it no longer holds the fan-out back. */
   public void placed(String key) {
-    if (arrivals.remove(key) != null) {
+    if (arrivals.remove(key) != null && arrivals.isEmpty()) {
       synchronized (this) {
         notifyAll(); // the last one lets held writes go now rather than at their next look
       }
@@ -88,7 +94,9 @@ public final class Precedence {
       while (inFlight >= whileBusy && busy() && clock.getAsLong() - start < maxWaitNanos) {
         held = true;
         try {
-          wait(5); // short: the arrivals' time-to-live ends with no notification
+          // A finished write or the last arrival placed wakes one; the look again is for the
+          // arrivals' time-to-live, which ends with no notification.
+          wait(50);
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt(); // shutting down: the write fails on its own
           break;

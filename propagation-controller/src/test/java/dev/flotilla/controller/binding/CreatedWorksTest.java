@@ -67,6 +67,27 @@ class CreatedWorksTest {
   }
 
   @Test
+  void aRecordIsKeptFiveMinutesAtMost() {
+    java.util.concurrent.atomic.AtomicLong now = new java.util.concurrent.atomic.AtomicLong();
+    CreatedWorks created = new CreatedWorks(now::get);
+    created.created(work("m1", "105", "uid-1"));
+    created.created(work("m1", "106", "uid-9")); // another binding's, never synced again
+    now.addAndGet(java.util.concurrent.TimeUnit.MINUTES.toNanos(5) + 1);
+    assertEquals(List.of(), created.with(BINDING, List.of(), () -> 100, k -> false));
+    created.created(work("m2", "107", "uid-1")); // sweeps what is older than five minutes
+    assertEquals(1, created.size());
+  }
+
+  @Test
+  void aWorkTheInformerShowedMeanwhileStillCounts() {
+    CreatedWorks created = new CreatedWorks();
+    created.created(work("m1", "105", "uid-1"));
+    // Held by the informer, but after the sync read its Works: counted once more, then dropped.
+    assertEquals(1, created.with(BINDING, List.of(), () -> 104, k -> true).size());
+    assertEquals(0, created.size());
+  }
+
+  @Test
   void aWorkBeingDeletedNoLongerCounts() {
     CreatedWorks created = new CreatedWorks();
     created.created(work("m1", "105", "uid-1"));
