@@ -18,8 +18,19 @@ class PrecedenceTest {
     return new Precedence(2, 2_000, 1_000, now::get);
   }
 
-  private static CompletableFuture<Void> enterLater(Precedence p) {
-    return CompletableFuture.runAsync(p::enterFanOut);
+  /**
+   * With {@code arrival} waiting, takes the precedence's two writes and starts a third, checked to
+   * be held (not done after {@code holdMillis}).
+   */
+  private static CompletableFuture<Void> thirdHeld(Precedence p, String arrival, long holdMillis)
+      throws InterruptedException {
+    p.arrived(arrival);
+    p.enterFanOut();
+    p.enterFanOut();
+    CompletableFuture<Void> third = CompletableFuture.runAsync(p::enterFanOut);
+    Thread.sleep(holdMillis);
+    assertFalse(third.isDone(), "a third write went while an arrival waited");
+    return third;
   }
 
   @Test
@@ -34,12 +45,7 @@ class PrecedenceTest {
   @Test
   void anArrivalHoldsWritesBeyondItsShareUntilItIsPlaced() throws Exception {
     Precedence p = precedence();
-    p.arrived("scheduler|rb|ns/a");
-    p.enterFanOut();
-    p.enterFanOut();
-    CompletableFuture<Void> third = enterLater(p);
-    Thread.sleep(200);
-    assertFalse(third.isDone(), "a third write went while an arrival waited");
+    CompletableFuture<Void> third = thirdHeld(p, "scheduler|rb|ns/a", 200);
     p.placed("scheduler|rb|ns/a");
     third.get(5, TimeUnit.SECONDS);
     assertEquals(3, p.inFlight());
@@ -48,12 +54,7 @@ class PrecedenceTest {
   @Test
   void aFinishedWriteLetsOneHeldWriteGo() throws Exception {
     Precedence p = precedence();
-    p.arrived("resource-detector|a");
-    p.enterFanOut();
-    p.enterFanOut();
-    CompletableFuture<Void> third = enterLater(p);
-    Thread.sleep(100);
-    assertFalse(third.isDone());
+    CompletableFuture<Void> third = thirdHeld(p, "resource-detector|a", 100);
     p.exitFanOut();
     third.get(5, TimeUnit.SECONDS);
     assertEquals(2, p.inFlight());
@@ -63,12 +64,7 @@ class PrecedenceTest {
   @Test
   void anArrivalNeverReconciledStopsCountingAfterItsTimeToLive() throws Exception {
     Precedence p = precedence();
-    p.arrived("scheduler|rb|ns/gone");
-    p.enterFanOut();
-    p.enterFanOut();
-    CompletableFuture<Void> third = enterLater(p);
-    Thread.sleep(100);
-    assertFalse(third.isDone());
+    CompletableFuture<Void> third = thirdHeld(p, "scheduler|rb|ns/gone", 100);
     now.addAndGet(2_001 * MS);
     third.get(5, TimeUnit.SECONDS);
     assertFalse(p.busy());
@@ -77,12 +73,7 @@ class PrecedenceTest {
   @Test
   void aWriteIsHeldNoLongerThanTheMaximumWait() throws Exception {
     Precedence p = precedence();
-    p.arrived("resource-detector|a");
-    p.enterFanOut();
-    p.enterFanOut();
-    CompletableFuture<Void> third = enterLater(p);
-    Thread.sleep(100);
-    assertFalse(third.isDone());
+    CompletableFuture<Void> third = thirdHeld(p, "resource-detector|a", 100);
     // Arrivals stay fresh (each new one younger than the time-to-live), yet the write goes.
     now.addAndGet(600 * MS);
     p.arrived("resource-detector|b");
