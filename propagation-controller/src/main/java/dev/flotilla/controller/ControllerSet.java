@@ -63,7 +63,7 @@ final class ControllerSet implements AutoCloseable {
       set.add(new McsHubController(client, derivedServicePrefix), wanted);
       HubInterpreter interpreter = new HubInterpreter(client, informers);
       set.add(interpreter, wanted);
-      // New templates and bindings are placed before placed ones fan out (see Precedence).
+      // New templates and bindings placed before placed ones fan out, if asked for (Precedence).
       Precedence precedence = Precedence.forHub();
       ResourceDetector detector = new ResourceDetector(client, informers, interpreter, precedence);
       set.add(detector, wanted);

@@ -7,12 +7,15 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 
 /**
- * New objects are placed before placed ones fan out. A template or binding that has just appeared
+ * New objects placed before placed ones fan out, when asked for ({@code
+ * -Dflotilla.fanOutWhilePlacing=N}; off by default). A template or binding that has just appeared
  * (an {@code ADDED} event the detector or scheduler has not yet reconciled) is an arrival; while
- * any arrival waits, the Work writes of the binding controller go {@link #whileBusy} at a time
- * instead of all at once. On 2 cores a 100-cluster burst otherwise spends the CPU on the Works of
- * the first bindings while the rest wait to be scheduled (bench/README.md, session 15): Karmada's
- * scheduler runs in a process of its own, ours shares the hub's cores, and this is its share.
+ * any arrival waits, the binding controller's Work writes go {@link #whileBusy} at a time instead
+ * of all at once. Karmada's scheduler runs in a process of its own; ours shares the hub's cores
+ * with the fan-out. In 100-cluster bursts on 2 cores, 4 at a time raised schedules/s by a third but
+ * cost the second burst 10-25% of its Works/s, 16 at a time gained neither (bench/README.md,
+ * session 15): the placement's writes wait on the store more than on the CPU, and held writes left
+ * the cores idle. Hence off unless an operator wants bindings decided first.
  *
  * <p>Never a stall: an arrival counts for at most {@link #arrivalTtlNanos} (a reconcile that never
  * comes, a deleted object), and a write waits at most {@link #maxWaitNanos}. A hub listing its
@@ -26,6 +29,7 @@ public final class Precedence {
           .register(Metrics.globalRegistry);
 
   private final ConcurrentHashMap<String, Long> arrivals = new ConcurrentHashMap<>();
+  private final boolean on;
   private final int whileBusy;
   private final long arrivalTtlNanos;
   private final long maxWaitNanos;
@@ -37,6 +41,7 @@ public final class Precedence {
     if (whileBusy < 1) {
       throw new IllegalArgumentException("at least one fan-out write must go at a time");
     }
+    this.on = whileBusy != Integer.MAX_VALUE;
     this.whileBusy = whileBusy;
     this.arrivalTtlNanos = TimeUnit.MILLISECONDS.toNanos(arrivalTtlMillis);
     this.maxWaitNanos = TimeUnit.MILLISECONDS.toNanos(maxWaitMillis);
@@ -45,16 +50,24 @@ public final class Precedence {
   }
 
   /**
-   * The hub's: 4 writes at a time while arrivals wait ({@code -Dflotilla.fanOutWhilePlacing}),
-   * arrivals counted for 2 s, a write held for 1 s at most.
+   * The hub's: off unless {@code -Dflotilla.fanOutWhilePlacing} names how many Work writes go at a
+   * time while arrivals wait; arrivals counted for 2 s, a write held for 1 s at most.
    */
   public static Precedence forHub() {
-    return new Precedence(
-        Integer.getInteger("flotilla.fanOutWhilePlacing", 4), 2_000, 1_000, System::nanoTime);
+    int n = Integer.getInteger("flotilla.fanOutWhilePlacing", 0);
+    return new Precedence(n > 0 ? n : Integer.MAX_VALUE, 2_000, 1_000, System::nanoTime);
+  }
+
+  /** Whether writes are ever held: false for a precedence of unbounded writes. */
+  public boolean on() {
+    return on;
   }
 
   /** {@code key} (unique across controllers) has appeared and waits for its first reconcile. */
   public void arrived(String key) {
+    if (!on) {
+      return; // nothing is ever held: keep no arrivals
+    }
     arrivals.putIfAbsent(key, clock.getAsLong());
   }
 
@@ -88,6 +101,9 @@ public final class Precedence {
    * passed. Every call is followed by one {@link #exitFanOut()}.
    */
   public void enterFanOut() {
+    if (!on) {
+      return;
+    }
     long start = clock.getAsLong();
     boolean held = false;
     synchronized (this) {
@@ -110,6 +126,9 @@ public final class Precedence {
   }
 
   public synchronized void exitFanOut() {
+    if (!on) {
+      return;
+    }
     inFlight--;
     notify();
   }

@@ -83,6 +83,17 @@ class PrecedenceTest {
   }
 
   @Test
+  void theHubsPrecedenceHoldsNothingUnlessAskedFor() {
+    Precedence p = Precedence.forHub();
+    assertFalse(p.on());
+    p.arrived("scheduler|rb|ns/a");
+    assertFalse(p.busy(), "an arrival was kept though nothing is held");
+    for (int i = 0; i < 100; i++) {
+      p.enterFanOut();
+    }
+  }
+
+  @Test
   void aControllerPlacesItsArrivalWhenItsFirstReconcileEnds() throws Exception {
     Precedence p = precedence();
     CountDownLatch reconciled = new CountDownLatch(1);
