@@ -90,7 +90,7 @@ public final class BindingController implements Reconciler, AutoCloseable {
 
   private final HubInterpreter interpreter;
 
-  /** Work writes yield to templates and bindings still being placed. */
+  /** Work writes yield to templates and bindings still being placed, when it is on. */
   private final Precedence precedence;
 
   public BindingController(

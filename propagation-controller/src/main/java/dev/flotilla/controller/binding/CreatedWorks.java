@@ -13,9 +13,9 @@ import java.util.function.Predicate;
 /**
  * Works this controller created that its informer has not shown yet. A binding is synced again when
  * an event of one of its Works arrives; while the informer still lags behind the binding's last
- * sync, the Works created then looked missing and were created once more (a 409 and a read each: 5
- * to 33 per template in a 100-cluster burst, bench/README.md, session 15). A sync now counts them
- * as they were created.
+ * sync, the Works created then looked missing and were created once more (a 409 and a read each: 1
+ * to 43 per template in a 100-cluster first burst, bench/README.md, session 15). A sync now counts
+ * them as they were created.
  *
  * <p>The informer stays the truth: a created Work is counted only until the informer holds its key
  * or has passed its revision (then a Work it does not hold was deleted meanwhile). Counting one
