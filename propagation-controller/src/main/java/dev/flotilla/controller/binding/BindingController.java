@@ -311,7 +311,7 @@ public final class BindingController implements Reconciler, AutoCloseable {
     return created.with(
         BindingLabels.bindingIdLabel(binding) + "=" + uid,
         worksOf(binding),
-        () -> informerRevision,
+        informerRevision,
         key -> workStore.get(key) != null);
   }
 

@@ -66,16 +66,15 @@ final class CreatedWorks {
 
   /**
    * {@code seen} (the informer's Works of binding {@code id}) plus the Works created for it that
-   * the informer has neither shown nor passed. {@code informerRevision} is read before {@code
-   * held}: an informer at or past a Work's revision has already applied that Work's event.
+   * the informer has neither shown nor passed. {@code passed}, the informer's revision, is read
+   * before {@code seen} and {@code held}: an informer at or past a Work's revision has already
+   * applied that Work's event.
    */
-  List<WorkDigest> with(
-      String id, List<WorkDigest> seen, LongSupplier informerRevision, Predicate<String> held) {
+  List<WorkDigest> with(String id, List<WorkDigest> seen, long passed, Predicate<String> held) {
     Map<String, Created> created = byBinding.get(id);
     if (created == null) {
       return seen;
     }
-    long passed = informerRevision.getAsLong();
     long now = clock.getAsLong();
     Set<String> keys = new HashSet<>();
     seen.forEach(w -> keys.add(w.key()));

@@ -41,9 +41,9 @@ class CreatedWorksTest {
     // The informer is at 104: neither create applied yet, both count.
     assertEquals(
         Set.of("karmada-es-m1/app-configmap", "karmada-es-m2/app-configmap"),
-        keys(created.with(BINDING, List.of(), () -> 104, k -> false)));
+        keys(created.with(BINDING, List.of(), 104, k -> false)));
     // It now holds m1 (its digest wins) but not m2.
-    List<WorkDigest> now = created.with(BINDING, List.of(seenM1), () -> 105, k -> k.contains("m1"));
+    List<WorkDigest> now = created.with(BINDING, List.of(seenM1), 105, k -> k.contains("m1"));
     assertEquals(2, now.size());
     assertEquals(seenM1, now.get(0));
     assertEquals(1, created.size(), "m1 is the informer's now");
@@ -53,7 +53,7 @@ class CreatedWorksTest {
   void aCreatedWorkTheInformerPassedWithoutHoldingWasDeleted() {
     CreatedWorks created = new CreatedWorks();
     created.created(work("m1", "105", "uid-1"));
-    assertEquals(List.of(), created.with(BINDING, List.of(), () -> 105, k -> false));
+    assertEquals(List.of(), created.with(BINDING, List.of(), 105, k -> false));
     assertEquals(0, created.size());
   }
 
@@ -62,7 +62,7 @@ class CreatedWorksTest {
     CreatedWorks created = new CreatedWorks();
     created.created(work("m1", "105", "uid-2"));
     created.created(work("m2", "x-7", "uid-1"));
-    assertEquals(List.of(), created.with(BINDING, List.of(), () -> 100, k -> false));
+    assertEquals(List.of(), created.with(BINDING, List.of(), 100, k -> false));
     assertEquals(1, created.size(), "uid-2's Work is kept for uid-2");
   }
 
@@ -73,7 +73,7 @@ class CreatedWorksTest {
     created.created(work("m1", "105", "uid-1"));
     created.created(work("m1", "106", "uid-9")); // another binding's, never synced again
     now.addAndGet(java.util.concurrent.TimeUnit.MINUTES.toNanos(5) + 1);
-    assertEquals(List.of(), created.with(BINDING, List.of(), () -> 100, k -> false));
+    assertEquals(List.of(), created.with(BINDING, List.of(), 100, k -> false));
     created.created(work("m2", "107", "uid-1")); // sweeps what is older than five minutes
     assertEquals(1, created.size());
   }
@@ -83,7 +83,7 @@ class CreatedWorksTest {
     CreatedWorks created = new CreatedWorks();
     created.created(work("m1", "105", "uid-1"));
     // Held by the informer, but after the sync read its Works: counted once more, then dropped.
-    assertEquals(1, created.with(BINDING, List.of(), () -> 104, k -> true).size());
+    assertEquals(1, created.with(BINDING, List.of(), 104, k -> true).size());
     assertEquals(0, created.size());
   }
 
@@ -92,6 +92,6 @@ class CreatedWorksTest {
     CreatedWorks created = new CreatedWorks();
     created.created(work("m1", "105", "uid-1"));
     created.deleted(work("m1", "105", "uid-1"));
-    assertEquals(List.of(), created.with(BINDING, List.of(), () -> 100, k -> false));
+    assertEquals(List.of(), created.with(BINDING, List.of(), 100, k -> false));
   }
 }
