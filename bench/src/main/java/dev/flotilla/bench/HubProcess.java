@@ -67,7 +67,7 @@ final class HubProcess implements AutoCloseable {
     List<String> cmd = new java.util.ArrayList<>(List.of(java));
     java.util.Map<String, String> env = new java.util.HashMap<>();
     if (Boolean.parseBoolean(System.getProperty("flotilla.bench.hubDefaults", "true"))) {
-      defaults(cmd, env, jvmArgs);
+      HubJvmDefaults.apply(cmd, env, java, jvmArgs);
     }
     cmd.addAll(jvmArgs);
     cmd.addAll(
@@ -108,37 +108,6 @@ final class HubProcess implements AutoCloseable {
       throw e;
     }
     return hub;
-  }
-
-  /**
-   * The hub's defaults as {@code bin/flotilla hub} applies them ({@code hub-jvm.options} in the
-   * launcher's resources): JVM options before the benchmark's own, environment variables unless
-   * set; the collector is left out when {@code jvmArgs} names one. {@code
-   * -Dflotilla.bench.hubDefaults=false} measures a hub without them.
-   */
-  private static void defaults(
-      List<String> cmd, java.util.Map<String, String> env, List<String> jvmArgs)
-      throws IOException {
-    try (var in = HubProcess.class.getResourceAsStream("/dev/flotilla/cli/hub-jvm.options")) {
-      if (in == null) {
-        throw new IllegalStateException("hub-jvm.options is missing from the classpath");
-      }
-      boolean ownCollector = jvmArgs.stream().anyMatch(a -> a.matches("-XX:\\+Use\\w*GC"));
-      for (String line :
-          new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).split("\n")) {
-        line = line.trim();
-        if (line.isEmpty() || line.startsWith("#")) {
-          continue;
-        }
-        if (line.startsWith("-")) {
-          if (!(ownCollector && line.matches("-XX:\\+Use\\w*GC"))) {
-            cmd.add(line);
-          }
-        } else if (line.contains("=")) {
-          env.put(line.substring(0, line.indexOf('=')), line.substring(line.indexOf('=') + 1));
-        }
-      }
-    }
   }
 
   /** Waits until /readyz answers 200 (the kubeconfig of an earlier run may already exist). */

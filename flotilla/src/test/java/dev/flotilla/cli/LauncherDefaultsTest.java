@@ -15,8 +15,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code bin/flotilla hub} gives the JVM the defaults of {@code hub-jvm.options}, before {@code
- * FLOTILLA_JAVA_OPTS}; other commands get none. Runs the real script in a copy of the repository's
- * layout, with a {@code java} on PATH that prints what it was given.
+ * FLOTILLA_JAVA_OPTS}, the collector by the heap's bound; other commands get none. Runs the real
+ * script in a copy of the repository's layout, with a {@code java} on PATH that prints what it was
+ * given.
  */
 class LauncherDefaultsTest {
   private static final String OPTIONS =
@@ -35,8 +36,14 @@ class LauncherDefaultsTest {
     Files.createFile(root.resolve("flotilla/target/flotilla.jar")); // present: no build
     Path java = root.resolve("fakebin/java");
     Files.createDirectories(java.getParent());
+    // Asked for its flags, it answers the heap bound it would pick (FAKE_MAX_HEAP), as a real JVM.
     Files.writeString(
-        java, "#!/bin/sh\necho \"MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-}\"\necho \"$@\"\n");
+        java,
+        "#!/bin/sh\n"
+            + "case \"$*\" in *-XX:+PrintFlagsFinal*)\n"
+            + "  echo \"    size_t MaxHeapSize = ${FAKE_MAX_HEAP:-0} {product} {ergonomic}\"; exit 0;;\n"
+            + "esac\n"
+            + "echo \"MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-}\"\necho \"$@\"\n");
     java.toFile().setExecutable(true);
   }
 
@@ -48,6 +55,37 @@ class LauncherDefaultsTest {
         out.get(1).startsWith("-XX:+UseSerialGC -XX:TrimNativeHeapInterval=5000 -Xmx320m -jar "),
         out.get(1));
     assertTrue(out.get(1).endsWith("flotilla.jar hub --port 1"), out.get(1));
+  }
+
+  @Test
+  void theCollectorFollowsTheHeapBound() throws Exception {
+    assertTrue(
+        run(Map.of("FLOTILLA_JAVA_OPTS", "-Xmx1g"), "hub")
+            .get(1)
+            .startsWith(
+                "-XX:+UseParallelGC -Dflotilla.fanOutWhilePlacing=4"
+                    + " -XX:TrimNativeHeapInterval=5000 -Xmx1g -jar "));
+    // The last bound given is the JVM's, in any unit.
+    assertTrue(
+        run(Map.of("FLOTILLA_JAVA_OPTS", "-Xmx4g -XX:MaxHeapSize=1048575k"), "hub")
+            .get(1)
+            .startsWith("-XX:+UseSerialGC "));
+    // Options that merely contain "GC" name no collector.
+    assertTrue(
+        run(Map.of("FLOTILLA_JAVA_OPTS", "-XX:+UseNUMA -XX:+DisableExplicitGC -Xmx2g"), "hub")
+            .get(1)
+            .startsWith("-XX:+UseParallelGC "));
+    // None given: the bound the JVM picks by itself (a quarter of the memory).
+    assertTrue(
+        run(Map.of("FAKE_MAX_HEAP", Long.toString(6L << 30)), "hub")
+            .get(1)
+            .startsWith(
+                "-XX:+UseParallelGC -Dflotilla.fanOutWhilePlacing=4"
+                    + " -XX:TrimNativeHeapInterval=5000 -jar "));
+    assertTrue(
+        run(Map.of("FAKE_MAX_HEAP", Long.toString(512L << 20)), "hub")
+            .get(1)
+            .startsWith("-XX:+UseSerialGC -XX:TrimNativeHeapInterval=5000 -jar "));
   }
 
   @Test
@@ -75,6 +113,7 @@ class LauncherDefaultsTest {
     pb.environment().remove("FLOTILLA_JAVA_OPTS");
     pb.environment().remove("MALLOC_ARENA_MAX");
     pb.environment().remove("FLOTILLA_HUB_DEFAULTS");
+    pb.environment().remove("FAKE_MAX_HEAP");
     pb.environment().put("PATH", root.resolve("fakebin") + ":" + System.getenv("PATH"));
     pb.environment().putAll(env);
     Process p = pb.start();

@@ -8,14 +8,16 @@ import java.util.function.LongSupplier;
 
 /**
  * New objects placed before placed ones fan out, when asked for ({@code
- * -Dflotilla.fanOutWhilePlacing=N}; off by default). A template or binding that has just appeared
- * (an {@code ADDED} event the detector or scheduler has not yet reconciled) is an arrival; while
- * any arrival waits, the binding controller's Work writes go {@link #whileBusy} at a time instead
- * of all at once. Karmada's scheduler runs in a process of its own; ours shares the hub's cores
- * with the fan-out. In 100-cluster bursts on 2 cores, 4 at a time raised schedules/s by a third but
- * cost the second burst 10-25% of its Works/s, 16 at a time gained neither (bench/README.md,
- * session 15): the placement's writes wait on the store more than on the CPU, and held writes left
- * the cores idle. Hence off unless an operator wants bindings decided first.
+ * -Dflotilla.fanOutWhilePlacing=N}; off by default, and 4 in what {@code bin/flotilla} gives a hub
+ * of 1 GiB of heap or more: see {@code hub-jvm.options}). A template or binding that has just
+ * appeared (an {@code ADDED} event the detector or scheduler has not yet reconciled) is an arrival;
+ * while any arrival waits, the binding controller's Work writes go {@link #whileBusy} at a time
+ * instead of all at once. Karmada's scheduler runs in a process of its own; ours shares the hub's
+ * cores with the fan-out. In 100-cluster bursts on 2 cores (bench/README.md, sessions 15 and 16), 4
+ * at a time raised schedules/s by a third with either collector; with the serial one it cost the
+ * second burst 10-25% of its Works/s (the placement's writes waited on the store and on collections
+ * more than on the CPU, and held writes left the cores idle), with the parallel one it cost none
+ * measurably. 16 at a time gained neither.
  *
  * <p>Never a stall: an arrival counts for at most {@link #arrivalTtlNanos} (a reconcile that never
  * comes, a deleted object), and a write waits at most {@link #maxWaitNanos}. A hub listing its
