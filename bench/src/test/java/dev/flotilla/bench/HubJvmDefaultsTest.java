@@ -27,6 +27,8 @@ class HubJvmDefaultsTest {
         List.of(
             "-XX:+UseParallelGC",
             "-Dflotilla.fanOutWhilePlacing=4",
+            "-XX:ThreadPriorityPolicy=1",
+            "-XX:CompilerThreadPriority=10",
             "-XX:TrimNativeHeapInterval=5000"),
         cmd("-Xmx1g"));
     assertEquals(

@@ -63,8 +63,8 @@ class LauncherDefaultsTest {
         run(Map.of("FLOTILLA_JAVA_OPTS", "-Xmx1g"), "hub")
             .get(1)
             .startsWith(
-                "-XX:+UseParallelGC -Dflotilla.fanOutWhilePlacing=4"
-                    + " -XX:TrimNativeHeapInterval=5000 -Xmx1g -jar "));
+                "-XX:+UseParallelGC -Dflotilla.fanOutWhilePlacing=4 -XX:ThreadPriorityPolicy=1"
+                    + " -XX:CompilerThreadPriority=10 -XX:TrimNativeHeapInterval=5000 -Xmx1g -jar "));
     // The last bound given is the JVM's, in any unit.
     assertTrue(
         run(Map.of("FLOTILLA_JAVA_OPTS", "-Xmx4g -XX:MaxHeapSize=1048575k"), "hub")
@@ -80,8 +80,8 @@ class LauncherDefaultsTest {
         run(Map.of("FAKE_MAX_HEAP", Long.toString(6L << 30)), "hub")
             .get(1)
             .startsWith(
-                "-XX:+UseParallelGC -Dflotilla.fanOutWhilePlacing=4"
-                    + " -XX:TrimNativeHeapInterval=5000 -jar "));
+                "-XX:+UseParallelGC -Dflotilla.fanOutWhilePlacing=4 -XX:ThreadPriorityPolicy=1"
+                    + " -XX:CompilerThreadPriority=10 -XX:TrimNativeHeapInterval=5000 -jar "));
     assertTrue(
         run(Map.of("FAKE_MAX_HEAP", Long.toString(512L << 20)), "hub")
             .get(1)
