@@ -19,6 +19,13 @@ final class HubJvmDefaults {
   private static final Pattern CONDITIONED =
       Pattern.compile("(.+) if heap (<|>=) (\\d+[kKmMgGtT]?)");
   private static final Pattern COLLECTOR = Pattern.compile("-XX:\\+Use\\w*GC");
+  private static final Pattern SIZE = Pattern.compile("(\\d{1,15})([kKmMgGtT]?)");
+
+  /** Options that size the heap: all a JVM asked for its heap bound is given. */
+  private static final Pattern SIZING =
+      Pattern.compile("-XX:.*(RAM|HeapSize).*|-XX:[+-]UseContainerSupport|-Xmx.*");
+
+  private static final Pattern MAX_HEAP_FLAG = Pattern.compile("\\sMaxHeapSize\\s+=\\s+(\\d+)");
 
   private HubJvmDefaults() {}
 
@@ -39,7 +46,7 @@ final class HubJvmDefaults {
       if (line.isEmpty() || line.startsWith("#")) {
         continue;
       }
-      if (ownCollector && line.matches("-XX:\\+Use\\w*GC( .*)?")) {
+      if (ownCollector && COLLECTOR.matcher(line.split(" ", 2)[0]).matches()) {
         continue;
       }
       Matcher m = CONDITIONED.matcher(line);
@@ -87,12 +94,6 @@ final class HubJvmDefaults {
     return Long.parseLong(m.group(1)) << shift;
   }
 
-  private static final Pattern SIZE = Pattern.compile("(\\d{1,15})([kKmMgGtT]?)");
-
-  /** Options that size the heap: all a JVM asked for its heap bound is given. */
-  private static final Pattern SIZING =
-      Pattern.compile("-XX:.*(RAM|HeapSize).*|-XX:[+-]UseContainerSupport|-Xmx.*");
-
   /** The heap bound {@code java} picks with {@code jvmArgs} (0 when it will not say). */
   private static long chosenHeap(String java, List<String> jvmArgs) {
     List<String> cmd = new java.util.ArrayList<>(List.of(java));
@@ -102,7 +103,7 @@ final class HubJvmDefaults {
       Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
       String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
       p.waitFor();
-      Matcher m = Pattern.compile("\\sMaxHeapSize\\s+=\\s+(\\d+)").matcher(out);
+      Matcher m = MAX_HEAP_FLAG.matcher(out);
       return m.find() ? Long.parseLong(m.group(1)) : 0;
     } catch (IOException e) {
       return 0;

@@ -14,10 +14,11 @@ import java.util.function.LongSupplier;
  * while any arrival waits, the binding controller's Work writes go {@link #whileBusy} at a time
  * instead of all at once. Karmada's scheduler runs in a process of its own; ours shares the hub's
  * cores with the fan-out. In 100-cluster bursts on 2 cores (bench/README.md, sessions 15 and 16), 4
- * at a time raised schedules/s by a third with either collector; with the serial one it cost the
- * second burst 10-25% of its Works/s (the placement's writes waited on the store and on collections
- * more than on the CPU, and held writes left the cores idle), with the parallel one it cost none
- * measurably. 16 at a time gained neither.
+ * at a time raised schedules/s by a third with the serial collector and by a fifth with the
+ * parallel one; with the serial one it cost the second burst 10-25% of its Works/s (the placement's
+ * writes waited on the store and on collections more than on the CPU, and held writes left the
+ * cores idle), with the parallel one the cost stayed within the runs' noise. 16 at a time gained
+ * neither.
  *
  * <p>Never a stall: an arrival counts for at most {@link #arrivalTtlNanos} (a reconcile that never
  * comes, a deleted object), and a write waits at most {@link #maxWaitNanos}. A hub listing its
@@ -31,7 +32,6 @@ public final class Precedence {
           .register(Metrics.globalRegistry);
 
   private final ConcurrentHashMap<String, Long> arrivals = new ConcurrentHashMap<>();
-  private final boolean on;
   private final int whileBusy;
   private final long arrivalTtlNanos;
   private final long maxWaitNanos;
@@ -43,7 +43,6 @@ public final class Precedence {
     if (whileBusy < 1) {
       throw new IllegalArgumentException("at least one fan-out write must go at a time");
     }
-    this.on = whileBusy != Integer.MAX_VALUE;
     this.whileBusy = whileBusy;
     this.arrivalTtlNanos = TimeUnit.MILLISECONDS.toNanos(arrivalTtlMillis);
     this.maxWaitNanos = TimeUnit.MILLISECONDS.toNanos(maxWaitMillis);
@@ -62,12 +61,12 @@ public final class Precedence {
 
   /** Whether writes are ever held: false for a precedence of unbounded writes. */
   public boolean on() {
-    return on;
+    return whileBusy != Integer.MAX_VALUE;
   }
 
   /** {@code key} (unique across controllers) has appeared and waits for its first reconcile. */
   public void arrived(String key) {
-    if (!on) {
+    if (!on()) {
       return; // nothing is ever held: keep no arrivals
     }
     arrivals.putIfAbsent(key, clock.getAsLong());
@@ -103,7 +102,7 @@ public final class Precedence {
    * passed. Every call is followed by one {@link #exitFanOut()}.
    */
   public void enterFanOut() {
-    if (!on) {
+    if (!on()) {
       return;
     }
     long start = clock.getAsLong();
@@ -128,7 +127,7 @@ public final class Precedence {
   }
 
   public synchronized void exitFanOut() {
-    if (!on) {
+    if (!on()) {
       return;
     }
     inFlight--;
